@@ -1,0 +1,1 @@
+//! The embedded AWS action catalog (being written).

@@ -1,0 +1,454 @@
+//! The IAM model: policy documents, statements and conditions exactly as the IAM API takes them.
+//!
+//! This is the meeting point of the whole tool: the compiler lowers `.iamx` into it, plain IAM JSON
+//! files are read into it, and the reasoning stages (verify, diff, explain) work over it. Output is
+//! canonical: keys in IAM's usual order, actions and resources sorted and de-duplicated, condition
+//! operators and keys in sorted maps, so the same input always gives byte-identical JSON.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The only policy language version IAM documents should use.
+pub const POLICY_VERSION: &str = "2012-10-17";
+
+/// A policy document: identity policy, permissions boundary, trust or resource policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    #[serde(rename = "Version")]
+    pub version: String,
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "Statement", with = "one_or_many_statements")]
+    pub statements: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    pub fn new(statements: Vec<Statement>) -> Self {
+        PolicyDocument {
+            version: POLICY_VERSION.to_string(),
+            id: None,
+            statements,
+        }
+    }
+
+    /// Sorts and de-duplicates every list inside the document; statement order is kept because
+    /// authors group statements deliberately and order never changes IAM's decision.
+    pub fn canonicalize(&mut self) {
+        for statement in &mut self.statements {
+            statement.canonicalize();
+        }
+    }
+
+    /// The canonical JSON text (two-space indentation, trailing newline).
+    pub fn to_canonical_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("policy documents always serialize");
+        text.push('\n');
+        text
+    }
+
+    /// Size as IAM counts it against its quotas: characters, not counting white space outside strings.
+    pub fn quota_size(&self) -> usize {
+        serde_json::to_string(self)
+            .expect("policy documents always serialize")
+            .chars()
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// One statement. Fields mirror the JSON keys; which combinations are valid (exactly one of
+/// `Action`/`NotAction`, at most one of `Resource`/`NotResource`) is checked by [`Statement::shape_error`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    #[serde(rename = "Effect")]
+    pub effect: Effect,
+    #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<Principal>,
+    #[serde(rename = "NotPrincipal", default, skip_serializing_if = "Option::is_none")]
+    pub not_principal: Option<Principal>,
+    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    pub action: Option<Vec<String>>,
+    #[serde(rename = "NotAction", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    pub not_action: Option<Vec<String>>,
+    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    pub resource: Option<Vec<String>>,
+    #[serde(rename = "NotResource", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    pub not_resource: Option<Vec<String>>,
+    #[serde(rename = "Condition", default, skip_serializing_if = "Conditions::is_empty")]
+    pub condition: Conditions,
+}
+
+impl Statement {
+    /// A statement with the given effect and nothing else; fill in the rest field by field.
+    pub fn new(effect: Effect) -> Self {
+        Statement {
+            sid: None,
+            effect,
+            principal: None,
+            not_principal: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            condition: Conditions::default(),
+        }
+    }
+
+    pub fn canonicalize(&mut self) {
+        for list in [&mut self.action, &mut self.not_action, &mut self.resource, &mut self.not_resource]
+            .into_iter()
+            .flatten()
+        {
+            sort_dedup(list);
+        }
+        for principal in [&mut self.principal, &mut self.not_principal].into_iter().flatten() {
+            if let Principal::Map(map) = principal {
+                map.values_mut().for_each(sort_dedup);
+            }
+        }
+        self.condition.canonicalize();
+    }
+
+    /// Why IAM would reject this statement's shape, if it would.
+    pub fn shape_error(&self) -> Option<&'static str> {
+        match (&self.action, &self.not_action) {
+            (Some(_), Some(_)) => return Some("a statement may not have both `Action` and `NotAction`"),
+            (None, None) => return Some("a statement needs `Action` or `NotAction`"),
+            _ => {}
+        }
+        if self.resource.is_some() && self.not_resource.is_some() {
+            return Some("a statement may not have both `Resource` and `NotResource`");
+        }
+        if self.principal.is_some() && self.not_principal.is_some() {
+            return Some("a statement may not have both `Principal` and `NotPrincipal`");
+        }
+        None
+    }
+}
+
+fn sort_dedup(list: &mut Vec<String>) {
+    list.sort();
+    list.dedup();
+}
+
+/// `"*"` or a map from principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`) to values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Principal {
+    Any(AnyPrincipal),
+    Map(#[serde(with = "principal_map")] BTreeMap<String, Vec<String>>),
+}
+
+/// The literal `"*"` principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnyPrincipal;
+
+impl Serialize for AnyPrincipal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("*")
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyPrincipal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text == "*" {
+            Ok(AnyPrincipal)
+        } else {
+            Err(de::Error::custom("a principal given as a string must be \"*\""))
+        }
+    }
+}
+
+/// Conditions: operator (e.g. `StringEquals`, `ForAnyValue:StringLike`) → key → values.
+/// Values are always kept as strings; IAM compares booleans and numbers by their text too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conditions(pub BTreeMap<String, BTreeMap<String, Vec<String>>>);
+
+impl Conditions {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn insert(&mut self, operator: &str, key: &str, values: Vec<String>) {
+        self.0
+            .entry(operator.to_string())
+            .or_default()
+            .entry(key.to_string())
+            .or_default()
+            .extend(values);
+    }
+
+    /// Every (operator, key, values) clause; all must hold for the statement to apply.
+    pub fn clauses(&self) -> impl Iterator<Item = (&str, &str, &[String])> {
+        self.0.iter().flat_map(|(operator, keys)| {
+            keys.iter()
+                .map(move |(key, values)| (operator.as_str(), key.as_str(), values.as_slice()))
+        })
+    }
+
+    fn canonicalize(&mut self) {
+        for keys in self.0.values_mut() {
+            keys.values_mut().for_each(sort_dedup);
+        }
+    }
+}
+
+impl Serialize for Conditions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (operator, keys) in &self.0 {
+            let keys: BTreeMap<&String, OneOrMany<'_>> =
+                keys.iter().map(|(key, values)| (key, OneOrMany(values))).collect();
+            map.serialize_entry(operator, &keys)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Conditions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw: BTreeMap<String, BTreeMap<String, ScalarList>> = BTreeMap::deserialize(deserializer)?;
+        Ok(Conditions(
+            raw.into_iter()
+                .map(|(operator, keys)| (operator, keys.into_iter().map(|(k, v)| (k, v.0)).collect()))
+                .collect(),
+        ))
+    }
+}
+
+/// The parts of a condition operator name such as `ForAllValues:StringNotLikeIfExists`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionOperator {
+    pub set: Option<SetQualifier>,
+    /// The operator proper, e.g. `StringNotLike`.
+    pub base: String,
+    pub if_exists: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetQualifier {
+    ForAnyValue,
+    ForAllValues,
+}
+
+impl ConditionOperator {
+    pub fn parse(text: &str) -> ConditionOperator {
+        let (set, rest) = if let Some(rest) = text.strip_prefix("ForAnyValue:") {
+            (Some(SetQualifier::ForAnyValue), rest)
+        } else if let Some(rest) = text.strip_prefix("ForAllValues:") {
+            (Some(SetQualifier::ForAllValues), rest)
+        } else {
+            (None, text)
+        };
+        // `Null` never takes IfExists; every other operator may.
+        let (base, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(base) if !base.is_empty() => (base, true),
+            _ => (rest, false),
+        };
+        ConditionOperator {
+            set,
+            base: base.to_string(),
+            if_exists,
+        }
+    }
+
+    pub fn name(&self) -> String {
+        let prefix = match self.set {
+            Some(SetQualifier::ForAnyValue) => "ForAnyValue:",
+            Some(SetQualifier::ForAllValues) => "ForAllValues:",
+            None => "",
+        };
+        let suffix = if self.if_exists { "IfExists" } else { "" };
+        format!("{prefix}{}{suffix}", self.base)
+    }
+}
+
+impl fmt::Display for ConditionOperator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// Serializes a list as a bare string when it has one element, as IAM's own documents do.
+struct OneOrMany<'a>(&'a [String]);
+
+impl Serialize for OneOrMany<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [single] => serializer.serialize_str(single),
+            many => many.serialize(serializer),
+        }
+    }
+}
+
+/// A JSON string, boolean or number, or a list of them, read as strings.
+struct ScalarList(Vec<String>);
+
+impl<'de> Deserialize<'de> for ScalarList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarListVisitor;
+        impl<'de> Visitor<'de> for ScalarListVisitor {
+            type Value = ScalarList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, boolean, number, or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScalarList, E> {
+                Ok(ScalarList(vec![v.to_string()]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ScalarList, E> {
+                Ok(ScalarList(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ScalarList, E> {
+                Ok(ScalarList(vec![v.to_string()]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ScalarList, E> {
+                Ok(ScalarList(vec![v.to_string()]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ScalarList, E> {
+                Ok(ScalarList(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ScalarList, A::Error> {
+                let mut values = Vec::new();
+                while let Some(ScalarList(mut item)) = seq.next_element::<ScalarList>()? {
+                    if item.len() != 1 {
+                        return Err(de::Error::custom("condition values may not nest lists"));
+                    }
+                    values.append(&mut item);
+                }
+                Ok(ScalarList(values))
+            }
+        }
+        deserializer.deserialize_any(ScalarListVisitor)
+    }
+}
+
+/// `Action`, `Resource` and friends: a string or a list of strings.
+mod one_or_many_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &Option<Vec<String>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(list) => OneOrMany(list).serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(Some(match Raw::deserialize(deserializer)? {
+            Raw::One(one) => vec![one],
+            Raw::Many(many) => many,
+        }))
+    }
+}
+
+mod principal_map {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(
+        value: &BTreeMap<String, Vec<String>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let map: BTreeMap<&String, OneOrMany<'_>> = value.iter().map(|(k, v)| (k, OneOrMany(v))).collect();
+        map.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
+        let raw: BTreeMap<String, ScalarList> = BTreeMap::deserialize(deserializer)?;
+        Ok(raw.into_iter().map(|(k, v)| (k, v.0)).collect())
+    }
+}
+
+mod one_or_many_statements {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &[Statement], serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Statement>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(Box<Statement>),
+            Many(Vec<Statement>),
+        }
+        Ok(match Raw::deserialize(deserializer)? {
+            Raw::One(one) => vec![*one],
+            Raw::Many(many) => many,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_strings_or_lists_and_writes_canonical_json() {
+        let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+            "Action":["s3:PutObject","s3:GetObject","s3:GetObject"],"Resource":"*",
+            "Condition":{"Bool":{"aws:SecureTransport":true},"NumericLessThan":{"s3:max-keys":[10]}}}}"#;
+        let mut policy: PolicyDocument = serde_json::from_str(text).unwrap();
+        policy.canonicalize();
+        let statement = &policy.statements[0];
+        assert_eq!(statement.action.as_deref().unwrap(), ["s3:GetObject", "s3:PutObject"]);
+        assert_eq!(statement.resource.as_deref().unwrap(), ["*"]);
+        let clauses: Vec<_> = statement.condition.clauses().collect();
+        assert_eq!(clauses[0], ("Bool", "aws:SecureTransport", &["true".to_string()][..]));
+        assert_eq!(clauses[1], ("NumericLessThan", "s3:max-keys", &["10".to_string()][..]));
+        let json = policy.to_canonical_json();
+        assert!(json.contains("\"Resource\": \"*\""), "{json}");
+        let again: PolicyDocument = serde_json::from_str(&json).unwrap();
+        assert_eq!(again, policy);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_principals() {
+        let unknown = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actions":"*"}]}"#;
+        assert!(serde_json::from_str::<PolicyDocument>(unknown).is_err());
+        let principal = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"x","Action":"*"}]}"#;
+        assert!(serde_json::from_str::<PolicyDocument>(principal).is_err());
+    }
+
+    #[test]
+    fn condition_operator_names_round_trip() {
+        for name in ["StringEquals", "ForAnyValue:StringLikeIfExists", "ForAllValues:ArnEquals", "Null"] {
+            assert_eq!(ConditionOperator::parse(name).name(), name);
+        }
+        let op = ConditionOperator::parse("ForAllValues:StringNotLikeIfExists");
+        assert_eq!(op.set, Some(SetQualifier::ForAllValues));
+        assert_eq!(op.base, "StringNotLike");
+        assert!(op.if_exists);
+    }
+
+    #[test]
+    fn shape_errors() {
+        let mut statement = Statement::new(Effect::Allow);
+        assert!(statement.shape_error().is_some());
+        statement.action = Some(vec!["s3:GetObject".into()]);
+        assert_eq!(statement.shape_error(), None);
+        statement.not_action = Some(vec!["iam:*".into()]);
+        assert!(statement.shape_error().is_some());
+    }
+}
