@@ -1,0 +1,336 @@
+//! The typed syntax tree of one `.iamx` file, as written: names are not yet bound, strings still
+//! hold their `${...}` interpolations, templates are not expanded.
+//!
+//! In: built by `parse`. Out: read by `resolve` (and by the formatter). Every node that a
+//! diagnostic may point at carries a [`Span`]; equality ignores spans (see [`Spanned`]).
+
+use crate::source::Spanned;
+
+/// One parsed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// `account "123456789012"`
+    Account(Value),
+    /// `partition "aws-cn"`
+    Partition(Value),
+    /// `let name = value`
+    Let(Let),
+    /// `import s3`: makes std-lib module `s3` usable as `s3.template(...)`.
+    Import(Ident),
+    /// `env prod { account "..." let x = "..." }`
+    Env(Env),
+    /// `template name(params) { members }`
+    Template(Spanned<Template>),
+    /// `boundary`, `policy`, `role`, `user`, `group` or `delegate` with a body.
+    Block(Spanned<Block>),
+}
+
+pub type Ident = Spanned<String>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Let {
+    pub name: Ident,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Env {
+    pub name: Ident,
+    pub account: Option<Value>,
+    pub partition: Option<Value>,
+    pub lets: Vec<Let>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub name: Ident,
+    pub params: Vec<Ident>,
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BlockKind {
+    Boundary,
+    Policy,
+    Role,
+    User,
+    Group,
+    Delegate,
+}
+
+impl BlockKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            BlockKind::Boundary => "boundary",
+            BlockKind::Policy => "policy",
+            BlockKind::Role => "role",
+            BlockKind::User => "user",
+            BlockKind::Group => "group",
+            BlockKind::Delegate => "delegate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: Spanned<BlockKind>,
+    pub name: Spanned<Str>,
+    pub members: Vec<Member>,
+}
+
+/// Anything that can stand in a block or template body. Which members a block kind accepts is
+/// decided by `resolve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Member {
+    Statement(Spanned<Statement>),
+    Trust(Spanned<Trust>),
+    Use(Spanned<Use>),
+    Setting(Spanned<Setting>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    Path(Value),
+    Description(Value),
+    Boundary(Value),
+    /// `instance_profile` with an optional name (defaults to the role's name).
+    InstanceProfile(Option<Value>),
+    /// `max_session 12h`: the text as written.
+    MaxSession(Spanned<String>),
+    Tag {
+        key: Spanned<Str>,
+        value: Value,
+    },
+    Attach(Vec<Value>),
+    Groups(Vec<Value>),
+    To {
+        kind: Spanned<PrincipalRefKind>,
+        names: Vec<Value>,
+    },
+    Prefix(Value),
+    PassTo(Vec<Value>),
+    CreateUsers,
+}
+
+impl Setting {
+    /// The keyword that introduces the setting, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Setting::Path(_) => "path",
+            Setting::Description(_) => "description",
+            Setting::Boundary(_) => "boundary",
+            Setting::InstanceProfile(_) => "instance_profile",
+            Setting::MaxSession(_) => "max_session",
+            Setting::Tag { .. } => "tag",
+            Setting::Attach(_) => "attach",
+            Setting::Groups(_) => "groups",
+            Setting::To { .. } => "to",
+            Setting::Prefix(_) => "prefix",
+            Setting::PassTo(_) => "pass_to",
+            Setting::CreateUsers => "create_users",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalRefKind {
+    User,
+    Group,
+    Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// `[Sid:] allow|deny [except] actions on [except] resources [when ...]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sid: Option<Ident>,
+    pub effect: Spanned<Effect>,
+    /// `except` before the actions: the statement uses `NotAction`.
+    pub not_action: bool,
+    pub actions: Vec<Spanned<Action>>,
+    /// `except` before the resources: the statement uses `NotResource`.
+    pub not_resource: bool,
+    pub resources: Vec<Value>,
+    pub conditions: Vec<Spanned<Clause>>,
+}
+
+/// An action as written: `*`, `s3:GetObject`, `s3:Get*` or `s3:{GetObject, PutObject}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Any,
+    Named {
+        service: String,
+        names: Vec<Spanned<String>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Service,
+    Account,
+    Aws,
+    Federated,
+    Anyone,
+}
+
+/// `trust [deny] [except] service|account|aws|federated|anyone values [actions ...] [when ...]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trust {
+    pub deny: bool,
+    pub not_principal: bool,
+    pub kind: Spanned<PrincipalKind>,
+    pub principals: Vec<Value>,
+    pub actions: Vec<Spanned<Action>>,
+    pub conditions: Vec<Spanned<Clause>>,
+}
+
+/// `use module.template(args)` or `use template(args)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    pub module: Option<Ident>,
+    pub template: Ident,
+    pub arguments: Vec<Value>,
+}
+
+/// One `and`-joined part of a `when`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub quantifier: Option<Quantifier>,
+    pub key: Spanned<Str>,
+    pub test: Test,
+    pub if_exists: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// `any`: ForAnyValue
+    Any,
+    /// `all`: ForAllValues
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Test {
+    /// `exists` / `not exists` (IAM `Null`).
+    Exists {
+        negated: bool,
+    },
+    Compare {
+        op: CompareOp,
+        values: Vec<Value>,
+    },
+    Like {
+        negated: bool,
+        values: Vec<Value>,
+    },
+    In {
+        negated: bool,
+        values: Vec<Value>,
+    },
+    /// `OperatorName(key, values)`: any IAM operator by name.
+    Operator {
+        name: Spanned<String>,
+        values: Vec<Value>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "==",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+/// A value as written.
+pub type Value = Spanned<ValueKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A quoted string or bare ARN, possibly with interpolations.
+    Str(Str),
+    /// A bare name: a constant or template parameter.
+    Name(String),
+    Star,
+    Number(String),
+    Bool(bool),
+    Date(String),
+    Cidr(String),
+    DnsName(String),
+}
+
+impl ValueKind {
+    /// How the value reads in a message.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ValueKind::Str(_) => "a string",
+            ValueKind::Name(_) => "a name",
+            ValueKind::Star => "`*`",
+            ValueKind::Number(_) => "a number",
+            ValueKind::Bool(_) => "a boolean",
+            ValueKind::Date(_) => "a date",
+            ValueKind::Cidr(_) => "an IP range",
+            ValueKind::DnsName(_) => "a domain name",
+        }
+    }
+}
+
+/// A string with interpolations: `"arn:aws:s3:::${bucket}/*"`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Str {
+    pub parts: Vec<StrPart>,
+}
+
+impl Str {
+    pub fn literal(text: impl Into<String>) -> Str {
+        Str {
+            parts: vec![StrPart::Text(text.into())],
+        }
+    }
+
+    /// The text when the string has no interpolations.
+    pub fn as_literal(&self) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                StrPart::Text(text) => out.push_str(text),
+                StrPart::Interpolation(_) => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrPart {
+    Text(String),
+    /// `${name}`: a constant or parameter, or an IAM policy variable such as `${aws:username}`
+    /// (anything with a `:`, and `${*}`, `${?}`, `${$}`), which passes through untouched.
+    Interpolation(Spanned<String>),
+}

@@ -1,0 +1,378 @@
+//! The one diagnostic type of the compiler, its table of error codes, and its renderers.
+//!
+//! In: diagnostics built by any stage (parse, resolve, lower, ...). Out: text rendered with
+//! codespan-reporting (coloured or plain) or a JSON array for tools. Stages never render; they
+//! collect diagnostics and keep going, so one run reports as many problems as it can.
+
+use crate::source::{Sources, Span};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+/// Stable diagnostic codes. The number ranges group them: E00xx reading and parsing, E01xx names
+/// and resolution, E02xx statements and values, E03xx blocks and settings; W-codes are warnings.
+/// The README lists every code; `code_table_is_documented` keeps the two in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The input is not valid UTF-8.
+    InvalidUtf8,
+    /// The text does not follow the grammar.
+    Syntax,
+    /// An input file could not be read.
+    Unreadable,
+    /// Two definitions share a name.
+    DuplicateName,
+    /// A `${name}` or bare name refers to no constant or parameter.
+    UnknownConstant,
+    /// `use` names a template that does not exist.
+    UnknownTemplate,
+    /// `use` passes the wrong number of arguments.
+    ArgumentCount,
+    /// `import` names a module the std-lib does not have.
+    UnknownModule,
+    /// A name refers to no boundary, policy, user, group or role of the project.
+    UnknownReference,
+    /// Templates use each other in a cycle, or constants refer to each other in a cycle.
+    Cycle,
+    /// `--env` names an environment the sources do not declare, or one is needed.
+    UnknownEnvironment,
+    /// A value has the wrong kind for its place (a number where a name belongs, ...).
+    WrongValue,
+    /// An action is not written `service:Action`.
+    MalformedAction,
+    /// A resource is neither `*` nor an ARN.
+    MalformedArn,
+    /// A condition cannot be expressed as written.
+    InvalidCondition,
+    /// A statement label is not a valid IAM Sid.
+    InvalidSid,
+    /// A member is not allowed in this kind of block.
+    MisplacedMember,
+    /// A setting is given twice.
+    DuplicateSetting,
+    /// A required setting is missing.
+    MissingSetting,
+    /// A name breaks IAM's naming rules (length, characters).
+    InvalidName,
+    /// An account ID is not twelve digits.
+    InvalidAccount,
+    /// A role has no statements and no attached policies.
+    EmptyRole,
+}
+
+impl Code {
+    pub const ALL: [Code; 22] = [
+        Code::InvalidUtf8,
+        Code::Syntax,
+        Code::Unreadable,
+        Code::DuplicateName,
+        Code::UnknownConstant,
+        Code::UnknownTemplate,
+        Code::ArgumentCount,
+        Code::UnknownModule,
+        Code::UnknownReference,
+        Code::Cycle,
+        Code::UnknownEnvironment,
+        Code::WrongValue,
+        Code::MalformedAction,
+        Code::MalformedArn,
+        Code::InvalidCondition,
+        Code::InvalidSid,
+        Code::MisplacedMember,
+        Code::DuplicateSetting,
+        Code::MissingSetting,
+        Code::InvalidName,
+        Code::InvalidAccount,
+        Code::EmptyRole,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidUtf8 => "E0001",
+            Code::Syntax => "E0002",
+            Code::Unreadable => "E0003",
+            Code::DuplicateName => "E0101",
+            Code::UnknownConstant => "E0102",
+            Code::UnknownTemplate => "E0103",
+            Code::ArgumentCount => "E0104",
+            Code::UnknownModule => "E0105",
+            Code::UnknownReference => "E0106",
+            Code::Cycle => "E0107",
+            Code::UnknownEnvironment => "E0108",
+            Code::WrongValue => "E0201",
+            Code::MalformedAction => "E0202",
+            Code::MalformedArn => "E0203",
+            Code::InvalidCondition => "E0204",
+            Code::InvalidSid => "E0205",
+            Code::MisplacedMember => "E0301",
+            Code::DuplicateSetting => "E0302",
+            Code::MissingSetting => "E0303",
+            Code::InvalidName => "E0304",
+            Code::InvalidAccount => "E0305",
+            Code::EmptyRole => "W0301",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+}
+
+/// Text attached to a span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One problem found in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// One lowercase sentence; user input in backticks.
+    pub message: String,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic whose severity follows from its code.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by file and position so output is the same on every run.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| {
+        let span = d.primary.as_ref().map(|l| l.span);
+        (span.map(|s| (s.file, s.start)), d.code, d.message.clone())
+    });
+}
+
+/// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours.
+pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    for (_, file) in sources.iter() {
+        files.add(file.name.clone(), file.text.clone());
+    }
+    let config = term::Config::default();
+    let mut buffer = if color {
+        term::termcolor::Buffer::ansi()
+    } else {
+        term::termcolor::Buffer::no_color()
+    };
+    for diagnostic in diagnostics {
+        term::emit_to_write_style(&mut buffer, &config, &files, &to_codespan(diagnostic))
+            .expect("rendering to memory cannot fail");
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+    let severity = match diagnostic.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Note => cs::Severity::Note,
+    };
+    let mut labels = Vec::new();
+    if let Some(primary) = &diagnostic.primary {
+        labels.push(
+            cs::Label::primary(primary.span.file.0 as usize, primary.span.range())
+                .with_message(&primary.message),
+        );
+    }
+    for label in &diagnostic.secondary {
+        labels.push(
+            cs::Label::secondary(label.span.file.0 as usize, label.span.range())
+                .with_message(&label.message),
+        );
+    }
+    let mut notes = diagnostic.notes.clone();
+    if let Some(help) = &diagnostic.help {
+        notes.push(format!("help: {help}"));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(diagnostic.code.as_str())
+        .with_message(&diagnostic.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: &'static str,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    labels: Vec<JsonLabel<'a>>,
+    notes: &'a [String],
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+/// Renders diagnostics as a JSON array (one object per diagnostic, positions 1-based).
+pub fn to_json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let entries: Vec<JsonDiagnostic<'_>> = diagnostics
+        .iter()
+        .map(|d| {
+            let position = d.primary.as_ref().map(|label| {
+                let file = sources.get(label.span.file);
+                let (line, column) = file.line_column(label.span.start as usize);
+                let (end_line, end_column) = file.line_column(label.span.end as usize);
+                (file.name.as_str(), line, column, end_line, end_column)
+            });
+            JsonDiagnostic {
+                severity: d.severity,
+                code: d.code.as_str(),
+                message: &d.message,
+                file: position.map(|p| p.0),
+                line: position.map(|p| p.1),
+                column: position.map(|p| p.2),
+                end_line: position.map(|p| p.3),
+                end_column: position.map(|p| p.4),
+                labels: d
+                    .secondary
+                    .iter()
+                    .map(|label| {
+                        let file = sources.get(label.span.file);
+                        let (line, column) = file.line_column(label.span.start as usize);
+                        JsonLabel {
+                            file: &file.name,
+                            line,
+                            column,
+                            message: &label.message,
+                        }
+                    })
+                    .collect(),
+                notes: &d.notes,
+                help: d.help.as_deref(),
+            }
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&entries).expect("diagnostics always serialize");
+    text.push('\n');
+    text
+}
+
+/// The closest candidate by edit distance, for "did you mean" hints; `None` when nothing is close.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted_lower = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                edit_distance(&wanted_lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "duplicate code {text}");
+            assert!(text.len() == 5 && (text.starts_with('E') || text.starts_with('W')));
+        }
+    }
+
+    #[test]
+    fn suggestions_come_from_edit_distance() {
+        let names = ["bucket", "account_id", "region"];
+        assert_eq!(did_you_mean("buckt", names), Some("bucket"));
+        assert_eq!(did_you_mean("Region", names), Some("region"));
+        assert_eq!(did_you_mean("zzzzzz", names), None);
+    }
+}

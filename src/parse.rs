@@ -1,0 +1,820 @@
+//! Parsing: `.iamx` text to the typed AST.
+//!
+//! In: one source file's text and its [`FileId`]. Out: an [`ast::File`] or one diagnostic saying,
+//! in words, what was expected where. pest is private to this module: nothing else sees its
+//! `Pair`s or rule names.
+
+use crate::ast::*;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span, Spanned};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/iamx.pest"]
+struct Grammar;
+
+/// Parses one file. The grammar has no recursive rules, so no input can exhaust the stack.
+pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    let mut pairs =
+        Grammar::parse(Rule::file, text).map_err(|error| syntax_error(file, text, error))?;
+    let builder = Builder { file };
+    let root = pairs.next().expect("the file rule always yields one pair");
+    Ok(builder.file(root))
+}
+
+struct Builder {
+    file: FileId,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let span = pair.as_span();
+        Span::new(self.file, span.start(), span.end())
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Spanned::new(pair.as_str().to_string(), self.span(&pair))
+    }
+
+    fn file(&self, root: Pair<'_, Rule>) -> File {
+        let items = root
+            .into_inner()
+            .filter(|pair| pair.as_rule() != Rule::EOI)
+            .map(|pair| self.item(pair))
+            .collect();
+        File { items }
+    }
+
+    fn item(&self, pair: Pair<'_, Rule>) -> Item {
+        match pair.as_rule() {
+            Rule::account_setting => Item::Account(self.last_value(pair)),
+            Rule::partition_setting => Item::Partition(self.last_value(pair)),
+            Rule::let_binding => Item::Let(self.let_binding(pair)),
+            Rule::import => {
+                Item::Import(self.ident(pair.into_inner().nth(1).expect("import name")))
+            }
+            Rule::env_block => {
+                let mut inner = pair.into_inner().skip(1);
+                let name = self.ident(inner.next().expect("env name"));
+                let mut env = Env {
+                    name,
+                    account: None,
+                    partition: None,
+                    lets: Vec::new(),
+                };
+                for pair in inner {
+                    match pair.as_rule() {
+                        Rule::account_setting => env.account = Some(self.last_value(pair)),
+                        Rule::partition_setting => env.partition = Some(self.last_value(pair)),
+                        Rule::let_binding => env.lets.push(self.let_binding(pair)),
+                        rule => unreachable!("env member {rule:?}"),
+                    }
+                }
+                Item::Env(env)
+            }
+            Rule::template_block => {
+                let span = self.span(&pair);
+                let mut inner = pair.into_inner().skip(1).peekable();
+                let name = self.ident(inner.next().expect("template name"));
+                let params = match inner.peek().map(|p| p.as_rule()) {
+                    Some(Rule::params) => inner
+                        .next()
+                        .expect("peeked")
+                        .into_inner()
+                        .map(|p| self.ident(p))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let members = inner.map(|p| self.member(p)).collect();
+                Item::Template(Spanned::new(
+                    Template {
+                        name,
+                        params,
+                        members,
+                    },
+                    span,
+                ))
+            }
+            Rule::block => {
+                let span = self.span(&pair);
+                let mut inner = pair.into_inner();
+                let kind_pair = inner.next().expect("block kind");
+                let kind_span = self.span(&kind_pair);
+                let kind = match kind_pair
+                    .into_inner()
+                    .next()
+                    .expect("kind keyword")
+                    .as_rule()
+                {
+                    Rule::kw_boundary => BlockKind::Boundary,
+                    Rule::kw_policy => BlockKind::Policy,
+                    Rule::kw_role => BlockKind::Role,
+                    Rule::kw_user => BlockKind::User,
+                    Rule::kw_group => BlockKind::Group,
+                    Rule::kw_delegate => BlockKind::Delegate,
+                    rule => unreachable!("block kind {rule:?}"),
+                };
+                let name = self.name(inner.next().expect("block name"));
+                let members = inner.map(|p| self.member(p)).collect();
+                Item::Block(Spanned::new(
+                    Block {
+                        kind: Spanned::new(kind, kind_span),
+                        name,
+                        members,
+                    },
+                    span,
+                ))
+            }
+            rule => unreachable!("top-level item {rule:?}"),
+        }
+    }
+
+    fn let_binding(&self, pair: Pair<'_, Rule>) -> Let {
+        let mut inner = pair.into_inner().skip(1);
+        let name = self.ident(inner.next().expect("let name"));
+        let value = self.value(inner.next().expect("let value"));
+        Let { name, value }
+    }
+
+    /// The value of a `keyword value` rule.
+    fn last_value(&self, pair: Pair<'_, Rule>) -> Value {
+        self.value(pair.into_inner().last().expect("setting value"))
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> Spanned<Str> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().expect("name body");
+        match inner.as_rule() {
+            Rule::string => Spanned::new(self.string(inner), span),
+            Rule::ident => Spanned::new(Str::literal(inner.as_str()), span),
+            rule => unreachable!("name {rule:?}"),
+        }
+    }
+
+    fn member(&self, pair: Pair<'_, Rule>) -> Member {
+        let span = self.span(&pair);
+        let setting = |setting| Member::Setting(Spanned::new(setting, span));
+        match pair.as_rule() {
+            Rule::statement => Member::Statement(Spanned::new(self.statement(pair), span)),
+            Rule::trust => Member::Trust(Spanned::new(self.trust(pair), span)),
+            Rule::use_template => Member::Use(Spanned::new(self.use_template(pair), span)),
+            Rule::path_setting => setting(Setting::Path(self.last_value(pair))),
+            Rule::description_setting => setting(Setting::Description(self.last_value(pair))),
+            Rule::boundary_setting => setting(Setting::Boundary(self.last_value(pair))),
+            Rule::instance_profile_setting => {
+                let value = pair.into_inner().nth(1).map(|p| self.value(p));
+                setting(Setting::InstanceProfile(value))
+            }
+            Rule::max_session_setting => {
+                let duration = pair.into_inner().nth(1).expect("duration");
+                setting(Setting::MaxSession(self.ident(duration)))
+            }
+            Rule::tag_setting => {
+                let mut inner = pair.into_inner().skip(1);
+                let key = self.name(inner.next().expect("tag key"));
+                let value = self.value(inner.next().expect("tag value"));
+                setting(Setting::Tag { key, value })
+            }
+            Rule::attach_setting => {
+                setting(Setting::Attach(self.value_list(pair.into_inner().nth(1))))
+            }
+            Rule::groups_setting => {
+                setting(Setting::Groups(self.value_list(pair.into_inner().nth(1))))
+            }
+            Rule::to_setting => {
+                let mut inner = pair.into_inner().skip(1);
+                let kind_pair = inner.next().expect("principal kind");
+                let kind_span = self.span(&kind_pair);
+                let kind = match kind_pair
+                    .into_inner()
+                    .next()
+                    .expect("kind keyword")
+                    .as_rule()
+                {
+                    Rule::kw_user => PrincipalRefKind::User,
+                    Rule::kw_group => PrincipalRefKind::Group,
+                    Rule::kw_role => PrincipalRefKind::Role,
+                    rule => unreachable!("principal kind {rule:?}"),
+                };
+                let names = self.value_list(inner.next());
+                setting(Setting::To {
+                    kind: Spanned::new(kind, kind_span),
+                    names,
+                })
+            }
+            Rule::prefix_setting => setting(Setting::Prefix(self.last_value(pair))),
+            Rule::pass_to_setting => {
+                setting(Setting::PassTo(self.value_list(pair.into_inner().nth(1))))
+            }
+            Rule::create_users_setting => setting(Setting::CreateUsers),
+            rule => unreachable!("member {rule:?}"),
+        }
+    }
+
+    fn statement(&self, pair: Pair<'_, Rule>) -> Statement {
+        let span = self.span(&pair);
+        let mut statement = Statement {
+            sid: None,
+            effect: Spanned::new(Effect::Allow, span),
+            not_action: false,
+            actions: Vec::new(),
+            not_resource: false,
+            resources: Vec::new(),
+            conditions: Vec::new(),
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::sid => {
+                    statement.sid = Some(self.ident(part.into_inner().next().expect("sid name")))
+                }
+                Rule::effect => {
+                    let effect = match part.clone().into_inner().next().expect("effect").as_rule() {
+                        Rule::kw_allow => Effect::Allow,
+                        _ => Effect::Deny,
+                    };
+                    statement.effect = Spanned::new(effect, self.span(&part));
+                }
+                Rule::not_action => statement.not_action = true,
+                Rule::action_list => statement.actions = self.action_list(part),
+                Rule::kw_on => {}
+                Rule::not_resource => statement.not_resource = true,
+                Rule::value_list => statement.resources = self.value_list(Some(part)),
+                Rule::condition => statement.conditions = self.condition(part),
+                rule => unreachable!("statement part {rule:?}"),
+            }
+        }
+        statement
+    }
+
+    fn trust(&self, pair: Pair<'_, Rule>) -> Trust {
+        let span = self.span(&pair);
+        let mut trust = Trust {
+            deny: false,
+            not_principal: false,
+            kind: Spanned::new(PrincipalKind::Anyone, span),
+            principals: Vec::new(),
+            actions: Vec::new(),
+            conditions: Vec::new(),
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::kw_trust => {}
+                Rule::trust_deny => trust.deny = true,
+                Rule::not_principal => trust.not_principal = true,
+                Rule::principal_kind => {
+                    let kind = match part.clone().into_inner().next().expect("kind").as_rule() {
+                        Rule::kw_service => PrincipalKind::Service,
+                        Rule::kw_account => PrincipalKind::Account,
+                        Rule::kw_aws => PrincipalKind::Aws,
+                        Rule::kw_federated => PrincipalKind::Federated,
+                        Rule::kw_anyone => PrincipalKind::Anyone,
+                        rule => unreachable!("principal kind {rule:?}"),
+                    };
+                    trust.kind = Spanned::new(kind, self.span(&part));
+                }
+                Rule::value_list => trust.principals = self.value_list(Some(part)),
+                Rule::trust_actions => {
+                    trust.actions =
+                        self.action_list(part.into_inner().nth(1).expect("trust actions"))
+                }
+                Rule::condition => trust.conditions = self.condition(part),
+                rule => unreachable!("trust part {rule:?}"),
+            }
+        }
+        trust
+    }
+
+    fn use_template(&self, pair: Pair<'_, Rule>) -> Use {
+        let mut inner = pair.into_inner().skip(1);
+        let reference = inner.next().expect("template reference");
+        let mut names: Vec<Ident> = reference.into_inner().map(|p| self.ident(p)).collect();
+        let template = names.pop().expect("template name");
+        let module = names.pop();
+        let arguments = inner
+            .next()
+            .map(|args| args.into_inner().map(|p| self.value(p)).collect())
+            .unwrap_or_default();
+        Use {
+            module,
+            template,
+            arguments,
+        }
+    }
+
+    fn action_list(&self, pair: Pair<'_, Rule>) -> Vec<Spanned<Action>> {
+        pair.into_inner()
+            .map(|action| {
+                let span = self.span(&action);
+                let mut inner = action.into_inner();
+                let first = inner.next().expect("action body");
+                let node = match first.as_rule() {
+                    Rule::any_action => Action::Any,
+                    Rule::service_prefix => {
+                        let service = first.as_str().to_string();
+                        let names_pair = inner.next().expect("action name");
+                        let names = match names_pair.as_rule() {
+                            Rule::action_group => {
+                                names_pair.into_inner().map(|p| self.ident(p)).collect()
+                            }
+                            _ => vec![self.ident(names_pair)],
+                        };
+                        Action::Named { service, names }
+                    }
+                    rule => unreachable!("action {rule:?}"),
+                };
+                Spanned::new(node, span)
+            })
+            .collect()
+    }
+
+    fn condition(&self, pair: Pair<'_, Rule>) -> Vec<Spanned<Clause>> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::clause)
+            .map(|clause| Spanned::new(self.clause(clause.clone()), self.span(&clause)))
+            .collect()
+    }
+
+    fn clause(&self, pair: Pair<'_, Rule>) -> Clause {
+        let mut quantifier = None;
+        let mut key = None;
+        let mut test = None;
+        let mut if_exists = false;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::quantifier => {
+                    quantifier = Some(
+                        match part.into_inner().next().expect("quantifier").as_rule() {
+                            Rule::kw_any => Quantifier::Any,
+                            _ => Quantifier::All,
+                        },
+                    )
+                }
+                Rule::condition_key => key = Some(self.condition_key(part)),
+                Rule::if_exists => if_exists = true,
+                Rule::operator_call => {
+                    let mut inner = part.into_inner();
+                    let name = self.ident(inner.next().expect("operator name"));
+                    key = Some(self.condition_key(inner.next().expect("operator key")));
+                    let values = self.values(inner.next().expect("operator values"));
+                    test = Some(Test::Operator { name, values });
+                }
+                Rule::exists_test => {
+                    let negated = part.into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                    test = Some(Test::Exists { negated });
+                }
+                Rule::compare_test => {
+                    let mut inner = part.into_inner();
+                    let op = match inner.next().expect("comparison").as_str() {
+                        "==" => CompareOp::Eq,
+                        "!=" => CompareOp::Ne,
+                        "<=" => CompareOp::Le,
+                        ">=" => CompareOp::Ge,
+                        "<" => CompareOp::Lt,
+                        _ => CompareOp::Gt,
+                    };
+                    let values = self.values(inner.next().expect("comparison values"));
+                    test = Some(Test::Compare { op, values });
+                }
+                Rule::like_test | Rule::in_test => {
+                    let is_like = part.as_rule() == Rule::like_test;
+                    let mut negated = false;
+                    let mut values = Vec::new();
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::kw_not => negated = true,
+                            Rule::values => values = self.values(p),
+                            _ => {}
+                        }
+                    }
+                    test = Some(if is_like {
+                        Test::Like { negated, values }
+                    } else {
+                        Test::In { negated, values }
+                    });
+                }
+                rule => unreachable!("clause part {rule:?}"),
+            }
+        }
+        Clause {
+            quantifier,
+            key: key.expect("every clause has a key"),
+            test: test.expect("every clause has a test"),
+            if_exists,
+        }
+    }
+
+    fn condition_key(&self, pair: Pair<'_, Rule>) -> Spanned<Str> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().expect("key body");
+        match inner.as_rule() {
+            Rule::string => Spanned::new(self.string(inner), span),
+            _ => Spanned::new(Str::literal(inner.as_str()), span),
+        }
+    }
+
+    fn values(&self, pair: Pair<'_, Rule>) -> Vec<Value> {
+        pair.into_inner().map(|p| self.value(p)).collect()
+    }
+
+    fn value_list(&self, pair: Option<Pair<'_, Rule>>) -> Vec<Value> {
+        pair.map(|p| p.into_inner().map(|v| self.value(v)).collect())
+            .unwrap_or_default()
+    }
+
+    fn value(&self, pair: Pair<'_, Rule>) -> Value {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().expect("value body");
+        let text = inner.as_str().to_string();
+        let kind = match inner.as_rule() {
+            Rule::string | Rule::bare_arn => ValueKind::Str(self.string(inner)),
+            Rule::star => ValueKind::Star,
+            Rule::date => ValueKind::Date(text),
+            Rule::cidr => ValueKind::Cidr(text),
+            Rule::number => ValueKind::Number(text),
+            Rule::boolean => ValueKind::Bool(text == "true"),
+            Rule::dns_name => ValueKind::DnsName(text),
+            Rule::ident => ValueKind::Name(text),
+            rule => unreachable!("value {rule:?}"),
+        };
+        Spanned::new(kind, span)
+    }
+
+    /// A quoted string or bare ARN with its interpolations.
+    fn string(&self, pair: Pair<'_, Rule>) -> Str {
+        let mut parts: Vec<StrPart> = Vec::new();
+        let push_text = |parts: &mut Vec<StrPart>, text: &str| match parts.last_mut() {
+            Some(StrPart::Text(previous)) => previous.push_str(text),
+            _ => parts.push(StrPart::Text(text.to_string())),
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::text | Rule::arn_head | Rule::arn_text => {
+                    push_text(&mut parts, part.as_str())
+                }
+                Rule::escape => {
+                    let unescaped = match &part.as_str()[1..] {
+                        "n" => "\n",
+                        "t" => "\t",
+                        other => other,
+                    };
+                    push_text(&mut parts, unescaped)
+                }
+                Rule::interpolation => {
+                    let name = part.into_inner().next().expect("interpolation name");
+                    parts.push(StrPart::Interpolation(self.ident(name)));
+                }
+                rule => unreachable!("string part {rule:?}"),
+            }
+        }
+        Str { parts }
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let position = match error.location {
+        InputLocation::Pos(pos) => pos,
+        InputLocation::Span((start, _)) => start,
+    };
+    let (expected, unexpected) = match &error.variant {
+        ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => (positives.clone(), negatives.clone()),
+        ErrorVariant::CustomError { .. } => (Vec::new(), Vec::new()),
+    };
+    let found = describe_found(text, position);
+    let end =
+        (position + text[position..].chars().next().map_or(0, char::len_utf8)).min(text.len());
+    let span = Span::new(file, position, end);
+
+    if let Some(diagnostic) = special_syntax_error(file, text, position, &expected) {
+        return diagnostic;
+    }
+    let mut expected = expected;
+    // A value can take many shapes; listing each one would bury the message.
+    if expected.contains(&Rule::string) && expected.contains(&Rule::ident) {
+        expected.retain(|rule| !VALUE_SHAPES.contains(rule));
+        expected.push(Rule::value);
+    }
+    let mut names: Vec<&str> = expected.iter().map(|rule| describe_rule(*rule)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let message = if !names.is_empty() {
+        format!("expected {}, found {found}", join_or(&names))
+    } else if !unexpected.is_empty() {
+        let mut names: Vec<&str> = unexpected.iter().map(|rule| describe_rule(*rule)).collect();
+        names.dedup();
+        format!("unexpected {}", join_or(&names))
+    } else {
+        format!("unexpected {found}")
+    };
+    let mut diagnostic = Diagnostic::new(Code::Syntax, message).at(span, "here");
+    if expected.contains(&Rule::kw_on) {
+        diagnostic = diagnostic.with_help(
+            "every statement names its resources: `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+        );
+    }
+    diagnostic
+}
+
+const VALUE_SHAPES: [Rule; 9] = [
+    Rule::string,
+    Rule::bare_arn,
+    Rule::star,
+    Rule::date,
+    Rule::cidr,
+    Rule::number,
+    Rule::boolean,
+    Rule::dns_name,
+    Rule::ident,
+];
+
+/// Errors whose cause is clearer than "expected X": unterminated strings and comments.
+fn special_syntax_error(
+    file: FileId,
+    text: &str,
+    position: usize,
+    expected: &[Rule],
+) -> Option<Diagnostic> {
+    let before = &text[..position];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let quotes = before[line_start..].bytes().filter(|b| *b == b'"').count()
+        - before[line_start..].matches("\\\"").count();
+    if quotes % 2 == 1 && (text[position..].starts_with('\n') || position == text.len()) {
+        let open = line_start + before[line_start..].rfind('"').expect("odd quote count");
+        return Some(
+            Diagnostic::new(Code::Syntax, "unterminated string")
+                .at(
+                    Span::new(file, open, position),
+                    "this string has no closing `\"`",
+                )
+                .with_help("strings end on the line they start; add the closing `\"`"),
+        );
+    }
+    if let Some(open) = unclosed_block_comment(text) {
+        if open <= position {
+            return Some(
+                Diagnostic::new(Code::Syntax, "unterminated block comment").at(
+                    Span::new(file, open, open + 2),
+                    "this comment has no closing `*/`",
+                ),
+            );
+        }
+    }
+    let _ = expected;
+    None
+}
+
+/// Where a `/*` opens that is never closed, ignoring `/*` inside strings and line comments.
+fn unclosed_block_comment(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'\n' => in_string = false,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/")
+            {
+                Some(close) => i += close + 3,
+                None => return Some(i),
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn describe_found(text: &str, position: usize) -> String {
+    let rest = &text[position..];
+    let Some(first) = rest.chars().next() else {
+        return "end of file".to_string();
+    };
+    if first == '\n' || first == '\r' {
+        return "end of line".to_string();
+    }
+    let token: String = if first.is_alphanumeric() || first == '_' {
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .take(40)
+            .collect()
+    } else {
+        first.to_string()
+    };
+    if first.is_control() {
+        format!("the control character U+{:04X}", first as u32)
+    } else {
+        format!("`{token}`")
+    }
+}
+
+fn join_or(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The words for each grammar rule in "expected ..." messages. No catch-all arm: a new rule
+/// cannot ship without a name.
+fn describe_rule(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::WHITESPACE => "white space",
+        Rule::COMMENT | Rule::line_comment | Rule::block_comment => "a comment",
+        Rule::file | Rule::item => "a top-level item (`account`, `let`, `import`, `template`, `boundary`, `policy`, `role`, `user`, `group`, `delegate` or `env`)",
+        Rule::account_setting => "`account`",
+        Rule::partition_setting => "`partition`",
+        Rule::let_binding => "`let`",
+        Rule::import => "`import`",
+        Rule::env_block => "`env`",
+        Rule::template_block => "`template`",
+        Rule::params => "parameter names",
+        Rule::block => "a block (`boundary`, `policy`, `role`, `user`, `group` or `delegate`)",
+        Rule::block_kind => "a block kind",
+        Rule::name => "a name, like `service-etl` or `\"service.etl\"`",
+        Rule::member => "a statement (`allow`/`deny`), `trust`, `use` or a setting",
+        Rule::statement => "a statement, like `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+        Rule::sid => "a statement label, like `ReadRaw:`",
+        Rule::effect => "`allow` or `deny`",
+        Rule::not_action | Rule::not_resource | Rule::not_principal => "`except`",
+        Rule::action_list | Rule::action => "an action, like `s3:GetObject`",
+        Rule::action_group => "a brace group of actions, like `{GetObject, PutObject}`",
+        Rule::service_prefix => "a service prefix, like `s3`",
+        Rule::action_name => "an action name, like `GetObject`",
+        Rule::trust => "`trust`",
+        Rule::trust_deny => "`deny`",
+        Rule::principal_kind => "a principal kind (`service`, `account`, `aws`, `federated` or `anyone`)",
+        Rule::trust_actions => "`actions`",
+        Rule::use_template => "`use`",
+        Rule::template_ref => "a template name, like `s3.read_only`",
+        Rule::arguments => "template arguments",
+        Rule::path_setting => "`path`",
+        Rule::description_setting => "`description`",
+        Rule::boundary_setting => "`boundary`",
+        Rule::instance_profile_setting => "`instance_profile`",
+        Rule::max_session_setting => "`max_session`",
+        Rule::tag_setting => "`tag`",
+        Rule::attach_setting => "`attach`",
+        Rule::groups_setting => "`groups`",
+        Rule::to_setting => "`to`",
+        Rule::principal_ref_kind => "`user`, `group` or `role`",
+        Rule::prefix_setting => "`prefix`",
+        Rule::pass_to_setting => "`pass_to`",
+        Rule::create_users_setting => "`create_users`",
+        Rule::duration => "a duration, like `3600`, `90m` or `12h`",
+        Rule::condition => "`when`",
+        Rule::clause => "a condition, like `aws:PrincipalTag/team == \"etl\"`",
+        Rule::quantifier => "`any` or `all`",
+        Rule::if_exists => "`if exists`",
+        Rule::exists_test => "`exists`",
+        Rule::compare_test | Rule::compare_op => "a comparison (`==`, `!=`, `<`, `<=`, `>` or `>=`)",
+        Rule::like_test => "`like`",
+        Rule::in_test => "`in`",
+        Rule::operator_call => "an operator call, like `StringEqualsIgnoreCase(key, \"value\")`",
+        Rule::operator_name => "an IAM condition operator name",
+        Rule::condition_key | Rule::key_text | Rule::key_part | Rule::key_tail => {
+            "a condition key, like `aws:SourceIp`"
+        }
+        Rule::values => "a value or a `[...]` list of values",
+        Rule::value_list | Rule::value => "a value (a string, an ARN, `*`, a number, a date, an IP range or a name)",
+        Rule::star => "`*`",
+        Rule::any_action => "an action, like `s3:GetObject`",
+        Rule::string => "a string",
+        Rule::text => "string text",
+        Rule::escape => "an escape (`\\\"`, `\\\\`, `\\n`, `\\t` or `\\$`)",
+        Rule::interpolation => "`${...}`",
+        Rule::interpolation_name => "a name inside `${...}`",
+        Rule::bare_arn | Rule::arn_head => "an ARN, like `arn:aws:s3:::bucket/*`",
+        Rule::arn_text | Rule::arn_char => "ARN text",
+        Rule::test => "a test (`==`, `like`, `in`, `exists`, ...)",
+        Rule::date => "a date, like `2027-01-01T00:00:00Z`",
+        Rule::cidr => "an IP range, like `10.0.0.0/8`",
+        Rule::number => "a number",
+        Rule::boolean => "`true` or `false`",
+        Rule::dns_name => "a domain name, like `ec2.amazonaws.com`",
+        Rule::ident | Rule::ident_char => "a name",
+        Rule::keyword => "a keyword",
+        Rule::kw_account => "`account`",
+        Rule::kw_partition => "`partition`",
+        Rule::kw_let => "`let`",
+        Rule::kw_import => "`import`",
+        Rule::kw_env => "`env`",
+        Rule::kw_template => "`template`",
+        Rule::kw_boundary => "`boundary`",
+        Rule::kw_policy => "`policy`",
+        Rule::kw_role => "`role`",
+        Rule::kw_user => "`user`",
+        Rule::kw_group => "`group`",
+        Rule::kw_delegate => "`delegate`",
+        Rule::kw_allow => "`allow`",
+        Rule::kw_deny => "`deny`",
+        Rule::kw_except => "`except`",
+        Rule::kw_on => "`on` and the resources",
+        Rule::kw_when => "`when`",
+        Rule::kw_and => "`and`",
+        Rule::kw_trust => "`trust`",
+        Rule::kw_service => "`service`",
+        Rule::kw_aws => "`aws`",
+        Rule::kw_federated => "`federated`",
+        Rule::kw_anyone => "`anyone`",
+        Rule::kw_actions => "`actions`",
+        Rule::kw_use => "`use`",
+        Rule::kw_path => "`path`",
+        Rule::kw_description => "`description`",
+        Rule::kw_instance_profile => "`instance_profile`",
+        Rule::kw_max_session => "`max_session`",
+        Rule::kw_tag => "`tag`",
+        Rule::kw_attach => "`attach`",
+        Rule::kw_groups => "`groups`",
+        Rule::kw_to => "`to`",
+        Rule::kw_prefix => "`prefix`",
+        Rule::kw_pass_to => "`pass_to`",
+        Rule::kw_create_users => "`create_users`",
+        Rule::kw_not => "`not`",
+        Rule::kw_like => "`like`",
+        Rule::kw_in => "`in`",
+        Rule::kw_exists => "`exists`",
+        Rule::kw_if => "`if`",
+        Rule::kw_any => "`any`",
+        Rule::kw_all => "`all`",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> File {
+        parse(FileId(0), text).unwrap_or_else(|d| panic!("{}", d.message))
+    }
+
+    #[test]
+    fn parses_a_role_with_statements_and_conditions() {
+        let file = parse_ok(
+            r#"role service-etl {
+                 trust service ec2.amazonaws.com
+                 allow s3:{GetObject, PutObject} on arn:aws:s3:::${bucket}/raw/*
+                 deny except iam:* on except "arn:aws:iam::*:role/x" when aws:SourceIp in 10.0.0.0/8 and aws:MultiFactorAuthPresent == true
+               }"#,
+        );
+        let Item::Block(block) = &file.items[0] else {
+            panic!()
+        };
+        assert_eq!(block.kind.node, BlockKind::Role);
+        assert_eq!(block.members.len(), 3);
+        let Member::Statement(deny) = &block.members[2] else {
+            panic!()
+        };
+        assert!(deny.not_action && deny.not_resource);
+        assert_eq!(deny.conditions.len(), 2);
+        let Member::Statement(allow) = &block.members[1] else {
+            panic!()
+        };
+        let ValueKind::Str(arn) = &allow.resources[0].node else {
+            panic!()
+        };
+        assert_eq!(arn.parts.len(), 3);
+    }
+
+    #[test]
+    fn spans_do_not_take_part_in_equality() {
+        let a = parse_ok("let x = \"a\"\nrole r { allow s3:GetObject on * }");
+        let b = parse_ok("let   x=\"a\" role r {\n\n allow s3:GetObject   on * }");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn errors_say_what_was_expected_in_words() {
+        let error = parse(FileId(0), "role r { allow s3:GetObject }").unwrap_err();
+        assert!(
+            error.message.contains("`on` and the resources"),
+            "{}",
+            error.message
+        );
+        let error = parse(FileId(0), "role r { allow on * }").unwrap_err();
+        assert!(
+            error.message.contains("an action, like `s3:GetObject`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn unterminated_strings_and_comments_are_named() {
+        let error = parse(FileId(0), "let x = \"abc\nrole r {}").unwrap_err();
+        assert_eq!(error.message, "unterminated string");
+        let error = parse(FileId(0), "let x = \"abc\" /* no end").unwrap_err();
+        assert_eq!(error.message, "unterminated block comment");
+    }
+}
