@@ -1,13 +1,21 @@
 //! IAMX: a compiler for a concise, boundary-aware AWS IAM policy language.
 //!
-//! The pipeline, one module per stage: [`source`] → [`parse`] → [`ast`] → [`resolve`] →
-//! [`lower`] → [`emit`]. [`policy`] is the IAM model every stage after lowering works on, and
-//! [`diagnostics`] the one error type of the whole compiler.
+//! The pipeline, one module per stage: [`source`] → [`parse`] → [`ast`] → [`resolve`] → [`ir`] →
+//! [`lower`] → [`emit`]; [`compiler`] runs them in order. [`policy`] is the IAM model every stage
+//! after lowering works on (and plain IAM JSON is read into), [`diagnostics`] the one error type.
 
 pub mod ast;
 pub mod catalog;
+pub mod compiler;
 pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod lower;
 pub mod parse;
 pub mod policy;
 pub mod reason;
+pub mod resolve;
 pub mod source;
+pub mod stdlib;
+
+pub use compiler::{compile, Compilation, Input, Options};

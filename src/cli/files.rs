@@ -1,0 +1,138 @@
+//! Reading sources from the command line's paths, and writing an output directory atomically.
+
+use iamx::Input;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The `.iamx` files named by `paths`: files as given, directories searched recursively (hidden
+/// entries skipped), in sorted order so builds are deterministic.
+pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        let metadata = fs::metadata(path)
+            .map_err(|e| format!("cannot read `{}`: {}", path.display(), plain(&e)))?;
+        if metadata.is_dir() {
+            let before = found.len();
+            walk(path, &mut found)
+                .map_err(|e| format!("cannot read `{}`: {}", path.display(), plain(&e)))?;
+            if found.len() == before {
+                return Err(format!("`{}` contains no .iamx files", path.display()));
+            }
+        } else {
+            found.push(path.clone());
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+        .into_iter()
+        .map(|path| {
+            let bytes = fs::read(&path)
+                .map_err(|e| format!("cannot read `{}`: {}", path.display(), plain(&e)))?;
+            Ok(Input {
+                name: path.display().to_string(),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|ext| ext == "iamx") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The error text without Rust's "(os error 2)" suffix.
+pub fn plain(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// The marker that says a directory was written by `iamx build` and may be replaced.
+const MARKER: &str = "manifest.json";
+
+/// Replaces `dir` with exactly `files`. Everything is written to a sibling temporary directory
+/// first and swapped in with renames, so on any failure `dir` is left as it was.
+pub fn write_output(
+    dir: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    if dir.exists() {
+        let is_ours = dir.join(MARKER).is_file();
+        let is_empty = fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !dir.is_dir() || !(is_ours || is_empty) {
+            return Err(format!(
+                "`{}` exists and is not an iamx output directory (it has no manifest.json); refusing to replace it",
+                dir.display()
+            ));
+        }
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)
+        .map_err(|e| format!("cannot create `{}`: {}", parent.display(), plain(&e)))?;
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    let staging = parent.join(format!(".{base}.iamx-new-{}", std::process::id()));
+    let retired = parent.join(format!(".{base}.iamx-old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    let result = write_tree(&staging, files).and_then(|()| swap_in(dir, &staging, &retired));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(
+    root: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    for (relative, contents) in files {
+        let path = root.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {}", parent.display(), plain(&e)))?;
+        }
+        fs::write(&path, contents)
+            .map_err(|e| format!("cannot write `{}`: {}", path.display(), plain(&e)))?;
+    }
+    Ok(())
+}
+
+fn swap_in(dir: &Path, staging: &Path, retired: &Path) -> Result<(), String> {
+    let had_old = dir.exists();
+    if had_old {
+        fs::rename(dir, retired)
+            .map_err(|e| format!("cannot replace `{}`: {}", dir.display(), plain(&e)))?;
+    }
+    if let Err(e) = fs::rename(staging, dir) {
+        if had_old {
+            let _ = fs::rename(retired, dir);
+        }
+        return Err(format!("cannot write `{}`: {}", dir.display(), plain(&e)));
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(retired);
+    }
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! The thin shell around the compiler: argument parsing, reading and writing files, rendering
+//! diagnostics. Diagnostics go to stderr, data to stdout.
+
+mod build;
+mod check;
+mod files;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use iamx::diagnostics::{self, Diagnostic};
+use iamx::source::Sources;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Exit codes shared by all subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    /// The input has errors (diagnostics say which).
+    InputErrors = 1,
+    /// The command line or the file system is wrong: bad flags, missing paths, unwritable output.
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "iamx",
+    version,
+    about = "A compiler for a concise, boundary-aware AWS IAM policy language"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile .iamx sources into IAM JSON documents and a manifest.
+    Build(build::Args),
+    /// Report errors and warnings without writing anything.
+    Check(check::Args),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Color {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Colour only where a person reads it: a terminal, and NO_COLOR unset.
+    pub fn for_stderr(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let exit = match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+    };
+    exit.into()
+}
+
+/// Prints diagnostics to stderr.
+pub fn report(diagnostics: &[Diagnostic], sources: &Sources, color: Color) {
+    if !diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            diagnostics::render(diagnostics, sources, color.for_stderr())
+        );
+    }
+}
+
+/// "2 errors, 1 warning"
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// A problem outside the sources (a missing path, an unwritable directory).
+pub fn fail(message: impl std::fmt::Display) -> Exit {
+    eprintln!("error: {message}");
+    Exit::Usage
+}

@@ -1,0 +1,87 @@
+//! The whole pipeline in one call: source bytes in, compiled documents and diagnostics out.
+//!
+//! In: named byte buffers (the CLI reads them; tests make them in memory) and options. Out: the
+//! [`Sources`] table (for rendering diagnostics), every diagnostic sorted by position, and the
+//! compiled project when there were no errors.
+
+use crate::diagnostics::{self, Code, Diagnostic};
+use crate::lower::{self, Compiled};
+use crate::source::{Sources, Span};
+use crate::{parse, resolve};
+
+/// One source file handed to the compiler.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The name diagnostics show, usually the path as the user wrote it.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The `env` block to build for, when the sources declare environments.
+    pub environment: Option<String>,
+}
+
+pub struct Compilation {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Present when no diagnostic is an error.
+    pub compiled: Option<Compiled>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    for input in inputs {
+        match String::from_utf8(input.bytes) {
+            Ok(text) => {
+                let id = sources.add(input.name, text);
+                match parse::parse(id, &sources.get(id).text) {
+                    Ok(ast) => files.push((id, ast)),
+                    Err(diagnostic) => diagnostics.push(diagnostic),
+                }
+            }
+            Err(error) => {
+                let valid_up_to = error.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                // The lossy text has the same prefix, so the offset still points at the bad byte.
+                let id = sources.add(input.name, text);
+                let end = sources.get(id).text[valid_up_to..]
+                    .chars()
+                    .next()
+                    .map_or(valid_up_to, |c| valid_up_to + c.len_utf8());
+                diagnostics.push(
+                    Diagnostic::new(Code::InvalidUtf8, "this file is not UTF-8 text")
+                        .at(Span::new(id, valid_up_to, end), "invalid byte here")
+                        .with_help("save the file as UTF-8; `.iamx` sources are text"),
+                );
+            }
+        }
+    }
+    let mut compiled = None;
+    if diagnostics.is_empty() {
+        let (project, mut resolve_diagnostics) =
+            resolve::resolve(&files, options.environment.as_deref(), &mut sources);
+        diagnostics.append(&mut resolve_diagnostics);
+        if let Some(project) = project {
+            let (output, mut lower_diagnostics) = lower::lower(&project);
+            diagnostics.append(&mut lower_diagnostics);
+            compiled = Some(output);
+        }
+    }
+    diagnostics::sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Compilation {
+        sources,
+        diagnostics,
+        compiled: if has_errors { None } else { compiled },
+    }
+}

@@ -1,0 +1,722 @@
+//! Lowering: the resolved project to IAM documents.
+//!
+//! In: an [`ir::Project`]. Out: a [`Compiled`] set of documents in the IAM model
+//! ([`crate::policy`]), each with its kind, name, ARN, output file and, per statement, the source
+//! it came from; plus the roles, users and groups that own them. Choosing IAM condition operators
+//! from the way a condition is written happens here, so type errors in conditions come from here.
+
+use crate::ast::{CompareOp, PrincipalKind, Quantifier};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{self, Origin, PolicyRef, Scalar};
+use crate::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
+use crate::source::{Span, Spanned};
+use std::collections::BTreeMap;
+
+/// Everything a build produces, before it is written anywhere.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub account: String,
+    pub partition: String,
+    pub environment: Option<String>,
+    pub documents: Vec<Document>,
+    pub roles: Vec<RoleInfo>,
+    pub users: Vec<UserInfo>,
+    pub groups: Vec<GroupInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocumentKind {
+    Boundary,
+    ManagedPolicy,
+    Delegation,
+    Trust,
+    RoleInline,
+    UserInline,
+    GroupInline,
+}
+
+impl DocumentKind {
+    /// The name used in `manifest.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Boundary => "boundary",
+            DocumentKind::ManagedPolicy => "managed-policy",
+            DocumentKind::Delegation => "delegation",
+            DocumentKind::Trust => "trust",
+            DocumentKind::RoleInline => "role-inline",
+            DocumentKind::UserInline => "user-inline",
+            DocumentKind::GroupInline => "group-inline",
+        }
+    }
+
+    /// IAM's size quota for one document of this kind (characters, white space not counted).
+    /// Inline role policies share 10,240 across the role; one document is the most a role has.
+    pub fn quota(self) -> usize {
+        match self {
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => 6144,
+            DocumentKind::Trust => 2048,
+            DocumentKind::RoleInline => 10240,
+            DocumentKind::UserInline => 2048,
+            DocumentKind::GroupInline => 5120,
+        }
+    }
+}
+
+/// One IAM policy document with what deployment and verification need to know about it.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: DocumentKind,
+    /// The policy name (for inline policies, the name it is put under).
+    pub name: String,
+    /// The managed policy's ARN; for inline and trust documents, the owner's ARN.
+    pub arn: String,
+    pub path: String,
+    pub description: Option<String>,
+    /// Output file, relative to the output directory, `/`-separated.
+    pub file: String,
+    /// The role, user or group an inline or trust document belongs to.
+    pub owner: Option<String>,
+    pub policy: PolicyDocument,
+    /// Where each statement of `policy` came from, index for index.
+    pub origins: Vec<Origin>,
+    /// The block that declared the document.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleInfo {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub boundary_arn: Option<String>,
+    pub trust_file: String,
+    pub inline_files: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+    pub instance_profile: Option<(String, String)>,
+    pub max_session_seconds: Option<u32>,
+    pub tags: BTreeMap<String, String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserInfo {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub boundary_arn: Option<String>,
+    pub groups: Vec<String>,
+    pub inline_files: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupInfo {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub inline_files: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+}
+
+/// Lowers a resolved project. Errors are about conditions that IAM cannot express as written.
+pub fn lower(project: &ir::Project) -> (Compiled, Vec<Diagnostic>) {
+    let mut lowering = Lowering {
+        project,
+        diagnostics: Vec::new(),
+    };
+    let compiled = lowering.compiled();
+    (compiled, lowering.diagnostics)
+}
+
+struct Lowering<'p> {
+    project: &'p ir::Project,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Lowering<'_> {
+    fn arn(&self, kind: &str, path: &str, name: &str) -> String {
+        format!(
+            "arn:{}:iam::{}:{kind}{path}{name}",
+            self.project.partition, self.project.account.node
+        )
+    }
+
+    fn policy_arn(&self, reference: &PolicyRef, boundary: bool) -> String {
+        match reference {
+            PolicyRef::Arn(arn) => arn.node.clone(),
+            PolicyRef::Project { index, .. } => {
+                let policy = if boundary {
+                    &self.project.boundaries[*index]
+                } else {
+                    &self.project.policies[*index]
+                };
+                self.arn("policy", &policy.path, &policy.name.node)
+            }
+        }
+    }
+
+    fn compiled(&mut self) -> Compiled {
+        let project = self.project;
+        let mut documents = Vec::new();
+        for (kind, folder, policies) in [
+            (DocumentKind::Boundary, "boundaries", &project.boundaries),
+            (DocumentKind::ManagedPolicy, "policies", &project.policies),
+        ] {
+            for policy in policies {
+                let (document, origins) = self.policy(&policy.statements);
+                documents.push(Document {
+                    kind,
+                    name: policy.name.node.clone(),
+                    arn: self.arn("policy", &policy.path, &policy.name.node),
+                    path: policy.path.clone(),
+                    description: policy.description.clone(),
+                    file: format!("{folder}/{}.json", policy.name.node),
+                    owner: None,
+                    policy: document,
+                    origins,
+                    span: policy.span,
+                });
+            }
+        }
+
+        let mut roles = Vec::new();
+        for role in &project.roles {
+            let name = &role.name.node;
+            let arn = self.arn("role", &role.path, name);
+            let trust_file = format!("roles/{name}/trust.json");
+            let (trust, trust_origins) = self.trust(&role.trust);
+            documents.push(Document {
+                kind: DocumentKind::Trust,
+                name: format!("{name}-trust"),
+                arn: arn.clone(),
+                path: role.path.clone(),
+                description: None,
+                file: trust_file.clone(),
+                owner: Some(name.clone()),
+                policy: trust,
+                origins: trust_origins,
+                span: role.span,
+            });
+            let mut inline_files = Vec::new();
+            if !role.statements.is_empty() {
+                let (document, origins) = self.policy(&role.statements);
+                let file = format!("roles/{name}/inline.json");
+                inline_files.push(file.clone());
+                documents.push(Document {
+                    kind: DocumentKind::RoleInline,
+                    name: name.clone(),
+                    arn: arn.clone(),
+                    path: role.path.clone(),
+                    description: None,
+                    file,
+                    owner: Some(name.clone()),
+                    policy: document,
+                    origins,
+                    span: role.span,
+                });
+            }
+            roles.push(RoleInfo {
+                name: name.clone(),
+                arn,
+                path: role.path.clone(),
+                description: role.description.clone(),
+                boundary_arn: role.boundary.as_ref().map(|b| self.policy_arn(b, true)),
+                trust_file,
+                inline_files,
+                attached_policy_arns: role
+                    .attached
+                    .iter()
+                    .map(|p| self.policy_arn(p, false))
+                    .collect(),
+                instance_profile: role.instance_profile.as_ref().map(|profile| {
+                    (
+                        profile.node.clone(),
+                        self.arn("instance-profile", &role.path, &profile.node),
+                    )
+                }),
+                max_session_seconds: role.max_session_seconds,
+                tags: role.tags.clone(),
+                span: role.span,
+            });
+        }
+
+        let mut users = Vec::new();
+        for user in &project.users {
+            let name = &user.name.node;
+            let arn = self.arn("user", &user.path, name);
+            let inline_files = self.inline(
+                DocumentKind::UserInline,
+                "users",
+                name,
+                &arn,
+                &user.path,
+                &user.statements,
+                user.span,
+                &mut documents,
+            );
+            users.push(UserInfo {
+                name: name.clone(),
+                arn,
+                path: user.path.clone(),
+                boundary_arn: user.boundary.as_ref().map(|b| self.policy_arn(b, true)),
+                groups: user.groups.iter().map(|g| g.node.clone()).collect(),
+                inline_files,
+                attached_policy_arns: user
+                    .attached
+                    .iter()
+                    .map(|p| self.policy_arn(p, false))
+                    .collect(),
+                tags: user.tags.clone(),
+            });
+        }
+        let mut groups = Vec::new();
+        for group in &project.groups {
+            let name = &group.name.node;
+            let arn = self.arn("group", &group.path, name);
+            let inline_files = self.inline(
+                DocumentKind::GroupInline,
+                "groups",
+                name,
+                &arn,
+                &group.path,
+                &group.statements,
+                group.span,
+                &mut documents,
+            );
+            groups.push(GroupInfo {
+                name: name.clone(),
+                arn,
+                path: group.path.clone(),
+                inline_files,
+                attached_policy_arns: group
+                    .attached
+                    .iter()
+                    .map(|p| self.policy_arn(p, false))
+                    .collect(),
+            });
+        }
+
+        Compiled {
+            account: project.account.node.clone(),
+            partition: project.partition.clone(),
+            environment: project.environment.clone(),
+            documents,
+            roles,
+            users,
+            groups,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn inline(
+        &mut self,
+        kind: DocumentKind,
+        folder: &str,
+        name: &str,
+        arn: &str,
+        path: &str,
+        statements: &[ir::Statement],
+        span: Span,
+        documents: &mut Vec<Document>,
+    ) -> Vec<String> {
+        if statements.is_empty() {
+            return Vec::new();
+        }
+        let (document, origins) = self.policy(statements);
+        let file = format!("{folder}/{name}/inline.json");
+        documents.push(Document {
+            kind,
+            name: name.to_string(),
+            arn: arn.to_string(),
+            path: path.to_string(),
+            description: None,
+            file: file.clone(),
+            owner: Some(name.to_string()),
+            policy: document,
+            origins,
+            span,
+        });
+        vec![file]
+    }
+
+    fn policy(&mut self, statements: &[ir::Statement]) -> (PolicyDocument, Vec<Origin>) {
+        let mut lowered = Vec::with_capacity(statements.len());
+        let mut origins = Vec::with_capacity(statements.len());
+        for statement in statements {
+            let mut out = Statement::new(match statement.effect {
+                ir::Effect::Allow => Effect::Allow,
+                ir::Effect::Deny => Effect::Deny,
+            });
+            out.sid = statement.sid.clone();
+            let actions = statement.actions.iter().map(|a| a.node.clone()).collect();
+            if statement.not_action {
+                out.not_action = Some(actions);
+            } else {
+                out.action = Some(actions);
+            }
+            let resources = statement.resources.iter().map(|r| r.node.clone()).collect();
+            if statement.not_resource {
+                out.not_resource = Some(resources);
+            } else {
+                out.resource = Some(resources);
+            }
+            out.condition = self.conditions(&statement.conditions);
+            lowered.push(out);
+            origins.push(statement.origin.clone());
+        }
+        let mut document = PolicyDocument::new(lowered);
+        document.canonicalize();
+        (document, origins)
+    }
+
+    fn trust(&mut self, trust: &[ir::TrustStatement]) -> (PolicyDocument, Vec<Origin>) {
+        let mut statements = Vec::new();
+        let mut origins = Vec::new();
+        for entry in trust {
+            let mut out = Statement::new(if entry.deny {
+                Effect::Deny
+            } else {
+                Effect::Allow
+            });
+            let principal = match entry.kind {
+                PrincipalKind::Anyone => Principal::Any(crate::policy::AnyPrincipal),
+                kind => {
+                    let (key, values) = match kind {
+                        PrincipalKind::Service => (
+                            "Service",
+                            entry.principals.iter().map(|p| p.node.clone()).collect(),
+                        ),
+                        PrincipalKind::Federated => (
+                            "Federated",
+                            entry.principals.iter().map(|p| p.node.clone()).collect(),
+                        ),
+                        _ => (
+                            "AWS",
+                            entry
+                                .principals
+                                .iter()
+                                .map(|p| self.aws_principal(&p.node))
+                                .collect(),
+                        ),
+                    };
+                    Principal::Map(BTreeMap::from([(key.to_string(), values)]))
+                }
+            };
+            if entry.not_principal {
+                out.not_principal = Some(principal);
+            } else {
+                out.principal = Some(principal);
+            }
+            let actions: Vec<String> = if entry.actions.is_empty() {
+                vec![default_trust_action(entry).to_string()]
+            } else {
+                entry.actions.iter().map(|a| a.node.clone()).collect()
+            };
+            out.action = Some(actions);
+            out.condition = self.conditions(&entry.conditions);
+            statements.push(out);
+            origins.push(entry.origin.clone());
+        }
+        let mut document = PolicyDocument::new(statements);
+        document.canonicalize();
+        (document, origins)
+    }
+
+    /// IAM stores an account ID principal as the account's root ARN; write it that way.
+    fn aws_principal(&self, text: &str) -> String {
+        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            format!("arn:{}:iam::{text}:root", self.project.partition)
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn conditions(&mut self, conditions: &[ir::Condition]) -> Conditions {
+        let mut out = Conditions::default();
+        let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
+        for condition in conditions {
+            let Some((operator, values)) = self.operator(condition) else {
+                continue;
+            };
+            let key = condition.key.node.clone();
+            // Two clauses with the same operator and key would merge into one list, which IAM
+            // reads as "any of": the opposite of the `and` the author wrote.
+            let slot = (operator.clone(), key.to_lowercase());
+            if let Some(first) = seen.get(&slot) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidCondition,
+                        format!("two `{operator}` tests on `{key}` in one statement cannot both be required"),
+                    )
+                    .at(condition.span, "second test of the same kind")
+                    .with_label(*first, "first test")
+                    .with_help("IAM reads several values for one key as \"any of\": write one test with a `[...]` list, or split the statement"),
+                );
+                continue;
+            }
+            seen.insert(slot, condition.span);
+            out.insert(&operator, &key, values);
+        }
+        out
+    }
+
+    /// The IAM operator and values for one clause.
+    fn operator(&mut self, condition: &ir::Condition) -> Option<(String, Vec<String>)> {
+        let key = &condition.key.node;
+        let (base, values): (String, Vec<String>) = match &condition.test {
+            ir::Test::Exists { negated } => {
+                if condition.quantifier.is_some() || condition.if_exists {
+                    self.error(
+                        condition,
+                        "`exists` cannot be combined with `any`, `all` or `if exists`",
+                        "IAM's `Null` operator takes no qualifiers",
+                    );
+                    return None;
+                }
+                return Some(("Null".to_string(), vec![negated.to_string()]));
+            }
+            ir::Test::Operator { name, values } => {
+                let parsed = crate::policy::ConditionOperator::parse(&name.node);
+                if !KNOWN_OPERATORS.contains(&parsed.base.as_str()) {
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::InvalidCondition, format!("`{}` is not an IAM condition operator", name.node))
+                            .at(name.span, "unknown operator")
+                            .with_help(match crate::diagnostics::did_you_mean(&parsed.base, KNOWN_OPERATORS) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => "see the IAM condition operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, ...".to_string(),
+                            }),
+                    );
+                    return None;
+                }
+                let values = values.iter().map(|v| v.node.text()).collect();
+                return Some((apply_qualifiers(&parsed.name(), condition), values));
+            }
+            ir::Test::Compare { op, values } => {
+                let class = self.value_class(values)?;
+                let base = match (class, op) {
+                    (ValueClass::Bool, CompareOp::Eq) => "Bool",
+                    (ValueClass::Bool, _) => {
+                        self.error(condition, "booleans can only be compared with `==`", "IAM has no \"not equal\" for booleans: write `== false` (or `== true`)");
+                        return None;
+                    }
+                    (ValueClass::Number, op) => numeric_or_date("Numeric", *op),
+                    (ValueClass::Date, op) => numeric_or_date("Date", *op),
+                    (ValueClass::Text, CompareOp::Eq) if is_arn_key(key) => "ArnEquals",
+                    (ValueClass::Text, CompareOp::Ne) if is_arn_key(key) => "ArnNotEquals",
+                    (ValueClass::Text, CompareOp::Eq) => "StringEquals",
+                    (ValueClass::Text, CompareOp::Ne) => "StringNotEquals",
+                    (ValueClass::Text, op) => {
+                        self.error(condition, &format!("`{}` compares numbers or dates, not strings", op.symbol()), "write the value as a number (`100`) or a date (`2027-01-01T00:00:00Z`)");
+                        return None;
+                    }
+                    (ValueClass::Cidr, _) => {
+                        self.error(
+                            condition,
+                            "IP ranges are tested with `in`",
+                            "write `aws:SourceIp in 10.0.0.0/8`",
+                        );
+                        return None;
+                    }
+                };
+                (
+                    base.to_string(),
+                    values.iter().map(|v| v.node.text()).collect(),
+                )
+            }
+            ir::Test::Like { negated, values } => {
+                if self.value_class(values)? != ValueClass::Text {
+                    self.error(
+                        condition,
+                        "`like` matches strings with `*` and `?`",
+                        "write the pattern as a quoted string",
+                    );
+                    return None;
+                }
+                let base = match (is_arn_key(key), negated) {
+                    (true, false) => "ArnLike",
+                    (true, true) => "ArnNotLike",
+                    (false, false) => "StringLike",
+                    (false, true) => "StringNotLike",
+                };
+                (
+                    base.to_string(),
+                    values.iter().map(|v| v.node.text()).collect(),
+                )
+            }
+            ir::Test::In { negated, values } => {
+                let base = match (self.value_class(values)?, negated) {
+                    (ValueClass::Cidr, false) => "IpAddress",
+                    (ValueClass::Cidr, true) => "NotIpAddress",
+                    (ValueClass::Number, false) => "NumericEquals",
+                    (ValueClass::Number, true) => "NumericNotEquals",
+                    (ValueClass::Date, false) => "DateEquals",
+                    (ValueClass::Date, true) => "DateNotEquals",
+                    (ValueClass::Text, false) if is_arn_key(key) => "ArnEquals",
+                    (ValueClass::Text, true) if is_arn_key(key) => "ArnNotEquals",
+                    (ValueClass::Text, false) => "StringEquals",
+                    (ValueClass::Text, true) => "StringNotEquals",
+                    (ValueClass::Bool, _) => {
+                        self.error(
+                            condition,
+                            "`in` does not apply to booleans",
+                            "write `== true` or `== false`",
+                        );
+                        return None;
+                    }
+                };
+                (
+                    base.to_string(),
+                    values.iter().map(|v| v.node.text()).collect(),
+                )
+            }
+        };
+        Some((apply_qualifiers(&base, condition), values))
+    }
+
+    /// What kind of values a clause compares; all values must be of one kind.
+    fn value_class(&mut self, values: &[Spanned<Scalar>]) -> Option<ValueClass> {
+        let mut class = None;
+        for value in values {
+            let this = match &value.node {
+                Scalar::Bool(_) => ValueClass::Bool,
+                Scalar::Number(_) => ValueClass::Number,
+                Scalar::Date(_) => ValueClass::Date,
+                Scalar::Cidr(_) => ValueClass::Cidr,
+                Scalar::Str(text) if looks_like_ipv6_cidr(text) => ValueClass::Cidr,
+                Scalar::Str(_) | Scalar::DnsName(_) | Scalar::Star => ValueClass::Text,
+            };
+            match class {
+                None => class = Some(this),
+                Some(previous) if previous != this => {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::InvalidCondition,
+                            "the values of one test must all be of one kind",
+                        )
+                        .at(
+                            value.span,
+                            format!("{} among other kinds of values", value.node.describe()),
+                        )
+                        .with_help("split the test, or quote the values so they are all strings"),
+                    );
+                    return None;
+                }
+                Some(_) => {}
+            }
+        }
+        class
+    }
+
+    fn error(&mut self, condition: &ir::Condition, message: &str, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidCondition, message)
+                .at(condition.span, "in this condition")
+                .with_help(help),
+        );
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueClass {
+    Bool,
+    Number,
+    Date,
+    Cidr,
+    Text,
+}
+
+fn numeric_or_date(family: &str, op: CompareOp) -> &'static str {
+    match (family, op) {
+        ("Numeric", CompareOp::Eq) => "NumericEquals",
+        ("Numeric", CompareOp::Ne) => "NumericNotEquals",
+        ("Numeric", CompareOp::Lt) => "NumericLessThan",
+        ("Numeric", CompareOp::Le) => "NumericLessThanEquals",
+        ("Numeric", CompareOp::Gt) => "NumericGreaterThan",
+        ("Numeric", CompareOp::Ge) => "NumericGreaterThanEquals",
+        (_, CompareOp::Eq) => "DateEquals",
+        (_, CompareOp::Ne) => "DateNotEquals",
+        (_, CompareOp::Lt) => "DateLessThan",
+        (_, CompareOp::Le) => "DateLessThanEquals",
+        (_, CompareOp::Gt) => "DateGreaterThan",
+        (_, CompareOp::Ge) => "DateGreaterThanEquals",
+    }
+}
+
+fn apply_qualifiers(base: &str, condition: &ir::Condition) -> String {
+    let prefix = match condition.quantifier {
+        Some(Quantifier::Any) => "ForAnyValue:",
+        Some(Quantifier::All) => "ForAllValues:",
+        None => "",
+    };
+    let suffix = if condition.if_exists && !base.ends_with("IfExists") {
+        "IfExists"
+    } else {
+        ""
+    };
+    format!("{prefix}{base}{suffix}")
+}
+
+/// The base names of IAM's condition operators.
+const KNOWN_OPERATORS: [&str; 27] = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+];
+
+/// Condition keys whose values are ARNs, so that `==` and `like` become `ArnEquals`/`ArnLike`.
+fn is_arn_key(key: &str) -> bool {
+    const ARN_KEYS: [&str; 4] = [
+        "aws:principalarn",
+        "aws:sourcearn",
+        "iam:policyarn",
+        "ec2:instanceprofile",
+    ];
+    ARN_KEYS.contains(&key.to_lowercase().as_str())
+}
+
+fn looks_like_ipv6_cidr(text: &str) -> bool {
+    let address = text.split('/').next().unwrap_or("");
+    text.contains(':') && address.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+/// The STS action a trust statement allows when it does not name one.
+fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
+    match entry.kind {
+        PrincipalKind::Federated
+            if entry
+                .principals
+                .iter()
+                .any(|p| p.node.contains(":saml-provider/")) =>
+        {
+            "sts:AssumeRoleWithSAML"
+        }
+        PrincipalKind::Federated => "sts:AssumeRoleWithWebIdentity",
+        _ => "sts:AssumeRole",
+    }
+}
