@@ -1,1 +1,0 @@
-//! The embedded AWS action catalog (being written).

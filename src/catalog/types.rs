@@ -1,0 +1,215 @@
+//! The catalog's data types: services, actions, resource types and condition keys, as the
+//! Service Authorization Reference describes them. Values are built by `parse` and handed out
+//! by [`super::Catalog`]; names borrow from the embedded snapshot, hence `&'static str`.
+
+use super::matching::{cmp_ignore_case, is_template, key_matches};
+use std::fmt;
+
+/// Where the embedded data came from: package name, its version and the upstream update time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Snapshot {
+    pub source: &'static str,
+    pub version: &'static str,
+    pub date: &'static str,
+}
+
+/// An action's access level as the Service Authorization Reference classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccessLevel {
+    List,
+    Read,
+    Write,
+    PermissionsManagement,
+    Tagging,
+}
+
+impl AccessLevel {
+    pub const ALL: [AccessLevel; 5] = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
+
+    /// The name as AWS writes it ("Permissions management").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::List => "List",
+            AccessLevel::Read => "Read",
+            AccessLevel::Write => "Write",
+            AccessLevel::PermissionsManagement => "Permissions management",
+            AccessLevel::Tagging => "Tagging",
+        }
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The data type of a condition key, which decides the condition operators that fit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    String,
+    Arn,
+    Numeric,
+    Date,
+    Bool,
+    IpAddress,
+    Binary,
+}
+
+impl KeyType {
+    /// The name as AWS writes it ("ARN", "IPAddress").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyType::String => "String",
+            KeyType::Arn => "ARN",
+            KeyType::Numeric => "Numeric",
+            KeyType::Date => "Date",
+            KeyType::Bool => "Bool",
+            KeyType::IpAddress => "IPAddress",
+            KeyType::Binary => "Binary",
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a condition key can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyScope {
+    /// Defined by one service; applies to the actions and resource types that list it.
+    Service,
+    /// A global key usable with every action (aws:SourceIp, aws:PrincipalArn, ...).
+    Global,
+    /// A global key (aws:RequestTag, aws:ResourceTag, aws:TagKeys) that only applies where
+    /// the reference lists it, since tag-based authorization is not supported everywhere.
+    GlobalWhereListed,
+}
+
+/// A condition key. `name` may be a template (`aws:RequestTag/${TagKey}`,
+/// `s3:ExistingObjectTag/<key>`) standing for every concrete key it [`matches`](Self::matches).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionKey {
+    pub name: &'static str,
+    pub key_type: KeyType,
+    /// A second type the key also takes: aws:EpochTime is both Date and Numeric.
+    pub also_type: Option<KeyType>,
+    /// Multivalued keys hold a set and need the ForAnyValue/ForAllValues operators.
+    pub multivalued: bool,
+    pub scope: KeyScope,
+}
+
+impl ConditionKey {
+    /// Whether `name` is this key or, for a template, one of its instances (case-insensitive).
+    pub fn matches(&self, name: &str) -> bool {
+        key_matches(self.name, name)
+    }
+
+    pub fn is_template(&self) -> bool {
+        is_template(self.name)
+    }
+
+    /// Whether a condition of type `key_type` fits this key.
+    pub fn accepts(&self, key_type: KeyType) -> bool {
+        self.key_type == key_type || self.also_type == Some(key_type)
+    }
+
+    pub fn is_global(&self) -> bool {
+        self.scope != KeyScope::Service
+    }
+}
+
+/// One service (`s3`, `iam`, ...), with everything sorted case-insensitively by name.
+#[derive(Debug)]
+pub struct Service {
+    pub prefix: &'static str,
+    pub name: &'static str,
+    pub actions: Vec<Action>,
+    pub resource_types: Vec<ResourceType>,
+    /// The keys this service's reference page defines, including the aws:* tag keys it lists.
+    pub condition_keys: Vec<ConditionKey>,
+}
+
+impl Service {
+    /// The action with this name, ignoring case (`getobject` finds `GetObject`).
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        let found = self
+            .actions
+            .binary_search_by(|a| cmp_ignore_case(a.name, name));
+        found.ok().map(|i| &self.actions[i])
+    }
+
+    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
+        let found = self
+            .resource_types
+            .binary_search_by(|r| cmp_ignore_case(r.name, name));
+        found.ok().map(|i| &self.resource_types[i])
+    }
+
+    /// The key this service defines under `name`, exactly or as an instance of a template.
+    pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
+        match self
+            .condition_keys
+            .binary_search_by(|k| cmp_ignore_case(k.name, name))
+        {
+            Ok(i) => Some(&self.condition_keys[i]),
+            Err(_) => self
+                .condition_keys
+                .iter()
+                .find(|k| k.is_template() && k.matches(name)),
+        }
+    }
+}
+
+/// An action such as `s3:GetObject`.
+#[derive(Debug)]
+pub struct Action {
+    /// The service prefix (`s3`).
+    pub service: &'static str,
+    /// The action name as AWS spells it (`GetObject`).
+    pub name: &'static str,
+    pub access_level: AccessLevel,
+    /// The resource types the action can be authorized against.
+    pub resources: Vec<ActionResource>,
+    /// Condition keys of the action regardless of resource type.
+    pub condition_keys: Vec<&'static str>,
+}
+
+impl Action {
+    /// `service:Name`, as written in a policy.
+    pub fn full_name(&self) -> String {
+        format!("{}:{}", self.service, self.name)
+    }
+}
+
+/// One resource type an action takes.
+#[derive(Debug)]
+pub struct ActionResource {
+    /// Name of a [`ResourceType`] of the same service.
+    pub resource_type: &'static str,
+    /// Required resource types must be matched by the statement's Resource for the action to
+    /// be allowed; optional ones apply only to some calls.
+    pub required: bool,
+    /// Condition keys that apply only when the action acts on this resource type.
+    pub condition_keys: Vec<&'static str>,
+}
+
+/// A resource type such as `s3` `object`.
+#[derive(Debug)]
+pub struct ResourceType {
+    pub name: &'static str,
+    /// ARN templates like `arn:${Partition}:s3:::${BucketName}/${ObjectName}`; a few resource
+    /// types have more than one.
+    pub arn_formats: Vec<&'static str>,
+    /// Condition keys available whenever an action acts on this resource type.
+    pub condition_keys: Vec<&'static str>,
+}
