@@ -283,6 +283,9 @@ pub enum ValueKind {
     Date(String),
     Cidr(String),
     DnsName(String),
+    /// `[a, b]`, only as the value of a `let`; it stands for its elements wherever a list of
+    /// values is accepted.
+    List(Vec<Value>),
 }
 
 impl ValueKind {
@@ -297,6 +300,7 @@ impl ValueKind {
             ValueKind::Date(_) => "a date",
             ValueKind::Cidr(_) => "an IP range",
             ValueKind::DnsName(_) => "a domain name",
+            ValueKind::List(_) => "a list",
         }
     }
 }

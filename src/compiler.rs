@@ -85,3 +85,25 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         compiled: if has_errors { None } else { compiled },
     }
 }
+
+/// The environments (`env NAME { ... }`) the sources declare, in order; files that do not parse
+/// are skipped (compiling them reports why).
+pub fn declared_environments(inputs: &[Input]) -> Vec<String> {
+    let mut names = Vec::new();
+    for input in inputs {
+        let Ok(text) = std::str::from_utf8(&input.bytes) else {
+            continue;
+        };
+        let Ok(file) = parse::parse(crate::source::FileId(0), text) else {
+            continue;
+        };
+        for item in file.items {
+            if let crate::ast::Item::Env(env) = item {
+                if !names.contains(&env.name.node) {
+                    names.push(env.name.node.clone());
+                }
+            }
+        }
+    }
+    names
+}

@@ -102,6 +102,8 @@ pub enum Scalar {
     Date(String),
     Cidr(String),
     DnsName(String),
+    /// The value of a list constant; flattened wherever a list of values is accepted.
+    List(Vec<Spanned<Scalar>>),
 }
 
 impl Scalar {
@@ -114,6 +116,7 @@ impl Scalar {
             Scalar::Date(_) => "a date",
             Scalar::Cidr(_) => "an IP range",
             Scalar::DnsName(_) => "a domain name",
+            Scalar::List(_) => "a list",
         }
     }
 
@@ -127,6 +130,11 @@ impl Scalar {
             | Scalar::DnsName(s) => s.clone(),
             Scalar::Star => "*".to_string(),
             Scalar::Bool(b) => b.to_string(),
+            Scalar::List(items) => items
+                .iter()
+                .map(|i| i.node.text())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }

@@ -585,7 +585,10 @@ impl Lowering<'_> {
                 Scalar::Date(_) => ValueClass::Date,
                 Scalar::Cidr(_) => ValueClass::Cidr,
                 Scalar::Str(text) if looks_like_ipv6_cidr(text) => ValueClass::Cidr,
-                Scalar::Str(_) | Scalar::DnsName(_) | Scalar::Star => ValueClass::Text,
+                // Lists are flattened by `resolve`; one here could only be nested, and reads as text.
+                Scalar::Str(_) | Scalar::DnsName(_) | Scalar::Star | Scalar::List(_) => {
+                    ValueClass::Text
+                }
             };
             match class {
                 None => class = Some(this),

@@ -15,6 +15,8 @@ use pest::Parser as _;
 struct Grammar;
 
 /// Parses one file. The grammar has no recursive rules, so no input can exhaust the stack.
+// The error is one diagnostic on a cold path; boxing it would only add noise at every caller.
+#[allow(clippy::result_large_err)]
 pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
     let mut pairs =
         Grammar::parse(Rule::file, text).map_err(|error| syntax_error(file, text, error))?;
@@ -28,9 +30,12 @@ struct Builder {
 }
 
 impl Builder {
+    /// The pair's span without the white space and line comments pest includes after a
+    /// trailing optional part, so labels end where the construct does.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.file, span.start(), span.end())
+        let text = trim_trailing_trivia(pair.as_str());
+        Span::new(self.file, span.start(), span.start() + text.len())
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
@@ -133,7 +138,17 @@ impl Builder {
     fn let_binding(&self, pair: Pair<'_, Rule>) -> Let {
         let mut inner = pair.into_inner().skip(1);
         let name = self.ident(inner.next().expect("let name"));
-        let value = self.value(inner.next().expect("let value"));
+        let pair = inner.next().expect("let value");
+        let value = match pair.as_rule() {
+            Rule::list_value => {
+                let span = self.span(&pair);
+                Spanned::new(
+                    ValueKind::List(pair.into_inner().map(|v| self.value(v)).collect()),
+                    span,
+                )
+            }
+            _ => self.value(pair),
+        };
         Let { name, value }
     }
 
@@ -163,7 +178,10 @@ impl Builder {
             Rule::description_setting => setting(Setting::Description(self.last_value(pair))),
             Rule::boundary_setting => setting(Setting::Boundary(self.last_value(pair))),
             Rule::instance_profile_setting => {
-                let value = pair.into_inner().nth(1).map(|p| self.value(p));
+                let value = pair
+                    .into_inner()
+                    .nth(1)
+                    .map(|p| Spanned::new(ValueKind::Str(self.string(p.clone())), self.span(&p)));
                 setting(Setting::InstanceProfile(value))
             }
             Rule::max_session_setting => {
@@ -428,6 +446,7 @@ impl Builder {
         let text = inner.as_str().to_string();
         let kind = match inner.as_rule() {
             Rule::string | Rule::bare_arn => ValueKind::Str(self.string(inner)),
+            Rule::bare_path => ValueKind::Str(Str::literal(text)),
             Rule::star => ValueKind::Star,
             Rule::date => ValueKind::Date(text),
             Rule::cidr => ValueKind::Cidr(text),
@@ -469,6 +488,34 @@ impl Builder {
         }
         Str { parts }
     }
+}
+
+fn trim_trailing_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_end();
+        let last_line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        match line_comment_start(&trimmed[last_line_start..]) {
+            Some(start) => text = &trimmed[..last_line_start + start],
+            None => return trimmed,
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, ignoring `//` inside strings.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
@@ -519,7 +566,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     diagnostic
 }
 
-const VALUE_SHAPES: [Rule; 9] = [
+const VALUE_SHAPES: [Rule; 10] = [
     Rule::string,
     Rule::bare_arn,
     Rule::star,
@@ -529,6 +576,7 @@ const VALUE_SHAPES: [Rule; 9] = [
     Rule::boolean,
     Rule::dns_name,
     Rule::ident,
+    Rule::bare_path,
 ];
 
 /// Errors whose cause is clearer than "expected X": unterminated strings and comments.
@@ -554,7 +602,8 @@ fn special_syntax_error(
         );
     }
     if let Some(open) = unclosed_block_comment(text) {
-        if open <= position {
+        // pest fails exactly where the comment that never closes begins.
+        if open == position {
             return Some(
                 Diagnostic::new(Code::Syntax, "unterminated block comment").at(
                     Span::new(file, open, open + 2),
@@ -636,12 +685,13 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::account_setting => "`account`",
         Rule::partition_setting => "`partition`",
         Rule::let_binding => "`let`",
+        Rule::list_value => "a `[...]` list of values",
         Rule::import => "`import`",
         Rule::env_block => "`env`",
         Rule::template_block => "`template`",
         Rule::params => "parameter names",
         Rule::block => "a block (`boundary`, `policy`, `role`, `user`, `group` or `delegate`)",
-        Rule::block_kind => "a block kind",
+        Rule::block_kind => "a block (`boundary`, `policy`, `role`, `user`, `group` or `delegate`)",
         Rule::name => "a name, like `service-etl` or `\"service.etl\"`",
         Rule::member => "a statement (`allow`/`deny`), `trust`, `use` or a setting",
         Rule::statement => "a statement, like `allow s3:GetObject on arn:aws:s3:::bucket/*`",
@@ -703,6 +753,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::number => "a number",
         Rule::boolean => "`true` or `false`",
         Rule::dns_name => "a domain name, like `ec2.amazonaws.com`",
+        Rule::bare_path => "a path",
         Rule::ident | Rule::ident_char => "a name",
         Rule::keyword => "a keyword",
         Rule::kw_account => "`account`",

@@ -160,7 +160,11 @@ impl<'s> Resolver<'s> {
         let account_value = match &account {
             Some(value) => self.account_id(value, &project_scope),
             None => {
-                if !blocks.is_empty() {
+                let environment_failed = self
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::UnknownEnvironment);
+                if !blocks.is_empty() && !environment_failed {
                     let first = blocks[0].span;
                     self.error(
                         Diagnostic::new(Code::MissingSetting, "no `account` is set")
@@ -406,8 +410,26 @@ impl<'s> Resolver<'s> {
             ValueKind::Date(d) => Scalar::Date(d.clone()),
             ValueKind::Cidr(c) => Scalar::Cidr(c.clone()),
             ValueKind::DnsName(d) => Scalar::DnsName(d.clone()),
+            ValueKind::List(items) => Scalar::List(self.eval_list(items, scope)?),
         };
         Some(Spanned::new(scalar, value.span))
+    }
+
+    /// Evaluates a list of values, replacing list constants by their elements.
+    fn eval_list(&mut self, values: &[ast::Value], scope: &Scope) -> Option<Vec<Spanned<Scalar>>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for value in values {
+            match self.eval(value, scope) {
+                Some(Spanned {
+                    node: Scalar::List(items),
+                    span,
+                }) => out.extend(items.into_iter().map(|item| Spanned::new(item.node, span))),
+                Some(scalar) => out.push(scalar),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     fn interpolate(&mut self, text: &ast::Str, scope: &Scope) -> Option<String> {
@@ -424,6 +446,14 @@ impl<'s> Resolver<'s> {
                 StrPart::Interpolation(name) => match self.lookup(&name.node, name.span, scope) {
                     Some(value) => match &value.node {
                         Scalar::Star => out.push('*'),
+                        Scalar::List(_) => {
+                            self.error(
+                                Diagnostic::new(Code::WrongValue, format!("`{}` is a list and cannot be part of a string", name.node))
+                                    .at(name.span, "a list")
+                                    .with_help("use the list where several values are accepted, like `on NAME` or `in NAME`"),
+                            );
+                            ok = false;
+                        }
                         other => out.push_str(&other.text()),
                     },
                     None => ok = false,
@@ -438,13 +468,11 @@ impl<'s> Resolver<'s> {
         if let Some(value) = scope.params.get(name) {
             return Some(Spanned::new(value.node.clone(), span));
         }
-        if let Some(value) = self.constant(scope.namespace, name) {
-            return Some(Spanned::new(value.node, span));
-        }
-        if self.constants_in_progress.iter().any(|(_, n)| n == name)
-            && self.has_let(scope.namespace, name)
-        {
-            return None; // the cycle was reported where it closed
+        if self.has_let(scope.namespace, name) {
+            // `None` here means the constant's own value failed, which was reported there.
+            return self
+                .constant(scope.namespace, name)
+                .map(|value| Spanned::new(value.node, span));
         }
         if let Some(value) = self.builtins.get(name) {
             return Some(Spanned::new(value.node.clone(), span));
@@ -517,6 +545,10 @@ impl<'s> Resolver<'s> {
         what: &str,
     ) -> Option<Spanned<String>> {
         let scalar = self.eval(value, scope)?;
+        self.string_scalar(scalar, what)
+    }
+
+    fn string_scalar(&mut self, scalar: Spanned<Scalar>, what: &str) -> Option<Spanned<String>> {
         match &scalar.node {
             Scalar::Str(s) | Scalar::DnsName(s) => Some(Spanned::new(s.clone(), scalar.span)),
             other => {
@@ -664,7 +696,7 @@ impl<'s> Resolver<'s> {
                 }
             }
             BlockKind::Role => {
-                if body.trust.is_empty() {
+                if !body.seen.contains("trust") {
                     self.error(
                         Diagnostic::new(
                             Code::MissingSetting,
@@ -674,7 +706,7 @@ impl<'s> Resolver<'s> {
                         .with_help("say who may assume it, e.g. `trust service ec2.amazonaws.com`"),
                     );
                 }
-                if body.statements.is_empty() && body.attach.is_empty() {
+                if !body.seen.contains("statement") && !body.seen.contains("attach") {
                     self.error(
                         Diagnostic::new(
                             Code::EmptyRole,
@@ -730,16 +762,18 @@ impl<'s> Resolver<'s> {
                         None
                     }
                     None => {
-                        self.error(missing_setting(
-                            &name,
-                            "delegate",
-                            "boundary",
-                            "boundary DataBoundary",
-                        ));
+                        if !body.seen.contains("boundary") {
+                            self.error(missing_setting(
+                                &name,
+                                "delegate",
+                                "boundary",
+                                "boundary DataBoundary",
+                            ));
+                        }
                         None
                     }
                 };
-                if body.prefix.is_none() {
+                if !body.seen.contains("prefix") {
                     self.error(missing_setting(
                         &name,
                         "delegate",
@@ -747,7 +781,7 @@ impl<'s> Resolver<'s> {
                         "prefix \"service-\"",
                     ));
                 }
-                if body.to.is_empty() {
+                if !body.seen.contains("to") {
                     self.error(missing_setting(
                         &name,
                         "delegate",
@@ -982,11 +1016,13 @@ impl<'s> Resolver<'s> {
         };
         match member {
             Member::Statement(statement) => {
+                body.seen.insert("statement");
                 if let Some(statement) = self.statement(&statement, &scope, origin) {
                     body.statements.push(statement);
                 }
             }
             Member::Trust(trust) => {
+                body.seen.insert("trust");
                 if let Some(trust) = self.trust(&trust, &scope, origin) {
                     body.trust.push(trust);
                 }
@@ -1004,6 +1040,7 @@ impl<'s> Resolver<'s> {
         body: &mut Body,
     ) {
         let span = setting.span;
+        body.seen.insert(setting.node.keyword());
         match &setting.node {
             Setting::Path(value) => {
                 if let Some(path) = self.string_value(value, scope, "a path") {
@@ -1087,20 +1124,15 @@ impl<'s> Resolver<'s> {
                 }
             }
             Setting::Groups(values) => {
-                for value in values {
-                    if let Some(name) = self.string_value(value, scope, "a group name") {
-                        body.groups.push(name);
-                    }
-                }
+                let names = self.entity_names(values, scope, "a group name");
+                body.groups.extend(names);
             }
             Setting::To {
                 kind: principal_kind,
                 names,
             } => {
-                for value in names {
-                    if let Some(name) = self.string_value(value, scope, "a name") {
-                        body.to.push((principal_kind.node, name));
-                    }
+                for name in self.entity_names(names, scope, "a name") {
+                    body.to.push((principal_kind.node, name));
                 }
             }
             Setting::Prefix(value) => {
@@ -1119,14 +1151,38 @@ impl<'s> Resolver<'s> {
                 }
             }
             Setting::PassTo(values) => {
-                for value in values {
-                    if let Some(service) = self.string_value(value, scope, "a service principal") {
+                for value in self.eval_list(values, scope).unwrap_or_default() {
+                    if let Some(service) = self.string_scalar(value, "a service principal") {
                         body.pass_to.push(service);
                     }
                 }
             }
             Setting::CreateUsers => body.create_users = true,
         }
+    }
+
+    /// Names of users, groups or roles: a bare name is the entity's own name (not a constant),
+    /// anything else is evaluated as a value.
+    fn entity_names(
+        &mut self,
+        values: &[ast::Value],
+        scope: &Scope,
+        what: &str,
+    ) -> Vec<Spanned<String>> {
+        let mut names = Vec::new();
+        for value in values {
+            if let ValueKind::Name(name) = &value.node {
+                names.push(Spanned::new(name.clone(), value.span));
+                continue;
+            }
+            for scalar in self
+                .eval_list(std::slice::from_ref(value), scope)
+                .unwrap_or_default()
+            {
+                names.extend(self.string_scalar(scalar, what));
+            }
+        }
+        names
     }
 
     fn check_path(&mut self, path: &Spanned<String>) {
@@ -1283,11 +1339,16 @@ impl<'s> Resolver<'s> {
         });
         let actions = self.actions(&statement.actions);
         let mut resources = Vec::new();
-        for value in &statement.resources {
-            match self.resource(value, scope) {
-                Some(resource) => resources.push(resource),
-                None => ok = false,
+        match self.eval_list(&statement.resources, scope) {
+            Some(values) => {
+                for value in values {
+                    match self.resource(value) {
+                        Some(resource) => resources.push(resource),
+                        None => ok = false,
+                    }
+                }
             }
+            None => ok = false,
         }
         let conditions = self.conditions(&statement.conditions, scope)?;
         (ok && actions.is_some()).then(|| ir::Statement {
@@ -1341,8 +1402,7 @@ impl<'s> Resolver<'s> {
         ok.then_some(out)
     }
 
-    fn resource(&mut self, value: &ast::Value, scope: &Scope) -> Option<Spanned<String>> {
-        let scalar = self.eval(value, scope)?;
+    fn resource(&mut self, scalar: Spanned<Scalar>) -> Option<Spanned<String>> {
         match &scalar.node {
             Scalar::Star => Some(Spanned::new("*".to_string(), scalar.span)),
             Scalar::Str(text) if text == "*" => Some(Spanned::new(text.clone(), scalar.span)),
@@ -1378,12 +1438,10 @@ impl<'s> Resolver<'s> {
                 ok = false;
                 continue;
             };
-            let values = |resolver: &mut Self,
-                          values: &[ast::Value]|
-             -> Option<Vec<Spanned<Scalar>>> {
-                let evaluated: Vec<_> = values.iter().map(|v| resolver.eval(v, scope)).collect();
-                evaluated.into_iter().collect()
-            };
+            let values =
+                |resolver: &mut Self, values: &[ast::Value]| -> Option<Vec<Spanned<Scalar>>> {
+                    resolver.eval_list(values, scope)
+                };
             let test = match &clause.test {
                 ast::Test::Exists { negated } => Some(ir::Test::Exists { negated: *negated }),
                 ast::Test::Compare { op, values: v } => {
@@ -1430,11 +1488,28 @@ impl<'s> Resolver<'s> {
     ) -> Option<ir::TrustStatement> {
         let mut principals = Vec::new();
         let mut ok = true;
-        for value in &trust.principals {
-            let Some(scalar) = self.eval(value, scope) else {
-                ok = false;
-                continue;
-            };
+        if trust.kind.node == PrincipalKind::Service {
+            for value in &trust.principals {
+                if let ValueKind::Name(name) = &value.node {
+                    if !scope.params.contains_key(name) && !self.has_let(scope.namespace, name) {
+                        self.error(
+                            Diagnostic::new(
+                                Code::WrongValue,
+                                format!("`{name}` is not a service principal"),
+                            )
+                            .at(value.span, "not a service principal")
+                            .with_help(format!(
+                                "service principals are domain names, like `{name}.amazonaws.com`"
+                            )),
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        let values = self.eval_list(&trust.principals, scope);
+        ok &= values.is_some();
+        for scalar in values.unwrap_or_default() {
             let text = match (&scalar.node, trust.kind.node) {
                 (Scalar::Star, PrincipalKind::Aws) => "*".to_string(),
                 (Scalar::Str(s) | Scalar::DnsName(s), _) => s.clone(),
@@ -1531,6 +1606,9 @@ enum RefKind {
 /// What a block's members add up to, before it becomes an IR node.
 #[derive(Default)]
 struct Body {
+    /// Keywords of the settings present, even those whose values had errors, so a bad value
+    /// is not reported a second time as a missing setting.
+    seen: std::collections::HashSet<&'static str>,
     statements: Vec<ir::Statement>,
     trust: Vec<ir::TrustStatement>,
     path: Option<Spanned<String>>,

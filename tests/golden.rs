@@ -1,0 +1,232 @@
+//! Golden tests, laid out by phase:
+//! - `examples/<name>/` compiled, compared file by file with `tests/expected/examples/<name>/`;
+//! - `tests/golden/build/<case>.iamx` → `<case>.out` (every output file, concatenated);
+//! - `tests/golden/diagnostics/<case>.iamx` → `<case>.err` (diagnostics rendered without colour).
+//!
+//! A case may start with `// env: NAME` to build for an environment. Run with `UPDATE_GOLDEN=1`
+//! to rewrite the expected files after an intended change, then review the diff.
+
+use iamx::{compile, Input, Options};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_GOLDEN").is_some()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
+        .collect();
+    found.sort();
+    found
+}
+
+fn options_for(text: &str) -> Options {
+    let environment = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("// env: "))
+        .map(|env| env.trim().to_string());
+    Options { environment }
+}
+
+/// Compares `actual` with the file at `expected`, or rewrites it when updating.
+fn check_text(expected: &Path, actual: &str, failures: &mut Vec<String>) {
+    if updating() {
+        fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        fs::write(expected, actual).unwrap();
+        return;
+    }
+    match fs::read_to_string(expected) {
+        Ok(text) if text == actual => {}
+        Ok(text) => failures.push(format!(
+            "{} differs:\n{}",
+            expected.display(),
+            similar::TextDiff::from_lines(text.as_str(), actual)
+                .unified_diff()
+                .header("expected", "actual")
+        )),
+        Err(_) => failures.push(format!(
+            "{} is missing; actual output:\n{actual}",
+            expected.display()
+        )),
+    }
+}
+
+fn finish(failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{}\n\n(run `UPDATE_GOLDEN=1 cargo test --test golden` to accept intended changes)",
+        failures.join("\n")
+    );
+}
+
+fn concatenated(files: &BTreeMap<String, String>) -> String {
+    files
+        .iter()
+        .map(|(path, contents)| format!("=== {path}\n{contents}"))
+        .collect()
+}
+
+#[test]
+fn examples_build_to_the_expected_trees() {
+    let mut failures = Vec::new();
+    let examples = root().join("examples");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 3, "expected at least three example projects");
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let inputs: Vec<Input> = files_with_extension(&dir, "iamx")
+            .into_iter()
+            .map(|path| Input {
+                name: format!(
+                    "examples/{name}/{}",
+                    path.file_name().unwrap().to_string_lossy()
+                ),
+                bytes: fs::read(&path).unwrap(),
+            })
+            .collect();
+        // A project with environments is built once per environment, into `<name>.<env>`.
+        let environments = iamx::compiler::declared_environments(&inputs);
+        let builds: Vec<(String, Option<String>)> = if environments.is_empty() {
+            vec![(name.clone(), None)]
+        } else {
+            environments
+                .into_iter()
+                .map(|env| (format!("{name}.{env}"), Some(env)))
+                .collect()
+        };
+        for (build, environment) in builds {
+            check_example(&build, inputs.clone(), environment, &mut failures);
+        }
+    }
+    finish(failures);
+}
+
+fn check_example(
+    name: &str,
+    inputs: Vec<Input>,
+    environment: Option<String>,
+    failures: &mut Vec<String>,
+) {
+    {
+        let compilation = compile(inputs, &Options { environment });
+        let rendered =
+            iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
+        let Some(compiled) = compilation.compiled else {
+            failures.push(format!("example {name} does not build:\n{rendered}"));
+            return;
+        };
+        assert!(
+            rendered.is_empty(),
+            "example {name} has warnings:\n{rendered}"
+        );
+        let output = iamx::emit::emit(&compiled);
+        let expected_dir = root().join("tests/expected/examples").join(name);
+        if updating() {
+            let _ = fs::remove_dir_all(&expected_dir);
+        }
+        for (path, contents) in &output {
+            check_text(&expected_dir.join(path), contents, failures);
+        }
+        if !updating() {
+            for extra in walk(&expected_dir) {
+                let relative = extra
+                    .strip_prefix(&expected_dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if !output.contains_key(&relative) {
+                    failures.push(format!(
+                        "{} is expected but no longer built",
+                        extra.display()
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(walk(&path));
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn build_cases_produce_the_expected_documents() {
+    let mut failures = Vec::new();
+    for case in files_with_extension(&root().join("tests/golden/build"), "iamx") {
+        let text = fs::read_to_string(&case).unwrap();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let compilation = compile(
+            vec![Input {
+                name: name.clone(),
+                bytes: text.clone().into_bytes(),
+            }],
+            &options_for(&text),
+        );
+        let rendered =
+            iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
+        match compilation.compiled {
+            Some(compiled) => {
+                let mut actual = concatenated(&iamx::emit::emit(&compiled));
+                if !rendered.is_empty() {
+                    actual = format!("{rendered}{actual}");
+                }
+                check_text(&case.with_extension("out"), &actual, &mut failures)
+            }
+            None => failures.push(format!("{name} must build but failed:\n{rendered}")),
+        }
+    }
+    finish(failures);
+}
+
+#[test]
+fn diagnostic_cases_render_the_expected_messages() {
+    let mut failures = Vec::new();
+    for case in files_with_extension(&root().join("tests/golden/diagnostics"), "iamx") {
+        let bytes = fs::read(&case).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let compilation = compile(
+            vec![Input {
+                name: name.clone(),
+                bytes,
+            }],
+            &options_for(&text),
+        );
+        if compilation.diagnostics.is_empty() {
+            failures.push(format!(
+                "{name} was expected to produce diagnostics but compiled cleanly"
+            ));
+            continue;
+        }
+        let rendered =
+            iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
+        check_text(&case.with_extension("err"), &rendered, &mut failures);
+    }
+    finish(failures);
+}
