@@ -1,0 +1,348 @@
+//! The `iamx` binary as users run it: exit codes, files written (or not), output formats.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+use tempfile::TempDir;
+
+fn iamx() -> Command {
+    let mut command = Command::cargo_bin("iamx").unwrap();
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR");
+    command
+}
+
+fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(read_tree(&path));
+        } else {
+            files.push((
+                path.to_string_lossy().into_owned(),
+                fs::read(&path).unwrap(),
+            ));
+        }
+    }
+    files.sort();
+    files
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn build_writes_documents_and_a_manifest() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", "examples/seed", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote 3 documents"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let documents = manifest["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 3);
+    for document in documents {
+        let file = out.join(document["file"].as_str().unwrap());
+        let policy: iamx::policy::PolicyDocument =
+            serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+        assert_eq!(policy.version, "2012-10-17");
+    }
+    assert_eq!(
+        manifest["roles"][0]["boundary_arn"],
+        "arn:aws:iam::123456789012:policy/S3Only"
+    );
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let temp = TempDir::new().unwrap();
+    let strip = |tree: Vec<(String, Vec<u8>)>, root: &Path| -> Vec<(String, Vec<u8>)> {
+        tree.into_iter()
+            .map(|(p, b)| {
+                (
+                    p.strip_prefix(&*root.to_string_lossy())
+                        .unwrap()
+                        .to_string(),
+                    b,
+                )
+            })
+            .collect()
+    };
+    let a = temp.path().join("a");
+    let b = temp.path().join("b");
+    iamx()
+        .args(["build", "examples/data-platform", "-o"])
+        .arg(&a)
+        .assert()
+        .success();
+    iamx()
+        .args(["build", "examples/data-platform", "-o"])
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(strip(read_tree(&a), &a), strip(read_tree(&b), &b));
+}
+
+#[test]
+fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", "examples/seed", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let before = read_tree(&out);
+
+    let broken = write(
+        temp.path(),
+        "broken.iamx",
+        "account \"123456789012\"\nrole r { allow s3:GetObject }\n",
+    );
+    iamx()
+        .args(["build", &broken, "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("error[E0002]")
+                .and(predicate::str::contains("nothing was written")),
+        );
+    assert_eq!(read_tree(&out), before, "the old output must be untouched");
+
+    let fresh = temp.path().join("fresh");
+    iamx()
+        .args(["build", &broken, "-o"])
+        .arg(&fresh)
+        .assert()
+        .code(1);
+    assert!(!fresh.exists(), "no partial output directory");
+    let leftovers: Vec<_> = fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("iamx-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary directories left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn build_replaces_an_old_output_completely() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", "examples/data-platform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("users/bob/inline.json").exists());
+    iamx()
+        .args(["build", "examples/seed", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(
+        !out.join("users").exists(),
+        "files of the previous build must not linger"
+    );
+}
+
+#[test]
+fn build_refuses_to_replace_a_directory_it_did_not_write() {
+    let temp = TempDir::new().unwrap();
+    let precious = temp.path().join("src");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("keep.txt"), "mine").unwrap();
+    iamx()
+        .args(["build", "examples/seed", "-o"])
+        .arg(&precious)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an iamx output directory"));
+    assert_eq!(
+        fs::read_to_string(precious.join("keep.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn environments_select_accounts() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("prod");
+    iamx()
+        .args(["build", "examples/serverless", "--env", "prod", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"account\": \"222222222222\""));
+    iamx()
+        .args(["build", "examples/serverless", "-o"])
+        .arg(temp.path().join("none"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--env dev"));
+}
+
+#[test]
+fn check_reports_without_writing() {
+    iamx()
+        .args(["check", "examples"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("choose one"));
+    iamx()
+        .args(["check", "examples/serverless", "--env", "dev"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "checked 2 files: 0 errors, 0 warnings",
+        ));
+    // Paths given together form one project: two accounts are a conflict.
+    iamx()
+        .args(["check", "examples/seed", "examples/data-platform"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`account` is set twice"));
+}
+
+#[test]
+fn check_json_lists_diagnostics_with_positions() {
+    let temp = TempDir::new().unwrap();
+    let file = write(
+        temp.path(),
+        "bad.iamx",
+        "account \"123456789012\"\nlet bucket = \"b\"\npolicy P {\n  allow s3:GetObject on arn:aws:s3:::${buckt}/*\n}\n",
+    );
+    let output = iamx()
+        .args(["check", "--format", "json", &file])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = &diagnostics[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "E0102");
+    assert_eq!(first["line"], 4);
+    assert_eq!(first["column"], 40);
+    assert_eq!(first["end_column"], 45);
+    assert_eq!(first["help"], "did you mean `bucket`?");
+    assert!(first["file"].as_str().unwrap().ends_with("bad.iamx"));
+
+    let clean = iamx()
+        .args(["check", "--format", "json", "examples/seed"])
+        .output()
+        .unwrap();
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(String::from_utf8(clean.stdout).unwrap().trim(), "[]");
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    iamx().assert().code(2);
+    iamx().args(["build", "examples/seed"]).assert().code(2); // no -o
+    iamx()
+        .args(["check", "--bogus", "examples/seed"])
+        .assert()
+        .code(2);
+    iamx()
+        .args(["check", "does/not/exist.iamx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read `does/not/exist.iamx`",
+        ));
+    let temp = TempDir::new().unwrap();
+    iamx()
+        .arg("check")
+        .arg(temp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("contains no .iamx files"));
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let temp = TempDir::new().unwrap();
+    let file = write(temp.path(), "bad.iamx", "account \"1\"\n");
+    let escape = predicate::str::contains("\u{1b}[");
+    iamx()
+        .args(["check", "--color", "always", &file])
+        .assert()
+        .code(1)
+        .stderr(escape.clone());
+    iamx()
+        .args(["check", "--color", "never", &file])
+        .assert()
+        .code(1)
+        .stderr(escape.clone().not());
+    iamx()
+        .args(["check", &file])
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(1)
+        .stderr(escape.not());
+}
+
+#[test]
+fn hostile_input_gets_diagnostics_not_panics() {
+    let temp = TempDir::new().unwrap();
+    let mut garbage = Vec::new();
+    let mut seed: u32 = 12345;
+    for _ in 0..4096 {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        garbage.push((seed >> 16) as u8);
+    }
+    fs::write(temp.path().join("garbage.iamx"), &garbage).unwrap();
+    let long_line = format!(
+        "account \"123456789012\"\nlet x = \"{}\n",
+        "a".repeat(1 << 20)
+    );
+    let deep = format!("account \"123456789012\"\nrole r {}\n", "{".repeat(100_000));
+    let cases = [
+        ("long.iamx", long_line),
+        ("deep.iamx", deep),
+        (
+            "unterminated.iamx",
+            "policy P { allow s3:GetObject on \"arn:aws:s3:::x".to_string(),
+        ),
+        ("nul.iamx", "account \"123456789012\"\0\0".to_string()),
+        (
+            "interp.iamx",
+            "account \"1\"\nlet x = \"${\"\nlet y = \"${}\"".to_string(),
+        ),
+    ];
+    for (name, text) in &cases {
+        write(temp.path(), name, text);
+    }
+    for name in [
+        "garbage.iamx",
+        "long.iamx",
+        "deep.iamx",
+        "unterminated.iamx",
+        "nul.iamx",
+        "interp.iamx",
+    ] {
+        iamx()
+            .args(["check", "--color", "never"])
+            .arg(temp.path().join(name))
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("error[E").and(predicate::str::contains("panicked").not()),
+            );
+    }
+}
