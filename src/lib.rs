@@ -4,6 +4,9 @@
 //! [`lower`] → [`emit`]; [`compiler`] runs them in order. [`policy`] is the IAM model every stage
 //! after lowering works on (and plain IAM JSON is read into), [`diagnostics`] the one error type.
 
+// pest is used without its `std` feature (see Cargo.toml); its generated parser names `alloc`.
+extern crate alloc;
+
 pub mod ast;
 pub mod catalog;
 pub mod compiler;

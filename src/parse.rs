@@ -453,7 +453,7 @@ impl Builder {
             Rule::number => ValueKind::Number(text),
             Rule::boolean => ValueKind::Bool(text == "true"),
             Rule::dns_name => ValueKind::DnsName(text),
-            Rule::ident => ValueKind::Name(text),
+            Rule::value_name => ValueKind::Name(text),
             rule => unreachable!("value {rule:?}"),
         };
         Spanned::new(kind, span)
@@ -541,7 +541,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     }
     let mut expected = expected;
     // A value can take many shapes; listing each one would bury the message.
-    if expected.contains(&Rule::string) && expected.contains(&Rule::ident) {
+    if expected.contains(&Rule::string) && expected.contains(&Rule::value_name) {
         expected.retain(|rule| !VALUE_SHAPES.contains(rule));
         expected.push(Rule::value);
     }
@@ -575,7 +575,7 @@ const VALUE_SHAPES: [Rule; 10] = [
     Rule::number,
     Rule::boolean,
     Rule::dns_name,
-    Rule::ident,
+    Rule::value_name,
     Rule::bare_path,
 ];
 
@@ -754,7 +754,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::boolean => "`true` or `false`",
         Rule::dns_name => "a domain name, like `ec2.amazonaws.com`",
         Rule::bare_path => "a path",
-        Rule::ident | Rule::ident_char => "a name",
+        Rule::ident | Rule::ident_char | Rule::value_name => "a name",
         Rule::keyword => "a keyword",
         Rule::kw_account => "`account`",
         Rule::kw_partition => "`partition`",
