@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod compiler;
 pub mod diagnostics;
 pub mod emit;
+pub mod format;
 pub mod ir;
 pub mod lower;
 pub mod parse;

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod files;
+mod fmt;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
@@ -44,6 +45,8 @@ enum Command {
     Build(build::Args),
     /// Report errors and warnings without writing anything.
     Check(check::Args),
+    /// Rewrite .iamx files in the canonical layout, keeping every comment.
+    Fmt(fmt::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -72,6 +75,7 @@ pub fn run() -> ExitCode {
     let exit = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     exit.into()
 }
