@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod files;
 mod fmt;
+mod import;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
@@ -47,6 +48,8 @@ enum Command {
     Check(check::Args),
     /// Rewrite .iamx files in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
+    /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
+    Import(import::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -76,6 +79,7 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
     };
     exit.into()
 }
