@@ -76,3 +76,47 @@ fn files_with_syntax_errors_are_reported_and_left_alone() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn import_writes_source_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("reader.json");
+    fs::write(
+        &json,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("reader.iamx");
+    iamx()
+        .arg("import")
+        .arg(&json)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let text = fs::read_to_string(&out).unwrap();
+    assert!(text.contains("policy reader {"), "{text}");
+    assert!(
+        text.contains("allow s3:{GetObject, ListBucket} on *"),
+        "{text}"
+    );
+    iamx().args(["fmt", "--check"]).arg(&out).assert().code(0);
+    iamx().arg("check").arg(&out).assert().code(0);
+}
+
+#[test]
+fn import_fails_loudly_on_what_it_cannot_express() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bad.json");
+    fs::write(
+        &json,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"0","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    iamx()
+        .arg("import")
+        .arg(&json)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Sid `0`"));
+}
