@@ -12,6 +12,8 @@ pub mod catalog;
 pub mod compiler;
 pub mod diagnostics;
 pub mod emit;
+pub mod format;
+pub mod import;
 pub mod ir;
 pub mod lower;
 pub mod parse;

@@ -30,12 +30,10 @@ struct Builder {
 }
 
 impl Builder {
-    /// The pair's span without the white space and line comments pest includes after a
-    /// trailing optional part, so labels end where the construct does.
+    /// The pair's span without the white space and comments pest includes after a trailing
+    /// optional part, so labels end where the construct does.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let span = pair.as_span();
-        let text = trim_trailing_trivia(pair.as_str());
-        Span::new(self.file, span.start(), span.start() + text.len())
+        Span::new(self.file, pair.as_span().start(), true_end(pair))
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
@@ -487,6 +485,20 @@ impl Builder {
             }
         }
         Str { parts }
+    }
+}
+
+/// Where a pair really ends: only the text after its last child can be trivia (or closing
+/// punctuation such as `}`), and tokens without children are atomic, so they end exactly.
+fn true_end(pair: &Pair<'_, Rule>) -> usize {
+    let span = pair.as_span();
+    match pair.clone().into_inner().last() {
+        None => span.end(),
+        Some(last_child) => {
+            let child_end = true_end(&last_child);
+            let tail = &pair.get_input()[child_end..span.end()];
+            child_end + trim_trailing_trivia(tail).len()
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 mod build;
 mod check;
 mod files;
+mod fmt;
+mod import;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
@@ -44,6 +46,10 @@ enum Command {
     Build(build::Args),
     /// Report errors and warnings without writing anything.
     Check(check::Args),
+    /// Rewrite .iamx files in the canonical layout, keeping every comment.
+    Fmt(fmt::Args),
+    /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
+    Import(import::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -72,6 +78,8 @@ pub fn run() -> ExitCode {
     let exit = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
     };
     exit.into()
 }
