@@ -72,6 +72,7 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             resolve::resolve(&files, options.environment.as_deref(), &mut sources);
         diagnostics.append(&mut resolve_diagnostics);
         if let Some(project) = project {
+            diagnostics.append(&mut crate::validate::validate(&project));
             let (output, mut lower_diagnostics) = lower::lower(&project);
             diagnostics.append(&mut lower_diagnostics);
             compiled = Some(output);

@@ -17,5 +17,6 @@ pub mod reason;
 pub mod resolve;
 pub mod source;
 pub mod stdlib;
+pub mod validate;
 
 pub use compiler::{compile, Compilation, Input, Options};

@@ -706,7 +706,7 @@ fn looks_like_ipv6_cidr(text: &str) -> bool {
 }
 
 /// The STS action a trust statement allows when it does not name one.
-fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
+pub(crate) fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
     match entry.kind {
         PrincipalKind::Federated
             if entry
