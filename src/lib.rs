@@ -10,6 +10,7 @@ pub mod compiler;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
+pub mod lint;
 pub mod lower;
 pub mod parse;
 pub mod policy;
