@@ -2,6 +2,7 @@
 //! diagnostics. Diagnostics go to stderr, data to stdout.
 
 mod build;
+mod catalog;
 mod check;
 mod files;
 
@@ -44,6 +45,8 @@ enum Command {
     Build(build::Args),
     /// Report errors and warnings without writing anything.
     Check(check::Args),
+    /// List the AWS actions matching a pattern, with access levels, resources and keys.
+    Catalog(catalog::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -72,6 +75,7 @@ pub fn run() -> ExitCode {
     let exit = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Catalog(args) => catalog::run(args),
     };
     exit.into()
 }
