@@ -75,7 +75,10 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             diagnostics.append(&mut crate::validate::validate(&project));
             let (output, mut lower_diagnostics) = lower::lower(&project);
             diagnostics.append(&mut lower_diagnostics);
-            diagnostics.append(&mut crate::lint::lint_compiled(&output, &sources));
+            // Lint only faithful documents: after an error, parts of statements are missing.
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.append(&mut crate::lint::lint_compiled(&output, &sources));
+            }
             compiled = Some(output);
         }
     }

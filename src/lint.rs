@@ -226,7 +226,11 @@ pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> 
             _ => false,
         };
         let doc = LintDocument {
-            title: format!("{} `{}`", document.kind.as_str(), document.name),
+            title: format!(
+                "{} `{}`",
+                document.kind.as_str().replace('-', " "),
+                document.name
+            ),
             policy: &document.policy,
             spans: document
                 .origins

@@ -65,22 +65,32 @@ fn check_reads_json_policies_and_lints_them() {
         .args(["check", "tests/data/lints.json"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("warning[W0101]: unknown action `s3:GetObjet`"))
+        .stderr(predicate::str::contains(
+            "warning[W0101]: unknown action `s3:GetObjet`",
+        ))
         .stderr(predicate::str::contains("did you mean `s3:GetObject`?"))
         .stderr(predicate::str::contains("warning[W0403]"))
         .stderr(predicate::str::contains("tests/data/lints.json:5:5"))
-        .stderr(predicate::str::contains("checked 1 file: 0 errors, 2 warnings"));
+        .stderr(predicate::str::contains(
+            "checked 1 file: 0 errors, 2 warnings",
+        ));
 }
 
 #[test]
 fn check_reports_json_errors_with_positions() {
     iamx()
-        .args(["check", "tests/data/invalid.json", "tests/data/unknown-key.json"])
+        .args([
+            "check",
+            "tests/data/invalid.json",
+            "tests/data/unknown-key.json",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("error[E0004]: invalid JSON"))
         .stderr(predicate::str::contains("tests/data/invalid.json:3:22"))
-        .stderr(predicate::str::contains("error[E0005]: unknown key `Conditon`"))
+        .stderr(predicate::str::contains(
+            "error[E0005]: unknown key `Conditon`",
+        ))
         .stderr(predicate::str::contains("did you mean `Condition`?"));
 }
 
