@@ -480,6 +480,21 @@ pub fn glob_includes(outer: &str, inner: &str, ignore_case: bool) -> bool {
     if outer == "*" {
         return true;
     }
+    // Fast paths: most pairs differ in their literal prefix (another service or bucket).
+    let literal = outer.find(['*', '?', '$']).unwrap_or(outer.len());
+    let prefix_matches = inner.len() >= literal
+        && inner.is_char_boundary(literal)
+        && if ignore_case {
+            inner[..literal].eq_ignore_ascii_case(&outer[..literal])
+        } else {
+            inner[..literal] == outer[..literal]
+        };
+    if !prefix_matches || inner[..literal].contains(['*', '?', '$']) {
+        return false;
+    }
+    if literal == outer.len() {
+        return inner.len() == literal;
+    }
     let (a, b) = (toks(outer), toks(inner));
     let (n, m) = (a.len(), b.len());
     let mut seen = vec![false; (n + 1) * (m + 1)];
