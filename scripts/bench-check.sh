@@ -20,7 +20,8 @@ iamx="$target/release/iamx"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/set"
-find "$policies" -maxdepth 1 -name '*.json' | sort | head -n 1000 | xargs -I{} cp {} "$work/set/"
+mapfile -t all < <(find "$policies" -maxdepth 1 -name '*.json' | sort)
+cp "${all[@]:0:1000}" "$work/set/"
 count=$(find "$work/set" -name '*.json' | wc -l)
 echo "policies: $count files from $policies"
 
@@ -32,17 +33,21 @@ seconds() { # runs "$@" once, prints wall-clock seconds
     echo "$end - $start" | bc
 }
 
-echo "iamx check (one call, $count files): $(seconds "$iamx" check "$work"/set/*.json) s"
+for run in 1 2 3; do
+    echo "run $run: iamx check (one call, $count files): $(seconds "$iamx" check "$work"/set/*.json) s"
+done
 echo "parliament --directory ($count files): $(seconds "$parliament" --directory "$work/set" --include_policy_extension json) s"
 
-# Start-up: a one-line JSON policy needs the catalog; `iamx --version` does not load it.
-echo '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}' > "$work/one.json"
+# Start-up: two one-line .iamx files, one that never touches the catalog and one whose action
+# must be looked up; the difference is the catalog's cost.
+echo 'account "123456789012"' > "$work/plain.iamx"
+echo 'account "123456789012" policy p { allow s3:GetObject on arn:aws:s3:::b/* }' > "$work/one.iamx"
 if command -v hyperfine >/dev/null; then
-    hyperfine -N --warmup 5 --runs 50 "$iamx --version" "$iamx check $work/one.json"
+    hyperfine -N --warmup 10 --runs 200 "$iamx check $work/plain.iamx" "$iamx check $work/one.iamx"
 else
     loop() { local i; for i in $(seq 50); do "$@" >/dev/null 2>&1 || true; done; }
-    base=$(seconds loop "$iamx" --version)
-    check=$(seconds loop "$iamx" check "$work/one.json")
-    echo "50 x iamx --version: $base s; 50 x iamx check one.json: $check s"
+    base=$(seconds loop "$iamx" check "$work/plain.iamx")
+    check=$(seconds loop "$iamx" check "$work/one.iamx")
+    echo "50 x check plain.iamx: $base s; 50 x check one.iamx: $check s"
     echo "catalog start-up per run: $(echo "($check - $base) * 1000 / 50" | bc -l | cut -c1-6) ms"
 fi

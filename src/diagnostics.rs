@@ -442,6 +442,19 @@ mod tests {
     }
 
     #[test]
+    fn code_table_is_documented() {
+        let readme = include_str!("../README.md");
+        for code in Code::ALL {
+            let row = format!("| {} |", code.as_str());
+            assert!(
+                readme.contains(&row),
+                "README.md does not list {}",
+                code.as_str()
+            );
+        }
+    }
+
+    #[test]
     fn suggestions_come_from_edit_distance() {
         let names = ["bucket", "account_id", "region"];
         assert_eq!(did_you_mean("buckt", names), Some("bucket"));
