@@ -394,3 +394,50 @@ impl PolicyReader {
         ok.then_some((statement, spans))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_actions_and_keys_keep_their_spans() {
+        let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": ["s3:GetObject", "s3:PutObject"], "NotResource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": false}}}}"#;
+        let (policy, diagnostics) = read(FileId(0), text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let read = policy.unwrap();
+        let statement = &read.policy.statements[0];
+        assert_eq!(statement.effect, Effect::Deny);
+        assert_eq!(
+            statement.not_resource.as_deref().unwrap(),
+            ["arn:aws:s3:::b/*"]
+        );
+        let spans = &read.statements[0];
+        assert_eq!(&text[spans.actions[1].range()], "\"s3:PutObject\"");
+        assert_eq!(&text[spans.resources[0].range()], "\"arn:aws:s3:::b/*\"");
+        assert_eq!(spans.condition_keys[0].0, "aws:SecureTransport");
+        assert_eq!(
+            statement.condition.clauses().next().unwrap().2,
+            ["false".to_string()]
+        );
+    }
+
+    #[test]
+    fn shape_errors_and_unknown_keys_are_errors() {
+        let both = r#"{"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}]}"#;
+        let (policy, diagnostics) = read(FileId(0), both);
+        assert!(policy.is_none());
+        assert_eq!(diagnostics[0].code, Code::InvalidPolicyJson);
+        let effect = r#"{"Statement": [{"Effect": "allow", "Action": "*", "Resource": "*"}]}"#;
+        assert_eq!(read_codes(effect), [Code::InvalidPolicyJson]);
+        let unknown = r#"{"Statement": [], "Versoin": "2012-10-17"}"#;
+        let (_, diagnostics) = read(FileId(0), unknown);
+        assert_eq!(
+            diagnostics[0].help.as_deref(),
+            Some("did you mean `Version`?")
+        );
+    }
+
+    fn read_codes(text: &str) -> Vec<Code> {
+        read(FileId(0), text).1.iter().map(|d| d.code).collect()
+    }
+}
