@@ -165,7 +165,8 @@ pub struct Statement {
     pub conditions: Vec<Spanned<Clause>>,
 }
 
-/// An action as written: `*`, `s3:GetObject`, `s3:Get*` or `s3:{GetObject, PutObject}`.
+/// An action as written: `*`, `s3:GetObject`, `s3:Get*`, `s3:{GetObject, PutObject}`,
+/// `s3:level(list, read)` or `"newsvc:NewAction"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Any,
@@ -173,6 +174,13 @@ pub enum Action {
         service: String,
         names: Vec<Spanned<String>>,
     },
+    /// `service:level(list, read)`: the service's actions at these access levels.
+    Levels {
+        service: String,
+        levels: Vec<Spanned<String>>,
+    },
+    /// `"service:Action"`: taken as written, not checked against the catalog.
+    Unchecked(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

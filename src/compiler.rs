@@ -74,8 +74,13 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             resolve::resolve(&files, options.environment.as_deref(), &mut sources);
         diagnostics.append(&mut resolve_diagnostics);
         if let Some(project) = project {
+            diagnostics.append(&mut crate::validate::validate(&project));
             let (output, mut lower_diagnostics) = lower::lower(&project);
             diagnostics.append(&mut lower_diagnostics);
+            // Lint only faithful documents: after an error, parts of statements are missing.
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.append(&mut crate::lint::lint_compiled(&output, &sources));
+            }
             compiled = Some(output);
         }
     }

@@ -19,7 +19,8 @@ pub enum Severity {
 }
 
 /// Stable diagnostic codes. The number ranges group them: E00xx reading and parsing, E01xx names
-/// and resolution, E02xx statements and values, E03xx blocks and settings; W-codes are warnings.
+/// and resolution (including the catalog), E02xx statements and values, E03xx blocks and
+/// settings, E04xx/W04xx lints over whole documents; W-codes are warnings.
 /// The README lists every code; `code_table_is_documented` keeps the two in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
@@ -67,10 +68,46 @@ pub enum Code {
     InvalidAccount,
     /// A role has no statements and no attached policies.
     EmptyRole,
+    /// A JSON input is not valid JSON.
+    InvalidJson,
+    /// A JSON policy has an unknown key or a value of the wrong shape.
+    InvalidPolicyJson,
+    /// An action or service is not in the AWS catalog (write it quoted to allow it anyway).
+    UnknownAction,
+    /// An action wildcard such as `s3:Gte*` matches no action of the catalog.
+    NoMatchingAction,
+    /// `level(...)` names an access level that does not exist, or a service without actions.
+    UnknownAccessLevel,
+    /// A condition value does not fit the type of its key (`aws:SourceIp == "abc"`).
+    ConditionValueType,
+    /// A document exceeds an IAM size quota.
+    SizeQuota,
+    /// An action or service in an IAM JSON file is not in the catalog.
+    UnknownActionInJson,
+    /// An action is used with resources of none of the types it applies to.
+    ResourceTypeMismatch,
+    /// A condition key is not in the catalog, or applies to none of the statement's actions.
+    UnknownConditionKey,
+    /// `allow` with `NotAction` (`allow except ...`): grants everything else, present and future.
+    AllowNotAction,
+    /// The action `*`: every action of every service.
+    AnyAction,
+    /// `iam:PassRole` on every resource: the holder can hand any role to a service.
+    PassRoleOnAny,
+    /// An action (or pair of actions) known to allow privilege escalation, granted on `*`.
+    PrivilegeEscalation,
+    /// A statement covered by another statement of the same document.
+    RedundantStatement,
+    /// A statement without resources: it matches nothing.
+    EmptyResources,
+    /// A policy variable that has no value where the policy is used (`${aws:username}` for roles).
+    UnavailableVariable,
+    /// A JSON document may exceed an IAM size quota (its kind is not known).
+    SizeQuotaInJson,
 }
 
 impl Code {
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 40] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -93,6 +130,24 @@ impl Code {
         Code::InvalidName,
         Code::InvalidAccount,
         Code::EmptyRole,
+        Code::InvalidJson,
+        Code::InvalidPolicyJson,
+        Code::UnknownAction,
+        Code::NoMatchingAction,
+        Code::UnknownAccessLevel,
+        Code::ConditionValueType,
+        Code::SizeQuota,
+        Code::UnknownActionInJson,
+        Code::ResourceTypeMismatch,
+        Code::UnknownConditionKey,
+        Code::AllowNotAction,
+        Code::AnyAction,
+        Code::PassRoleOnAny,
+        Code::PrivilegeEscalation,
+        Code::RedundantStatement,
+        Code::EmptyResources,
+        Code::UnavailableVariable,
+        Code::SizeQuotaInJson,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -119,6 +174,24 @@ impl Code {
             Code::InvalidName => "E0304",
             Code::InvalidAccount => "E0305",
             Code::EmptyRole => "W0301",
+            Code::InvalidJson => "E0004",
+            Code::InvalidPolicyJson => "E0005",
+            Code::UnknownAction => "E0109",
+            Code::NoMatchingAction => "E0110",
+            Code::UnknownAccessLevel => "E0111",
+            Code::ConditionValueType => "E0206",
+            Code::SizeQuota => "E0401",
+            Code::UnknownActionInJson => "W0101",
+            Code::ResourceTypeMismatch => "W0201",
+            Code::UnknownConditionKey => "W0202",
+            Code::AllowNotAction => "W0401",
+            Code::AnyAction => "W0402",
+            Code::PassRoleOnAny => "W0403",
+            Code::PrivilegeEscalation => "W0404",
+            Code::RedundantStatement => "W0405",
+            Code::EmptyResources => "W0406",
+            Code::UnavailableVariable => "W0407",
+            Code::SizeQuotaInJson => "W0408",
         }
     }
 
@@ -365,6 +438,19 @@ mod tests {
             let text = code.as_str();
             assert!(seen.insert(text), "duplicate code {text}");
             assert!(text.len() == 5 && (text.starts_with('E') || text.starts_with('W')));
+        }
+    }
+
+    #[test]
+    fn code_table_is_documented() {
+        let readme = include_str!("../README.md");
+        for code in Code::ALL {
+            let row = format!("| {} |", code.as_str());
+            assert!(
+                readme.contains(&row),
+                "README.md does not list {}",
+                code.as_str()
+            );
         }
     }
 

@@ -449,6 +449,12 @@ fn action(a: &Action) -> String {
         Action::Named { service, names } => {
             format!("{service}:{{{}}}", join(names, |n| n.node.clone()))
         }
+        Action::Levels { service, levels } => {
+            format!("{service}:level({})", join(levels, |l| l.node.clone()))
+        }
+        Action::Unchecked(name) => {
+            format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+        }
     }
 }
 

@@ -51,8 +51,11 @@ pub struct Statement {
     pub sid: Option<String>,
     pub effect: Effect,
     pub not_action: bool,
-    /// Fully written actions (`s3:GetObject`, `s3:Get*`, `*`), brace groups expanded.
+    /// Fully written actions (`s3:GetObject`, `s3:Get*`, `*`), brace groups and `level(...)`
+    /// expanded.
     pub actions: Vec<Spanned<String>>,
+    /// Spans of the actions written quoted (`"newsvc:NewAction"`): not checked against the catalog.
+    pub unchecked: Vec<Span>,
     pub not_resource: bool,
     pub resources: Vec<Spanned<String>>,
     pub conditions: Vec<Condition>,
@@ -157,6 +160,8 @@ pub struct TrustStatement {
     pub kind: PrincipalKind,
     pub principals: Vec<Spanned<String>>,
     pub actions: Vec<Spanned<String>>,
+    /// Spans of the actions written quoted, as in [`Statement::unchecked`].
+    pub unchecked: Vec<Span>,
     pub conditions: Vec<Condition>,
     pub origin: Origin,
 }

@@ -15,12 +15,16 @@ pub mod emit;
 pub mod format;
 pub mod import;
 pub mod ir;
+pub mod json;
+pub mod lint;
 pub mod lower;
 pub mod parse;
 pub mod policy;
+pub mod policy_json;
 pub mod reason;
 pub mod resolve;
 pub mod source;
 pub mod stdlib;
+pub mod validate;
 
 pub use compiler::{compile, Compilation, Input, Options};

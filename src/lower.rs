@@ -6,6 +6,7 @@
 //! from the way a condition is written happens here, so type errors in conditions come from here.
 
 use crate::ast::{CompareOp, PrincipalKind, Quantifier};
+use crate::catalog::{Catalog, KeyType};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Origin, PolicyRef, Scalar};
 use crate::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
@@ -464,7 +465,6 @@ impl Lowering<'_> {
 
     /// The IAM operator and values for one clause.
     fn operator(&mut self, condition: &ir::Condition) -> Option<(String, Vec<String>)> {
-        let key = &condition.key.node;
         let (base, values): (String, Vec<String>) = match &condition.test {
             ir::Test::Exists { negated } => {
                 if condition.quantifier.is_some() || condition.if_exists {
@@ -495,6 +495,7 @@ impl Lowering<'_> {
             }
             ir::Test::Compare { op, values } => {
                 let class = self.value_class(values)?;
+                let (class, arn) = self.typed_class(condition, class, values)?;
                 let base = match (class, op) {
                     (ValueClass::Bool, CompareOp::Eq) => "Bool",
                     (ValueClass::Bool, _) => {
@@ -503,8 +504,8 @@ impl Lowering<'_> {
                     }
                     (ValueClass::Number, op) => numeric_or_date("Numeric", *op),
                     (ValueClass::Date, op) => numeric_or_date("Date", *op),
-                    (ValueClass::Text, CompareOp::Eq) if is_arn_key(key) => "ArnEquals",
-                    (ValueClass::Text, CompareOp::Ne) if is_arn_key(key) => "ArnNotEquals",
+                    (ValueClass::Text, CompareOp::Eq) if arn => "ArnEquals",
+                    (ValueClass::Text, CompareOp::Ne) if arn => "ArnNotEquals",
                     (ValueClass::Text, CompareOp::Eq) => "StringEquals",
                     (ValueClass::Text, CompareOp::Ne) => "StringNotEquals",
                     (ValueClass::Text, op) => {
@@ -526,7 +527,9 @@ impl Lowering<'_> {
                 )
             }
             ir::Test::Like { negated, values } => {
-                if self.value_class(values)? != ValueClass::Text {
+                let class = self.value_class(values)?;
+                let (class, arn) = self.typed_class(condition, class, values)?;
+                if class != ValueClass::Text {
                     self.error(
                         condition,
                         "`like` matches strings with `*` and `?`",
@@ -534,7 +537,7 @@ impl Lowering<'_> {
                     );
                     return None;
                 }
-                let base = match (is_arn_key(key), negated) {
+                let base = match (arn, negated) {
                     (true, false) => "ArnLike",
                     (true, true) => "ArnNotLike",
                     (false, false) => "StringLike",
@@ -546,15 +549,17 @@ impl Lowering<'_> {
                 )
             }
             ir::Test::In { negated, values } => {
-                let base = match (self.value_class(values)?, negated) {
+                let class = self.value_class(values)?;
+                let (class, arn) = self.typed_class(condition, class, values)?;
+                let base = match (class, negated) {
                     (ValueClass::Cidr, false) => "IpAddress",
                     (ValueClass::Cidr, true) => "NotIpAddress",
                     (ValueClass::Number, false) => "NumericEquals",
                     (ValueClass::Number, true) => "NumericNotEquals",
                     (ValueClass::Date, false) => "DateEquals",
                     (ValueClass::Date, true) => "DateNotEquals",
-                    (ValueClass::Text, false) if is_arn_key(key) => "ArnEquals",
-                    (ValueClass::Text, true) if is_arn_key(key) => "ArnNotEquals",
+                    (ValueClass::Text, false) if arn => "ArnEquals",
+                    (ValueClass::Text, true) if arn => "ArnNotEquals",
                     (ValueClass::Text, false) => "StringEquals",
                     (ValueClass::Text, true) => "StringNotEquals",
                     (ValueClass::Bool, _) => {
@@ -573,6 +578,90 @@ impl Lowering<'_> {
             }
         };
         Some((apply_qualifiers(&base, condition), values))
+    }
+
+    /// The kind of values to compare as, given the key's type in the catalog, and whether the
+    /// key holds ARNs. Keys the catalog does not know (an identity provider's `sub`, ...) keep
+    /// the kind of their values. A value that cannot be of the key's type is an error.
+    fn typed_class(
+        &mut self,
+        condition: &ir::Condition,
+        class: ValueClass,
+        values: &[Spanned<Scalar>],
+    ) -> Option<(ValueClass, bool)> {
+        let Some(key) = Catalog::get().condition_key(&condition.key.node) else {
+            return Some((class, false));
+        };
+        let all_text = |ok: &dyn Fn(&str) -> bool| {
+            values.iter().all(|v| match &v.node {
+                Scalar::Str(text) => ok(text),
+                _ => false,
+            })
+        };
+        let accepts = |t: KeyType| key.accepts(t);
+        let typed = match class {
+            ValueClass::Bool if accepts(KeyType::Bool) => Some(ValueClass::Bool),
+            ValueClass::Number if accepts(KeyType::Numeric) => Some(ValueClass::Number),
+            // Dates may be given as epoch seconds.
+            ValueClass::Number | ValueClass::Date if accepts(KeyType::Date) => {
+                Some(ValueClass::Date)
+            }
+            ValueClass::Cidr if accepts(KeyType::IpAddress) => Some(ValueClass::Cidr),
+            ValueClass::Text
+                if accepts(KeyType::Bool)
+                    && all_text(&|t| {
+                        t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false")
+                    }) =>
+            {
+                Some(ValueClass::Bool)
+            }
+            ValueClass::Text
+                if accepts(KeyType::Numeric) && all_text(&|t| t.parse::<f64>().is_ok()) =>
+            {
+                Some(ValueClass::Number)
+            }
+            ValueClass::Text
+                if accepts(KeyType::IpAddress)
+                    && all_text(&|t| {
+                        t.split('/')
+                            .next()
+                            .unwrap_or("")
+                            .parse::<std::net::IpAddr>()
+                            .is_ok()
+                    }) =>
+            {
+                Some(ValueClass::Cidr)
+            }
+            // A string key compares any value by its text.
+            _ if accepts(KeyType::String) || accepts(KeyType::Arn) || accepts(KeyType::Binary) => {
+                Some(ValueClass::Text)
+            }
+            _ => None,
+        };
+        if let Some(typed) = typed {
+            return Some((typed, key.accepts(KeyType::Arn)));
+        }
+        let wanted = match key.key_type {
+            KeyType::Bool => "`true` or `false`",
+            KeyType::Numeric => "numbers",
+            KeyType::Date => "dates, like `2027-01-01T00:00:00Z`",
+            KeyType::IpAddress => "IP addresses or ranges, like `10.0.0.0/8`",
+            KeyType::String | KeyType::Arn | KeyType::Binary => "strings",
+        };
+        let value = values.first().map_or(condition.span, |v| v.span);
+        let found = values.first().map_or("a value", |v| v.node.describe());
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::ConditionValueType,
+                format!("`{}` takes {wanted}", condition.key.node),
+            )
+            .at(value, format!("{found} cannot be compared with this key"))
+            .with_label(
+                condition.key.span,
+                format!("a key of type {}", key.key_type),
+            ),
+        );
+        None
     }
 
     /// What kind of values a clause compares; all values must be of one kind.
@@ -692,24 +781,13 @@ const KNOWN_OPERATORS: [&str; 27] = [
     "Null",
 ];
 
-/// Condition keys whose values are ARNs, so that `==` and `like` become `ArnEquals`/`ArnLike`.
-fn is_arn_key(key: &str) -> bool {
-    const ARN_KEYS: [&str; 4] = [
-        "aws:principalarn",
-        "aws:sourcearn",
-        "iam:policyarn",
-        "ec2:instanceprofile",
-    ];
-    ARN_KEYS.contains(&key.to_lowercase().as_str())
-}
-
 fn looks_like_ipv6_cidr(text: &str) -> bool {
     let address = text.split('/').next().unwrap_or("");
     text.contains(':') && address.parse::<std::net::Ipv6Addr>().is_ok()
 }
 
 /// The STS action a trust statement allows when it does not name one.
-fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
+pub(crate) fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
     match entry.kind {
         PrincipalKind::Federated
             if entry
@@ -721,5 +799,64 @@ fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
         }
         PrincipalKind::Federated => "sts:AssumeRoleWithWebIdentity",
         _ => "sts:AssumeRole",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Code;
+    use crate::{compile, Input, Options};
+
+    /// The condition operators of the first statement of policy `p`, or the error codes.
+    fn operators(conditions: &str) -> Result<Vec<String>, Vec<Code>> {
+        let text = format!(
+            "account \"123456789012\"\npolicy p {{ allow s3:ListBucket on arn:aws:s3:::b when {conditions} }}\n"
+        );
+        let input = Input {
+            name: "t.iamx".into(),
+            bytes: text.into_bytes(),
+        };
+        let compilation = compile(vec![input], &Options::default());
+        match compilation.compiled {
+            Some(compiled) => Ok(compiled.documents[0].policy.statements[0]
+                .condition
+                .0
+                .keys()
+                .cloned()
+                .collect()),
+            None => Err(compilation.diagnostics.iter().map(|d| d.code).collect()),
+        }
+    }
+
+    #[test]
+    fn operators_follow_the_key_type_in_the_catalog() {
+        let ok = |c: &str, op: &str| assert_eq!(operators(c), Ok(vec![op.to_string()]), "{c}");
+        ok("aws:SourceIp in 10.0.0.0/8", "IpAddress");
+        ok("aws:SourceIp not in \"2001:db8::/32\"", "NotIpAddress");
+        ok("aws:MultiFactorAuthPresent == true", "Bool");
+        ok("aws:SecureTransport == \"false\"", "Bool");
+        ok("aws:CurrentTime < 2027-01-01T00:00:00Z", "DateLessThan");
+        ok("aws:EpochTime >= 1700000000", "NumericGreaterThanEquals");
+        ok("s3:max-keys <= 100", "NumericLessThanEquals");
+        ok("s3:max-keys == \"100\"", "NumericEquals");
+        ok("aws:PrincipalArn == \"arn:aws:iam::1:role/x\"", "ArnEquals");
+        ok("aws:SourceArn like \"arn:aws:sns:*:*:x\"", "ArnLike");
+        ok("s3:prefix like \"raw/*\"", "StringLike");
+        ok("aws:PrincipalTag/team == \"etl\"", "StringEquals");
+        // Keys the catalog does not know keep the value-based choice.
+        ok(
+            "token.actions.githubusercontent.com:sub like \"repo:*\"",
+            "StringLike",
+        );
+        ok("idp.example.com:level == 12", "NumericEquals");
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_are_errors() {
+        let bad = |c: &str| assert_eq!(operators(c), Err(vec![Code::ConditionValueType]), "{c}");
+        bad("aws:SourceIp == \"abc\"");
+        bad("aws:MultiFactorAuthPresent == \"yes\"");
+        bad("s3:max-keys < \"many\"");
+        bad("aws:CurrentTime < \"tomorrow\"");
     }
 }

@@ -326,9 +326,21 @@ impl Builder {
                 let first = inner.next().expect("action body");
                 let node = match first.as_rule() {
                     Rule::any_action => Action::Any,
+                    Rule::quoted_action => Action::Unchecked(
+                        first
+                            .into_inner()
+                            .next()
+                            .expect("quoted text")
+                            .as_str()
+                            .to_string(),
+                    ),
                     Rule::service_prefix => {
                         let service = first.as_str().to_string();
                         let names_pair = inner.next().expect("action name");
+                        if names_pair.as_rule() == Rule::access_levels {
+                            let levels = names_pair.into_inner().map(|p| self.ident(p)).collect();
+                            return Spanned::new(Action::Levels { service, levels }, span);
+                        }
                         let names = match names_pair.as_rule() {
                             Rule::action_group => {
                                 names_pair.into_inner().map(|p| self.ident(p)).collect()
@@ -714,6 +726,9 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::action_group => "a brace group of actions, like `{GetObject, PutObject}`",
         Rule::service_prefix => "a service prefix, like `s3`",
         Rule::action_name => "an action name, like `GetObject`",
+        Rule::access_levels => "access levels, like `level(list, read)`",
+        Rule::level_name => "an access level (`list`, `read`, `write`, `permissions` or `tagging`)",
+        Rule::quoted_action | Rule::quoted_text => "a quoted action, like `\"newsvc:NewAction\"`",
         Rule::trust => "`trust`",
         Rule::trust_deny => "`deny`",
         Rule::principal_kind => "a principal kind (`service`, `account`, `aws`, `federated` or `anyone`)",

@@ -1351,6 +1351,7 @@ impl<'s> Resolver<'s> {
             None => ok = false,
         }
         let conditions = self.conditions(&statement.conditions, scope)?;
+        let (actions, unchecked) = actions.unzip();
         (ok && actions.is_some()).then(|| ir::Statement {
             sid,
             effect: match statement.effect.node {
@@ -1359,6 +1360,7 @@ impl<'s> Resolver<'s> {
             },
             not_action: statement.not_action,
             actions: actions.unwrap_or_default(),
+            unchecked: unchecked.unwrap_or_default(),
             not_resource: statement.not_resource,
             resources,
             conditions,
@@ -1366,28 +1368,70 @@ impl<'s> Resolver<'s> {
         })
     }
 
-    fn actions(&mut self, actions: &[Spanned<ast::Action>]) -> Option<Vec<Spanned<String>>> {
+    /// The actions as IAM writes them, plus the spans of those written quoted (not checked
+    /// against the catalog). `level(...)` groups expand here, from the catalog.
+    fn actions(
+        &mut self,
+        actions: &[Spanned<ast::Action>],
+    ) -> Option<(Vec<Spanned<String>>, Vec<Span>)> {
         let mut out = Vec::new();
+        let mut unchecked = Vec::new();
         let mut ok = true;
         for action in actions {
-            match &action.node {
-                ast::Action::Any => out.push(Spanned::new("*".to_string(), action.span)),
-                ast::Action::Named { service, names } => {
-                    if !service
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-*?".contains(c))
-                    {
+            let service = match &action.node {
+                ast::Action::Any => {
+                    out.push(Spanned::new("*".to_string(), action.span));
+                    continue;
+                }
+                ast::Action::Unchecked(text) => {
+                    if !crate::validate::is_action_text(text) {
                         self.error(
                             Diagnostic::new(
                                 Code::MalformedAction,
-                                format!("`{service}` is not a service prefix"),
+                                format!("`{text}` is not an action"),
                             )
-                            .at(action.span, "service prefixes are lowercase")
-                            .with_help(format!("write `{}`", service.to_lowercase())),
+                            .at(action.span, "expected `service:Action`")
+                            .with_help("write a quoted action as `\"newsvc:NewAction\"`"),
                         );
                         ok = false;
                         continue;
                     }
+                    unchecked.push(action.span);
+                    out.push(Spanned::new(text.clone(), action.span));
+                    continue;
+                }
+                ast::Action::Named { service, .. } | ast::Action::Levels { service, .. } => service,
+            };
+            if !service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-*?".contains(c))
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::MalformedAction,
+                        format!("`{service}` is not a service prefix"),
+                    )
+                    .at(action.span, "service prefixes are lowercase")
+                    .with_help(format!("write `{}`", service.to_lowercase())),
+                );
+                ok = false;
+                continue;
+            }
+            match &action.node {
+                ast::Action::Levels { service, levels } => {
+                    match crate::validate::expand_levels(service, levels, action.span) {
+                        Ok(names) => out.extend(
+                            names
+                                .into_iter()
+                                .map(|name| Spanned::new(name, action.span)),
+                        ),
+                        Err(diagnostic) => {
+                            self.error(*diagnostic);
+                            ok = false;
+                        }
+                    }
+                }
+                ast::Action::Named { service, names } => {
                     for name in names {
                         let span = if names.len() == 1 {
                             action.span
@@ -1397,9 +1441,10 @@ impl<'s> Resolver<'s> {
                         out.push(Spanned::new(format!("{service}:{}", name.node), span));
                     }
                 }
+                ast::Action::Any | ast::Action::Unchecked(_) => unreachable!("handled above"),
             }
         }
-        ok.then_some(out)
+        ok.then_some((out, unchecked))
     }
 
     fn resource(&mut self, scalar: Spanned<Scalar>) -> Option<Spanned<String>> {
@@ -1561,12 +1606,14 @@ impl<'s> Resolver<'s> {
         }
         let actions = self.actions(&trust.actions);
         let conditions = self.conditions(&trust.conditions, scope);
+        let (actions, unchecked) = actions.unzip();
         (ok && actions.is_some() && conditions.is_some()).then(|| ir::TrustStatement {
             deny: trust.deny,
             not_principal: trust.not_principal,
             kind: trust.kind.node,
             principals,
             actions: actions.unwrap_or_default(),
+            unchecked: unchecked.unwrap_or_default(),
             conditions: conditions.unwrap_or_default(),
             origin,
         })

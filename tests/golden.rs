@@ -1,7 +1,8 @@
 //! Golden tests, laid out by phase:
 //! - `examples/<name>/` compiled, compared file by file with `tests/expected/examples/<name>/`;
 //! - `tests/golden/build/<case>.iamx` → `<case>.out` (every output file, concatenated);
-//! - `tests/golden/diagnostics/<case>.iamx` → `<case>.err` (diagnostics rendered without colour).
+//! - `tests/golden/diagnostics/<case>.iamx` → `<case>.err` (diagnostics rendered without colour);
+//!   a case without `.err` must compile with no diagnostic at all.
 //!
 //! A case may start with `// env: NAME` to build for an environment. Run with `UPDATE_GOLDEN=1`
 //! to rewrite the expected files after an intended change, then review the diff.
@@ -218,15 +219,28 @@ fn diagnostic_cases_render_the_expected_messages() {
             }],
             &options_for(&text),
         );
-        if compilation.diagnostics.is_empty() {
+        let rendered =
+            iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
+        let expected = case.with_extension("err");
+        // A case without an `.err` file must compile without any diagnostic.
+        if rendered.is_empty() {
+            if updating() {
+                let _ = fs::remove_file(&expected);
+            } else if expected.exists() {
+                failures.push(format!(
+                    "{name} no longer reports anything; expected {}",
+                    expected.display()
+                ));
+            }
+            continue;
+        }
+        if !expected.exists() && !updating() {
             failures.push(format!(
-                "{name} was expected to produce diagnostics but compiled cleanly"
+                "{name} must compile cleanly but reports:\n{rendered}"
             ));
             continue;
         }
-        let rendered =
-            iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
-        check_text(&case.with_extension("err"), &rendered, &mut failures);
+        check_text(&expected, &rendered, &mut failures);
     }
     finish(failures);
 }

@@ -1,4 +1,5 @@
-//! `iamx check PATH...`: every diagnostic, nothing written.
+//! `iamx check PATH...`: every diagnostic, nothing written. `.json` files named on the command
+//! line are read as plain IAM policies and get the same catalog checks and lints.
 
 use super::{files, report, summary, Color, Exit};
 use clap::ValueEnum;
@@ -6,7 +7,7 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// .iamx files, or directories searched for them.
+    /// .iamx files, directories searched for them, or IAM JSON policy files (`*.json`).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Check the project as built for this environment (an `env` block).
@@ -26,15 +27,43 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> Exit {
-    let inputs = match files::collect_sources(&args.paths) {
+    let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .paths
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e == "json") && !p.is_dir());
+    let inputs = if paths.is_empty() {
+        Vec::new()
+    } else {
+        match files::collect_sources(&paths) {
+            Ok(inputs) => inputs,
+            Err(message) => return super::fail(message),
+        }
+    };
+    let json_inputs = match files::collect_sources(&json_paths) {
         Ok(inputs) => inputs,
         Err(message) => return super::fail(message),
     };
-    let count = inputs.len();
+    let count = inputs.len() + json_inputs.len();
     let options = iamx::Options {
         environment: args.env,
     };
-    let compilation = iamx::compile(inputs, &options);
+    let mut compilation = if inputs.is_empty() {
+        iamx::Compilation {
+            sources: Default::default(),
+            diagnostics: Vec::new(),
+            compiled: None,
+        }
+    } else {
+        iamx::compile(inputs, &options)
+    };
+    for input in json_inputs {
+        let text = String::from_utf8_lossy(&input.bytes).into_owned();
+        let id = compilation.sources.add(input.name.clone(), text);
+        let text = &compilation.sources.get(id).text;
+        let mut found = iamx::policy_json::check(id, &input.name, text);
+        compilation.diagnostics.append(&mut found);
+    }
+    iamx::diagnostics::sort(&mut compilation.diagnostics);
     match args.format {
         Format::Json => print!(
             "{}",

@@ -2,6 +2,7 @@
 //! diagnostics. Diagnostics go to stderr, data to stdout.
 
 mod build;
+mod catalog;
 mod check;
 mod files;
 mod fmt;
@@ -50,6 +51,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
     Import(import::Args),
+    /// List the AWS actions matching a pattern, with access levels, resources and keys.
+    Catalog(catalog::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -80,6 +83,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
+        Command::Catalog(args) => catalog::run(args),
     };
     exit.into()
 }

@@ -1,0 +1,124 @@
+//! `iamx catalog PATTERN`: the actions of the embedded AWS catalog that match an IAM action
+//! pattern (`s3:Get*`, `s3:*Object*`, or a bare service prefix like `s3`), each with its access
+//! level, resource types (with ARN formats) and condition keys. Text for people, `--format json`
+//! for tools; both on stdout.
+
+use super::Exit;
+use clap::ValueEnum;
+use iamx::catalog::{Action, Catalog};
+use serde::Serialize;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// An action or action pattern (`s3:GetObject`, `s3:Get*`, `*:Tag*`), or a service prefix.
+    pattern: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Serialize)]
+struct ActionEntry<'a> {
+    action: String,
+    access_level: &'static str,
+    resource_types: Vec<ResourceEntry<'a>>,
+    condition_keys: &'a [&'static str],
+}
+
+#[derive(Serialize)]
+struct ResourceEntry<'a> {
+    name: &'static str,
+    required: bool,
+    arn_formats: &'a [&'static str],
+    condition_keys: Vec<&'static str>,
+}
+
+pub fn run(args: Args) -> Exit {
+    let catalog = Catalog::get();
+    let pattern = if args.pattern.contains(':') || args.pattern == "*" {
+        args.pattern.clone()
+    } else {
+        format!("{}:*", args.pattern)
+    };
+    let actions = catalog.expand_actions(&pattern);
+    if actions.is_empty() {
+        eprintln!("error: no action of the catalog matches `{}`", args.pattern);
+        let suggestion = if pattern.contains(['*', '?']) {
+            pattern.split_once(':').and_then(|(service, rest)| {
+                let close = catalog.suggest_service(service)?;
+                Some(format!("{close}:{rest}"))
+            })
+        } else {
+            catalog.suggest_action(&pattern)
+        };
+        if let Some(close) = suggestion {
+            eprintln!("help: did you mean `{close}`?");
+        }
+        return Exit::InputErrors;
+    }
+    let entries: Vec<ActionEntry<'_>> = actions.iter().map(|a| entry(catalog, a)).collect();
+    match args.format {
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&entries).expect("entries serialize");
+            println!("{text}");
+        }
+        Format::Text => print!("{}", text(&entries)),
+    }
+    Exit::Success
+}
+
+fn entry<'a>(catalog: &'a Catalog, action: &'a Action) -> ActionEntry<'a> {
+    ActionEntry {
+        action: action.full_name(),
+        access_level: action.access_level.as_str(),
+        resource_types: catalog
+            .action_resource_types(action)
+            .into_iter()
+            .map(|(used, rt)| ResourceEntry {
+                name: rt.name,
+                required: used.required,
+                arn_formats: &rt.arn_formats,
+                condition_keys: rt
+                    .condition_keys
+                    .iter()
+                    .chain(&used.condition_keys)
+                    .copied()
+                    .collect(),
+            })
+            .collect(),
+        condition_keys: &action.condition_keys,
+    }
+}
+
+fn text(entries: &[ActionEntry<'_>]) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        out.push_str(&format!("{} ({})\n", entry.action, entry.access_level));
+        if entry.resource_types.is_empty() {
+            out.push_str("  resources: `*` only (no resource types)\n");
+        }
+        for rt in &entry.resource_types {
+            let required = if rt.required { ", required" } else { "" };
+            out.push_str(&format!(
+                "  resource {}{required}: {}\n",
+                rt.name,
+                rt.arn_formats.join(", ")
+            ));
+            if !rt.condition_keys.is_empty() {
+                out.push_str(&format!("    keys: {}\n", rt.condition_keys.join(", ")));
+            }
+        }
+        if !entry.condition_keys.is_empty() {
+            out.push_str(&format!(
+                "  condition keys: {}\n",
+                entry.condition_keys.join(", ")
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,340 @@
+//! A small JSON reader that keeps byte positions, for diagnostics that point into JSON files.
+//!
+//! In: JSON text. Out: a [`Json`] tree whose every value and object key carries its byte range,
+//! or the first syntax error with its offset. serde_json gives no positions for values, and
+//! IAM policies are small, so a hand-written recursive-descent reader (RFC 8259, duplicate keys
+//! kept in order) is simpler than another dependency.
+
+/// A JSON value with its byte range in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    pub kind: JsonKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonKind {
+    Null,
+    Bool(bool),
+    /// The number as written.
+    Number(String),
+    String(String),
+    Array(Vec<Json>),
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_start: usize,
+    pub key_end: usize,
+    pub value: Json,
+}
+
+impl JsonKind {
+    /// How the value reads in a message.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool(_) => "a boolean",
+            JsonKind::Number(_) => "a number",
+            JsonKind::String(_) => "a string",
+            JsonKind::Array(_) => "a list",
+            JsonKind::Object(_) => "an object",
+        }
+    }
+}
+
+/// Parses one JSON document. The error is a message and the byte offset it applies to.
+pub fn parse(text: &str) -> Result<Json, (String, usize)> {
+    let mut reader = Reader {
+        text: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    reader.skip_ws();
+    let value = reader.value()?;
+    reader.skip_ws();
+    if reader.pos < text.len() {
+        return Err(("unexpected text after the JSON value".into(), reader.pos));
+    }
+    Ok(value)
+}
+
+struct Reader<'a> {
+    text: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+type Parsed<T> = std::result::Result<T, (String, usize)>;
+
+impl Reader<'_> {
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.pos).copied()
+    }
+
+    fn fail<T>(&self, message: &str) -> Parsed<T> {
+        let found = match self.peek() {
+            None => "the end of the file".to_string(),
+            Some(c) if c.is_ascii_graphic() => format!("`{}`", c as char),
+            Some(_) => "a control character".to_string(),
+        };
+        Err((format!("expected {message}, found {found}"), self.pos))
+    }
+
+    fn value(&mut self) -> Parsed<Json> {
+        let start = self.pos;
+        let kind = match self.peek() {
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => JsonKind::String(self.string()?),
+            Some(b't') => self.word("true", JsonKind::Bool(true))?,
+            Some(b'f') => self.word("false", JsonKind::Bool(false))?,
+            Some(b'n') => self.word("null", JsonKind::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => return self.fail("a JSON value"),
+        };
+        Ok(Json {
+            kind,
+            start,
+            end: self.pos,
+        })
+    }
+
+    fn word(&mut self, word: &str, kind: JsonKind) -> Parsed<JsonKind> {
+        if self.text[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            self.fail("a JSON value")
+        }
+    }
+
+    fn number(&mut self) -> Parsed<JsonKind> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        let digits = |r: &mut Self| {
+            let from = r.pos;
+            while matches!(r.peek(), Some(b'0'..=b'9')) {
+                r.pos += 1;
+            }
+            r.pos > from
+        };
+        if !digits(self) {
+            return self.fail("a digit");
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !digits(self) {
+                return self.fail("a digit");
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return self.fail("a digit");
+            }
+        }
+        let text = std::str::from_utf8(&self.text[start..self.pos]).unwrap_or("0");
+        Ok(JsonKind::Number(text.to_string()))
+    }
+
+    fn string(&mut self) -> Parsed<String> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(("this string is not closed".into(), self.pos));
+            };
+            match c {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let escaped = match self.peek() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos += 1;
+                            let c = self.unicode_escape()?;
+                            out.push(c);
+                            continue;
+                        }
+                        _ => return self.fail("an escape like `\\n` or `\\u0041`"),
+                    };
+                    self.pos += 1;
+                    out.push(escaped);
+                }
+                0..=0x1f => return self.fail("a closing `\"`"),
+                _ => {
+                    // Copy one UTF-8 character.
+                    let len = match c {
+                        0xf0.. => 4,
+                        0xe0.. => 3,
+                        0xc0.. => 2,
+                        _ => 1,
+                    };
+                    let end = (self.pos + len).min(self.text.len());
+                    out.push_str(
+                        std::str::from_utf8(&self.text[self.pos..end]).unwrap_or("\u{fffd}"),
+                    );
+                    self.pos = end;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Parsed<u32> {
+        let digits = self.text.get(self.pos..self.pos + 4);
+        let value = digits
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|d| u32::from_str_radix(d, 16).ok());
+        match value {
+            Some(v) => {
+                self.pos += 4;
+                Ok(v)
+            }
+            None => self.fail("four hex digits"),
+        }
+    }
+
+    fn unicode_escape(&mut self) -> Parsed<char> {
+        let high = self.hex4()?;
+        if (0xd800..0xdc00).contains(&high) && self.text[self.pos..].starts_with(b"\\u") {
+            self.pos += 2;
+            let low = self.hex4()?;
+            let code = 0x10000 + ((high - 0xd800) << 10) + (low.wrapping_sub(0xdc00) & 0x3ff);
+            return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
+        }
+        Ok(char::from_u32(high).unwrap_or('\u{fffd}'))
+    }
+
+    fn nest(&mut self) -> Parsed<()> {
+        self.depth += 1;
+        if self.depth > 128 {
+            return Err(("JSON nested too deeply".into(), self.pos));
+        }
+        Ok(())
+    }
+
+    fn array(&mut self) -> Parsed<JsonKind> {
+        self.nest()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(JsonKind::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(JsonKind::Array(items));
+                }
+                _ => return self.fail("`,` or `]`"),
+            }
+        }
+    }
+
+    fn object(&mut self) -> Parsed<JsonKind> {
+        self.nest()?;
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(JsonKind::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return self.fail("a key in double quotes");
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_end = self.pos;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return self.fail("`:`");
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value()?;
+            members.push(Member {
+                key,
+                key_start,
+                key_end,
+                value,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(JsonKind::Object(members));
+                }
+                _ => return self.fail("`,` or `}`"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keep_their_positions() {
+        let text = r#" {"a": [1, "x\u00e9", true, null], "b": {"c": -2.5e3}} "#;
+        let value = parse(text).unwrap();
+        let JsonKind::Object(members) = &value.kind else {
+            panic!()
+        };
+        assert_eq!(&text[members[0].key_start..members[0].key_end], "\"a\"");
+        let JsonKind::Array(items) = &members[0].value.kind else {
+            panic!()
+        };
+        assert_eq!(items[1].kind, JsonKind::String("xé".into()));
+        assert_eq!(&text[items[1].start..items[1].end], "\"x\\u00e9\"");
+        assert_eq!(value.start, 1);
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        assert_eq!(parse("{\"a\" 1}").unwrap_err().1, 5);
+        assert_eq!(parse("[1,]").unwrap_err().1, 3);
+        assert!(parse("{\"a\": \"b").unwrap_err().0.contains("not closed"));
+        assert!(parse("{} x").is_err());
+    }
+}

@@ -1,0 +1,723 @@
+//! Lints over IAM model documents, so they work for compiled `.iamx` and plain JSON alike.
+//!
+//! In: [`LintDocument`]s, each a [`PolicyDocument`] with a source span per statement (for `.iamx`,
+//! the statement that produced it and the `use` sites it came through; for JSON, the statement
+//! object) and what is known of its use: its kind and whether roles use it.
+//! [`lint_compiled`] builds them from a compiled project. Out: warnings (and size-quota
+//! errors), each pointing at a statement. The lints and their codes are listed in
+//! `docs/lints.md`.
+
+use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::lower::{Compiled, DocumentKind};
+use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::source::{Sources, Span};
+
+/// What a document is, as far as its size quota goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quota {
+    /// Checked against `limit`, reported as an error with `code`.
+    Limit {
+        name: &'static str,
+        limit: usize,
+        code: Code,
+    },
+    /// Not checked here (a role's inline policies are checked together).
+    None,
+}
+
+/// One document to lint.
+#[derive(Debug, Clone)]
+pub struct LintDocument<'a> {
+    /// How messages name the document: "managed policy `S3Only`", "`policy.json`".
+    pub title: String,
+    pub policy: &'a PolicyDocument,
+    /// Span of each statement, index for index.
+    pub spans: Vec<Span>,
+    /// `use` sites each statement was expanded through.
+    pub expanded_from: Vec<Vec<Span>>,
+    /// Where size diagnostics point.
+    pub span: Span,
+    pub quota: Quota,
+    /// Roles use this document, so role-session policy variables apply.
+    pub used_by_roles: bool,
+}
+
+/// Escalation actions: on `*`, each lets the holder give itself more access.
+const ESCALATION: [&str; 14] = [
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutUserPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutGroupPolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:DeleteRolePermissionsBoundary",
+];
+
+/// Actions that run code or create resources as a role: with `iam:PassRole` they escalate.
+const PASS_ROLE_PARTNERS: [&str; 6] = [
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionCode",
+    "ec2:RunInstances",
+    "cloudformation:CreateStack",
+    "glue:CreateDevEndpoint",
+    "datapipeline:CreatePipeline",
+];
+
+/// Runs every lint over one document.
+pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let statements = &doc.policy.statements;
+    for (i, statement) in statements.iter().enumerate() {
+        let at = |d: Diagnostic, label: &str| locate(doc, i, d, label);
+        let allow = statement.effect == Effect::Allow;
+        let identity = statement.principal.is_none() && statement.not_principal.is_none();
+        if allow && statement.not_action.is_some() {
+            out.push(at(
+                Diagnostic::new(Code::AllowNotAction, "`allow except` (`NotAction`) grants every other action, including actions AWS adds later")
+                    .with_help("list the actions to allow, or use `deny except` to limit another grant"),
+                "allows everything but the listed actions",
+            ));
+        }
+        let actions = statement.action.as_deref().unwrap_or_default();
+        if allow && actions.iter().any(|a| a == "*") {
+            out.push(at(
+                Diagnostic::new(Code::AnyAction, "this statement allows every action (`*`)")
+                    .with_help(
+                    "name the actions, or a service's access levels like `s3:level(list, read)`",
+                ),
+                "every action of every service",
+            ));
+        }
+        let on_any = statement.not_resource.is_some()
+            || statement
+                .resource
+                .as_deref()
+                .is_some_and(|r| r.iter().any(|r| r == "*"));
+        if allow && identity && on_any {
+            let grants = |action: &str| {
+                actions
+                    .iter()
+                    .any(|a| a != "*" && glob_includes(a, action, true))
+            };
+            let passed_to = statement
+                .condition
+                .clauses()
+                .any(|(_, key, _)| key.eq_ignore_ascii_case("iam:PassedToService"));
+            if grants("iam:PassRole") && !passed_to {
+                out.push(at(
+                    Diagnostic::new(Code::PassRoleOnAny, "`iam:PassRole` on `*` lets the holder pass any role, however powerful, to a service")
+                        .with_help("limit the resource to the roles it should pass, like `arn:aws:iam::123456789012:role/service-*`, and add `iam:PassedToService`"),
+                    "passes every role",
+                ));
+            }
+            let found: Vec<&str> = ESCALATION.iter().copied().filter(|a| grants(a)).collect();
+            if !found.is_empty() {
+                out.push(at(
+                    Diagnostic::new(
+                        Code::PrivilegeEscalation,
+                        format!(
+                            "{} on `*` can be used to escalate privileges",
+                            list(&found)
+                        ),
+                    )
+                    .with_help("limit these actions to specific resources, or move them to a role that needs them"),
+                    "grants escalation actions on every resource",
+                ));
+            }
+        }
+        if allow && identity {
+            if let Some(d) = pass_role_combination(doc, i) {
+                out.push(d);
+            }
+        }
+        if let Some(d) = empty_resources(statement, identity) {
+            out.push(at(d, "matches nothing"));
+        }
+        if let Some(j) = covering_statement(statements, i) {
+            let mut d = at(
+                Diagnostic::new(
+                    Code::RedundantStatement,
+                    "this statement is redundant: another statement covers its actions and resources",
+                )
+                .with_help("remove it, or narrow the other statement"),
+                "redundant",
+            );
+            d.secondary.push(Label {
+                span: statement_span(doc, j),
+                message: "covered by this statement".into(),
+            });
+            out.push(d);
+        }
+        if doc.used_by_roles {
+            if let Some(d) = username_variable(statement) {
+                out.push(at(d, "used in a role's policy"));
+            }
+        }
+    }
+    if let Quota::Limit { name, limit, code } = doc.quota {
+        let size = doc.policy.quota_size();
+        if size > limit {
+            out.push(
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "{} is {} characters, over IAM's {name} quota of {}",
+                        doc.title,
+                        thousands(size),
+                        thousands(limit)
+                    ),
+                )
+                .at(doc.span, "too large")
+                .with_note("IAM counts characters without white space")
+                .with_help("split the statements into several documents"),
+            );
+        }
+    }
+    out
+}
+
+/// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
+pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
+    let role_arns: Vec<&str> = compiled
+        .roles
+        .iter()
+        .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
+        .map(String::as_str)
+        .collect();
+    let mut out = Vec::new();
+    for document in &compiled.documents {
+        let quota = match document.kind {
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
+                Quota::Limit {
+                    name: "managed policy",
+                    limit: 6144,
+                    code: Code::SizeQuota,
+                }
+            }
+            DocumentKind::Trust => Quota::Limit {
+                name: "role trust policy",
+                limit: 2048,
+                code: Code::SizeQuota,
+            },
+            DocumentKind::UserInline => Quota::Limit {
+                name: "user inline policies",
+                limit: 2048,
+                code: Code::SizeQuota,
+            },
+            DocumentKind::GroupInline => Quota::Limit {
+                name: "group inline policies",
+                limit: 5120,
+                code: Code::SizeQuota,
+            },
+            DocumentKind::RoleInline => Quota::None,
+        };
+        let used_by_roles = match document.kind {
+            DocumentKind::RoleInline => true,
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
+                role_arns.contains(&document.arn.as_str())
+            }
+            _ => false,
+        };
+        let doc = LintDocument {
+            title: format!(
+                "{} `{}`",
+                document.kind.as_str().replace('-', " "),
+                document.name
+            ),
+            policy: &document.policy,
+            spans: document
+                .origins
+                .iter()
+                .map(|o| trim(sources, o.span))
+                .collect(),
+            expanded_from: document
+                .origins
+                .iter()
+                .map(|o| o.expanded_from.clone())
+                .collect(),
+            span: first_line(sources, document.span),
+            quota,
+            used_by_roles,
+        };
+        out.extend(lint(&doc));
+    }
+    for role in &compiled.roles {
+        let inline: Vec<_> = compiled
+            .documents
+            .iter()
+            .filter(|d| {
+                d.kind == DocumentKind::RoleInline && d.owner.as_deref() == Some(&role.name)
+            })
+            .collect();
+        let size: usize = inline.iter().map(|d| d.policy.quota_size()).sum();
+        if size > 10240 {
+            out.push(
+                Diagnostic::new(
+                    Code::SizeQuota,
+                    format!(
+                        "the inline policies of role `{}` are {} characters, over IAM's quota of 10,240 per role",
+                        role.name,
+                        thousands(size)
+                    ),
+                )
+                .at(first_line(sources, role.span), "too large")
+                .with_note("IAM counts characters without white space")
+                .with_help("move statements into a managed policy and `attach` it"),
+            );
+        }
+    }
+    out
+}
+
+/// The span without trailing white space (the parser's spans can end after it).
+fn trim(sources: &Sources, span: Span) -> Span {
+    let text = sources.slice(span);
+    Span::new(
+        span.file,
+        span.start as usize,
+        span.start as usize + text.trim_end().len(),
+    )
+}
+
+fn first_line(sources: &Sources, span: Span) -> Span {
+    let text = sources.slice(span);
+    let end = text.find('\n').unwrap_or(text.len());
+    Span::new(span.file, span.start as usize, span.start as usize + end)
+}
+
+/// The statement's span; the document's when statements have no spans of their own.
+fn statement_span(doc: &LintDocument<'_>, index: usize) -> Span {
+    doc.spans.get(index).copied().unwrap_or(doc.span)
+}
+
+fn locate(doc: &LintDocument<'_>, index: usize, d: Diagnostic, label: &str) -> Diagnostic {
+    let mut d = d.at(statement_span(doc, index), label);
+    if let Some(sites) = doc.expanded_from.get(index) {
+        for &site in sites {
+            d.secondary.push(Label {
+                span: site,
+                message: "expanded from this `use`".into(),
+            });
+        }
+    }
+    d
+}
+
+/// `iam:PassRole` in one statement and an action that runs code as a role in statement `index`.
+fn pass_role_combination(doc: &LintDocument<'_>, index: usize) -> Option<Diagnostic> {
+    let grants = |s: &Statement, action: &str| {
+        s.effect == Effect::Allow
+            && s.principal.is_none()
+            && s.action
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .any(|a| a != "*" && glob_includes(a, action, true))
+    };
+    let statement = &doc.policy.statements[index];
+    let partners: Vec<&str> = PASS_ROLE_PARTNERS
+        .iter()
+        .copied()
+        .filter(|p| grants(statement, p))
+        .collect();
+    if partners.is_empty() {
+        return None;
+    }
+    // PassRole scoped to some roles is the recommended fix, so only an unscoped one is flagged.
+    let passes_any_role = |s: &Statement| {
+        s.resource.as_deref().unwrap_or_default().iter().any(|r| {
+            r == "*" || r.ends_with(":role/*") || r.ends_with(":*") || r.ends_with(":role*")
+        }) || s.not_resource.is_some()
+    };
+    let pass = doc
+        .policy
+        .statements
+        .iter()
+        .position(|s| grants(s, "iam:PassRole") && passes_any_role(s))?;
+    let mut d = locate(
+        doc,
+        index,
+        Diagnostic::new(
+            Code::PrivilegeEscalation,
+            format!(
+                "{} together with `iam:PassRole` can be used to escalate privileges",
+                list(&partners)
+            ),
+        )
+        .with_note("code run with a passed role gets all of that role's permissions")
+        .with_help("limit `iam:PassRole` to the roles these services need"),
+        "runs code as a role",
+    );
+    if pass != index {
+        d.secondary.push(Label {
+            span: statement_span(doc, pass),
+            message: "`iam:PassRole` granted here".into(),
+        });
+    }
+    Some(d)
+}
+
+fn empty_resources(statement: &Statement, identity: bool) -> Option<Diagnostic> {
+    let empty = |list: &Option<Vec<String>>| list.as_ref().is_some_and(Vec::is_empty);
+    if empty(&statement.resource) || empty(&statement.not_resource) {
+        return Some(
+            Diagnostic::new(
+                Code::EmptyResources,
+                "this statement has an empty resource list",
+            )
+            .with_help("name the resources, or `*`"),
+        );
+    }
+    if empty(&statement.action) {
+        return Some(
+            Diagnostic::new(
+                Code::EmptyResources,
+                "this statement has an empty action list",
+            )
+            .with_help("name the actions, or remove the statement"),
+        );
+    }
+    if identity && statement.resource.is_none() && statement.not_resource.is_none() {
+        return Some(
+            Diagnostic::new(Code::EmptyResources, "this statement has no `Resource`")
+                .with_help("IAM rejects identity policy statements without `Resource`: add `\"Resource\": \"*\"` or the ARNs"),
+        );
+    }
+    None
+}
+
+/// A statement that makes statement `index` redundant: same effect and principal, no
+/// conditions, and every action and resource of `index` included in its own.
+fn covering_statement(statements: &[Statement], index: usize) -> Option<usize> {
+    let inner = &statements[index];
+    let (actions, resources) = (inner.action.as_ref()?, inner.resource.as_ref()?);
+    if actions.is_empty() || resources.is_empty() {
+        return None;
+    }
+    statements.iter().enumerate().position(|(j, outer)| {
+        if j == index
+            || outer.effect != inner.effect
+            || !outer.condition.is_empty()
+            || outer.principal != inner.principal
+            || outer.not_principal != inner.not_principal
+        {
+            return false;
+        }
+        let (Some(outer_actions), Some(outer_resources)) = (&outer.action, &outer.resource) else {
+            return false;
+        };
+        let covers = |outer: &[String], inner: &[String], ci: bool| {
+            inner
+                .iter()
+                .all(|i| outer.iter().any(|o| glob_includes(o, i, ci)))
+        };
+        let same = covers(actions, outer_actions, true)
+            && covers(resources, outer_resources, false)
+            && inner.condition.is_empty();
+        // Of two identical statements, report only the later one.
+        (!same || j < index)
+            && covers(outer_actions, actions, true)
+            && covers(outer_resources, resources, false)
+    })
+}
+
+fn username_variable(statement: &Statement) -> Option<Diagnostic> {
+    let uses = |text: &String| text.to_ascii_lowercase().contains("${aws:username}");
+    let in_resources = statement
+        .resource
+        .iter()
+        .chain(&statement.not_resource)
+        .flatten()
+        .any(uses);
+    let in_conditions = statement
+        .condition
+        .clauses()
+        .any(|(_, _, values)| values.iter().any(uses));
+    (in_resources || in_conditions).then(|| {
+        Diagnostic::new(
+            Code::UnavailableVariable,
+            "`${aws:username}` has no value in a role session, so this statement never matches for a role",
+        )
+        .with_help("use `${aws:userid}` (role ID and session name) or a tag like `${aws:PrincipalTag/team}`")
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    Lit(u8),
+    One,
+    Star,
+    Var(&'a str),
+}
+
+fn toks(text: &str) -> Vec<Tok<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            if let Some(len) = bytes[i..].iter().position(|&c| c == b'}') {
+                out.push(Tok::Var(&text[i..i + len + 1]));
+                i += len + 1;
+                continue;
+            }
+        }
+        out.push(match bytes[i] {
+            b'*' => Tok::Star,
+            b'?' => Tok::One,
+            c => Tok::Lit(c),
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Whether every string IAM glob `inner` matches is also matched by `outer`. `*` and `?` are
+/// wildcards; a policy variable is opaque text. In ARNs (`ignore_case` false) a `*` other than
+/// the whole pattern does not cross a `:`, so inclusion is never claimed across ARN segments.
+pub fn glob_includes(outer: &str, inner: &str, ignore_case: bool) -> bool {
+    if outer == "*" {
+        return true;
+    }
+    // Fast paths: most pairs differ in their literal prefix (another service or bucket).
+    let literal = outer.find(['*', '?', '$']).unwrap_or(outer.len());
+    let prefix_matches = inner.len() >= literal
+        && inner.is_char_boundary(literal)
+        && if ignore_case {
+            inner[..literal].eq_ignore_ascii_case(&outer[..literal])
+        } else {
+            inner[..literal] == outer[..literal]
+        };
+    if !prefix_matches || inner[..literal].contains(['*', '?', '$']) {
+        return false;
+    }
+    if literal == outer.len() {
+        return inner.len() == literal;
+    }
+    let (a, b) = (toks(outer), toks(inner));
+    let (n, m) = (a.len(), b.len());
+    let mut seen = vec![false; (n + 1) * (m + 1)];
+    let mut stack = vec![(0usize, 0usize)];
+    let eq = |x: u8, y: u8| {
+        if ignore_case {
+            x.eq_ignore_ascii_case(&y)
+        } else {
+            x == y
+        }
+    };
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
+            continue;
+        }
+        if i == n && j == m {
+            return true;
+        }
+        let Some(&x) = a.get(i) else { continue };
+        match x {
+            Tok::Star => {
+                stack.push((i + 1, j));
+                if let Some(&y) = b.get(j) {
+                    if ignore_case || y != Tok::Lit(b':') {
+                        stack.push((i, j + 1));
+                    }
+                }
+            }
+            Tok::One => {
+                if matches!(b.get(j), Some(Tok::Lit(_) | Tok::One)) {
+                    stack.push((i + 1, j + 1));
+                }
+            }
+            Tok::Lit(c) => {
+                if matches!(b.get(j), Some(&Tok::Lit(d)) if eq(c, d)) {
+                    stack.push((i + 1, j + 1));
+                }
+            }
+            Tok::Var(v) => {
+                if b.get(j) == Some(&Tok::Var(v)) {
+                    stack.push((i + 1, j + 1));
+                }
+            }
+        }
+    }
+    false
+}
+
+fn list(actions: &[&str]) -> String {
+    let mut names: Vec<String> = actions.iter().take(4).map(|a| format!("`{a}`")).collect();
+    if actions.len() > 4 {
+        names.push(format!("{} more", actions.len() - 4));
+    }
+    match names.len() {
+        1 => names.remove(0),
+        _ => {
+            let last = names.pop().unwrap_or_default();
+            format!("{} and {last}", names.join(", "))
+        }
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn lint_json(json: &str, used_by_roles: bool) -> Vec<Code> {
+        let policy: PolicyDocument = serde_json::from_str(json).unwrap();
+        let n = policy.statements.len();
+        let doc = LintDocument {
+            title: "`p.json`".into(),
+            policy: &policy,
+            spans: (0..n).map(|i| Span::new(FileId(0), i, i + 1)).collect(),
+            expanded_from: vec![Vec::new(); n],
+            span: Span::new(FileId(0), 0, 1),
+            quota: Quota::Limit {
+                name: "managed policy",
+                limit: 6144,
+                code: Code::SizeQuota,
+            },
+            used_by_roles,
+        };
+        lint(&doc).into_iter().map(|d| d.code).collect()
+    }
+
+    fn doc(statements: &str) -> String {
+        format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+    }
+
+    #[test]
+    fn globs_include_globs() {
+        assert!(glob_includes("s3:*", "s3:Get*", true));
+        assert!(glob_includes("s3:Get*", "S3:GETOBJECT", true));
+        assert!(!glob_includes("s3:Get?", "s3:Get*", true));
+        assert!(!glob_includes("s3:Get*", "s3:*", true));
+        assert!(glob_includes(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/x/*",
+            false
+        ));
+        assert!(!glob_includes(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::B/x",
+            false
+        ));
+        assert!(!glob_includes("arn:aws:s3:::b*", "arn:aws:s3:::b:x", false));
+        assert!(glob_includes("*", "arn:aws:s3:::b:x", false));
+        assert!(glob_includes(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/${aws:username}",
+            false
+        ));
+    }
+
+    #[test]
+    fn each_lint_passes_and_fails() {
+        let clean =
+            doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#);
+        assert_eq!(lint_json(&clean, true), []);
+        let cases = [
+            (
+                r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}"#,
+                Code::AllowNotAction,
+            ),
+            (
+                r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+                Code::AnyAction,
+            ),
+            (
+                r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#,
+                Code::PassRoleOnAny,
+            ),
+            (
+                r#"{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*"}"#,
+                Code::PrivilegeEscalation,
+            ),
+            (
+                r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":[]}"#,
+                Code::EmptyResources,
+            ),
+            (
+                r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
+                Code::UnavailableVariable,
+            ),
+        ];
+        for (statement, code) in cases {
+            assert_eq!(lint_json(&doc(statement), true), [code], "{statement}");
+        }
+        // The passing twins.
+        let fine = [
+            r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}"#,
+            r#"{"Effect":"Deny","Action":"*","Resource":"*"}"#,
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/x","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,
+            r#"{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"arn:aws:iam::1:role/x"}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b"]}"#,
+        ];
+        for statement in fine {
+            assert_eq!(lint_json(&doc(statement), true), [], "{statement}");
+        }
+        let variable = doc(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
+        );
+        assert_eq!(lint_json(&variable, false), []);
+    }
+
+    #[test]
+    fn redundancy_and_combinations() {
+        let redundant = doc(
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+               {"Effect":"Allow","Action":["s3:getobject"],"Resource":"arn:aws:s3:::b/raw/*"}"#,
+        );
+        assert_eq!(lint_json(&redundant, false), [Code::RedundantStatement]);
+        let twins = doc(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+               {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(lint_json(&twins, false), [Code::RedundantStatement]);
+        let conditional = doc(
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},
+               {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        );
+        assert_eq!(lint_json(&conditional, false), []);
+        let combination = doc(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/*"},
+               {"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"*"}"#,
+        );
+        assert_eq!(lint_json(&combination, false), [Code::PrivilegeEscalation]);
+        let scoped = doc(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/x"},
+               {"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"*"}"#,
+        );
+        assert_eq!(lint_json(&scoped, false), []);
+    }
+
+    #[test]
+    fn size_quota() {
+        let big: Vec<String> = (0..400)
+            .map(|i| format!(r#""arn:aws:s3:::bucket-number-{i}/*""#))
+            .collect();
+        let statement = format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":[{}]}}"#,
+            big.join(",")
+        );
+        assert_eq!(lint_json(&doc(&statement), false), [Code::SizeQuota]);
+        assert_eq!(thousands(10240), "10,240");
+    }
+}

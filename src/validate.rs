@@ -1,0 +1,643 @@
+//! Catalog checks: what a statement names, held against the AWS catalog.
+//!
+//! In: statements, either from the resolved project ([`validate`], for `.iamx` sources) or
+//! from IAM JSON files ([`check_statement`] with [`Input::Json`]), seen through the neutral
+//! [`StatementView`]. Out: diagnostics. The checks:
+//! - every action and service exists (with "did you mean"), and every wildcard matches some
+//!   action; errors in `.iamx` sources, warnings in JSON (AWS's own managed policies still name
+//!   retired actions). Actions written quoted (`"newsvc:NewAction"`) are taken as written;
+//! - each action is used with at least one resource of a type it applies to (ARN formats are
+//!   matched as patterns, with `*`, `?` and policy variables in the resource);
+//! - each condition key exists and applies to at least one of the statement's actions.
+//!
+//! [`expand_levels`] is the catalog side of `service:level(list, read)`.
+
+use crate::catalog::{AccessLevel, Action, Catalog};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::ir;
+use crate::source::{Span, Spanned};
+
+/// Where the statements come from: `.iamx` sources are strict, JSON files get warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Source,
+    Json,
+}
+
+/// One action of a statement as written.
+#[derive(Debug, Clone)]
+pub struct ActionRef<'a> {
+    pub text: &'a str,
+    pub span: Span,
+    /// Written quoted: not checked against the catalog.
+    pub unchecked: bool,
+}
+
+/// The parts of a statement the catalog checks look at.
+#[derive(Debug, Clone, Default)]
+pub struct StatementView<'a> {
+    pub not_action: bool,
+    pub actions: Vec<ActionRef<'a>>,
+    pub not_resource: bool,
+    /// Empty for trust statements (they have no resources).
+    pub resources: Vec<(&'a str, Span)>,
+    pub condition_keys: Vec<(&'a str, Span)>,
+    /// `use` sites the statement was expanded through, shown as secondary labels.
+    pub expanded_from: &'a [Span],
+}
+
+/// Checks every statement of a resolved project.
+pub fn validate(project: &ir::Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let statements = project
+        .boundaries
+        .iter()
+        .chain(&project.policies)
+        .flat_map(|p| &p.statements)
+        .chain(project.roles.iter().flat_map(|r| &r.statements))
+        .chain(project.users.iter().flat_map(|u| &u.statements))
+        .chain(project.groups.iter().flat_map(|g| &g.statements));
+    for statement in statements {
+        let view = StatementView {
+            not_action: statement.not_action,
+            actions: action_refs(&statement.actions, &statement.unchecked),
+            not_resource: statement.not_resource,
+            resources: statement
+                .resources
+                .iter()
+                .map(|r| (r.node.as_str(), r.span))
+                .collect(),
+            condition_keys: condition_keys(&statement.conditions),
+            expanded_from: &statement.origin.expanded_from,
+        };
+        out.extend(check_statement(&view, Input::Source));
+    }
+    for trust in project.roles.iter().flat_map(|r| &r.trust) {
+        let default = [Spanned::new(
+            crate::lower::default_trust_action(trust).to_string(),
+            trust.origin.span,
+        )];
+        let actions = if trust.actions.is_empty() {
+            &default[..]
+        } else {
+            &trust.actions
+        };
+        let view = StatementView {
+            actions: action_refs(actions, &trust.unchecked),
+            condition_keys: condition_keys(&trust.conditions),
+            expanded_from: &trust.origin.expanded_from,
+            ..StatementView::default()
+        };
+        out.extend(check_statement(&view, Input::Source));
+    }
+    out
+}
+
+fn action_refs<'a>(actions: &'a [Spanned<String>], unchecked: &[Span]) -> Vec<ActionRef<'a>> {
+    actions
+        .iter()
+        .map(|a| ActionRef {
+            text: &a.node,
+            span: a.span,
+            unchecked: unchecked.contains(&a.span),
+        })
+        .collect()
+}
+
+/// The keys of clauses that only hold when the key is present: a key that never applies to the
+/// statement's actions makes exactly those clauses (and so the statement) dead.
+fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
+    use crate::ast::{CompareOp, Quantifier};
+    conditions
+        .iter()
+        .filter(|c| {
+            let needs_key = match &c.test {
+                ir::Test::Exists { negated } => !negated,
+                ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
+                ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
+                ir::Test::Operator { name, .. } => {
+                    let operator = crate::policy::ConditionOperator::parse(&name.node);
+                    !operator.if_exists
+                        && !operator.base.contains("Not")
+                        && operator.base != "Null"
+                        && operator.set != Some(crate::policy::SetQualifier::ForAllValues)
+                }
+            };
+            needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)
+        })
+        .map(|c| (c.key.node.as_str(), c.key.span))
+        .collect()
+}
+
+/// All catalog checks for one statement.
+pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for action in &view.actions {
+        if !action.unchecked {
+            out.extend(check_action(action.text, action.span, input));
+        }
+    }
+    if !view.not_action && !view.not_resource && !view.resources.is_empty() {
+        for action in &view.actions {
+            // Actions sharing a span come from one `level(...)` group: not checked one by one.
+            let shared = view
+                .actions
+                .iter()
+                .filter(|a| a.span == action.span)
+                .count()
+                > 1;
+            if shared {
+                continue;
+            }
+            if let Some(d) = check_resources(action, &view.resources) {
+                out.push(d);
+            }
+        }
+    }
+    for &(key, span) in &view.condition_keys {
+        out.extend(check_condition_key(view, key, span));
+    }
+    for d in &mut out {
+        for &site in view.expanded_from {
+            d.secondary.push(crate::diagnostics::Label {
+                span: site,
+                message: "expanded from this `use`".to_string(),
+            });
+        }
+    }
+    out
+}
+
+fn is_glob(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// Whether quoted action text has the `service:Action` shape.
+pub fn is_action_text(text: &str) -> bool {
+    match text.split_once(':') {
+        Some((service, name)) => {
+            !service.is_empty()
+                && !name.is_empty()
+                && !name.contains(':')
+                && text.chars().all(|c| c.is_ascii_graphic())
+        }
+        None => false,
+    }
+}
+
+/// Unknown service or action, or a wildcard that matches nothing.
+pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> {
+    let catalog = Catalog::get();
+    if text == "*" {
+        return None;
+    }
+    let (code, quoted_help) = match input {
+        Input::Source => (
+            Code::UnknownAction,
+            format!("if AWS added it after the catalog snapshot, write it quoted: `\"{text}\"`"),
+        ),
+        Input::Json => (
+            Code::UnknownActionInJson,
+            "the action may be retired, or newer than the catalog snapshot".to_string(),
+        ),
+    };
+    let Some((service, name)) = text.split_once(':') else {
+        return Some(
+            Diagnostic::new(code, format!("`{text}` is not an action"))
+                .at(span, "expected `service:Action`"),
+        );
+    };
+    if !is_glob(service) && catalog.service(service).is_none() {
+        let mut d = Diagnostic::new(code, format!("unknown service `{service}` in `{text}`"))
+            .at(span, "not in the AWS catalog");
+        d = match catalog.suggest_service(service) {
+            Some(close) => d.with_help(format!("did you mean `{close}:{name}`?")),
+            None => d.with_help(quoted_help),
+        };
+        return Some(d);
+    }
+    if is_glob(text) {
+        if !catalog.expand_actions(text).is_empty() {
+            return None;
+        }
+        let code = match input {
+            Input::Source => Code::NoMatchingAction,
+            Input::Json => Code::UnknownActionInJson,
+        };
+        return Some(
+            Diagnostic::new(code, format!("`{text}` matches no action"))
+                .at(span, "no action of the catalog matches this pattern")
+                .with_help(
+                    "check the spelling; `iamx catalog PATTERN` lists the actions a pattern matches",
+                ),
+        );
+    }
+    if catalog.action(text).is_some() {
+        return None;
+    }
+    let d = Diagnostic::new(code, format!("unknown action `{text}`"))
+        .at(span, "not in the AWS catalog");
+    Some(match catalog.suggest_action(text) {
+        Some(close) => d.with_help(format!("did you mean `{close}`?")),
+        None => d.with_help(quoted_help),
+    })
+}
+
+/// A warning when none of the statement's resources is of a type the action applies to.
+fn check_resources(action: &ActionRef<'_>, resources: &[(&str, Span)]) -> Option<Diagnostic> {
+    if action.unchecked || is_glob(action.text) {
+        return None;
+    }
+    if resources.iter().any(|(r, _)| *r == "*") {
+        return None;
+    }
+    let catalog = Catalog::get();
+    let found = catalog.action(action.text)?;
+    let types = catalog.action_resource_types(found);
+    let fits = |arn: &str| {
+        types
+            .iter()
+            .any(|(_, rt)| rt.arn_formats.iter().any(|f| arn_overlaps(arn, f)))
+    };
+    if resources.iter().any(|(r, _)| fits(r)) {
+        return None;
+    }
+    let mut d = Diagnostic::new(
+        Code::ResourceTypeMismatch,
+        format!(
+            "`{}` does not apply to {}",
+            action.text,
+            if resources.len() == 1 {
+                format!("`{}`", resources[0].0)
+            } else {
+                "any of these resources".to_string()
+            }
+        ),
+    )
+    .at(action.span, "this action");
+    for (resource, span) in resources {
+        if *span != action.span {
+            d = d.with_label(*span, format!("`{resource}`"));
+        }
+    }
+    if types.is_empty() {
+        return Some(d.with_note(format!(
+            "`{}` takes no resource type; it needs `*`",
+            action.text
+        )));
+    }
+    for (_, rt) in types {
+        d = d.with_note(format!(
+            "`{}` applies to {} ARNs {}",
+            action.text,
+            rt.name,
+            rt.arn_formats.join(", ")
+        ));
+    }
+    Some(d)
+}
+
+/// A warning for a condition key the catalog does not have, or that applies to none of the
+/// statement's actions (an `Allow` with such a key silently never matches).
+fn check_condition_key(view: &StatementView<'_>, key: &str, span: Span) -> Option<Diagnostic> {
+    let catalog = Catalog::get();
+    let prefix = key.split_once(':').map_or(key, |(p, _)| p);
+    if catalog.condition_key(key).is_none() {
+        // Keys of identity providers (token.actions.githubusercontent.com:sub, ...) are not
+        // in the catalog; only keys under `aws:` or a known service prefix can be wrong.
+        if !prefix.eq_ignore_ascii_case("aws") && catalog.service(prefix).is_none() {
+            return None;
+        }
+        let mut candidates: Vec<&str> = catalog
+            .global_condition_keys()
+            .iter()
+            .map(|k| k.name)
+            .collect();
+        if let Some(service) = catalog.service(prefix) {
+            candidates.extend(service.condition_keys.iter().map(|k| k.name));
+        }
+        let d = Diagnostic::new(
+            Code::UnknownConditionKey,
+            format!("unknown condition key `{key}`"),
+        )
+        .at(span, "not in the AWS catalog");
+        return Some(match did_you_mean(key, candidates) {
+            Some(close) => d.with_help(format!("did you mean `{close}`?")),
+            None => d.with_help("IAM ignores conditions on keys that are never present"),
+        });
+    }
+    if view.not_action {
+        return None;
+    }
+    let mut actions: Vec<&Action> = Vec::new();
+    for action in &view.actions {
+        if action.unchecked || action.text == "*" {
+            return None;
+        }
+        if is_glob(action.text) {
+            actions.extend(catalog.expand_actions(action.text));
+        } else if let Some(found) = catalog.action(action.text) {
+            actions.push(found);
+        }
+    }
+    if actions.is_empty() || actions.iter().any(|a| key_applies(catalog, a, key)) {
+        return None;
+    }
+    let names: Vec<String> = view
+        .actions
+        .iter()
+        .take(3)
+        .map(|a| format!("`{}`", a.text))
+        .collect();
+    let more = view.actions.len().saturating_sub(3);
+    Some(
+        Diagnostic::new(
+            Code::UnknownConditionKey,
+            format!(
+                "condition key `{key}` does not apply to {}{}",
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        )
+        .at(span, "not a key of these actions")
+        .with_note(
+            "the request never carries this key, so the condition never holds (unless `if exists`)",
+        )
+        .with_help("`iamx catalog ACTION` lists the condition keys an action takes"),
+    )
+}
+
+/// Whether `key` applies to `action`. Besides the catalog's own test, a tag-style key
+/// (`secretsmanager:ResourceTag/owner`) matches a listed key of the same family whatever the
+/// reference wrote after the `/` (it sometimes writes a literal `tag-key` placeholder).
+fn key_applies(catalog: &Catalog, action: &Action, key: &str) -> bool {
+    if catalog.supports_key(action, key) {
+        return true;
+    }
+    let Some((stem, _)) = key.split_once('/') else {
+        return false;
+    };
+    let same_family = |listed: &&str| {
+        listed
+            .split_once('/')
+            .is_some_and(|(s, _)| s.eq_ignore_ascii_case(stem))
+    };
+    action.condition_keys.iter().any(&same_family)
+        || action
+            .resources
+            .iter()
+            .any(|r| r.condition_keys.iter().any(&same_family))
+        || catalog
+            .action_resource_types(action)
+            .iter()
+            .any(|(_, rt)| rt.condition_keys.iter().any(&same_family))
+}
+
+/// `service:level(list, read)`: the service's actions at these levels, as `service:Name`,
+/// sorted by name. Errors for an unknown service or level.
+pub fn expand_levels(
+    service: &str,
+    levels: &[Spanned<String>],
+    span: Span,
+) -> Result<Vec<String>, Box<Diagnostic>> {
+    let catalog = Catalog::get();
+    let Some(found) = catalog.service(service) else {
+        let d = Diagnostic::new(Code::UnknownAction, format!("unknown service `{service}`"))
+            .at(span, "not in the AWS catalog");
+        return Err(Box::new(match catalog.suggest_service(service) {
+            Some(close) => d.with_help(format!("did you mean `{close}`?")),
+            None => d,
+        }));
+    };
+    let mut wanted = Vec::new();
+    for level in levels {
+        match access_level(&level.node) {
+            Some(l) => wanted.push(l),
+            None => {
+                let d = Diagnostic::new(
+                    Code::UnknownAccessLevel,
+                    format!("`{}` is not an access level", level.node),
+                )
+                .at(level.span, "unknown access level")
+                .with_help(match did_you_mean(&level.node, LEVEL_NAMES) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => {
+                        "the access levels are `list`, `read`, `write`, `permissions` and `tagging`"
+                            .to_string()
+                    }
+                });
+                return Err(Box::new(d));
+            }
+        }
+    }
+    let actions = catalog.actions_with_level(found.prefix, &wanted);
+    if actions.is_empty() {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::UnknownAccessLevel,
+                format!("`{service}` has no actions at these access levels"),
+            )
+            .at(span, "this grants nothing"),
+        ));
+    }
+    Ok(actions.iter().map(|a| a.full_name()).collect())
+}
+
+const LEVEL_NAMES: [&str; 5] = ["list", "read", "write", "permissions", "tagging"];
+
+/// The access level named in `level(...)`.
+pub fn access_level(name: &str) -> Option<AccessLevel> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "list" => AccessLevel::List,
+        "read" => AccessLevel::Read,
+        "write" => AccessLevel::Write,
+        "permissions" | "permissions_management" => AccessLevel::PermissionsManagement,
+        "tagging" => AccessLevel::Tagging,
+        _ => return None,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Lit(u8),
+    One,
+    /// Any text.
+    Star,
+    /// Any text without `:` (a placeholder inside an ARN format).
+    Segment,
+}
+
+fn tokens(text: &str, format: bool) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            if let Some(len) = bytes[i..].iter().position(|&c| c == b'}') {
+                // A placeholder of a format, or a policy variable in a resource.
+                let last = i + len + 1 == bytes.len();
+                out.push(if format && !last {
+                    Token::Segment
+                } else {
+                    Token::Star
+                });
+                i += len + 1;
+                continue;
+            }
+        }
+        out.push(match bytes[i] {
+            b'*' if !format => Token::Star,
+            b'?' if !format => Token::One,
+            c => Token::Lit(c.to_ascii_lowercase()),
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Whether some ARN is matched both by `resource` (with `*`, `?` and `${...}` variables) and by
+/// the catalog's ARN `format` (whose `${...}` placeholders stand for any text).
+pub fn arn_overlaps(resource: &str, format: &str) -> bool {
+    let a = tokens(resource, false);
+    let b = tokens(format, true);
+    let (n, m) = (a.len(), b.len());
+    let mut seen = vec![false; (n + 1) * (m + 1)];
+    let mut stack = vec![(0usize, 0usize)];
+    let is_star = |t: Token| matches!(t, Token::Star | Token::Segment);
+    // Whether a star-like token may absorb the character another token produces.
+    let absorbs = |star: Token, other: Token| star == Token::Star || other != Token::Lit(b':');
+    while let Some((i, j)) = stack.pop() {
+        if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
+            continue;
+        }
+        if i == n && j == m {
+            return true;
+        }
+        if i < n && is_star(a[i]) {
+            stack.push((i + 1, j));
+        }
+        if j < m && is_star(b[j]) {
+            stack.push((i, j + 1));
+        }
+        if i < n && j < m {
+            let (x, y) = (a[i], b[j]);
+            match (is_star(x), is_star(y)) {
+                (false, false) => {
+                    let same = match (x, y) {
+                        (Token::Lit(p), Token::Lit(q)) => p == q,
+                        _ => true,
+                    };
+                    if same {
+                        stack.push((i + 1, j + 1));
+                    }
+                }
+                (false, true) if absorbs(y, x) => stack.push((i + 1, j)),
+                (true, false) if absorbs(x, y) => stack.push((i, j + 1)),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0, 1)
+    }
+
+    #[test]
+    fn arn_patterns_overlap_formats() {
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        assert!(arn_overlaps("arn:aws:s3:::b/x", object));
+        assert!(arn_overlaps("arn:aws:s3:::b/*", object));
+        assert!(!arn_overlaps("arn:aws:s3:::b", object));
+        assert!(arn_overlaps("arn:aws:s3:::b", bucket));
+        assert!(arn_overlaps("arn:aws:s3:::b*", object));
+        assert!(arn_overlaps("arn:aws:s3:::b/${aws:username}/*", object));
+        assert!(arn_overlaps("arn:aws:s3:::b/home/${aws:username}", object));
+        assert!(!arn_overlaps(
+            "arn:aws:s3:::b/x",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+        ));
+        assert!(arn_overlaps(
+            "arn:aws:iam::*:role/a/b",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+        ));
+        assert!(arn_overlaps("arn:aws:logs:*:*:log-group:/aws/lambda/x:*", "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}"));
+        assert!(arn_overlaps("arn:aws:s3:::b?", bucket));
+    }
+
+    #[test]
+    fn unknown_actions_and_empty_wildcards() {
+        assert!(check_action("s3:GetObject", span(), Input::Source).is_none());
+        assert!(check_action("S3:getobject", span(), Input::Source).is_none());
+        let d = check_action("s3:GetObjet", span(), Input::Source).unwrap();
+        assert_eq!(d.code, Code::UnknownAction);
+        assert_eq!(d.help.as_deref(), Some("did you mean `s3:GetObject`?"));
+        let d = check_action("s4:GetObject", span(), Input::Json).unwrap();
+        assert_eq!(d.code, Code::UnknownActionInJson);
+        assert!(d.message.contains("unknown service `s4`"));
+        assert!(check_action("s3:Get*", span(), Input::Source).is_none());
+        assert!(check_action("s3:*Object*", span(), Input::Source).is_none());
+        let d = check_action("s3:Gte*", span(), Input::Source).unwrap();
+        assert_eq!(d.code, Code::NoMatchingAction);
+    }
+
+    #[test]
+    fn levels_expand_to_sorted_actions() {
+        let levels = vec![Spanned::new("list".to_string(), span())];
+        let actions = expand_levels("s3", &levels, span()).unwrap();
+        assert!(actions.contains(&"s3:ListBucket".to_string()));
+        assert!(!actions.contains(&"s3:GetObject".to_string()));
+        let mut sorted = actions.clone();
+        sorted.sort_by_key(|a| a.to_lowercase());
+        assert_eq!(actions, sorted);
+        let bad = vec![Spanned::new("reed".to_string(), span())];
+        let d = expand_levels("s3", &bad, span()).unwrap_err();
+        assert_eq!(d.code, Code::UnknownAccessLevel);
+        assert_eq!(d.help.as_deref(), Some("did you mean `read`?"));
+    }
+
+    #[test]
+    fn resource_types_and_condition_keys() {
+        let action = |text| ActionRef {
+            text,
+            span: span(),
+            unchecked: false,
+        };
+        let view = StatementView {
+            actions: vec![action("s3:GetObject")],
+            resources: vec![("arn:aws:s3:::bucket", Span::new(FileId(0), 2, 3))],
+            condition_keys: vec![("s3:prefix", span()), ("aws:SourceIp", span())],
+            ..StatementView::default()
+        };
+        let diagnostics = check_statement(&view, Input::Source);
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [Code::ResourceTypeMismatch, Code::UnknownConditionKey],
+            "{diagnostics:#?}"
+        );
+        assert!(diagnostics[0].notes.iter().any(|n| n
+            .contains("applies to object ARNs arn:${Partition}:s3:::${BucketName}/${ObjectName}")));
+        let view = StatementView {
+            actions: vec![action("s3:ListBucket")],
+            resources: vec![("arn:aws:s3:::bucket", span())],
+            condition_keys: vec![
+                ("s3:prefix", span()),
+                ("token.actions.githubusercontent.com:sub", span()),
+            ],
+            ..StatementView::default()
+        };
+        assert!(check_statement(&view, Input::Source).is_empty());
+    }
+}
