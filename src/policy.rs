@@ -45,7 +45,8 @@ impl PolicyDocument {
 
     /// The canonical JSON text (two-space indentation, trailing newline).
     pub fn to_canonical_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("policy documents always serialize");
+        let mut text =
+            serde_json::to_string_pretty(self).expect("policy documents always serialize");
         text.push('\n');
         text
     }
@@ -76,17 +77,45 @@ pub struct Statement {
     pub effect: Effect,
     #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
     pub principal: Option<Principal>,
-    #[serde(rename = "NotPrincipal", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotPrincipal",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub not_principal: Option<Principal>,
-    #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    #[serde(
+        rename = "Action",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "one_or_many_opt"
+    )]
     pub action: Option<Vec<String>>,
-    #[serde(rename = "NotAction", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    #[serde(
+        rename = "NotAction",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "one_or_many_opt"
+    )]
     pub not_action: Option<Vec<String>>,
-    #[serde(rename = "Resource", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    #[serde(
+        rename = "Resource",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "one_or_many_opt"
+    )]
     pub resource: Option<Vec<String>>,
-    #[serde(rename = "NotResource", default, skip_serializing_if = "Option::is_none", with = "one_or_many_opt")]
+    #[serde(
+        rename = "NotResource",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "one_or_many_opt"
+    )]
     pub not_resource: Option<Vec<String>>,
-    #[serde(rename = "Condition", default, skip_serializing_if = "Conditions::is_empty")]
+    #[serde(
+        rename = "Condition",
+        default,
+        skip_serializing_if = "Conditions::is_empty"
+    )]
     pub condition: Conditions,
 }
 
@@ -107,13 +136,21 @@ impl Statement {
     }
 
     pub fn canonicalize(&mut self) {
-        for list in [&mut self.action, &mut self.not_action, &mut self.resource, &mut self.not_resource]
-            .into_iter()
-            .flatten()
+        for list in [
+            &mut self.action,
+            &mut self.not_action,
+            &mut self.resource,
+            &mut self.not_resource,
+        ]
+        .into_iter()
+        .flatten()
         {
             sort_dedup(list);
         }
-        for principal in [&mut self.principal, &mut self.not_principal].into_iter().flatten() {
+        for principal in [&mut self.principal, &mut self.not_principal]
+            .into_iter()
+            .flatten()
+        {
             if let Principal::Map(map) = principal {
                 map.values_mut().for_each(sort_dedup);
             }
@@ -124,7 +161,9 @@ impl Statement {
     /// Why IAM would reject this statement's shape, if it would.
     pub fn shape_error(&self) -> Option<&'static str> {
         match (&self.action, &self.not_action) {
-            (Some(_), Some(_)) => return Some("a statement may not have both `Action` and `NotAction`"),
+            (Some(_), Some(_)) => {
+                return Some("a statement may not have both `Action` and `NotAction`")
+            }
             (None, None) => return Some("a statement needs `Action` or `NotAction`"),
             _ => {}
         }
@@ -167,7 +206,9 @@ impl<'de> Deserialize<'de> for AnyPrincipal {
         if text == "*" {
             Ok(AnyPrincipal)
         } else {
-            Err(de::Error::custom("a principal given as a string must be \"*\""))
+            Err(de::Error::custom(
+                "a principal given as a string must be \"*\"",
+            ))
         }
     }
 }
@@ -210,8 +251,10 @@ impl Serialize for Conditions {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (operator, keys) in &self.0 {
-            let keys: BTreeMap<&String, OneOrMany<'_>> =
-                keys.iter().map(|(key, values)| (key, OneOrMany(values))).collect();
+            let keys: BTreeMap<&String, OneOrMany<'_>> = keys
+                .iter()
+                .map(|(key, values)| (key, OneOrMany(values)))
+                .collect();
             map.serialize_entry(operator, &keys)?;
         }
         map.end()
@@ -220,10 +263,13 @@ impl Serialize for Conditions {
 
 impl<'de> Deserialize<'de> for Conditions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: BTreeMap<String, BTreeMap<String, ScalarList>> = BTreeMap::deserialize(deserializer)?;
+        let raw: BTreeMap<String, BTreeMap<String, ScalarList>> =
+            BTreeMap::deserialize(deserializer)?;
         Ok(Conditions(
             raw.into_iter()
-                .map(|(operator, keys)| (operator, keys.into_iter().map(|(k, v)| (k, v.0)).collect()))
+                .map(|(operator, keys)| {
+                    (operator, keys.into_iter().map(|(k, v)| (k, v.0)).collect())
+                })
                 .collect(),
         ))
     }
@@ -339,14 +385,19 @@ impl<'de> Deserialize<'de> for ScalarList {
 mod one_or_many_opt {
     use super::*;
 
-    pub fn serialize<S: Serializer>(value: &Option<Vec<String>>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        value: &Option<Vec<String>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(list) => OneOrMany(list).serialize(serializer),
             None => serializer.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<String>>, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Raw {
@@ -367,7 +418,8 @@ mod principal_map {
         value: &BTreeMap<String, Vec<String>>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let map: BTreeMap<&String, OneOrMany<'_>> = value.iter().map(|(k, v)| (k, OneOrMany(v))).collect();
+        let map: BTreeMap<&String, OneOrMany<'_>> =
+            value.iter().map(|(k, v)| (k, OneOrMany(v))).collect();
         map.serialize(serializer)
     }
 
@@ -386,7 +438,9 @@ mod one_or_many_statements {
         value.serialize(serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Statement>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Statement>, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Raw {
@@ -412,11 +466,20 @@ mod tests {
         let mut policy: PolicyDocument = serde_json::from_str(text).unwrap();
         policy.canonicalize();
         let statement = &policy.statements[0];
-        assert_eq!(statement.action.as_deref().unwrap(), ["s3:GetObject", "s3:PutObject"]);
+        assert_eq!(
+            statement.action.as_deref().unwrap(),
+            ["s3:GetObject", "s3:PutObject"]
+        );
         assert_eq!(statement.resource.as_deref().unwrap(), ["*"]);
         let clauses: Vec<_> = statement.condition.clauses().collect();
-        assert_eq!(clauses[0], ("Bool", "aws:SecureTransport", &["true".to_string()][..]));
-        assert_eq!(clauses[1], ("NumericLessThan", "s3:max-keys", &["10".to_string()][..]));
+        assert_eq!(
+            clauses[0],
+            ("Bool", "aws:SecureTransport", &["true".to_string()][..])
+        );
+        assert_eq!(
+            clauses[1],
+            ("NumericLessThan", "s3:max-keys", &["10".to_string()][..])
+        );
         let json = policy.to_canonical_json();
         assert!(json.contains("\"Resource\": \"*\""), "{json}");
         let again: PolicyDocument = serde_json::from_str(&json).unwrap();
@@ -433,7 +496,12 @@ mod tests {
 
     #[test]
     fn condition_operator_names_round_trip() {
-        for name in ["StringEquals", "ForAnyValue:StringLikeIfExists", "ForAllValues:ArnEquals", "Null"] {
+        for name in [
+            "StringEquals",
+            "ForAnyValue:StringLikeIfExists",
+            "ForAllValues:ArnEquals",
+            "Null",
+        ] {
             assert_eq!(ConditionOperator::parse(name).name(), name);
         }
         let op = ConditionOperator::parse("ForAllValues:StringNotLikeIfExists");

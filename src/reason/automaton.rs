@@ -1,0 +1,316 @@
+//! Exact language reasoning over [`Glob`]s by an on-the-fly product construction.
+//!
+//! In: a *driver* language (a union of globs, the complement of a union, or every string) and a
+//! list of *observer* globs. Out: every realizable **cell** — each distinct set of observers that
+//! accept some word of the driver language — with a shortest witness word for it.
+//!
+//! This answers every inclusion question the engine needs in one pass: "is `L(p)` inside
+//! `L(q1) ∪ L(q2)` minus `L(r)`" is "does some cell of driver `p` accept neither `q1` nor `q2`, or
+//! accept `r`". The product state is, per glob, the set of its automaton positions (a glob's NFA
+//! has one state per token), determinized lazily and memoized in a hash map, so only reachable
+//! combinations are ever built; for the few-wildcard patterns of real policies that is a handful
+//! of states. The alphabet is split into the characters that occur literally in some glob plus one
+//! fresh character standing for all the others, which is exact because no token can tell two
+//! non-occurring characters apart.
+
+use super::pattern::{is_var_symbol, lower, Glob, Tok};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+/// The language whose words are explored.
+#[derive(Clone, Copy)]
+pub enum Driver<'a> {
+    /// Words matched by at least one of these globs. Variable symbols occur in words only where
+    /// a driver glob has that variable literally.
+    Union(&'a [&'a Glob]),
+    /// Concrete words matched by none of these globs (`NotAction`, `NotResource`).
+    Complement(&'a [&'a Glob]),
+    /// Every concrete word.
+    Universe,
+}
+
+/// One realizable combination of observer verdicts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// `accepted[i]`: observer `i` matches the witness (and every other word of this cell).
+    pub accepted: Vec<bool>,
+    /// A shortest driver word in this cell; may contain variable symbols.
+    pub witness: String,
+}
+
+/// The search met more product states than allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Default cap on product states before giving up with [`TooLarge`].
+pub const MAX_STATES: usize = 50_000;
+
+struct Layout<'a> {
+    globs: Vec<&'a Glob>,
+    /// First bit of each glob's position set.
+    offsets: Vec<usize>,
+    words: usize,
+    drivers: usize,
+    union: bool,
+}
+
+impl Layout<'_> {
+    fn get(state: &[u64], bit: usize) -> bool {
+        state[bit / 64] >> (bit % 64) & 1 == 1
+    }
+    fn set(state: &mut [u64], bit: usize) {
+        state[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn initial(&self) -> Vec<u64> {
+        let mut state = vec![0; self.words];
+        for (g, glob) in self.globs.iter().enumerate() {
+            Self::set(&mut state, self.offsets[g]);
+            self.close(glob, self.offsets[g], &mut state);
+        }
+        state
+    }
+
+    fn close(&self, glob: &Glob, off: usize, state: &mut [u64]) {
+        for (i, tok) in glob.toks.iter().enumerate() {
+            if matches!(tok, Tok::Star(_)) && Self::get(state, off + i) {
+                Self::set(state, off + i + 1);
+            }
+        }
+    }
+
+    fn step(&self, state: &[u64], c: char) -> Vec<u64> {
+        let mut next = vec![0; self.words];
+        for (g, glob) in self.globs.iter().enumerate() {
+            let off = self.offsets[g];
+            let driver = self.union && g < self.drivers;
+            for i in 0..glob.toks.len() {
+                if Self::get(state, off + i) {
+                    if let Some(j) = glob.step_tok(i, c, driver) {
+                        Self::set(&mut next, off + j);
+                    }
+                }
+            }
+            self.close(glob, off, &mut next);
+        }
+        next
+    }
+
+    fn accepts(&self, state: &[u64], g: usize) -> bool {
+        Self::get(state, self.offsets[g] + self.globs[g].toks.len())
+    }
+
+    fn driver_accepts(&self, state: &[u64]) -> bool {
+        let any = (0..self.drivers).any(|g| self.accepts(state, g));
+        if self.union {
+            any
+        } else {
+            !any
+        }
+    }
+
+    /// A union driver whose globs are all stuck can never accept again.
+    fn dead(&self, state: &[u64]) -> bool {
+        self.union
+            && (0..self.drivers).all(|g| {
+                let off = self.offsets[g];
+                (0..self.globs[g].states()).all(|i| !Self::get(state, off + i))
+            })
+    }
+}
+
+/// Characters worth trying: every literal, both cases of case-insensitive literals, `:`, and one
+/// fresh character. Variable symbols only when the driver spells them.
+fn alphabet(layout: &Layout<'_>) -> Vec<char> {
+    let mut chars: Vec<char> = vec![':'];
+    for (g, glob) in layout.globs.iter().enumerate() {
+        for tok in &glob.toks {
+            match *tok {
+                Tok::Lit(c) if is_var_symbol(c) => {
+                    if layout.union && g < layout.drivers {
+                        chars.push(c);
+                    }
+                }
+                Tok::Lit(c) => chars.push(c),
+                Tok::LitCi(c) => {
+                    chars.push(c);
+                    chars.extend(c.to_uppercase());
+                }
+                _ => {}
+            }
+        }
+    }
+    chars.sort_unstable();
+    chars.dedup();
+    let taken = |c: char| chars.iter().any(|&d| lower(d) == lower(c));
+    let fresh = "xyzqkwj0123456789-_"
+        .chars()
+        .chain((0x00C0u32..0x0250).filter_map(char::from_u32))
+        .find(|&c| !taken(c))
+        .expect("some character is unused");
+    chars.push(fresh);
+    chars
+}
+
+/// Enumerates the cells of `driver` with respect to `observers` (see the module docs).
+pub fn explore(
+    driver: Driver<'_>,
+    observers: &[&Glob],
+    max_states: usize,
+) -> Result<Vec<Cell>, TooLarge> {
+    let (drivers, union): (&[&Glob], bool) = match driver {
+        Driver::Union(globs) => (globs, true),
+        Driver::Complement(globs) => (globs, false),
+        Driver::Universe => (&[], false),
+    };
+    let mut globs: Vec<&Glob> = drivers.to_vec();
+    globs.extend_from_slice(observers);
+    let mut offsets = Vec::with_capacity(globs.len());
+    let mut bits = 0;
+    for glob in &globs {
+        offsets.push(bits);
+        bits += glob.states();
+    }
+    let layout = Layout {
+        globs,
+        offsets,
+        words: bits.div_ceil(64).max(1),
+        drivers: drivers.len(),
+        union,
+    };
+    let sigma = alphabet(&layout);
+
+    // BFS gives shortest witnesses; `seen` maps a product state to its index in `nodes`.
+    let mut nodes: Vec<(Vec<u64>, usize, char)> = Vec::new();
+    let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut cells: HashMap<Vec<bool>, usize> = HashMap::new();
+    let start = layout.initial();
+    seen.insert(start.clone(), 0);
+    nodes.push((start, usize::MAX, '\0'));
+    let mut head = 0;
+    while head < nodes.len() {
+        let state = nodes[head].0.clone();
+        if layout.driver_accepts(&state) {
+            let accepted: Vec<bool> = (layout.drivers..layout.globs.len())
+                .map(|g| layout.accepts(&state, g))
+                .collect();
+            cells.entry(accepted).or_insert(head);
+        }
+        for &c in &sigma {
+            if is_var_symbol(c) && !union {
+                continue;
+            }
+            let next = layout.step(&state, c);
+            if layout.dead(&next) {
+                continue;
+            }
+            if let Entry::Vacant(slot) = seen.entry(next) {
+                if nodes.len() >= max_states {
+                    return Err(TooLarge);
+                }
+                let key = slot.key().clone();
+                slot.insert(nodes.len());
+                nodes.push((key, head, c));
+            }
+        }
+        head += 1;
+    }
+    let mut out: Vec<Cell> = cells
+        .into_iter()
+        .map(|(accepted, node)| {
+            let mut word = Vec::new();
+            let mut at = node;
+            while at != 0 {
+                word.push(nodes[at].2);
+                at = nodes[at].1;
+            }
+            word.reverse();
+            Cell {
+                accepted,
+                witness: word.into_iter().collect(),
+            }
+        })
+        .collect();
+    // Deterministic order: by witness length, then text.
+    out.sort_by(|a, b| (a.witness.len(), &a.witness).cmp(&(b.witness.len(), &b.witness)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reason::pattern::{compile, PatternKind, VarTable, Vars};
+
+    fn arn(text: &str, table: &mut VarTable) -> Glob {
+        compile(text, PatternKind::Arn, &mut Vars::Symbolic(table)).unwrap()
+    }
+
+    /// Is `p` inside the union of `qs`? Returns a witness when not.
+    fn outside(p: &Glob, qs: &[&Glob]) -> Option<String> {
+        explore(Driver::Union(&[p]), qs, MAX_STATES)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.accepted.iter().all(|a| !a))
+            .map(|c| c.witness)
+    }
+
+    #[test]
+    fn inclusion_in_unions() {
+        let t = &mut VarTable::default();
+        let p = arn("arn:aws:s3:::acme/*", t);
+        let raw = arn("arn:aws:s3:::acme/raw/*", t);
+        let rest = arn("arn:aws:s3:::acme/?*", t);
+        let empty = arn("arn:aws:s3:::acme/", t);
+        assert_eq!(outside(&raw, &[&p]), None);
+        assert_eq!(outside(&p, &[&raw]).as_deref(), Some("arn:aws:s3:::acme/"));
+        assert_eq!(outside(&p, &[&rest, &empty]), None);
+        let w = outside(&p, &[&rest]).unwrap();
+        assert!(p.matches(&w) && !rest.matches(&w));
+    }
+
+    #[test]
+    fn segment_rule_is_respected_in_inclusion() {
+        let t = &mut VarTable::default();
+        // `arn:aws:s3:*` is padded, so it equals `arn:aws:s3:*:*:*`.
+        let short = arn("arn:aws:s3:*", t);
+        let full = arn("arn:aws:s3:*:*:*", t);
+        assert_eq!(outside(&short, &[&full]), None);
+        assert_eq!(outside(&full, &[&short]), None);
+        // A region wildcard cannot contain `:`, so this is not everything.
+        let region = arn("arn:aws:s3:*:1:x", t);
+        let any_region = arn("arn:aws:s3:*", t);
+        assert_eq!(outside(&region, &[&any_region]), None);
+        let w = outside(&any_region, &[&region]).unwrap();
+        assert!(any_region.matches(&w) && !region.matches(&w));
+    }
+
+    #[test]
+    fn variables_are_opaque_symbols() {
+        let t = &mut VarTable::default();
+        let mine = arn("arn:aws:s3:::home/${aws:username}/*", t);
+        let same = arn("arn:aws:s3:::home/${aws:username}/*", t);
+        let star = arn("arn:aws:s3:::home/*", t);
+        let one = arn("arn:aws:s3:::home/?/*", t);
+        assert_eq!(outside(&mine, &[&same]), None);
+        assert_eq!(outside(&mine, &[&star]), None);
+        // `?` can't stand for a value of unknown length.
+        assert!(outside(&mine, &[&one]).is_some());
+        // A region `*` can't stand for a value that might contain `:`.
+        let var_region = arn("arn:aws:ec2:${aws:RequestedRegion}:1:x", t);
+        let any_region = arn("arn:aws:ec2:*:1:x", t);
+        assert!(outside(&var_region, &[&any_region]).is_some());
+    }
+
+    #[test]
+    fn complement_and_universe_drivers() {
+        let t = &mut VarTable::default();
+        let iam = compile("iam:*", PatternKind::Action, &mut Vars::Symbolic(t)).unwrap();
+        let s3 = compile("s3:*", PatternKind::Action, &mut Vars::Symbolic(t)).unwrap();
+        let cells = explore(Driver::Complement(&[&iam]), &[&s3, &iam], MAX_STATES).unwrap();
+        assert!(cells.iter().all(|c| !c.accepted[1]));
+        assert!(cells.iter().any(|c| c.accepted[0]));
+        assert!(cells.iter().any(|c| !c.accepted[0]));
+        let all = explore(Driver::Universe, &[&s3], MAX_STATES).unwrap();
+        assert_eq!(all.len(), 2);
+    }
+}
