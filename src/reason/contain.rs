@@ -20,7 +20,7 @@
 use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
 use super::contexts::{solve, CondOutcome, CondProblem};
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
-use super::pattern::{compile, is_var_symbol, Glob, PatternKind, VarTable, Vars};
+use super::pattern::{compile, is_var_symbol, Class, Glob, PatternKind, Tok, VarTable, Vars};
 use super::request::{Context, Request};
 use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::HashMap;
@@ -100,18 +100,35 @@ const PER_STATEMENT: usize = 4;
 /// A statement's action or resource element, compiled.
 struct Element {
     globs: Vec<Glob>,
+    /// Each glob with its variables widened to `*`: matches whatever the glob matches under any
+    /// substitution, so a word it rejects is rejected for every request.
+    widened: Vec<Glob>,
     negated: bool,
+    /// The pattern texts, sorted: identical elements match identical sets in every request.
+    source: Vec<String>,
 }
 
 impl Element {
     fn new(list: &[String], negated: bool, kind: PatternKind, table: &mut VarTable) -> Element {
-        let globs = list
+        let globs: Vec<Glob> = list
             .iter()
             .map(|p| {
                 compile(p, kind, &mut Vars::Symbolic(table)).expect("symbolic compile never fails")
             })
             .collect();
-        Element { globs, negated }
+        let mut source = list.to_vec();
+        source.sort();
+        let widened = globs.iter().map(widen).collect();
+        Element {
+            globs,
+            widened,
+            negated,
+            source,
+        }
+    }
+
+    fn same_as(&self, other: &Element) -> bool {
+        self.negated == other.negated && self.source == other.source
     }
 
     fn driver(&self) -> (Vec<&Glob>, bool) {
@@ -135,16 +152,29 @@ enum Member {
     Maybe,
 }
 
-/// Does a cell's word fall in an element, given which of its globs accepted?
-fn member(element: &Element, accepted: &[bool]) -> Member {
-    let any = accepted.iter().any(|&a| a);
-    // A rejecting glob with a variable might still match once the variable is substituted.
-    let unsure = element
-        .globs
+fn widen(glob: &Glob) -> Glob {
+    let toks = glob
+        .toks
         .iter()
-        .zip(accepted)
-        .any(|(g, &a)| !a && g.has_vars);
-    match (element.negated, any, unsure) {
+        .map(|&t| match t {
+            Tok::Lit(c) if is_var_symbol(c) => Tok::Star(Class::Any),
+            other => other,
+        })
+        .collect();
+    Glob {
+        toks,
+        has_vars: false,
+    }
+}
+
+/// Does a cell's word fall in an element? `accepted` holds the verdicts of the element's globs
+/// followed by those of their widened forms. A symbolic match holds for every substitution; a
+/// widened miss holds for every substitution; anything in between depends on the variables.
+fn member(element: &Element, accepted: &[bool]) -> Member {
+    let (exact, wide) = accepted.split_at(element.globs.len());
+    let surely = exact.iter().any(|&a| a);
+    let possibly = wide.iter().any(|&a| a);
+    match (element.negated, surely, possibly) {
         (false, true, _) | (true, false, false) => Member::Yes,
         (false, false, false) | (true, true, _) => Member::No,
         _ => Member::Maybe,
@@ -276,8 +306,9 @@ fn cells<'e>(
     let mut flat: Vec<&Glob> = vec![];
     let mut spans = vec![];
     for element in observed {
-        spans.push((flat.len(), element.globs.len()));
+        spans.push((flat.len(), 2 * element.globs.len()));
         flat.extend(element.globs.iter());
+        flat.extend(element.widened.iter());
     }
     let drv = if negated {
         Driver::Complement(&dglobs)
@@ -317,9 +348,16 @@ impl Checker<'_, '_> {
                 let found = cells(&resources, &observed).map_err(|_| TOO_LARGE.to_string())?;
                 memo.insert(in_play.clone(), found);
             }
-            for (resource_verdicts, resource_word) in memo[&in_play].clone() {
+            for (mut resource_verdicts, resource_word) in memo[&in_play].clone() {
                 if self.found.len() >= PER_STATEMENT {
                     return Ok(());
+                }
+                // The symbolic search can't see through a variable under `NotResource`, but a
+                // textually identical element certainly matches whatever this statement matches.
+                for (verdict, &o) in resource_verdicts.iter_mut().zip(&players) {
+                    if self.others[o].resources.same_as(&resources) {
+                        *verdict = Member::Yes;
+                    }
                 }
                 self.check_cell(
                     &actions,
