@@ -14,8 +14,32 @@
 //! non-occurring characters apart.
 
 use super::pattern::{is_var_symbol, lower, Glob, Tok};
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small multiplicative hasher: product states are short `u64` slices hashed many times, and
+/// SipHash's flooding resistance buys nothing here.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The language whose words are explored.
 #[derive(Clone, Copy)]
@@ -52,6 +76,12 @@ struct Layout<'a> {
     words: usize,
     drivers: usize,
     union: bool,
+    /// Bits of star positions (a star at `i` also enables `i + 1`).
+    stars: Vec<u64>,
+    /// Bits of the driver globs' positions.
+    driver_bits: Vec<u64>,
+    /// For every bit: (glob, position within the glob); final positions map to `None`.
+    owner: Vec<Option<(u32, u32)>>,
 }
 
 impl Layout<'_> {
@@ -64,36 +94,80 @@ impl Layout<'_> {
 
     fn initial(&self) -> Vec<u64> {
         let mut state = vec![0; self.words];
-        for (g, glob) in self.globs.iter().enumerate() {
+        for g in 0..self.globs.len() {
             Self::set(&mut state, self.offsets[g]);
-            self.close(glob, self.offsets[g], &mut state);
         }
+        self.close(&mut state);
         state
     }
 
-    fn close(&self, glob: &Glob, off: usize, state: &mut [u64]) {
-        for (i, tok) in glob.toks.iter().enumerate() {
-            if matches!(tok, Tok::Star(_)) && Self::get(state, off + i) {
-                Self::set(state, off + i + 1);
+    /// Lets every live star match the empty string: shift live star bits up by one until stable.
+    /// A star is never a glob's final position, so the shift stays inside its glob.
+    fn close(&self, state: &mut [u64]) {
+        loop {
+            let mut changed = false;
+            let mut carry = 0;
+            for (w, word) in state.iter_mut().enumerate() {
+                let live = *word & self.stars[w];
+                let add = (live << 1) | carry;
+                carry = live >> 63;
+                if add & !*word != 0 {
+                    *word |= add;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
             }
         }
     }
 
-    fn step(&self, state: &[u64], c: char) -> Vec<u64> {
-        let mut next = vec![0; self.words];
-        for (g, glob) in self.globs.iter().enumerate() {
-            let off = self.offsets[g];
-            let driver = self.union && g < self.drivers;
-            for i in 0..glob.toks.len() {
-                if Self::get(state, off + i) {
-                    if let Some(j) = glob.step_tok(i, c, driver) {
-                        Self::set(&mut next, off + j);
-                    }
+    /// Calls `f(g, i)` for every set, non-final position `i` of every glob `g`.
+    fn active(&self, state: &[u64], mut f: impl FnMut(usize, usize)) {
+        for (w, &word) in state.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let bit = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some((g, i)) = self.owner[bit] {
+                    f(g as usize, i as usize);
                 }
             }
-            self.close(glob, off, &mut next);
         }
-        next
+    }
+
+    fn step(&self, state: &[u64], c: char, next: &mut [u64]) {
+        next.fill(0);
+        self.active(state, |g, i| {
+            let driver = self.union && g < self.drivers;
+            if let Some(j) = self.globs[g].step_tok(i, c, driver) {
+                Self::set(next, self.offsets[g] + j);
+            }
+        });
+        self.close(next);
+    }
+
+    /// The characters that can make a difference from `state`: literals of live tokens, `:`,
+    /// and the fresh character (which acts like every other character).
+    fn symbols(&self, state: &[u64], fresh: char, out: &mut Vec<char>) {
+        out.clear();
+        out.push(':');
+        out.push(fresh);
+        self.active(state, |g, i| match self.globs[g].toks[i] {
+            Tok::Lit(c) if is_var_symbol(c) => {
+                if self.union && g < self.drivers {
+                    out.push(c);
+                }
+            }
+            Tok::Lit(c) => out.push(c),
+            Tok::LitCi(c) => {
+                out.push(c);
+                out.extend(c.to_uppercase());
+            }
+            _ => {}
+        });
+        out.sort_unstable();
+        out.dedup();
     }
 
     fn accepts(&self, state: &[u64], g: usize) -> bool {
@@ -111,17 +185,12 @@ impl Layout<'_> {
 
     /// A union driver whose globs are all stuck can never accept again.
     fn dead(&self, state: &[u64]) -> bool {
-        self.union
-            && (0..self.drivers).all(|g| {
-                let off = self.offsets[g];
-                (0..self.globs[g].states()).all(|i| !Self::get(state, off + i))
-            })
+        self.union && state.iter().zip(&self.driver_bits).all(|(s, d)| s & d == 0)
     }
 }
 
-/// Characters worth trying: every literal, both cases of case-insensitive literals, `:`, and one
-/// fresh character. Variable symbols only when the driver spells them.
-fn alphabet(layout: &Layout<'_>) -> Vec<char> {
+/// A character that occurs in no glob (in either case), standing for all such characters.
+fn fresh(layout: &Layout<'_>) -> char {
     let mut chars: Vec<char> = vec![':'];
     for (g, glob) in layout.globs.iter().enumerate() {
         for tok in &glob.toks {
@@ -143,13 +212,11 @@ fn alphabet(layout: &Layout<'_>) -> Vec<char> {
     chars.sort_unstable();
     chars.dedup();
     let taken = |c: char| chars.iter().any(|&d| lower(d) == lower(c));
-    let fresh = "xyzqkwj0123456789-_"
+    "xyzqkwj0123456789-_"
         .chars()
         .chain((0x00C0u32..0x0250).filter_map(char::from_u32))
         .find(|&c| !taken(c))
-        .expect("some character is unused");
-    chars.push(fresh);
-    chars
+        .expect("some character is unused")
 }
 
 /// Enumerates the cells of `driver` with respect to `observers` (see the module docs).
@@ -171,48 +238,64 @@ pub fn explore(
         offsets.push(bits);
         bits += glob.states();
     }
+    let words = bits.div_ceil(64).max(1);
+    let mut owner = vec![None; words * 64];
+    let mut stars = vec![0; words];
+    let mut driver_bits = vec![0; words];
+    for (g, glob) in globs.iter().enumerate() {
+        for (i, tok) in glob.toks.iter().enumerate() {
+            owner[offsets[g] + i] = Some((g as u32, i as u32));
+            if matches!(tok, Tok::Star(_)) {
+                Layout::set(&mut stars, offsets[g] + i);
+            }
+        }
+        if g < drivers.len() {
+            (0..glob.states()).for_each(|i| Layout::set(&mut driver_bits, offsets[g] + i));
+        }
+    }
     let layout = Layout {
         globs,
         offsets,
-        words: bits.div_ceil(64).max(1),
+        words,
         drivers: drivers.len(),
         union,
+        stars,
+        driver_bits,
+        owner,
     };
-    let sigma = alphabet(&layout);
+    let fresh = fresh(&layout);
+    let mut sigma = Vec::new();
 
     // BFS gives shortest witnesses; `seen` maps a product state to its index in `nodes`.
     let mut nodes: Vec<(Vec<u64>, usize, char)> = Vec::new();
-    let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut seen: HashMap<Vec<u64>, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
     let mut cells: HashMap<Vec<bool>, usize> = HashMap::new();
     let start = layout.initial();
     seen.insert(start.clone(), 0);
     nodes.push((start, usize::MAX, '\0'));
+    let mut next = vec![0u64; layout.words];
     let mut head = 0;
     while head < nodes.len() {
-        let state = nodes[head].0.clone();
+        let state = std::mem::take(&mut nodes[head].0);
         if layout.driver_accepts(&state) {
             let accepted: Vec<bool> = (layout.drivers..layout.globs.len())
                 .map(|g| layout.accepts(&state, g))
                 .collect();
             cells.entry(accepted).or_insert(head);
         }
+        layout.symbols(&state, fresh, &mut sigma);
         for &c in &sigma {
-            if is_var_symbol(c) && !union {
+            layout.step(&state, c, &mut next);
+            if layout.dead(&next) || seen.contains_key(next.as_slice()) {
                 continue;
             }
-            let next = layout.step(&state, c);
-            if layout.dead(&next) {
-                continue;
+            if nodes.len() >= max_states {
+                return Err(TooLarge);
             }
-            if let Entry::Vacant(slot) = seen.entry(next) {
-                if nodes.len() >= max_states {
-                    return Err(TooLarge);
-                }
-                let key = slot.key().clone();
-                slot.insert(nodes.len());
-                nodes.push((key, head, c));
-            }
+            seen.insert(next.clone(), nodes.len());
+            nodes.push((next.clone(), head, c));
         }
+        // Expanded states are only needed again as hash keys, which `seen` owns.
         head += 1;
     }
     let mut out: Vec<Cell> = cells

@@ -20,7 +20,9 @@
 use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
 use super::contexts::{solve, CondOutcome, CondProblem};
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
-use super::pattern::{compile, is_var_symbol, Class, Glob, PatternKind, Tok, VarTable, Vars};
+use super::pattern::{
+    compile, is_var_symbol, lower, Class, Glob, PatternKind, Tok, VarTable, Vars,
+};
 use super::request::{Context, Request};
 use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::HashMap;
@@ -100,8 +102,7 @@ const PER_STATEMENT: usize = 4;
 /// A statement's action or resource element, compiled.
 struct Element {
     globs: Vec<Glob>,
-    /// Each glob with its variables widened to `*`: matches whatever the glob matches under any
-    /// substitution, so a word it rejects is rejected for every request.
+    /// The globs that have variables, widened to `*` (see [`widen`]).
     widened: Vec<Glob>,
     negated: bool,
     /// The pattern texts, sorted: identical elements match identical sets in every request.
@@ -118,7 +119,7 @@ impl Element {
             .collect();
         let mut source = list.to_vec();
         source.sort();
-        let widened = globs.iter().map(widen).collect();
+        let widened = globs.iter().filter(|g| g.has_vars).map(widen).collect();
         Element {
             globs,
             widened,
@@ -152,6 +153,8 @@ enum Member {
     Maybe,
 }
 
+/// The glob with its variables replaced by `*`: it matches whatever the glob matches under any
+/// substitution, so a word it rejects is rejected for every request.
 fn widen(glob: &Glob) -> Glob {
     let toks = glob
         .toks
@@ -173,7 +176,12 @@ fn widen(glob: &Glob) -> Glob {
 fn member(element: &Element, accepted: &[bool]) -> Member {
     let (exact, wide) = accepted.split_at(element.globs.len());
     let surely = exact.iter().any(|&a| a);
-    let possibly = wide.iter().any(|&a| a);
+    // Globs without variables are their own widening.
+    let possibly = wide.iter().any(|&a| a)
+        || exact
+            .iter()
+            .zip(&element.globs)
+            .any(|(&a, g)| a && !g.has_vars);
     match (element.negated, surely, possibly) {
         (false, true, _) | (true, false, false) => Member::Yes,
         (false, false, false) | (true, true, _) => Member::No,
@@ -306,18 +314,39 @@ fn cells<'e>(
     let mut flat: Vec<&Glob> = vec![];
     let mut spans = vec![];
     for element in observed {
-        spans.push((flat.len(), 2 * element.globs.len()));
+        spans.push((flat.len(), element.globs.len() + element.widened.len()));
         flat.extend(element.globs.iter());
         flat.extend(element.widened.iter());
     }
+    // Observers whose literal prefix clashes with every driver glob can never match: leave them
+    // out of the product (they are most of them in real policies) and record them as rejecting.
+    let live: Vec<bool> = flat
+        .iter()
+        .map(|g| negated || dglobs.iter().any(|d| !prefixes_clash(d, g)))
+        .collect();
+    let searched: Vec<&Glob> = flat
+        .iter()
+        .zip(&live)
+        .filter(|(_, &l)| l)
+        .map(|(g, _)| *g)
+        .collect();
     let drv = if negated {
         Driver::Complement(&dglobs)
     } else {
         Driver::Union(&dglobs)
     };
-    let raw: Vec<Cell> = explore(drv, &flat, MAX_STATES)?;
+    let raw: Vec<Cell> = explore(drv, &searched, MAX_STATES)?;
     let mut out: Vec<(Vec<Member>, String)> = vec![];
-    for cell in raw {
+    for mut cell in raw {
+        let mut verdicts_in_search = cell.accepted.into_iter();
+        cell.accepted = live
+            .iter()
+            .map(|&l| {
+                l && verdicts_in_search
+                    .next()
+                    .expect("one verdict per searched glob")
+            })
+            .collect();
         let verdicts: Vec<Member> = observed
             .iter()
             .zip(&spans)
@@ -328,6 +357,24 @@ fn cells<'e>(
         }
     }
     Ok(out)
+}
+
+/// Do the leading literals of two globs rule out any common word?
+fn prefixes_clash(a: &Glob, b: &Glob) -> bool {
+    for (x, y) in a.toks.iter().zip(&b.toks) {
+        let clash = match (*x, *y) {
+            (Tok::Lit(p), Tok::Lit(q)) => p != q,
+            (Tok::LitCi(p), Tok::Lit(q)) | (Tok::Lit(q), Tok::LitCi(p)) => {
+                is_var_symbol(q) || lower(q) != p
+            }
+            (Tok::LitCi(p), Tok::LitCi(q)) => p != q,
+            _ => return false,
+        };
+        if clash {
+            return true;
+        }
+    }
+    false
 }
 
 const TOO_LARGE: &str = "the patterns are too complex for the automaton search";

@@ -394,7 +394,19 @@ fn representatives(clauses: &[(usize, &Clause)]) -> Result<Vec<String>, String> 
         }
     }
     let mut out: Vec<String> = vec!["example".into()];
-    if !patterns.is_empty() {
+    let exact_only = |kind| patterns.iter().all(|(_, k)| *k == kind);
+    if !patterns.is_empty()
+        && (exact_only(PatternKind::Exact) || exact_only(PatternKind::ExactIgnoreCase))
+    {
+        // Plain equality: the values themselves plus one value equal to none of them cover
+        // every cell, without running the automaton.
+        out.extend(patterns.iter().map(|(p, _)| p.clone()));
+        let mut other = String::from("other");
+        while patterns.iter().any(|(p, _)| p.eq_ignore_ascii_case(&other)) {
+            other.push('x');
+        }
+        out.push(other);
+    } else if !patterns.is_empty() {
         let mut table = VarTable::default();
         let globs: Vec<_> = patterns
             .iter()

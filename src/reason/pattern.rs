@@ -338,6 +338,17 @@ pub fn matches_concrete(
     value: &str,
     resolve: &dyn Fn(&VarRef) -> Option<String>,
 ) -> bool {
+    // Fast paths for the common shapes; `$` may start a variable, so it takes the general road.
+    if !pattern.contains('$') {
+        match kind {
+            PatternKind::Exact => return pattern == value,
+            PatternKind::ExactIgnoreCase => {
+                return pattern.chars().map(lower).eq(value.chars().map(lower));
+            }
+            _ if pattern == "*" => return true,
+            _ => {}
+        }
+    }
     match compile(pattern, kind, &mut Vars::Concrete(resolve)) {
         Some(glob) if kind == PatternKind::Action => glob.matches(&value.to_lowercase()),
         Some(glob) => glob.matches(value),
