@@ -359,7 +359,10 @@ fn unmodelled_conditions_are_unknown_not_contained() {
         r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"s3:prefix":"${aws:username}/"}}}"#,
     );
     let identity = doc(r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}"#);
-    match contained(&[identity.clone()], &[boundary.clone()]) {
+    match contained(
+        std::slice::from_ref(&identity),
+        std::slice::from_ref(&boundary),
+    ) {
         Containment::Contained => panic!("must not claim containment"),
         Containment::Escapes {
             counterexamples, ..

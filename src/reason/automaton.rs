@@ -154,11 +154,9 @@ impl Layout<'_> {
         out.push(':');
         out.push(fresh);
         self.active(state, |g, i| match self.globs[g].toks[i] {
-            Tok::Lit(c) if is_var_symbol(c) => {
-                if self.union && g < self.drivers {
-                    out.push(c);
-                }
-            }
+            // Variable symbols only where the driver spells them (see `Driver::Union`).
+            Tok::Lit(c) if is_var_symbol(c) && self.union && g < self.drivers => out.push(c),
+            Tok::Lit(c) if is_var_symbol(c) => {}
             Tok::Lit(c) => out.push(c),
             Tok::LitCi(c) => {
                 out.push(c);
@@ -191,31 +189,31 @@ impl Layout<'_> {
 
 /// A character that occurs in no glob (in either case), standing for all such characters.
 fn fresh(layout: &Layout<'_>) -> char {
-    let mut chars: Vec<char> = vec![':'];
-    for (g, glob) in layout.globs.iter().enumerate() {
+    const CANDIDATES: &[u8] = b"xyzqkwj0123456789-_";
+    // Which candidates occur (case-insensitively) anywhere; non-ASCII literals can't clash.
+    let mut taken = [false; 128];
+    for glob in &layout.globs {
         for tok in &glob.toks {
-            match *tok {
-                Tok::Lit(c) if is_var_symbol(c) => {
-                    if layout.union && g < layout.drivers {
-                        chars.push(c);
-                    }
+            if let Tok::Lit(c) | Tok::LitCi(c) = *tok {
+                if c.is_ascii() {
+                    taken[c.to_ascii_lowercase() as usize] = true;
                 }
-                Tok::Lit(c) => chars.push(c),
-                Tok::LitCi(c) => {
-                    chars.push(c);
-                    chars.extend(c.to_uppercase());
-                }
-                _ => {}
             }
         }
     }
-    chars.sort_unstable();
-    chars.dedup();
-    let taken = |c: char| chars.iter().any(|&d| lower(d) == lower(c));
-    "xyzqkwj0123456789-_"
-        .chars()
-        .chain((0x00C0u32..0x0250).filter_map(char::from_u32))
-        .find(|&c| !taken(c))
+    if let Some(&c) = CANDIDATES.iter().find(|&&c| !taken[c as usize]) {
+        return c as char;
+    }
+    // Every candidate is used: fall back to a letter outside ASCII that no glob mentions.
+    (0x00C0u32..0x0250)
+        .filter_map(char::from_u32)
+        .find(|&c| {
+            !layout.globs.iter().any(|g| {
+                g.toks
+                    .iter()
+                    .any(|t| matches!(*t, Tok::Lit(d) | Tok::LitCi(d) if lower(d) == lower(c)))
+            })
+        })
         .expect("some character is unused")
 }
 
@@ -266,17 +264,26 @@ pub fn explore(
     let fresh = fresh(&layout);
     let mut sigma = Vec::new();
 
-    // BFS gives shortest witnesses; `seen` maps a product state to its index in `nodes`.
-    let mut nodes: Vec<(Vec<u64>, usize, char)> = Vec::new();
-    let mut seen: HashMap<Vec<u64>, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
+    // BFS gives shortest witnesses. States live back to back in `arena` (node `n` at
+    // `n * words`); `seen` maps a state's hash to the first node with that hash, and `chain`
+    // links nodes sharing a hash — no allocation per node.
+    let words = layout.words;
+    let mut arena: Vec<u64> = layout.initial();
+    let mut parent: Vec<(usize, char)> = vec![(usize::MAX, '\0')];
+    let mut chain: Vec<usize> = vec![usize::MAX];
+    let hash = |state: &[u64]| {
+        let mut h = FxHasher::default();
+        state.iter().for_each(|&w| h.write_u64(w));
+        h.finish()
+    };
+    let mut seen: HashMap<u64, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
+    seen.insert(hash(&arena), 0);
     let mut cells: HashMap<Vec<bool>, usize> = HashMap::new();
-    let start = layout.initial();
-    seen.insert(start.clone(), 0);
-    nodes.push((start, usize::MAX, '\0'));
-    let mut next = vec![0u64; layout.words];
+    let mut state = vec![0u64; words];
+    let mut next = vec![0u64; words];
     let mut head = 0;
-    while head < nodes.len() {
-        let state = std::mem::take(&mut nodes[head].0);
+    while head < parent.len() {
+        state.copy_from_slice(&arena[head * words..(head + 1) * words]);
         if layout.driver_accepts(&state) {
             let accepted: Vec<bool> = (layout.drivers..layout.globs.len())
                 .map(|g| layout.accepts(&state, g))
@@ -286,16 +293,25 @@ pub fn explore(
         layout.symbols(&state, fresh, &mut sigma);
         for &c in &sigma {
             layout.step(&state, c, &mut next);
-            if layout.dead(&next) || seen.contains_key(next.as_slice()) {
+            if layout.dead(&next) {
                 continue;
             }
-            if nodes.len() >= max_states {
+            let h = hash(&next);
+            let mut at = seen.get(&h).copied().unwrap_or(usize::MAX);
+            while at != usize::MAX && arena[at * words..(at + 1) * words] != next[..] {
+                at = chain[at];
+            }
+            if at != usize::MAX {
+                continue;
+            }
+            if parent.len() >= max_states {
                 return Err(TooLarge);
             }
-            seen.insert(next.clone(), nodes.len());
-            nodes.push((next.clone(), head, c));
+            let id = parent.len();
+            chain.push(seen.insert(h, id).unwrap_or(usize::MAX));
+            arena.extend_from_slice(&next);
+            parent.push((head, c));
         }
-        // Expanded states are only needed again as hash keys, which `seen` owns.
         head += 1;
     }
     let mut out: Vec<Cell> = cells
@@ -304,8 +320,8 @@ pub fn explore(
             let mut word = Vec::new();
             let mut at = node;
             while at != 0 {
-                word.push(nodes[at].2);
-                at = nodes[at].1;
+                word.push(parent[at].1);
+                at = parent[at].0;
             }
             word.reverse();
             Cell {

@@ -18,7 +18,7 @@
 //! [`evaluate`]; the ones that don't become `Unknown`.
 
 use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
-use super::contexts::{solve, CondOutcome, CondProblem};
+use super::contexts::{solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
 use super::pattern::{
     compile, is_var_symbol, lower, Class, Glob, PatternKind, Tok, VarTable, Vars,
@@ -255,6 +255,7 @@ pub fn contained_with(
         }
     }
     let mut counterexamples = vec![];
+    let mut cache = SolveCache::default();
     for (d, doc) in identity.iter().enumerate() {
         for (i, s) in doc.statements.iter().enumerate() {
             if s.effect != Effect::Allow {
@@ -271,6 +272,7 @@ pub fn contained_with(
                 table: &mut table,
                 found: vec![],
                 unknown: vec![],
+                cache: &mut cache,
             };
             if let Err(reason) = checker.run() {
                 checker.unknown.push(reason);
@@ -303,6 +305,7 @@ struct Checker<'a, 'b> {
     table: &'b mut VarTable,
     found: Vec<Counterexample>,
     unknown: Vec<String>,
+    cache: &'b mut SolveCache,
 }
 
 /// Runs the product search with element-level verdicts for each observed element.
@@ -457,7 +460,7 @@ impl Checker<'_, '_> {
             denies,
             present,
         };
-        let contexts = match solve(&problem) {
+        let contexts = match solve_cached(&problem, self.cache) {
             CondOutcome::Proved => return,
             CondOutcome::Unknown(reason) => {
                 self.unknown.push(reason);

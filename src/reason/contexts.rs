@@ -29,7 +29,7 @@ use super::condition::{
 use super::pattern::{compile, has_variables, PatternKind, VarTable, Vars};
 use super::request::Context;
 use crate::policy::Conditions;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Global keys that carry several values in one request.
 pub const KNOWN_MULTIVALUED: &[&str] = &[
@@ -64,8 +64,8 @@ pub enum CondOutcome {
 }
 
 /// A clause with its key lowercased and values sorted, used as identity for atoms.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Clause {
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Clause {
     op: String,
     key: String,
     values: Vec<String>,
@@ -126,7 +126,7 @@ fn unmodelled(clause: &Clause) -> Option<String> {
 
 /// A choice for one dimension of the search: a key's state or an atom's truth.
 #[derive(Debug, Clone)]
-enum Choice {
+pub enum Choice {
     Absent,
     Values(Vec<String>),
     Atom(bool),
@@ -139,7 +139,20 @@ struct Dim {
     options: Vec<(Choice, BTreeMap<usize, bool>)>,
 }
 
-pub fn solve(problem: &CondProblem<'_>) -> CondOutcome {
+/// A representative key state with the truth of each of the key's clauses.
+type KeyOption = (Choice, Vec<bool>);
+
+/// A key, whether it is multivalued, and its clauses.
+type KeyClauses = (String, bool, Vec<Clause>);
+
+/// Representative states per key, remembered across the cells of one containment check (the
+/// same condition blocks come back in cell after cell). Truths are by position in the key's list.
+#[derive(Default)]
+pub struct SolveCache {
+    options: HashMap<KeyClauses, Result<Vec<KeyOption>, String>>,
+}
+
+pub fn solve_cached(problem: &CondProblem<'_>, cache: &mut SolveCache) -> CondOutcome {
     let must = clauses_of(problem.must);
     let must_not: Vec<Vec<Clause>> = problem.must_not.iter().map(|c| clauses_of(c)).collect();
     let allows: Vec<Vec<Clause>> = problem.allows.iter().map(|c| clauses_of(c)).collect();
@@ -189,9 +202,24 @@ pub fn solve(problem: &CondProblem<'_>) -> CondOutcome {
             || members
                 .iter()
                 .any(|&i| Op::parse(&all[i].op).is_some_and(|op| op.set.is_some()));
-        let clauses: Vec<(usize, &Clause)> = members.iter().map(|&i| (i, &all[i])).collect();
+        let clauses: Vec<Clause> = members.iter().map(|&i| all[i].clone()).collect();
         let needs_present = problem.present.iter().any(|p| p.eq_ignore_ascii_case(key));
-        match key_options(key, &clauses, multi) {
+        let cached = cache
+            .options
+            .entry((key.clone(), multi, clauses))
+            .or_insert_with_key(|(key, multi, clauses)| key_options(key, clauses, *multi));
+        let global = |local: &Vec<(Choice, Vec<bool>)>| -> Vec<(Choice, BTreeMap<usize, bool>)> {
+            local
+                .iter()
+                .map(|(choice, truth)| {
+                    (
+                        choice.clone(),
+                        members.iter().copied().zip(truth.iter().copied()).collect(),
+                    )
+                })
+                .collect()
+        };
+        match cached.as_ref().map(global).map_err(Clone::clone) {
             Ok(mut options) => {
                 if needs_present {
                     options.retain(|(c, _)| matches!(c, Choice::Values(v) if v.len() == 1));
@@ -320,23 +348,18 @@ fn witness(dims: &[Dim], pick: &[usize]) -> Found {
 /// Representative states of one key with the truth of each of its clauses.
 fn key_options(
     key: &str,
-    clauses: &[(usize, &Clause)],
+    clauses: &[Clause],
     multi: bool,
-) -> Result<Vec<(Choice, BTreeMap<usize, bool>)>, String> {
+) -> Result<Vec<(Choice, Vec<bool>)>, String> {
     let values = representatives(clauses)?;
-    let truth_of = |ctx: &Context| -> BTreeMap<usize, bool> {
+    let truth_of = |ctx: &Context| -> Vec<bool> {
         clauses
             .iter()
-            .map(|(i, c)| {
-                (
-                    *i,
-                    eval_clause(&c.op, &c.key, &c.values, ctx).unwrap_or(false),
-                )
-            })
+            .map(|c| eval_clause(&c.op, &c.key, &c.values, ctx).unwrap_or(false))
             .collect()
     };
     // Per-value truth vectors; values agreeing on every clause are interchangeable.
-    let mut distinct: Vec<(String, BTreeMap<usize, bool>)> = vec![];
+    let mut distinct: Vec<(String, Vec<bool>)> = vec![];
     for value in values {
         let truth = truth_of(&Context::new().with(key, &value));
         if !distinct.iter().any(|(_, t)| *t == truth) {
@@ -360,7 +383,7 @@ fn key_options(
     } else {
         choices.extend(distinct.into_iter().map(|(v, _)| Choice::Values(vec![v])));
     }
-    let mut out: Vec<(Choice, BTreeMap<usize, bool>)> = vec![];
+    let mut out: Vec<(Choice, Vec<bool>)> = vec![];
     for choice in choices {
         let mut ctx = Context::new();
         if let Choice::Values(values) = &choice {
@@ -378,10 +401,10 @@ fn key_options(
 }
 
 /// Candidate request values covering every region the key's clauses distinguish.
-fn representatives(clauses: &[(usize, &Clause)]) -> Result<Vec<String>, String> {
+fn representatives(clauses: &[Clause]) -> Result<Vec<String>, String> {
     let mut patterns: Vec<(String, PatternKind)> = vec![];
     let (mut numbers, mut dates, mut nets) = (vec![], vec![], vec![]);
-    for (_, clause) in clauses {
+    for clause in clauses {
         let op = Op::parse(&clause.op).expect("modelled");
         for value in &clause.values {
             match op.test {
@@ -419,7 +442,7 @@ fn representatives(clauses: &[(usize, &Clause)]) -> Result<Vec<String>, String> 
             .map_err(|_| "string conditions are too complex to enumerate".to_string())?;
         // Prefer the policy's own values (wildcards filled) as realistic representatives.
         for (p, _) in &patterns {
-            out.push(p.replace('*', "x").replace('?', "x"));
+            out.push(p.replace(['*', '?'], "x"));
             out.push(p.replace(['*', '?'], ""));
         }
         out.extend(cells.into_iter().map(|c| c.witness));
@@ -473,13 +496,14 @@ mod tests {
     }
 
     fn run(must: &Conditions, allows: &[&Conditions], denies: &[&Conditions]) -> CondOutcome {
-        solve(&CondProblem {
+        let problem = CondProblem {
             must,
             must_not: vec![],
             allows: allows.to_vec(),
             denies: denies.to_vec(),
             present: vec![],
-        })
+        };
+        solve_cached(&problem, &mut SolveCache::default())
     }
 
     #[test]

@@ -313,12 +313,14 @@ impl Glob {
         for c in text.chars() {
             next.iter_mut().for_each(|b| *b = false);
             let mut any = false;
-            for i in 0..self.toks.len() {
-                if cur[i] {
-                    if let Some(j) = self.step_tok(i, c, false) {
-                        next[j] = true;
-                        any = true;
-                    }
+            for (i, _) in cur[..self.toks.len()]
+                .iter()
+                .enumerate()
+                .filter(|(_, &live)| live)
+            {
+                if let Some(j) = self.step_tok(i, c, false) {
+                    next[j] = true;
+                    any = true;
                 }
             }
             if !any {
@@ -346,7 +348,9 @@ pub fn matches_concrete(
                 return pattern.chars().map(lower).eq(value.chars().map(lower));
             }
             _ if pattern == "*" => return true,
-            _ => {}
+            PatternKind::Action => return glob_eq(pattern, value, true),
+            PatternKind::Like => return glob_eq(pattern, value, false),
+            PatternKind::Arn => return arn_eq(pattern, value),
         }
     }
     match compile(pattern, kind, &mut Vars::Concrete(resolve)) {
@@ -354,6 +358,63 @@ pub fn matches_concrete(
         Some(glob) => glob.matches(value),
         None => false,
     }
+}
+
+/// Wildcard match without allocation: `*` any run, `?` one character (the classic greedy
+/// algorithm that backtracks to the last `*`).
+fn glob_eq(pattern: &str, value: &str, ignore_case: bool) -> bool {
+    let p: &[u8] = pattern.as_bytes();
+    if !pattern.is_ascii() || !value.is_ascii() {
+        // Multi-byte text: go through the general compiler, which works on chars.
+        let kind = if ignore_case {
+            PatternKind::Action
+        } else {
+            PatternKind::Like
+        };
+        let value = if ignore_case {
+            value.to_lowercase()
+        } else {
+            value.to_string()
+        };
+        return compile(pattern, kind, &mut Vars::Concrete(&|_| None))
+            .is_some_and(|g| g.matches(&value));
+    }
+    let v = value.as_bytes();
+    let same = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < v.len() {
+        if i < p.len() && p[i] == b'*' {
+            star = Some((i, j));
+            i += 1;
+        } else if i < p.len() && (p[i] == b'?' || same(p[i], v[j])) {
+            i += 1;
+            j += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
+/// The ARN segment rule (see the module docs) applied segment by segment.
+fn arn_eq(pattern: &str, value: &str) -> bool {
+    let mut pats: Vec<&str> = pattern.splitn(6, ':').collect();
+    if pats.len() < 6 && pattern.ends_with('*') {
+        pats.resize(6, "*");
+    }
+    let vals: Vec<&str> = value.splitn(6, ':').collect();
+    pats.len() == vals.len() && pats.iter().zip(&vals).all(|(p, v)| glob_eq(p, v, false))
 }
 
 #[cfg(test)]
@@ -399,7 +460,7 @@ mod tests {
     fn actions_are_case_insensitive() {
         let m = |p: &str, a: &str| matches_concrete(p, PatternKind::Action, a, &|_| None);
         assert!(m("s3:get*", "S3:GetObject"));
-        assert!(m("S3:GetObjec?", "s3:getobjectx") == false);
+        assert!(!m("S3:GetObjec?", "s3:getobjectx"));
         assert!(m("*", "iam:CreateUser"));
         assert!(m("iam:*User", "IAM:createuser"));
     }
@@ -429,6 +490,47 @@ mod tests {
         assert!(m("arn:aws:s3:::a${?}${$}", "arn:aws:s3:::a?$"));
         assert!(has_variables("x/${aws:username}"));
         assert!(!has_variables("x/${*}"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_compiler() {
+        let patterns = [
+            "arn:aws:s3:::a/*",
+            "arn:aws:s3:*",
+            "arn:*:s3:?:*:x*y",
+            "a*b?c",
+            "*",
+            "arn:aws",
+            "arn:aws:*",
+            "s3:Get*",
+        ];
+        let values = [
+            "arn:aws:s3:::a/b:c",
+            "arn:aws:s3:r:1:xzy",
+            "arn:aws:s3:::",
+            "aXXbYc",
+            "arn:aws",
+            "arn:aws:x:y",
+            "S3:GETobject",
+            "",
+        ];
+        for p in patterns {
+            for v in values {
+                for kind in [PatternKind::Arn, PatternKind::Like, PatternKind::Action] {
+                    let glob = compile(p, kind, &mut Vars::Concrete(&|_| None)).unwrap();
+                    let slow = glob.matches(&if kind == PatternKind::Action {
+                        v.to_lowercase()
+                    } else {
+                        v.to_string()
+                    });
+                    assert_eq!(
+                        matches_concrete(p, kind, v, &|_| None),
+                        slow,
+                        "{p} {v} {kind:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
