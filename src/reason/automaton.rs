@@ -413,3 +413,64 @@ mod tests {
         assert_eq!(all.len(), 2);
     }
 }
+
+#[cfg(test)]
+mod brute_force {
+    //! The product search against brute force over every short string of a small alphabet.
+    use super::*;
+    use crate::reason::pattern::{compile, PatternKind, VarTable, Vars};
+    use proptest::prelude::*;
+
+    fn all_strings(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..max {
+            layer = layer
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            out.extend(layer.iter().cloned());
+        }
+        out
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(vec!['a', 'b', ':', '*', '?']), 0..5)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn cells_match_brute_force(
+            driver in pattern(),
+            observers in prop::collection::vec(pattern(), 1..4),
+            arn in any::<bool>(),
+            complement in any::<bool>(),
+        ) {
+            let kind = if arn { PatternKind::Arn } else { PatternKind::Like };
+            let table = &mut VarTable::default();
+            let mut glob = |p: &str| compile(p, kind, &mut Vars::Symbolic(table)).unwrap();
+            let d = glob(&driver);
+            let obs: Vec<Glob> = observers.iter().map(|p| glob(p)).collect();
+            let refs: Vec<&Glob> = obs.iter().collect();
+            let drivers = [&d];
+            let mode = if complement { Driver::Complement(&drivers) } else { Driver::Union(&drivers) };
+            let cells = explore(mode, &refs, MAX_STATES).unwrap();
+            // Every witness is a driver word with the cell's verdicts.
+            for cell in &cells {
+                prop_assert_eq!(d.matches(&cell.witness), !complement);
+                let verdicts: Vec<bool> = obs.iter().map(|o| o.matches(&cell.witness)).collect();
+                prop_assert_eq!(&verdicts, &cell.accepted);
+            }
+            // Every short driver word falls in some reported cell (`x` stands for all others).
+            for s in all_strings(&['a', 'b', ':', 'x'], 5) {
+                if d.matches(&s) == complement {
+                    continue;
+                }
+                let verdicts: Vec<bool> = obs.iter().map(|o| o.matches(&s)).collect();
+                prop_assert!(cells.iter().any(|c| c.accepted == verdicts), "{s:?} has verdicts {verdicts:?} missing from {cells:?}");
+            }
+        }
+    }
+}
