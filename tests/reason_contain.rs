@@ -385,3 +385,19 @@ fn empty_boundary_allows_nothing() {
     );
     assert_eq!(found[0].request.action, "s3:GetObject");
 }
+
+#[test]
+fn a_set_operator_anywhere_makes_the_key_multivalued_everywhere() {
+    // `x:list` is multivalued (a set operator uses it elsewhere), so a request may carry both
+    // `env` and `secret`: the identity's unqualified StringEquals holds (some value is `env`)
+    // while the boundary's StringNotEquals fails (not every value differs from `secret`).
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"x:list":"env"}}}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"x:list":"secret"}}},
+           {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"x:list":"admin"}}}"#,
+    );
+    let found = escapes(&identity, &boundary);
+    assert_eq!(found[0].request.context.get("x:list").unwrap().len(), 2);
+}

@@ -45,6 +45,13 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
     ("IpAddress", "aws:SourceIp", &["10.0.0.0/8"]),
     ("NotIpAddress", "aws:SourceIp", &["10.1.0.0/16"]),
     ("Null", "aws:PrincipalTag/team", &["false"]),
+    (
+        "ForAllValues:StringEquals",
+        "aws:TagKeys",
+        &["env", "owner"],
+    ),
+    ("ForAnyValue:StringLike", "aws:TagKeys", &["e*"]),
+    ("DateLessThan", "aws:CurrentTime", &["2030-01-01T00:00:00Z"]),
 ];
 
 fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = String> {
@@ -114,7 +121,16 @@ fn contexts() -> Vec<Context> {
                     Some("10.2.0.1"),
                     Some("192.168.0.1"),
                 ] {
-                    for user in [None, Some("alice")] {
+                    for (user, tags, time) in [
+                        (None, None, None),
+                        (
+                            Some("alice"),
+                            Some(&["env"][..]),
+                            Some("2029-06-01T00:00:00Z"),
+                        ),
+                        (None, Some(&["env", "cost"][..]), Some("2031-01-01")),
+                        (Some("alice"), Some(&["owner", "env"][..]), None),
+                    ] {
                         let mut c = Context::new();
                         let pairs = [
                             ("aws:PrincipalTag/team", team),
@@ -127,6 +143,12 @@ fn contexts() -> Vec<Context> {
                             if let Some(v) = v {
                                 c.set(k, [v]);
                             }
+                        }
+                        if let Some(tags) = tags {
+                            c.set("aws:TagKeys", tags.iter().copied());
+                        }
+                        if let Some(time) = time {
+                            c.set("aws:CurrentTime", [time]);
                         }
                         out.push(c);
                     }

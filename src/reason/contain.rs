@@ -18,14 +18,14 @@
 //! [`evaluate`]; the ones that don't become `Unknown`.
 
 use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
-use super::contexts::{solve_cached, CondOutcome, CondProblem, SolveCache};
+use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
 use super::pattern::{
     compile, is_var_symbol, lower, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
 use super::request::{Context, Request};
 use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 /// Tuning for [`contained_with`].
@@ -256,6 +256,8 @@ pub fn contained_with(
     }
     let mut counterexamples = vec![];
     let mut cache = SolveCache::default();
+    let all_statements = identity.iter().chain(boundary).flat_map(|d| &d.statements);
+    let multivalued = multivalued_keys(all_statements.map(|s| &s.condition));
     for (d, doc) in identity.iter().enumerate() {
         for (i, s) in doc.statements.iter().enumerate() {
             if s.effect != Effect::Allow {
@@ -273,6 +275,7 @@ pub fn contained_with(
                 found: vec![],
                 unknown: vec![],
                 cache: &mut cache,
+                multivalued: &multivalued,
             };
             if let Err(reason) = checker.run() {
                 checker.unknown.push(reason);
@@ -306,6 +309,7 @@ struct Checker<'a, 'b> {
     found: Vec<Counterexample>,
     unknown: Vec<String>,
     cache: &'b mut SolveCache,
+    multivalued: &'b BTreeSet<String>,
 }
 
 /// Runs the product search with element-level verdicts for each observed element.
@@ -459,6 +463,7 @@ impl Checker<'_, '_> {
             allows,
             denies,
             present,
+            multivalued: self.multivalued,
         };
         let contexts = match solve_cached(&problem, self.cache) {
             CondOutcome::Proved => return,

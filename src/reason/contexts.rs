@@ -47,6 +47,21 @@ pub struct CondProblem<'a> {
     pub denies: Vec<&'a Conditions>,
     /// Keys that must resolve as single-valued policy variables (used by `must`'s resource).
     pub present: Vec<String>,
+    /// Lowercased keys used with `ForAnyValue`/`ForAllValues` anywhere in the policies compared,
+    /// so treated as multivalued in every cell, not just where the set operator appears.
+    pub multivalued: &'a BTreeSet<String>,
+}
+
+/// The keys that some clause of these policies uses with a set operator.
+pub fn multivalued_keys<'a>(
+    conditions: impl IntoIterator<Item = &'a Conditions>,
+) -> BTreeSet<String> {
+    conditions
+        .into_iter()
+        .flat_map(|c| c.clauses())
+        .filter(|(op, _, _)| op.starts_with("ForAnyValue:") || op.starts_with("ForAllValues:"))
+        .map(|(_, key, _)| key.to_lowercase())
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +214,7 @@ pub fn solve_cached(problem: &CondProblem<'_>, cache: &mut SolveCache) -> CondOu
     let mut dims: Vec<Dim> = vec![];
     for (key, members) in &by_key {
         let multi = KNOWN_MULTIVALUED.contains(&key.as_str())
+            || problem.multivalued.contains(key)
             || members
                 .iter()
                 .any(|&i| Op::parse(&all[i].op).is_some_and(|op| op.set.is_some()));
@@ -502,6 +518,7 @@ mod tests {
             allows: allows.to_vec(),
             denies: denies.to_vec(),
             present: vec![],
+            multivalued: &BTreeSet::new(),
         };
         solve_cached(&problem, &mut SolveCache::default())
     }
