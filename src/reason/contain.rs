@@ -490,6 +490,16 @@ impl Checker<'_, '_> {
                 }
             }
         }
+        if maybe
+            && self.try_variable_values(
+                players,
+                &action_candidates,
+                resource_word,
+                &contexts[0].context,
+            )
+        {
+            return;
+        }
         let mut why = vec![];
         if maybe {
             why.push(
@@ -509,6 +519,53 @@ impl Checker<'_, '_> {
                 format!(" ({})", why.join("; "))
             }
         ));
+    }
+
+    /// A boundary resource with a variable the symbolic word does not pin down: try giving that
+    /// variable each piece of the witness resource (between `/` and `:`), which is what makes
+    /// such a pattern match or miss. Returns whether a counterexample was found.
+    fn try_variable_values(
+        &mut self,
+        players: &[usize],
+        actions: &[String],
+        word: &str,
+        base: &Context,
+    ) -> bool {
+        let keys: BTreeSet<String> = players
+            .iter()
+            .flat_map(|&o| &self.others[o].resources.globs)
+            .flat_map(|g| &g.toks)
+            .filter_map(|t| match *t {
+                Tok::Lit(c) => self.table.lookup(c),
+                _ => None,
+            })
+            .filter(|v| v.default.is_none())
+            .map(|v| v.key.clone())
+            .collect();
+        let resource = self.render_word(word, base);
+        let mut values: Vec<&str> = resource.split(['/', ':']).collect();
+        values.push("");
+        values.sort_unstable();
+        values.dedup();
+        for key in &keys {
+            for value in values.iter().take(24) {
+                let mut context = base.clone();
+                context.set(key, [*value]);
+                let resource = self.render_word(word, &context);
+                for action in actions {
+                    let request = Request {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        context: context.clone(),
+                    };
+                    if let Some(counterexample) = self.verify(request) {
+                        self.found.push(counterexample);
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// Concrete re-check: the identity alone allows (through this statement) and the identity
