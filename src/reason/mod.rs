@@ -12,9 +12,11 @@
 //!   every realizable cell with a witness).
 //! - `request`, `condition`, `eval`: concrete requests, condition operators, and IAM's decision.
 //! - `contexts`: symbolic search over request contexts for condition blocks.
+//! - `cells`: statement elements compiled to globs, split into cells by other statements.
 //! - `contain`: the containment check tying the rest together.
 
 mod automaton;
+mod cells;
 mod condition;
 mod contain;
 mod contexts;
