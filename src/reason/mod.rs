@@ -14,6 +14,21 @@
 //! - `contexts`: symbolic search over request contexts for condition blocks.
 //! - `cells`: statement elements compiled to globs, split into cells by other statements.
 //! - `contain`: the containment check tying the rest together.
+//!
+//! What is decided exactly: action and resource languages (any mix of `Action`/`NotAction`,
+//! `Resource`/`NotResource`, unions over statements and documents, boundary and identity denies),
+//! the ARN segment rule, case-insensitive actions, and conditions built from the String, Arn,
+//! Numeric, Date, Bool, Binary, IpAddress (v4 and v6) and Null operators with `IfExists` and
+//! `ForAnyValue`/`ForAllValues`. Policy variables in resources are exact when both sides use the
+//! same variable in a comparable place, or when a pattern decides the same way for every value.
+//!
+//! What comes back `Unknown` (with a reason) rather than a guess: condition operators outside that
+//! list, condition values containing policy variables (unless the identical clause appears on the
+//! containing side), one key compared with two operator families, multivalued keys with more than
+//! ten distinguishable value classes, possible escapes that no concrete request could confirm
+//! (typically variable-dependent), statements IAM would reject, and searches over the state caps.
+//! Keys count as multivalued when a set operator uses them anywhere in the compared policies or
+//! they are well-known multivalued global keys; IAM requires set operators for such keys.
 
 mod automaton;
 mod cells;
