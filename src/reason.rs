@@ -1,1 +1,0 @@
-//! The reasoning engine (being written).

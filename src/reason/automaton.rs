@@ -1,0 +1,476 @@
+//! Exact language reasoning over [`Glob`]s by an on-the-fly product construction.
+//!
+//! In: a *driver* language (a union of globs, the complement of a union, or every string) and a
+//! list of *observer* globs. Out: every realizable **cell** — each distinct set of observers that
+//! accept some word of the driver language — with a shortest witness word for it.
+//!
+//! This answers every inclusion question the engine needs in one pass: "is `L(p)` inside
+//! `L(q1) ∪ L(q2)` minus `L(r)`" is "does some cell of driver `p` accept neither `q1` nor `q2`, or
+//! accept `r`". The product state is, per glob, the set of its automaton positions (a glob's NFA
+//! has one state per token), determinized lazily and memoized in a hash map, so only reachable
+//! combinations are ever built; for the few-wildcard patterns of real policies that is a handful
+//! of states. The alphabet is split into the characters that occur literally in some glob plus one
+//! fresh character standing for all the others, which is exact because no token can tell two
+//! non-occurring characters apart.
+
+use super::pattern::{is_var_symbol, lower, Glob, Tok};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small multiplicative hasher: product states are short `u64` slices hashed many times, and
+/// SipHash's flooding resistance buys nothing here.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The language whose words are explored.
+#[derive(Clone, Copy)]
+pub enum Driver<'a> {
+    /// Words matched by at least one of these globs. Variable symbols occur in words only where
+    /// a driver glob has that variable literally.
+    Union(&'a [&'a Glob]),
+    /// Concrete words matched by none of these globs (`NotAction`, `NotResource`).
+    Complement(&'a [&'a Glob]),
+    /// Every concrete word.
+    Universe,
+}
+
+/// One realizable combination of observer verdicts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// `accepted[i]`: observer `i` matches the witness (and every other word of this cell).
+    pub accepted: Vec<bool>,
+    /// A shortest driver word in this cell; may contain variable symbols.
+    pub witness: String,
+}
+
+/// The search met more product states than allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Default cap on product states before giving up with [`TooLarge`].
+pub const MAX_STATES: usize = 50_000;
+
+struct Layout<'a> {
+    globs: Vec<&'a Glob>,
+    /// First bit of each glob's position set.
+    offsets: Vec<usize>,
+    words: usize,
+    drivers: usize,
+    union: bool,
+    /// Bits of star positions (a star at `i` also enables `i + 1`).
+    stars: Vec<u64>,
+    /// Bits of the driver globs' positions.
+    driver_bits: Vec<u64>,
+    /// For every bit: (glob, position within the glob); final positions map to `None`.
+    owner: Vec<Option<(u32, u32)>>,
+}
+
+impl Layout<'_> {
+    fn get(state: &[u64], bit: usize) -> bool {
+        state[bit / 64] >> (bit % 64) & 1 == 1
+    }
+    fn set(state: &mut [u64], bit: usize) {
+        state[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn initial(&self) -> Vec<u64> {
+        let mut state = vec![0; self.words];
+        for g in 0..self.globs.len() {
+            Self::set(&mut state, self.offsets[g]);
+        }
+        self.close(&mut state);
+        state
+    }
+
+    /// Lets every live star match the empty string: shift live star bits up by one until stable.
+    /// A star is never a glob's final position, so the shift stays inside its glob.
+    fn close(&self, state: &mut [u64]) {
+        loop {
+            let mut changed = false;
+            let mut carry = 0;
+            for (w, word) in state.iter_mut().enumerate() {
+                let live = *word & self.stars[w];
+                let add = (live << 1) | carry;
+                carry = live >> 63;
+                if add & !*word != 0 {
+                    *word |= add;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    /// Calls `f(g, i)` for every set, non-final position `i` of every glob `g`.
+    fn active(&self, state: &[u64], mut f: impl FnMut(usize, usize)) {
+        for (w, &word) in state.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let bit = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some((g, i)) = self.owner[bit] {
+                    f(g as usize, i as usize);
+                }
+            }
+        }
+    }
+
+    fn step(&self, state: &[u64], c: char, next: &mut [u64]) {
+        next.fill(0);
+        self.active(state, |g, i| {
+            let driver = self.union && g < self.drivers;
+            if let Some(j) = self.globs[g].step_tok(i, c, driver) {
+                Self::set(next, self.offsets[g] + j);
+            }
+        });
+        self.close(next);
+    }
+
+    /// The characters that can make a difference from `state`: literals of live tokens, `:`,
+    /// and the fresh character (which acts like every other character).
+    fn symbols(&self, state: &[u64], fresh: char, out: &mut Vec<char>) {
+        out.clear();
+        out.push(':');
+        out.push(fresh);
+        self.active(state, |g, i| match self.globs[g].toks[i] {
+            // Variable symbols only where the driver spells them (see `Driver::Union`).
+            Tok::Lit(c) if is_var_symbol(c) && self.union && g < self.drivers => out.push(c),
+            Tok::Lit(c) if is_var_symbol(c) => {}
+            Tok::Lit(c) => out.push(c),
+            Tok::LitCi(c) => {
+                out.push(c);
+                out.extend(c.to_uppercase());
+            }
+            _ => {}
+        });
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    fn accepts(&self, state: &[u64], g: usize) -> bool {
+        Self::get(state, self.offsets[g] + self.globs[g].toks.len())
+    }
+
+    fn driver_accepts(&self, state: &[u64]) -> bool {
+        let any = (0..self.drivers).any(|g| self.accepts(state, g));
+        if self.union {
+            any
+        } else {
+            !any
+        }
+    }
+
+    /// A union driver whose globs are all stuck can never accept again.
+    fn dead(&self, state: &[u64]) -> bool {
+        self.union && state.iter().zip(&self.driver_bits).all(|(s, d)| s & d == 0)
+    }
+}
+
+/// A character that occurs in no glob (in either case), standing for all such characters.
+fn fresh(layout: &Layout<'_>) -> char {
+    const CANDIDATES: &[u8] = b"xyzqkwj0123456789-_";
+    // Which candidates occur (case-insensitively) anywhere; non-ASCII literals can't clash.
+    let mut taken = [false; 128];
+    for glob in &layout.globs {
+        for tok in &glob.toks {
+            if let Tok::Lit(c) | Tok::LitCi(c) = *tok {
+                if c.is_ascii() {
+                    taken[c.to_ascii_lowercase() as usize] = true;
+                }
+            }
+        }
+    }
+    if let Some(&c) = CANDIDATES.iter().find(|&&c| !taken[c as usize]) {
+        return c as char;
+    }
+    // Every candidate is used: fall back to a letter outside ASCII that no glob mentions.
+    (0x00C0u32..0x0250)
+        .filter_map(char::from_u32)
+        .find(|&c| {
+            !layout.globs.iter().any(|g| {
+                g.toks
+                    .iter()
+                    .any(|t| matches!(*t, Tok::Lit(d) | Tok::LitCi(d) if lower(d) == lower(c)))
+            })
+        })
+        .expect("some character is unused")
+}
+
+/// Enumerates the cells of `driver` with respect to `observers` (see the module docs).
+pub fn explore(
+    driver: Driver<'_>,
+    observers: &[&Glob],
+    max_states: usize,
+) -> Result<Vec<Cell>, TooLarge> {
+    let (drivers, union): (&[&Glob], bool) = match driver {
+        Driver::Union(globs) => (globs, true),
+        Driver::Complement(globs) => (globs, false),
+        Driver::Universe => (&[], false),
+    };
+    let mut globs: Vec<&Glob> = drivers.to_vec();
+    globs.extend_from_slice(observers);
+    let mut offsets = Vec::with_capacity(globs.len());
+    let mut bits = 0;
+    for glob in &globs {
+        offsets.push(bits);
+        bits += glob.states();
+    }
+    let words = bits.div_ceil(64).max(1);
+    let mut owner = vec![None; words * 64];
+    let mut stars = vec![0; words];
+    let mut driver_bits = vec![0; words];
+    for (g, glob) in globs.iter().enumerate() {
+        for (i, tok) in glob.toks.iter().enumerate() {
+            owner[offsets[g] + i] = Some((g as u32, i as u32));
+            if matches!(tok, Tok::Star(_)) {
+                Layout::set(&mut stars, offsets[g] + i);
+            }
+        }
+        if g < drivers.len() {
+            (0..glob.states()).for_each(|i| Layout::set(&mut driver_bits, offsets[g] + i));
+        }
+    }
+    let layout = Layout {
+        globs,
+        offsets,
+        words,
+        drivers: drivers.len(),
+        union,
+        stars,
+        driver_bits,
+        owner,
+    };
+    let fresh = fresh(&layout);
+    let mut sigma = Vec::new();
+
+    // BFS gives shortest witnesses. States live back to back in `arena` (node `n` at
+    // `n * words`); `seen` maps a state's hash to the first node with that hash, and `chain`
+    // links nodes sharing a hash — no allocation per node.
+    let words = layout.words;
+    let mut arena: Vec<u64> = layout.initial();
+    let mut parent: Vec<(usize, char)> = vec![(usize::MAX, '\0')];
+    let mut chain: Vec<usize> = vec![usize::MAX];
+    let hash = |state: &[u64]| {
+        let mut h = FxHasher::default();
+        state.iter().for_each(|&w| h.write_u64(w));
+        h.finish()
+    };
+    let mut seen: HashMap<u64, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
+    seen.insert(hash(&arena), 0);
+    let mut cells: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut state = vec![0u64; words];
+    let mut next = vec![0u64; words];
+    let mut head = 0;
+    while head < parent.len() {
+        state.copy_from_slice(&arena[head * words..(head + 1) * words]);
+        if layout.driver_accepts(&state) {
+            let accepted: Vec<bool> = (layout.drivers..layout.globs.len())
+                .map(|g| layout.accepts(&state, g))
+                .collect();
+            cells.entry(accepted).or_insert(head);
+        }
+        layout.symbols(&state, fresh, &mut sigma);
+        for &c in &sigma {
+            layout.step(&state, c, &mut next);
+            if layout.dead(&next) {
+                continue;
+            }
+            let h = hash(&next);
+            let mut at = seen.get(&h).copied().unwrap_or(usize::MAX);
+            while at != usize::MAX && arena[at * words..(at + 1) * words] != next[..] {
+                at = chain[at];
+            }
+            if at != usize::MAX {
+                continue;
+            }
+            if parent.len() >= max_states {
+                return Err(TooLarge);
+            }
+            let id = parent.len();
+            chain.push(seen.insert(h, id).unwrap_or(usize::MAX));
+            arena.extend_from_slice(&next);
+            parent.push((head, c));
+        }
+        head += 1;
+    }
+    let mut out: Vec<Cell> = cells
+        .into_iter()
+        .map(|(accepted, node)| {
+            let mut word = Vec::new();
+            let mut at = node;
+            while at != 0 {
+                word.push(parent[at].1);
+                at = parent[at].0;
+            }
+            word.reverse();
+            Cell {
+                accepted,
+                witness: word.into_iter().collect(),
+            }
+        })
+        .collect();
+    // Deterministic order: by witness length, then text.
+    out.sort_by(|a, b| (a.witness.len(), &a.witness).cmp(&(b.witness.len(), &b.witness)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reason::pattern::{compile, PatternKind, VarTable, Vars};
+
+    fn arn(text: &str, table: &mut VarTable) -> Glob {
+        compile(text, PatternKind::Arn, &mut Vars::Symbolic(table)).unwrap()
+    }
+
+    /// Is `p` inside the union of `qs`? Returns a witness when not.
+    fn outside(p: &Glob, qs: &[&Glob]) -> Option<String> {
+        explore(Driver::Union(&[p]), qs, MAX_STATES)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.accepted.iter().all(|a| !a))
+            .map(|c| c.witness)
+    }
+
+    #[test]
+    fn inclusion_in_unions() {
+        let t = &mut VarTable::default();
+        let p = arn("arn:aws:s3:::acme/*", t);
+        let raw = arn("arn:aws:s3:::acme/raw/*", t);
+        let rest = arn("arn:aws:s3:::acme/?*", t);
+        let empty = arn("arn:aws:s3:::acme/", t);
+        assert_eq!(outside(&raw, &[&p]), None);
+        assert_eq!(outside(&p, &[&raw]).as_deref(), Some("arn:aws:s3:::acme/"));
+        assert_eq!(outside(&p, &[&rest, &empty]), None);
+        let w = outside(&p, &[&rest]).unwrap();
+        assert!(p.matches(&w) && !rest.matches(&w));
+    }
+
+    #[test]
+    fn segment_rule_is_respected_in_inclusion() {
+        let t = &mut VarTable::default();
+        // `arn:aws:s3:*` is padded, so it equals `arn:aws:s3:*:*:*`.
+        let short = arn("arn:aws:s3:*", t);
+        let full = arn("arn:aws:s3:*:*:*", t);
+        assert_eq!(outside(&short, &[&full]), None);
+        assert_eq!(outside(&full, &[&short]), None);
+        // A region wildcard cannot contain `:`, so this is not everything.
+        let region = arn("arn:aws:s3:*:1:x", t);
+        let any_region = arn("arn:aws:s3:*", t);
+        assert_eq!(outside(&region, &[&any_region]), None);
+        let w = outside(&any_region, &[&region]).unwrap();
+        assert!(any_region.matches(&w) && !region.matches(&w));
+    }
+
+    #[test]
+    fn variables_are_opaque_symbols() {
+        let t = &mut VarTable::default();
+        let mine = arn("arn:aws:s3:::home/${aws:username}/*", t);
+        let same = arn("arn:aws:s3:::home/${aws:username}/*", t);
+        let star = arn("arn:aws:s3:::home/*", t);
+        let one = arn("arn:aws:s3:::home/?/*", t);
+        assert_eq!(outside(&mine, &[&same]), None);
+        assert_eq!(outside(&mine, &[&star]), None);
+        // `?` can't stand for a value of unknown length.
+        assert!(outside(&mine, &[&one]).is_some());
+        // A region `*` can't stand for a value that might contain `:`.
+        let var_region = arn("arn:aws:ec2:${aws:RequestedRegion}:1:x", t);
+        let any_region = arn("arn:aws:ec2:*:1:x", t);
+        assert!(outside(&var_region, &[&any_region]).is_some());
+    }
+
+    #[test]
+    fn complement_and_universe_drivers() {
+        let t = &mut VarTable::default();
+        let iam = compile("iam:*", PatternKind::Action, &mut Vars::Symbolic(t)).unwrap();
+        let s3 = compile("s3:*", PatternKind::Action, &mut Vars::Symbolic(t)).unwrap();
+        let cells = explore(Driver::Complement(&[&iam]), &[&s3, &iam], MAX_STATES).unwrap();
+        assert!(cells.iter().all(|c| !c.accepted[1]));
+        assert!(cells.iter().any(|c| c.accepted[0]));
+        assert!(cells.iter().any(|c| !c.accepted[0]));
+        let all = explore(Driver::Universe, &[&s3], MAX_STATES).unwrap();
+        assert_eq!(all.len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod brute_force {
+    //! The product search against brute force over every short string of a small alphabet.
+    use super::*;
+    use crate::reason::pattern::{compile, PatternKind, VarTable, Vars};
+    use proptest::prelude::*;
+
+    fn all_strings(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut out = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..max {
+            layer = layer
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            out.extend(layer.iter().cloned());
+        }
+        out
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(vec!['a', 'b', ':', '*', '?']), 0..5)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn cells_match_brute_force(
+            driver in pattern(),
+            observers in prop::collection::vec(pattern(), 1..4),
+            arn in any::<bool>(),
+            complement in any::<bool>(),
+        ) {
+            let kind = if arn { PatternKind::Arn } else { PatternKind::Like };
+            let table = &mut VarTable::default();
+            let mut glob = |p: &str| compile(p, kind, &mut Vars::Symbolic(table)).unwrap();
+            let d = glob(&driver);
+            let obs: Vec<Glob> = observers.iter().map(|p| glob(p)).collect();
+            let refs: Vec<&Glob> = obs.iter().collect();
+            let drivers = [&d];
+            let mode = if complement { Driver::Complement(&drivers) } else { Driver::Union(&drivers) };
+            let cells = explore(mode, &refs, MAX_STATES).unwrap();
+            // Every witness is a driver word with the cell's verdicts.
+            for cell in &cells {
+                prop_assert_eq!(d.matches(&cell.witness), !complement);
+                let verdicts: Vec<bool> = obs.iter().map(|o| o.matches(&cell.witness)).collect();
+                prop_assert_eq!(&verdicts, &cell.accepted);
+            }
+            // Every short driver word falls in some reported cell (`x` stands for all others).
+            for s in all_strings(&['a', 'b', ':', 'x'], 5) {
+                if d.matches(&s) == complement {
+                    continue;
+                }
+                let verdicts: Vec<bool> = obs.iter().map(|o| o.matches(&s)).collect();
+                prop_assert!(cells.iter().any(|c| c.accepted == verdicts), "{s:?} has verdicts {verdicts:?} missing from {cells:?}");
+            }
+        }
+    }
+}

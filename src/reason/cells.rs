@@ -1,0 +1,183 @@
+//! Statement elements (`Action`/`NotAction`, `Resource`/`NotResource`) compiled to globs, and
+//! the split of a statement's element into cells by the verdicts of other statements' elements.
+//!
+//! In: statements (and the shared [`VarTable`]); out: [`Element`]s, and from [`cells`] one entry
+//! per realizable combination of element-level verdicts ([`Member`]) with a witness word. Policy
+//! variables make a verdict three-valued: a symbolic match holds for every substitution, a miss of
+//! the widened pattern (variables as `*`) holds for every substitution, anything else is `Maybe`.
+
+use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
+use super::pattern::{
+    compile, is_var_symbol, lower, Class, Glob, PatternKind, Tok, VarTable, Vars,
+};
+use crate::policy::Statement;
+
+/// A statement's action or resource element, compiled.
+pub struct Element {
+    pub globs: Vec<Glob>,
+    /// The globs that have variables, widened to `*` (see [`widen`]).
+    widened: Vec<Glob>,
+    pub negated: bool,
+    /// The pattern texts, sorted: identical elements match identical sets in every request.
+    source: Vec<String>,
+}
+
+impl Element {
+    pub fn new(list: &[String], negated: bool, kind: PatternKind, table: &mut VarTable) -> Element {
+        let globs: Vec<Glob> = list
+            .iter()
+            .map(|p| {
+                compile(p, kind, &mut Vars::Symbolic(table)).expect("symbolic compile never fails")
+            })
+            .collect();
+        let mut source = list.to_vec();
+        source.sort();
+        let widened = globs.iter().filter(|g| g.has_vars).map(widen).collect();
+        Element {
+            globs,
+            widened,
+            negated,
+            source,
+        }
+    }
+
+    pub fn same_as(&self, other: &Element) -> bool {
+        self.negated == other.negated && self.source == other.source
+    }
+
+    fn driver(&self) -> (Vec<&Glob>, bool) {
+        (self.globs.iter().collect(), self.negated)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Member {
+    Yes,
+    No,
+    Maybe,
+}
+
+/// The glob with its variables replaced by `*`: it matches whatever the glob matches under any
+/// substitution, so a word it rejects is rejected for every request.
+fn widen(glob: &Glob) -> Glob {
+    let toks = glob
+        .toks
+        .iter()
+        .map(|&t| match t {
+            Tok::Lit(c) if is_var_symbol(c) => Tok::Star(Class::Any),
+            other => other,
+        })
+        .collect();
+    Glob {
+        toks,
+        has_vars: false,
+    }
+}
+
+/// Does a cell's word fall in an element? `accepted` holds the verdicts of the element's globs
+/// followed by those of their widened forms. A symbolic match holds for every substitution; a
+/// widened miss holds for every substitution; anything in between depends on the variables.
+fn member(element: &Element, accepted: &[bool]) -> Member {
+    let (exact, wide) = accepted.split_at(element.globs.len());
+    let surely = exact.iter().any(|&a| a);
+    // Globs without variables are their own widening.
+    let possibly = wide.iter().any(|&a| a)
+        || exact
+            .iter()
+            .zip(&element.globs)
+            .any(|(&a, g)| a && !g.has_vars);
+    match (element.negated, surely, possibly) {
+        (false, true, _) | (true, false, false) => Member::Yes,
+        (false, false, false) | (true, true, _) => Member::No,
+        _ => Member::Maybe,
+    }
+}
+
+pub fn elements(s: &Statement, table: &mut VarTable) -> Result<(Element, Element), String> {
+    if let Some(problem) = s.shape_error() {
+        return Err(problem.to_string());
+    }
+    let actions = match (&s.action, &s.not_action) {
+        (Some(list), _) => Element::new(list, false, PatternKind::Action, table),
+        (_, Some(list)) => Element::new(list, true, PatternKind::Action, table),
+        _ => unreachable!("shape checked"),
+    };
+    let resources = match (&s.resource, &s.not_resource) {
+        (Some(list), _) => Element::new(list, false, PatternKind::Arn, table),
+        (_, Some(list)) => Element::new(list, true, PatternKind::Arn, table),
+        (None, None) => return Err("statement has neither Resource nor NotResource".into()),
+    };
+    Ok((actions, resources))
+}
+
+/// Runs the product search with element-level verdicts for each observed element.
+pub fn cells<'e>(
+    driver: &'e Element,
+    observed: &[&'e Element],
+) -> Result<Vec<(Vec<Member>, String)>, TooLarge> {
+    let (dglobs, negated) = driver.driver();
+    let mut flat: Vec<&Glob> = vec![];
+    let mut spans = vec![];
+    for element in observed {
+        spans.push((flat.len(), element.globs.len() + element.widened.len()));
+        flat.extend(element.globs.iter());
+        flat.extend(element.widened.iter());
+    }
+    // Observers whose literal prefix clashes with every driver glob can never match: leave them
+    // out of the product (they are most of them in real policies) and record them as rejecting.
+    let live: Vec<bool> = flat
+        .iter()
+        .map(|g| negated || dglobs.iter().any(|d| !prefixes_clash(d, g)))
+        .collect();
+    let searched: Vec<&Glob> = flat
+        .iter()
+        .zip(&live)
+        .filter(|(_, &l)| l)
+        .map(|(g, _)| *g)
+        .collect();
+    let drv = if negated {
+        Driver::Complement(&dglobs)
+    } else {
+        Driver::Union(&dglobs)
+    };
+    let raw: Vec<Cell> = explore(drv, &searched, MAX_STATES)?;
+    let mut out: Vec<(Vec<Member>, String)> = vec![];
+    for mut cell in raw {
+        let mut verdicts_in_search = cell.accepted.into_iter();
+        cell.accepted = live
+            .iter()
+            .map(|&l| {
+                l && verdicts_in_search
+                    .next()
+                    .expect("one verdict per searched glob")
+            })
+            .collect();
+        let verdicts: Vec<Member> = observed
+            .iter()
+            .zip(&spans)
+            .map(|(e, &(start, len))| member(e, &cell.accepted[start..start + len]))
+            .collect();
+        if !out.iter().any(|(v, _)| *v == verdicts) {
+            out.push((verdicts, cell.witness));
+        }
+    }
+    Ok(out)
+}
+
+/// Do the leading literals of two globs rule out any common word?
+fn prefixes_clash(a: &Glob, b: &Glob) -> bool {
+    for (x, y) in a.toks.iter().zip(&b.toks) {
+        let clash = match (*x, *y) {
+            (Tok::Lit(p), Tok::Lit(q)) => p != q,
+            (Tok::LitCi(p), Tok::Lit(q)) | (Tok::Lit(q), Tok::LitCi(p)) => {
+                is_var_symbol(q) || lower(q) != p
+            }
+            (Tok::LitCi(p), Tok::LitCi(q)) => p != q,
+            _ => return false,
+        };
+        if clash {
+            return true;
+        }
+    }
+    false
+}

@@ -1,0 +1,502 @@
+//! Containment: do identity policies stay inside a permissions boundary?
+//!
+//! In: identity documents, boundary documents, and [`Options`] (an optional list of known action
+//! names, used only to pick realistic example actions). Out: a [`Containment`] verdict —
+//! `Contained` (proved), `Escapes` (concrete counterexamples, each re-checked with the concrete
+//! evaluator, plus any parts that stayed undecided) or `Unknown` (reasons).
+//!
+//! For each identity `Allow` statement S the request space is split exactly into cells: first by
+//! action (which boundary statements and identity denies match the action, via the product
+//! automaton over action globs), then, within an action cell, by resource. In each cell the
+//! question left is about conditions only and goes to `contexts.rs`: is there a context that S
+//! allows, no identity deny in the cell removes, and no boundary allow covers (or a boundary deny
+//! catches)? Policy variables in resources are opaque symbols; a boundary resource pattern with a
+//! variable that the symbolic word does not pin down counts *against* containment (its allow
+//! does not count, its deny counts), and an identity deny only counts when it certainly applies —
+//! so every "no" along the way errs towards reporting a possible escape, never towards a false
+//! `Contained`. Possible escapes then become concrete requests and must really escape under
+//! [`evaluate`]; the ones that don't become `Unknown`.
+
+use super::cells::{cells, elements, Element, Member};
+use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
+use super::eval::{evaluate, Decision, PolicySet, StatementRef};
+use super::pattern::{is_var_symbol, Tok, VarTable};
+use super::request::{Context, Request};
+use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+/// Tuning for [`contained_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Known action names (`service:Name`). Only used to choose readable example actions;
+    /// decisions never depend on it.
+    pub known_actions: &'a [&'a str],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Containment {
+    /// Every request the identity policies allow, the boundary allows too.
+    Contained,
+    /// Requests that escape, each verified concretely; `unknown` lists parts left undecided.
+    Escapes {
+        counterexamples: Vec<Counterexample>,
+        unknown: Vec<UnknownReason>,
+    },
+    /// Nothing escaped, but some parts could not be decided.
+    Unknown(Vec<UnknownReason>),
+}
+
+/// Why the boundary does not allow a counterexample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoundaryFailure {
+    /// No boundary `Allow` statement matches.
+    NoAllow,
+    /// These boundary `Deny` statements match.
+    DeniedBy(Vec<StatementRef>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counterexample {
+    pub request: Request,
+    /// The identity statement that allows the request.
+    pub allowed_by: StatementRef,
+    pub boundary: BoundaryFailure,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownReason {
+    pub statement: StatementRef,
+    pub reason: String,
+}
+
+impl fmt::Display for Counterexample {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is allowed by {} but ", self.request, self.allowed_by)?;
+        match &self.boundary {
+            BoundaryFailure::NoAllow => f.write_str("no boundary statement allows it"),
+            BoundaryFailure::DeniedBy(refs) => {
+                let names: Vec<String> = refs.iter().map(ToString::to_string).collect();
+                write!(f, "it is denied by {}", names.join(", "))
+            }
+        }
+    }
+}
+
+impl fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.statement, self.reason)
+    }
+}
+
+/// [`contained_with`] with default options.
+pub fn contained(identity: &[PolicyDocument], boundary: &[PolicyDocument]) -> Containment {
+    contained_with(identity, boundary, Options::default())
+}
+
+/// Most counterexamples reported per identity statement.
+const PER_STATEMENT: usize = 4;
+
+/// Another statement that may cut into an identity allow: boundary allow/deny or identity deny.
+struct Other<'a> {
+    at: StatementRef,
+    effect: Effect,
+    actions: Element,
+    resources: Element,
+    conditions: &'a Conditions,
+}
+
+fn statement_ref(set: PolicySet, doc: usize, stmt: usize, s: &Statement) -> StatementRef {
+    StatementRef {
+        set,
+        doc,
+        stmt,
+        sid: s.sid.clone(),
+    }
+}
+
+/// Checks that every identity `Allow` stays inside the boundary (see the module docs).
+pub fn contained_with(
+    identity: &[PolicyDocument],
+    boundary: &[PolicyDocument],
+    options: Options<'_>,
+) -> Containment {
+    let mut table = VarTable::default();
+    let mut unknown: Vec<UnknownReason> = vec![];
+    let mut others: Vec<Other<'_>> = vec![];
+    let sets = [
+        (PolicySet::Boundary, boundary),
+        (PolicySet::Identity, identity),
+    ];
+    for (set, docs) in sets {
+        for (d, doc) in docs.iter().enumerate() {
+            for (i, s) in doc.statements.iter().enumerate() {
+                if set == PolicySet::Identity && s.effect == Effect::Allow {
+                    continue;
+                }
+                let at = statement_ref(set, d, i, s);
+                match elements(s, &mut table) {
+                    Ok((actions, resources)) => others.push(Other {
+                        at,
+                        effect: s.effect,
+                        actions,
+                        resources,
+                        conditions: &s.condition,
+                    }),
+                    // A broken boundary allow only shrinks the boundary: counting it as absent is
+                    // conservative. Broken denies could hide escapes, so they must be reported.
+                    Err(reason) if s.effect == Effect::Deny => unknown.push(UnknownReason {
+                        statement: at,
+                        reason,
+                    }),
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+    let mut counterexamples = vec![];
+    let mut cache = SolveCache::default();
+    let all_statements = identity.iter().chain(boundary).flat_map(|d| &d.statements);
+    let multivalued = multivalued_keys(all_statements.map(|s| &s.condition));
+    for (d, doc) in identity.iter().enumerate() {
+        for (i, s) in doc.statements.iter().enumerate() {
+            if s.effect != Effect::Allow {
+                continue;
+            }
+            let at = statement_ref(PolicySet::Identity, d, i, s);
+            let mut checker = Checker {
+                identity,
+                boundary,
+                options,
+                others: &others,
+                at: at.clone(),
+                statement: s,
+                table: &mut table,
+                found: vec![],
+                unknown: vec![],
+                cache: &mut cache,
+                multivalued: &multivalued,
+            };
+            if let Err(reason) = checker.run() {
+                checker.unknown.push(reason);
+            }
+            counterexamples.append(&mut checker.found);
+            unknown.extend(checker.unknown.into_iter().map(|reason| UnknownReason {
+                statement: at.clone(),
+                reason,
+            }));
+        }
+    }
+    unknown.dedup();
+    match (counterexamples.is_empty(), unknown.is_empty()) {
+        (true, true) => Containment::Contained,
+        (true, false) => Containment::Unknown(unknown),
+        (false, _) => Containment::Escapes {
+            counterexamples,
+            unknown,
+        },
+    }
+}
+
+struct Checker<'a, 'b> {
+    identity: &'a [PolicyDocument],
+    boundary: &'a [PolicyDocument],
+    options: Options<'a>,
+    others: &'b [Other<'a>],
+    at: StatementRef,
+    statement: &'a Statement,
+    table: &'b mut VarTable,
+    found: Vec<Counterexample>,
+    unknown: Vec<String>,
+    cache: &'b mut SolveCache,
+    multivalued: &'b BTreeSet<String>,
+}
+
+const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
+
+impl Checker<'_, '_> {
+    fn run(&mut self) -> Result<(), String> {
+        let (actions, resources) = elements(self.statement, self.table)?;
+        let action_elems: Vec<&Element> = self.others.iter().map(|o| &o.actions).collect();
+        let action_cells = cells(&actions, &action_elems).map_err(|_| TOO_LARGE.to_string())?;
+        // Resource cells depend only on which statements are in play, so share them.
+        let mut memo: HashMap<Vec<bool>, Vec<(Vec<Member>, String)>> = HashMap::new();
+        for (action_verdicts, action_word) in action_cells {
+            let in_play: Vec<bool> = action_verdicts.iter().map(|m| *m == Member::Yes).collect();
+            let players: Vec<usize> = (0..self.others.len()).filter(|&o| in_play[o]).collect();
+            if !memo.contains_key(&in_play) {
+                let observed: Vec<&Element> =
+                    players.iter().map(|&o| &self.others[o].resources).collect();
+                let found = cells(&resources, &observed).map_err(|_| TOO_LARGE.to_string())?;
+                memo.insert(in_play.clone(), found);
+            }
+            for (mut resource_verdicts, resource_word) in memo[&in_play].clone() {
+                if self.found.len() >= PER_STATEMENT {
+                    return Ok(());
+                }
+                // The symbolic search can't see through a variable under `NotResource`, but a
+                // textually identical element certainly matches whatever this statement matches.
+                for (verdict, &o) in resource_verdicts.iter_mut().zip(&players) {
+                    if self.others[o].resources.same_as(&resources) {
+                        *verdict = Member::Yes;
+                    }
+                }
+                self.check_cell(
+                    &actions,
+                    &players,
+                    &resource_verdicts,
+                    &action_word,
+                    &resource_word,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn check_cell(
+        &mut self,
+        actions: &Element,
+        players: &[usize],
+        verdicts: &[Member],
+        action_word: &str,
+        resource_word: &str,
+    ) {
+        let mut must_not = vec![];
+        let mut allows = vec![];
+        let mut denies = vec![];
+        let mut maybe = false;
+        for (&o, &verdict) in players.iter().zip(verdicts) {
+            let other = &self.others[o];
+            maybe |= verdict == Member::Maybe;
+            match (other.at.set, other.effect, verdict) {
+                (PolicySet::Identity, Effect::Deny, Member::Yes) => must_not.push(other.conditions),
+                (PolicySet::Boundary, Effect::Allow, Member::Yes) => allows.push(other.conditions),
+                (PolicySet::Boundary, Effect::Deny, Member::Yes | Member::Maybe) => {
+                    denies.push(other.conditions)
+                }
+                _ => {}
+            }
+        }
+        // Plain variables in the resource need their key present (defaults always resolve).
+        let present: Vec<String> = resource_word
+            .chars()
+            .filter(|&c| is_var_symbol(c))
+            .filter_map(|c| self.table.lookup(c))
+            .filter(|v| v.default.is_none())
+            .map(|v| v.key.clone())
+            .collect();
+        let problem = CondProblem {
+            must: &self.statement.condition,
+            must_not,
+            allows,
+            denies,
+            present,
+            multivalued: self.multivalued,
+        };
+        let contexts = match solve_cached(&problem, self.cache) {
+            CondOutcome::Proved => return,
+            CondOutcome::Unknown(reason) => {
+                self.unknown.push(reason);
+                return;
+            }
+            CondOutcome::Found(found) => found,
+        };
+        let action_candidates = self.action_candidates(actions, players, action_word);
+        for found in &contexts {
+            let resource_candidates = self.resource_candidates(resource_word, &found.context);
+            for action in &action_candidates {
+                for resource in &resource_candidates {
+                    let request = Request {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        context: found.context.clone(),
+                    };
+                    if let Some(counterexample) = self.verify(request) {
+                        self.found.push(counterexample);
+                        return;
+                    }
+                }
+            }
+        }
+        if maybe
+            && self.try_variable_values(
+                players,
+                &action_candidates,
+                resource_word,
+                &contexts[0].context,
+            )
+        {
+            return;
+        }
+        let mut why = vec![];
+        if maybe {
+            why.push(
+                "a boundary resource uses a policy variable the check cannot pin down".to_string(),
+            );
+        }
+        for found in &contexts {
+            why.extend(found.assumed.iter().map(|a| format!("assumed {a}")));
+        }
+        why.dedup();
+        self.unknown.push(format!(
+            "possible escape for {action_word:?} on {:?} could not be confirmed by a concrete request{}",
+            self.render_word(resource_word, &contexts[0].context),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        ));
+    }
+
+    /// A boundary resource with a variable the symbolic word does not pin down: try giving that
+    /// variable each piece of the witness resource (between `/` and `:`), which is what makes
+    /// such a pattern match or miss. Returns whether a counterexample was found.
+    fn try_variable_values(
+        &mut self,
+        players: &[usize],
+        actions: &[String],
+        word: &str,
+        base: &Context,
+    ) -> bool {
+        let keys: BTreeSet<String> = players
+            .iter()
+            .flat_map(|&o| &self.others[o].resources.globs)
+            .flat_map(|g| &g.toks)
+            .filter_map(|t| match *t {
+                Tok::Lit(c) => self.table.lookup(c),
+                _ => None,
+            })
+            .filter(|v| v.default.is_none())
+            .map(|v| v.key.clone())
+            .collect();
+        let resource = self.render_word(word, base);
+        let mut values: Vec<&str> = resource.split(['/', ':']).collect();
+        values.push("");
+        values.sort_unstable();
+        values.dedup();
+        for key in &keys {
+            for value in values.iter().take(24) {
+                let mut context = base.clone();
+                context.set(key, [*value]);
+                let resource = self.render_word(word, &context);
+                for action in actions {
+                    let request = Request {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        context: context.clone(),
+                    };
+                    if let Some(counterexample) = self.verify(request) {
+                        self.found.push(counterexample);
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Concrete re-check: the identity alone allows (through this statement) and the identity
+    /// plus boundary does not, with nothing unmodelled involved.
+    fn verify(&self, request: Request) -> Option<Counterexample> {
+        let alone = evaluate(self.identity, None, &request);
+        if alone.decision != Decision::Allow
+            || !alone.unmodelled.is_empty()
+            || !alone.identity_allows.contains(&self.at)
+        {
+            return None;
+        }
+        let both = evaluate(self.identity, Some(self.boundary), &request);
+        if both.decision == Decision::Allow || !both.unmodelled.is_empty() {
+            return None;
+        }
+        let boundary = if both.denies.is_empty() {
+            BoundaryFailure::NoAllow
+        } else {
+            BoundaryFailure::DeniedBy(both.denies)
+        };
+        Some(Counterexample {
+            request,
+            allowed_by: self.at.clone(),
+            boundary,
+        })
+    }
+
+    /// Example actions for a cell: catalog names first, then common names, then the witness.
+    fn action_candidates(&self, actions: &Element, players: &[usize], word: &str) -> Vec<String> {
+        let lower = |a: &str| a.to_lowercase();
+        let in_element = |e: &Element, a: &str| e.globs.iter().any(|g| g.matches(a)) != e.negated;
+        // Same cell: inside the statement's actions, and the same verdict for every other statement.
+        let same_cell = |a: &str| {
+            let a = lower(a);
+            in_element(actions, &a)
+                && self
+                    .others
+                    .iter()
+                    .enumerate()
+                    .all(|(o, other)| in_element(&other.actions, &a) == players.contains(&o))
+        };
+        let mut out: Vec<String> = self
+            .options
+            .known_actions
+            .iter()
+            .copied()
+            .chain(COMMON_ACTIONS.iter().copied())
+            .filter(|a| same_cell(a))
+            .take(2)
+            .map(str::to_string)
+            .collect();
+        out.push(word.to_string());
+        out
+    }
+
+    fn render_word(&self, word: &str, context: &Context) -> String {
+        word.chars()
+            .map(|c| match self.table.lookup(c) {
+                Some(var) => context
+                    .variable(&var.key)
+                    .or_else(|| var.default.clone())
+                    .unwrap_or_else(|| format!("${{{}}}", var.key)),
+                None => c.to_string(),
+            })
+            .collect()
+    }
+
+    /// Example resources: the witness made readable, then generic ARNs when it is not an ARN.
+    fn resource_candidates(&self, word: &str, context: &Context) -> Vec<String> {
+        let base = self.render_word(word, context);
+        let arn_like = base == "*" || base.starts_with("arn:") && base.matches(':').count() >= 5;
+        let mut out = vec![];
+        if !arn_like {
+            out.extend(GENERIC_ARNS.iter().map(|s| s.to_string()));
+        }
+        out.push(format!("{base}x"));
+        out.push(base);
+        out
+    }
+}
+
+/// Fallback example actions when no catalog is given (or none of its names fits a cell).
+const COMMON_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:ListBucket",
+    "ec2:RunInstances",
+    "ec2:DescribeInstances",
+    "iam:CreateUser",
+    "iam:PassRole",
+    "sts:AssumeRole",
+    "lambda:InvokeFunction",
+    "dynamodb:GetItem",
+    "kms:Decrypt",
+    "sqs:SendMessage",
+    "organizations:LeaveOrganization",
+];
+
+const GENERIC_ARNS: &[&str] = &[
+    "arn:aws:s3:::example-bucket/x",
+    "arn:aws:iam::123456789012:role/example",
+    "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+    "*",
+];

@@ -1,0 +1,47 @@
+//! The reasoning engine: concrete request evaluation and boundary-containment proofs.
+//!
+//! In: [`PolicyDocument`](crate::policy::PolicyDocument)s (identity policies and a permissions
+//! boundary) and, for evaluation, a concrete [`Request`]. Out: an [`Evaluation`] from
+//! [`evaluate`], or a [`Containment`] verdict from [`contained`] / [`contained_with`] with
+//! concrete counterexamples that are re-checked by [`evaluate`] before being reported.
+//!
+//! Layout, bottom up:
+//! - `pattern`: IAM wildcard patterns (actions, ARNs with the segment rule, condition values,
+//!   policy variables) compiled to token lists; concrete matching.
+//! - `automaton`: exact language reasoning over those patterns (product construction yielding
+//!   every realizable cell with a witness).
+//! - `request`, `condition`, `eval`: concrete requests, condition operators, and IAM's decision.
+//! - `contexts`: symbolic search over request contexts for condition blocks.
+//! - `cells`: statement elements compiled to globs, split into cells by other statements.
+//! - `contain`: the containment check tying the rest together.
+//!
+//! What is decided exactly: action and resource languages (any mix of `Action`/`NotAction`,
+//! `Resource`/`NotResource`, unions over statements and documents, boundary and identity denies),
+//! the ARN segment rule, case-insensitive actions, and conditions built from the String, Arn,
+//! Numeric, Date, Bool, Binary, IpAddress (v4 and v6) and Null operators with `IfExists` and
+//! `ForAnyValue`/`ForAllValues`. Policy variables in resources are exact when both sides use the
+//! same variable in a comparable place, or when a pattern decides the same way for every value.
+//!
+//! What comes back `Unknown` (with a reason) rather than a guess: condition operators outside that
+//! list, condition values containing policy variables (unless the identical clause appears on the
+//! containing side), one key compared with two operator families, multivalued keys with more than
+//! ten distinguishable value classes, possible escapes that no concrete request could confirm
+//! (typically variable-dependent), statements IAM would reject, and searches over the state caps.
+//! Keys count as multivalued when a set operator uses them anywhere in the compared policies or
+//! they are well-known multivalued global keys; IAM requires set operators for such keys.
+
+mod automaton;
+mod cells;
+mod condition;
+mod contain;
+mod contexts;
+mod eval;
+mod pattern;
+mod request;
+
+pub use condition::eval_clause;
+pub use contain::{
+    contained, contained_with, BoundaryFailure, Containment, Counterexample, Options, UnknownReason,
+};
+pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
+pub use request::{Context, Request};

@@ -1,0 +1,544 @@
+//! IAM wildcard patterns compiled to token lists ([`Glob`]), and concrete matching.
+//!
+//! In: pattern text from `Action`, `Resource`, or a condition value, plus a [`PatternKind`] saying
+//! how IAM reads it. Out: a [`Glob`] (tokens over characters) that both the concrete matcher here
+//! and the automaton search in `automaton.rs` consume.
+//!
+//! Semantics implemented (IAM User Guide, "IAM JSON policy elements: Resource", section "Using
+//! wildcards in resource ARNs"): `*` is any run of characters and `?` exactly one character,
+//! *within one colon-separated ARN segment*; the resource segment (everything after the fifth
+//! colon) may itself contain `:` and `/`, which its wildcards then match. "If the `*` wildcard is
+//! the last character of a resource ARN segment, it can expand to match beyond the colon
+//! boundaries": a pattern with fewer than six segments whose last character is `*` is padded with
+//! `:*` segments, so `arn:aws:s3:*` means `arn:aws:s3:*:*:*`. The bare pattern `*` matches every
+//! resource. Resource matching is case-sensitive; action matching is case-insensitive (actions
+//! are lowercased before compiling) and actions have no segment structure.
+//!
+//! Policy variables `${key}` / `${key, 'default'}` are replaced by the request's (single) value
+//! for `key`; the substituted text is literal. `${*}`, `${?}`, `${$}` are the literal characters.
+//! In symbolic mode each distinct variable becomes one private-use character (see [`VarTable`]).
+
+use std::collections::BTreeMap;
+
+/// How a pattern's text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PatternKind {
+    /// Action names: wildcards, case-insensitive, no variables, no segments.
+    Action,
+    /// Resource ARNs (and `ArnLike`/`ArnEquals` values): segmented wildcards, variables.
+    Arn,
+    /// `StringLike` values: wildcards anywhere, case-sensitive, variables.
+    Like,
+    /// `StringEquals` values: no wildcards, case-sensitive, variables.
+    Exact,
+    /// `StringEqualsIgnoreCase` and `Bool` values: no wildcards, case-insensitive, variables.
+    ExactIgnoreCase,
+}
+
+/// Which characters a wildcard may stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Anything (in symbolic mode `*` also covers a whole variable value, `?` never does).
+    Any,
+    /// Anything except `:` — a wildcard inside one of the first five ARN segments.
+    NoColon,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tok {
+    Lit(char),
+    /// Matches any character whose lowercase form is the stored (lowercase) character.
+    LitCi(char),
+    One(Class),
+    Star(Class),
+}
+
+/// A compiled pattern: a sequence of tokens. States of its automaton are positions 0..=len.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Glob {
+    pub toks: Vec<Tok>,
+    /// True when some token came from a policy variable (symbolic mode only).
+    pub has_vars: bool,
+}
+
+/// A policy variable reference found in a pattern.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VarRef {
+    /// Context key, lowercased (keys are case-insensitive).
+    pub key: String,
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Lit(char),
+    Var(VarRef),
+    One,
+    Star,
+}
+
+/// First code point used for variable symbols (Unicode plane 15, private use).
+pub const VAR_BASE: u32 = 0xF0000;
+
+/// Interns variable references as private-use characters for symbolic reasoning.
+#[derive(Debug, Default, Clone)]
+pub struct VarTable {
+    vars: Vec<VarRef>,
+    index: BTreeMap<VarRef, usize>,
+}
+
+impl VarTable {
+    pub fn symbol(&mut self, var: &VarRef) -> char {
+        let next = self.vars.len();
+        let id = *self.index.entry(var.clone()).or_insert(next);
+        if id == next {
+            self.vars.push(var.clone());
+        }
+        char::from_u32(VAR_BASE + id as u32).expect("private-use code point")
+    }
+
+    pub fn lookup(&self, symbol: char) -> Option<&VarRef> {
+        (symbol as u32)
+            .checked_sub(VAR_BASE)
+            .and_then(|id| self.vars.get(id as usize))
+    }
+}
+
+/// True for characters standing for a variable in symbolic mode.
+pub fn is_var_symbol(c: char) -> bool {
+    (c as u32) >= VAR_BASE && (c as u32) < VAR_BASE + 0x10000
+}
+
+/// True when the text contains a real policy variable (not just `${*}`-style escapes).
+pub fn has_variables(text: &str) -> bool {
+    parse(text, true).iter().any(|p| matches!(p, Piece::Var(_)))
+}
+
+fn parse(text: &str, variables: bool) -> Vec<Piece> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if variables && c == '$' && chars.get(i + 1) == Some(&'{') {
+            if let Some(close) = chars[i + 2..].iter().position(|&d| d == '}') {
+                let body: String = chars[i + 2..i + 2 + close].iter().collect();
+                out.push(match body.as_str() {
+                    "*" => Piece::Lit('*'),
+                    "?" => Piece::Lit('?'),
+                    "$" => Piece::Lit('$'),
+                    _ => Piece::Var(parse_var(&body)),
+                });
+                i += close + 3;
+                continue;
+            }
+        }
+        out.push(match c {
+            '*' => Piece::Star,
+            '?' => Piece::One,
+            _ => Piece::Lit(c),
+        });
+        i += 1;
+    }
+    out
+}
+
+fn parse_var(body: &str) -> VarRef {
+    // `${key, 'default'}`: the default is the quoted text after the first comma.
+    match body.split_once(',') {
+        Some((key, rest)) => {
+            let rest = rest.trim();
+            let default = rest
+                .strip_prefix('\'')
+                .and_then(|r| r.strip_suffix('\''))
+                .map(|d| d.replace("''", "'"));
+            VarRef {
+                key: key.trim().to_lowercase(),
+                default: default.or_else(|| Some(rest.to_string())),
+            }
+        }
+        None => VarRef {
+            key: body.trim().to_lowercase(),
+            default: None,
+        },
+    }
+}
+
+/// How variables are treated while compiling.
+pub enum Vars<'a> {
+    /// Substitute from a concrete context; `None` from the resolver makes the pattern match nothing.
+    Concrete(&'a dyn Fn(&VarRef) -> Option<String>),
+    /// Replace each variable by its symbol.
+    Symbolic(&'a mut VarTable),
+}
+
+/// Compiles `text`. Returns `None` when a variable cannot be resolved (the pattern matches nothing).
+pub fn compile(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<Glob> {
+    if kind == PatternKind::Action {
+        let toks = parse(&text.to_lowercase(), false)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Lit(c) => Tok::Lit(c),
+                Piece::One => Tok::One(Class::Any),
+                Piece::Star => Tok::Star(Class::Any),
+                Piece::Var(_) => unreachable!("actions are parsed without variables"),
+            })
+            .collect();
+        return Some(Glob {
+            toks,
+            has_vars: false,
+        });
+    }
+    let wildcards = matches!(kind, PatternKind::Arn | PatternKind::Like);
+    let ignore_case = kind == PatternKind::ExactIgnoreCase;
+    let lit = |c: char| {
+        if ignore_case {
+            Tok::LitCi(lower(c))
+        } else {
+            Tok::Lit(c)
+        }
+    };
+    // (token, came from the pattern's own text) — only the pattern's own colons delimit segments.
+    let mut toks: Vec<(Tok, bool)> = Vec::new();
+    let mut has_vars = false;
+    for piece in parse(text, true) {
+        match piece {
+            Piece::Lit(c) => toks.push((lit(c), true)),
+            Piece::Star if wildcards => toks.push((Tok::Star(Class::Any), true)),
+            Piece::One if wildcards => toks.push((Tok::One(Class::Any), true)),
+            Piece::Star => toks.push((lit('*'), true)),
+            Piece::One => toks.push((lit('?'), true)),
+            Piece::Var(var) => match vars {
+                Vars::Concrete(resolve) => {
+                    let value = resolve(&var).or(var.default.clone())?;
+                    toks.extend(value.chars().map(|c| (lit(c), false)));
+                }
+                Vars::Symbolic(table) => {
+                    has_vars = true;
+                    toks.push((Tok::Lit(table.symbol(&var)), false));
+                }
+            },
+        }
+    }
+    if kind == PatternKind::Arn {
+        return Some(Glob {
+            toks: segment_arn(toks),
+            has_vars,
+        });
+    }
+    Some(Glob {
+        toks: toks.into_iter().map(|(t, _)| t).collect(),
+        has_vars,
+    })
+}
+
+/// Applies the ARN segment rule to a token list (see the module docs).
+fn segment_arn(toks: Vec<(Tok, bool)>) -> Vec<Tok> {
+    if toks.len() == 1 && toks[0].0 == Tok::Star(Class::Any) {
+        return vec![Tok::Star(Class::Any)];
+    }
+    let mut out = Vec::with_capacity(toks.len() + 8);
+    let mut colons = 0;
+    for (tok, own) in toks {
+        let tok = match tok {
+            Tok::Star(_) if colons < 5 => Tok::Star(Class::NoColon),
+            Tok::One(_) if colons < 5 => Tok::One(Class::NoColon),
+            other => other,
+        };
+        if own && tok == Tok::Lit(':') {
+            colons += 1;
+        }
+        out.push(tok);
+    }
+    if colons < 5 && matches!(out.last(), Some(Tok::Star(_))) {
+        // A trailing `*` expands past the remaining colon boundaries: pad with `:*` segments.
+        while colons < 5 {
+            out.push(Tok::Lit(':'));
+            colons += 1;
+            out.push(Tok::Star(if colons < 5 {
+                Class::NoColon
+            } else {
+                Class::Any
+            }));
+        }
+    }
+    out
+}
+
+pub fn lower(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+impl Glob {
+    pub fn states(&self) -> usize {
+        self.toks.len() + 1
+    }
+
+    /// Does token `i` consume `c`? `driver` globs never let a wildcard stand for a variable.
+    pub fn step_tok(&self, i: usize, c: char, driver: bool) -> Option<usize> {
+        let var = is_var_symbol(c);
+        match self.toks[i] {
+            Tok::Lit(x) => (x == c).then_some(i + 1),
+            Tok::LitCi(x) => (!var && lower(c) == x).then_some(i + 1),
+            Tok::One(class) => (!var && (class == Class::Any || c != ':')).then_some(i + 1),
+            // `*` may cover a whole variable value only on the containing side, and only when it
+            // may cover any text (a value could contain `:`).
+            Tok::Star(class) => {
+                let ok = if var {
+                    !driver && class == Class::Any
+                } else {
+                    class == Class::Any || c != ':'
+                };
+                ok.then_some(i)
+            }
+        }
+    }
+
+    /// Adds positions reachable by letting stars match nothing.
+    pub fn close(&self, set: &mut [bool]) {
+        for i in 0..self.toks.len() {
+            if set[i] && matches!(self.toks[i], Tok::Star(_)) {
+                set[i + 1] = true;
+            }
+        }
+    }
+
+    /// Concrete membership of `text` (already lowercased for actions).
+    pub fn matches(&self, text: &str) -> bool {
+        let n = self.states();
+        let mut cur = vec![false; n];
+        cur[0] = true;
+        self.close(&mut cur);
+        let mut next = vec![false; n];
+        for c in text.chars() {
+            next.iter_mut().for_each(|b| *b = false);
+            let mut any = false;
+            for (i, _) in cur[..self.toks.len()]
+                .iter()
+                .enumerate()
+                .filter(|(_, &live)| live)
+            {
+                if let Some(j) = self.step_tok(i, c, false) {
+                    next[j] = true;
+                    any = true;
+                }
+            }
+            if !any {
+                return false;
+            }
+            self.close(&mut next);
+            std::mem::swap(&mut cur, &mut next);
+        }
+        cur[n - 1]
+    }
+}
+
+/// Concrete match of a pattern against a value, substituting variables from `resolve`.
+pub fn matches_concrete(
+    pattern: &str,
+    kind: PatternKind,
+    value: &str,
+    resolve: &dyn Fn(&VarRef) -> Option<String>,
+) -> bool {
+    // Fast paths for the common shapes; `$` may start a variable, so it takes the general road.
+    if !pattern.contains('$') {
+        match kind {
+            PatternKind::Exact => return pattern == value,
+            PatternKind::ExactIgnoreCase => {
+                return pattern.chars().map(lower).eq(value.chars().map(lower));
+            }
+            _ if pattern == "*" => return true,
+            PatternKind::Action => return glob_eq(pattern, value, true),
+            PatternKind::Like => return glob_eq(pattern, value, false),
+            PatternKind::Arn => return arn_eq(pattern, value),
+        }
+    }
+    match compile(pattern, kind, &mut Vars::Concrete(resolve)) {
+        Some(glob) if kind == PatternKind::Action => glob.matches(&value.to_lowercase()),
+        Some(glob) => glob.matches(value),
+        None => false,
+    }
+}
+
+/// Wildcard match without allocation: `*` any run, `?` one character (the classic greedy
+/// algorithm that backtracks to the last `*`).
+fn glob_eq(pattern: &str, value: &str, ignore_case: bool) -> bool {
+    let p: &[u8] = pattern.as_bytes();
+    if !pattern.is_ascii() || !value.is_ascii() {
+        // Multi-byte text: go through the general compiler, which works on chars.
+        let kind = if ignore_case {
+            PatternKind::Action
+        } else {
+            PatternKind::Like
+        };
+        let value = if ignore_case {
+            value.to_lowercase()
+        } else {
+            value.to_string()
+        };
+        return compile(pattern, kind, &mut Vars::Concrete(&|_| None))
+            .is_some_and(|g| g.matches(&value));
+    }
+    let v = value.as_bytes();
+    let same = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < v.len() {
+        if i < p.len() && p[i] == b'*' {
+            star = Some((i, j));
+            i += 1;
+        } else if i < p.len() && (p[i] == b'?' || same(p[i], v[j])) {
+            i += 1;
+            j += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
+/// The ARN segment rule (see the module docs) applied segment by segment.
+fn arn_eq(pattern: &str, value: &str) -> bool {
+    let mut pats: Vec<&str> = pattern.splitn(6, ':').collect();
+    if pats.len() < 6 && pattern.ends_with('*') {
+        pats.resize(6, "*");
+    }
+    let vals: Vec<&str> = value.splitn(6, ':').collect();
+    pats.len() == vals.len() && pats.iter().zip(&vals).all(|(p, v)| glob_eq(p, v, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arn(pattern: &str, value: &str) -> bool {
+        matches_concrete(pattern, PatternKind::Arn, value, &|_| None)
+    }
+
+    #[test]
+    fn arn_wildcards_stay_inside_segments() {
+        assert!(arn("arn:aws:s3:::acme/*", "arn:aws:s3:::acme/a/b:c"));
+        assert!(arn(
+            "arn:aws:s3:::acme/*/raw/*",
+            "arn:aws:s3:::acme/1/2/raw/x"
+        ));
+        assert!(!arn(
+            "arn:aws:s3:::acme/*/raw/*",
+            "arn:aws:s3:::acme/1-raw/x"
+        ));
+        // A `*` in the region segment cannot swallow the account's colon.
+        assert!(arn(
+            "arn:aws:ec2:*:123:instance/*",
+            "arn:aws:ec2:us-east-1:123:instance/i-1"
+        ));
+        assert!(!arn(
+            "arn:aws:ec2:*:123:instance/*",
+            "arn:aws:ec2:us-east-1:9:123:instance/i"
+        ));
+        assert!(!arn("arn:aws:ec2:?:1:x", "arn:aws:ec2:::1:x"));
+        // A trailing `*` expands past the remaining boundaries.
+        assert!(arn("arn:aws:s3:*", "arn:aws:s3:::bucket/key"));
+        assert!(arn("arn:aws:iam::*", "arn:aws:iam::123:role/x"));
+        assert!(!arn("arn:aws:s3:*", "arn:aws:s3x:::bucket"));
+        assert!(arn("*", "anything at all"));
+        assert!(!arn("arn:*", "*"));
+        // Case-sensitive.
+        assert!(!arn("arn:aws:s3:::Acme", "arn:aws:s3:::acme"));
+    }
+
+    #[test]
+    fn actions_are_case_insensitive() {
+        let m = |p: &str, a: &str| matches_concrete(p, PatternKind::Action, a, &|_| None);
+        assert!(m("s3:get*", "S3:GetObject"));
+        assert!(!m("S3:GetObjec?", "s3:getobjectx"));
+        assert!(m("*", "iam:CreateUser"));
+        assert!(m("iam:*User", "IAM:createuser"));
+    }
+
+    #[test]
+    fn variables_and_escapes() {
+        let resolve = |v: &VarRef| (v.key == "aws:username").then(|| "alice".to_string());
+        let m = |p: &str, v: &str| matches_concrete(p, PatternKind::Arn, v, &resolve);
+        assert!(m(
+            "arn:aws:s3:::home/${aws:username}/*",
+            "arn:aws:s3:::home/alice/x"
+        ));
+        assert!(!m(
+            "arn:aws:s3:::home/${aws:username}/*",
+            "arn:aws:s3:::home/bob/x"
+        ));
+        assert!(!m(
+            "arn:aws:s3:::home/${aws:PrincipalTag/team}/*",
+            "arn:aws:s3:::home/x/y"
+        ));
+        assert!(m(
+            "arn:aws:s3:::home/${aws:PrincipalTag/team, 'none'}/*",
+            "arn:aws:s3:::home/none/y"
+        ));
+        assert!(m("arn:aws:s3:::a${*}b", "arn:aws:s3:::a*b"));
+        assert!(!m("arn:aws:s3:::a${*}b", "arn:aws:s3:::axb"));
+        assert!(m("arn:aws:s3:::a${?}${$}", "arn:aws:s3:::a?$"));
+        assert!(has_variables("x/${aws:username}"));
+        assert!(!has_variables("x/${*}"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_compiler() {
+        let patterns = [
+            "arn:aws:s3:::a/*",
+            "arn:aws:s3:*",
+            "arn:*:s3:?:*:x*y",
+            "a*b?c",
+            "*",
+            "arn:aws",
+            "arn:aws:*",
+            "s3:Get*",
+        ];
+        let values = [
+            "arn:aws:s3:::a/b:c",
+            "arn:aws:s3:r:1:xzy",
+            "arn:aws:s3:::",
+            "aXXbYc",
+            "arn:aws",
+            "arn:aws:x:y",
+            "S3:GETobject",
+            "",
+        ];
+        for p in patterns {
+            for v in values {
+                for kind in [PatternKind::Arn, PatternKind::Like, PatternKind::Action] {
+                    let glob = compile(p, kind, &mut Vars::Concrete(&|_| None)).unwrap();
+                    let slow = glob.matches(&if kind == PatternKind::Action {
+                        v.to_lowercase()
+                    } else {
+                        v.to_string()
+                    });
+                    assert_eq!(
+                        matches_concrete(p, kind, v, &|_| None),
+                        slow,
+                        "{p} {v} {kind:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exact_kinds_treat_wildcards_literally() {
+        let m = |p: &str, k, v: &str| matches_concrete(p, k, v, &|_| None);
+        assert!(m("a*", PatternKind::Exact, "a*"));
+        assert!(!m("a*", PatternKind::Exact, "ab"));
+        assert!(m("TRUE", PatternKind::ExactIgnoreCase, "true"));
+        assert!(m("a*", PatternKind::Like, "abc"));
+    }
+}
