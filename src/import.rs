@@ -573,15 +573,13 @@ fn identity_members(document: &PolicyDocument, what: &str) -> Result<Vec<Member>
         let sid = match &statement.sid {
             None => None,
             Some(sid)
-                if sid.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && sid.chars().all(|c| c.is_ascii_alphanumeric())
-                    && parse_as_name(sid) =>
+                if !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric()) =>
             {
                 Some(sp(sid.clone()))
             }
             Some(sid) => {
                 return Err(format!(
-                    "{label}: cannot be written in .iamx: the Sid `{sid}` is not a label (a letter, then letters and digits)"
+                    "{label}: cannot be written in .iamx: the Sid `{sid}` is not valid in IAM (letters and digits only)"
                 ))
             }
         };

@@ -719,7 +719,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::name => "a name, like `service-etl` or `\"service.etl\"`",
         Rule::member => "a statement (`allow`/`deny`), `trust`, `use` or a setting",
         Rule::statement => "a statement, like `allow s3:GetObject on arn:aws:s3:::bucket/*`",
-        Rule::sid => "a statement label, like `ReadRaw:`",
+        Rule::sid | Rule::sid_name => "a statement label, like `ReadRaw:`",
         Rule::effect => "`allow` or `deny`",
         Rule::not_action | Rule::not_resource | Rule::not_principal => "`except`",
         Rule::action_list | Rule::action => "an action, like `s3:GetObject`",

@@ -1404,15 +1404,16 @@ impl<'s> Resolver<'s> {
             };
             if !service
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-*?".contains(c))
+                .all(|c| c.is_ascii_alphanumeric() || "-*?".contains(c))
             {
+                // IAM compares service prefixes ignoring case, so `SNS:Publish` is fine too.
                 self.error(
                     Diagnostic::new(
                         Code::MalformedAction,
                         format!("`{service}` is not a service prefix"),
                     )
-                    .at(action.span, "service prefixes are lowercase")
-                    .with_help(format!("write `{}`", service.to_lowercase())),
+                    .at(action.span, "service prefixes use letters, digits and `-`")
+                    .with_help("write the service's prefix, like `s3` or `ec2-instance-connect`"),
                 );
                 ok = false;
                 continue;

@@ -110,7 +110,7 @@ fn import_fails_loudly_on_what_it_cannot_express() {
     let json = dir.path().join("bad.json");
     fs::write(
         &json,
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"0","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"read all","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
     )
     .unwrap();
     iamx()
@@ -118,5 +118,5 @@ fn import_fails_loudly_on_what_it_cannot_express() {
         .arg(&json)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("Sid `0`"));
+        .stderr(predicate::str::contains("Sid `read all`"));
 }
