@@ -56,6 +56,8 @@ pub enum Code {
     InvalidCondition,
     /// A statement label is not a valid IAM Sid.
     InvalidSid,
+    /// Two statements of one policy share a Sid.
+    DuplicateSid,
     /// A member is not allowed in this kind of block.
     MisplacedMember,
     /// A setting is given twice.
@@ -107,7 +109,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 41] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -124,6 +126,7 @@ impl Code {
         Code::MalformedArn,
         Code::InvalidCondition,
         Code::InvalidSid,
+        Code::DuplicateSid,
         Code::MisplacedMember,
         Code::DuplicateSetting,
         Code::MissingSetting,
@@ -168,6 +171,7 @@ impl Code {
             Code::MalformedArn => "E0203",
             Code::InvalidCondition => "E0204",
             Code::InvalidSid => "E0205",
+            Code::DuplicateSid => "E0207",
             Code::MisplacedMember => "E0301",
             Code::DuplicateSetting => "E0302",
             Code::MissingSetting => "E0303",

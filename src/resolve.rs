@@ -678,10 +678,23 @@ impl<'s> Resolver<'s> {
         for item in expanded {
             self.member(kind, &name, item, index, &mut body);
         }
+        self.check_unique_sids(&body.statements);
         let path = body.path.map(|p| p.node).unwrap_or_else(|| "/".to_string());
         let description = body.description.map(|d| d.node);
         match kind {
             BlockKind::Boundary | BlockKind::Policy => {
+                if !body.seen.contains("statement") {
+                    self.error(
+                        Diagnostic::new(
+                            Code::MissingSetting,
+                            format!("{} `{}` has no statements", kind.keyword(), name.node),
+                        )
+                        .at(name.span, "IAM rejects a policy without statements")
+                        .with_help(
+                            "add a statement, like `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+                        ),
+                    );
+                }
                 let policy = ir::ManagedPolicy {
                     name,
                     path,
@@ -802,6 +815,43 @@ impl<'s> Resolver<'s> {
                         create_users: body.create_users,
                         span: block.span,
                     });
+                }
+            }
+        }
+    }
+
+    /// IAM requires the Sids of one policy to differ; a template with a Sid used twice in one
+    /// block is the usual way to break that.
+    fn check_unique_sids(&mut self, statements: &[ir::Statement]) {
+        let mut first: HashMap<&str, &Origin> = HashMap::new();
+        for statement in statements {
+            let Some(sid) = statement.sid.as_deref() else {
+                continue;
+            };
+            match first.get(sid) {
+                None => {
+                    first.insert(sid, &statement.origin);
+                }
+                Some(earlier) => {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::DuplicateSid,
+                        format!("two statements of one policy have the Sid `{sid}`"),
+                    )
+                    .at(statement.origin.span, "second statement with this Sid")
+                    .with_help("Sids must differ within a policy; rename one, or drop it");
+                    // Point at the `use` sites when both come from one template.
+                    diagnostic = match earlier.expanded_from.first() {
+                        Some(site) => {
+                            diagnostic.with_label(*site, "first expanded from this `use`")
+                        }
+                        None => {
+                            diagnostic.with_label(earlier.span, "first statement with this Sid")
+                        }
+                    };
+                    if let Some(site) = statement.origin.expanded_from.first() {
+                        diagnostic = diagnostic.with_label(*site, "then from this `use`");
+                    }
+                    self.error(diagnostic);
                 }
             }
         }
