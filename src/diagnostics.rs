@@ -104,10 +104,16 @@ pub enum Code {
     UnavailableVariable,
     /// A JSON document may exceed an IAM size quota (its kind is not known).
     SizeQuotaInJson,
+    /// A tag breaks IAM's rules (key or value length, characters, the `aws:` prefix, at most 50).
+    InvalidTag,
+    /// One statement is larger than a managed policy may be, so no split can fit it.
+    StatementTooLarge,
+    /// A role, user or group would have more managed policies attached than IAM's quota of 10.
+    TooManyPolicies,
 }
 
 impl Code {
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 43] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -148,6 +154,9 @@ impl Code {
         Code::EmptyResources,
         Code::UnavailableVariable,
         Code::SizeQuotaInJson,
+        Code::InvalidTag,
+        Code::StatementTooLarge,
+        Code::TooManyPolicies,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -192,6 +201,9 @@ impl Code {
             Code::EmptyResources => "W0406",
             Code::UnavailableVariable => "W0407",
             Code::SizeQuotaInJson => "W0408",
+            Code::InvalidTag => "E0306",
+            Code::StatementTooLarge => "E0402",
+            Code::TooManyPolicies => "E0403",
         }
     }
 
