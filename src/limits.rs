@@ -467,3 +467,44 @@ fn duplicate_sids(document: &Document, sources: &Sources, diagnostics: &mut Vec<
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Effect;
+
+    fn statement(resource: &str) -> Statement {
+        let mut s = Statement::new(Effect::Allow);
+        s.action = Some(vec!["s3:GetObject".into()]);
+        s.resource = Some(vec![resource.into()]);
+        s
+    }
+
+    #[test]
+    fn parts_are_full_in_order_and_within_the_quota() {
+        let statements: Vec<Statement> = (0..200)
+            .map(|i| statement(&format!("arn:aws:s3:::bucket-{i:03}/*")))
+            .collect();
+        let parts = pack(&statements, MANAGED_POLICY_QUOTA).unwrap();
+        assert!(parts.len() > 1);
+        let mut next = 0;
+        for (n, range) in parts.iter().enumerate() {
+            assert_eq!(range.start, next, "parts keep statement order");
+            next = range.end;
+            let size = PolicyDocument::new(statements[range.clone()].to_vec()).quota_size();
+            assert!(size <= MANAGED_POLICY_QUOTA, "part {n} is {size}");
+            // Full: the next statement would not have fitted.
+            if range.end < statements.len() {
+                let grown = PolicyDocument::new(statements[range.start..=range.end].to_vec());
+                assert!(grown.quota_size() > MANAGED_POLICY_QUOTA);
+            }
+        }
+        assert_eq!(next, statements.len());
+    }
+
+    #[test]
+    fn a_statement_too_large_alone_is_reported_by_index() {
+        let huge = statement(&format!("arn:aws:s3:::{}/*", "x".repeat(7000)));
+        assert_eq!(pack(&[statement("*"), huge], MANAGED_POLICY_QUOTA), Err(1));
+    }
+}
