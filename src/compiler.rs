@@ -75,8 +75,12 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         diagnostics.append(&mut resolve_diagnostics);
         if let Some(project) = project {
             diagnostics.append(&mut crate::validate::validate(&project));
-            let (output, mut lower_diagnostics) = lower::lower(&project);
+            let (mut output, mut lower_diagnostics) = lower::lower(&project);
             diagnostics.append(&mut lower_diagnostics);
+            // Split what is over a size quota before linting, so the lints see what is deployed.
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.append(&mut crate::limits::apply(&mut output, &sources));
+            }
             // Lint only faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 diagnostics.append(&mut crate::lint::lint_compiled(&output, &sources));

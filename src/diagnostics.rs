@@ -106,10 +106,16 @@ pub enum Code {
     UnavailableVariable,
     /// A JSON document may exceed an IAM size quota (its kind is not known).
     SizeQuotaInJson,
+    /// A tag breaks IAM's rules (key or value length, characters, the `aws:` prefix, at most 50).
+    InvalidTag,
+    /// One statement is larger than a managed policy may be, so no split can fit it.
+    StatementTooLarge,
+    /// A role, user or group would have more managed policies attached than IAM's quota of 10.
+    TooManyPolicies,
 }
 
 impl Code {
-    pub const ALL: [Code; 41] = [
+    pub const ALL: [Code; 44] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -151,6 +157,9 @@ impl Code {
         Code::EmptyResources,
         Code::UnavailableVariable,
         Code::SizeQuotaInJson,
+        Code::InvalidTag,
+        Code::StatementTooLarge,
+        Code::TooManyPolicies,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -196,6 +205,9 @@ impl Code {
             Code::EmptyResources => "W0406",
             Code::UnavailableVariable => "W0407",
             Code::SizeQuotaInJson => "W0408",
+            Code::InvalidTag => "E0306",
+            Code::StatementTooLarge => "E0402",
+            Code::TooManyPolicies => "E0403",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod format;
 pub mod import;
 pub mod ir;
 pub mod json;
+pub mod limits;
 pub mod lint;
 pub mod lower;
 pub mod parallel;

@@ -275,7 +275,7 @@ pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> 
 }
 
 /// The span without trailing white space (the parser's spans can end after it).
-fn trim(sources: &Sources, span: Span) -> Span {
+pub(crate) fn trim(sources: &Sources, span: Span) -> Span {
     let text = sources.slice(span);
     Span::new(
         span.file,
@@ -284,7 +284,7 @@ fn trim(sources: &Sources, span: Span) -> Span {
     )
 }
 
-fn first_line(sources: &Sources, span: Span) -> Span {
+pub(crate) fn first_line(sources: &Sources, span: Span) -> Span {
     let text = sources.slice(span);
     let end = text.find('\n').unwrap_or(text.len());
     Span::new(span.file, span.start as usize, span.start as usize + end)
@@ -561,7 +561,7 @@ fn list(actions: &[&str]) -> String {
     }
 }
 
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -23,6 +23,23 @@ pub struct Compiled {
     pub roles: Vec<RoleInfo>,
     pub users: Vec<UserInfo>,
     pub groups: Vec<GroupInfo>,
+    /// Documents split into several managed policies to fit IAM's size quotas
+    /// ([`crate::limits`]), in document order.
+    pub splits: Vec<Split>,
+}
+
+/// A document that was too large for its quota and became managed policies `<name>-1`, ...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub kind: DocumentKind,
+    pub name: String,
+    /// The role, user or group whose inline policies were split.
+    pub owner: Option<String>,
+    /// Characters as IAM counts them, and the quota that was exceeded.
+    pub size: usize,
+    pub quota: usize,
+    /// The managed policies that replace it, in order.
+    pub parts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,6 +127,7 @@ pub struct UserInfo {
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
     pub tags: BTreeMap<String, String>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +137,7 @@ pub struct GroupInfo {
     pub path: String,
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
+    pub span: Span,
 }
 
 /// Lowers a resolved project. Errors are about conditions that IAM cannot express as written.
@@ -270,6 +289,7 @@ impl Lowering<'_> {
                     .map(|p| self.policy_arn(p, false))
                     .collect(),
                 tags: user.tags.clone(),
+                span: user.span,
             });
         }
         let mut groups = Vec::new();
@@ -296,6 +316,7 @@ impl Lowering<'_> {
                     .iter()
                     .map(|p| self.policy_arn(p, false))
                     .collect(),
+                span: group.span,
             });
         }
 
@@ -307,6 +328,7 @@ impl Lowering<'_> {
             roles,
             users,
             groups,
+            splits: Vec::new(),
         }
     }
 

@@ -632,6 +632,11 @@ impl<'s> Resolver<'s> {
             BlockKind::Role | BlockKind::User => 64,
             BlockKind::Boundary | BlockKind::Policy | BlockKind::Delegate | BlockKind::Group => 128,
         };
+        self.check_name_limit(name, kind.keyword(), limit);
+    }
+
+    /// IAM's rules for the name of an entity: `what` is how the message calls it.
+    fn check_name_limit(&mut self, name: &Spanned<String>, what: &str, limit: usize) {
         let bad = name
             .node
             .chars()
@@ -650,7 +655,7 @@ impl<'s> Resolver<'s> {
             self.error(
                 Diagnostic::new(
                     Code::InvalidName,
-                    format!("`{}` is not a valid IAM {} name", name.node, kind.keyword()),
+                    format!("`{}` is not a valid IAM {what} name", name.node),
                 )
                 .at(name.span, problem)
                 .with_help(format!(
@@ -732,6 +737,7 @@ impl<'s> Resolver<'s> {
                     Some(profile_name) => Spanned::new(profile_name, profile.span),
                     None => Spanned::new(name.node.clone(), profile.span),
                 });
+                self.check_tag_count(&name, &body.tag_spans);
                 project.roles.push(ir::Role {
                     name,
                     path,
@@ -746,16 +752,19 @@ impl<'s> Resolver<'s> {
                     span: block.span,
                 });
             }
-            BlockKind::User => project.users.push(ir::User {
-                name,
-                path,
-                boundary: body.boundary,
-                groups: body.groups,
-                tags: body.tags,
-                attached: body.attach,
-                statements: body.statements,
-                span: block.span,
-            }),
+            BlockKind::User => {
+                self.check_tag_count(&name, &body.tag_spans);
+                project.users.push(ir::User {
+                    name,
+                    path,
+                    boundary: body.boundary,
+                    groups: body.groups,
+                    tags: body.tags,
+                    attached: body.attach,
+                    statements: body.statements,
+                    span: block.span,
+                })
+            }
             BlockKind::Group => project.groups.push(ir::Group {
                 name,
                 path,
@@ -1100,6 +1109,19 @@ impl<'s> Resolver<'s> {
             }
             Setting::Description(value) => {
                 if let Some(text) = self.string_value(value, scope, "a description") {
+                    if text.node.chars().count() > 1000 {
+                        self.error(
+                            Diagnostic::new(
+                                Code::WrongValue,
+                                format!(
+                                    "a description of {} characters is too long for IAM",
+                                    text.node.chars().count()
+                                ),
+                            )
+                            .at(text.span, "more than 1000 characters")
+                            .with_help("IAM keeps at most 1000 characters of a role's or policy's description"),
+                        );
+                    }
                     once(self, &mut body.description, text, "description", span);
                 }
             }
@@ -1119,7 +1141,10 @@ impl<'s> Resolver<'s> {
                 let name = match value {
                     Some(value) => {
                         match self.string_value(value, scope, "an instance profile name") {
-                            Some(name) => Some(name.node),
+                            Some(name) => {
+                                self.check_name_limit(&name, "instance profile", 128);
+                                Some(name.node)
+                            }
                             None => return,
                         }
                     }
@@ -1152,11 +1177,10 @@ impl<'s> Resolver<'s> {
                 let Some(value) = self.eval(value, scope) else {
                     return;
                 };
-                if body
-                    .tags
-                    .insert(key_text.clone(), value.node.text())
-                    .is_some()
-                {
+                let value_text = value.node.text();
+                self.check_tag(&key_text, key.span, &value_text, value.span);
+                body.tag_spans.push(key.span);
+                if body.tags.insert(key_text.clone(), value_text).is_some() {
                     self.error(
                         Diagnostic::new(
                             Code::DuplicateSetting,
@@ -1233,6 +1257,66 @@ impl<'s> Resolver<'s> {
             }
         }
         names
+    }
+
+    /// IAM's rules for one tag: a key of 1 to 128 and a value of at most 256 characters, letters,
+    /// digits, white space and `_.:/=+-@`, and no key starting with `aws:` (reserved for AWS).
+    fn check_tag(&mut self, key: &str, key_span: Span, value: &str, value_span: Span) {
+        let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+        let key_len = key.chars().count();
+        let problem = if key.is_empty() {
+            Some((key_span, "the key is empty".to_string()))
+        } else if key_len > 128 {
+            Some((
+                key_span,
+                format!("the key has {key_len} characters; the limit is 128"),
+            ))
+        } else if key.len() >= 4 && key[..4].eq_ignore_ascii_case("aws:") {
+            Some((
+                key_span,
+                "keys starting with `aws:` are reserved for AWS".to_string(),
+            ))
+        } else if let Some(c) = key.chars().find(|c| !allowed(*c)) {
+            Some((key_span, format!("`{c}` is not allowed in a tag key")))
+        } else if value.chars().count() > 256 {
+            Some((
+                value_span,
+                format!(
+                    "the value has {} characters; the limit is 256",
+                    value.chars().count()
+                ),
+            ))
+        } else {
+            value
+                .chars()
+                .find(|c| !allowed(*c))
+                .map(|c| (value_span, format!("`{c}` is not allowed in a tag value")))
+        };
+        if let Some((span, problem)) = problem {
+            self.error(
+                Diagnostic::new(Code::InvalidTag, format!("tag `{key}` is not a valid IAM tag"))
+                    .at(span, problem)
+                    .with_help("IAM tags use letters, digits, spaces and `_.:/=+-@`: keys 1 to 128 characters (not starting with `aws:`), values up to 256"),
+            );
+        }
+    }
+
+    /// IAM's limit of 50 tags on one role or user.
+    fn check_tag_count(&mut self, name: &Spanned<String>, tag_spans: &[Span]) {
+        if tag_spans.len() > 50 {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidTag,
+                    format!(
+                        "`{}` has {} tags; IAM allows at most 50",
+                        name.node,
+                        tag_spans.len()
+                    ),
+                )
+                .at(tag_spans[50], "the 51st tag")
+                .with_label(name.span, "tagged here"),
+            );
+        }
     }
 
     fn check_path(&mut self, path: &Spanned<String>) {
@@ -1716,6 +1800,8 @@ struct Body {
     max_session: Option<u32>,
     max_session_spanned: Option<Spanned<u32>>,
     tags: BTreeMap<String, String>,
+    /// Where each `tag` setting's key was written, in order.
+    tag_spans: Vec<Span>,
     attach: Vec<PolicyRef>,
     groups: Vec<Spanned<String>>,
     to: Vec<(ast::PrincipalRefKind, Spanned<String>)>,

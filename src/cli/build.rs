@@ -1,5 +1,7 @@
-//! `iamx build PATH... -o DIR`: compile and write one JSON file per IAM document plus
-//! `manifest.json`. On any error nothing is written.
+//! `iamx build PATH... -o DIR [--format iam|cloudformation|terraform]`: compile and write one
+//! JSON file per IAM document plus `manifest.json`, and with `--format` a CloudFormation
+//! template (`template.json`) or a Terraform configuration (`main.tf.json`) as well. On any
+//! error nothing is written.
 
 use super::{files, report, summary, Color, Exit};
 use std::path::PathBuf;
@@ -15,8 +17,20 @@ pub struct Args {
     /// Build for this environment (an `env` block).
     #[arg(long)]
     env: Option<String>,
+    /// What to write besides the IAM documents: nothing (`iam`), a CloudFormation template
+    /// (`cloudformation`, `template.json`) or a Terraform configuration (`terraform`, `main.tf.json`).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Iam)]
+    format: OutputFormat,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Iam,
+    #[value(name = "cloudformation")]
+    CloudFormation,
+    Terraform,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -36,13 +50,22 @@ pub fn run(args: Args) -> Exit {
         );
         return Exit::InputErrors;
     };
-    let output = iamx::emit::emit(compiled);
+    let format = match args.format {
+        OutputFormat::Iam => iamx::emit::Format::Iam,
+        OutputFormat::CloudFormation => iamx::emit::Format::CloudFormation,
+        OutputFormat::Terraform => iamx::emit::Format::Terraform,
+    };
+    let output = iamx::emit::emit_format(compiled, format);
     if let Err(message) = files::write_output(&args.output, &output) {
         return super::fail(message);
     }
+    let extra = match format.extra_file() {
+        Some(file) => format!(" and {file}"),
+        None => String::new(),
+    };
     eprintln!(
-        "wrote {} documents to {} ({})",
-        output.len() - 1,
+        "wrote {} documents{extra} to {} ({})",
+        compiled.documents.len(),
         args.output.display(),
         summary(&compilation.diagnostics)
     );

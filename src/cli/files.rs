@@ -96,7 +96,9 @@ pub fn write_output(
     let staging = parent.join(format!(".{base}.iamx-new-{}", std::process::id()));
     let retired = parent.join(format!(".{base}.iamx-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let result = write_tree(&staging, files).and_then(|()| swap_in(dir, &staging, &retired));
+    let result = write_tree(&staging, files)
+        .and_then(|()| keep_working_files(dir, &staging))
+        .and_then(|()| swap_in(dir, &staging, &retired));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -115,6 +117,28 @@ fn write_tree(
         }
         fs::write(&path, contents)
             .map_err(|e| format!("cannot write `{}`: {}", path.display(), plain(&e)))?;
+    }
+    Ok(())
+}
+
+/// Files that tools keep in the output directory and that a re-build must not delete:
+/// `terraform init`/`apply` run in the directory of `main.tf.json` and keep their state there.
+const WORKING_FILES: [&str; 5] = [
+    ".terraform",
+    ".terraform.lock.hcl",
+    "terraform.tfstate",
+    "terraform.tfstate.backup",
+    "terraform.tfstate.d",
+];
+
+/// Moves the tools' working files of the old output into the new one before the swap.
+fn keep_working_files(dir: &Path, staging: &Path) -> Result<(), String> {
+    for name in WORKING_FILES {
+        let old = dir.join(name);
+        if old.exists() {
+            fs::rename(&old, staging.join(name))
+                .map_err(|e| format!("cannot keep `{}`: {}", old.display(), plain(&e)))?;
+        }
     }
     Ok(())
 }

@@ -1,12 +1,62 @@
 //! Emitting: compiled documents to the files of an output directory.
 //!
-//! In: a [`Compiled`] project. Out: an ordered map from relative file path to file contents —
-//! one canonical JSON file per IAM document plus `manifest.json`. Nothing here touches the disk:
-//! the CLI writes the map atomically, so a failed build never leaves a partial directory.
+//! In: a [`Compiled`] project and a [`Format`]. Out: an ordered map from relative file path to
+//! file contents — one canonical JSON file per IAM document plus `manifest.json`, and for the
+//! deployable formats one more file: a CloudFormation template ([`cloudformation`]) or a
+//! Terraform JSON configuration ([`terraform`]). Nothing here touches the disk: the CLI writes
+//! the map atomically, so a failed build never leaves a partial directory.
+
+pub mod cloudformation;
+mod names;
+pub mod terraform;
 
 use crate::lower::{Compiled, Document, DocumentKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// What `iamx build` writes besides the IAM documents and the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Only the IAM JSON documents and `manifest.json`.
+    #[default]
+    Iam,
+    /// Plus `template.json`, a CloudFormation template.
+    CloudFormation,
+    /// Plus `main.tf.json`, a Terraform JSON configuration for the AWS provider.
+    Terraform,
+}
+
+impl Format {
+    /// The deployable file this format adds, if any.
+    pub fn extra_file(self) -> Option<&'static str> {
+        match self {
+            Format::Iam => None,
+            Format::CloudFormation => Some(cloudformation::FILE),
+            Format::Terraform => Some(terraform::FILE),
+        }
+    }
+}
+
+/// The output of one build in `format`: the IAM documents, the manifest and the format's file.
+pub fn emit_format(compiled: &Compiled, format: Format) -> OutputFiles {
+    let mut files = emit(compiled);
+    match format {
+        Format::Iam => {}
+        Format::CloudFormation => {
+            files.insert(
+                cloudformation::FILE.to_string(),
+                cloudformation::template(compiled),
+            );
+        }
+        Format::Terraform => {
+            files.insert(
+                terraform::FILE.to_string(),
+                terraform::configuration(compiled),
+            );
+        }
+    }
+    files
+}
 
 /// The manifest's schema version; bumped on incompatible changes.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -37,6 +87,20 @@ struct Manifest<'a> {
     roles: Vec<ManifestRole<'a>>,
     users: Vec<ManifestUser<'a>>,
     groups: Vec<ManifestGroup<'a>>,
+    /// Documents over a size quota and the managed policies that replace them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    splits: Vec<ManifestSplit<'a>>,
+}
+
+#[derive(Serialize)]
+struct ManifestSplit<'a> {
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    size: usize,
+    quota: usize,
+    parts: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -204,5 +268,26 @@ fn manifest(compiled: &Compiled) -> Manifest<'_> {
                 attached_policy_arns: &group.attached_policy_arns,
             })
             .collect(),
+        splits: compiled
+            .splits
+            .iter()
+            .map(|split| ManifestSplit {
+                kind: split.kind.as_str(),
+                name: &split.name,
+                owner: split.owner.as_deref(),
+                size: split.size,
+                quota: split.quota,
+                parts: &split.parts,
+            })
+            .collect(),
     }
+}
+
+/// Documents that are managed policies of their own: boundaries, policies, delegation
+/// policies, and the parts of split documents.
+pub(crate) fn is_managed(kind: DocumentKind) -> bool {
+    matches!(
+        kind,
+        DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
+    )
 }

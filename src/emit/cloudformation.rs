@@ -1,0 +1,323 @@
+//! The CloudFormation output: one template (`template.json`) that creates every resource of the
+//! build.
+//!
+//! Boundaries, managed policies and delegation policies (any managed kind, including the parts
+//! of a split document) become `AWS::IAM::ManagedPolicy`; roles become `AWS::IAM::Role` with
+//! their trust policy, inline policies, attached policies and `PermissionsBoundary`; an instance
+//! profile becomes `AWS::IAM::InstanceProfile`; users and groups `AWS::IAM::User`/`Group`.
+//! A policy of the template is referenced with `Ref` (which gives its ARN), never copied, so
+//! CloudFormation also knows the order to create things in; policies from outside the project
+//! stay ARNs. Logical IDs are the type and the IAM name in PascalCase (`RoleServiceEtl`), see
+//! [`super::names`]. Every resource is named explicitly, as the ARNs in the documents expect,
+//! so the stack needs `CAPABILITY_NAMED_IAM`.
+
+use super::names;
+use crate::lower::{Compiled, Document, DocumentKind};
+use crate::policy::PolicyDocument;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The template's file name in the output directory.
+pub const FILE: &str = "template.json";
+
+#[derive(Serialize)]
+struct Template<'a> {
+    #[serde(rename = "AWSTemplateFormatVersion")]
+    version: &'static str,
+    #[serde(rename = "Description")]
+    description: String,
+    #[serde(rename = "Resources")]
+    resources: BTreeMap<String, Resource<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "Type", content = "Properties")]
+enum Resource<'a> {
+    #[serde(rename = "AWS::IAM::ManagedPolicy")]
+    ManagedPolicy(ManagedPolicy<'a>),
+    #[serde(rename = "AWS::IAM::Role")]
+    Role(Role<'a>),
+    #[serde(rename = "AWS::IAM::InstanceProfile")]
+    InstanceProfile(InstanceProfile<'a>),
+    #[serde(rename = "AWS::IAM::User")]
+    User(User<'a>),
+    #[serde(rename = "AWS::IAM::Group")]
+    Group(Group<'a>),
+}
+
+/// A value that is either written out or taken from another resource of the template.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Value {
+    Ref {
+        #[serde(rename = "Ref")]
+        logical_id: String,
+    },
+    Literal(String),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ManagedPolicy<'a> {
+    managed_policy_name: &'a str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    policy_document: &'a PolicyDocument,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InlinePolicy<'a> {
+    policy_name: &'a str,
+    policy_document: &'a PolicyDocument,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Tag<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Role<'a> {
+    role_name: &'a str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    assume_role_policy_document: &'a PolicyDocument,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    managed_policy_arns: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    policies: Vec<InlinePolicy<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_session_duration: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<Tag<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InstanceProfile<'a> {
+    instance_profile_name: &'a str,
+    path: &'a str,
+    roles: Vec<Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct User<'a> {
+    user_name: &'a str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions_boundary: Option<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    managed_policy_arns: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    policies: Vec<InlinePolicy<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<Tag<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Group<'a> {
+    group_name: &'a str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    managed_policy_arns: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    policies: Vec<InlinePolicy<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Policy(DocumentKind),
+    Role,
+    InstanceProfile,
+    User,
+    Group,
+}
+
+fn prefix(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy(DocumentKind::Boundary) => "Boundary",
+        Kind::Policy(DocumentKind::Delegation) => "Delegation",
+        Kind::Policy(_) => "Policy",
+        Kind::Role => "Role",
+        Kind::InstanceProfile => "InstanceProfile",
+        Kind::User => "User",
+        Kind::Group => "Group",
+    }
+}
+
+/// The logical ID of every resource of the template, by kind and IAM name.
+fn logical_ids(compiled: &Compiled) -> BTreeMap<(Kind, String), String> {
+    let mut keys: Vec<(Kind, String)> = Vec::new();
+    for document in &compiled.documents {
+        if super::is_managed(document.kind) {
+            keys.push((Kind::Policy(document.kind), document.name.clone()));
+        }
+    }
+    for role in &compiled.roles {
+        keys.push((Kind::Role, role.name.clone()));
+        if let Some((profile, _)) = &role.instance_profile {
+            keys.push((Kind::InstanceProfile, profile.clone()));
+        }
+    }
+    keys.extend(compiled.users.iter().map(|u| (Kind::User, u.name.clone())));
+    keys.extend(
+        compiled
+            .groups
+            .iter()
+            .map(|g| (Kind::Group, g.name.clone())),
+    );
+    names::assign(keys, |kind, name| {
+        format!("{}{}", prefix(*kind), names::pascal(name))
+    })
+}
+
+/// The template, as pretty JSON with a trailing newline; identical input gives identical bytes.
+pub fn template(compiled: &Compiled) -> String {
+    let ids = logical_ids(compiled);
+    let files: BTreeMap<&str, &Document> = compiled
+        .documents
+        .iter()
+        .map(|d| (d.file.as_str(), d))
+        .collect();
+    // A managed policy of the template, by ARN, is referenced rather than written out.
+    let by_arn: BTreeMap<&str, String> = compiled
+        .documents
+        .iter()
+        .filter(|d| super::is_managed(d.kind))
+        .map(|d| {
+            (
+                d.arn.as_str(),
+                ids[&(Kind::Policy(d.kind), d.name.clone())].clone(),
+            )
+        })
+        .collect();
+    let arn = |arn: &str| match by_arn.get(arn) {
+        Some(id) => Value::Ref {
+            logical_id: id.clone(),
+        },
+        None => Value::Literal(arn.to_string()),
+    };
+    let inline = |inline_files: &[String]| -> Vec<InlinePolicy<'_>> {
+        inline_files
+            .iter()
+            .filter_map(|f| files.get(f.as_str()))
+            .map(|d| InlinePolicy {
+                policy_name: &d.name,
+                policy_document: &d.policy,
+            })
+            .collect()
+    };
+
+    let mut resources = BTreeMap::new();
+    for document in &compiled.documents {
+        if !super::is_managed(document.kind) {
+            continue;
+        }
+        resources.insert(
+            ids[&(Kind::Policy(document.kind), document.name.clone())].clone(),
+            Resource::ManagedPolicy(ManagedPolicy {
+                managed_policy_name: &document.name,
+                path: &document.path,
+                description: document.description.as_deref(),
+                policy_document: &document.policy,
+            }),
+        );
+    }
+    for role in &compiled.roles {
+        let role_id = ids[&(Kind::Role, role.name.clone())].clone();
+        let Some(trust) = files.get(role.trust_file.as_str()) else {
+            continue;
+        };
+        if let Some((profile, _)) = &role.instance_profile {
+            resources.insert(
+                ids[&(Kind::InstanceProfile, profile.clone())].clone(),
+                Resource::InstanceProfile(InstanceProfile {
+                    instance_profile_name: profile,
+                    path: &role.path,
+                    roles: vec![Value::Ref {
+                        logical_id: role_id.clone(),
+                    }],
+                }),
+            );
+        }
+        resources.insert(
+            role_id,
+            Resource::Role(Role {
+                role_name: &role.name,
+                path: &role.path,
+                description: role.description.as_deref(),
+                assume_role_policy_document: &trust.policy,
+                permissions_boundary: role.boundary_arn.as_deref().map(arn),
+                managed_policy_arns: role.attached_policy_arns.iter().map(|a| arn(a)).collect(),
+                policies: inline(&role.inline_files),
+                max_session_duration: role.max_session_seconds,
+                tags: tags(&role.tags),
+            }),
+        );
+    }
+    for user in &compiled.users {
+        resources.insert(
+            ids[&(Kind::User, user.name.clone())].clone(),
+            Resource::User(User {
+                user_name: &user.name,
+                path: &user.path,
+                permissions_boundary: user.boundary_arn.as_deref().map(arn),
+                groups: user
+                    .groups
+                    .iter()
+                    .map(|group| match ids.get(&(Kind::Group, group.clone())) {
+                        // `Ref` of a group is its name, and orders the group first.
+                        Some(id) => Value::Ref {
+                            logical_id: id.clone(),
+                        },
+                        None => Value::Literal(group.clone()),
+                    })
+                    .collect(),
+                managed_policy_arns: user.attached_policy_arns.iter().map(|a| arn(a)).collect(),
+                policies: inline(&user.inline_files),
+                tags: tags(&user.tags),
+            }),
+        );
+    }
+    for group in &compiled.groups {
+        resources.insert(
+            ids[&(Kind::Group, group.name.clone())].clone(),
+            Resource::Group(Group {
+                group_name: &group.name,
+                path: &group.path,
+                managed_policy_arns: group.attached_policy_arns.iter().map(|a| arn(a)).collect(),
+                policies: inline(&group.inline_files),
+            }),
+        );
+    }
+
+    let mut description = format!("IAM resources for account {}", compiled.account);
+    if let Some(environment) = &compiled.environment {
+        description.push_str(&format!(" (environment {environment})"));
+    }
+    description.push_str(", generated by iamx; deploy with CAPABILITY_NAMED_IAM");
+    let template = Template {
+        version: "2010-09-09",
+        description,
+        resources,
+    };
+    let mut text = serde_json::to_string_pretty(&template).expect("templates always serialize");
+    text.push('\n');
+    text
+}
+
+fn tags(tags: &BTreeMap<String, String>) -> Vec<Tag<'_>> {
+    tags.iter().map(|(key, value)| Tag { key, value }).collect()
+}

@@ -1,0 +1,275 @@
+//! The Terraform output: one JSON configuration (`main.tf.json`) for the AWS provider.
+//!
+//! Every managed kind of document (boundary, policy, delegation policy, part of a split
+//! document) is an `aws_iam_policy`; roles are `aws_iam_role` with `permissions_boundary`,
+//! their inline policies `aws_iam_role_policy` and their attachments
+//! `aws_iam_role_policy_attachment`; an instance profile is `aws_iam_instance_profile`; users and
+//! groups have the same resources (`aws_iam_user_group_membership` for a user's groups).
+//! A policy of the configuration is referenced (`${aws_iam_policy.NAME.arn}`), never copied;
+//! policies from outside stay ARNs. Resource names are the IAM names in snake case
+//! ([`super::names`]). Policy documents are JSON strings in which Terraform's template
+//! sequences `${` and `%{` are escaped, so IAM policy variables such as `${aws:username}`
+//! reach IAM as written.
+
+use super::names;
+use crate::lower::{Compiled, Document};
+use crate::policy::PolicyDocument;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// The configuration's file name in the output directory.
+pub const FILE: &str = "main.tf.json";
+
+/// Text as a Terraform string literal: `${` and `%{` would start an interpolation.
+fn literal(text: &str) -> Value {
+    Value::String(text.replace("${", "$${").replace("%{", "%%{"))
+}
+
+fn policy_text(policy: &PolicyDocument) -> Value {
+    literal(&serde_json::to_string(policy).expect("policy documents always serialize"))
+}
+
+/// Resources of one type, by name.
+#[derive(Default)]
+struct Resources(BTreeMap<&'static str, BTreeMap<String, Value>>);
+
+impl Resources {
+    fn add(&mut self, kind: &'static str, name: String, body: Value) {
+        self.0.entry(kind).or_default().insert(name, body);
+    }
+}
+
+/// The configuration, as pretty JSON with a trailing newline; identical input gives identical
+/// bytes.
+pub fn configuration(compiled: &Compiled) -> String {
+    let files: BTreeMap<&str, &Document> = compiled
+        .documents
+        .iter()
+        .map(|d| (d.file.as_str(), d))
+        .collect();
+    let managed: Vec<&Document> = compiled
+        .documents
+        .iter()
+        .filter(|d| super::is_managed(d.kind))
+        .collect();
+    let policy_names = names::assign(managed.iter().map(|d| ((), d.name.clone())), |_, n| {
+        names::snake(n)
+    });
+    let role_names = names::assign(
+        compiled.roles.iter().map(|r| ((), r.name.clone())),
+        |_, n| names::snake(n),
+    );
+    let user_names = names::assign(
+        compiled.users.iter().map(|u| ((), u.name.clone())),
+        |_, n| names::snake(n),
+    );
+    let group_names = names::assign(
+        compiled.groups.iter().map(|g| ((), g.name.clone())),
+        |_, n| names::snake(n),
+    );
+    let policy_by_arn: BTreeMap<&str, &String> = managed
+        .iter()
+        .map(|d| (d.arn.as_str(), &policy_names[&((), d.name.clone())]))
+        .collect();
+    let arn = |arn: &str| match policy_by_arn.get(arn) {
+        Some(name) => Value::String(format!("${{aws_iam_policy.{name}.arn}}")),
+        None => literal(arn),
+    };
+    // The attachment's name: the owner's, then the policy's (or the last part of its ARN).
+    let attachment_keys = |owner: &str, arns: &[String]| -> Vec<(String, String)> {
+        let keyed = names::assign(
+            arns.iter().map(|a| {
+                let policy = match policy_by_arn.get(a.as_str()) {
+                    Some(name) => name.to_string(),
+                    None => a.rsplit('/').next().unwrap_or(a).to_string(),
+                };
+                (a.clone(), format!("{owner}__{policy}"))
+            }),
+            |_, key| names::snake(key),
+        );
+        arns.iter()
+            .map(|a| {
+                let key = keyed
+                    .iter()
+                    .find(|((arn, _), _)| arn == a)
+                    .map(|(_, key)| key.clone())
+                    .expect("every attachment has a key");
+                (a.clone(), key)
+            })
+            .collect()
+    };
+
+    let mut resources = Resources::default();
+    for document in &managed {
+        let mut body = Map::new();
+        body.insert("name".into(), literal(&document.name));
+        body.insert("path".into(), literal(&document.path));
+        if let Some(description) = &document.description {
+            body.insert("description".into(), literal(description));
+        }
+        body.insert("policy".into(), policy_text(&document.policy));
+        resources.add(
+            "aws_iam_policy",
+            policy_names[&((), document.name.clone())].clone(),
+            Value::Object(body),
+        );
+    }
+
+    for role in &compiled.roles {
+        let Some(trust) = files.get(role.trust_file.as_str()) else {
+            continue;
+        };
+        let name = role_names[&((), role.name.clone())].clone();
+        let reference = Value::String(format!("${{aws_iam_role.{name}.name}}"));
+        let mut body = Map::new();
+        body.insert("name".into(), literal(&role.name));
+        body.insert("path".into(), literal(&role.path));
+        if let Some(description) = &role.description {
+            body.insert("description".into(), literal(description));
+        }
+        body.insert("assume_role_policy".into(), policy_text(&trust.policy));
+        if let Some(boundary) = &role.boundary_arn {
+            body.insert("permissions_boundary".into(), arn(boundary));
+        }
+        if let Some(seconds) = role.max_session_seconds {
+            body.insert("max_session_duration".into(), json!(seconds));
+        }
+        if !role.tags.is_empty() {
+            body.insert("tags".into(), tags(&role.tags));
+        }
+        resources.add("aws_iam_role", name.clone(), Value::Object(body));
+        for file in &role.inline_files {
+            if let Some(inline) = files.get(file.as_str()) {
+                resources.add(
+                    "aws_iam_role_policy",
+                    inline_key(&name, &role.name, &inline.name),
+                    json!({
+                        "name": literal(&inline.name),
+                        "role": reference,
+                        "policy": policy_text(&inline.policy),
+                    }),
+                );
+            }
+        }
+        for (policy, key) in attachment_keys(&name, &role.attached_policy_arns) {
+            resources.add(
+                "aws_iam_role_policy_attachment",
+                key,
+                json!({ "role": reference, "policy_arn": arn(&policy) }),
+            );
+        }
+        if let Some((profile, _)) = &role.instance_profile {
+            resources.add(
+                "aws_iam_instance_profile",
+                names::snake(profile),
+                json!({ "name": literal(profile), "path": literal(&role.path), "role": reference }),
+            );
+        }
+    }
+
+    for group in &compiled.groups {
+        let name = group_names[&((), group.name.clone())].clone();
+        let reference = Value::String(format!("${{aws_iam_group.{name}.name}}"));
+        resources.add(
+            "aws_iam_group",
+            name.clone(),
+            json!({ "name": literal(&group.name), "path": literal(&group.path) }),
+        );
+        for file in &group.inline_files {
+            if let Some(inline) = files.get(file.as_str()) {
+                resources.add(
+                    "aws_iam_group_policy",
+                    inline_key(&name, &group.name, &inline.name),
+                    json!({
+                        "name": literal(&inline.name),
+                        "group": reference,
+                        "policy": policy_text(&inline.policy),
+                    }),
+                );
+            }
+        }
+        for (policy, key) in attachment_keys(&name, &group.attached_policy_arns) {
+            resources.add(
+                "aws_iam_group_policy_attachment",
+                key,
+                json!({ "group": reference, "policy_arn": arn(&policy) }),
+            );
+        }
+    }
+
+    for user in &compiled.users {
+        let name = user_names[&((), user.name.clone())].clone();
+        let reference = Value::String(format!("${{aws_iam_user.{name}.name}}"));
+        let mut body = Map::new();
+        body.insert("name".into(), literal(&user.name));
+        body.insert("path".into(), literal(&user.path));
+        if let Some(boundary) = &user.boundary_arn {
+            body.insert("permissions_boundary".into(), arn(boundary));
+        }
+        if !user.tags.is_empty() {
+            body.insert("tags".into(), tags(&user.tags));
+        }
+        resources.add("aws_iam_user", name.clone(), Value::Object(body));
+        for file in &user.inline_files {
+            if let Some(inline) = files.get(file.as_str()) {
+                resources.add(
+                    "aws_iam_user_policy",
+                    inline_key(&name, &user.name, &inline.name),
+                    json!({
+                        "name": literal(&inline.name),
+                        "user": reference,
+                        "policy": policy_text(&inline.policy),
+                    }),
+                );
+            }
+        }
+        for (policy, key) in attachment_keys(&name, &user.attached_policy_arns) {
+            resources.add(
+                "aws_iam_user_policy_attachment",
+                key,
+                json!({ "user": reference, "policy_arn": arn(&policy) }),
+            );
+        }
+        if !user.groups.is_empty() {
+            let groups: Vec<Value> = user
+                .groups
+                .iter()
+                .map(|g| match group_names.get(&((), g.clone())) {
+                    Some(group) => Value::String(format!("${{aws_iam_group.{group}.name}}")),
+                    None => literal(g),
+                })
+                .collect();
+            resources.add(
+                "aws_iam_user_group_membership",
+                name.clone(),
+                json!({ "user": reference, "groups": groups }),
+            );
+        }
+    }
+
+    let configuration = json!({
+        "terraform": {
+            "required_providers": {
+                "aws": { "source": "hashicorp/aws", "version": ">= 4.0" }
+            }
+        },
+        "resource": resources.0,
+    });
+    let mut text =
+        serde_json::to_string_pretty(&configuration).expect("configurations always serialize");
+    text.push('\n');
+    text
+}
+
+/// An inline policy's resource name: the owner's, plus the policy's name when it differs.
+fn inline_key(owner_key: &str, owner: &str, policy: &str) -> String {
+    if policy == owner {
+        owner_key.to_string()
+    } else {
+        format!("{owner_key}__{}", names::snake(policy))
+    }
+}
+
+fn tags(tags: &BTreeMap<String, String>) -> Value {
+    Value::Object(tags.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
+}

@@ -1,0 +1,471 @@
+//! IAM's limits, respected by construction.
+//!
+//! In: a lowered [`Compiled`] project. Out: the same project with every document that is over a
+//! size quota IAM lets us work around split into managed policies, plus errors for what cannot be
+//! made to fit:
+//! - a managed or delegation policy over 6,144 characters becomes `<name>-1`, `<name>-2`, ...,
+//!   attached wherever the original was;
+//! - inline policies over their owner's quota (a role's 10,240 characters in total, a user's
+//!   2,048, a group's 5,120) become managed policies `<owner>-1`, `<owner>-2`, ... attached to it;
+//! - statements are packed in order, each part filled as far as it goes, so the parts depend
+//!   only on the input and re-builds give the same names and documents;
+//! - errors: a statement over 6,144 characters on its own (E0402); more than 10 managed
+//!   policies on one role, user or group, counting what it attaches itself (E0403); a part name
+//!   already taken by another policy (E0101). (Duplicate Sids are caught earlier, by `resolve`.)
+//!
+//! Boundaries and trust policies cannot be split (an entity has one of each): their quotas are
+//! checked with the other document lints (E0401).
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::Origin;
+use crate::lint::{first_line, thousands};
+use crate::lower::{Compiled, Document, DocumentKind, Split};
+use crate::policy::{PolicyDocument, Statement};
+use crate::source::Sources;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// IAM's quota for one managed policy document (characters, white space not counted).
+pub const MANAGED_POLICY_QUOTA: usize = 6144;
+/// IAM's default quota of managed policies attached to one role, user or group.
+pub const ATTACHED_POLICIES_QUOTA: usize = 10;
+
+/// Splits what is too large and checks what cannot be split; see the module documentation.
+pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+
+    let mut taken: BTreeSet<String> = compiled
+        .documents
+        .iter()
+        .filter(|d| is_managed(d.kind))
+        .map(|d| d.name.to_lowercase())
+        .collect();
+    // Total inline size per (kind, owner): the quota counts all of an owner's inline policies.
+    let mut inline_size: BTreeMap<(DocumentKind, String), usize> = BTreeMap::new();
+    for document in &compiled.documents {
+        if let (true, Some(owner)) = (is_inline(document.kind), &document.owner) {
+            *inline_size
+                .entry((document.kind, owner.clone()))
+                .or_default() += document.policy.quota_size();
+        }
+    }
+
+    let documents = std::mem::take(&mut compiled.documents);
+    let mut out = Vec::with_capacity(documents.len());
+    // Original ARN → the ARNs of its parts.
+    let mut replaced: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // (kind, owner) → the parts its inline policies became, and the files that are gone.
+    let mut from_inline: BTreeMap<(DocumentKind, String), Vec<String>> = BTreeMap::new();
+    let mut gone_files: BTreeSet<String> = BTreeSet::new();
+    // Inline documents of an owner that is split, gathered until its last one.
+    let mut pending: BTreeMap<(DocumentKind, String), Vec<Document>> = BTreeMap::new();
+    let inline_count = |kind: DocumentKind, owner: &str| {
+        documents
+            .iter()
+            .filter(|d| d.kind == kind && d.owner.as_deref() == Some(owner))
+            .count()
+    };
+
+    for document in &documents {
+        if is_managed(document.kind) {
+            let size = document.policy.quota_size();
+            if document.kind == DocumentKind::Boundary || size <= MANAGED_POLICY_QUOTA {
+                out.push(document.clone());
+                continue;
+            }
+            let statements: Vec<(Statement, Origin)> = document
+                .policy
+                .statements
+                .iter()
+                .cloned()
+                .zip(document.origins.iter().cloned())
+                .collect();
+            let description = document.description.clone();
+            match split(
+                compiled,
+                sources,
+                document,
+                &document.name,
+                &statements,
+                size,
+                document.kind,
+                &mut taken,
+                &mut diagnostics,
+                |part, parts| {
+                    description
+                        .as_ref()
+                        .map(|d| format!("{d} (part {part} of {parts})"))
+                        .filter(|d| d.chars().count() <= 1000)
+                        .or_else(|| description.clone())
+                },
+                |name| sibling_file(&document.file, name),
+            ) {
+                Some(parts) => {
+                    replaced.insert(
+                        document.arn.clone(),
+                        parts.iter().map(|p| p.arn.clone()).collect(),
+                    );
+                    out.extend(parts);
+                }
+                None => out.push(document.clone()),
+            }
+            continue;
+        }
+        let Some(owner) = document.owner.clone().filter(|_| is_inline(document.kind)) else {
+            out.push(document.clone());
+            continue;
+        };
+        let key = (document.kind, owner.clone());
+        let total = inline_size[&key];
+        if total <= document.kind.quota() {
+            out.push(document.clone());
+            continue;
+        }
+        let gathered = pending.entry(key.clone()).or_default();
+        gathered.push(document.clone());
+        if gathered.len() < inline_count(document.kind, &owner) {
+            continue;
+        }
+        let gathered = pending.remove(&key).unwrap_or_default();
+        let statements: Vec<(Statement, Origin)> = gathered
+            .iter()
+            .flat_map(|d| {
+                d.policy
+                    .statements
+                    .iter()
+                    .cloned()
+                    .zip(d.origins.iter().cloned())
+            })
+            .collect();
+        let what = owner_word(document.kind);
+        let folder = document
+            .file
+            .split('/')
+            .next()
+            .unwrap_or("policies")
+            .to_string();
+        let split_result = split(
+            compiled,
+            sources,
+            document,
+            &owner,
+            &statements,
+            total,
+            document.kind,
+            &mut taken,
+            &mut diagnostics,
+            |part, parts| {
+                Some(format!(
+                    "Inline policies of {what} {owner}, part {part} of {parts} (split by iamx to fit IAM's quotas)"
+                ))
+            },
+            |name| format!("{folder}/{owner}/{name}.json"),
+        );
+        match split_result {
+            Some(parts) => {
+                gone_files.extend(gathered.iter().map(|d| d.file.clone()));
+                from_inline.insert(key, parts.iter().map(|p| p.arn.clone()).collect());
+                out.extend(parts);
+            }
+            None => out.extend(gathered),
+        }
+    }
+    compiled.documents = out;
+
+    let attachments = |arns: &mut Vec<String>, kind: DocumentKind, owner: &str| {
+        let mut updated = Vec::with_capacity(arns.len());
+        for arn in arns.iter() {
+            match replaced.get(arn) {
+                Some(parts) => updated.extend(parts.iter().cloned()),
+                None => updated.push(arn.clone()),
+            }
+        }
+        if let Some(parts) = from_inline.get(&(kind, owner.to_string())) {
+            updated.extend(parts.iter().cloned());
+        }
+        *arns = updated;
+    };
+    for role in &mut compiled.roles {
+        attachments(
+            &mut role.attached_policy_arns,
+            DocumentKind::RoleInline,
+            &role.name,
+        );
+        role.inline_files.retain(|f| !gone_files.contains(f));
+    }
+    for user in &mut compiled.users {
+        attachments(
+            &mut user.attached_policy_arns,
+            DocumentKind::UserInline,
+            &user.name,
+        );
+        user.inline_files.retain(|f| !gone_files.contains(f));
+    }
+    for group in &mut compiled.groups {
+        attachments(
+            &mut group.attached_policy_arns,
+            DocumentKind::GroupInline,
+            &group.name,
+        );
+        group.inline_files.retain(|f| !gone_files.contains(f));
+    }
+
+    let entities = compiled
+        .roles
+        .iter()
+        .map(|r| ("role", &r.name, &r.attached_policy_arns, r.span))
+        .chain(
+            compiled
+                .users
+                .iter()
+                .map(|u| ("user", &u.name, &u.attached_policy_arns, u.span)),
+        )
+        .chain(
+            compiled
+                .groups
+                .iter()
+                .map(|g| ("group", &g.name, &g.attached_policy_arns, g.span)),
+        );
+    for (what, name, arns, span) in entities {
+        if arns.len() <= ATTACHED_POLICIES_QUOTA {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::TooManyPolicies,
+            format!(
+                "{what} `{name}` would have {} managed policies attached, over IAM's quota of {ATTACHED_POLICIES_QUOTA}",
+                arns.len()
+            ),
+        )
+        .at(first_line(sources, span), "too many managed policies");
+        for split in &compiled.splits {
+            let attached = split
+                .parts
+                .iter()
+                .any(|part| arns.iter().any(|arn| arn.ends_with(&format!("/{part}"))));
+            if attached {
+                diagnostic = diagnostic.with_note(format!(
+                    "{} ({} characters, over the quota of {}) was split into {} managed policies",
+                    title(split.kind, &split.name),
+                    thousands(split.size),
+                    thousands(split.quota),
+                    split.parts.len()
+                ));
+            }
+        }
+        diagnostics.push(diagnostic.with_help(
+            "merge policies, move statements into fewer documents, or ask AWS for a higher quota of attached policies",
+        ));
+    }
+    diagnostics
+}
+
+fn is_managed(kind: DocumentKind) -> bool {
+    matches!(
+        kind,
+        DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
+    )
+}
+
+fn is_inline(kind: DocumentKind) -> bool {
+    matches!(
+        kind,
+        DocumentKind::RoleInline | DocumentKind::UserInline | DocumentKind::GroupInline
+    )
+}
+
+/// How messages name a split document: "the inline policies of role `x`", "managed policy `y`".
+fn title(kind: DocumentKind, name: &str) -> String {
+    if is_inline(kind) {
+        format!("the inline policies of {} `{name}`", owner_word(kind))
+    } else {
+        format!("{} `{name}`", kind.as_str().replace('-', " "))
+    }
+}
+
+fn owner_word(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::UserInline => "user",
+        DocumentKind::GroupInline => "group",
+        _ => "role",
+    }
+}
+
+/// `boundaries/x.json` with `name` → `boundaries/name.json`.
+fn sibling_file(file: &str, name: &str) -> String {
+    match file.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/{name}.json"),
+        None => format!("{name}.json"),
+    }
+}
+
+/// Packs `statements` into parts of at most `quota` characters, in order; the error is the
+/// index of a statement that does not fit even alone.
+pub fn pack(statements: &[Statement], quota: usize) -> Result<Vec<std::ops::Range<usize>>, usize> {
+    // Compact JSON: `{"Version":"2012-10-17","Statement":[S1,S2,...]}`.
+    let base = PolicyDocument::new(Vec::new()).quota_size();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut size = base;
+    for (i, statement) in statements.iter().enumerate() {
+        let own = serde_json::to_string(statement)
+            .expect("statements always serialize")
+            .chars()
+            .count();
+        if base + own > quota {
+            return Err(i);
+        }
+        let comma = usize::from(i > start);
+        if size + comma + own > quota {
+            parts.push(start..i);
+            start = i;
+            size = base + own;
+        } else {
+            size += comma + own;
+        }
+    }
+    if start < statements.len() {
+        parts.push(start..statements.len());
+    }
+    Ok(parts)
+}
+
+/// Splits one document (or one owner's inline documents) into managed policies named
+/// `<base>-1`, ...; `None` after reporting why it cannot be done.
+#[allow(clippy::too_many_arguments)]
+fn split(
+    compiled: &mut Compiled,
+    sources: &Sources,
+    document: &Document,
+    base: &str,
+    statements: &[(Statement, Origin)],
+    size: usize,
+    kind: DocumentKind,
+    taken: &mut BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+    description: impl Fn(usize, usize) -> Option<String>,
+    file: impl Fn(&str) -> String,
+) -> Option<Vec<Document>> {
+    let quota = if is_managed(kind) {
+        MANAGED_POLICY_QUOTA
+    } else {
+        kind.quota()
+    };
+    let title = title(kind, base);
+    let bare: Vec<Statement> = statements.iter().map(|(s, _)| s.clone()).collect();
+    let ranges = match pack(&bare, MANAGED_POLICY_QUOTA) {
+        Ok(ranges) => ranges,
+        Err(i) => {
+            let alone = PolicyDocument::new(vec![bare[i].clone()]).quota_size();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::StatementTooLarge,
+                    format!(
+                        "a statement of {title} is {} characters on its own, over IAM's managed policy quota of {}",
+                        thousands(alone),
+                        thousands(MANAGED_POLICY_QUOTA)
+                    ),
+                )
+                .at(first_line(sources, statements[i].1.span), "too large to fit in any managed policy")
+                .with_label(first_line(sources, document.span), format!("{title} is {} characters, over its quota of {}", thousands(size), thousands(quota)))
+                .with_note("IAM counts characters without white space")
+                .with_help("split the statement: fewer actions or resources per statement, or wildcards such as `s3:Get*`"),
+            );
+            return None;
+        }
+    };
+    let count = ranges.len();
+    let names: Vec<String> = (1..=count).map(|i| format!("{base}-{i}")).collect();
+    for name in &names {
+        if taken.contains(&name.to_lowercase()) || name.chars().count() > 128 {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("{title} must be split into {count} managed policies, but the name `{name}` is not free"),
+                )
+                .at(first_line(sources, document.span), format!("{} characters, over the quota of {}", thousands(size), thousands(quota)))
+                .with_help("rename the policy that uses this name (parts are named `<name>-1`, `<name>-2`, ...; at most 128 characters)"),
+            );
+            return None;
+        }
+    }
+    taken.extend(names.iter().map(|n| n.to_lowercase()));
+    let parts = ranges
+        .into_iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(i, (range, name))| {
+            let mut policy = PolicyDocument::new(bare[range.clone()].to_vec());
+            policy.canonicalize();
+            debug_assert!(policy.quota_size() <= MANAGED_POLICY_QUOTA);
+            Document {
+                kind: if is_managed(kind) {
+                    kind
+                } else {
+                    DocumentKind::ManagedPolicy
+                },
+                name: name.clone(),
+                arn: format!(
+                    "arn:{}:iam::{}:policy{}{name}",
+                    compiled.partition, compiled.account, document.path
+                ),
+                path: document.path.clone(),
+                description: description(i + 1, count),
+                file: file(name),
+                owner: None,
+                policy,
+                origins: statements[range].iter().map(|(_, o)| o.clone()).collect(),
+                span: document.span,
+            }
+        })
+        .collect();
+    compiled.splits.push(Split {
+        kind,
+        name: base.to_string(),
+        owner: (!is_managed(kind)).then(|| base.to_string()),
+        size,
+        quota,
+        parts: names,
+    });
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Effect;
+
+    fn statement(resource: &str) -> Statement {
+        let mut s = Statement::new(Effect::Allow);
+        s.action = Some(vec!["s3:GetObject".into()]);
+        s.resource = Some(vec![resource.into()]);
+        s
+    }
+
+    #[test]
+    fn parts_are_full_in_order_and_within_the_quota() {
+        let statements: Vec<Statement> = (0..200)
+            .map(|i| statement(&format!("arn:aws:s3:::bucket-{i:03}/*")))
+            .collect();
+        let parts = pack(&statements, MANAGED_POLICY_QUOTA).unwrap();
+        assert!(parts.len() > 1);
+        let mut next = 0;
+        for (n, range) in parts.iter().enumerate() {
+            assert_eq!(range.start, next, "parts keep statement order");
+            next = range.end;
+            let size = PolicyDocument::new(statements[range.clone()].to_vec()).quota_size();
+            assert!(size <= MANAGED_POLICY_QUOTA, "part {n} is {size}");
+            // Full: the next statement would not have fitted.
+            if range.end < statements.len() {
+                let grown = PolicyDocument::new(statements[range.start..=range.end].to_vec());
+                assert!(grown.quota_size() > MANAGED_POLICY_QUOTA);
+            }
+        }
+        assert_eq!(next, statements.len());
+    }
+
+    #[test]
+    fn a_statement_too_large_alone_is_reported_by_index() {
+        let huge = statement(&format!("arn:aws:s3:::{}/*", "x".repeat(7000)));
+        assert_eq!(pack(&[statement("*"), huge], MANAGED_POLICY_QUOTA), Err(1));
+    }
+}
