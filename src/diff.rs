@@ -277,7 +277,8 @@ impl Example {
         let mut principal = None;
         for (key, values) in request.context.iter() {
             if key == PRINCIPAL_KEY {
-                principal = values.first().cloned();
+                // `Type value`, as the principal lists and entries show it.
+                principal = values.first().map(|v| v.replacen(':', " ", 1));
             } else {
                 context.insert(key.to_string(), values.to_vec());
             }
@@ -297,7 +298,9 @@ impl Example {
             request.context.set(key, values.iter().cloned());
         }
         if let Some(principal) = &self.principal {
-            request.context.set(PRINCIPAL_KEY, [principal.as_str()]);
+            request
+                .context
+                .set(PRINCIPAL_KEY, [principal.replacen(' ', ":", 1)]);
         }
         request
     }
@@ -305,10 +308,22 @@ impl Example {
 
 impl std::fmt::Display for Example {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(principal) = &self.principal {
-            write!(f, "{principal} calls ")?;
+        match &self.principal {
+            Some(principal) if self.resource == "*" => write!(
+                f,
+                "{} calls {}",
+                principal.replacen(':', " ", 1),
+                self.action
+            )?,
+            Some(principal) => write!(
+                f,
+                "{} calls {} on {}",
+                principal.replacen(':', " ", 1),
+                self.action,
+                self.resource
+            )?,
+            None => write!(f, "{} on {}", self.action, self.resource)?,
         }
-        write!(f, "{} on {}", self.action, self.resource)?;
         let mut first = true;
         for (key, values) in &self.context {
             f.write_str(if first { " with " } else { ", " })?;
@@ -647,9 +662,10 @@ fn delta(
         if statement.effect != Effect::Allow {
             continue;
         }
-        let check = |part: &Statement| {
+        let check_with = |part: &Statement, extra: Option<Statement>| {
             let mut statements = vec![part.clone()];
             statements.extend(denies.iter().cloned());
+            statements.extend(extra);
             let identity = [PolicyDocument::new(statements)];
             let known = known_actions(part);
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
@@ -661,6 +677,7 @@ fn delta(
                 },
             )
         };
+        let check = |part: &Statement| check_with(part, None);
         let describe_unknown = |reasons: &[UnknownReason]| -> Vec<String> {
             reasons
                 .iter()
@@ -714,36 +731,56 @@ fn delta(
                 continue;
             };
             found_any = true;
-            let note = match &first.boundary {
-                BoundaryFailure::NoAllow => None,
-                BoundaryFailure::DeniedBy(refs) => {
-                    let numbers: Vec<String> = refs
-                        .iter()
-                        .map(|r| {
-                            let sid = r
-                                .sid
-                                .as_deref()
-                                .map_or(String::new(), |s| format!(" ({s})"));
-                            format!("{}{sid}", r.stmt + 1)
-                        })
-                        .collect();
-                    let which = format!(
-                        "{other} statement{} {}",
-                        if numbers.len() == 1 { "" } else { "s" },
-                        numbers.join(", ")
-                    );
-                    Some(match direction {
-                        Direction::Added => format!("no longer denied by {which}"),
-                        Direction::Removed => format!("now denied by {which}"),
-                    })
-                }
+            let denied_by = match &first.boundary {
+                BoundaryFailure::NoAllow => vec![],
+                BoundaryFailure::DeniedBy(refs) => refs.iter().map(|r| r.stmt).collect(),
             };
-            entries.push(entry(
-                part,
-                index,
-                note,
-                Example::from_request(&first.request),
-            ));
+            if denied_by.is_empty() {
+                entries.push(entry(part, index, None, tidy(&first.request, target, base)));
+                continue;
+            }
+            // The part escapes because a deny of the other side does not apply on this side:
+            // narrow the entry to each action pattern of those denies that still escapes.
+            let deny_patterns: BTreeSet<&String> = denied_by
+                .iter()
+                .filter_map(|&i| base.and_then(|b| b.statements.get(i)))
+                .flat_map(|s| s.action.iter().flatten())
+                .collect();
+            let mut narrowed = false;
+            for pattern in deny_patterns {
+                let mut only = Statement::new(Effect::Deny);
+                only.not_action = Some(vec![pattern.clone()]);
+                only.resource = Some(vec!["*".into()]);
+                let Containment::Escapes {
+                    counterexamples, ..
+                } = check_with(part, Some(only))
+                else {
+                    continue;
+                };
+                let Some(found) = counterexamples.first() else {
+                    continue;
+                };
+                narrowed = true;
+                let mut narrower = part.clone();
+                if action_included(pattern, part) {
+                    narrower.action = Some(vec![pattern.clone()]);
+                    narrower.not_action = None;
+                }
+                entries.push(entry(
+                    &narrower,
+                    index,
+                    deny_note(&found.boundary, other, direction),
+                    tidy(&found.request, target, base),
+                ));
+            }
+            if !narrowed {
+                entries.push(entry(
+                    part,
+                    index,
+                    deny_note(&first.boundary, other, direction),
+                    tidy(&first.request, target, base),
+                ));
+            }
         }
         if !found_any {
             // The parts are a cover of the statement, so this only happens when every part was
@@ -757,7 +794,7 @@ fn delta(
                         statement,
                         index,
                         None,
-                        Example::from_request(&first.request),
+                        tidy(&first.request, target, base),
                     ));
                 }
             }
@@ -765,6 +802,72 @@ fn delta(
     }
     undecided.dedup();
     (entries, undecided)
+}
+
+/// The counterexample as an [`Example`]; for trust policies (principal in the context), the
+/// resource `*` when that is just as much a difference, since the engine's witness resource
+/// means nothing there.
+fn tidy(request: &Request, target: &PolicyDocument, base: Option<&PolicyDocument>) -> Example {
+    let example = Example::from_request(request);
+    if example.principal.is_none() || example.resource == "*" {
+        return example;
+    }
+    let mut star = request.clone();
+    star.resource = "*".into();
+    let allows = |docs: &[PolicyDocument]| {
+        let evaluation = reason::evaluate(docs, None, &star);
+        evaluation.decision == reason::Decision::Allow && evaluation.unmodelled.is_empty()
+    };
+    let base_docs: Vec<PolicyDocument> = base.cloned().into_iter().collect();
+    if allows(std::slice::from_ref(target)) && !allows(&base_docs) {
+        let evaluation = reason::evaluate(&base_docs, None, &star);
+        if evaluation.unmodelled.is_empty() {
+            return Example::from_request(&star);
+        }
+    }
+    example
+}
+
+/// "no longer denied by old statement 2" / "now denied by new statement 2".
+fn deny_note(failure: &BoundaryFailure, other: &str, direction: Direction) -> Option<String> {
+    let BoundaryFailure::DeniedBy(refs) = failure else {
+        return None;
+    };
+    let numbers: Vec<String> = refs
+        .iter()
+        .map(|r| {
+            let sid = r
+                .sid
+                .as_deref()
+                .map_or(String::new(), |s| format!(" ({s})"));
+            format!("{}{sid}", r.stmt + 1)
+        })
+        .collect();
+    let which = format!(
+        "{other} statement{} {}",
+        if numbers.len() == 1 { "" } else { "s" },
+        numbers.join(", ")
+    );
+    Some(match direction {
+        Direction::Added => format!("no longer denied by {which}"),
+        Direction::Removed => format!("now denied by {which}"),
+    })
+}
+
+/// Whether every action `pattern` matches is one the statement's actions match (decided by the
+/// engine over two one-statement documents).
+fn action_included(pattern: &str, statement: &Statement) -> bool {
+    let mut inner = Statement::new(Effect::Allow);
+    inner.action = Some(vec![pattern.to_string()]);
+    inner.resource = Some(vec!["*".into()]);
+    let mut outer = Statement::new(Effect::Allow);
+    outer.action = statement.action.clone();
+    outer.not_action = statement.not_action.clone();
+    outer.resource = Some(vec!["*".into()]);
+    reason::contained(
+        &[PolicyDocument::new(vec![inner])],
+        &[PolicyDocument::new(vec![outer])],
+    ) == Containment::Contained
 }
 
 /// Catalog actions matching the statement's action patterns, to pick readable examples.
@@ -776,6 +879,12 @@ fn known_actions(statement: &Statement) -> Vec<String> {
     let mut out = Vec::new();
     for pattern in actions {
         if !pattern.contains(['*', '?']) {
+            // Spelled as the catalog spells it (the engine's witness is lowercase).
+            out.push(
+                catalog
+                    .action(pattern)
+                    .map_or(pattern.clone(), |a| a.full_name()),
+            );
             continue;
         }
         out.extend(
@@ -853,6 +962,7 @@ fn entry(part: &Statement, index: usize, note: Option<String>, example: Example)
     for (operator, prefix) in [("StringLike", ""), ("StringNotLike", "everyone except ")] {
         if let Some(keys) = condition.0.get_mut(operator) {
             if let Some(values) = keys.remove(PRINCIPAL_KEY) {
+                let values: Vec<String> = values.iter().map(|v| v.replacen(':', " ", 1)).collect();
                 principal = Some(format!("{prefix}{}", values.join(", ")));
             }
             if keys.is_empty() {
@@ -1209,7 +1319,11 @@ fn render_access(out: &mut String, access: &Access, p: &Painter) {
                 if let Some(principal) = &e.principal {
                     line.push_str(&format!("{principal}: "));
                 }
-                line.push_str(&format!("{} on {}", e.actions, e.resources));
+                if e.principal.is_some() && e.resources == "*" {
+                    line.push_str(&e.actions);
+                } else {
+                    line.push_str(&format!("{} on {}", e.actions, e.resources));
+                }
                 if let Some(condition) = &e.condition {
                     line.push_str(&format!(" when {condition}"));
                 }
