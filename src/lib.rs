@@ -19,6 +19,7 @@ pub mod ir;
 pub mod json;
 pub mod lint;
 pub mod lower;
+pub mod parallel;
 pub mod parse;
 pub mod policy;
 pub mod policy_json;

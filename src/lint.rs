@@ -185,14 +185,13 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
 
 /// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
 pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
-    let role_arns: Vec<&str> = compiled
+    let role_arns: std::collections::HashSet<&str> = compiled
         .roles
         .iter()
         .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
         .map(String::as_str)
         .collect();
-    let mut out = Vec::new();
-    for document in &compiled.documents {
+    let mut out = crate::parallel::flat_map(&compiled.documents, |document| {
         let quota = match document.kind {
             DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
                 Quota::Limit {
@@ -221,7 +220,7 @@ pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> 
         let used_by_roles = match document.kind {
             DocumentKind::RoleInline => true,
             DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
-                role_arns.contains(&document.arn.as_str())
+                role_arns.contains(document.arn.as_str())
             }
             _ => false,
         };
@@ -246,17 +245,16 @@ pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> 
             quota,
             used_by_roles,
         };
-        out.extend(lint(&doc));
+        lint(&doc)
+    });
+    let mut inline_size: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for document in &compiled.documents {
+        if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
+            *inline_size.entry(owner).or_default() += document.policy.quota_size();
+        }
     }
     for role in &compiled.roles {
-        let inline: Vec<_> = compiled
-            .documents
-            .iter()
-            .filter(|d| {
-                d.kind == DocumentKind::RoleInline && d.owner.as_deref() == Some(&role.name)
-            })
-            .collect();
-        let size: usize = inline.iter().map(|d| d.policy.quota_size()).sum();
+        let size = inline_size.get(role.name.as_str()).copied().unwrap_or(0);
         if size > 10240 {
             out.push(
                 Diagnostic::new(

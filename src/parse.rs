@@ -33,7 +33,15 @@ impl Builder {
     /// The pair's span without the white space and comments pest includes after a trailing
     /// optional part, so labels end where the construct does.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        Span::new(self.file, pair.as_span().start(), true_end(pair))
+        let start = pair.as_span().start();
+        // No token ends in white space, so trimming it is always right; only when the text may
+        // end in a comment is the exact (slower) walk over the last children needed.
+        let trimmed = pair.as_str().trim_end();
+        let last_line = &trimmed[trimmed.rfind('\n').map_or(0, |i| i + 1)..];
+        if !trimmed.ends_with("*/") && !last_line.contains("//") {
+            return Span::new(self.file, start, start + trimmed.len());
+        }
+        Span::new(self.file, start, true_end(pair))
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {

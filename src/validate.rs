@@ -48,16 +48,16 @@ pub struct StatementView<'a> {
 
 /// Checks every statement of a resolved project.
 pub fn validate(project: &ir::Project) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let statements = project
+    let statements: Vec<&ir::Statement> = project
         .boundaries
         .iter()
         .chain(&project.policies)
         .flat_map(|p| &p.statements)
         .chain(project.roles.iter().flat_map(|r| &r.statements))
         .chain(project.users.iter().flat_map(|u| &u.statements))
-        .chain(project.groups.iter().flat_map(|g| &g.statements));
-    for statement in statements {
+        .chain(project.groups.iter().flat_map(|g| &g.statements))
+        .collect();
+    let mut out = crate::parallel::flat_map(&statements, |statement| {
         let view = StatementView {
             not_action: statement.not_action,
             actions: action_refs(&statement.actions, &statement.unchecked),
@@ -70,8 +70,8 @@ pub fn validate(project: &ir::Project) -> Vec<Diagnostic> {
             condition_keys: condition_keys(&statement.conditions),
             expanded_from: &statement.origin.expanded_from,
         };
-        out.extend(check_statement(&view, Input::Source));
-    }
+        check_statement(&view, Input::Source)
+    });
     for trust in project.roles.iter().flat_map(|r| &r.trust) {
         let default = [Spanned::new(
             crate::lower::default_trust_action(trust).to_string(),
@@ -502,6 +502,42 @@ fn tokens(text: &str, format: bool) -> Vec<Token> {
 /// Whether some ARN is matched both by `resource` (with `*`, `?` and `${...}` variables) and by
 /// the catalog's ARN `format` (whose `${...}` placeholders stand for any text).
 pub fn arn_overlaps(resource: &str, format: &str) -> bool {
+    if services_differ(resource, format) {
+        return false;
+    }
+    // A statement checks the same resource against the same formats once per action.
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<(String, String), bool>> =
+            Default::default();
+    }
+    let key = (resource.to_string(), format.to_string());
+    if let Some(known) = MEMO.with(|memo| memo.borrow().get(&key).copied()) {
+        return known;
+    }
+    let overlaps = arn_overlaps_uncached(resource, format);
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() > 100_000 {
+            memo.clear();
+        }
+        memo.insert(key, overlaps);
+    });
+    overlaps
+}
+
+/// A cheap early answer: the service segments are both plain text and differ.
+fn services_differ(resource: &str, format: &str) -> bool {
+    let service = |arn: &str| arn.split(':').nth(2).map(str::to_string);
+    match (service(resource), service(format)) {
+        (Some(a), Some(b)) => {
+            let plain = |s: &str| !s.contains(['*', '?', '$']);
+            plain(&a) && plain(&b) && !a.eq_ignore_ascii_case(&b)
+        }
+        _ => false,
+    }
+}
+
+fn arn_overlaps_uncached(resource: &str, format: &str) -> bool {
     let a = tokens(resource, false);
     let b = tokens(format, true);
     let (n, m) = (a.len(), b.len());
