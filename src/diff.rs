@@ -54,7 +54,28 @@ pub struct SideDocument {
     /// The managed policy's ARN (boundaries, managed and delegation policies), for looking up
     /// the documents that roles attach.
     pub arn: Option<String>,
-    pub policy: PolicyDocument,
+    pub body: Body,
+}
+
+/// A document's content: parsed, or JSON text parsed only when needed (a build's files are
+/// canonical JSON, so byte-identical files are unchanged without parsing them).
+#[derive(Debug, Clone)]
+pub enum Body {
+    Policy(PolicyDocument),
+    Json(String),
+}
+
+impl SideDocument {
+    /// The policy, canonicalized.
+    pub fn policy(&self) -> Result<PolicyDocument, String> {
+        let mut policy = match &self.body {
+            Body::Policy(policy) => policy.clone(),
+            Body::Json(text) => serde_json::from_str(text)
+                .map_err(|e| format!("{}: not an IAM policy document: {e}", self.file))?,
+        };
+        policy.canonicalize();
+        Ok(policy)
+    }
 }
 
 /// A role, user or group: what it attaches.
@@ -79,7 +100,7 @@ impl Side {
                 name: d.name.clone(),
                 file: d.file.clone(),
                 arn: d.owner.is_none().then(|| d.arn.clone()),
-                policy: d.policy.clone(),
+                body: Body::Policy(d.policy.clone()),
             })
             .collect();
         let mut principals = Vec::new();
@@ -153,9 +174,7 @@ impl Side {
                     "manifest.json: document {n} needs `kind`, `name` and `file`"
                 ));
             };
-            let body = read(&file)?;
-            let policy: PolicyDocument = serde_json::from_str(&body)
-                .map_err(|e| format!("{file}: not an IAM policy document: {e}"))?;
+            let body = Body::Json(read(&file)?);
             let owned = document.get("role").is_some()
                 || document.get("user").is_some()
                 || document.get("group").is_some()
@@ -168,7 +187,7 @@ impl Side {
                 kind,
                 name,
                 file,
-                policy,
+                body,
             });
         }
         for (kind, field) in [("role", "roles"), ("user", "users"), ("group", "groups")] {
@@ -411,8 +430,9 @@ impl Default for Labels {
     }
 }
 
-/// Compares two sides; documents are matched by (kind, name).
-pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Report {
+/// Compares two sides; documents are matched by (kind, name). Fails when a document's JSON
+/// (read lazily from a build's output) is not a policy.
+pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Result<Report, String> {
     type Key<'a> = (&'a str, &'a str);
     let mut pairs: BTreeMap<Key<'_>, (Vec<&SideDocument>, Vec<&SideDocument>)> = BTreeMap::new();
     for d in &old.documents {
@@ -427,12 +447,14 @@ pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Report {
             jobs.push((olds.get(i).copied(), news.get(i).copied()));
         }
     }
-    let documents = run_parallel(&jobs, |&(o, n)| compare_documents(o, n, labels));
+    let documents = run_parallel(&jobs, |&(o, n)| compare_documents(o, n, labels))
+        .into_iter()
+        .collect::<Result<Vec<_>, String>>()?;
     let principals = compare_principals(old, new);
-    Report {
+    Ok(Report {
         documents,
         principals,
-    }
+    })
 }
 
 /// Maps `f` over `items` on all cores, keeping order. Most items are cheap (identical text);
@@ -477,21 +499,31 @@ fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
         .collect()
 }
 
-fn canonical(policy: &PolicyDocument) -> PolicyDocument {
-    let mut policy = policy.clone();
-    policy.canonicalize();
-    policy
-}
-
 /// Compares one document of OLD with its counterpart in NEW (either may be missing).
 pub fn compare_documents(
     old: Option<&SideDocument>,
     new: Option<&SideDocument>,
     labels: &Labels,
-) -> DocumentDiff {
+) -> Result<DocumentDiff, String> {
     let either = new.or(old).expect("one side has the document");
-    let old_policy = old.map(|d| canonical(&d.policy));
-    let new_policy = new.map(|d| canonical(&d.policy));
+    if let (Some(o), Some(n)) = (old, new) {
+        if let (Body::Json(a), Body::Json(b)) = (&o.body, &n.body) {
+            if a == b {
+                return Ok(DocumentDiff {
+                    kind: either.kind.clone(),
+                    name: either.name.clone(),
+                    status: Status::Unchanged,
+                    old_file: Some(o.file.clone()),
+                    new_file: Some(n.file.clone()),
+                    text_diff: String::new(),
+                    access: Access::default(),
+                    principals: None,
+                });
+            }
+        }
+    }
+    let old_policy = old.map(SideDocument::policy).transpose()?;
+    let new_policy = new.map(SideDocument::policy).transpose()?;
     let old_text = old_policy
         .as_ref()
         .map(PolicyDocument::to_canonical_json)
@@ -517,7 +549,7 @@ pub fn compare_documents(
         principals: None,
     };
     if status == Status::Unchanged {
-        return result;
+        return Ok(result);
     }
     let old_header = match old {
         Some(d) => format!("{}/{}", labels.old, d.file),
@@ -546,7 +578,7 @@ pub fn compare_documents(
         });
     }
     result.access = compare_access(old_policy.as_ref(), new_policy.as_ref());
-    result
+    Ok(result)
 }
 
 /// The access one policy allows and the other does not, both ways.
@@ -1053,10 +1085,13 @@ fn attachment_changes(
                 "the permissions boundary `{b}` now limits the {}",
                 n.kind
             ))),
-            (Some(a), Some(b)) => match (old.by_arn(a), new.by_arn(b)) {
+            (Some(a), Some(b)) => match (
+                old.by_arn(a).and_then(|d| d.policy().ok()),
+                new.by_arn(b).and_then(|d| d.policy().ok()),
+            ) {
                 (Some(a_doc), Some(b_doc)) => {
                     let compared =
-                        compare_access(Some(&canonical(&a_doc.policy)), Some(&canonical(&b_doc.policy)));
+                        compare_access(Some(&a_doc), Some(&b_doc));
                     let note = format!("boundary `{a}` replaced by `{b}`");
                     access.added.extend(note_all(compared.added, &note));
                     access.removed.extend(note_all(compared.removed, &note));
@@ -1084,9 +1119,9 @@ fn attachment_changes(
             old: None,
             new: Some(arn.to_string()),
         });
-        match new.by_arn(arn) {
+        match new.by_arn(arn).and_then(|d| d.policy().ok()) {
             Some(doc) => {
-                let compared = compare_access(None, Some(&canonical(&doc.policy)));
+                let compared = compare_access(None, Some(&doc));
                 let note = format!("policy `{arn}` newly attached");
                 access.added.extend(note_all(compared.added, &note));
                 access.undecided.extend(compared.undecided);

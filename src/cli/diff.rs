@@ -9,7 +9,7 @@
 
 use super::{files, Color, Exit};
 use clap::ValueEnum;
-use iamx::diff::{self, Labels, Side, SideDocument};
+use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -87,7 +87,10 @@ pub fn run(args: Args) -> Exit {
         let new_name = new_side.side.documents[0].name.clone();
         old_side.side.documents[0].name = new_name;
     }
-    let report = diff::diff(&old_side.side, &new_side.side, &labels);
+    let report = match diff::diff(&old_side.side, &new_side.side, &labels) {
+        Ok(report) => report,
+        Err(message) => return super::fail(message),
+    };
     match args.format {
         Format::Text => print!("{}", diff::render_text(&report, args.color.for_stdout())),
         Format::Json => print!("{}", diff::render_json(&report)),
@@ -265,7 +268,7 @@ fn read_json_policy(path: &Path, name: &str, color: Color) -> Result<SideDocumen
         name: name.to_string(),
         file: name.to_string(),
         arn: None,
-        policy: read.policy,
+        body: Body::Policy(read.policy),
     })
 }
 
