@@ -7,8 +7,9 @@
 //!
 //! The guarantee: the source compiles, and every compiled document grants exactly the access of
 //! the document it came from. [`import`] checks this itself with an [`Equivalence`] oracle
-//! ([`CanonicalEquality`] today: equal after [`PolicyDocument::canonicalize`]; a reasoning
-//! engine that proves semantic equivalence can be plugged in through the same trait).
+//! ([`CanonicalEquality`]: equal after [`PolicyDocument::canonicalize`]; or
+//! [`AccessEquality`]: canonical equality as the fast path, otherwise the reasoning engine must
+//! prove that each document allows everything the other does).
 //! Nothing is dropped silently: what the language cannot say exactly is an error.
 
 use crate::ast::*;
@@ -44,6 +45,40 @@ impl Equivalence for CanonicalEquality {
                 b.to_canonical_json()
             ))
         }
+    }
+}
+
+/// Canonical equality first; when that fails, the documents must allow exactly the same
+/// requests, proved with the reasoning engine in both directions ([`crate::diff::compare_access`],
+/// which also compares principals of trust policies). Anything the engine cannot decide counts
+/// as a difference, so this never accepts what it has not proved.
+pub struct AccessEquality;
+
+impl Equivalence for AccessEquality {
+    fn check(&self, original: &PolicyDocument, imported: &PolicyDocument) -> Result<(), String> {
+        let Err(textual) = CanonicalEquality.check(original, imported) else {
+            return Ok(());
+        };
+        if original.version != imported.version {
+            return Err(textual);
+        }
+        let access = crate::diff::compare_access(Some(original), Some(imported));
+        if access.is_empty() {
+            return Ok(());
+        }
+        let mut why = Vec::new();
+        for (label, entries) in [
+            ("only the original allows", &access.removed),
+            ("only the import allows", &access.added),
+        ] {
+            for entry in entries {
+                if let Some(example) = &entry.example {
+                    why.push(format!("{label} {example}"));
+                }
+            }
+        }
+        why.extend(access.undecided.iter().map(|u| format!("undecided: {u}")));
+        Err(format!("{}\n{textual}", why.join("\n")))
     }
 }
 
@@ -273,6 +308,10 @@ fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>>, String> 
                 "{what}: `{action}` is not an action (`service:Action`)"
             ));
         };
+        // IAM matches actions ignoring case; `.iamx` writes service prefixes in lowercase.
+        // The result differs from the original textually, so only an oracle that decides
+        // access (not canonical equality) accepts it.
+        let service = &service.to_ascii_lowercase();
         let service_ok = !service.is_empty()
             && service
                 .chars()

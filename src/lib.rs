@@ -11,6 +11,7 @@ pub mod ast;
 pub mod catalog;
 pub mod compiler;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod import;

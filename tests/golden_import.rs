@@ -80,3 +80,43 @@ fn the_check_catches_a_lying_oracle_input() {
     let errors = import::import(&[("p.json".into(), text.into())], &Never).unwrap_err();
     assert_eq!(errors, vec!["p.json: differs".to_string()]);
 }
+
+#[test]
+fn upper_case_service_prefixes_import_and_are_proved_equivalent() {
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["S3:GetObject","s3:ListBucket"],"Resource":"*"}]}"#;
+    let input = [("p.json".to_string(), text.to_string())];
+    // The source writes `s3:GetObject`: not canonically equal to the original...
+    let errors = import::import(&input, &CanonicalEquality).unwrap_err();
+    assert!(errors[0].contains("differ"), "{errors:?}");
+    // ...but it allows exactly the same requests, which the engine proves.
+    let imported = import::import(&input, &import::AccessEquality).unwrap();
+    assert!(
+        imported.source.contains("s3:{GetObject, ListBucket}"),
+        "{}",
+        imported.source
+    );
+}
+
+#[test]
+fn access_equality_rejects_different_access_with_an_example() {
+    use import::Equivalence;
+    let doc = |actions: &str| -> iamx::policy::PolicyDocument {
+        serde_json::from_str(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"arn:aws:s3:::b/*"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let oracle = import::AccessEquality;
+    // Reordered and with a different case: equal access.
+    assert_eq!(
+        oracle.check(
+            &doc(r#"["s3:PutObject","S3:GETOBJECT"]"#),
+            &doc(r#"["s3:getobject","s3:putobject"]"#)
+        ),
+        Ok(())
+    );
+    let error = oracle
+        .check(&doc(r#""s3:GetObject""#), &doc(r#""s3:Get*""#))
+        .unwrap_err();
+    assert!(error.contains("only the import allows s3:Get"), "{error}");
+}

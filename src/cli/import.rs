@@ -1,11 +1,12 @@
 //! `iamx import FILE.json... [-o OUT.iamx]`: IAM JSON to `.iamx` source.
 //!
 //! The command checks its own output: the generated source is compiled in memory and every
-//! compiled document must equal (canonically) the document it came from; otherwise nothing is
-//! written and the differences are shown.
+//! compiled document must equal (canonically) the document it came from, or be proved by the
+//! reasoning engine to allow exactly the same requests; otherwise nothing is written and the
+//! differences are shown.
 
 use super::{files, Exit};
-use iamx::import::{self, CanonicalEquality};
+use iamx::import::{self, AccessEquality};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -32,7 +33,7 @@ pub fn run(args: Args) -> Exit {
             }
         }
     }
-    match import::import(&inputs, &CanonicalEquality) {
+    match import::import(&inputs, &AccessEquality) {
         Ok(imported) => {
             for note in &imported.notes {
                 eprintln!("note: {note}");
@@ -47,7 +48,7 @@ pub fn run(args: Args) -> Exit {
                         ));
                     }
                     eprintln!(
-                        "wrote {} ({} documents checked: each compiles back to its original)",
+                        "wrote {} ({} documents checked: each compiles back to its original access)",
                         path.display(),
                         imported.checked
                     );

@@ -4,6 +4,7 @@
 mod build;
 mod catalog;
 mod check;
+mod diff;
 mod files;
 mod fmt;
 mod import;
@@ -47,6 +48,8 @@ enum Command {
     Build(build::Args),
     /// Report errors and warnings without writing anything.
     Check(check::Args),
+    /// Show what changed between two versions: text diff and access added or removed.
+    Diff(diff::Args),
     /// Rewrite .iamx files in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
     /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
@@ -74,6 +77,17 @@ impl Color {
             }
         }
     }
+
+    /// The same rule for data printed to stdout (coloured diffs).
+    pub fn for_stdout(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -81,6 +95,7 @@ pub fn run() -> ExitCode {
     let exit = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Catalog(args) => catalog::run(args),

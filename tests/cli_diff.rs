@@ -1,0 +1,199 @@
+//! `iamx diff` as CI uses it: `--exit-code`, `--rev` against a real git repository, build
+//! output directories, colour, and usage errors.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+use tempfile::TempDir;
+
+fn iamx() -> Command {
+    let mut command = Command::cargo_bin("iamx").unwrap();
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR");
+    command
+}
+
+const OLD: &str = r#"account "123456789012"
+
+role app {
+  trust service ec2.amazonaws.com
+  allow s3:{GetObject, PutObject} on arn:aws:s3:::acme/app/*
+}
+"#;
+
+fn project(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::create_dir_all(&path).unwrap();
+    fs::write(path.join("main.iamx"), text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn exit_code_fails_only_when_access_widens() {
+    let temp = TempDir::new().unwrap();
+    let old = project(temp.path(), "old", OLD);
+    let wider = project(
+        temp.path(),
+        "wider",
+        &OLD.replace(
+            "{GetObject, PutObject}",
+            "{GetObject, PutObject, DeleteObject}",
+        ),
+    );
+    let narrower = project(
+        temp.path(),
+        "narrower",
+        &OLD.replace("{GetObject, PutObject}", "GetObject"),
+    );
+    let reordered = project(
+        temp.path(),
+        "reordered",
+        &OLD.replace("{GetObject, PutObject}", "{PutObject, GetObject}"),
+    );
+    iamx()
+        .args(["diff", "--exit-code", &old, &wider])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "+ s3:DeleteObject on arn:aws:s3:::acme/app/*",
+        ));
+    // Without --exit-code a difference is not a failure.
+    iamx().args(["diff", &old, &wider]).assert().code(0);
+    iamx()
+        .args(["diff", "--exit-code", &old, &narrower])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("- s3:PutObject on"));
+    iamx()
+        .args(["diff", "--exit-code", &old, &reordered])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 changed"));
+}
+
+#[test]
+fn rev_compares_a_git_revision_with_the_working_tree() {
+    let temp = TempDir::new().unwrap();
+    let repo = temp.path();
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(repo)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "-q"]);
+    project(repo, "iam", OLD);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    // Unchanged working tree: nothing to report.
+    iamx()
+        .current_dir(repo)
+        .args(["diff", "--exit-code", "--rev", "HEAD", "iam"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 changed"));
+    fs::write(
+        repo.join("iam/main.iamx"),
+        OLD.replace("s3:{GetObject, PutObject}", "s3:*"),
+    )
+    .unwrap();
+    let assert = iamx()
+        .current_dir(repo.join("iam"))
+        .args(["diff", "--exit-code", "--rev", "HEAD", "--color", "never"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("--- HEAD/roles/app/inline.json"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+++ working-tree/roles/app/inline.json"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+ s3:* on arn:aws:s3:::acme/app/*"),
+        "{stdout}"
+    );
+    // A revision that does not exist is a usage error.
+    iamx()
+        .current_dir(repo)
+        .args(["diff", "--rev", "no-such-rev", "iam"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-rev"));
+}
+
+#[test]
+fn a_build_output_directory_compares_with_its_sources() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", "examples/seed", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    iamx()
+        .args(["diff", "--exit-code"])
+        .arg(&out)
+        .arg("examples/seed")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "3 documents: 0 changed, 0 added, 0 removed, 3 unchanged; access widened nowhere",
+        ));
+    // A document file edited after the build is compared like any other.
+    let inline = out.join("roles/service-etl/inline.json");
+    let text = fs::read_to_string(&inline)
+        .unwrap()
+        .replace("\"s3:PutObject\"", "\"s3:Put*\"");
+    fs::write(&inline, text).unwrap();
+    iamx()
+        .args(["diff", "--exit-code", "examples/seed"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("+ s3:Put* on"));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let args = [
+        "diff",
+        "tests/golden/diff/wildcard-widening/old",
+        "tests/golden/diff/wildcard-widening/new",
+    ];
+    iamx()
+        .args(args)
+        .args(["--color", "always"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[32m"));
+    // Auto: stdout is a pipe here, so no colour.
+    iamx()
+        .args(args)
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    iamx()
+        .args(["diff", "examples/seed"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("two versions"));
+    iamx()
+        .args(["diff", "examples/seed", "no/such/dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/dir"));
+    iamx()
+        .args(["diff", "--format", "yaml", "a", "b"])
+        .assert()
+        .code(2);
+}
