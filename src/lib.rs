@@ -10,6 +10,7 @@ extern crate alloc;
 pub mod ast;
 pub mod catalog;
 pub mod compiler;
+pub mod delegation;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
