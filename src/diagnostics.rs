@@ -104,10 +104,22 @@ pub enum Code {
     UnavailableVariable,
     /// A JSON document may exceed an IAM size quota (its kind is not known).
     SizeQuotaInJson,
+    /// A role's or user's policies allow a request its permissions boundary does not.
+    BoundaryEscape,
+    /// A delegation allows an escalation (a role without the boundary, editing the boundary, ...).
+    DelegationEscalation,
+    /// A delegation's boundary or own policy has a name its holders may manage (under the prefix).
+    ProtectedNameUnderPrefix,
+    /// A delegation prefix can match a path AWS uses for its own roles (`service-role/`, ...).
+    AwsPathCollision,
+    /// Verification could not decide whether a role stays inside its boundary or a delegation is safe.
+    VerifyUnknown,
+    /// An `Allow` conditions an action on a key that action's requests never have: it never applies.
+    NeverMatchingCondition,
 }
 
 impl Code {
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 46] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -148,6 +160,12 @@ impl Code {
         Code::EmptyResources,
         Code::UnavailableVariable,
         Code::SizeQuotaInJson,
+        Code::BoundaryEscape,
+        Code::DelegationEscalation,
+        Code::ProtectedNameUnderPrefix,
+        Code::AwsPathCollision,
+        Code::VerifyUnknown,
+        Code::NeverMatchingCondition,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -192,6 +210,12 @@ impl Code {
             Code::EmptyResources => "W0406",
             Code::UnavailableVariable => "W0407",
             Code::SizeQuotaInJson => "W0408",
+            Code::BoundaryEscape => "E0501",
+            Code::DelegationEscalation => "E0502",
+            Code::ProtectedNameUnderPrefix => "E0503",
+            Code::AwsPathCollision => "W0501",
+            Code::VerifyUnknown => "W0502",
+            Code::NeverMatchingCondition => "W0503",
         }
     }
 

@@ -27,5 +27,6 @@ pub mod resolve;
 pub mod source;
 pub mod stdlib;
 pub mod validate;
+pub mod verify;
 
 pub use compiler::{compile, Compilation, Input, Options};

@@ -111,6 +111,7 @@ pub struct UserInfo {
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
     pub tags: BTreeMap<String, String>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +121,7 @@ pub struct GroupInfo {
     pub path: String,
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
+    pub span: Span,
 }
 
 /// A `delegate` block as deployed: its policy, who gets it, and what it hands out.
@@ -290,6 +292,7 @@ impl Lowering<'_> {
                     .map(|p| self.policy_arn(p, false))
                     .collect(),
                 tags: user.tags.clone(),
+                span: user.span,
             });
         }
         let mut groups = Vec::new();
@@ -316,6 +319,7 @@ impl Lowering<'_> {
                     .iter()
                     .map(|p| self.policy_arn(p, false))
                     .collect(),
+                span: group.span,
             });
         }
 

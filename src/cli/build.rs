@@ -15,6 +15,9 @@ pub struct Args {
     /// Build for this environment (an `env` block).
     #[arg(long)]
     env: Option<String>,
+    /// Skip `verify` (boundary containment and delegation safety), which runs by default.
+    #[arg(long)]
+    no_verify: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
@@ -28,7 +31,26 @@ pub fn run(args: Args) -> Exit {
         environment: args.env,
     };
     let compilation = iamx::compile(inputs, &options);
-    report(&compilation.diagnostics, &compilation.sources, args.color);
+    let verified = match (&compilation.compiled, args.no_verify) {
+        (Some(compiled), false) => Some(iamx::verify::verify_compiled(compiled)),
+        _ => None,
+    };
+    let mut diagnostics = compilation.diagnostics.clone();
+    if let Some(verified) = &verified {
+        diagnostics.extend(verified.diagnostics.iter().cloned());
+        iamx::diagnostics::sort(&mut diagnostics);
+    }
+    report(&diagnostics, &compilation.sources, args.color);
+    if let Some(verified) = &verified {
+        eprintln!("{}", super::verify::counts(verified));
+        if verified.violated() {
+            eprintln!(
+                "error: build failed: verification found violations ({}); nothing was written",
+                summary(&diagnostics)
+            );
+            return Exit::InputErrors;
+        }
+    }
     let Some(compiled) = &compilation.compiled else {
         eprintln!(
             "error: build failed ({}); nothing was written",
@@ -44,7 +66,7 @@ pub fn run(args: Args) -> Exit {
         "wrote {} documents to {} ({})",
         output.len() - 1,
         args.output.display(),
-        summary(&compilation.diagnostics)
+        summary(&diagnostics)
     );
     Exit::Success
 }

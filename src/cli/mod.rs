@@ -7,6 +7,7 @@ mod check;
 mod files;
 mod fmt;
 mod import;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
@@ -22,6 +23,8 @@ pub enum Exit {
     InputErrors = 1,
     /// The command line or the file system is wrong: bad flags, missing paths, unwritable output.
     Usage = 2,
+    /// `verify`: nothing was violated, but something could not be decided.
+    Unknown = 3,
 }
 
 impl From<Exit> for ExitCode {
@@ -51,6 +54,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
     Import(import::Args),
+    /// Prove roles stay inside their boundaries and delegations allow no escalation.
+    Verify(verify::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
     Catalog(catalog::Args),
 }
@@ -84,6 +89,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Catalog(args) => catalog::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     exit.into()
 }
