@@ -124,80 +124,54 @@ fn known_actions() -> &'static [&'static str] {
     })
 }
 
+/// The policies of a role or user of the project (`kind` is `role` or `user`): identity
+/// documents (for users, with their groups'), the boundary when the project defines it, and the
+/// attached ARNs the project does not define. `None` when there is no such principal.
+pub fn principal_policies(
+    compiled: &Compiled,
+    kind: &str,
+    name: &str,
+) -> Option<(Vec<Located>, Option<Located>, Vec<String>)> {
+    let project = Project::new(compiled);
+    let job = match kind {
+        "role" => project.role_job(compiled.roles.iter().find(|r| r.name == name)?),
+        _ => project.user_job(compiled.users.iter().find(|u| u.name == name)?),
+    };
+    let boundary_arn = match kind {
+        "role" => compiled
+            .roles
+            .iter()
+            .find(|r| r.name == name)?
+            .boundary_arn
+            .clone(),
+        _ => compiled
+            .users
+            .iter()
+            .find(|u| u.name == name)?
+            .boundary_arn
+            .clone(),
+    };
+    let mut external = job.external;
+    let boundary = boundary_arn.and_then(|arn| match project.by_arn.get(arn.as_str()) {
+        Some(d) => Some(Located::from_document(format!("boundary {}", d.name), d)),
+        None => {
+            external.push(arn);
+            None
+        }
+    });
+    Some((job.identity, boundary, external))
+}
+
 /// Verifies every bounded role and user and every delegation of a compiled project.
 pub fn verify_compiled(compiled: &Compiled) -> Report {
-    let by_arn: BTreeMap<&str, &Document> = compiled
-        .documents
-        .iter()
-        .filter(|d| {
-            matches!(
-                d.kind,
-                DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
-            )
-        })
-        .map(|d| (d.arn.as_str(), d))
-        .collect();
-    let inline: BTreeMap<(DocumentKind, &str), Vec<&Document>> =
-        compiled
-            .documents
-            .iter()
-            .fold(BTreeMap::new(), |mut map, d| {
-                if let Some(owner) = &d.owner {
-                    map.entry((d.kind, owner.as_str()))
-                        .or_insert_with(Vec::new)
-                        .push(d);
-                }
-                map
-            });
-    let project = Project {
-        by_arn,
-        inline,
-        compiled,
-    };
-
+    let project = Project::new(compiled);
     // The principals to prove, in source order; checked on all cores.
     let mut jobs: Vec<Job<'_>> = Vec::new();
-    for role in &compiled.roles {
-        if let Some(boundary) = &role.boundary_arn {
-            let mut identity = Vec::new();
-            for d in project.inline(DocumentKind::RoleInline, &role.name) {
-                identity.push(Located::from_document(format!("role {}", role.name), d));
-            }
-            let external = project.attached(&role.attached_policy_arns, &mut identity);
-            jobs.push(Job {
-                kind: "role",
-                name: &role.name,
-                span: role.span,
-                boundary,
-                identity,
-                external,
-            });
-        }
+    for role in compiled.roles.iter().filter(|r| r.boundary_arn.is_some()) {
+        jobs.push(project.role_job(role));
     }
-    for user in &compiled.users {
-        if let Some(boundary) = &user.boundary_arn {
-            let mut identity = Vec::new();
-            for d in project.inline(DocumentKind::UserInline, &user.name) {
-                identity.push(Located::from_document(format!("user {}", user.name), d));
-            }
-            let mut external = project.attached(&user.attached_policy_arns, &mut identity);
-            for group in &user.groups {
-                if let Some(info) = compiled.groups.iter().find(|g| &g.name == group) {
-                    for d in project.inline(DocumentKind::GroupInline, group) {
-                        identity.push(Located::from_document(format!("group {group}"), d));
-                    }
-                    external.extend(project.attached(&info.attached_policy_arns, &mut identity));
-                }
-            }
-            jobs.push(Job {
-                kind: "user",
-                name: &user.name,
-                span: user.span,
-                boundary,
-                identity,
-                external,
-            });
-        }
+    for user in compiled.users.iter().filter(|u| u.boundary_arn.is_some()) {
+        jobs.push(project.user_job(user));
     }
     let mut report = Report::default();
     for result in parallel_map(&jobs, |job| project.containment(job)) {
@@ -226,6 +200,71 @@ struct Job<'a> {
 }
 
 impl<'a> Project<'a> {
+    fn new(compiled: &'a Compiled) -> Project<'a> {
+        let by_arn = compiled
+            .documents
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
+                )
+            })
+            .map(|d| (d.arn.as_str(), d))
+            .collect();
+        let mut inline: BTreeMap<(DocumentKind, &str), Vec<&Document>> = BTreeMap::new();
+        for d in &compiled.documents {
+            if let (Some(owner), false) = (&d.owner, d.kind == DocumentKind::Trust) {
+                inline.entry((d.kind, owner.as_str())).or_default().push(d);
+            }
+        }
+        Project {
+            by_arn,
+            inline,
+            compiled,
+        }
+    }
+
+    fn role_job(&self, role: &'a crate::lower::RoleInfo) -> Job<'a> {
+        let mut identity = Vec::new();
+        for d in self.inline(DocumentKind::RoleInline, &role.name) {
+            identity.push(Located::from_document(format!("role {}", role.name), d));
+        }
+        let external = self.attached(&role.attached_policy_arns, &mut identity);
+        Job {
+            kind: "role",
+            name: &role.name,
+            span: role.span,
+            boundary: role.boundary_arn.as_deref().unwrap_or_default(),
+            identity,
+            external,
+        }
+    }
+
+    fn user_job(&self, user: &'a crate::lower::UserInfo) -> Job<'a> {
+        let mut identity = Vec::new();
+        for d in self.inline(DocumentKind::UserInline, &user.name) {
+            identity.push(Located::from_document(format!("user {}", user.name), d));
+        }
+        let mut external = self.attached(&user.attached_policy_arns, &mut identity);
+        for group in &user.groups {
+            if let Some(info) = self.compiled.groups.iter().find(|g| &g.name == group) {
+                for d in self.inline(DocumentKind::GroupInline, group) {
+                    identity.push(Located::from_document(format!("group {group}"), d));
+                }
+                external.extend(self.attached(&info.attached_policy_arns, &mut identity));
+            }
+        }
+        Job {
+            kind: "user",
+            name: &user.name,
+            span: user.span,
+            boundary: user.boundary_arn.as_deref().unwrap_or_default(),
+            identity,
+            external,
+        }
+    }
+
     fn inline(&self, kind: DocumentKind, owner: &str) -> Vec<&'a Document> {
         self.inline.get(&(kind, owner)).cloned().unwrap_or_default()
     }
@@ -889,12 +928,13 @@ pub fn check_delegation(
         }
         seen_paths.push(key);
         let at = locate(&allowed_by, identity, &[]).unwrap_or(span);
-        report.diagnostics.push(
-            Diagnostic::new(Code::DelegationEscalation, message.clone())
-                .at(at, "this statement allows it")
-                .with_label(span, "the delegation")
-                .with_help(escalation_help(&request, scope)),
-        );
+        let mut diagnostic = Diagnostic::new(Code::DelegationEscalation, message.clone())
+            .at(at, "this statement allows it")
+            .with_help(escalation_help(&request, scope));
+        if at != span {
+            diagnostic = diagnostic.with_label(span, "the delegation");
+        }
+        report.diagnostics.push(diagnostic);
         escapes.push(escape(&request, message));
     }
     let verdict = if !escapes.is_empty() {

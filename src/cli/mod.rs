@@ -4,6 +4,7 @@
 mod build;
 mod catalog;
 mod check;
+mod explain;
 mod files;
 mod fmt;
 mod import;
@@ -54,6 +55,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
     Import(import::Args),
+    /// May a role, user or set of policies do ACTION on RESOURCE? Names the deciding statements.
+    Explain(explain::Args),
     /// Prove roles stay inside their boundaries and delegations allow no escalation.
     Verify(verify::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
@@ -90,6 +93,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     exit.into()
 }
