@@ -112,10 +112,22 @@ pub enum Code {
     StatementTooLarge,
     /// A role, user or group would have more managed policies attached than IAM's quota of 10.
     TooManyPolicies,
+    /// A role's or user's policies allow a request its permissions boundary does not.
+    BoundaryEscape,
+    /// A delegation allows an escalation (a role without the boundary, editing the boundary, ...).
+    DelegationEscalation,
+    /// A delegation's boundary or own policy has a name its holders may manage (under the prefix).
+    ProtectedNameUnderPrefix,
+    /// A delegation prefix can match a path AWS uses for its own roles (`service-role/`, ...).
+    AwsPathCollision,
+    /// Verification could not decide whether a role stays inside its boundary or a delegation is safe.
+    VerifyUnknown,
+    /// An `Allow` conditions an action on a key that action's requests never have: it never applies.
+    NeverMatchingCondition,
 }
 
 impl Code {
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 50] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -160,6 +172,12 @@ impl Code {
         Code::InvalidTag,
         Code::StatementTooLarge,
         Code::TooManyPolicies,
+        Code::BoundaryEscape,
+        Code::DelegationEscalation,
+        Code::ProtectedNameUnderPrefix,
+        Code::AwsPathCollision,
+        Code::VerifyUnknown,
+        Code::NeverMatchingCondition,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -208,6 +226,12 @@ impl Code {
             Code::InvalidTag => "E0306",
             Code::StatementTooLarge => "E0402",
             Code::TooManyPolicies => "E0403",
+            Code::BoundaryEscape => "E0501",
+            Code::DelegationEscalation => "E0502",
+            Code::ProtectedNameUnderPrefix => "E0503",
+            Code::AwsPathCollision => "W0501",
+            Code::VerifyUnknown => "W0502",
+            Code::NeverMatchingCondition => "W0503",
         }
     }
 

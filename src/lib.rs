@@ -10,6 +10,7 @@ extern crate alloc;
 pub mod ast;
 pub mod catalog;
 pub mod compiler;
+pub mod delegation;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -29,5 +30,6 @@ pub mod resolve;
 pub mod source;
 pub mod stdlib;
 pub mod validate;
+pub mod verify;
 
 pub use compiler::{compile, Compilation, Input, Options};

@@ -5,7 +5,7 @@
 //! it came from; plus the roles, users and groups that own them. Choosing IAM condition operators
 //! from the way a condition is written happens here, so type errors in conditions come from here.
 
-use crate::ast::{CompareOp, PrincipalKind, Quantifier};
+use crate::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 use crate::catalog::{Catalog, KeyType};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Origin, PolicyRef, Scalar};
@@ -26,6 +26,7 @@ pub struct Compiled {
     /// Documents split into several managed policies to fit IAM's size quotas
     /// ([`crate::limits`]), in document order.
     pub splits: Vec<Split>,
+    pub delegations: Vec<DelegationInfo>,
 }
 
 /// A document that was too large for its quota and became managed policies `<name>-1`, ...
@@ -138,6 +139,25 @@ pub struct GroupInfo {
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
     pub span: Span,
+}
+
+/// A `delegate` block as deployed: its policy, who gets it, and what it hands out.
+#[derive(Debug, Clone)]
+pub struct DelegationInfo {
+    pub name: String,
+    pub arn: String,
+    pub file: String,
+    /// `(kind, name, ARN)` of each principal the policy is attached to.
+    pub to: Vec<(String, String, String)>,
+    pub boundary_name: String,
+    pub boundary_arn: String,
+    pub path: String,
+    pub prefix: String,
+    pub pass_to: Vec<String>,
+    pub create_users: bool,
+    pub span: Span,
+    pub prefix_span: Span,
+    pub boundary_span: Span,
 }
 
 /// Lowers a resolved project. Errors are about conditions that IAM cannot express as written.
@@ -320,6 +340,8 @@ impl Lowering<'_> {
             });
         }
 
+        let delegations = self.delegations(&mut documents, &mut roles, &mut users, &mut groups);
+
         Compiled {
             account: project.account.node.clone(),
             partition: project.partition.clone(),
@@ -329,7 +351,151 @@ impl Lowering<'_> {
             users,
             groups,
             splits: Vec::new(),
+            delegations,
         }
+    }
+
+    /// One delegation policy per `delegate` block, attached to its project principals; and the
+    /// self-propagating denies on every boundary a delegation uses.
+    fn delegations(
+        &mut self,
+        documents: &mut Vec<Document>,
+        roles: &mut [RoleInfo],
+        users: &mut [UserInfo],
+        groups: &mut [GroupInfo],
+    ) -> Vec<DelegationInfo> {
+        let project = self.project;
+        let mut infos = Vec::new();
+        for delegation in &project.delegations {
+            let boundary = &project.boundaries[delegation.boundary];
+            let boundary_arn = self.arn("policy", &boundary.path, &boundary.name.node);
+            let name = &delegation.name.node;
+            let arn = self.arn("policy", "/", name);
+            let scope = crate::delegation::Scope {
+                partition: project.partition.clone(),
+                account: project.account.node.clone(),
+                boundary_arn: boundary_arn.clone(),
+                delegation_arn: Some(arn.clone()),
+                path: delegation.path.clone(),
+                prefix: delegation.prefix.node.clone(),
+                pass_to: delegation.pass_to.iter().map(|s| s.node.clone()).collect(),
+                create_users: delegation.create_users,
+            };
+            let pass_to_span = delegation
+                .pass_to
+                .iter()
+                .map(|s| s.span)
+                .reduce(Span::to)
+                .unwrap_or(delegation.prefix.span);
+            let (statements, origins): (Vec<Statement>, Vec<Origin>) =
+                crate::delegation::delegation_policy(&scope)
+                    .into_iter()
+                    .map(|(statement, part)| {
+                        let span = match part {
+                            crate::delegation::Part::Boundary => delegation.boundary_span,
+                            crate::delegation::Part::Prefix => delegation.prefix.span,
+                            crate::delegation::Part::PassTo => pass_to_span,
+                            crate::delegation::Part::CreateUsers
+                            | crate::delegation::Part::Block => delegation.span,
+                        };
+                        (
+                            statement,
+                            Origin {
+                                span,
+                                expanded_from: Vec::new(),
+                            },
+                        )
+                    })
+                    .unzip();
+            let file = format!("delegations/{name}.json");
+            documents.push(Document {
+                kind: DocumentKind::Delegation,
+                name: name.clone(),
+                arn: arn.clone(),
+                path: "/".to_string(),
+                description: delegation.description.clone(),
+                file: file.clone(),
+                owner: None,
+                policy: PolicyDocument::new(statements),
+                origins,
+                span: delegation.span,
+            });
+            let mut to = Vec::new();
+            for (kind, target) in &delegation.to {
+                let target = &target.node;
+                let (kind, found) = match kind {
+                    PrincipalRefKind::Role => (
+                        "role",
+                        roles.iter_mut().find(|r| &r.name == target).map(|r| {
+                            r.attached_policy_arns.push(arn.clone());
+                            r.arn.clone()
+                        }),
+                    ),
+                    PrincipalRefKind::User => (
+                        "user",
+                        users.iter_mut().find(|u| &u.name == target).map(|u| {
+                            u.attached_policy_arns.push(arn.clone());
+                            u.arn.clone()
+                        }),
+                    ),
+                    PrincipalRefKind::Group => (
+                        "group",
+                        groups.iter_mut().find(|g| &g.name == target).map(|g| {
+                            g.attached_policy_arns.push(arn.clone());
+                            g.arn.clone()
+                        }),
+                    ),
+                };
+                let target_arn = found.unwrap_or_else(|| self.arn(kind, "/", target));
+                to.push((kind.to_string(), target.clone(), target_arn));
+            }
+            infos.push(DelegationInfo {
+                name: name.clone(),
+                arn,
+                file,
+                to,
+                boundary_name: boundary.name.node.clone(),
+                boundary_arn,
+                path: delegation.path.clone(),
+                prefix: delegation.prefix.node.clone(),
+                pass_to: scope.pass_to.clone(),
+                create_users: delegation.create_users,
+                span: delegation.span,
+                prefix_span: delegation.prefix.span,
+                boundary_span: delegation.boundary_span,
+            });
+        }
+        // Self-propagation, once per boundary, protecting every delegation that uses it.
+        for (index, boundary) in project.boundaries.iter().enumerate() {
+            let users_of: Vec<&DelegationInfo> = project
+                .delegations
+                .iter()
+                .zip(&infos)
+                .filter(|(d, _)| d.boundary == index)
+                .map(|(_, info)| info)
+                .collect();
+            let Some(first) = users_of.first() else {
+                continue;
+            };
+            let boundary_arn = self.arn("policy", &boundary.path, &boundary.name.node);
+            let protected: Vec<String> = users_of.iter().map(|d| d.arn.clone()).collect();
+            let span = first.boundary_span;
+            let document = documents
+                .iter_mut()
+                .find(|d| d.kind == DocumentKind::Boundary && d.arn == boundary_arn)
+                .expect("every boundary was lowered");
+            for statement in crate::delegation::self_propagation(&boundary_arn, &protected) {
+                if crate::delegation::covered_by_a_deny(&document.policy, &statement) {
+                    continue;
+                }
+                document.policy.statements.push(statement);
+                document.origins.push(Origin {
+                    span,
+                    expanded_from: Vec::new(),
+                });
+            }
+        }
+        infos
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -46,11 +46,11 @@ fn build_writes_documents_and_a_manifest() {
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("wrote 3 documents"));
+        .stderr(predicate::str::contains("wrote 4 documents"));
     let manifest: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     let documents = manifest["documents"].as_array().unwrap();
-    assert_eq!(documents.len(), 3);
+    assert_eq!(documents.len(), 4);
     for document in documents {
         let file = out.join(document["file"].as_str().unwrap());
         let policy: iamx::policy::PolicyDocument =

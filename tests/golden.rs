@@ -2,7 +2,8 @@
 //! - `examples/<name>/` compiled, compared file by file with `tests/expected/examples/<name>/`;
 //! - `tests/golden/build/<case>.iamx` → `<case>.out` (every output file, concatenated);
 //! - `tests/golden/diagnostics/<case>.iamx` → `<case>.err` (diagnostics rendered without colour);
-//!   a case without `.err` must compile with no diagnostic at all.
+//!   a case without `.err` must compile with no diagnostic at all. Cases that compile are also
+//!   verified (as `iamx build` does), so verify's diagnostics appear in the same `.err` file.
 //!
 //! A case may start with `// env: NAME` to build for an environment. Run with `UPDATE_GOLDEN=1`
 //! to rewrite the expected files after an intended change, then review the diff.
@@ -219,8 +220,12 @@ fn diagnostic_cases_render_the_expected_messages() {
             }],
             &options_for(&text),
         );
-        let rendered =
-            iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
+        let mut diagnostics = compilation.diagnostics.clone();
+        if let Some(compiled) = &compilation.compiled {
+            diagnostics.extend(iamx::verify::verify_compiled(compiled).diagnostics);
+            iamx::diagnostics::sort(&mut diagnostics);
+        }
+        let rendered = iamx::diagnostics::render(&diagnostics, &compilation.sources, false);
         let expected = case.with_extension("err");
         // A case without an `.err` file must compile without any diagnostic.
         if rendered.is_empty() {

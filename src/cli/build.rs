@@ -21,6 +21,9 @@ pub struct Args {
     /// (`cloudformation`, `template.json`) or a Terraform configuration (`terraform`, `main.tf.json`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Iam)]
     format: OutputFormat,
+    /// Skip `verify` (boundary containment and delegation safety), which runs by default.
+    #[arg(long)]
+    no_verify: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
@@ -42,7 +45,26 @@ pub fn run(args: Args) -> Exit {
         environment: args.env,
     };
     let compilation = iamx::compile(inputs, &options);
-    report(&compilation.diagnostics, &compilation.sources, args.color);
+    let verified = match (&compilation.compiled, args.no_verify) {
+        (Some(compiled), false) => Some(iamx::verify::verify_compiled(compiled)),
+        _ => None,
+    };
+    let mut diagnostics = compilation.diagnostics.clone();
+    if let Some(verified) = &verified {
+        diagnostics.extend(verified.diagnostics.iter().cloned());
+        iamx::diagnostics::sort(&mut diagnostics);
+    }
+    report(&diagnostics, &compilation.sources, args.color);
+    if let Some(verified) = &verified {
+        eprintln!("{}", super::verify::counts(verified));
+        if verified.violated() {
+            eprintln!(
+                "error: build failed: verification found violations ({}); nothing was written",
+                summary(&diagnostics)
+            );
+            return Exit::InputErrors;
+        }
+    }
     let Some(compiled) = &compilation.compiled else {
         eprintln!(
             "error: build failed ({}); nothing was written",
@@ -67,7 +89,7 @@ pub fn run(args: Args) -> Exit {
         "wrote {} documents{extra} to {} ({})",
         compiled.documents.len(),
         args.output.display(),
-        summary(&compilation.diagnostics)
+        summary(&diagnostics)
     );
     Exit::Success
 }

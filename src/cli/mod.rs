@@ -5,9 +5,11 @@ mod build;
 mod catalog;
 mod check;
 mod diff;
+mod explain;
 mod files;
 mod fmt;
 mod import;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
@@ -23,6 +25,8 @@ pub enum Exit {
     InputErrors = 1,
     /// The command line or the file system is wrong: bad flags, missing paths, unwritable output.
     Usage = 2,
+    /// `verify`: nothing was violated, but something could not be decided.
+    Unknown = 3,
 }
 
 impl From<Exit> for ExitCode {
@@ -54,6 +58,10 @@ enum Command {
     Fmt(fmt::Args),
     /// Turn IAM JSON (policies, trust policies, account authorization details) into .iamx.
     Import(import::Args),
+    /// May a role, user or set of policies do ACTION on RESOURCE? Names the deciding statements.
+    Explain(explain::Args),
+    /// Prove roles stay inside their boundaries and delegations allow no escalation.
+    Verify(verify::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
     Catalog(catalog::Args),
 }
@@ -99,6 +107,8 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Import(args) => import::run(args),
         Command::Catalog(args) => catalog::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     exit.into()
 }

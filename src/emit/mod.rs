@@ -121,6 +121,26 @@ struct ManifestDocument<'a> {
     user: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delegation: Option<DelegationSummary<'a>>,
+}
+
+/// What a deployer needs next to a delegation policy: where to attach it and what it hands out.
+#[derive(Serialize)]
+struct DelegationSummary<'a> {
+    to: Vec<Target<'a>>,
+    boundary_arn: &'a str,
+    path: &'a str,
+    prefix: &'a str,
+    pass_to: &'a [String],
+    create_users: bool,
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    kind: &'a str,
+    name: &'a str,
+    arn: &'a str,
 }
 
 /// What a deployer needs next to a role's trust or inline document.
@@ -182,6 +202,11 @@ fn manifest(compiled: &Compiled) -> Manifest<'_> {
         .iter()
         .map(|role| (role.name.as_str(), role))
         .collect();
+    let delegation_by_file: BTreeMap<&str, _> = compiled
+        .delegations
+        .iter()
+        .map(|d| (d.file.as_str(), d))
+        .collect();
     let documents = compiled
         .documents
         .iter()
@@ -214,6 +239,21 @@ fn manifest(compiled: &Compiled) -> Manifest<'_> {
                 group: (document.kind == DocumentKind::GroupInline)
                     .then_some(owner)
                     .flatten(),
+                delegation: (document.kind == DocumentKind::Delegation)
+                    .then(|| delegation_by_file.get(document.file.as_str()))
+                    .flatten()
+                    .map(|d| DelegationSummary {
+                        to: d
+                            .to
+                            .iter()
+                            .map(|(kind, name, arn)| Target { kind, name, arn })
+                            .collect(),
+                        boundary_arn: &d.boundary_arn,
+                        path: &d.path,
+                        prefix: &d.prefix,
+                        pass_to: &d.pass_to,
+                        create_users: d.create_users,
+                    }),
             }
         })
         .collect();

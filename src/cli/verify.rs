@@ -1,0 +1,280 @@
+//! `iamx verify`: prove that roles stay inside their boundaries and that delegations allow no
+//! escalation. Three forms:
+//! - `iamx verify PATH...`: a project (every bounded role and user, every delegation);
+//! - `iamx verify --policy P.json... --boundary B.json...`: containment of plain JSON policies;
+//! - `iamx verify --delegation D.json --boundary-arn ARN --prefix PREFIX`: an existing delegation.
+//!
+//! Exit codes: 0 everything proved, 1 a violation (or input errors), 3 nothing violated but
+//! something could not be decided, 2 usage.
+
+use super::{files, report, Color, Exit};
+use clap::ValueEnum;
+use iamx::diagnostics::Diagnostic;
+use iamx::source::Sources;
+use iamx::verify::{self, Located, Report, Verdict};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// .iamx files or directories of a project.
+    paths: Vec<PathBuf>,
+    /// Verify the project as built for this environment.
+    #[arg(long)]
+    env: Option<String>,
+    /// Identity policy JSON files to prove inside `--boundary`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    policy: Vec<PathBuf>,
+    /// Permissions boundary JSON file(s).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    boundary: Vec<PathBuf>,
+    /// A delegation policy JSON file to check for escalation paths (with the policies of its
+    /// principals as further files, if any).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    delegation: Vec<PathBuf>,
+    /// The ARN of the boundary the delegation must enforce.
+    #[arg(long, value_name = "ARN")]
+    boundary_arn: Option<String>,
+    /// The name prefix the delegation hands out (policy variables allowed).
+    #[arg(long)]
+    prefix: Option<String>,
+    /// The IAM path of the delegated names.
+    #[arg(long, default_value = "/")]
+    path: String,
+    /// The delegation policy's own ARN (its edits must be denied).
+    #[arg(long, value_name = "ARN")]
+    delegation_arn: Option<String>,
+    /// ARNs of the principals holding the delegation (they must not change their own policies).
+    #[arg(long, value_name = "ARN", num_args = 1..)]
+    principal: Vec<String>,
+    /// `text`: one line per subject on stdout, diagnostics on stderr; `json`: one object on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: Args) -> Exit {
+    let json_mode = !args.policy.is_empty() || !args.delegation.is_empty();
+    if json_mode && !args.paths.is_empty() {
+        return super::fail("give either project paths or --policy/--delegation files, not both");
+    }
+    if !json_mode && args.paths.is_empty() {
+        return super::fail(
+            "nothing to verify: give project paths, --policy FILE --boundary FILE, or --delegation FILE --boundary-arn ARN --prefix PREFIX",
+        );
+    }
+    let (sources, mut diagnostics, report) = if json_mode {
+        match json_report(&args) {
+            Ok(found) => found,
+            Err(exit) => return exit,
+        }
+    } else {
+        let inputs = match files::collect_sources(&args.paths) {
+            Ok(inputs) => inputs,
+            Err(message) => return super::fail(message),
+        };
+        let compilation = iamx::compile(
+            inputs,
+            &iamx::Options {
+                environment: args.env.clone(),
+            },
+        );
+        match &compilation.compiled {
+            Some(compiled) => {
+                let report = verify::verify_compiled(compiled);
+                (compilation.sources, compilation.diagnostics, report)
+            }
+            None => {
+                report(&compilation.diagnostics, &compilation.sources, args.color);
+                eprintln!("error: the project does not compile; nothing was verified");
+                return Exit::InputErrors;
+            }
+        }
+    };
+    diagnostics.extend(report.diagnostics.iter().cloned());
+    iamx::diagnostics::sort(&mut diagnostics);
+    let input_errors = diagnostics
+        .iter()
+        .any(|d| d.is_error() && !is_verify_code(d));
+    let exit = if input_errors || report.violated() {
+        Exit::InputErrors
+    } else if report.unknown() {
+        Exit::Unknown
+    } else {
+        Exit::Success
+    };
+    match args.format {
+        Format::Json => print_json(&report, &diagnostics, &sources, exit),
+        Format::Text => {
+            super::report(&diagnostics, &sources, args.color);
+            print_text(&report);
+        }
+    }
+    exit
+}
+
+fn is_verify_code(d: &Diagnostic) -> bool {
+    d.code.as_str().starts_with("E05") || d.code.as_str().starts_with("W05")
+}
+
+/// Prints one line per subject (and its notes) to stdout, and a summary to stderr.
+pub fn print_text(report: &Report) {
+    for subject in &report.subjects {
+        let word = match subject.verdict {
+            Verdict::Proved => "proved",
+            Verdict::Violated => "VIOLATED",
+            Verdict::Unknown => "unknown",
+        };
+        println!("{word}: {}", subject.summary);
+        for reason in &subject.unknown {
+            println!("  unknown: {reason}");
+        }
+        for note in &subject.notes {
+            println!("  note: {note}");
+        }
+    }
+    eprintln!("{}", counts(report));
+}
+
+/// "verified 3: 2 proved, 1 violated, 0 unknown"
+pub fn counts(report: &Report) -> String {
+    let count = |v| report.subjects.iter().filter(|s| s.verdict == v).count();
+    format!(
+        "verified {}: {} proved, {} violated, {} unknown",
+        report.subjects.len(),
+        count(Verdict::Proved),
+        count(Verdict::Violated),
+        count(Verdict::Unknown)
+    )
+}
+
+fn print_json(report: &Report, diagnostics: &[Diagnostic], sources: &Sources, exit: Exit) {
+    let verdict = match exit {
+        Exit::Success => "proved",
+        Exit::Unknown => "unknown",
+        _ => "violated",
+    };
+    let diagnostics: serde_json::Value =
+        serde_json::from_str(&iamx::diagnostics::to_json(diagnostics, sources))
+            .expect("diagnostics are JSON");
+    let value = serde_json::json!({
+        "verdict": verdict,
+        "subjects": report.subjects,
+        "diagnostics": diagnostics,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).expect("the report serializes")
+    );
+}
+
+type JsonReport = (Sources, Vec<Diagnostic>, Report);
+
+/// Reads JSON policy files with positions; `Err` carries the exit for unreadable input.
+pub fn read_policies(
+    paths: &[PathBuf],
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+    kind: &str,
+) -> Result<Vec<Located>, Exit> {
+    let inputs = files::collect_sources(paths).map_err(super::fail)?;
+    let mut out = Vec::new();
+    for input in inputs {
+        let text = String::from_utf8_lossy(&input.bytes).into_owned();
+        let id = sources.add(input.name.clone(), text);
+        let (read, mut found) = iamx::policy_json::read(id, &sources.get(id).text);
+        diagnostics.append(&mut found);
+        if let Some(read) = read {
+            out.push(Located {
+                name: format!("{kind} {}", input.name),
+                policy: read.policy,
+                spans: read.statements.iter().map(|s| s.span).collect(),
+                span: read.span,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn json_report(args: &Args) -> Result<JsonReport, Exit> {
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    let mut report = Report::default();
+    if !args.policy.is_empty() {
+        if args.boundary.is_empty() {
+            return Err(super::fail("--policy needs --boundary FILE"));
+        }
+        let identity = read_policies(&args.policy, &mut sources, &mut diagnostics, "policy")?;
+        let boundary = read_policies(&args.boundary, &mut sources, &mut diagnostics, "boundary")?;
+        if identity.len() == args.policy.len() && boundary.len() == args.boundary.len() {
+            let label = identity
+                .iter()
+                .map(|l| l.name.clone())
+                .collect::<Vec<_>>()
+                .join(" + ");
+            let span = identity[0].span;
+            let mut found = verify::check_containment(&identity, &boundary, &label, span);
+            report.subjects.append(&mut found.subjects);
+            report.diagnostics.append(&mut found.diagnostics);
+        }
+    }
+    if !args.delegation.is_empty() {
+        let (Some(boundary_arn), Some(prefix)) = (&args.boundary_arn, &args.prefix) else {
+            return Err(super::fail(
+                "--delegation needs --boundary-arn ARN and --prefix PREFIX",
+            ));
+        };
+        let parts: Vec<&str> = boundary_arn.splitn(6, ':').collect();
+        if parts.len() != 6
+            || parts[0] != "arn"
+            || parts[2] != "iam"
+            || !parts[5].starts_with("policy/")
+        {
+            return Err(super::fail(format!(
+                "`{boundary_arn}` is not a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)"
+            )));
+        }
+        let path = if args.path.starts_with('/') && args.path.ends_with('/') {
+            args.path.clone()
+        } else {
+            return Err(super::fail("--path must start and end with `/`"));
+        };
+        let scope = iamx::delegation::Scope {
+            partition: parts[1].to_string(),
+            account: parts[4].to_string(),
+            boundary_arn: boundary_arn.clone(),
+            delegation_arn: args.delegation_arn.clone(),
+            path,
+            prefix: prefix.clone(),
+            pass_to: Vec::new(),
+            create_users: true,
+        };
+        let docs = read_policies(
+            &args.delegation,
+            &mut sources,
+            &mut diagnostics,
+            "delegation",
+        )?;
+        if docs.len() == args.delegation.len() {
+            let label = format!("delegation {}", args.delegation[0].display());
+            let span = docs[0].span;
+            let mut found = verify::check_delegation(&docs, &scope, &args.principal, &label, span);
+            if args.delegation_arn.is_none() {
+                if let Some(subject) = found.subjects.last_mut() {
+                    subject.notes.push(
+                        "no --delegation-arn given: edits of the delegation policy itself were not checked".into(),
+                    );
+                }
+            }
+            report.subjects.append(&mut found.subjects);
+            report.diagnostics.append(&mut found.diagnostics);
+        }
+    }
+    Ok((sources, diagnostics, report))
+}

@@ -1,0 +1,690 @@
+//! Delegation policies, self-propagating boundaries, and the "safe envelope" verify checks against.
+//!
+//! In: a [`Scope`] (account, boundary ARN, name path and prefix, services roles may be passed to,
+//! whether users may be created). Out: IAM statements: the complete delegation policy AWS
+//! recommends ([`delegation_policy`]), the denies that make a boundary self-propagating
+//! ([`self_propagation`]), and the most a safe delegation may ever allow ([`safe_envelope`]),
+//! which `verify` proves a delegation stays inside.
+//!
+//! Three rules shape every statement:
+//! - `iam:PermissionsBoundary` is only present in the request context of some actions. A
+//!   `StringEquals` Allow on any other action silently never matches, so the condition goes exactly
+//!   where the catalog lists the key, and actions without it get a statement of their own.
+//! - `role/service-*` also matches `role/service-role/x` (the AWS console's path) and any deeper
+//!   path that starts with the prefix. IAM names cannot contain `/`, so a Deny on
+//!   `role/<path><prefix>*/*` removes exactly the deeper paths: what is left is "the delegation's
+//!   path, a name starting with the prefix".
+//! - The prefix may contain policy variables (`service-${aws:username}-`); they are kept as written
+//!   in every ARN, so each delegated user reaches only names with their own user name.
+
+use crate::catalog::Catalog;
+use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
+
+/// The condition key that carries a role's or user's permissions boundary.
+pub const BOUNDARY_KEY: &str = "iam:PermissionsBoundary";
+
+/// Role actions that create or change what a role can do, or who can assume it.
+pub const ROLE_WRITE: &[&str] = &[
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+    "iam:DeleteRole",
+    "iam:TagRole",
+    "iam:UntagRole",
+];
+
+/// The role and user actions that must only ever succeed with the boundary in place: each one
+/// creates an identity or widens, narrows or re-points what an existing one may do.
+pub const ESCALATING: &[&str] = &[
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateUser",
+    "iam:PutUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+];
+
+/// Customer managed policies and their versions.
+pub const POLICY_WRITE: &[&str] = &[
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+];
+
+/// What replaces or removes a managed policy's content: denied on the boundary and delegation.
+pub const POLICY_EDIT: &[&str] = &[
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+];
+
+pub const PROFILE_WRITE: &[&str] = &[
+    "iam:CreateInstanceProfile",
+    "iam:DeleteInstanceProfile",
+    "iam:AddRoleToInstanceProfile",
+    "iam:RemoveRoleFromInstanceProfile",
+    "iam:TagInstanceProfile",
+    "iam:UntagInstanceProfile",
+];
+
+/// User actions for `create_users`: the same pattern as roles, plus the user's credentials.
+pub const USER_WRITE: &[&str] = &[
+    "iam:CreateUser",
+    "iam:PutUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteUser",
+    "iam:TagUser",
+    "iam:UntagUser",
+    "iam:CreateAccessKey",
+    "iam:DeleteAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:DeleteLoginProfile",
+];
+
+pub const REMOVE_BOUNDARY: &[&str] = &[
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+];
+
+/// The read-only actions the IAM console needs to show roles, policies and instance profiles.
+pub const READ: &[&str] = &[
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListRoles",
+    "iam:ListRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRoleTags",
+    "iam:ListInstanceProfilesForRole",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListPolicies",
+    "iam:ListPolicyVersions",
+    "iam:ListPolicyTags",
+    "iam:ListEntitiesForPolicy",
+    "iam:GetInstanceProfile",
+    "iam:ListInstanceProfiles",
+    "iam:ListInstanceProfileTags",
+];
+
+/// Read-only user actions, added with `create_users`.
+pub const READ_USERS: &[&str] = &[
+    "iam:GetUser",
+    "iam:GetUserPolicy",
+    "iam:GetLoginProfile",
+    "iam:ListUsers",
+    "iam:ListUserPolicies",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListUserTags",
+    "iam:ListAccessKeys",
+    "iam:ListGroupsForUser",
+];
+
+/// AWS's own IAM paths: roles the console and services create live there, without boundaries.
+pub const AWS_PATHS: &[&str] = &["service-role/", "aws-service-role/", "aws-reserved/"];
+
+/// What a delegation hands out.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub partition: String,
+    pub account: String,
+    pub boundary_arn: String,
+    /// The delegation policy's own ARN, when known (denied edits of itself).
+    pub delegation_arn: Option<String>,
+    /// IAM path of the delegated names, `/` or `/a/b/`.
+    pub path: String,
+    /// The start of every delegated name; may contain policy variables.
+    pub prefix: String,
+    pub pass_to: Vec<String>,
+    pub create_users: bool,
+}
+
+/// Which part of a `delegate` block a generated statement comes from (for source spans).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Boundary,
+    Prefix,
+    PassTo,
+    CreateUsers,
+    Block,
+}
+
+impl Scope {
+    /// `arn:aws:iam::ACCOUNT:<kind>/<path><prefix><rest>`.
+    pub fn arn(&self, kind: &str, rest: &str) -> String {
+        format!(
+            "arn:{}:iam::{}:{kind}/{}{}{rest}",
+            self.partition,
+            self.account,
+            self.path.trim_start_matches('/'),
+            self.prefix
+        )
+    }
+
+    /// Every name the delegation covers (before the deeper-path deny).
+    pub fn names(&self, kind: &str) -> String {
+        self.arn(kind, "*")
+    }
+
+    /// Names under the prefix at a deeper path: outside the delegation.
+    pub fn deeper(&self, kind: &str) -> String {
+        self.arn(kind, "*/*")
+    }
+
+    fn kinds(&self) -> Vec<&'static str> {
+        let mut kinds = vec!["role", "policy", "instance-profile"];
+        if self.create_users {
+            kinds.push("user");
+        }
+        kinds
+    }
+
+    /// Whether the prefix can match a path AWS itself uses (`service-` matches `service-role/`).
+    /// Only a delegation at the root path can: AWS's paths start at the root.
+    pub fn aws_path_collisions(&self) -> Vec<&'static str> {
+        if self.path != "/" {
+            return Vec::new();
+        }
+        // A variable stands for any text, so compare only the literal start.
+        let literal = self.prefix.split("${").next().unwrap_or_default();
+        let open = self.prefix.contains("${");
+        AWS_PATHS
+            .iter()
+            .copied()
+            .filter(|aws| aws.starts_with(literal) || (!open && literal.starts_with(*aws)))
+            .collect()
+    }
+}
+
+fn statement(
+    sid: &str,
+    effect: Effect,
+    actions: &[&str],
+    resources: Vec<String>,
+    condition: Conditions,
+) -> Statement {
+    let mut out = Statement::new(effect);
+    out.sid = Some(sid.to_string());
+    out.action = Some(actions.iter().map(|a| a.to_string()).collect());
+    out.resource = Some(resources);
+    out.condition = condition;
+    out.canonicalize();
+    out
+}
+
+fn boundary_condition(operator: &str, boundary_arn: &str) -> Conditions {
+    let mut condition = Conditions::default();
+    condition.insert(operator, BOUNDARY_KEY, vec![boundary_arn.to_string()]);
+    condition
+}
+
+/// Splits actions by whether the catalog lists `iam:PermissionsBoundary` for them.
+pub fn split_by_boundary_key(actions: &[&'static str]) -> (Vec<&'static str>, Vec<&'static str>) {
+    let catalog = Catalog::get();
+    actions
+        .iter()
+        .partition(|a| catalog.action_supports_key(a, BOUNDARY_KEY) == Some(true))
+}
+
+/// Every write action the delegation policy allows (for the deeper-path deny).
+fn delegated_writes(scope: &Scope) -> Vec<&'static str> {
+    let mut actions: Vec<&str> = ROLE_WRITE
+        .iter()
+        .chain(POLICY_WRITE)
+        .chain(PROFILE_WRITE)
+        .chain(&["iam:PassRole"])
+        .copied()
+        .collect();
+    if scope.create_users {
+        actions.extend(USER_WRITE);
+    }
+    actions
+}
+
+/// The delegation policy's statements, each with the part of the `delegate` block it comes from.
+pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
+    let mut out = Vec::new();
+    let (bounded, plain) = split_by_boundary_key(ROLE_WRITE);
+    let role_names = vec![scope.names("role")];
+    out.push((
+        statement(
+            "CreateOrChangeRolesOnlyWithBoundary",
+            Effect::Allow,
+            &bounded,
+            role_names.clone(),
+            boundary_condition("StringEquals", &scope.boundary_arn),
+        ),
+        Part::Boundary,
+    ));
+    if !plain.is_empty() {
+        out.push((
+            statement(
+                "TagRolesInPrefix",
+                Effect::Allow,
+                &plain,
+                role_names.clone(),
+                Conditions::default(),
+            ),
+            Part::Prefix,
+        ));
+    }
+    let mut pass = Conditions::default();
+    if !scope.pass_to.is_empty() {
+        pass.insert("StringEquals", "iam:PassedToService", scope.pass_to.clone());
+    }
+    out.push((
+        statement(
+            "PassRolesInPrefix",
+            Effect::Allow,
+            &["iam:PassRole"],
+            role_names,
+            pass,
+        ),
+        if scope.pass_to.is_empty() {
+            Part::Prefix
+        } else {
+            Part::PassTo
+        },
+    ));
+    out.push((
+        statement(
+            "ManagePoliciesInPrefix",
+            Effect::Allow,
+            POLICY_WRITE,
+            vec![scope.names("policy")],
+            Conditions::default(),
+        ),
+        Part::Prefix,
+    ));
+    out.push((
+        statement(
+            "ManageInstanceProfilesInPrefix",
+            Effect::Allow,
+            PROFILE_WRITE,
+            vec![scope.names("instance-profile")],
+            Conditions::default(),
+        ),
+        Part::Prefix,
+    ));
+    if scope.create_users {
+        let (bounded, plain) = split_by_boundary_key(USER_WRITE);
+        out.push((
+            statement(
+                "CreateOrChangeUsersOnlyWithBoundary",
+                Effect::Allow,
+                &bounded,
+                vec![scope.names("user")],
+                boundary_condition("StringEquals", &scope.boundary_arn),
+            ),
+            Part::CreateUsers,
+        ));
+        out.push((
+            statement(
+                "ManageUsersInPrefix",
+                Effect::Allow,
+                &plain,
+                vec![scope.names("user")],
+                Conditions::default(),
+            ),
+            Part::CreateUsers,
+        ));
+    }
+    let mut read: Vec<&str> = READ.to_vec();
+    if scope.create_users {
+        read.extend(READ_USERS);
+    }
+    out.push((
+        statement(
+            "ReadIamForConsole",
+            Effect::Allow,
+            &read,
+            vec!["*".to_string()],
+            Conditions::default(),
+        ),
+        Part::Block,
+    ));
+    let mut protected = vec![scope.boundary_arn.clone()];
+    protected.extend(scope.delegation_arn.clone());
+    out.push((
+        statement(
+            "DenyChangingBoundaryOrDelegation",
+            Effect::Deny,
+            POLICY_EDIT,
+            protected,
+            Conditions::default(),
+        ),
+        Part::Boundary,
+    ));
+    out.push((
+        statement(
+            "DenyRemovingBoundaries",
+            Effect::Deny,
+            REMOVE_BOUNDARY,
+            vec!["*".to_string()],
+            Conditions::default(),
+        ),
+        Part::Boundary,
+    ));
+    out.push((
+        statement(
+            "DenyDeeperPathsUnderPrefix",
+            Effect::Deny,
+            &delegated_writes(scope),
+            scope.kinds().iter().map(|k| scope.deeper(k)).collect(),
+            Conditions::default(),
+        ),
+        Part::Prefix,
+    ));
+    out
+}
+
+/// The denies that make a boundary self-propagating (the AWS CDK bootstrap pattern): a role or
+/// user inside the boundary cannot create or change a role or user unless it carries this same
+/// boundary, cannot remove boundaries, and cannot edit this boundary or the delegation policies
+/// in `protected`.
+pub fn self_propagation(boundary_arn: &str, protected: &[String]) -> Vec<Statement> {
+    let mut edit_targets = vec![boundary_arn.to_string()];
+    edit_targets.extend(protected.iter().cloned());
+    vec![
+        statement(
+            "DenyRolesAndUsersWithoutThisBoundary",
+            Effect::Deny,
+            ESCALATING,
+            vec!["*".to_string()],
+            boundary_condition("StringNotEquals", boundary_arn),
+        ),
+        statement(
+            "DenyRemovingBoundaries",
+            Effect::Deny,
+            REMOVE_BOUNDARY,
+            vec!["*".to_string()],
+            Conditions::default(),
+        ),
+        statement(
+            "DenyChangingThisBoundary",
+            Effect::Deny,
+            POLICY_EDIT,
+            edit_targets,
+            Conditions::default(),
+        ),
+    ]
+}
+
+/// Whether an unconditional `Deny` of `document` already denies everything `statement` (a
+/// `Deny` with concrete actions) does, whatever its condition: then adding it changes nothing.
+pub fn covered_by_a_deny(document: &PolicyDocument, statement: &Statement) -> bool {
+    use crate::lint::glob_includes;
+    let actions = statement.action.as_deref().unwrap_or_default();
+    let resources = statement.resource.as_deref().unwrap_or_default();
+    document.statements.iter().any(|deny| {
+        deny.effect == Effect::Deny
+            && deny.condition.is_empty()
+            && match (&deny.action, &deny.not_action) {
+                (Some(list), _) => actions
+                    .iter()
+                    .all(|a| list.iter().any(|p| glob_includes(p, a, true))),
+                (_, Some(list)) => actions
+                    .iter()
+                    .all(|a| !list.iter().any(|p| glob_includes(p, a, true))),
+                _ => false,
+            }
+            && match (&deny.resource, &deny.not_resource) {
+                (Some(list), _) => resources
+                    .iter()
+                    .all(|r| list.iter().any(|p| glob_includes(p, r, false))),
+                _ => false,
+            }
+    })
+}
+
+/// The most a safe delegation may allow, as one policy: everything outside IAM; IAM reads;
+/// within the delegation's path and prefix, the writes of the delegation pattern, with the
+/// escalating ones only when the boundary is set; `iam:PassRole` only within the prefix. Denied:
+/// editing the boundary or the delegation, removing boundaries, deeper paths under the prefix,
+/// and changing the policies of the delegation's own principals (`own_principals`, ARNs).
+///
+/// A delegation proved contained in this envelope has none of the escalation paths; each
+/// counterexample is a request that names one.
+pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument {
+    let catalog = Catalog::get();
+    let mut statements = Vec::new();
+    let mut outside = Statement::new(Effect::Allow);
+    outside.sid = Some("OutsideIam".into());
+    outside.not_action = Some(vec!["iam:*".into()]);
+    outside.resource = Some(vec!["*".into()]);
+    statements.push(outside);
+    // Every IAM read, not only the console's: reading is never an escalation.
+    let reads: Vec<String> = catalog
+        .expand_actions("iam:*")
+        .into_iter()
+        .filter(|a| {
+            matches!(
+                a.access_level,
+                crate::catalog::AccessLevel::List | crate::catalog::AccessLevel::Read
+            )
+        })
+        .map(|a| a.full_name())
+        .collect();
+    let reads: Vec<&str> = reads.iter().map(String::as_str).collect();
+    statements.push(statement(
+        "Reads",
+        Effect::Allow,
+        &reads,
+        vec!["*".into()],
+        Conditions::default(),
+    ));
+    let writes = delegated_writes(&Scope {
+        create_users: true,
+        ..scope.clone()
+    });
+    let (escalating, other): (Vec<&str>, Vec<&str>) = writes
+        .iter()
+        .copied()
+        .filter(|a| *a != "iam:PassRole")
+        .partition(|a| ESCALATING.contains(a));
+    let all_kinds = ["role", "policy", "instance-profile", "user"];
+    let names: Vec<String> = all_kinds.iter().map(|k| scope.names(k)).collect();
+    statements.push(statement(
+        "EscalatingOnlyWithBoundary",
+        Effect::Allow,
+        &escalating,
+        names.clone(),
+        boundary_condition("StringEquals", &scope.boundary_arn),
+    ));
+    statements.push(statement(
+        "OtherWritesInPrefix",
+        Effect::Allow,
+        &other,
+        names.clone(),
+        Conditions::default(),
+    ));
+    statements.push(statement(
+        "PassRolesInPrefix",
+        Effect::Allow,
+        &["iam:PassRole"],
+        vec![scope.names("role")],
+        Conditions::default(),
+    ));
+    let mut protected = vec![scope.boundary_arn.clone()];
+    protected.extend(scope.delegation_arn.clone());
+    statements.push(statement(
+        "NoBoundaryOrDelegationEdits",
+        Effect::Deny,
+        POLICY_WRITE,
+        protected,
+        Conditions::default(),
+    ));
+    statements.push(statement(
+        "NoBoundaryRemoval",
+        Effect::Deny,
+        REMOVE_BOUNDARY,
+        vec!["*".into()],
+        Conditions::default(),
+    ));
+    statements.push(statement(
+        "NoDeeperPaths",
+        Effect::Deny,
+        &writes,
+        all_kinds.iter().map(|k| scope.deeper(k)).collect(),
+        Conditions::default(),
+    ));
+    if !own_principals.is_empty() {
+        statements.push(statement(
+            "NoChangesToOwnPrincipals",
+            Effect::Deny,
+            SELF_CHANGE,
+            own_principals.to_vec(),
+            Conditions::default(),
+        ));
+    }
+    PolicyDocument::new(statements)
+}
+
+/// Changing the policies of a principal: denied on the delegation's own principals.
+pub const SELF_CHANGE: &[&str] = &[
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:DetachGroupPolicy",
+    "iam:DeleteGroupPolicy",
+    "iam:AddUserToGroup",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(prefix: &str, path: &str) -> Scope {
+        Scope {
+            partition: "aws".into(),
+            account: "123456789012".into(),
+            boundary_arn: "arn:aws:iam::123456789012:policy/B".into(),
+            delegation_arn: Some("arn:aws:iam::123456789012:policy/D".into()),
+            path: path.into(),
+            prefix: prefix.into(),
+            pass_to: vec!["ec2.amazonaws.com".into()],
+            create_users: true,
+        }
+    }
+
+    #[test]
+    fn every_listed_action_is_in_the_catalog() {
+        let catalog = Catalog::get();
+        for list in [
+            ROLE_WRITE,
+            ESCALATING,
+            POLICY_WRITE,
+            PROFILE_WRITE,
+            USER_WRITE,
+            REMOVE_BOUNDARY,
+            READ,
+            READ_USERS,
+            SELF_CHANGE,
+        ] {
+            for action in list {
+                assert!(
+                    catalog.action(action).is_some(),
+                    "{action} is not in the catalog"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_boundary_condition_goes_only_where_the_catalog_lists_the_key() {
+        let catalog = Catalog::get();
+        for (statement, _) in delegation_policy(&scope("service-", "/")) {
+            let conditioned = statement
+                .condition
+                .clauses()
+                .any(|(_, key, _)| key == BOUNDARY_KEY);
+            for action in statement.action.as_ref().unwrap() {
+                if conditioned && statement.effect == Effect::Allow {
+                    assert_eq!(
+                        catalog.action_supports_key(action, BOUNDARY_KEY),
+                        Some(true),
+                        "{action}"
+                    );
+                }
+            }
+        }
+        // The escalating actions all support the key, so the envelope's condition can match.
+        for action in ESCALATING {
+            assert_eq!(
+                catalog.action_supports_key(action, BOUNDARY_KEY),
+                Some(true)
+            );
+        }
+    }
+
+    #[test]
+    fn sids_are_letters_and_digits() {
+        let statements = delegation_policy(&scope("service-", "/"))
+            .into_iter()
+            .map(|(s, _)| s)
+            .chain(self_propagation("arn:aws:iam::1:policy/B", &[]));
+        for statement in statements {
+            let sid = statement.sid.unwrap();
+            assert!(sid.chars().all(|c| c.is_ascii_alphanumeric()), "{sid}");
+        }
+    }
+
+    #[test]
+    fn paths_and_prefixes_become_arns() {
+        let s = scope("etl-", "/pipelines/");
+        assert_eq!(
+            s.names("role"),
+            "arn:aws:iam::123456789012:role/pipelines/etl-*"
+        );
+        assert_eq!(
+            s.deeper("user"),
+            "arn:aws:iam::123456789012:user/pipelines/etl-*/*"
+        );
+        assert!(s.aws_path_collisions().is_empty());
+        assert_eq!(
+            scope("service-", "/").aws_path_collisions(),
+            ["service-role/"]
+        );
+        assert_eq!(
+            scope("aws-", "/").aws_path_collisions(),
+            ["aws-service-role/", "aws-reserved/"]
+        );
+        assert_eq!(
+            scope("${aws:username}-", "/").aws_path_collisions().len(),
+            3
+        );
+        assert!(scope("team-", "/").aws_path_collisions().is_empty());
+    }
+}

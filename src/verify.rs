@@ -1,0 +1,1214 @@
+//! Verification: boundary containment proofs and delegation safety.
+//!
+//! In: a [`Compiled`] project ([`verify_compiled`]), or plain policy documents with their source
+//! positions ([`check_containment`], [`check_delegation`]). Out: a [`Report`]: one [`Subject`]
+//! per role, user or delegation checked, each `Proved`, `Violated` (with concrete
+//! counterexamples, each re-checked by the evaluator) or `Unknown` (with reasons), plus
+//! diagnostics pointing at the statements involved.
+//!
+//! - **Containment**: the identity policies of a role or user with a boundary (inline, attached
+//!   project policies, and for users their groups' policies) against the boundary, with
+//!   [`reason::contained_with`]. An attached policy the project does not define makes the result
+//!   `Unknown` at best: it is not there to check.
+//! - **Delegation safety**: the delegation policy, together with the other policies the project
+//!   gives its principals, must stay inside [`delegation::safe_envelope`]. Each request that
+//!   escapes names an escalation path (a role without the boundary, an edit of the boundary, a
+//!   role passed from outside the prefix, ...).
+//!
+//! Before reasoning, an `Allow` or `Deny` that conditions a named action on a service key the
+//! catalog does not list for it (`iam:PermissionsBoundary` on `iam:CreatePolicy`) drops that
+//! action: IAM never finds the key, so the statement never applies to it. For `Allow` statements
+//! this is reported (W0503). Counterexamples whose context needs such a key are not reported as
+//! violations; they become unknowns.
+
+use crate::catalog::Catalog;
+use crate::delegation::{self, Scope};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::lower::{Compiled, Document, DocumentKind};
+use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::reason::{
+    self, BoundaryFailure, Containment, Counterexample, PolicySet, Request, StatementRef,
+};
+use crate::source::Span;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// A policy document with where its statements came from.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// How messages name it: `role service-etl`, `boundary S3Only`, `policy.json`.
+    pub name: String,
+    pub policy: PolicyDocument,
+    /// One span per statement.
+    pub spans: Vec<Span>,
+    /// The whole document (the block that declared it, or the JSON file).
+    pub span: Span,
+}
+
+impl Located {
+    pub fn from_document(name: String, document: &Document) -> Located {
+        Located {
+            name,
+            policy: document.policy.clone(),
+            spans: document.origins.iter().map(|o| o.span).collect(),
+            span: document.span,
+        }
+    }
+
+    fn statement_span(&self, index: usize) -> Span {
+        self.spans.get(index).copied().unwrap_or(self.span)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Proved,
+    Violated,
+    Unknown,
+}
+
+/// One escaping request, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Escape {
+    pub action: String,
+    pub resource: String,
+    pub context: BTreeMap<String, Vec<String>>,
+    pub message: String,
+}
+
+/// One thing checked: a role, a user, a delegation, or a set of JSON policies.
+#[derive(Debug, Clone, Serialize)]
+pub struct Subject {
+    pub kind: String,
+    pub name: String,
+    pub verdict: Verdict,
+    /// One line for people: what was proved, or what was found.
+    pub summary: String,
+    pub counterexamples: Vec<Escape>,
+    pub unknown: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub subjects: Vec<Subject>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn violated(&self) -> bool {
+        self.subjects.iter().any(|s| s.verdict == Verdict::Violated)
+            || self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn unknown(&self) -> bool {
+        self.subjects.iter().any(|s| s.verdict == Verdict::Unknown)
+    }
+
+    fn merge(&mut self, other: Report) {
+        self.subjects.extend(other.subjects);
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+fn known_actions() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        Catalog::get()
+            .expand_actions("*")
+            .into_iter()
+            .map(|a| &*Box::leak(a.full_name().into_boxed_str()))
+            .collect()
+    })
+}
+
+/// The policies of a role or user of the project (`kind` is `role` or `user`): identity
+/// documents (for users, with their groups'), the boundary when the project defines it, and the
+/// attached ARNs the project does not define. `None` when there is no such principal.
+pub fn principal_policies(
+    compiled: &Compiled,
+    kind: &str,
+    name: &str,
+) -> Option<(Vec<Located>, Option<Located>, Vec<String>)> {
+    let project = Project::new(compiled);
+    let job = match kind {
+        "role" => project.role_job(compiled.roles.iter().find(|r| r.name == name)?),
+        _ => project.user_job(compiled.users.iter().find(|u| u.name == name)?),
+    };
+    let boundary_arn = match kind {
+        "role" => compiled
+            .roles
+            .iter()
+            .find(|r| r.name == name)?
+            .boundary_arn
+            .clone(),
+        _ => compiled
+            .users
+            .iter()
+            .find(|u| u.name == name)?
+            .boundary_arn
+            .clone(),
+    };
+    let mut external = job.external;
+    let boundary = boundary_arn.and_then(|arn| match project.by_arn.get(arn.as_str()) {
+        Some(d) => Some(Located::from_document(format!("boundary {}", d.name), d)),
+        None => {
+            external.push(arn);
+            None
+        }
+    });
+    Some((job.identity, boundary, external))
+}
+
+/// Verifies every bounded role and user and every delegation of a compiled project.
+pub fn verify_compiled(compiled: &Compiled) -> Report {
+    let project = Project::new(compiled);
+    // The principals to prove, in source order; checked on all cores.
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for role in compiled.roles.iter().filter(|r| r.boundary_arn.is_some()) {
+        jobs.push(project.role_job(role));
+    }
+    for user in compiled.users.iter().filter(|u| u.boundary_arn.is_some()) {
+        jobs.push(project.user_job(user));
+    }
+    let mut report = Report::default();
+    for result in parallel_map(&jobs, |job| project.containment(job)) {
+        report.merge(result);
+    }
+    for delegation in &compiled.delegations {
+        report.merge(project.delegation(delegation));
+    }
+    crate::diagnostics::sort(&mut report.diagnostics);
+    report
+}
+
+struct Project<'a> {
+    by_arn: BTreeMap<&'a str, &'a Document>,
+    inline: BTreeMap<(DocumentKind, &'a str), Vec<&'a Document>>,
+    compiled: &'a Compiled,
+}
+
+struct Job<'a> {
+    kind: &'static str,
+    name: &'a str,
+    span: Span,
+    boundary: &'a str,
+    identity: Vec<Located>,
+    external: Vec<String>,
+}
+
+impl<'a> Project<'a> {
+    fn new(compiled: &'a Compiled) -> Project<'a> {
+        let by_arn = compiled
+            .documents
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
+                )
+            })
+            .map(|d| (d.arn.as_str(), d))
+            .collect();
+        let mut inline: BTreeMap<(DocumentKind, &str), Vec<&Document>> = BTreeMap::new();
+        for d in &compiled.documents {
+            if let (Some(owner), false) = (&d.owner, d.kind == DocumentKind::Trust) {
+                inline.entry((d.kind, owner.as_str())).or_default().push(d);
+            }
+        }
+        Project {
+            by_arn,
+            inline,
+            compiled,
+        }
+    }
+
+    fn role_job(&self, role: &'a crate::lower::RoleInfo) -> Job<'a> {
+        let mut identity = Vec::new();
+        for d in self.inline(DocumentKind::RoleInline, &role.name) {
+            identity.push(Located::from_document(format!("role {}", role.name), d));
+        }
+        let external = self.attached(&role.attached_policy_arns, &mut identity);
+        Job {
+            kind: "role",
+            name: &role.name,
+            span: role.span,
+            boundary: role.boundary_arn.as_deref().unwrap_or_default(),
+            identity,
+            external,
+        }
+    }
+
+    fn user_job(&self, user: &'a crate::lower::UserInfo) -> Job<'a> {
+        let mut identity = Vec::new();
+        for d in self.inline(DocumentKind::UserInline, &user.name) {
+            identity.push(Located::from_document(format!("user {}", user.name), d));
+        }
+        let mut external = self.attached(&user.attached_policy_arns, &mut identity);
+        for group in &user.groups {
+            if let Some(info) = self.compiled.groups.iter().find(|g| &g.name == group) {
+                for d in self.inline(DocumentKind::GroupInline, group) {
+                    identity.push(Located::from_document(format!("group {group}"), d));
+                }
+                external.extend(self.attached(&info.attached_policy_arns, &mut identity));
+            }
+        }
+        Job {
+            kind: "user",
+            name: &user.name,
+            span: user.span,
+            boundary: user.boundary_arn.as_deref().unwrap_or_default(),
+            identity,
+            external,
+        }
+    }
+
+    fn inline(&self, kind: DocumentKind, owner: &str) -> Vec<&'a Document> {
+        self.inline.get(&(kind, owner)).cloned().unwrap_or_default()
+    }
+
+    /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
+    fn attached(&self, arns: &[String], identity: &mut Vec<Located>) -> Vec<String> {
+        let mut external = Vec::new();
+        for arn in arns {
+            match self.by_arn.get(arn.as_str()) {
+                Some(d) => identity.push(Located::from_document(
+                    format!("{} {}", d.kind.as_str(), d.name),
+                    d,
+                )),
+                None => external.push(arn.clone()),
+            }
+        }
+        external
+    }
+
+    fn containment(&self, job: &Job<'_>) -> Report {
+        let label = format!("{} {}", job.kind, job.name);
+        let Some(boundary) = self.by_arn.get(job.boundary) else {
+            let reason = format!("boundary {} is not in the project", job.boundary);
+            return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
+        };
+        let boundary = Located::from_document(format!("boundary {}", boundary.name), boundary);
+        let mut report = check_containment(&job.identity, &[boundary], &label, job.span);
+        let subject = report.subjects.last_mut().expect("one subject");
+        subject.kind = job.kind.to_string();
+        subject.name = job.name.to_string();
+        if !job.external.is_empty() {
+            for arn in &job.external {
+                subject
+                    .unknown
+                    .push(format!("policy {arn} is not in the project"));
+            }
+            if subject.verdict == Verdict::Proved {
+                subject.verdict = Verdict::Unknown;
+                subject.summary = format!(
+                    "{label}: its project policies stay inside the boundary, but {} attached polic{} not in the project",
+                    job.external.len(),
+                    if job.external.len() == 1 { "y is" } else { "ies are" }
+                );
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        Code::VerifyUnknown,
+                        format!("cannot prove that {label} stays inside its boundary"),
+                    )
+                    .at(job.span, "attached policies not in the project")
+                    .with_note(format!(
+                        "not in the project, so not checked: {}",
+                        job.external.join(", ")
+                    ))
+                    .with_help("define the policy in the project, or review it by hand"),
+                );
+            }
+        }
+        report
+    }
+
+    fn delegation(&self, info: &crate::lower::DelegationInfo) -> Report {
+        let compiled = self.compiled;
+        let scope = Scope {
+            partition: compiled.partition.clone(),
+            account: compiled.account.clone(),
+            boundary_arn: info.boundary_arn.clone(),
+            delegation_arn: Some(info.arn.clone()),
+            path: info.path.clone(),
+            prefix: info.prefix.clone(),
+            pass_to: info.pass_to.clone(),
+            create_users: info.create_users,
+        };
+        let mut report = Report::default();
+        let label = format!("delegation {}", info.name);
+        let mut names_under_prefix = Vec::new();
+        // The boundary and the delegation policy must not be names the holders manage.
+        for (what, arn, span) in [
+            ("boundary", &info.boundary_arn, info.boundary_span),
+            ("delegation policy", &info.arn, info.span),
+        ] {
+            if scope_may_cover(&scope, "policy", arn) {
+                names_under_prefix.push(arn.clone());
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        Code::ProtectedNameUnderPrefix,
+                        format!("the {what} `{arn}` falls under the prefix of {label}"),
+                    )
+                    .at(
+                        info.prefix_span,
+                        "holders manage policies with names starting with this",
+                    )
+                    .with_label(span, format!("the {what}"))
+                    .with_help("rename the policy or the prefix so the prefix never matches it"),
+                );
+            }
+        }
+        for collision in scope.aws_path_collisions() {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    Code::AwsPathCollision,
+                    format!("the prefix `{}` can match AWS's own path `/{collision}`", info.prefix),
+                )
+                .at(info.prefix_span, format!("`role/{}*` also matches `role/{collision}...`", info.prefix))
+                .with_note("AWS creates roles there without boundaries (the console's service roles, service-linked roles, SSO roles)")
+                .with_help("the generated policy denies every path deeper than the delegation's, which keeps them out of reach; a `path` of the delegation's own avoids the overlap altogether"),
+            );
+        }
+        // Project roles and users the holders can pass or manage must carry the boundary.
+        let bounded = |b: &Option<String>| b.as_deref() == Some(info.boundary_arn.as_str());
+        let mut unbounded = Vec::new();
+        for role in &compiled.roles {
+            if scope_may_cover(&scope, "role", &role.arn) && !bounded(&role.boundary_arn) {
+                unbounded.push((role.arn.clone(), role.span, "role", &role.name));
+            }
+        }
+        if info.create_users {
+            for user in &compiled.users {
+                if scope_may_cover(&scope, "user", &user.arn) && !bounded(&user.boundary_arn) {
+                    unbounded.push((user.arn.clone(), user.span, "user", &user.name));
+                }
+            }
+        }
+        for (arn, span, kind, name) in &unbounded {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    Code::DelegationEscalation,
+                    format!(
+                        "{kind} `{name}` is under the prefix of {label} but does not have boundary {}",
+                        info.boundary_name
+                    ),
+                )
+                .at(*span, format!("holders of {} can pass or change `{arn}`", info.name))
+                .with_label(info.prefix_span, "the delegated prefix")
+                .with_help(format!(
+                    "give it `boundary {}`, or a name outside the prefix",
+                    info.boundary_name
+                )),
+            );
+        }
+
+        // The delegation policy and the policies the project gives its principals.
+        let mut identity = Vec::new();
+        let mut notes = Vec::new();
+        let mut own = Vec::new();
+        if let Some(d) = self.by_arn.get(info.arn.as_str()) {
+            identity.push(Located::from_document(label.clone(), d));
+        }
+        for (kind, name, arn) in &info.to {
+            own.push(arn.clone());
+            let (inline_kind, attached) = match kind.as_str() {
+                "role" => (
+                    DocumentKind::RoleInline,
+                    compiled
+                        .roles
+                        .iter()
+                        .find(|r| &r.name == name)
+                        .map(|r| &r.attached_policy_arns),
+                ),
+                "user" => (
+                    DocumentKind::UserInline,
+                    compiled
+                        .users
+                        .iter()
+                        .find(|u| &u.name == name)
+                        .map(|u| &u.attached_policy_arns),
+                ),
+                _ => (
+                    DocumentKind::GroupInline,
+                    compiled
+                        .groups
+                        .iter()
+                        .find(|g| &g.name == name)
+                        .map(|g| &g.attached_policy_arns),
+                ),
+            };
+            if kind == "group" {
+                own.extend(
+                    compiled
+                        .users
+                        .iter()
+                        .filter(|u| u.groups.contains(name))
+                        .map(|u| u.arn.clone()),
+                );
+            }
+            let Some(attached) = attached else {
+                notes.push(format!(
+                    "{kind} {name} is not in the project: only the delegation policy was checked for it"
+                ));
+                continue;
+            };
+            for d in self.inline(inline_kind, name) {
+                identity.push(Located::from_document(format!("{kind} {name}"), d));
+            }
+            let others: Vec<String> = attached
+                .iter()
+                .filter(|a| **a != info.arn)
+                .cloned()
+                .collect();
+            for arn in self.attached(&others, &mut identity) {
+                notes.push(format!(
+                    "{kind} {name} also has {arn}, which is not in the project and was not checked"
+                ));
+            }
+        }
+        own.sort();
+        own.dedup();
+        let mut safety = check_delegation(&identity, &scope, &own, &label, info.prefix_span);
+        let subject = safety.subjects.last_mut().expect("one subject");
+        subject.kind = "delegation".into();
+        subject.name = info.name.clone();
+        subject.notes = notes;
+        let problems = report.diagnostics.iter().any(Diagnostic::is_error);
+        if problems && subject.verdict != Verdict::Violated {
+            subject.verdict = Verdict::Violated;
+            subject.summary = format!(
+                "{label}: {}",
+                if names_under_prefix.is_empty() {
+                    "project principals under the prefix lack the boundary"
+                } else {
+                    "a protected policy falls under the prefix"
+                }
+            );
+        }
+        report.merge(safety);
+        report
+    }
+}
+
+/// Whether `arn` (a concrete ARN) may be one of the delegation's names: its path and the start
+/// of its name. A variable in the prefix may stand for anything.
+fn scope_may_cover(scope: &Scope, kind: &str, arn: &str) -> bool {
+    let Some(rest) = arn.split_once(&format!(":{kind}/")).map(|(_, rest)| rest) else {
+        return false;
+    };
+    let path = scope.path.trim_start_matches('/');
+    let Some(name) = rest.strip_prefix(path) else {
+        return false;
+    };
+    if name.contains('/') {
+        return false;
+    }
+    let literal = scope.prefix.split("${").next().unwrap_or_default();
+    name.starts_with(literal)
+}
+
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().div_ceil(64).max(1));
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("verification never panics"))
+            .collect()
+    })
+}
+
+fn unknown_subject(
+    kind: &str,
+    name: &str,
+    span: Span,
+    label: &str,
+    reasons: Vec<String>,
+) -> Report {
+    Report {
+        subjects: vec![Subject {
+            kind: kind.into(),
+            name: name.into(),
+            verdict: Verdict::Unknown,
+            summary: format!("{label}: unknown"),
+            counterexamples: vec![],
+            unknown: reasons.clone(),
+            notes: vec![],
+        }],
+        diagnostics: vec![Diagnostic::new(
+            Code::VerifyUnknown,
+            format!("cannot prove that {label} stays inside its boundary"),
+        )
+        .at(span, "not proved")
+        .with_note(reasons.join("; "))],
+    }
+}
+
+/// Drops, from each statement, the named actions that a condition on a service key makes
+/// impossible (see the module docs). Returns the pruned documents and, for `Allow` statements,
+/// `(document, statement, action, key)` for each action dropped.
+/// `(document, statement, action, key)`: an action an `Allow` can never grant.
+type Dropped = (usize, usize, String, String);
+
+fn prune_never_matching(docs: &[Located]) -> (Vec<PolicyDocument>, Vec<Dropped>) {
+    let catalog = Catalog::get();
+    let mut dropped = Vec::new();
+    let pruned = docs
+        .iter()
+        .enumerate()
+        .map(|(d, located)| {
+            let mut policy = located.policy.clone();
+            for (s, statement) in policy.statements.iter_mut().enumerate() {
+                let keys: Vec<String> = statement
+                    .condition
+                    .clauses()
+                    .filter(|(operator, _, _)| is_positive(operator))
+                    .map(|(_, key, _)| key.to_string())
+                    .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
+                    .collect();
+                if keys.is_empty() {
+                    continue;
+                }
+                let effect = statement.effect;
+                if let Some(actions) = &mut statement.action {
+                    actions.retain(|action| {
+                        if action.contains(['*', '?']) {
+                            return true;
+                        }
+                        let Some(known) = catalog.action(action) else {
+                            return true;
+                        };
+                        match keys.iter().find(|k| !catalog.supports_key(known, k)) {
+                            Some(key) => {
+                                if effect == Effect::Allow {
+                                    dropped.push((d, s, action.clone(), key.clone()));
+                                }
+                                false
+                            }
+                            None => true,
+                        }
+                    });
+                }
+            }
+            policy
+        })
+        .collect();
+    (pruned, dropped)
+}
+
+/// Operators that are false when the key is absent from the request.
+fn is_positive(operator: &str) -> bool {
+    let base = operator.strip_prefix("ForAnyValue:").unwrap_or(operator);
+    !(operator.starts_with("ForAllValues:")
+        || base.ends_with("IfExists")
+        || base == "Null"
+        || base.contains("Not"))
+}
+
+/// Whether every context key of the request can be present for its action. Keys the catalog
+/// does not know, and actions it does not know, are given the benefit of the doubt.
+fn realizable(request: &Request) -> Result<(), String> {
+    let catalog = Catalog::get();
+    let Some(action) = catalog.action(&request.action) else {
+        return Ok(());
+    };
+    for (key, _) in request.context.iter() {
+        if catalog.condition_key(key).is_some_and(|k| !k.is_global())
+            && !catalog.supports_key(action, key)
+        {
+            return Err(format!(
+                "it needs `{key}` in the request, which `{}` never has",
+                request.action
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn never_matching_diagnostics(docs: &[Located], dropped: &[Dropped]) -> Vec<Diagnostic> {
+    dropped
+        .iter()
+        .map(|(d, s, action, key)| {
+            Diagnostic::new(
+                Code::NeverMatchingCondition,
+                format!("`{action}` never has `{key}` in its request, so this statement never allows it"),
+            )
+            .at(docs[*d].statement_span(*s), format!("conditioned on `{key}`"))
+            .with_help(format!(
+                "move `{action}` to a statement without the `{key}` condition (the catalog lists which actions have the key: `iamx catalog {action}`)"
+            ))
+        })
+        .collect()
+}
+
+/// `action on resource with Key="value"`, keys in the catalog's spelling.
+pub fn show(request: &Request) -> String {
+    let catalog = Catalog::get();
+    let mut text = format!("{} on {}", request.action, request.resource);
+    for (i, (key, values)) in request.context.iter().enumerate() {
+        let name = match catalog.condition_key(key) {
+            Some(k) if !k.is_template() => k.name.to_string(),
+            _ => key.to_string(),
+        };
+        text.push_str(if i == 0 { " with " } else { ", " });
+        match values {
+            [one] => text.push_str(&format!("{name}={one:?}")),
+            many => text.push_str(&format!("{name}={many:?}")),
+        }
+    }
+    text
+}
+
+fn escape(request: &Request, message: String) -> Escape {
+    Escape {
+        action: request.action.clone(),
+        resource: request.resource.clone(),
+        context: request
+            .context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_vec()))
+            .collect(),
+        message,
+    }
+}
+
+/// Proves that `identity` stays inside `boundary`, or reports how it does not.
+/// `label` names the identity side in messages (`role service-etl`); `span` is where to point
+/// when nothing more precise is known.
+pub fn check_containment(
+    identity: &[Located],
+    boundary: &[Located],
+    label: &str,
+    span: Span,
+) -> Report {
+    let (identity_docs, dropped) = prune_never_matching(identity);
+    let (boundary_docs, _) = prune_never_matching(boundary);
+    let verdict = reason::contained_with(
+        &identity_docs,
+        &boundary_docs,
+        reason::Options {
+            known_actions: known_actions(),
+        },
+    );
+    let boundary_name = boundary
+        .iter()
+        .map(|b| b.name.trim_start_matches("boundary ").to_string())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let mut report = Report {
+        subjects: vec![],
+        diagnostics: never_matching_diagnostics(identity, &dropped),
+    };
+    let (counterexamples, mut unknown) = match verdict {
+        Containment::Contained => (vec![], vec![]),
+        Containment::Escapes {
+            counterexamples,
+            unknown,
+        } => (counterexamples, unknown),
+        Containment::Unknown(unknown) => (vec![], unknown),
+    };
+    let mut escapes = Vec::new();
+    let mut reported: Vec<StatementRef> = Vec::new();
+    for counterexample in counterexamples {
+        if let Err(why) = realizable(&counterexample.request) {
+            unknown.push(reason::UnknownReason {
+                statement: counterexample.allowed_by.clone(),
+                reason: format!(
+                    "possible escape {} is not a real request: {why}",
+                    counterexample.request
+                ),
+            });
+            continue;
+        }
+        let message = format!(
+            "{} is allowed by {label} but not by boundary {boundary_name}",
+            show(&counterexample.request)
+        );
+        if !escapes_from(&reported, &counterexample.allowed_by) {
+            reported.push(counterexample.allowed_by.clone());
+            report.diagnostics.push(containment_diagnostic(
+                &counterexample,
+                identity,
+                boundary,
+                &message,
+            ));
+        }
+        escapes.push(escape(&counterexample.request, message));
+    }
+    let unknown_text: Vec<String> = unknown
+        .iter()
+        .map(|u| {
+            format!(
+                "{}: {}",
+                describe(&u.statement, identity, boundary),
+                u.reason
+            )
+        })
+        .collect();
+    let verdict = if !escapes.is_empty() {
+        Verdict::Violated
+    } else if !unknown.is_empty() {
+        Verdict::Unknown
+    } else {
+        Verdict::Proved
+    };
+    if escapes.is_empty() && !unknown.is_empty() {
+        let first = &unknown[0].statement;
+        let at = locate(first, identity, boundary).unwrap_or(span);
+        let mut diagnostic = Diagnostic::new(
+            Code::VerifyUnknown,
+            format!("cannot prove that {label} stays inside boundary {boundary_name}"),
+        )
+        .at(at, "not decided");
+        for text in &unknown_text {
+            diagnostic = diagnostic.with_note(text.clone());
+        }
+        report.diagnostics.push(diagnostic);
+    }
+    let summary = match verdict {
+        Verdict::Proved => format!("{label} stays inside boundary {boundary_name}"),
+        Verdict::Violated => format!(
+            "{label} escapes boundary {boundary_name} ({} counterexample{})",
+            escapes.len(),
+            if escapes.len() == 1 { "" } else { "s" }
+        ),
+        Verdict::Unknown => format!("{label} inside boundary {boundary_name}: unknown"),
+    };
+    report.subjects.push(Subject {
+        kind: "policies".into(),
+        name: label.into(),
+        verdict,
+        summary,
+        counterexamples: escapes,
+        unknown: unknown_text,
+        notes: vec![],
+    });
+    report
+}
+
+fn escapes_from(reported: &[StatementRef], at: &StatementRef) -> bool {
+    reported.contains(at)
+}
+
+fn locate(at: &StatementRef, identity: &[Located], boundary: &[Located]) -> Option<Span> {
+    let docs = match at.set {
+        PolicySet::Identity => identity,
+        PolicySet::Boundary => boundary,
+    };
+    docs.get(at.doc).map(|d| d.statement_span(at.stmt))
+}
+
+fn describe(at: &StatementRef, identity: &[Located], boundary: &[Located]) -> String {
+    let docs = match at.set {
+        PolicySet::Identity => identity,
+        PolicySet::Boundary => boundary,
+    };
+    let doc = docs.get(at.doc).map_or("?", |d| d.name.as_str());
+    match &at.sid {
+        Some(sid) => format!("{doc}, statement {sid}"),
+        None => format!("{doc}, statement {}", at.stmt + 1),
+    }
+}
+
+fn containment_diagnostic(
+    counterexample: &Counterexample,
+    identity: &[Located],
+    boundary: &[Located],
+    message: &str,
+) -> Diagnostic {
+    let at = locate(&counterexample.allowed_by, identity, boundary)
+        .or_else(|| identity.first().map(|d| d.span))
+        .expect("a counterexample comes from an identity statement");
+    let mut diagnostic =
+        Diagnostic::new(Code::BoundaryEscape, message).at(at, "this statement allows it");
+    match &counterexample.boundary {
+        BoundaryFailure::NoAllow => {
+            for b in boundary {
+                diagnostic =
+                    diagnostic.with_label(b.span, format!("{} allows no such request", b.name));
+            }
+        }
+        BoundaryFailure::DeniedBy(denies) => {
+            for deny in denies {
+                if let Some(span) = locate(deny, identity, boundary) {
+                    diagnostic = diagnostic.with_label(span, "denied here");
+                }
+            }
+        }
+    }
+    diagnostic.with_help(
+        "narrow the statement to what the boundary allows, or widen the boundary if the access is intended",
+    )
+}
+
+/// Checks a delegation (its policy first in `identity`, then other policies of its principals)
+/// against the safe envelope for `scope`; `own` are the ARNs of the delegation's principals.
+pub fn check_delegation(
+    identity: &[Located],
+    scope: &Scope,
+    own: &[String],
+    label: &str,
+    span: Span,
+) -> Report {
+    let envelope = delegation::safe_envelope(scope, own);
+    let (docs, dropped) = prune_never_matching(identity);
+    let verdict = reason::contained_with(
+        &docs,
+        std::slice::from_ref(&envelope),
+        reason::Options {
+            known_actions: known_actions(),
+        },
+    );
+    let mut report = Report {
+        subjects: vec![],
+        diagnostics: never_matching_diagnostics(identity, &dropped),
+    };
+    let (counterexamples, unknown) = match verdict {
+        Containment::Contained => (vec![], vec![]),
+        Containment::Escapes {
+            counterexamples,
+            unknown,
+        } => (counterexamples, unknown),
+        Containment::Unknown(unknown) => (vec![], unknown),
+    };
+    let mut unknown_text: Vec<String> = unknown
+        .iter()
+        .map(|u| format!("{}: {}", describe(&u.statement, identity, &[]), u.reason))
+        .collect();
+    // Readable examples first: one probe per escalation path, kept when it really escapes.
+    let mut found: Vec<(Request, StatementRef)> = Vec::new();
+    if !counterexamples.is_empty() {
+        let envelope = std::slice::from_ref(&envelope);
+        for probe in probes(scope, own) {
+            let alone = reason::evaluate(&docs, None, &probe);
+            if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
+                continue;
+            }
+            if reason::evaluate(envelope, None, &probe).decision == reason::Decision::Allow {
+                continue;
+            }
+            if let Some(at) = alone.identity_allows.first() {
+                found.push((probe, at.clone()));
+            }
+        }
+    }
+    for counterexample in &counterexamples {
+        if let Err(why) = realizable(&counterexample.request) {
+            unknown_text.push(format!(
+                "possible escalation {} is not a real request: {why}",
+                show(&counterexample.request)
+            ));
+            continue;
+        }
+        found.push((
+            counterexample.request.clone(),
+            counterexample.allowed_by.clone(),
+        ));
+    }
+    let mut escapes = Vec::new();
+    let mut seen_paths: Vec<(StatementRef, String)> = Vec::new();
+    for (request, allowed_by) in found {
+        let path = escalation_path(&request, scope, own);
+        let message = format!("{label} allows an escalation: {} {path}", show(&request));
+        let key = (allowed_by.clone(), path.clone());
+        if seen_paths.contains(&key) {
+            continue;
+        }
+        seen_paths.push(key);
+        let at = locate(&allowed_by, identity, &[]).unwrap_or(span);
+        let mut diagnostic = Diagnostic::new(Code::DelegationEscalation, message.clone())
+            .at(at, "this statement allows it")
+            .with_help(escalation_help(&request, scope));
+        if at != span {
+            diagnostic = diagnostic.with_label(span, "the delegation");
+        }
+        report.diagnostics.push(diagnostic);
+        escapes.push(escape(&request, message));
+    }
+    let verdict = if !escapes.is_empty() {
+        Verdict::Violated
+    } else if !unknown_text.is_empty() {
+        Verdict::Unknown
+    } else {
+        Verdict::Proved
+    };
+    if verdict == Verdict::Unknown {
+        let mut diagnostic = Diagnostic::new(
+            Code::VerifyUnknown,
+            format!("cannot prove that {label} allows no escalation"),
+        )
+        .at(span, "not decided");
+        for text in &unknown_text {
+            diagnostic = diagnostic.with_note(text.clone());
+        }
+        report.diagnostics.push(diagnostic);
+    }
+    let summary = match verdict {
+        Verdict::Proved => format!(
+            "{label} allows no escalation (names {}, boundary {})",
+            scope.names("role").rsplit_once(':').map_or("", |(_, r)| r),
+            scope.boundary_arn
+        ),
+        Verdict::Violated => format!(
+            "{label} allows {} escalation{}",
+            escapes.len(),
+            if escapes.len() == 1 { "" } else { "s" }
+        ),
+        Verdict::Unknown => format!("{label}: unknown"),
+    };
+    report.subjects.push(Subject {
+        kind: "delegation".into(),
+        name: label.into(),
+        verdict,
+        summary,
+        counterexamples: escapes,
+        unknown: unknown_text,
+        notes: vec![],
+    });
+    report
+}
+
+/// Concrete requests, one or more per escalation path, for readable counterexamples.
+fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
+    // A prefix with variables gets a user name to expand them.
+    let user = "alice";
+    let expand = |text: String| text.replace("${aws:username}", user);
+    let named = |kind: &str, name: &str| expand(scope.arn(kind, name));
+    let account_arn = |kind: &str, name: &str| {
+        format!(
+            "arn:{}:iam::{}:{kind}/{name}",
+            scope.partition, scope.account
+        )
+    };
+    let with_user = |request: Request| {
+        if scope.prefix.contains("${aws:username}") {
+            request.with("aws:username", user)
+        } else {
+            request
+        }
+    };
+    let mut out = Vec::new();
+    let other_boundary = account_arn("policy", "AdministratorAccess");
+    for action in delegation::ESCALATING {
+        let kind = if action.contains("User") {
+            "user"
+        } else {
+            "role"
+        };
+        let target = named(kind, "x");
+        out.push(with_user(Request::new(action, &target)));
+        out.push(with_user(
+            Request::new(action, &target).with(delegation::BOUNDARY_KEY, &other_boundary),
+        ));
+    }
+    let mut protected = vec![scope.boundary_arn.clone()];
+    protected.extend(scope.delegation_arn.clone());
+    for arn in &protected {
+        for action in delegation::POLICY_EDIT {
+            out.push(with_user(Request::new(action, arn)));
+        }
+    }
+    for action in delegation::REMOVE_BOUNDARY {
+        let kind = if action.contains("User") {
+            "user"
+        } else {
+            "role"
+        };
+        out.push(with_user(Request::new(action, &named(kind, "x"))));
+    }
+    let services = if scope.pass_to.is_empty() {
+        vec!["ec2.amazonaws.com".to_string()]
+    } else {
+        scope.pass_to.clone()
+    };
+    let mut outside_roles = vec![
+        account_arn("role", "admin"),
+        account_arn("role", "service-role/admin"),
+        account_arn("role", "aws-reserved/admin"),
+    ];
+    outside_roles.push(expand(scope.arn("role", "x/admin")));
+    for role in &outside_roles {
+        for service in &services {
+            out.push(with_user(
+                Request::new("iam:PassRole", role).with("iam:PassedToService", service),
+            ));
+        }
+        for action in [
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+        ] {
+            out.push(with_user(
+                Request::new(action, role).with(delegation::BOUNDARY_KEY, &scope.boundary_arn),
+            ));
+        }
+    }
+    for action in ["iam:CreatePolicyVersion", "iam:DeletePolicy"] {
+        out.push(with_user(Request::new(
+            action,
+            &account_arn("policy", "admin"),
+        )));
+    }
+    for principal in own {
+        for action in delegation::SELF_CHANGE {
+            out.push(with_user(
+                Request::new(action, principal).with(delegation::BOUNDARY_KEY, &scope.boundary_arn),
+            ));
+            out.push(with_user(Request::new(action, principal)));
+        }
+    }
+    out.retain(|r| realizable(r).is_ok());
+    out
+}
+
+fn applies(resource_pattern: &str, request: &Request) -> bool {
+    let mut statement = Statement::new(Effect::Allow);
+    statement.action = Some(vec!["*".into()]);
+    statement.resource = Some(vec![resource_pattern.to_string()]);
+    reason::statement_applies(&statement, request).unwrap_or(false)
+}
+
+fn is(list: &[&str], action: &str) -> bool {
+    list.iter().any(|a| a.eq_ignore_ascii_case(action))
+}
+
+/// Which escalation path an escaping request takes, as the end of a sentence.
+fn escalation_path(request: &Request, scope: &Scope, own: &[String]) -> String {
+    let action = request.action.as_str();
+    let resource = request.resource.as_str();
+    let kind = resource
+        .split_once(":iam::")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map(|(kind, _)| kind);
+    let in_scope =
+        |kind: &str| applies(&scope.names(kind), request) && !applies(&scope.deeper(kind), request);
+    if is(delegation::REMOVE_BOUNDARY, action) {
+        return "removes a permissions boundary".into();
+    }
+    if is(delegation::POLICY_WRITE, action) && resource == scope.boundary_arn {
+        return "edits, replaces or deletes the boundary policy".into();
+    }
+    if is(delegation::POLICY_WRITE, action) && Some(resource) == scope.delegation_arn.as_deref() {
+        return "edits the delegation policy itself".into();
+    }
+    if is(delegation::SELF_CHANGE, action) && own.iter().any(|o| o == resource) {
+        return "changes the policies of the delegation's own principal".into();
+    }
+    if action.eq_ignore_ascii_case("iam:PassRole") {
+        return format!(
+            "passes a role outside the delegated names `{}`",
+            scope.names("role")
+        );
+    }
+    if let Some(kind) = kind {
+        if is(delegation::ESCALATING, action) && in_scope(kind) {
+            return match request.context.get(delegation::BOUNDARY_KEY) {
+                None => format!("creates or changes a {kind} without a permissions boundary"),
+                Some(_) => format!(
+                    "creates or changes a {kind} with a boundary other than `{}`",
+                    scope.boundary_arn
+                ),
+            };
+        }
+        if matches!(
+            kind,
+            "role" | "user" | "policy" | "instance-profile" | "group"
+        ) && !in_scope(kind)
+        {
+            return format!(
+                "touches a {kind} outside the delegated names `{}`",
+                scope.names(kind)
+            );
+        }
+    }
+    "grants an IAM action the delegation pattern does not include".into()
+}
+
+fn escalation_help(request: &Request, scope: &Scope) -> String {
+    let action = request.action.as_str();
+    if is(delegation::ESCALATING, action) {
+        format!(
+            "allow it only with `\"StringEquals\": {{\"iam:PermissionsBoundary\": \"{}\"}}`",
+            scope.boundary_arn
+        )
+    } else if action.eq_ignore_ascii_case("iam:PassRole") {
+        format!("scope `iam:PassRole` to `{}`", scope.names("role"))
+    } else {
+        format!(
+            "scope IAM writes to the delegated names (`{}`), and deny edits of the boundary and of removing boundaries",
+            scope.names("role")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positive_operators_are_false_without_the_key() {
+        assert!(is_positive("StringEquals"));
+        assert!(is_positive("ForAnyValue:StringLike"));
+        assert!(is_positive("ArnLike"));
+        assert!(!is_positive("StringNotEquals"));
+        assert!(!is_positive("StringEqualsIfExists"));
+        assert!(!is_positive("Null"));
+        assert!(!is_positive("ForAllValues:StringEquals"));
+    }
+
+    #[test]
+    fn names_under_a_prefix() {
+        let scope = Scope {
+            partition: "aws".into(),
+            account: "1".into(),
+            boundary_arn: String::new(),
+            delegation_arn: None,
+            path: "/".into(),
+            prefix: "service-".into(),
+            pass_to: vec![],
+            create_users: false,
+        };
+        assert!(scope_may_cover(
+            &scope,
+            "policy",
+            "arn:aws:iam::1:policy/service-b"
+        ));
+        assert!(!scope_may_cover(
+            &scope,
+            "policy",
+            "arn:aws:iam::1:policy/b"
+        ));
+        assert!(!scope_may_cover(
+            &scope,
+            "policy",
+            "arn:aws:iam::1:policy/service-x/b"
+        ));
+        let user_scoped = Scope {
+            prefix: "svc-${aws:username}-".into(),
+            ..scope
+        };
+        assert!(scope_may_cover(
+            &user_scoped,
+            "role",
+            "arn:aws:iam::1:role/svc-bob-x"
+        ));
+        assert!(!scope_may_cover(
+            &user_scoped,
+            "role",
+            "arn:aws:iam::1:role/x"
+        ));
+    }
+}

@@ -1,0 +1,274 @@
+//! `iamx verify` and `iamx explain` from the command line: exit codes and JSON output.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use tempfile::TempDir;
+
+fn iamx() -> Command {
+    let mut command = Command::cargo_bin("iamx").unwrap();
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn project(dir: &TempDir, text: &str) -> String {
+    let path = dir.path().join("main.iamx");
+    fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const ESCAPING: &str = r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::acme/*
+}
+role service-r {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow s3:GetObject, s3:DeleteObject on arn:aws:s3:::acme/*
+}
+"#;
+
+const EXTERNAL: &str = r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::acme/*
+}
+role service-r {
+  boundary B
+  trust service ec2.amazonaws.com
+  attach arn:aws:iam::aws:policy/ReadOnlyAccess
+  allow s3:GetObject on arn:aws:s3:::acme/*
+}
+"#;
+
+#[test]
+fn verify_exits_0_when_everything_is_proved() {
+    iamx()
+        .args(["verify", "examples/seed"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "proved: role service-etl stays inside boundary S3Only",
+        ))
+        .stdout(predicate::str::contains(
+            "proved: delegation Employees allows no escalation",
+        ));
+}
+
+#[test]
+fn verify_exits_1_on_a_violation_with_a_counterexample() {
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, ESCAPING);
+    iamx()
+        .args(["verify", &path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error[E0501]: s3:DeleteObject on arn:aws:s3:::acme/",
+        ))
+        .stdout(predicate::str::contains(
+            "VIOLATED: role service-r escapes boundary B",
+        ));
+}
+
+#[test]
+fn verify_exits_3_when_only_unknowns_remain() {
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, EXTERNAL);
+    iamx()
+        .args(["verify", &path])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("W0502"))
+        .stdout(predicate::str::contains(
+            "policy arn:aws:iam::aws:policy/ReadOnlyAccess is not in the project",
+        ));
+}
+
+#[test]
+fn verify_json_output() {
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, ESCAPING);
+    let output = iamx()
+        .args(["verify", &path, "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(value["verdict"], "violated");
+    let subject = &value["subjects"][0];
+    assert_eq!(subject["kind"], "role");
+    assert_eq!(subject["name"], "service-r");
+    assert_eq!(subject["verdict"], "violated");
+    assert_eq!(subject["counterexamples"][0]["action"], "s3:DeleteObject");
+    assert_eq!(value["diagnostics"][0]["code"], "E0501");
+    assert_eq!(value["diagnostics"][0]["line"], 9);
+}
+
+#[test]
+fn build_refuses_to_write_when_verification_fails_unless_skipped() {
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, ESCAPING);
+    let out = dir.path().join("out");
+    iamx()
+        .args(["build", &path, "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!out.exists());
+    iamx()
+        .args(["build", &path, "--no-verify", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("manifest.json").is_file());
+}
+
+#[test]
+fn verify_json_policies_against_a_boundary() {
+    let dir = TempDir::new().unwrap();
+    let policy = dir.path().join("policy.json");
+    let boundary = dir.path().join("boundary.json");
+    fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::acme/*"}]}"#,
+    )
+    .unwrap();
+    fs::write(
+        &boundary,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    iamx()
+        .arg("verify")
+        .arg("--policy")
+        .arg(&policy)
+        .arg("--boundary")
+        .arg(&boundary)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "s3:DeleteObject on arn:aws:s3:::acme/",
+        ))
+        .stderr(predicate::str::contains("policy.json:1:"));
+    iamx()
+        .arg("verify")
+        .arg("--policy")
+        .arg(&boundary)
+        .arg("--boundary")
+        .arg(&boundary)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn verify_a_json_delegation() {
+    let run = |file: &str| {
+        let mut command = iamx();
+        command.args([
+            "verify",
+            "--delegation",
+            &format!("tests/data/delegation/{file}"),
+            "--boundary-arn",
+            "arn:aws:iam::123456789012:policy/S3Only",
+            "--prefix",
+            "service-",
+            "--delegation-arn",
+            "arn:aws:iam::123456789012:policy/Employees",
+        ]);
+        command
+    };
+    run("generated.json").assert().code(0);
+    run("passrole-on-any.json")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("E0502"))
+        .stderr(predicate::str::contains("passes a role outside"));
+}
+
+#[test]
+fn explain_a_project_role() {
+    iamx()
+        .args([
+            "explain",
+            "examples/seed",
+            "--role",
+            "service-etl",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::acme-data-lake/raw/x",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("allow: s3:GetObject"))
+        .stdout(predicate::str::contains("examples/seed/main.iamx:31:3"));
+}
+
+#[test]
+fn explain_json_decisions() {
+    let decision = |args: &[&str]| -> serde_json::Value {
+        let output = iamx()
+            .args([
+                "explain",
+                "examples/seed",
+                "--role",
+                "service-etl",
+                "--format",
+                "json",
+            ])
+            .args(args)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&output).unwrap()
+    };
+    let denied = decision(&[
+        "--action",
+        "s3:DeleteBucket",
+        "--resource",
+        "arn:aws:s3:::acme-data-lake",
+    ]);
+    assert_eq!(denied["decision"], "explicit-deny");
+    assert_eq!(denied["denies"][0]["policy"], "boundary S3Only");
+    let implicit = decision(&["--action", "ec2:RunInstances", "--resource", "*"]);
+    assert_eq!(implicit["decision"], "implicit-deny");
+    let tagged = decision(&[
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::acme-data-lake/shared/report",
+        "--context",
+        "aws:PrincipalTag/team=etl",
+    ]);
+    assert_eq!(tagged["decision"], "allow");
+    assert_eq!(
+        tagged["request"]["context"]["aws:PrincipalTag/team"][0],
+        "etl"
+    );
+}
+
+#[test]
+fn explain_plain_policies() {
+    iamx()
+        .args([
+            "explain",
+            "--policy",
+            "tests/data/delegation/generated.json",
+            "--action",
+            "iam:CreateRole",
+            "--resource",
+            "arn:aws:iam::123456789012:role/service-x",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("implicit-deny"));
+}
