@@ -109,16 +109,28 @@ fn write_tree(
     root: &Path,
     files: &std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
-    for (relative, contents) in files {
-        let path = root.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create `{}`: {}", parent.display(), plain(&e)))?;
-        }
-        fs::write(&path, contents)
-            .map_err(|e| format!("cannot write `{}`: {}", path.display(), plain(&e)))?;
+    // Each directory is created once, then the files are written on all cores: a large project
+    // has tens of thousands of small files, and the system calls are most of a build's time.
+    let directories: std::collections::BTreeSet<PathBuf> = files
+        .keys()
+        .filter_map(|relative| root.join(relative).parent().map(Path::to_path_buf))
+        .collect();
+    for directory in &directories {
+        fs::create_dir_all(directory)
+            .map_err(|e| format!("cannot create `{}`: {}", directory.display(), plain(&e)))?;
     }
-    Ok(())
+    let entries: Vec<(&String, &String)> = files.iter().collect();
+    let errors = iamx::parallel::flat_map(&entries, |(relative, contents)| {
+        let path = root.join(relative);
+        match fs::write(&path, contents) {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![format!("cannot write `{}`: {}", path.display(), plain(&e))],
+        }
+    });
+    match errors.into_iter().next() {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 /// Files that tools keep in the output directory and that a re-build must not delete:
