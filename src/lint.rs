@@ -176,7 +176,12 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
                 )
                 .at(doc.span, "too large")
                 .with_note("IAM counts characters without white space")
-                .with_help("split the statements into several documents"),
+                .with_help(if doc.title.starts_with("boundary") || doc.title.starts_with("trust") {
+                    // An entity has exactly one boundary and one trust policy.
+                    "this document cannot be split: merge statements, use wildcards or shorter ARNs"
+                } else {
+                    "split the statements into several documents"
+                }),
             );
         }
     }
