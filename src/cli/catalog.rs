@@ -3,8 +3,7 @@
 //! level, resource types (with ARN formats) and condition keys. Text for people, `--format json`
 //! for tools; both on stdout.
 
-use super::Exit;
-use clap::ValueEnum;
+use super::{Exit, Format};
 use iamx::catalog::{Action, Catalog};
 use serde::Serialize;
 
@@ -16,11 +15,6 @@ pub struct Args {
     format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 #[derive(Serialize)]
 struct ActionEntry<'a> {

@@ -1,8 +1,7 @@
 //! `iamx check PATH...`: every diagnostic, nothing written. `.json` files named on the command
 //! line are read as plain IAM policies and get the same catalog checks and lints.
 
-use super::{files, report, summary, Color, Exit};
-use clap::ValueEnum;
+use super::{files, report, summary, Color, Exit, Format};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -20,11 +19,6 @@ pub struct Args {
     color: Color,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 pub fn run(args: Args) -> Exit {
     let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = args

@@ -7,8 +7,7 @@
 //! access added and nothing undecided), 1 with `--exit-code` when access may have widened, 2
 //! for usage errors and inputs that do not compile or parse.
 
-use super::{files, Color, Exit};
-use clap::ValueEnum;
+use super::{files, Color, Exit, Format};
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,11 +36,6 @@ pub struct Args {
     exit_code: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 /// A side as loaded, and whether it was a single plain JSON file.
 struct Loaded {

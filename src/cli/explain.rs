@@ -6,8 +6,7 @@
 //!
 //! Exit codes: 0 an answer was given (whatever the decision), 1 input errors, 2 usage.
 
-use super::{files, report, Color, Exit};
-use clap::ValueEnum;
+use super::{files, report, Color, Exit, Format};
 use iamx::reason::{self, Decision, Evaluation, PolicySet, Request, StatementRef};
 use iamx::source::Sources;
 use serde::Serialize;
@@ -46,11 +45,6 @@ pub struct Args {
     color: Color,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 #[derive(Serialize)]
 struct StatementOut {

@@ -66,6 +66,13 @@ enum Command {
     Catalog(catalog::Args),
 }
 
+/// `--format` of the reporting commands: text for people, JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Color {
     #[default]

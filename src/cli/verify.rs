@@ -7,8 +7,7 @@
 //! Exit codes: 0 everything proved, 1 a violation (or input errors), 3 nothing violated but
 //! something could not be decided, 2 usage.
 
-use super::{files, report, Color, Exit};
-use clap::ValueEnum;
+use super::{files, report, Color, Exit, Format};
 use iamx::diagnostics::Diagnostic;
 use iamx::source::Sources;
 use iamx::verify::{self, Located, Report, Verdict};
@@ -53,11 +52,6 @@ pub struct Args {
     color: Color,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 pub fn run(args: Args) -> Exit {
     let json_mode = !args.policy.is_empty() || !args.delegation.is_empty();
