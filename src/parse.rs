@@ -568,7 +568,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         (position + text[position..].chars().next().map_or(0, char::len_utf8)).min(text.len());
     let span = Span::new(file, position, end);
 
-    if let Some(diagnostic) = special_syntax_error(file, text, position, &expected) {
+    if let Some(diagnostic) = special_syntax_error(file, text, position) {
         return diagnostic;
     }
     let mut expected = expected;
@@ -612,12 +612,7 @@ const VALUE_SHAPES: [Rule; 10] = [
 ];
 
 /// Errors whose cause is clearer than "expected X": unterminated strings and comments.
-fn special_syntax_error(
-    file: FileId,
-    text: &str,
-    position: usize,
-    expected: &[Rule],
-) -> Option<Diagnostic> {
+fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
     let before = &text[..position];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let quotes = before[line_start..].bytes().filter(|b| *b == b'"').count()
@@ -644,7 +639,6 @@ fn special_syntax_error(
             );
         }
     }
-    let _ = expected;
     None
 }
 

@@ -745,7 +745,7 @@ impl<'s> Resolver<'s> {
                     boundary: body.boundary,
                     trust: body.trust,
                     instance_profile,
-                    max_session_seconds: body.max_session,
+                    max_session_seconds: body.max_session.map(|m| m.node),
                     tags: body.tags,
                     attached: body.attach,
                     statements: body.statements,
@@ -1162,12 +1162,11 @@ impl<'s> Resolver<'s> {
                 if let Some(seconds) = self.duration(text) {
                     once(
                         self,
-                        &mut body.max_session_spanned,
+                        &mut body.max_session,
                         Spanned::new(seconds, span),
                         "max_session",
                         span,
                     );
-                    body.max_session = Some(seconds);
                 }
             }
             Setting::Tag { key, value } => {
@@ -1797,8 +1796,7 @@ struct Body {
     description: Option<Spanned<String>>,
     boundary: Option<PolicyRef>,
     instance_profile: Option<Spanned<Option<String>>>,
-    max_session: Option<u32>,
-    max_session_spanned: Option<Spanned<u32>>,
+    max_session: Option<Spanned<u32>>,
     tags: BTreeMap<String, String>,
     /// Where each `tag` setting's key was written, in order.
     tag_spans: Vec<Span>,

@@ -15,7 +15,6 @@ pub struct Args {
     format: Format,
 }
 
-
 #[derive(Serialize)]
 struct ActionEntry<'a> {
     action: String,

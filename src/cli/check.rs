@@ -19,7 +19,6 @@ pub struct Args {
     color: Color,
 }
 
-
 pub fn run(args: Args) -> Exit {
     let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
         .paths

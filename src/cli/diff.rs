@@ -36,7 +36,6 @@ pub struct Args {
     exit_code: bool,
 }
 
-
 /// A side as loaded, and whether it was a single plain JSON file.
 struct Loaded {
     side: Side,

@@ -45,7 +45,6 @@ pub struct Args {
     color: Color,
 }
 
-
 #[derive(Serialize)]
 struct StatementOut {
     policy: String,

@@ -52,7 +52,6 @@ pub struct Args {
     color: Color,
 }
 
-
 pub fn run(args: Args) -> Exit {
     let json_mode = !args.policy.is_empty() || !args.delegation.is_empty();
     if json_mode && !args.paths.is_empty() {
