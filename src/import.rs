@@ -373,9 +373,7 @@ fn is_number(text: &str) -> bool {
     };
     !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.map_or(true, |f| {
-            !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
-        })
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_date(text: &str) -> bool {
@@ -406,9 +404,7 @@ fn is_ipv4_cidr(text: &str) -> bool {
         && octets
             .iter()
             .all(|o| (1..=3).contains(&o.len()) && o.bytes().all(|b| b.is_ascii_digit()))
-        && bits.map_or(true, |b| {
-            (1..=2).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_digit())
-        })
+        && bits.is_none_or(|b| (1..=2).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_digit()))
 }
 
 fn looks_like_ipv6_cidr(text: &str) -> bool {

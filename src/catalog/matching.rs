@@ -121,7 +121,7 @@ pub(crate) fn closest<'a>(
             continue;
         }
         let distance = edit_distance(query, candidate);
-        if distance <= limit && best.map_or(true, |(d, _)| distance < d) {
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
