@@ -1,8 +1,10 @@
 //! Times each compiler stage on a generated project (scripts/gen-bench-project.py, 10,000 roles
 //! by default). Run: `cargo bench --bench pipeline [-- ROLES]`.
 
+use iamx::compile::{compile, lower, resolve, Input, Options};
+use iamx::emit;
 use iamx::source::Sources;
-use iamx::{compile, emit, lower, parse, resolve, Input, Options};
+use iamx::syntax::parse;
 use std::process::Command;
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! Timing of one role-versus-boundary check on typical policies (std::time, no extra crates).
 //! Run with `cargo bench --bench reason`.
 
-use iamx::policy::PolicyDocument;
+use iamx::iam::policy::PolicyDocument;
 use iamx::reason::{contained, evaluate, Containment, Request};
 use std::hint::black_box;
 use std::time::Instant;

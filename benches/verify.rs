@@ -3,9 +3,9 @@
 //! Run: `cargo bench --bench verify [-- ROLES]`. CPU times come from /proc (Linux) and, unlike
 //! wall time, are not inflated when other processes compete for the cores.
 
-use iamx::lower::{Compiled, DocumentKind};
+use iamx::compile::lower::{Compiled, DocumentKind};
+use iamx::compile::{compile, Input, Options};
 use iamx::verify::{self, Located, Verdict};
-use iamx::{compile, Input, Options};
 use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
@@ -118,7 +118,7 @@ fn main() {
     });
     let info = &seed.delegations[0];
     let delegation = [located(&seed, DocumentKind::Delegation, &info.name)];
-    let scope = iamx::delegation::Scope {
+    let scope = iamx::compile::delegation::Scope {
         partition: seed.partition.clone(),
         account: seed.account.clone(),
         boundary_arn: info.boundary_arn.clone(),

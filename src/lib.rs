@@ -7,29 +7,16 @@
 // pest is used without its `std` feature (see Cargo.toml); its generated parser names `alloc`.
 extern crate alloc;
 
-pub mod ast;
 pub mod catalog;
-pub mod compiler;
-pub mod delegation;
+pub mod checks;
+pub mod compile;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
-pub mod format;
+pub mod iam;
 pub mod import;
-pub mod ir;
-pub mod json;
-pub mod limits;
-pub mod lint;
-pub mod lower;
 pub mod parallel;
-pub mod parse;
-pub mod policy;
-pub mod policy_json;
 pub mod reason;
-pub mod resolve;
 pub mod source;
-pub mod stdlib;
-pub mod validate;
+pub mod syntax;
 pub mod verify;
-
-pub use compiler::{compile, Compilation, Input, Options};

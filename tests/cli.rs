@@ -53,7 +53,7 @@ fn build_writes_documents_and_a_manifest() {
     assert_eq!(documents.len(), 4);
     for document in documents {
         let file = out.join(document["file"].as_str().unwrap());
-        let policy: iamx::policy::PolicyDocument =
+        let policy: iamx::iam::policy::PolicyDocument =
             serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
         assert_eq!(policy.version, "2012-10-17");
     }

@@ -3,7 +3,7 @@
 //! policy and not by the old one, and every removed-access example the other way round.
 
 use iamx::diff::compare_access;
-use iamx::policy::{Effect, PolicyDocument, Statement};
+use iamx::iam::policy::{Effect, PolicyDocument, Statement};
 use iamx::reason::{evaluate, Decision};
 use proptest::prelude::*;
 

@@ -3,9 +3,9 @@
 //! `examples/` and `std-lib/`, formatting succeeds, keeps the AST (spans ignored) and the
 //! comments, and is idempotent.
 
-use iamx::format;
-use iamx::parse;
 use iamx::source::FileId;
+use iamx::syntax::format;
+use iamx::syntax::parse;
 use proptest::prelude::*;
 use std::path::Path;
 

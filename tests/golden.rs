@@ -8,7 +8,7 @@
 //! A case may start with `// env: NAME` to build for an environment. Run with `UPDATE_GOLDEN=1`
 //! to rewrite the expected files after an intended change, then review the diff.
 
-use iamx::{compile, Input, Options};
+use iamx::compile::{compile, Input, Options};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -102,7 +102,7 @@ fn examples_build_to_the_expected_trees() {
             })
             .collect();
         // A project with environments is built once per environment, into `<name>.<env>`.
-        let environments = iamx::compiler::declared_environments(&inputs);
+        let environments = iamx::compile::declared_environments(&inputs);
         let builds: Vec<(String, Option<String>)> = if environments.is_empty() {
             vec![(name.clone(), None)]
         } else {

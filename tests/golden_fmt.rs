@@ -1,8 +1,8 @@
 //! Golden tests for `iamx fmt`: `tests/golden/fmt/<case>.iamx` formats to
 //! `<case>.formatted.iamx`. `UPDATE_GOLDEN=1 cargo test` rewrites the expected files.
 
-use iamx::format;
 use iamx::source::FileId;
+use iamx::syntax::format;
 use std::fs;
 use std::path::Path;
 

@@ -70,8 +70,8 @@ fn the_check_catches_a_lying_oracle_input() {
     impl import::Equivalence for Never {
         fn check(
             &self,
-            _: &iamx::policy::PolicyDocument,
-            _: &iamx::policy::PolicyDocument,
+            _: &iamx::iam::policy::PolicyDocument,
+            _: &iamx::iam::policy::PolicyDocument,
         ) -> Result<(), String> {
             Err("differs".into())
         }
@@ -100,7 +100,7 @@ fn upper_case_service_prefixes_import_and_are_proved_equivalent() {
 #[test]
 fn access_equality_rejects_different_access_with_an_example() {
     use import::Equivalence;
-    let doc = |actions: &str| -> iamx::policy::PolicyDocument {
+    let doc = |actions: &str| -> iamx::iam::policy::PolicyDocument {
         serde_json::from_str(&format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"arn:aws:s3:::b/*"}}]}}"#
         ))

@@ -4,8 +4,8 @@
 //! Skipped, with a note, unless `IAMX_MOTO_ENDPOINT` names a running moto server
 //! (e.g. `http://127.0.0.1:5000`). The aws CLI is `IAMX_AWS_CLI` or `aws` on the PATH.
 
-use iamx::lower::DocumentKind;
-use iamx::{compile, Input, Options};
+use iamx::compile::lower::DocumentKind;
+use iamx::compile::{compile, Input, Options};
 use std::process::Command;
 
 fn inputs(dir: &str) -> Vec<Input> {

@@ -1,6 +1,6 @@
 //! Hand-written containment cases: each family of IAM rule the engine must get right.
 
-use iamx::policy::PolicyDocument;
+use iamx::iam::policy::PolicyDocument;
 use iamx::reason::{
     contained, contained_with, evaluate, BoundaryFailure, Containment, Counterexample, Decision,
     Options, PolicySet,

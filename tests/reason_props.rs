@@ -4,7 +4,7 @@
 //! (b) when the checker says `Contained`, no concrete request built from the policies' own
 //!     literals is allowed by the identity policies but refused by the boundary.
 
-use iamx::policy::{Conditions, Effect, PolicyDocument, Statement};
+use iamx::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
 use iamx::reason::{contained, evaluate, Containment, Context, Decision, Request};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

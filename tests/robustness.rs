@@ -1,7 +1,7 @@
 //! Property tests: whatever the input, the compiler returns diagnostics or output, never panics,
 //! and a successful compile is deterministic.
 
-use iamx::{compile, Input, Options};
+use iamx::compile::{compile, Input, Options};
 use proptest::prelude::*;
 
 /// Fragments of the language, so that random programs reach deep into the parser and resolver

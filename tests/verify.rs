@@ -6,12 +6,12 @@
 //!   really escapes under `reason::evaluate`; (b) for roles proved contained, concrete requests
 //!   the role allows are allowed by its boundary.
 
-use iamx::delegation::Scope;
-use iamx::lower::{Compiled, DocumentKind};
+use iamx::compile::delegation::Scope;
+use iamx::compile::lower::{Compiled, DocumentKind};
+use iamx::compile::{compile, Input, Options};
 use iamx::reason::{evaluate, Context, Decision, Request};
 use iamx::source::Sources;
 use iamx::verify::{self, Located, Verdict};
-use iamx::{compile, Input, Options};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,7 +39,7 @@ fn check_file(name: &str) -> verify::Report {
     );
     let mut sources = Sources::new();
     let id = sources.add(name, std::fs::read_to_string(path).unwrap());
-    let (read, diagnostics) = iamx::policy_json::read(id, &sources.get(id).text);
+    let (read, diagnostics) = iamx::iam::read::read(id, &sources.get(id).text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let read = read.unwrap();
     let located = Located {
@@ -239,7 +239,7 @@ fn project(role: &[Stmt], boundary: &[Stmt]) -> Option<Compiled> {
     .compiled
 }
 
-fn documents(compiled: &Compiled, kind: DocumentKind) -> Vec<iamx::policy::PolicyDocument> {
+fn documents(compiled: &Compiled, kind: DocumentKind) -> Vec<iamx::iam::policy::PolicyDocument> {
     compiled
         .documents
         .iter()

@@ -41,10 +41,10 @@ pub fn run(args: Args) -> Exit {
         Ok(inputs) => inputs,
         Err(message) => return super::fail(message),
     };
-    let options = iamx::Options {
+    let options = iamx::compile::Options {
         environment: args.env,
     };
-    let compilation = iamx::compile(inputs, &options);
+    let compilation = iamx::compile::compile(inputs, &options);
     let verified = match (&compilation.compiled, args.no_verify) {
         (Some(compiled), false) => Some(iamx::verify::verify_compiled(compiled)),
         _ => None,

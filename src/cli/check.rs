@@ -37,23 +37,23 @@ pub fn run(args: Args) -> Exit {
         Err(message) => return super::fail(message),
     };
     let count = inputs.len() + json_inputs.len();
-    let options = iamx::Options {
+    let options = iamx::compile::Options {
         environment: args.env,
     };
     let mut compilation = if inputs.is_empty() {
-        iamx::Compilation {
+        iamx::compile::Compilation {
             sources: Default::default(),
             diagnostics: Vec::new(),
             compiled: None,
         }
     } else {
-        iamx::compile(inputs, &options)
+        iamx::compile::compile(inputs, &options)
     };
     for input in json_inputs {
         let text = String::from_utf8_lossy(&input.bytes).into_owned();
         let id = compilation.sources.add(input.name.clone(), text);
         let text = &compilation.sources.get(id).text;
-        let mut found = iamx::policy_json::check(id, &input.name, text);
+        let mut found = iamx::iam::read::check(id, &input.name, text);
         compilation.diagnostics.append(&mut found);
     }
     iamx::diagnostics::sort(&mut compilation.diagnostics);

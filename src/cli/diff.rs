@@ -167,10 +167,10 @@ fn json_files(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
 
 fn compile(path: &Path, env: Option<&str>, color: Color) -> Result<Loaded, Exit> {
     let inputs = files::collect_sources(&[path.to_path_buf()]).map_err(super::fail)?;
-    let options = iamx::Options {
+    let options = iamx::compile::Options {
         environment: env.map(str::to_string),
     };
-    let compilation = iamx::compile(inputs, &options);
+    let compilation = iamx::compile::compile(inputs, &options);
     let Some(compiled) = &compilation.compiled else {
         super::report(&compilation.diagnostics, &compilation.sources, color);
         return Err(super::fail(format!(
@@ -248,7 +248,7 @@ fn read_json_policy(path: &Path, name: &str, color: Color) -> Result<SideDocumen
     })?;
     let mut sources = iamx::source::Sources::new();
     let id = sources.add(path.display().to_string(), text);
-    let (read, diagnostics) = iamx::policy_json::read(id, &sources.get(id).text);
+    let (read, diagnostics) = iamx::iam::read::read(id, &sources.get(id).text);
     let Some(read) = read else {
         super::report(&diagnostics, &sources, color);
         return Err(super::fail(format!(

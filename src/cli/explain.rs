@@ -123,9 +123,9 @@ pub fn run(args: Args) -> Exit {
             Ok(inputs) => inputs,
             Err(message) => return super::fail(message),
         };
-        let compilation = iamx::compile(
+        let compilation = iamx::compile::compile(
             inputs,
-            &iamx::Options {
+            &iamx::compile::Options {
                 environment: args.env.clone(),
             },
         );

@@ -1,6 +1,6 @@
 //! Reading sources from the command line's paths, and writing an output directory atomically.
 
-use iamx::Input;
+use iamx::compile::Input;
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@
 //! `--check` nothing is written and the exit code says whether any file would change.
 
 use super::{files, Color, Exit};
-use iamx::format::{self, FormatError};
 use iamx::source::Sources;
+use iamx::syntax::format::{self, FormatError};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -72,9 +72,9 @@ pub fn run(args: Args) -> Exit {
             Ok(inputs) => inputs,
             Err(message) => return super::fail(message),
         };
-        let compilation = iamx::compile(
+        let compilation = iamx::compile::compile(
             inputs,
-            &iamx::Options {
+            &iamx::compile::Options {
                 environment: args.env.clone(),
             },
         );
@@ -181,7 +181,7 @@ pub fn read_policies(
     for input in inputs {
         let text = String::from_utf8_lossy(&input.bytes).into_owned();
         let id = sources.add(input.name.clone(), text);
-        let (read, mut found) = iamx::policy_json::read(id, &sources.get(id).text);
+        let (read, mut found) = iamx::iam::read::read(id, &sources.get(id).text);
         diagnostics.append(&mut found);
         if let Some(read) = read {
             out.push(Located {
@@ -238,7 +238,7 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
         } else {
             return Err(super::fail("--path must start and end with `/`"));
         };
-        let scope = iamx::delegation::Scope {
+        let scope = iamx::compile::delegation::Scope {
             partition: parts[1].to_string(),
             account: parts[4].to_string(),
             boundary_arn: boundary_arn.clone(),

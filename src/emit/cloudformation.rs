@@ -12,8 +12,8 @@
 //! so the stack needs `CAPABILITY_NAMED_IAM`.
 
 use super::names;
-use crate::lower::{Compiled, Document, DocumentKind};
-use crate::policy::PolicyDocument;
+use crate::compile::lower::{Compiled, Document, DocumentKind};
+use crate::iam::policy::PolicyDocument;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -12,8 +12,8 @@
 //! reach IAM as written.
 
 use super::names;
-use crate::lower::{Compiled, Document};
-use crate::policy::PolicyDocument;
+use crate::compile::lower::{Compiled, Document};
+use crate::iam::policy::PolicyDocument;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 

@@ -10,7 +10,7 @@ use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
 use super::pattern::{
     compile, is_var_symbol, lower, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
-use crate::policy::Statement;
+use crate::iam::policy::Statement;
 
 /// A statement's action or resource element, compiled.
 pub struct Element {

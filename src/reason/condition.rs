@@ -14,7 +14,7 @@
 
 use super::pattern::{matches_concrete, PatternKind};
 use super::request::Context;
-use crate::policy::{ConditionOperator, SetQualifier};
+use crate::iam::policy::{ConditionOperator, SetQualifier};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {

@@ -22,7 +22,7 @@ use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, 
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
 use super::pattern::{is_var_symbol, Tok, VarTable};
 use super::request::{Context, Request};
-use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
+use crate::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 

@@ -28,7 +28,7 @@ use super::condition::{
 };
 use super::pattern::{compile, has_variables, PatternKind, VarTable, Vars};
 use super::request::Context;
-use crate::policy::Conditions;
+use crate::iam::policy::Conditions;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Global keys that carry several values in one request.

@@ -17,7 +17,7 @@
 use super::condition::eval_clause;
 use super::pattern::{matches_concrete, PatternKind, VarRef};
 use super::request::Request;
-use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The reasoning engine: concrete request evaluation and boundary-containment proofs.
 //!
-//! In: [`PolicyDocument`](crate::policy::PolicyDocument)s (identity policies and a permissions
+//! In: [`PolicyDocument`](crate::iam::policy::PolicyDocument)s (identity policies and a permissions
 //! boundary) and, for evaluation, a concrete [`Request`]. Out: an [`Evaluation`] from
 //! [`evaluate`], or a [`Containment`] verdict from [`contained`] / [`contained_with`] with
 //! concrete counterexamples that are re-checked by [`evaluate`] before being reported.

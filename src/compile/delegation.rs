@@ -18,7 +18,7 @@
 //!   in every ARN, so each delegated user reaches only names with their own user name.
 
 use crate::catalog::Catalog;
-use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
+use crate::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
 
 /// The condition key that carries a role's or user's permissions boundary.
 pub const BOUNDARY_KEY: &str = "iam:PermissionsBoundary";
@@ -435,7 +435,7 @@ pub fn self_propagation(boundary_arn: &str, protected: &[String]) -> Vec<Stateme
 /// Whether an unconditional `Deny` of `document` already denies everything `statement` (a
 /// `Deny` with concrete actions) does, whatever its condition: then adding it changes nothing.
 pub fn covered_by_a_deny(document: &PolicyDocument, statement: &Statement) -> bool {
-    use crate::lint::glob_includes;
+    use crate::checks::lint::glob_includes;
     let actions = statement.action.as_deref().unwrap_or_default();
     let resources = statement.resource.as_deref().unwrap_or_default();
     document.statements.iter().any(|deny| {

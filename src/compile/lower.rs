@@ -1,16 +1,16 @@
 //! Lowering: the resolved project to IAM documents.
 //!
 //! In: an [`ir::Project`]. Out: a [`Compiled`] set of documents in the IAM model
-//! ([`crate::policy`]), each with its kind, name, ARN, output file and, per statement, the source
+//! ([`crate::iam::policy`]), each with its kind, name, ARN, output file and, per statement, the source
 //! it came from; plus the roles, users and groups that own them. Choosing IAM condition operators
 //! from the way a condition is written happens here, so type errors in conditions come from here.
 
-use crate::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 use crate::catalog::{Catalog, KeyType};
+use crate::compile::ir::{self, Origin, PolicyRef, Scalar};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{self, Origin, PolicyRef, Scalar};
-use crate::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
+use crate::iam::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
 use crate::source::{Span, Spanned};
+use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 use std::collections::BTreeMap;
 
 /// Everything a build produces, before it is written anywhere.
@@ -24,7 +24,7 @@ pub struct Compiled {
     pub users: Vec<UserInfo>,
     pub groups: Vec<GroupInfo>,
     /// Documents split into several managed policies to fit IAM's size quotas
-    /// ([`crate::limits`]), in document order.
+    /// ([`crate::compile::limits`]), in document order.
     pub splits: Vec<Split>,
     pub delegations: Vec<DelegationInfo>,
 }
@@ -371,7 +371,7 @@ impl Lowering<'_> {
             let boundary_arn = self.arn("policy", &boundary.path, &boundary.name.node);
             let name = &delegation.name.node;
             let arn = self.arn("policy", "/", name);
-            let scope = crate::delegation::Scope {
+            let scope = crate::compile::delegation::Scope {
                 partition: project.partition.clone(),
                 account: project.account.node.clone(),
                 boundary_arn: boundary_arn.clone(),
@@ -388,15 +388,15 @@ impl Lowering<'_> {
                 .reduce(Span::to)
                 .unwrap_or(delegation.prefix.span);
             let (statements, origins): (Vec<Statement>, Vec<Origin>) =
-                crate::delegation::delegation_policy(&scope)
+                crate::compile::delegation::delegation_policy(&scope)
                     .into_iter()
                     .map(|(statement, part)| {
                         let span = match part {
-                            crate::delegation::Part::Boundary => delegation.boundary_span,
-                            crate::delegation::Part::Prefix => delegation.prefix.span,
-                            crate::delegation::Part::PassTo => pass_to_span,
-                            crate::delegation::Part::CreateUsers
-                            | crate::delegation::Part::Block => delegation.span,
+                            crate::compile::delegation::Part::Boundary => delegation.boundary_span,
+                            crate::compile::delegation::Part::Prefix => delegation.prefix.span,
+                            crate::compile::delegation::Part::PassTo => pass_to_span,
+                            crate::compile::delegation::Part::CreateUsers
+                            | crate::compile::delegation::Part::Block => delegation.span,
                         };
                         (
                             statement,
@@ -484,8 +484,9 @@ impl Lowering<'_> {
                 .iter_mut()
                 .find(|d| d.kind == DocumentKind::Boundary && d.arn == boundary_arn)
                 .expect("every boundary was lowered");
-            for statement in crate::delegation::self_propagation(&boundary_arn, &protected) {
-                if crate::delegation::covered_by_a_deny(&document.policy, &statement) {
+            for statement in crate::compile::delegation::self_propagation(&boundary_arn, &protected)
+            {
+                if crate::compile::delegation::covered_by_a_deny(&document.policy, &statement) {
                     continue;
                 }
                 document.policy.statements.push(statement);
@@ -570,7 +571,7 @@ impl Lowering<'_> {
                 Effect::Allow
             });
             let principal = match entry.kind {
-                PrincipalKind::Anyone => Principal::Any(crate::policy::AnyPrincipal),
+                PrincipalKind::Anyone => Principal::Any(crate::iam::policy::AnyPrincipal),
                 kind => {
                     let (key, values) = match kind {
                         PrincipalKind::Service => (
@@ -666,7 +667,7 @@ impl Lowering<'_> {
                 return Some(("Null".to_string(), vec![negated.to_string()]));
             }
             ir::Test::Operator { name, values } => {
-                let parsed = crate::policy::ConditionOperator::parse(&name.node);
+                let parsed = crate::iam::policy::ConditionOperator::parse(&name.node);
                 if !KNOWN_OPERATORS.contains(&parsed.base.as_str()) {
                     self.diagnostics.push(
                         Diagnostic::new(Code::InvalidCondition, format!("`{}` is not an IAM condition operator", name.node))
@@ -992,8 +993,8 @@ pub(crate) fn default_trust_action(entry: &ir::TrustStatement) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use crate::compile::{compile, Input, Options};
     use crate::diagnostics::Code;
-    use crate::{compile, Input, Options};
 
     /// The condition operators of the first statement of policy `p`, or the error codes.
     fn operators(conditions: &str) -> Result<Vec<String>, Vec<Code>> {

@@ -22,10 +22,10 @@
 //! violations; they become unknowns.
 
 use crate::catalog::Catalog;
-use crate::delegation::{self, Scope};
+use crate::compile::delegation::{self, Scope};
+use crate::compile::lower::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::lower::{Compiled, Document, DocumentKind};
-use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::reason::{
     self, BoundaryFailure, Containment, Counterexample, PolicySet, Request, StatementRef,
 };
@@ -225,7 +225,7 @@ impl<'a> Project<'a> {
         }
     }
 
-    fn role_job(&self, role: &'a crate::lower::RoleInfo) -> Job<'a> {
+    fn role_job(&self, role: &'a crate::compile::lower::RoleInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::RoleInline, &role.name) {
             identity.push(Located::from_document(format!("role {}", role.name), d));
@@ -241,7 +241,7 @@ impl<'a> Project<'a> {
         }
     }
 
-    fn user_job(&self, user: &'a crate::lower::UserInfo) -> Job<'a> {
+    fn user_job(&self, user: &'a crate::compile::lower::UserInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::UserInline, &user.name) {
             identity.push(Located::from_document(format!("user {}", user.name), d));
@@ -325,7 +325,7 @@ impl<'a> Project<'a> {
         report
     }
 
-    fn delegation(&self, info: &crate::lower::DelegationInfo) -> Report {
+    fn delegation(&self, info: &crate::compile::lower::DelegationInfo) -> Report {
         let compiled = self.compiled;
         let scope = Scope {
             partition: compiled.partition.clone(),

@@ -7,9 +7,9 @@
 //! errors), each pointing at a statement. The lints and their codes are listed in
 //! `docs/lints.md`.
 
+use crate::compile::lower::{Compiled, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic, Label};
-use crate::lower::{Compiled, DocumentKind};
-use crate::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::source::{Sources, Span};
 
 /// What a document is, as far as its size quota goes.

@@ -4,11 +4,12 @@
 //! [`Sources`] table (for rendering diagnostics), every diagnostic sorted by position, and the
 //! compiled project when there were no errors.
 
-use crate::ast;
+use crate::compile::lower::{self, Compiled};
+use crate::compile::resolve;
 use crate::diagnostics::{self, Code, Diagnostic};
-use crate::lower::{self, Compiled};
 use crate::source::{FileId, Sources, Span};
-use crate::{parse, resolve};
+use crate::syntax::ast;
+use crate::syntax::parse;
 
 /// One source file handed to the compiler.
 #[derive(Debug, Clone)]
@@ -74,16 +75,16 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             resolve::resolve(&files, options.environment.as_deref(), &mut sources);
         diagnostics.append(&mut resolve_diagnostics);
         if let Some(project) = project {
-            diagnostics.append(&mut crate::validate::validate(&project));
+            diagnostics.append(&mut crate::checks::statement::validate(&project));
             let (mut output, mut lower_diagnostics) = lower::lower(&project);
             diagnostics.append(&mut lower_diagnostics);
             // Split what is over a size quota before linting, so the lints see what is deployed.
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                diagnostics.append(&mut crate::limits::apply(&mut output, &sources));
+                diagnostics.append(&mut crate::compile::limits::apply(&mut output, &sources));
             }
             // Lint only faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                diagnostics.append(&mut crate::lint::lint_compiled(&output, &sources));
+                diagnostics.append(&mut crate::checks::lint::lint_compiled(&output, &sources));
             }
             compiled = Some(output);
         }
@@ -154,7 +155,7 @@ pub fn declared_environments(inputs: &[Input]) -> Vec<String> {
             continue;
         };
         for item in file.items {
-            if let crate::ast::Item::Env(env) = item {
+            if let crate::syntax::ast::Item::Env(env) = item {
                 if !names.contains(&env.name.node) {
                     names.push(env.name.node.clone());
                 }

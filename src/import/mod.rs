@@ -2,7 +2,7 @@
 //!
 //! In: named JSON texts, each either one policy document (an identity policy or a role's trust
 //! policy) or the output of `aws iam get-account-authorization-details` (GAAD). Out: one `.iamx`
-//! source text (built as an AST and printed by [`crate::format::print`]), or errors that name the
+//! source text (built as an AST and printed by [`crate::syntax::format::print`]), or errors that name the
 //! document and statement that cannot be expressed.
 //!
 //! The guarantee: the source compiles, and every compiled document grants exactly the access of
@@ -12,11 +12,11 @@
 //! prove that each document allows everything the other does).
 //! Nothing is dropped silently: what the language cannot say exactly is an error.
 
-use crate::ast::*;
-use crate::compiler::{compile, Input, Options};
-use crate::lower::{Compiled, DocumentKind};
-use crate::policy::{self, ConditionOperator, PolicyDocument, Principal, SetQualifier};
+use crate::compile::lower::{Compiled, DocumentKind};
+use crate::compile::{compile, Input, Options};
+use crate::iam::policy::{self, ConditionOperator, PolicyDocument, Principal, SetQualifier};
 use crate::source::{FileId, Span, Spanned};
+use crate::syntax::ast::*;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
@@ -144,7 +144,7 @@ pub fn import(
         }
     }
     items.append(&mut importer.items);
-    let mut source = crate::format::print(&File { items });
+    let mut source = crate::syntax::format::print(&File { items });
     if placeholder {
         source = format!(
             "// The input names no account; set yours here (it only shapes the ARNs of what is declared).\n{source}"
@@ -1166,7 +1166,7 @@ fn reference(name: &str) -> Value {
 fn parse_as_name(name: &str) -> bool {
     let text = format!("let x = {name}");
     matches!(
-        crate::parse::parse(FileId(0), &text).map(|f| f.items),
+        crate::syntax::parse::parse(FileId(0), &text).map(|f| f.items),
         Ok(items) if matches!(items.as_slice(), [Item::Let(Let { value, .. })] if value.node == ValueKind::Name(name.to_string()))
     )
 }

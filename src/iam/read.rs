@@ -4,14 +4,14 @@
 //! [`PolicyDocument`] with the spans of each statement, action, resource and condition key
 //! ([`read`]), and [`check`]'s diagnostics: JSON syntax errors and unknown keys as errors with
 //! positions, then the catalog checks (as warnings: AWS's own policies name retired actions) and
-//! the lints of [`crate::lint`].
+//! the lints of [`crate::checks::lint`].
 
+use crate::checks::lint::{self, LintDocument, Quota};
+use crate::checks::statement::{self, ActionRef, Input, StatementView};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::json::{self, Json, JsonKind, Member};
-use crate::lint::{self, LintDocument, Quota};
-use crate::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
+use crate::iam::json::{self, Json, JsonKind, Member};
+use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
 use crate::source::{FileId, Span};
-use crate::validate::{self, ActionRef, Input, StatementView};
 use std::collections::BTreeMap;
 
 /// Where the parts of one statement are in the file.
@@ -74,7 +74,7 @@ pub fn check(file: FileId, name: &str, text: &str) -> Vec<Diagnostic> {
                 .collect(),
             expanded_from: &[],
         };
-        out.extend(validate::check_statement(&view, Input::Json));
+        out.extend(statement::check_statement(&view, Input::Json));
     }
     let trust = read.policy.statements.iter().any(|s| {
         s.principal.is_some()

@@ -14,10 +14,10 @@
 //! again and must give an equal AST (spans ignored) and the same multiset of comments. If either
 //! check fails the result is [`FormatError::Unsound`] and callers must not write anything.
 
-use crate::ast::*;
 use crate::diagnostics::Diagnostic;
-use crate::parse;
 use crate::source::{FileId, Span, Spanned};
+use crate::syntax::ast::*;
+use crate::syntax::parse;
 
 /// The widest line the formatter aims for; longer constructs are broken over several lines.
 pub const MAX_WIDTH: usize = 100;

@@ -16,11 +16,11 @@
 //! Boundaries and trust policies cannot be split (an entity has one of each): their quotas are
 //! checked with the other document lints (E0401).
 
+use crate::checks::lint::{first_line, thousands};
+use crate::compile::ir::Origin;
+use crate::compile::lower::{Compiled, Document, DocumentKind, Split};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::Origin;
-use crate::lint::{first_line, thousands};
-use crate::lower::{Compiled, Document, DocumentKind, Split};
-use crate::policy::{PolicyDocument, Statement};
+use crate::iam::policy::{PolicyDocument, Statement};
 use crate::source::Sources;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -432,7 +432,7 @@ fn split(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Effect;
+    use crate::iam::policy::Effect;
 
     fn statement(resource: &str) -> Statement {
         let mut s = Statement::new(Effect::Allow);

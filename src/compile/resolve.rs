@@ -5,12 +5,14 @@
 //! references to boundaries and policies bound, settings checked per block kind, plus
 //! diagnostics. Resolution keeps going after an error so one run reports as much as it can.
 
-use crate::ast::{self, BlockKind, Item, Member, PrincipalKind, Setting, StrPart, ValueKind};
+use crate::compile::ir::{self, Origin, PolicyRef, Scalar};
+use crate::compile::stdlib;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
-use crate::ir::{self, Origin, PolicyRef, Scalar};
-use crate::parse;
 use crate::source::{FileId, Sources, Span, Spanned};
-use crate::stdlib;
+use crate::syntax::ast::{
+    self, BlockKind, Item, Member, PrincipalKind, Setting, StrPart, ValueKind,
+};
+use crate::syntax::parse;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -1517,7 +1519,7 @@ impl<'s> Resolver<'s> {
                     continue;
                 }
                 ast::Action::Unchecked(text) => {
-                    if !crate::validate::is_action_text(text) {
+                    if !crate::checks::statement::is_action_text(text) {
                         self.error(
                             Diagnostic::new(
                                 Code::MalformedAction,
@@ -1553,7 +1555,7 @@ impl<'s> Resolver<'s> {
             }
             match &action.node {
                 ast::Action::Levels { service, levels } => {
-                    match crate::validate::expand_levels(service, levels, action.span) {
+                    match crate::checks::statement::expand_levels(service, levels, action.span) {
                         Ok(names) => out.extend(
                             names
                                 .into_iter()

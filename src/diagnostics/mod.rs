@@ -483,7 +483,7 @@ mod tests {
 
     #[test]
     fn code_table_is_documented() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         for code in Code::ALL {
             let row = format!("| {} |", code.as_str());
             assert!(

@@ -4,8 +4,8 @@
 //! documents. Nodes keep the spans diagnostics need; statements expanded from templates remember
 //! each `use` that brought them in.
 
-use crate::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 use crate::source::{Span, Spanned};
+use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]

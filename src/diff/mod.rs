@@ -22,8 +22,8 @@
 //! Documents whose canonical JSON is byte-identical skip the engine.
 
 use crate::catalog::Catalog;
-use crate::lower::Compiled;
-use crate::policy::{Effect, PolicyDocument, Principal, Statement};
+use crate::compile::lower::Compiled;
+use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};
 use crate::reason::{self, BoundaryFailure, Containment, Options, Request, UnknownReason};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,12 +4,12 @@
 
 /// Every std-lib module: (name, source).
 pub const MODULES: &[(&str, &str)] = &[
-    ("ec2", include_str!("../std-lib/ec2.iamx")),
-    ("ecr", include_str!("../std-lib/ecr.iamx")),
-    ("github", include_str!("../std-lib/github.iamx")),
-    ("lambda", include_str!("../std-lib/lambda.iamx")),
-    ("logs", include_str!("../std-lib/logs.iamx")),
-    ("s3", include_str!("../std-lib/s3.iamx")),
+    ("ec2", include_str!("../../std-lib/ec2.iamx")),
+    ("ecr", include_str!("../../std-lib/ecr.iamx")),
+    ("github", include_str!("../../std-lib/github.iamx")),
+    ("lambda", include_str!("../../std-lib/lambda.iamx")),
+    ("logs", include_str!("../../std-lib/logs.iamx")),
+    ("s3", include_str!("../../std-lib/s3.iamx")),
 ];
 
 /// The source of a std-lib module.

@@ -13,8 +13,8 @@
 //! [`expand_levels`] is the catalog side of `service:level(list, read)`.
 
 use crate::catalog::{AccessLevel, Action, Catalog};
+use crate::compile::ir;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
-use crate::ir;
 use crate::source::{Span, Spanned};
 
 /// Where the statements come from: `.iamx` sources are strict, JSON files get warnings.
@@ -74,7 +74,7 @@ pub fn validate(project: &ir::Project) -> Vec<Diagnostic> {
     });
     for trust in project.roles.iter().flat_map(|r| &r.trust) {
         let default = [Spanned::new(
-            crate::lower::default_trust_action(trust).to_string(),
+            crate::compile::lower::default_trust_action(trust).to_string(),
             trust.origin.span,
         )];
         let actions = if trust.actions.is_empty() {
@@ -107,7 +107,7 @@ fn action_refs<'a>(actions: &'a [Spanned<String>], unchecked: &[Span]) -> Vec<Ac
 /// The keys of clauses that only hold when the key is present: a key that never applies to the
 /// statement's actions makes exactly those clauses (and so the statement) dead.
 fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
-    use crate::ast::{CompareOp, Quantifier};
+    use crate::syntax::ast::{CompareOp, Quantifier};
     conditions
         .iter()
         .filter(|c| {
@@ -116,11 +116,11 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
                 ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
                 ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
                 ir::Test::Operator { name, .. } => {
-                    let operator = crate::policy::ConditionOperator::parse(&name.node);
+                    let operator = crate::iam::policy::ConditionOperator::parse(&name.node);
                     !operator.if_exists
                         && !operator.base.contains("Not")
                         && operator.base != "Null"
-                        && operator.set != Some(crate::policy::SetQualifier::ForAllValues)
+                        && operator.set != Some(crate::iam::policy::SetQualifier::ForAllValues)
                 }
             };
             needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)

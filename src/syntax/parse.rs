@@ -4,9 +4,9 @@
 //! in words, what was expected where. pest is private to this module: nothing else sees its
 //! `Pair`s or rule names.
 
-use crate::ast::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
+use crate::syntax::ast::*;
 use pest::iterators::Pair;
 use pest::Parser as _;
 

@@ -1,0 +1,8 @@
+//! What IAM is, with nothing about `.iamx`: the policy model, the one positioned JSON reader.
+//!
+//! In: IAM JSON text or documents built by the compiler. Out: [`policy::PolicyDocument`]s (serde,
+//! canonical) and, for JSON files, the same documents with the source span of every element.
+
+pub mod json;
+pub mod policy;
+pub mod read;
