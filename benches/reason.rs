@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 fn doc(statements: &str) -> PolicyDocument {
-    serde_json::from_str(&format!(
+    iamx::iam::read::policy_from_str(&format!(
         r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
     ))
     .unwrap()

@@ -53,9 +53,8 @@ fn build_writes_documents_and_a_manifest() {
     assert_eq!(documents.len(), 4);
     for document in documents {
         let file = out.join(document["file"].as_str().unwrap());
-        let policy: iamx::iam::policy::PolicyDocument =
-            serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
-        assert_eq!(policy.version, "2012-10-17");
+        let policy = iamx::iam::read::policy_from_str(&fs::read_to_string(file).unwrap()).unwrap();
+        assert_eq!(policy.version.as_deref(), Some("2012-10-17"));
     }
     assert_eq!(
         manifest["roles"][0]["boundary_arn"],

@@ -101,7 +101,7 @@ fn upper_case_service_prefixes_import_and_are_proved_equivalent() {
 fn access_equality_rejects_different_access_with_an_example() {
     use import::Equivalence;
     let doc = |actions: &str| -> iamx::iam::policy::PolicyDocument {
-        serde_json::from_str(&format!(
+        iamx::iam::read::policy_from_str(&format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"arn:aws:s3:::b/*"}}]}}"#
         ))
         .unwrap()

@@ -584,7 +584,7 @@ mod tests {
     use crate::source::FileId;
 
     fn lint_json(json: &str, used_by_roles: bool) -> Vec<Code> {
-        let policy: PolicyDocument = serde_json::from_str(json).unwrap();
+        let policy = crate::iam::read::policy_from_str(json).unwrap();
         let n = policy.statements.len();
         let doc = LintDocument {
             title: "`p.json`".into(),

@@ -70,7 +70,7 @@ impl SideDocument {
     pub fn policy(&self) -> Result<PolicyDocument, String> {
         let mut policy = match &self.body {
             Body::Policy(policy) => policy.clone(),
-            Body::Json(text) => serde_json::from_str(text)
+            Body::Json(text) => crate::iam::read::policy_from_str(text)
                 .map_err(|e| format!("{}: not an IAM policy document: {e}", self.file))?,
         };
         policy.canonicalize();

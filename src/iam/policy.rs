@@ -5,9 +5,8 @@
 //! canonical: keys in IAM's usual order, actions and resources sorted and de-duplicated, condition
 //! operators and keys in sorted maps, so the same input always gives byte-identical JSON.
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -15,11 +14,12 @@ use std::fmt;
 pub const POLICY_VERSION: &str = "2012-10-17";
 
 /// A policy document: identity policy, permissions boundary, trust or resource policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyDocument {
-    #[serde(rename = "Version")]
-    pub version: String,
+    /// `None` when the document has no `Version`: IAM then reads it with the 2008-10-17 rules,
+    /// where `${...}` is literal text.
+    #[serde(rename = "Version", skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "Statement", with = "one_or_many_statements")]
@@ -29,10 +29,17 @@ pub struct PolicyDocument {
 impl PolicyDocument {
     pub fn new(statements: Vec<Statement>) -> Self {
         PolicyDocument {
-            version: POLICY_VERSION.to_string(),
+            version: Some(POLICY_VERSION.to_string()),
             id: None,
             statements,
         }
+    }
+
+    /// Whether IAM substitutes policy variables (`${aws:username}`, ...) in this document: only
+    /// with Version `2012-10-17`; without it, or with `2008-10-17`, `${...}` is literal text
+    /// (IAM User Guide, "IAM policy elements: Variables and tags").
+    pub fn substitutes_variables(&self) -> bool {
+        self.version.as_deref() == Some(POLICY_VERSION)
     }
 
     /// Sorts and de-duplicates every list inside the document; statement order is kept because
@@ -60,7 +67,7 @@ impl PolicyDocument {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Effect {
     Allow,
     Deny,
@@ -68,8 +75,7 @@ pub enum Effect {
 
 /// One statement. Fields mirror the JSON keys; which combinations are valid (exactly one of
 /// `Action`/`NotAction`, at most one of `Resource`/`NotResource`) is checked by [`Statement::shape_error`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {
     #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
@@ -183,7 +189,7 @@ fn sort_dedup(list: &mut Vec<String>) {
 }
 
 /// `"*"` or a map from principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`) to values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Principal {
     Any(AnyPrincipal),
@@ -197,19 +203,6 @@ pub struct AnyPrincipal;
 impl Serialize for AnyPrincipal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("*")
-    }
-}
-
-impl<'de> Deserialize<'de> for AnyPrincipal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        if text == "*" {
-            Ok(AnyPrincipal)
-        } else {
-            Err(de::Error::custom(
-                "a principal given as a string must be \"*\"",
-            ))
-        }
     }
 }
 
@@ -258,20 +251,6 @@ impl Serialize for Conditions {
             map.serialize_entry(operator, &keys)?;
         }
         map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Conditions {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: BTreeMap<String, BTreeMap<String, ScalarList>> =
-            BTreeMap::deserialize(deserializer)?;
-        Ok(Conditions(
-            raw.into_iter()
-                .map(|(operator, keys)| {
-                    (operator, keys.into_iter().map(|(k, v)| (k, v.0)).collect())
-                })
-                .collect(),
-        ))
     }
 }
 
@@ -340,47 +319,6 @@ impl Serialize for OneOrMany<'_> {
     }
 }
 
-/// A JSON string, boolean or number, or a list of them, read as strings.
-struct ScalarList(Vec<String>);
-
-impl<'de> Deserialize<'de> for ScalarList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScalarListVisitor;
-        impl<'de> Visitor<'de> for ScalarListVisitor {
-            type Value = ScalarList;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, boolean, number, or a list of them")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ScalarList, E> {
-                Ok(ScalarList(vec![v.to_string()]))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ScalarList, E> {
-                Ok(ScalarList(vec![v.to_string()]))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ScalarList, E> {
-                Ok(ScalarList(vec![v.to_string()]))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ScalarList, E> {
-                Ok(ScalarList(vec![v.to_string()]))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ScalarList, E> {
-                Ok(ScalarList(vec![v.to_string()]))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ScalarList, A::Error> {
-                let mut values = Vec::new();
-                while let Some(ScalarList(mut item)) = seq.next_element::<ScalarList>()? {
-                    if item.len() != 1 {
-                        return Err(de::Error::custom("condition values may not nest lists"));
-                    }
-                    values.append(&mut item);
-                }
-                Ok(ScalarList(values))
-            }
-        }
-        deserializer.deserialize_any(ScalarListVisitor)
-    }
-}
-
 /// `Action`, `Resource` and friends: a string or a list of strings.
 mod one_or_many_opt {
     use super::*;
@@ -393,21 +331,6 @@ mod one_or_many_opt {
             Some(list) => OneOrMany(list).serialize(serializer),
             None => serializer.serialize_none(),
         }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Vec<String>>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Many(Vec<String>),
-        }
-        Ok(Some(match Raw::deserialize(deserializer)? {
-            Raw::One(one) => vec![one],
-            Raw::Many(many) => many,
-        }))
     }
 }
 
@@ -422,13 +345,6 @@ mod principal_map {
             value.iter().map(|(k, v)| (k, OneOrMany(v))).collect();
         map.serialize(serializer)
     }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
-        let raw: BTreeMap<String, ScalarList> = BTreeMap::deserialize(deserializer)?;
-        Ok(raw.into_iter().map(|(k, v)| (k, v.0)).collect())
-    }
 }
 
 mod one_or_many_statements {
@@ -436,21 +352,6 @@ mod one_or_many_statements {
 
     pub fn serialize<S: Serializer>(value: &[Statement], serializer: S) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<Statement>, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(Box<Statement>),
-            Many(Vec<Statement>),
-        }
-        Ok(match Raw::deserialize(deserializer)? {
-            Raw::One(one) => vec![*one],
-            Raw::Many(many) => many,
-        })
     }
 }
 
@@ -463,7 +364,7 @@ mod tests {
         let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
             "Action":["s3:PutObject","s3:GetObject","s3:GetObject"],"Resource":"*",
             "Condition":{"Bool":{"aws:SecureTransport":true},"NumericLessThan":{"s3:max-keys":[10]}}}}"#;
-        let mut policy: PolicyDocument = serde_json::from_str(text).unwrap();
+        let mut policy = crate::iam::read::policy_from_str(text).unwrap();
         policy.canonicalize();
         let statement = &policy.statements[0];
         assert_eq!(
@@ -482,16 +383,16 @@ mod tests {
         );
         let json = policy.to_canonical_json();
         assert!(json.contains("\"Resource\": \"*\""), "{json}");
-        let again: PolicyDocument = serde_json::from_str(&json).unwrap();
+        let again = crate::iam::read::policy_from_str(&json).unwrap();
         assert_eq!(again, policy);
     }
 
     #[test]
     fn rejects_unknown_keys_and_bad_principals() {
         let unknown = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actions":"*"}]}"#;
-        assert!(serde_json::from_str::<PolicyDocument>(unknown).is_err());
+        assert!(crate::iam::read::policy_from_str(unknown).is_err());
         let principal = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"x","Action":"*"}]}"#;
-        assert!(serde_json::from_str::<PolicyDocument>(principal).is_err());
+        assert!(crate::iam::read::policy_from_str(principal).is_err());
     }
 
     #[test]

@@ -136,6 +136,29 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
     (policy.filter(|_| !failed), reader.diagnostics)
 }
 
+/// Reads a policy document from text with no source file behind it (a build's output file, a
+/// document embedded in a GAAD): the same reader as [`read`], its first error as a message with
+/// the line and column.
+pub fn policy_from_str(text: &str) -> Result<PolicyDocument, String> {
+    let (policy, diagnostics) = read(FileId(0), text);
+    match (policy, diagnostics.iter().find(|d| d.is_error())) {
+        (Some(read), None) => Ok(read.policy),
+        (_, first) => {
+            let Some(first) = first else {
+                return Err("not an IAM policy document".to_string());
+            };
+            let at = first
+                .primary
+                .as_ref()
+                .map_or(0, |label| label.span.start as usize);
+            let before = &text[..at.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(format!("{} (line {line}, column {column})", first.message))
+        }
+    }
+}
+
 struct PolicyReader {
     file: FileId,
     diagnostics: Vec<Diagnostic>,
@@ -201,9 +224,7 @@ impl PolicyReader {
                 _ => self.unknown_key(member, &["Version", "Id", "Statement"]),
             }
         }
-        if let Some(version) = version {
-            policy.version = version;
-        }
+        policy.version = version;
         let Some(statements) = statements else {
             let span = Span::new(self.file, root.start, root.start + 1);
             self.error(

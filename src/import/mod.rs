@@ -569,10 +569,13 @@ fn conditions(statement: &policy::Statement, what: &str) -> Result<Vec<Spanned<C
 }
 
 fn check_document(document: &PolicyDocument, what: &str) -> Result<(), String> {
-    if document.version != policy::POLICY_VERSION {
+    if !document.substitutes_variables() {
+        let version = match &document.version {
+            Some(version) => format!("policy language version `{version}`"),
+            None => "a document without `Version`".to_string(),
+        };
         return Err(format!(
-            "{what}: policy language version `{}` cannot be expressed (.iamx always emits {})",
-            document.version,
+            "{what}: {version} cannot be expressed (.iamx always emits {})",
             policy::POLICY_VERSION
         ));
     }
@@ -757,14 +760,12 @@ fn is_trust_policy(document: &PolicyDocument) -> bool {
 
 /// Reads a policy document given as JSON or as URL-encoded JSON text (as the IAM API returns it).
 fn document_of(json: &Json, what: &str) -> Result<PolicyDocument, String> {
-    let parsed = match json {
-        Json::String(text) => {
-            let decoded = percent_decode(text);
-            serde_json::from_str::<PolicyDocument>(&decoded)
-        }
-        other => serde_json::from_value::<PolicyDocument>(other.clone()),
+    let text = match json {
+        Json::String(text) => percent_decode(text),
+        other => other.to_string(),
     };
-    parsed.map_err(|e| format!("{what}: not an IAM policy document: {e}"))
+    crate::iam::read::policy_from_str(&text)
+        .map_err(|e| format!("{what}: not an IAM policy document: {e}"))
 }
 
 fn percent_decode(text: &str) -> String {

@@ -176,7 +176,7 @@ mod tests {
     use super::*;
 
     fn doc(json: &str) -> PolicyDocument {
-        serde_json::from_str(json).unwrap()
+        crate::iam::read::policy_from_str(json).unwrap()
     }
 
     #[test]
