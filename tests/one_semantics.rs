@@ -51,3 +51,129 @@ fn json_reader_errors_name_line_and_column() {
         iamx::iam::read::policy_from_str("{\n  \"Statement\": [], \"Bogus\": 1\n}").unwrap_err();
     assert!(error.contains("line 2"), "{error}");
 }
+
+mod glob_semantics {
+    //! One glob semantics: the inclusion helper the lints and the delegation policy use
+    //! (`reason::pattern_includes`) never claims more than the engine proves.
+    use iamx::iam::read::policy_from_str;
+    use iamx::reason::{contained, pattern_includes, Containment, PatternKind};
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const ARN_PARTS: &[&str] = &[
+        "us-east-1",
+        "*",
+        "?",
+        ":",
+        "111122223333",
+        "log-group:",
+        "x",
+        "/",
+        "${aws:username}",
+        "log-stream:y",
+    ];
+    const ACTION_PARTS: &[&str] = &["s3:", "iam:", "Get", "Put", "Object", "*", "?", "o"];
+
+    fn parts(parts: &'static [&'static str]) -> impl Strategy<Value = String> + Clone {
+        prop::collection::vec(prop::sample::select(parts), 1..5).prop_map(|p| p.concat())
+    }
+
+    /// Mostly six-part ARNs, the shape IAM matches segment by segment.
+    fn arn_pattern() -> BoxedStrategy<String> {
+        let part = parts(ARN_PARTS);
+        (part.clone(), part.clone(), part)
+            .prop_map(|(r, a, res)| format!("arn:aws:logs:{r}:{a}:{res}"))
+            .boxed()
+    }
+
+    fn action_pattern() -> BoxedStrategy<String> {
+        parts(ACTION_PARTS).boxed()
+    }
+
+    /// An outer pattern and an inner one made from it by replacing wildcards with parts, so
+    /// that many pairs really are included (and some, across `:`, are not).
+    fn refined(
+        pattern: BoxedStrategy<String>,
+        parts: &'static [&'static str],
+    ) -> impl Strategy<Value = (String, String)> {
+        (
+            pattern,
+            prop::collection::vec(prop::sample::select(parts), 8),
+        )
+            .prop_map(|(outer, fill)| {
+                let mut fill = fill.into_iter().cycle();
+                let inner = outer
+                    .chars()
+                    .map(|c| match c {
+                        '*' | '?' => fill.next().unwrap().to_string(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                (outer, inner)
+            })
+    }
+
+    fn allow(action: &str, resource: &str) -> iamx::iam::policy::PolicyDocument {
+        let text = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]
+        });
+        policy_from_str(&text.to_string()).unwrap()
+    }
+
+    static CLAIMED: AtomicUsize = AtomicUsize::new(0);
+
+    fn check(outer: &str, inner: &str, kind: PatternKind) -> Result<(), TestCaseError> {
+        if outer == inner || !pattern_includes(outer, inner, kind) {
+            return Ok(());
+        }
+        CLAIMED.fetch_add(1, Ordering::Relaxed);
+        let (identity, boundary) = match kind {
+            PatternKind::Action => (allow(inner, "*"), allow(outer, "*")),
+            _ => (allow("s3:GetObject", inner), allow("s3:GetObject", outer)),
+        };
+        let verdict = contained(&[identity], &[boundary]);
+        prop_assert!(
+            !matches!(verdict, Containment::Escapes { .. }),
+            "`{outer}` was said to include `{inner}`, but the engine finds escapes: {verdict:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn inclusion_implies_engine_containment() {
+        // A fresh runner per property: a runner counts its cases across `run` calls.
+        let runner = || {
+            let config = Config {
+                cases: 2000,
+                failure_persistence: None,
+                ..Config::default()
+            };
+            TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]))
+        };
+        runner()
+            .run(&(arn_pattern(), arn_pattern()), |(o, i)| {
+                check(&o, &i, PatternKind::Arn)
+            })
+            .unwrap();
+        runner()
+            .run(&refined(arn_pattern(), ARN_PARTS), |(o, i)| {
+                check(&o, &i, PatternKind::Arn)
+            })
+            .unwrap();
+        runner()
+            .run(&(action_pattern(), action_pattern()), |(o, i)| {
+                check(&o, &i, PatternKind::Action)
+            })
+            .unwrap();
+        runner()
+            .run(&refined(action_pattern(), ACTION_PARTS), |(o, i)| {
+                check(&o, &i, PatternKind::Action)
+            })
+            .unwrap();
+        // The property is only worth something if inclusion between different texts is claimed.
+        let claimed = CLAIMED.load(Ordering::Relaxed);
+        assert!(claimed >= 100, "only {claimed} inclusions were claimed");
+    }
+}

@@ -10,6 +10,7 @@
 use crate::compile::lower::{Compiled, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic, Label};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
+use crate::reason::{pattern_includes, PatternKind};
 use crate::source::{Sources, Span};
 
 /// What a document is, as far as its size quota goes.
@@ -104,7 +105,7 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
             let grants = |action: &str| {
                 actions
                     .iter()
-                    .any(|a| a != "*" && glob_includes(a, action, true))
+                    .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action))
             };
             let passed_to = statement
                 .condition
@@ -322,7 +323,7 @@ fn pass_role_combination(doc: &LintDocument<'_>, index: usize) -> Option<Diagnos
                 .as_deref()
                 .unwrap_or_default()
                 .iter()
-                .any(|a| a != "*" && glob_includes(a, action, true))
+                .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action))
     };
     let statement = &doc.policy.statements[index];
     let partners: Vec<&str> = PASS_ROLE_PARTNERS
@@ -416,18 +417,18 @@ fn covering_statement(statements: &[Statement], index: usize) -> Option<usize> {
         let (Some(outer_actions), Some(outer_resources)) = (&outer.action, &outer.resource) else {
             return false;
         };
-        let covers = |outer: &[String], inner: &[String], ci: bool| {
+        let covers = |outer: &[String], inner: &[String], kind: PatternKind| {
             inner
                 .iter()
-                .all(|i| outer.iter().any(|o| glob_includes(o, i, ci)))
+                .all(|i| outer.iter().any(|o| pattern_includes(o, i, kind)))
         };
-        let same = covers(actions, outer_actions, true)
-            && covers(resources, outer_resources, false)
+        let same = covers(actions, outer_actions, PatternKind::Action)
+            && covers(resources, outer_resources, PatternKind::Arn)
             && inner.condition.is_empty();
         // Of two identical statements, report only the later one.
         (!same || j < index)
-            && covers(outer_actions, actions, true)
-            && covers(outer_resources, resources, false)
+            && covers(outer_actions, actions, PatternKind::Action)
+            && covers(outer_resources, resources, PatternKind::Arn)
     })
 }
 
@@ -450,106 +451,6 @@ fn username_variable(statement: &Statement) -> Option<Diagnostic> {
         )
         .with_help("use `${aws:userid}` (role ID and session name) or a tag like `${aws:PrincipalTag/team}`")
     })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tok<'a> {
-    Lit(u8),
-    One,
-    Star,
-    Var(&'a str),
-}
-
-fn toks(text: &str) -> Vec<Tok<'_>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            if let Some(len) = bytes[i..].iter().position(|&c| c == b'}') {
-                out.push(Tok::Var(&text[i..i + len + 1]));
-                i += len + 1;
-                continue;
-            }
-        }
-        out.push(match bytes[i] {
-            b'*' => Tok::Star,
-            b'?' => Tok::One,
-            c => Tok::Lit(c),
-        });
-        i += 1;
-    }
-    out
-}
-
-/// Whether every string IAM glob `inner` matches is also matched by `outer`. `*` and `?` are
-/// wildcards; a policy variable is opaque text. In ARNs (`ignore_case` false) a `*` other than
-/// the whole pattern does not cross a `:`, so inclusion is never claimed across ARN segments.
-pub fn glob_includes(outer: &str, inner: &str, ignore_case: bool) -> bool {
-    if outer == "*" {
-        return true;
-    }
-    // Fast paths: most pairs differ in their literal prefix (another service or bucket).
-    let literal = outer.find(['*', '?', '$']).unwrap_or(outer.len());
-    let prefix_matches = inner.len() >= literal
-        && inner.is_char_boundary(literal)
-        && if ignore_case {
-            inner[..literal].eq_ignore_ascii_case(&outer[..literal])
-        } else {
-            inner[..literal] == outer[..literal]
-        };
-    if !prefix_matches || inner[..literal].contains(['*', '?', '$']) {
-        return false;
-    }
-    if literal == outer.len() {
-        return inner.len() == literal;
-    }
-    let (a, b) = (toks(outer), toks(inner));
-    let (n, m) = (a.len(), b.len());
-    let mut seen = vec![false; (n + 1) * (m + 1)];
-    let mut stack = vec![(0usize, 0usize)];
-    let eq = |x: u8, y: u8| {
-        if ignore_case {
-            x.eq_ignore_ascii_case(&y)
-        } else {
-            x == y
-        }
-    };
-    while let Some((i, j)) = stack.pop() {
-        if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
-            continue;
-        }
-        if i == n && j == m {
-            return true;
-        }
-        let Some(&x) = a.get(i) else { continue };
-        match x {
-            Tok::Star => {
-                stack.push((i + 1, j));
-                if let Some(&y) = b.get(j) {
-                    if ignore_case || y != Tok::Lit(b':') {
-                        stack.push((i, j + 1));
-                    }
-                }
-            }
-            Tok::One => {
-                if matches!(b.get(j), Some(Tok::Lit(_) | Tok::One)) {
-                    stack.push((i + 1, j + 1));
-                }
-            }
-            Tok::Lit(c) => {
-                if matches!(b.get(j), Some(&Tok::Lit(d)) if eq(c, d)) {
-                    stack.push((i + 1, j + 1));
-                }
-            }
-            Tok::Var(v) => {
-                if b.get(j) == Some(&Tok::Var(v)) {
-                    stack.push((i + 1, j + 1));
-                }
-            }
-        }
-    }
-    false
 }
 
 fn list(actions: &[&str]) -> String {
@@ -604,31 +505,6 @@ mod tests {
 
     fn doc(statements: &str) -> String {
         format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
-    }
-
-    #[test]
-    fn globs_include_globs() {
-        assert!(glob_includes("s3:*", "s3:Get*", true));
-        assert!(glob_includes("s3:Get*", "S3:GETOBJECT", true));
-        assert!(!glob_includes("s3:Get?", "s3:Get*", true));
-        assert!(!glob_includes("s3:Get*", "s3:*", true));
-        assert!(glob_includes(
-            "arn:aws:s3:::b/*",
-            "arn:aws:s3:::b/x/*",
-            false
-        ));
-        assert!(!glob_includes(
-            "arn:aws:s3:::b/*",
-            "arn:aws:s3:::B/x",
-            false
-        ));
-        assert!(!glob_includes("arn:aws:s3:::b*", "arn:aws:s3:::b:x", false));
-        assert!(glob_includes("*", "arn:aws:s3:::b:x", false));
-        assert!(glob_includes(
-            "arn:aws:s3:::b/*",
-            "arn:aws:s3:::b/${aws:username}",
-            false
-        ));
     }
 
     #[test]

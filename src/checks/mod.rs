@@ -4,5 +4,6 @@
 //! In: statements and documents with their source spans (compiled from `.iamx`, or read from
 //! JSON). Out: diagnostics.
 
+pub mod json;
 pub mod lint;
 pub mod statement;

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Exit {
         let text = String::from_utf8_lossy(&input.bytes).into_owned();
         let id = compilation.sources.add(input.name.clone(), text);
         let text = &compilation.sources.get(id).text;
-        let mut found = iamx::iam::read::check(id, &input.name, text);
+        let mut found = iamx::checks::json::check(id, &input.name, text);
         compilation.diagnostics.append(&mut found);
     }
     iamx::diagnostics::sort(&mut compilation.diagnostics);

@@ -435,25 +435,29 @@ pub fn self_propagation(boundary_arn: &str, protected: &[String]) -> Vec<Stateme
 /// Whether an unconditional `Deny` of `document` already denies everything `statement` (a
 /// `Deny` with concrete actions) does, whatever its condition: then adding it changes nothing.
 pub fn covered_by_a_deny(document: &PolicyDocument, statement: &Statement) -> bool {
-    use crate::checks::lint::glob_includes;
+    use crate::reason::{pattern_includes, PatternKind};
     let actions = statement.action.as_deref().unwrap_or_default();
     let resources = statement.resource.as_deref().unwrap_or_default();
     document.statements.iter().any(|deny| {
         deny.effect == Effect::Deny
             && deny.condition.is_empty()
             && match (&deny.action, &deny.not_action) {
-                (Some(list), _) => actions
-                    .iter()
-                    .all(|a| list.iter().any(|p| glob_includes(p, a, true))),
-                (_, Some(list)) => actions
-                    .iter()
-                    .all(|a| !list.iter().any(|p| glob_includes(p, a, true))),
+                (Some(list), _) => actions.iter().all(|a| {
+                    list.iter()
+                        .any(|p| pattern_includes(p, a, PatternKind::Action))
+                }),
+                (_, Some(list)) => actions.iter().all(|a| {
+                    !list
+                        .iter()
+                        .any(|p| pattern_includes(p, a, PatternKind::Action))
+                }),
                 _ => false,
             }
             && match (&deny.resource, &deny.not_resource) {
-                (Some(list), _) => resources
-                    .iter()
-                    .all(|r| list.iter().any(|p| glob_includes(p, r, false))),
+                (Some(list), _) => resources.iter().all(|r| {
+                    list.iter()
+                        .any(|p| pattern_includes(p, r, PatternKind::Arn))
+                }),
                 _ => false,
             }
     })

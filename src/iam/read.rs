@@ -1,13 +1,10 @@
-//! Plain IAM JSON policy files: read into the IAM model with positions, then checked.
+//! The one reader of IAM JSON policy documents: every command that reads a policy reads it here.
 //!
-//! In: a file's id and text (the CLI passes every `.json` path of `iamx check`). Out: the
-//! [`PolicyDocument`] with the spans of each statement, action, resource and condition key
-//! ([`read`]), and [`check`]'s diagnostics: JSON syntax errors and unknown keys as errors with
-//! positions, then the catalog checks (as warnings: AWS's own policies name retired actions) and
-//! the lints of [`crate::checks::lint`].
+//! In: a file's id and text. Out: the [`PolicyDocument`] with the spans of each statement,
+//! action, resource and condition key ([`read`]), or diagnostics with positions: JSON syntax
+//! errors, unknown keys, wrong shapes. [`policy_from_str`] is the same reader for text with no
+//! file behind it. What is then checked in a read document lives in `checks::json`.
 
-use crate::checks::lint::{self, LintDocument, Quota};
-use crate::checks::statement::{self, ActionRef, Input, StatementView};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::json::{self, Json, JsonKind, Member};
 use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
@@ -31,85 +28,6 @@ pub struct ReadPolicy {
     pub policy: PolicyDocument,
     pub statements: Vec<StatementSpans>,
     pub span: Span,
-}
-
-/// Reads and checks one JSON policy file.
-pub fn check(file: FileId, name: &str, text: &str) -> Vec<Diagnostic> {
-    let (read, mut out) = read(file, text);
-    let Some(read) = read else {
-        return out;
-    };
-    for (statement, spans) in read.policy.statements.iter().zip(&read.statements) {
-        let (actions, not_action) = match (&statement.action, &statement.not_action) {
-            (Some(a), _) => (a, false),
-            (None, Some(a)) => (a, true),
-            (None, None) => continue,
-        };
-        let resources = statement
-            .resource
-            .as_ref()
-            .or(statement.not_resource.as_ref());
-        let view = StatementView {
-            not_action,
-            actions: actions
-                .iter()
-                .zip(&spans.actions)
-                .map(|(text, &span)| ActionRef {
-                    text,
-                    span,
-                    unchecked: false,
-                })
-                .collect(),
-            not_resource: statement.not_resource.is_some(),
-            resources: resources
-                .into_iter()
-                .flatten()
-                .zip(&spans.resources)
-                .map(|(r, &s)| (r.as_str(), s))
-                .collect(),
-            condition_keys: spans
-                .condition_keys
-                .iter()
-                .map(|(k, s)| (k.as_str(), *s))
-                .collect(),
-            expanded_from: &[],
-        };
-        out.extend(statement::check_statement(&view, Input::Json));
-    }
-    let trust = read.policy.statements.iter().any(|s| {
-        s.principal.is_some()
-            && s.action
-                .iter()
-                .flatten()
-                .any(|a| a.to_ascii_lowercase().starts_with("sts:assumerole"))
-    });
-    let resource_policy = read.policy.statements.iter().any(|s| s.principal.is_some());
-    let quota = if trust {
-        Quota::Limit {
-            name: "role trust policy",
-            limit: 2048,
-            code: Code::SizeQuotaInJson,
-        }
-    } else if resource_policy {
-        Quota::None
-    } else {
-        Quota::Limit {
-            name: "customer managed policy",
-            limit: 6144,
-            code: Code::SizeQuotaInJson,
-        }
-    };
-    let doc = LintDocument {
-        title: format!("`{name}`"),
-        policy: &read.policy,
-        spans: read.statements.iter().map(|s| s.span).collect(),
-        expanded_from: vec![Vec::new(); read.statements.len()],
-        span: read.span,
-        quota,
-        used_by_roles: false,
-    };
-    out.extend(lint::lint(&doc));
-    out
 }
 
 /// Reads a policy document. Errors (bad JSON, unknown keys, wrong shapes) come back as

@@ -14,6 +14,8 @@
 //! - `contexts`: symbolic search over request contexts for condition blocks.
 //! - `cells`: statement elements compiled to globs, split into cells by other statements.
 //! - `contain`: the containment check tying the rest together.
+//! - `inclusion`: pattern-in-pattern inclusion for the checks outside the engine (lints, the
+//!   delegation policy), on the same semantics: the project's one glob matcher.
 //!
 //! What is decided exactly: action and resource languages (any mix of `Action`/`NotAction`,
 //! `Resource`/`NotResource`, unions over statements and documents, boundary and identity denies),
@@ -36,6 +38,7 @@ mod condition;
 mod contain;
 mod contexts;
 mod eval;
+mod inclusion;
 mod pattern;
 mod request;
 
@@ -44,4 +47,6 @@ pub use contain::{
     contained, contained_with, BoundaryFailure, Containment, Counterexample, Options, UnknownReason,
 };
 pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
+pub use inclusion::pattern_includes;
+pub use pattern::PatternKind;
 pub use request::{Context, Request};
