@@ -144,6 +144,23 @@ impl Sources {
         let text = &self.get(span.file).text;
         text.get(span.range()).unwrap_or("")
     }
+
+    /// The span without trailing white space (the parser's spans can end after it).
+    pub fn trim(&self, span: Span) -> Span {
+        let text = self.slice(span);
+        Span::new(
+            span.file,
+            span.start as usize,
+            span.start as usize + text.trim_end().len(),
+        )
+    }
+
+    /// The span's first line: where a diagnostic about a whole block points.
+    pub fn first_line(&self, span: Span) -> Span {
+        let text = self.slice(span);
+        let end = text.find('\n').unwrap_or(text.len());
+        Span::new(span.file, span.start as usize, span.start as usize + end)
+    }
 }
 
 #[cfg(test)]

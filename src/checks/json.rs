@@ -8,6 +8,7 @@
 use super::lint::{self, LintDocument, Quota};
 use super::statement::{self, ActionRef, Input, StatementView};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::quota::QuotaKind;
 use crate::iam::read::read;
 use crate::source::FileId;
 
@@ -64,16 +65,14 @@ pub fn check(file: FileId, name: &str, text: &str) -> Vec<Diagnostic> {
     let resource_policy = read.policy.statements.iter().any(|s| s.principal.is_some());
     let quota = if trust {
         Quota::Limit {
-            name: "role trust policy",
-            limit: 2048,
+            kind: QuotaKind::TrustPolicy,
             code: Code::SizeQuotaInJson,
         }
     } else if resource_policy {
         Quota::None
     } else {
         Quota::Limit {
-            name: "customer managed policy",
-            limit: 6144,
+            kind: QuotaKind::ManagedPolicy,
             code: Code::SizeQuotaInJson,
         }
     };

@@ -7,21 +7,17 @@
 //! errors), each pointing at a statement. The lints and their codes are listed in
 //! `docs/lints.md`.
 
-use crate::compile::lower::{Compiled, DocumentKind};
-use crate::diagnostics::{Code, Diagnostic, Label};
+use crate::diagnostics::{thousands, Code, Diagnostic, Label};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::quota::QuotaKind;
 use crate::reason::{pattern_includes, PatternKind};
-use crate::source::{Sources, Span};
+use crate::source::Span;
 
 /// What a document is, as far as its size quota goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quota {
-    /// Checked against `limit`, reported as an error with `code`.
-    Limit {
-        name: &'static str,
-        limit: usize,
-        code: Code,
-    },
+    /// Checked against IAM's quota for this kind, reported as an error with `code`.
+    Limit { kind: QuotaKind, code: Code },
     /// Not checked here (a role's inline policies are checked together).
     None,
 }
@@ -162,7 +158,8 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    if let Quota::Limit { name, limit, code } = doc.quota {
+    if let Quota::Limit { kind, code } = doc.quota {
+        let (name, limit) = (kind.name(), kind.limit());
         let size = doc.policy.quota_size();
         if size > limit {
             out.push(
@@ -187,113 +184,6 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
-pub fn lint_compiled(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
-    let role_arns: std::collections::HashSet<&str> = compiled
-        .roles
-        .iter()
-        .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
-        .map(String::as_str)
-        .collect();
-    let mut out = crate::parallel::flat_map(&compiled.documents, |document| {
-        let quota = match document.kind {
-            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
-                Quota::Limit {
-                    name: "managed policy",
-                    limit: 6144,
-                    code: Code::SizeQuota,
-                }
-            }
-            DocumentKind::Trust => Quota::Limit {
-                name: "role trust policy",
-                limit: 2048,
-                code: Code::SizeQuota,
-            },
-            DocumentKind::UserInline => Quota::Limit {
-                name: "user inline policies",
-                limit: 2048,
-                code: Code::SizeQuota,
-            },
-            DocumentKind::GroupInline => Quota::Limit {
-                name: "group inline policies",
-                limit: 5120,
-                code: Code::SizeQuota,
-            },
-            DocumentKind::RoleInline => Quota::None,
-        };
-        let used_by_roles = match document.kind {
-            DocumentKind::RoleInline => true,
-            DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
-                role_arns.contains(document.arn.as_str())
-            }
-            _ => false,
-        };
-        let doc = LintDocument {
-            title: format!(
-                "{} `{}`",
-                document.kind.as_str().replace('-', " "),
-                document.name
-            ),
-            policy: &document.policy,
-            spans: document
-                .origins
-                .iter()
-                .map(|o| trim(sources, o.span))
-                .collect(),
-            expanded_from: document
-                .origins
-                .iter()
-                .map(|o| o.expanded_from.clone())
-                .collect(),
-            span: first_line(sources, document.span),
-            quota,
-            used_by_roles,
-        };
-        lint(&doc)
-    });
-    let mut inline_size: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for document in &compiled.documents {
-        if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
-            *inline_size.entry(owner).or_default() += document.policy.quota_size();
-        }
-    }
-    for role in &compiled.roles {
-        let size = inline_size.get(role.name.as_str()).copied().unwrap_or(0);
-        if size > 10240 {
-            out.push(
-                Diagnostic::new(
-                    Code::SizeQuota,
-                    format!(
-                        "the inline policies of role `{}` are {} characters, over IAM's quota of 10,240 per role",
-                        role.name,
-                        thousands(size)
-                    ),
-                )
-                .at(first_line(sources, role.span), "too large")
-                .with_note("IAM counts characters without white space")
-                .with_help("move statements into a managed policy and `attach` it"),
-            );
-        }
-    }
-    out
-}
-
-/// The span without trailing white space (the parser's spans can end after it).
-pub(crate) fn trim(sources: &Sources, span: Span) -> Span {
-    let text = sources.slice(span);
-    Span::new(
-        span.file,
-        span.start as usize,
-        span.start as usize + text.trim_end().len(),
-    )
-}
-
-pub(crate) fn first_line(sources: &Sources, span: Span) -> Span {
-    let text = sources.slice(span);
-    let end = text.find('\n').unwrap_or(text.len());
-    Span::new(span.file, span.start as usize, span.start as usize + end)
 }
 
 /// The statement's span; the document's when statements have no spans of their own.
@@ -467,18 +357,6 @@ fn list(actions: &[&str]) -> String {
     }
 }
 
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,8 +372,7 @@ mod tests {
             expanded_from: vec![Vec::new(); n],
             span: Span::new(FileId(0), 0, 1),
             quota: Quota::Limit {
-                name: "managed policy",
-                limit: 6144,
+                kind: QuotaKind::ManagedPolicy,
                 code: Code::SizeQuota,
             },
             used_by_roles,
@@ -597,6 +474,5 @@ mod tests {
             big.join(",")
         );
         assert_eq!(lint_json(&doc(&statement), false), [Code::SizeQuota]);
-        assert_eq!(thousands(10240), "10,240");
     }
 }

@@ -1,8 +1,8 @@
 //! Catalog checks: what a statement names, held against the AWS catalog.
 //!
-//! In: statements, either from the resolved project ([`validate`], for `.iamx` sources) or
-//! from IAM JSON files ([`check_statement`] with [`Input::Json`]), seen through the neutral
-//! [`StatementView`]. Out: diagnostics. The checks:
+//! In: one statement seen through the neutral [`StatementView`], from the resolved project
+//! (`compile::checks`, for `.iamx` sources) or from IAM JSON files (`checks::json`), and
+//! where it came from ([`Input`]). Out: diagnostics from [`check_statement`]. The checks:
 //! - every action and service exists (with "did you mean"), and every wildcard matches some
 //!   action; errors in `.iamx` sources, warnings in JSON (AWS's own managed policies still name
 //!   retired actions). Actions written quoted (`"newsvc:NewAction"`) are taken as written;
@@ -13,7 +13,6 @@
 //! [`expand_levels`] is the catalog side of `service:level(list, read)`.
 
 use crate::catalog::{AccessLevel, Action, Catalog};
-use crate::compile::ir;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{Span, Spanned};
 
@@ -44,89 +43,6 @@ pub struct StatementView<'a> {
     pub condition_keys: Vec<(&'a str, Span)>,
     /// `use` sites the statement was expanded through, shown as secondary labels.
     pub expanded_from: &'a [Span],
-}
-
-/// Checks every statement of a resolved project.
-pub fn validate(project: &ir::Project) -> Vec<Diagnostic> {
-    let statements: Vec<&ir::Statement> = project
-        .boundaries
-        .iter()
-        .chain(&project.policies)
-        .flat_map(|p| &p.statements)
-        .chain(project.roles.iter().flat_map(|r| &r.statements))
-        .chain(project.users.iter().flat_map(|u| &u.statements))
-        .chain(project.groups.iter().flat_map(|g| &g.statements))
-        .collect();
-    let mut out = crate::parallel::flat_map(&statements, |statement| {
-        let view = StatementView {
-            not_action: statement.not_action,
-            actions: action_refs(&statement.actions, &statement.unchecked),
-            not_resource: statement.not_resource,
-            resources: statement
-                .resources
-                .iter()
-                .map(|r| (r.node.as_str(), r.span))
-                .collect(),
-            condition_keys: condition_keys(&statement.conditions),
-            expanded_from: &statement.origin.expanded_from,
-        };
-        check_statement(&view, Input::Source)
-    });
-    for trust in project.roles.iter().flat_map(|r| &r.trust) {
-        let default = [Spanned::new(
-            crate::compile::lower::default_trust_action(trust).to_string(),
-            trust.origin.span,
-        )];
-        let actions = if trust.actions.is_empty() {
-            &default[..]
-        } else {
-            &trust.actions
-        };
-        let view = StatementView {
-            actions: action_refs(actions, &trust.unchecked),
-            condition_keys: condition_keys(&trust.conditions),
-            expanded_from: &trust.origin.expanded_from,
-            ..StatementView::default()
-        };
-        out.extend(check_statement(&view, Input::Source));
-    }
-    out
-}
-
-fn action_refs<'a>(actions: &'a [Spanned<String>], unchecked: &[Span]) -> Vec<ActionRef<'a>> {
-    actions
-        .iter()
-        .map(|a| ActionRef {
-            text: &a.node,
-            span: a.span,
-            unchecked: unchecked.contains(&a.span),
-        })
-        .collect()
-}
-
-/// The keys of clauses that only hold when the key is present: a key that never applies to the
-/// statement's actions makes exactly those clauses (and so the statement) dead.
-fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
-    use crate::syntax::ast::{CompareOp, Quantifier};
-    conditions
-        .iter()
-        .filter(|c| {
-            let needs_key = match &c.test {
-                ir::Test::Exists { negated } => !negated,
-                ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
-                ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
-                ir::Test::Operator { name, .. } => {
-                    let operator = crate::iam::policy::ConditionOperator::parse(&name.node);
-                    !operator.if_exists
-                        && !operator.base.contains("Not")
-                        && operator.base != "Null"
-                        && operator.set != Some(crate::iam::policy::SetQualifier::ForAllValues)
-                }
-            };
-            needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)
-        })
-        .map(|c| (c.key.node.as_str(), c.key.span))
-        .collect()
 }
 
 /// All catalog checks for one statement.

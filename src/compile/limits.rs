@@ -16,18 +16,18 @@
 //! Boundaries and trust policies cannot be split (an entity has one of each): their quotas are
 //! checked with the other document lints (E0401).
 
-use crate::checks::lint::{first_line, thousands};
 use crate::compile::ir::Origin;
 use crate::compile::lower::{Compiled, Document, DocumentKind, Split};
+use crate::diagnostics::thousands;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::policy::{PolicyDocument, Statement};
+use crate::iam::quota::{self, QuotaKind};
 use crate::source::Sources;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// IAM's quota for one managed policy document (characters, white space not counted).
-pub const MANAGED_POLICY_QUOTA: usize = 6144;
-/// IAM's default quota of managed policies attached to one role, user or group.
-pub const ATTACHED_POLICIES_QUOTA: usize = 10;
+const MANAGED_POLICY_QUOTA: usize = QuotaKind::ManagedPolicy.limit();
+const ATTACHED_POLICIES_QUOTA: usize = quota::ATTACHED_POLICIES;
 
 /// Splits what is too large and checks what cannot be split; see the module documentation.
 pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
@@ -236,7 +236,7 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
                 arns.len()
             ),
         )
-        .at(first_line(sources, span), "too many managed policies");
+        .at(sources.first_line(span), "too many managed policies");
         for split in &compiled.splits {
             let attached = split
                 .parts
@@ -365,8 +365,8 @@ fn split(
                         thousands(MANAGED_POLICY_QUOTA)
                     ),
                 )
-                .at(first_line(sources, statements[i].1.span), "too large to fit in any managed policy")
-                .with_label(first_line(sources, document.span), format!("{title} is {} characters, over its quota of {}", thousands(size), thousands(quota)))
+                .at(sources.first_line(statements[i].1.span), "too large to fit in any managed policy")
+                .with_label(sources.first_line(document.span), format!("{title} is {} characters, over its quota of {}", thousands(size), thousands(quota)))
                 .with_note("IAM counts characters without white space")
                 .with_help("split the statement: fewer actions or resources per statement, or wildcards such as `s3:Get*`"),
             );
@@ -382,7 +382,7 @@ fn split(
                     Code::DuplicateName,
                     format!("{title} must be split into {count} managed policies, but the name `{name}` is not free"),
                 )
-                .at(first_line(sources, document.span), format!("{} characters, over the quota of {}", thousands(size), thousands(quota)))
+                .at(sources.first_line(document.span), format!("{} characters, over the quota of {}", thousands(size), thousands(quota)))
                 .with_help("rename the policy that uses this name (parts are named `<name>-1`, `<name>-2`, ...; at most 128 characters)"),
             );
             return None;

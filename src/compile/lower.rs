@@ -9,6 +9,7 @@ use crate::catalog::{Catalog, KeyType};
 use crate::compile::ir::{self, Origin, PolicyRef, Scalar};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
+use crate::iam::quota::QuotaKind;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 use std::collections::BTreeMap;
@@ -68,16 +69,23 @@ impl DocumentKind {
         }
     }
 
-    /// IAM's size quota for one document of this kind (characters, white space not counted).
-    /// Inline role policies share 10,240 across the role; one document is the most a role has.
-    pub fn quota(self) -> usize {
+    /// Which of IAM's size quotas applies. Inline policies share theirs across the owner, so
+    /// one document of them is the most the owner has.
+    pub fn quota_kind(self) -> QuotaKind {
         match self {
-            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => 6144,
-            DocumentKind::Trust => 2048,
-            DocumentKind::RoleInline => 10240,
-            DocumentKind::UserInline => 2048,
-            DocumentKind::GroupInline => 5120,
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
+                QuotaKind::ManagedPolicy
+            }
+            DocumentKind::Trust => QuotaKind::TrustPolicy,
+            DocumentKind::RoleInline => QuotaKind::RoleInline,
+            DocumentKind::UserInline => QuotaKind::UserInline,
+            DocumentKind::GroupInline => QuotaKind::GroupInline,
         }
+    }
+
+    /// IAM's size quota for one document of this kind (characters, white space not counted).
+    pub fn quota(self) -> usize {
+        self.quota_kind().limit()
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies) →
 //! [`limits`] (quota splitting) → lints; [`pipeline`] runs them.
 
+pub mod checks;
 pub mod delegation;
 pub mod ir;
 pub mod limits;

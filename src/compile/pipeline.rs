@@ -75,7 +75,7 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             resolve::resolve(&files, options.environment.as_deref(), &mut sources);
         diagnostics.append(&mut resolve_diagnostics);
         if let Some(project) = project {
-            diagnostics.append(&mut crate::checks::statement::validate(&project));
+            diagnostics.append(&mut crate::compile::checks::catalog_checks(&project));
             let (mut output, mut lower_diagnostics) = lower::lower(&project);
             diagnostics.append(&mut lower_diagnostics);
             // Split what is over a size quota before linting, so the lints see what is deployed.
@@ -84,7 +84,7 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             }
             // Lint only faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                diagnostics.append(&mut crate::checks::lint::lint_compiled(&output, &sources));
+                diagnostics.append(&mut crate::compile::checks::lints(&output, &sources));
             }
             compiled = Some(output);
         }

@@ -5,4 +5,5 @@
 
 pub mod json;
 pub mod policy;
+pub mod quota;
 pub mod read;

@@ -1,0 +1,184 @@
+//! The checks a compiled project gets, built from the compiler's own data: the catalog checks
+//! of every resolved statement and trust clause, and the lints of every lowered document.
+//!
+//! In: the resolved [`ir::Project`] ([`catalog_checks`]) or the lowered [`Compiled`] project
+//! ([`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
+//! files too; this file only builds their inputs from `.iamx`.
+
+use crate::checks::lint::{lint, LintDocument, Quota};
+use crate::checks::statement::{check_statement, ActionRef, Input, StatementView};
+use crate::compile::ir;
+use crate::compile::lower::{Compiled, DocumentKind};
+use crate::diagnostics::{thousands, Code, Diagnostic};
+use crate::iam::quota::QuotaKind;
+use crate::source::{Sources, Span, Spanned};
+
+/// Checks every statement of a resolved project.
+pub fn catalog_checks(project: &ir::Project) -> Vec<Diagnostic> {
+    let statements: Vec<&ir::Statement> = project
+        .boundaries
+        .iter()
+        .chain(&project.policies)
+        .flat_map(|p| &p.statements)
+        .chain(project.roles.iter().flat_map(|r| &r.statements))
+        .chain(project.users.iter().flat_map(|u| &u.statements))
+        .chain(project.groups.iter().flat_map(|g| &g.statements))
+        .collect();
+    let mut out = crate::parallel::flat_map(&statements, |statement| {
+        let view = StatementView {
+            not_action: statement.not_action,
+            actions: action_refs(&statement.actions, &statement.unchecked),
+            not_resource: statement.not_resource,
+            resources: statement
+                .resources
+                .iter()
+                .map(|r| (r.node.as_str(), r.span))
+                .collect(),
+            condition_keys: condition_keys(&statement.conditions),
+            expanded_from: &statement.origin.expanded_from,
+        };
+        check_statement(&view, Input::Source)
+    });
+    for trust in project.roles.iter().flat_map(|r| &r.trust) {
+        let default = [Spanned::new(
+            crate::compile::lower::default_trust_action(trust).to_string(),
+            trust.origin.span,
+        )];
+        let actions = if trust.actions.is_empty() {
+            &default[..]
+        } else {
+            &trust.actions
+        };
+        let view = StatementView {
+            actions: action_refs(actions, &trust.unchecked),
+            condition_keys: condition_keys(&trust.conditions),
+            expanded_from: &trust.origin.expanded_from,
+            ..StatementView::default()
+        };
+        out.extend(check_statement(&view, Input::Source));
+    }
+    out
+}
+
+fn action_refs<'a>(actions: &'a [Spanned<String>], unchecked: &[Span]) -> Vec<ActionRef<'a>> {
+    actions
+        .iter()
+        .map(|a| ActionRef {
+            text: &a.node,
+            span: a.span,
+            unchecked: unchecked.contains(&a.span),
+        })
+        .collect()
+}
+
+/// The keys of clauses that only hold when the key is present: a key that never applies to the
+/// statement's actions makes exactly those clauses (and so the statement) dead.
+fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
+    use crate::syntax::ast::{CompareOp, Quantifier};
+    conditions
+        .iter()
+        .filter(|c| {
+            let needs_key = match &c.test {
+                ir::Test::Exists { negated } => !negated,
+                ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
+                ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
+                ir::Test::Operator { name, .. } => {
+                    let operator = crate::iam::policy::ConditionOperator::parse(&name.node);
+                    !operator.if_exists
+                        && !operator.base.contains("Not")
+                        && operator.base != "Null"
+                        && operator.set != Some(crate::iam::policy::SetQualifier::ForAllValues)
+                }
+            };
+            needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)
+        })
+        .map(|c| (c.key.node.as_str(), c.key.span))
+        .collect()
+}
+
+/// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
+pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
+    let role_arns: std::collections::HashSet<&str> = compiled
+        .roles
+        .iter()
+        .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
+        .map(String::as_str)
+        .collect();
+    let mut out = crate::parallel::flat_map(&compiled.documents, |document| {
+        let quota = match document.kind {
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
+                Quota::Limit {
+                    kind: QuotaKind::ManagedPolicy,
+                    code: Code::SizeQuota,
+                }
+            }
+            DocumentKind::Trust => Quota::Limit {
+                kind: QuotaKind::TrustPolicy,
+                code: Code::SizeQuota,
+            },
+            DocumentKind::UserInline => Quota::Limit {
+                kind: QuotaKind::UserInline,
+                code: Code::SizeQuota,
+            },
+            DocumentKind::GroupInline => Quota::Limit {
+                kind: QuotaKind::GroupInline,
+                code: Code::SizeQuota,
+            },
+            DocumentKind::RoleInline => Quota::None,
+        };
+        let used_by_roles = match document.kind {
+            DocumentKind::RoleInline => true,
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
+                role_arns.contains(document.arn.as_str())
+            }
+            _ => false,
+        };
+        let doc = LintDocument {
+            title: format!(
+                "{} `{}`",
+                document.kind.as_str().replace('-', " "),
+                document.name
+            ),
+            policy: &document.policy,
+            spans: document
+                .origins
+                .iter()
+                .map(|o| sources.trim(o.span))
+                .collect(),
+            expanded_from: document
+                .origins
+                .iter()
+                .map(|o| o.expanded_from.clone())
+                .collect(),
+            span: sources.first_line(document.span),
+            quota,
+            used_by_roles,
+        };
+        lint(&doc)
+    });
+    let mut inline_size: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for document in &compiled.documents {
+        if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
+            *inline_size.entry(owner).or_default() += document.policy.quota_size();
+        }
+    }
+    for role in &compiled.roles {
+        let size = inline_size.get(role.name.as_str()).copied().unwrap_or(0);
+        if size > QuotaKind::RoleInline.limit() {
+            out.push(
+                Diagnostic::new(
+                    Code::SizeQuota,
+                    format!(
+                        "the inline policies of role `{}` are {} characters, over IAM's quota of 10,240 per role",
+                        role.name,
+                        thousands(size)
+                    ),
+                )
+                .at(sources.first_line(role.span), "too large")
+                .with_note("IAM counts characters without white space")
+                .with_help("move statements into a managed policy and `attach` it"),
+            );
+        }
+    }
+    out
+}
