@@ -1,26 +1,38 @@
-//! Data parallelism for the independent per-file and per-statement stages, on scoped threads.
+//! The one ordered parallel map, for the independent per-file, per-statement and per-subject
+//! stages. rayon does the scheduling (work stealing, so a few expensive items — a large file, a
+//! hard proof — do not leave a core idle); this module only fixes the contract.
 //!
-//! In: a slice and a function of one element. Out: the concatenated results in input order, so
-//! what the compiler prints never depends on scheduling.
+//! In: a slice and a function of one element. Out: the results in input order, so what IAMX
+//! prints never depends on scheduling.
 
-/// Maps `f` over `items` on all cores and concatenates the results in order.
-pub fn flat_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Vec<R> + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Below a few hundred items the threads cost more than they save.
-    if threads <= 1 || items.len() < 256 {
-        return items.iter().flat_map(&f).collect();
+use rayon::prelude::*;
+
+/// Below this many items the work is done on the calling thread: starting the pool costs more
+/// than it saves, and one-file projects and single policies are the common case.
+const SEQUENTIAL_BELOW: usize = 64;
+
+/// Maps `f` over `items` on all cores, results in input order.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() < SEQUENTIAL_BELOW {
+        return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().flat_map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().expect("workers do not panic"))
-            .collect()
-    })
+    items.par_iter().map(f).collect()
+}
+
+/// Maps `f` over `items` on all cores and concatenates the results in input order.
+pub fn flat_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Vec<R> + Sync + Send) -> Vec<R> {
+    if items.len() < SEQUENTIAL_BELOW {
+        return items.iter().flat_map(f).collect();
+    }
+    items.par_iter().flat_map_iter(f).collect()
+}
+
+/// Runs two independent jobs at once and returns both results.
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    rayon::join(a, b)
 }
 
 #[cfg(test)]
@@ -31,5 +43,7 @@ mod tests {
         let doubled = super::flat_map(&items, |&i| vec![i, i]);
         assert_eq!(doubled.len(), 20_000);
         assert!(doubled.windows(2).all(|w| w[0] <= w[1]));
+        let squared = super::map(&items, |&i| u64::from(i) * u64::from(i));
+        assert!(squared.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -98,7 +98,10 @@ fn first_ident(text: &str) -> String {
 #[test]
 fn imports_follow_the_layer_table() {
     let table = layer_table();
-    assert!(table.len() >= 10, "the table in lib.rs was not found: {table:?}");
+    assert!(
+        table.len() >= 10,
+        "the table in lib.rs was not found: {table:?}"
+    );
     let src = root().join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
@@ -111,7 +114,10 @@ fn imports_follow_the_layer_table() {
             continue; // the binary's shell may use everything
         }
         let Some(&layer) = table.get(&module) else {
-            broken.push(format!("{}: module `{module}` is not in the layer table", relative.display()));
+            broken.push(format!(
+                "{}: module `{module}` is not in the layer table",
+                relative.display()
+            ));
             continue;
         };
         let code = without_comments(&fs::read_to_string(file).unwrap());
@@ -120,7 +126,10 @@ fn imports_follow_the_layer_table() {
                 continue;
             }
             match table.get(&target) {
-                None => broken.push(format!("{}: `crate::{target}` is not in the layer table", relative.display())),
+                None => broken.push(format!(
+                    "{}: `crate::{target}` is not in the layer table",
+                    relative.display()
+                )),
                 Some(&to) if to > layer => broken.push(format!(
                     "{}: `{module}` (layer {layer}) imports `{target}` (layer {to})",
                     relative.display()
@@ -130,7 +139,11 @@ fn imports_follow_the_layer_table() {
             edges.entry(module.clone()).or_default().insert(target);
         }
     }
-    assert!(broken.is_empty(), "imports against the layer table:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "imports against the layer table:\n{}",
+        broken.join("\n")
+    );
 
     // No cycle between modules, even within one layer.
     fn visit(

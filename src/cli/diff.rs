@@ -66,11 +66,10 @@ pub fn run(args: Args) -> Exit {
     };
     // The two sides are independent: load (and compile) them at the same time.
     let env = args.env.as_deref();
-    let (old_side, new_side) = std::thread::scope(|scope| {
-        let old_job = scope.spawn(|| load(&old, env, args.color));
-        let new_side = load(&new, env, args.color);
-        (old_job.join().expect("loading never panics"), new_side)
-    });
+    let (old_side, new_side) = iamx::parallel::join(
+        || load(&old, env, args.color),
+        || load(&new, env, args.color),
+    );
     let (mut old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(exit), _) | (_, Err(exit)) => return exit,

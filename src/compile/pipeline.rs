@@ -7,8 +7,7 @@
 use crate::compile::lower::{self, Compiled};
 use crate::compile::resolve;
 use crate::diagnostics::{self, Code, Diagnostic};
-use crate::source::{FileId, Sources, Span};
-use crate::syntax::ast;
+use crate::source::{Sources, Span};
 use crate::syntax::parse;
 
 /// One source file handed to the compiler.
@@ -63,7 +62,10 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         }
     }
     let mut files = Vec::new();
-    for (id, parsed) in parse_all(&sources, &readable) {
+    let parsed_files = crate::parallel::map(&readable, |&id| {
+        (id, parse::parse(id, &sources.get(id).text))
+    });
+    for (id, parsed) in parsed_files {
         match parsed {
             Ok(ast) => files.push((id, ast)),
             Err(diagnostic) => diagnostics.push(diagnostic),
@@ -96,51 +98,6 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         diagnostics,
         compiled: if has_errors { None } else { compiled },
     }
-}
-
-/// Parses files on all cores: parsing is most of a build's work and files are independent.
-/// Results come back in the order of `ids`, so output does not depend on scheduling.
-fn parse_all(sources: &Sources, ids: &[FileId]) -> Vec<(FileId, Result<ast::File, Diagnostic>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(ids.len());
-    if threads <= 1 {
-        return ids
-            .iter()
-            .map(|&id| (id, parse::parse(id, &sources.get(id).text)))
-            .collect();
-    }
-    // Interleave by size so each thread gets a similar share of the bytes.
-    let mut by_size: Vec<usize> = (0..ids.len()).collect();
-    by_size.sort_by_key(|&i| std::cmp::Reverse(sources.get(ids[i]).text.len()));
-    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); threads];
-    for (n, index) in by_size.into_iter().enumerate() {
-        shares[n % threads].push(index);
-    }
-    let mut results: Vec<Option<Result<ast::File, Diagnostic>>> =
-        (0..ids.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|share| {
-                scope.spawn(move || {
-                    share
-                        .into_iter()
-                        .map(|i| (i, parse::parse(ids[i], &sources.get(ids[i]).text)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for handle in handles {
-            for (i, result) in handle.join().expect("parsing never panics") {
-                results[i] = Some(result);
-            }
-        }
-    });
-    ids.iter()
-        .zip(results)
-        .map(|(&id, result)| (id, result.expect("every file was parsed")))
-        .collect()
 }
 
 /// The environments (`env NAME { ... }`) the sources declare, in order; files that do not parse

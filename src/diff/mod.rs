@@ -447,7 +447,7 @@ pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Result<Report, String> {
             jobs.push((olds.get(i).copied(), news.get(i).copied()));
         }
     }
-    let documents = run_parallel(&jobs, |&(o, n)| compare_documents(o, n, labels))
+    let documents = crate::parallel::map(&jobs, |&(o, n)| compare_documents(o, n, labels))
         .into_iter()
         .collect::<Result<Vec<_>, String>>()?;
     let principals = compare_principals(old, new);
@@ -455,48 +455,6 @@ pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Result<Report, String> {
         documents,
         principals,
     })
-}
-
-/// Maps `f` over `items` on all cores, keeping order. Most items are cheap (identical text);
-/// the changed ones go to the engine, so work is handed out in small chunks.
-fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().div_ceil(64).max(1));
-    if threads <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let chunk = 64;
-    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let start = next.fetch_add(chunk, std::sync::atomic::Ordering::Relaxed);
-                        if start >= items.len() {
-                            break;
-                        }
-                        for (i, item) in items.iter().enumerate().skip(start).take(chunk) {
-                            out.push((i, f(item)));
-                        }
-                    }
-                    out
-                })
-            })
-            .collect();
-        for handle in handles {
-            for (i, r) in handle.join().expect("diff workers never panic") {
-                results[i] = Some(r);
-            }
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.expect("every item was done"))
-        .collect()
 }
 
 /// Compares one document of OLD with its counterpart in NEW (either may be missing).

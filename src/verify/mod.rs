@@ -174,7 +174,7 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
         jobs.push(project.user_job(user));
     }
     let mut report = Report::default();
-    for result in parallel_map(&jobs, |job| project.containment(job)) {
+    for result in crate::parallel::map(&jobs, |job| project.containment(job)) {
         report.merge(result);
     }
     for delegation in &compiled.delegations {
@@ -508,26 +508,6 @@ fn scope_may_cover(scope: &Scope, kind: &str, arn: &str) -> bool {
     }
     let literal = scope.prefix.split("${").next().unwrap_or_default();
     name.starts_with(literal)
-}
-
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().div_ceil(64).max(1));
-    if threads <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("verification never panics"))
-            .collect()
-    })
 }
 
 fn unknown_subject(
