@@ -1,50 +1,17 @@
 //! The `iamx` binary as users run it: exit codes, files written (or not), output formats.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{build, iamx, read_tree, write_file};
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
 use tempfile::TempDir;
-
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR");
-    command
-}
-
-fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(read_tree(&path));
-        } else {
-            files.push((
-                path.to_string_lossy().into_owned(),
-                fs::read(&path).unwrap(),
-            ));
-        }
-    }
-    files.sort();
-    files
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
 
 #[test]
 fn build_writes_documents_and_a_manifest() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
+    build("examples/seed", &out)
         .success()
         .stderr(predicate::str::contains("wrote 4 documents"));
     let manifest: serde_json::Value =
@@ -66,66 +33,33 @@ fn build_writes_documents_and_a_manifest() {
 #[test]
 fn builds_are_byte_identical() {
     let temp = TempDir::new().unwrap();
-    let strip = |tree: Vec<(String, Vec<u8>)>, root: &Path| -> Vec<(String, Vec<u8>)> {
-        tree.into_iter()
-            .map(|(p, b)| {
-                (
-                    p.strip_prefix(&*root.to_string_lossy())
-                        .unwrap()
-                        .to_string(),
-                    b,
-                )
-            })
-            .collect()
-    };
     let a = temp.path().join("a");
     let b = temp.path().join("b");
-    iamx()
-        .args(["build", "examples/data-platform", "-o"])
-        .arg(&a)
-        .assert()
-        .success();
-    iamx()
-        .args(["build", "examples/data-platform", "-o"])
-        .arg(&b)
-        .assert()
-        .success();
-    assert_eq!(strip(read_tree(&a), &a), strip(read_tree(&b), &b));
+    build("examples/data-platform", &a).success();
+    build("examples/data-platform", &b).success();
+    assert_eq!(read_tree(&a), read_tree(&b));
 }
 
 #[test]
 fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/seed", &out).success();
     let before = read_tree(&out);
 
-    let broken = write(
+    let broken = write_file(
         temp.path(),
         "broken.iamx",
         "account \"123456789012\"\nrole r { allow s3:GetObject }\n",
     );
-    iamx()
-        .args(["build", &broken, "-o"])
-        .arg(&out)
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("error[E0002]")
-                .and(predicate::str::contains("nothing was written")),
-        );
+    build(&broken, &out).code(1).stderr(
+        predicate::str::contains("error[E0002]")
+            .and(predicate::str::contains("nothing was written")),
+    );
     assert_eq!(read_tree(&out), before, "the old output must be untouched");
 
     let fresh = temp.path().join("fresh");
-    iamx()
-        .args(["build", &broken, "-o"])
-        .arg(&fresh)
-        .assert()
-        .code(1);
+    build(&broken, &fresh).code(1);
     assert!(!fresh.exists(), "no partial output directory");
     let leftovers: Vec<_> = fs::read_dir(temp.path())
         .unwrap()
@@ -142,17 +76,9 @@ fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
 fn build_replaces_an_old_output_completely() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/data-platform", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/data-platform", &out).success();
     assert!(out.join("users/bob/inline.json").exists());
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/seed", &out).success();
     assert!(
         !out.join("users").exists(),
         "files of the previous build must not linger"
@@ -165,10 +91,7 @@ fn build_refuses_to_replace_a_directory_it_did_not_write() {
     let precious = temp.path().join("src");
     fs::create_dir(&precious).unwrap();
     fs::write(precious.join("keep.txt"), "mine").unwrap();
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&precious)
-        .assert()
+    build("examples/seed", &precious)
         .code(2)
         .stderr(predicate::str::contains("not an iamx output directory"));
     assert_eq!(
@@ -221,7 +144,7 @@ fn check_reports_without_writing() {
 #[test]
 fn check_json_lists_diagnostics_with_positions() {
     let temp = TempDir::new().unwrap();
-    let file = write(
+    let file = write_file(
         temp.path(),
         "bad.iamx",
         "account \"123456789012\"\nlet bucket = \"b\"\npolicy P {\n  allow s3:GetObject on arn:aws:s3:::${buckt}/*\n}\n",
@@ -276,7 +199,7 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let temp = TempDir::new().unwrap();
-    let file = write(temp.path(), "bad.iamx", "account \"1\"\n");
+    let file = write_file(temp.path(), "bad.iamx", "account \"1\"\n");
     let escape = predicate::str::contains("\u{1b}[");
     iamx()
         .args(["check", "--color", "always", &file])
@@ -325,7 +248,7 @@ fn hostile_input_gets_diagnostics_not_panics() {
         ),
     ];
     for (name, text) in &cases {
-        write(temp.path(), name, text);
+        write_file(temp.path(), name, text);
     }
     for name in [
         "garbage.iamx",

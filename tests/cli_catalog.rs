@@ -1,13 +1,9 @@
 //! CLI tests for `iamx catalog` and for `iamx check` on plain IAM JSON files.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+mod common;
 
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command.env("NO_COLOR", "1");
-    command
-}
+use common::iamx;
+use predicates::prelude::*;
 
 #[test]
 fn catalog_lists_matching_actions_with_levels_resources_and_keys() {

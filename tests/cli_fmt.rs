@@ -1,16 +1,14 @@
 //! `iamx fmt` from the command line: exit codes of `--check`, rewriting in place, and files with
 //! syntax errors left untouched.
 
-use assert_cmd::Command;
+mod common;
+
+use common::iamx;
 use predicates::prelude::*;
 use std::fs;
 
 const MESSY: &str = "account   \"123456789012\"\nrole r { trust service ec2.amazonaws.com // who\n allow s3:GetObject   on * }\n";
 const TIDY: &str = "account \"123456789012\"\nrole r {\n  trust service ec2.amazonaws.com // who\n  allow s3:GetObject on *\n}\n";
-
-fn iamx() -> Command {
-    Command::cargo_bin("iamx").unwrap()
-}
 
 #[test]
 fn check_exits_1_and_names_files_that_would_change() {

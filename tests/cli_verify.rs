@@ -1,22 +1,15 @@
 //! `iamx verify` and `iamx explain` from the command line: exit codes and JSON output.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{build, iamx, write_file};
 use predicates::prelude::*;
 use std::fs;
 use tempfile::TempDir;
 
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    command
-}
-
+/// A one-file project in `dir`; returns the file's path.
 fn project(dir: &TempDir, text: &str) -> String {
-    let path = dir.path().join("main.iamx");
-    fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+    write_file(dir.path(), "main.iamx", text)
 }
 
 const ESCAPING: &str = r#"
@@ -115,10 +108,7 @@ fn build_refuses_to_write_when_verification_fails_unless_skipped() {
     let dir = TempDir::new().unwrap();
     let path = project(&dir, ESCAPING);
     let out = dir.path().join("out");
-    iamx()
-        .args(["build", &path, "-o"])
-        .arg(&out)
-        .assert()
+    build(&path, &out)
         .code(1)
         .stderr(predicate::str::contains("nothing was written"));
     assert!(!out.exists());
