@@ -1,7 +1,8 @@
 //! `iamx check PATH...`: every diagnostic, nothing written. `.json` files named on the command
 //! line are read as plain IAM policies and get the same catalog checks and lints.
 
-use super::{files, report, summary, Color, Exit, Format};
+use super::output::{infoln, out};
+use super::{files, report, summary, Exit, Format};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -15,8 +16,6 @@ pub struct Args {
     /// `text` renders diagnostics for people (stderr); `json` prints an array for tools (stdout).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -58,14 +57,14 @@ pub fn run(args: Args) -> Exit {
     }
     iamx::diagnostics::sort(&mut compilation.diagnostics);
     match args.format {
-        Format::Json => print!(
+        Format::Json => out!(
             "{}",
             iamx::diagnostics::to_json(&compilation.diagnostics, &compilation.sources)
         ),
         Format::Text => {
-            report(&compilation.diagnostics, &compilation.sources, args.color);
+            report(&compilation.diagnostics, &compilation.sources);
             let files = if count == 1 { "file" } else { "files" };
-            eprintln!(
+            infoln!(
                 "checked {count} {files}: {}",
                 summary(&compilation.diagnostics)
             );

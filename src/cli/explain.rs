@@ -6,7 +6,8 @@
 //!
 //! Exit codes: 0 an answer was given (whatever the decision), 1 input errors, 2 usage.
 
-use super::{files, report, Color, Exit, Format};
+use super::output::{errln, outln};
+use super::{files, report, Exit, Format};
 use iamx::reason::{self, Decision, Evaluation, PolicySet, Request, StatementRef};
 use iamx::source::Sources;
 use serde::Serialize;
@@ -22,6 +23,7 @@ pub struct Args {
     /// The project user to ask about (its groups' policies included).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
+    /// Build the project for this environment (an `env` block).
     #[arg(long)]
     env: Option<String>,
     /// Identity policy JSON files.
@@ -39,10 +41,9 @@ pub struct Args {
     /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
+    /// `text`: the decision and the deciding statements; `json`: the same as one object.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
 }
 
 #[derive(Serialize)]
@@ -102,7 +103,7 @@ pub fn run(args: Args) -> Exit {
             Err(exit) => return exit,
         };
         if identity.len() != args.policy.len() || boundary.len() != args.boundary.len() {
-            report(&diagnostics, &sources, args.color);
+            report(&diagnostics, &sources);
             return Exit::InputErrors;
         }
         (identity, (!boundary.is_empty()).then_some(boundary))
@@ -131,8 +132,8 @@ pub fn run(args: Args) -> Exit {
         );
         sources = compilation.sources;
         let Some(compiled) = &compilation.compiled else {
-            report(&compilation.diagnostics, &sources, args.color);
-            eprintln!("error: the project does not compile");
+            report(&compilation.diagnostics, &sources);
+            errln!("error: the project does not compile");
             return Exit::InputErrors;
         };
         let Some((identity, boundary, external)) =
@@ -147,7 +148,7 @@ pub fn run(args: Args) -> Exit {
         }
         (identity, boundary.map(|b| vec![b]))
     };
-    report(&diagnostics, &sources, args.color);
+    report(&diagnostics, &sources);
 
     let identity_docs: Vec<_> = identity.iter().map(|l| l.policy.clone()).collect();
     let boundary_docs: Option<Vec<_>> = boundary
@@ -206,14 +207,14 @@ pub fn run(args: Args) -> Exit {
                 "denies": list(&evaluation.denies),
                 "notes": notes,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).expect("the answer serializes")
             );
         }
         Format::Text => {
-            println!("{decision}: {}", iamx::verify::show(&request));
-            println!("  {why}");
+            outln!("{decision}: {}", iamx::verify::show(&request));
+            outln!("  {why}");
             for at in &evaluation.deciding {
                 let s = describe(at);
                 let effect = if evaluation.denies.contains(at) {
@@ -225,7 +226,7 @@ pub fn run(args: Args) -> Exit {
                     Some(sid) => format!("statement {} ({sid})", s.statement),
                     None => format!("statement {}", s.statement),
                 };
-                println!(
+                outln!(
                     "  {effect} {} {name} at {}:{}:{}",
                     s.policy,
                     s.file.unwrap_or_default(),
@@ -234,7 +235,7 @@ pub fn run(args: Args) -> Exit {
                 );
             }
             for note in &notes {
-                println!("  note: {note}");
+                outln!("  note: {note}");
             }
         }
     }

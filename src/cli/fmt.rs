@@ -4,7 +4,8 @@
 //! files are replaced atomically (a temporary file in the same directory, then a rename). With
 //! `--check` nothing is written and the exit code says whether any file would change.
 
-use super::{files, Color, Exit};
+use super::output::{errln, infoln, outln};
+use super::{files, Exit};
 use iamx::format::{self, FormatError};
 use iamx::source::Sources;
 use std::fs;
@@ -19,8 +20,6 @@ pub struct Args {
     /// Write nothing; list the files that would change and exit with 1 if there are any.
     #[arg(long)]
     check: bool,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -32,7 +31,7 @@ pub fn run(args: Args) -> Exit {
     let mut changed = 0;
     for input in &inputs {
         let Ok(text) = std::str::from_utf8(&input.bytes) else {
-            eprintln!("error: `{}` is not UTF-8 text; left as it is", input.name);
+            errln!("error: `{}` is not UTF-8 text; left as it is", input.name);
             failed = true;
             continue;
         };
@@ -41,14 +40,13 @@ pub fn run(args: Args) -> Exit {
         let formatted = match format::format(id, text) {
             Ok(formatted) => formatted,
             Err(FormatError::Syntax(diagnostic)) => {
-                super::report(&[*diagnostic], &sources, args.color);
-                eprintln!("error: `{}` has syntax errors; left as it is", input.name);
+                super::report(&[*diagnostic], &sources);
+                errln!("error: `{}` has syntax errors; left as it is", input.name);
                 failed = true;
                 continue;
             }
             Err(FormatError::Unsound(reason)) => {
-                eprintln!(
-                    "error: internal formatter error on `{}`: {reason}; the file was left as it is (please report this)",
+                errln!("error: internal formatter error on `{}`: {reason}; the file was left as it is (please report this)",
                     input.name
                 );
                 failed = true;
@@ -60,18 +58,18 @@ pub fn run(args: Args) -> Exit {
         }
         changed += 1;
         if args.check {
-            println!("{}", input.name);
+            outln!("{}", input.name);
             continue;
         }
         if let Err(message) = write_atomically(Path::new(&input.name), &formatted) {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             failed = true;
         }
     }
     if args.check {
         if changed > 0 {
             let plural = if changed == 1 { "" } else { "s" };
-            eprintln!("{changed} file{plural} would be reformatted");
+            infoln!("{changed} file{plural} would be reformatted");
         }
         return if failed || changed > 0 {
             Exit::InputErrors

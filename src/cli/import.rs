@@ -5,6 +5,7 @@
 //! reasoning engine to allow exactly the same requests; otherwise nothing is written and the
 //! differences are shown.
 
+use super::output::{errln, infoln, out};
 use super::{files, Exit};
 use iamx::import::{self, AccessEquality};
 use std::path::PathBuf;
@@ -36,7 +37,7 @@ pub fn run(args: Args) -> Exit {
     match import::import(&inputs, &AccessEquality) {
         Ok(imported) => {
             for note in &imported.notes {
-                eprintln!("note: {note}");
+                infoln!("note: {note}");
             }
             match &args.output {
                 Some(path) => {
@@ -47,21 +48,21 @@ pub fn run(args: Args) -> Exit {
                             files::plain(&e)
                         ));
                     }
-                    eprintln!(
+                    infoln!(
                         "wrote {} ({} documents checked: each compiles back to its original access)",
                         path.display(),
                         imported.checked
                     );
                 }
-                None => print!("{}", imported.source),
+                None => out!("{}", imported.source),
             }
             Exit::Success
         }
         Err(errors) => {
             for error in &errors {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
             }
-            eprintln!("error: import failed; nothing was written");
+            errln!("error: import failed; nothing was written");
             Exit::InputErrors
         }
     }

@@ -7,7 +7,8 @@
 //! Exit codes: 0 everything proved, 1 a violation (or input errors), 3 nothing violated but
 //! something could not be decided, 2 usage.
 
-use super::{files, report, Color, Exit, Format};
+use super::output::{errln, infoln, outln};
+use super::{files, report, Exit, Format};
 use iamx::diagnostics::Diagnostic;
 use iamx::source::Sources;
 use iamx::verify::{self, Located, Report, Verdict};
@@ -48,8 +49,6 @@ pub struct Args {
     /// `text`: one line per subject on stdout, diagnostics on stderr; `json`: one object on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -84,8 +83,8 @@ pub fn run(args: Args) -> Exit {
                 (compilation.sources, compilation.diagnostics, report)
             }
             None => {
-                report(&compilation.diagnostics, &compilation.sources, args.color);
-                eprintln!("error: the project does not compile; nothing was verified");
+                report(&compilation.diagnostics, &compilation.sources);
+                errln!("error: the project does not compile; nothing was verified");
                 return Exit::InputErrors;
             }
         }
@@ -105,7 +104,7 @@ pub fn run(args: Args) -> Exit {
     match args.format {
         Format::Json => print_json(&report, &diagnostics, &sources, exit),
         Format::Text => {
-            super::report(&diagnostics, &sources, args.color);
+            super::report(&diagnostics, &sources);
             print_text(&report);
         }
     }
@@ -124,15 +123,15 @@ pub fn print_text(report: &Report) {
             Verdict::Violated => "VIOLATED",
             Verdict::Unknown => "unknown",
         };
-        println!("{word}: {}", subject.summary);
+        outln!("{word}: {}", subject.summary);
         for reason in &subject.unknown {
-            println!("  unknown: {reason}");
+            outln!("  unknown: {reason}");
         }
         for note in &subject.notes {
-            println!("  note: {note}");
+            outln!("  note: {note}");
         }
     }
-    eprintln!("{}", counts(report));
+    infoln!("{}", counts(report));
 }
 
 /// "verified 3: 2 proved, 1 violated, 0 unknown"
@@ -161,7 +160,7 @@ fn print_json(report: &Report, diagnostics: &[Diagnostic], sources: &Sources, ex
         "subjects": report.subjects,
         "diagnostics": diagnostics,
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).expect("the report serializes")
     );

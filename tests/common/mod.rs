@@ -17,7 +17,12 @@ pub fn root() -> PathBuf {
 /// shell removed: colour then depends only on the flags a test passes (and output is a pipe, so
 /// `--color auto` means no colour). A test of `NO_COLOR` sets it itself.
 pub fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
+    Command::from_std(iamx_process())
+}
+
+/// [`iamx`] as a plain process, for the tests that need to hold its pipes themselves.
+pub fn iamx_process() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_iamx"));
     command
         .current_dir(root())
         .env_remove("NO_COLOR")
