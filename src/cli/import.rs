@@ -12,7 +12,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// IAM policy documents, trust policies, or `aws iam get-account-authorization-details` output.
+    /// IAM policy documents, trust policies, or `aws iam get-account-authorization-details`
+    /// output; `-` reads one of them from standard input (a policy from it is named `stdin`).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Where to write the source; standard output when not given.
@@ -22,7 +23,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> Exit {
     let mut inputs = Vec::new();
-    for path in &args.files {
+    match files::stdin_alone(&args.files) {
+        Ok(false) => {}
+        Ok(true) => match files::read_stdin() {
+            // The import names a policy after its file; `stdin` is the honest name here.
+            Ok(input) => inputs.push((
+                "stdin".to_string(),
+                String::from_utf8_lossy(&input.bytes).into_owned(),
+            )),
+            Err(message) => return super::fail(message),
+        },
+        Err(message) => return super::fail(message),
+    }
+    for path in args.files.iter().filter(|p| !files::is_stdin(p)) {
         match std::fs::read_to_string(path) {
             Ok(text) => inputs.push((path.display().to_string(), text)),
             Err(e) => {
@@ -48,10 +61,11 @@ pub fn run(args: Args) -> Exit {
                             files::plain(&e)
                         ));
                     }
+                    let each = if imported.checked == 1 { "it" } else { "each" };
                     infoln!(
-                        "wrote {} ({} documents checked: each compiles back to its original access)",
+                        "wrote {} ({} checked: {each} compiles back to its original access)",
                         path.display(),
-                        imported.checked
+                        super::count(imported.checked, "document")
                     );
                 }
                 None => out!("{}", imported.source),
