@@ -131,7 +131,7 @@ fn check_reports_without_writing() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "checked 2 files: 0 errors, 0 warnings",
+            "checked 2 files: no errors or warnings",
         ));
     // Paths given together form one project: two accounts are a conflict.
     iamx()
@@ -268,4 +268,93 @@ fn hostile_input_gets_diagnostics_not_panics() {
                 predicate::str::contains("error[E").and(predicate::str::contains("panicked").not()),
             );
     }
+}
+
+const ONE_POLICY: &str = "account \"123456789012\"\npolicy p {\n  allow s3:GetObject on *\n}\n";
+const ONE_WARNING: &str = "account \"123456789012\"\npolicy p {\n  allow * on *\n}\n";
+
+#[test]
+fn summaries_count_in_the_right_number_and_only_what_happened() {
+    let temp = TempDir::new().unwrap();
+    let file = write_file(temp.path(), "one.iamx", ONE_POLICY);
+    let out = temp.path().join("out");
+    // One document, no boundary or delegation: nothing was verified, and nothing is counted
+    // as if it had been; no "0 errors, 0 warnings" either.
+    build(&file, &out)
+        .success()
+        .stderr(predicate::str::contains("wrote 1 document to "))
+        .stderr(predicate::str::contains("nothing to verify"))
+        .stderr(predicate::str::contains("verified 0").not())
+        .stderr(predicate::str::contains("0 errors").not());
+    iamx()
+        .args(["check", &file])
+        .assert()
+        .success()
+        .stderr("checked 1 file: no errors or warnings\n");
+    iamx()
+        .args(["verify", &file])
+        .assert()
+        .success()
+        .stderr("nothing to verify (no boundaries or delegations)\n");
+    // Only the verdicts that occurred are counted.
+    iamx()
+        .args(["verify", "examples/seed"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("verified 2 subjects: 2 proved\n"));
+}
+
+#[test]
+fn deny_warnings_makes_warnings_fail_check_build_and_verify() {
+    let temp = TempDir::new().unwrap();
+    let file = write_file(temp.path(), "warn.iamx", ONE_WARNING);
+    iamx().args(["check", &file]).assert().success();
+    iamx()
+        .args(["check", "--deny-warnings", &file])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("warning[W0402]"))
+        .stderr(predicate::str::contains("checked 1 file: 1 warning"));
+    iamx()
+        .args(["check", "--deny-warnings", "--format", "json", &file])
+        .assert()
+        .code(1);
+
+    let out = temp.path().join("out");
+    build(&file, &out).success().stderr(
+        predicate::str::contains("wrote 1 document to ")
+            .and(predicate::str::contains("(1 warning)")),
+    );
+    let denied = temp.path().join("denied");
+    iamx()
+        .args(["build", "--deny-warnings", &file, "-o"])
+        .arg(&denied)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warnings are denied (1 warning); nothing was written",
+        ));
+    assert!(!denied.exists(), "a denied build writes nothing");
+
+    // examples/seed verifies with one warning (W0501).
+    iamx().args(["verify", "examples/seed"]).assert().code(0);
+    iamx()
+        .args(["verify", "--deny-warnings", "examples/seed"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("proved: role service-etl"));
+    // The JSON verdict is still what was proved; only the exit code changes.
+    let output = iamx()
+        .args([
+            "verify",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "examples/seed",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["verdict"], "proved");
 }

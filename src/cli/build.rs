@@ -25,6 +25,9 @@ pub struct Args {
     /// Skip `verify` (boundary containment and delegation safety), which runs by default.
     #[arg(long)]
     no_verify: bool,
+    /// Treat warnings as errors: exit with 1 and write nothing if there is any.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -71,6 +74,13 @@ pub fn run(args: Args) -> Exit {
         );
         return Exit::InputErrors;
     };
+    if args.deny_warnings && !diagnostics.is_empty() {
+        errln!(
+            "error: build failed: warnings are denied ({}); nothing was written",
+            summary(&diagnostics)
+        );
+        return Exit::InputErrors;
+    }
     let format = match args.format {
         OutputFormat::Iam => iamx::emit::Format::Iam,
         OutputFormat::CloudFormation => iamx::emit::Format::CloudFormation,
@@ -84,11 +94,14 @@ pub fn run(args: Args) -> Exit {
         Some(file) => format!(" and {file}"),
         None => String::new(),
     };
+    let warnings = match diagnostics.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", summary(&diagnostics)),
+    };
     infoln!(
-        "wrote {} documents{extra} to {} ({})",
-        compiled.documents.len(),
+        "wrote {}{extra} to {}{warnings}",
+        super::count(compiled.documents.len(), "document"),
         args.output.display(),
-        summary(&diagnostics)
     );
     Exit::Success
 }

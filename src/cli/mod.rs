@@ -129,16 +129,31 @@ pub fn report(diagnostics: &[Diagnostic], sources: &Sources) {
     }
 }
 
-/// "2 errors, 1 warning"
+/// "1 file", "3 files": a count with its noun in the right number (nouns of the CLI's
+/// summaries all take an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "2 errors, 1 warning", "1 warning", "no errors or warnings": only the kinds that occurred.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    let parts: Vec<String> = [(errors, "error"), (warnings, "warning")]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, noun)| count(n, noun))
+        .collect();
+    if parts.is_empty() {
+        "no errors or warnings".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Whether the diagnostics fail the command: any error, or with `--deny-warnings` any warning.
+pub fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
+    diagnostics.iter().any(|d| d.is_error() || deny_warnings)
 }
 
 /// A problem outside the sources (a missing path, an unwritable directory).
