@@ -262,3 +262,75 @@ fn explain_plain_policies() {
         .code(0)
         .stdout(predicate::str::starts_with("implicit-deny"));
 }
+
+const PUT_ITEM: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*"}]}"#;
+
+/// `iamx explain --policy FILE --action ACTION --resource *`, plus `extra` arguments.
+fn explain_policy(policy: &str, action: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    iamx()
+        .args(["explain", "--policy", policy, "--action", action])
+        .args(["--resource", "*"])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn explain_warns_about_unknown_actions_and_keys_with_the_closest_name() {
+    let dir = TempDir::new().unwrap();
+    let policy = write_file(dir.path(), "put.json", PUT_ITEM);
+    explain_policy(&policy, "dynamodb:PutItm", &[])
+        .code(0)
+        .stdout(predicate::str::starts_with("implicit-deny"))
+        .stderr(predicate::str::contains(
+            "warning: unknown action `dynamodb:PutItm`",
+        ))
+        .stderr(predicate::str::contains("did you mean `dynamodb:PutItem`?"));
+    explain_policy(
+        &policy,
+        "dynamodb:PutItem",
+        &[
+            "--context",
+            "aws:SourceIpp=10.0.0.1",
+            "--context",
+            "dynamodb:LeadingKey=user-1",
+            // Keys of identity providers are not in the catalog and are not warned about.
+            "--context",
+            "token.actions.githubusercontent.com:sub=repo:acme/app",
+        ],
+    )
+    .code(0)
+    .stderr(predicate::str::contains(
+        "warning: unknown condition key `aws:SourceIpp`",
+    ))
+    .stderr(predicate::str::contains("did you mean `aws:SourceIp`?"))
+    .stderr(predicate::str::contains(
+        "did you mean `dynamodb:LeadingKeys`?",
+    ))
+    .stderr(predicate::str::contains("githubusercontent").not())
+    .stderr(predicate::str::contains("unknown action").not());
+}
+
+#[test]
+fn explain_exit_code_is_the_decision() {
+    let dir = TempDir::new().unwrap();
+    let policy = write_file(dir.path(), "put.json", PUT_ITEM);
+    explain_policy(&policy, "dynamodb:PutItem", &["--exit-code"])
+        .code(0)
+        .stdout(predicate::str::starts_with("allow"));
+    explain_policy(&policy, "dynamodb:DeleteItem", &["--exit-code"])
+        .code(1)
+        .stdout(predicate::str::starts_with("implicit-deny"));
+    let deny = write_file(
+        dir.path(),
+        "deny.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"dynamodb:*","Resource":"*"}]}"#,
+    );
+    iamx()
+        .args(["explain", "--policy", &policy, &deny, "--exit-code"])
+        .args(["--action", "dynamodb:PutItem", "--resource", "*"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("explicit-deny"));
+    // Without --exit-code an answer is a success, whatever it is.
+    explain_policy(&policy, "dynamodb:DeleteItem", &[]).code(0);
+}
