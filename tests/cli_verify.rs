@@ -334,3 +334,22 @@ fn explain_exit_code_is_the_decision() {
     // Without --exit-code an answer is a success, whatever it is.
     explain_policy(&policy, "dynamodb:DeleteItem", &[]).code(0);
 }
+
+#[test]
+fn verify_messages_use_the_right_article() {
+    let dir = TempDir::new().unwrap();
+    let delegation = write_file(
+        dir.path(),
+        "delegation.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateInstanceProfile","Resource":"arn:aws:iam::123456789012:instance-profile/*"}]}"#,
+    );
+    iamx()
+        .args(["verify", "--delegation", &delegation, "--prefix", "app-"])
+        .args(["--boundary-arn", "arn:aws:iam::123456789012:policy/B"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "touches an instance-profile outside",
+        ))
+        .stderr(predicate::str::contains("a instance-profile").not());
+}
