@@ -1,50 +1,17 @@
 //! The `iamx` binary as users run it: exit codes, files written (or not), output formats.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{build, iamx, read_tree, write_file};
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
 use tempfile::TempDir;
-
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR");
-    command
-}
-
-fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(read_tree(&path));
-        } else {
-            files.push((
-                path.to_string_lossy().into_owned(),
-                fs::read(&path).unwrap(),
-            ));
-        }
-    }
-    files.sort();
-    files
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
 
 #[test]
 fn build_writes_documents_and_a_manifest() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
+    build("examples/seed", &out)
         .success()
         .stderr(predicate::str::contains("wrote 4 documents"));
     let manifest: serde_json::Value =
@@ -65,66 +32,33 @@ fn build_writes_documents_and_a_manifest() {
 #[test]
 fn builds_are_byte_identical() {
     let temp = TempDir::new().unwrap();
-    let strip = |tree: Vec<(String, Vec<u8>)>, root: &Path| -> Vec<(String, Vec<u8>)> {
-        tree.into_iter()
-            .map(|(p, b)| {
-                (
-                    p.strip_prefix(&*root.to_string_lossy())
-                        .unwrap()
-                        .to_string(),
-                    b,
-                )
-            })
-            .collect()
-    };
     let a = temp.path().join("a");
     let b = temp.path().join("b");
-    iamx()
-        .args(["build", "examples/data-platform", "-o"])
-        .arg(&a)
-        .assert()
-        .success();
-    iamx()
-        .args(["build", "examples/data-platform", "-o"])
-        .arg(&b)
-        .assert()
-        .success();
-    assert_eq!(strip(read_tree(&a), &a), strip(read_tree(&b), &b));
+    build("examples/data-platform", &a).success();
+    build("examples/data-platform", &b).success();
+    assert_eq!(read_tree(&a), read_tree(&b));
 }
 
 #[test]
 fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/seed", &out).success();
     let before = read_tree(&out);
 
-    let broken = write(
+    let broken = write_file(
         temp.path(),
         "broken.iamx",
         "account \"123456789012\"\nrole r { allow s3:GetObject }\n",
     );
-    iamx()
-        .args(["build", &broken, "-o"])
-        .arg(&out)
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("error[E0002]")
-                .and(predicate::str::contains("nothing was written")),
-        );
+    build(&broken, &out).code(1).stderr(
+        predicate::str::contains("error[E0002]")
+            .and(predicate::str::contains("nothing was written")),
+    );
     assert_eq!(read_tree(&out), before, "the old output must be untouched");
 
     let fresh = temp.path().join("fresh");
-    iamx()
-        .args(["build", &broken, "-o"])
-        .arg(&fresh)
-        .assert()
-        .code(1);
+    build(&broken, &fresh).code(1);
     assert!(!fresh.exists(), "no partial output directory");
     let leftovers: Vec<_> = fs::read_dir(temp.path())
         .unwrap()
@@ -141,17 +75,9 @@ fn a_failed_build_writes_nothing_and_keeps_the_previous_output() {
 fn build_replaces_an_old_output_completely() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/data-platform", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/data-platform", &out).success();
     assert!(out.join("users/bob/inline.json").exists());
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/seed", &out).success();
     assert!(
         !out.join("users").exists(),
         "files of the previous build must not linger"
@@ -164,10 +90,7 @@ fn build_refuses_to_replace_a_directory_it_did_not_write() {
     let precious = temp.path().join("src");
     fs::create_dir(&precious).unwrap();
     fs::write(precious.join("keep.txt"), "mine").unwrap();
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&precious)
-        .assert()
+    build("examples/seed", &precious)
         .code(2)
         .stderr(predicate::str::contains("not an iamx output directory"));
     assert_eq!(
@@ -207,7 +130,7 @@ fn check_reports_without_writing() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "checked 2 files: 0 errors, 0 warnings",
+            "checked 2 files: no errors or warnings",
         ));
     // Paths given together form one project: two accounts are a conflict.
     iamx()
@@ -220,7 +143,7 @@ fn check_reports_without_writing() {
 #[test]
 fn check_json_lists_diagnostics_with_positions() {
     let temp = TempDir::new().unwrap();
-    let file = write(
+    let file = write_file(
         temp.path(),
         "bad.iamx",
         "account \"123456789012\"\nlet bucket = \"b\"\npolicy P {\n  allow s3:GetObject on arn:aws:s3:::${buckt}/*\n}\n",
@@ -275,7 +198,7 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let temp = TempDir::new().unwrap();
-    let file = write(temp.path(), "bad.iamx", "account \"1\"\n");
+    let file = write_file(temp.path(), "bad.iamx", "account \"1\"\n");
     let escape = predicate::str::contains("\u{1b}[");
     iamx()
         .args(["check", "--color", "always", &file])
@@ -324,7 +247,7 @@ fn hostile_input_gets_diagnostics_not_panics() {
         ),
     ];
     for (name, text) in &cases {
-        write(temp.path(), name, text);
+        write_file(temp.path(), name, text);
     }
     for name in [
         "garbage.iamx",
@@ -344,4 +267,93 @@ fn hostile_input_gets_diagnostics_not_panics() {
                 predicate::str::contains("error[E").and(predicate::str::contains("panicked").not()),
             );
     }
+}
+
+const ONE_POLICY: &str = "account \"123456789012\"\npolicy p {\n  allow s3:GetObject on *\n}\n";
+const ONE_WARNING: &str = "account \"123456789012\"\npolicy p {\n  allow * on *\n}\n";
+
+#[test]
+fn summaries_count_in_the_right_number_and_only_what_happened() {
+    let temp = TempDir::new().unwrap();
+    let file = write_file(temp.path(), "one.iamx", ONE_POLICY);
+    let out = temp.path().join("out");
+    // One document, no boundary or delegation: nothing was verified, and nothing is counted
+    // as if it had been; no "0 errors, 0 warnings" either.
+    build(&file, &out)
+        .success()
+        .stderr(predicate::str::contains("wrote 1 document to "))
+        .stderr(predicate::str::contains("nothing to verify"))
+        .stderr(predicate::str::contains("verified 0").not())
+        .stderr(predicate::str::contains("0 errors").not());
+    iamx()
+        .args(["check", &file])
+        .assert()
+        .success()
+        .stderr("checked 1 file: no errors or warnings\n");
+    iamx()
+        .args(["verify", &file])
+        .assert()
+        .success()
+        .stderr("nothing to verify (no boundaries or delegations)\n");
+    // Only the verdicts that occurred are counted.
+    iamx()
+        .args(["verify", "examples/seed"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("verified 2 subjects: 2 proved\n"));
+}
+
+#[test]
+fn deny_warnings_makes_warnings_fail_check_build_and_verify() {
+    let temp = TempDir::new().unwrap();
+    let file = write_file(temp.path(), "warn.iamx", ONE_WARNING);
+    iamx().args(["check", &file]).assert().success();
+    iamx()
+        .args(["check", "--deny-warnings", &file])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("warning[W0402]"))
+        .stderr(predicate::str::contains("checked 1 file: 1 warning"));
+    iamx()
+        .args(["check", "--deny-warnings", "--format", "json", &file])
+        .assert()
+        .code(1);
+
+    let out = temp.path().join("out");
+    build(&file, &out).success().stderr(
+        predicate::str::contains("wrote 1 document to ")
+            .and(predicate::str::contains("(1 warning)")),
+    );
+    let denied = temp.path().join("denied");
+    iamx()
+        .args(["build", "--deny-warnings", &file, "-o"])
+        .arg(&denied)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warnings are denied (1 warning); nothing was written",
+        ));
+    assert!(!denied.exists(), "a denied build writes nothing");
+
+    // examples/seed verifies with one warning (W0501).
+    iamx().args(["verify", "examples/seed"]).assert().code(0);
+    iamx()
+        .args(["verify", "--deny-warnings", "examples/seed"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("proved: role service-etl"));
+    // The JSON verdict is still what was proved; only the exit code changes.
+    let output = iamx()
+        .args([
+            "verify",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "examples/seed",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["verdict"], "proved");
 }

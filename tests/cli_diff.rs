@@ -1,19 +1,13 @@
 //! `iamx diff` as CI uses it: `--exit-code`, `--rev` against a real git repository, build
 //! output directories, colour, and usage errors.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{build, iamx, write_file};
 use predicates::prelude::*;
 use std::fs;
 use std::path::Path;
 use tempfile::TempDir;
-
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR");
-    command
-}
 
 const OLD: &str = r#"account "123456789012"
 
@@ -23,11 +17,10 @@ role app {
 }
 "#;
 
+/// A one-file project in the directory `dir/name`; returns the directory's path.
 fn project(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    fs::create_dir_all(&path).unwrap();
-    fs::write(path.join("main.iamx"), text).unwrap();
-    path.to_string_lossy().into_owned()
+    write_file(dir, &format!("{name}/main.iamx"), text);
+    dir.join(name).to_string_lossy().into_owned()
 }
 
 #[test]
@@ -133,11 +126,7 @@ fn rev_compares_a_git_revision_with_the_working_tree() {
 fn a_build_output_directory_compares_with_its_sources() {
     let temp = TempDir::new().unwrap();
     let out = temp.path().join("out");
-    iamx()
-        .args(["build", "examples/seed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    build("examples/seed", &out).success();
     iamx()
         .args(["diff", "--exit-code"])
         .arg(&out)

@@ -1,16 +1,14 @@
 //! `iamx fmt` from the command line: exit codes of `--check`, rewriting in place, and files with
 //! syntax errors left untouched.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{iamx, root};
 use predicates::prelude::*;
 use std::fs;
 
 const MESSY: &str = "account   \"123456789012\"\nrole r { trust service ec2.amazonaws.com // who\n allow s3:GetObject   on * }\n";
 const TIDY: &str = "account \"123456789012\"\nrole r {\n  trust service ec2.amazonaws.com // who\n  allow s3:GetObject on *\n}\n";
-
-fn iamx() -> Command {
-    Command::cargo_bin("iamx").unwrap()
-}
 
 #[test]
 fn check_exits_1_and_names_files_that_would_change() {
@@ -119,4 +117,95 @@ fn import_fails_loudly_on_what_it_cannot_express() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("Sid `read all`"));
+}
+
+#[test]
+fn check_prints_the_diff_it_would_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = dir.path().join("messy.iamx");
+    fs::write(&messy, MESSY).unwrap();
+    let name = messy.to_string_lossy().into_owned();
+    iamx()
+        .args(["fmt", "--check", &name])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "--- {name}\n+++ {name}\n"
+        )))
+        .stdout(predicate::str::contains("-account   \"123456789012\"\n"))
+        .stdout(predicate::str::contains("+account \"123456789012\"\n"))
+        .stdout(predicate::str::contains("+  allow s3:GetObject on *\n"))
+        .stderr("1 file would be reformatted\n");
+}
+
+#[test]
+fn a_dash_formats_standard_input_to_standard_output() {
+    iamx()
+        .args(["fmt", "-"])
+        .write_stdin(MESSY)
+        .assert()
+        .code(0)
+        .stdout(TIDY);
+    iamx()
+        .args(["fmt", "--check", "-"])
+        .write_stdin(MESSY)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("--- <stdin>"));
+    iamx()
+        .args(["fmt", "--check", "-"])
+        .write_stdin(TIDY)
+        .assert()
+        .code(0)
+        .stdout("");
+    iamx()
+        .args(["fmt", "-", "examples/seed"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be combined"));
+}
+
+#[test]
+fn a_dash_checks_standard_input_as_source_or_json() {
+    iamx()
+        .args(["check", "-"])
+        .write_stdin("account \"123456789012\"\nrole r { allow s3:GetObject }\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("<stdin>:2:"))
+        .stderr(predicate::str::contains("checked 1 file: 1 error"));
+    iamx()
+        .args(["check", "-"])
+        .write_stdin(fs::read_to_string(root().join("tests/data/lints.json")).unwrap())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning[W0101]"))
+        .stderr(predicate::str::contains("<stdin>:4:36"));
+}
+
+#[test]
+fn a_dash_imports_standard_input() {
+    iamx()
+        .args(["import", "-"])
+        .write_stdin(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        )
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("policy stdin {"))
+        .stdout(predicate::str::contains("allow s3:GetObject on *"));
+}
+
+#[test]
+fn import_says_how_many_documents_it_checked_in_the_right_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reader.iamx");
+    iamx()
+        .args(["import", "tests/golden/import/s3-reader.json", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "(1 document checked: it compiles back to its original access)",
+        ));
 }

@@ -1,22 +1,15 @@
 //! `iamx verify` and `iamx explain` from the command line: exit codes and JSON output.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{build, iamx, write_file};
 use predicates::prelude::*;
 use std::fs;
 use tempfile::TempDir;
 
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    command
-}
-
+/// A one-file project in `dir`; returns the file's path.
 fn project(dir: &TempDir, text: &str) -> String {
-    let path = dir.path().join("main.iamx");
-    fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+    write_file(dir.path(), "main.iamx", text)
 }
 
 const ESCAPING: &str = r#"
@@ -115,10 +108,7 @@ fn build_refuses_to_write_when_verification_fails_unless_skipped() {
     let dir = TempDir::new().unwrap();
     let path = project(&dir, ESCAPING);
     let out = dir.path().join("out");
-    iamx()
-        .args(["build", &path, "-o"])
-        .arg(&out)
-        .assert()
+    build(&path, &out)
         .code(1)
         .stderr(predicate::str::contains("nothing was written"));
     assert!(!out.exists());
@@ -271,4 +261,95 @@ fn explain_plain_policies() {
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with("implicit-deny"));
+}
+
+const PUT_ITEM: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*"}]}"#;
+
+/// `iamx explain --policy FILE --action ACTION --resource *`, plus `extra` arguments.
+fn explain_policy(policy: &str, action: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    iamx()
+        .args(["explain", "--policy", policy, "--action", action])
+        .args(["--resource", "*"])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn explain_warns_about_unknown_actions_and_keys_with_the_closest_name() {
+    let dir = TempDir::new().unwrap();
+    let policy = write_file(dir.path(), "put.json", PUT_ITEM);
+    explain_policy(&policy, "dynamodb:PutItm", &[])
+        .code(0)
+        .stdout(predicate::str::starts_with("implicit-deny"))
+        .stderr(predicate::str::contains(
+            "warning: unknown action `dynamodb:PutItm`",
+        ))
+        .stderr(predicate::str::contains("did you mean `dynamodb:PutItem`?"));
+    explain_policy(
+        &policy,
+        "dynamodb:PutItem",
+        &[
+            "--context",
+            "aws:SourceIpp=10.0.0.1",
+            "--context",
+            "dynamodb:LeadingKey=user-1",
+            // Keys of identity providers are not in the catalog and are not warned about.
+            "--context",
+            "token.actions.githubusercontent.com:sub=repo:acme/app",
+        ],
+    )
+    .code(0)
+    .stderr(predicate::str::contains(
+        "warning: unknown condition key `aws:SourceIpp`",
+    ))
+    .stderr(predicate::str::contains("did you mean `aws:SourceIp`?"))
+    .stderr(predicate::str::contains(
+        "did you mean `dynamodb:LeadingKeys`?",
+    ))
+    .stderr(predicate::str::contains("githubusercontent").not())
+    .stderr(predicate::str::contains("unknown action").not());
+}
+
+#[test]
+fn explain_exit_code_is_the_decision() {
+    let dir = TempDir::new().unwrap();
+    let policy = write_file(dir.path(), "put.json", PUT_ITEM);
+    explain_policy(&policy, "dynamodb:PutItem", &["--exit-code"])
+        .code(0)
+        .stdout(predicate::str::starts_with("allow"));
+    explain_policy(&policy, "dynamodb:DeleteItem", &["--exit-code"])
+        .code(1)
+        .stdout(predicate::str::starts_with("implicit-deny"));
+    let deny = write_file(
+        dir.path(),
+        "deny.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"dynamodb:*","Resource":"*"}]}"#,
+    );
+    iamx()
+        .args(["explain", "--policy", &policy, &deny, "--exit-code"])
+        .args(["--action", "dynamodb:PutItem", "--resource", "*"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("explicit-deny"));
+    // Without --exit-code an answer is a success, whatever it is.
+    explain_policy(&policy, "dynamodb:DeleteItem", &[]).code(0);
+}
+
+#[test]
+fn verify_messages_use_the_right_article() {
+    let dir = TempDir::new().unwrap();
+    let delegation = write_file(
+        dir.path(),
+        "delegation.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateInstanceProfile","Resource":"arn:aws:iam::123456789012:instance-profile/*"}]}"#,
+    );
+    iamx()
+        .args(["verify", "--delegation", &delegation, "--prefix", "app-"])
+        .args(["--boundary-arn", "arn:aws:iam::123456789012:policy/B"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "touches an instance-profile outside",
+        ))
+        .stderr(predicate::str::contains("a instance-profile").not());
 }

@@ -15,6 +15,9 @@
 //! with the AWS CLI, verifies, deletes everything again, then deploys the CloudFormation
 //! template and verifies that.
 
+mod common;
+
+use common::{iamx, read_tree, root};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -197,23 +200,17 @@ fn strings(value: &Value) -> Vec<String> {
 fn build(example: &str, env: Option<&str>, format: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new(env!("CARGO_BIN_EXE_iamx"));
+    let mut command = iamx();
     command
         .arg("build")
-        .arg(root.join("examples").join(example))
+        .arg(root().join("examples").join(example))
         .arg("-o")
         .arg(&out)
         .args(["--format", format]);
     if let Some(env) = env {
         command.args(["--env", env]);
     }
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "iamx build {example} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    command.assert().success();
     dir
 }
 
@@ -801,22 +798,20 @@ fn deploy_split_policies() {
     let Some(emulator) = emulator("deploy split policies") else {
         return;
     };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let source = std::fs::read_to_string(root.join("tests/golden/build/split.iamx")).unwrap();
+    let source = std::fs::read_to_string(root().join("tests/golden/build/split.iamx")).unwrap();
     // Its own account, so it runs beside the examples.
     let source = source.replace("123456789012", "555555555555");
     std::fs::write(dir.path().join("split.iamx"), source).unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_iamx"))
+    iamx()
         .arg("build")
         .arg(dir.path().join("split.iamx"))
         .arg("-o")
         .arg(&out)
         .args(["--format", "cloudformation"])
-        .status()
-        .unwrap();
-    assert!(status.success());
+        .assert()
+        .success();
     let manifest = read_json(&out.join("manifest.json"));
     assert_eq!(manifest["splits"].as_array().map(Vec::len), Some(2));
     let aws = Aws::in_account(&emulator, "555555555555");
@@ -838,28 +833,9 @@ fn every_format_is_deterministic() {
         ] {
             let a = build(example, env, format);
             let b = build(example, env, format);
-            let files = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-                let mut found = Vec::new();
-                let mut stack = vec![dir.to_path_buf()];
-                while let Some(d) = stack.pop() {
-                    for entry in std::fs::read_dir(&d).unwrap() {
-                        let path = entry.unwrap().path();
-                        if path.is_dir() {
-                            stack.push(path);
-                        } else {
-                            found.push((
-                                path.strip_prefix(dir).unwrap().to_path_buf(),
-                                std::fs::read(&path).unwrap(),
-                            ));
-                        }
-                    }
-                }
-                found.sort();
-                found
-            };
             assert_eq!(
-                files(&a.path().join("out")),
-                files(&b.path().join("out")),
+                read_tree(&a.path().join("out")),
+                read_tree(&b.path().join("out")),
                 "{example} --format {format}"
             );
         }

@@ -8,18 +8,13 @@
 //! A case may start with `// env: NAME` to build for an environment. Run with `UPDATE_GOLDEN=1`
 //! to rewrite the expected files after an intended change, then review the diff.
 
+mod common;
+
+use common::{root, updating_goldens, Goldens};
 use iamx::compile::{compile, Input, Options};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn updating() -> bool {
-    std::env::var_os("UPDATE_GOLDEN").is_some()
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
@@ -40,37 +35,6 @@ fn options_for(text: &str) -> Options {
     Options { environment }
 }
 
-/// Compares `actual` with the file at `expected`, or rewrites it when updating.
-fn check_text(expected: &Path, actual: &str, failures: &mut Vec<String>) {
-    if updating() {
-        fs::create_dir_all(expected.parent().unwrap()).unwrap();
-        fs::write(expected, actual).unwrap();
-        return;
-    }
-    match fs::read_to_string(expected) {
-        Ok(text) if text == actual => {}
-        Ok(text) => failures.push(format!(
-            "{} differs:\n{}",
-            expected.display(),
-            similar::TextDiff::from_lines(text.as_str(), actual)
-                .unified_diff()
-                .header("expected", "actual")
-        )),
-        Err(_) => failures.push(format!(
-            "{} is missing; actual output:\n{actual}",
-            expected.display()
-        )),
-    }
-}
-
-fn finish(failures: Vec<String>) {
-    assert!(
-        failures.is_empty(),
-        "{}\n\n(run `UPDATE_GOLDEN=1 cargo test --test golden` to accept intended changes)",
-        failures.join("\n")
-    );
-}
-
 fn concatenated(files: &BTreeMap<String, String>) -> String {
     files
         .iter()
@@ -80,7 +44,7 @@ fn concatenated(files: &BTreeMap<String, String>) -> String {
 
 #[test]
 fn examples_build_to_the_expected_trees() {
-    let mut failures = Vec::new();
+    let mut goldens = Goldens::new();
     let examples = root().join("examples");
     let mut dirs: Vec<PathBuf> = fs::read_dir(&examples)
         .unwrap()
@@ -112,24 +76,24 @@ fn examples_build_to_the_expected_trees() {
                 .collect()
         };
         for (build, environment) in builds {
-            check_example(&build, inputs.clone(), environment, &mut failures);
+            check_example(&build, inputs.clone(), environment, &mut goldens);
         }
     }
-    finish(failures);
+    goldens.finish();
 }
 
 fn check_example(
     name: &str,
     inputs: Vec<Input>,
     environment: Option<String>,
-    failures: &mut Vec<String>,
+    goldens: &mut Goldens,
 ) {
     {
         let compilation = compile(inputs, &Options { environment });
         let rendered =
             iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
         let Some(compiled) = compilation.compiled else {
-            failures.push(format!("example {name} does not build:\n{rendered}"));
+            goldens.fail(format!("example {name} does not build:\n{rendered}"));
             return;
         };
         assert!(
@@ -138,13 +102,13 @@ fn check_example(
         );
         let output = iamx::emit::emit(&compiled);
         let expected_dir = root().join("tests/expected/examples").join(name);
-        if updating() {
+        if updating_goldens() {
             let _ = fs::remove_dir_all(&expected_dir);
         }
         for (path, contents) in &output {
-            check_text(&expected_dir.join(path), contents, failures);
+            goldens.check(&expected_dir.join(path), contents);
         }
-        if !updating() {
+        if !updating_goldens() {
             for extra in walk(&expected_dir) {
                 let relative = extra
                     .strip_prefix(&expected_dir)
@@ -152,7 +116,7 @@ fn check_example(
                     .to_string_lossy()
                     .replace('\\', "/");
                 if !output.contains_key(&relative) {
-                    failures.push(format!(
+                    goldens.fail(format!(
                         "{} is expected but no longer built",
                         extra.display()
                     ));
@@ -179,7 +143,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn build_cases_produce_the_expected_documents() {
-    let mut failures = Vec::new();
+    let mut goldens = Goldens::new();
     for case in files_with_extension(&root().join("tests/golden/build"), "iamx") {
         let text = fs::read_to_string(&case).unwrap();
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -198,17 +162,17 @@ fn build_cases_produce_the_expected_documents() {
                 if !rendered.is_empty() {
                     actual = format!("{rendered}{actual}");
                 }
-                check_text(&case.with_extension("out"), &actual, &mut failures)
+                goldens.check(&case.with_extension("out"), &actual)
             }
-            None => failures.push(format!("{name} must build but failed:\n{rendered}")),
+            None => goldens.fail(format!("{name} must build but failed:\n{rendered}")),
         }
     }
-    finish(failures);
+    goldens.finish();
 }
 
 #[test]
 fn diagnostic_cases_render_the_expected_messages() {
-    let mut failures = Vec::new();
+    let mut goldens = Goldens::new();
     for case in files_with_extension(&root().join("tests/golden/diagnostics"), "iamx") {
         let bytes = fs::read(&case).unwrap();
         let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -229,23 +193,23 @@ fn diagnostic_cases_render_the_expected_messages() {
         let expected = case.with_extension("err");
         // A case without an `.err` file must compile without any diagnostic.
         if rendered.is_empty() {
-            if updating() {
+            if updating_goldens() {
                 let _ = fs::remove_file(&expected);
             } else if expected.exists() {
-                failures.push(format!(
+                goldens.fail(format!(
                     "{name} no longer reports anything; expected {}",
                     expected.display()
                 ));
             }
             continue;
         }
-        if !expected.exists() && !updating() {
-            failures.push(format!(
+        if !expected.exists() && !updating_goldens() {
+            goldens.fail(format!(
                 "{name} must compile cleanly but reports:\n{rendered}"
             ));
             continue;
         }
-        check_text(&expected, &rendered, &mut failures);
+        goldens.check(&expected, &rendered);
     }
-    finish(failures);
+    goldens.finish();
 }

@@ -2,15 +2,15 @@
 //! two paths in an `args` file) and the expected `expected.txt` (text, no colour) and
 //! `expected.json` (`--format json`). `UPDATE_GOLDEN=1 cargo test` rewrites the expected files.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{iamx, root, Goldens};
 use std::fs;
 use std::path::Path;
 
 fn run(case: &Path, args: &[&str], extra: &[&str]) -> String {
-    let output = Command::cargo_bin("iamx")
-        .unwrap()
+    let output = iamx()
         .current_dir(case)
-        .env_remove("NO_COLOR")
         .arg("diff")
         .args(extra)
         .args(args)
@@ -28,8 +28,7 @@ fn run(case: &Path, args: &[&str], extra: &[&str]) -> String {
 
 #[test]
 fn diff_goldens() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/diff");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let dir = root().join("tests/golden/diff");
     let mut cases: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -37,7 +36,7 @@ fn diff_goldens() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 9, "golden cases missing");
-    let mut failures = Vec::new();
+    let mut goldens = Goldens::new();
     for case in &cases {
         let args_text = fs::read_to_string(case.join("args")).unwrap_or("old new".into());
         let args: Vec<&str> = args_text.split_whitespace().collect();
@@ -52,25 +51,8 @@ fn diff_goldens() {
             "{}",
             case.display()
         );
-        for (name, actual) in [("expected.txt", &text), ("expected.json", &json)] {
-            let path = case.join(name);
-            if update {
-                fs::write(&path, actual).unwrap();
-                continue;
-            }
-            let expected = fs::read_to_string(&path).unwrap_or_default();
-            if &expected != actual {
-                let diff = similar::TextDiff::from_lines(expected.as_str(), actual.as_str())
-                    .unified_diff()
-                    .header("expected", "actual")
-                    .to_string();
-                failures.push(format!("{}/{name}\n{diff}", case.display()));
-            }
-        }
+        goldens.check(&case.join("expected.txt"), &text);
+        goldens.check(&case.join("expected.json"), &json);
     }
-    assert!(
-        failures.is_empty(),
-        "{}\n(run with UPDATE_GOLDEN=1 to accept)",
-        failures.join("\n")
-    );
+    goldens.finish();
 }

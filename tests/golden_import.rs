@@ -1,14 +1,15 @@
 //! Golden tests for `iamx import`: `tests/golden/import/<case>.json` imports to `<case>.iamx`
 //! (and the import's own check passes). `UPDATE_GOLDEN=1 cargo test` rewrites the expected files.
 
+mod common;
+
+use common::{root, Goldens};
 use iamx::import::{self, CanonicalEquality};
 use std::fs;
-use std::path::Path;
 
 #[test]
 fn import_goldens() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/import");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let dir = root().join("tests/golden/import");
     let mut entries: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -16,30 +17,15 @@ fn import_goldens() {
         .collect();
     entries.sort();
     assert!(entries.len() >= 3, "golden cases missing");
-    let mut failures = Vec::new();
+    let mut goldens = Goldens::new();
     for path in entries {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = fs::read_to_string(&path).unwrap();
         let imported = import::import(&[(name.clone(), text)], &CanonicalEquality)
             .unwrap_or_else(|errors| panic!("{name}: {}", errors.join("\n")));
-        let expected_path = path.with_extension("iamx");
-        if update {
-            fs::write(&expected_path, &imported.source).unwrap();
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != imported.source {
-            failures.push(format!(
-                "{name}\n--- expected\n{expected}\n--- actual\n{}",
-                imported.source
-            ));
-        }
+        goldens.check(&path.with_extension("iamx"), &imported.source);
     }
-    assert!(
-        failures.is_empty(),
-        "{}\n(run with UPDATE_GOLDEN=1 to accept)",
-        failures.join("\n")
-    );
+    goldens.finish();
 }
 
 #[test]

@@ -1,16 +1,11 @@
 //! Behaviour pinned where two copies of one IAM concept used to disagree (see CHANGELOG.md).
 //! Each test names the concept and the rule every command now shares.
 
-use assert_cmd::Command;
+mod common;
+
+use common::iamx;
 use std::fs;
 use tempfile::TempDir;
-
-fn iamx() -> Command {
-    let mut command = Command::cargo_bin("iamx").unwrap();
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command.env("NO_COLOR", "1");
-    command
-}
 
 const WITHOUT_VERSION: &str =
     r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;

@@ -3,7 +3,8 @@
 //! template (`template.json`) or a Terraform configuration (`main.tf.json`) as well. On any
 //! error nothing is written.
 
-use super::{files, report, summary, Color, Exit};
+use super::output::{errln, infoln};
+use super::{files, report, summary, Exit};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -24,8 +25,9 @@ pub struct Args {
     /// Skip `verify` (boundary containment and delegation safety), which runs by default.
     #[arg(long)]
     no_verify: bool,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    /// Treat warnings as errors: exit with 1 and write nothing if there is any.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -54,11 +56,11 @@ pub fn run(args: Args) -> Exit {
         diagnostics.extend(verified.diagnostics.iter().cloned());
         iamx::diagnostics::sort(&mut diagnostics);
     }
-    report(&diagnostics, &compilation.sources, args.color);
+    report(&diagnostics, &compilation.sources);
     if let Some(verified) = &verified {
-        eprintln!("{}", super::verify::counts(verified));
+        infoln!("{}", super::verify::counts(verified));
         if verified.violated() {
-            eprintln!(
+            errln!(
                 "error: build failed: verification found violations ({}); nothing was written",
                 summary(&diagnostics)
             );
@@ -66,12 +68,19 @@ pub fn run(args: Args) -> Exit {
         }
     }
     let Some(compiled) = &compilation.compiled else {
-        eprintln!(
+        errln!(
             "error: build failed ({}); nothing was written",
             summary(&compilation.diagnostics)
         );
         return Exit::InputErrors;
     };
+    if args.deny_warnings && !diagnostics.is_empty() {
+        errln!(
+            "error: build failed: warnings are denied ({}); nothing was written",
+            summary(&diagnostics)
+        );
+        return Exit::InputErrors;
+    }
     let format = match args.format {
         OutputFormat::Iam => iamx::emit::Format::Iam,
         OutputFormat::CloudFormation => iamx::emit::Format::CloudFormation,
@@ -85,11 +94,14 @@ pub fn run(args: Args) -> Exit {
         Some(file) => format!(" and {file}"),
         None => String::new(),
     };
-    eprintln!(
-        "wrote {} documents{extra} to {} ({})",
-        compiled.documents.len(),
+    let warnings = match diagnostics.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", summary(&diagnostics)),
+    };
+    infoln!(
+        "wrote {}{extra} to {}{warnings}",
+        super::count(compiled.documents.len(), "document"),
         args.output.display(),
-        summary(&diagnostics)
     );
     Exit::Success
 }

@@ -3,6 +3,7 @@
 //! level, resource types (with ARN formats) and condition keys. Text for people, `--format json`
 //! for tools; both on stdout.
 
+use super::output::{errln, out, outln};
 use super::{Exit, Format};
 use iamx::catalog::{Action, Catalog};
 use serde::Serialize;
@@ -11,6 +12,7 @@ use serde::Serialize;
 pub struct Args {
     /// An action or action pattern (`s3:GetObject`, `s3:Get*`, `*:Tag*`), or a service prefix.
     pattern: String,
+    /// `text`: one block per action; `json`: an array of actions.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -40,7 +42,7 @@ pub fn run(args: Args) -> Exit {
     };
     let actions = catalog.expand_actions(&pattern);
     if actions.is_empty() {
-        eprintln!("error: no action of the catalog matches `{}`", args.pattern);
+        errln!("error: no action of the catalog matches `{}`", args.pattern);
         let suggestion = if pattern.contains(['*', '?']) {
             pattern.split_once(':').and_then(|(service, rest)| {
                 let close = catalog.suggest_service(service)?;
@@ -50,7 +52,7 @@ pub fn run(args: Args) -> Exit {
             catalog.suggest_action(&pattern)
         };
         if let Some(close) = suggestion {
-            eprintln!("help: did you mean `{close}`?");
+            errln!("help: did you mean `{close}`?");
         }
         return Exit::InputErrors;
     }
@@ -58,9 +60,9 @@ pub fn run(args: Args) -> Exit {
     match args.format {
         Format::Json => {
             let text = serde_json::to_string_pretty(&entries).expect("entries serialize");
-            println!("{text}");
+            outln!("{text}");
         }
-        Format::Text => print!("{}", text(&entries)),
+        Format::Text => out!("{}", text(&entries)),
     }
     Exit::Success
 }

@@ -1,12 +1,16 @@
 //! `iamx check PATH...`: every diagnostic, nothing written. `.json` files named on the command
-//! line are read as plain IAM policies and get the same catalog checks and lints.
+//! line are read as plain IAM policies and get the same catalog checks and lints. `-` reads
+//! standard input: a JSON policy when it starts with `{`, `.iamx` source otherwise.
 
-use super::{files, report, summary, Color, Exit, Format};
+use super::output::{infoln, out};
+use super::{files, report, summary, Exit, Format};
+use iamx::compile::Input;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// .iamx files, directories searched for them, or IAM JSON policy files (`*.json`).
+    /// .iamx files, directories searched for them, IAM JSON policy files (`*.json`), or `-` for
+    /// standard input.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Check the project as built for this environment (an `env` block).
@@ -15,25 +19,14 @@ pub struct Args {
     /// `text` renders diagnostics for people (stderr); `json` prints an array for tools (stdout).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    /// Exit with 1 on warnings too, not only on errors.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 pub fn run(args: Args) -> Exit {
-    let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
-        .paths
-        .into_iter()
-        .partition(|p| p.extension().is_some_and(|e| e == "json") && !p.is_dir());
-    let inputs = if paths.is_empty() {
-        Vec::new()
-    } else {
-        match files::collect_sources(&paths) {
-            Ok(inputs) => inputs,
-            Err(message) => return super::fail(message),
-        }
-    };
-    let json_inputs = match files::collect_sources(&json_paths) {
-        Ok(inputs) => inputs,
+    let (inputs, json_inputs) = match read_inputs(&args.paths) {
+        Ok(found) => found,
         Err(message) => return super::fail(message),
     };
     let count = inputs.len() + json_inputs.len();
@@ -58,22 +51,47 @@ pub fn run(args: Args) -> Exit {
     }
     iamx::diagnostics::sort(&mut compilation.diagnostics);
     match args.format {
-        Format::Json => print!(
+        Format::Json => out!(
             "{}",
             iamx::diagnostics::to_json(&compilation.diagnostics, &compilation.sources)
         ),
         Format::Text => {
-            report(&compilation.diagnostics, &compilation.sources, args.color);
-            let files = if count == 1 { "file" } else { "files" };
-            eprintln!(
-                "checked {count} {files}: {}",
+            report(&compilation.diagnostics, &compilation.sources);
+            infoln!(
+                "checked {}: {}",
+                super::count(count, "file"),
                 summary(&compilation.diagnostics)
             );
         }
     }
-    if compilation.has_errors() {
+    if super::fails(&compilation.diagnostics, args.deny_warnings) {
         Exit::InputErrors
     } else {
         Exit::Success
     }
+}
+
+/// The `.iamx` inputs and the JSON policy inputs the paths name.
+fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Input>), String> {
+    if files::stdin_alone(paths)? {
+        let input = files::read_stdin()?;
+        // No file name says what standard input is; a JSON policy is an object, and `.iamx`
+        // source never starts with `{`.
+        let is_json = input.bytes.trim_ascii_start().starts_with(b"{");
+        return Ok(if is_json {
+            (Vec::new(), vec![input])
+        } else {
+            (vec![input], Vec::new())
+        });
+    }
+    let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| p.extension().is_some_and(|e| e == "json") && !p.is_dir());
+    let inputs = if paths.is_empty() {
+        Vec::new()
+    } else {
+        files::collect_sources(&paths)?
+    };
+    Ok((inputs, files::collect_sources(&json_paths)?))
 }

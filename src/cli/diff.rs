@@ -7,7 +7,8 @@
 //! access added and nothing undecided), 1 with `--exit-code` when access may have widened, 2
 //! for usage errors and inputs that do not compile or parse.
 
-use super::{files, Color, Exit, Format};
+use super::output::out;
+use super::{files, Exit, Format};
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -29,8 +30,6 @@ pub struct Args {
     /// `text` for people; `json` for tools (same content).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
     /// Exit with 1 when access was added or could not be decided (a CI gate).
     #[arg(long)]
     exit_code: bool,
@@ -66,10 +65,7 @@ pub fn run(args: Args) -> Exit {
     };
     // The two sides are independent: load (and compile) them at the same time.
     let env = args.env.as_deref();
-    let (old_side, new_side) = iamx::parallel::join(
-        || load(&old, env, args.color),
-        || load(&new, env, args.color),
-    );
+    let (old_side, new_side) = iamx::parallel::join(|| load(&old, env), || load(&new, env));
     let (mut old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(exit), _) | (_, Err(exit)) => return exit,
@@ -84,8 +80,11 @@ pub fn run(args: Args) -> Exit {
         Err(message) => return super::fail(message),
     };
     match args.format {
-        Format::Text => print!("{}", diff::render_text(&report, args.color.for_stdout())),
-        Format::Json => print!("{}", diff::render_json(&report)),
+        Format::Text => out!(
+            "{}",
+            diff::render_text(&report, super::output::colour_stdout())
+        ),
+        Format::Json => out!("{}", diff::render_json(&report)),
     }
     if args.exit_code && report.may_widen() {
         Exit::InputErrors
@@ -94,7 +93,7 @@ pub fn run(args: Args) -> Exit {
     }
 }
 
-fn load(path: &Path, env: Option<&str>, color: Color) -> Result<Loaded, Exit> {
+fn load(path: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
     let metadata = std::fs::metadata(path).map_err(|e| {
         super::fail(format!(
             "cannot read `{}`: {}",
@@ -107,10 +106,10 @@ fn load(path: &Path, env: Option<&str>, color: Color) -> Result<Loaded, Exit> {
             return load_output(path);
         }
         if has_extension_below(path, "iamx") {
-            return compile(path, env, color);
+            return compile(path, env);
         }
         if has_extension_below(path, "json") {
-            return load_json_dir(path, color);
+            return load_json_dir(path);
         }
         return Err(super::fail(format!(
             "`{}` has no .iamx files, no manifest.json and no .json policies",
@@ -124,7 +123,7 @@ fn load(path: &Path, env: Option<&str>, color: Color) -> Result<Loaded, Exit> {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let document = read_json_policy(path, &name, color)?;
+        let document = read_json_policy(path, &name)?;
         return Ok(Loaded {
             side: Side {
                 documents: vec![document],
@@ -133,7 +132,7 @@ fn load(path: &Path, env: Option<&str>, color: Color) -> Result<Loaded, Exit> {
             single_json: true,
         });
     }
-    compile(path, env, color)
+    compile(path, env)
 }
 
 fn has_extension_below(dir: &Path, extension: &str) -> bool {
@@ -164,14 +163,14 @@ fn json_files(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn compile(path: &Path, env: Option<&str>, color: Color) -> Result<Loaded, Exit> {
+fn compile(path: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
     let inputs = files::collect_sources(&[path.to_path_buf()]).map_err(super::fail)?;
     let options = iamx::compile::Options {
         environment: env.map(str::to_string),
     };
     let compilation = iamx::compile::compile(inputs, &options);
     let Some(compiled) = &compilation.compiled else {
-        super::report(&compilation.diagnostics, &compilation.sources, color);
+        super::report(&compilation.diagnostics, &compilation.sources);
         return Err(super::fail(format!(
             "`{}` does not compile ({})",
             path.display(),
@@ -210,7 +209,7 @@ fn load_output(dir: &Path) -> Result<Loaded, Exit> {
     })
 }
 
-fn load_json_dir(dir: &Path, color: Color) -> Result<Loaded, Exit> {
+fn load_json_dir(dir: &Path) -> Result<Loaded, Exit> {
     let found = json_files(dir, "json").map_err(|e| {
         super::fail(format!(
             "cannot read `{}`: {}",
@@ -225,7 +224,7 @@ fn load_json_dir(dir: &Path, color: Color) -> Result<Loaded, Exit> {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        documents.push(read_json_policy(&path, &relative, color)?);
+        documents.push(read_json_policy(&path, &relative)?);
     }
     Ok(Loaded {
         side: Side {
@@ -237,7 +236,7 @@ fn load_json_dir(dir: &Path, color: Color) -> Result<Loaded, Exit> {
 }
 
 /// One plain IAM policy file; parse errors are rendered with their positions.
-fn read_json_policy(path: &Path, name: &str, color: Color) -> Result<SideDocument, Exit> {
+fn read_json_policy(path: &Path, name: &str) -> Result<SideDocument, Exit> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         super::fail(format!(
             "cannot read `{}`: {}",
@@ -249,7 +248,7 @@ fn read_json_policy(path: &Path, name: &str, color: Color) -> Result<SideDocumen
     let id = sources.add(path.display().to_string(), text);
     let (read, diagnostics) = iamx::iam::read::read(id, &sources.get(id).text);
     let Some(read) = read else {
-        super::report(&diagnostics, &sources, color);
+        super::report(&diagnostics, &sources);
         return Err(super::fail(format!(
             "`{}` is not an IAM policy document",
             path.display()

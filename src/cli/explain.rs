@@ -4,9 +4,17 @@
 //! - `iamx explain --policy P.json... [--boundary B.json...] --action A --resource ARN`;
 //! - `iamx explain PATH... --role NAME (or --user NAME) --action A --resource ARN`.
 //!
-//! Exit codes: 0 an answer was given (whatever the decision), 1 input errors, 2 usage.
+//! Exit codes: 0 an answer was given (whatever the decision), 1 input errors, 2 usage. With
+//! `--exit-code` the answer is the exit code: 0 allowed, 1 denied (implicitly or explicitly), so
+//! a script or test can assert a decision.
+//!
+//! An action or condition key the AWS catalog does not know gets a warning (with the closest
+//! known name): a typo there is a question IAM would answer "denied" to without saying why.
 
-use super::{files, report, Color, Exit, Format};
+use super::output::{errln, outln};
+use super::{files, report, Exit, Format};
+use iamx::catalog::Catalog;
+use iamx::diagnostics::did_you_mean;
 use iamx::reason::{self, Decision, Evaluation, PolicySet, Request, StatementRef};
 use iamx::source::Sources;
 use serde::Serialize;
@@ -22,6 +30,7 @@ pub struct Args {
     /// The project user to ask about (its groups' policies included).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
+    /// Build the project for this environment (an `env` block).
     #[arg(long)]
     env: Option<String>,
     /// Identity policy JSON files.
@@ -39,10 +48,12 @@ pub struct Args {
     /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
+    /// Make the decision the exit code: 0 when allowed, 1 when denied.
+    #[arg(long)]
+    exit_code: bool,
+    /// `text`: the decision and the deciding statements; `json`: the same as one object.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
 }
 
 #[derive(Serialize)]
@@ -75,6 +86,7 @@ pub fn run(args: Args) -> Exit {
     for (key, list) in &values {
         request.context.set(key, list.clone());
     }
+    warn_unknown_names(&args.action, values.iter().map(|(key, _)| key.as_str()));
 
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
@@ -102,7 +114,7 @@ pub fn run(args: Args) -> Exit {
             Err(exit) => return exit,
         };
         if identity.len() != args.policy.len() || boundary.len() != args.boundary.len() {
-            report(&diagnostics, &sources, args.color);
+            report(&diagnostics, &sources);
             return Exit::InputErrors;
         }
         (identity, (!boundary.is_empty()).then_some(boundary))
@@ -131,8 +143,8 @@ pub fn run(args: Args) -> Exit {
         );
         sources = compilation.sources;
         let Some(compiled) = &compilation.compiled else {
-            report(&compilation.diagnostics, &sources, args.color);
-            eprintln!("error: the project does not compile");
+            report(&compilation.diagnostics, &sources);
+            errln!("error: the project does not compile");
             return Exit::InputErrors;
         };
         let Some((identity, boundary, external)) =
@@ -147,7 +159,7 @@ pub fn run(args: Args) -> Exit {
         }
         (identity, boundary.map(|b| vec![b]))
     };
-    report(&diagnostics, &sources, args.color);
+    report(&diagnostics, &sources);
 
     let identity_docs: Vec<_> = identity.iter().map(|l| l.policy.clone()).collect();
     let boundary_docs: Option<Vec<_>> = boundary
@@ -206,14 +218,14 @@ pub fn run(args: Args) -> Exit {
                 "denies": list(&evaluation.denies),
                 "notes": notes,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).expect("the answer serializes")
             );
         }
         Format::Text => {
-            println!("{decision}: {}", iamx::verify::show(&request));
-            println!("  {why}");
+            outln!("{decision}: {}", iamx::verify::show(&request));
+            outln!("  {why}");
             for at in &evaluation.deciding {
                 let s = describe(at);
                 let effect = if evaluation.denies.contains(at) {
@@ -225,7 +237,7 @@ pub fn run(args: Args) -> Exit {
                     Some(sid) => format!("statement {} ({sid})", s.statement),
                     None => format!("statement {}", s.statement),
                 };
-                println!(
+                outln!(
                     "  {effect} {} {name} at {}:{}:{}",
                     s.policy,
                     s.file.unwrap_or_default(),
@@ -234,11 +246,47 @@ pub fn run(args: Args) -> Exit {
                 );
             }
             for note in &notes {
-                println!("  note: {note}");
+                outln!("  note: {note}");
             }
         }
     }
-    Exit::Success
+    match (args.exit_code, evaluation.decision) {
+        (true, Decision::ImplicitDeny | Decision::ExplicitDeny) => Exit::InputErrors,
+        _ => Exit::Success,
+    }
+}
+
+/// Warns (stderr) about an action and condition keys the catalog does not know, with the
+/// closest known name when there is one.
+fn warn_unknown_names<'a>(action: &str, keys: impl Iterator<Item = &'a str>) {
+    let catalog = Catalog::get();
+    let is_pattern = action.contains(['*', '?']);
+    if !is_pattern && catalog.action(action).is_none() {
+        errln!("warning: unknown action `{action}`: no such action in the AWS catalog");
+        if let Some(close) = catalog.suggest_action(action) {
+            errln!("  help: did you mean `{close}`?");
+        }
+    }
+    for key in keys {
+        if catalog.condition_key(key).is_some() {
+            continue;
+        }
+        // Keys of identity providers (`token.actions.githubusercontent.com:sub`) are not in
+        // the catalog; only keys under `aws:` or a known service prefix can be misspelt.
+        let prefix = key.split_once(':').map_or(key, |(prefix, _)| prefix);
+        let service = catalog.service(prefix);
+        if service.is_none() && !prefix.eq_ignore_ascii_case("aws") {
+            continue;
+        }
+        errln!("warning: unknown condition key `{key}`: no such key in the AWS catalog");
+        let globals = catalog.global_condition_keys().iter().map(|k| k.name);
+        let of_service = service
+            .into_iter()
+            .flat_map(|s| s.condition_keys.iter().map(|k| k.name));
+        if let Some(close) = did_you_mean(key, globals.chain(of_service)) {
+            errln!("  help: did you mean `{close}`?");
+        }
+    }
 }
 
 fn reason_text(evaluation: &Evaluation, has_boundary: bool) -> String {

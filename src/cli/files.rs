@@ -2,7 +2,39 @@
 
 use iamx::compile::Input;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The name standard input goes by in diagnostics and messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether a command-line path is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// All of standard input, as one input named [`STDIN_NAME`].
+pub fn read_stdin() -> Result<Input, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {}", plain(&e)))?;
+    Ok(Input {
+        name: STDIN_NAME.to_string(),
+        bytes,
+    })
+}
+
+/// Refuses `-` together with other paths: it would be read once, and the output of `fmt -`
+/// (stdout) and of `fmt FILE` (in place) cannot be mixed.
+pub fn stdin_alone(paths: &[PathBuf]) -> Result<bool, String> {
+    match paths.iter().any(|p| is_stdin(p)) {
+        true if paths.len() > 1 => {
+            Err("`-` (standard input) cannot be combined with other paths".into())
+        }
+        reads_stdin => Ok(reads_stdin),
+    }
+}
 
 /// The `.iamx` files named by `paths`: files as given, directories searched recursively (hidden
 /// entries skipped), in sorted order so builds are deterministic.

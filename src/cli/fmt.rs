@@ -2,9 +2,13 @@
 //!
 //! Every file is formatted and checked (same AST, same comments) before anything is written;
 //! files are replaced atomically (a temporary file in the same directory, then a rename). With
-//! `--check` nothing is written and the exit code says whether any file would change.
+//! `--check` nothing is written: the unified diff that formatting would apply is printed, and
+//! the exit code says whether any file would change. `iamx fmt -` formats standard input to
+//! standard output (with `--check`, the diff only).
 
-use super::{files, Color, Exit};
+use super::output::{errln, infoln, out};
+use super::{files, Exit};
+use iamx::compile::Input;
 use iamx::source::Sources;
 use iamx::syntax::format::{self, FormatError};
 use std::fs;
@@ -13,77 +17,109 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// .iamx files, or directories searched for them.
+    /// .iamx files, directories searched for them, or `-` to format standard input to standard
+    /// output.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Write nothing; list the files that would change and exit with 1 if there are any.
+    /// Write nothing; print the diff formatting would apply and exit with 1 if there is one.
     #[arg(long)]
     check: bool,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
 }
 
 pub fn run(args: Args) -> Exit {
-    let inputs = match files::collect_sources(&args.paths) {
+    let from_stdin = match files::stdin_alone(&args.paths) {
+        Ok(from_stdin) => from_stdin,
+        Err(message) => return super::fail(message),
+    };
+    let inputs = match from_stdin {
+        true => files::read_stdin().map(|input| vec![input]),
+        false => files::collect_sources(&args.paths),
+    };
+    let inputs = match inputs {
         Ok(inputs) => inputs,
         Err(message) => return super::fail(message),
     };
     let mut failed = false;
     let mut changed = 0;
     for input in &inputs {
-        let Ok(text) = std::str::from_utf8(&input.bytes) else {
-            eprintln!("error: `{}` is not UTF-8 text; left as it is", input.name);
+        let Some((text, formatted)) = format_input(input) else {
             failed = true;
             continue;
         };
-        let mut sources = Sources::new();
-        let id = sources.add(input.name.clone(), text);
-        let formatted = match format::format(id, text) {
-            Ok(formatted) => formatted,
-            Err(FormatError::Syntax(diagnostic)) => {
-                super::report(&[*diagnostic], &sources, args.color);
-                eprintln!("error: `{}` has syntax errors; left as it is", input.name);
-                failed = true;
-                continue;
-            }
-            Err(FormatError::Unsound(reason)) => {
-                eprintln!(
-                    "error: internal formatter error on `{}`: {reason}; the file was left as it is (please report this)",
-                    input.name
-                );
-                failed = true;
-                continue;
-            }
-        };
+        if from_stdin && !args.check {
+            out!("{formatted}");
+            continue;
+        }
         if formatted == text {
             continue;
         }
         changed += 1;
         if args.check {
-            println!("{}", input.name);
+            out!("{}", unified_diff(&input.name, text, &formatted));
             continue;
         }
         if let Err(message) = write_atomically(Path::new(&input.name), &formatted) {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             failed = true;
         }
     }
-    if args.check {
-        if changed > 0 {
-            let plural = if changed == 1 { "" } else { "s" };
-            eprintln!("{changed} file{plural} would be reformatted");
-        }
-        return if failed || changed > 0 {
-            Exit::InputErrors
-        } else {
-            Exit::Success
-        };
+    if args.check && changed > 0 {
+        infoln!("{} would be reformatted", super::count(changed, "file"));
     }
-    if failed {
+    if failed || (args.check && changed > 0) {
         Exit::InputErrors
     } else {
         Exit::Success
     }
+}
+
+/// The input's text and its formatted text; None (with the reason on stderr) when it cannot be
+/// formatted.
+fn format_input(input: &Input) -> Option<(&str, String)> {
+    let Ok(text) = std::str::from_utf8(&input.bytes) else {
+        errln!("error: `{}` is not UTF-8 text; left as it is", input.name);
+        return None;
+    };
+    let mut sources = Sources::new();
+    let id = sources.add(input.name.clone(), text);
+    match format::format(id, text) {
+        Ok(formatted) => Some((text, formatted)),
+        Err(FormatError::Syntax(diagnostic)) => {
+            super::report(&[*diagnostic], &sources);
+            errln!("error: `{}` has syntax errors; left as it is", input.name);
+            None
+        }
+        Err(FormatError::Unsound(reason)) => {
+            errln!(
+                "error: internal formatter error on `{}`: {reason}; the file was left as it is (please report this)",
+                input.name
+            );
+            None
+        }
+    }
+}
+
+/// The change from `old` to `new` as a unified diff naming the file on both sides, coloured
+/// (removed red, added green) when stdout is a terminal or `--color always`.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .header(name, name)
+        .to_string();
+    if !super::output::colour_stdout() {
+        return diff;
+    }
+    diff.lines()
+        .map(|line| {
+            let colour = match line.as_bytes().first() {
+                Some(b'-') if !line.starts_with("---") => "\x1b[31m",
+                Some(b'+') if !line.starts_with("+++") => "\x1b[32m",
+                Some(b'@') => "\x1b[36m",
+                _ => return format!("{line}\n"),
+            };
+            format!("{colour}{line}\x1b[0m\n")
+        })
+        .collect()
 }
 
 /// Writes `text` to a temporary file next to `path`, then renames it over `path`, so a reader

@@ -5,13 +5,15 @@
 //! reasoning engine to allow exactly the same requests; otherwise nothing is written and the
 //! differences are shown.
 
+use super::output::{errln, infoln, out};
 use super::{files, Exit};
 use iamx::import::{self, AccessEquality};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// IAM policy documents, trust policies, or `aws iam get-account-authorization-details` output.
+    /// IAM policy documents, trust policies, or `aws iam get-account-authorization-details`
+    /// output; `-` reads one of them from standard input (a policy from it is named `stdin`).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Where to write the source; standard output when not given.
@@ -21,7 +23,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> Exit {
     let mut inputs = Vec::new();
-    for path in &args.files {
+    match files::stdin_alone(&args.files) {
+        Ok(false) => {}
+        Ok(true) => match files::read_stdin() {
+            // The import names a policy after its file; `stdin` is the honest name here.
+            Ok(input) => inputs.push((
+                "stdin".to_string(),
+                String::from_utf8_lossy(&input.bytes).into_owned(),
+            )),
+            Err(message) => return super::fail(message),
+        },
+        Err(message) => return super::fail(message),
+    }
+    for path in args.files.iter().filter(|p| !files::is_stdin(p)) {
         match std::fs::read_to_string(path) {
             Ok(text) => inputs.push((path.display().to_string(), text)),
             Err(e) => {
@@ -36,7 +50,7 @@ pub fn run(args: Args) -> Exit {
     match import::import(&inputs, &AccessEquality) {
         Ok(imported) => {
             for note in &imported.notes {
-                eprintln!("note: {note}");
+                infoln!("note: {note}");
             }
             match &args.output {
                 Some(path) => {
@@ -47,21 +61,22 @@ pub fn run(args: Args) -> Exit {
                             files::plain(&e)
                         ));
                     }
-                    eprintln!(
-                        "wrote {} ({} documents checked: each compiles back to its original access)",
+                    let each = if imported.checked == 1 { "it" } else { "each" };
+                    infoln!(
+                        "wrote {} ({} checked: {each} compiles back to its original access)",
                         path.display(),
-                        imported.checked
+                        super::count(imported.checked, "document")
                     );
                 }
-                None => print!("{}", imported.source),
+                None => out!("{}", imported.source),
             }
             Exit::Success
         }
         Err(errors) => {
             for error in &errors {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
             }
-            eprintln!("error: import failed; nothing was written");
+            errln!("error: import failed; nothing was written");
             Exit::InputErrors
         }
     }

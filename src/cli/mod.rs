@@ -1,5 +1,5 @@
 //! The thin shell around the compiler: argument parsing, reading and writing files, rendering
-//! diagnostics. Diagnostics go to stderr, data to stdout.
+//! diagnostics. Diagnostics go to stderr, data to stdout, both through [`output`].
 
 mod build;
 mod catalog;
@@ -9,12 +9,14 @@ mod explain;
 mod files;
 mod fmt;
 mod import;
+pub mod output;
 mod verify;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
 use iamx::source::Sources;
-use std::io::IsTerminal;
+pub use output::Color;
+use output::{err, errln};
 use std::process::ExitCode;
 
 /// Exit codes shared by all subcommands.
@@ -44,6 +46,13 @@ impl From<Exit> for ExitCode {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour diagnostics and diffs. `auto` colours a terminal unless NO_COLOR is set
+    /// (non-empty); CLICOLOR_FORCE (non-empty, not 0) colours a pipe too.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print no summaries or notes; data, diagnostics and errors are still printed.
+    #[arg(short, long, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -64,49 +73,29 @@ enum Command {
     Verify(verify::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
     Catalog(catalog::Args),
+    /// Print a shell completion script (`iamx completions bash > /etc/bash_completion.d/iamx`).
+    Completions(CompletionsArgs),
+}
+
+#[derive(clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 /// `--format` of the reporting commands: text for people, JSON for tools.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Readable text.
     Text,
+    /// One JSON value on stdout, for tools.
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Color {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
-
-impl Color {
-    /// Colour only where a person reads it: a terminal, and NO_COLOR unset.
-    pub fn for_stderr(self) -> bool {
-        match self {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-            }
-        }
-    }
-
-    /// The same rule for data printed to stdout (coloured diffs).
-    pub fn for_stdout(self) -> bool {
-        match self {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
-            }
-        }
-    }
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    output::init(cli.color, cli.quiet);
     let exit = match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
@@ -116,34 +105,91 @@ pub fn run() -> ExitCode {
         Command::Catalog(args) => catalog::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Completions(args) => completions(args.shell),
     };
+    output::flush();
     exit.into()
 }
 
+/// Writes the completion script for `shell` to stdout.
+fn completions(shell: clap_complete::Shell) -> Exit {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "iamx", &mut script);
+    output::out!("{}", String::from_utf8_lossy(&script));
+    Exit::Success
+}
+
 /// Prints diagnostics to stderr.
-pub fn report(diagnostics: &[Diagnostic], sources: &Sources, color: Color) {
+pub fn report(diagnostics: &[Diagnostic], sources: &Sources) {
     if !diagnostics.is_empty() {
-        eprint!(
+        err!(
             "{}",
-            diagnostics::render(diagnostics, sources, color.for_stderr())
+            diagnostics::render(diagnostics, sources, output::colour_stderr())
         );
     }
 }
 
-/// "2 errors, 1 warning"
+/// "1 file", "3 files": a count with its noun in the right number (nouns of the CLI's
+/// summaries all take an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "2 errors, 1 warning", "1 warning", "no errors or warnings": only the kinds that occurred.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    let parts: Vec<String> = [(errors, "error"), (warnings, "warning")]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, noun)| count(n, noun))
+        .collect();
+    if parts.is_empty() {
+        "no errors or warnings".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Whether the diagnostics fail the command: any error, or with `--deny-warnings` any warning.
+pub fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
+    diagnostics.iter().any(|d| d.is_error() || deny_warnings)
 }
 
 /// A problem outside the sources (a missing path, an unwritable directory).
 pub fn fail(message: impl std::fmt::Display) -> Exit {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     Exit::Usage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Names of the arguments and subcommands below `command` that `--help` would show bare.
+    fn without_help(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let generated = matches!(arg.get_id().as_str(), "help" | "version");
+            if arg.get_help().is_none() && !arg.is_hide_set() && !generated {
+                missing.push(format!("{path} {}", arg.get_id()));
+            }
+        }
+        for sub in command.get_subcommands() {
+            let sub_path = format!("{path} {}", sub.get_name());
+            if sub.get_about().is_none() && sub.get_name() != "help" {
+                missing.push(sub_path.clone());
+            }
+            without_help(sub, &sub_path, missing);
+        }
+    }
+
+    #[test]
+    fn every_flag_and_subcommand_has_help_text() {
+        let command = Cli::command();
+        command.clone().debug_assert();
+        let mut missing = Vec::new();
+        without_help(&command, "iamx", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

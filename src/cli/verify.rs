@@ -7,7 +7,8 @@
 //! Exit codes: 0 everything proved, 1 a violation (or input errors), 3 nothing violated but
 //! something could not be decided, 2 usage.
 
-use super::{files, report, Color, Exit, Format};
+use super::output::{errln, infoln, outln};
+use super::{files, report, Exit, Format};
 use iamx::diagnostics::Diagnostic;
 use iamx::source::Sources;
 use iamx::verify::{self, Located, Report, Verdict};
@@ -48,8 +49,9 @@ pub struct Args {
     /// `text`: one line per subject on stdout, diagnostics on stderr; `json`: one object on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    /// Exit with 1 on warnings too (an undecided subject, a policy outside the project).
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -84,8 +86,8 @@ pub fn run(args: Args) -> Exit {
                 (compilation.sources, compilation.diagnostics, report)
             }
             None => {
-                report(&compilation.diagnostics, &compilation.sources, args.color);
-                eprintln!("error: the project does not compile; nothing was verified");
+                report(&compilation.diagnostics, &compilation.sources);
+                errln!("error: the project does not compile; nothing was verified");
                 return Exit::InputErrors;
             }
         }
@@ -95,17 +97,24 @@ pub fn run(args: Args) -> Exit {
     let input_errors = diagnostics
         .iter()
         .any(|d| d.is_error() && !is_verify_code(d));
-    let exit = if input_errors || report.violated() {
+    // The verdict is what was proved; --deny-warnings changes only the exit code.
+    let verdict = if input_errors || report.violated() {
         Exit::InputErrors
     } else if report.unknown() {
         Exit::Unknown
     } else {
         Exit::Success
     };
+    let warnings_denied = args.deny_warnings && diagnostics.iter().any(|d| !d.is_error());
+    let exit = if warnings_denied {
+        Exit::InputErrors
+    } else {
+        verdict
+    };
     match args.format {
-        Format::Json => print_json(&report, &diagnostics, &sources, exit),
+        Format::Json => print_json(&report, &diagnostics, &sources, verdict),
         Format::Text => {
-            super::report(&diagnostics, &sources, args.color);
+            super::report(&diagnostics, &sources);
             print_text(&report);
         }
     }
@@ -124,31 +133,49 @@ pub fn print_text(report: &Report) {
             Verdict::Violated => "VIOLATED",
             Verdict::Unknown => "unknown",
         };
-        println!("{word}: {}", subject.summary);
+        outln!("{word}: {}", subject.summary);
         for reason in &subject.unknown {
-            println!("  unknown: {reason}");
+            outln!("  unknown: {reason}");
         }
         for note in &subject.notes {
-            println!("  note: {note}");
+            outln!("  note: {note}");
         }
     }
-    eprintln!("{}", counts(report));
+    infoln!("{}", counts(report));
 }
 
-/// "verified 3: 2 proved, 1 violated, 0 unknown"
+/// "verified 3 subjects: 2 proved, 1 violated", only the verdicts that occurred;
+/// "nothing to verify" when the project has no bounded principal and no delegation.
 pub fn counts(report: &Report) -> String {
-    let count = |v| report.subjects.iter().filter(|s| s.verdict == v).count();
+    if report.subjects.is_empty() {
+        return "nothing to verify (no boundaries or delegations)".into();
+    }
+    let verdicts: Vec<String> = [
+        (Verdict::Proved, "proved"),
+        (Verdict::Violated, "violated"),
+        (Verdict::Unknown, "unknown"),
+    ]
+    .into_iter()
+    .map(|(verdict, word)| {
+        let n = report
+            .subjects
+            .iter()
+            .filter(|s| s.verdict == verdict)
+            .count();
+        (n, word)
+    })
+    .filter(|&(n, _)| n > 0)
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect();
     format!(
-        "verified {}: {} proved, {} violated, {} unknown",
-        report.subjects.len(),
-        count(Verdict::Proved),
-        count(Verdict::Violated),
-        count(Verdict::Unknown)
+        "verified {}: {}",
+        super::count(report.subjects.len(), "subject"),
+        verdicts.join(", ")
     )
 }
 
-fn print_json(report: &Report, diagnostics: &[Diagnostic], sources: &Sources, exit: Exit) {
-    let verdict = match exit {
+fn print_json(report: &Report, diagnostics: &[Diagnostic], sources: &Sources, verdict: Exit) {
+    let verdict = match verdict {
         Exit::Success => "proved",
         Exit::Unknown => "unknown",
         _ => "violated",
@@ -161,7 +188,7 @@ fn print_json(report: &Report, diagnostics: &[Diagnostic], sources: &Sources, ex
         "subjects": report.subjects,
         "diagnostics": diagnostics,
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).expect("the report serializes")
     );

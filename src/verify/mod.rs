@@ -1094,11 +1094,19 @@ fn escalation_path(request: &Request, scope: &Scope, own: &[String]) -> String {
         );
     }
     if let Some(kind) = kind {
+        // "an instance-profile", "a role"
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         if is(delegation::ESCALATING, action) && in_scope(kind) {
             return match request.context.get(delegation::BOUNDARY_KEY) {
-                None => format!("creates or changes a {kind} without a permissions boundary"),
+                None => {
+                    format!("creates or changes {article} {kind} without a permissions boundary")
+                }
                 Some(_) => format!(
-                    "creates or changes a {kind} with a boundary other than `{}`",
+                    "creates or changes {article} {kind} with a boundary other than `{}`",
                     scope.boundary_arn
                 ),
             };
@@ -1109,7 +1117,7 @@ fn escalation_path(request: &Request, scope: &Scope, own: &[String]) -> String {
         ) && !in_scope(kind)
         {
             return format!(
-                "touches a {kind} outside the delegated names `{}`",
+                "touches {article} {kind} outside the delegated names `{}`",
                 scope.names(kind)
             );
         }
