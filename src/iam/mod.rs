@@ -4,6 +4,7 @@
 //! canonical) and, for JSON files, the same documents with the source span of every element.
 
 pub mod json;
+pub mod names;
 pub mod policy;
 pub mod quota;
 pub mod read;

@@ -265,21 +265,7 @@ fn name_str(text: &str) -> Spanned<Str> {
 pub fn sanitize_name(text: &str, limit: usize) -> String {
     let stem = text.rsplit(['/', '\\']).next().unwrap_or(text);
     let stem = stem.strip_suffix(".json").unwrap_or(stem);
-    let mut out: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(limit)
-        .collect();
-    if out.is_empty() {
-        out = "imported".to_string();
-    }
-    out
+    crate::iam::names::sanitize_name(stem, limit)
 }
 
 fn is_dns_name(text: &str) -> bool {

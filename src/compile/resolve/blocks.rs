@@ -1,0 +1,810 @@
+//! Blocks: declaring the project's blocks, checking their names, members and settings, and
+//! binding `boundary` and `attach` references, into IR roles, users, groups and policies.
+//!
+//! In: the project's block ASTs. Out: IR blocks, with one diagnostic per root cause (a bad
+//! setting value is not reported again as a missing setting).
+
+use super::{Expanded, Namespace, Resolver, Scope};
+use crate::compile::ir::{self, Origin, PolicyRef};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::iam::names::{self, NameKind, TagPart};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, BlockKind, Member, Setting, ValueKind};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+impl Resolver<'_> {
+    /// First pass: every block's name, checked for duplicates within its namespace.
+    pub(super) fn declare_blocks(
+        &mut self,
+        blocks: &[&Spanned<ast::Block>],
+        scope: &Scope,
+    ) -> Vec<Option<Spanned<String>>> {
+        // Boundaries, policies and delegation policies are all managed policies: one namespace.
+        let mut seen: HashMap<(u8, String), Span> = HashMap::new();
+        let mut names = Vec::new();
+        for block in blocks {
+            let name = self
+                .interpolate(&block.name.node, scope)
+                .map(|name| Spanned::new(name, block.name.span));
+            if let Some(name) = &name {
+                let namespace = match block.kind.node {
+                    BlockKind::Boundary | BlockKind::Policy | BlockKind::Delegate => 0,
+                    BlockKind::Role => 1,
+                    BlockKind::User => 2,
+                    BlockKind::Group => 3,
+                };
+                // IAM names are unique regardless of case.
+                match seen.get(&(namespace, name.node.to_lowercase())) {
+                    Some(first) => {
+                        let kind = block.kind.node.keyword();
+                        self.error(duplicate(kind, &name.node, name.span, *first));
+                        names.push(None);
+                        continue;
+                    }
+                    None => {
+                        seen.insert((namespace, name.node.to_lowercase()), name.span);
+                    }
+                }
+                self.check_name(block.kind.node, name);
+            }
+            names.push(name);
+        }
+        names
+    }
+
+    pub(super) fn check_name(&mut self, kind: BlockKind, name: &Spanned<String>) {
+        let limit = match kind {
+            BlockKind::Role => NameKind::Role,
+            BlockKind::User => NameKind::User,
+            BlockKind::Group => NameKind::Group,
+            BlockKind::Boundary | BlockKind::Policy | BlockKind::Delegate => {
+                NameKind::ManagedPolicy
+            }
+        }
+        .limit();
+        self.check_name_limit(name, kind.keyword(), limit);
+    }
+
+    /// IAM's rules for the name of an entity: `what` is how the message calls it.
+    pub(super) fn check_name_limit(&mut self, name: &Spanned<String>, what: &str, limit: usize) {
+        if let Some(problem) = names::name_problem(&name.node, limit) {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidName,
+                    format!("`{}` is not a valid IAM {what} name", name.node),
+                )
+                .at(name.span, problem)
+                .with_help(format!(
+                    "IAM names use letters, digits and `{}`, at most {limit} characters",
+                    names::NAME_PUNCTUATION
+                )),
+            );
+        }
+    }
+
+    pub(super) fn block(
+        &mut self,
+        block: &Spanned<ast::Block>,
+        name: Spanned<String>,
+        index: &NamesIndex,
+        project: &mut ir::Project,
+    ) {
+        let scope = Scope {
+            namespace: Namespace::Project,
+            params: Rc::default(),
+        };
+        let mut expanded = Vec::new();
+        let errors_before = self.diagnostics.len();
+        self.expand(&block.members, &scope, &[], &mut Vec::new(), &mut expanded);
+        let kind = block.kind.node;
+        let mut body = Body {
+            // A `use` that failed may have brought any member: what looks missing is not
+            // reported, so the failed `use` is the one error.
+            incomplete: self.diagnostics.len() > errors_before,
+            ..Body::default()
+        };
+        for item in expanded {
+            self.member(kind, &name, item, index, &mut body);
+        }
+        self.check_unique_sids(&body.statements);
+        let present = body.presence();
+        let path = body
+            .path
+            .take()
+            .map(|p| p.node)
+            .unwrap_or_else(|| "/".to_string());
+        let description = body.description.take().map(|d| d.node);
+        match kind {
+            BlockKind::Boundary | BlockKind::Policy => {
+                if !present("statement") {
+                    self.error(
+                        Diagnostic::new(
+                            Code::MissingSetting,
+                            format!("{} `{}` has no statements", kind.keyword(), name.node),
+                        )
+                        .at(name.span, "IAM rejects a policy without statements")
+                        .with_help(
+                            "add a statement, like `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+                        ),
+                    );
+                }
+                let policy = ir::ManagedPolicy {
+                    name,
+                    path,
+                    description,
+                    statements: body.statements,
+                    span: block.span,
+                };
+                if kind == BlockKind::Boundary {
+                    project.boundaries.push(policy);
+                } else {
+                    project.policies.push(policy);
+                }
+            }
+            BlockKind::Role => {
+                if !present("trust") {
+                    self.error(
+                        Diagnostic::new(
+                            Code::MissingSetting,
+                            format!("role `{}` has no `trust`", name.node),
+                        )
+                        .at(name.span, "nobody can assume this role")
+                        .with_help("say who may assume it, e.g. `trust service ec2.amazonaws.com`"),
+                    );
+                }
+                if !present("statement") && !present("attach") {
+                    self.error(
+                        Diagnostic::new(
+                            Code::EmptyRole,
+                            format!("role `{}` grants nothing", name.node),
+                        )
+                        .at(name.span, "no statements and no attached policies"),
+                    );
+                }
+                let instance_profile = body.instance_profile.map(|profile| match profile.node {
+                    Some(profile_name) => Spanned::new(profile_name, profile.span),
+                    None => Spanned::new(name.node.clone(), profile.span),
+                });
+                self.check_tag_count(&name, &body.tag_spans);
+                project.roles.push(ir::Role {
+                    name,
+                    path,
+                    description,
+                    boundary: body.boundary,
+                    trust: body.trust,
+                    instance_profile,
+                    max_session_seconds: body.max_session.map(|m| m.node),
+                    tags: body.tags,
+                    attached: body.attach,
+                    statements: body.statements,
+                    span: block.span,
+                });
+            }
+            BlockKind::User => {
+                self.check_tag_count(&name, &body.tag_spans);
+                project.users.push(ir::User {
+                    name,
+                    path,
+                    boundary: body.boundary,
+                    groups: body.groups,
+                    tags: body.tags,
+                    attached: body.attach,
+                    statements: body.statements,
+                    span: block.span,
+                })
+            }
+            BlockKind::Group => project.groups.push(ir::Group {
+                name,
+                path,
+                attached: body.attach,
+                statements: body.statements,
+                span: block.span,
+            }),
+            BlockKind::Delegate => {
+                let boundary = match body.boundary {
+                    Some(PolicyRef::Project { index, span }) => Some((index, span)),
+                    Some(PolicyRef::Arn(arn)) => {
+                        self.error(
+                            Diagnostic::new(Code::WrongValue, "a delegation's boundary must be a `boundary` of this project")
+                                .at(arn.span, "an external ARN")
+                                .with_help("declare the boundary with `boundary NAME { ... }` so iamx can verify it"),
+                        );
+                        None
+                    }
+                    None => {
+                        if !present("boundary") {
+                            self.error(missing_setting(
+                                &name,
+                                "delegate",
+                                "boundary",
+                                "boundary DataBoundary",
+                            ));
+                        }
+                        None
+                    }
+                };
+                if !present("prefix") {
+                    self.error(missing_setting(
+                        &name,
+                        "delegate",
+                        "prefix",
+                        "prefix \"service-\"",
+                    ));
+                }
+                if !present("to") {
+                    self.error(missing_setting(
+                        &name,
+                        "delegate",
+                        "to",
+                        "to group \"platform-engineers\"",
+                    ));
+                }
+                if let (Some((boundary, boundary_span)), Some(prefix)) = (boundary, body.prefix) {
+                    project.delegations.push(ir::Delegation {
+                        name,
+                        path,
+                        description,
+                        to: body.to,
+                        boundary,
+                        boundary_span,
+                        prefix,
+                        pass_to: body.pass_to,
+                        create_users: body.create_users,
+                        span: block.span,
+                    });
+                }
+            }
+        }
+    }
+
+    /// IAM requires the Sids of one policy to differ; a template with a Sid used twice in one
+    /// block is the usual way to break that.
+    pub(super) fn check_unique_sids(&mut self, statements: &[ir::Statement]) {
+        let mut first: HashMap<&str, &Origin> = HashMap::new();
+        for statement in statements {
+            let Some(sid) = statement.sid.as_deref() else {
+                continue;
+            };
+            match first.get(sid) {
+                None => {
+                    first.insert(sid, &statement.origin);
+                }
+                Some(earlier) => {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::DuplicateSid,
+                        format!("two statements of one policy have the Sid `{sid}`"),
+                    )
+                    .at(statement.origin.span, "second statement with this Sid")
+                    .with_help("Sids must differ within a policy; rename one, or drop it");
+                    // Point at the `use` sites when both come from one template.
+                    diagnostic = match earlier.expanded_from.first() {
+                        Some(site) => {
+                            diagnostic.with_label(*site, "first expanded from this `use`")
+                        }
+                        None => {
+                            diagnostic.with_label(earlier.span, "first statement with this Sid")
+                        }
+                    };
+                    if let Some(site) = statement.origin.expanded_from.first() {
+                        diagnostic = diagnostic.with_label(*site, "then from this `use`");
+                    }
+                    self.error(diagnostic);
+                }
+            }
+        }
+    }
+
+    /// Resolves one member into the block's body, checking that the block kind allows it.
+    pub(super) fn member(
+        &mut self,
+        kind: BlockKind,
+        block_name: &Spanned<String>,
+        item: Expanded,
+        index: &NamesIndex,
+        body: &mut Body,
+    ) {
+        let Expanded {
+            member,
+            scope,
+            expanded_from,
+        } = item;
+        let (what, span) = match &member {
+            Member::Statement(s) => ("a statement", s.span),
+            Member::Trust(t) => ("`trust`", t.span),
+            Member::Use(u) => ("`use`", u.span),
+            Member::Setting(s) => (s.node.keyword(), s.span),
+        };
+        if !allowed(kind, &member) {
+            let what = if what.starts_with('`') || what.starts_with('a') {
+                what.to_string()
+            } else {
+                format!("`{what}`")
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::MisplacedMember,
+                format!("{what} is not allowed in a `{}` block", kind.keyword()),
+            )
+            .at(
+                span,
+                format!("not allowed in {} `{}`", kind.keyword(), block_name.node),
+            );
+            if let Some(use_site) = expanded_from.first() {
+                diagnostic = diagnostic.with_label(*use_site, "expanded from this template use");
+            }
+            if let Some(hint) = placement_hint(&member) {
+                diagnostic = diagnostic.with_help(hint);
+            }
+            self.error(diagnostic);
+            return;
+        }
+        let origin = Origin {
+            span,
+            expanded_from,
+        };
+        match member {
+            Member::Statement(statement) => {
+                body.seen.insert("statement");
+                if let Some(statement) = self.statement(&statement, &scope, origin) {
+                    body.statements.push(statement);
+                }
+            }
+            Member::Trust(trust) => {
+                body.seen.insert("trust");
+                if let Some(trust) = self.trust(&trust, &scope, origin) {
+                    body.trust.push(trust);
+                }
+            }
+            Member::Use(_) => unreachable!("uses are expanded before members are resolved"),
+            Member::Setting(setting) => self.setting(&setting, &scope, index, body),
+        }
+    }
+
+    pub(super) fn setting(
+        &mut self,
+        setting: &Spanned<Setting>,
+        scope: &Scope,
+        index: &NamesIndex,
+        body: &mut Body,
+    ) {
+        let span = setting.span;
+        body.seen.insert(setting.node.keyword());
+        match &setting.node {
+            Setting::Path(value) => {
+                if let Some(path) = self.string_value(value, scope, "a path") {
+                    self.check_path(&path);
+                    once(self, &mut body.path, path, "path", span);
+                }
+            }
+            Setting::Description(value) => {
+                if let Some(text) = self.string_value(value, scope, "a description") {
+                    if text.node.chars().count() > 1000 {
+                        self.error(
+                            Diagnostic::new(
+                                Code::WrongValue,
+                                format!(
+                                    "a description of {} characters is too long for IAM",
+                                    text.node.chars().count()
+                                ),
+                            )
+                            .at(text.span, "more than 1000 characters")
+                            .with_help("IAM keeps at most 1000 characters of a role's or policy's description"),
+                        );
+                    }
+                    once(self, &mut body.description, text, "description", span);
+                }
+            }
+            Setting::Boundary(value) => {
+                if let Some(reference) = self.policy_ref(value, scope, index, RefKind::Boundary) {
+                    if body.boundary.is_some() {
+                        self.error(
+                            Diagnostic::new(Code::DuplicateSetting, "`boundary` is set twice")
+                                .at(span, "set again here"),
+                        );
+                    } else {
+                        body.boundary = Some(reference);
+                    }
+                }
+            }
+            Setting::InstanceProfile(value) => {
+                let name = match value {
+                    Some(value) => {
+                        match self.string_value(value, scope, "an instance profile name") {
+                            Some(name) => {
+                                self.check_name_limit(&name, "instance profile", 128);
+                                Some(name.node)
+                            }
+                            None => return,
+                        }
+                    }
+                    None => None,
+                };
+                once(
+                    self,
+                    &mut body.instance_profile,
+                    Spanned::new(name, span),
+                    "instance_profile",
+                    span,
+                );
+            }
+            Setting::MaxSession(text) => {
+                if let Some(seconds) = self.duration(text) {
+                    once(
+                        self,
+                        &mut body.max_session,
+                        Spanned::new(seconds, span),
+                        "max_session",
+                        span,
+                    );
+                }
+            }
+            Setting::Tag { key, value } => {
+                let Some(key_text) = self.interpolate(&key.node, scope) else {
+                    return;
+                };
+                let Some(value) = self.eval(value, scope) else {
+                    return;
+                };
+                let value_text = value.node.text();
+                self.check_tag(&key_text, key.span, &value_text, value.span);
+                body.tag_spans.push(key.span);
+                if body.tags.insert(key_text.clone(), value_text).is_some() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::DuplicateSetting,
+                            format!("tag `{key_text}` is set twice"),
+                        )
+                        .at(key.span, "set again here"),
+                    );
+                }
+            }
+            Setting::Attach(values) => {
+                for value in values {
+                    if let Some(reference) = self.policy_ref(value, scope, index, RefKind::Policy) {
+                        body.attach.push(reference);
+                    }
+                }
+            }
+            Setting::Groups(values) => {
+                let names = self.entity_names(values, scope, "a group name");
+                body.groups.extend(names);
+            }
+            Setting::To {
+                kind: principal_kind,
+                names,
+            } => {
+                for name in self.entity_names(names, scope, "a name") {
+                    body.to.push((principal_kind.node, name));
+                }
+            }
+            Setting::Prefix(value) => {
+                if let Some(prefix) = self.string_value(value, scope, "a name prefix") {
+                    if prefix.node.is_empty()
+                        || prefix.node.contains('*')
+                        || prefix.node.contains('?')
+                    {
+                        self.error(
+                            Diagnostic::new(Code::WrongValue, "a delegation prefix must be a plain, non-empty name start")
+                                .at(prefix.span, "empty or contains a wildcard")
+                                .with_help("write the start of the names, like \"service-\"; iamx adds the `*`"),
+                        );
+                    }
+                    once(self, &mut body.prefix, prefix, "prefix", span);
+                }
+            }
+            Setting::PassTo(values) => {
+                for value in self.eval_list(values, scope).unwrap_or_default() {
+                    if let Some(service) = self.string_scalar(value, "a service principal") {
+                        body.pass_to.push(service);
+                    }
+                }
+            }
+            Setting::CreateUsers => body.create_users = true,
+        }
+    }
+
+    /// Names of users, groups or roles: a bare name is the entity's own name (not a constant),
+    /// anything else is evaluated as a value.
+    pub(super) fn entity_names(
+        &mut self,
+        values: &[ast::Value],
+        scope: &Scope,
+        what: &str,
+    ) -> Vec<Spanned<String>> {
+        let mut names = Vec::new();
+        for value in values {
+            if let ValueKind::Name(name) = &value.node {
+                names.push(Spanned::new(name.clone(), value.span));
+                continue;
+            }
+            for scalar in self
+                .eval_list(std::slice::from_ref(value), scope)
+                .unwrap_or_default()
+            {
+                names.extend(self.string_scalar(scalar, what));
+            }
+        }
+        names
+    }
+
+    /// IAM's rules for one tag: a key of 1 to 128 and a value of at most 256 characters, letters,
+    /// digits, white space and `_.:/=+-@`, and no key starting with `aws:` (reserved for AWS).
+    pub(super) fn check_tag(&mut self, key: &str, key_span: Span, value: &str, value_span: Span) {
+        let problem = names::tag_problem(key, value).map(|(part, problem)| match part {
+            TagPart::Key => (key_span, problem),
+            TagPart::Value => (value_span, problem),
+        });
+        if let Some((span, problem)) = problem {
+            self.error(
+                Diagnostic::new(Code::InvalidTag, format!("tag `{key}` is not a valid IAM tag"))
+                    .at(span, problem)
+                    .with_help("IAM tags use letters, digits, spaces and `_.:/=+-@`: keys 1 to 128 characters (not starting with `aws:`), values up to 256"),
+            );
+        }
+    }
+
+    /// IAM's limit of 50 tags on one role or user.
+    pub(super) fn check_tag_count(&mut self, name: &Spanned<String>, tag_spans: &[Span]) {
+        if tag_spans.len() > names::MAX_TAGS {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidTag,
+                    format!(
+                        "`{}` has {} tags; IAM allows at most {}",
+                        name.node,
+                        tag_spans.len(),
+                        names::MAX_TAGS
+                    ),
+                )
+                .at(tag_spans[names::MAX_TAGS], "the 51st tag")
+                .with_label(name.span, "tagged here"),
+            );
+        }
+    }
+
+    pub(super) fn check_path(&mut self, path: &Spanned<String>) {
+        let text = &path.node;
+        if !names::is_valid_path(text) {
+            self.error(
+                Diagnostic::new(Code::WrongValue, format!("`{text}` is not a valid IAM path"))
+                    .at(path.span, "invalid path")
+                    .with_help("a path starts and ends with `/`, like \"/service/\" (at most 512 printable characters)"),
+            );
+        }
+    }
+
+    /// `boundary X` / `attach X`: a block of this project by name, or an ARN.
+    pub(super) fn policy_ref(
+        &mut self,
+        value: &ast::Value,
+        scope: &Scope,
+        index: &NamesIndex,
+        kind: RefKind,
+    ) -> Option<PolicyRef> {
+        if let ValueKind::Name(name) = &value.node {
+            return self.project_policy(name, value.span, index, kind);
+        }
+        let text = self.string_value(value, scope, "a policy name or ARN")?;
+        if text.node.starts_with("arn:") {
+            self.check_arn(&text, "a policy ARN");
+            return Some(PolicyRef::Arn(text));
+        }
+        self.project_policy(&text.node, text.span, index, kind)
+    }
+
+    pub(super) fn project_policy(
+        &mut self,
+        name: &str,
+        span: Span,
+        index: &NamesIndex,
+        kind: RefKind,
+    ) -> Option<PolicyRef> {
+        let (wanted, other, keyword) = match kind {
+            RefKind::Boundary => (&index.boundaries, &index.policies, "boundary"),
+            RefKind::Policy => (&index.policies, &index.boundaries, "policy"),
+        };
+        if let Some(position) = wanted.iter().position(|n| n == name) {
+            return Some(PolicyRef::Project {
+                index: position,
+                span,
+            });
+        }
+        let mut diagnostic = if other.iter().any(|n| n == name) {
+            let (is, should) = match kind {
+                RefKind::Boundary => ("a `policy`", "declare it as `boundary`"),
+                RefKind::Policy => ("a `boundary`", "attach a `policy`; boundaries only limit"),
+            };
+            Diagnostic::new(
+                Code::UnknownReference,
+                format!("`{name}` is {is}, not a {keyword}"),
+            )
+            .at(span, format!("not a {keyword}"))
+            .with_help(should)
+        } else {
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownReference,
+                format!("no {keyword} is named `{name}`"),
+            )
+            .at(span, format!("unknown {keyword}"));
+            diagnostic = match did_you_mean(name, wanted.iter().map(String::as_str)) {
+                Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                None => diagnostic.with_help(format!(
+                    "declare it with `{keyword} {name} {{ ... }}`, or give an ARN to use an existing one"
+                )),
+            };
+            diagnostic
+        };
+        if index.boundaries.is_empty() && index.policies.is_empty() {
+            diagnostic
+                .notes
+                .push("this project declares no boundaries or policies".into());
+        }
+        self.error(diagnostic);
+        None
+    }
+
+    pub(super) fn check_arn(&mut self, arn: &Spanned<String>, what: &str) -> bool {
+        let parts: Vec<&str> = arn.node.splitn(6, ':').collect();
+        if parts.len() == 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty() {
+            return true;
+        }
+        self.error(
+            Diagnostic::new(Code::MalformedArn, format!("`{}` is not {what}", arn.node))
+                .at(arn.span, "malformed ARN")
+                .with_help("an ARN has six `:`-separated parts: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"),
+        );
+        false
+    }
+
+    // ---- statements ----------------------------------------------------------------------
+}
+
+/// Names of the project's managed policies, for binding `boundary` and `attach`.
+pub(super) struct NamesIndex {
+    boundaries: Vec<String>,
+    policies: Vec<String>,
+}
+
+impl NamesIndex {
+    /// In declaration order, which is also the order blocks are pushed into the project.
+    pub(super) fn new(
+        blocks: &[&Spanned<ast::Block>],
+        names: &[Option<Spanned<String>>],
+    ) -> NamesIndex {
+        let of_kind = |kind: BlockKind| {
+            blocks
+                .iter()
+                .zip(names)
+                .filter(|(block, _)| block.kind.node == kind)
+                .filter_map(|(_, name)| name.as_ref().map(|n| n.node.clone()))
+                .collect()
+        };
+        NamesIndex {
+            boundaries: of_kind(BlockKind::Boundary),
+            policies: of_kind(BlockKind::Policy),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum RefKind {
+    Boundary,
+    Policy,
+}
+
+/// What a block's members add up to, before it becomes an IR node.
+#[derive(Default)]
+pub(super) struct Body {
+    /// Keywords of the settings present, even those whose values had errors, so a bad value
+    /// is not reported a second time as a missing setting.
+    seen: std::collections::HashSet<&'static str>,
+    /// Some `use` of the block could not be expanded.
+    incomplete: bool,
+    statements: Vec<ir::Statement>,
+    trust: Vec<ir::TrustStatement>,
+    path: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+    boundary: Option<PolicyRef>,
+    instance_profile: Option<Spanned<Option<String>>>,
+    max_session: Option<Spanned<u32>>,
+    tags: BTreeMap<String, String>,
+    /// Where each `tag` setting's key was written, in order.
+    tag_spans: Vec<Span>,
+    attach: Vec<PolicyRef>,
+    groups: Vec<Spanned<String>>,
+    to: Vec<(ast::PrincipalRefKind, Spanned<String>)>,
+    prefix: Option<Spanned<String>>,
+    pass_to: Vec<Spanned<String>>,
+    create_users: bool,
+}
+
+impl Body {
+    /// Whether the block has a member or setting, or may have had it (see `incomplete`).
+    fn presence(&self) -> impl Fn(&str) -> bool {
+        let (seen, incomplete) = (self.seen.clone(), self.incomplete);
+        move |keyword| incomplete || seen.contains(keyword)
+    }
+}
+
+pub(super) fn once<T>(
+    resolver: &mut Resolver<'_>,
+    slot: &mut Option<Spanned<T>>,
+    value: Spanned<T>,
+    what: &str,
+    span: Span,
+) {
+    match slot {
+        Some(first) => {
+            let first_span = first.span;
+            resolver.error(
+                Diagnostic::new(Code::DuplicateSetting, format!("`{what}` is set twice"))
+                    .at(span, "set again here")
+                    .with_label(first_span, "first set here"),
+            );
+        }
+        None => *slot = Some(value),
+    }
+}
+
+/// Which members each block kind accepts.
+pub(super) fn allowed(kind: BlockKind, member: &Member) -> bool {
+    use BlockKind::*;
+    match member {
+        Member::Statement(_) => matches!(kind, Boundary | Policy | Role | User | Group),
+        Member::Trust(_) => kind == Role,
+        Member::Use(_) => true,
+        Member::Setting(setting) => match &setting.node {
+            Setting::Path(_) => true,
+            Setting::Description(_) => matches!(kind, Boundary | Policy | Role | Delegate),
+            Setting::Boundary(_) => matches!(kind, Role | User | Delegate),
+            Setting::InstanceProfile(_) | Setting::MaxSession(_) => kind == Role,
+            Setting::Tag { .. } => matches!(kind, Role | User),
+            Setting::Attach(_) => matches!(kind, Role | User | Group),
+            Setting::Groups(_) => kind == User,
+            Setting::To { .. } | Setting::Prefix(_) | Setting::PassTo(_) | Setting::CreateUsers => {
+                kind == Delegate
+            }
+        },
+    }
+}
+
+pub(super) fn placement_hint(member: &Member) -> Option<&'static str> {
+    match member {
+        Member::Statement(_) => Some("a delegation's policy is generated; put statements in a `boundary`, `policy` or `role`"),
+        Member::Trust(_) => Some("`trust` belongs in a `role`"),
+        Member::Setting(setting) => match setting.node {
+            Setting::InstanceProfile(_) | Setting::MaxSession(_) => Some("this setting belongs in a `role`"),
+            Setting::To { .. } | Setting::Prefix(_) | Setting::PassTo(_) | Setting::CreateUsers => {
+                Some("this setting belongs in a `delegate` block")
+            }
+            Setting::Groups(_) => Some("`groups` belongs in a `user`"),
+            Setting::Boundary(_) => Some("`boundary` belongs in a `role`, `user` or `delegate`"),
+            _ => None,
+        },
+        Member::Use(_) => None,
+    }
+}
+
+pub(super) fn missing_setting(
+    name: &Spanned<String>,
+    kind: &str,
+    setting: &str,
+    example: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::MissingSetting,
+        format!("{kind} `{}` has no `{setting}`", name.node),
+    )
+    .at(name.span, format!("`{setting}` is required here"))
+    .with_help(format!("add `{example}`"))
+}
+
+pub(super) fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateName,
+        format!("{kind} `{name}` is defined twice"),
+    )
+    .at(span, "defined again here")
+    .with_label(first, "first defined here")
+    .with_help("names must be unique (IAM ignores case when comparing names)")
+}

@@ -1,0 +1,300 @@
+//! Resolution: ASTs of all project files to one [`ir::Project`].
+//!
+//! In: parsed files, the chosen environment, and [`Sources`] (to which imported std-lib modules
+//! are added). Out: the project with constants and `${...}` interpolated, `use` expanded,
+//! references to boundaries and policies bound, settings checked per block kind, plus
+//! diagnostics. Resolution keeps going after an error so one run reports as much as it can.
+
+use crate::compile::ir::{self, Scalar};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::source::{FileId, Sources, Span, Spanned};
+use crate::syntax::ast::{self, Item, Member};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Resolves the parsed project files. Returns `None` for the project when errors made it
+/// impossible to build one; the diagnostics say why.
+pub fn resolve(
+    files: &[(FileId, ast::File)],
+    environment: Option<&str>,
+    sources: &mut Sources,
+) -> (Option<ir::Project>, Vec<Diagnostic>) {
+    let mut resolver = Resolver::new(sources);
+    let project = resolver.project(files, environment);
+    (project, resolver.diagnostics)
+}
+
+/// A namespace: the project (all its files share one), or one std-lib module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Namespace {
+    Project,
+    Module(usize),
+}
+
+#[derive(Default)]
+struct NamespaceDefs {
+    lets: HashMap<String, ast::Let>,
+    templates: HashMap<String, Rc<Spanned<ast::Template>>>,
+}
+
+/// Where a value is evaluated: a namespace plus template parameters bound at a `use`.
+#[derive(Clone)]
+struct Scope {
+    namespace: Namespace,
+    params: Rc<HashMap<String, Spanned<Scalar>>>,
+}
+
+/// A member after template expansion, with the scope its values are evaluated in.
+struct Expanded {
+    member: Member,
+    scope: Scope,
+    expanded_from: Vec<Span>,
+}
+
+struct Resolver<'s> {
+    sources: &'s mut Sources,
+    diagnostics: Vec<Diagnostic>,
+    project_defs: NamespaceDefs,
+    modules: Vec<(String, NamespaceDefs)>,
+    /// Which file belongs to which namespace, and what each file imports.
+    file_namespace: HashMap<FileId, Namespace>,
+    imports: HashMap<FileId, HashMap<String, (usize, Span)>>,
+    builtins: HashMap<String, Spanned<Scalar>>,
+    constant_cache: HashMap<(Namespace, String), Option<Spanned<Scalar>>>,
+    constants_in_progress: Vec<(Namespace, String)>,
+}
+
+use blocks::{duplicate, NamesIndex};
+
+mod blocks;
+mod modules;
+mod statements;
+mod templates;
+mod values;
+
+impl<'s> Resolver<'s> {
+    fn new(sources: &'s mut Sources) -> Self {
+        Resolver {
+            sources,
+            diagnostics: Vec::new(),
+            project_defs: NamespaceDefs::default(),
+            modules: Vec::new(),
+            file_namespace: HashMap::new(),
+            imports: HashMap::new(),
+            builtins: HashMap::new(),
+            constant_cache: HashMap::new(),
+            constants_in_progress: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn project(
+        &mut self,
+        files: &[(FileId, ast::File)],
+        environment: Option<&str>,
+    ) -> Option<ir::Project> {
+        let project_scope = Scope {
+            namespace: Namespace::Project,
+            params: Rc::default(),
+        };
+        let mut account: Option<ast::Value> = None;
+        let mut partition: Option<ast::Value> = None;
+        let mut envs: Vec<&ast::Env> = Vec::new();
+        let mut blocks: Vec<&Spanned<ast::Block>> = Vec::new();
+
+        for (file, ast) in files {
+            self.file_namespace.insert(*file, Namespace::Project);
+            for item in &ast.items {
+                match item {
+                    Item::Account(value) => self.set_once(&mut account, value, "account"),
+                    Item::Partition(value) => self.set_once(&mut partition, value, "partition"),
+                    Item::Let(binding) => self.define_let(Namespace::Project, binding),
+                    Item::Import(name) => self.import(*file, name),
+                    Item::Env(env) => {
+                        if let Some(first) = envs.iter().find(|e| e.name.node == env.name.node) {
+                            let first_span = first.name.span;
+                            self.error(duplicate(
+                                "environment",
+                                &env.name.node,
+                                env.name.span,
+                                first_span,
+                            ));
+                        } else {
+                            envs.push(env);
+                        }
+                    }
+                    Item::Template(template) => self.define_template(Namespace::Project, template),
+                    Item::Block(block) => blocks.push(block),
+                }
+            }
+        }
+
+        let selected = self.select_environment(&envs, environment, files);
+        if let Some(env) = selected {
+            if let Some(value) = &env.account {
+                account = Some(value.clone());
+            }
+            if let Some(value) = &env.partition {
+                partition = Some(value.clone());
+            }
+            for binding in &env.lets {
+                // An environment's constants replace the project-wide ones of the same name.
+                self.project_defs
+                    .lets
+                    .insert(binding.name.node.clone(), binding.clone());
+            }
+        }
+
+        let partition_value = match &partition {
+            Some(value) => self
+                .string_value(value, &project_scope, "a partition")
+                .map(|s| s.node)
+                .unwrap_or_else(|| "aws".to_string()),
+            None => "aws".to_string(),
+        };
+        let partition_span = partition.as_ref().map(|v| v.span);
+        self.builtins.insert(
+            "partition".into(),
+            Spanned::new(
+                Scalar::Str(partition_value.clone()),
+                partition_span.unwrap_or(Span::new(FileId(0), 0, 0)),
+            ),
+        );
+        let account_value = match &account {
+            Some(value) => self.account_id(value, &project_scope),
+            None => {
+                let environment_failed = self
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::UnknownEnvironment);
+                if !blocks.is_empty() && !environment_failed {
+                    let first = blocks[0].span;
+                    self.error(
+                        Diagnostic::new(Code::MissingSetting, "no `account` is set")
+                            .at(Span::new(first.file, first.start as usize, first.start as usize), "ARNs here need an account ID")
+                            .with_help("add `account \"123456789012\"` at the top of a file, or in each `env` block"),
+                    );
+                }
+                None
+            }
+        };
+        if let Some(account) = &account_value {
+            self.builtins.insert(
+                "account".into(),
+                Spanned::new(Scalar::Str(account.node.clone()), account.span),
+            );
+        }
+
+        let mut project = ir::Project {
+            account: account_value
+                .unwrap_or_else(|| Spanned::new(String::new(), Span::new(FileId(0), 0, 0))),
+            partition: partition_value,
+            environment: selected.map(|env| env.name.node.clone()),
+            boundaries: Vec::new(),
+            policies: Vec::new(),
+            roles: Vec::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            delegations: Vec::new(),
+        };
+        let names = self.declare_blocks(&blocks, &project_scope);
+        let index = NamesIndex::new(&blocks, &names);
+        for (block, name) in blocks.iter().zip(names) {
+            if let Some(name) = name {
+                self.block(block, name, &index, &mut project);
+            }
+        }
+        let errors = self.diagnostics.iter().any(Diagnostic::is_error);
+        (!errors).then_some(project)
+    }
+
+    fn set_once(&mut self, slot: &mut Option<ast::Value>, value: &ast::Value, what: &str) {
+        match slot {
+            Some(first) => {
+                let first_span = first.span;
+                self.error(
+                    Diagnostic::new(Code::DuplicateSetting, format!("`{what}` is set twice"))
+                        .at(value.span, "set again here")
+                        .with_label(first_span, "first set here")
+                        .with_help(format!(
+                            "set `{what}` once; to build for several accounts use `env` blocks"
+                        )),
+                );
+            }
+            None => *slot = Some(value.clone()),
+        }
+    }
+
+    fn select_environment<'a>(
+        &mut self,
+        envs: &[&'a ast::Env],
+        wanted: Option<&str>,
+        files: &[(FileId, ast::File)],
+    ) -> Option<&'a ast::Env> {
+        let names: Vec<&str> = envs.iter().map(|env| env.name.node.as_str()).collect();
+        let at_start = files
+            .first()
+            .map(|(file, _)| Span::new(*file, 0, 0))
+            .unwrap_or(Span::new(FileId(0), 0, 0));
+        match wanted {
+            None if envs.is_empty() => None,
+            None => {
+                let first = envs[0].name.span;
+                self.error(
+                    Diagnostic::new(
+                        Code::UnknownEnvironment,
+                        "this project declares environments; choose one",
+                    )
+                    .at(first, "declared here")
+                    .with_help(format!(
+                        "build with `--env {}` (one of: {})",
+                        names[0],
+                        names.join(", ")
+                    )),
+                );
+                None
+            }
+            Some(wanted) => match envs.iter().find(|env| env.name.node == wanted) {
+                Some(env) => Some(env),
+                None => {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownEnvironment,
+                        format!("no environment is named `{wanted}`"),
+                    );
+                    diagnostic = match envs.first() {
+                        Some(first) => {
+                            diagnostic.at(first.name.span, "environments are declared here")
+                        }
+                        None => diagnostic.at(at_start, "this project declares no `env` blocks"),
+                    };
+                    diagnostic = match did_you_mean(wanted, names.iter().copied()) {
+                        Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                        None if names.is_empty() => diagnostic
+                            .with_help("drop `--env`, or declare `env NAME { account \"...\" }`"),
+                        None => diagnostic
+                            .with_help(format!("declared environments: {}", names.join(", "))),
+                    };
+                    self.error(diagnostic);
+                    None
+                }
+            },
+        }
+    }
+}
+
+fn item_span(item: &Item) -> Option<Span> {
+    match item {
+        Item::Account(v) | Item::Partition(v) => Some(v.span),
+        Item::Let(binding) => Some(binding.name.span),
+        Item::Import(name) => Some(name.span),
+        Item::Env(env) => Some(env.name.span),
+        Item::Template(template) => Some(template.span),
+        Item::Block(block) => Some(block.span),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,141 @@
+//! Namespaces: `let` and `template` definitions per namespace (the project, or one std-lib
+//! module), `import` of std-lib modules, and loading a module's source.
+//!
+//! In: the items of parsed files. Out: the definitions the resolver looks names up in.
+
+use super::blocks::duplicate;
+use super::item_span;
+use super::{Namespace, NamespaceDefs, Resolver};
+use crate::compile::stdlib;
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::source::{FileId, Spanned};
+use crate::syntax::ast::{self, Item};
+use crate::syntax::parse;
+use std::rc::Rc;
+
+impl Resolver<'_> {
+    pub(super) fn defs(&mut self, namespace: Namespace) -> &mut NamespaceDefs {
+        match namespace {
+            Namespace::Project => &mut self.project_defs,
+            Namespace::Module(index) => &mut self.modules[index].1,
+        }
+    }
+
+    pub(super) fn define_let(&mut self, namespace: Namespace, binding: &ast::Let) {
+        let previous = self
+            .defs(namespace)
+            .lets
+            .get(&binding.name.node)
+            .map(|b| b.name.span);
+        match previous {
+            Some(first) => self.error(duplicate(
+                "constant",
+                &binding.name.node,
+                binding.name.span,
+                first,
+            )),
+            None => {
+                self.defs(namespace)
+                    .lets
+                    .insert(binding.name.node.clone(), binding.clone());
+            }
+        }
+    }
+
+    pub(super) fn define_template(
+        &mut self,
+        namespace: Namespace,
+        template: &Spanned<ast::Template>,
+    ) {
+        let name = template.name.node.clone();
+        let previous = self
+            .defs(namespace)
+            .templates
+            .get(&name)
+            .map(|t| t.name.span);
+        match previous {
+            Some(first) => self.error(duplicate("template", &name, template.name.span, first)),
+            None => {
+                self.defs(namespace)
+                    .templates
+                    .insert(name, Rc::new(template.clone()));
+            }
+        }
+    }
+
+    /// `import NAME` in `file`: loads the std-lib module once and records the import.
+    pub(super) fn import(&mut self, file: FileId, name: &ast::Ident) {
+        let module_index = match self
+            .modules
+            .iter()
+            .position(|(module, _)| *module == name.node)
+        {
+            Some(index) => Some(index),
+            None => self.load_module(name),
+        };
+        let Some(index) = module_index else { return };
+        let previous = self
+            .imports
+            .entry(file)
+            .or_default()
+            .insert(name.node.clone(), (index, name.span));
+        if let Some((_, first)) = previous {
+            self.error(duplicate("import", &name.node, name.span, first));
+        }
+    }
+
+    pub(super) fn load_module(&mut self, name: &ast::Ident) -> Option<usize> {
+        let Some(text) = stdlib::module(&name.node) else {
+            let known = stdlib::MODULES.iter().map(|(module, _)| *module);
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownModule,
+                format!("the std-lib has no module `{}`", name.node),
+            )
+            .at(name.span, "unknown module");
+            diagnostic = match did_you_mean(&name.node, known) {
+                Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                None => diagnostic.with_help(format!(
+                    "std-lib modules: {}",
+                    stdlib::MODULES
+                        .iter()
+                        .map(|(m, _)| *m)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            self.error(diagnostic);
+            return None;
+        };
+        let file = self.sources.add(stdlib::file_name(&name.node), text);
+        let index = self.modules.len();
+        self.modules
+            .push((name.node.clone(), NamespaceDefs::default()));
+        let namespace = Namespace::Module(index);
+        self.file_namespace.insert(file, namespace);
+        match parse::parse(file, text) {
+            Ok(ast) => {
+                for item in &ast.items {
+                    match item {
+                        Item::Let(binding) => self.define_let(namespace, binding),
+                        Item::Template(template) => self.define_template(namespace, template),
+                        Item::Import(inner) => self.import(file, inner),
+                        _ => self.error(
+                            Diagnostic::new(
+                                Code::MisplacedMember,
+                                "a std-lib module may hold only `let`, `import` and `template`",
+                            )
+                            .at(
+                                item_span(item).unwrap_or(name.span),
+                                "not allowed in a module",
+                            ),
+                        ),
+                    }
+                }
+            }
+            Err(diagnostic) => self.error(diagnostic),
+        }
+        Some(index)
+    }
+
+    // ---- values --------------------------------------------------------------------------
+}

@@ -1,0 +1,250 @@
+//! Values: constants, interpolation of `${...}`, lists, account IDs and durations.
+//!
+//! In: AST values and the scope they are evaluated in. Out: scalars with spans, or a
+//! diagnostic at the value (constant cycles and unknown names included).
+
+use super::statements::is_policy_variable;
+use super::{Namespace, Resolver, Scope};
+use crate::compile::ir::Scalar;
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, StrPart, ValueKind};
+use std::rc::Rc;
+
+impl Resolver<'_> {
+    /// Evaluates a value: constants looked up, interpolations filled in.
+    pub(super) fn eval(&mut self, value: &ast::Value, scope: &Scope) -> Option<Spanned<Scalar>> {
+        let scalar = match &value.node {
+            ValueKind::Str(text) => Scalar::Str(self.interpolate(text, scope)?),
+            ValueKind::Name(name) => return self.lookup(name, value.span, scope),
+            ValueKind::Star => Scalar::Star,
+            ValueKind::Number(n) => Scalar::Number(n.clone()),
+            ValueKind::Bool(b) => Scalar::Bool(*b),
+            ValueKind::Date(d) => Scalar::Date(d.clone()),
+            ValueKind::Cidr(c) => Scalar::Cidr(c.clone()),
+            ValueKind::DnsName(d) => Scalar::DnsName(d.clone()),
+            ValueKind::List(items) => Scalar::List(self.eval_list(items, scope)?),
+        };
+        Some(Spanned::new(scalar, value.span))
+    }
+
+    /// Evaluates a list of values, replacing list constants by their elements.
+    pub(super) fn eval_list(
+        &mut self,
+        values: &[ast::Value],
+        scope: &Scope,
+    ) -> Option<Vec<Spanned<Scalar>>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for value in values {
+            match self.eval(value, scope) {
+                Some(Spanned {
+                    node: Scalar::List(items),
+                    span,
+                }) => out.extend(items.into_iter().map(|item| Spanned::new(item.node, span))),
+                Some(scalar) => out.push(scalar),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub(super) fn interpolate(&mut self, text: &ast::Str, scope: &Scope) -> Option<String> {
+        let mut out = String::new();
+        let mut ok = true;
+        for part in &text.parts {
+            match part {
+                StrPart::Text(t) => out.push_str(t),
+                StrPart::Interpolation(name) if is_policy_variable(&name.node) => {
+                    out.push_str("${");
+                    out.push_str(&name.node);
+                    out.push('}');
+                }
+                StrPart::Interpolation(name) => match self.lookup(&name.node, name.span, scope) {
+                    Some(value) => match &value.node {
+                        Scalar::Star => out.push('*'),
+                        Scalar::List(_) => {
+                            self.error(
+                                Diagnostic::new(Code::WrongValue, format!("`{}` is a list and cannot be part of a string", name.node))
+                                    .at(name.span, "a list")
+                                    .with_help("use the list where several values are accepted, like `on NAME` or `in NAME`"),
+                            );
+                            ok = false;
+                        }
+                        other => out.push_str(&other.text()),
+                    },
+                    None => ok = false,
+                },
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A name's value, with the value's span moved to the place of use.
+    pub(super) fn lookup(
+        &mut self,
+        name: &str,
+        span: Span,
+        scope: &Scope,
+    ) -> Option<Spanned<Scalar>> {
+        if let Some(value) = scope.params.get(name) {
+            return Some(Spanned::new(value.node.clone(), span));
+        }
+        if self.has_let(scope.namespace, name) {
+            // `None` here means the constant's own value failed, which was reported there.
+            return self
+                .constant(scope.namespace, name)
+                .map(|value| Spanned::new(value.node, span));
+        }
+        if let Some(value) = self.builtins.get(name) {
+            return Some(Spanned::new(value.node.clone(), span));
+        }
+        let mut candidates: Vec<String> = scope.params.keys().cloned().collect();
+        let namespace = scope.namespace;
+        candidates.extend(self.defs(namespace).lets.keys().cloned());
+        candidates.extend(["account".to_string(), "partition".to_string()]);
+        candidates.sort();
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownConstant,
+            format!("no constant or parameter is named `{name}`"),
+        )
+        .at(span, "unknown name");
+        if name == "account" {
+            diagnostic = diagnostic.with_help("set the account with `account \"123456789012\"`");
+        } else if let Some(close) = did_you_mean(name, candidates.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        } else {
+            diagnostic = diagnostic.with_help(format!("define it with `let {name} = \"...\"`"));
+        }
+        self.error(diagnostic);
+        None
+    }
+
+    pub(super) fn has_let(&mut self, namespace: Namespace, name: &str) -> bool {
+        self.defs(namespace).lets.contains_key(name)
+    }
+
+    /// The value of a `let`, evaluated once and cached; cycles are reported.
+    pub(super) fn constant(&mut self, namespace: Namespace, name: &str) -> Option<Spanned<Scalar>> {
+        let key = (namespace, name.to_string());
+        if let Some(cached) = self.constant_cache.get(&key) {
+            return cached.clone();
+        }
+        let binding = self.defs(namespace).lets.get(name).cloned()?;
+        if let Some(position) = self.constants_in_progress.iter().position(|k| *k == key) {
+            let chain: Vec<&str> = self.constants_in_progress[position..]
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .chain(std::iter::once(name))
+                .collect();
+            self.error(
+                Diagnostic::new(
+                    Code::Cycle,
+                    format!("constant `{name}` is defined in terms of itself"),
+                )
+                .at(binding.value.span, "this value refers back to it")
+                .with_note(format!("the cycle: {}", chain.join(" → "))),
+            );
+            self.constant_cache.insert(key, None);
+            return None;
+        }
+        self.constants_in_progress.push(key.clone());
+        let scope = Scope {
+            namespace,
+            params: Rc::default(),
+        };
+        let value = self.eval(&binding.value, &scope);
+        self.constants_in_progress.pop();
+        self.constant_cache.insert(key, value.clone());
+        value
+    }
+
+    /// A value that must be a string (names, paths, descriptions, ...).
+    pub(super) fn string_value(
+        &mut self,
+        value: &ast::Value,
+        scope: &Scope,
+        what: &str,
+    ) -> Option<Spanned<String>> {
+        let scalar = self.eval(value, scope)?;
+        self.string_scalar(scalar, what)
+    }
+
+    pub(super) fn string_scalar(
+        &mut self,
+        scalar: Spanned<Scalar>,
+        what: &str,
+    ) -> Option<Spanned<String>> {
+        match &scalar.node {
+            Scalar::Str(s) | Scalar::DnsName(s) => Some(Spanned::new(s.clone(), scalar.span)),
+            other => {
+                let found = other.describe();
+                self.error(
+                    Diagnostic::new(Code::WrongValue, format!("expected {what}, found {found}"))
+                        .at(scalar.span, format!("{found} is not {what}"))
+                        .with_help("write it as a quoted string"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn account_id(
+        &mut self,
+        value: &ast::Value,
+        scope: &Scope,
+    ) -> Option<Spanned<String>> {
+        let scalar = self.eval(value, scope)?;
+        let text = match &scalar.node {
+            Scalar::Str(s) | Scalar::Number(s) => s.clone(),
+            other => other.text(),
+        };
+        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            Some(Spanned::new(text, scalar.span))
+        } else {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidAccount,
+                    format!("`{text}` is not an AWS account ID"),
+                )
+                .at(scalar.span, "not twelve digits")
+                .with_help(
+                    "an account ID is twelve digits, like \"123456789012\" (keep leading zeros)",
+                ),
+            );
+            None
+        }
+    }
+
+    // ---- blocks --------------------------------------------------------------------------
+
+    pub(super) fn duration(&mut self, text: &Spanned<String>) -> Option<u32> {
+        let (digits, unit) = match text.node.char_indices().last() {
+            Some((i, c)) if c.is_ascii_alphabetic() => (&text.node[..i], c),
+            _ => (text.node.as_str(), 's'),
+        };
+        let multiplier = match unit {
+            'h' => 3600,
+            'm' => 60,
+            _ => 1,
+        };
+        let seconds = digits.parse::<u64>().ok().map(|n| n * multiplier);
+        match seconds {
+            Some(seconds) if (3600..=43200).contains(&seconds) => Some(seconds as u32),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        Code::WrongValue,
+                        format!(
+                            "a maximum session duration of `{}` is out of range",
+                            text.node
+                        ),
+                    )
+                    .at(text.span, "must be between 1 and 12 hours")
+                    .with_help("IAM accepts 3600 to 43200 seconds, e.g. `max_session 4h`"),
+                );
+                None
+            }
+        }
+    }
+}

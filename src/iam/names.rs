@@ -1,0 +1,147 @@
+//! IAM's rules for names, paths and tags, in one place.
+//!
+//! In: a name, path or tag as the user wrote it. Out: `None` when IAM accepts it, or what is
+//! wrong, in words a diagnostic can put on the span. Source: IAM API Reference (`CreateRole`,
+//! `CreateUser`, `CreatePolicy`, `Tag`) and the IAM User Guide, "IAM and AWS STS quotas".
+
+/// The characters IAM allows in entity names besides ASCII letters and digits.
+pub const NAME_PUNCTUATION: &str = "+=,.@_-";
+/// The characters IAM allows in tag keys and values besides letters, digits and spaces.
+pub const TAG_PUNCTUATION: &str = "_.:/=+-@";
+/// The most tags one role or user may carry.
+pub const MAX_TAGS: usize = 50;
+/// The longest path IAM accepts.
+pub const MAX_PATH: usize = 512;
+
+/// What an IAM name names, for its length limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Role,
+    User,
+    Group,
+    ManagedPolicy,
+    InstanceProfile,
+}
+
+impl NameKind {
+    /// The longest name IAM accepts for this kind.
+    pub fn limit(self) -> usize {
+        match self {
+            NameKind::Role | NameKind::User => 64,
+            NameKind::Group | NameKind::ManagedPolicy | NameKind::InstanceProfile => 128,
+        }
+    }
+}
+
+/// Whether IAM allows `c` in an entity name.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || NAME_PUNCTUATION.contains(c)
+}
+
+/// What is wrong with `name` as an IAM name of at most `limit` characters.
+pub fn name_problem(name: &str, limit: usize) -> Option<String> {
+    let length = name.chars().count();
+    if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if length > limit {
+        Some(format!("it has {length} characters; the limit is {limit}"))
+    } else {
+        name.chars()
+            .find(|c| !is_name_char(*c))
+            .map(|c| format!("`{c}` is not allowed"))
+    }
+}
+
+/// A valid IAM name made from arbitrary text (a file name): other characters become `-`.
+pub fn sanitize_name(text: &str, limit: usize) -> String {
+    let name: String = text
+        .chars()
+        .map(|c| if is_name_char(c) { c } else { '-' })
+        .take(limit)
+        .collect();
+    if name.is_empty() {
+        "imported".to_string()
+    } else {
+        name
+    }
+}
+
+/// Which part of a tag a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagPart {
+    Key,
+    Value,
+}
+
+/// What is wrong with a tag: keys 1–128 characters not starting with `aws:`, values up to 256,
+/// both letters, digits, spaces and [`TAG_PUNCTUATION`].
+pub fn tag_problem(key: &str, value: &str) -> Option<(TagPart, String)> {
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || TAG_PUNCTUATION.contains(c);
+    let key_length = key.chars().count();
+    let value_length = value.chars().count();
+    if key.is_empty() {
+        Some((TagPart::Key, "the key is empty".to_string()))
+    } else if key_length > 128 {
+        Some((
+            TagPart::Key,
+            format!("the key has {key_length} characters; the limit is 128"),
+        ))
+    } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+        Some((
+            TagPart::Key,
+            "keys starting with `aws:` are reserved for AWS".to_string(),
+        ))
+    } else if let Some(c) = key.chars().find(|c| !allowed(*c)) {
+        Some((TagPart::Key, format!("`{c}` is not allowed in a tag key")))
+    } else if value_length > 256 {
+        Some((
+            TagPart::Value,
+            format!("the value has {value_length} characters; the limit is 256"),
+        ))
+    } else {
+        value.chars().find(|c| !allowed(*c)).map(|c| {
+            (
+                TagPart::Value,
+                format!("`{c}` is not allowed in a tag value"),
+            )
+        })
+    }
+}
+
+/// Whether IAM accepts `path`: starts and ends with `/`, no `//`, printable ASCII, at most
+/// [`MAX_PATH`] characters.
+pub fn is_valid_path(path: &str) -> bool {
+    path.starts_with('/')
+        && path.ends_with('/')
+        && path.len() <= MAX_PATH
+        && !path.contains("//")
+        && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(name_problem("service-etl", 64), None);
+        assert_eq!(name_problem("", 64).as_deref(), Some("it is empty"));
+        assert!(name_problem(&"a".repeat(65), 64).unwrap().contains("65"));
+        assert_eq!(
+            name_problem("a b", 64).as_deref(),
+            Some("` ` is not allowed")
+        );
+        assert_eq!(sanitize_name("my policy!", 128), "my-policy-");
+        assert_eq!(sanitize_name("", 128), "imported");
+    }
+
+    #[test]
+    fn tags_and_paths() {
+        assert_eq!(tag_problem("team", "eng/infra: a"), None);
+        assert_eq!(tag_problem("AWS:x", "v").unwrap().0, TagPart::Key);
+        assert_eq!(tag_problem("k", "a#b").unwrap().0, TagPart::Value);
+        assert!(is_valid_path("/service/"));
+        assert!(!is_valid_path("/a//b/"));
+        assert!(!is_valid_path("service/"));
+    }
+}
