@@ -172,3 +172,41 @@ mod glob_semantics {
         assert!(claimed >= 100, "only {claimed} inclusions were claimed");
     }
 }
+
+/// One glob semantics for actions: expanding a wildcard against the catalog selects exactly the
+/// actions the engine says the pattern matches.
+#[test]
+fn catalog_expansion_agrees_with_the_engine() {
+    use iamx::catalog::Catalog;
+    use iamx::reason::{pattern_includes, PatternKind};
+    let catalog = Catalog::get();
+    let service = catalog.service("s3").unwrap();
+    let patterns = [
+        "s3:Get*",
+        "s3:get*",
+        "S3:*Object",
+        "s3:?etObject",
+        "s3:*Bucket*",
+        "s3:Put*Acl",
+        "s3:*",
+        "s3:G*t*",
+        "s3:List?ucket",
+    ];
+    for pattern in patterns {
+        let mut expanded: Vec<String> = catalog
+            .expand_actions(pattern)
+            .iter()
+            .map(|a| a.name.to_string())
+            .collect();
+        expanded.sort();
+        let mut matched: Vec<String> = service
+            .actions
+            .iter()
+            .filter(|a| pattern_includes(pattern, &format!("s3:{}", a.name), PatternKind::Action))
+            .map(|a| a.name.to_string())
+            .collect();
+        matched.sort();
+        assert!(!matched.is_empty(), "{pattern} matches nothing");
+        assert_eq!(expanded, matched, "{pattern}");
+    }
+}

@@ -81,53 +81,6 @@ fn next_placeholder(t: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-/// Optimal-string-alignment distance (Levenshtein plus adjacent swaps), ignoring ASCII case;
-/// swaps count once because "GetObejct" is as plausible a typo as "GetObjet".
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; (a.len() + 1) * width];
-    for (j, cell) in rows.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        rows[i * width] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[(i - 1) * width + j] + 1)
-                .min(rows[i * width + j - 1] + 1)
-                .min(rows[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[(i - 2) * width + j - 2] + 1);
-            }
-            rows[i * width + j] = best;
-        }
-    }
-    rows[a.len() * width + b.len()]
-}
-
-/// The candidate closest to `query` by [`edit_distance`], if it is close enough to be a typo:
-/// at most a third of the query's length, between 1 and 3 edits. Ties go to the first
-/// candidate, which callers pass in sorted order.
-pub(crate) fn closest<'a>(
-    query: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (query.len() / 3).clamp(1, 3);
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
-        if candidate.len().abs_diff(query.len()) > limit {
-            continue;
-        }
-        let distance = edit_distance(query, candidate);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, name)| name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,14 +119,5 @@ mod tests {
         assert!(!key_matches("aws:TagKeys", "aws:TagKeys/x"));
         assert!(is_template("aws:PrincipalTag/${TagKey}"));
         assert!(!is_template("aws:SourceIp"));
-    }
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("GetObjet", "GetObject"), 1);
-        assert_eq!(edit_distance("GetObejct", "GetObject"), 1);
-        assert_eq!(edit_distance("s4", "S3"), 1);
-        assert_eq!(closest("s4", ["a4b", "s3", "sns"]), Some("s3"));
-        assert_eq!(closest("zzzz", ["s3", "sns"]), None);
     }
 }

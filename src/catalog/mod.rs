@@ -25,7 +25,8 @@ pub use types::{
     Snapshot,
 };
 
-use matching::{closest, cmp_ignore_case, glob_matches, key_matches};
+use crate::diagnostics::suggest::closest;
+use matching::{cmp_ignore_case, glob_matches, key_matches};
 use std::sync::OnceLock;
 
 const SNAPSHOT: &str = include_str!("../../std-lib/catalog/aws-catalog.txt");

@@ -10,6 +10,7 @@ use crate::checks::statement::{check_statement, ActionRef, Input, StatementView}
 use crate::compile::ir;
 use crate::compile::lower::{Compiled, DocumentKind};
 use crate::diagnostics::{thousands, Code, Diagnostic};
+use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::quota::QuotaKind;
 use crate::source::{Sources, Span, Spanned};
 
@@ -83,11 +84,11 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
                 ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
                 ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
                 ir::Test::Operator { name, .. } => {
-                    let operator = crate::iam::policy::ConditionOperator::parse(&name.node);
-                    !operator.if_exists
-                        && !operator.base.contains("Not")
-                        && operator.base != "Null"
-                        && operator.set != Some(crate::iam::policy::SetQualifier::ForAllValues)
+                    let operator = ConditionOperator::parse(&name.node);
+                    operator
+                        .known()
+                        .is_some_and(|base| base.family != Family::Null)
+                        && !operator.holds_without_key()
                 }
             };
             needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)

@@ -8,6 +8,7 @@
 use crate::catalog::{Catalog, KeyType};
 use crate::compile::ir::{self, Origin, PolicyRef, Scalar};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::operators::{self, ConditionOperator};
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
 use crate::iam::quota::QuotaKind;
 use crate::source::{Span, Spanned};
@@ -675,12 +676,12 @@ impl Lowering<'_> {
                 return Some(("Null".to_string(), vec![negated.to_string()]));
             }
             ir::Test::Operator { name, values } => {
-                let parsed = crate::iam::policy::ConditionOperator::parse(&name.node);
-                if !KNOWN_OPERATORS.contains(&parsed.base.as_str()) {
+                let parsed = ConditionOperator::parse(&name.node);
+                if operators::base_operator(&parsed.base).is_none() {
                     self.diagnostics.push(
                         Diagnostic::new(Code::InvalidCondition, format!("`{}` is not an IAM condition operator", name.node))
                             .at(name.span, "unknown operator")
-                            .with_help(match crate::diagnostics::did_you_mean(&parsed.base, KNOWN_OPERATORS) {
+                            .with_help(match crate::diagnostics::did_you_mean(&parsed.base, operators::base_names()) {
                                 Some(close) => format!("did you mean `{close}`?"),
                                 None => "see the IAM condition operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, ...".to_string(),
                             }),
@@ -946,37 +947,6 @@ fn apply_qualifiers(base: &str, condition: &ir::Condition) -> String {
     };
     format!("{prefix}{base}{suffix}")
 }
-
-/// The base names of IAM's condition operators.
-const KNOWN_OPERATORS: [&str; 27] = [
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "Null",
-];
 
 fn looks_like_ipv6_cidr(text: &str) -> bool {
     let address = text.split('/').next().unwrap_or("");

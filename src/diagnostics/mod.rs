@@ -4,6 +4,8 @@
 //! codespan-reporting (coloured or plain) or a JSON array for tools. Stages never render; they
 //! collect diagnostics and keep going, so one run reports as many problems as it can.
 
+pub mod suggest;
+
 use crate::source::{Sources, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
@@ -446,39 +448,8 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     text
 }
 
-/// The closest candidate by edit distance, for "did you mean" hints; `None` when nothing is close.
-pub fn did_you_mean<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let wanted_lower = wanted.to_lowercase();
-    let limit = (wanted.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            (
-                edit_distance(&wanted_lower, &candidate.to_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
+/// The closest candidate, for "did you mean" hints; see [`suggest::closest`].
+pub use suggest::closest as did_you_mean;
 
 #[cfg(test)]
 mod tests {
@@ -505,13 +476,5 @@ mod tests {
                 code.as_str()
             );
         }
-    }
-
-    #[test]
-    fn suggestions_come_from_edit_distance() {
-        let names = ["bucket", "account_id", "region"];
-        assert_eq!(did_you_mean("buckt", names), Some("bucket"));
-        assert_eq!(did_you_mean("Region", names), Some("region"));
-        assert_eq!(did_you_mean("zzzzzz", names), None);
     }
 }

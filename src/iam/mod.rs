@@ -5,6 +5,7 @@
 
 pub mod json;
 pub mod names;
+pub mod operators;
 pub mod policy;
 pub mod quota;
 pub mod read;

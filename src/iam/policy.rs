@@ -8,7 +8,6 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The only policy language version IAM documents should use.
 pub const POLICY_VERSION: &str = "2012-10-17";
@@ -254,59 +253,6 @@ impl Serialize for Conditions {
     }
 }
 
-/// The parts of a condition operator name such as `ForAllValues:StringNotLikeIfExists`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionOperator {
-    pub set: Option<SetQualifier>,
-    /// The operator proper, e.g. `StringNotLike`.
-    pub base: String,
-    pub if_exists: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetQualifier {
-    ForAnyValue,
-    ForAllValues,
-}
-
-impl ConditionOperator {
-    pub fn parse(text: &str) -> ConditionOperator {
-        let (set, rest) = if let Some(rest) = text.strip_prefix("ForAnyValue:") {
-            (Some(SetQualifier::ForAnyValue), rest)
-        } else if let Some(rest) = text.strip_prefix("ForAllValues:") {
-            (Some(SetQualifier::ForAllValues), rest)
-        } else {
-            (None, text)
-        };
-        // `Null` never takes IfExists; every other operator may.
-        let (base, if_exists) = match rest.strip_suffix("IfExists") {
-            Some(base) if !base.is_empty() => (base, true),
-            _ => (rest, false),
-        };
-        ConditionOperator {
-            set,
-            base: base.to_string(),
-            if_exists,
-        }
-    }
-
-    pub fn name(&self) -> String {
-        let prefix = match self.set {
-            Some(SetQualifier::ForAnyValue) => "ForAnyValue:",
-            Some(SetQualifier::ForAllValues) => "ForAllValues:",
-            None => "",
-        };
-        let suffix = if self.if_exists { "IfExists" } else { "" };
-        format!("{prefix}{}{suffix}", self.base)
-    }
-}
-
-impl fmt::Display for ConditionOperator {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name())
-    }
-}
-
 /// Serializes a list as a bare string when it has one element, as IAM's own documents do.
 struct OneOrMany<'a>(&'a [String]);
 
@@ -393,22 +339,6 @@ mod tests {
         assert!(crate::iam::read::policy_from_str(unknown).is_err());
         let principal = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"x","Action":"*"}]}"#;
         assert!(crate::iam::read::policy_from_str(principal).is_err());
-    }
-
-    #[test]
-    fn condition_operator_names_round_trip() {
-        for name in [
-            "StringEquals",
-            "ForAnyValue:StringLikeIfExists",
-            "ForAllValues:ArnEquals",
-            "Null",
-        ] {
-            assert_eq!(ConditionOperator::parse(name).name(), name);
-        }
-        let op = ConditionOperator::parse("ForAllValues:StringNotLikeIfExists");
-        assert_eq!(op.set, Some(SetQualifier::ForAllValues));
-        assert_eq!(op.base, "StringNotLike");
-        assert!(op.if_exists);
     }
 
     #[test]

@@ -14,7 +14,8 @@
 
 use crate::compile::lower::{Compiled, DocumentKind};
 use crate::compile::{compile, Input, Options};
-use crate::iam::policy::{self, ConditionOperator, PolicyDocument, Principal, SetQualifier};
+use crate::iam::operators::{Comparison, ConditionOperator, Family, SetQualifier};
+use crate::iam::policy::{self, PolicyDocument, Principal};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::*;
 use serde_json::Value as Json;
@@ -432,41 +433,49 @@ fn clause(operator: &str, key: &str, values: &[String], what: &str) -> Result<Cl
         op,
         values: strings(),
     };
-    let test: Option<Test> = match parsed.base.as_str() {
-        "StringEquals" if !arn_key && text_ok => Some(compare(CompareOp::Eq)),
-        "StringNotEquals" if !arn_key && text_ok => Some(compare(CompareOp::Ne)),
-        "ArnEquals" if arn_key && text_ok => Some(compare(CompareOp::Eq)),
-        "ArnNotEquals" if arn_key && text_ok => Some(compare(CompareOp::Ne)),
-        "StringLike" if !arn_key && text_ok => Some(Test::Like {
-            negated: false,
+    use Comparison as C;
+    use Family as F;
+    let known = parsed.known().map(|b| (b.family, b.comparison, b.negated));
+    let test: Option<Test> = match known {
+        Some((F::String, C::Equals, negated)) if !arn_key && text_ok => Some(compare(if negated {
+            CompareOp::Ne
+        } else {
+            CompareOp::Eq
+        })),
+        // `ArnEquals` matches wildcards like `ArnLike`; `==` on an ARN key writes it back.
+        Some((F::Arn, C::Like, negated))
+            if arn_key && text_ok && parsed.base.contains("Equals") =>
+        {
+            Some(compare(if negated {
+                CompareOp::Ne
+            } else {
+                CompareOp::Eq
+            }))
+        }
+        Some((F::String, C::Like, negated)) if !arn_key && text_ok => Some(Test::Like {
+            negated,
             values: strings(),
         }),
-        "StringNotLike" if !arn_key && text_ok => Some(Test::Like {
-            negated: true,
+        Some((F::Arn, C::Like, negated)) if arn_key && text_ok => Some(Test::Like {
+            negated,
             values: strings(),
         }),
-        "ArnLike" if arn_key && text_ok => Some(Test::Like {
-            negated: false,
-            values: strings(),
-        }),
-        "ArnNotLike" if arn_key && text_ok => Some(Test::Like {
-            negated: true,
-            values: strings(),
-        }),
-        "Bool" if values.iter().all(|v| v == "true" || v == "false") => Some(Test::Compare {
-            op: CompareOp::Eq,
-            values: values
-                .iter()
-                .map(|v| sp(ValueKind::Bool(v == "true")))
-                .collect(),
-        }),
-        "IpAddress" | "NotIpAddress"
+        Some((F::Bool, _, _)) if values.iter().all(|v| v == "true" || v == "false") => {
+            Some(Test::Compare {
+                op: CompareOp::Eq,
+                values: values
+                    .iter()
+                    .map(|v| sp(ValueKind::Bool(v == "true")))
+                    .collect(),
+            })
+        }
+        Some((F::IpAddress, _, negated))
             if values
                 .iter()
                 .all(|v| is_ipv4_cidr(v) || looks_like_ipv6_cidr(v)) =>
         {
             Some(Test::In {
-                negated: parsed.base == "NotIpAddress",
+                negated,
                 values: values
                     .iter()
                     .map(|v| {
@@ -479,9 +488,8 @@ fn clause(operator: &str, key: &str, values: &[String], what: &str) -> Result<Cl
                     .collect(),
             })
         }
-        "Null"
+        Some((F::Null, _, _))
             if quantifier.is_none()
-                && !parsed.if_exists
                 && values.len() == 1
                 && (values[0] == "true" || values[0] == "false") =>
         {
@@ -489,14 +497,13 @@ fn clause(operator: &str, key: &str, values: &[String], what: &str) -> Result<Cl
                 negated: values[0] == "true",
             })
         }
-        base if base.starts_with("Numeric") && numeric() => {
-            numeric_op(base).map(|op| Test::Compare {
+        Some((F::Numeric, comparison, negated)) if numeric() => compare_op(comparison, negated)
+            .map(|op| Test::Compare {
                 op,
                 values: numbers(),
-            })
-        }
-        base if base.starts_with("Date") && dates() => {
-            numeric_op(&base.replacen("Date", "Numeric", 1)).map(|op| Test::Compare {
+            }),
+        Some((F::Date, comparison, negated)) if dates() => {
+            compare_op(comparison, negated).map(|op| Test::Compare {
                 op,
                 values: date_values(),
             })
@@ -522,14 +529,15 @@ fn clause(operator: &str, key: &str, values: &[String], what: &str) -> Result<Cl
     })
 }
 
-fn numeric_op(base: &str) -> Option<CompareOp> {
-    Some(match base {
-        "NumericEquals" => CompareOp::Eq,
-        "NumericNotEquals" => CompareOp::Ne,
-        "NumericLessThan" => CompareOp::Lt,
-        "NumericLessThanEquals" => CompareOp::Le,
-        "NumericGreaterThan" => CompareOp::Gt,
-        "NumericGreaterThanEquals" => CompareOp::Ge,
+/// The `.iamx` comparison for a numeric or date operator.
+fn compare_op(comparison: Comparison, negated: bool) -> Option<CompareOp> {
+    Some(match (comparison, negated) {
+        (Comparison::Equals, false) => CompareOp::Eq,
+        (Comparison::Equals, true) => CompareOp::Ne,
+        (Comparison::LessThan, false) => CompareOp::Lt,
+        (Comparison::LessThanEquals, false) => CompareOp::Le,
+        (Comparison::GreaterThan, false) => CompareOp::Gt,
+        (Comparison::GreaterThanEquals, false) => CompareOp::Ge,
         _ => return None,
     })
 }

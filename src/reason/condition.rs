@@ -14,7 +14,7 @@
 
 use super::pattern::{matches_concrete, PatternKind};
 use super::request::Context;
-use crate::iam::policy::{ConditionOperator, SetQualifier};
+use crate::iam::operators::{Comparison, ConditionOperator, Family, SetQualifier};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
@@ -47,35 +47,31 @@ pub struct Op {
 impl Op {
     pub fn parse(name: &str) -> Option<Op> {
         let parsed = ConditionOperator::parse(name);
-        use PatternKind::*;
-        let (negated, test) = match parsed.base.as_str() {
-            "StringEquals" => (false, Test::Str(Exact)),
-            "StringNotEquals" => (true, Test::Str(Exact)),
-            "StringEqualsIgnoreCase" => (false, Test::Str(ExactIgnoreCase)),
-            "StringNotEqualsIgnoreCase" => (true, Test::Str(ExactIgnoreCase)),
-            "StringLike" => (false, Test::Str(Like)),
-            "StringNotLike" => (true, Test::Str(Like)),
-            "ArnEquals" | "ArnLike" => (false, Test::Str(Arn)),
-            "ArnNotEquals" | "ArnNotLike" => (true, Test::Str(Arn)),
-            "Bool" => (false, Test::Str(ExactIgnoreCase)),
-            "BinaryEquals" => (false, Test::Str(Exact)),
-            "NumericEquals" => (false, Test::Num(Cmp::Eq)),
-            "NumericNotEquals" => (true, Test::Num(Cmp::Eq)),
-            "NumericLessThan" => (false, Test::Num(Cmp::Lt)),
-            "NumericLessThanEquals" => (false, Test::Num(Cmp::Le)),
-            "NumericGreaterThan" => (false, Test::Num(Cmp::Gt)),
-            "NumericGreaterThanEquals" => (false, Test::Num(Cmp::Ge)),
-            "DateEquals" => (false, Test::Date(Cmp::Eq)),
-            "DateNotEquals" => (true, Test::Date(Cmp::Eq)),
-            "DateLessThan" => (false, Test::Date(Cmp::Lt)),
-            "DateLessThanEquals" => (false, Test::Date(Cmp::Le)),
-            "DateGreaterThan" => (false, Test::Date(Cmp::Gt)),
-            "DateGreaterThanEquals" => (false, Test::Date(Cmp::Ge)),
-            "IpAddress" => (false, Test::Ip),
-            "NotIpAddress" => (true, Test::Ip),
-            "Null" if !parsed.if_exists && parsed.set.is_none() => (false, Test::Null),
-            _ => return None,
+        let base = parsed.known()?;
+        let cmp = |comparison| match comparison {
+            Comparison::Equals => Some(Cmp::Eq),
+            Comparison::LessThan => Some(Cmp::Lt),
+            Comparison::LessThanEquals => Some(Cmp::Le),
+            Comparison::GreaterThan => Some(Cmp::Gt),
+            Comparison::GreaterThanEquals => Some(Cmp::Ge),
+            _ => None,
         };
+        let test = match (base.family, base.comparison) {
+            (Family::String, Comparison::Equals) => Test::Str(PatternKind::Exact),
+            (Family::String, Comparison::EqualsIgnoreCase) => {
+                Test::Str(PatternKind::ExactIgnoreCase)
+            }
+            (Family::String, Comparison::Like) => Test::Str(PatternKind::Like),
+            (Family::Arn, _) => Test::Str(PatternKind::Arn),
+            (Family::Bool, _) => Test::Str(PatternKind::ExactIgnoreCase),
+            (Family::Binary, _) => Test::Str(PatternKind::Exact),
+            (Family::Numeric, comparison) => Test::Num(cmp(comparison)?),
+            (Family::Date, comparison) => Test::Date(cmp(comparison)?),
+            (Family::IpAddress, _) => Test::Ip,
+            (Family::Null, _) => Test::Null,
+            (Family::String, _) => return None,
+        };
+        let negated = base.negated;
         Some(Op {
             set: parsed.set,
             if_exists: parsed.if_exists,

@@ -25,6 +25,7 @@ use crate::catalog::Catalog;
 use crate::compile::delegation::{self, Scope};
 use crate::compile::lower::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::reason::{
     self, BoundaryFailure, Containment, Counterexample, PolicySet, Request, StatementRef,
@@ -590,11 +591,11 @@ fn prune_never_matching(docs: &[Located]) -> (Vec<PolicyDocument>, Vec<Dropped>)
 
 /// Operators that are false when the key is absent from the request.
 fn is_positive(operator: &str) -> bool {
-    let base = operator.strip_prefix("ForAnyValue:").unwrap_or(operator);
-    !(operator.starts_with("ForAllValues:")
-        || base.ends_with("IfExists")
-        || base == "Null"
-        || base.contains("Not"))
+    let operator = ConditionOperator::parse(operator);
+    operator
+        .known()
+        .is_some_and(|base| base.family != Family::Null)
+        && !operator.holds_without_key()
 }
 
 /// Whether every context key of the request can be present for its action. Keys the catalog
