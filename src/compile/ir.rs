@@ -40,11 +40,7 @@ pub struct ManagedPolicy {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
+pub use crate::iam::policy::Effect;
 
 #[derive(Debug, Clone)]
 pub struct Statement {

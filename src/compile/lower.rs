@@ -544,10 +544,7 @@ impl Lowering<'_> {
         let mut lowered = Vec::with_capacity(statements.len());
         let mut origins = Vec::with_capacity(statements.len());
         for statement in statements {
-            let mut out = Statement::new(match statement.effect {
-                ir::Effect::Allow => Effect::Allow,
-                ir::Effect::Deny => Effect::Deny,
-            });
+            let mut out = Statement::new(statement.effect);
             out.sid = statement.sid.clone();
             let actions = statement.actions.iter().map(|a| a.node.clone()).collect();
             if statement.not_action {

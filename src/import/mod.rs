@@ -269,18 +269,6 @@ pub fn sanitize_name(text: &str, limit: usize) -> String {
     crate::iam::names::sanitize_name(stem, limit)
 }
 
-fn is_dns_name(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() > 1
-        && parts.iter().all(|p| {
-            let mut chars = p.chars();
-            chars
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        })
-}
-
 /// Actions grouped per service in order of first appearance: `s3:{GetObject, PutObject}`.
 fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>>, String> {
     let mut groups: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
@@ -636,10 +624,7 @@ fn identity_members(document: &PolicyDocument, what: &str) -> Result<Vec<Member>
         }
         members.push(Member::Statement(sp(Statement {
             sid,
-            effect: sp(match statement.effect {
-                policy::Effect::Allow => Effect::Allow,
-                policy::Effect::Deny => Effect::Deny,
-            }),
+            effect: sp(statement.effect),
             not_action,
             actions: actions(action_list, &label)?,
             not_resource,
@@ -699,7 +684,7 @@ fn trust_members(document: &PolicyDocument, what: &str) -> Result<Vec<Member>, S
                 let values = values
                     .iter()
                     .map(|v| match kind {
-                        PrincipalKind::Service if is_dns_name(v) => {
+                        PrincipalKind::Service if crate::syntax::lexical::is_dns_name(v) => {
                             sp(ValueKind::DnsName(v.clone()))
                         }
                         PrincipalKind::Aws if v == "*" => sp(ValueKind::Star),
@@ -1143,14 +1128,7 @@ fn setting(s: Setting) -> Member {
 
 /// A reference to one of the project's policies: a bare name when it is an identifier.
 fn reference(name: &str) -> Value {
-    let ident = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if ident && parse_as_name(name) {
+    if crate::syntax::lexical::is_ident(name) && parse_as_name(name) {
         sp(ValueKind::Name(name.to_string()))
     } else {
         sp(ValueKind::Str(Str::literal(name)))

@@ -145,11 +145,8 @@ pub enum PrincipalRefKind {
     Role,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
+/// `allow` or `deny`: the IAM model's own effect, so no stage converts between copies.
+pub use crate::iam::policy::Effect;
 
 /// `[Sid:] allow|deny [except] actions on [except] resources [when ...]`
 #[derive(Debug, Clone, PartialEq, Eq)]

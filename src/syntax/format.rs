@@ -14,6 +14,7 @@
 //! again and must give an equal AST (spans ignored) and the same multiset of comments. If either
 //! check fails the result is [`FormatError::Unsound`] and callers must not write anything.
 
+use super::lexical::is_ident;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::*;
@@ -287,51 +288,6 @@ impl Leaves<'_> {
 }
 
 // ---- flat renderings ----------------------------------------------------------------------
-
-fn is_ident(text: &str) -> bool {
-    let mut chars = text.chars();
-    let starts_well = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    starts_well
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !is_keyword(text)
-}
-
-fn is_keyword(text: &str) -> bool {
-    const KEYWORDS: [&str; 27] = [
-        "account",
-        "partition",
-        "let",
-        "import",
-        "env",
-        "template",
-        "boundary",
-        "policy",
-        "role",
-        "user",
-        "group",
-        "delegate",
-        "allow",
-        "deny",
-        "except",
-        "on",
-        "when",
-        "and",
-        "trust",
-        "use",
-        "not",
-        "like",
-        "in",
-        "exists",
-        "if",
-        "any",
-        "all",
-    ];
-    // The grammar's `keyword` rule matches a keyword followed by a non-identifier character, so
-    // an identifier is refused exactly when it *is* a keyword.
-    KEYWORDS.contains(&text)
-}
 
 /// A string literal with quotes, escaping what the grammar requires.
 pub fn quote(s: &Str) -> String {

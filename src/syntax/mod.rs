@@ -6,4 +6,5 @@
 
 pub mod ast;
 pub mod format;
+pub mod lexical;
 pub mod parse;

@@ -48,10 +48,7 @@ impl Resolver<'_> {
         let (actions, unchecked) = actions.unzip();
         (ok && actions.is_some()).then(|| ir::Statement {
             sid,
-            effect: match statement.effect.node {
-                ast::Effect::Allow => ir::Effect::Allow,
-                ast::Effect::Deny => ir::Effect::Deny,
-            },
+            effect: statement.effect.node,
             not_action: statement.not_action,
             actions: actions.unwrap_or_default(),
             unchecked: unchecked.unwrap_or_default(),
