@@ -8,6 +8,7 @@
 //! `docs/lints.md`.
 
 use crate::diagnostics::{thousands, Code, Diagnostic, Label};
+use crate::iam::actions::{ESCALATION, PASS_ROLE_PARTNERS};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::quota::QuotaKind;
 use crate::reason::{pattern_includes, PatternKind};
@@ -38,34 +39,6 @@ pub struct LintDocument<'a> {
     /// Roles use this document, so role-session policy variables apply.
     pub used_by_roles: bool,
 }
-
-/// Escalation actions: on `*`, each lets the holder give itself more access.
-const ESCALATION: [&str; 14] = [
-    "iam:CreatePolicyVersion",
-    "iam:SetDefaultPolicyVersion",
-    "iam:AttachUserPolicy",
-    "iam:AttachRolePolicy",
-    "iam:AttachGroupPolicy",
-    "iam:PutUserPolicy",
-    "iam:PutRolePolicy",
-    "iam:PutGroupPolicy",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:CreateAccessKey",
-    "iam:CreateLoginProfile",
-    "iam:UpdateLoginProfile",
-    "iam:AddUserToGroup",
-    "iam:DeleteRolePermissionsBoundary",
-];
-
-/// Actions that run code or create resources as a role: with `iam:PassRole` they escalate.
-const PASS_ROLE_PARTNERS: [&str; 6] = [
-    "lambda:CreateFunction",
-    "lambda:UpdateFunctionCode",
-    "ec2:RunInstances",
-    "cloudformation:CreateStack",
-    "glue:CreateDevEndpoint",
-    "datapipeline:CreatePipeline",
-];
 
 /// Runs every lint over one document.
 pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {

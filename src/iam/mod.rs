@@ -3,6 +3,7 @@
 //! In: IAM JSON text or documents built by the compiler. Out: [`policy::PolicyDocument`]s (serde,
 //! canonical) and, for JSON files, the same documents with the source span of every element.
 
+pub mod actions;
 pub mod json;
 pub mod names;
 pub mod operators;

@@ -25,6 +25,7 @@ use crate::catalog::Catalog;
 use crate::compile::delegation::{self, Scope};
 use crate::compile::lower::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::actions;
 use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::reason::{
@@ -982,7 +983,7 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
     };
     let mut out = Vec::new();
     let other_boundary = account_arn("policy", "AdministratorAccess");
-    for action in delegation::ESCALATING {
+    for action in actions::ESCALATING {
         let kind = if action.contains("User") {
             "user"
         } else {
@@ -991,17 +992,17 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
         let target = named(kind, "x");
         out.push(with_user(Request::new(action, &target)));
         out.push(with_user(
-            Request::new(action, &target).with(delegation::BOUNDARY_KEY, &other_boundary),
+            Request::new(action, &target).with(actions::BOUNDARY_KEY, &other_boundary),
         ));
     }
     let mut protected = vec![scope.boundary_arn.clone()];
     protected.extend(scope.delegation_arn.clone());
     for arn in &protected {
-        for action in delegation::POLICY_EDIT {
+        for action in actions::POLICY_EDIT {
             out.push(with_user(Request::new(action, arn)));
         }
     }
-    for action in delegation::REMOVE_BOUNDARY {
+    for action in actions::REMOVE_BOUNDARY {
         let kind = if action.contains("User") {
             "user"
         } else {
@@ -1032,7 +1033,7 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
             "iam:UpdateAssumeRolePolicy",
         ] {
             out.push(with_user(
-                Request::new(action, role).with(delegation::BOUNDARY_KEY, &scope.boundary_arn),
+                Request::new(action, role).with(actions::BOUNDARY_KEY, &scope.boundary_arn),
             ));
         }
     }
@@ -1043,9 +1044,9 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
         )));
     }
     for principal in own {
-        for action in delegation::SELF_CHANGE {
+        for action in actions::SELF_CHANGE {
             out.push(with_user(
-                Request::new(action, principal).with(delegation::BOUNDARY_KEY, &scope.boundary_arn),
+                Request::new(action, principal).with(actions::BOUNDARY_KEY, &scope.boundary_arn),
             ));
             out.push(with_user(Request::new(action, principal)));
         }
@@ -1076,16 +1077,16 @@ fn escalation_path(request: &Request, scope: &Scope, own: &[String]) -> String {
         .map(|(kind, _)| kind);
     let in_scope =
         |kind: &str| applies(&scope.names(kind), request) && !applies(&scope.deeper(kind), request);
-    if is(delegation::REMOVE_BOUNDARY, action) {
+    if is(actions::REMOVE_BOUNDARY, action) {
         return "removes a permissions boundary".into();
     }
-    if is(delegation::POLICY_WRITE, action) && resource == scope.boundary_arn {
+    if is(actions::POLICY_WRITE, action) && resource == scope.boundary_arn {
         return "edits, replaces or deletes the boundary policy".into();
     }
-    if is(delegation::POLICY_WRITE, action) && Some(resource) == scope.delegation_arn.as_deref() {
+    if is(actions::POLICY_WRITE, action) && Some(resource) == scope.delegation_arn.as_deref() {
         return "edits the delegation policy itself".into();
     }
-    if is(delegation::SELF_CHANGE, action) && own.iter().any(|o| o == resource) {
+    if is(actions::SELF_CHANGE, action) && own.iter().any(|o| o == resource) {
         return "changes the policies of the delegation's own principal".into();
     }
     if action.eq_ignore_ascii_case("iam:PassRole") {
@@ -1101,8 +1102,8 @@ fn escalation_path(request: &Request, scope: &Scope, own: &[String]) -> String {
         } else {
             "a"
         };
-        if is(delegation::ESCALATING, action) && in_scope(kind) {
-            return match request.context.get(delegation::BOUNDARY_KEY) {
+        if is(actions::ESCALATING, action) && in_scope(kind) {
+            return match request.context.get(actions::BOUNDARY_KEY) {
                 None => {
                     format!("creates or changes {article} {kind} without a permissions boundary")
                 }
@@ -1128,7 +1129,7 @@ fn escalation_path(request: &Request, scope: &Scope, own: &[String]) -> String {
 
 fn escalation_help(request: &Request, scope: &Scope) -> String {
     let action = request.action.as_str();
-    if is(delegation::ESCALATING, action) {
+    if is(actions::ESCALATING, action) {
         format!(
             "allow it only with `\"StringEquals\": {{\"iam:PermissionsBoundary\": \"{}\"}}`",
             scope.boundary_arn

@@ -1,0 +1,210 @@
+//! Curated IAM action lists, kept in one place and checked against the catalog in one test.
+//!
+//! In: nothing; these are facts about IAM actions. Out: the lists the delegation policy, its
+//! safety check (`verify`) and the escalation lints use. Each list says why its actions belong
+//! together.
+
+/// The condition key that carries a role's or user's permissions boundary.
+pub const BOUNDARY_KEY: &str = "iam:PermissionsBoundary";
+
+/// Role actions that create or change what a role can do, or who can assume it.
+pub const ROLE_WRITE: &[&str] = &[
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+    "iam:DeleteRole",
+    "iam:TagRole",
+    "iam:UntagRole",
+];
+
+/// The role and user actions that must only ever succeed with the boundary in place: each one
+/// creates an identity or widens, narrows or re-points what an existing one may do.
+pub const ESCALATING: &[&str] = &[
+    "iam:CreateRole",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateUser",
+    "iam:PutUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+];
+
+/// Customer managed policies and their versions.
+pub const POLICY_WRITE: &[&str] = &[
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+];
+
+/// What replaces or removes a managed policy's content: denied on the boundary and delegation.
+pub const POLICY_EDIT: &[&str] = &[
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+];
+
+pub const PROFILE_WRITE: &[&str] = &[
+    "iam:CreateInstanceProfile",
+    "iam:DeleteInstanceProfile",
+    "iam:AddRoleToInstanceProfile",
+    "iam:RemoveRoleFromInstanceProfile",
+    "iam:TagInstanceProfile",
+    "iam:UntagInstanceProfile",
+];
+
+/// User actions for `create_users`: the same pattern as roles, plus the user's credentials.
+pub const USER_WRITE: &[&str] = &[
+    "iam:CreateUser",
+    "iam:PutUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteUser",
+    "iam:TagUser",
+    "iam:UntagUser",
+    "iam:CreateAccessKey",
+    "iam:DeleteAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:DeleteLoginProfile",
+];
+
+pub const REMOVE_BOUNDARY: &[&str] = &[
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+];
+
+/// The read-only actions the IAM console needs to show roles, policies and instance profiles.
+pub const READ: &[&str] = &[
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListRoles",
+    "iam:ListRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRoleTags",
+    "iam:ListInstanceProfilesForRole",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListPolicies",
+    "iam:ListPolicyVersions",
+    "iam:ListPolicyTags",
+    "iam:ListEntitiesForPolicy",
+    "iam:GetInstanceProfile",
+    "iam:ListInstanceProfiles",
+    "iam:ListInstanceProfileTags",
+];
+
+/// Read-only user actions, added with `create_users`.
+pub const READ_USERS: &[&str] = &[
+    "iam:GetUser",
+    "iam:GetUserPolicy",
+    "iam:GetLoginProfile",
+    "iam:ListUsers",
+    "iam:ListUserPolicies",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListUserTags",
+    "iam:ListAccessKeys",
+    "iam:ListGroupsForUser",
+];
+
+/// AWS's own IAM paths: roles the console and services create live there, without boundaries.
+pub const AWS_PATHS: &[&str] = &["service-role/", "aws-service-role/", "aws-reserved/"];
+
+/// Changing the policies of a principal: denied on the delegation's own principals.
+pub const SELF_CHANGE: &[&str] = &[
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:DetachUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:DetachGroupPolicy",
+    "iam:DeleteGroupPolicy",
+    "iam:AddUserToGroup",
+];
+
+/// Escalation actions: on `*`, each lets the holder give itself more access.
+pub const ESCALATION: &[&str] = &[
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutUserPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutGroupPolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:DeleteRolePermissionsBoundary",
+];
+
+/// Actions that run code or create resources as a role: with `iam:PassRole` they escalate.
+pub const PASS_ROLE_PARTNERS: &[&str] = &[
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionCode",
+    "ec2:RunInstances",
+    "cloudformation:CreateStack",
+    "glue:CreateDevEndpoint",
+    "datapipeline:CreatePipeline",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn every_listed_action_is_in_the_catalog() {
+        let catalog = Catalog::get();
+        for list in [
+            ROLE_WRITE,
+            ESCALATING,
+            POLICY_WRITE,
+            POLICY_EDIT,
+            PROFILE_WRITE,
+            USER_WRITE,
+            REMOVE_BOUNDARY,
+            READ,
+            READ_USERS,
+            SELF_CHANGE,
+            ESCALATION,
+            PASS_ROLE_PARTNERS,
+        ] {
+            for action in list {
+                assert!(
+                    catalog.action(action).is_some(),
+                    "{action} is not in the catalog"
+                );
+            }
+        }
+    }
+}
