@@ -584,7 +584,6 @@ fn escape(request: &Request, message: String) -> Escape {
 #[cfg(test)]
 mod tests {
     use super::containment::*;
-    use super::delegation_safety::*;
     use super::*;
 
     #[test]
