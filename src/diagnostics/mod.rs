@@ -603,6 +603,24 @@ mod tests {
     }
 
     #[test]
+    fn every_code_has_a_summary_and_a_docs_section() {
+        let docs = include_str!("../../docs/codes.md");
+        for code in Code::ALL {
+            assert!(
+                !code.summary().is_empty(),
+                "{} has no summary",
+                code.as_str()
+            );
+            let heading = format!("\n## {}\n", code.as_str());
+            assert!(docs.contains(&heading), "docs/codes.md has no {heading:?}");
+        }
+        assert_eq!(
+            Code::BoundaryEscape.summary(),
+            "A role's or user's policies allow a request its permissions boundary does not."
+        );
+    }
+
+    #[test]
     fn suggestions_come_from_edit_distance() {
         let names = ["bucket", "account_id", "region"];
         assert_eq!(did_you_mean("buckt", names), Some("bucket"));

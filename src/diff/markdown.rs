@@ -79,6 +79,9 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
             for removed in &principals.removed {
                 out.push_str(&format!("- principal removed: `{removed}`\n"));
             }
+            if !principals.added.is_empty() || !principals.removed.is_empty() {
+                out.push('\n');
+            }
         }
         render_access(&mut out, &d.access, &|n, new| {
             locate(&d.kind, &d.name, n, new)
