@@ -442,3 +442,38 @@ fn the_ci_workflow_parses_and_runs_commands_iamx_has() {
         .expect("a pre-commit section")..];
     assert!(hook.contains("iamx check") && hook.contains("iamx fmt --check"));
 }
+
+#[test]
+fn iamx_toml_environments_are_each_built_and_checked_once() {
+    let temp = TempDir::new().unwrap();
+    let project = root().join("examples/serverless");
+    write_file(
+        temp.path(),
+        "iamx.toml",
+        &format!(
+            "paths = [{:?}]\nenvironments = [\"dev\", \"prod\"]\n\n[build]\noutput = \"out\"\n",
+            project.to_str().unwrap()
+        ),
+    );
+    iamx()
+        .current_dir(temp.path())
+        .arg("build")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("to out/dev"))
+        .stderr(predicate::str::contains("to out/prod"));
+    for env in ["dev", "prod"] {
+        let manifest =
+            std::fs::read_to_string(temp.path().join(format!("out/{env}/manifest.json"))).unwrap();
+        assert!(manifest.contains(&format!("\"environment\": \"{env}\"")));
+    }
+    // A finding both environments have is reported once; --env picks one environment.
+    let (code, found) = stdout_json(&["check", "--diagnostics", "json"], Some(temp.path()));
+    assert_eq!((code, codes(&found)), (Some(0), vec!["W0501".to_string()]));
+    iamx()
+        .current_dir(temp.path())
+        .args(["check", "--env", "prod"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("verified 2 subjects").count(1));
+}
