@@ -129,9 +129,19 @@ fn check_reports_without_writing() {
         .args(["check", "examples/serverless", "--env", "dev"])
         .assert()
         .success()
-        .stderr(predicate::str::contains(
-            "checked 2 files: no errors or warnings",
-        ));
+        .stderr(predicate::str::contains("verified 2 subjects: 2 proved"))
+        .stderr(predicate::str::contains("checked 2 files: 1 warning"));
+    iamx()
+        .args([
+            "check",
+            "examples/serverless",
+            "--env",
+            "dev",
+            "--no-verify",
+        ])
+        .assert()
+        .success()
+        .stderr("checked 2 files: no errors or warnings\n");
     // Paths given together form one project: two accounts are a conflict.
     iamx()
         .args(["check", "examples/seed", "examples/data-platform"])
@@ -163,8 +173,29 @@ fn check_json_lists_diagnostics_with_positions() {
     assert_eq!(first["help"], "did you mean `bucket`?");
     assert!(first["file"].as_str().unwrap().ends_with("bad.iamx"));
 
+    // `--format json` is the former spelling of `--diagnostics json`; verification runs as in
+    // `build`, whose W0501 on the seed's delegation prefix is reported here too.
+    let verified = iamx()
+        .args(["check", "--diagnostics", "json", "examples/seed"])
+        .output()
+        .unwrap();
+    assert_eq!(verified.status.code(), Some(0));
+    let verified: serde_json::Value = serde_json::from_slice(&verified.stdout).unwrap();
+    let codes: Vec<&str> = verified
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["W0501"]);
     let clean = iamx()
-        .args(["check", "--format", "json", "examples/seed"])
+        .args([
+            "check",
+            "--diagnostics",
+            "json",
+            "--no-verify",
+            "examples/seed",
+        ])
         .output()
         .unwrap();
     assert_eq!(clean.status.code(), Some(0));
@@ -285,11 +316,9 @@ fn summaries_count_in_the_right_number_and_only_what_happened() {
         .stderr(predicate::str::contains("nothing to verify"))
         .stderr(predicate::str::contains("verified 0").not())
         .stderr(predicate::str::contains("0 errors").not());
-    iamx()
-        .args(["check", &file])
-        .assert()
-        .success()
-        .stderr("checked 1 file: no errors or warnings\n");
+    iamx().args(["check", &file]).assert().success().stderr(
+        "nothing to verify (no boundaries or delegations)\nchecked 1 file: no errors or warnings\n",
+    );
     iamx()
         .args(["verify", &file])
         .assert()

@@ -1,6 +1,7 @@
 //! Golden tests for `iamx diff`: each `tests/golden/diff/<case>/` has `old/` and `new/` (or the
 //! two paths in an `args` file) and the expected `expected.txt` (text, no colour) and
-//! `expected.json` (`--format json`). `UPDATE_GOLDEN=1 cargo test` rewrites the expected files.
+//! `expected.json` (`--format json`) and `expected.md` (`--format markdown`, the pull-request
+//! comment). `UPDATE_GOLDEN=1 cargo test` rewrites the expected files.
 
 mod common;
 
@@ -53,6 +54,16 @@ fn diff_goldens() {
         );
         goldens.check(&case.join("expected.txt"), &text);
         goldens.check(&case.join("expected.json"), &json);
+        let markdown = run(case, &args, &["--format", "markdown"]);
+        // The comment leads with the summary table and agrees with the JSON on widening.
+        assert!(markdown.starts_with("## IAM changes"), "{}", case.display());
+        assert_eq!(
+            widened,
+            markdown.contains("**Access widened**"),
+            "{}",
+            case.display()
+        );
+        goldens.check(&case.join("expected.md"), &markdown);
     }
     goldens.finish();
 }

@@ -1,37 +1,39 @@
 //! `iamx build PATH... -o DIR [--format iam|cloudformation|terraform]`: compile and write one
 //! JSON file per IAM document plus `manifest.json`, and with `--format` a CloudFormation
 //! template (`template.json`) or a Terraform configuration (`main.tf.json`) as well. On any
-//! error nothing is written.
+//! error nothing is written. The analysis is `iamx check`'s ([`super::findings`]), so a
+//! project `check` calls clean builds. With several environments (iamx.toml's
+//! `environments`), each is written to `DIR/<environment>`.
 
+use super::findings::{self, DiagnosticsFormat, Findings, ReportArgs, Settings, VerifyArgs};
 use super::output::{errln, infoln};
-use super::{files, report, summary, Exit};
+use super::Exit;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// .iamx files, or directories searched for them.
-    #[arg(required = true)]
+    /// .iamx files, or directories searched for them. Default: `paths` of iamx.toml.
     paths: Vec<PathBuf>,
     /// The output directory; replaced as a whole, and only if it is empty or an earlier output.
+    /// Default: `[build] output` of iamx.toml.
     #[arg(short, long, value_name = "DIR")]
-    output: PathBuf,
-    /// Build for this environment (an `env` block).
+    output: Option<PathBuf>,
+    /// Build for this environment (an `env` block); default: every environment iamx.toml lists.
     #[arg(long)]
     env: Option<String>,
     /// What to write besides the IAM documents: nothing (`iam`), a CloudFormation template
     /// (`cloudformation`, `template.json`) or a Terraform configuration (`terraform`, `main.tf.json`).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Iam)]
-    format: OutputFormat,
-    /// Skip `verify` (boundary containment and delegation safety), which runs by default.
-    #[arg(long)]
-    no_verify: bool,
-    /// Treat warnings as errors: exit with 1 and write nothing if there is any.
-    #[arg(long)]
-    deny_warnings: bool,
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    #[command(flatten)]
+    verify: VerifyArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum OutputFormat {
+#[derive(Debug, Clone, Copy, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
     Iam,
     #[value(name = "cloudformation")]
     CloudFormation,
@@ -39,69 +41,83 @@ enum OutputFormat {
 }
 
 pub fn run(args: Args) -> Exit {
-    let inputs = match files::collect_sources(&args.paths) {
-        Ok(inputs) => inputs,
-        Err(message) => return super::fail(message),
+    let settings = match Settings::new(&args.paths, args.env, &args.report, Some(&args.verify)) {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
     };
-    let options = iamx::compile::Options {
-        environment: args.env,
+    let config = &settings.project.config.build;
+    let Some(output) = args
+        .output
+        .clone()
+        .or_else(|| config.output.as_ref().map(|o| settings.project.resolve(o)))
+    else {
+        return super::fail("no output directory: give `-o DIR` or `[build] output` in iamx.toml");
     };
-    let compilation = iamx::compile::compile(inputs, &options);
-    let verified = match (&compilation.compiled, args.no_verify) {
-        (Some(compiled), false) => Some(iamx::verify::verify_compiled(compiled)),
-        _ => None,
-    };
-    let mut diagnostics = compilation.diagnostics.clone();
-    if let Some(verified) = &verified {
-        diagnostics.extend(verified.diagnostics.iter().cloned());
-        iamx::diagnostics::sort(&mut diagnostics);
-    }
-    report(&diagnostics, &compilation.sources);
-    if let Some(verified) = &verified {
-        infoln!("{}", super::verify::counts(verified));
-        if verified.violated() {
-            errln!(
-                "error: build failed: verification found violations ({}); nothing was written",
-                summary(&diagnostics)
-            );
-            return Exit::InputErrors;
-        }
-    }
-    let Some(compiled) = &compilation.compiled else {
-        errln!(
-            "error: build failed ({}); nothing was written",
-            summary(&compilation.diagnostics)
-        );
-        return Exit::InputErrors;
-    };
-    if args.deny_warnings && !diagnostics.is_empty() {
-        errln!(
-            "error: build failed: warnings are denied ({}); nothing was written",
-            summary(&diagnostics)
-        );
-        return Exit::InputErrors;
-    }
-    let format = match args.format {
+    let format = match args.format.or(config.format).unwrap_or(OutputFormat::Iam) {
         OutputFormat::Iam => iamx::emit::Format::Iam,
         OutputFormat::CloudFormation => iamx::emit::Format::CloudFormation,
         OutputFormat::Terraform => iamx::emit::Format::Terraform,
     };
-    let output = iamx::emit::emit_format(compiled, format);
-    if let Err(message) = files::write_output(&args.output, &output) {
-        return super::fail(message);
+    let runs = match findings::analyze(&settings, false) {
+        Ok(runs) => runs,
+        Err(exit) => return exit,
+    };
+    let findings = Findings::new(&runs, &settings);
+    findings.print(&runs, &settings);
+    let text = settings.diagnostics == DiagnosticsFormat::Text;
+    if text {
+        for run in &runs {
+            if let Some(verified) = &run.verified {
+                infoln!("{}", super::verify::counts(verified));
+            }
+        }
     }
-    let extra = match format.extra_file() {
-        Some(file) => format!(" and {file}"),
-        None => String::new(),
-    };
-    let warnings = match diagnostics.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", summary(&diagnostics)),
-    };
-    infoln!(
-        "wrote {}{extra} to {}{warnings}",
-        super::count(compiled.documents.len(), "document"),
-        args.output.display(),
-    );
+    if findings.fail(&settings) {
+        let verification = findings
+            .kept
+            .iter()
+            .any(|d| d.is_error() && d.code.as_str().starts_with("E05"));
+        let why = if verification {
+            ": verification found violations"
+        } else if findings.has_errors() {
+            ""
+        } else {
+            ": warnings are denied"
+        };
+        errln!(
+            "error: build failed{why} ({}); nothing was written",
+            findings.summary()
+        );
+        return Exit::InputErrors;
+    }
+    let several = runs.len() > 1;
+    for run in &runs {
+        let Some(compiled) = &run.compiled else {
+            // Unreachable in practice: a run without a compiled project has errors.
+            errln!("error: build failed; nothing was written");
+            return Exit::InputErrors;
+        };
+        let dir = match (&run.environment, several) {
+            (Some(environment), true) => output.join(environment),
+            _ => output.clone(),
+        };
+        let emitted = iamx::emit::emit_format(compiled, format);
+        if let Err(message) = super::files::write_output(&dir, &emitted) {
+            return super::fail(message);
+        }
+        let extra = match format.extra_file() {
+            Some(file) => format!(" and {file}"),
+            None => String::new(),
+        };
+        let warnings = match findings.kept.is_empty() && findings.suppressed.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", findings.summary()),
+        };
+        infoln!(
+            "wrote {}{extra} to {}{warnings}",
+            super::count(compiled.documents.len(), "document"),
+            dir.display(),
+        );
+    }
     Exit::Success
 }

@@ -8,8 +8,9 @@
 //! for usage errors and inputs that do not compile or parse.
 
 use super::output::out;
-use super::{files, Exit, Format};
+use super::{files, Exit};
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -27,18 +28,34 @@ pub struct Args {
     /// Build projects for this environment (an `env` block).
     #[arg(long)]
     env: Option<String>,
-    /// `text` for people; `json` for tools (same content).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// `text` for people; `json` for tools (same content); `markdown` for a pull-request
+    /// comment (summary table, examples with the `.iamx` line, the JSON diff folded).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
     /// Exit with 1 when access was added or could not be decided (a CI gate).
     #[arg(long)]
     exit_code: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// Readable text.
+    Text,
+    /// One JSON value on stdout, for tools.
+    Json,
+    /// A pull-request comment in GitHub-flavoured Markdown.
+    Markdown,
+}
+
+/// Where each statement of each document came from (`file:line`), by (kind, name).
+type Places = BTreeMap<(String, String), Vec<String>>;
+
 /// A side as loaded, and whether it was a single plain JSON file.
 struct Loaded {
     side: Side,
     single_json: bool,
+    /// Statement places, when the side was compiled from `.iamx` sources.
+    places: Places,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -80,11 +97,26 @@ pub fn run(args: Args) -> Exit {
         Err(message) => return super::fail(message),
     };
     match args.format {
-        Format::Text => out!(
+        DiffFormat::Text => out!(
             "{}",
             diff::render_text(&report, super::output::colour_stdout())
         ),
-        Format::Json => out!("{}", diff::render_json(&report)),
+        DiffFormat::Json => out!("{}", diff::render_json(&report)),
+        DiffFormat::Markdown => {
+            // With --rev the old side lives in a temporary directory: its file names would
+            // mean nothing to a reviewer.
+            let old_places = if args.rev.is_some() {
+                Places::new()
+            } else {
+                old_side.places
+            };
+            let locate = |kind: &str, name: &str, statement: usize, new: bool| {
+                let places = if new { &new_side.places } else { &old_places };
+                let key = (kind.to_string(), name.to_string());
+                places.get(&key)?.get(statement.checked_sub(1)?).cloned()
+            };
+            out!("{}", diff::markdown::render_markdown(&report, &locate))
+        }
     }
     if args.exit_code && report.may_widen() {
         Exit::InputErrors
@@ -130,6 +162,7 @@ fn load(path: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
                 principals: vec![],
             },
             single_json: true,
+            places: Places::new(),
         });
     }
     compile(path, env)
@@ -177,9 +210,26 @@ fn compile(path: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
             super::summary(&compilation.diagnostics)
         )));
     };
+    let mut places = Places::new();
+    for document in &compiled.documents {
+        let lines = document
+            .origins
+            .iter()
+            .map(|origin| {
+                let file = compilation.sources.get(origin.span.file);
+                let (line, _) = file.line_column(origin.span.start as usize);
+                format!("{}:{line}", file.name)
+            })
+            .collect();
+        places.insert(
+            (document.kind.as_str().to_string(), document.name.clone()),
+            lines,
+        );
+    }
     Ok(Loaded {
         side: Side::from_compiled(compiled),
         single_json: false,
+        places,
     })
 }
 
@@ -206,6 +256,7 @@ fn load_output(dir: &Path) -> Result<Loaded, Exit> {
     Ok(Loaded {
         side,
         single_json: false,
+        places: Places::new(),
     })
 }
 
@@ -232,6 +283,7 @@ fn load_json_dir(dir: &Path) -> Result<Loaded, Exit> {
             principals: vec![],
         },
         single_json: false,
+        places: Places::new(),
     })
 }
 

@@ -4,9 +4,11 @@
 mod build;
 mod catalog;
 mod check;
+mod config;
 mod diff;
 mod explain;
 mod files;
+mod findings;
 mod fmt;
 mod import;
 pub mod output;
@@ -149,11 +151,6 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     } else {
         parts.join(", ")
     }
-}
-
-/// Whether the diagnostics fail the command: any error, or with `--deny-warnings` any warning.
-pub fn fails(diagnostics: &[Diagnostic], deny_warnings: bool) -> bool {
-    diagnostics.iter().any(|d| d.is_error() || deny_warnings)
 }
 
 /// A problem outside the sources (a missing path, an unwritable directory).

@@ -7,8 +7,9 @@
 //! Exit codes: 0 everything proved, 1 a violation (or input errors), 3 nothing violated but
 //! something could not be decided, 2 usage.
 
+use super::findings::{self, DiagnosticsFormat, Findings, ReportArgs, Run, Settings};
 use super::output::{errln, infoln, outln};
-use super::{files, report, Exit, Format};
+use super::{files, Exit, Format};
 use iamx::diagnostics::Diagnostic;
 use iamx::source::Sources;
 use iamx::verify::{self, Located, Report, Verdict};
@@ -46,12 +47,12 @@ pub struct Args {
     /// ARNs of the principals holding the delegation (they must not change their own policies).
     #[arg(long, value_name = "ARN", num_args = 1..)]
     principal: Vec<String>,
-    /// `text`: one line per subject on stdout, diagnostics on stderr; `json`: one object on stdout.
+    /// `text`: one line per subject on stdout, diagnostics on stderr; `json`: one object on
+    /// stdout (with `--diagnostics json|sarif` the diagnostics take stdout, so `text` only).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit with 1 on warnings too (an undecided subject, a policy outside the project).
-    #[arg(long)]
-    deny_warnings: bool,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 pub fn run(args: Args) -> Exit {
@@ -59,81 +60,127 @@ pub fn run(args: Args) -> Exit {
     if json_mode && !args.paths.is_empty() {
         return super::fail("give either project paths or --policy/--delegation files, not both");
     }
-    if !json_mode && args.paths.is_empty() {
+    let config_paths = if json_mode {
+        args.policy
+            .iter()
+            .chain(&args.delegation)
+            .cloned()
+            .collect()
+    } else {
+        args.paths.clone()
+    };
+    let mut settings = match Settings::new(&config_paths, args.env.clone(), &args.report, None) {
+        Ok(settings) => settings,
+        Err(exit) if !json_mode && args.paths.is_empty() => {
+            let _ = exit;
+            return super::fail(
+                "nothing to verify: give project paths, --policy FILE --boundary FILE, or --delegation FILE --boundary-arn ARN --prefix PREFIX",
+            );
+        }
+        Err(exit) => return exit,
+    };
+    // Verifying is what this command is for, whatever iamx.toml says about `check` and `build`.
+    settings.verify = true;
+    if args.format == Format::Json && settings.diagnostics != DiagnosticsFormat::Text {
         return super::fail(
-            "nothing to verify: give project paths, --policy FILE --boundary FILE, or --delegation FILE --boundary-arn ARN --prefix PREFIX",
+            "`--format json` and `--diagnostics json|sarif` would both print on stdout: choose one",
         );
     }
-    let (sources, mut diagnostics, report) = if json_mode {
+    let runs = if json_mode {
         match json_report(&args) {
-            Ok(found) => found,
+            Ok((sources, diagnostics, report)) => {
+                let mut diagnostics = diagnostics;
+                diagnostics.extend(report.diagnostics.iter().cloned());
+                iamx::diagnostics::sort(&mut diagnostics);
+                vec![Run {
+                    environment: None,
+                    sources,
+                    diagnostics,
+                    suppressed: Vec::new(),
+                    compiled: None,
+                    verified: Some(report),
+                    files: args.policy.len() + args.boundary.len() + args.delegation.len(),
+                }]
+            }
             Err(exit) => return exit,
         }
     } else {
-        let inputs = match files::collect_sources(&args.paths) {
-            Ok(inputs) => inputs,
-            Err(message) => return super::fail(message),
-        };
-        let compilation = iamx::compile::compile(
-            inputs,
-            &iamx::compile::Options {
-                environment: args.env.clone(),
-            },
-        );
-        match &compilation.compiled {
-            Some(compiled) => {
-                let report = verify::verify_compiled(compiled);
-                (compilation.sources, compilation.diagnostics, report)
-            }
-            None => {
-                report(&compilation.diagnostics, &compilation.sources);
-                errln!("error: the project does not compile; nothing was verified");
-                return Exit::InputErrors;
-            }
+        match findings::analyze(&settings, false) {
+            Ok(runs) => runs,
+            Err(exit) => return exit,
         }
     };
-    diagnostics.extend(report.diagnostics.iter().cloned());
-    iamx::diagnostics::sort(&mut diagnostics);
-    let input_errors = diagnostics
+    let findings = Findings::new(&runs, &settings);
+    if runs.iter().any(|run| run.verified.is_none()) {
+        findings.print(&runs, &settings);
+        errln!("error: the project does not compile; nothing was verified");
+        return Exit::InputErrors;
+    }
+    let reports: Vec<&Report> = runs
         .iter()
-        .any(|d| d.is_error() && !is_verify_code(d));
-    // The verdict is what was proved; --deny-warnings changes only the exit code.
-    let verdict = if input_errors || report.violated() {
+        .filter_map(|run| run.verified.as_ref())
+        .collect();
+    let input_errors = findings
+        .kept
+        .iter()
+        .any(|d| d.is_error() && !d.code.as_str().starts_with("E05"));
+    // The verdict is what was proved, less what `// iamx:allow` comments excuse; lint levels
+    // and --deny-warnings change only the exit code.
+    let violated = findings
+        .kept
+        .iter()
+        .any(|d| d.code.as_str().starts_with("E05"));
+    let unknown = reports.iter().any(|r| r.unknown())
+        && findings
+            .kept
+            .iter()
+            .any(|d| d.code == iamx::diagnostics::Code::VerifyUnknown);
+    let verdict = if input_errors || violated {
         Exit::InputErrors
-    } else if report.unknown() {
+    } else if unknown {
         Exit::Unknown
     } else {
         Exit::Success
     };
-    let warnings_denied = args.deny_warnings && diagnostics.iter().any(|d| !d.is_error());
-    let exit = if warnings_denied {
+    let exit = if findings.fail(&settings) {
         Exit::InputErrors
     } else {
         verdict
     };
-    match args.format {
-        Format::Json => print_json(&report, &diagnostics, &sources, verdict),
-        Format::Text => {
-            super::report(&diagnostics, &sources);
-            print_text(&report);
+    match (args.format, settings.diagnostics) {
+        (Format::Json, _) => print_json(&reports, &findings, verdict),
+        (Format::Text, DiagnosticsFormat::Text) => {
+            findings.print(&runs, &settings);
+            for report in &reports {
+                print_text(report);
+            }
+        }
+        // The diagnostics have stdout; the subjects go to stderr, as notes.
+        (Format::Text, _) => {
+            findings.print(&runs, &settings);
+            for report in &reports {
+                for subject in &report.subjects {
+                    infoln!("{}: {}", verdict_word(subject.verdict), subject.summary);
+                }
+                infoln!("{}", counts(report));
+            }
         }
     }
     exit
 }
 
-fn is_verify_code(d: &Diagnostic) -> bool {
-    d.code.as_str().starts_with("E05") || d.code.as_str().starts_with("W05")
+fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Proved => "proved",
+        Verdict::Violated => "VIOLATED",
+        Verdict::Unknown => "unknown",
+    }
 }
 
 /// Prints one line per subject (and its notes) to stdout, and a summary to stderr.
 pub fn print_text(report: &Report) {
     for subject in &report.subjects {
-        let word = match subject.verdict {
-            Verdict::Proved => "proved",
-            Verdict::Violated => "VIOLATED",
-            Verdict::Unknown => "unknown",
-        };
-        outln!("{word}: {}", subject.summary);
+        outln!("{}: {}", verdict_word(subject.verdict), subject.summary);
         for reason in &subject.unknown {
             outln!("  unknown: {reason}");
         }
@@ -174,19 +221,17 @@ pub fn counts(report: &Report) -> String {
     )
 }
 
-fn print_json(report: &Report, diagnostics: &[Diagnostic], sources: &Sources, verdict: Exit) {
+fn print_json(reports: &[&Report], findings: &Findings, verdict: Exit) {
     let verdict = match verdict {
         Exit::Success => "proved",
         Exit::Unknown => "unknown",
         _ => "violated",
     };
-    let diagnostics: serde_json::Value =
-        serde_json::from_str(&iamx::diagnostics::to_json(diagnostics, sources))
-            .expect("diagnostics are JSON");
+    let subjects: Vec<_> = reports.iter().flat_map(|r| &r.subjects).collect();
     let value = serde_json::json!({
         "verdict": verdict,
-        "subjects": report.subjects,
-        "diagnostics": diagnostics,
+        "subjects": subjects,
+        "diagnostics": findings.kept,
     });
     outln!(
         "{}",

@@ -12,6 +12,9 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
+pub mod sarif;
+pub mod suppress;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -126,10 +129,16 @@ pub enum Code {
     VerifyUnknown,
     /// An `Allow` conditions an action on a key that action's requests never have: it never applies.
     NeverMatchingCondition,
+    /// An `// iamx:allow` comment is malformed: no reason, an unknown code, a code it may not name.
+    InvalidSuppression,
+    /// An `// iamx:allow` comment that suppresses nothing.
+    UnusedSuppression,
+    /// The project file `iamx.toml` is not valid (a syntax error, an unknown key, a bad value).
+    InvalidProjectFile,
 }
 
 impl Code {
-    pub const ALL: [Code; 50] = [
+    pub const ALL: [Code; 53] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -180,6 +189,9 @@ impl Code {
         Code::AwsPathCollision,
         Code::VerifyUnknown,
         Code::NeverMatchingCondition,
+        Code::InvalidSuppression,
+        Code::UnusedSuppression,
+        Code::InvalidProjectFile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -234,6 +246,9 @@ impl Code {
             Code::AwsPathCollision => "W0501",
             Code::VerifyUnknown => "W0502",
             Code::NeverMatchingCondition => "W0503",
+            Code::InvalidSuppression => "E0601",
+            Code::UnusedSuppression => "W0601",
+            Code::InvalidProjectFile => "E0602",
         }
     }
 
@@ -243,6 +258,59 @@ impl Code {
         } else {
             Severity::Error
         }
+    }
+
+    /// The code written `E0501` (as `as_str` writes it; upper case only, as the docs write codes).
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+
+    /// The code's name for tools (SARIF `rules[].name`): its variant, `BoundaryEscape`.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    /// One sentence saying what the code means: the README's code table, the one place these
+    /// sentences are written (`code_table_is_documented` keeps every code in it).
+    pub fn summary(self) -> &'static str {
+        let row = format!("| {} | ", self.as_str());
+        README
+            .lines()
+            .find_map(|line| line.strip_prefix(row.as_str()))
+            .and_then(|rest| rest.split_once(" | "))
+            .map_or("", |(_severity, meaning)| meaning.trim_end_matches(" |"))
+    }
+
+    /// Where the code is explained: its heading in `docs/codes.md` (GitHub's anchor for `## E0501`).
+    pub fn docs_path(self) -> String {
+        format!("docs/codes.md#{}", self.as_str().to_lowercase())
+    }
+
+    /// Findings a blanket `// iamx:allow "..."` may not hide: verification (a role escaping its
+    /// boundary, a delegation allowing escalation) and known privilege escalations. They can be
+    /// suppressed only by naming the code, so that every such exception is written down by code.
+    pub fn is_security_critical(self) -> bool {
+        let text = self.as_str();
+        text.starts_with("E05") || self == Code::PrivilegeEscalation
+    }
+
+    /// Whether a suppression comment or a lint level may act on the code: warnings, and the
+    /// verification errors (E05xx), which are findings about a project that compiles. Other
+    /// errors stop the compiler, so hiding them could only make `check` pass where `build` fails.
+    /// A suppression that suppresses nothing (W0601) cannot itself be suppressed: remove it.
+    pub fn is_suppressible(self) -> bool {
+        let finding = self.severity() == Severity::Warning || self.as_str().starts_with("E05");
+        finding && self != Code::UnusedSuppression
+    }
+}
+
+/// The README, whose code table gives [`Code::summary`] its sentences.
+const README: &str = include_str!("../../README.md");
+
+impl std::str::FromStr for Code {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Code, String> {
+        Code::parse(text).ok_or_else(|| format!("`{text}` is not a diagnostic code of iamx"))
     }
 }
 
@@ -381,69 +449,96 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
         .with_notes(notes)
 }
 
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    severity: Severity,
-    code: &'static str,
-    message: &'a str,
-    file: Option<&'a str>,
-    line: Option<usize>,
-    column: Option<usize>,
-    end_line: Option<usize>,
-    end_column: Option<usize>,
-    labels: Vec<JsonLabel<'a>>,
-    notes: &'a [String],
-    help: Option<&'a str>,
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    message: &'a str,
+/// A diagnostic with its positions resolved to file names and 1-based lines and columns: what
+/// the JSON and SARIF renderers print, and the form in which the diagnostics of several
+/// compilations (one per environment, each with its own [`Sources`]) are merged.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Located {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
+    pub labels: Vec<LocatedLabel>,
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+    /// For a suppressed finding, the reason its `// iamx:allow` comment gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LocatedLabel {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Located {
+    /// Resolves `diagnostic`'s spans in `sources`.
+    pub fn new(diagnostic: &Diagnostic, sources: &Sources) -> Located {
+        let position = diagnostic.primary.as_ref().map(|label| {
+            let file = sources.get(label.span.file);
+            let (line, column) = file.line_column(label.span.start as usize);
+            let (end_line, end_column) = file.line_column(label.span.end as usize);
+            (file.name.clone(), line, column, end_line, end_column)
+        });
+        Located {
+            severity: diagnostic.severity,
+            code: diagnostic.code,
+            message: diagnostic.message.clone(),
+            file: position.as_ref().map(|p| p.0.clone()),
+            line: position.as_ref().map(|p| p.1),
+            column: position.as_ref().map(|p| p.2),
+            end_line: position.as_ref().map(|p| p.3),
+            end_column: position.as_ref().map(|p| p.4),
+            labels: diagnostic
+                .secondary
+                .iter()
+                .map(|label| {
+                    let file = sources.get(label.span.file);
+                    let (line, column) = file.line_column(label.span.start as usize);
+                    LocatedLabel {
+                        file: file.name.clone(),
+                        line,
+                        column,
+                        message: label.message.clone(),
+                    }
+                })
+                .collect(),
+            notes: diagnostic.notes.clone(),
+            help: diagnostic.help.clone(),
+            suppressed: None,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 /// Renders diagnostics as a JSON array (one object per diagnostic, positions 1-based).
 pub fn to_json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    let entries: Vec<JsonDiagnostic<'_>> = diagnostics
+    let located: Vec<Located> = diagnostics
         .iter()
-        .map(|d| {
-            let position = d.primary.as_ref().map(|label| {
-                let file = sources.get(label.span.file);
-                let (line, column) = file.line_column(label.span.start as usize);
-                let (end_line, end_column) = file.line_column(label.span.end as usize);
-                (file.name.as_str(), line, column, end_line, end_column)
-            });
-            JsonDiagnostic {
-                severity: d.severity,
-                code: d.code.as_str(),
-                message: &d.message,
-                file: position.map(|p| p.0),
-                line: position.map(|p| p.1),
-                column: position.map(|p| p.2),
-                end_line: position.map(|p| p.3),
-                end_column: position.map(|p| p.4),
-                labels: d
-                    .secondary
-                    .iter()
-                    .map(|label| {
-                        let file = sources.get(label.span.file);
-                        let (line, column) = file.line_column(label.span.start as usize);
-                        JsonLabel {
-                            file: &file.name,
-                            line,
-                            column,
-                            message: &label.message,
-                        }
-                    })
-                    .collect(),
-                notes: &d.notes,
-                help: d.help.as_deref(),
-            }
-        })
+        .map(|d| Located::new(d, sources))
         .collect();
-    let mut text = serde_json::to_string_pretty(&entries).expect("diagnostics always serialize");
+    located_to_json(&located)
+}
+
+/// Renders located diagnostics as a JSON array, as [`to_json`] does.
+pub fn located_to_json(located: &[Located]) -> String {
+    let mut text = serde_json::to_string_pretty(located).expect("diagnostics always serialize");
     text.push('\n');
     text
 }
@@ -476,5 +571,23 @@ mod tests {
                 code.as_str()
             );
         }
+    }
+
+    #[test]
+    fn every_code_has_a_summary_and_a_docs_section() {
+        let docs = include_str!("../../docs/codes.md");
+        for code in Code::ALL {
+            assert!(
+                !code.summary().is_empty(),
+                "{} has no summary",
+                code.as_str()
+            );
+            let heading = format!("\n## {}\n", code.as_str());
+            assert!(docs.contains(&heading), "docs/codes.md has no {heading:?}");
+        }
+        assert_eq!(
+            Code::BoundaryEscape.summary(),
+            "A role's or user's policies allow a request its permissions boundary does not."
+        );
     }
 }

@@ -21,6 +21,8 @@
 //! condition on a synthetic key ([`PRINCIPAL_KEY`]), so the engine decides them like conditions.
 //! Documents whose canonical JSON is byte-identical skip the engine.
 
+pub mod markdown;
+
 use crate::catalog::Catalog;
 use crate::compile::lower::Compiled;
 use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};

@@ -1,0 +1,372 @@
+//! What `check`, `build` and `verify` share: one analysis of a project, so that `check` is
+//! exactly `build` without writing (same diagnostics, same exit code, verification included),
+//! and one way of reporting its findings.
+//!
+//! In: the command's paths and flags and the project file ([`super::config`]). Out: per
+//! environment a [`Run`] (sources, compiled project, verification report, diagnostics after
+//! the `// iamx:allow` comments), merged into [`Findings`] after lint levels are applied, and
+//! printed as text (stderr), JSON or SARIF (stdout) by `--diagnostics`.
+
+use super::config::{self, Level, Project};
+use super::output::{errln, infoln, out};
+use super::{files, Exit};
+use iamx::compile::lower::Compiled;
+use iamx::compile::Input;
+use iamx::diagnostics::suppress::{self, Suppressed};
+use iamx::diagnostics::{Diagnostic, Located, Severity};
+use iamx::source::Sources;
+use iamx::verify::Report;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// `--diagnostics`: how diagnostics are printed, the same on every command that reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosticsFormat {
+    /// Rendered for people, on stderr.
+    #[default]
+    Text,
+    /// A JSON array on stdout (see README: `severity`, `code`, `message`, `file`, `line`, ...).
+    Json,
+    /// A SARIF 2.1.0 log on stdout, for code scanning (GitHub, Azure DevOps, editors).
+    Sarif,
+}
+
+/// The reporting flags of `check`, `build` and `verify`; each overrides `iamx.toml`.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// How to print diagnostics: `text` (stderr), `json` or `sarif` (stdout).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub diagnostics: Option<DiagnosticsFormat>,
+    /// Treat warnings as errors (exit with 1; `build` writes nothing).
+    #[arg(long, overrides_with = "no_deny_warnings")]
+    pub deny_warnings: bool,
+    /// Do not treat warnings as errors, whatever iamx.toml says.
+    #[arg(long, overrides_with = "deny_warnings")]
+    pub no_deny_warnings: bool,
+    /// Also list the findings `// iamx:allow` comments suppress, with their reasons.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Set a lint level, overriding iamx.toml: `--lint W0405=off`, `--lint W0501=error`.
+    #[arg(long = "lint", value_name = "CODE=LEVEL", value_parser = config::parse_lint)]
+    pub lints: Vec<(iamx::diagnostics::Code, Level)>,
+    /// Read this project file instead of looking for iamx.toml above the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no project file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+/// The flags of `check` and `build` that choose what runs.
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// Skip verification (boundary containment and delegation safety), which runs by default.
+    #[arg(long, overrides_with = "verify")]
+    pub no_verify: bool,
+    /// Verify even if iamx.toml says `verify = false`.
+    #[arg(long, overrides_with = "no_verify")]
+    pub verify: bool,
+}
+
+/// The settings in force: flags over `iamx.toml` over defaults.
+pub struct Settings {
+    pub project: Project,
+    pub paths: Vec<PathBuf>,
+    /// One entry per environment to go through; `[None]` without environments.
+    pub environments: Vec<Option<String>>,
+    pub verify: bool,
+    pub diagnostics: DiagnosticsFormat,
+    pub deny_warnings: bool,
+    pub show_suppressed: bool,
+    pub lints: Vec<(iamx::diagnostics::Code, Level)>,
+}
+
+impl Settings {
+    /// Reads `iamx.toml` (unless disabled) and combines it with the flags.
+    pub fn new(
+        paths: &[PathBuf],
+        env: Option<String>,
+        report: &ReportArgs,
+        verify: Option<&VerifyArgs>,
+    ) -> Result<Settings, Exit> {
+        let project = config::load(report.config.as_deref(), paths, report.no_config)?;
+        if let Some(file) = &project.file {
+            infoln!("using project file {}", file.display());
+        }
+        let config = &project.config;
+        let paths = if paths.is_empty() {
+            config.paths.iter().map(|p| project.resolve(p)).collect()
+        } else {
+            paths.to_vec()
+        };
+        if paths.is_empty() {
+            return Err(super::fail(
+                "no paths given, and no iamx.toml with `paths` was found",
+            ));
+        }
+        let environments = match env {
+            Some(env) => vec![Some(env)],
+            None if config.environments.is_empty() => vec![None],
+            None => config.environments.iter().cloned().map(Some).collect(),
+        };
+        let verify = match verify {
+            Some(args) if args.no_verify => false,
+            Some(args) if args.verify => true,
+            _ => config.verify.unwrap_or(true),
+        };
+        let deny_warnings = if report.deny_warnings {
+            true
+        } else if report.no_deny_warnings {
+            false
+        } else {
+            config.deny_warnings.unwrap_or(false)
+        };
+        let mut lints = project.lints.clone();
+        lints.extend(report.lints.iter().copied());
+        Ok(Settings {
+            paths,
+            environments,
+            verify,
+            diagnostics: report
+                .diagnostics
+                .or(config.diagnostics)
+                .unwrap_or_default(),
+            deny_warnings,
+            show_suppressed: report.show_suppressed,
+            lints,
+            project,
+        })
+    }
+
+    /// The level in force for a code (the last one given wins: flags come after the file).
+    fn level(&self, code: iamx::diagnostics::Code) -> Option<Level> {
+        self.lints
+            .iter()
+            .rev()
+            .find(|(c, _)| *c == code)
+            .map(|&(_, level)| level)
+    }
+}
+
+/// One environment's analysis.
+pub struct Run {
+    pub environment: Option<String>,
+    pub sources: Sources,
+    /// After suppression comments, before lint levels.
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressed: Vec<Suppressed>,
+    pub compiled: Option<Compiled>,
+    pub verified: Option<Report>,
+    /// How many input files were read.
+    pub files: usize,
+}
+
+/// Reads the inputs and analyses them once per environment. With `json`, `*.json` paths (and a
+/// standard input that starts with `{`) are plain IAM policies, checked but not compiled.
+pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
+    let (inputs, json_inputs) = if json {
+        read_inputs(&settings.paths).map_err(super::fail)?
+    } else {
+        (
+            files::collect_sources(&settings.paths).map_err(super::fail)?,
+            Vec::new(),
+        )
+    };
+    let files = inputs.len() + json_inputs.len();
+    let runs = settings
+        .environments
+        .iter()
+        .map(|environment| {
+            let options = iamx::compile::Options {
+                environment: environment.clone(),
+            };
+            let mut compilation = if inputs.is_empty() {
+                iamx::compile::Compilation {
+                    sources: Default::default(),
+                    diagnostics: Vec::new(),
+                    compiled: None,
+                }
+            } else {
+                iamx::compile::compile(inputs.clone(), &options)
+            };
+            for input in &json_inputs {
+                let text = String::from_utf8_lossy(&input.bytes).into_owned();
+                let id = compilation.sources.add(input.name.clone(), text);
+                let text = &compilation.sources.get(id).text;
+                let mut found = iamx::checks::json::check(id, &input.name, text);
+                compilation.diagnostics.append(&mut found);
+            }
+            let verified = match (&compilation.compiled, settings.verify) {
+                (Some(compiled), true) => Some(iamx::verify::verify_compiled(compiled)),
+                _ => None,
+            };
+            let mut diagnostics = compilation.diagnostics;
+            if let Some(verified) = &verified {
+                diagnostics.extend(verified.diagnostics.iter().cloned());
+            }
+            let outcome = suppress::apply(&compilation.sources, diagnostics);
+            Run {
+                environment: environment.clone(),
+                sources: compilation.sources,
+                diagnostics: outcome.kept,
+                suppressed: outcome.suppressed,
+                compiled: compilation.compiled,
+                verified,
+                files,
+            }
+        })
+        .collect();
+    Ok(runs)
+}
+
+/// The `.iamx` inputs and the JSON policy inputs the paths name.
+fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Input>), String> {
+    if files::stdin_alone(paths)? {
+        let input = files::read_stdin()?;
+        // No file name says what standard input is; a JSON policy is an object, and `.iamx`
+        // source never starts with `{`.
+        let is_json = input.bytes.trim_ascii_start().starts_with(b"{");
+        return Ok(if is_json {
+            (Vec::new(), vec![input])
+        } else {
+            (vec![input], Vec::new())
+        });
+    }
+    let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| p.extension().is_some_and(|e| e == "json") && !p.is_dir());
+    let inputs = if paths.is_empty() {
+        Vec::new()
+    } else {
+        files::collect_sources(&paths)?
+    };
+    Ok((inputs, files::collect_sources(&json_paths)?))
+}
+
+/// The findings of all runs, lint levels applied, merged (a finding every environment has is
+/// reported once), in the order of the first run that has them.
+pub struct Findings {
+    /// Per run, the diagnostics still reported: what text output renders with that run's sources.
+    pub per_run: Vec<Vec<Diagnostic>>,
+    pub kept: Vec<Located>,
+    pub suppressed: Vec<Located>,
+}
+
+impl Findings {
+    pub fn new(runs: &[Run], settings: &Settings) -> Findings {
+        let mut per_run = Vec::new();
+        let mut kept: Vec<Located> = Vec::new();
+        let mut suppressed: Vec<Located> = Vec::new();
+        for run in runs {
+            let mut diagnostics = Vec::new();
+            for mut diagnostic in run.diagnostics.iter().cloned() {
+                match settings.level(diagnostic.code) {
+                    Some(Level::Off) => continue,
+                    Some(Level::Error) => diagnostic.severity = Severity::Error,
+                    Some(Level::Warning) | None => {}
+                }
+                let located = Located::new(&diagnostic, &run.sources);
+                if !kept.contains(&located) {
+                    kept.push(located);
+                    diagnostics.push(diagnostic);
+                }
+            }
+            per_run.push(diagnostics);
+            for s in &run.suppressed {
+                let mut located = Located::new(&s.diagnostic, &run.sources);
+                located.suppressed = Some(s.reason.clone());
+                if !suppressed.contains(&located) {
+                    suppressed.push(located);
+                }
+            }
+        }
+        Findings {
+            per_run,
+            kept,
+            suppressed,
+        }
+    }
+
+    /// Whether the findings fail the command: any error, or with deny_warnings any warning.
+    pub fn fail(&self, settings: &Settings) -> bool {
+        self.kept
+            .iter()
+            .any(|d| d.is_error() || settings.deny_warnings)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.kept.iter().any(Located::is_error)
+    }
+
+    /// "1 error, 2 warnings, 3 suppressed".
+    pub fn summary(&self) -> String {
+        let errors = self.kept.iter().filter(|d| d.is_error()).count();
+        let warnings = self.kept.len() - errors;
+        let mut parts: Vec<String> = [(errors, "error"), (warnings, "warning")]
+            .into_iter()
+            .filter(|&(n, _)| n > 0)
+            .map(|(n, noun)| super::count(n, noun))
+            .collect();
+        if parts.is_empty() {
+            parts.push("no errors or warnings".into());
+        }
+        if !self.suppressed.is_empty() {
+            parts.push(format!("{} suppressed", self.suppressed.len()));
+        }
+        parts.join(", ")
+    }
+
+    /// Prints the findings in the chosen format (text on stderr; JSON and SARIF on stdout).
+    pub fn print(&self, runs: &[Run], settings: &Settings) {
+        match settings.diagnostics {
+            DiagnosticsFormat::Text => {
+                let mut seen = Vec::new();
+                for (run, diagnostics) in runs.iter().zip(&self.per_run) {
+                    for diagnostic in diagnostics {
+                        let text = iamx::diagnostics::render(
+                            std::slice::from_ref(diagnostic),
+                            &run.sources,
+                            super::output::colour_stderr(),
+                        );
+                        if !seen.contains(&text) {
+                            super::output::err!("{text}");
+                            seen.push(text);
+                        }
+                    }
+                }
+                if settings.show_suppressed {
+                    for s in &self.suppressed {
+                        let place = match (&s.file, s.line, s.column) {
+                            (Some(file), Some(line), Some(column)) => {
+                                format!("{file}:{line}:{column}: ")
+                            }
+                            _ => String::new(),
+                        };
+                        errln!(
+                            "suppressed[{}]: {place}{} (reason: {})",
+                            s.code.as_str(),
+                            s.message,
+                            s.suppressed.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+            }
+            DiagnosticsFormat::Json => {
+                let mut all = self.kept.clone();
+                if settings.show_suppressed {
+                    all.extend(self.suppressed.iter().cloned());
+                }
+                out!("{}", iamx::diagnostics::located_to_json(&all))
+            }
+            // SARIF has a place for suppressions: code scanning shows them as dismissed, with
+            // the reason, so they are always included.
+            DiagnosticsFormat::Sarif => {
+                let mut all = self.kept.clone();
+                all.extend(self.suppressed.iter().cloned());
+                out!("{}", iamx::diagnostics::sarif::to_sarif(&all))
+            }
+        }
+    }
+}
