@@ -1,0 +1,467 @@
+//! Access: what one version of a document allows that the other does not, decided by the
+//! reasoning engine, split by action and resource pattern, each part with an example request.
+//!
+//! In: the old and new policy documents (either may be absent). Out: an [`Access`] summary.
+
+use super::*;
+
+/// The access one policy allows and the other does not, both ways.
+pub fn compare_access(old: Option<&PolicyDocument>, new: Option<&PolicyDocument>) -> Access {
+    let encoded_old = old.map(encode_principals);
+    let encoded_new = new.map(encode_principals);
+    let mut access = Access::default();
+    if let Some(new) = &encoded_new {
+        let (entries, undecided) = delta(encoded_old.as_ref(), new, Direction::Added);
+        access.added = entries;
+        access.undecided.extend(undecided);
+    }
+    if let Some(old) = &encoded_old {
+        let (entries, undecided) = delta(encoded_new.as_ref(), old, Direction::Removed);
+        access.removed = entries;
+        access.undecided.extend(undecided);
+    }
+    access
+}
+
+/// `Type value` for every principal an `Allow` statement names (`*` for `"Principal": "*"`).
+pub(super) fn named_principals(policy: Option<&PolicyDocument>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for s in policy.iter().flat_map(|p| &p.statements) {
+        if s.effect != Effect::Allow {
+            continue;
+        }
+        for (not, principal) in [(false, &s.principal), (true, &s.not_principal)] {
+            let prefix = if not { "everyone except " } else { "" };
+            match principal {
+                Some(Principal::Any(_)) => {
+                    out.insert(format!("{prefix}*"));
+                }
+                Some(Principal::Map(map)) => {
+                    for (kind, values) in map {
+                        for value in values {
+                            out.insert(format!("{prefix}{kind} {value}"));
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    out
+}
+
+/// `123456789012` as a principal means the account's root.
+pub(super) fn principal_value(kind: &str, value: &str) -> String {
+    if kind == "AWS" && value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{kind}:arn:aws:iam::{value}:root")
+    } else {
+        format!("{kind}:{value}")
+    }
+}
+
+/// Principals become a condition on [`PRINCIPAL_KEY`]; statements without resources get `*`.
+pub(super) fn encode_principals(policy: &PolicyDocument) -> PolicyDocument {
+    let mut policy = policy.clone();
+    for s in &mut policy.statements {
+        for (operator, principal) in [
+            ("StringLike", s.principal.take()),
+            ("StringNotLike", s.not_principal.take()),
+        ] {
+            if let Some(Principal::Map(map)) = principal {
+                let values = map
+                    .iter()
+                    .flat_map(|(k, vs)| vs.iter().map(move |v| principal_value(k, v)))
+                    .collect();
+                s.condition.insert(operator, PRINCIPAL_KEY, values);
+            } else if let (Some(Principal::Any(_)), "StringNotLike") = (&principal, operator) {
+                // `NotPrincipal: "*"` matches nobody: a value no principal has.
+                s.condition
+                    .insert(operator, PRINCIPAL_KEY, vec!["*".into()]);
+            }
+        }
+        if s.resource.is_none() && s.not_resource.is_none() {
+            s.resource = Some(vec!["*".into()]);
+        }
+    }
+    policy
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    /// `target` is NEW, `base` is OLD.
+    Added,
+    /// `target` is OLD, `base` is NEW.
+    Removed,
+}
+
+/// What `target` allows that `base` does not: entries grouped by statement part, and what
+/// stayed undecided.
+pub(super) fn delta(
+    base: Option<&PolicyDocument>,
+    target: &PolicyDocument,
+    direction: Direction,
+) -> (Vec<AccessEntry>, Vec<String>) {
+    let base_docs: Vec<PolicyDocument> = base.cloned().into_iter().collect();
+    let denies: Vec<Statement> = target
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Deny)
+        .cloned()
+        .collect();
+    let (side, other) = match direction {
+        Direction::Added => ("new", "old"),
+        Direction::Removed => ("old", "new"),
+    };
+    let mut entries = Vec::new();
+    let mut undecided = Vec::new();
+    for (index, statement) in target.statements.iter().enumerate() {
+        if statement.effect != Effect::Allow {
+            continue;
+        }
+        let check_with = |part: &Statement, extra: Option<Statement>| {
+            let mut statements = vec![part.clone()];
+            statements.extend(denies.iter().cloned());
+            statements.extend(extra);
+            let identity = [PolicyDocument::new(statements)];
+            let known = known_actions(part);
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            reason::contained_with(
+                &identity,
+                &base_docs,
+                Options {
+                    known_actions: &known,
+                },
+            )
+        };
+        let check = |part: &Statement| check_with(part, None);
+        let describe_unknown = |reasons: &[UnknownReason]| -> Vec<String> {
+            reasons
+                .iter()
+                .map(|r| {
+                    let number = if r.statement.stmt == 0 {
+                        index + 1
+                    } else {
+                        // A deny of the target: find its number in the target document.
+                        target
+                            .statements
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, s)| s.effect == Effect::Deny)
+                            .nth(r.statement.stmt - 1)
+                            .map_or(index + 1, |(i, _)| i + 1)
+                    };
+                    format!("{side} statement {number}: {}", r.reason)
+                })
+                .collect()
+        };
+        let whole = check(statement);
+        match &whole {
+            Containment::Contained => continue,
+            Containment::Unknown(reasons) => {
+                undecided.extend(describe_unknown(reasons));
+                continue;
+            }
+            Containment::Escapes { .. } => {}
+        }
+        let parts = split(statement);
+        let mut found_any = false;
+        for part in &parts {
+            let result = if parts.len() == 1 {
+                whole.clone()
+            } else {
+                check(part)
+            };
+            let (counterexamples, unknown) = match result {
+                Containment::Contained => continue,
+                Containment::Unknown(reasons) => {
+                    undecided.extend(describe_unknown(&reasons));
+                    continue;
+                }
+                Containment::Escapes {
+                    counterexamples,
+                    unknown,
+                } => (counterexamples, unknown),
+            };
+            undecided.extend(describe_unknown(&unknown));
+            let Some(first) = counterexamples.first() else {
+                continue;
+            };
+            found_any = true;
+            let denied_by = match &first.boundary {
+                BoundaryFailure::NoAllow => vec![],
+                BoundaryFailure::DeniedBy(refs) => refs.iter().map(|r| r.stmt).collect(),
+            };
+            if denied_by.is_empty() {
+                entries.push(entry(part, index, None, tidy(&first.request, target, base)));
+                continue;
+            }
+            // The part escapes because a deny of the other side does not apply on this side:
+            // narrow the entry to each action pattern of those denies that still escapes.
+            let deny_patterns: BTreeSet<&String> = denied_by
+                .iter()
+                .filter_map(|&i| base.and_then(|b| b.statements.get(i)))
+                .flat_map(|s| s.action.iter().flatten())
+                .collect();
+            let mut narrowed = false;
+            for pattern in deny_patterns {
+                let mut only = Statement::new(Effect::Deny);
+                only.not_action = Some(vec![pattern.clone()]);
+                only.resource = Some(vec!["*".into()]);
+                let Containment::Escapes {
+                    counterexamples, ..
+                } = check_with(part, Some(only))
+                else {
+                    continue;
+                };
+                let Some(found) = counterexamples.first() else {
+                    continue;
+                };
+                narrowed = true;
+                let mut narrower = part.clone();
+                if action_included(pattern, part) {
+                    narrower.action = Some(vec![pattern.clone()]);
+                    narrower.not_action = None;
+                }
+                entries.push(entry(
+                    &narrower,
+                    index,
+                    deny_note(&found.boundary, other, direction),
+                    tidy(&found.request, target, base),
+                ));
+            }
+            if !narrowed {
+                entries.push(entry(
+                    part,
+                    index,
+                    deny_note(&first.boundary, other, direction),
+                    tidy(&first.request, target, base),
+                ));
+            }
+        }
+        if !found_any {
+            // The parts are a cover of the statement, so this only happens when every part was
+            // undecided; say so rather than lose the escape the whole statement showed.
+            if let Containment::Escapes {
+                counterexamples, ..
+            } = &whole
+            {
+                if let Some(first) = counterexamples.first() {
+                    entries.push(entry(
+                        statement,
+                        index,
+                        None,
+                        tidy(&first.request, target, base),
+                    ));
+                }
+            }
+        }
+    }
+    undecided.dedup();
+    (entries, undecided)
+}
+
+/// The counterexample as an [`Example`]; for trust policies (principal in the context), the
+/// resource `*` when that is just as much a difference, since the engine's witness resource
+/// means nothing there.
+pub(super) fn tidy(
+    request: &Request,
+    target: &PolicyDocument,
+    base: Option<&PolicyDocument>,
+) -> Example {
+    let example = Example::from_request(request);
+    if example.principal.is_none() || example.resource == "*" {
+        return example;
+    }
+    let mut star = request.clone();
+    star.resource = "*".into();
+    let allows = |docs: &[PolicyDocument]| {
+        let evaluation = reason::evaluate(docs, None, &star);
+        evaluation.decision == reason::Decision::Allow && evaluation.unmodelled.is_empty()
+    };
+    let base_docs: Vec<PolicyDocument> = base.cloned().into_iter().collect();
+    if allows(std::slice::from_ref(target)) && !allows(&base_docs) {
+        let evaluation = reason::evaluate(&base_docs, None, &star);
+        if evaluation.unmodelled.is_empty() {
+            return Example::from_request(&star);
+        }
+    }
+    example
+}
+
+/// "no longer denied by old statement 2" / "now denied by new statement 2".
+pub(super) fn deny_note(
+    failure: &BoundaryFailure,
+    other: &str,
+    direction: Direction,
+) -> Option<String> {
+    let BoundaryFailure::DeniedBy(refs) = failure else {
+        return None;
+    };
+    let numbers: Vec<String> = refs
+        .iter()
+        .map(|r| {
+            let sid = r
+                .sid
+                .as_deref()
+                .map_or(String::new(), |s| format!(" ({s})"));
+            format!("{}{sid}", r.stmt + 1)
+        })
+        .collect();
+    let which = format!(
+        "{other} statement{} {}",
+        if numbers.len() == 1 { "" } else { "s" },
+        numbers.join(", ")
+    );
+    Some(match direction {
+        Direction::Added => format!("no longer denied by {which}"),
+        Direction::Removed => format!("now denied by {which}"),
+    })
+}
+
+/// Whether every action `pattern` matches is one the statement's actions match (decided by the
+/// engine over two one-statement documents).
+pub(super) fn action_included(pattern: &str, statement: &Statement) -> bool {
+    let mut inner = Statement::new(Effect::Allow);
+    inner.action = Some(vec![pattern.to_string()]);
+    inner.resource = Some(vec!["*".into()]);
+    let mut outer = Statement::new(Effect::Allow);
+    outer.action = statement.action.clone();
+    outer.not_action = statement.not_action.clone();
+    outer.resource = Some(vec!["*".into()]);
+    reason::contained(
+        &[PolicyDocument::new(vec![inner])],
+        &[PolicyDocument::new(vec![outer])],
+    ) == Containment::Contained
+}
+
+/// Catalog actions matching the statement's action patterns, to pick readable examples.
+pub(super) fn known_actions(statement: &Statement) -> Vec<String> {
+    let Some(actions) = &statement.action else {
+        return vec![];
+    };
+    let catalog = Catalog::get();
+    let mut out = Vec::new();
+    for pattern in actions {
+        if !pattern.contains(['*', '?']) {
+            // Spelled as the catalog spells it (the engine's witness is lowercase).
+            out.push(
+                catalog
+                    .action(pattern)
+                    .map_or(pattern.clone(), |a| a.full_name()),
+            );
+            continue;
+        }
+        out.extend(
+            catalog
+                .expand_actions(pattern)
+                .iter()
+                .take(200)
+                .map(|a| a.full_name()),
+        );
+    }
+    out
+}
+
+/// The statement split into one part per (action pattern, resource pattern) — or per principal
+/// value for trust policies — as long as that stays under [`MAX_PARTS`].
+pub(super) fn split(statement: &Statement) -> Vec<Statement> {
+    let actions: Vec<Option<String>> = match &statement.action {
+        Some(list) if list.len() > 1 => list.iter().cloned().map(Some).collect(),
+        _ => vec![None],
+    };
+    let resources: Vec<Option<String>> = match &statement.resource {
+        Some(list) if list.len() > 1 => list.iter().cloned().map(Some).collect(),
+        _ => vec![None],
+    };
+    let principals: Vec<Option<String>> = match statement.condition.0.get("StringLike") {
+        Some(keys) => match keys.get(PRINCIPAL_KEY) {
+            Some(values) if values.len() > 1 => values.iter().cloned().map(Some).collect(),
+            _ => vec![None],
+        },
+        None => vec![None],
+    };
+    let (resources, principals) = if actions.len() * resources.len() * principals.len() <= MAX_PARTS
+    {
+        (resources, principals)
+    } else if actions.len() * resources.len() <= MAX_PARTS {
+        (resources, vec![None])
+    } else if actions.len() <= MAX_PARTS {
+        (vec![None], vec![None])
+    } else {
+        return vec![statement.clone()];
+    };
+    let mut parts = Vec::new();
+    for action in &actions {
+        for resource in &resources {
+            for principal in &principals {
+                let mut part = statement.clone();
+                if let Some(action) = action {
+                    part.action = Some(vec![action.clone()]);
+                }
+                if let Some(resource) = resource {
+                    part.resource = Some(vec![resource.clone()]);
+                }
+                if let Some(principal) = principal {
+                    part.condition.0.get_mut("StringLike").map(|keys| {
+                        keys.insert(PRINCIPAL_KEY.to_string(), vec![principal.clone()])
+                    });
+                }
+                parts.push(part);
+            }
+        }
+    }
+    parts
+}
+
+pub(super) fn entry(
+    part: &Statement,
+    index: usize,
+    note: Option<String>,
+    example: Example,
+) -> AccessEntry {
+    let list = |not: &str, positive: &Option<Vec<String>>, negative: &Option<Vec<String>>| match (
+        positive, negative,
+    ) {
+        (Some(list), _) => list.join(", "),
+        (None, Some(list)) => format!("{not} [{}]", list.join(", ")),
+        (None, None) => "*".to_string(),
+    };
+    let mut condition = part.condition.clone();
+    let mut principal = None;
+    for (operator, prefix) in [("StringLike", ""), ("StringNotLike", "everyone except ")] {
+        if let Some(keys) = condition.0.get_mut(operator) {
+            if let Some(values) = keys.remove(PRINCIPAL_KEY) {
+                let values: Vec<String> = values.iter().map(|v| v.replacen(':', " ", 1)).collect();
+                principal = Some(format!("{prefix}{}", values.join(", ")));
+            }
+            if keys.is_empty() {
+                condition.0.remove(operator);
+            }
+        }
+    }
+    AccessEntry {
+        actions: list("NotAction", &part.action, &part.not_action),
+        resources: list("NotResource", &part.resource, &part.not_resource),
+        principal,
+        condition: (!condition.is_empty())
+            .then(|| serde_json::to_string(&condition).expect("conditions serialize")),
+        statement: Some(index + 1),
+        sid: part.sid.clone(),
+        note,
+        example: Some(example),
+    }
+}
+
+/// An entry for a change of attachment whose access is not enumerated.
+pub(super) fn whole_entry(note: String) -> AccessEntry {
+    AccessEntry {
+        actions: "*".into(),
+        resources: "*".into(),
+        principal: None,
+        condition: None,
+        statement: None,
+        sid: None,
+        note: Some(note),
+        example: None,
+    }
+}
