@@ -1,0 +1,569 @@
+//! Policy documents to `.iamx` members: actions grouped per service, resources, conditions
+//! mapped back through the operator table, trust principals; or why a document cannot be
+//! written in `.iamx`.
+//!
+//! In: one IAM policy document and how messages name it. Out: AST members (spans are dummies:
+//! the AST is printed by the formatter, never reported on).
+
+use super::*;
+
+// ---- building the AST ---------------------------------------------------------------------
+
+pub(super) fn span() -> Span {
+    Span::new(FileId(0), 0, 0)
+}
+
+pub(super) fn sp<T>(node: T) -> Spanned<T> {
+    Spanned::new(node, span())
+}
+
+/// A string, with IAM policy variables (`${aws:username}`) kept as pass-through interpolations
+/// and every other `${` kept as literal text.
+pub(super) fn str_of(text: &str) -> Str {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    let mut literal = String::new();
+    while let Some(open) = rest.find("${") {
+        let after = &rest[open + 2..];
+        match after.find('}') {
+            Some(close)
+                if close > 0
+                    && !after[..close].contains(['"', '\n'])
+                    && (after[..close].contains(':')
+                        || matches!(&after[..close], "*" | "?" | "$")) =>
+            {
+                literal.push_str(&rest[..open]);
+                if !literal.is_empty() {
+                    parts.push(StrPart::Text(std::mem::take(&mut literal)));
+                }
+                parts.push(StrPart::Interpolation(sp(after[..close].to_string())));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                literal.push_str(&rest[..open + 2]);
+                rest = after;
+            }
+        }
+    }
+    literal.push_str(rest);
+    if !literal.is_empty() || parts.is_empty() {
+        parts.push(StrPart::Text(literal));
+    }
+    Str { parts }
+}
+
+pub(super) fn value_str(text: &str) -> Value {
+    sp(ValueKind::Str(str_of(text)))
+}
+
+pub(super) fn name_str(text: &str) -> Spanned<Str> {
+    sp(Str::literal(text))
+}
+
+/// An IAM name from a file name: letters, digits and `+=,.@_-`, at most `limit` characters.
+pub fn sanitize_name(text: &str, limit: usize) -> String {
+    let stem = text.rsplit(['/', '\\']).next().unwrap_or(text);
+    let stem = stem.strip_suffix(".json").unwrap_or(stem);
+    crate::iam::names::sanitize_name(stem, limit)
+}
+
+/// Actions grouped per service in order of first appearance: `s3:{GetObject, PutObject}`.
+pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>>, String> {
+    let mut groups: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
+    let mut out_order: Vec<Option<usize>> = Vec::new();
+    for action in list {
+        if action == "*" {
+            out_order.push(None);
+            continue;
+        }
+        let Some((service, name)) = action.split_once(':') else {
+            return Err(format!(
+                "{what}: `{action}` is not an action (`service:Action`)"
+            ));
+        };
+        // IAM matches actions ignoring case; `.iamx` writes service prefixes in lowercase.
+        // The result differs from the original textually, so only an oracle that decides
+        // access (not canonical equality) accepts it.
+        let service = &service.to_ascii_lowercase();
+        let service_ok = !service.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-*?".contains(c));
+        let name_ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_*?".contains(c));
+        if !service_ok || !name_ok {
+            return Err(format!(
+                "{what}: cannot be written in .iamx: the action `{action}` (service prefixes are lowercase; names use letters, digits, `-`, `_`, `*` and `?`)"
+            ));
+        }
+        match groups.iter_mut().position(|(s, _)| s == service) {
+            Some(i) => groups[i].1.push(sp(name.to_string())),
+            None => {
+                groups.push((service.to_string(), vec![sp(name.to_string())]));
+                out_order.push(Some(groups.len() - 1));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for entry in out_order {
+        match entry {
+            None => out.push(sp(Action::Any)),
+            Some(i) => out.push(sp(Action::Named {
+                service: groups[i].0.clone(),
+                names: groups[i].1.clone(),
+            })),
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn resources(list: &[String]) -> Vec<Value> {
+    list.iter()
+        .map(|r| {
+            if r == "*" {
+                sp(ValueKind::Star)
+            } else {
+                value_str(r)
+            }
+        })
+        .collect()
+}
+
+pub(super) fn is_arn_key(key: &str) -> bool {
+    matches!(
+        key.to_lowercase().as_str(),
+        "aws:principalarn" | "aws:sourcearn" | "iam:policyarn" | "ec2:instanceprofile"
+    )
+}
+
+pub(super) fn is_number(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub(super) fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && (b.len() == 10
+            || b[10] == b'T'
+                && b.len() > 11
+                && b[11..]
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || b":.Z+-".contains(c)))
+}
+
+pub(super) fn is_ipv4_cidr(text: &str) -> bool {
+    let (address, bits) = match text.split_once('/') {
+        Some((a, b)) => (a, Some(b)),
+        None => (text, None),
+    };
+    let octets: Vec<&str> = address.split('.').collect();
+    octets.len() == 4
+        && octets
+            .iter()
+            .all(|o| (1..=3).contains(&o.len()) && o.bytes().all(|b| b.is_ascii_digit()))
+        && bits.is_none_or(|b| (1..=2).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_digit()))
+}
+
+pub(super) fn looks_like_ipv6_cidr(text: &str) -> bool {
+    let address = text.split('/').next().unwrap_or("");
+    text.contains(':') && address.parse::<std::net::Ipv6Addr>().is_ok()
+}
+
+/// One IAM condition as a clause: the concise form when it lowers to exactly this operator,
+/// otherwise the escape hatch `Operator(key, values)`.
+pub(super) fn clause(
+    operator: &str,
+    key: &str,
+    values: &[String],
+    what: &str,
+) -> Result<Clause, String> {
+    if values.is_empty() {
+        return Err(format!(
+            "{what}: the condition `{operator}` on `{key}` has no values, which .iamx cannot write"
+        ));
+    }
+    let parsed = ConditionOperator::parse(operator);
+    let quantifier = parsed.set.map(|set| match set {
+        SetQualifier::ForAnyValue => Quantifier::Any,
+        SetQualifier::ForAllValues => Quantifier::All,
+    });
+    let strings = || values.iter().map(|v| value_str(v)).collect::<Vec<_>>();
+    let text_ok = values.iter().all(|v| !looks_like_ipv6_cidr(v));
+    let arn_key = is_arn_key(key);
+    let numeric = || values.iter().all(|v| is_number(v));
+    let dates = || values.iter().all(|v| is_date(v));
+    let numbers = || {
+        values
+            .iter()
+            .map(|v| sp(ValueKind::Number(v.clone())))
+            .collect()
+    };
+    let date_values = || {
+        values
+            .iter()
+            .map(|v| sp(ValueKind::Date(v.clone())))
+            .collect()
+    };
+    let compare = |op| Test::Compare {
+        op,
+        values: strings(),
+    };
+    use Comparison as C;
+    use Family as F;
+    let known = parsed.known().map(|b| (b.family, b.comparison, b.negated));
+    let test: Option<Test> = match known {
+        Some((F::String, C::Equals, negated)) if !arn_key && text_ok => Some(compare(if negated {
+            CompareOp::Ne
+        } else {
+            CompareOp::Eq
+        })),
+        // `ArnEquals` matches wildcards like `ArnLike`; `==` on an ARN key writes it back.
+        Some((F::Arn, C::Like, negated))
+            if arn_key && text_ok && parsed.base.contains("Equals") =>
+        {
+            Some(compare(if negated {
+                CompareOp::Ne
+            } else {
+                CompareOp::Eq
+            }))
+        }
+        Some((F::String, C::Like, negated)) if !arn_key && text_ok => Some(Test::Like {
+            negated,
+            values: strings(),
+        }),
+        Some((F::Arn, C::Like, negated)) if arn_key && text_ok => Some(Test::Like {
+            negated,
+            values: strings(),
+        }),
+        Some((F::Bool, _, _)) if values.iter().all(|v| v == "true" || v == "false") => {
+            Some(Test::Compare {
+                op: CompareOp::Eq,
+                values: values
+                    .iter()
+                    .map(|v| sp(ValueKind::Bool(v == "true")))
+                    .collect(),
+            })
+        }
+        Some((F::IpAddress, _, negated))
+            if values
+                .iter()
+                .all(|v| is_ipv4_cidr(v) || looks_like_ipv6_cidr(v)) =>
+        {
+            Some(Test::In {
+                negated,
+                values: values
+                    .iter()
+                    .map(|v| {
+                        if is_ipv4_cidr(v) {
+                            sp(ValueKind::Cidr(v.clone()))
+                        } else {
+                            value_str(v)
+                        }
+                    })
+                    .collect(),
+            })
+        }
+        Some((F::Null, _, _))
+            if quantifier.is_none()
+                && values.len() == 1
+                && (values[0] == "true" || values[0] == "false") =>
+        {
+            Some(Test::Exists {
+                negated: values[0] == "true",
+            })
+        }
+        Some((F::Numeric, comparison, negated)) if numeric() => compare_op(comparison, negated)
+            .map(|op| Test::Compare {
+                op,
+                values: numbers(),
+            }),
+        Some((F::Date, comparison, negated)) if dates() => {
+            compare_op(comparison, negated).map(|op| Test::Compare {
+                op,
+                values: date_values(),
+            })
+        }
+        _ => None,
+    };
+    Ok(match test {
+        Some(test) => Clause {
+            quantifier,
+            key: sp(str_of(key)),
+            test,
+            if_exists: parsed.if_exists,
+        },
+        None => Clause {
+            quantifier: None,
+            key: sp(str_of(key)),
+            test: Test::Operator {
+                name: sp(operator.to_string()),
+                values: strings(),
+            },
+            if_exists: false,
+        },
+    })
+}
+
+/// The `.iamx` comparison for a numeric or date operator.
+pub(super) fn compare_op(comparison: Comparison, negated: bool) -> Option<CompareOp> {
+    Some(match (comparison, negated) {
+        (Comparison::Equals, false) => CompareOp::Eq,
+        (Comparison::Equals, true) => CompareOp::Ne,
+        (Comparison::LessThan, false) => CompareOp::Lt,
+        (Comparison::LessThanEquals, false) => CompareOp::Le,
+        (Comparison::GreaterThan, false) => CompareOp::Gt,
+        (Comparison::GreaterThanEquals, false) => CompareOp::Ge,
+        _ => return None,
+    })
+}
+
+pub(super) fn conditions(
+    statement: &policy::Statement,
+    what: &str,
+) -> Result<Vec<Spanned<Clause>>, String> {
+    let mut out = Vec::new();
+    for (operator, key, values) in statement.condition.clauses() {
+        if !operator
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+            || !operator
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ':')
+        {
+            return Err(format!(
+                "{what}: `{operator}` is not a condition operator .iamx can write"
+            ));
+        }
+        out.push(sp(clause(operator, key, values, what)?));
+    }
+    Ok(out)
+}
+
+pub(super) fn check_document(document: &PolicyDocument, what: &str) -> Result<(), String> {
+    if !document.substitutes_variables() {
+        let version = match &document.version {
+            Some(version) => format!("policy language version `{version}`"),
+            None => "a document without `Version`".to_string(),
+        };
+        return Err(format!(
+            "{what}: {version} cannot be expressed (.iamx always emits {})",
+            policy::POLICY_VERSION
+        ));
+    }
+    if document.id.is_some() {
+        return Err(format!(
+            "{what}: the document `Id` cannot be expressed in .iamx"
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn statement_label(what: &str, index: usize, statement: &policy::Statement) -> String {
+    match &statement.sid {
+        Some(sid) => format!("{what}, statement {} (Sid `{sid}`)", index + 1),
+        None => format!("{what}, statement {}", index + 1),
+    }
+}
+
+/// An identity policy's statements as members.
+pub(super) fn identity_members(
+    document: &PolicyDocument,
+    what: &str,
+) -> Result<Vec<Member>, String> {
+    check_document(document, what)?;
+    let mut members = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        let label = statement_label(what, index, statement);
+        if let Some(problem) = statement.shape_error() {
+            return Err(format!("{label}: {problem}"));
+        }
+        if statement.principal.is_some() || statement.not_principal.is_some() {
+            return Err(format!(
+                "{label}: a `Principal` belongs in trust or resource policies; this identity policy cannot carry it"
+            ));
+        }
+        let sid = match &statement.sid {
+            None => None,
+            Some(sid)
+                if !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                Some(sp(sid.clone()))
+            }
+            Some(sid) => {
+                return Err(format!(
+                    "{label}: cannot be written in .iamx: the Sid `{sid}` is not valid in IAM (letters and digits only)"
+                ))
+            }
+        };
+        let (not_action, action_list) = match (&statement.action, &statement.not_action) {
+            (Some(list), None) => (false, list),
+            (None, Some(list)) => (true, list),
+            _ => unreachable!("shape checked"),
+        };
+        let (not_resource, resource_list) = match (&statement.resource, &statement.not_resource) {
+            (Some(list), None) => (false, list),
+            (None, Some(list)) => (true, list),
+            _ => {
+                return Err(format!(
+                    "{label}: the statement names no `Resource`, which .iamx statements always do"
+                ))
+            }
+        };
+        if action_list.is_empty() || resource_list.is_empty() {
+            return Err(format!(
+                "{label}: an empty action or resource list cannot be written"
+            ));
+        }
+        members.push(Member::Statement(sp(Statement {
+            sid,
+            effect: sp(statement.effect),
+            not_action,
+            actions: actions(action_list, &label)?,
+            not_resource,
+            resources: resources(resource_list),
+            conditions: conditions(statement, &label)?,
+        })));
+    }
+    Ok(members)
+}
+
+/// A trust policy's statements as `trust` members.
+pub(super) fn trust_members(document: &PolicyDocument, what: &str) -> Result<Vec<Member>, String> {
+    check_document(document, what)?;
+    let mut members = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        let label = statement_label(what, index, statement);
+        if statement.sid.is_some() {
+            return Err(format!("{label}: `trust` lines have no Sid; remove it from the JSON or keep this role in JSON"));
+        }
+        if statement.resource.is_some() || statement.not_resource.is_some() {
+            return Err(format!(
+                "{label}: a trust statement with `Resource` cannot be expressed"
+            ));
+        }
+        if statement.not_action.is_some() {
+            return Err(format!(
+                "{label}: a trust statement with `NotAction` cannot be expressed"
+            ));
+        }
+        let (not_principal, principal) = match (&statement.principal, &statement.not_principal) {
+            (Some(p), None) => (false, p),
+            (None, Some(p)) => (true, p),
+            _ => {
+                return Err(format!(
+                "{label}: a trust statement needs exactly one of `Principal` and `NotPrincipal`"
+            ))
+            }
+        };
+        let (kind, principals) = match principal {
+            Principal::Any(_) => (PrincipalKind::Anyone, Vec::new()),
+            Principal::Map(map) => {
+                if map.len() != 1 {
+                    return Err(format!(
+                        "{label}: the principal mixes kinds ({}); write one statement per kind",
+                        map.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                let (key, values) = map.iter().next().expect("one entry");
+                let kind = match key.as_str() {
+                    "Service" => PrincipalKind::Service,
+                    "AWS" => PrincipalKind::Aws,
+                    "Federated" => PrincipalKind::Federated,
+                    other => {
+                        return Err(format!("{label}: `{other}` principals cannot be expressed"))
+                    }
+                };
+                let values = values
+                    .iter()
+                    .map(|v| match kind {
+                        PrincipalKind::Service if crate::syntax::lexical::is_dns_name(v) => {
+                            sp(ValueKind::DnsName(v.clone()))
+                        }
+                        PrincipalKind::Aws if v == "*" => sp(ValueKind::Star),
+                        _ => value_str(v),
+                    })
+                    .collect();
+                (kind, values)
+            }
+        };
+        let action_list = statement.action.clone().unwrap_or_default();
+        let default = match kind {
+            PrincipalKind::Federated
+                if principals.iter().any(|p| match &p.node {
+                    ValueKind::Str(s) => s
+                        .as_literal()
+                        .is_some_and(|t| t.contains(":saml-provider/")),
+                    _ => false,
+                }) =>
+            {
+                "sts:AssumeRoleWithSAML"
+            }
+            PrincipalKind::Federated => "sts:AssumeRoleWithWebIdentity",
+            _ => "sts:AssumeRole",
+        };
+        let trust_actions = if action_list.len() == 1 && action_list[0] == default {
+            Vec::new()
+        } else {
+            actions(&action_list, &label)?
+        };
+        members.push(Member::Trust(sp(Trust {
+            deny: statement.effect == policy::Effect::Deny,
+            not_principal,
+            kind: sp(kind),
+            principals,
+            actions: trust_actions,
+            conditions: conditions(statement, &label)?,
+        })));
+    }
+    Ok(members)
+}
+
+pub(super) fn is_trust_policy(document: &PolicyDocument) -> bool {
+    !document.statements.is_empty()
+        && document.statements.iter().all(|s| {
+            (s.principal.is_some() || s.not_principal.is_some())
+                && s.action.as_ref().is_some_and(|actions| {
+                    actions.iter().any(|a| a.starts_with("sts:AssumeRole"))
+                        && actions.iter().all(|a| a.starts_with("sts:"))
+                })
+        })
+}
+
+pub(super) fn setting(s: Setting) -> Member {
+    Member::Setting(sp(s))
+}
+
+/// A reference to one of the project's policies: a bare name when it is an identifier.
+pub(super) fn reference(name: &str) -> Value {
+    if crate::syntax::lexical::is_ident(name) && parse_as_name(name) {
+        sp(ValueKind::Name(name.to_string()))
+    } else {
+        sp(ValueKind::Str(Str::literal(name)))
+    }
+}
+
+/// Whether `name` reads back as a bare name (not a keyword or another kind of value).
+pub(super) fn parse_as_name(name: &str) -> bool {
+    let text = format!("let x = {name}");
+    matches!(
+        crate::syntax::parse::parse(FileId(0), &text).map(|f| f.items),
+        Ok(items) if matches!(items.as_slice(), [Item::Let(Let { value, .. })] if value.node == ValueKind::Name(name.to_string()))
+    )
+}
