@@ -3,7 +3,7 @@
 //! Run: `cargo bench --bench verify [-- ROLES]`. CPU times come from /proc (Linux) and, unlike
 //! wall time, are not inflated when other processes compete for the cores.
 
-use iamx::compile::lower::{Compiled, DocumentKind};
+use iamx::compile::output::{Compiled, DocumentKind};
 use iamx::compile::{compile, Input, Options};
 use iamx::verify::{self, Located, Verdict};
 use std::hint::black_box;

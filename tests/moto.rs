@@ -4,7 +4,7 @@
 //! Skipped, with a note, unless `IAMX_MOTO_ENDPOINT` names a running moto server
 //! (e.g. `http://127.0.0.1:5000`). The aws CLI is `IAMX_AWS_CLI` or `aws` on the PATH.
 
-use iamx::compile::lower::DocumentKind;
+use iamx::compile::output::DocumentKind;
 use iamx::compile::{compile, Input, Options};
 use std::process::Command;
 

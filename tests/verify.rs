@@ -7,7 +7,7 @@
 //!   the role allows are allowed by its boundary.
 
 use iamx::compile::delegation::Scope;
-use iamx::compile::lower::{Compiled, DocumentKind};
+use iamx::compile::output::{Compiled, DocumentKind};
 use iamx::compile::{compile, Input, Options};
 use iamx::reason::{evaluate, Context, Decision, Request};
 use iamx::source::Sources;

@@ -10,7 +10,7 @@
 use super::config::{self, Level, Project};
 use super::output::{errln, infoln, out};
 use super::{files, Exit};
-use iamx::compile::lower::Compiled;
+use iamx::compile::output::Compiled;
 use iamx::compile::Input;
 use iamx::diagnostics::suppress::{self, Suppressed};
 use iamx::diagnostics::{Diagnostic, Located, Severity};

@@ -8,7 +8,7 @@
 use crate::checks::lint::{lint, LintDocument, Quota};
 use crate::checks::statement::{check_statement, ActionRef, Input, StatementView};
 use crate::compile::ir;
-use crate::compile::lower::{Compiled, DocumentKind};
+use crate::compile::output::{Compiled, DocumentKind};
 use crate::diagnostics::{thousands, Code, Diagnostic};
 use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::quota::QuotaKind;

@@ -17,7 +17,7 @@
 //! checked with the other document lints (E0401).
 
 use crate::compile::ir::Origin;
-use crate::compile::lower::{Compiled, Document, DocumentKind, Split};
+use crate::compile::output::{Compiled, Document, DocumentKind, Split};
 use crate::diagnostics::thousands;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::policy::{PolicyDocument, Statement};

@@ -10,6 +10,7 @@ pub mod delegation;
 pub mod ir;
 pub mod limits;
 pub mod lower;
+pub mod output;
 pub mod pipeline;
 pub mod resolve;
 pub mod stdlib;

@@ -4,7 +4,8 @@
 //! [`Sources`] table (for rendering diagnostics), every diagnostic sorted by position, and the
 //! compiled project when there were no errors.
 
-use crate::compile::lower::{self, Compiled};
+use crate::compile::lower;
+use crate::compile::output::Compiled;
 use crate::compile::resolve;
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::source::{Sources, Span};

@@ -32,7 +32,7 @@ use principals::*;
 pub use render::{render_json, render_text};
 
 use crate::catalog::Catalog;
-use crate::compile::lower::Compiled;
+use crate::compile::output::Compiled;
 use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};
 use crate::reason::{self, BoundaryFailure, Containment, Options, Request, UnknownReason};
 use serde::Serialize;

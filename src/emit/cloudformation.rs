@@ -12,7 +12,7 @@
 //! so the stack needs `CAPABILITY_NAMED_IAM`.
 
 use super::names;
-use crate::compile::lower::{Compiled, Document, DocumentKind};
+use crate::compile::output::{Compiled, Document, DocumentKind};
 use crate::iam::policy::PolicyDocument;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ pub mod cloudformation;
 mod names;
 pub mod terraform;
 
-use crate::compile::lower::{Compiled, Document, DocumentKind};
+use crate::compile::output::{Compiled, Document, DocumentKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

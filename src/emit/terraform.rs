@@ -12,7 +12,7 @@
 //! reach IAM as written.
 
 use super::names;
-use crate::compile::lower::{Compiled, Document};
+use crate::compile::output::{Compiled, Document};
 use crate::iam::policy::PolicyDocument;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

@@ -12,7 +12,7 @@
 //! prove that each document allows everything the other does).
 //! Nothing is dropped silently: what the language cannot say exactly is an error.
 
-use crate::compile::lower::{Compiled, DocumentKind};
+use crate::compile::output::{Compiled, DocumentKind};
 use crate::compile::{compile, Input, Options};
 use crate::iam::operators::{Comparison, ConditionOperator, Family, SetQualifier};
 use crate::iam::policy::{self, PolicyDocument, Principal};

@@ -23,7 +23,7 @@
 
 use crate::catalog::Catalog;
 use crate::compile::delegation::{self, Scope};
-use crate::compile::lower::{Compiled, Document, DocumentKind};
+use crate::compile::output::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::actions;
 use crate::iam::operators::{ConditionOperator, Family};
@@ -233,7 +233,7 @@ impl<'a> Project<'a> {
         }
     }
 
-    fn role_job(&self, role: &'a crate::compile::lower::RoleInfo) -> Job<'a> {
+    fn role_job(&self, role: &'a crate::compile::output::RoleInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::RoleInline, &role.name) {
             identity.push(Located::from_document(format!("role {}", role.name), d));
@@ -249,7 +249,7 @@ impl<'a> Project<'a> {
         }
     }
 
-    fn user_job(&self, user: &'a crate::compile::lower::UserInfo) -> Job<'a> {
+    fn user_job(&self, user: &'a crate::compile::output::UserInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::UserInline, &user.name) {
             identity.push(Located::from_document(format!("user {}", user.name), d));
@@ -333,7 +333,7 @@ impl<'a> Project<'a> {
         report
     }
 
-    fn delegation(&self, info: &crate::compile::lower::DelegationInfo) -> Report {
+    fn delegation(&self, info: &crate::compile::output::DelegationInfo) -> Report {
         let compiled = self.compiled;
         let scope = Scope {
             partition: compiled.partition.clone(),

@@ -1,0 +1,167 @@
+//! The build output model: everything a build produces, before it is written anywhere.
+//!
+//! In: built by `lower` (and split by `limits`). Out: read by the checks, `verify`, `diff`,
+//! `import`'s round trip and `emit`, which writes it as files and `manifest.json`. Each document
+//! is an IAM model [`PolicyDocument`] with its kind, name, ARN and output file, and per
+//! statement the source it came from; the roles, users, groups and delegations say what they
+//! attach.
+
+use crate::compile::ir::Origin;
+use crate::iam::policy::PolicyDocument;
+use crate::iam::quota::QuotaKind;
+use crate::source::Span;
+use std::collections::BTreeMap;
+
+/// Everything a build produces, before it is written anywhere.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub account: String,
+    pub partition: String,
+    pub environment: Option<String>,
+    pub documents: Vec<Document>,
+    pub roles: Vec<RoleInfo>,
+    pub users: Vec<UserInfo>,
+    pub groups: Vec<GroupInfo>,
+    /// Documents split into several managed policies to fit IAM's size quotas
+    /// ([`crate::compile::limits`]), in document order.
+    pub splits: Vec<Split>,
+    pub delegations: Vec<DelegationInfo>,
+}
+
+/// A document that was too large for its quota and became managed policies `<name>-1`, ...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub kind: DocumentKind,
+    pub name: String,
+    /// The role, user or group whose inline policies were split.
+    pub owner: Option<String>,
+    /// Characters as IAM counts them, and the quota that was exceeded.
+    pub size: usize,
+    pub quota: usize,
+    /// The managed policies that replace it, in order.
+    pub parts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocumentKind {
+    Boundary,
+    ManagedPolicy,
+    Delegation,
+    Trust,
+    RoleInline,
+    UserInline,
+    GroupInline,
+}
+
+impl DocumentKind {
+    /// The name used in `manifest.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Boundary => "boundary",
+            DocumentKind::ManagedPolicy => "managed-policy",
+            DocumentKind::Delegation => "delegation",
+            DocumentKind::Trust => "trust",
+            DocumentKind::RoleInline => "role-inline",
+            DocumentKind::UserInline => "user-inline",
+            DocumentKind::GroupInline => "group-inline",
+        }
+    }
+
+    /// Which of IAM's size quotas applies. Inline policies share theirs across the owner, so
+    /// one document of them is the most the owner has.
+    pub fn quota_kind(self) -> QuotaKind {
+        match self {
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
+                QuotaKind::ManagedPolicy
+            }
+            DocumentKind::Trust => QuotaKind::TrustPolicy,
+            DocumentKind::RoleInline => QuotaKind::RoleInline,
+            DocumentKind::UserInline => QuotaKind::UserInline,
+            DocumentKind::GroupInline => QuotaKind::GroupInline,
+        }
+    }
+
+    /// IAM's size quota for one document of this kind (characters, white space not counted).
+    pub fn quota(self) -> usize {
+        self.quota_kind().limit()
+    }
+}
+
+/// One IAM policy document with what deployment and verification need to know about it.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: DocumentKind,
+    /// The policy name (for inline policies, the name it is put under).
+    pub name: String,
+    /// The managed policy's ARN; for inline and trust documents, the owner's ARN.
+    pub arn: String,
+    pub path: String,
+    pub description: Option<String>,
+    /// Output file, relative to the output directory, `/`-separated.
+    pub file: String,
+    /// The role, user or group an inline or trust document belongs to.
+    pub owner: Option<String>,
+    pub policy: PolicyDocument,
+    /// Where each statement of `policy` came from, index for index.
+    pub origins: Vec<Origin>,
+    /// The block that declared the document.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleInfo {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub boundary_arn: Option<String>,
+    pub trust_file: String,
+    pub inline_files: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+    pub instance_profile: Option<(String, String)>,
+    pub max_session_seconds: Option<u32>,
+    pub tags: BTreeMap<String, String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserInfo {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub boundary_arn: Option<String>,
+    pub groups: Vec<String>,
+    pub inline_files: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupInfo {
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub inline_files: Vec<String>,
+    pub attached_policy_arns: Vec<String>,
+    pub span: Span,
+}
+
+/// A `delegate` block as deployed: its policy, who gets it, and what it hands out.
+#[derive(Debug, Clone)]
+pub struct DelegationInfo {
+    pub name: String,
+    pub arn: String,
+    pub file: String,
+    /// `(kind, name, ARN)` of each principal the policy is attached to.
+    pub to: Vec<(String, String, String)>,
+    pub boundary_name: String,
+    pub boundary_arn: String,
+    pub path: String,
+    pub prefix: String,
+    pub pass_to: Vec<String>,
+    pub create_users: bool,
+    pub span: Span,
+    pub prefix_span: Span,
+    pub boundary_span: Span,
+}
