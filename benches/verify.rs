@@ -5,7 +5,8 @@
 
 use iamx::compile::output::{Compiled, DocumentKind};
 use iamx::compile::{compile, Input, Options};
-use iamx::verify::{self, Located, Verdict};
+use iamx::iam::located::LocatedDocument;
+use iamx::verify::{self, Verdict};
 use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
@@ -56,13 +57,13 @@ fn per_iteration<T>(label: &str, iterations: u32, mut f: impl FnMut() -> T) {
     println!("{label:<44} {wall:>8.1} µs wall {cpu} per iteration ({iterations} iterations)");
 }
 
-fn located(compiled: &Compiled, kind: DocumentKind, name: &str) -> Located {
+fn located(compiled: &Compiled, kind: DocumentKind, name: &str) -> LocatedDocument {
     let document = compiled
         .documents
         .iter()
         .find(|d| d.kind == kind && (d.name == name || d.owner.as_deref() == Some(name)))
         .unwrap();
-    Located::from_document(format!("{} {name}", kind.as_str()), document)
+    document.located(format!("{} {name}", kind.as_str()))
 }
 
 fn main() {

@@ -9,9 +9,10 @@
 use iamx::compile::delegation::Scope;
 use iamx::compile::output::{Compiled, DocumentKind};
 use iamx::compile::{compile, Input, Options};
+use iamx::iam::located::LocatedDocument;
 use iamx::reason::{evaluate, Context, Decision, Request};
 use iamx::source::Sources;
-use iamx::verify::{self, Located, Verdict};
+use iamx::verify::{self, Verdict};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,7 +43,7 @@ fn check_file(name: &str) -> verify::Report {
     let (read, diagnostics) = iamx::iam::read::read(id, &sources.get(id).text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let read = read.unwrap();
-    let located = Located {
+    let located = LocatedDocument {
         name: name.into(),
         policy: read.policy,
         spans: read.statements.iter().map(|s| s.span).collect(),

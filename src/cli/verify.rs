@@ -11,8 +11,9 @@ use super::findings::{self, DiagnosticsFormat, Findings, ReportArgs, Run, Settin
 use super::output::{errln, infoln, outln};
 use super::{files, Exit, Format};
 use iamx::diagnostics::Diagnostic;
+use iamx::iam::located::LocatedDocument;
 use iamx::source::Sources;
-use iamx::verify::{self, Located, Report, Verdict};
+use iamx::verify::{self, Report, Verdict};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -247,7 +248,7 @@ pub fn read_policies(
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
     kind: &str,
-) -> Result<Vec<Located>, Exit> {
+) -> Result<Vec<LocatedDocument>, Exit> {
     let inputs = files::collect_sources(paths).map_err(super::fail)?;
     let mut out = Vec::new();
     for input in inputs {
@@ -256,12 +257,10 @@ pub fn read_policies(
         let (read, mut found) = iamx::iam::read::read(id, &sources.get(id).text);
         diagnostics.append(&mut found);
         if let Some(read) = read {
-            out.push(Located {
-                name: format!("{kind} {}", input.name),
-                policy: read.policy,
-                spans: read.statements.iter().map(|s| s.span).collect(),
-                span: read.span,
-            });
+            out.push(LocatedDocument::from_read(
+                format!("{kind} {}", input.name),
+                read,
+            ));
         }
     }
     Ok(out)

@@ -7,6 +7,7 @@
 //! attach.
 
 use crate::compile::ir::Origin;
+use crate::iam::located::LocatedDocument;
 use crate::iam::policy::PolicyDocument;
 use crate::iam::quota::QuotaKind;
 use crate::source::Span;
@@ -164,4 +165,16 @@ pub struct DelegationInfo {
     pub span: Span,
     pub prefix_span: Span,
     pub boundary_span: Span,
+}
+
+impl Document {
+    /// The document with its statements' source spans, named `name` in messages.
+    pub fn located(&self, name: String) -> LocatedDocument {
+        LocatedDocument {
+            name,
+            policy: self.policy.clone(),
+            spans: self.origins.iter().map(|o| o.span).collect(),
+            span: self.span,
+        }
+    }
 }

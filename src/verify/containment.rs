@@ -6,7 +6,9 @@
 
 use super::*;
 
-pub(super) fn prune_never_matching(docs: &[Located]) -> (Vec<PolicyDocument>, Vec<Dropped>) {
+pub(super) fn prune_never_matching(
+    docs: &[LocatedDocument],
+) -> (Vec<PolicyDocument>, Vec<Dropped>) {
     let catalog = Catalog::get();
     let mut dropped = Vec::new();
     let pruned = docs
@@ -81,7 +83,10 @@ pub(super) fn realizable(request: &Request) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn never_matching_diagnostics(docs: &[Located], dropped: &[Dropped]) -> Vec<Diagnostic> {
+pub(super) fn never_matching_diagnostics(
+    docs: &[LocatedDocument],
+    dropped: &[Dropped],
+) -> Vec<Diagnostic> {
     dropped
         .iter()
         .map(|(d, s, action, key)| {
@@ -101,8 +106,8 @@ pub(super) fn never_matching_diagnostics(docs: &[Located], dropped: &[Dropped]) 
 /// `label` names the identity side in messages (`role service-etl`); `span` is where to point
 /// when nothing more precise is known.
 pub fn check_containment(
-    identity: &[Located],
-    boundary: &[Located],
+    identity: &[LocatedDocument],
+    boundary: &[LocatedDocument],
     label: &str,
     span: Span,
 ) -> Report {
@@ -217,8 +222,8 @@ pub(super) fn escapes_from(reported: &[StatementRef], at: &StatementRef) -> bool
 
 pub(super) fn locate(
     at: &StatementRef,
-    identity: &[Located],
-    boundary: &[Located],
+    identity: &[LocatedDocument],
+    boundary: &[LocatedDocument],
 ) -> Option<Span> {
     let docs = match at.set {
         PolicySet::Identity => identity,
@@ -227,7 +232,11 @@ pub(super) fn locate(
     docs.get(at.doc).map(|d| d.statement_span(at.stmt))
 }
 
-pub(super) fn describe(at: &StatementRef, identity: &[Located], boundary: &[Located]) -> String {
+pub(super) fn describe(
+    at: &StatementRef,
+    identity: &[LocatedDocument],
+    boundary: &[LocatedDocument],
+) -> String {
     let docs = match at.set {
         PolicySet::Identity => identity,
         PolicySet::Boundary => boundary,
@@ -241,8 +250,8 @@ pub(super) fn describe(at: &StatementRef, identity: &[Located], boundary: &[Loca
 
 pub(super) fn containment_diagnostic(
     counterexample: &Counterexample,
-    identity: &[Located],
-    boundary: &[Located],
+    identity: &[LocatedDocument],
+    boundary: &[LocatedDocument],
     message: &str,
 ) -> Diagnostic {
     let at = locate(&counterexample.allowed_by, identity, boundary)

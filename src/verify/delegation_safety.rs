@@ -11,7 +11,7 @@ use super::*;
 /// Checks a delegation (its policy first in `identity`, then other policies of its principals)
 /// against the safe envelope for `scope`; `own` are the ARNs of the delegation's principals.
 pub fn check_delegation(
-    identity: &[Located],
+    identity: &[LocatedDocument],
     scope: &Scope,
     own: &[String],
     label: &str,

@@ -26,6 +26,7 @@ use crate::compile::delegation::{self, Scope};
 use crate::compile::output::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::actions;
+use crate::iam::located::LocatedDocument;
 use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::reason::{
@@ -36,38 +37,16 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+/// A compiled document with positions, named `name` in messages.
+fn located(name: String, document: &Document) -> LocatedDocument {
+    document.located(name)
+}
+
 mod containment;
 mod delegation_safety;
 
 pub use containment::check_containment;
 pub use delegation_safety::check_delegation;
-
-/// A policy document with where its statements came from.
-#[derive(Debug, Clone)]
-pub struct Located {
-    /// How messages name it: `role service-etl`, `boundary S3Only`, `policy.json`.
-    pub name: String,
-    pub policy: PolicyDocument,
-    /// One span per statement.
-    pub spans: Vec<Span>,
-    /// The whole document (the block that declared it, or the JSON file).
-    pub span: Span,
-}
-
-impl Located {
-    pub fn from_document(name: String, document: &Document) -> Located {
-        Located {
-            name,
-            policy: document.policy.clone(),
-            spans: document.origins.iter().map(|o| o.span).collect(),
-            span: document.span,
-        }
-    }
-
-    fn statement_span(&self, index: usize) -> Span {
-        self.spans.get(index).copied().unwrap_or(self.span)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -139,7 +118,7 @@ pub fn principal_policies(
     compiled: &Compiled,
     kind: &str,
     name: &str,
-) -> Option<(Vec<Located>, Option<Located>, Vec<String>)> {
+) -> Option<(Vec<LocatedDocument>, Option<LocatedDocument>, Vec<String>)> {
     let project = Project::new(compiled);
     let job = match kind {
         "role" => project.role_job(compiled.roles.iter().find(|r| r.name == name)?),
@@ -161,7 +140,7 @@ pub fn principal_policies(
     };
     let mut external = job.external;
     let boundary = boundary_arn.and_then(|arn| match project.by_arn.get(arn.as_str()) {
-        Some(d) => Some(Located::from_document(format!("boundary {}", d.name), d)),
+        Some(d) => Some(located(format!("boundary {}", d.name), d)),
         None => {
             external.push(arn);
             None
@@ -203,7 +182,7 @@ struct Job<'a> {
     name: &'a str,
     span: Span,
     boundary: &'a str,
-    identity: Vec<Located>,
+    identity: Vec<LocatedDocument>,
     external: Vec<String>,
 }
 
@@ -236,7 +215,7 @@ impl<'a> Project<'a> {
     fn role_job(&self, role: &'a crate::compile::output::RoleInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::RoleInline, &role.name) {
-            identity.push(Located::from_document(format!("role {}", role.name), d));
+            identity.push(located(format!("role {}", role.name), d));
         }
         let external = self.attached(&role.attached_policy_arns, &mut identity);
         Job {
@@ -252,13 +231,13 @@ impl<'a> Project<'a> {
     fn user_job(&self, user: &'a crate::compile::output::UserInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::UserInline, &user.name) {
-            identity.push(Located::from_document(format!("user {}", user.name), d));
+            identity.push(located(format!("user {}", user.name), d));
         }
         let mut external = self.attached(&user.attached_policy_arns, &mut identity);
         for group in &user.groups {
             if let Some(info) = self.compiled.groups.iter().find(|g| &g.name == group) {
                 for d in self.inline(DocumentKind::GroupInline, group) {
-                    identity.push(Located::from_document(format!("group {group}"), d));
+                    identity.push(located(format!("group {group}"), d));
                 }
                 external.extend(self.attached(&info.attached_policy_arns, &mut identity));
             }
@@ -278,14 +257,11 @@ impl<'a> Project<'a> {
     }
 
     /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
-    fn attached(&self, arns: &[String], identity: &mut Vec<Located>) -> Vec<String> {
+    fn attached(&self, arns: &[String], identity: &mut Vec<LocatedDocument>) -> Vec<String> {
         let mut external = Vec::new();
         for arn in arns {
             match self.by_arn.get(arn.as_str()) {
-                Some(d) => identity.push(Located::from_document(
-                    format!("{} {}", d.kind.as_str(), d.name),
-                    d,
-                )),
+                Some(d) => identity.push(located(format!("{} {}", d.kind.as_str(), d.name), d)),
                 None => external.push(arn.clone()),
             }
         }
@@ -298,7 +274,7 @@ impl<'a> Project<'a> {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
-        let boundary = Located::from_document(format!("boundary {}", boundary.name), boundary);
+        let boundary = located(format!("boundary {}", boundary.name), boundary);
         let mut report = check_containment(&job.identity, &[boundary], &label, job.span);
         let subject = report.subjects.last_mut().expect("one subject");
         subject.kind = job.kind.to_string();
@@ -418,7 +394,7 @@ impl<'a> Project<'a> {
         let mut notes = Vec::new();
         let mut own = Vec::new();
         if let Some(d) = self.by_arn.get(info.arn.as_str()) {
-            identity.push(Located::from_document(label.clone(), d));
+            identity.push(located(label.clone(), d));
         }
         for (kind, name, arn) in &info.to {
             own.push(arn.clone());
@@ -464,7 +440,7 @@ impl<'a> Project<'a> {
                 continue;
             };
             for d in self.inline(inline_kind, name) {
-                identity.push(Located::from_document(format!("{kind} {name}"), d));
+                identity.push(located(format!("{kind} {name}"), d));
             }
             let others: Vec<String> = attached
                 .iter()
