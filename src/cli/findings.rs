@@ -13,7 +13,7 @@ use super::{files, Exit};
 use iamx::compile::output::Compiled;
 use iamx::compile::Input;
 use iamx::diagnostics::suppress::{self, Suppressed};
-use iamx::diagnostics::{Diagnostic, Located, Severity};
+use iamx::diagnostics::{Diagnostic, ResolvedDiagnostic, Severity};
 use iamx::source::Sources;
 use iamx::verify::Report;
 use serde::Deserialize;
@@ -250,15 +250,15 @@ fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Input>), String> {
 pub struct Findings {
     /// Per run, the diagnostics still reported: what text output renders with that run's sources.
     pub per_run: Vec<Vec<Diagnostic>>,
-    pub kept: Vec<Located>,
-    pub suppressed: Vec<Located>,
+    pub kept: Vec<ResolvedDiagnostic>,
+    pub suppressed: Vec<ResolvedDiagnostic>,
 }
 
 impl Findings {
     pub fn new(runs: &[Run], settings: &Settings) -> Findings {
         let mut per_run = Vec::new();
-        let mut kept: Vec<Located> = Vec::new();
-        let mut suppressed: Vec<Located> = Vec::new();
+        let mut kept: Vec<ResolvedDiagnostic> = Vec::new();
+        let mut suppressed: Vec<ResolvedDiagnostic> = Vec::new();
         for run in runs {
             let mut diagnostics = Vec::new();
             for mut diagnostic in run.diagnostics.iter().cloned() {
@@ -267,7 +267,7 @@ impl Findings {
                     Some(Level::Error) => diagnostic.severity = Severity::Error,
                     Some(Level::Warning) | None => {}
                 }
-                let located = Located::new(&diagnostic, &run.sources);
+                let located = ResolvedDiagnostic::new(&diagnostic, &run.sources);
                 if !kept.contains(&located) {
                     kept.push(located);
                     diagnostics.push(diagnostic);
@@ -275,7 +275,7 @@ impl Findings {
             }
             per_run.push(diagnostics);
             for s in &run.suppressed {
-                let mut located = Located::new(&s.diagnostic, &run.sources);
+                let mut located = ResolvedDiagnostic::new(&s.diagnostic, &run.sources);
                 located.suppressed = Some(s.reason.clone());
                 if !suppressed.contains(&located) {
                     suppressed.push(located);
@@ -297,7 +297,7 @@ impl Findings {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.kept.iter().any(Located::is_error)
+        self.kept.iter().any(ResolvedDiagnostic::is_error)
     }
 
     /// "1 error, 2 warnings, 3 suppressed".

@@ -459,7 +459,7 @@ impl Serialize for Code {
 /// the JSON and SARIF renderers print, and the form in which the diagnostics of several
 /// compilations (one per environment, each with its own [`Sources`]) are merged.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Located {
+pub struct ResolvedDiagnostic {
     pub severity: Severity,
     pub code: Code,
     pub message: String,
@@ -468,7 +468,7 @@ pub struct Located {
     pub column: Option<usize>,
     pub end_line: Option<usize>,
     pub end_column: Option<usize>,
-    pub labels: Vec<LocatedLabel>,
+    pub labels: Vec<ResolvedLabel>,
     pub notes: Vec<String>,
     pub help: Option<String>,
     /// For a suppressed finding, the reason its `// iamx:allow` comment gives.
@@ -477,23 +477,23 @@ pub struct Located {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct LocatedLabel {
+pub struct ResolvedLabel {
     pub file: String,
     pub line: usize,
     pub column: usize,
     pub message: String,
 }
 
-impl Located {
+impl ResolvedDiagnostic {
     /// Resolves `diagnostic`'s spans in `sources`.
-    pub fn new(diagnostic: &Diagnostic, sources: &Sources) -> Located {
+    pub fn new(diagnostic: &Diagnostic, sources: &Sources) -> ResolvedDiagnostic {
         let position = diagnostic.primary.as_ref().map(|label| {
             let file = sources.get(label.span.file);
             let (line, column) = file.line_column(label.span.start as usize);
             let (end_line, end_column) = file.line_column(label.span.end as usize);
             (file.name.clone(), line, column, end_line, end_column)
         });
-        Located {
+        ResolvedDiagnostic {
             severity: diagnostic.severity,
             code: diagnostic.code,
             message: diagnostic.message.clone(),
@@ -508,7 +508,7 @@ impl Located {
                 .map(|label| {
                     let file = sources.get(label.span.file);
                     let (line, column) = file.line_column(label.span.start as usize);
-                    LocatedLabel {
+                    ResolvedLabel {
                         file: file.name.clone(),
                         line,
                         column,
@@ -529,15 +529,15 @@ impl Located {
 
 /// Renders diagnostics as a JSON array (one object per diagnostic, positions 1-based).
 pub fn to_json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    let located: Vec<Located> = diagnostics
+    let located: Vec<ResolvedDiagnostic> = diagnostics
         .iter()
-        .map(|d| Located::new(d, sources))
+        .map(|d| ResolvedDiagnostic::new(d, sources))
         .collect();
     located_to_json(&located)
 }
 
 /// Renders located diagnostics as a JSON array, as [`to_json`] does.
-pub fn located_to_json(located: &[Located]) -> String {
+pub fn located_to_json(located: &[ResolvedDiagnostic]) -> String {
     let mut text = serde_json::to_string_pretty(located).expect("diagnostics always serialize");
     text.push('\n');
     text

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0, the format code-scanning services (GitHub code scanning, Azure DevOps, many
 //! editors) read static-analysis results in.
 //!
-//! In: [`Located`] diagnostics (suppressed ones carry their reason). Out: one SARIF log with
+//! In: [`ResolvedDiagnostic`] diagnostics (suppressed ones carry their reason). Out: one SARIF log with
 //! one run: a rule per code that occurs (id, name, short description, help pointing into
 //! `docs/codes.md`, default level), a result per diagnostic with its file, line, column and end,
 //! the secondary labels as related locations, and `suppressions` of kind `inSource` for what an
@@ -12,7 +12,7 @@
 //! schemafy, a heavy build for two cores. `tests/cli_sarif.rs` validates the output against the
 //! official 2.1.0 schema.
 
-use super::{Code, Located, Severity};
+use super::{Code, ResolvedDiagnostic, Severity};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 const DOCS_URL: Option<&str> = option_env!("IAMX_DOCS_URL");
 
 /// The SARIF log of `located`, pretty-printed, with a final newline.
-pub fn to_sarif(located: &[Located]) -> String {
+pub fn to_sarif(located: &[ResolvedDiagnostic]) -> String {
     let codes: BTreeSet<Code> = located.iter().map(|l| l.code).collect();
     let codes: Vec<Code> = codes.into_iter().collect();
     let rules: Vec<Value> = codes.iter().map(|&code| rule(code)).collect();
@@ -99,7 +99,7 @@ fn help_link(docs: &str) -> String {
     }
 }
 
-fn result(located: &Located, rule_index: usize) -> Value {
+fn result(located: &ResolvedDiagnostic, rule_index: usize) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(located.code.as_str()));
     result.insert("ruleIndex".into(), json!(rule_index));
