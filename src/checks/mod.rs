@@ -5,5 +5,5 @@
 //! JSON). Out: diagnostics.
 
 pub mod json;
-pub mod lint;
-pub mod statement;
+pub(crate) mod lint;
+pub(crate) mod statement;

@@ -5,14 +5,14 @@
 //! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies) →
 //! [`limits`] (quota splitting) → lints; [`pipeline`] runs them.
 
-pub mod checks;
+pub(crate) mod checks;
 pub mod delegation;
 pub mod ir;
-pub mod limits;
+pub(crate) mod limits;
 pub mod lower;
 pub mod output;
-pub mod pipeline;
+mod pipeline;
 pub mod resolve;
-pub mod stdlib;
+pub(crate) mod stdlib;
 
 pub use pipeline::{compile, declared_environments, Compilation, Input, Options};

@@ -6,5 +6,5 @@
 
 pub mod ast;
 pub mod format;
-pub mod lexical;
+pub(crate) mod lexical;
 pub mod parse;
