@@ -329,6 +329,63 @@ pub fn pack(statements: &[Statement], quota: usize) -> Result<Vec<std::ops::Rang
     Ok(parts)
 }
 
+/// `statement` as it is when it fits in a managed policy of `quota` characters on its own;
+/// otherwise divided into statements over consecutive runs of its `Action` list (or, when that
+/// is a single entry, its `Resource` list) that each fit. `NotAction`/`NotResource` lists are
+/// never divided (their union is not the statement), and a statement that still does not fit
+/// is returned whole for `pack` to report. Parts keep the Sid with a number appended, so Sids
+/// stay unique and alphanumeric.
+pub(crate) fn divide_statement(statement: &Statement, quota: usize) -> Vec<Statement> {
+    if PolicyDocument::new(vec![statement.clone()]).quota_size() <= quota {
+        return vec![statement.clone()];
+    }
+    // Room for the number appended to the Sid of each part.
+    let budget = quota.saturating_sub(4);
+    let fits = |s: &Statement| PolicyDocument::new(vec![s.clone()]).quota_size() <= budget;
+    let by_actions = statement.action.as_ref().is_some_and(|a| a.len() > 1);
+    let by_resources = !by_actions && statement.resource.as_ref().is_some_and(|r| r.len() > 1);
+    if !by_actions && !by_resources {
+        return vec![statement.clone()];
+    }
+    let list = if by_actions {
+        statement.action.clone()
+    } else {
+        statement.resource.clone()
+    }
+    .unwrap_or_default();
+    let with = |items: Vec<String>| {
+        let mut part = statement.clone();
+        if by_actions {
+            part.action = Some(items);
+        } else {
+            part.resource = Some(items);
+        }
+        part
+    };
+    let mut parts: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for item in list {
+        current.push(item);
+        if current.len() > 1 && !fits(&with(current.clone())) {
+            let item = current.pop().expect("just pushed");
+            parts.push(std::mem::replace(&mut current, vec![item]));
+        }
+    }
+    parts.push(current);
+    if parts.iter().any(|p| !fits(&with(p.clone()))) {
+        return vec![statement.clone()];
+    }
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, items)| {
+            let mut part = with(items);
+            part.sid = statement.sid.as_ref().map(|sid| format!("{sid}{}", i + 1));
+            part
+        })
+        .collect()
+}
+
 /// Splits one document (or one owner's inline documents) into managed policies named
 /// `<base>-1`, ...; `None` after reporting why it cannot be done.
 #[allow(clippy::too_many_arguments)]
@@ -351,6 +408,17 @@ fn split(
         kind.quota()
     };
     let title = title(kind, base);
+    // A statement too large for any part is split by its action (or resource) list first: a
+    // statement over `A ∪ B` allows (or denies) exactly what one over `A` and one over `B` do.
+    let statements: Vec<(Statement, Origin)> = statements
+        .iter()
+        .flat_map(|(statement, origin)| {
+            divide_statement(statement, MANAGED_POLICY_QUOTA)
+                .into_iter()
+                .map(move |part| (part, origin.clone()))
+        })
+        .collect();
+    let statements = &statements[..];
     let bare: Vec<Statement> = statements.iter().map(|(s, _)| s.clone()).collect();
     let ranges = match pack(&bare, MANAGED_POLICY_QUOTA) {
         Ok(ranges) => ranges,
@@ -368,7 +436,7 @@ fn split(
                 .at(sources.first_line(statements[i].1.span), "too large to fit in any managed policy")
                 .with_label(sources.first_line(document.span), format!("{title} is {} characters, over its quota of {}", thousands(size), thousands(quota)))
                 .with_note("IAM counts characters without white space")
-                .with_help("split the statement: fewer actions or resources per statement, or wildcards such as `s3:Get*`"),
+                .with_help("IAMX divides `Action` and `Resource` lists across statements, but not an `except` list or one long value: shorten it, or use wildcards such as `s3:Get*`"),
             );
             return None;
         }
@@ -439,6 +507,34 @@ mod tests {
         s.action = Some(vec!["s3:GetObject".into()]);
         s.resource = Some(vec![resource.into()]);
         s
+    }
+
+    #[test]
+    fn an_oversized_statement_is_divided_by_its_lists() {
+        let actions: Vec<String> = (0..400).map(|i| format!("s3:Action{i:04}")).collect();
+        let mut big = Statement::new(Effect::Deny);
+        big.sid = Some("Big".into());
+        big.action = Some(actions.clone());
+        big.resource = Some(vec!["*".into()]);
+        let parts = divide_statement(&big, MANAGED_POLICY_QUOTA);
+        assert!(parts.len() > 1);
+        for (i, part) in parts.iter().enumerate() {
+            assert!(PolicyDocument::new(vec![part.clone()]).quota_size() <= MANAGED_POLICY_QUOTA);
+            assert_eq!(part.sid.as_deref(), Some(format!("Big{}", i + 1).as_str()));
+            assert_eq!(part.effect, Effect::Deny);
+        }
+        let rejoined: Vec<String> = parts
+            .iter()
+            .flat_map(|p| p.action.clone().unwrap())
+            .collect();
+        assert_eq!(rejoined, actions, "every action once, in order");
+        // A NotAction list is never divided: its parts would deny more than the whole.
+        let mut not_action = big.clone();
+        not_action.not_action = not_action.action.take();
+        assert_eq!(
+            divide_statement(&not_action, MANAGED_POLICY_QUOTA),
+            [not_action]
+        );
     }
 
     #[test]

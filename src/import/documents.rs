@@ -6,6 +6,7 @@
 //! the AST is printed by the formatter, never reported on).
 
 use super::*;
+use crate::catalog::KeyType;
 
 // ---- building the AST ---------------------------------------------------------------------
 
@@ -69,11 +70,25 @@ pub fn sanitize_name(text: &str, limit: usize) -> String {
 
 /// Actions grouped per service in order of first appearance: `s3:{GetObject, PutObject}`.
 pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>>, String> {
+    let catalog = crate::catalog::Catalog::get();
     let mut groups: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
     let mut out_order: Vec<Option<usize>> = Vec::new();
+    let mut unchecked = Vec::new();
     for action in list {
         if action == "*" {
             out_order.push(None);
+            continue;
+        }
+        // Actions the catalog snapshot does not know (retired, or newer than the snapshot:
+        // AWS's own managed policies name both) are kept in the quoted form, which the compiler
+        // takes as written instead of refusing.
+        if catalog.expand_actions(action).is_empty() {
+            if action.contains(['"', '\\']) {
+                return Err(format!(
+                    "{what}: cannot be written in .iamx: the action `{action}`"
+                ));
+            }
+            unchecked.push(sp(Action::Unchecked(action.clone())));
             continue;
         }
         let Some((service, name)) = action.split_once(':') else {
@@ -116,6 +131,7 @@ pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>
             })),
         }
     }
+    out.extend(unchecked);
     Ok(out)
 }
 
@@ -226,7 +242,32 @@ pub(super) fn clause(
     };
     use Comparison as C;
     use Family as F;
-    let known = parsed.known().map(|b| (b.family, b.comparison, b.negated));
+    // The `.iamx` comparison forms pick their operator from the key's catalog type, so they
+    // are only written where that type agrees with the original operator's family; anything
+    // else (AWS's own policies compare Bool keys with strings) keeps its operator, written out.
+    let key_type = crate::catalog::Catalog::get()
+        .condition_key(key)
+        .map(|k| (k.key_type, k.also_type));
+    let fits = |family: Family| {
+        let Some((key_type, also)) = key_type else {
+            return true;
+        };
+        let wanted = match family {
+            Family::String => KeyType::String,
+            Family::Arn => KeyType::Arn,
+            Family::Numeric => KeyType::Numeric,
+            Family::Date => KeyType::Date,
+            Family::Bool => KeyType::Bool,
+            Family::IpAddress => KeyType::IpAddress,
+            Family::Binary => KeyType::Binary,
+            Family::Null => return true,
+        };
+        key_type == wanted || also == Some(wanted)
+    };
+    let known = parsed
+        .known()
+        .filter(|b| fits(b.family))
+        .map(|b| (b.family, b.comparison, b.negated));
     let test: Option<Test> = match known {
         Some((F::String, C::Equals, negated)) if !arn_key && text_ok => Some(compare(if negated {
             CompareOp::Ne
@@ -375,6 +416,26 @@ pub(super) fn check_document(document: &PolicyDocument, what: &str) -> Result<()
     Ok(())
 }
 
+/// A statement a build could not fit into any customer managed policy, even divided (a
+/// `NotAction` or `NotResource` list cannot be: its parts are not the whole), cannot be written:
+/// AWS's own managed policies are not bound by the customer quota, copies of them are.
+fn check_statement_sizes(document: &PolicyDocument, what: &str) -> Result<(), String> {
+    let quota = crate::iam::quota::QuotaKind::ManagedPolicy.limit();
+    for (index, statement) in document.statements.iter().enumerate() {
+        let parts = crate::compile::limits::divide_statement(statement, quota);
+        let alone = PolicyDocument::new(vec![statement.clone()]).quota_size();
+        if parts.len() == 1 && alone > quota {
+            return Err(format!(
+                "{}: cannot be written in .iamx: the statement alone is {} characters, over the customer managed policy quota of {}, and its lists cannot be divided (AWS managed policies are not bound by this quota; a customer managed copy is)",
+                statement_label(what, index, statement),
+                crate::diagnostics::thousands(alone),
+                crate::diagnostics::thousands(quota)
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn statement_label(what: &str, index: usize, statement: &policy::Statement) -> String {
     match &statement.sid {
         Some(sid) => format!("{what}, statement {} (Sid `{sid}`)", index + 1),
@@ -388,6 +449,7 @@ pub(super) fn identity_members(
     what: &str,
 ) -> Result<Vec<Member>, String> {
     check_document(document, what)?;
+    check_statement_sizes(document, what)?;
     let mut members = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         let label = statement_label(what, index, statement);
