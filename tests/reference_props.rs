@@ -148,12 +148,31 @@ fn statement(deny_weight: u32) -> impl Strategy<Value = Value> {
         )
 }
 
-fn document(deny_weight: u32) -> impl Strategy<Value = Value> {
+/// Broad boundary allows, so that many pairs are contained and the soundness check has work.
+const WIDE_ALLOWS: &[(&str, &str)] = &[
+    ("*", "*"),
+    ("s3:*", "arn:aws:s3:::b/home/*"),
+    ("*", "arn:aws:s3:::b/*"),
+    ("s3:*", "arn:aws:s3:*"),
+    ("*", "arn:aws:lambda:*:function:*"),
+    ("*", "arn:aws:s3:::b/home/${aws:username}/*"),
+];
+
+fn document(deny_weight: u32, wide: bool) -> impl Strategy<Value = Value> {
+    let wide_allows = if wide {
+        prop::sample::subsequence(WIDE_ALLOWS, 0..=2).boxed()
+    } else {
+        Just(vec![]).boxed()
+    };
     (
         prop_oneof![3 => Just(Some("2012-10-17")), 1 => Just(Some("2008-10-17")), 1 => Just(None)],
         prop::collection::vec(statement(deny_weight), 1..=3),
+        wide_allows,
     )
-        .prop_map(|(version, statements)| {
+        .prop_map(|(version, mut statements, wide)| {
+            for (action, resource) in wide {
+                statements.push(json!({"Effect": "Allow", "Action": action, "Resource": resource}));
+            }
             let mut doc = serde_json::Map::new();
             if let Some(v) = version {
                 doc.insert("Version".into(), json!(v));
@@ -591,7 +610,37 @@ fn engine_agrees_with_the_reference_evaluator() {
     // Fixed seed: the same cases on every run (no flaky CI); a longer budget explores further.
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[0x1a; 32]);
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let pairs = (document(1), document(2));
+    // Boundaries often repeat the identity's allows (under a possibly different Version) next to
+    // random statements: near-misses are where wrong proofs hide.
+    let pairs = document(1, false).prop_flat_map(|identity| {
+        let copied: Vec<Value> = identity["Statement"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|s| s["Effect"] == "Allow")
+            .cloned()
+            .collect();
+        (
+            Just(identity),
+            document(3, true),
+            any::<bool>(),
+            prop_oneof![Just(None), Just(Some("2012-10-17")), Just(Some("2008-10-17"))],
+        )
+            .prop_map(move |(identity, mut boundary, copy, version)| {
+                if copy {
+                    let list = boundary["Statement"].as_array_mut().expect("list");
+                    list.retain(|s| s["Effect"] == "Deny");
+                    list.extend(copied.iter().cloned());
+                    match version {
+                        Some(v) => boundary["Version"] = json!(v),
+                        None => {
+                            boundary.as_object_mut().expect("object").remove("Version");
+                        }
+                    }
+                }
+                (identity, boundary)
+            })
+    });
     let mut tally = Tally::default();
     for case in 0..budget() {
         let (identity, boundary) = pairs
