@@ -22,6 +22,7 @@ use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, 
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
 use super::pattern::{is_var_symbol, Tok, VarTable};
 use super::request::{Context, Request};
+use super::version::literal_where_unversioned;
 use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -117,6 +118,17 @@ fn statement_ref(set: PolicySet, doc: usize, stmt: usize, s: &Statement) -> Stat
 
 /// Checks that every identity `Allow` stays inside the boundary (see the module docs).
 pub fn contained_with(
+    identity: &[PolicyDocument],
+    boundary: &[PolicyDocument],
+    options: Options<'_>,
+) -> Containment {
+    // Each document's own Version decides whether `${...}` is a variable (see `version.rs`).
+    let identity = literal_where_unversioned(identity);
+    let boundary = literal_where_unversioned(boundary);
+    check(&identity, &boundary, options)
+}
+
+fn check(
     identity: &[PolicyDocument],
     boundary: &[PolicyDocument],
     options: Options<'_>,

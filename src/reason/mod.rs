@@ -38,6 +38,7 @@ mod contexts;
 mod eval;
 mod pattern;
 mod request;
+mod version;
 
 pub use condition::eval_clause;
 pub use contain::{
