@@ -93,3 +93,47 @@ fn variables_are_literal_text_outside_version_2012_10_17() {
         Decision::Allow
     );
 }
+
+#[test]
+fn a_star_ending_a_middle_arn_segment_matches_across_colons() {
+    // `arn:aws:lambda:*:function:*`: the region `*` ends its segment, so it takes
+    // `us-east-1:123456789012` and the pattern covers every function in every account.
+    let wide =
+        doc(r#"{"Effect":"Allow","Action":"lambda:*","Resource":"arn:aws:lambda:*:function:*"}"#);
+    let f = Request::new(
+        "lambda:InvokeFunction",
+        "arn:aws:lambda:us-east-1:123456789012:function:f",
+    );
+    assert_eq!(
+        evaluate(std::slice::from_ref(&wide), None, &f).decision,
+        Decision::Allow
+    );
+    // So a boundary allowing one account's functions does not contain it ...
+    let one_account = doc(
+        r#"{"Effect":"Allow","Action":"lambda:*","Resource":"arn:aws:lambda:*:111111111111:function:*"}"#,
+    );
+    assert!(matches!(
+        verdict(&wide, &one_account),
+        Containment::Escapes { .. }
+    ));
+    // ... and a boundary deny written that way catches every account.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f"}"#,
+    );
+    let boundary = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"},
+           {"Effect":"Deny","Action":"lambda:*","Resource":"arn:aws:lambda:*:function:*"}"#);
+    match verdict(&identity, &boundary) {
+        Containment::Escapes {
+            counterexamples, ..
+        } => assert_eq!(counterexamples[0].request.resource, f.resource),
+        other => panic!("expected an escape, got {other:?}"),
+    }
+    // A `*` inside a segment still stops at colons.
+    let inner = doc(
+        r#"{"Effect":"Allow","Action":"lambda:*","Resource":"arn:aws:lambda:us-*1:function:*"}"#,
+    );
+    assert_eq!(
+        evaluate(std::slice::from_ref(&inner), None, &f).decision,
+        Decision::ImplicitDeny
+    );
+}

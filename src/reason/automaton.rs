@@ -394,10 +394,14 @@ mod tests {
         assert_eq!(outside(&mine, &[&star]), None);
         // `?` can't stand for a value of unknown length.
         assert!(outside(&mine, &[&one]).is_some());
-        // A region `*` can't stand for a value that might contain `:`.
+        // A `*` inside the region segment can't stand for a value that might contain `:` ...
+        let var_region = arn("arn:aws:ec2:${aws:RequestedRegion}-x:1:x", t);
+        let some_region = arn("arn:aws:ec2:*-x:1:x", t);
+        assert!(outside(&var_region, &[&some_region]).is_some());
+        // ... but a `*` ending its segment matches across colons, so it covers any value.
         let var_region = arn("arn:aws:ec2:${aws:RequestedRegion}:1:x", t);
         let any_region = arn("arn:aws:ec2:*:1:x", t);
-        assert!(outside(&var_region, &[&any_region]).is_some());
+        assert_eq!(outside(&var_region, &[&any_region]), None);
     }
 
     #[test]
