@@ -624,7 +624,11 @@ fn engine_agrees_with_the_reference_evaluator() {
             Just(identity),
             document(3, true),
             any::<bool>(),
-            prop_oneof![Just(None), Just(Some("2012-10-17")), Just(Some("2008-10-17"))],
+            prop_oneof![
+                Just(None),
+                Just(Some("2012-10-17")),
+                Just(Some("2008-10-17"))
+            ],
         )
             .prop_map(move |(identity, mut boundary, copy, version)| {
                 if copy {

@@ -458,6 +458,17 @@ impl Checker<'_, '_> {
             .take(2)
             .map(str::to_string)
             .collect();
+        // The shortest word of a cell is often just `service:`; a name after the colon makes a
+        // request AWS could actually receive, when one stays in the same cell.
+        if let Some((service, _)) = word.split_once(':') {
+            out.extend(
+                EXAMPLE_NAMES
+                    .iter()
+                    .map(|name| format!("{service}:{name}"))
+                    .filter(|a| same_cell(a))
+                    .take(1),
+            );
+        }
         out.push(word.to_string());
         out
     }
@@ -505,6 +516,9 @@ const COMMON_ACTIONS: &[&str] = &[
     "sqs:SendMessage",
     "organizations:LeaveOrganization",
 ];
+
+/// Action names to complete a bare `service:` witness with (tried in order).
+const EXAMPLE_NAMES: &[&str] = &["ListResources", "GetItem", "Describe", "Example"];
 
 const GENERIC_ARNS: &[&str] = &[
     "arn:aws:s3:::example-bucket/x",
