@@ -137,3 +137,61 @@ fn a_star_ending_a_middle_arn_segment_matches_across_colons() {
         Decision::ImplicitDeny
     );
 }
+
+#[test]
+fn a_variable_can_take_the_value_a_boundary_deny_names() {
+    // The user named `root` reaches `home/root/...`, which the boundary denies.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/home/*"},
+           {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/home/root/*"}"#,
+    );
+    match verdict(&identity, &boundary) {
+        Containment::Escapes {
+            counterexamples, ..
+        } => {
+            let request = &counterexamples[0].request;
+            assert_eq!(
+                request.context.variable("aws:username").as_deref(),
+                Some("root")
+            );
+            assert!(request.resource.starts_with("arn:aws:s3:::b/home/root/"));
+        }
+        other => panic!("expected an escape, got {other:?}"),
+    }
+    // The same with the variable on both sides: the allow follows the user, the deny does not.
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/home/${aws:username}/*"},
+           {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/home/ro*/*"}"#,
+    );
+    assert!(matches!(
+        verdict(&identity, &boundary),
+        Containment::Escapes { .. }
+    ));
+    // A tag value may contain `/`, so it can reach a deeper denied folder.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:PrincipalTag/team}/*"}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/home/*"},
+           {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/home/a/secret/*"}"#,
+    );
+    assert!(!matches!(
+        verdict(&identity, &boundary),
+        Containment::Contained
+    ));
+    // Where no value can reach the deny, containment is still proved.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/home/*"},
+           {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/shared/*"}"#,
+    );
+    assert!(matches!(
+        verdict(&identity, &boundary),
+        Containment::Contained
+    ));
+}

@@ -41,6 +41,27 @@ impl Element {
         }
     }
 
+    /// Does some pattern of this element use a policy variable?
+    pub fn has_vars(&self) -> bool {
+        self.globs.iter().any(|g| g.has_vars)
+    }
+
+    /// This element with every variable widened to `*`: it matches whatever the element matches
+    /// under any substitution (an over-approximation used to find what a value could reach).
+    pub fn widened(&self) -> Element {
+        Element {
+            globs: self.globs.iter().map(widen).collect(),
+            widened: vec![],
+            negated: self.negated,
+            source: vec![],
+        }
+    }
+
+    /// The pattern texts, as written.
+    pub fn source(&self) -> &[String] {
+        &self.source
+    }
+
     pub fn same_as(&self, other: &Element) -> bool {
         self.negated == other.negated && self.source == other.source
     }

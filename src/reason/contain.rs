@@ -188,6 +188,7 @@ fn check(
                 unknown: vec![],
                 cache: &mut cache,
                 multivalued: &multivalued,
+                var_sensitive: vec![],
             };
             if let Err(reason) = checker.run() {
                 checker.unknown.push(reason);
@@ -222,6 +223,8 @@ struct Checker<'a, 'b> {
     unknown: Vec<String>,
     cache: &'b mut SolveCache,
     multivalued: &'b BTreeSet<String>,
+    /// Per other statement: a boundary deny that a variable's value might reach.
+    var_sensitive: Vec<bool>,
 }
 
 const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
@@ -229,6 +232,7 @@ const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
 impl Checker<'_, '_> {
     fn run(&mut self) -> Result<(), String> {
         let (actions, resources) = elements(self.statement, self.table)?;
+        self.var_sensitive = self.variable_reach(&resources)?;
         let action_elems: Vec<&Element> = self.others.iter().map(|o| &o.actions).collect();
         let action_cells = cells(&actions, &action_elems).map_err(|_| TOO_LARGE.to_string())?;
         // Resource cells depend only on which statements are in play, so share them.
@@ -265,6 +269,33 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
+    /// Which boundary denies a policy variable of this statement's resource might reach.
+    ///
+    /// The symbolic search treats a variable as one opaque value that no literal matches, which
+    /// is exact only for values unrelated to the other patterns. A real value ranges over user
+    /// names or tag values and can equal or overlap a literal — `${aws:username}` may be `root`
+    /// and so fall under a boundary deny on `home/root/*`. Allows and identity denies err on the
+    /// safe side already (a missed allow or deny only adds possible escapes, which are checked
+    /// concretely), so only boundary denies matter: any deny whose resources meet the statement's
+    /// resources with the variables widened to `*` is counted as possibly applying in every cell
+    /// where the symbolic verdict said it does not.
+    fn variable_reach(&self, resources: &Element) -> Result<Vec<bool>, String> {
+        let mut out = vec![false; self.others.len()];
+        if !resources.has_vars() || resources.negated {
+            // A negated driver's words are concrete already (variables only shrink its exclusions).
+            return Ok(out);
+        }
+        let wide = resources.widened();
+        for (o, other) in self.others.iter().enumerate() {
+            if other.at.set != PolicySet::Boundary || other.effect != Effect::Deny {
+                continue;
+            }
+            let found = cells(&wide, &[&other.resources]).map_err(|_| TOO_LARGE.to_string())?;
+            out[o] = found.iter().any(|(v, _)| v[0] != Member::No);
+        }
+        Ok(out)
+    }
+
     fn check_cell(
         &mut self,
         actions: &Element,
@@ -279,6 +310,12 @@ impl Checker<'_, '_> {
         let mut maybe = false;
         for (&o, &verdict) in players.iter().zip(verdicts) {
             let other = &self.others[o];
+            // A deny that some value of a variable might reach (see `variable_reach`).
+            let verdict = if verdict == Member::No && self.var_sensitive[o] {
+                Member::Maybe
+            } else {
+                verdict
+            };
             maybe |= verdict == Member::Maybe;
             match (other.at.set, other.effect, verdict) {
                 (PolicySet::Identity, Effect::Deny, Member::Yes) => must_not.push(other.conditions),
@@ -361,9 +398,11 @@ impl Checker<'_, '_> {
         ));
     }
 
-    /// A boundary resource with a variable the symbolic word does not pin down: try giving that
-    /// variable each piece of the witness resource (between `/` and `:`), which is what makes
-    /// such a pattern match or miss. Returns whether a counterexample was found.
+    /// A resource variable the symbolic word does not pin down (in the statement's own resource
+    /// or a boundary pattern): try concrete values for it — the pieces of the witness resource and
+    /// of the literals of every pattern in play (between `/`, `:` and wildcards, alone and joined
+    /// by `/`), which are the values that make a pattern match or miss. Values outside the key's
+    /// domain (IAM user names, tag values) are skipped. Returns whether a counterexample was found.
     fn try_variable_values(
         &mut self,
         players: &[usize],
@@ -371,36 +410,42 @@ impl Checker<'_, '_> {
         word: &str,
         base: &Context,
     ) -> bool {
-        let keys: BTreeSet<String> = players
+        // The statement's own variables show in its word; the boundary's in its patterns.
+        let theirs = players
             .iter()
             .flat_map(|&o| &self.others[o].resources.globs)
-            .flat_map(|g| &g.toks)
-            .filter_map(|t| match *t {
-                Tok::Lit(c) => self.table.lookup(c),
+            .flat_map(|g| g.toks.clone())
+            .filter_map(|t| match t {
+                Tok::Lit(c) => Some(c),
                 _ => None,
-            })
-            .filter(|v| v.default.is_none())
+            });
+        let keys: BTreeSet<String> = word
+            .chars()
+            .chain(theirs)
+            .filter_map(|c| self.table.lookup(c))
             .map(|v| v.key.clone())
             .collect();
-        let resource = self.render_word(word, base);
-        let mut values: Vec<&str> = resource.split(['/', ':']).collect();
-        values.push("");
-        values.sort_unstable();
-        values.dedup();
+        let mut texts = vec![self.render_word(word, base)];
+        for &o in players {
+            texts.extend(self.others[o].resources.source().iter().cloned());
+        }
+        let values = candidate_values(&texts);
         for key in &keys {
-            for value in values.iter().take(24) {
+            for value in values.iter().filter(|v| fits_key(key, v)).take(48) {
                 let mut context = base.clone();
-                context.set(key, [*value]);
+                context.set(key, [value.as_str()]);
                 let resource = self.render_word(word, &context);
-                for action in actions {
-                    let request = Request {
-                        action: action.clone(),
-                        resource: resource.clone(),
-                        context: context.clone(),
-                    };
-                    if let Some(counterexample) = self.verify(request) {
-                        self.found.push(counterexample);
-                        return true;
+                for resource in [format!("{resource}x"), resource] {
+                    for action in actions {
+                        let request = Request {
+                            action: action.clone(),
+                            resource: resource.clone(),
+                            context: context.clone(),
+                        };
+                        if let Some(counterexample) = self.verify(request) {
+                            self.found.push(counterexample);
+                            return true;
+                        }
                     }
                 }
             }
@@ -526,3 +571,65 @@ const GENERIC_ARNS: &[&str] = &[
     "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
     "*",
 ];
+
+/// Values worth giving a variable: every piece of the texts between `:`, `/` and wildcards
+/// (variable references dropped), and runs of consecutive `/`-separated pieces, shortest first.
+fn candidate_values(texts: &[String]) -> Vec<String> {
+    let mut out: BTreeSet<(usize, String)> = BTreeSet::new();
+    for text in texts {
+        let plain = strip_variables(text);
+        for chunk in plain.split([':', '*', '?']) {
+            let parts: Vec<&str> = chunk.split('/').collect();
+            for i in 0..parts.len() {
+                for j in i + 1..=parts.len().min(i + 3) {
+                    let value = parts[i..j].join("/");
+                    if !value.is_empty() {
+                        out.insert((value.len(), value));
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The text with `${...}` references removed (their values are what is being chosen).
+fn strip_variables(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find('}') {
+            Some(close) => rest = &rest[at + close + 1..],
+            None => {
+                rest = &rest[at..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Can `key` have this value in a real request? IAM user names are 1–64 characters of
+/// `[A-Za-z0-9+=,.@_-]` (IAM User Guide, "IAM object quotas" / `CreateUser`); tag values are up
+/// to 256 letters, digits, spaces and `_ . : / = + - @` ("Tagging IAM resources").
+pub(super) fn fits_key(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    if key == "aws:username" {
+        return (1..=64).contains(&value.chars().count())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    }
+    if key.starts_with("aws:principaltag/")
+        || key.starts_with("aws:resourcetag/")
+        || key.starts_with("aws:requesttag/")
+    {
+        return value.chars().count() <= 256
+            && value
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
+    }
+    true
+}
