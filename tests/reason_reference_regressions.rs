@@ -195,3 +195,47 @@ fn a_variable_can_take_the_value_a_boundary_deny_names() {
         Containment::Contained
     ));
 }
+
+#[test]
+fn counterexample_context_values_are_well_typed() {
+    // The boundary insists on TLS, an MFA age and a network; the identity does not. Every
+    // counterexample must be a request AWS could send: booleans, whole seconds, IP addresses.
+    let identity = doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#);
+    for condition in [
+        r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+        r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}"#,
+        r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+        r#"{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+        r#"{"StringLike":{"aws:username":"a*"}}"#,
+    ] {
+        let boundary = doc(&format!(
+            r#"{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{condition}}}"#
+        ));
+        let Containment::Escapes {
+            counterexamples, ..
+        } = verdict(&identity, &boundary)
+        else {
+            panic!("{condition}: expected an escape");
+        };
+        for c in &counterexamples {
+            let ctx = &c.request.context;
+            if let Some(v) = ctx.variable("aws:SecureTransport") {
+                assert!(v == "true" || v == "false", "{c}");
+            }
+            if let Some(v) = ctx.variable("aws:MultiFactorAuthAge") {
+                assert!(v.parse::<u64>().is_ok(), "{c}");
+            }
+            if let Some(v) = ctx.variable("aws:SourceIp") {
+                assert!(v.parse::<std::net::IpAddr>().is_ok(), "{c}");
+            }
+            if let Some(v) = ctx.variable("aws:username") {
+                assert!(
+                    !v.is_empty()
+                        && v.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)),
+                    "{c}"
+                );
+            }
+        }
+    }
+}
