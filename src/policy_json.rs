@@ -201,9 +201,10 @@ impl PolicyReader {
                 _ => self.unknown_key(member, &["Version", "Id", "Statement"]),
             }
         }
-        if let Some(version) = version {
-            policy.version = version;
-        }
+        // IAM reads an omitted Version as 2008-10-17, the version without policy variables
+        // (IAM User Guide, "IAM JSON policy elements: Version"); the reasoning engine needs to
+        // know, since `${aws:username}` is literal text there.
+        policy.version = version.unwrap_or_else(|| "2008-10-17".to_string());
         let Some(statements) = statements else {
             let span = Span::new(self.file, root.start, root.start + 1);
             self.error(
