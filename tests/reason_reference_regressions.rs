@@ -239,3 +239,30 @@ fn counterexample_context_values_are_well_typed() {
         }
     }
 }
+
+#[test]
+fn a_reachable_boundary_deny_repeated_by_an_identity_deny_still_proves() {
+    // The delegation shape: both sides deny deeper paths under a per-user prefix. Any request
+    // the boundary's deny catches, the identity's identical deny catches first, so the proof
+    // stands even though a user name could reach the boundary's pattern.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::1:role/app-${aws:username}-*"},
+           {"Effect":"Deny","Action":"iam:CreateRole","Resource":"arn:aws:iam::1:role/app-${aws:username}-*/*"}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::1:role/app-${aws:username}-*"},
+           {"Effect":"Deny","Action":"iam:*","Resource":["arn:aws:iam::1:role/app-${aws:username}-*/*","arn:aws:iam::1:user/app-${aws:username}-*/*"]}"#,
+    );
+    assert!(matches!(
+        verdict(&identity, &boundary),
+        Containment::Contained
+    ));
+    // Without the identity's deny, deeper paths escape.
+    let bare = doc(
+        r#"{"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::1:role/app-${aws:username}-*"}"#,
+    );
+    assert!(matches!(
+        verdict(&bare, &boundary),
+        Containment::Escapes { .. }
+    ));
+}

@@ -148,10 +148,12 @@ impl Layout<'_> {
     }
 
     /// The characters that can make a difference from `state`: literals of live tokens, `:`,
-    /// and the fresh character (which acts like every other character).
+    /// `/`, and the fresh character (which acts like every other character).
     fn symbols(&self, state: &[u64], fresh: char, out: &mut Vec<char>) {
         out.clear();
+        // `:` and `/` are what wildcard classes tell apart (see `Class`).
         out.push(':');
+        out.push('/');
         out.push(fresh);
         self.active(state, |g, i| match self.globs[g].toks[i] {
             // Variable symbols only where the driver spells them (see `Driver::Union`).

@@ -20,7 +20,7 @@
 use super::cells::{cells, elements, Element, Member};
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
-use super::pattern::{is_var_symbol, Tok, VarTable};
+use super::pattern::{is_var_symbol, PatternKind, Tok, VarTable};
 use super::request::{Context, Request};
 use super::version::literal_where_unversioned;
 use crate::policy::{Conditions, Effect, PolicyDocument, Statement};
@@ -223,8 +223,9 @@ struct Checker<'a, 'b> {
     unknown: Vec<String>,
     cache: &'b mut SolveCache,
     multivalued: &'b BTreeSet<String>,
-    /// Per other statement: a boundary deny that a variable's value might reach.
-    var_sensitive: Vec<bool>,
+    /// Per other statement: for a boundary deny that a variable's value might reach, the
+    /// resource patterns that do.
+    var_sensitive: Vec<Option<Vec<String>>>,
 }
 
 const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
@@ -279,21 +280,64 @@ impl Checker<'_, '_> {
     /// concretely), so only boundary denies matter: any deny whose resources meet the statement's
     /// resources with the variables widened to `*` is counted as possibly applying in every cell
     /// where the symbolic verdict said it does not.
-    fn variable_reach(&self, resources: &Element) -> Result<Vec<bool>, String> {
-        let mut out = vec![false; self.others.len()];
+    ///
+    /// Returns, per other statement, the resource patterns of such a deny that reach (all of
+    /// them for a `NotResource` deny), or `None`.
+    fn variable_reach(&mut self, resources: &Element) -> Result<Vec<Option<Vec<String>>>, String> {
+        let mut out = vec![None; self.others.len()];
         if !resources.has_vars() || resources.negated {
             // A negated driver's words are concrete already (variables only shrink its exclusions).
             return Ok(out);
         }
-        let wide = resources.widened();
+        let wide = resources.widened(self.table);
         for (o, other) in self.others.iter().enumerate() {
             if other.at.set != PolicySet::Boundary || other.effect != Effect::Deny {
                 continue;
             }
-            let found = cells(&wide, &[&other.resources]).map_err(|_| TOO_LARGE.to_string())?;
-            out[o] = found.iter().any(|(v, _)| v[0] != Member::No);
+            if other.resources.negated {
+                out[o] = Some(other.resources.source().to_vec());
+                continue;
+            }
+            let mut reaching = vec![];
+            for pattern in other.resources.source() {
+                let single = Element::new(
+                    std::slice::from_ref(pattern),
+                    false,
+                    PatternKind::Arn,
+                    self.table,
+                );
+                let found = cells(&wide, &[&single]).map_err(|_| TOO_LARGE.to_string())?;
+                if found.iter().any(|(v, _)| v[0] != Member::No) {
+                    reaching.push(pattern.clone());
+                }
+            }
+            if !reaching.is_empty() {
+                out[o] = Some(reaching);
+            }
         }
         Ok(out)
+    }
+
+    /// Is boundary deny `o` harmless because an unconditional identity deny in play lists every
+    /// one of its resource patterns that the statement's resource can reach? Whenever `o` applies to a request of this cell (same
+    /// variables, same values), that identity deny applies too, so the request is no escape.
+    /// (Delegations repeat the envelope's deeper-path denies this way.)
+    fn shadowed_by_identity_deny(&self, o: usize, players: &[usize]) -> bool {
+        let deny = &self.others[o].resources;
+        let Some(reaching) = &self.var_sensitive[o] else {
+            return true;
+        };
+        !deny.negated
+            && players.iter().any(|&p| {
+                let other = &self.others[p];
+                other.at.set == PolicySet::Identity
+                    && other.effect == Effect::Deny
+                    && other.conditions.is_empty()
+                    && !other.resources.negated
+                    && reaching
+                        .iter()
+                        .all(|r| other.resources.source().contains(r))
+            })
     }
 
     fn check_cell(
@@ -311,7 +355,10 @@ impl Checker<'_, '_> {
         for (&o, &verdict) in players.iter().zip(verdicts) {
             let other = &self.others[o];
             // A deny that some value of a variable might reach (see `variable_reach`).
-            let verdict = if verdict == Member::No && self.var_sensitive[o] {
+            let verdict = if verdict == Member::No
+                && self.var_sensitive[o].is_some()
+                && !self.shadowed_by_identity_deny(o, players)
+            {
                 Member::Maybe
             } else {
                 verdict

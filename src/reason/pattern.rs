@@ -46,6 +46,30 @@ pub enum Class {
     Any,
     /// Anything except `:` — a wildcard inside one of the first five ARN segments.
     NoColon,
+    /// Anything except `:` and `/` — what a policy variable whose values are names without
+    /// either (IAM user names) can stand for once widened.
+    Word,
+}
+
+impl Class {
+    fn admits(self, c: char) -> bool {
+        match self {
+            Class::Any => true,
+            Class::NoColon => c != ':',
+            Class::Word => c != ':' && c != '/',
+        }
+    }
+}
+
+/// What a variable's values may contain, as a wildcard class: IAM user names are 1–64 characters
+/// of `[A-Za-z0-9+=,.@_-]` (IAM API Reference, `CreateUser`), so never `:` or `/`; other keys
+/// (tag values may hold `/`, `:` and spaces) may contain anything.
+pub fn value_class(var: &VarRef) -> Class {
+    if var.key == "aws:username" && var.default.is_none() {
+        Class::Word
+    } else {
+        Class::Any
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -287,14 +311,14 @@ impl Glob {
         match self.toks[i] {
             Tok::Lit(x) => (x == c).then_some(i + 1),
             Tok::LitCi(x) => (!var && lower(c) == x).then_some(i + 1),
-            Tok::One(class) => (!var && (class == Class::Any || c != ':')).then_some(i + 1),
+            Tok::One(class) => (!var && class.admits(c)).then_some(i + 1),
             // `*` may cover a whole variable value only on the containing side, and only when it
             // may cover any text (a value could contain `:`).
             Tok::Star(class) => {
                 let ok = if var {
                     !driver && class == Class::Any
                 } else {
-                    class == Class::Any || c != ':'
+                    class.admits(c)
                 };
                 ok.then_some(i)
             }
