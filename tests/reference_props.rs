@@ -390,7 +390,7 @@ fn contexts(
             out.push(build(&|i| picks[i]));
         }
     } else {
-        // Always include "everything absent" and "each key alone", then random combinations.
+        // Always include "everything absent", then deterministic random combinations.
         out.push(BTreeMap::new());
         for _ in 0..cap {
             let picks: Vec<usize> = keys.iter().map(|(_, o)| rng.next(o.len())).collect();
@@ -471,7 +471,7 @@ fn check_case(identity: &Value, boundary: &Value, seed: u64, tally: &mut Tally) 
     let engine_ids = [engine_doc(identity)];
     let engine_bds = [engine_doc(boundary)];
     let mut bugs = (0, 0, 0);
-    let mut note = |kind: &str, detail: String, examples: &mut Vec<String>| {
+    let note = |kind: &str, detail: String, examples: &mut Vec<String>| {
         if examples.len() < 12 {
             examples.push(format!(
                 "{kind}: {detail}\n  identity: {identity}\n  boundary: {boundary}"

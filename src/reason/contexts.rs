@@ -509,12 +509,15 @@ impl KeyType {
     /// unparseable ones, whose behaviour no real request has. Booleans are enumerated whole.
     fn enumerated_exactly(self, clauses: &[Clause]) -> bool {
         let family = |c: &Clause| Op::parse(&c.op).map(|op| op.test);
-        clauses.iter().all(|c| match (self, family(c)) {
-            (_, Some(Test::Null)) | (KeyType::Bool, _) => true,
-            (KeyType::Ip, Some(Test::Ip)) => true,
-            (KeyType::Seconds, Some(Test::Num(_))) => true,
-            (KeyType::Date, Some(Test::Date(_))) => true,
-            _ => false,
+        clauses.iter().all(|c| {
+            matches!(
+                (self, family(c)),
+                (_, Some(Test::Null))
+                    | (KeyType::Bool, _)
+                    | (KeyType::Ip, Some(Test::Ip))
+                    | (KeyType::Seconds, Some(Test::Num(_)))
+                    | (KeyType::Date, Some(Test::Date(_)))
+            )
         })
     }
 
