@@ -266,3 +266,47 @@ fn a_reachable_boundary_deny_repeated_by_an_identity_deny_still_proves() {
         Containment::Escapes { .. }
     ));
 }
+
+#[test]
+fn each_resource_pattern_keeps_its_own_variable_requirements() {
+    // Found by scripts/fuzz-verify.sh. Without a user name, `${aws:username, 'anon'}` is `anon`
+    // while `${aws:username}` matches nothing: the allow reaches `home/anon/...` exactly when the
+    // boundary's anonymous-only deny applies.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/home/${aws:username}/*","arn:aws:s3:::b/home/${aws:username, 'anon'}/*"]}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/home/${aws:username}/*","arn:aws:s3:::b/home/${aws:username, 'anon'}/*"]},
+           {"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"Null":{"aws:username":"true"}}}"#,
+    );
+    match verdict(&identity, &boundary) {
+        Containment::Escapes {
+            counterexamples, ..
+        } => {
+            let request = &counterexamples[0].request;
+            assert!(request.context.get("aws:username").is_none(), "{request}");
+            assert!(request.resource.starts_with("arn:aws:s3:::b/home/anon/"));
+        }
+        other => panic!("expected an escape, got {other:?}"),
+    }
+    // A tag value equal to another variable's default reaches that variable's deny.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/home/${aws:username}/*","arn:aws:s3:::b/home/${aws:PrincipalTag/team}/*"],"Condition":{"Null":{"aws:username":"true"}}}"#,
+    );
+    let boundary = doc(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/*"},
+           {"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/home/${aws:username, 'anon'}/*"}"#,
+    );
+    match verdict(&identity, &boundary) {
+        Containment::Escapes {
+            counterexamples, ..
+        } => {
+            let request = &counterexamples[0].request;
+            assert_eq!(
+                request.context.variable("aws:PrincipalTag/team").as_deref(),
+                Some("anon")
+            );
+        }
+        other => panic!("expected an escape, got {other:?}"),
+    }
+}

@@ -233,9 +233,40 @@ const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
 impl Checker<'_, '_> {
     fn run(&mut self) -> Result<(), String> {
         let (actions, resources) = elements(self.statement, self.table)?;
-        self.var_sensitive = self.variable_reach(&resources)?;
         let action_elems: Vec<&Element> = self.others.iter().map(|o| &o.actions).collect();
         let action_cells = cells(&actions, &action_elems).map_err(|_| TOO_LARGE.to_string())?;
+        // A cell's witness word stands for every word of the cell, but with policy variables two
+        // patterns of one `Resource` list can need different keys (`home/${aws:username}/*` needs
+        // a user name, `home/${aws:username, 'anon'}/*` does not): one witness would impose its
+        // key requirements on the other pattern's words. Checking each pattern on its own keeps
+        // the union exact.
+        let parts: Vec<Element> = if !resources.negated && resources.has_vars() {
+            resources
+                .source()
+                .iter()
+                .map(|p| Element::new(std::slice::from_ref(p), false, PatternKind::Arn, self.table))
+                .collect()
+        } else {
+            vec![]
+        };
+        if parts.is_empty() {
+            return self.run_part(&actions, &action_cells, &resources, &resources);
+        }
+        for part in &parts {
+            self.run_part(&actions, &action_cells, part, &resources)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the words of `part` (the statement's whole resource element, or one pattern of it).
+    fn run_part(
+        &mut self,
+        actions: &Element,
+        action_cells: &[(Vec<Member>, String)],
+        part: &Element,
+        resources: &Element,
+    ) -> Result<(), String> {
+        self.var_sensitive = self.variable_reach(part)?;
         // Resource cells depend only on which statements are in play, so share them.
         let mut memo: HashMap<Vec<bool>, Vec<(Vec<Member>, String)>> = HashMap::new();
         for (action_verdicts, action_word) in action_cells {
@@ -244,7 +275,7 @@ impl Checker<'_, '_> {
             if !memo.contains_key(&in_play) {
                 let observed: Vec<&Element> =
                     players.iter().map(|&o| &self.others[o].resources).collect();
-                let found = cells(&resources, &observed).map_err(|_| TOO_LARGE.to_string())?;
+                let found = cells(part, &observed).map_err(|_| TOO_LARGE.to_string())?;
                 memo.insert(in_play.clone(), found);
             }
             for (mut resource_verdicts, resource_word) in memo[&in_play].clone() {
@@ -254,15 +285,15 @@ impl Checker<'_, '_> {
                 // The symbolic search can't see through a variable under `NotResource`, but a
                 // textually identical element certainly matches whatever this statement matches.
                 for (verdict, &o) in resource_verdicts.iter_mut().zip(&players) {
-                    if self.others[o].resources.same_as(&resources) {
+                    if self.others[o].resources.same_as(resources) {
                         *verdict = Member::Yes;
                     }
                 }
                 self.check_cell(
-                    &actions,
+                    actions,
                     &players,
                     &resource_verdicts,
-                    &action_word,
+                    action_word,
                     &resource_word,
                 );
             }
@@ -640,14 +671,21 @@ fn candidate_values(texts: &[String]) -> Vec<String> {
     out.into_iter().map(|(_, v)| v).collect()
 }
 
-/// The text with `${...}` references removed (their values are what is being chosen).
+/// The text with `${...}` references removed (their values are what is being chosen), except
+/// that a default (`${key, 'anon'}`) stays: another variable may take that value.
 fn strip_variables(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         out.push_str(&rest[..at]);
         match rest[at..].find('}') {
-            Some(close) => rest = &rest[at + close + 1..],
+            Some(close) => {
+                let body = &rest[at + 2..at + close];
+                if let Some((_, default)) = body.split_once(',') {
+                    out.push_str(default.trim().trim_matches('\''));
+                }
+                rest = &rest[at + close + 1..];
+            }
             None => {
                 rest = &rest[at..];
                 break;
