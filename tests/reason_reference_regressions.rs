@@ -310,3 +310,49 @@ fn each_resource_pattern_keeps_its_own_variable_requirements() {
         other => panic!("expected an escape, got {other:?}"),
     }
 }
+
+#[test]
+fn a_variable_can_take_the_value_a_not_resource_excludes() {
+    // Found by scripts/fuzz-verify.sh: the boundary allows everything except `home/root/*`; the
+    // user named `root` reaches exactly that through `home/${aws:username}/*`.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"}"#,
+    );
+    let boundary =
+        doc(r#"{"Effect":"Allow","Action":"*","NotResource":"arn:aws:s3:::b/home/root/*"}"#);
+    match verdict(&identity, &boundary) {
+        Containment::Escapes {
+            counterexamples, ..
+        } => assert_eq!(
+            counterexamples[0]
+                .request
+                .context
+                .variable("aws:username")
+                .as_deref(),
+            Some("root")
+        ),
+        other => panic!("expected an escape, got {other:?}"),
+    }
+    // The same exclusion as an identity deny does not protect the boundary: with it, nothing
+    // escapes, but only because the identity itself refuses `home/root/*`.
+    let guarded = doc(
+        r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"},
+           {"Effect":"Deny","Action":"*","Resource":"arn:aws:s3:::b/home/root/*"}"#,
+    );
+    assert!(matches!(
+        verdict(&guarded, &boundary),
+        Containment::Contained
+    ));
+    // An identity deny on everything but the user's own folder cannot be assumed to hold for
+    // `root`'s folder just because the symbol `${aws:username}` is not the text `root`.
+    let identity = doc(
+        r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/home/${aws:username}/*"},
+           {"Effect":"Deny","Action":"*","NotResource":"arn:aws:s3:::b/home/root/*"}"#,
+    );
+    let boundary =
+        doc(r#"{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b/home/alice/*"}"#);
+    match verdict(&identity, &boundary) {
+        Containment::Contained => panic!("root's folder escapes"),
+        Containment::Escapes { .. } | Containment::Unknown(_) => {}
+    }
+}

@@ -14,7 +14,10 @@
 //! variable that the symbolic word does not pin down counts *against* containment (its allow
 //! does not count, its deny counts), and an identity deny only counts when it certainly applies —
 //! so every "no" along the way errs towards reporting a possible escape, never towards a false
-//! `Contained`. Possible escapes then become concrete requests and must really escape under
+//! `Contained`. A real value of a variable may equal or overlap another pattern's literals, so a
+//! boundary deny the statement's resource could reach for some value counts as possibly applying
+//! too (`variable_reach`). Documents without `Version` `2012-10-17` have no variables at all
+//! (`version.rs`). Possible escapes then become concrete requests and must really escape under
 //! [`evaluate`]; the ones that don't become `Unknown`.
 
 use super::cells::{cells, elements, Element, Member};
@@ -223,8 +226,8 @@ struct Checker<'a, 'b> {
     unknown: Vec<String>,
     cache: &'b mut SolveCache,
     multivalued: &'b BTreeSet<String>,
-    /// Per other statement: for a boundary deny that a variable's value might reach, the
-    /// resource patterns that do.
+    /// Per other statement: when a variable's value might overturn its resource verdict (see
+    /// `variable_reach`), the resource patterns it might reach.
     var_sensitive: Vec<Option<Vec<String>>>,
 }
 
@@ -301,19 +304,21 @@ impl Checker<'_, '_> {
         Ok(())
     }
 
-    /// Which boundary denies a policy variable of this statement's resource might reach.
+    /// Which other statements' resource verdicts a policy variable of this statement's resource
+    /// could overturn.
     ///
     /// The symbolic search treats a variable as one opaque value that no literal matches, which
     /// is exact only for values unrelated to the other patterns. A real value ranges over user
     /// names or tag values and can equal or overlap a literal — `${aws:username}` may be `root`
-    /// and so fall under a boundary deny on `home/root/*`. Allows and identity denies err on the
-    /// safe side already (a missed allow or deny only adds possible escapes, which are checked
-    /// concretely), so only boundary denies matter: any deny whose resources meet the statement's
-    /// resources with the variables widened to `*` is counted as possibly applying in every cell
-    /// where the symbolic verdict said it does not.
+    /// and so fall under a pattern `home/root/*`. A symbolic match holds for every value; a
+    /// symbolic miss may not. Where a wrong miss makes a statement count *less* (a boundary allow
+    /// or identity deny with `Resource`) it only adds possible escapes, which are checked
+    /// concretely. The unsafe cases are a boundary deny with `Resource` (a miss means "does not
+    /// deny") and a boundary allow or identity deny with `NotResource` (a miss means "applies").
+    /// For those, each pattern that meets the statement's resources with the variables widened
+    /// ([`Element::widened`]) is recorded, and `check_cell` treats the verdict as `Maybe`.
     ///
-    /// Returns, per other statement, the resource patterns of such a deny that reach (all of
-    /// them for a `NotResource` deny), or `None`.
+    /// Returns, per other statement, the reaching resource patterns, or `None`.
     fn variable_reach(&mut self, resources: &Element) -> Result<Vec<Option<Vec<String>>>, String> {
         let mut out = vec![None; self.others.len()];
         if !resources.has_vars() || resources.negated {
@@ -322,11 +327,14 @@ impl Checker<'_, '_> {
         }
         let wide = resources.widened(self.table);
         for (o, other) in self.others.iter().enumerate() {
-            if other.at.set != PolicySet::Boundary || other.effect != Effect::Deny {
-                continue;
-            }
-            if other.resources.negated {
-                out[o] = Some(other.resources.source().to_vec());
+            let unsafe_miss = match (other.at.set, other.effect) {
+                (PolicySet::Boundary, Effect::Deny) => !other.resources.negated,
+                (PolicySet::Boundary, Effect::Allow) | (PolicySet::Identity, Effect::Deny) => {
+                    other.resources.negated
+                }
+                _ => false,
+            };
+            if !unsafe_miss {
                 continue;
             }
             let mut reaching = vec![];
@@ -349,26 +357,26 @@ impl Checker<'_, '_> {
         Ok(out)
     }
 
-    /// Is boundary deny `o` harmless because an unconditional identity deny in play lists every
-    /// one of its resource patterns that the statement's resource can reach? Whenever `o` applies to a request of this cell (same
-    /// variables, same values), that identity deny applies too, so the request is no escape.
+    /// Is the uncertain verdict of boundary statement `o` harmless because an unconditional
+    /// identity deny in play lists every one of its resource patterns that the statement's
+    /// resource can reach? Whenever such a pattern matches a request of this cell — making a
+    /// `Resource` deny apply or a `NotResource` allow not apply — that identity deny applies too
+    /// (same text, same variable values), so the request is no escape.
     /// (Delegations repeat the envelope's deeper-path denies this way.)
     fn shadowed_by_identity_deny(&self, o: usize, players: &[usize]) -> bool {
-        let deny = &self.others[o].resources;
         let Some(reaching) = &self.var_sensitive[o] else {
             return true;
         };
-        !deny.negated
-            && players.iter().any(|&p| {
-                let other = &self.others[p];
-                other.at.set == PolicySet::Identity
-                    && other.effect == Effect::Deny
-                    && other.conditions.is_empty()
-                    && !other.resources.negated
-                    && reaching
-                        .iter()
-                        .all(|r| other.resources.source().contains(r))
-            })
+        players.iter().any(|&p| {
+            let other = &self.others[p];
+            other.at.set == PolicySet::Identity
+                && other.effect == Effect::Deny
+                && other.conditions.is_empty()
+                && !other.resources.negated
+                && reaching
+                    .iter()
+                    .all(|r| other.resources.source().contains(r))
+        })
     }
 
     fn check_cell(
@@ -385,14 +393,22 @@ impl Checker<'_, '_> {
         let mut maybe = false;
         for (&o, &verdict) in players.iter().zip(verdicts) {
             let other = &self.others[o];
-            // A deny that some value of a variable might reach (see `variable_reach`).
-            let verdict = if verdict == Member::No
-                && self.var_sensitive[o].is_some()
-                && !self.shadowed_by_identity_deny(o, players)
-            {
-                Member::Maybe
-            } else {
-                verdict
+            // A verdict some value of a variable might overturn (see `variable_reach`).
+            let verdict = match (verdict, other.resources.negated) {
+                (Member::No, false)
+                    if self.var_sensitive[o].is_some()
+                        && !self.shadowed_by_identity_deny(o, players) =>
+                {
+                    Member::Maybe
+                }
+                (Member::Yes, true)
+                    if self.var_sensitive[o].is_some()
+                        && !(other.at.set == PolicySet::Boundary
+                            && self.shadowed_by_identity_deny(o, players)) =>
+                {
+                    Member::Maybe
+                }
+                _ => verdict,
             };
             maybe |= verdict == Member::Maybe;
             match (other.at.set, other.effect, verdict) {
