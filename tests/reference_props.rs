@@ -598,7 +598,7 @@ fn budget() -> usize {
     std::env::var("IAMX_REFERENCE_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(60)
+        .unwrap_or(200)
 }
 
 #[test]
