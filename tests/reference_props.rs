@@ -196,8 +196,8 @@ fn engine_doc(value: &Value) -> PolicyDocument {
 // The finite universe of requests.
 
 /// User names and tag values worth trying: literals of both documents, values with `/`, `:` and
-/// a space, and plain ones.
-const VARIABLE_VALUES: &[&str] = &["root", "alice", "a1", "anon", "x:y", "a/b", "r x"];
+/// a space, the empty tag value, and plain ones.
+const VARIABLE_VALUES: &[&str] = &["root", "alice", "a1", "anon", "x:y", "a/b", "r x", ""];
 
 fn is_user_name(v: &str) -> bool {
     (1..=64).contains(&v.len())
