@@ -1,7 +1,8 @@
 //! The containment checker and the concrete evaluator held against the independent reference
 //! evaluator in `tests/reference/mod.rs`.
 //!
-//! In: random identity/boundary pairs over a small alphabet chosen so that patterns collide
+//! In: random identity policies (one or two documents) and a boundary over a small alphabet
+//! chosen so that patterns collide
 //! (policy variables, old or missing `Version`, `?`, mid-string and segment-ending `*`,
 //! `NotAction`/`NotResource`, every modelled condition family, `IfExists`, `Null`, set operators).
 //! Out: a line `N cases: A agree, S soundness bugs, P precision bugs, E explain disagreements`,
@@ -465,22 +466,23 @@ struct Tally {
     examples: Vec<String>,
 }
 
-fn check_case(identity: &Value, boundary: &Value, seed: u64, tally: &mut Tally) {
-    let ids = [identity.clone()];
+fn check_case(identity: &[Value], boundary: &Value, seed: u64, tally: &mut Tally) {
+    let ids = identity.to_vec();
     let bds = [boundary.clone()];
-    let engine_ids = [engine_doc(identity)];
+    let engine_ids: Vec<PolicyDocument> = identity.iter().map(engine_doc).collect();
     let engine_bds = [engine_doc(boundary)];
     let mut bugs = (0, 0, 0);
     let note = |kind: &str, detail: String, examples: &mut Vec<String>| {
         if examples.len() < 12 {
             examples.push(format!(
-                "{kind}: {detail}\n  identity: {identity}\n  boundary: {boundary}"
+                "{kind}: {detail}\n  identity: {}\n  boundary: {boundary}",
+                Value::Array(identity.to_vec())
             ));
         }
     };
 
     let mut patterns: BTreeSet<String> = BTreeSet::new();
-    for doc in [identity, boundary] {
+    for doc in identity.iter().chain([boundary]) {
         for s in doc["Statement"].as_array().expect("list") {
             for k in ["Resource", "NotResource"] {
                 if let Some(list) = s.get(k).and_then(Value::as_array) {
@@ -491,7 +493,8 @@ fn check_case(identity: &Value, boundary: &Value, seed: u64, tally: &mut Tally) 
     }
     let resources = literal_resources(&patterns);
     let mut rng = Lcg(seed);
-    let states = key_states(&[identity, boundary]);
+    let docs: Vec<&Value> = identity.iter().chain([boundary]).collect();
+    let states = key_states(&docs);
     let ctxs = contexts(&states, 48, &mut rng);
 
     let verdict = contained(&engine_ids, &engine_bds);
@@ -612,13 +615,22 @@ fn engine_agrees_with_the_reference_evaluator() {
     let mut runner = TestRunner::new_with_rng(config, rng);
     // Boundaries often repeat the identity's allows (under a possibly different Version) next to
     // random statements: near-misses are where wrong proofs hide.
-    let pairs = document(1, false).prop_flat_map(|identity| {
-        let copied: Vec<Value> = identity["Statement"]
-            .as_array()
-            .expect("list")
+    // A second identity document (a role with two policies, perhaps of another Version) now and
+    // then.
+    let identities = (
+        document(1, false),
+        prop::option::weighted(0.3, document(1, false)),
+    )
+        .prop_map(|(first, second)| {
+            let mut list = vec![first];
+            list.extend(second);
+            list
+        });
+    let pairs = identities.prop_flat_map(|identity| {
+        let copied: Vec<Value> = identity
             .iter()
+            .flat_map(|d| d["Statement"].as_array().expect("list").clone())
             .filter(|s| s["Effect"] == "Allow")
-            .cloned()
             .collect();
         (
             Just(identity),
