@@ -2,9 +2,9 @@
 //! evaluator in `tests/reference/mod.rs`.
 //!
 //! In: random identity policies (one or two documents) and a boundary over a small alphabet
-//! chosen so that patterns collide
-//! (policy variables, old or missing `Version`, `?`, mid-string and segment-ending `*`,
-//! `NotAction`/`NotResource`, every modelled condition family, `IfExists`, `Null`, set operators).
+//! chosen so that patterns collide (policy variables, old or missing `Version`, `?`, mid-string
+//! and segment-ending `*`, `NotAction`/`NotResource`, every modelled condition family,
+//! `IfExists`, `Null`, set operators).
 //! Out: a line `N cases: A agree, S soundness bugs, P precision bugs, E explain disagreements`,
 //! and a failure when any bug was found. Per case:
 //! (a) engine `Contained` ⇒ no request of a finite universe (catalog actions; resources built
