@@ -142,6 +142,9 @@ impl PolicyReader {
                 _ => self.unknown_key(member, &["Version", "Id", "Statement"]),
             }
         }
+        // An omitted Version stays omitted: IAM reads the document with the 2008-10-17 rules,
+        // where `${aws:username}` is literal text (IAM User Guide, "IAM JSON policy elements:
+        // Version"); `PolicyDocument::substitutes_variables` says so to the engine.
         policy.version = version;
         let Some(statements) = statements else {
             let span = Span::new(self.file, root.start, root.start + 1);

@@ -13,7 +13,7 @@
 //! fresh character standing for all the others, which is exact because no token can tell two
 //! non-occurring characters apart.
 
-use super::pattern::{is_var_symbol, lower, Glob, Tok};
+use super::pattern::{is_var_symbol, lower, Class, Glob, Tok};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -82,6 +82,8 @@ struct Layout<'a> {
     driver_bits: Vec<u64>,
     /// For every bit: (glob, position within the glob); final positions map to `None`.
     owner: Vec<Option<(u32, u32)>>,
+    /// Some token excludes `/` (a widened user-name variable), so `/` is a letter of its own.
+    slash: bool,
 }
 
 impl Layout<'_> {
@@ -148,10 +150,14 @@ impl Layout<'_> {
     }
 
     /// The characters that can make a difference from `state`: literals of live tokens, `:`,
-    /// and the fresh character (which acts like every other character).
+    /// `/` when some wildcard excludes it, and the fresh character (which acts like every other character).
     fn symbols(&self, state: &[u64], fresh: char, out: &mut Vec<char>) {
         out.clear();
+        // `:` and `/` are what wildcard classes tell apart (see `Class`).
         out.push(':');
+        if self.slash {
+            out.push('/');
+        }
         out.push(fresh);
         self.active(state, |g, i| match self.globs[g].toks[i] {
             // Variable symbols only where the driver spells them (see `Driver::Union`).
@@ -251,6 +257,11 @@ pub fn explore(
             (0..glob.states()).for_each(|i| Layout::set(&mut driver_bits, offsets[g] + i));
         }
     }
+    // `/` only needs a letter of its own when some wildcard excludes it.
+    let slash = globs
+        .iter()
+        .flat_map(|g| &g.toks)
+        .any(|t| matches!(t, Tok::Star(Class::Word) | Tok::One(Class::Word)));
     let layout = Layout {
         globs,
         offsets,
@@ -260,6 +271,7 @@ pub fn explore(
         stars,
         driver_bits,
         owner,
+        slash,
     };
     let fresh = fresh(&layout);
     let mut sigma = Vec::new();
@@ -394,10 +406,14 @@ mod tests {
         assert_eq!(outside(&mine, &[&star]), None);
         // `?` can't stand for a value of unknown length.
         assert!(outside(&mine, &[&one]).is_some());
-        // A region `*` can't stand for a value that might contain `:`.
+        // A `*` inside the region segment can't stand for a value that might contain `:` ...
+        let var_region = arn("arn:aws:ec2:${aws:RequestedRegion}-x:1:x", t);
+        let some_region = arn("arn:aws:ec2:*-x:1:x", t);
+        assert!(outside(&var_region, &[&some_region]).is_some());
+        // ... but a `*` ending its segment matches across colons, so it covers any value.
         let var_region = arn("arn:aws:ec2:${aws:RequestedRegion}:1:x", t);
         let any_region = arn("arn:aws:ec2:*:1:x", t);
-        assert!(outside(&var_region, &[&any_region]).is_some());
+        assert_eq!(outside(&var_region, &[&any_region]), None);
     }
 
     #[test]

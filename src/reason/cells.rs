@@ -8,7 +8,7 @@
 
 use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
 use super::pattern::{
-    compile, is_var_symbol, lower, Class, Glob, PatternKind, Tok, VarTable, Vars,
+    compile, is_var_symbol, lower, value_class, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
 use crate::iam::policy::Statement;
 
@@ -32,13 +32,38 @@ impl Element {
             .collect();
         let mut source = list.to_vec();
         source.sort();
-        let widened = globs.iter().filter(|g| g.has_vars).map(widen).collect();
+        let widened = globs
+            .iter()
+            .filter(|g| g.has_vars)
+            .map(|g| widen(g, table))
+            .collect();
         Element {
             globs,
             widened,
             negated,
             source,
         }
+    }
+
+    /// Does some pattern of this element use a policy variable?
+    pub fn has_vars(&self) -> bool {
+        self.globs.iter().any(|g| g.has_vars)
+    }
+
+    /// This element with every variable widened to `*`: it matches whatever the element matches
+    /// under any substitution (an over-approximation used to find what a value could reach).
+    pub fn widened(&self, table: &VarTable) -> Element {
+        Element {
+            globs: self.globs.iter().map(|g| widen(g, table)).collect(),
+            widened: vec![],
+            negated: self.negated,
+            source: vec![],
+        }
+    }
+
+    /// The pattern texts, as written.
+    pub fn source(&self) -> &[String] {
+        &self.source
     }
 
     pub fn same_as(&self, other: &Element) -> bool {
@@ -57,14 +82,17 @@ pub enum Member {
     Maybe,
 }
 
-/// The glob with its variables replaced by `*`: it matches whatever the glob matches under any
-/// substitution, so a word it rejects is rejected for every request.
-fn widen(glob: &Glob) -> Glob {
+/// The glob with its variables replaced by `*` over the characters their values may contain
+/// ([`value_class`]): it matches whatever the glob matches under any substitution, so a word it
+/// rejects is rejected for every request.
+fn widen(glob: &Glob, table: &VarTable) -> Glob {
     let toks = glob
         .toks
         .iter()
         .map(|&t| match t {
-            Tok::Lit(c) if is_var_symbol(c) => Tok::Star(Class::Any),
+            Tok::Lit(c) if is_var_symbol(c) => {
+                Tok::Star(table.lookup(c).map_or(Class::Any, value_class))
+            }
             other => other,
         })
         .collect();

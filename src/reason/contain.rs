@@ -14,14 +14,18 @@
 //! variable that the symbolic word does not pin down counts *against* containment (its allow
 //! does not count, its deny counts), and an identity deny only counts when it certainly applies —
 //! so every "no" along the way errs towards reporting a possible escape, never towards a false
-//! `Contained`. Possible escapes then become concrete requests and must really escape under
+//! `Contained`. A real value of a variable may equal or overlap another pattern's literals, so a
+//! boundary deny the statement's resource could reach for some value counts as possibly applying
+//! too (`variable_reach`). Documents without `Version` `2012-10-17` have no variables at all
+//! (`version.rs`). Possible escapes then become concrete requests and must really escape under
 //! [`evaluate`]; the ones that don't become `Unknown`.
 
 use super::cells::{cells, elements, Element, Member};
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
-use super::pattern::{is_var_symbol, Tok, VarTable};
+use super::pattern::{is_var_symbol, PatternKind, Tok, VarTable};
 use super::request::{Context, Request};
+use super::version::literal_where_unversioned;
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -121,6 +125,17 @@ pub fn contained_with(
     boundary: &[PolicyDocument],
     options: Options<'_>,
 ) -> Containment {
+    // Each document's own Version decides whether `${...}` is a variable (see `version.rs`).
+    let identity = literal_where_unversioned(identity);
+    let boundary = literal_where_unversioned(boundary);
+    check(&identity, &boundary, options)
+}
+
+fn check(
+    identity: &[PolicyDocument],
+    boundary: &[PolicyDocument],
+    options: Options<'_>,
+) -> Containment {
     let mut table = VarTable::default();
     let mut unknown: Vec<UnknownReason> = vec![];
     let mut others: Vec<Other<'_>> = vec![];
@@ -176,6 +191,7 @@ pub fn contained_with(
                 unknown: vec![],
                 cache: &mut cache,
                 multivalued: &multivalued,
+                var_sensitive: vec![],
             };
             if let Err(reason) = checker.run() {
                 checker.unknown.push(reason);
@@ -210,6 +226,9 @@ struct Checker<'a, 'b> {
     unknown: Vec<String>,
     cache: &'b mut SolveCache,
     multivalued: &'b BTreeSet<String>,
+    /// Per other statement: when a variable's value might overturn its resource verdict (see
+    /// `variable_reach`), the resource patterns it might reach.
+    var_sensitive: Vec<Option<Vec<String>>>,
 }
 
 const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
@@ -219,6 +238,38 @@ impl Checker<'_, '_> {
         let (actions, resources) = elements(self.statement, self.table)?;
         let action_elems: Vec<&Element> = self.others.iter().map(|o| &o.actions).collect();
         let action_cells = cells(&actions, &action_elems).map_err(|_| TOO_LARGE.to_string())?;
+        // A cell's witness word stands for every word of the cell, but with policy variables two
+        // patterns of one `Resource` list can need different keys (`home/${aws:username}/*` needs
+        // a user name, `home/${aws:username, 'anon'}/*` does not): one witness would impose its
+        // key requirements on the other pattern's words. Checking each pattern on its own keeps
+        // the union exact.
+        let parts: Vec<Element> = if !resources.negated && resources.has_vars() {
+            resources
+                .source()
+                .iter()
+                .map(|p| Element::new(std::slice::from_ref(p), false, PatternKind::Arn, self.table))
+                .collect()
+        } else {
+            vec![]
+        };
+        if parts.is_empty() {
+            return self.run_part(&actions, &action_cells, &resources, &resources);
+        }
+        for part in &parts {
+            self.run_part(&actions, &action_cells, part, &resources)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the words of `part` (the statement's whole resource element, or one pattern of it).
+    fn run_part(
+        &mut self,
+        actions: &Element,
+        action_cells: &[(Vec<Member>, String)],
+        part: &Element,
+        resources: &Element,
+    ) -> Result<(), String> {
+        self.var_sensitive = self.variable_reach(part)?;
         // Resource cells depend only on which statements are in play, so share them.
         let mut memo: HashMap<Vec<bool>, Vec<(Vec<Member>, String)>> = HashMap::new();
         for (action_verdicts, action_word) in action_cells {
@@ -227,7 +278,7 @@ impl Checker<'_, '_> {
             if !memo.contains_key(&in_play) {
                 let observed: Vec<&Element> =
                     players.iter().map(|&o| &self.others[o].resources).collect();
-                let found = cells(&resources, &observed).map_err(|_| TOO_LARGE.to_string())?;
+                let found = cells(part, &observed).map_err(|_| TOO_LARGE.to_string())?;
                 memo.insert(in_play.clone(), found);
             }
             for (mut resource_verdicts, resource_word) in memo[&in_play].clone() {
@@ -237,20 +288,95 @@ impl Checker<'_, '_> {
                 // The symbolic search can't see through a variable under `NotResource`, but a
                 // textually identical element certainly matches whatever this statement matches.
                 for (verdict, &o) in resource_verdicts.iter_mut().zip(&players) {
-                    if self.others[o].resources.same_as(&resources) {
+                    if self.others[o].resources.same_as(resources) {
                         *verdict = Member::Yes;
                     }
                 }
                 self.check_cell(
-                    &actions,
+                    actions,
                     &players,
                     &resource_verdicts,
-                    &action_word,
+                    action_word,
                     &resource_word,
                 );
             }
         }
         Ok(())
+    }
+
+    /// Which other statements' resource verdicts a policy variable of this statement's resource
+    /// could overturn.
+    ///
+    /// The symbolic search treats a variable as one opaque value that no literal matches, which
+    /// is exact only for values unrelated to the other patterns. A real value ranges over user
+    /// names or tag values and can equal or overlap a literal — `${aws:username}` may be `root`
+    /// and so fall under a pattern `home/root/*`. A symbolic match holds for every value; a
+    /// symbolic miss may not. Where a wrong miss makes a statement count *less* (a boundary allow
+    /// or identity deny with `Resource`) it only adds possible escapes, which are checked
+    /// concretely. The unsafe cases are a boundary deny with `Resource` (a miss means "does not
+    /// deny") and a boundary allow or identity deny with `NotResource` (a miss means "applies").
+    /// For those, each pattern that meets the statement's resources with the variables widened
+    /// ([`Element::widened`]) is recorded, and `check_cell` treats the verdict as `Maybe`.
+    ///
+    /// Returns, per other statement, the reaching resource patterns, or `None`.
+    fn variable_reach(&mut self, resources: &Element) -> Result<Vec<Option<Vec<String>>>, String> {
+        let mut out = vec![None; self.others.len()];
+        if !resources.has_vars() || resources.negated {
+            // A negated driver's words are concrete already (variables only shrink its exclusions).
+            return Ok(out);
+        }
+        let wide = resources.widened(self.table);
+        for (o, other) in self.others.iter().enumerate() {
+            let unsafe_miss = match (other.at.set, other.effect) {
+                (PolicySet::Boundary, Effect::Deny) => !other.resources.negated,
+                (PolicySet::Boundary, Effect::Allow) | (PolicySet::Identity, Effect::Deny) => {
+                    other.resources.negated
+                }
+                _ => false,
+            };
+            if !unsafe_miss {
+                continue;
+            }
+            let mut reaching = vec![];
+            for pattern in other.resources.source() {
+                let single = Element::new(
+                    std::slice::from_ref(pattern),
+                    false,
+                    PatternKind::Arn,
+                    self.table,
+                );
+                let found = cells(&wide, &[&single]).map_err(|_| TOO_LARGE.to_string())?;
+                if found.iter().any(|(v, _)| v[0] != Member::No) {
+                    reaching.push(pattern.clone());
+                }
+            }
+            if !reaching.is_empty() {
+                out[o] = Some(reaching);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Is the uncertain verdict of boundary statement `o` harmless because an unconditional
+    /// identity deny in play lists every one of its resource patterns that the statement's
+    /// resource can reach? Whenever such a pattern matches a request of this cell — making a
+    /// `Resource` deny apply or a `NotResource` allow not apply — that identity deny applies too
+    /// (same text, same variable values), so the request is no escape.
+    /// (Delegations repeat the envelope's deeper-path denies this way.)
+    fn shadowed_by_identity_deny(&self, o: usize, players: &[usize]) -> bool {
+        let Some(reaching) = &self.var_sensitive[o] else {
+            return true;
+        };
+        players.iter().any(|&p| {
+            let other = &self.others[p];
+            other.at.set == PolicySet::Identity
+                && other.effect == Effect::Deny
+                && other.conditions.is_empty()
+                && !other.resources.negated
+                && reaching
+                    .iter()
+                    .all(|r| other.resources.source().contains(r))
+        })
     }
 
     fn check_cell(
@@ -267,6 +393,23 @@ impl Checker<'_, '_> {
         let mut maybe = false;
         for (&o, &verdict) in players.iter().zip(verdicts) {
             let other = &self.others[o];
+            // A verdict some value of a variable might overturn (see `variable_reach`).
+            let verdict = match (verdict, other.resources.negated) {
+                (Member::No, false)
+                    if self.var_sensitive[o].is_some()
+                        && !self.shadowed_by_identity_deny(o, players) =>
+                {
+                    Member::Maybe
+                }
+                (Member::Yes, true)
+                    if self.var_sensitive[o].is_some()
+                        && !(other.at.set == PolicySet::Boundary
+                            && self.shadowed_by_identity_deny(o, players)) =>
+                {
+                    Member::Maybe
+                }
+                _ => verdict,
+            };
             maybe |= verdict == Member::Maybe;
             match (other.at.set, other.effect, verdict) {
                 (PolicySet::Identity, Effect::Deny, Member::Yes) => must_not.push(other.conditions),
@@ -349,9 +492,11 @@ impl Checker<'_, '_> {
         ));
     }
 
-    /// A boundary resource with a variable the symbolic word does not pin down: try giving that
-    /// variable each piece of the witness resource (between `/` and `:`), which is what makes
-    /// such a pattern match or miss. Returns whether a counterexample was found.
+    /// A resource variable the symbolic word does not pin down (in the statement's own resource
+    /// or a boundary pattern): try concrete values for it — the pieces of the witness resource and
+    /// of the literals of every pattern in play (between `/`, `:` and wildcards, alone and joined
+    /// by `/`), which are the values that make a pattern match or miss. Values outside the key's
+    /// domain (IAM user names, tag values) are skipped. Returns whether a counterexample was found.
     fn try_variable_values(
         &mut self,
         players: &[usize],
@@ -359,36 +504,42 @@ impl Checker<'_, '_> {
         word: &str,
         base: &Context,
     ) -> bool {
-        let keys: BTreeSet<String> = players
+        // The statement's own variables show in its word; the boundary's in its patterns.
+        let theirs = players
             .iter()
             .flat_map(|&o| &self.others[o].resources.globs)
-            .flat_map(|g| &g.toks)
-            .filter_map(|t| match *t {
-                Tok::Lit(c) => self.table.lookup(c),
+            .flat_map(|g| g.toks.clone())
+            .filter_map(|t| match t {
+                Tok::Lit(c) => Some(c),
                 _ => None,
-            })
-            .filter(|v| v.default.is_none())
+            });
+        let keys: BTreeSet<String> = word
+            .chars()
+            .chain(theirs)
+            .filter_map(|c| self.table.lookup(c))
             .map(|v| v.key.clone())
             .collect();
-        let resource = self.render_word(word, base);
-        let mut values: Vec<&str> = resource.split(['/', ':']).collect();
-        values.push("");
-        values.sort_unstable();
-        values.dedup();
+        let mut texts = vec![self.render_word(word, base)];
+        for &o in players {
+            texts.extend(self.others[o].resources.source().iter().cloned());
+        }
+        let values = candidate_values(&texts);
         for key in &keys {
-            for value in values.iter().take(24) {
+            for value in values.iter().filter(|v| fits_key(key, v)).take(48) {
                 let mut context = base.clone();
-                context.set(key, [*value]);
+                context.set(key, [value.as_str()]);
                 let resource = self.render_word(word, &context);
-                for action in actions {
-                    let request = Request {
-                        action: action.clone(),
-                        resource: resource.clone(),
-                        context: context.clone(),
-                    };
-                    if let Some(counterexample) = self.verify(request) {
-                        self.found.push(counterexample);
-                        return true;
+                for resource in [format!("{resource}x"), resource] {
+                    for action in actions {
+                        let request = Request {
+                            action: action.clone(),
+                            resource: resource.clone(),
+                            context: context.clone(),
+                        };
+                        if let Some(counterexample) = self.verify(request) {
+                            self.found.push(counterexample);
+                            return true;
+                        }
                     }
                 }
             }
@@ -446,6 +597,17 @@ impl Checker<'_, '_> {
             .take(2)
             .map(str::to_string)
             .collect();
+        // The shortest word of a cell is often just `service:`; a name after the colon makes a
+        // request AWS could actually receive, when one stays in the same cell.
+        if let Some((service, _)) = word.split_once(':') {
+            out.extend(
+                EXAMPLE_NAMES
+                    .iter()
+                    .map(|name| format!("{service}:{name}"))
+                    .filter(|a| same_cell(a))
+                    .take(1),
+            );
+        }
         out.push(word.to_string());
         out
     }
@@ -494,9 +656,81 @@ const COMMON_ACTIONS: &[&str] = &[
     "organizations:LeaveOrganization",
 ];
 
+/// Action names to complete a bare `service:` witness with (tried in order).
+const EXAMPLE_NAMES: &[&str] = &["ListResources", "GetItem", "Describe", "Example"];
+
 const GENERIC_ARNS: &[&str] = &[
     "arn:aws:s3:::example-bucket/x",
     "arn:aws:iam::123456789012:role/example",
     "arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
     "*",
 ];
+
+/// Values worth giving a variable: every piece of the texts between `:`, `/` and wildcards
+/// (variable references dropped), and runs of consecutive `/`-separated pieces, shortest first.
+fn candidate_values(texts: &[String]) -> Vec<String> {
+    let mut out: BTreeSet<(usize, String)> = BTreeSet::new();
+    for text in texts {
+        let plain = strip_variables(text);
+        for chunk in plain.split([':', '*', '?']) {
+            let parts: Vec<&str> = chunk.split('/').collect();
+            for i in 0..parts.len() {
+                for j in i + 1..=parts.len().min(i + 3) {
+                    let value = parts[i..j].join("/");
+                    if !value.is_empty() {
+                        out.insert((value.len(), value));
+                    }
+                }
+            }
+        }
+    }
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The text with `${...}` references removed (their values are what is being chosen), except
+/// that a default (`${key, 'anon'}`) stays: another variable may take that value.
+fn strip_variables(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find('}') {
+            Some(close) => {
+                let body = &rest[at + 2..at + close];
+                if let Some((_, default)) = body.split_once(',') {
+                    out.push_str(default.trim().trim_matches('\''));
+                }
+                rest = &rest[at + close + 1..];
+            }
+            None => {
+                rest = &rest[at..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Can `key` have this value in a real request? IAM user names are 1–64 characters of
+/// `[A-Za-z0-9+=,.@_-]` (IAM User Guide, "IAM object quotas" / `CreateUser`); tag values are up
+/// to 256 letters, digits, spaces and `_ . : / = + - @` ("Tagging IAM resources").
+pub(super) fn fits_key(key: &str, value: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    if key == "aws:username" {
+        return (1..=64).contains(&value.chars().count())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    }
+    if key.starts_with("aws:principaltag/")
+        || key.starts_with("aws:resourcetag/")
+        || key.starts_with("aws:requesttag/")
+    {
+        return value.chars().count() <= 256
+            && value
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
+    }
+    true
+}

@@ -367,20 +367,55 @@ fn key_options(
     clauses: &[Clause],
     multi: bool,
 ) -> Result<Vec<(Choice, Vec<bool>)>, String> {
-    let values = representatives(clauses)?;
+    let mut values = representatives(clauses)?;
     let truth_of = |ctx: &Context| -> Vec<bool> {
         clauses
             .iter()
             .map(|c| eval_clause(&c.op, &c.key, &c.values, ctx).unwrap_or(false))
             .collect()
     };
+    let typed = KeyType::of(key);
+    if let Some(typed) = typed {
+        values.extend(typed.examples().iter().map(|v| v.to_string()));
+        if typed == KeyType::Seconds {
+            // Whole seconds: the integers next to each point stand for the integers of each
+            // region between constants (a midpoint like 2.5 has no integer twin otherwise).
+            let points: Vec<f64> = values.iter().filter_map(|v| parse_number(v)).collect();
+            for x in points {
+                for y in [x.floor() + 1.0, x.ceil() - 1.0] {
+                    if y >= 0.0 {
+                        values.push(format!("{y}"));
+                    }
+                }
+            }
+        }
+    }
     // Per-value truth vectors; values agreeing on every clause are interchangeable.
     let mut distinct: Vec<(String, Vec<bool>)> = vec![];
+    let mut ill_typed: Vec<(String, Vec<bool>)> = vec![];
     for value in values {
         let truth = truth_of(&Context::new().with(key, &value));
-        if !distinct.iter().any(|(_, t)| *t == truth) {
+        if typed.is_some_and(|t| !t.admits(&value)) {
+            // A value AWS never sends for this key (`"example"` as `aws:SourceIp`) would make a
+            // counterexample no real request matches.
+            ill_typed.push((value, truth));
+        } else if !distinct.iter().any(|(_, t)| *t == truth) {
             distinct.push((value, truth));
         }
+    }
+    // Dropping them is exact when the well-typed values show every behaviour they showed;
+    // otherwise a behaviour might be reachable by a well-typed value not tried: say so.
+    let exact = typed.is_some_and(|t| t.enumerated_exactly(clauses));
+    if let Some((value, _)) = ill_typed
+        .iter()
+        .filter(|_| !exact)
+        .find(|(_, truth)| !distinct.iter().any(|(_, t)| t == truth))
+    {
+        return Err(format!(
+            "the conditions on {key} distinguish values (like {value:?}) that are not valid {}; \
+             the well-typed ones were not enumerated exactly",
+            typed.map_or("", |t| t.name())
+        ));
     }
     let mut choices = vec![Choice::Absent];
     if multi {
@@ -414,6 +449,87 @@ fn key_options(
         }
     }
     Ok(out)
+}
+
+/// The value type of a well-known global key whose values AWS fills in itself (IAM User Guide,
+/// "AWS global condition context keys",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyType {
+    /// `aws:SecureTransport`, `aws:MultiFactorAuthPresent`, ...: `true` or `false`.
+    Bool,
+    /// `aws:SourceIp`: an IPv4 or IPv6 address.
+    Ip,
+    /// `aws:MultiFactorAuthAge`, `aws:EpochTime`: a whole number of seconds.
+    Seconds,
+    /// `aws:CurrentTime`, `aws:TokenIssueTime`: an ISO 8601 date-time.
+    Date,
+    /// `aws:username`: 1–64 characters of `[A-Za-z0-9+=,.@_-]`.
+    UserName,
+}
+
+impl KeyType {
+    fn of(key: &str) -> Option<KeyType> {
+        Some(match key.to_ascii_lowercase().as_str() {
+            "aws:securetransport"
+            | "aws:multifactorauthpresent"
+            | "aws:viaawsservice"
+            | "aws:principalisawsservice" => KeyType::Bool,
+            "aws:sourceip" => KeyType::Ip,
+            "aws:multifactorauthage" | "aws:epochtime" => KeyType::Seconds,
+            "aws:currenttime" | "aws:tokenissuetime" => KeyType::Date,
+            "aws:username" => KeyType::UserName,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            KeyType::Bool => "booleans",
+            KeyType::Ip => "IP addresses",
+            KeyType::Seconds => "whole numbers of seconds",
+            KeyType::Date => "dates",
+            KeyType::UserName => "IAM user names",
+        }
+    }
+
+    /// Values always worth trying (every value of a boolean key).
+    fn examples(self) -> &'static [&'static str] {
+        match self {
+            KeyType::Bool => &["true", "false"],
+            KeyType::Ip => &["192.0.2.1", "2001:db8::1"],
+            KeyType::Seconds => &["0", "300"],
+            KeyType::Date => &["2024-01-01T00:00:00Z"],
+            KeyType::UserName => &["alice"],
+        }
+    }
+
+    /// Do the well-typed representatives cover every behaviour well-typed values can have? True
+    /// when the clauses are of the key's own family: then the only values dropped are the
+    /// unparseable ones, whose behaviour no real request has. Booleans are enumerated whole.
+    fn enumerated_exactly(self, clauses: &[Clause]) -> bool {
+        let family = |c: &Clause| Op::parse(&c.op).map(|op| op.test);
+        clauses.iter().all(|c| {
+            matches!(
+                (self, family(c)),
+                (_, Some(Test::Null))
+                    | (KeyType::Bool, _)
+                    | (KeyType::Ip, Some(Test::Ip))
+                    | (KeyType::Seconds, Some(Test::Num(_)))
+                    | (KeyType::Date, Some(Test::Date(_)))
+            )
+        })
+    }
+
+    fn admits(self, value: &str) -> bool {
+        match self {
+            KeyType::Bool => value == "true" || value == "false",
+            KeyType::Ip => value.parse::<std::net::IpAddr>().is_ok(),
+            KeyType::Seconds => !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()),
+            KeyType::Date => value.len() > 10 && parse_date(value).is_some(),
+            KeyType::UserName => super::contain::fits_key("aws:username", value),
+        }
+    }
 }
 
 /// Candidate request values covering every region the key's clauses distinguish.

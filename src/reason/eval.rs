@@ -17,6 +17,7 @@
 use super::condition::eval_clause;
 use super::pattern::{matches_concrete, PatternKind, VarRef};
 use super::request::Request;
+use super::version::literal_where_unversioned;
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use std::fmt;
 
@@ -115,6 +116,10 @@ pub fn evaluate(
     boundary: Option<&[PolicyDocument]>,
     request: &Request,
 ) -> Evaluation {
+    // Variables are text in documents whose Version has none (see `version.rs`).
+    let identity = &*literal_where_unversioned(identity);
+    let boundary_docs = boundary.map(literal_where_unversioned);
+    let boundary = boundary_docs.as_deref();
     let mut eval = Evaluation {
         decision: Decision::ImplicitDeny,
         deciding: vec![],

@@ -16,13 +16,19 @@
 //! - `contain`: the containment check tying the rest together.
 //! - `inclusion`: pattern-in-pattern inclusion for the checks outside the engine (lints, the
 //!   delegation policy), on the same semantics: the project's one glob matcher.
+//! - `version`: per-document policy language version (variables or literal text).
 //!
 //! What is decided exactly: action and resource languages (any mix of `Action`/`NotAction`,
 //! `Resource`/`NotResource`, unions over statements and documents, boundary and identity denies),
-//! the ARN segment rule, case-insensitive actions, and conditions built from the String, Arn,
-//! Numeric, Date, Bool, Binary, IpAddress (v4 and v6) and Null operators with `IfExists` and
-//! `ForAnyValue`/`ForAllValues`. Policy variables in resources are exact when both sides use the
-//! same variable in a comparable place, or when a pattern decides the same way for every value.
+//! the ARN segment rule (including a segment-ending `*` matching across colons), case-insensitive
+//! actions, and conditions built from the String, Arn, Numeric, Date, Bool, Binary, IpAddress (v4
+//! and v6) and Null operators with `IfExists` and `ForAnyValue`/`ForAllValues`. Policy variables
+//! exist only in documents whose `Version` is `2012-10-17` (`version`), decided per document. In
+//! resources they are exact when both sides use the same variable in a comparable place, or when
+//! a pattern decides the same way for every value; a boundary deny that some real value could
+//! reach (a user named like a denied folder) counts as possibly applying and is confirmed with
+//! concrete values or reported `Unknown`. Counterexample contexts are well-typed for the global
+//! keys AWS fills in itself. `docs/semantics.md` lists each rule with its AWS source.
 //!
 //! What comes back `Unknown` (with a reason) rather than a guess: condition operators outside that
 //! list, condition values containing policy variables (unless the identical clause appears on the
@@ -41,6 +47,7 @@ mod eval;
 mod inclusion;
 mod pattern;
 mod request;
+mod version;
 
 pub use condition::eval_clause;
 pub use contain::{

@@ -9,8 +9,12 @@
 //! *within one colon-separated ARN segment*; the resource segment (everything after the fifth
 //! colon) may itself contain `:` and `/`, which its wildcards then match. "If the `*` wildcard is
 //! the last character of a resource ARN segment, it can expand to match beyond the colon
-//! boundaries": a pattern with fewer than six segments whose last character is `*` is padded with
-//! `:*` segments, so `arn:aws:s3:*` means `arn:aws:s3:*:*:*`. The bare pattern `*` matches every
+//! boundaries": a `*` directly followed by the pattern's own `:`, or ending the pattern, matches
+//! any text, colons included — so `arn:aws:lambda:*:function:*` matches
+//! `arn:aws:lambda:us-east-1:123456789012:function:f` (the region `*` takes `us-east-1:123...`),
+//! and `arn:aws:s3:*` matches every S3 ARN. A pattern with fewer than six segments ending in `*`
+//! is also padded with `:*` segments, which changes nothing for real ARNs (they have at least five
+//! colons) and keeps witnesses ARN-shaped. The bare pattern `*` matches every
 //! resource. Resource matching is case-sensitive; action matching is case-insensitive (actions
 //! are lowercased before compiling) and actions have no segment structure.
 //!
@@ -42,6 +46,30 @@ pub enum Class {
     Any,
     /// Anything except `:` — a wildcard inside one of the first five ARN segments.
     NoColon,
+    /// Anything except `:` and `/` — what a policy variable whose values are names without
+    /// either (IAM user names) can stand for once widened.
+    Word,
+}
+
+impl Class {
+    fn admits(self, c: char) -> bool {
+        match self {
+            Class::Any => true,
+            Class::NoColon => c != ':',
+            Class::Word => c != ':' && c != '/',
+        }
+    }
+}
+
+/// What a variable's values may contain, as a wildcard class: IAM user names are 1–64 characters
+/// of `[A-Za-z0-9+=,.@_-]` (IAM API Reference, `CreateUser`), so never `:` or `/`; other keys
+/// (tag values may hold `/`, `:` and spaces) may contain anything.
+pub fn value_class(var: &VarRef) -> Class {
+    if var.key == "aws:username" && var.default.is_none() {
+        Class::Word
+    } else {
+        Class::Any
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -239,9 +267,14 @@ fn segment_arn(toks: Vec<(Tok, bool)>) -> Vec<Tok> {
     }
     let mut out = Vec::with_capacity(toks.len() + 8);
     let mut colons = 0;
-    for (tok, own) in toks {
+    for (i, &(tok, own)) in toks.iter().enumerate() {
+        // "If the `*` wildcard is the last character of a resource ARN segment, it can expand to
+        // match beyond the colon boundaries": a star followed by the pattern's own `:` (or ending
+        // the pattern) may match colons, any other wildcard stays inside its segment.
+        let ends_segment = matches!(toks.get(i + 1), None | Some((Tok::Lit(':'), true)));
         let tok = match tok {
-            Tok::Star(_) if colons < 5 => Tok::Star(Class::NoColon),
+            Tok::Star(_) if colons < 5 && !ends_segment => Tok::Star(Class::NoColon),
+            Tok::Star(_) => Tok::Star(Class::Any),
             Tok::One(_) if colons < 5 => Tok::One(Class::NoColon),
             other => other,
         };
@@ -251,15 +284,13 @@ fn segment_arn(toks: Vec<(Tok, bool)>) -> Vec<Tok> {
         out.push(tok);
     }
     if colons < 5 && matches!(out.last(), Some(Tok::Star(_))) {
-        // A trailing `*` expands past the remaining colon boundaries: pad with `:*` segments.
+        // The trailing `*` already matches across colons; padding with `:*` segments keeps the
+        // words the automaton finds shaped like ARNs (at least five colons, as every real
+        // resource ARN has) so they make readable counterexamples.
         while colons < 5 {
             out.push(Tok::Lit(':'));
             colons += 1;
-            out.push(Tok::Star(if colons < 5 {
-                Class::NoColon
-            } else {
-                Class::Any
-            }));
+            out.push(Tok::Star(Class::Any));
         }
     }
     out
@@ -280,14 +311,14 @@ impl Glob {
         match self.toks[i] {
             Tok::Lit(x) => (x == c).then_some(i + 1),
             Tok::LitCi(x) => (!var && lower(c) == x).then_some(i + 1),
-            Tok::One(class) => (!var && (class == Class::Any || c != ':')).then_some(i + 1),
+            Tok::One(class) => (!var && class.admits(c)).then_some(i + 1),
             // `*` may cover a whole variable value only on the containing side, and only when it
             // may cover any text (a value could contain `:`).
             Tok::Star(class) => {
                 let ok = if var {
                     !driver && class == Class::Any
                 } else {
-                    class == Class::Any || c != ':'
+                    class.admits(c)
                 };
                 ok.then_some(i)
             }
@@ -409,9 +440,11 @@ fn glob_eq(pattern: &str, value: &str, ignore_case: bool) -> bool {
 
 /// The ARN segment rule (see the module docs) applied segment by segment.
 fn arn_eq(pattern: &str, value: &str) -> bool {
-    let mut pats: Vec<&str> = pattern.splitn(6, ':').collect();
-    if pats.len() < 6 && pattern.ends_with('*') {
-        pats.resize(6, "*");
+    let pats: Vec<&str> = pattern.splitn(6, ':').collect();
+    if pats.iter().take(5).any(|p| p.ends_with('*')) {
+        // A segment-ending `*` may match across colons, so segments don't line up one to one.
+        return compile(pattern, PatternKind::Arn, &mut Vars::Concrete(&|_| None))
+            .is_some_and(|g| g.matches(value));
     }
     let vals: Vec<&str> = value.splitn(6, ':').collect();
     pats.len() == vals.len() && pats.iter().zip(&vals).all(|(p, v)| glob_eq(p, v, false))
@@ -441,9 +474,19 @@ mod tests {
             "arn:aws:ec2:*:123:instance/*",
             "arn:aws:ec2:us-east-1:123:instance/i-1"
         ));
-        assert!(!arn(
+        // ... except that a `*` ending its segment may (IAM User Guide, "Using wildcards in
+        // resource ARNs").
+        assert!(arn(
             "arn:aws:ec2:*:123:instance/*",
             "arn:aws:ec2:us-east-1:9:123:instance/i"
+        ));
+        assert!(!arn(
+            "arn:aws:ec2:u*1:123:instance/*",
+            "arn:aws:ec2:us-east-1:9:123:instance/i"
+        ));
+        assert!(arn(
+            "arn:aws:lambda:*:function:*",
+            "arn:aws:lambda:us-east-1:1:function:f"
         ));
         assert!(!arn("arn:aws:ec2:?:1:x", "arn:aws:ec2:::1:x"));
         // A trailing `*` expands past the remaining boundaries.
