@@ -469,16 +469,27 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                 format!("unknown condition operator `{name}`"),
             )
             .at(*span, "IAM refuses it");
-            let close = did_you_mean(&operator.base, operators::base_names());
-            d = match close {
-                Some(close) => {
-                    let fixed = ConditionOperator { base: close.to_string(), ..operator.clone() };
-                    d.with_help(format!("did you mean `{fixed}`?"))
-                }
-                None if operator.base == "Null" => {
-                    d.with_help("`Null` takes neither `IfExists` nor `ForAnyValue:`/`ForAllValues:`")
-                }
-                None => d.with_help("operators are like `StringEquals`, `ForAnyValue:StringLike`, `DateLessThanIfExists`"),
+            let (qualifier, base) = match operator.base.split_once(':') {
+                Some((q, b)) => (did_you_mean(q, ["ForAnyValue", "ForAllValues"]), b),
+                None => (None, operator.base.as_str()),
+            };
+            let close = did_you_mean(base, operators::base_names());
+            d = if operators::base_operator(base).is_some_and(|b| b.family == Family::Null) {
+                d.with_help("`Null` takes neither `IfExists` nor `ForAnyValue:`/`ForAllValues:`")
+            } else if let Some(close) = close {
+                let set = match qualifier {
+                    Some("ForAnyValue") => Some(operators::SetQualifier::ForAnyValue),
+                    Some(_) => Some(operators::SetQualifier::ForAllValues),
+                    None => operator.set,
+                };
+                let fixed = ConditionOperator {
+                    set,
+                    base: close.to_string(),
+                    if_exists: operator.if_exists,
+                };
+                d.with_help(format!("did you mean `{fixed}`?"))
+            } else {
+                d.with_help("operators are like `StringEquals`, `ForAnyValue:StringLike`, `DateLessThanIfExists`")
             };
             out.push(d);
         }
@@ -535,7 +546,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .at(key_span, "this condition never matches as intended")
-                .with_help(format!("use a {} operator", key.key_type)),
+                .with_help(format!("use an operator for {} values", key.key_type)),
             );
         }
         if operator.set.is_some() && !key.multivalued && base.family != Family::Null {
