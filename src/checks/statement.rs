@@ -50,8 +50,9 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
     let mut out = Vec::new();
     for action in &view.actions {
         // A malformed action is the document checks' error (E0202), not also an unknown one.
-        let malformed = super::document::action_problem(action.text).is_some();
-        if !action.unchecked && !(malformed && input == Input::Json) {
+        let reported =
+            input == Input::Json && super::document::action_problem(action.text).is_some();
+        if !action.unchecked && !reported {
             out.extend(check_action(action.text, action.span, input));
         }
     }
