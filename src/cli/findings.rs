@@ -196,6 +196,14 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
                 iamx::compile::compile(inputs.clone(), &options)
             };
             for (input, manifest_kind) in &json_inputs {
+                if input.bytes.len() > iamx::iam::read::MAX_BYTES {
+                    // Kept out of the sources: a diagnostic would print its first line, which
+                    // in a hostile file is the whole file.
+                    let id = compilation.sources.add(input.name.clone(), String::new());
+                    let too_large = iamx::iam::read::too_large(id, input.bytes.len());
+                    compilation.diagnostics.push(too_large);
+                    continue;
+                }
                 let text = String::from_utf8_lossy(&input.bytes).into_owned();
                 let id = compilation.sources.add(input.name.clone(), text);
                 let text = &compilation.sources.get(id).text;

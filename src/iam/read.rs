@@ -96,18 +96,7 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
         diagnostics: Vec::new(),
     };
     if text.len() > MAX_BYTES {
-        // Refused before parsing: the cost of a file over the limit is reading it, nothing more.
-        let d = Diagnostic::new(
-            Code::InputLimit,
-            format!(
-                "the file is {} bytes, over iamx's limit of {} for a policy document",
-                crate::diagnostics::thousands(text.len()),
-                crate::diagnostics::thousands(MAX_BYTES)
-            ),
-        )
-        .at(Span::new(file, 0, 0), "not read")
-        .with_help("IAM's largest policy quota is 10,240 characters; is this a policy document?");
-        return (None, vec![d]);
+        return (None, vec![too_large(file, text.len())]);
     }
     let root = match json::parse(text) {
         Ok(root) => root,
@@ -134,6 +123,22 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
     let policy = reader.document(&root);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
     (policy.filter(|_| !failed), reader.diagnostics)
+}
+
+/// The diagnostic for a file of `len` bytes, over [`MAX_BYTES`]: refused before parsing, so the
+/// cost of such a file is reading it, nothing more. It points at the file's start with an empty
+/// span, so that rendering it does not print a line of megabytes.
+pub fn too_large(file: FileId, len: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputLimit,
+        format!(
+            "the file is {} bytes, over iamx's limit of {} for a policy document",
+            crate::diagnostics::thousands(len),
+            crate::diagnostics::thousands(MAX_BYTES)
+        ),
+    )
+    .at(Span::new(file, 0, 0), "not read")
+    .with_help("IAM's largest policy quota is 10,240 characters; is this a policy document?")
 }
 
 /// Reads a policy document from text with no source file behind it (a build's output file, a
