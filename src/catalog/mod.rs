@@ -31,6 +31,8 @@ use std::sync::OnceLock;
 
 const SNAPSHOT: &str = include_str!("../../std-lib/catalog/aws-catalog.txt");
 const GLOBAL_KEYS: &str = include_str!("../../std-lib/catalog/global-condition-keys.tsv");
+/// The service principals (how the list is made is in its header).
+const SERVICE_PRINCIPALS: &str = include_str!("../../std-lib/catalog/service-principals.txt");
 
 /// The catalog; see the module docs. Obtain it with [`Catalog::get`].
 pub struct Catalog {
@@ -157,6 +159,31 @@ impl Catalog {
             .iter()
             .filter(|a| levels.contains(&a.access_level))
             .collect()
+    }
+
+    /// The known AWS service principals, sorted.
+    pub fn service_principals(&self) -> &'static [&'static str] {
+        static PRINCIPALS: OnceLock<Vec<&'static str>> = OnceLock::new();
+        PRINCIPALS.get_or_init(|| {
+            SERVICE_PRINCIPALS
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with(['#', '@']))
+                .collect()
+        })
+    }
+
+    /// Whether `name` is a known service principal (case-insensitive, as IAM compares them; a
+    /// China-region `.amazonaws.com.cn` name counts as its `.amazonaws.com` form).
+    pub fn is_service_principal(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        let global = lower.strip_suffix(".cn").unwrap_or(&lower);
+        self.service_principals().binary_search(&global).is_ok()
+    }
+
+    /// The known service principal closest to `name` (`lamda.amazonaws.com` → `lambda...`).
+    pub fn suggest_service_principal(&self, name: &str) -> Option<&'static str> {
+        closest(name, self.service_principals().iter().copied())
     }
 
     /// The known service prefix closest to `name`: the prefix itself for a case variant, a

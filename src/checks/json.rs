@@ -1,23 +1,53 @@
 //! Checks of a plain IAM JSON policy file.
 //!
-//! In: a file's id, its display name and text (the CLI passes every `.json` path of
-//! `iamx check`). Out: diagnostics: what the reader (`iam::read`) refuses, then the catalog
-//! checks of [`super::statement`] (as warnings: AWS's own policies name retired actions) and the
-//! lints of [`super::lint`].
+//! In: a file's id, its display name and text (the CLI passes every JSON file of `iamx check`),
+//! and its kind when known (`--kind`, a build manifest). Out: a [`Checked`]: the kind used (given,
+//! or inferred by `PolicyKind::infer`) and diagnostics: what the reader (`iam::read`) refuses,
+//! the document checks of [`super::document`] for that kind, the catalog checks of
+//! [`super::statement`] (as warnings: AWS's own policies name retired actions) and, when the
+//! document is valid, the lints of [`super::lint`].
 
+use super::document::{self, DocumentView};
 use super::lint::{self, LintDocument, Quota};
 use super::statement::{self, ActionRef, Input, StatementView};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::iam::kind::PolicyKind;
 use crate::iam::quota::QuotaKind;
 use crate::iam::read::read;
 use crate::source::FileId;
 
-/// Reads and checks one JSON policy file.
-pub fn check(file: FileId, name: &str, text: &str) -> Vec<Diagnostic> {
+/// What checking one file found.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The kind the document was checked as; None when it could not be read.
+    pub kind: Option<PolicyKind>,
+    /// Whether the kind was inferred rather than given.
+    pub inferred: bool,
+}
+
+/// Reads and checks one JSON policy file, as `kind` when given.
+pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> Checked {
     let (read, mut out) = read(file, text);
     let Some(read) = read else {
-        return out;
+        return Checked {
+            diagnostics: out,
+            kind: None,
+            inferred: false,
+        };
     };
+    let inferred = kind.is_none();
+    let kind = kind.unwrap_or_else(|| PolicyKind::infer(&read.policy));
+    let view = DocumentView {
+        policy: &read.policy,
+        kind,
+        span: read.span,
+        version: read.version,
+        statement_list: read.statement_list,
+        statements: read.statements.clone(),
+    };
+    let structural = document::check(&view);
+    let valid = !structural.iter().any(Diagnostic::is_error);
+    out.extend(structural);
     for (statement, spans) in read.policy.statements.iter().zip(&read.statements) {
         let (actions, not_action) = match (&statement.action, &statement.not_action) {
             (Some(a), _) => (a, false),
@@ -55,26 +85,31 @@ pub fn check(file: FileId, name: &str, text: &str) -> Vec<Diagnostic> {
         };
         out.extend(statement::check_statement(&view, Input::Json));
     }
-    let trust = read.policy.statements.iter().any(|s| {
-        s.principal.is_some()
-            && s.action
-                .iter()
-                .flatten()
-                .any(|a| a.to_ascii_lowercase().starts_with("sts:assumerole"))
-    });
-    let resource_policy = read.policy.statements.iter().any(|s| s.principal.is_some());
-    let quota = if trust {
-        Quota::Limit {
-            kind: QuotaKind::TrustPolicy,
+    let done = |diagnostics| Checked {
+        diagnostics,
+        kind: Some(kind),
+        inferred,
+    };
+    if !valid {
+        // The lints assume a document IAM takes; on one it refuses they would only add noise.
+        return done(out);
+    }
+    // A quota is an error only for a kind that was given: an inferred identity policy may be
+    // managed (6,144) or a role's inline policy (10,240), so over 6,144 it is a warning.
+    let quota = match (kind.quota(), inferred) {
+        (Some(quota), false) => Quota::Limit {
+            kind: quota,
+            code: Code::SizeQuota,
+        },
+        (Some(quota), true) => Quota::Limit {
+            kind: quota,
             code: Code::SizeQuotaInJson,
-        }
-    } else if resource_policy {
-        Quota::None
-    } else {
-        Quota::Limit {
+        },
+        (None, _) if kind == PolicyKind::Identity => Quota::Limit {
             kind: QuotaKind::ManagedPolicy,
             code: Code::SizeQuotaInJson,
-        }
+        },
+        (None, _) => Quota::None,
     };
     let doc = LintDocument {
         title: format!("`{name}`"),
@@ -86,5 +121,5 @@ pub fn check(file: FileId, name: &str, text: &str) -> Vec<Diagnostic> {
         used_by_roles: false,
     };
     out.extend(lint::lint(&doc));
-    out
+    done(out)
 }

@@ -4,6 +4,7 @@
 //! In: statements and documents with their source spans (compiled from `.iamx`, or read from
 //! JSON). Out: diagnostics.
 
+pub mod document;
 pub mod json;
 pub(crate) mod lint;
 pub(crate) mod statement;

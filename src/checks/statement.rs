@@ -49,7 +49,10 @@ pub struct StatementView<'a> {
 pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for action in &view.actions {
-        if !action.unchecked {
+        // A malformed action is the document checks' error (E0202), not also an unknown one.
+        let reported =
+            input == Input::Json && super::document::action_problem(action.text).is_some();
+        if !action.unchecked && !reported {
             out.extend(check_action(action.text, action.span, input));
         }
     }

@@ -85,6 +85,77 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether a directory holds `.iamx` files (below it, hidden entries skipped).
+pub fn has_iamx(dir: &Path) -> bool {
+    let mut found = Vec::new();
+    walk(dir, &mut found).is_ok() && !found.is_empty()
+}
+
+/// The JSON policy files below `dir`, sorted, each with its kind when known. A build output
+/// directory (with `manifest.json`) gives its documents with the manifest's kinds; any other
+/// directory is searched recursively, skipping hidden entries, `manifest.json`, CloudFormation
+/// templates and Terraform files, which are JSON but not policies.
+pub fn json_policies(dir: &Path) -> Result<Vec<(PathBuf, Option<String>)>, String> {
+    let cannot = |e: &dyn std::fmt::Display| format!("cannot read `{}`: {e}", dir.display());
+    let manifest = dir.join(MARKER);
+    if manifest.is_file() {
+        let text = fs::read_to_string(&manifest).map_err(|e| cannot(&plain(&e)))?;
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("`{}` is not a build manifest: {e}", manifest.display()))?;
+        let documents = value["documents"].as_array().cloned().unwrap_or_default();
+        let mut found: Vec<(PathBuf, Option<String>)> = documents
+            .iter()
+            .filter_map(|d| {
+                let file = d["file"].as_str()?;
+                Some((dir.join(file), d["kind"].as_str().map(str::to_string)))
+            })
+            .collect();
+        found.sort();
+        return Ok(found);
+    }
+    let mut found = Vec::new();
+    walk_json(dir, &mut found).map_err(|e| cannot(&plain(&e)))?;
+    if found.is_empty() {
+        return Err(format!(
+            "`{}` contains no .iamx files and no JSON policies",
+            dir.display()
+        ));
+    }
+    found.sort();
+    Ok(found.into_iter().map(|p| (p, None)).collect())
+}
+
+fn walk_json(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            walk_json(&path, found)?;
+            continue;
+        }
+        let tool_output = name == MARKER || name == "template.json" || name.ends_with(".tf.json");
+        if name.ends_with(".json") && !tool_output && !is_cloudformation(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A CloudFormation template under another name: its first bytes name the template format or
+/// its `Resources`, which no policy has.
+fn is_cloudformation(path: &Path) -> bool {
+    let mut head = [0u8; 512];
+    let read = fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..read]);
+    head.contains("\"AWSTemplateFormatVersion\"") || head.contains("\"Resources\"")
+}
+
 /// The error text without Rust's "(os error 2)" suffix.
 pub fn plain(error: &std::io::Error) -> String {
     let text = error.to_string();

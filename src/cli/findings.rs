@@ -14,6 +14,7 @@ use iamx::compile::output::Compiled;
 use iamx::compile::Input;
 use iamx::diagnostics::suppress::{self, Suppressed};
 use iamx::diagnostics::{Diagnostic, ResolvedDiagnostic, Severity};
+use iamx::iam::kind::PolicyKind;
 use iamx::source::Sources;
 use iamx::verify::Report;
 use serde::Deserialize;
@@ -80,6 +81,8 @@ pub struct Settings {
     pub deny_warnings: bool,
     pub show_suppressed: bool,
     pub lints: Vec<(iamx::diagnostics::Code, Level)>,
+    /// The kind of every JSON policy (`check --kind`); None: from a manifest, or inferred.
+    pub json_kind: Option<PolicyKind>,
 }
 
 impl Settings {
@@ -136,6 +139,7 @@ impl Settings {
             show_suppressed: report.show_suppressed,
             lints,
             project,
+            json_kind: None,
         })
     }
 
@@ -174,6 +178,7 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         )
     };
     let files = inputs.len() + json_inputs.len();
+    let mut inferred: Vec<(String, PolicyKind)> = Vec::new();
     let runs = settings
         .environments
         .iter()
@@ -190,12 +195,24 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
             } else {
                 iamx::compile::compile(inputs.clone(), &options)
             };
-            for input in &json_inputs {
+            for (input, manifest_kind) in &json_inputs {
+                if input.bytes.len() > iamx::iam::read::MAX_BYTES {
+                    // Kept out of the sources: a diagnostic would print its first line, which
+                    // in a hostile file is the whole file.
+                    let id = compilation.sources.add(input.name.clone(), String::new());
+                    let too_large = iamx::iam::read::too_large(id, input.bytes.len());
+                    compilation.diagnostics.push(too_large);
+                    continue;
+                }
                 let text = String::from_utf8_lossy(&input.bytes).into_owned();
                 let id = compilation.sources.add(input.name.clone(), text);
                 let text = &compilation.sources.get(id).text;
-                let mut found = iamx::checks::json::check(id, &input.name, text);
-                compilation.diagnostics.append(&mut found);
+                let kind = settings.json_kind.or(*manifest_kind);
+                let mut checked = iamx::checks::json::check(id, &input.name, text, kind);
+                if let (true, Some(kind)) = (checked.inferred, checked.kind) {
+                    inferred.push((input.name.clone(), kind));
+                }
+                compilation.diagnostics.append(&mut checked.diagnostics);
             }
             let verified = match (&compilation.compiled, settings.verify) {
                 (Some(compiled), true) => Some(iamx::verify::verify_compiled(compiled)),
@@ -216,33 +233,98 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
                 files,
             }
         })
-        .collect();
+        .collect::<Vec<Run>>();
+    say_inferred(&inferred, runs.len());
     Ok(runs)
 }
 
-/// The `.iamx` inputs and the JSON policy inputs the paths name.
-fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Input>), String> {
+/// Says which kinds were inferred for JSON files given without `--kind`: per file for a few,
+/// counted per kind for many (a directory of AWS managed policies).
+fn say_inferred(inferred: &[(String, PolicyKind)], runs: usize) {
+    // Every environment reads the same files; say it once.
+    let inferred = &inferred[..inferred.len() / runs.max(1)];
+    if inferred.len() <= 5 {
+        for (name, kind) in inferred {
+            infoln!(
+                "note: checked `{name}` as {} {} (inferred; `--kind` says otherwise)",
+                article(kind.describe()),
+                kind.describe()
+            );
+        }
+        return;
+    }
+    let mut counts: Vec<(PolicyKind, usize)> = Vec::new();
+    for (_, kind) in inferred {
+        match counts.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*kind, 1)),
+        }
+    }
+    let list: Vec<String> = counts
+        .iter()
+        .map(|(kind, n)| format!("{n} as {}", kind.as_str()))
+        .collect();
+    infoln!(
+        "note: kinds inferred for {} JSON files: {} (`--kind` says otherwise)",
+        inferred.len(),
+        list.join(", ")
+    );
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// A JSON policy to check, with its kind when a build manifest says it.
+type JsonInput = (Input, Option<PolicyKind>);
+
+/// The `.iamx` inputs and the JSON policy inputs the paths name: `.json` files as given;
+/// directories with `.iamx` files as projects; other directories for their JSON policies (a
+/// build output directory with the kinds its `manifest.json` gives).
+fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<JsonInput>), String> {
     if files::stdin_alone(paths)? {
         let input = files::read_stdin()?;
         // No file name says what standard input is; a JSON policy is an object, and `.iamx`
         // source never starts with `{`.
         let is_json = input.bytes.trim_ascii_start().starts_with(b"{");
         return Ok(if is_json {
-            (Vec::new(), vec![input])
+            (Vec::new(), vec![(input, None)])
         } else {
             (vec![input], Vec::new())
         });
     }
-    let (json_paths, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
-        .iter()
-        .cloned()
-        .partition(|p| p.extension().is_some_and(|e| e == "json") && !p.is_dir());
-    let inputs = if paths.is_empty() {
+    let mut iamx_paths = Vec::new();
+    let mut json = Vec::new();
+    for path in paths {
+        let is_json = path.extension().is_some_and(|e| e == "json");
+        if path.is_dir() && !files::has_iamx(path) {
+            json.extend(files::json_policies(path)?);
+        } else if is_json && !path.is_dir() {
+            json.push((path.clone(), None));
+        } else {
+            iamx_paths.push(path.clone());
+        }
+    }
+    let inputs = if iamx_paths.is_empty() {
         Vec::new()
     } else {
-        files::collect_sources(&paths)?
+        files::collect_sources(&iamx_paths)?
     };
-    Ok((inputs, files::collect_sources(&json_paths)?))
+    let mut json_inputs = Vec::new();
+    for (path, kind) in json {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("cannot read `{}`: {}", path.display(), files::plain(&e)))?;
+        let input = Input {
+            name: path.display().to_string(),
+            bytes,
+        };
+        json_inputs.push((input, kind.as_deref().and_then(PolicyKind::parse)));
+    }
+    Ok((inputs, json_inputs))
 }
 
 /// The findings of all runs, lint levels applied, merged (a finding every environment has is

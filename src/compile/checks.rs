@@ -5,11 +5,13 @@
 //! ([`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
 //! files too; this file only builds their inputs from `.iamx`.
 
+use crate::checks::document::{check as check_document, spans_at, DocumentView};
 use crate::checks::lint::{lint, LintDocument, Quota};
 use crate::checks::statement::{check_statement, ActionRef, Input, StatementView};
 use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::diagnostics::{thousands, Code, Diagnostic};
+use crate::iam::kind::PolicyKind;
 use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::quota::QuotaKind;
 use crate::source::{Sources, Span, Spanned};
@@ -134,6 +136,40 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
             }
             _ => false,
         };
+        // The document checks, the same as a JSON file of this kind gets: every literal that
+        // reached the document (dates, ARNs, service principals) is checked before anything is
+        // written. A compiled document has no positions per value, so each points at its statement.
+        let kind = match document.kind {
+            DocumentKind::Boundary => PolicyKind::Boundary,
+            DocumentKind::ManagedPolicy | DocumentKind::Delegation => PolicyKind::ManagedPolicy,
+            DocumentKind::Trust => PolicyKind::Trust,
+            DocumentKind::RoleInline => PolicyKind::RoleInline,
+            DocumentKind::UserInline => PolicyKind::UserInline,
+            DocumentKind::GroupInline => PolicyKind::GroupInline,
+        };
+        let view = DocumentView {
+            policy: &document.policy,
+            kind,
+            span: sources.first_line(document.span),
+            version: None,
+            statement_list: sources.first_line(document.span),
+            statements: document
+                .policy
+                .statements
+                .iter()
+                .zip(&document.origins)
+                .map(|(statement, origin)| spans_at(sources.trim(origin.span), statement))
+                .collect(),
+        };
+        let mut found = check_document(&view);
+        for d in &mut found {
+            d.message = format!(
+                "{} (in {} `{}`)",
+                d.message,
+                document.kind.as_str().replace('-', " "),
+                document.name
+            );
+        }
         let doc = LintDocument {
             title: format!(
                 "{} `{}`",
@@ -155,7 +191,8 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
             quota,
             used_by_roles,
         };
-        lint(&doc)
+        found.extend(lint(&doc));
+        found
     });
     let mut inline_size: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for document in &compiled.documents {

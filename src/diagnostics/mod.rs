@@ -85,7 +85,7 @@ pub enum Code {
     NoMatchingAction,
     /// `level(...)` names an access level that does not exist, or a service without actions.
     UnknownAccessLevel,
-    /// A condition value does not fit the type of its key (`aws:SourceIp == "abc"`).
+    /// A condition value does not fit its key or operator (`aws:SourceIp == "abc"`, `10.0.0.0/33`).
     ConditionValueType,
     /// A document exceeds an IAM size quota.
     SizeQuota,
@@ -135,10 +135,38 @@ pub enum Code {
     UnusedSuppression,
     /// The project file `iamx.toml` is not valid (a syntax error, an unknown key, a bad value).
     InvalidProjectFile,
+    /// An object of a JSON policy has the same key twice.
+    DuplicateKey,
+    /// A JSON input is over a reading limit of iamx (file size, nesting depth, statements).
+    InputLimit,
+    /// A policy's `Version` is not one IAM takes for its kind (a managed policy needs `2012-10-17`).
+    InvalidVersion,
+    /// A policy's `Statement`, or a statement's action, resource or principal list, is empty.
+    EmptyElement,
+    /// A statement's `Effect` is neither `Allow` nor `Deny`.
+    InvalidEffect,
+    /// A statement has both `Action` and `NotAction` (or `Resource`/`NotResource`, `Principal`/`NotPrincipal`), or neither action element.
+    ConflictingElements,
+    /// A statement lacks an element its policy kind requires (`Resource` in an identity policy, `Principal` in a trust or resource policy).
+    MissingElement,
+    /// A statement has an element its policy kind refuses (`Principal` in an identity policy, `Resource` in a trust policy).
+    ElementNotAllowed,
+    /// A condition operator is not one IAM knows.
+    UnknownOperator,
+    /// A policy without `Version` `2012-10-17`: IAM reads its policy variables as literal text.
+    LiteralVariables,
+    /// `NotPrincipal` with `Allow`: grants every principal but the listed ones, anonymous ones included.
+    NotPrincipalAllow,
+    /// A condition operator's type does not fit its key's type (`ArnLike` on a string key, `StringEquals` on `aws:SourceIp`).
+    OperatorKeyMismatch,
+    /// `ForAnyValue:`/`ForAllValues:` on a single-valued key.
+    SetOperatorSingleValued,
+    /// A service principal is not one of the AWS service principals iamx knows.
+    UnknownServicePrincipal,
 }
 
 impl Code {
-    pub const ALL: [Code; 53] = [
+    pub const ALL: [Code; 67] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -192,6 +220,20 @@ impl Code {
         Code::InvalidSuppression,
         Code::UnusedSuppression,
         Code::InvalidProjectFile,
+        Code::DuplicateKey,
+        Code::InputLimit,
+        Code::InvalidVersion,
+        Code::EmptyElement,
+        Code::InvalidEffect,
+        Code::ConflictingElements,
+        Code::MissingElement,
+        Code::ElementNotAllowed,
+        Code::UnknownOperator,
+        Code::LiteralVariables,
+        Code::NotPrincipalAllow,
+        Code::OperatorKeyMismatch,
+        Code::SetOperatorSingleValued,
+        Code::UnknownServicePrincipal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -249,6 +291,20 @@ impl Code {
             Code::InvalidSuppression => "E0601",
             Code::UnusedSuppression => "W0601",
             Code::InvalidProjectFile => "E0602",
+            Code::DuplicateKey => "E0006",
+            Code::InputLimit => "E0007",
+            Code::InvalidVersion => "E0701",
+            Code::EmptyElement => "E0702",
+            Code::InvalidEffect => "E0703",
+            Code::ConflictingElements => "E0704",
+            Code::MissingElement => "E0705",
+            Code::ElementNotAllowed => "E0706",
+            Code::UnknownOperator => "E0707",
+            Code::LiteralVariables => "W0701",
+            Code::NotPrincipalAllow => "W0702",
+            Code::OperatorKeyMismatch => "W0703",
+            Code::SetOperatorSingleValued => "W0704",
+            Code::UnknownServicePrincipal => "W0705",
         }
     }
 

@@ -4,6 +4,24 @@
 //! or the first syntax error with its offset. serde_json gives no positions for values, and
 //! IAM policies are small, so a hand-written recursive-descent reader (RFC 8259, duplicate keys
 //! kept in order) is simpler than another dependency.
+//!
+//! Cost: one pass, no backtracking; the tree is a few times the size of the text (each value is
+//! one node of 48 bytes plus its string). Nesting is refused beyond [`MAX_DEPTH`] so hostile input
+//! cannot exhaust the stack; how large a text may be is the caller's limit (`iam::read`).
+
+/// The deepest nesting of arrays and objects read. A policy needs 6 levels (document, statement
+/// list, statement, `Condition`, operator, key with a list of values); 32 leaves room for other
+/// JSON while keeping the recursion far from the stack's end.
+pub const MAX_DEPTH: usize = 32;
+
+/// Why a text is not read: a message, the byte offset it applies to, and whether it is a limit
+/// of this reader ([`MAX_DEPTH`]) rather than invalid JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub message: String,
+    pub offset: usize,
+    pub limit: bool,
+}
 
 /// A JSON value with its byte range in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +65,18 @@ impl JsonKind {
     }
 }
 
-/// Parses one JSON document. The error is a message and the byte offset it applies to.
-pub fn parse(text: &str) -> Result<Json, (String, usize)> {
+/// Parses one JSON document.
+pub fn parse(text: &str) -> Result<Json, Error> {
+    parse_inner(text).map_err(|(message, offset)| Error {
+        limit: message.starts_with(NESTED),
+        message,
+        offset,
+    })
+}
+
+const NESTED: &str = "JSON nested more than";
+
+fn parse_inner(text: &str) -> Result<Json, (String, usize)> {
     let mut reader = Reader {
         text: text.as_bytes(),
         pos: 0,
@@ -233,8 +261,8 @@ impl Reader<'_> {
 
     fn nest(&mut self) -> Parsed<()> {
         self.depth += 1;
-        if self.depth > 128 {
-            return Err(("JSON nested too deeply".into(), self.pos));
+        if self.depth > MAX_DEPTH {
+            return Err((format!("{NESTED} {MAX_DEPTH} levels deep"), self.pos));
         }
         Ok(())
     }
@@ -332,9 +360,23 @@ mod tests {
 
     #[test]
     fn errors_have_offsets() {
-        assert_eq!(parse("{\"a\" 1}").unwrap_err().1, 5);
-        assert_eq!(parse("[1,]").unwrap_err().1, 3);
-        assert!(parse("{\"a\": \"b").unwrap_err().0.contains("not closed"));
+        assert_eq!(parse("{\"a\" 1}").unwrap_err().offset, 5);
+        assert_eq!(parse("[1,]").unwrap_err().offset, 3);
+        assert!(parse("{\"a\": \"b")
+            .unwrap_err()
+            .message
+            .contains("not closed"));
         assert!(parse("{} x").is_err());
+        assert!(!parse("[1,]").unwrap_err().limit);
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        let error = parse(&deep).unwrap_err();
+        assert!(error.limit);
+        assert_eq!(error.offset, MAX_DEPTH);
+        let fits = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&fits).is_ok());
     }
 }

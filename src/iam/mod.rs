@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod json;
+pub mod kind;
 pub mod located;
 pub mod names;
 pub mod operators;

@@ -183,6 +183,119 @@ impl ConditionOperator {
     }
 }
 
+/// Why IAM would refuse `value` for an operator of `family`, if it would: dates must be ISO 8601
+/// (or epoch seconds) naming a real day and time, addresses valid IPv4/IPv6 with a prefix in
+/// range (`/33` is refused), numbers numbers, `Bool` and `Null` values `true` or `false`, ARN
+/// operators' values ARNs. A value with a policy variable (`${...}`) is known only at request
+/// time and passes. Source: IAM User Guide, "Condition operators".
+pub fn value_problem(family: Family, value: &str) -> Option<&'static str> {
+    if value.contains("${") {
+        return None;
+    }
+    let ok = match family {
+        Family::String | Family::Binary => true,
+        Family::Numeric => value.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        Family::Bool | Family::Null => {
+            value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")
+        }
+        Family::Date => is_date(value),
+        Family::IpAddress => is_cidr(value),
+        Family::Arn => value == "*" || value.starts_with("arn:"),
+    };
+    (!ok).then_some(match family {
+        Family::String | Family::Binary => "a string",
+        Family::Numeric => "a number",
+        Family::Bool | Family::Null => "`true` or `false`",
+        Family::Date => "an ISO 8601 date and time like `2027-01-01T00:00:00Z`, or epoch seconds",
+        Family::IpAddress => {
+            "an IP address or CIDR range like `10.0.0.0/8` (prefix at most 32, 128 for IPv6)"
+        }
+        Family::Arn => "an ARN (`arn:...`, wildcards allowed)",
+    })
+}
+
+/// `YYYY-MM-DD`, optionally `Thh:mm[:ss[.fff]]` and `Z` or `±hh:mm`, naming a real date; or
+/// epoch seconds.
+fn is_date(text: &str) -> bool {
+    if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let number = |part: Option<&str>, digits: usize, max: u32| {
+        part.filter(|p| p.len() == digits && p.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+            .filter(|n| *n <= max)
+    };
+    let (date, time) = match text.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let mut parts = date.split('-');
+    let (Some(year), Some(month), Some(day)) = (
+        number(parts.next(), 4, 9999),
+        number(parts.next(), 2, 12),
+        number(parts.next(), 2, 31),
+    ) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if parts.next().is_some() || month == 0 || day == 0 || day > days {
+        return false;
+    }
+    let Some(time) = time else {
+        return true;
+    };
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => (time, ""),
+    };
+    let zone_ok = match zone.strip_prefix(['+', '-']) {
+        Some(offset) => {
+            let mut p = offset.split(':');
+            number(p.next(), 2, 23).is_some()
+                && number(p.next(), 2, 59).is_some()
+                && p.next().is_none()
+        }
+        None => matches!(zone, "" | "Z"),
+    };
+    let mut p = clock.split(':');
+    let hour = number(p.next(), 2, 23);
+    let minute = number(p.next(), 2, 59);
+    let second_ok = match p.next() {
+        None => true,
+        Some(s) => {
+            let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
+            number(Some(whole), 2, 59).is_some()
+                && !fraction.is_empty()
+                && fraction.bytes().all(|c| c.is_ascii_digit())
+        }
+    };
+    zone_ok && hour.is_some() && minute.is_some() && second_ok && p.next().is_none()
+}
+
+/// An IPv4 or IPv6 address, optionally with a prefix length no longer than the address.
+fn is_cidr(text: &str) -> bool {
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (text, None),
+    };
+    let width = match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => 32,
+        Ok(std::net::IpAddr::V6(_)) => 128,
+        Err(_) => return false,
+    };
+    prefix.is_none_or(|p| {
+        !p.is_empty()
+            && p.bytes().all(|c| c.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| n <= width)
+    })
+}
+
 impl fmt::Display for ConditionOperator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name())
@@ -217,6 +330,27 @@ mod tests {
         }
         assert!(ConditionOperator::parse("NullIfExists").known().is_none());
         assert!(ConditionOperator::parse("StringEqualz").known().is_none());
+    }
+
+    #[test]
+    fn values_by_family() {
+        let bad = |family, value| value_problem(family, value).is_some();
+        assert!(bad(Family::Date, "2027-13-01"));
+        assert!(bad(Family::Date, "2027-02-29T00:00:00Z"));
+        assert!(!bad(Family::Date, "2028-02-29T23:59:59.5Z"));
+        assert!(!bad(Family::Date, "2027-01-01T00:00:00+02:00"));
+        assert!(!bad(Family::Date, "1735689600"));
+        assert!(bad(Family::Date, "2027-01-01T24:00:00Z"));
+        assert!(bad(Family::IpAddress, "10.0.0.0/33"));
+        assert!(!bad(Family::IpAddress, "2001:db8::/32"));
+        assert!(!bad(Family::IpAddress, "203.0.113.7"));
+        assert!(bad(Family::IpAddress, "abc"));
+        assert!(bad(Family::Numeric, "ten"));
+        assert!(bad(Family::Bool, "yes"));
+        assert!(!bad(Family::Bool, "True"));
+        assert!(bad(Family::Arn, "role/x"));
+        assert!(!bad(Family::Arn, "arn:aws:iam::*:role/x"));
+        assert!(!bad(Family::Date, "${aws:CurrentTime}"));
     }
 
     #[test]

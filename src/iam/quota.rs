@@ -17,6 +17,8 @@ pub enum QuotaKind {
     UserInline,
     /// A group's inline policies, counted together.
     GroupInline,
+    /// An AWS Organizations service control policy (Organizations quotas).
+    Scp,
 }
 
 impl QuotaKind {
@@ -28,6 +30,7 @@ impl QuotaKind {
             QuotaKind::RoleInline => 10240,
             QuotaKind::UserInline => 2048,
             QuotaKind::GroupInline => 5120,
+            QuotaKind::Scp => 5120,
         }
     }
 
@@ -39,6 +42,7 @@ impl QuotaKind {
             QuotaKind::RoleInline => "role inline policies",
             QuotaKind::UserInline => "user inline policies",
             QuotaKind::GroupInline => "group inline policies",
+            QuotaKind::Scp => "service control policy",
         }
     }
 }

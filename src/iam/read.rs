@@ -1,8 +1,10 @@
 //! The one reader of IAM JSON policy documents: every command that reads a policy reads it here.
 //!
-//! In: a file's id and text. Out: the [`PolicyDocument`] with the spans of each statement,
-//! action, resource and condition key ([`read`]), or diagnostics with positions: JSON syntax
-//! errors, unknown keys, wrong shapes. [`policy_from_str`] is the same reader for text with no
+//! In: a file's id and text. Out: the [`PolicyDocument`] with the spans of each element
+//! ([`read`]), or diagnostics with positions for what keeps a text from being a policy at all:
+//! JSON syntax errors, duplicate keys, unknown keys, values of the wrong type, an `Effect` that is
+//! neither `Allow` nor `Deny`, conflicting elements, and input over the reading limits
+//! ([`MAX_BYTES`], [`MAX_STATEMENTS`], `json::MAX_DEPTH`). [`policy_from_str`] is the same reader for text with no
 //! file behind it. What is then checked in a read document lives in `checks::json`.
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -11,15 +13,67 @@ use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Princ
 use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
 
+/// The largest policy file read, in bytes. IAM's largest policy quota is 10,240 characters
+/// (without white space) and resource policies go to 32 KiB (KMS key policies); 1 MiB leaves room
+/// for any pretty-printing while bounding what hostile input can cost.
+pub const MAX_BYTES: usize = 1 << 20;
+
+/// The most statements read from one document. The smallest statement is about 45 characters,
+/// so no quota of IAM or of a resource policy holds more than about 730.
+pub const MAX_STATEMENTS: usize = 1000;
+
 /// Where the parts of one statement are in the file.
 #[derive(Debug, Clone)]
 pub struct StatementSpans {
     pub span: Span,
+    /// The keys of the statement's elements (`"Sid"`, `"Resource"`, ...), as written.
+    pub elements: Vec<(String, Span)>,
+    pub sid: Option<Span>,
     /// `Action` or `NotAction` entries, in order.
     pub actions: Vec<Span>,
     /// `Resource` or `NotResource` entries, in order.
     pub resources: Vec<Span>,
+    /// Principal values (`Principal` or `NotPrincipal`): type (`AWS`, `Service`, ...), value, span.
+    pub principals: Vec<(String, String, Span)>,
+    /// Condition operators as written, with their spans.
+    pub operators: Vec<(String, Span)>,
     pub condition_keys: Vec<(String, Span)>,
+    /// Each condition value: operator, key, value, span.
+    pub condition_values: Vec<ConditionValue>,
+}
+
+/// One value of a condition, with where it is.
+#[derive(Debug, Clone)]
+pub struct ConditionValue {
+    pub operator: String,
+    pub key: String,
+    pub value: String,
+    pub span: Span,
+}
+
+impl StatementSpans {
+    /// A statement at `span` whose parts are not located yet.
+    pub fn new(span: Span) -> StatementSpans {
+        StatementSpans {
+            span,
+            elements: Vec::new(),
+            sid: None,
+            actions: Vec::new(),
+            resources: Vec::new(),
+            principals: Vec::new(),
+            operators: Vec::new(),
+            condition_keys: Vec::new(),
+            condition_values: Vec::new(),
+        }
+    }
+
+    /// The span of the element named `key` (`"Resource"`), if the statement has it.
+    pub fn element(&self, key: &str) -> Option<Span> {
+        self.elements
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| *s)
+    }
 }
 
 /// A policy read from JSON, with positions.
@@ -28,6 +82,10 @@ pub struct ReadPolicy {
     pub policy: PolicyDocument,
     pub statements: Vec<StatementSpans>,
     pub span: Span,
+    /// The `Version` value, when present.
+    pub version: Option<Span>,
+    /// The `Statement` value.
+    pub statement_list: Span,
 }
 
 /// Reads a policy document. Errors (bad JSON, unknown keys, wrong shapes) come back as
@@ -37,21 +95,50 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
         file,
         diagnostics: Vec::new(),
     };
+    if text.len() > MAX_BYTES {
+        return (None, vec![too_large(file, text.len())]);
+    }
     let root = match json::parse(text) {
         Ok(root) => root,
-        Err((message, offset)) => {
-            let end = text[offset.min(text.len())..]
+        Err(error) => {
+            let offset = error.offset.min(text.len());
+            let end = text[offset..]
                 .chars()
                 .next()
                 .map_or(offset, |c| offset + c.len_utf8());
-            let d = Diagnostic::new(Code::InvalidJson, format!("invalid JSON: {message}"))
-                .at(Span::new(file, offset, end), "here");
+            let d = if error.limit {
+                Diagnostic::new(Code::InputLimit, error.message)
+                    .at(Span::new(file, offset, end), "too deep")
+                    .with_help("a policy document is at most 6 levels deep")
+            } else {
+                Diagnostic::new(
+                    Code::InvalidJson,
+                    format!("invalid JSON: {}", error.message),
+                )
+                .at(Span::new(file, offset, end), "here")
+            };
             return (None, vec![d]);
         }
     };
     let policy = reader.document(&root);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
     (policy.filter(|_| !failed), reader.diagnostics)
+}
+
+/// The diagnostic for a file of `len` bytes, over [`MAX_BYTES`]: refused before parsing, so the
+/// cost of such a file is reading it, nothing more. It points at the file's start with an empty
+/// span, so that rendering it does not print a line of megabytes.
+pub fn too_large(file: FileId, len: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputLimit,
+        format!(
+            "the file is {} bytes, over iamx's limit of {} for a policy document",
+            crate::diagnostics::thousands(len),
+            crate::diagnostics::thousands(MAX_BYTES)
+        ),
+    )
+    .at(Span::new(file, 0, 0), "not read")
+    .with_help("IAM's largest policy quota is 10,240 characters; is this a policy document?")
 }
 
 /// Reads a policy document from text with no source file behind it (a build's output file, a
@@ -105,9 +192,29 @@ impl PolicyReader {
         );
     }
 
+    /// The members of an object; a key written twice is an error (IAM refuses the document,
+    /// and other readers would silently keep one of the two values).
     fn object<'j>(&mut self, value: &'j Json, what: &str) -> Option<&'j [Member]> {
         match &value.kind {
-            JsonKind::Object(members) => Some(members),
+            JsonKind::Object(members) => {
+                let mut seen: std::collections::HashMap<&str, &Member> =
+                    std::collections::HashMap::new();
+                for member in members {
+                    if let Some(first) = seen.get(member.key.as_str()).copied() {
+                        let d = Diagnostic::new(
+                            Code::DuplicateKey,
+                            format!("the key `{}` appears twice in one object", member.key),
+                        )
+                        .at(self.key_span(member), "written again here")
+                        .with_label(self.key_span(first), "first written here")
+                        .with_help("merge the two into one key");
+                        self.diagnostics.push(d);
+                    } else {
+                        seen.insert(member.key.as_str(), member);
+                    }
+                }
+                Some(members)
+            }
             _ => {
                 self.wrong(value, what);
                 None
@@ -133,10 +240,14 @@ impl PolicyReader {
         let members = self.object(root, "a policy document (a JSON object)")?;
         let mut policy = PolicyDocument::new(Vec::new());
         let mut version = None;
+        let mut version_span = None;
         let mut statements = None;
         for member in members {
             match member.key.as_str() {
-                "Version" => version = self.string(&member.value),
+                "Version" => {
+                    version = self.string(&member.value);
+                    version_span = Some(self.span(&member.value));
+                }
                 "Id" => policy.id = self.string(&member.value),
                 "Statement" => statements = Some(&member.value),
                 _ => self.unknown_key(member, &["Version", "Id", "Statement"]),
@@ -148,10 +259,10 @@ impl PolicyReader {
         policy.version = version;
         let Some(statements) = statements else {
             let span = Span::new(self.file, root.start, root.start + 1);
-            self.error(
-                span,
-                "the policy has no `Statement`".into(),
-                "in this document",
+            self.diagnostics.push(
+                Diagnostic::new(Code::MissingElement, "the policy has no `Statement`")
+                    .at(span, "in this document")
+                    .with_help("add `\"Statement\": [...]` with at least one statement"),
             );
             return None;
         };
@@ -163,6 +274,22 @@ impl PolicyReader {
                 return None;
             }
         };
+        if items.len() > MAX_STATEMENTS {
+            let span = self.span(items[MAX_STATEMENTS]);
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InputLimit,
+                    format!(
+                        "the policy has {} statements, over iamx's limit of {}",
+                        crate::diagnostics::thousands(items.len()),
+                        crate::diagnostics::thousands(MAX_STATEMENTS)
+                    ),
+                )
+                .at(span, "statements from here on are not read")
+                .with_help("no IAM quota holds this many statements; split the policy"),
+            );
+            return None;
+        }
         let mut spans = Vec::new();
         for item in items {
             if let Some((statement, statement_spans)) = self.statement(item) {
@@ -174,6 +301,8 @@ impl PolicyReader {
             policy,
             statements: spans,
             span: Span::new(self.file, root.start, root.start + 1),
+            version: version_span,
+            statement_list: self.span(statements),
         })
     }
 
@@ -203,7 +332,7 @@ impl PolicyReader {
     }
 
     /// A condition or principal value: a string, boolean or number, or a list of them.
-    fn scalars(&mut self, value: &Json) -> Option<Vec<String>> {
+    fn scalars(&mut self, value: &Json) -> Option<Vec<(String, Span)>> {
         let items: Vec<&Json> = match &value.kind {
             JsonKind::Array(items) => items.iter().collect(),
             _ => vec![value],
@@ -211,8 +340,10 @@ impl PolicyReader {
         let mut out = Vec::new();
         for item in items {
             match &item.kind {
-                JsonKind::String(text) | JsonKind::Number(text) => out.push(text.clone()),
-                JsonKind::Bool(b) => out.push(b.to_string()),
+                JsonKind::String(text) | JsonKind::Number(text) => {
+                    out.push((text.clone(), self.span(item)))
+                }
+                JsonKind::Bool(b) => out.push((b.to_string(), self.span(item))),
                 _ => {
                     self.wrong(item, "a string, number or boolean");
                     return None;
@@ -222,9 +353,14 @@ impl PolicyReader {
         Some(out)
     }
 
-    fn principal(&mut self, value: &Json) -> Option<Principal> {
+    fn principal(
+        &mut self,
+        value: &Json,
+        spans: &mut Vec<(String, String, Span)>,
+    ) -> Option<Principal> {
         if let JsonKind::String(text) = &value.kind {
             if text == "*" {
+                spans.push(("*".into(), "*".into(), self.span(value)));
                 return Some(Principal::Any(AnyPrincipal));
             }
         }
@@ -233,7 +369,14 @@ impl PolicyReader {
         for member in members {
             match member.key.as_str() {
                 "AWS" | "Service" | "Federated" | "CanonicalUser" => {
-                    map.insert(member.key.clone(), self.scalars(&member.value)?);
+                    let values = self.scalars(&member.value)?;
+                    for (text, span) in &values {
+                        spans.push((member.key.clone(), text.clone(), *span));
+                    }
+                    map.insert(
+                        member.key.clone(),
+                        values.into_iter().map(|(t, _)| t).collect(),
+                    );
                 }
                 _ => self.unknown_key(member, &["AWS", "Service", "Federated", "CanonicalUser"]),
             }
@@ -241,12 +384,26 @@ impl PolicyReader {
         Some(Principal::Map(map))
     }
 
-    fn conditions(&mut self, value: &Json, keys: &mut Vec<(String, Span)>) -> Option<Conditions> {
+    fn conditions(&mut self, value: &Json, spans: &mut StatementSpans) -> Option<Conditions> {
         let mut out = Conditions::default();
         for operator in self.object(value, "an object of condition operators")? {
+            spans
+                .operators
+                .push((operator.key.clone(), self.key_span(operator)));
             for key in self.object(&operator.value, "an object of condition keys")? {
                 let values = self.scalars(&key.value)?;
-                keys.push((key.key.clone(), self.key_span(key)));
+                spans
+                    .condition_keys
+                    .push((key.key.clone(), self.key_span(key)));
+                for (value, span) in &values {
+                    spans.condition_values.push(ConditionValue {
+                        operator: operator.key.clone(),
+                        key: key.key.clone(),
+                        value: value.clone(),
+                        span: *span,
+                    });
+                }
+                let values = values.into_iter().map(|(t, _)| t).collect();
                 out.insert(&operator.key, &key.key, values);
             }
         }
@@ -268,28 +425,48 @@ impl PolicyReader {
         let members = self.object(value, "a statement (a JSON object)")?;
         let span = self.span(value);
         let mut statement = Statement::new(Effect::Allow);
-        let mut spans = StatementSpans {
-            span,
-            actions: Vec::new(),
-            resources: Vec::new(),
-            condition_keys: Vec::new(),
-        };
+        let mut spans = StatementSpans::new(span);
         let mut effect = None;
         let mut ok = true;
         for member in members {
             let v = &member.value;
+            if KEYS.contains(&member.key.as_str()) {
+                spans
+                    .elements
+                    .push((member.key.clone(), self.key_span(member)));
+            }
             match member.key.as_str() {
-                "Sid" => statement.sid = self.string(v),
+                "Sid" => {
+                    statement.sid = self.string(v);
+                    spans.sid = Some(self.span(v));
+                }
                 "Effect" => match &v.kind {
                     JsonKind::String(e) if e == "Allow" => effect = Some(Effect::Allow),
                     JsonKind::String(e) if e == "Deny" => effect = Some(Effect::Deny),
+                    JsonKind::String(e) => {
+                        let mut d =
+                            Diagnostic::new(Code::InvalidEffect, format!("`{e}` is not an effect"))
+                                .at(self.span(v), "IAM takes `Allow` or `Deny`, in that case");
+                        if let Some(close) = crate::diagnostics::did_you_mean(e, ["Allow", "Deny"])
+                        {
+                            d = d.with_help(format!("did you mean `{close}`?"));
+                        }
+                        self.diagnostics.push(d);
+                        ok = false;
+                    }
                     _ => {
                         self.wrong(v, "`\"Allow\"` or `\"Deny\"`");
                         ok = false;
                     }
                 },
-                "Principal" => statement.principal = self.principal(v),
-                "NotPrincipal" => statement.not_principal = self.principal(v),
+                "Principal" => {
+                    statement.principal = self.principal(v, &mut spans.principals);
+                    ok &= statement.principal.is_some();
+                }
+                "NotPrincipal" => {
+                    statement.not_principal = self.principal(v, &mut spans.principals);
+                    ok &= statement.not_principal.is_some();
+                }
                 "Action" | "NotAction" => {
                     let Some((list, list_spans)) = self.strings(v) else {
                         ok = false;
@@ -314,7 +491,7 @@ impl PolicyReader {
                         statement.not_resource = Some(list);
                     }
                 }
-                "Condition" => match self.conditions(v, &mut spans.condition_keys) {
+                "Condition" => match self.conditions(v, &mut spans) {
                     Some(conditions) => statement.condition = conditions,
                     None => ok = false,
                 },
@@ -324,13 +501,26 @@ impl PolicyReader {
         match effect {
             Some(effect) => statement.effect = effect,
             None if ok => {
-                self.error(span, "this statement has no `Effect`".into(), "statement");
+                self.diagnostics.push(
+                    Diagnostic::new(Code::MissingElement, "this statement has no `Effect`")
+                        .at(span, "statement")
+                        .with_help("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+                );
                 return None;
             }
             None => return None,
         }
         if let Some(problem) = statement.shape_error() {
-            self.error(span, problem.to_string(), "statement");
+            // Point at the second of the two conflicting elements, or the statement when the
+            // action element is missing.
+            let second = ["NotAction", "NotResource", "NotPrincipal"]
+                .iter()
+                .find_map(|k| problem.contains(k).then(|| spans.element(k)).flatten());
+            self.diagnostics.push(
+                Diagnostic::new(Code::ConflictingElements, problem.to_string())
+                    .at(second.unwrap_or(span), "statement")
+                    .with_help("keep one of the two; a statement names its actions once"),
+            );
             return None;
         }
         ok.then_some((statement, spans))
@@ -368,15 +558,34 @@ mod tests {
         let both = r#"{"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}]}"#;
         let (policy, diagnostics) = read(FileId(0), both);
         assert!(policy.is_none());
-        assert_eq!(diagnostics[0].code, Code::InvalidPolicyJson);
+        assert_eq!(diagnostics[0].code, Code::ConflictingElements);
         let effect = r#"{"Statement": [{"Effect": "allow", "Action": "*", "Resource": "*"}]}"#;
-        assert_eq!(read_codes(effect), [Code::InvalidPolicyJson]);
+        assert_eq!(read_codes(effect), [Code::InvalidEffect]);
+        let twice = r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Action": "s3:*"}]}"#;
+        assert_eq!(read_codes(twice), [Code::DuplicateKey]);
         let unknown = r#"{"Statement": [], "Versoin": "2012-10-17"}"#;
         let (_, diagnostics) = read(FileId(0), unknown);
         assert_eq!(
             diagnostics[0].help.as_deref(),
             Some("did you mean `Version`?")
         );
+    }
+
+    #[test]
+    fn limits_are_diagnostics() {
+        let big = format!(
+            "{{\"Statement\": [], \"Id\": \"{}\"}}",
+            "x".repeat(MAX_BYTES)
+        );
+        assert_eq!(read_codes(&big), [Code::InputLimit]);
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(read_codes(&deep), [Code::InputLimit]);
+        let statement = r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#;
+        let many = format!(
+            "{{\"Statement\": [{}]}}",
+            vec![statement; MAX_STATEMENTS + 1].join(",")
+        );
+        assert_eq!(read_codes(&many), [Code::InputLimit]);
     }
 
     fn read_codes(text: &str) -> Vec<Code> {

@@ -1,0 +1,616 @@
+//! The document checks: what the IAM API refuses in a policy document of a given kind, and what
+//! it accepts but can never do what it says. One set of checks for every document, compiled from
+//! `.iamx` (`compile::checks`) or read from JSON (`checks::json`).
+//!
+//! In: a [`DocumentView`]: the document, its [`PolicyKind`] and where its parts are (JSON gives
+//! every value's span; a compiled document gives each statement's span for all its parts).
+//! Out: diagnostics. Errors: `Version` (E0701), empty lists (E0702), elements the kind requires
+//! (E0705) or refuses (E0706), Sids (E0205, E0207), action shape (E0202), ARN shape (E0203),
+//! operator names (E0707), values for the operator (E0206). Warnings: literal policy variables
+//! (W0701), `NotPrincipal` with `Allow` (W0702), operator and key types (W0703), set operators on
+//! single-valued keys (W0704), unknown service principals (W0705). `docs/checks.md` lists them
+//! with the AWS rule behind each.
+
+use crate::catalog::{Catalog, KeyType};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::iam::kind::PolicyKind;
+use crate::iam::operators::{self, ConditionOperator, Family};
+use crate::iam::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::read::{ConditionValue, StatementSpans};
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// One document to check.
+pub struct DocumentView<'a> {
+    pub policy: &'a PolicyDocument,
+    pub kind: PolicyKind,
+    /// Where the document starts (a JSON object's `{`, a block's first line).
+    pub span: Span,
+    /// The `Version` value, when written.
+    pub version: Option<Span>,
+    /// The `Statement` value.
+    pub statement_list: Span,
+    /// Index for index with `policy.statements`.
+    pub statements: Vec<StatementSpans>,
+}
+
+/// The spans of a statement whose parts are not located separately (a compiled document): every
+/// part points at the statement.
+pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
+    let mut spans = StatementSpans::new(span);
+    let present = [
+        ("Sid", statement.sid.is_some()),
+        ("Principal", statement.principal.is_some()),
+        ("NotPrincipal", statement.not_principal.is_some()),
+        ("Action", statement.action.is_some()),
+        ("NotAction", statement.not_action.is_some()),
+        ("Resource", statement.resource.is_some()),
+        ("NotResource", statement.not_resource.is_some()),
+    ];
+    for (key, _) in present.iter().filter(|(_, p)| *p) {
+        spans.elements.push((key.to_string(), span));
+    }
+    spans.sid = statement.sid.as_ref().map(|_| span);
+    let actions = statement
+        .action
+        .iter()
+        .chain(&statement.not_action)
+        .flatten();
+    spans.actions = actions.map(|_| span).collect();
+    let resources = statement
+        .resource
+        .iter()
+        .chain(&statement.not_resource)
+        .flatten();
+    spans.resources = resources.map(|_| span).collect();
+    for principal in statement.principal.iter().chain(&statement.not_principal) {
+        match principal {
+            crate::iam::policy::Principal::Any(_) => {
+                spans.principals.push(("*".into(), "*".into(), span))
+            }
+            crate::iam::policy::Principal::Map(map) => {
+                for (kind, values) in map {
+                    for value in values {
+                        spans.principals.push((kind.clone(), value.clone(), span));
+                    }
+                }
+            }
+        }
+    }
+    for (operator, key, values) in statement.condition.clauses() {
+        if !spans.operators.iter().any(|(o, _)| o == operator) {
+            spans.operators.push((operator.to_string(), span));
+        }
+        spans.condition_keys.push((key.to_string(), span));
+        for value in values {
+            spans.condition_values.push(ConditionValue {
+                operator: operator.to_string(),
+                key: key.to_string(),
+                value: value.clone(),
+                span,
+            });
+        }
+    }
+    spans
+}
+
+/// Runs every document check.
+pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    version(doc, &mut out);
+    if doc.policy.statements.is_empty() {
+        out.push(
+            Diagnostic::new(Code::EmptyElement, "the policy has no statements")
+                .at(doc.statement_list, "empty")
+                .with_help("IAM refuses a policy without statements; add one or drop the policy"),
+        );
+    }
+    let mut sids: HashMap<&str, Span> = HashMap::new();
+    for (statement, spans) in doc.policy.statements.iter().zip(&doc.statements) {
+        if let (Some(sid), Some(at)) = (&statement.sid, spans.sid) {
+            sid_checks(doc.kind, sid, at, &mut sids, &mut out);
+        }
+        elements(doc.kind, statement, spans, &mut out);
+        for (text, &span) in statement
+            .action
+            .iter()
+            .chain(&statement.not_action)
+            .flatten()
+            .zip(&spans.actions)
+        {
+            if let Some(problem) = action_problem(text) {
+                out.push(
+                    Diagnostic::new(Code::MalformedAction, format!("`{text}` is not an action"))
+                        .at(span, problem)
+                        .with_help("actions are written `service:Action`, like `s3:GetObject`"),
+                );
+            }
+        }
+        if !doc.kind.refuses_resource() {
+            for (text, &span) in statement
+                .resource
+                .iter()
+                .chain(&statement.not_resource)
+                .flatten()
+                .zip(&spans.resources)
+            {
+                if let Some((problem, help)) = arn_problem(text) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::MalformedArn,
+                            format!("`{text}` is not a valid resource"),
+                        )
+                        .at(span, problem)
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        conditions(spans, &mut out);
+        for (kind, value, span) in &spans.principals {
+            if kind == "Service" {
+                out.extend(service_principal(value, *span));
+            }
+        }
+        // `iam:PassedToService` names service principals too (a delegation's `pass_to`).
+        for value in &spans.condition_values {
+            if value.key.eq_ignore_ascii_case("iam:PassedToService") {
+                out.extend(service_principal(&value.value, value.span));
+            }
+        }
+    }
+    out
+}
+
+fn version(doc: &DocumentView<'_>, out: &mut Vec<Diagnostic>) {
+    let at = doc.version.unwrap_or(doc.span);
+    match doc.policy.version.as_deref() {
+        Some(crate::iam::policy::POLICY_VERSION) => return,
+        Some(other) if other != "2008-10-17" => {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidVersion,
+                    format!("`{other}` is not a policy language version"),
+                )
+                .at(at, "IAM takes `2012-10-17` or `2008-10-17`")
+                .with_help("write `\"Version\": \"2012-10-17\"`"),
+            );
+            return;
+        }
+        _ => {}
+    }
+    let written = match &doc.policy.version {
+        Some(v) => format!("Version `{v}`"),
+        None => "no `Version`".to_string(),
+    };
+    if doc.kind.requires_current_version() {
+        out.push(
+            Diagnostic::new(
+                Code::InvalidVersion,
+                format!("a {} with {written}", doc.kind.describe()),
+            )
+            .at(at, "CreatePolicy refuses it")
+            .with_help("write `\"Version\": \"2012-10-17\"`"),
+        );
+        return;
+    }
+    // Elsewhere an old version is accepted; it only matters when the policy has variables.
+    let text = serde_json::to_string(doc.policy).unwrap_or_default();
+    if let Some(start) = text.find("${") {
+        let end = text[start..]
+            .find('}')
+            .map_or(text.len(), |e| start + e + 1);
+        out.push(
+            Diagnostic::new(
+                Code::LiteralVariables,
+                format!(
+                    "with {written}, IAM reads `{}` as literal text",
+                    &text[start..end]
+                ),
+            )
+            .at(at, "policy variables need Version `2012-10-17`")
+            .with_help("write `\"Version\": \"2012-10-17\"`"),
+        );
+    }
+}
+
+fn sid_checks<'a>(
+    kind: PolicyKind,
+    sid: &'a str,
+    at: Span,
+    seen: &mut HashMap<&'a str, Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if kind.alphanumeric_sids() && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+        out.push(
+            Diagnostic::new(Code::InvalidSid, format!("`{sid}` is not a valid Sid"))
+                .at(
+                    at,
+                    format!("a {} takes letters and digits only", kind.describe()),
+                )
+                .with_help("remove spaces, dashes and other characters"),
+        );
+    }
+    if let Some(first) = seen.get(sid) {
+        out.push(
+            Diagnostic::new(
+                Code::DuplicateSid,
+                format!("two statements have the Sid `{sid}`"),
+            )
+            .at(at, "used again here")
+            .with_label(*first, "first used here")
+            .with_help("Sids must be unique within a policy"),
+        );
+    } else {
+        seen.insert(sid, at);
+    }
+}
+
+/// Which elements a statement has, against what its kind requires and refuses, and empty lists.
+fn elements(
+    kind: PolicyKind,
+    statement: &Statement,
+    spans: &StatementSpans,
+    out: &mut Vec<Diagnostic>,
+) {
+    let element = |key: &str| spans.element(key).unwrap_or(spans.span);
+    let lists = [
+        ("Action", statement.action.as_ref()),
+        ("NotAction", statement.not_action.as_ref()),
+        ("Resource", statement.resource.as_ref()),
+        ("NotResource", statement.not_resource.as_ref()),
+    ];
+    for (key, list) in lists {
+        if list.is_some_and(Vec::is_empty) {
+            out.push(
+                Diagnostic::new(Code::EmptyElement, format!("`{key}` is an empty list"))
+                    .at(element(key), "IAM refuses empty lists")
+                    .with_help(format!("name at least one, or remove `{key}`")),
+            );
+        }
+    }
+    let has_principal = statement.principal.is_some() || statement.not_principal.is_some();
+    let has_resource = statement.resource.is_some() || statement.not_resource.is_some();
+    if kind.refuses_principal() && has_principal {
+        let key = if statement.principal.is_some() {
+            "Principal"
+        } else {
+            "NotPrincipal"
+        };
+        out.push(
+            Diagnostic::new(Code::ElementNotAllowed, format!("a {} cannot have `{key}`", kind.describe()))
+                .at(element(key), "not allowed here")
+                .with_help("the principal is whoever the policy is attached to; to grant another account, use a resource or trust policy"),
+        );
+    }
+    if kind.requires_principal() && !has_principal {
+        out.push(
+            Diagnostic::new(Code::MissingElement, format!("a statement of a {} needs `Principal`", kind.describe()))
+                .at(spans.span, "no `Principal`")
+                .with_help("name who the statement applies to, like `\"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}`"),
+        );
+    }
+    if kind.requires_resource() && !has_resource {
+        out.push(
+            Diagnostic::new(
+                Code::MissingElement,
+                format!("a statement of an {} needs `Resource`", kind.describe()),
+            )
+            .at(spans.span, "no `Resource`")
+            .with_help("add `\"Resource\": \"*\"` or the ARNs it applies to"),
+        );
+    }
+    if kind.refuses_resource() && has_resource {
+        let key = if statement.resource.is_some() {
+            "Resource"
+        } else {
+            "NotResource"
+        };
+        out.push(
+            Diagnostic::new(
+                Code::ElementNotAllowed,
+                format!("a trust policy cannot have `{key}`"),
+            )
+            .at(element(key), "not allowed here")
+            .with_help(format!(
+                "remove `{key}`: a trust policy's resource is its role"
+            )),
+        );
+    }
+    if statement.effect == Effect::Allow
+        && statement.not_principal.is_some()
+        && !kind.refuses_principal()
+    {
+        out.push(
+            Diagnostic::new(
+                Code::NotPrincipalAllow,
+                "`NotPrincipal` with `Allow` grants every principal but the listed ones",
+            )
+            .at(element("NotPrincipal"), "including anonymous users")
+            .with_help("use `Principal` with the principals to allow"),
+        );
+    }
+}
+
+/// Why `text` is not an action IAM takes: `*`, or `vendor:name` with one colon and no white space.
+pub fn action_problem(text: &str) -> Option<&'static str> {
+    if text == "*" {
+        return None;
+    }
+    let Some((vendor, name)) = text.split_once(':') else {
+        return Some("no `:` between service and action");
+    };
+    if name.contains(':') {
+        return Some("more than one `:`");
+    }
+    if vendor.is_empty() || name.is_empty() {
+        return Some("the service or the action is empty");
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Some("actions contain no white space");
+    }
+    let vendor_ok = vendor
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'));
+    (!vendor_ok).then_some("a service prefix has letters, digits and `-` only")
+}
+
+/// The partitions AWS has.
+const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+fn is_wild(part: &str) -> bool {
+    part.contains(['*', '?']) || part.contains("${")
+}
+
+/// Why IAM would refuse `text` as a resource, and the fix: `*`, or an ARN of six parts with a
+/// known partition, an account of 12 digits (or `aws`, or a wildcard), and no region or account
+/// where the service's ARNs have none (S3 buckets, IAM).
+pub fn arn_problem(text: &str) -> Option<(String, String)> {
+    if text == "*" {
+        return None;
+    }
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return Some((
+            "not `*` and not an ARN".into(),
+            "resources are `*` or ARNs `arn:partition:service:region:account:resource`".into(),
+        ));
+    }
+    let (partition, service, region, account) = (parts[1], parts[2], parts[3], parts[4]);
+    if !is_wild(partition) && !PARTITIONS.contains(&partition) {
+        let help = match did_you_mean(partition, PARTITIONS) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the partitions are {}", PARTITIONS.join(", ")),
+        };
+        return Some((format!("`{partition}` is not an AWS partition"), help));
+    }
+    if service.is_empty() {
+        return Some((
+            "the service part is empty".into(),
+            "write the service, like `arn:aws:s3:::bucket`".into(),
+        ));
+    }
+    let account_ok = account.is_empty()
+        || account == "aws"
+        || is_wild(account)
+        || (account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit()));
+    if !account_ok {
+        return Some((
+            format!("`{account}` is not an account ID"),
+            "an account ID has 12 digits".into(),
+        ));
+    }
+    if is_wild(service) {
+        return None;
+    }
+    // The formats this resource can be: those whose resource part starts with the same literal
+    // text (`accesspoint/` is not a bucket's `b/*`).
+    let resource = parts[5];
+    let formats: Vec<&str> = Catalog::get()
+        .service(service)
+        .into_iter()
+        .flat_map(|s| &s.resource_types)
+        .flat_map(|r| r.arn_formats.iter().copied())
+        .filter(|f| {
+            let literal = f.splitn(6, ':').nth(5).unwrap_or("");
+            let literal = &literal[..literal.find("${").unwrap_or(literal.len())];
+            let written = &resource[..resource.find(['*', '?', '$']).unwrap_or(resource.len())];
+            written.starts_with(literal) || literal.starts_with(written)
+        })
+        .collect();
+    if formats.is_empty() {
+        return None;
+    }
+    let field_empty_everywhere = |index: usize| {
+        formats
+            .iter()
+            .all(|f| f.split(':').nth(index).is_some_and(str::is_empty))
+    };
+    if !region.is_empty() && !is_wild(region) && field_empty_everywhere(3) {
+        return Some((
+            format!("`{service}` ARNs have no region"),
+            format!(
+                "leave the region empty: `arn:{partition}:{service}::{account}:{}`",
+                parts[5]
+            ),
+        ));
+    }
+    if !account.is_empty() && !is_wild(account) && field_empty_everywhere(4) {
+        return Some((
+            format!("`{service}` ARNs have no account"),
+            format!(
+                "leave the account empty: `arn:{partition}:{service}:{region}::{}`",
+                parts[5]
+            ),
+        ));
+    }
+    None
+}
+
+/// Operator names, values for the operator, and operator against the key's type.
+fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
+    let catalog = Catalog::get();
+    let mut unknown = Vec::new();
+    for (name, span) in &spans.operators {
+        let operator = ConditionOperator::parse(name);
+        if operator.known().is_none() {
+            unknown.push(name.as_str());
+            let mut d = Diagnostic::new(
+                Code::UnknownOperator,
+                format!("unknown condition operator `{name}`"),
+            )
+            .at(*span, "IAM refuses it");
+            let (qualifier, base) = match operator.base.split_once(':') {
+                Some((q, b)) => (did_you_mean(q, ["ForAnyValue", "ForAllValues"]), b),
+                None => (None, operator.base.as_str()),
+            };
+            let close = did_you_mean(base, operators::base_names());
+            d = if operators::base_operator(base).is_some_and(|b| b.family == Family::Null) {
+                d.with_help("`Null` takes neither `IfExists` nor `ForAnyValue:`/`ForAllValues:`")
+            } else if let Some(close) = close {
+                let set = match qualifier {
+                    Some("ForAnyValue") => Some(operators::SetQualifier::ForAnyValue),
+                    Some(_) => Some(operators::SetQualifier::ForAllValues),
+                    None => operator.set,
+                };
+                let fixed = ConditionOperator {
+                    set,
+                    base: close.to_string(),
+                    if_exists: operator.if_exists,
+                };
+                d.with_help(format!("did you mean `{fixed}`?"))
+            } else {
+                d.with_help("operators are like `StringEquals`, `ForAnyValue:StringLike`, `DateLessThanIfExists`")
+            };
+            out.push(d);
+        }
+    }
+    let mut keys_seen: Vec<(&str, &str)> = Vec::new();
+    for value in &spans.condition_values {
+        if unknown.contains(&value.operator.as_str()) {
+            continue;
+        }
+        let operator = ConditionOperator::parse(&value.operator);
+        let Some(base) = operator.known() else {
+            continue;
+        };
+        if let Some(wanted) = operators::value_problem(base.family, &value.value) {
+            out.push(
+                Diagnostic::new(
+                    Code::ConditionValueType,
+                    format!(
+                        "`{}` is not a valid value for `{}`",
+                        value.value, value.operator
+                    ),
+                )
+                .at(value.span, format!("expected {wanted}")),
+            );
+        }
+        // The key checks once per operator and key, however many values.
+        if keys_seen.contains(&(value.operator.as_str(), value.key.as_str())) {
+            continue;
+        }
+        keys_seen.push((&value.operator, &value.key));
+        let key_span = spans
+            .condition_keys
+            .iter()
+            .find(|(k, _)| k == &value.key)
+            .map_or(value.span, |(_, s)| *s);
+        // A key known only through a template (`kms:EncryptionContext:${Key}`) has the type of
+        // the template, not necessarily of the instance: not held to it.
+        let Some(key) = catalog
+            .condition_key(&value.key)
+            .filter(|k| !k.is_template())
+        else {
+            continue;
+        };
+        if !family_fits(base.family, key.key_type, key.also_type) {
+            out.push(
+                Diagnostic::new(
+                    Code::OperatorKeyMismatch,
+                    format!(
+                        "`{}` compares {} values, but `{}` is of type {}",
+                        value.operator,
+                        family_name(base.family),
+                        value.key,
+                        key.key_type
+                    ),
+                )
+                .at(key_span, "this condition never matches as intended")
+                .with_help(format!("use an operator for {} values", key.key_type)),
+            );
+        }
+        if operator.set.is_some() && !key.multivalued && base.family != Family::Null {
+            out.push(
+                Diagnostic::new(
+                    Code::SetOperatorSingleValued,
+                    format!(
+                        "`{}` is a set operator, but `{}` has one value",
+                        value.operator, value.key
+                    ),
+                )
+                .at(key_span, "single-valued key")
+                .with_help(format!(
+                    "use `{}` without `ForAnyValue:`/`ForAllValues:`",
+                    base.name
+                )),
+            );
+        }
+    }
+}
+
+fn family_name(family: Family) -> &'static str {
+    match family {
+        Family::String => "string",
+        Family::Numeric => "numeric",
+        Family::Date => "date",
+        Family::Bool => "boolean",
+        Family::Binary => "binary",
+        Family::IpAddress => "IP address",
+        Family::Arn => "ARN",
+        Family::Null => "null",
+    }
+}
+
+/// Whether an operator family compares values of a key's type: string operators take ARN keys
+/// too (IAM documents both), `Null` takes any key.
+fn family_fits(family: Family, key: KeyType, also: Option<KeyType>) -> bool {
+    let fits = |t: KeyType| match family {
+        Family::Null => true,
+        Family::String => matches!(t, KeyType::String | KeyType::Arn),
+        Family::Arn => t == KeyType::Arn,
+        Family::Numeric => t == KeyType::Numeric,
+        Family::Date => t == KeyType::Date,
+        Family::Bool => t == KeyType::Bool,
+        Family::IpAddress => t == KeyType::IpAddress,
+        Family::Binary => t == KeyType::Binary,
+    };
+    fits(key) || also.is_some_and(fits)
+}
+
+/// An unknown service principal: a warning with the closest known one.
+pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
+    let catalog = Catalog::get();
+    if name.contains(['*', '?']) || name.contains("${") || catalog.is_service_principal(name) {
+        return None;
+    }
+    let mut d = Diagnostic::new(
+        Code::UnknownServicePrincipal,
+        format!("unknown service principal `{name}`"),
+    )
+    .at(span, "not an AWS service principal iamx knows")
+    .with_note("a trust to a principal that does not exist never applies");
+    if let Some(close) = catalog.suggest_service_principal(name) {
+        d = d.with_help(format!("did you mean `{close}`?"));
+    }
+    Some(d)
+}
