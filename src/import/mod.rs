@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 mod documents;
 mod inputs;
+mod portable;
 
 pub use documents::sanitize_name;
 use documents::*;
@@ -224,14 +225,30 @@ pub fn import(
         account: None,
         partition: None,
     };
+    let mut accounts = BTreeMap::new();
     for (name, text) in inputs {
         match serde_json::from_str::<Json>(text) {
-            Ok(json) => importer.input(name, &json),
+            Ok(json) => {
+                portable::count_accounts(&json, &mut accounts);
+                importer.input(name, &json);
+            }
             Err(error) => importer.errors.push(format!("{name}: not JSON: {error}")),
         }
     }
     if !importer.errors.is_empty() {
         return Err(importer.errors);
+    }
+    // The account the entities were exported from (a GAAD names it), else the one the ARNs
+    // name most often: it becomes `${account}` in every ARN, so the import is portable.
+    let found = portable::choose_account(&accounts);
+    if importer.account.is_none() {
+        if let Some((account, partition, _)) = &found {
+            importer.account = Some(account.clone());
+            importer.partition = Some(partition.clone());
+        }
+    }
+    if let Some((_, _, Some(note))) = &found {
+        importer.notes.push(note.clone());
     }
     let mut items = Vec::new();
     let placeholder = importer.account.is_none();
@@ -245,6 +262,9 @@ pub fn import(
     }
     items.append(&mut importer.items);
     let mut source = crate::syntax::format::print(&File { items });
+    if let (Some(account), Some(partition)) = (&importer.account, &importer.partition) {
+        source = portable::template_account(&source, account, partition);
+    }
     if placeholder {
         source = format!(
             "// The input names no account; set yours here (it only shapes the ARNs of what is declared).\n{source}"

@@ -1,0 +1,150 @@
+//! Portable imports: the account (and partition) an input was exported from become `${account}`
+//! and `${partition}` in the written source, so one import serves every environment.
+//!
+//! In: the input JSON values, then the printed `.iamx` source. Out: the account the inputs
+//! name most often (with a note when they name several) and the source with every ARN of that
+//! account written through the built-in constants. The rewrite is textual on the printed
+//! source: the formatter writes ARNs bare or quoted, and `${account}` interpolates in both.
+
+use super::Json;
+use std::collections::BTreeMap;
+
+/// The 12-digit accounts in the ARNs of `json` (every string, URL-encoded policy documents
+/// included), with how often each occurs, and the partition each was seen with.
+pub(super) fn count_accounts(json: &Json, counts: &mut BTreeMap<String, (usize, String)>) {
+    match json {
+        Json::String(text) => {
+            let decoded;
+            let text = if text.contains('%') {
+                decoded = super::inputs::percent_decode(text);
+                decoded.as_str()
+            } else {
+                text.as_str()
+            };
+            for (partition, account) in arn_accounts(text) {
+                let entry = counts
+                    .entry(account.to_string())
+                    .or_insert((0, partition.to_string()));
+                entry.0 += 1;
+            }
+        }
+        Json::Array(items) => items.iter().for_each(|i| count_accounts(i, counts)),
+        Json::Object(map) => map.values().for_each(|v| count_accounts(v, counts)),
+        _ => {}
+    }
+}
+
+/// The most common account (ties: the smallest, so the choice is deterministic), its partition,
+/// and a note when other accounts appear too.
+pub(super) fn choose_account(
+    counts: &BTreeMap<String, (usize, String)>,
+) -> Option<(String, String, Option<String>)> {
+    let (account, (count, partition)) = counts
+        .iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(a.0)))?;
+    let others: Vec<&str> = counts
+        .keys()
+        .filter(|a| *a != account)
+        .map(String::as_str)
+        .collect();
+    let note = (!others.is_empty()).then(|| {
+        format!(
+            "the input names several accounts; `{account}` ({count} ARNs) became `${{account}}`, the others stay literal: {}",
+            others.join(", ")
+        )
+    });
+    Some((account.clone(), partition.clone(), note))
+}
+
+/// `(partition, account)` of every ARN in `text` whose account field is 12 digits.
+fn arn_accounts(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("arn:") {
+        let arn = &rest[at..];
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        if fields.len() == 6 && is_account(fields[4]) {
+            out.push((fields[1], fields[4]));
+        }
+        rest = &rest[at + 4..];
+    }
+    out
+}
+
+fn is_account(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `source` with every ARN of `account` written `arn:${partition}:<service>:<region>:${account}:`.
+pub(super) fn template_account(source: &str, account: &str, partition: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find("arn:") {
+        out.push_str(&rest[..at]);
+        let arn = &rest[at..];
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        // The service and region fields never hold quotes, spaces or braces in a real ARN.
+        let plain = |f: &str| !f.contains(['"', ' ', '\n', '{', '}', ',', '$']);
+        if fields.len() == 6
+            && fields[1] == partition
+            && fields[4] == account
+            && plain(fields[2])
+            && plain(fields[3])
+        {
+            out.push_str(&format!(
+                "arn:${{partition}}:{}:{}:${{account}}:",
+                fields[2], fields[3]
+            ));
+            let consumed = 4
+                + fields[1].len()
+                + 1
+                + fields[2].len()
+                + 1
+                + fields[3].len()
+                + 1
+                + fields[4].len()
+                + 1;
+            rest = &arn[consumed..];
+        } else {
+            out.push_str("arn:");
+            rest = &arn[4..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_common_account_wins() {
+        let json: Json = serde_json::json!({
+            "a": "arn:aws:iam::111111111111:role/x",
+            "b": ["arn:aws:s3:::bucket", "arn:aws:iam::222222222222:role/y", "arn:aws:sqs:eu-west-1:222222222222:q"],
+            "c": "arn%3Aaws%3Aiam%3A%3A222222222222%3Apolicy%2Fp",
+        });
+        let mut counts = BTreeMap::new();
+        count_accounts(&json, &mut counts);
+        let (account, partition, note) = choose_account(&counts).unwrap();
+        assert_eq!(
+            (account.as_str(), partition.as_str()),
+            ("222222222222", "aws")
+        );
+        assert!(note.unwrap().contains("111111111111"));
+    }
+
+    #[test]
+    fn only_arns_of_the_account_are_templated() {
+        let source = "account \"123456789012\"\nrole r {\n  allow sqs:SendMessage on arn:aws:sqs:eu-west-1:123456789012:q, arn:aws:s3:::b-123456789012/*\n  allow s3:GetObject on \"arn:aws:iam::999999999999:role/x\"\n}\n";
+        let out = template_account(source, "123456789012", "aws");
+        assert!(
+            out.contains("arn:${partition}:sqs:eu-west-1:${account}:q"),
+            "{out}"
+        );
+        assert!(out.contains("arn:aws:s3:::b-123456789012/*"), "{out}");
+        assert!(out.contains("arn:aws:iam::999999999999:role/x"), "{out}");
+        assert!(out.contains("account \"123456789012\""), "{out}");
+    }
+}
