@@ -168,6 +168,40 @@ fn merged(document: &PolicyDocument) -> PolicyDocument {
     }
 }
 
+/// A role or user whose policies exceed its boundary is a normal AWS pattern (a broad inline
+/// policy narrowed by the boundary), and the account runs that way today: the import keeps it
+/// as it is and says so next to the block, with a suppression `build` and `check` honour
+/// (E0501, named explicitly as security findings require), instead of a first build that fails.
+fn excuse_boundary_escapes(source: String, compiled: &Compiled, notes: &mut Vec<String>) -> String {
+    let report = crate::verify::verify_compiled(compiled);
+    let escaping: Vec<(String, String)> = report
+        .subjects
+        .iter()
+        .filter(|s| s.verdict == crate::verify::Verdict::Violated)
+        .filter(|s| s.kind == "role" || s.kind == "user")
+        .map(|s| (s.kind.clone(), s.name.clone()))
+        .collect();
+    if escaping.is_empty() {
+        return source;
+    }
+    let mut out = String::with_capacity(source.len() + 200 * escaping.len());
+    for line in source.split_inclusive('\n') {
+        let head = line.trim_end();
+        if let Some((kind, name)) = escaping.iter().find(|(kind, name)| {
+            head == format!("{kind} {name} {{") || head == format!("{kind} \"{name}\" {{")
+        }) {
+            out.push_str(&format!(
+                "// iamx:allow E0501 \"imported as the account has it: this {kind}'s policies allow more than its boundary, which is what limits it\"\n"
+            ));
+            notes.push(format!(
+                "{kind} `{name}`: its policies allow more than its boundary in the original account; the import keeps them and excuses E0501 with `// iamx:allow` (narrow them to remove it)"
+            ));
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 fn actions_lowercased(document: &PolicyDocument) -> PolicyDocument {
     let mut document = document.clone();
     for statement in &mut document.statements {
@@ -302,6 +336,7 @@ pub fn import(
         }
     }
     if errors.is_empty() {
+        let source = excuse_boundary_escapes(source, compiled, &mut importer.notes);
         Ok(Imported {
             source,
             notes: importer.notes,
