@@ -196,10 +196,17 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A build in a temporary directory, removed on drop.
+struct Built {
+    _temp: tempfile::TempDir,
+    /// The output of the one environment built (or of the project, without environments).
+    dir: PathBuf,
+}
+
 /// Builds `example` (with `env`) into a fresh directory with `iamx build --format FORMAT`.
-fn build(example: &str, env: Option<&str>, format: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+fn build(example: &str, env: Option<&str>, format: &str) -> Built {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
     let mut command = iamx();
     command
         .arg("build")
@@ -211,7 +218,12 @@ fn build(example: &str, env: Option<&str>, format: &str) -> tempfile::TempDir {
         command.args(["--env", env]);
     }
     command.assert().success();
-    dir
+    // A project with environments writes each into `out/<env>/`.
+    let dir = match env {
+        Some(env) => out.join(env),
+        None => out,
+    };
+    Built { _temp: temp, dir }
 }
 
 const MANAGED_KINDS: [&str; 3] = ["boundary", "managed-policy", "delegation"];
@@ -750,7 +762,7 @@ fn deploy_example(example: &str, env: Option<&str>) {
     };
     // 1. The IAM documents, deployed call by call with the AWS CLI.
     let built = build(example, env, "iam");
-    let dir = built.path().join("out");
+    let dir = built.dir.clone();
     let manifest = read_json(&dir.join("manifest.json"));
     let aws = Aws::in_account(&emulator, &text(&manifest["account"]));
     deploy_with_cli(&aws, &dir, &manifest);
@@ -761,7 +773,7 @@ fn deploy_example(example: &str, env: Option<&str>) {
     // managed policies, roles (trust, boundary, inline policies), instance profiles and users,
     // but not groups and not attachments, so those are verified through the CLI path above.
     let built = build(example, env, "cloudformation");
-    let dir = built.path().join("out");
+    let dir = built.dir.clone();
     let manifest = read_json(&dir.join("manifest.json"));
     let stack = format!(
         "iamx-{example}{}",
@@ -834,8 +846,8 @@ fn every_format_is_deterministic() {
             let a = build(example, env, format);
             let b = build(example, env, format);
             assert_eq!(
-                read_tree(&a.path().join("out")),
-                read_tree(&b.path().join("out")),
+                read_tree(&a.dir),
+                read_tree(&b.dir),
                 "{example} --format {format}"
             );
         }
@@ -852,7 +864,7 @@ fn terraform_configuration_matches_the_documents() {
         ("serverless", Some("prod")),
     ] {
         let built = build(example, env, "terraform");
-        let dir = built.path().join("out");
+        let dir = built.dir.clone();
         let manifest = read_json(&dir.join("manifest.json"));
         let tf = read_json(&dir.join("main.tf.json"));
         let resources = &tf["resource"];

@@ -3,7 +3,9 @@
 //! In: a [`Compiled`] project and a [`Format`]. Out: an ordered map from relative file path to
 //! file contents — one canonical JSON file per IAM document plus `manifest.json`, and for the
 //! deployable formats one more file: a CloudFormation template ([`cloudformation`]) or a
-//! Terraform JSON configuration ([`terraform`]). Nothing here touches the disk: the CLI writes
+//! Terraform JSON configuration ([`terraform`]). A project with environments gets one such
+//! output per environment in a directory of its name, listed by a top-level `manifest.json`
+//! ([`emit_environments`]). Nothing here touches the disk: the CLI writes
 //! the map atomically, so a failed build never leaves a partial directory.
 
 pub mod cloudformation;
@@ -56,6 +58,51 @@ pub fn emit_format(compiled: &Compiled, format: Format) -> OutputFiles {
         }
     }
     files
+}
+
+/// The output of a project with environments: each environment's complete output (documents,
+/// manifest, the format's file) under `<environment>/`, and a `manifest.json` that lists them,
+/// so a deployer finds every account's output from one file.
+pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> OutputFiles {
+    let mut files = OutputFiles::new();
+    let mut environments = Vec::new();
+    for (environment, compiled) in builds {
+        for (path, contents) in emit_format(compiled, format) {
+            files.insert(format!("{environment}/{path}"), contents);
+        }
+        environments.push(EnvironmentEntry {
+            name: environment,
+            account: &compiled.account,
+            partition: &compiled.partition,
+            directory: environment.to_string(),
+            manifest: format!("{environment}/manifest.json"),
+        });
+    }
+    let manifest = EnvironmentsManifest {
+        manifest_version: MANIFEST_VERSION,
+        environments,
+    };
+    let mut text = serde_json::to_string_pretty(&manifest).expect("the manifest always serializes");
+    text.push('\n');
+    files.insert("manifest.json".to_string(), text);
+    files
+}
+
+/// The top-level `manifest.json` of a build with environments.
+#[derive(Serialize)]
+struct EnvironmentsManifest<'a> {
+    manifest_version: u32,
+    environments: Vec<EnvironmentEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct EnvironmentEntry<'a> {
+    name: &'a str,
+    account: &'a str,
+    partition: &'a str,
+    /// The environment's output directory, relative to the top-level manifest.
+    directory: String,
+    manifest: String,
 }
 
 /// The manifest's schema version; bumped on incompatible changes.
