@@ -256,24 +256,11 @@ fn wrong_environments(
     let runs: Vec<Run> = unknown
         .iter()
         .map(|environment| {
-            let options = iamx::compile::Options {
-                environment: Some(environment.to_string()),
-            };
-            let compilation = iamx::compile::compile(inputs.to_vec(), &options);
-            let wrong: Vec<Diagnostic> = compilation
-                .diagnostics
-                .iter()
-                .filter(|d| d.code == iamx::diagnostics::Code::UnknownEnvironment)
-                .cloned()
-                .collect();
+            let (sources, diagnostics) = wrong_environment(inputs, environment);
             Run {
                 environment: None,
-                sources: compilation.sources,
-                diagnostics: if wrong.is_empty() {
-                    compilation.diagnostics
-                } else {
-                    wrong
-                },
+                sources,
+                diagnostics,
                 suppressed: Vec::new(),
                 compiled: None,
                 verified: None,
@@ -283,6 +270,27 @@ fn wrong_environments(
         .collect();
     Findings::new(&runs, settings).print(&runs, settings);
     Exit::InputErrors
+}
+
+/// What a build for an environment the sources do not declare reports: E0108 alone (or the
+/// syntax errors that kept the declaration from being read).
+pub fn wrong_environment(inputs: &[Input], environment: &str) -> (Sources, Vec<Diagnostic>) {
+    let options = iamx::compile::Options {
+        environment: Some(environment.to_string()),
+    };
+    let compilation = iamx::compile::compile(inputs.to_vec(), &options);
+    let wrong: Vec<Diagnostic> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == iamx::diagnostics::Code::UnknownEnvironment)
+        .cloned()
+        .collect();
+    let diagnostics = if wrong.is_empty() {
+        compilation.diagnostics
+    } else {
+        wrong
+    };
+    (compilation.sources, diagnostics)
 }
 
 /// The `.iamx` inputs and the JSON policy inputs the paths name.
