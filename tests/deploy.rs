@@ -868,7 +868,16 @@ fn terraform_configuration_matches_the_documents() {
         let manifest = read_json(&dir.join("manifest.json"));
         let tf = read_json(&dir.join("main.tf.json"));
         let resources = &tf["resource"];
-        let unescape = |s: &str| s.replace("$${", "${").replace("%%{", "%{");
+        // What Terraform makes of the strings: the deployer's account and partition (checked
+        // to be the manifest's), and `$${` read as `${`.
+        let account = text(&manifest["account"]);
+        let partition = text(&manifest["partition"]);
+        let unescape = |s: &str| {
+            s.replace("${data.aws_caller_identity.current.account_id}", &account)
+                .replace("${data.aws_partition.current.partition}", &partition)
+                .replace("$${", "${")
+                .replace("%%{", "%{")
+        };
         let policies: Vec<Value> = resources["aws_iam_policy"]
             .as_object()
             .map(|m| {

@@ -370,6 +370,69 @@ fn manifest(compiled: &Compiled) -> Manifest<'_> {
     }
 }
 
+/// A piece of a string that names the project's own account, for the formats that write the
+/// account (and the partition of such ARNs) as a reference to where they are deployed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Part<'a> {
+    Text(&'a str),
+    Account,
+    Partition,
+}
+
+/// `text` split at every occurrence of `account` (as a whole 12-digit number) and at the
+/// partition of every ARN of that account (`arn:PARTITION:service:region:ACCOUNT:`); `None`
+/// when the text does not name the account. ARNs of other accounts and of AWS (`arn:aws:iam::aws:policy/...`) stay as written.
+pub(crate) fn own_account_parts<'a>(
+    text: &'a str,
+    account: &str,
+    partition: &str,
+) -> Option<Vec<Part<'a>>> {
+    if account.is_empty() || !text.contains(account) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    // Where each substitution starts and ends, in order.
+    let mut cuts: Vec<(usize, usize, Part<'a>)> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(account) {
+        let start = from + found;
+        let end = start + account.len();
+        if !(start > 0 && digit(start - 1)) && !digit(end) {
+            // The partition of an ARN whose account field this is.
+            let head = &text[..start];
+            let arn = head.rfind("arn:").filter(|&a| {
+                let fields = &text[a..start];
+                fields.matches(':').count() == 4
+                    && !fields.contains(['"', ' ', ','])
+                    && fields[4..].starts_with(partition)
+                    && fields[4 + partition.len()..].starts_with(':')
+            });
+            if let Some(a) = arn {
+                cuts.push((a + 4, a + 4 + partition.len(), Part::Partition));
+            }
+            cuts.push((start, end, Part::Account));
+        }
+        from = end;
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for (start, end, part) in cuts {
+        if start > at {
+            parts.push(Part::Text(&text[at..start]));
+        }
+        parts.push(part);
+        at = end;
+    }
+    if at < text.len() {
+        parts.push(Part::Text(&text[at..]));
+    }
+    Some(parts)
+}
+
 /// Documents that are managed policies of their own: boundaries, policies, delegation
 /// policies, and the parts of split documents.
 pub(crate) fn is_managed(kind: DocumentKind) -> bool {
@@ -377,4 +440,55 @@ pub(crate) fn is_managed(kind: DocumentKind) -> bool {
         kind,
         DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{own_account_parts, Part};
+
+    #[test]
+    fn own_account_parts_find_the_account_and_its_arns_partition() {
+        let parts = own_account_parts("arn:aws:iam::111111111111:role/a", "111111111111", "aws");
+        assert_eq!(
+            parts,
+            Some(vec![
+                Part::Text("arn:"),
+                Part::Partition,
+                Part::Text(":iam::"),
+                Part::Account,
+                Part::Text(":role/a"),
+            ])
+        );
+        assert_eq!(
+            own_account_parts("111111111111", "111111111111", "aws"),
+            Some(vec![Part::Account])
+        );
+        // Other accounts, AWS's own policies and longer numbers are not the account.
+        assert_eq!(
+            own_account_parts("arn:aws:iam::222222222222:root", "111111111111", "aws"),
+            None
+        );
+        assert_eq!(
+            own_account_parts(
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "111111111111",
+                "aws"
+            ),
+            None
+        );
+        assert_eq!(
+            own_account_parts("91111111111119", "111111111111", "aws"),
+            None
+        );
+        // The partition is replaced only in the ARN whose account field is the account.
+        let parts = own_account_parts("arn:aws:s3:::b/111111111111/*", "111111111111", "aws");
+        assert_eq!(
+            parts,
+            Some(vec![
+                Part::Text("arn:aws:s3:::b/"),
+                Part::Account,
+                Part::Text("/*")
+            ])
+        );
+    }
 }
