@@ -398,7 +398,9 @@ pub(crate) fn own_account_parts<'a>(
     while let Some(found) = text[from..].find(account) {
         let start = from + found;
         let end = start + account.len();
-        if !(start > 0 && digit(start - 1)) && !digit(end) {
+        // A whole number only: `91111111111119` does not name account `111111111111`.
+        let inside_a_number = (start > 0 && digit(start - 1)) || digit(end);
+        if !inside_a_number {
             // The partition of an ARN whose account field this is.
             let head = &text[..start];
             let arn = head.rfind("arn:").filter(|&a| {
