@@ -895,10 +895,10 @@ fn deploy_terraform(emulator: &Emulator, aws: &Aws, example: &str, env: Option<&
                 assert!(
                     change["type"] == "aws_iam_user"
                         && actions == &serde_json::json!(["update"])
-                        && before["permissions_boundary"].is_null()
+                        && before["permissions_boundary"].as_str().is_none_or(str::is_empty)
                         && user.is_some_and(|u| u["boundary_arn"] == after["permissions_boundary"])
                         && only_the_boundary,
-                    "{test}: a plan after apply has changes beyond moto's missing user boundaries:\n{plan}"
+                    "{test}: a plan after apply has changes beyond moto's missing user boundaries:\n{change:#}\n{plan}"
                 );
             }
         }
