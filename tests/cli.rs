@@ -484,3 +484,58 @@ fn check_json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
     });
     (output.status.code(), found)
 }
+
+/// One environment that does not build fails the whole build: nothing is written for any, and
+/// an earlier output stays as it was. Terraform's working files in an environment's directory
+/// survive a re-build.
+#[test]
+fn environments_are_written_all_or_nothing() {
+    let temp = TempDir::new().unwrap();
+    let project = write_file(
+        temp.path(),
+        "main.iamx",
+        "env dev { account \"111111111111\" }\n\
+         env prod { account \"222222222222\" }\n\
+         policy P { allow s3:GetObject on arn:aws:s3:::b/* }\n",
+    );
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", &project, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    fs::write(out.join("dev/terraform.tfstate"), "state").unwrap();
+    let before = read_tree(&out);
+    fs::write(
+        &project,
+        fs::read_to_string(&project)
+            .unwrap()
+            .replace("222222222222", "22222222222"),
+    )
+    .unwrap();
+    iamx()
+        .args(["build", &project, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was written"))
+        .stderr(predicate::str::contains("in environment `prod`"));
+    assert_eq!(read_tree(&out), before, "the earlier output is untouched");
+    // Fixed again: re-built, and the state file is carried over into the new `dev/`.
+    fs::write(
+        &project,
+        fs::read_to_string(&project)
+            .unwrap()
+            .replace("22222222222", "222222222222"),
+    )
+    .unwrap();
+    iamx()
+        .args(["build", &project, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(out.join("dev/terraform.tfstate")).unwrap(),
+        "state"
+    );
+}
