@@ -2,8 +2,9 @@
 //! exactly `build` without writing (same diagnostics, same exit code, verification included),
 //! and one way of reporting its findings.
 //!
-//! In: the command's paths and flags and the project file ([`super::config`]). Out: per
-//! environment a [`Run`] (sources, compiled project, verification report, diagnostics after
+//! In: the command's paths and flags and the project file ([`super::config`]). The environments
+//! gone through are those `--env` or iamx.toml name, else every one the sources declare; a name
+//! the sources do not declare is reported alone (E0108). Out: per environment a [`Run`] (sources, compiled project, verification report, diagnostics after
 //! the `// iamx:allow` comments), merged into [`Findings`] after lint levels are applied, and
 //! printed as text (stderr), JSON or SARIF (stdout) by `--diagnostics`.
 
