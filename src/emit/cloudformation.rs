@@ -101,23 +101,25 @@ impl Own<'_> {
         }
     }
 
-    /// A policy document with every string that names the account written with `Fn::Sub`.
-    fn document(&self, policy: &PolicyDocument) -> serde_json::Value {
-        let mut value = serde_json::to_value(policy).expect("policy documents always serialize");
-        self.substitute(&mut value);
-        value
+    /// A policy document with every string that names the account written with `Fn::Sub`,
+    /// keys in IAM's order as in the document's own file.
+    fn document(&self, policy: &PolicyDocument) -> Node {
+        let text = serde_json::to_string(policy).expect("policy documents always serialize");
+        let mut node: Node = serde_json::from_str(&text).expect("its own JSON reads back");
+        self.substitute(&mut node);
+        node
     }
 
-    fn substitute(&self, value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::String(text) => {
+    fn substitute(&self, node: &mut Node) {
+        match node {
+            Node::Leaf(serde_json::Value::String(text)) => {
                 if let Value::Sub { text } = self.value(text) {
-                    *value = serde_json::json!({ "Fn::Sub": text });
+                    *node = Node::Object(vec![("Fn::Sub".into(), Node::Leaf(text.into()))]);
                 }
             }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.substitute(v)),
-            serde_json::Value::Object(map) => map.values_mut().for_each(|v| self.substitute(v)),
-            _ => {}
+            Node::Leaf(_) => {}
+            Node::Array(items) => items.iter_mut().for_each(|n| self.substitute(n)),
+            Node::Object(entries) => entries.iter_mut().for_each(|(_, n)| self.substitute(n)),
         }
     }
 }
@@ -129,14 +131,14 @@ struct ManagedPolicy<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
-    policy_document: serde_json::Value,
+    policy_document: Node,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct InlinePolicy<'a> {
     policy_name: &'a str,
-    policy_document: serde_json::Value,
+    policy_document: Node,
 }
 
 #[derive(Serialize)]
@@ -153,7 +155,7 @@ struct Role<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
-    assume_role_policy_document: serde_json::Value,
+    assume_role_policy_document: Node,
     #[serde(skip_serializing_if = "Option::is_none")]
     permissions_boundary: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -404,6 +406,82 @@ pub fn template(compiled: &Compiled) -> String {
     let mut text = serde_json::to_string_pretty(&template).expect("templates always serialize");
     text.push('\n');
     text
+}
+
+/// JSON that keeps the order of object keys (`serde_json::Value` sorts them), so a document in
+/// the template reads like its file: `Version` before `Statement`, `Effect` before `Action`.
+enum Node {
+    Leaf(serde_json::Value),
+    Array(Vec<Node>),
+    Object(Vec<(String, Node)>),
+}
+
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Leaf(value) => value.serialize(serializer),
+            Node::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Node::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Leaf(serde_json::Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Node::Object(entries))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// An output per role, instance profile and managed policy (boundaries and delegation policies
