@@ -100,31 +100,112 @@ fn build_refuses_to_replace_a_directory_it_did_not_write() {
 }
 
 #[test]
-fn environments_select_accounts() {
+fn environments_are_each_built_into_their_own_directory() {
     let temp = TempDir::new().unwrap();
-    let out = temp.path().join("prod");
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", "examples/serverless", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("dev: verified 2 subjects"))
+        .stderr(predicate::str::contains("prod: verified 2 subjects"));
+    let top: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        top["environments"],
+        serde_json::json!([
+            {"name": "dev", "account": "111111111111", "partition": "aws",
+             "directory": "dev", "manifest": "dev/manifest.json"},
+            {"name": "prod", "account": "222222222222", "partition": "aws",
+             "directory": "prod", "manifest": "prod/manifest.json"},
+        ])
+    );
+    for (env, account) in [("dev", "111111111111"), ("prod", "222222222222")] {
+        let manifest = fs::read_to_string(out.join(env).join("manifest.json")).unwrap();
+        assert!(manifest.contains(&format!("\"account\": \"{account}\"")));
+        assert!(manifest.contains(&format!("\"environment\": \"{env}\"")));
+    }
+    // `--env` builds a subset, in the same layout; the output is replaced as a whole.
     iamx()
         .args(["build", "examples/serverless", "--env", "prod", "-o"])
         .arg(&out)
         .assert()
         .success();
-    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
-    assert!(manifest.contains("\"account\": \"222222222222\""));
-    iamx()
-        .args(["build", "examples/serverless", "-o"])
-        .arg(temp.path().join("none"))
+    assert!(out.join("prod/manifest.json").is_file());
+    assert!(!out.join("dev").exists());
+    let top = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(top.contains("\"prod\"") && !top.contains("\"dev\""));
+}
+
+/// A mistyped `--env` is one error, with the closest name, and nothing else: no cascade, no
+/// summary, nothing written (even when other environments are fine).
+#[test]
+fn a_wrong_environment_is_one_error() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    let assert = iamx()
+        .args([
+            "build",
+            "examples/serverless",
+            "--env",
+            "dev",
+            "--env",
+            "prd",
+            "-o",
+        ])
+        .arg(&out)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("--env dev"));
+        .stdout("");
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(stderr.matches("error").count(), 1, "{stderr}");
+    assert!(stderr.contains("error[E0108]: no environment is named `prd`"));
+    assert!(stderr.contains("did you mean `prod`?"));
+    assert!(!out.exists());
+    let (code, found) = check_json(&["examples/serverless", "--env", "stagin"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["code"], "E0108");
+}
+
+/// A finding only some environments have says which; one all have is reported once, as is.
+#[test]
+fn findings_name_their_environment_when_environments_differ() {
+    let temp = TempDir::new().unwrap();
+    let project = write_file(
+        temp.path(),
+        "main.iamx",
+        "env dev { account \"111111111111\" let objects = \"arn:aws:s3:::b\" }\n\
+         env prod { account \"222222222222\" let objects = \"arn:aws:s3:::b/*\" }\n\
+         policy P {\n  allow iam:PassRole on *\n  allow s3:GetObject on \"${objects}\"\n}\n",
+    );
+    let (code, found) = check_json(&[&project]);
+    assert_eq!(code, Some(0));
+    let found = found.as_array().unwrap();
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["W0403", "W0201"]);
+    let notes = |d: &serde_json::Value| -> Vec<String> {
+        d["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .filter(|n| n.starts_with("in environment"))
+            .collect()
+    };
+    assert!(notes(&found[0]).is_empty(), "shared: no environment named");
+    assert_eq!(notes(&found[1]), ["in environment `dev`"]);
 }
 
 #[test]
 fn check_reports_without_writing() {
+    // Every environment is checked; a finding they share is reported once.
     iamx()
         .args(["check", "examples"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("choose one"));
+        .stderr(predicate::str::contains("`account` is set twice").count(1));
     iamx()
         .args(["check", "examples/serverless", "--env", "dev"])
         .assert()
@@ -385,4 +466,76 @@ fn deny_warnings_makes_warnings_fail_check_build_and_verify() {
     assert_eq!(output.status.code(), Some(1));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["verdict"], "proved");
+}
+
+/// `iamx check ARGS --diagnostics json --no-config`: the exit code and the diagnostics.
+fn check_json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let output = iamx()
+        .arg("check")
+        .args(args)
+        .args(["--diagnostics", "json", "--no-config"])
+        .output()
+        .unwrap();
+    let found = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (output.status.code(), found)
+}
+
+/// One environment that does not build fails the whole build: nothing is written for any, and
+/// an earlier output stays as it was. Terraform's working files in an environment's directory
+/// survive a re-build.
+#[test]
+fn environments_are_written_all_or_nothing() {
+    let temp = TempDir::new().unwrap();
+    let project = write_file(
+        temp.path(),
+        "main.iamx",
+        "env dev { account \"111111111111\" }\n\
+         env prod { account \"222222222222\" }\n\
+         policy P { allow s3:GetObject on arn:aws:s3:::b/* }\n",
+    );
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", &project, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    fs::write(out.join("dev/terraform.tfstate"), "state").unwrap();
+    let before = read_tree(&out);
+    fs::write(
+        &project,
+        fs::read_to_string(&project)
+            .unwrap()
+            .replace("222222222222", "22222222222"),
+    )
+    .unwrap();
+    iamx()
+        .args(["build", &project, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing was written"))
+        .stderr(predicate::str::contains("in environment `prod`"));
+    assert_eq!(read_tree(&out), before, "the earlier output is untouched");
+    // Fixed again: re-built, and the state file is carried over into the new `dev/`.
+    fs::write(
+        &project,
+        fs::read_to_string(&project)
+            .unwrap()
+            .replace("22222222222", "222222222222"),
+    )
+    .unwrap();
+    iamx()
+        .args(["build", &project, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_to_string(out.join("dev/terraform.tfstate")).unwrap(),
+        "state"
+    );
 }

@@ -169,6 +169,110 @@ fn colour_only_when_asked_or_on_a_terminal() {
         .stdout(predicate::str::contains("\x1b[").not());
 }
 
+/// The old side of `--rev` is named as git names it, `REV:path`, never by the temporary
+/// directory it is extracted to; broken input exits 1, as `iamx check` does.
+#[test]
+fn rev_names_files_rev_colon_path_and_broken_input_exits_1() {
+    let temp = TempDir::new().unwrap();
+    let repo = temp.path();
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .current_dir(repo)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {output:?}");
+    };
+    git(&["init", "-q"]);
+    project(repo, "iam", OLD);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    fs::write(
+        repo.join("iam/main.iamx"),
+        OLD.replace("PutObject", "DeleteObject"),
+    )
+    .unwrap();
+    let assert = iamx()
+        .current_dir(repo)
+        .args(["diff", "--rev", "HEAD", "iam", "--format", "markdown"])
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("HEAD:iam/main.iamx:5"), "{stdout}");
+    assert!(!stdout.contains("iamx-diff-"), "{stdout}");
+    // A revision that does not compile: its diagnostics name `HEAD:iam/main.iamx`.
+    fs::write(
+        repo.join("iam/main.iamx"),
+        OLD.replace("GetObject", "GetObjet"),
+    )
+    .unwrap();
+    git(&["commit", "-q", "-a", "-m", "broken"]);
+    fs::write(repo.join("iam/main.iamx"), OLD).unwrap();
+    let assert = iamx()
+        .current_dir(repo)
+        .args(["diff", "--rev", "HEAD", "iam"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("HEAD:iam/main.iamx:5:"), "{stderr}");
+    assert!(stderr.contains("`HEAD:iam` does not compile"), "{stderr}");
+    assert!(!stderr.contains("iamx-diff-"), "{stderr}");
+    // Broken plain JSON, too.
+    let json = write_file(repo, "broken.json", "{\"Version\": ");
+    iamx()
+        .args(["diff", &json, &json])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not an IAM policy document"));
+}
+
+/// Projects with environments are compared in every environment, in one report.
+#[test]
+fn every_environment_is_compared() {
+    let temp = TempDir::new().unwrap();
+    let two = "env dev { account \"111111111111\" }\nenv prod { account \"222222222222\" }\n";
+    let body = OLD.replace("account \"123456789012\"\n", two);
+    let old = project(temp.path(), "old", &body);
+    let new = project(
+        temp.path(),
+        "new",
+        &body.replace("PutObject", "DeleteObject"),
+    );
+    let assert = iamx()
+        .args(["diff", &old, &new, "--color", "never"])
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("changed role-inline dev/app (dev/roles/app/inline.json)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("changed role-inline prod/app (prod/roles/app/inline.json)"),
+        "{stdout}"
+    );
+    let assert = iamx()
+        .args(["diff", &old, &new, "--env", "prod"])
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("prod/app") && !stdout.contains("dev/app"),
+        "{stdout}"
+    );
+    // A wrong --env: one error, with the closest name.
+    let assert = iamx()
+        .args(["diff", &old, &new, "--env", "prd"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(stderr.matches("error").count(), 1, "{stderr}");
+    assert!(stderr.contains("did you mean `prod`?"), "{stderr}");
+}
+
 #[test]
 fn usage_errors_exit_with_2() {
     iamx()

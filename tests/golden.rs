@@ -1,5 +1,6 @@
 //! Golden tests, laid out by phase:
-//! - `examples/<name>/` compiled, compared file by file with `tests/expected/examples/<name>/`;
+//! - `examples/<name>/` compiled, compared file by file with `tests/expected/examples/<name>/`
+//!   (the documents, `manifest.json`, and the CloudFormation and Terraform files);
 //! - `tests/golden/build/<case>.iamx` → `<case>.out` (every output file, concatenated);
 //! - `tests/golden/diagnostics/<case>.iamx` → `<case>.err` (diagnostics rendered without colour);
 //!   a case without `.err` must compile with no diagnostic at all. Cases that compile are also
@@ -100,7 +101,15 @@ fn check_example(
             rendered.is_empty(),
             "example {name} has warnings:\n{rendered}"
         );
-        let output = iamx::emit::emit(&compiled);
+        // The deployable formats too: their account references, rules and outputs are
+        // compiler output like the documents.
+        let mut output = iamx::emit::emit(&compiled);
+        for format in [
+            iamx::emit::Format::CloudFormation,
+            iamx::emit::Format::Terraform,
+        ] {
+            output.extend(iamx::emit::emit_format(&compiled, format));
+        }
         let expected_dir = root().join("tests/expected/examples").join(name);
         if updating_goldens() {
             let _ = fs::remove_dir_all(&expected_dir);

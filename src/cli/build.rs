@@ -2,8 +2,9 @@
 //! JSON file per IAM document plus `manifest.json`, and with `--format` a CloudFormation
 //! template (`template.json`) or a Terraform configuration (`main.tf.json`) as well. On any
 //! error nothing is written. The analysis is `iamx check`'s ([`super::findings`]), so a
-//! project `check` calls clean builds. With several environments (iamx.toml's
-//! `environments`), each is written to `DIR/<environment>`.
+//! project `check` calls clean builds. A project with `env` blocks is built for every
+//! environment (or those `--env` or iamx.toml's `environments` name), each into
+//! `DIR/<environment>/`, with `DIR/manifest.json` listing them; all of it is one atomic write.
 
 use super::findings::{self, DiagnosticsFormat, Findings, ReportArgs, Settings, VerifyArgs};
 use super::output::{errln, infoln};
@@ -18,9 +19,10 @@ pub struct Args {
     /// Default: `[build] output` of iamx.toml.
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Build for this environment (an `env` block); default: every environment iamx.toml lists.
-    #[arg(long)]
-    env: Option<String>,
+    /// Build for this environment (an `env` block; repeatable); default: every environment
+    /// iamx.toml lists, else every one the sources declare.
+    #[arg(long, value_name = "NAME")]
+    env: Vec<String>,
     /// What to write besides the IAM documents: nothing (`iam`), a CloudFormation template
     /// (`cloudformation`, `template.json`) or a Terraform configuration (`terraform`, `main.tf.json`).
     #[arg(long, value_enum)]
@@ -41,7 +43,7 @@ pub enum OutputFormat {
 }
 
 pub fn run(args: Args) -> Exit {
-    let settings = match Settings::new(&args.paths, args.env, &args.report, Some(&args.verify)) {
+    let settings = match Settings::new(&args.paths, &args.env, &args.report, Some(&args.verify)) {
         Ok(settings) => settings,
         Err(exit) => return exit,
     };
@@ -68,7 +70,8 @@ pub fn run(args: Args) -> Exit {
     if text {
         for run in &runs {
             if let Some(verified) = &run.verified {
-                infoln!("{}", super::verify::counts(verified));
+                let prefix = findings::run_prefix(&runs, run);
+                infoln!("{prefix}{}", super::verify::counts(verified));
             }
         }
     }
@@ -90,28 +93,42 @@ pub fn run(args: Args) -> Exit {
         );
         return Exit::InputErrors;
     }
-    let several = runs.len() > 1;
+    let mut builds = Vec::new();
     for run in &runs {
         let Some(compiled) = &run.compiled else {
             // Unreachable in practice: a run without a compiled project has errors.
             errln!("error: build failed; nothing was written");
             return Exit::InputErrors;
         };
-        let dir = match (&run.environment, several) {
-            (Some(environment), true) => output.join(environment),
-            _ => output.clone(),
-        };
-        let emitted = iamx::emit::emit_format(compiled, format);
-        if let Err(message) = super::files::write_output(&dir, &emitted) {
-            return super::fail(message);
+        builds.push((run.environment.as_deref(), compiled));
+    }
+    // A project with environments always gets the `DIR/<environment>/` layout, however many
+    // are built, so a deployer's paths do not depend on `--env`; one write keeps it atomic.
+    let emitted = match builds.as_slice() {
+        [(None, compiled)] => iamx::emit::emit_format(compiled, format),
+        _ => {
+            let named: Vec<(&str, &iamx::compile::output::Compiled)> = builds
+                .iter()
+                .filter_map(|(environment, compiled)| Some(((*environment)?, *compiled)))
+                .collect();
+            iamx::emit::emit_environments(&named, format)
         }
-        let extra = match format.extra_file() {
-            Some(file) => format!(" and {file}"),
-            None => String::new(),
-        };
-        let warnings = match findings.kept.is_empty() && findings.suppressed.is_empty() {
-            true => String::new(),
-            false => format!(" ({})", findings.summary()),
+    };
+    if let Err(message) = super::files::write_output(&output, &emitted) {
+        return super::fail(message);
+    }
+    let extra = match format.extra_file() {
+        Some(file) => format!(" and {file}"),
+        None => String::new(),
+    };
+    let warnings = match findings.kept.is_empty() && findings.suppressed.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", findings.summary()),
+    };
+    for (environment, compiled) in &builds {
+        let dir = match environment {
+            Some(environment) => output.join(environment),
+            None => output.clone(),
         };
         infoln!(
             "wrote {}{extra} to {}{warnings}",

@@ -23,10 +23,10 @@ pub struct Args {
     /// .iamx files, directories searched for them, IAM JSON policy files (`*.json`), or `-` for
     /// standard input. Default: `paths` of iamx.toml.
     paths: Vec<PathBuf>,
-    /// Check the project as built for this environment (an `env` block); default: every
-    /// environment iamx.toml lists.
-    #[arg(long)]
-    env: Option<String>,
+    /// Check the project as built for this environment (an `env` block; repeatable);
+    /// default: every environment iamx.toml lists, else every one the sources declare.
+    #[arg(long, value_name = "NAME")]
+    env: Vec<String>,
     #[command(flatten)]
     verify: VerifyArgs,
     #[command(flatten)]
@@ -45,7 +45,7 @@ pub fn run(mut args: Args) -> Exit {
     if args.format == Some(Format::Json) && args.report.diagnostics.is_none() {
         args.report.diagnostics = Some(DiagnosticsFormat::Json);
     }
-    let mut settings = match Settings::new(&args.paths, args.env, &args.report, Some(&args.verify))
+    let mut settings = match Settings::new(&args.paths, &args.env, &args.report, Some(&args.verify))
     {
         Ok(settings) => settings,
         Err(exit) => return exit,
@@ -60,7 +60,8 @@ pub fn run(mut args: Args) -> Exit {
     if settings.diagnostics == DiagnosticsFormat::Text {
         for run in &runs {
             if let Some(verified) = &run.verified {
-                infoln!("{}", super::verify::counts(verified));
+                let prefix = findings::run_prefix(&runs, run);
+                infoln!("{prefix}{}", super::verify::counts(verified));
             }
         }
         let files = runs.first().map_or(0, |r| r.files);

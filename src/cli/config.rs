@@ -29,7 +29,8 @@ pub struct Config {
     /// Paths checked and built when the command line names none (relative to the file).
     #[serde(default)]
     pub paths: Vec<PathBuf>,
-    /// The environments `build`, `check` and `verify` go through, unless `--env` names one.
+    /// The environments `build`, `check` and `verify` go through unless `--env` names some;
+    /// empty: every environment the sources declare.
     #[serde(default)]
     pub environments: Vec<String>,
     /// Whether `check` and `build` verify (default true).

@@ -2,10 +2,13 @@
 //!
 //! Each side is a `.iamx` file, a project directory, a build output directory (with
 //! `manifest.json`), a directory of plain IAM JSON files, or one plain IAM JSON file. With
-//! `--rev`, the old side is PATH as it was at a git revision (extracted with `git archive`)
-//! and the new side is PATH in the working tree. Exit codes: 0 done (with `--exit-code`: no
-//! access added and nothing undecided), 1 with `--exit-code` when access may have widened, 2
-//! for usage errors and inputs that do not compile or parse.
+//! `--rev`, the old side is PATH as it was at a git revision (extracted with `git archive`,
+//! its files named `REV:path` in messages) and the new side is PATH in the working tree.
+//! Exit codes: 0 done (with `--exit-code`: no access added and nothing undecided), 1 with
+//! `--exit-code` when access may have widened, 2 for usage errors; inputs that do not compile
+//! or parse exit 1, as in `iamx check`. Projects
+//! with environments are compared environment by environment (all of them, or `--env`), in one
+//! report whose names start with the environment (`dev/service-etl`).
 
 use super::output::out;
 use super::{files, Exit};
@@ -25,9 +28,10 @@ pub struct Args {
     /// Compare PATH at this git revision with PATH in the working tree.
     #[arg(long, value_name = "REV", conflicts_with = "new")]
     rev: Option<String>,
-    /// Build projects for this environment (an `env` block).
-    #[arg(long)]
-    env: Option<String>,
+    /// Compare projects as built for this environment (an `env` block; repeatable); default:
+    /// every environment either side declares.
+    #[arg(long, value_name = "NAME")]
+    env: Vec<String>,
     /// `text` for people; `json` for tools (same content); `markdown` for a pull-request
     /// comment (summary table, examples with the `.iamx` line, the JSON diff folded).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
@@ -51,6 +55,7 @@ enum DiffFormat {
 type Places = BTreeMap<(String, String), Vec<String>>;
 
 /// A side as loaded, and whether it was a single plain JSON file.
+#[derive(Default)]
 struct Loaded {
     side: Side,
     single_json: bool,
@@ -59,7 +64,7 @@ struct Loaded {
 }
 
 pub fn run(args: Args) -> Exit {
-    let (old, new, labels, _temp) = match (&args.rev, &args.old, &args.new) {
+    let (old, new, labels, temp) = match (&args.rev, &args.old, &args.new) {
         (Some(rev), path, None) => {
             let path = path.clone().unwrap_or_else(|| PathBuf::from("."));
             let temp = match extract_revision(rev, &path) {
@@ -80,12 +85,24 @@ pub fn run(args: Args) -> Exit {
             )
         }
     };
+    // Files of the old side of `--rev` are named `REV:path`, as git names them, not by the
+    // temporary directory they were extracted to.
+    let old_names = temp.as_ref().map(|temp| Naming {
+        root: temp.root.clone(),
+        rev: labels.old.clone(),
+    });
     // The two sides are independent: load (and compile) them at the same time.
-    let env = args.env.as_deref();
-    let (old_side, new_side) = iamx::parallel::join(|| load(&old, env), || load(&new, env));
-    let (mut old_side, new_side) = match (old_side, new_side) {
+    let (old_side, new_side) = iamx::parallel::join(
+        || load(&old, &args.env, old_names.as_ref()),
+        || load(&new, &args.env, None),
+    );
+    let (old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(exit), _) | (_, Err(exit)) => return exit,
+    };
+    let (mut old_side, new_side) = match pair_environments(old_side, new_side, &args.env) {
+        Ok(pair) => pair,
+        Err(exit) => return exit,
     };
     // Two single JSON files are the same policy in two versions, whatever their names.
     if old_side.single_json && new_side.single_json {
@@ -103,13 +120,7 @@ pub fn run(args: Args) -> Exit {
         ),
         DiffFormat::Json => out!("{}", diff::render_json(&report)),
         DiffFormat::Markdown => {
-            // With --rev the old side lives in a temporary directory: its file names would
-            // mean nothing to a reviewer.
-            let old_places = if args.rev.is_some() {
-                Places::new()
-            } else {
-                old_side.places
-            };
+            let old_places = old_side.places;
             let locate = |kind: &str, name: &str, statement: usize, new: bool| {
                 let places = if new { &new_side.places } else { &old_places };
                 let key = (kind.to_string(), name.to_string());
@@ -125,47 +136,161 @@ pub fn run(args: Args) -> Exit {
     }
 }
 
-fn load(path: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
-    let metadata = std::fs::metadata(path).map_err(|e| {
-        super::fail(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            files::plain(&e)
-        ))
-    })?;
+/// How the old side of `--rev` names its files: `REV:path` for a file below `root`.
+struct Naming {
+    root: PathBuf,
+    rev: String,
+}
+
+impl Naming {
+    fn name(naming: Option<&Naming>, path: &str) -> String {
+        match naming.and_then(|n| Some((n, Path::new(path).strip_prefix(&n.root).ok()?))) {
+            // The top of the compared tree is `REV:.`, as clearer than git's own `REV:`.
+            Some((naming, relative)) if relative == Path::new("") => format!("{}:.", naming.rev),
+            Some((naming, relative)) => format!(
+                "{}:{}",
+                naming.rev,
+                relative.to_string_lossy().replace('\\', "/")
+            ),
+            None => path.to_string(),
+        }
+    }
+}
+
+/// One version, by environment: `None` alone for a project without environments (or plain
+/// JSON), else the environments it declares (or `--env` names), each loaded.
+struct Versions {
+    by_environment: Vec<(Option<String>, Loaded)>,
+    /// The environments the version declares, whether loaded or not.
+    declared: Vec<String>,
+    /// A project's sources (for reporting a wrong `--env`).
+    inputs: Vec<iamx::compile::Input>,
+}
+
+impl Versions {
+    fn one(loaded: Loaded) -> Versions {
+        Versions {
+            by_environment: vec![(None, loaded)],
+            declared: Vec::new(),
+            inputs: Vec::new(),
+        }
+    }
+}
+
+fn load(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Versions, Exit> {
+    let shown = Naming::name(naming, &path.display().to_string());
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| super::fail(format!("cannot read `{shown}`: {}", files::plain(&e))))?;
     if metadata.is_dir() {
         if path.join("manifest.json").is_file() {
-            return load_output(path);
+            return load_outputs(path);
         }
         if has_extension_below(path, "iamx") {
-            return compile(path, env);
+            return compile(path, envs, naming);
         }
         if has_extension_below(path, "json") {
-            return load_json_dir(path);
+            return load_json_dir(path, naming).map(Versions::one);
         }
         return Err(super::fail(format!(
-            "`{}` has no .iamx files, no manifest.json and no .json policies",
-            path.display()
+            "`{shown}` has no .iamx files, no manifest.json and no .json policies"
         )));
     }
     if path.file_name().is_some_and(|n| n == "manifest.json") {
-        return load_output(path.parent().unwrap_or(Path::new(".")));
+        return load_outputs(path.parent().unwrap_or(Path::new(".")));
     }
     if path.extension().is_some_and(|e| e == "json") {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let document = read_json_policy(path, &name)?;
-        return Ok(Loaded {
+        let document = read_json_policy(path, &name, naming)?;
+        return Ok(Versions::one(Loaded {
             side: Side {
                 documents: vec![document],
                 principals: vec![],
             },
             single_json: true,
             places: Places::new(),
-        });
+        }));
     }
-    compile(path, env)
+    compile(path, envs, naming)
+}
+
+/// Pairs the environments of the two versions into one pair of sides. Without environments
+/// that is the two sides as they are; with them, each environment's documents and principals
+/// are named `<environment>/<name>` (files `<environment>/<file>`, as `iamx build` lays them
+/// out), so one report covers every account. An environment only one version has is compared
+/// with nothing; a version without environments stands for each environment of the other.
+fn pair_environments(
+    old: Versions,
+    new: Versions,
+    requested: &[String],
+) -> Result<(Loaded, Loaded), Exit> {
+    for wanted in requested {
+        if !old.declared.contains(wanted) && !new.declared.contains(wanted) {
+            let inputs = if new.inputs.is_empty() {
+                &old.inputs
+            } else {
+                &new.inputs
+            };
+            let (sources, diagnostics) = super::findings::wrong_environment(inputs, wanted);
+            super::report(&diagnostics, &sources);
+            return Err(Exit::InputErrors);
+        }
+    }
+    let plain = |v: &Versions| matches!(v.by_environment.as_slice(), [(None, _)]);
+    if plain(&old) && plain(&new) {
+        let take = |v: Versions| {
+            v.by_environment
+                .into_iter()
+                .next()
+                .map(|(_, l)| l)
+                .unwrap_or_default()
+        };
+        return Ok((take(old), take(new)));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (environment, _) in new.by_environment.iter().chain(&old.by_environment) {
+        if let Some(environment) = environment {
+            if !names.contains(environment) {
+                names.push(environment.clone());
+            }
+        }
+    }
+    let combine = |version: &Versions| {
+        let mut combined = Loaded::default();
+        for name in &names {
+            let found = version
+                .by_environment
+                .iter()
+                .find(|(e, _)| e.as_deref() == Some(name.as_str()) || e.is_none());
+            if let Some((_, loaded)) = found {
+                add_environment(&mut combined, name, loaded);
+            }
+        }
+        combined
+    };
+    Ok((combine(&old), combine(&new)))
+}
+
+/// Adds one environment's side to a combined one, its names prefixed with the environment.
+fn add_environment(combined: &mut Loaded, environment: &str, loaded: &Loaded) {
+    for document in &loaded.side.documents {
+        let mut document = document.clone();
+        document.name = format!("{environment}/{}", document.name);
+        document.file = format!("{environment}/{}", document.file);
+        combined.side.documents.push(document);
+    }
+    for principal in &loaded.side.principals {
+        let mut principal = principal.clone();
+        principal.name = format!("{environment}/{}", principal.name);
+        combined.side.principals.push(principal);
+    }
+    for ((kind, name), lines) in &loaded.places {
+        combined.places.insert(
+            (kind.clone(), format!("{environment}/{name}")),
+            lines.clone(),
+        );
+    }
 }
 
 fn has_extension_below(dir: &Path, extension: &str) -> bool {
@@ -196,40 +321,124 @@ fn json_files(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn compile(path: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
-    let inputs = files::collect_sources(&[path.to_path_buf()]).map_err(super::fail)?;
-    let options = iamx::compile::Options {
-        environment: env.map(str::to_string),
-    };
-    let compilation = iamx::compile::compile(inputs, &options);
-    let Some(compiled) = &compilation.compiled else {
-        super::report(&compilation.diagnostics, &compilation.sources);
-        return Err(super::fail(format!(
-            "`{}` does not compile ({})",
-            path.display(),
-            super::summary(&compilation.diagnostics)
-        )));
-    };
-    let mut places = Places::new();
-    for document in &compiled.documents {
-        let lines = document
-            .origins
-            .iter()
-            .map(|origin| {
-                let file = compilation.sources.get(origin.span.file);
-                let (line, _) = file.line_column(origin.span.start as usize);
-                format!("{}:{line}", file.name)
-            })
-            .collect();
-        places.insert(
-            (document.kind.as_str().to_string(), document.name.clone()),
-            lines,
-        );
+/// Compiles a project once per environment (every one it declares, or those asked for that it
+/// declares). Broken sources are reported as `iamx check` reports them, with its exit code.
+fn compile(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Versions, Exit> {
+    let mut inputs = files::collect_sources(&[path.to_path_buf()]).map_err(super::fail)?;
+    for input in &mut inputs {
+        input.name = Naming::name(naming, &input.name);
     }
-    Ok(Loaded {
-        side: Side::from_compiled(compiled),
-        single_json: false,
-        places,
+    let declared = iamx::compile::declared_environments(&inputs);
+    let environments: Vec<Option<String>> = if declared.is_empty() {
+        vec![None]
+    } else if envs.is_empty() {
+        declared.iter().cloned().map(Some).collect()
+    } else {
+        envs.iter()
+            .filter(|e| declared.contains(e))
+            .cloned()
+            .map(Some)
+            .collect()
+    };
+    let mut by_environment = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
+    for environment in environments {
+        let options = iamx::compile::Options {
+            environment: environment.clone(),
+        };
+        let compilation = iamx::compile::compile(inputs.clone(), &options);
+        let Some(compiled) = &compilation.compiled else {
+            // Every environment usually fails the same way: each error is shown once.
+            let errors: Vec<_> = compilation
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let text = iamx::diagnostics::render(
+                &errors,
+                &compilation.sources,
+                super::output::colour_stderr(),
+            );
+            if !failed.contains(&text) {
+                super::output::err!("{text}");
+                failed.push(text);
+            }
+            continue;
+        };
+        let mut places = Places::new();
+        for document in &compiled.documents {
+            let lines = document
+                .origins
+                .iter()
+                .map(|origin| {
+                    let file = compilation.sources.get(origin.span.file);
+                    let (line, _) = file.line_column(origin.span.start as usize);
+                    format!("{}:{line}", file.name)
+                })
+                .collect();
+            places.insert(
+                (document.kind.as_str().to_string(), document.name.clone()),
+                lines,
+            );
+        }
+        by_environment.push((
+            environment,
+            Loaded {
+                side: Side::from_compiled(compiled),
+                single_json: false,
+                places,
+            },
+        ));
+    }
+    if !failed.is_empty() {
+        super::output::errln!(
+            "error: `{}` does not compile; nothing was compared",
+            Naming::name(naming, &path.display().to_string())
+        );
+        return Err(Exit::InputErrors);
+    }
+    Ok(Versions {
+        by_environment,
+        declared,
+        inputs,
+    })
+}
+
+/// A build output: one directory with its manifest, or a build with environments (a top-level
+/// `manifest.json` listing each environment's directory).
+fn load_outputs(dir: &Path) -> Result<Versions, Exit> {
+    let manifest_path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+        super::fail(format!(
+            "cannot read `{}`: {}",
+            manifest_path.display(),
+            files::plain(&e)
+        ))
+    })?;
+    let listed: Option<Vec<String>> = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v.get("environments")?
+                .as_array()?
+                .iter()
+                .map(|e| e.get("name")?.as_str().map(str::to_string))
+                .collect()
+        });
+    let Some(listed) = listed else {
+        return load_output(dir).map(Versions::one);
+    };
+    let mut by_environment = Vec::new();
+    for environment in &listed {
+        by_environment.push((
+            Some(environment.clone()),
+            load_output(&dir.join(environment))?,
+        ));
+    }
+    Ok(Versions {
+        by_environment,
+        declared: listed,
+        inputs: Vec::new(),
     })
 }
 
@@ -260,7 +469,7 @@ fn load_output(dir: &Path) -> Result<Loaded, Exit> {
     })
 }
 
-fn load_json_dir(dir: &Path) -> Result<Loaded, Exit> {
+fn load_json_dir(dir: &Path, naming: Option<&Naming>) -> Result<Loaded, Exit> {
     let found = json_files(dir, "json").map_err(|e| {
         super::fail(format!(
             "cannot read `{}`: {}",
@@ -275,7 +484,7 @@ fn load_json_dir(dir: &Path) -> Result<Loaded, Exit> {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        documents.push(read_json_policy(&path, &relative)?);
+        documents.push(read_json_policy(&path, &relative, naming)?);
     }
     Ok(Loaded {
         side: Side {
@@ -287,24 +496,25 @@ fn load_json_dir(dir: &Path) -> Result<Loaded, Exit> {
     })
 }
 
-/// One plain IAM policy file; parse errors are rendered with their positions.
-fn read_json_policy(path: &Path, name: &str) -> Result<SideDocument, Exit> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        super::fail(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            files::plain(&e)
-        ))
-    })?;
+/// One plain IAM policy file; parse errors are rendered with their positions, and are input
+/// errors (exit 1) as in `iamx check`.
+fn read_json_policy(
+    path: &Path,
+    name: &str,
+    naming: Option<&Naming>,
+) -> Result<SideDocument, Exit> {
+    let shown = Naming::name(naming, &path.display().to_string());
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| super::fail(format!("cannot read `{shown}`: {}", files::plain(&e))))?;
     let mut sources = iamx::source::Sources::new();
-    let id = sources.add(path.display().to_string(), text);
+    let id = sources.add(shown.clone(), text);
     let (read, diagnostics) = iamx::iam::read::read(id, &sources.get(id).text);
     let Some(read) = read else {
         super::report(&diagnostics, &sources);
-        return Err(super::fail(format!(
-            "`{}` is not an IAM policy document",
-            path.display()
-        )));
+        super::output::errln!(
+            "error: `{shown}` is not an IAM policy document; nothing was compared"
+        );
+        return Err(Exit::InputErrors);
     };
     Ok(SideDocument {
         kind: "policy".into(),

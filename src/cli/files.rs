@@ -200,7 +200,7 @@ pub fn write_output(
     let retired = parent.join(format!(".{base}.iamx-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
     let result = write_tree(&staging, files)
-        .and_then(|()| keep_working_files(dir, &staging))
+        .and_then(|()| keep_working_files(dir, &staging, files))
         .and_then(|()| swap_in(dir, &staging, &retired));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
@@ -246,13 +246,24 @@ const WORKING_FILES: [&str; 5] = [
     "terraform.tfstate.d",
 ];
 
-/// Moves the tools' working files of the old output into the new one before the swap.
-fn keep_working_files(dir: &Path, staging: &Path) -> Result<(), String> {
-    for name in WORKING_FILES {
-        let old = dir.join(name);
-        if old.exists() {
-            fs::rename(&old, staging.join(name))
-                .map_err(|e| format!("cannot keep `{}`: {}", old.display(), plain(&e)))?;
+/// Moves the tools' working files of the old output into the new one before the swap: in the
+/// output itself and in each environment's directory (every directory with a manifest).
+fn keep_working_files(
+    dir: &Path,
+    staging: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let roots = files
+        .keys()
+        .filter_map(|f| f.strip_suffix(MARKER))
+        .filter(|prefix| prefix.is_empty() || prefix.ends_with('/'));
+    for root in roots {
+        for name in WORKING_FILES {
+            let old = dir.join(root).join(name);
+            if old.exists() {
+                fs::rename(&old, staging.join(root).join(name))
+                    .map_err(|e| format!("cannot keep `{}`: {}", old.display(), plain(&e)))?;
+            }
         }
     }
     Ok(())

@@ -2,8 +2,9 @@
 //! exactly `build` without writing (same diagnostics, same exit code, verification included),
 //! and one way of reporting its findings.
 //!
-//! In: the command's paths and flags and the project file ([`super::config`]). Out: per
-//! environment a [`Run`] (sources, compiled project, verification report, diagnostics after
+//! In: the command's paths and flags and the project file ([`super::config`]). The environments
+//! gone through are those `--env` or iamx.toml name, else every one the sources declare; a name
+//! the sources do not declare is reported alone (E0108). Out: per environment a [`Run`] (sources, compiled project, verification report, diagnostics after
 //! the `// iamx:allow` comments), merged into [`Findings`] after lint levels are applied, and
 //! printed as text (stderr), JSON or SARIF (stdout) by `--diagnostics`.
 
@@ -74,8 +75,9 @@ pub struct VerifyArgs {
 pub struct Settings {
     pub project: Project,
     pub paths: Vec<PathBuf>,
-    /// One entry per environment to go through; `[None]` without environments.
-    pub environments: Vec<Option<String>>,
+    /// The environments asked for (`--env`, else iamx.toml's `environments`); `None`: every
+    /// environment the sources declare.
+    pub environments: Option<Vec<String>>,
     pub verify: bool,
     pub diagnostics: DiagnosticsFormat,
     pub deny_warnings: bool,
@@ -89,7 +91,7 @@ impl Settings {
     /// Reads `iamx.toml` (unless disabled) and combines it with the flags.
     pub fn new(
         paths: &[PathBuf],
-        env: Option<String>,
+        env: &[String],
         report: &ReportArgs,
         verify: Option<&VerifyArgs>,
     ) -> Result<Settings, Exit> {
@@ -108,11 +110,16 @@ impl Settings {
                 "no paths given, and no iamx.toml with `paths` was found",
             ));
         }
-        let environments = match env {
-            Some(env) => vec![Some(env)],
-            None if config.environments.is_empty() => vec![None],
-            None => config.environments.iter().cloned().map(Some).collect(),
+        let mut environments: Option<Vec<String>> = match env {
+            [] if config.environments.is_empty() => None,
+            [] => Some(config.environments.clone()),
+            given => Some(given.to_vec()),
         };
+        if let Some(list) = &mut environments {
+            // `--env dev --env dev` builds `dev` once.
+            let mut seen = std::collections::BTreeSet::new();
+            list.retain(|e| seen.insert(e.clone()));
+        }
         let verify = match verify {
             Some(args) if args.no_verify => false,
             Some(args) if args.verify => true,
@@ -178,9 +185,26 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         )
     };
     let files = inputs.len() + json_inputs.len();
+    let declared = iamx::compile::declared_environments(&inputs);
+    let environments: Vec<Option<String>> = match &settings.environments {
+        Some(_) if inputs.is_empty() => {
+            return Err(super::fail(
+                "`--env` chooses an environment of `.iamx` sources, and none were given",
+            ))
+        }
+        Some(requested) => {
+            let unknown: Vec<&String> =
+                requested.iter().filter(|e| !declared.contains(e)).collect();
+            if !unknown.is_empty() {
+                return Err(wrong_environments(settings, &inputs, &unknown, files));
+            }
+            requested.iter().cloned().map(Some).collect()
+        }
+        None if declared.is_empty() => vec![None],
+        None => declared.into_iter().map(Some).collect(),
+    };
     let mut inferred: Vec<(String, PolicyKind)> = Vec::new();
-    let runs = settings
-        .environments
+    let runs = environments
         .iter()
         .map(|environment| {
             let options = iamx::compile::Options {
@@ -279,6 +303,56 @@ fn article(word: &str) -> &'static str {
     }
 }
 
+/// Reports environments asked for that the sources do not declare: E0108 with "did you mean"
+/// for each, and nothing else, since whatever else a build for a wrong environment reports
+/// follows from the typo. A source that does not parse may be where the environment is
+/// declared, so then its syntax error is reported instead.
+fn wrong_environments(
+    settings: &Settings,
+    inputs: &[Input],
+    unknown: &[&String],
+    files: usize,
+) -> Exit {
+    let runs: Vec<Run> = unknown
+        .iter()
+        .map(|environment| {
+            let (sources, diagnostics) = wrong_environment(inputs, environment);
+            Run {
+                environment: None,
+                sources,
+                diagnostics,
+                suppressed: Vec::new(),
+                compiled: None,
+                verified: None,
+                files,
+            }
+        })
+        .collect();
+    Findings::new(&runs, settings).print(&runs, settings);
+    Exit::InputErrors
+}
+
+/// What a build for an environment the sources do not declare reports: E0108 alone (or the
+/// syntax errors that kept the declaration from being read).
+pub fn wrong_environment(inputs: &[Input], environment: &str) -> (Sources, Vec<Diagnostic>) {
+    let options = iamx::compile::Options {
+        environment: Some(environment.to_string()),
+    };
+    let compilation = iamx::compile::compile(inputs.to_vec(), &options);
+    let wrong: Vec<Diagnostic> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == iamx::diagnostics::Code::UnknownEnvironment)
+        .cloned()
+        .collect();
+    let diagnostics = if wrong.is_empty() {
+        compilation.diagnostics
+    } else {
+        wrong
+    };
+    (compilation.sources, diagnostics)
+}
+
 /// A JSON policy to check, with its kind when a build manifest says it.
 type JsonInput = (Input, Option<PolicyKind>);
 
@@ -327,8 +401,9 @@ fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<JsonInput>), String
     Ok((inputs, json_inputs))
 }
 
-/// The findings of all runs, lint levels applied, merged (a finding every environment has is
-/// reported once), in the order of the first run that has them.
+/// The findings of all runs, lint levels applied, merged: a finding every environment has is
+/// reported once, as it is; one that only some environments have says which, in a note. In the
+/// order of the first run that has them.
 pub struct Findings {
     /// Per run, the diagnostics still reported: what text output renders with that run's sources.
     pub per_run: Vec<Vec<Diagnostic>>,
@@ -336,13 +411,19 @@ pub struct Findings {
     pub suppressed: Vec<ResolvedDiagnostic>,
 }
 
+/// One finding and the environments that have it.
+struct Entry {
+    run: usize,
+    diagnostic: Diagnostic,
+    environments: Vec<String>,
+}
+
 impl Findings {
     pub fn new(runs: &[Run], settings: &Settings) -> Findings {
-        let mut per_run = Vec::new();
-        let mut kept: Vec<ResolvedDiagnostic> = Vec::new();
-        let mut suppressed: Vec<ResolvedDiagnostic> = Vec::new();
-        for run in runs {
-            let mut diagnostics = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        // ResolvedDiagnostic → its entry: projects with thousands of findings merge in linear time.
+        let mut index: std::collections::BTreeMap<ResolvedDiagnostic, usize> = Default::default();
+        for (run_index, run) in runs.iter().enumerate() {
             for mut diagnostic in run.diagnostics.iter().cloned() {
                 match settings.level(diagnostic.code) {
                     Some(Level::Off) => continue,
@@ -350,12 +431,35 @@ impl Findings {
                     Some(Level::Warning) | None => {}
                 }
                 let located = ResolvedDiagnostic::new(&diagnostic, &run.sources);
-                if !kept.contains(&located) {
-                    kept.push(located);
-                    diagnostics.push(diagnostic);
+                match index.get(&located) {
+                    Some(&i) => entries[i].environments.extend(run.environment.clone()),
+                    None => {
+                        index.insert(located, entries.len());
+                        entries.push(Entry {
+                            run: run_index,
+                            diagnostic,
+                            environments: run.environment.iter().cloned().collect(),
+                        });
+                    }
                 }
             }
-            per_run.push(diagnostics);
+        }
+        let mut per_run = vec![Vec::new(); runs.len()];
+        let mut kept = Vec::new();
+        for mut entry in entries {
+            if !entry.environments.is_empty() && entry.environments.len() < runs.len() {
+                entry.diagnostic = entry
+                    .diagnostic
+                    .with_note(environments_note(&entry.environments));
+            }
+            kept.push(ResolvedDiagnostic::new(
+                &entry.diagnostic,
+                &runs[entry.run].sources,
+            ));
+            per_run[entry.run].push(entry.diagnostic);
+        }
+        let mut suppressed: Vec<ResolvedDiagnostic> = Vec::new();
+        for run in runs {
             for s in &run.suppressed {
                 let mut located = ResolvedDiagnostic::new(&s.diagnostic, &run.sources);
                 located.suppressed = Some(s.reason.clone());
@@ -450,5 +554,22 @@ impl Findings {
                 out!("{}", iamx::diagnostics::sarif::to_sarif(&all))
             }
         }
+    }
+}
+
+/// "in environment `dev`", "in environments `dev`, `staging`": which builds a finding is from.
+pub fn environments_note(environments: &[String]) -> String {
+    let names: Vec<String> = environments.iter().map(|e| format!("`{e}`")).collect();
+    match names.as_slice() {
+        [one] => format!("in environment {one}"),
+        several => format!("in environments {}", several.join(", ")),
+    }
+}
+
+/// What a line about one run starts with when there are several: "dev: ".
+pub fn run_prefix(runs: &[Run], run: &Run) -> String {
+    match &run.environment {
+        Some(environment) if runs.len() > 1 => format!("{environment}: "),
+        _ => String::new(),
     }
 }

@@ -137,22 +137,6 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// "2 errors, 1 warning", "1 warning", "no errors or warnings": only the kinds that occurred.
-pub fn summary(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    let parts: Vec<String> = [(errors, "error"), (warnings, "warning")]
-        .into_iter()
-        .filter(|&(n, _)| n > 0)
-        .map(|(n, noun)| count(n, noun))
-        .collect();
-    if parts.is_empty() {
-        "no errors or warnings".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
 /// A problem outside the sources (a missing path, an unwritable directory).
 pub fn fail(message: impl std::fmt::Display) -> Exit {
     errln!("error: {message}");

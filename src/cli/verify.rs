@@ -20,9 +20,10 @@ use std::path::PathBuf;
 pub struct Args {
     /// .iamx files or directories of a project.
     paths: Vec<PathBuf>,
-    /// Verify the project as built for this environment.
-    #[arg(long)]
-    env: Option<String>,
+    /// Verify the project as built for this environment (repeatable); default: every
+    /// environment iamx.toml lists, else every one the sources declare.
+    #[arg(long, value_name = "NAME")]
+    env: Vec<String>,
     /// Identity policy JSON files to prove inside `--boundary`.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     policy: Vec<PathBuf>,
@@ -70,7 +71,7 @@ pub fn run(args: Args) -> Exit {
     } else {
         args.paths.clone()
     };
-    let mut settings = match Settings::new(&config_paths, args.env.clone(), &args.report, None) {
+    let mut settings = match Settings::new(&config_paths, &args.env, &args.report, None) {
         Ok(settings) => settings,
         Err(exit) if !json_mode && args.paths.is_empty() => {
             let _ = exit;
@@ -117,9 +118,13 @@ pub fn run(args: Args) -> Exit {
         errln!("error: the project does not compile; nothing was verified");
         return Exit::InputErrors;
     }
-    let reports: Vec<&Report> = runs
+    // Each report with its environment, named only when there are several.
+    let reports: Vec<(Option<&str>, &Report)> = runs
         .iter()
-        .filter_map(|run| run.verified.as_ref())
+        .filter_map(|run| {
+            let environment = run.environment.as_deref().filter(|_| runs.len() > 1);
+            Some((environment, run.verified.as_ref()?))
+        })
         .collect();
     let input_errors = findings
         .kept
@@ -131,7 +136,7 @@ pub fn run(args: Args) -> Exit {
         .kept
         .iter()
         .any(|d| d.code.as_str().starts_with("E05"));
-    let unknown = reports.iter().any(|r| r.unknown())
+    let unknown = reports.iter().any(|(_, r)| r.unknown())
         && findings
             .kept
             .iter()
@@ -152,18 +157,23 @@ pub fn run(args: Args) -> Exit {
         (Format::Json, _) => print_json(&reports, &findings, verdict),
         (Format::Text, DiagnosticsFormat::Text) => {
             findings.print(&runs, &settings);
-            for report in &reports {
-                print_text(report);
+            for (environment, report) in &reports {
+                print_text(&prefix(*environment), report);
             }
         }
         // The diagnostics have stdout; the subjects go to stderr, as notes.
         (Format::Text, _) => {
             findings.print(&runs, &settings);
-            for report in &reports {
+            for (environment, report) in &reports {
+                let prefix = prefix(*environment);
                 for subject in &report.subjects {
-                    infoln!("{}: {}", verdict_word(subject.verdict), subject.summary);
+                    infoln!(
+                        "{prefix}{}: {}",
+                        verdict_word(subject.verdict),
+                        subject.summary
+                    );
                 }
-                infoln!("{}", counts(report));
+                infoln!("{prefix}{}", counts(report));
             }
         }
     }
@@ -178,10 +188,15 @@ fn verdict_word(verdict: Verdict) -> &'static str {
     }
 }
 
-/// Prints one line per subject (and its notes) to stdout, and a summary to stderr.
-pub fn print_text(report: &Report) {
+/// Prints one line per subject (and its notes) to stdout, and a summary to stderr, each
+/// starting with `prefix` (the environment, when several are verified).
+pub fn print_text(prefix: &str, report: &Report) {
     for subject in &report.subjects {
-        outln!("{}: {}", verdict_word(subject.verdict), subject.summary);
+        outln!(
+            "{prefix}{}: {}",
+            verdict_word(subject.verdict),
+            subject.summary
+        );
         for reason in &subject.unknown {
             outln!("  unknown: {reason}");
         }
@@ -189,7 +204,7 @@ pub fn print_text(report: &Report) {
             outln!("  note: {note}");
         }
     }
-    infoln!("{}", counts(report));
+    infoln!("{prefix}{}", counts(report));
 }
 
 /// "verified 3 subjects: 2 proved, 1 violated", only the verdicts that occurred;
@@ -222,13 +237,29 @@ pub fn counts(report: &Report) -> String {
     )
 }
 
-fn print_json(reports: &[&Report], findings: &Findings, verdict: Exit) {
+/// What a line about one environment's report starts with: "dev: ", or nothing.
+fn prefix(environment: Option<&str>) -> String {
+    environment.map(|e| format!("{e}: ")).unwrap_or_default()
+}
+
+fn print_json(reports: &[(Option<&str>, &Report)], findings: &Findings, verdict: Exit) {
     let verdict = match verdict {
         Exit::Success => "proved",
         Exit::Unknown => "unknown",
         _ => "violated",
     };
-    let subjects: Vec<_> = reports.iter().flat_map(|r| &r.subjects).collect();
+    // With several environments each subject says which one it was proved in.
+    let subjects: Vec<serde_json::Value> = reports
+        .iter()
+        .flat_map(|(environment, r)| r.subjects.iter().map(move |s| (*environment, s)))
+        .map(|(environment, subject)| {
+            let mut value = serde_json::to_value(subject).expect("subjects serialize");
+            if let (Some(object), Some(environment)) = (value.as_object_mut(), environment) {
+                object.insert("environment".into(), environment.into());
+            }
+            value
+        })
+        .collect();
     let value = serde_json::json!({
         "verdict": verdict,
         "subjects": subjects,

@@ -10,6 +10,14 @@
 //! stay ARNs. Logical IDs are the type and the IAM name in PascalCase (`RoleServiceEtl`), see
 //! [`super::names`]. Every resource is named explicitly, as the ARNs in the documents expect,
 //! so the stack needs `CAPABILITY_NAMED_IAM`.
+//!
+//! The template is tied to the project's account without copying it: every string that names
+//! that account (an ARN of the account's own roles, a trust in `arn:aws:iam::ACCOUNT:root`) is
+//! written with `Fn::Sub` and `${AWS::AccountId}` (and `${AWS::Partition}` for the ARN's
+//! partition), and a `Rules` assertion refuses to create or update the stack in any other
+//! account, so a template built for `dev` cannot land in `prod`. `Outputs` give the ARN of every
+//! role, instance profile, managed policy and delegation policy, keyed `<LogicalId>Arn` and
+//! exported as `<stack name>-<LogicalId>Arn`, which depend only on the IAM names.
 
 use super::names;
 use crate::compile::output::{Compiled, Document, DocumentKind};
@@ -26,8 +34,12 @@ struct Template<'a> {
     version: &'static str,
     #[serde(rename = "Description")]
     description: String,
+    #[serde(rename = "Rules", skip_serializing_if = "serde_json::Map::is_empty")]
+    rules: serde_json::Map<String, serde_json::Value>,
     #[serde(rename = "Resources")]
     resources: BTreeMap<String, Resource<'a>>,
+    #[serde(rename = "Outputs", skip_serializing_if = "BTreeMap::is_empty")]
+    outputs: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -53,7 +65,63 @@ enum Value {
         #[serde(rename = "Ref")]
         logical_id: String,
     },
+    /// A string naming the stack's own account, resolved by CloudFormation.
+    Sub {
+        #[serde(rename = "Fn::Sub")]
+        text: String,
+    },
     Literal(String),
+}
+
+/// The account and partition a template is for: strings that name them are written with
+/// `Fn::Sub`.
+struct Own<'a> {
+    account: &'a str,
+    partition: &'a str,
+}
+
+impl Own<'_> {
+    /// `text` as written, or with `Fn::Sub` when it names the account. `${` already in the text
+    /// (an IAM policy variable such as `${aws:username}`) is written `${!` so that `Fn::Sub`
+    /// passes it through.
+    fn value(&self, text: &str) -> Value {
+        match super::own_account_parts(text, self.account, self.partition) {
+            None => Value::Literal(text.to_string()),
+            Some(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        super::Part::Text(t) => out.push_str(&t.replace("${", "${!")),
+                        super::Part::Account => out.push_str("${AWS::AccountId}"),
+                        super::Part::Partition => out.push_str("${AWS::Partition}"),
+                    }
+                }
+                Value::Sub { text: out }
+            }
+        }
+    }
+
+    /// A policy document with every string that names the account written with `Fn::Sub`,
+    /// keys in IAM's order as in the document's own file.
+    fn document(&self, policy: &PolicyDocument) -> Node {
+        let text = serde_json::to_string(policy).expect("policy documents always serialize");
+        let mut node: Node = serde_json::from_str(&text).expect("its own JSON reads back");
+        self.substitute(&mut node);
+        node
+    }
+
+    fn substitute(&self, node: &mut Node) {
+        match node {
+            Node::Leaf(serde_json::Value::String(text)) => {
+                if let Value::Sub { text } = self.value(text) {
+                    *node = Node::Object(vec![("Fn::Sub".into(), Node::Leaf(text.into()))]);
+                }
+            }
+            Node::Leaf(_) => {}
+            Node::Array(items) => items.iter_mut().for_each(|n| self.substitute(n)),
+            Node::Object(entries) => entries.iter_mut().for_each(|(_, n)| self.substitute(n)),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -63,14 +131,14 @@ struct ManagedPolicy<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
-    policy_document: &'a PolicyDocument,
+    policy_document: Node,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct InlinePolicy<'a> {
     policy_name: &'a str,
-    policy_document: &'a PolicyDocument,
+    policy_document: Node,
 }
 
 #[derive(Serialize)]
@@ -87,7 +155,7 @@ struct Role<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
-    assume_role_policy_document: &'a PolicyDocument,
+    assume_role_policy_document: Node,
     #[serde(skip_serializing_if = "Option::is_none")]
     permissions_boundary: Option<Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -203,11 +271,15 @@ pub fn template(compiled: &Compiled) -> String {
             )
         })
         .collect();
+    let own = Own {
+        account: &compiled.account,
+        partition: &compiled.partition,
+    };
     let arn = |arn: &str| match by_arn.get(arn) {
         Some(id) => Value::Ref {
             logical_id: id.clone(),
         },
-        None => Value::Literal(arn.to_string()),
+        None => own.value(arn),
     };
     let inline = |inline_files: &[String]| -> Vec<InlinePolicy<'_>> {
         inline_files
@@ -215,7 +287,7 @@ pub fn template(compiled: &Compiled) -> String {
             .filter_map(|f| files.get(f.as_str()))
             .map(|d| InlinePolicy {
                 policy_name: &d.name,
-                policy_document: &d.policy,
+                policy_document: own.document(&d.policy),
             })
             .collect()
     };
@@ -231,7 +303,7 @@ pub fn template(compiled: &Compiled) -> String {
                 managed_policy_name: &document.name,
                 path: &document.path,
                 description: document.description.as_deref(),
-                policy_document: &document.policy,
+                policy_document: own.document(&document.policy),
             }),
         );
     }
@@ -258,7 +330,7 @@ pub fn template(compiled: &Compiled) -> String {
                 role_name: &role.name,
                 path: &role.path,
                 description: role.description.as_deref(),
-                assume_role_policy_document: &trust.policy,
+                assume_role_policy_document: own.document(&trust.policy),
                 permissions_boundary: role.boundary_arn.as_deref().map(arn),
                 managed_policy_arns: role.attached_policy_arns.iter().map(|a| arn(a)).collect(),
                 policies: inline(&role.inline_files),
@@ -308,14 +380,141 @@ pub fn template(compiled: &Compiled) -> String {
         description.push_str(&format!(" (environment {environment})"));
     }
     description.push_str(", generated by iamx; deploy with CAPABILITY_NAMED_IAM");
+    let mut rules = serde_json::Map::new();
+    if !compiled.account.is_empty() {
+        rules.insert(
+            "DeployToOwnAccount".into(),
+            serde_json::json!({
+                "Assertions": [{
+                    "Assert": { "Fn::Equals": [{ "Ref": "AWS::AccountId" }, compiled.account] },
+                    "AssertDescription": format!(
+                        "this template is for account {}{}; deploy it there",
+                        compiled.account,
+                        compiled.environment.as_deref().map(|e| format!(" (environment {e})")).unwrap_or_default()
+                    ),
+                }]
+            }),
+        );
+    }
     let template = Template {
         version: "2010-09-09",
         description,
+        rules,
+        outputs: outputs(&resources),
         resources,
     };
     let mut text = serde_json::to_string_pretty(&template).expect("templates always serialize");
     text.push('\n');
     text
+}
+
+/// JSON that keeps the order of object keys (`serde_json::Value` sorts them), so a document in
+/// the template reads like its file: `Version` before `Statement`, `Effect` before `Action`.
+enum Node {
+    Leaf(serde_json::Value),
+    Array(Vec<Node>),
+    Object(Vec<(String, Node)>),
+}
+
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Leaf(value) => value.serialize(serializer),
+            Node::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Node::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Leaf(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Leaf(serde_json::Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Node::Object(entries))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// An output per role, instance profile and managed policy (boundaries and delegation policies
+/// included): `<LogicalId>Arn`, exported as `<stack name>-<LogicalId>Arn`.
+fn outputs(resources: &BTreeMap<String, Resource<'_>>) -> BTreeMap<String, serde_json::Value> {
+    let mut outputs = BTreeMap::new();
+    for (id, resource) in resources {
+        let (value, what) = match resource {
+            // `Ref` of a managed policy is its ARN.
+            Resource::ManagedPolicy(p) => (
+                serde_json::json!({ "Ref": id }),
+                format!("managed policy {}", p.managed_policy_name),
+            ),
+            Resource::Role(r) => (
+                serde_json::json!({ "Fn::GetAtt": [id, "Arn"] }),
+                format!("role {}", r.role_name),
+            ),
+            Resource::InstanceProfile(p) => (
+                serde_json::json!({ "Fn::GetAtt": [id, "Arn"] }),
+                format!("instance profile {}", p.instance_profile_name),
+            ),
+            Resource::User(_) | Resource::Group(_) => continue,
+        };
+        outputs.insert(
+            format!("{id}Arn"),
+            serde_json::json!({
+                "Description": format!("The ARN of the {what}"),
+                "Value": value,
+                "Export": { "Name": { "Fn::Sub": format!("${{AWS::StackName}}-{id}Arn") } },
+            }),
+        );
+    }
+    outputs
 }
 
 fn tags(tags: &BTreeMap<String, String>) -> Vec<Tag<'_>> {

@@ -3,7 +3,9 @@
 //! In: a [`Compiled`] project and a [`Format`]. Out: an ordered map from relative file path to
 //! file contents — one canonical JSON file per IAM document plus `manifest.json`, and for the
 //! deployable formats one more file: a CloudFormation template ([`cloudformation`]) or a
-//! Terraform JSON configuration ([`terraform`]). Nothing here touches the disk: the CLI writes
+//! Terraform JSON configuration ([`terraform`]). A project with environments gets one such
+//! output per environment in a directory of its name, listed by a top-level `manifest.json`
+//! ([`emit_environments`]). Nothing here touches the disk: the CLI writes
 //! the map atomically, so a failed build never leaves a partial directory.
 
 pub mod cloudformation;
@@ -56,6 +58,51 @@ pub fn emit_format(compiled: &Compiled, format: Format) -> OutputFiles {
         }
     }
     files
+}
+
+/// The output of a project with environments: each environment's complete output (documents,
+/// manifest, the format's file) under `<environment>/`, and a `manifest.json` that lists them,
+/// so a deployer finds every account's output from one file.
+pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> OutputFiles {
+    let mut files = OutputFiles::new();
+    let mut environments = Vec::new();
+    for (environment, compiled) in builds {
+        for (path, contents) in emit_format(compiled, format) {
+            files.insert(format!("{environment}/{path}"), contents);
+        }
+        environments.push(EnvironmentEntry {
+            name: environment,
+            account: &compiled.account,
+            partition: &compiled.partition,
+            directory: environment.to_string(),
+            manifest: format!("{environment}/manifest.json"),
+        });
+    }
+    let manifest = EnvironmentsManifest {
+        manifest_version: MANIFEST_VERSION,
+        environments,
+    };
+    let mut text = serde_json::to_string_pretty(&manifest).expect("the manifest always serializes");
+    text.push('\n');
+    files.insert("manifest.json".to_string(), text);
+    files
+}
+
+/// The top-level `manifest.json` of a build with environments.
+#[derive(Serialize)]
+struct EnvironmentsManifest<'a> {
+    manifest_version: u32,
+    environments: Vec<EnvironmentEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct EnvironmentEntry<'a> {
+    name: &'a str,
+    account: &'a str,
+    partition: &'a str,
+    /// The environment's output directory, relative to the top-level manifest.
+    directory: String,
+    manifest: String,
 }
 
 /// The manifest's schema version; bumped on incompatible changes.
@@ -323,6 +370,71 @@ fn manifest(compiled: &Compiled) -> Manifest<'_> {
     }
 }
 
+/// A piece of a string that names the project's own account, for the formats that write the
+/// account (and the partition of such ARNs) as a reference to where they are deployed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Part<'a> {
+    Text(&'a str),
+    Account,
+    Partition,
+}
+
+/// `text` split at every occurrence of `account` (as a whole 12-digit number) and at the
+/// partition of every ARN of that account (`arn:PARTITION:service:region:ACCOUNT:`); `None`
+/// when the text does not name the account. ARNs of other accounts and of AWS (`arn:aws:iam::aws:policy/...`) stay as written.
+pub(crate) fn own_account_parts<'a>(
+    text: &'a str,
+    account: &str,
+    partition: &str,
+) -> Option<Vec<Part<'a>>> {
+    if account.is_empty() || !text.contains(account) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    // Where each substitution starts and ends, in order.
+    let mut cuts: Vec<(usize, usize, Part<'a>)> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(account) {
+        let start = from + found;
+        let end = start + account.len();
+        // A whole number only: `91111111111119` does not name account `111111111111`.
+        let inside_a_number = (start > 0 && digit(start - 1)) || digit(end);
+        if !inside_a_number {
+            // The partition of an ARN whose account field this is.
+            let head = &text[..start];
+            let arn = head.rfind("arn:").filter(|&a| {
+                let fields = &text[a..start];
+                fields.matches(':').count() == 4
+                    && !fields.contains(['"', ' ', ','])
+                    && fields[4..].starts_with(partition)
+                    && fields[4 + partition.len()..].starts_with(':')
+            });
+            if let Some(a) = arn {
+                cuts.push((a + 4, a + 4 + partition.len(), Part::Partition));
+            }
+            cuts.push((start, end, Part::Account));
+        }
+        from = end;
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for (start, end, part) in cuts {
+        if start > at {
+            parts.push(Part::Text(&text[at..start]));
+        }
+        parts.push(part);
+        at = end;
+    }
+    if at < text.len() {
+        parts.push(Part::Text(&text[at..]));
+    }
+    Some(parts)
+}
+
 /// Documents that are managed policies of their own: boundaries, policies, delegation
 /// policies, and the parts of split documents.
 pub(crate) fn is_managed(kind: DocumentKind) -> bool {
@@ -330,4 +442,55 @@ pub(crate) fn is_managed(kind: DocumentKind) -> bool {
         kind,
         DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{own_account_parts, Part};
+
+    #[test]
+    fn own_account_parts_find_the_account_and_its_arns_partition() {
+        let parts = own_account_parts("arn:aws:iam::111111111111:role/a", "111111111111", "aws");
+        assert_eq!(
+            parts,
+            Some(vec![
+                Part::Text("arn:"),
+                Part::Partition,
+                Part::Text(":iam::"),
+                Part::Account,
+                Part::Text(":role/a"),
+            ])
+        );
+        assert_eq!(
+            own_account_parts("111111111111", "111111111111", "aws"),
+            Some(vec![Part::Account])
+        );
+        // Other accounts, AWS's own policies and longer numbers are not the account.
+        assert_eq!(
+            own_account_parts("arn:aws:iam::222222222222:root", "111111111111", "aws"),
+            None
+        );
+        assert_eq!(
+            own_account_parts(
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "111111111111",
+                "aws"
+            ),
+            None
+        );
+        assert_eq!(
+            own_account_parts("91111111111119", "111111111111", "aws"),
+            None
+        );
+        // The partition is replaced only in the ARN whose account field is the account.
+        let parts = own_account_parts("arn:aws:s3:::b/111111111111/*", "111111111111", "aws");
+        assert_eq!(
+            parts,
+            Some(vec![
+                Part::Text("arn:aws:s3:::b/"),
+                Part::Account,
+                Part::Text("/*")
+            ])
+        );
+    }
 }

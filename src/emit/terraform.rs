@@ -10,6 +10,15 @@
 //! ([`super::names`]). Policy documents are JSON strings in which Terraform's template
 //! sequences `${` and `%{` are escaped, so IAM policy variables such as `${aws:username}`
 //! reach IAM as written.
+//!
+//! The configuration is tied to the project's account without copying it: every string that
+//! names that account is written with `${data.aws_caller_identity.current.account_id}` (and the
+//! partition of such ARNs with `${data.aws_partition.current.partition}`), and a postcondition
+//! on `data.aws_caller_identity.current` fails the plan when the deployer's credentials are for
+//! any other account, so a configuration built for `dev` cannot be applied to `prod`. `output`
+//! blocks give the ARN of every role (`role_<name>_arn`), instance profile
+//! (`instance_profile_<name>_arn`) and managed policy, boundaries and delegation policies
+//! included (`policy_<name>_arn`), named after the resources.
 
 use super::names;
 use crate::compile::output::{Compiled, Document};
@@ -20,13 +29,37 @@ use std::collections::BTreeMap;
 /// The configuration's file name in the output directory.
 pub const FILE: &str = "main.tf.json";
 
-/// Text as a Terraform string literal: `${` and `%{` would start an interpolation.
-fn literal(text: &str) -> Value {
-    Value::String(text.replace("${", "$${").replace("%{", "%%{"))
+const ACCOUNT: &str = "${data.aws_caller_identity.current.account_id}";
+const PARTITION: &str = "${data.aws_partition.current.partition}";
+
+/// Text as a Terraform string: `${` and `%{` would start an interpolation, so they are escaped,
+/// and the project's account (with the partition of its ARNs) refers to the deployer's.
+struct Strings<'a> {
+    account: &'a str,
+    partition: &'a str,
 }
 
-fn policy_text(policy: &PolicyDocument) -> Value {
-    literal(&serde_json::to_string(policy).expect("policy documents always serialize"))
+impl Strings<'_> {
+    fn literal(&self, text: &str) -> Value {
+        let escape = |t: &str| t.replace("${", "$${").replace("%{", "%%{");
+        match super::own_account_parts(text, self.account, self.partition) {
+            None => Value::String(escape(text)),
+            Some(parts) => Value::String(
+                parts
+                    .into_iter()
+                    .map(|part| match part {
+                        super::Part::Text(t) => escape(t),
+                        super::Part::Account => ACCOUNT.to_string(),
+                        super::Part::Partition => PARTITION.to_string(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn policy(&self, policy: &PolicyDocument) -> Value {
+        self.literal(&serde_json::to_string(policy).expect("policy documents always serialize"))
+    }
 }
 
 /// Resources of one type, by name.
@@ -42,6 +75,12 @@ impl Resources {
 /// The configuration, as pretty JSON with a trailing newline; identical input gives identical
 /// bytes.
 pub fn configuration(compiled: &Compiled) -> String {
+    let strings = Strings {
+        account: &compiled.account,
+        partition: &compiled.partition,
+    };
+    let literal = |text: &str| strings.literal(text);
+    let policy_text = |policy: &PolicyDocument| strings.policy(policy);
     let files: BTreeMap<&str, &Document> = compiled
         .documents
         .iter()
@@ -135,7 +174,7 @@ pub fn configuration(compiled: &Compiled) -> String {
             body.insert("max_session_duration".into(), json!(seconds));
         }
         if !role.tags.is_empty() {
-            body.insert("tags".into(), tags(&role.tags));
+            body.insert("tags".into(), tags(&strings, &role.tags));
         }
         resources.add("aws_iam_role", name.clone(), Value::Object(body));
         for file in &role.inline_files {
@@ -207,7 +246,7 @@ pub fn configuration(compiled: &Compiled) -> String {
             body.insert("permissions_boundary".into(), arn(boundary));
         }
         if !user.tags.is_empty() {
-            body.insert("tags".into(), tags(&user.tags));
+            body.insert("tags".into(), tags(&strings, &user.tags));
         }
         resources.add("aws_iam_user", name.clone(), Value::Object(body));
         for file in &user.inline_files {
@@ -247,14 +286,50 @@ pub fn configuration(compiled: &Compiled) -> String {
         }
     }
 
-    let configuration = json!({
+    let mut outputs = Map::new();
+    for (kind, prefix) in [
+        ("aws_iam_policy", "policy"),
+        ("aws_iam_role", "role"),
+        ("aws_iam_instance_profile", "instance_profile"),
+    ] {
+        for name in resources.0.get(kind).into_iter().flat_map(BTreeMap::keys) {
+            outputs.insert(
+                format!("{prefix}_{name}_arn"),
+                json!({ "value": format!("${{{kind}.{name}.arn}}") }),
+            );
+        }
+    }
+    let mut configuration = json!({
         "terraform": {
             "required_providers": {
                 "aws": { "source": "hashicorp/aws", "version": ">= 4.0" }
             }
         },
+        "data": {
+            "aws_partition": { "current": {} },
+            "aws_caller_identity": { "current": {} },
+        },
         "resource": resources.0,
+        "output": outputs,
     });
+    if !compiled.account.is_empty() {
+        let environment = compiled
+            .environment
+            .as_deref()
+            .map(|e| format!(" (environment {e})"))
+            .unwrap_or_default();
+        configuration["data"]["aws_caller_identity"]["current"] = json!({
+            "lifecycle": {
+                "postcondition": [{
+                    "condition": format!("${{self.account_id == \"{}\"}}", compiled.account),
+                    "error_message": format!(
+                        "this configuration is for account {}{environment}, but the credentials are for account ${{self.account_id}}",
+                        compiled.account
+                    ),
+                }]
+            }
+        });
+    }
     let mut text =
         serde_json::to_string_pretty(&configuration).expect("configurations always serialize");
     text.push('\n');
@@ -270,6 +345,10 @@ fn inline_key(owner_key: &str, owner: &str, policy: &str) -> String {
     }
 }
 
-fn tags(tags: &BTreeMap<String, String>) -> Value {
-    Value::Object(tags.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
+fn tags(strings: &Strings<'_>, tags: &BTreeMap<String, String>) -> Value {
+    Value::Object(
+        tags.iter()
+            .map(|(k, v)| (k.clone(), strings.literal(v)))
+            .collect(),
+    )
 }

@@ -62,6 +62,10 @@ struct Resolver<'s> {
     builtins: HashMap<String, Spanned<Scalar>>,
     constant_cache: HashMap<(Namespace, String), Option<Spanned<Scalar>>>,
     constants_in_progress: Vec<(Namespace, String)>,
+    /// Names only an environment defines (`account`, or a `let` inside `env` blocks alone),
+    /// when no environment could be chosen: E0108 already said why, so a use of one is not
+    /// reported again (one root cause, one error).
+    undetermined: std::collections::HashSet<String>,
 }
 
 use blocks::{duplicate, NamesIndex};
@@ -84,6 +88,7 @@ impl<'s> Resolver<'s> {
             builtins: HashMap::new(),
             constant_cache: HashMap::new(),
             constants_in_progress: Vec::new(),
+            undetermined: Default::default(),
         }
     }
 
@@ -133,6 +138,20 @@ impl<'s> Resolver<'s> {
         }
 
         let selected = self.select_environment(&envs, environment, files);
+        if selected.is_none() && !envs.is_empty() {
+            // Whatever an environment would have set is unknown now; the top-level values, if
+            // any, still stand (`partition` always has one: `aws`).
+            for env in &envs {
+                if env.account.is_some() && account.is_none() {
+                    self.undetermined.insert("account".into());
+                }
+                for binding in &env.lets {
+                    if !self.project_defs.lets.contains_key(&binding.name.node) {
+                        self.undetermined.insert(binding.name.node.clone());
+                    }
+                }
+            }
+        }
         if let Some(env) = selected {
             if let Some(value) = &env.account {
                 account = Some(value.clone());

@@ -99,6 +99,9 @@ impl Resolver<'_> {
         if let Some(value) = self.builtins.get(name) {
             return Some(Spanned::new(value.node.clone(), span));
         }
+        if self.undetermined.contains(name) {
+            return None;
+        }
         let mut candidates: Vec<String> = scope.params.keys().cloned().collect();
         let namespace = scope.namespace;
         candidates.extend(self.defs(namespace).lets.keys().cloned());
