@@ -152,67 +152,51 @@ impl Side {
         manifest: &str,
         read: &mut dyn FnMut(&str) -> Result<String, String>,
     ) -> Result<Side, String> {
-        let json: serde_json::Value =
-            serde_json::from_str(manifest).map_err(|e| format!("manifest.json: {e}"))?;
-        let text = |v: &serde_json::Value, field: &str| -> Option<String> {
-            v.get(field).and_then(|f| f.as_str()).map(str::to_string)
-        };
-        let list = |v: &serde_json::Value, field: &str| -> Vec<String> {
-            v.get(field)
-                .and_then(|f| f.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let array = |field: &str| -> Vec<serde_json::Value> {
-            json.get(field)
-                .and_then(|f| f.as_array())
-                .cloned()
-                .unwrap_or_default()
-        };
+        let manifest = crate::emit::manifest::read(manifest)?;
         let mut side = Side::default();
-        for (n, document) in array("documents").iter().enumerate() {
-            let (Some(kind), Some(name), Some(file)) = (
-                text(document, "kind"),
-                text(document, "name"),
-                text(document, "file"),
-            ) else {
-                return Err(format!(
-                    "manifest.json: document {n} needs `kind`, `name` and `file`"
-                ));
-            };
-            let body = Body::Json(read(&file)?);
-            let owned = document.get("role").is_some()
-                || document.get("user").is_some()
-                || document.get("group").is_some()
+        for document in manifest.documents {
+            let body = Body::Json(read(&document.file)?);
+            let owned = document.role.is_some()
+                || document.user.is_some()
+                || document.group.is_some()
                 || matches!(
-                    kind.as_str(),
+                    document.kind.as_str(),
                     "trust" | "role-inline" | "user-inline" | "group-inline"
                 );
             side.documents.push(SideDocument {
-                arn: if owned { None } else { text(document, "arn") },
-                kind,
-                name,
-                file,
+                arn: (!owned).then_some(document.arn),
+                kind: document.kind,
+                name: document.name,
+                file: document.file,
                 body,
             });
         }
-        for (kind, field) in [("role", "roles"), ("user", "users"), ("group", "groups")] {
-            for entry in array(field) {
-                let Some(name) = text(&entry, "name") else {
-                    return Err(format!("manifest.json: an entry of `{field}` has no name"));
-                };
-                side.principals.push(PrincipalInfo {
-                    kind,
-                    name,
-                    boundary_arn: text(&entry, "boundary_arn"),
-                    attached_policy_arns: list(&entry, "attached_policy_arns"),
-                    groups: list(&entry, "groups"),
-                });
-            }
+        for role in manifest.roles {
+            side.principals.push(PrincipalInfo {
+                kind: "role",
+                name: role.name,
+                boundary_arn: role.boundary_arn,
+                attached_policy_arns: role.attached_policy_arns,
+                groups: Vec::new(),
+            });
+        }
+        for user in manifest.users {
+            side.principals.push(PrincipalInfo {
+                kind: "user",
+                name: user.name,
+                boundary_arn: user.boundary_arn,
+                attached_policy_arns: user.attached_policy_arns,
+                groups: user.groups,
+            });
+        }
+        for group in manifest.groups {
+            side.principals.push(PrincipalInfo {
+                kind: "group",
+                name: group.name,
+                boundary_arn: None,
+                attached_policy_arns: group.attached_policy_arns,
+                groups: Vec::new(),
+            });
         }
         Ok(side)
     }

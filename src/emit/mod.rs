@@ -9,10 +9,12 @@
 //! the map atomically, so a failed build never leaves a partial directory.
 
 pub mod cloudformation;
+pub mod manifest;
 mod names;
 pub mod terraform;
 
-use crate::compile::output::{Compiled, Document, DocumentKind};
+use crate::compile::output::{Compiled, DocumentKind};
+use manifest::manifest;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -105,8 +107,7 @@ struct EnvironmentEntry<'a> {
     manifest: String,
 }
 
-/// The manifest's schema version; bumped on incompatible changes.
-pub const MANIFEST_VERSION: u32 = 1;
+pub use manifest::MANIFEST_VERSION;
 
 /// Relative path → contents, in path order.
 pub type OutputFiles = BTreeMap<String, String>;
@@ -121,253 +122,6 @@ pub fn emit(compiled: &Compiled) -> OutputFiles {
     manifest.push('\n');
     files.insert("manifest.json".to_string(), manifest);
     files
-}
-
-#[derive(Serialize)]
-struct Manifest<'a> {
-    manifest_version: u32,
-    account: &'a str,
-    partition: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    environment: Option<&'a str>,
-    documents: Vec<ManifestDocument<'a>>,
-    roles: Vec<ManifestRole<'a>>,
-    users: Vec<ManifestUser<'a>>,
-    groups: Vec<ManifestGroup<'a>>,
-    /// Documents over a size quota and the managed policies that replace them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    splits: Vec<ManifestSplit<'a>>,
-}
-
-#[derive(Serialize)]
-struct ManifestSplit<'a> {
-    kind: &'static str,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owner: Option<&'a str>,
-    size: usize,
-    quota: usize,
-    parts: &'a [String],
-}
-
-#[derive(Serialize)]
-struct ManifestDocument<'a> {
-    kind: &'static str,
-    name: &'a str,
-    arn: &'a str,
-    path: &'a str,
-    file: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
-    /// Characters as IAM counts them (no white space) and the quota they count against.
-    size: usize,
-    quota: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<RoleSummary<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    group: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    delegation: Option<DelegationSummary<'a>>,
-}
-
-/// What a deployer needs next to a delegation policy: where to attach it and what it hands out.
-#[derive(Serialize)]
-struct DelegationSummary<'a> {
-    to: Vec<Target<'a>>,
-    boundary_arn: &'a str,
-    path: &'a str,
-    prefix: &'a str,
-    pass_to: &'a [String],
-    create_users: bool,
-}
-
-#[derive(Serialize)]
-struct Target<'a> {
-    kind: &'a str,
-    name: &'a str,
-    arn: &'a str,
-}
-
-/// What a deployer needs next to a role's trust or inline document.
-#[derive(Serialize)]
-struct RoleSummary<'a> {
-    name: &'a str,
-    boundary_arn: Option<&'a str>,
-    trust_file: &'a str,
-    attached_policy_arns: &'a [String],
-}
-
-#[derive(Serialize)]
-struct ManifestRole<'a> {
-    name: &'a str,
-    arn: &'a str,
-    path: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
-    boundary_arn: Option<&'a str>,
-    trust_file: &'a str,
-    inline_policy_files: &'a [String],
-    attached_policy_arns: &'a [String],
-    instance_profile: Option<NameArn<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_session_duration: Option<u32>,
-    tags: &'a BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-struct NameArn<'a> {
-    name: &'a str,
-    arn: &'a str,
-}
-
-#[derive(Serialize)]
-struct ManifestUser<'a> {
-    name: &'a str,
-    arn: &'a str,
-    path: &'a str,
-    boundary_arn: Option<&'a str>,
-    groups: &'a [String],
-    inline_policy_files: &'a [String],
-    attached_policy_arns: &'a [String],
-    tags: &'a BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-struct ManifestGroup<'a> {
-    name: &'a str,
-    arn: &'a str,
-    path: &'a str,
-    inline_policy_files: &'a [String],
-    attached_policy_arns: &'a [String],
-}
-
-fn manifest(compiled: &Compiled) -> Manifest<'_> {
-    let role_by_name: BTreeMap<&str, _> = compiled
-        .roles
-        .iter()
-        .map(|role| (role.name.as_str(), role))
-        .collect();
-    let delegation_by_file: BTreeMap<&str, _> = compiled
-        .delegations
-        .iter()
-        .map(|d| (d.file.as_str(), d))
-        .collect();
-    let documents = compiled
-        .documents
-        .iter()
-        .map(|document: &Document| {
-            let owner = document.owner.as_deref();
-            let role = match document.kind {
-                DocumentKind::Trust | DocumentKind::RoleInline => owner
-                    .and_then(|o| role_by_name.get(o))
-                    .map(|role| RoleSummary {
-                        name: &role.name,
-                        boundary_arn: role.boundary_arn.as_deref(),
-                        trust_file: &role.trust_file,
-                        attached_policy_arns: &role.attached_policy_arns,
-                    }),
-                _ => None,
-            };
-            ManifestDocument {
-                kind: document.kind.as_str(),
-                name: &document.name,
-                arn: &document.arn,
-                path: &document.path,
-                file: &document.file,
-                description: document.description.as_deref(),
-                size: document.policy.quota_size(),
-                quota: document.kind.quota(),
-                role,
-                user: (document.kind == DocumentKind::UserInline)
-                    .then_some(owner)
-                    .flatten(),
-                group: (document.kind == DocumentKind::GroupInline)
-                    .then_some(owner)
-                    .flatten(),
-                delegation: (document.kind == DocumentKind::Delegation)
-                    .then(|| delegation_by_file.get(document.file.as_str()))
-                    .flatten()
-                    .map(|d| DelegationSummary {
-                        to: d
-                            .to
-                            .iter()
-                            .map(|(kind, name, arn)| Target { kind, name, arn })
-                            .collect(),
-                        boundary_arn: &d.boundary_arn,
-                        path: &d.path,
-                        prefix: &d.prefix,
-                        pass_to: &d.pass_to,
-                        create_users: d.create_users,
-                    }),
-            }
-        })
-        .collect();
-    Manifest {
-        manifest_version: MANIFEST_VERSION,
-        account: &compiled.account,
-        partition: &compiled.partition,
-        environment: compiled.environment.as_deref(),
-        documents,
-        roles: compiled
-            .roles
-            .iter()
-            .map(|role| ManifestRole {
-                name: &role.name,
-                arn: &role.arn,
-                path: &role.path,
-                description: role.description.as_deref(),
-                boundary_arn: role.boundary_arn.as_deref(),
-                trust_file: &role.trust_file,
-                inline_policy_files: &role.inline_files,
-                attached_policy_arns: &role.attached_policy_arns,
-                instance_profile: role
-                    .instance_profile
-                    .as_ref()
-                    .map(|(name, arn)| NameArn { name, arn }),
-                max_session_duration: role.max_session_seconds,
-                tags: &role.tags,
-            })
-            .collect(),
-        users: compiled
-            .users
-            .iter()
-            .map(|user| ManifestUser {
-                name: &user.name,
-                arn: &user.arn,
-                path: &user.path,
-                boundary_arn: user.boundary_arn.as_deref(),
-                groups: &user.groups,
-                inline_policy_files: &user.inline_files,
-                attached_policy_arns: &user.attached_policy_arns,
-                tags: &user.tags,
-            })
-            .collect(),
-        groups: compiled
-            .groups
-            .iter()
-            .map(|group| ManifestGroup {
-                name: &group.name,
-                arn: &group.arn,
-                path: &group.path,
-                inline_policy_files: &group.inline_files,
-                attached_policy_arns: &group.attached_policy_arns,
-            })
-            .collect(),
-        splits: compiled
-            .splits
-            .iter()
-            .map(|split| ManifestSplit {
-                kind: split.kind.as_str(),
-                name: &split.name,
-                owner: split.owner.as_deref(),
-                size: split.size,
-                quota: split.quota,
-                parts: &split.parts,
-            })
-            .collect(),
-    }
 }
 
 /// A piece of a string that names the project's own account, for the formats that write the
