@@ -50,12 +50,13 @@ pub enum Part {
 impl Scope {
     /// `arn:aws:iam::ACCOUNT:<kind>/<path><prefix><rest>`.
     pub fn arn(&self, kind: &str, rest: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:{kind}/{}{}{rest}",
-            self.partition,
-            self.account,
-            self.path.trim_start_matches('/'),
-            self.prefix
+        let path = format!("/{}", self.path.trim_start_matches('/'));
+        crate::iam::names::iam_arn(
+            &self.partition,
+            &self.account,
+            kind,
+            &path,
+            &format!("{}{rest}", self.prefix),
         )
     }
 

@@ -472,9 +472,12 @@ fn split(
                     DocumentKind::ManagedPolicy
                 },
                 name: name.clone(),
-                arn: format!(
-                    "arn:{}:iam::{}:policy{}{name}",
-                    compiled.partition, compiled.account, document.path
+                arn: crate::iam::names::iam_arn(
+                    &compiled.partition,
+                    &compiled.account,
+                    "policy",
+                    &document.path,
+                    name,
                 ),
                 path: document.path.clone(),
                 description: description(i + 1, count),

@@ -32,9 +32,12 @@ struct Lowering<'p> {
 
 impl Lowering<'_> {
     fn arn(&self, kind: &str, path: &str, name: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:{kind}{path}{name}",
-            self.project.partition, self.project.account.node
+        crate::iam::names::iam_arn(
+            &self.project.partition,
+            &self.project.account.node,
+            kind,
+            path,
+            name,
         )
     }
 

@@ -13,6 +13,13 @@ pub const MAX_TAGS: usize = 50;
 /// The longest path IAM accepts.
 pub const MAX_PATH: usize = 512;
 
+/// The ARN of an IAM entity: `arn:PARTITION:iam::ACCOUNT:KIND/PATH...NAME`, where `path` is
+/// IAM's path (`/` or `/team/`, starting and ending with `/`) and `kind` one of `role`, `user`,
+/// `group`, `policy`, `instance-profile`. The one place IAM ARNs are built.
+pub fn iam_arn(partition: &str, account: &str, kind: &str, path: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::{account}:{kind}{path}{name}")
+}
+
 /// What an IAM name names, for its length limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
@@ -133,6 +140,14 @@ mod tests {
         );
         assert_eq!(sanitize_name("my policy!", 128), "my-policy-");
         assert_eq!(sanitize_name("", 128), "imported");
+    }
+
+    #[test]
+    fn arns() {
+        assert_eq!(
+            iam_arn("aws", "123456789012", "role", "/team/", "etl"),
+            "arn:aws:iam::123456789012:role/team/etl"
+        );
     }
 
     #[test]
