@@ -4,6 +4,9 @@
 //! ([`crate::iam::policy`]), each with its kind, name, ARN, output file and, per statement, the source
 //! it came from; plus the roles, users and groups that own them. Choosing IAM condition operators
 //! from the way a condition is written happens here, so type errors in conditions come from here.
+//!
+//! One file (about 870 lines): one `Lowering` walk over the IR, block kind by block kind; the
+//! condition lowering at its end is the only part with a seam, and it needs the walk's state.
 
 use crate::catalog::{Catalog, KeyType};
 use crate::compile::ir::{self, Origin, PolicyRef, Scalar};

@@ -3,6 +3,9 @@
 //! In: one source file's text and its [`FileId`]. Out: an [`ast::File`] or one diagnostic saying,
 //! in words, what was expected where. pest is private to this module: nothing else sees its
 //! `Pair`s or rule names.
+//!
+//! One file on purpose (about 900 lines): it is one function per grammar rule plus the table
+//! that names every rule in words, and keeping pest's types in a single file is the point.
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
