@@ -150,7 +150,12 @@ pub fn check_delegation(
     };
     let summary = match verdict {
         Verdict::Proved => format!(
-            "{label} allows no escalation (names {}, boundary {}){also}",
+            "{label} allows no escalation{} (names {}, boundary {}){also}",
+            if conditionals > 0 {
+                " in every account state"
+            } else {
+                ""
+            },
             scope.names("role").rsplit_once(':').map_or("", |(_, r)| r),
             scope.boundary_arn
         ),
@@ -488,25 +493,31 @@ fn classify(request: &Request, scope: &Scope, own: &[String]) -> Finding {
             "deny `iam:DeleteRolePermissionsBoundary` and `iam:DeleteUserPermissionsBoundary` on `*`".into(),
         );
     }
-    for (protected, what) in [
+    for (protected, category, what) in [
         (
             Some(boundary.as_str()),
+            "boundary-edit",
             "the boundary every delegated role must carry",
         ),
         (
             scope.delegation_arn.as_deref(),
+            "delegation-edit",
             "the delegation policy itself",
         ),
     ] {
         if protected.is_some_and(|p| p.eq_ignore_ascii_case(resource)) {
-            return Finding::new(
-                Escalation,
-                "protected-policy",
-                format!("{does}, {what}"),
+            let help = if in_scope(scope, "policy", request) {
+                // A deny does not help a name the holders own: the prefix hands it to them.
+                format!(
+                    "give the policy a name outside the delegated names `{}`",
+                    short(&scope.names("policy"))
+                )
+            } else {
                 format!(
                     "deny `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion`, `iam:DeletePolicyVersion`, `iam:DeletePolicy`, `iam:TagPolicy` and `iam:UntagPolicy` on `{resource}`"
-                ),
-            );
+                )
+            };
+            return Finding::new(Escalation, category, format!("{does}, {what}"), help);
         }
     }
     if own.iter().any(|o| o.eq_ignore_ascii_case(resource)) {
@@ -672,16 +683,28 @@ fn classify(request: &Request, scope: &Scope, own: &[String]) -> Finding {
     }
     if kind == "instance-profile" && !scoped {
         let profiles = short(&scope.names("instance-profile")).to_string();
-        return Finding::new(
-            Conditional,
-            "outside-profile",
-            format!("{does}, outside the delegated names `{profiles}`"),
-            format!("scope instance profile writes to `{profiles}`"),
-        )
-        .assuming(format!(
-            "EC2 instances a holder can reach use {}",
-            target(resource)
-        ));
+        let finding = |class| {
+            Finding::new(
+                class,
+                "outside-profile",
+                format!("{does}, outside the delegated names `{profiles}`"),
+                format!("scope instance profile writes to `{profiles}`"),
+            )
+        };
+        // Only the role inside a profile decides what its instances may do.
+        if is(
+            &[
+                "iam:AddRoleToInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile",
+            ],
+            action,
+        ) {
+            return finding(Conditional).assuming(format!(
+                "EC2 instances a holder can reach use {}",
+                target(resource)
+            ));
+        }
+        return finding(Warning);
     }
     Finding::new(
         Escalation,
