@@ -582,7 +582,8 @@ fn classify(request: &Request, scope: &Scope, own: &[String]) -> Finding {
         };
     }
     let role_write = is(ESCALATING, action) || action.eq_ignore_ascii_case("iam:PassRole");
-    if kind == "role" && role_write {
+    // A role there that carries the boundary is as safe as one under the prefix.
+    if kind == "role" && role_write && carried != Some(boundary.as_str()) {
         if let Some(path) = reserved_path(name) {
             return Finding::new(
                 Escalation,
@@ -900,4 +901,156 @@ pub fn assumptions(scope: &Scope, facts: &Facts) -> Vec<String> {
 /// Whether a policy ARN is an AWS managed policy (`arn:aws:iam::aws:policy/...`).
 pub fn is_aws_managed(arn: &str) -> bool {
     iam_parts(arn).is_some_and(|(account, _, _)| account == "aws")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const B: &str = "arn:aws:iam::123456789012:policy/B";
+
+    fn scope() -> Scope {
+        Scope {
+            partition: "aws".into(),
+            account: "123456789012".into(),
+            boundary_arn: B.into(),
+            delegation_arn: Some("arn:aws:iam::123456789012:policy/D".into()),
+            path: "/".into(),
+            prefix: "service-".into(),
+            pass_to: vec![],
+            create_users: true,
+        }
+    }
+
+    fn role(name: &str) -> String {
+        format!("arn:aws:iam::123456789012:role/{name}")
+    }
+
+    fn class_of(request: Request) -> (Class, Option<String>) {
+        let found = classify(&request, &scope(), &[]);
+        (found.class, found.assumption)
+    }
+
+    #[test]
+    fn creating_a_role_without_the_boundary_escalates_in_any_account() {
+        let (class, assumption) = class_of(Request::new("iam:CreateRole", &role("service-x")));
+        assert_eq!((class, assumption), (Class::Escalation, None));
+        let other = Request::new("iam:PutRolePermissionsBoundary", &role("service-x"))
+            .with(BOUNDARY_KEY, "arn:aws:iam::aws:policy/AdministratorAccess");
+        assert_eq!(class_of(other).0, Class::Escalation);
+    }
+
+    #[test]
+    fn changing_an_unbounded_role_under_the_prefix_depends_on_the_account() {
+        let (class, assumption) = class_of(Request::new("iam:PutRolePolicy", &role("service-x")));
+        assert_eq!(class, Class::Conditional);
+        let assumption = assumption.unwrap_or_default();
+        assert!(
+            assumption.contains("`role/service-*` exists without the boundary"),
+            "{assumption}"
+        );
+        // The message says what the action does, not that it creates a role.
+        let found = classify(
+            &Request::new("iam:UpdateAssumeRolePolicy", &role("service-x")),
+            &scope(),
+            &[],
+        );
+        assert!(
+            found
+                .what
+                .starts_with("rewrites who may assume role `service-x`"),
+            "{}",
+            found.what
+        );
+    }
+
+    #[test]
+    fn names_under_the_prefix_ignore_case() {
+        let upper = Request::new("iam:PutRolePolicy", &role("SERVICE-x"));
+        assert!(in_scope(&scope(), "role", &upper));
+        assert_eq!(class_of(upper).0, Class::Conditional);
+    }
+
+    #[test]
+    fn aws_paths_are_escalations_unless_the_role_carries_the_boundary() {
+        let pass = Request::new("iam:PassRole", &role("service-role/admin"));
+        assert_eq!(class_of(pass).0, Class::Escalation);
+        let upper = Request::new("iam:UpdateAssumeRolePolicy", &role("Service-Role/admin"));
+        assert_eq!(class_of(upper).0, Class::Escalation);
+        let bounded =
+            Request::new("iam:PutRolePolicy", &role("service-role/admin")).with(BOUNDARY_KEY, B);
+        assert_eq!(class_of(bounded).0, Class::Warning);
+    }
+
+    #[test]
+    fn bounded_roles_outside_the_prefix_are_warnings() {
+        let bounded = Request::new("iam:AttachRolePolicy", &role("admin")).with(BOUNDARY_KEY, B);
+        assert_eq!(class_of(bounded), (Class::Warning, None));
+        let unbounded = Request::new("iam:AttachRolePolicy", &role("admin"));
+        assert_eq!(class_of(unbounded).0, Class::Conditional);
+        let pass = Request::new("iam:PassRole", &role("admin"));
+        assert_eq!(class_of(pass).0, Class::Conditional);
+    }
+
+    #[test]
+    fn credentials_groups_and_own_principals_escalate() {
+        let user = "arn:aws:iam::123456789012:user/alice";
+        assert_eq!(
+            class_of(Request::new("iam:CreateAccessKey", user)).0,
+            Class::Escalation
+        );
+        let group = "arn:aws:iam::123456789012:group/admins";
+        assert_eq!(
+            class_of(Request::new("iam:AddUserToGroup", group)).0,
+            Class::Escalation
+        );
+        let own = classify(
+            &Request::new("iam:AttachUserPolicy", user),
+            &scope(),
+            &[user.to_string()],
+        );
+        assert_eq!(own.class, Class::Escalation);
+    }
+
+    #[test]
+    fn witnesses_must_be_requests_aws_could_receive() {
+        let s = scope();
+        assert!(receivable(&Request::new("iam:CreateRole", &role("service-x")), &s).is_ok());
+        // An IAM action on an S3 ARN, an empty account, another account, no name.
+        for resource in [
+            "arn:aws:s3:::bucket",
+            "arn:aws:iam:::role/service-x",
+            "arn:aws:iam::999999999999:role/service-x",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(
+                receivable(&Request::new("iam:CreateRole", resource), &s).is_err(),
+                "{resource}"
+            );
+        }
+        // The wrong resource type for the action.
+        let policy = "arn:aws:iam::123456789012:policy/service-x";
+        assert!(receivable(&Request::new("iam:CreateRole", policy), &s).is_err());
+    }
+
+    #[test]
+    fn aws_managed_policies_are_recognized() {
+        assert!(is_aws_managed("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        assert!(!is_aws_managed(B));
+        let mut s = scope();
+        s.boundary_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess".into();
+        let facts = Facts {
+            account_source: "--account".into(),
+            boundary_content: "not read".into(),
+            seen: vec![],
+        };
+        let said = assumptions(&s, &facts).join("\n");
+        assert!(
+            said.contains("account 123456789012 (from --account)"),
+            "{said}"
+        );
+        assert!(said.contains("is AWS managed"), "{said}");
+        assert!(said.contains("/service-role/"), "{said}");
+        assert!(said.contains("not modelled"), "{said}");
+    }
 }
