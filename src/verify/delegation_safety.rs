@@ -171,7 +171,7 @@ pub fn check_delegation(
         unknown: unknown_text,
         notes: assumed
             .iter()
-            .map(|a| format!("conditional escalations assume that {a}"))
+            .map(|a| format!("escalates only if {a}"))
             .collect(),
         assumptions: vec![],
     });
@@ -252,9 +252,12 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
             "iam:AttachRolePolicy",
             "iam:UpdateAssumeRolePolicy",
         ] {
+            // With the boundary: a bounded role outside the prefix (a warning); without it:
+            // an unbounded one, such as those AWS creates under its own paths.
             out.push(with_user(
                 Request::new(action, role).with(actions::BOUNDARY_KEY, &scope.boundary_arn),
             ));
+            out.push(with_user(Request::new(action, role)));
         }
     }
     for action in ["iam:CreatePolicyVersion", "iam:DeletePolicy"] {
