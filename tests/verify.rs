@@ -30,6 +30,8 @@ fn scope() -> Scope {
         prefix: "service-".into(),
         pass_to: vec![],
         create_users: true,
+        tag_keys: iamx::compile::delegation::default_tag_keys(),
+        login_profiles: false,
     }
 }
 

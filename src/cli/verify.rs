@@ -349,6 +349,8 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
             prefix: prefix.clone(),
             pass_to: Vec::new(),
             create_users: true,
+            tag_keys: iamx::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         };
         let docs = read_policies(
             &args.delegation,

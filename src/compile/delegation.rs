@@ -35,6 +35,25 @@ pub struct Scope {
     pub prefix: String,
     pub pass_to: Vec<String>,
     pub create_users: bool,
+    /// The tag keys holders may set or remove on delegated names ([`DEFAULT_TAG_KEYS`] unless
+    /// set): tags can decide access (`aws:ResourceTag`, `aws:PrincipalTag`), so only keys no
+    /// policy should trust are handed out.
+    pub tag_keys: Vec<String>,
+    /// With `create_users`, whether holders may set console passwords (login profiles).
+    pub login_profiles: bool,
+}
+
+/// Tag keys for bookkeeping, which no access decision should rest on.
+pub const DEFAULT_TAG_KEYS: &[&str] = &["Name", "Owner", "Project", "Environment", "CostCenter"];
+
+/// [`DEFAULT_TAG_KEYS`] as a `Scope::tag_keys`.
+pub fn default_tag_keys() -> Vec<String> {
+    DEFAULT_TAG_KEYS.iter().map(|k| k.to_string()).collect()
+}
+
+fn is_tag_action(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    name.starts_with("Tag") || name.starts_with("Untag")
 }
 
 /// Which part of a `delegate` block a generated statement comes from (for source spans).
@@ -124,6 +143,14 @@ pub fn split_by_boundary_key(actions: &[&'static str]) -> (Vec<&'static str>, Ve
         .partition(|a| catalog.action_supports_key(a, BOUNDARY_KEY) == Some(true))
 }
 
+fn without_tags(actions: &[&'static str]) -> Vec<&'static str> {
+    actions
+        .iter()
+        .copied()
+        .filter(|a| !is_tag_action(a))
+        .collect()
+}
+
 /// Every write action the delegation policy allows (for the deeper-path deny).
 fn delegated_writes(scope: &Scope) -> Vec<&'static str> {
     let mut actions: Vec<&str> = ROLE_WRITE
@@ -134,7 +161,11 @@ fn delegated_writes(scope: &Scope) -> Vec<&'static str> {
         .copied()
         .collect();
     if scope.create_users {
-        actions.extend(USER_WRITE);
+        actions.extend(
+            USER_WRITE
+                .iter()
+                .filter(|a| scope.login_profiles || !LOGIN_PROFILE.contains(a)),
+        );
     }
     actions
 }
@@ -154,10 +185,11 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
         ),
         Part::Boundary,
     ));
+    let plain: Vec<&str> = plain.into_iter().filter(|a| !is_tag_action(a)).collect();
     if !plain.is_empty() {
         out.push((
             statement(
-                "TagRolesInPrefix",
+                "ChangeRolesInPrefix",
                 Effect::Allow,
                 &plain,
                 role_names.clone(),
@@ -188,7 +220,7 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
         statement(
             "ManagePoliciesInPrefix",
             Effect::Allow,
-            POLICY_WRITE,
+            &without_tags(POLICY_WRITE),
             vec![scope.names("policy")],
             Conditions::default(),
         ),
@@ -198,7 +230,7 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
         statement(
             "ManageInstanceProfilesInPrefix",
             Effect::Allow,
-            PROFILE_WRITE,
+            &without_tags(PROFILE_WRITE),
             vec![scope.names("instance-profile")],
             Conditions::default(),
         ),
@@ -216,6 +248,11 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
             ),
             Part::CreateUsers,
         ));
+        let plain: Vec<&str> = plain
+            .into_iter()
+            .filter(|a| !is_tag_action(a))
+            .filter(|a| scope.login_profiles || !LOGIN_PROFILE.contains(a))
+            .collect();
         out.push((
             statement(
                 "ManageUsersInPrefix",
@@ -227,6 +264,28 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
             Part::CreateUsers,
         ));
     }
+    // Tags of every delegated name, only with the allowed keys: `ForAllValues` over
+    // `aws:TagKeys`, which every tag and untag request carries.
+    let tags: Vec<&str> = delegated_writes(scope)
+        .into_iter()
+        .filter(|a| is_tag_action(a))
+        .collect();
+    let mut keys = Conditions::default();
+    keys.insert(
+        "ForAllValues:StringEquals",
+        "aws:TagKeys",
+        scope.tag_keys.clone(),
+    );
+    out.push((
+        statement(
+            "TagOnlyAllowedKeysInPrefix",
+            Effect::Allow,
+            &tags,
+            scope.kinds().iter().map(|k| scope.names(k)).collect(),
+            keys,
+        ),
+        Part::Prefix,
+    ));
     let mut read: Vec<&str> = READ.to_vec();
     if scope.create_users {
         read.extend(READ_USERS);
@@ -456,6 +515,8 @@ mod tests {
             prefix: prefix.into(),
             pass_to: vec!["ec2.amazonaws.com".into()],
             create_users: true,
+            tag_keys: default_tag_keys(),
+            login_profiles: false,
         }
     }
 

@@ -887,6 +887,11 @@ pub fn assumptions(scope: &Scope, facts: &Facts) -> Vec<String> {
         "boundary `{}` is {managed}; {}",
         scope.boundary_arn, facts.boundary_content
     ));
+    if scope.create_users {
+        out.push(
+            "users the holders create belong to no group: guardrails given through groups do not reach them unless the boundary carries them".into(),
+        );
+    }
     out.push(if facts.seen.is_empty() {
         "policies of the principals seen: none besides the delegation; their other policies were not checked".into()
     } else {
@@ -922,6 +927,8 @@ mod tests {
             prefix: "service-".into(),
             pass_to: vec![],
             create_users: true,
+            tag_keys: crate::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         }
     }
 

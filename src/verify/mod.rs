@@ -328,6 +328,8 @@ impl<'a> Project<'a> {
             prefix: info.prefix.clone(),
             pass_to: info.pass_to.clone(),
             create_users: info.create_users,
+            tag_keys: crate::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         };
         let mut report = Report::default();
         let label = format!("delegation {}", info.name);
@@ -612,6 +614,8 @@ mod tests {
             prefix: "service-".into(),
             pass_to: vec![],
             create_users: false,
+            tag_keys: crate::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         };
         assert!(scope_may_cover(
             &scope,
