@@ -398,7 +398,7 @@ fn policy_arn(arn: &str) -> Option<(&str, &str)> {
 /// (`arn:aws:iam::aws:policy/...`) names no account: taking `aws` from it would make every
 /// write in the real account look like one outside the delegation.
 fn account(args: &Args, boundary_account: &str) -> Result<(String, String), Exit> {
-    let of = |arn: &str| arn.splitn(6, ':').nth(4).map(str::to_string);
+    let of = |arn: &str| arn.split(':').nth(4).map(str::to_string);
     let valid = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
     let mut candidates: Vec<(String, String)> = Vec::new();
     if let Some(id) = &args.account {
