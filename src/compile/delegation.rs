@@ -547,6 +547,77 @@ mod tests {
         }
     }
 
+    fn find<'a>(statements: &'a [(Statement, Part)], sid: &str) -> &'a Statement {
+        &statements
+            .iter()
+            .find(|(s, _)| s.sid.as_deref() == Some(sid))
+            .unwrap_or_else(|| panic!("no statement {sid}"))
+            .0
+    }
+
+    fn actions_of(statements: &[(Statement, Part)]) -> Vec<String> {
+        statements
+            .iter()
+            .filter(|(s, _)| s.effect == Effect::Allow)
+            .flat_map(|(s, _)| s.action.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn tags_only_with_the_allowed_keys() {
+        let statements = delegation_policy(&scope("service-", "/"));
+        let tags = find(&statements, "TagOnlyAllowedKeysInPrefix");
+        let clauses: Vec<_> = tags.condition.clauses().collect();
+        assert_eq!(clauses.len(), 1);
+        let (operator, key, values) = &clauses[0];
+        assert_eq!(
+            (*operator, *key),
+            ("ForAllValues:StringEquals", "aws:TagKeys")
+        );
+        assert_eq!(values.len(), DEFAULT_TAG_KEYS.len());
+        // No other Allow hands out a tag action without the condition.
+        for (statement, _) in &statements {
+            if statement.effect == Effect::Allow && statement.sid != tags.sid {
+                let actions = statement.action.as_deref().unwrap_or_default();
+                assert!(
+                    !actions.iter().any(|a| is_tag_action(a)),
+                    "{:?}",
+                    statement.sid
+                );
+            }
+        }
+        // The catalog lists `aws:TagKeys` for each, so the condition can hold.
+        let catalog = Catalog::get();
+        for action in tags.action.as_deref().unwrap_or_default() {
+            assert_eq!(
+                catalog.action_supports_key(action, "aws:TagKeys"),
+                Some(true),
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn tags_of_the_boundary_and_delegation_are_denied() {
+        let statements = delegation_policy(&scope("service-", "/"));
+        let deny = find(&statements, "DenyChangingBoundaryOrDelegation");
+        let actions = deny.action.as_deref().unwrap_or_default();
+        assert!(actions.iter().any(|a| a == "iam:TagPolicy"));
+        assert!(actions.iter().any(|a| a == "iam:UntagPolicy"));
+    }
+
+    #[test]
+    fn login_profiles_only_when_asked_for() {
+        let without = actions_of(&delegation_policy(&scope("service-", "/")));
+        assert!(without.iter().any(|a| a == "iam:CreateAccessKey"));
+        assert!(!without.iter().any(|a| LOGIN_PROFILE.contains(&a.as_str())));
+        let with = actions_of(&delegation_policy(&Scope {
+            login_profiles: true,
+            ..scope("service-", "/")
+        }));
+        assert!(LOGIN_PROFILE.iter().all(|p| with.iter().any(|a| a == p)));
+    }
+
     #[test]
     fn sids_are_letters_and_digits() {
         let statements = delegation_policy(&scope("service-", "/"))
