@@ -508,3 +508,45 @@ fn an_escalation_fails_with_the_action_described() {
         ))
         .stderr(predicate::str::contains("without a permissions boundary").not());
 }
+
+#[test]
+fn a_project_delegation_prints_its_assumptions() {
+    let output = iamx()
+        .args(["verify", "examples/data-platform", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let delegation = report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "delegation")
+        .expect("the project has a delegation");
+    let assumptions: Vec<&str> = delegation["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert_eq!(
+        assumptions[0],
+        "account 333333333333 (from the project's account)"
+    );
+    let said = assumptions.join("\n");
+    assert!(
+        said.contains("is customer managed; the project defines it"),
+        "{said}"
+    );
+    // `create_users`: created users are in no group.
+    assert!(said.contains("belong to no group"), "{said}");
+    assert!(
+        said.contains("not modelled: service control policies"),
+        "{said}"
+    );
+    // The generated delegation has no finding of any class.
+    assert_eq!(delegation["verdict"], "proved");
+    assert_eq!(delegation["counterexamples"].as_array().unwrap().len(), 0);
+}
