@@ -354,7 +354,6 @@ const CREDENTIALS: &[&str] = &[
     "iam:ResetServiceSpecificCredential",
     "iam:UploadSSHPublicKey",
     "iam:UpdateSSHPublicKey",
-    "iam:DeactivateMFADevice",
 ];
 
 /// The actions that create an identity or set its boundary: without the boundary they escalate
