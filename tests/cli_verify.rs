@@ -550,3 +550,23 @@ fn a_project_delegation_prints_its_assumptions() {
     assert_eq!(delegation["verdict"], "proved");
     assert_eq!(delegation["counterexamples"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_boundary_condition_that_lets_aws_policies_through_is_an_escalation() {
+    let dir = TempDir::new().unwrap();
+    let text = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::123456789012:role/app-*",
+  "Condition":{"StringLike":{"iam:PermissionsBoundary":"arn:aws:iam::aws:policy/*"}}}]}"#;
+    let delegation = write_file(dir.path(), "delegation.json", text);
+    iamx()
+        .args(["verify", "--delegation", &delegation, "--prefix", "app-"])
+        .args(["--boundary-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"])
+        .args(["--account", "123456789012"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "creates role `app-x` with boundary `arn:aws:iam::aws:policy/AdministratorAccess` instead of `arn:aws:iam::aws:policy/ReadOnlyAccess`",
+        ))
+        // The statement has a boundary condition: the fix is to make it exact, not to add one.
+        .stderr(predicate::str::contains("lets another boundary through"));
+}

@@ -202,7 +202,15 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
         }
     };
     let mut out = Vec::new();
-    let other_boundary = account_arn("policy", "AdministratorAccess");
+    // Another boundary: a customer managed one, and AWS's own administrator policy (which a
+    // condition like `arn:aws:iam::aws:policy/*` lets through).
+    let other_boundaries = [
+        account_arn("policy", "AdministratorAccess"),
+        format!(
+            "arn:{}:iam::aws:policy/AdministratorAccess",
+            scope.partition
+        ),
+    ];
     for action in actions::ESCALATING {
         let kind = if action.contains("User") {
             "user"
@@ -211,9 +219,11 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
         };
         let target = named(kind, "x");
         out.push(with_user(Request::new(action, &target)));
-        out.push(with_user(
-            Request::new(action, &target).with(actions::BOUNDARY_KEY, &other_boundary),
-        ));
+        for other in &other_boundaries {
+            out.push(with_user(
+                Request::new(action, &target).with(actions::BOUNDARY_KEY, other),
+            ));
+        }
     }
     let mut protected = vec![scope.boundary_arn.clone()];
     protected.extend(scope.delegation_arn.clone());
