@@ -128,6 +128,8 @@ fn main() {
         prefix: info.prefix.clone(),
         pass_to: info.pass_to.clone(),
         create_users: info.create_users,
+        tag_keys: iamx::compile::delegation::default_tag_keys(),
+        login_profiles: false,
     };
     let own: Vec<String> = info.to.iter().map(|t| t.2.clone()).collect();
     per_iteration("seed: delegation Employees is safe", 200, || {

@@ -179,7 +179,9 @@ fn verify_a_json_delegation() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("E0502"))
-        .stderr(predicate::str::contains("passes a role outside"));
+        .stderr(predicate::str::contains(
+            "passes role `aws-reserved/admin` to `ec2.amazonaws.com`, under AWS's own path",
+        ));
 }
 
 #[test]
@@ -347,9 +349,224 @@ fn verify_messages_use_the_right_article() {
         .args(["verify", "--delegation", &delegation, "--prefix", "app-"])
         .args(["--boundary-arn", "arn:aws:iam::123456789012:policy/B"])
         .assert()
-        .code(1)
+        // Creating a profile outside the prefix is wider than the pattern, not an escalation.
+        .code(0)
+        .stderr(predicate::str::contains("warning[W0505]"))
         .stderr(predicate::str::contains(
-            "touches an instance-profile outside",
+            "creates instance profile `x`, outside the delegated names `instance-profile/app-*`",
         ))
         .stderr(predicate::str::contains("a instance-profile").not());
+}
+
+/// The generated delegation of tests/data, with its boundary replaced by an AWS managed policy.
+fn aws_managed_delegation(dir: &TempDir) -> String {
+    let generated = fs::read_to_string("tests/data/delegation/generated.json").unwrap();
+    write_file(
+        dir.path(),
+        "delegation.json",
+        &generated.replace(
+            "arn:aws:iam::123456789012:policy/S3Only",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        ),
+    )
+}
+
+#[test]
+fn an_aws_managed_boundary_names_no_account() {
+    let dir = TempDir::new().unwrap();
+    let delegation = aws_managed_delegation(&dir);
+    let base = [
+        "verify",
+        "--delegation",
+        delegation.as_str(),
+        "--boundary-arn",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "--prefix",
+        "service-",
+    ];
+    // Without an account, in-account writes cannot be told from others: a usage error.
+    iamx()
+        .args(base)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give --account"));
+    // With it, the generated delegation verifies, and says where the account came from.
+    iamx()
+        .args(base)
+        .args(["--account", "123456789012"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("E0502").not())
+        .stdout(predicate::str::contains(
+            "assumes: account 123456789012 (from --account)",
+        ))
+        .stdout(predicate::str::contains(
+            "boundary `arn:aws:iam::aws:policy/ReadOnlyAccess` is AWS managed",
+        ));
+    // The delegation policy's ARN names the account as well; a principal elsewhere conflicts.
+    iamx()
+        .args(base)
+        .args([
+            "--delegation-arn",
+            "arn:aws:iam::123456789012:policy/Employees",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("from the delegation policy's ARN"));
+    iamx()
+        .args(base)
+        .args(["--account", "123456789012"])
+        .args(["--principal", "arn:aws:iam::999999999999:role/dev"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("never cross accounts"));
+}
+
+/// Changes to roles under the prefix without the boundary condition: creating needs it.
+const UNBOUNDED_CHANGES: &str = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::123456789012:role/app-*",
+  "Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/B"}}},
+ {"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"arn:aws:iam::123456789012:role/app-*"},
+ {"Effect":"Deny","Action":"iam:*","Resource":"arn:aws:iam::123456789012:role/app-*/*"}]}"#;
+
+fn verify_json_delegation(dir: &TempDir, text: &str) -> assert_cmd::Command {
+    let delegation = write_file(dir.path(), "delegation.json", text);
+    let mut command = iamx();
+    command
+        .args(["verify", "--delegation", &delegation, "--prefix", "app-"])
+        .args(["--boundary-arn", "arn:aws:iam::123456789012:policy/B"]);
+    command
+}
+
+#[test]
+fn a_conditional_escalation_is_a_warning_with_its_assumption() {
+    let dir = TempDir::new().unwrap();
+    verify_json_delegation(&dir, UNBOUNDED_CHANGES)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[W0504]"))
+        .stderr(predicate::str::contains(
+            "writes an inline policy of role `app-x` when it has no permissions boundary",
+        ))
+        .stderr(predicate::str::contains(
+            "an escalation only if a role named `role/app-*` exists without the boundary",
+        ))
+        .stdout(predicate::str::contains(
+            "allows no escalation in every account state",
+        ));
+    // Under --strict it fails like an escalation.
+    verify_json_delegation(&dir, UNBOUNDED_CHANGES)
+        .arg("--strict")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[W0504]"))
+        .stdout(predicate::str::starts_with("VIOLATED"));
+}
+
+#[test]
+fn changes_to_bounded_roles_outside_the_prefix_are_warnings() {
+    let dir = TempDir::new().unwrap();
+    let text = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"arn:aws:iam::123456789012:role/*",
+  "Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/B"}}}]}"#;
+    let output = verify_json_delegation(&dir, text)
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let subject = &report["subjects"][0];
+    assert_eq!(subject["verdict"], "proved");
+    let classes: Vec<&str> = subject["counterexamples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["class"].as_str())
+        .collect();
+    assert_eq!(classes, ["warning"]);
+    assert_eq!(report["diagnostics"][0]["code"], "W0505");
+    // The assumptions are in the JSON too, the account first.
+    assert_eq!(
+        subject["assumptions"][0],
+        "account 123456789012 (from the boundary's ARN (a customer managed policy lives in the account that uses it))"
+    );
+}
+
+#[test]
+fn an_escalation_fails_with_the_action_described() {
+    let dir = TempDir::new().unwrap();
+    let text = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:UpdateAssumeRolePolicy","Resource":"arn:aws:iam::123456789012:role/*"}]}"#;
+    verify_json_delegation(&dir, text)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[E0502]"))
+        .stderr(predicate::str::contains(
+            "rewrites who may assume role `service-role/admin`, under AWS's own path",
+        ))
+        .stderr(predicate::str::contains("without a permissions boundary").not());
+}
+
+#[test]
+fn a_project_delegation_prints_its_assumptions() {
+    let output = iamx()
+        .args(["verify", "examples/data-platform", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let delegation = report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "delegation")
+        .expect("the project has a delegation");
+    let assumptions: Vec<&str> = delegation["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert_eq!(
+        assumptions[0],
+        "account 333333333333 (from the project's account)"
+    );
+    let said = assumptions.join("\n");
+    assert!(
+        said.contains("is customer managed; the project defines it"),
+        "{said}"
+    );
+    // `create_users`: created users are in no group.
+    assert!(said.contains("belong to no group"), "{said}");
+    assert!(
+        said.contains("not modelled: service control policies"),
+        "{said}"
+    );
+    // The generated delegation has no finding of any class.
+    assert_eq!(delegation["verdict"], "proved");
+    assert_eq!(delegation["counterexamples"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_boundary_condition_that_lets_aws_policies_through_is_an_escalation() {
+    let dir = TempDir::new().unwrap();
+    let text = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::123456789012:role/app-*",
+  "Condition":{"StringLike":{"iam:PermissionsBoundary":"arn:aws:iam::aws:policy/*"}}}]}"#;
+    let delegation = write_file(dir.path(), "delegation.json", text);
+    iamx()
+        .args(["verify", "--delegation", &delegation, "--prefix", "app-"])
+        .args(["--boundary-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"])
+        .args(["--account", "123456789012"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "creates role `app-x` with boundary `arn:aws:iam::aws:policy/AdministratorAccess` instead of `arn:aws:iam::aws:policy/ReadOnlyAccess`",
+        ))
+        // The statement has a boundary condition: the fix is to make it exact, not to add one.
+        .stderr(predicate::str::contains("lets another boundary through"));
 }

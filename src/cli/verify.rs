@@ -49,6 +49,13 @@ pub struct Args {
     /// ARNs of the principals holding the delegation (they must not change their own policies).
     #[arg(long, value_name = "ARN", num_args = 1..)]
     principal: Vec<String>,
+    /// The account the delegation is used in (otherwise from --delegation-arn, the principals,
+    /// or a customer managed boundary; never from an AWS managed boundary).
+    #[arg(long, value_name = "ID")]
+    account: Option<String>,
+    /// Conditional escalations (W0504: they depend on what exists in the account) are errors.
+    #[arg(long)]
+    strict: bool,
     /// `text`: one line per subject on stdout, diagnostics on stderr; `json`: one object on
     /// stdout (with `--diagnostics json|sarif` the diagnostics take stdout, so `text` only).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -83,6 +90,13 @@ pub fn run(args: Args) -> Exit {
     };
     // Verifying is what this command is for, whatever iamx.toml says about `check` and `build`.
     settings.verify = true;
+    if args.strict {
+        // After the file's and the flags' levels, so `--strict` wins.
+        settings.lints.push((
+            iamx::diagnostics::Code::ConditionalEscalation,
+            super::config::Level::Error,
+        ));
+    }
     if args.format == Format::Json && settings.diagnostics != DiagnosticsFormat::Text {
         return super::fail(
             "`--format json` and `--diagnostics json|sarif` would both print on stdout: choose one",
@@ -112,6 +126,24 @@ pub fn run(args: Args) -> Exit {
             Err(exit) => return exit,
         }
     };
+    let mut runs = runs;
+    if args.strict {
+        // Under `--strict` a conditional escalation fails its subject like any other.
+        for subject in runs
+            .iter_mut()
+            .filter_map(|run| run.verified.as_mut())
+            .flat_map(|report| report.subjects.iter_mut())
+        {
+            if subject.verdict == Verdict::Proved
+                && subject
+                    .counterexamples
+                    .iter()
+                    .any(|c| c.class == Some("conditional"))
+            {
+                subject.verdict = Verdict::Violated;
+            }
+        }
+    }
     let findings = Findings::new(&runs, &settings);
     if runs.iter().any(|run| run.verified.is_none()) {
         findings.print(&runs, &settings);
@@ -202,6 +234,9 @@ pub fn print_text(prefix: &str, report: &Report) {
         }
         for note in &subject.notes {
             outln!("  note: {note}");
+        }
+        for assumption in &subject.assumptions {
+            outln!("  assumes: {assumption}");
         }
     }
     infoln!("{prefix}{}", counts(report));
@@ -325,30 +360,28 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
                 "--delegation needs --boundary-arn ARN and --prefix PREFIX",
             ));
         };
-        let parts: Vec<&str> = boundary_arn.splitn(6, ':').collect();
-        if parts.len() != 6
-            || parts[0] != "arn"
-            || parts[2] != "iam"
-            || !parts[5].starts_with("policy/")
-        {
+        let Some(parts) = policy_arn(boundary_arn) else {
             return Err(super::fail(format!(
                 "`{boundary_arn}` is not a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)"
             )));
-        }
+        };
         let path = if args.path.starts_with('/') && args.path.ends_with('/') {
             args.path.clone()
         } else {
             return Err(super::fail("--path must start and end with `/`"));
         };
+        let (account, account_source) = account(args, parts.1)?;
         let scope = iamx::compile::delegation::Scope {
-            partition: parts[1].to_string(),
-            account: parts[4].to_string(),
+            partition: parts.0.to_string(),
+            account,
             boundary_arn: boundary_arn.clone(),
             delegation_arn: args.delegation_arn.clone(),
             path,
             prefix: prefix.clone(),
             pass_to: Vec::new(),
             create_users: true,
+            tag_keys: iamx::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         };
         let docs = read_policies(
             &args.delegation,
@@ -360,16 +393,77 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
             let label = format!("delegation {}", args.delegation[0].display());
             let span = docs[0].span;
             let mut found = verify::check_delegation(&docs, &scope, &args.principal, &label, span);
-            if args.delegation_arn.is_none() {
-                if let Some(subject) = found.subjects.last_mut() {
+            if let Some(subject) = found.subjects.last_mut() {
+                if args.delegation_arn.is_none() {
                     subject.notes.push(
                         "no --delegation-arn given: edits of the delegation policy itself were not checked".into(),
                     );
                 }
+                subject.assumptions = verify::assumptions(
+                    &scope,
+                    &verify::Facts {
+                        account_source,
+                        boundary_content:
+                            "its content was not read: give it with --policy ... --boundary to check roles against it"
+                                .into(),
+                        seen: docs.iter().skip(1).map(|d| d.name.clone()).collect(),
+                    },
+                );
             }
             report.subjects.append(&mut found.subjects);
             report.diagnostics.append(&mut found.diagnostics);
         }
     }
     Ok((sources, diagnostics, report))
+}
+
+/// `(partition, account)` of a managed policy ARN.
+fn policy_arn(arn: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    (parts.len() == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5].starts_with("policy/"))
+        .then(|| (parts[1], parts[4]))
+}
+
+/// The account of a delegation, and where it came from: `--account`, the delegation policy's
+/// ARN, the principals' ARNs, or a customer managed boundary's ARN. An AWS managed boundary
+/// (`arn:aws:iam::aws:policy/...`) names no account: taking `aws` from it would make every
+/// write in the real account look like one outside the delegation.
+fn account(args: &Args, boundary_account: &str) -> Result<(String, String), Exit> {
+    let of = |arn: &str| arn.split(':').nth(4).map(str::to_string);
+    let valid = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    if let Some(id) = &args.account {
+        candidates.push((id.clone(), "--account".into()));
+    }
+    if let Some(id) = args.delegation_arn.as_deref().and_then(of) {
+        candidates.push((id, "the delegation policy's ARN".into()));
+    }
+    for principal in &args.principal {
+        if let Some(id) = of(principal) {
+            candidates.push((id, format!("principal `{principal}`")));
+        }
+    }
+    if boundary_account != "aws" {
+        candidates.push((
+            boundary_account.to_string(),
+            "the boundary's ARN (a customer managed policy lives in the account that uses it)"
+                .into(),
+        ));
+    }
+    let Some((account, source)) = candidates.first().cloned() else {
+        return Err(super::fail(
+            "cannot tell the delegation's account: the boundary is AWS managed, so give --account ID (or --delegation-arn or --principal)",
+        ));
+    };
+    if !valid(&account) {
+        return Err(super::fail(format!(
+            "`{account}` (from {source}) is not a 12-digit account ID"
+        )));
+    }
+    if let Some((other, from)) = candidates.iter().find(|(id, _)| *id != account) {
+        return Err(super::fail(format!(
+            "the account from {source} is `{account}`, but {from} is in `{other}`: IAM writes never cross accounts"
+        )));
+    }
+    Ok((account, source))
 }

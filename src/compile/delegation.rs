@@ -35,6 +35,25 @@ pub struct Scope {
     pub prefix: String,
     pub pass_to: Vec<String>,
     pub create_users: bool,
+    /// The tag keys holders may set or remove on delegated names ([`DEFAULT_TAG_KEYS`] unless
+    /// set): tags can decide access (`aws:ResourceTag`, `aws:PrincipalTag`), so only keys no
+    /// policy should trust are handed out.
+    pub tag_keys: Vec<String>,
+    /// With `create_users`, whether holders may set console passwords (login profiles).
+    pub login_profiles: bool,
+}
+
+/// Tag keys for bookkeeping, which no access decision should rest on.
+pub const DEFAULT_TAG_KEYS: &[&str] = &["Name", "Owner", "Project", "Environment", "CostCenter"];
+
+/// [`DEFAULT_TAG_KEYS`] as a `Scope::tag_keys`.
+pub fn default_tag_keys() -> Vec<String> {
+    DEFAULT_TAG_KEYS.iter().map(|k| k.to_string()).collect()
+}
+
+fn is_tag_action(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    name.starts_with("Tag") || name.starts_with("Untag")
 }
 
 /// Which part of a `delegate` block a generated statement comes from (for source spans).
@@ -125,6 +144,14 @@ pub fn split_by_boundary_key(actions: &[&'static str]) -> (Vec<&'static str>, Ve
         .partition(|a| catalog.action_supports_key(a, BOUNDARY_KEY) == Some(true))
 }
 
+fn without_tags(actions: &[&'static str]) -> Vec<&'static str> {
+    actions
+        .iter()
+        .copied()
+        .filter(|a| !is_tag_action(a))
+        .collect()
+}
+
 /// Every write action the delegation policy allows (for the deeper-path deny).
 fn delegated_writes(scope: &Scope) -> Vec<&'static str> {
     let mut actions: Vec<&str> = ROLE_WRITE
@@ -135,7 +162,11 @@ fn delegated_writes(scope: &Scope) -> Vec<&'static str> {
         .copied()
         .collect();
     if scope.create_users {
-        actions.extend(USER_WRITE);
+        actions.extend(
+            USER_WRITE
+                .iter()
+                .filter(|a| scope.login_profiles || !LOGIN_PROFILE.contains(a)),
+        );
     }
     actions
 }
@@ -155,10 +186,11 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
         ),
         Part::Boundary,
     ));
+    let plain: Vec<&str> = plain.into_iter().filter(|a| !is_tag_action(a)).collect();
     if !plain.is_empty() {
         out.push((
             statement(
-                "TagRolesInPrefix",
+                "ChangeRolesInPrefix",
                 Effect::Allow,
                 &plain,
                 role_names.clone(),
@@ -189,7 +221,7 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
         statement(
             "ManagePoliciesInPrefix",
             Effect::Allow,
-            POLICY_WRITE,
+            &without_tags(POLICY_WRITE),
             vec![scope.names("policy")],
             Conditions::default(),
         ),
@@ -199,7 +231,7 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
         statement(
             "ManageInstanceProfilesInPrefix",
             Effect::Allow,
-            PROFILE_WRITE,
+            &without_tags(PROFILE_WRITE),
             vec![scope.names("instance-profile")],
             Conditions::default(),
         ),
@@ -217,6 +249,11 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
             ),
             Part::CreateUsers,
         ));
+        let plain: Vec<&str> = plain
+            .into_iter()
+            .filter(|a| !is_tag_action(a))
+            .filter(|a| scope.login_profiles || !LOGIN_PROFILE.contains(a))
+            .collect();
         out.push((
             statement(
                 "ManageUsersInPrefix",
@@ -228,6 +265,28 @@ pub fn delegation_policy(scope: &Scope) -> Vec<(Statement, Part)> {
             Part::CreateUsers,
         ));
     }
+    // Tags of every delegated name, only with the allowed keys: `ForAllValues` over
+    // `aws:TagKeys`, which every tag and untag request carries.
+    let tags: Vec<&str> = delegated_writes(scope)
+        .into_iter()
+        .filter(|a| is_tag_action(a))
+        .collect();
+    let mut keys = Conditions::default();
+    keys.insert(
+        "ForAllValues:StringEquals",
+        "aws:TagKeys",
+        scope.tag_keys.clone(),
+    );
+    out.push((
+        statement(
+            "TagOnlyAllowedKeysInPrefix",
+            Effect::Allow,
+            &tags,
+            scope.kinds().iter().map(|k| scope.names(k)).collect(),
+            keys,
+        ),
+        Part::Prefix,
+    ));
     let mut read: Vec<&str> = READ.to_vec();
     if scope.create_users {
         read.extend(READ_USERS);
@@ -457,6 +516,8 @@ mod tests {
             prefix: prefix.into(),
             pass_to: vec!["ec2.amazonaws.com".into()],
             create_users: true,
+            tag_keys: default_tag_keys(),
+            login_profiles: false,
         }
     }
 
@@ -485,6 +546,77 @@ mod tests {
                 Some(true)
             );
         }
+    }
+
+    fn find<'a>(statements: &'a [(Statement, Part)], sid: &str) -> &'a Statement {
+        &statements
+            .iter()
+            .find(|(s, _)| s.sid.as_deref() == Some(sid))
+            .unwrap_or_else(|| panic!("no statement {sid}"))
+            .0
+    }
+
+    fn actions_of(statements: &[(Statement, Part)]) -> Vec<String> {
+        statements
+            .iter()
+            .filter(|(s, _)| s.effect == Effect::Allow)
+            .flat_map(|(s, _)| s.action.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn tags_only_with_the_allowed_keys() {
+        let statements = delegation_policy(&scope("service-", "/"));
+        let tags = find(&statements, "TagOnlyAllowedKeysInPrefix");
+        let clauses: Vec<_> = tags.condition.clauses().collect();
+        assert_eq!(clauses.len(), 1);
+        let (operator, key, values) = &clauses[0];
+        assert_eq!(
+            (*operator, *key),
+            ("ForAllValues:StringEquals", "aws:TagKeys")
+        );
+        assert_eq!(values.len(), DEFAULT_TAG_KEYS.len());
+        // No other Allow hands out a tag action without the condition.
+        for (statement, _) in &statements {
+            if statement.effect == Effect::Allow && statement.sid != tags.sid {
+                let actions = statement.action.as_deref().unwrap_or_default();
+                assert!(
+                    !actions.iter().any(|a| is_tag_action(a)),
+                    "{:?}",
+                    statement.sid
+                );
+            }
+        }
+        // The catalog lists `aws:TagKeys` for each, so the condition can hold.
+        let catalog = Catalog::get();
+        for action in tags.action.as_deref().unwrap_or_default() {
+            assert_eq!(
+                catalog.action_supports_key(action, "aws:TagKeys"),
+                Some(true),
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn tags_of_the_boundary_and_delegation_are_denied() {
+        let statements = delegation_policy(&scope("service-", "/"));
+        let deny = find(&statements, "DenyChangingBoundaryOrDelegation");
+        let actions = deny.action.as_deref().unwrap_or_default();
+        assert!(actions.iter().any(|a| a == "iam:TagPolicy"));
+        assert!(actions.iter().any(|a| a == "iam:UntagPolicy"));
+    }
+
+    #[test]
+    fn login_profiles_only_when_asked_for() {
+        let without = actions_of(&delegation_policy(&scope("service-", "/")));
+        assert!(without.iter().any(|a| a == "iam:CreateAccessKey"));
+        assert!(!without.iter().any(|a| LOGIN_PROFILE.contains(&a.as_str())));
+        let with = actions_of(&delegation_policy(&Scope {
+            login_profiles: true,
+            ..scope("service-", "/")
+        }));
+        assert!(LOGIN_PROFILE.iter().all(|p| with.iter().any(|a| a == p)));
     }
 
     #[test]

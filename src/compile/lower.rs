@@ -241,6 +241,8 @@ impl Lowering<'_> {
                 prefix: delegation.prefix.node.clone(),
                 pass_to: delegation.pass_to.iter().map(|s| s.node.clone()).collect(),
                 create_users: delegation.create_users,
+                tag_keys: crate::compile::delegation::default_tag_keys(),
+                login_profiles: false,
             };
             let pass_to_span = delegation
                 .pass_to

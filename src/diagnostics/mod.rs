@@ -129,6 +129,10 @@ pub enum Code {
     VerifyUnknown,
     /// An `Allow` conditions an action on a key that action's requests never have: it never applies.
     NeverMatchingCondition,
+    /// A delegation allows an escalation that depends on what exists in the account (an unbounded role under the prefix, ...).
+    ConditionalEscalation,
+    /// A delegation changes roles outside its prefix that carry the boundary, or its boundary is broader than its holders.
+    DelegationWarning,
     /// An `// iamx:allow` comment is malformed: no reason, an unknown code, a code it may not name.
     InvalidSuppression,
     /// An `// iamx:allow` comment that suppresses nothing.
@@ -166,7 +170,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 67] = [
+    pub const ALL: [Code; 69] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -217,6 +221,8 @@ impl Code {
         Code::AwsPathCollision,
         Code::VerifyUnknown,
         Code::NeverMatchingCondition,
+        Code::ConditionalEscalation,
+        Code::DelegationWarning,
         Code::InvalidSuppression,
         Code::UnusedSuppression,
         Code::InvalidProjectFile,
@@ -288,6 +294,8 @@ impl Code {
             Code::AwsPathCollision => "W0501",
             Code::VerifyUnknown => "W0502",
             Code::NeverMatchingCondition => "W0503",
+            Code::ConditionalEscalation => "W0504",
+            Code::DelegationWarning => "W0505",
             Code::InvalidSuppression => "E0601",
             Code::UnusedSuppression => "W0601",
             Code::InvalidProjectFile => "E0602",

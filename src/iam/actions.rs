@@ -52,12 +52,22 @@ pub const POLICY_WRITE: &[&str] = &[
     "iam:UntagPolicy",
 ];
 
-/// What replaces or removes a managed policy's content: denied on the boundary and delegation.
+/// What replaces or removes a managed policy's content, or changes its tags (which policies
+/// may test with `iam:ResourceTag`): denied on the boundary and delegation.
 pub const POLICY_EDIT: &[&str] = &[
     "iam:CreatePolicyVersion",
     "iam:DeletePolicy",
     "iam:DeletePolicyVersion",
     "iam:SetDefaultPolicyVersion",
+    "iam:TagPolicy",
+    "iam:UntagPolicy",
+];
+
+/// A user's console password: left out of a delegation unless it asks for login profiles.
+pub const LOGIN_PROFILE: &[&str] = &[
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:DeleteLoginProfile",
 ];
 
 pub const PROFILE_WRITE: &[&str] = &[
@@ -196,6 +206,7 @@ mod tests {
             READ,
             READ_USERS,
             SELF_CHANGE,
+            LOGIN_PROFILE,
             ESCALATION,
             PASS_ROLE_PARTNERS,
         ] {

@@ -212,6 +212,7 @@ pub fn check_containment(
         counterexamples: escapes,
         unknown: unknown_text,
         notes: vec![],
+        assumptions: vec![],
     });
     report
 }

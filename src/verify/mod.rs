@@ -46,7 +46,7 @@ mod containment;
 mod delegation_safety;
 
 pub use containment::check_containment;
-pub use delegation_safety::check_delegation;
+pub use delegation_safety::{assumptions, check_delegation, is_aws_managed, Facts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,6 +63,10 @@ pub struct Escape {
     pub resource: String,
     pub context: BTreeMap<String, Vec<String>>,
     pub message: String,
+    /// For delegations: `escalation`, `conditional` (depends on what exists in the account) or
+    /// `warning`; containment escapes have no class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<&'static str>,
 }
 
 /// One thing checked: a role, a user, a delegation, or a set of JSON policies.
@@ -76,6 +80,10 @@ pub struct Subject {
     pub counterexamples: Vec<Escape>,
     pub unknown: Vec<String>,
     pub notes: Vec<String>,
+    /// What the verdict takes for granted (delegations: the account, the prefix, what was
+    /// seen and what is not modelled). Empty, and left out of JSON, for containment.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -320,6 +328,8 @@ impl<'a> Project<'a> {
             prefix: info.prefix.clone(),
             pass_to: info.pass_to.clone(),
             create_users: info.create_users,
+            tag_keys: crate::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         };
         let mut report = Report::default();
         let label = format!("delegation {}", info.name);
@@ -459,7 +469,25 @@ impl<'a> Project<'a> {
         let subject = safety.subjects.last_mut().expect("one subject");
         subject.kind = "delegation".into();
         subject.name = info.name.clone();
-        subject.notes = notes;
+        subject.notes.extend(notes);
+        let boundary_content = match self.by_arn.get(info.boundary_arn.as_str()) {
+            Some(_) => "the project defines it, with the denies that make it self-propagating",
+            None => "not in the project, so its content was not checked",
+        };
+        subject.assumptions = delegation_safety::assumptions(
+            &scope,
+            &Facts {
+                account_source: "the project's account".into(),
+                boundary_content: boundary_content.into(),
+                seen: {
+                    // The first document is the delegation policy itself.
+                    let mut seen: Vec<String> =
+                        identity.iter().skip(1).map(|d| d.name.clone()).collect();
+                    seen.dedup();
+                    seen
+                },
+            },
+        );
         let problems = report.diagnostics.iter().any(Diagnostic::is_error);
         if problems && subject.verdict != Verdict::Violated {
             subject.verdict = Verdict::Violated;
@@ -510,6 +538,7 @@ fn unknown_subject(
             counterexamples: vec![],
             unknown: reasons.clone(),
             notes: vec![],
+            assumptions: vec![],
         }],
         diagnostics: vec![Diagnostic::new(
             Code::VerifyUnknown,
@@ -554,6 +583,7 @@ fn escape(request: &Request, message: String) -> Escape {
             .map(|(k, v)| (k.to_string(), v.to_vec()))
             .collect(),
         message,
+        class: None,
     }
 }
 
@@ -584,6 +614,8 @@ mod tests {
             prefix: "service-".into(),
             pass_to: vec![],
             create_users: false,
+            tag_keys: crate::compile::delegation::default_tag_keys(),
+            login_profiles: false,
         };
         assert!(scope_may_cover(
             &scope,
