@@ -187,6 +187,35 @@ pub const PASS_ROLE_PARTNERS: &[&str] = &[
     "datapipeline:CreatePipeline",
 ];
 
+/// The credential actions: whoever holds them for a user can act as that user.
+pub const CREDENTIALS: &[&str] = &[
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UploadSSHPublicKey",
+    "iam:UpdateSSHPublicKey",
+];
+
+/// The actions that create an identity or set its boundary: without the boundary they escalate
+/// in any account.
+pub const CREATES_OR_REBOUNDS: &[&str] = &[
+    "iam:CreateRole",
+    "iam:CreateUser",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+];
+
+/// The group writes that change what the group's members may do.
+pub const GROUP_POLICY: &[&str] = &[
+    "iam:PutGroupPolicy",
+    "iam:DeleteGroupPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:DetachGroupPolicy",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +238,9 @@ mod tests {
             LOGIN_PROFILE,
             ESCALATION,
             PASS_ROLE_PARTNERS,
+            CREDENTIALS,
+            CREATES_OR_REBOUNDS,
+            GROUP_POLICY,
         ] {
             for action in list {
                 assert!(

@@ -44,6 +44,7 @@ fn located(name: String, document: &Document) -> LocatedDocument {
 
 mod containment;
 mod delegation_safety;
+mod escalation;
 
 pub use containment::check_containment;
 pub use delegation_safety::{assumptions, check_delegation, is_aws_managed, Facts};
