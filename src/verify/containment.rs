@@ -175,25 +175,15 @@ pub fn check_containment(
             )
         })
         .collect();
-    let verdict = if !escapes.is_empty() {
-        Verdict::Violated
-    } else if !unknown.is_empty() {
-        Verdict::Unknown
-    } else {
-        Verdict::Proved
-    };
-    if escapes.is_empty() && !unknown.is_empty() {
+    let verdict = verdict_of(!escapes.is_empty(), !unknown.is_empty());
+    if verdict == Verdict::Unknown {
         let first = &unknown[0].statement;
         let at = locate(first, identity, boundary).unwrap_or(span);
-        let mut diagnostic = Diagnostic::new(
-            Code::VerifyUnknown,
+        report.diagnostics.push(undecided(
             format!("cannot prove that {label} stays inside boundary {boundary_name}"),
-        )
-        .at(at, "not decided");
-        for text in &unknown_text {
-            diagnostic = diagnostic.with_note(text.clone());
-        }
-        report.diagnostics.push(diagnostic);
+            at,
+            &unknown_text,
+        ));
     }
     let summary = match verdict {
         Verdict::Proved => format!("{label} stays inside boundary {boundary_name}"),

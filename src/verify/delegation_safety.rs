@@ -118,23 +118,13 @@ pub fn check_delegation(
         escape.class = Some(finding.class.word());
         escapes.push(escape);
     }
-    let verdict = if escalations > 0 {
-        Verdict::Violated
-    } else if !unknown_text.is_empty() {
-        Verdict::Unknown
-    } else {
-        Verdict::Proved
-    };
+    let verdict = verdict_of(escalations > 0, !unknown_text.is_empty());
     if verdict == Verdict::Unknown {
-        let mut diagnostic = Diagnostic::new(
-            Code::VerifyUnknown,
+        report.diagnostics.push(undecided(
             format!("cannot prove that {label} allows no escalation"),
-        )
-        .at(span, "not decided");
-        for text in &unknown_text {
-            diagnostic = diagnostic.with_note(text.clone());
-        }
-        report.diagnostics.push(diagnostic);
+            span,
+            &unknown_text,
+        ));
     }
     let mut also = Vec::new();
     if conditionals > 0 {

@@ -42,6 +42,26 @@ fn located(name: String, document: &Document) -> LocatedDocument {
     document.located(name)
 }
 
+/// A subject's verdict: violated when something escapes (even if other parts were undecided),
+/// else unknown when something was undecided, else proved.
+fn verdict_of(escaped: bool, undecided: bool) -> Verdict {
+    if escaped {
+        Verdict::Violated
+    } else if undecided {
+        Verdict::Unknown
+    } else {
+        Verdict::Proved
+    }
+}
+
+/// The W0502 diagnostic of a subject left undecided, each reason a note.
+fn undecided(message: String, at: Span, reasons: &[String]) -> Diagnostic {
+    reasons.iter().fold(
+        Diagnostic::new(Code::VerifyUnknown, message).at(at, "not decided"),
+        |diagnostic, reason| diagnostic.with_note(reason.clone()),
+    )
+}
+
 mod containment;
 mod delegation_safety;
 mod escalation;
