@@ -63,7 +63,7 @@ fn exit_code_fails_only_when_access_widens() {
         .args(["diff", "--exit-code", &old, &reordered])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("0 changed"));
+        .stdout(predicate::str::is_match(r"documents?: \d+ unchanged;").unwrap());
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn rev_compares_a_git_revision_with_the_working_tree() {
         .args(["diff", "--exit-code", "--rev", "HEAD", "iam"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("0 changed"));
+        .stdout(predicate::str::is_match(r"documents?: \d+ unchanged;").unwrap());
     fs::write(
         repo.join("iam/main.iamx"),
         OLD.replace("s3:{GetObject, PutObject}", "s3:*"),
@@ -134,7 +134,7 @@ fn a_build_output_directory_compares_with_its_sources() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "4 documents: 0 changed, 0 added, 0 removed, 4 unchanged; access widened nowhere",
+            "4 documents: 4 unchanged; access widened nowhere",
         ));
     // A document file edited after the build is compared like any other.
     let inline = out.join("roles/service-etl/inline.json");

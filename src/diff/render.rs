@@ -134,18 +134,30 @@ pub fn render_text(report: &Report, color: bool) -> String {
             .iter()
             .filter(|p| !p.access.undecided.is_empty())
             .count();
+    // Only what happened, in the right number: "4 documents: 1 changed, 3 unchanged".
+    let statuses: Vec<String> = [
+        (Status::Changed, "changed"),
+        (Status::Added, "added"),
+        (Status::Removed, "removed"),
+        (Status::Unchanged, "unchanged"),
+    ]
+    .into_iter()
+    .filter(|&(status, _)| count(status) > 0)
+    .map(|(status, word)| format!("{} {word}", count(status)))
+    .collect();
+    let documents = report.documents.len();
     let mut summary = format!(
-        "{} documents: {} changed, {} added, {} removed, {} unchanged",
-        report.documents.len(),
-        count(Status::Changed),
-        count(Status::Added),
-        count(Status::Removed),
-        count(Status::Unchanged)
+        "{documents} document{}",
+        if documents == 1 { "" } else { "s" }
     );
+    if !statuses.is_empty() {
+        summary.push_str(&format!(": {}", statuses.join(", ")));
+    }
     if !report.principals.is_empty() {
+        let n = report.principals.len();
         summary.push_str(&format!(
-            "; {} roles, users or groups changed",
-            report.principals.len()
+            "; {n} role{s}, user{s} or group{s} changed",
+            s = if n == 1 { "" } else { "s" }
         ));
     }
     summary.push_str(&match (widened, undecided) {
