@@ -170,6 +170,14 @@ fn check_resources(action: &ActionRef<'_>, resources: &[(&str, Span)]) -> Option
     if resources.iter().any(|(r, _)| *r == "*") {
         return None;
     }
+    // A malformed ARN has its own diagnostic (the document checks); a type mismatch on top of
+    // it would be a second error for one root cause.
+    if resources
+        .iter()
+        .any(|(r, _)| super::document::arn_problem(r).is_some())
+    {
+        return None;
+    }
     let catalog = Catalog::get();
     let found = catalog.action(action.text)?;
     let types = catalog.action_resource_types(found);
