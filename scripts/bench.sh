@@ -5,29 +5,37 @@
 #   check, verify, build (next to `cp -r` of the build output), diff of two 10,000-role versions
 #   with 100 roles changed, and start-up on a one-line file.
 #
-# Usage: scripts/bench.sh [--runs N] [--sizes 1000,10000,100000] [--peers]
+# Usage: scripts/bench.sh [--runs N] [--large-runs N] [--sizes 1000,10000,100000] [--peers]
+#   --runs N        runs per case (default 5); --large-runs N: at 100,000 roles (default 1)
 #   --peers  also installs Parliament (PyPI) into a venv under $BENCH_WORK (and moto, for the AWS
 #            managed policies) and times `iamx check` and Parliament on the same managed policies.
 #            IAMSpy is not included.
-# Environment: CARGO_TARGET_DIR (build dir), BENCH_WORK (scratch dir, default a temp dir, kept
+# Environment: CARGO_TARGET_DIR (build dir), IAMX_BIN (time this binary instead of building),
+# BENCH_WORK (scratch dir, default a temp dir, kept
 # when set so projects are generated once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5
+large_runs=1
 sizes=1000,10000,100000
 peers=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
+        --large-runs) large_runs=$2; shift 2 ;;
         --sizes) sizes=$2; shift 2 ;;
         --peers) peers=1; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
-cargo build --release --quiet
-target=${CARGO_TARGET_DIR:-target}
-case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
-bin="$target/release/iamx"
+if [ -n "${IAMX_BIN:-}" ]; then
+    bin=$(realpath "$IAMX_BIN")
+else
+    cargo build --release --quiet
+    target=${CARGO_TARGET_DIR:-target}
+    case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
+    bin="$target/release/iamx"
+fi
 if [ -n "${BENCH_WORK:-}" ]; then
     work=$BENCH_WORK; mkdir -p "$work"
 else
@@ -45,9 +53,10 @@ if [ "$peers" = 1 ]; then
     fi
     [ -d "$work/managed" ] || "$work/venv/bin/python" scripts/export-managed-policies.py "$work/managed" >/dev/null
 fi
-python3 - "$bin" "$work" "$runs" "$sizes" "$peers" <<'PY'
+python3 - "$bin" "$work" "$runs" "$sizes" "$peers" "$large_runs" <<'PY'
 import os, shutil, statistics, subprocess, sys, time, glob
 bin, work, runs, sizes, peers = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
+large_runs = int(sys.argv[6])
 
 def measure(argv, runs, ok=(0,), before=None):
     walls, cpus, peak = [], [], 0
@@ -72,7 +81,7 @@ def row(name, argv, runs=runs, **kw):
 
 for n in [int(s) for s in sizes.split(",")]:
     p, out = f"{work}/p{n}", f"{work}/out{n}"
-    r = runs if n < 100_000 else max(1, min(runs, 3))
+    r = runs if n < 100_000 else large_runs
     row(f"check {n:,} roles", [bin, "check", p, "--color", "never"], r)
     row(f"verify {n:,} roles", [bin, "verify", p, "--color", "never"], r)
     clean = lambda: shutil.rmtree(out, ignore_errors=True)
@@ -90,7 +99,7 @@ if peers:
     row(f"Parliament on the same policies", [f"{work}/venv/bin/parliament", "--directory", f"{work}/managed",
         "--include_policy_extension", "json"], min(runs, 3), ok=(0, 1, 2, 3, 4, 5, 6, 7, 8))
 
-print(f"\nmedian of {runs} runs (3 at 100,000 roles); peak RSS is the largest of any run\n")
+print(f"\nmedian of {runs} runs ({large_runs} at 100,000 roles); peak RSS is the largest of any run\n")
 print("| case | wall (s) | CPU (s) | peak RSS (MiB) |")
 print("|---|---:|---:|---:|")
 for name, wall, cpu, mib in rows:
