@@ -647,7 +647,7 @@ impl Checker<'_, '_> {
                     .others
                     .iter()
                     .enumerate()
-                    .all(|(o, other)| in_element(&other.actions, &a) == players.contains(&o))
+                    .all(|(o, other)| in_element(other.actions, &a) == players.contains(&o))
         };
         let mut out: Vec<String> = self
             .options
