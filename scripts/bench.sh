@@ -58,17 +58,23 @@ import os, shutil, statistics, subprocess, sys, time, glob
 bin, work, runs, sizes, peers = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
 large_runs = int(sys.argv[6])
 
+rss_file = f"{work}/rss.txt"
+
 def measure(argv, runs, ok=(0,), before=None):
     walls, cpus, peak = [], [], 0
     for _ in range(runs):
         if before:
             before()
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Peak RSS from /usr/bin/time: a child forked from this script starts with its peak RSS
+        # (Linux keeps the high-water mark across exec); time's own child does not.
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file] + argv,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - start)
         cpus.append(usage.ru_utime + usage.ru_stime)
-        peak = max(peak, usage.ru_maxrss)
+        with open(rss_file) as f:
+            peak = max(peak, int(f.read().split()[-1]))
         code = os.waitstatus_to_exitcode(status)
         assert code in ok, f"{argv}: exit {code}"
     return statistics.median(walls), statistics.median(cpus), peak / 1024
