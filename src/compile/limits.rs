@@ -58,18 +58,22 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
     let mut gone_files: BTreeSet<String> = BTreeSet::new();
     // Inline documents of an owner that is split, gathered until its last one.
     let mut pending: BTreeMap<(DocumentKind, String), Vec<Document>> = BTreeMap::new();
-    let inline_count = |kind: DocumentKind, owner: &str| {
-        documents
-            .iter()
-            .filter(|d| d.kind == kind && d.owner.as_deref() == Some(owner))
-            .count()
-    };
-
+    // Inline documents per (kind, owner), to know when an owner's last one has been gathered.
+    let mut inline_counts: BTreeMap<(DocumentKind, String), usize> = BTreeMap::new();
     for document in &documents {
+        if let (true, Some(owner)) = (is_inline(document.kind), &document.owner) {
+            *inline_counts
+                .entry((document.kind, owner.clone()))
+                .or_default() += 1;
+        }
+    }
+
+    // Documents move from the old list to the new one; only split ones are rebuilt.
+    for document in documents {
         if is_managed(document.kind) {
             let size = document.policy.quota_size();
             if document.kind == DocumentKind::Boundary || size <= MANAGED_POLICY_QUOTA {
-                out.push(document.clone());
+                out.push(document);
                 continue;
             }
             let statements: Vec<(Statement, Origin)> = document
@@ -83,7 +87,7 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
             match split(
                 compiled,
                 sources,
-                document,
+                &document,
                 &document.name,
                 &statements,
                 size,
@@ -106,26 +110,27 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
                     );
                     out.extend(parts);
                 }
-                None => out.push(document.clone()),
+                None => out.push(document),
             }
             continue;
         }
         let Some(owner) = document.owner.clone().filter(|_| is_inline(document.kind)) else {
-            out.push(document.clone());
+            out.push(document);
             continue;
         };
         let key = (document.kind, owner.clone());
         let total = inline_size[&key];
         if total <= document.kind.quota() {
-            out.push(document.clone());
+            out.push(document);
             continue;
         }
         let gathered = pending.entry(key.clone()).or_default();
-        gathered.push(document.clone());
-        if gathered.len() < inline_count(document.kind, &owner) {
+        gathered.push(document);
+        if gathered.len() < inline_counts[&key] {
             continue;
         }
         let gathered = pending.remove(&key).unwrap_or_default();
+        let document = gathered.last().expect("the document just gathered");
         let statements: Vec<(Statement, Origin)> = gathered
             .iter()
             .flat_map(|d| {

@@ -77,9 +77,13 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         let (project, mut resolve_diagnostics) =
             resolve::resolve(&files, options.environment.as_deref(), &mut sources);
         diagnostics.append(&mut resolve_diagnostics);
+        // The syntax trees are not needed once resolved, nor the IR once lowered: dropping each
+        // as soon as the next stage has it keeps one copy of the project in memory, not three.
+        drop(files);
         if let Some(project) = project {
             diagnostics.append(&mut crate::compile::checks::catalog_checks(&project));
             let (mut output, mut lower_diagnostics) = lower::lower(&project);
+            drop(project);
             diagnostics.append(&mut lower_diagnostics);
             // Split what is over a size quota before linting, so the lints see what is deployed.
             if !diagnostics.iter().any(Diagnostic::is_error) {

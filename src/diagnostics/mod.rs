@@ -466,9 +466,26 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours.
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    // Only the files the diagnostics point into are copied (and split into lines): the others
+    // keep their id with an empty text. `check` of 1,582 JSON policies renders each warning on
+    // its own, and copying every file for each took 75% of its time.
+    let mut referenced = vec![false; sources.iter().count()];
+    for diagnostic in diagnostics {
+        let spans = diagnostic.primary.iter().chain(&diagnostic.secondary);
+        for label in spans {
+            if let Some(slot) = referenced.get_mut(label.span.file.0 as usize) {
+                *slot = true;
+            }
+        }
+    }
     let mut files = SimpleFiles::new();
-    for (_, file) in sources.iter() {
-        files.add(file.name.clone(), file.text.clone());
+    for ((_, file), referenced) in sources.iter().zip(&referenced) {
+        let text = if *referenced {
+            file.text.clone()
+        } else {
+            String::new()
+        };
+        files.add(file.name.clone(), text);
     }
     let config = term::Config::default();
     let mut buffer = if color {

@@ -105,9 +105,50 @@ const PER_STATEMENT: usize = 4;
 struct Other<'a> {
     at: StatementRef,
     effect: Effect,
-    actions: Element,
-    resources: Element,
+    actions: &'a Element,
+    resources: &'a Element,
     conditions: &'a Conditions,
+}
+
+/// A boundary made ready once for checking many identities against it ([`contained_in`]): the
+/// documents as the engine reads them (see `version.rs`) and each statement's action and
+/// resource patterns compiled, with the variables they name interned in order. Checking an
+/// identity against it gives exactly what [`contained_with`] gives for the same documents.
+pub struct PreparedBoundary {
+    docs: Vec<PolicyDocument>,
+    table: VarTable,
+    /// Per usable statement: document, statement, and its compiled actions and resources.
+    statements: Vec<(usize, usize, Element, Element)>,
+    unknown: Vec<UnknownReason>,
+}
+
+impl PreparedBoundary {
+    pub fn new(boundary: &[PolicyDocument]) -> PreparedBoundary {
+        let docs = literal_where_unversioned(boundary).into_owned();
+        let mut table = VarTable::default();
+        let mut statements = vec![];
+        let mut unknown = vec![];
+        for (d, doc) in docs.iter().enumerate() {
+            for (i, s) in doc.statements.iter().enumerate() {
+                match elements(s, &mut table) {
+                    Ok((actions, resources)) => statements.push((d, i, actions, resources)),
+                    // A broken boundary allow only shrinks the boundary: counting it as absent is
+                    // conservative. Broken denies could hide escapes, so they must be reported.
+                    Err(reason) if s.effect == Effect::Deny => unknown.push(UnknownReason {
+                        statement: statement_ref(PolicySet::Boundary, d, i, s),
+                        reason,
+                    }),
+                    Err(_) => {}
+                }
+            }
+        }
+        PreparedBoundary {
+            docs,
+            table,
+            statements,
+            unknown,
+        }
+    }
 }
 
 fn statement_ref(set: PolicySet, doc: usize, stmt: usize, s: &Statement) -> StatementRef {
@@ -126,49 +167,70 @@ pub fn contained_with(
     options: Options<'_>,
 ) -> Containment {
     // Each document's own Version decides whether `${...}` is a variable (see `version.rs`).
+    contained_in(identity, &PreparedBoundary::new(boundary), options)
+}
+
+/// [`contained_with`] against a boundary prepared once, for checking many identities against one
+/// boundary.
+pub fn contained_in(
+    identity: &[PolicyDocument],
+    boundary: &PreparedBoundary,
+    options: Options<'_>,
+) -> Containment {
+    // Each document's own Version decides whether `${...}` is a variable (see `version.rs`).
     let identity = literal_where_unversioned(identity);
-    let boundary = literal_where_unversioned(boundary);
-    check(&identity, &boundary, options)
+    check(&identity, boundary, options)
 }
 
 fn check(
     identity: &[PolicyDocument],
-    boundary: &[PolicyDocument],
+    prepared: &PreparedBoundary,
     options: Options<'_>,
 ) -> Containment {
-    let mut table = VarTable::default();
-    let mut unknown: Vec<UnknownReason> = vec![];
-    let mut others: Vec<Other<'_>> = vec![];
-    let sets = [
-        (PolicySet::Boundary, boundary),
-        (PolicySet::Identity, identity),
-    ];
-    for (set, docs) in sets {
-        for (d, doc) in docs.iter().enumerate() {
-            for (i, s) in doc.statements.iter().enumerate() {
-                if set == PolicySet::Identity && s.effect == Effect::Allow {
-                    continue;
-                }
-                let at = statement_ref(set, d, i, s);
-                match elements(s, &mut table) {
-                    Ok((actions, resources)) => others.push(Other {
-                        at,
-                        effect: s.effect,
-                        actions,
-                        resources,
-                        conditions: &s.condition,
-                    }),
-                    // A broken boundary allow only shrinks the boundary: counting it as absent is
-                    // conservative. Broken denies could hide escapes, so they must be reported.
-                    Err(reason) if s.effect == Effect::Deny => unknown.push(UnknownReason {
-                        statement: at,
-                        reason,
-                    }),
-                    Err(_) => {}
-                }
+    let boundary = &prepared.docs[..];
+    // The boundary's variables were interned first; the identity's continue the same table.
+    let mut table = prepared.table.clone();
+    let mut unknown: Vec<UnknownReason> = prepared.unknown.clone();
+    let mut identity_denies: Vec<(StatementRef, &Statement, Element, Element)> = vec![];
+    for (d, doc) in identity.iter().enumerate() {
+        for (i, s) in doc.statements.iter().enumerate() {
+            if s.effect == Effect::Allow {
+                continue;
+            }
+            let at = statement_ref(PolicySet::Identity, d, i, s);
+            match elements(s, &mut table) {
+                Ok((actions, resources)) => identity_denies.push((at, s, actions, resources)),
+                // Broken denies could hide escapes, so they must be reported.
+                Err(reason) => unknown.push(UnknownReason {
+                    statement: at,
+                    reason,
+                }),
             }
         }
     }
+    let boundary_others = prepared
+        .statements
+        .iter()
+        .map(|(d, i, actions, resources)| {
+            let s = &boundary[*d].statements[*i];
+            Other {
+                at: statement_ref(PolicySet::Boundary, *d, *i, s),
+                effect: s.effect,
+                actions,
+                resources,
+                conditions: &s.condition,
+            }
+        });
+    let identity_others = identity_denies
+        .iter()
+        .map(|(at, s, actions, resources)| Other {
+            at: at.clone(),
+            effect: s.effect,
+            actions,
+            resources,
+            conditions: &s.condition,
+        });
+    let others: Vec<Other<'_>> = boundary_others.chain(identity_others).collect();
     let mut counterexamples = vec![];
     let mut cache = SolveCache::default();
     let all_statements = identity.iter().chain(boundary).flat_map(|d| &d.statements);
@@ -236,7 +298,7 @@ const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
 impl Checker<'_, '_> {
     fn run(&mut self) -> Result<(), String> {
         let (actions, resources) = elements(self.statement, self.table)?;
-        let action_elems: Vec<&Element> = self.others.iter().map(|o| &o.actions).collect();
+        let action_elems: Vec<&Element> = self.others.iter().map(|o| o.actions).collect();
         let action_cells = cells(&actions, &action_elems).map_err(|_| TOO_LARGE.to_string())?;
         // A cell's witness word stands for every word of the cell, but with policy variables two
         // patterns of one `Resource` list can need different keys (`home/${aws:username}/*` needs
@@ -277,7 +339,7 @@ impl Checker<'_, '_> {
             let players: Vec<usize> = (0..self.others.len()).filter(|&o| in_play[o]).collect();
             if !memo.contains_key(&in_play) {
                 let observed: Vec<&Element> =
-                    players.iter().map(|&o| &self.others[o].resources).collect();
+                    players.iter().map(|&o| self.others[o].resources).collect();
                 let found = cells(part, &observed).map_err(|_| TOO_LARGE.to_string())?;
                 memo.insert(in_play.clone(), found);
             }
@@ -585,7 +647,7 @@ impl Checker<'_, '_> {
                     .others
                     .iter()
                     .enumerate()
-                    .all(|(o, other)| in_element(&other.actions, &a) == players.contains(&o))
+                    .all(|(o, other)| in_element(other.actions, &a) == players.contains(&o))
         };
         let mut out: Vec<String> = self
             .options

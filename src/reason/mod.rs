@@ -51,7 +51,8 @@ mod version;
 
 pub use condition::eval_clause;
 pub use contain::{
-    contained, contained_with, BoundaryFailure, Containment, Counterexample, Options, UnknownReason,
+    contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
+    PreparedBoundary, UnknownReason,
 };
 pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
 pub use inclusion::pattern_includes;

@@ -111,15 +111,42 @@ pub fn check_containment(
     label: &str,
     span: Span,
 ) -> Report {
+    check_against(identity, &Boundary::new(boundary.to_vec()), label, span)
+}
+
+/// A boundary made ready once and shared by every principal it bounds: its documents (for
+/// messages) and the engine's compiled form of them, after dropping what can never match.
+pub(super) struct Boundary {
+    located: Vec<LocatedDocument>,
+    prepared: reason::PreparedBoundary,
+}
+
+impl Boundary {
+    pub(super) fn new(located: Vec<LocatedDocument>) -> Boundary {
+        let (docs, _) = prune_never_matching(&located);
+        Boundary {
+            prepared: reason::PreparedBoundary::new(&docs),
+            located,
+        }
+    }
+}
+
+/// [`check_containment`] against a prepared boundary.
+pub(super) fn check_against(
+    identity: &[LocatedDocument],
+    boundary: &Boundary,
+    label: &str,
+    span: Span,
+) -> Report {
     let (identity_docs, dropped) = prune_never_matching(identity);
-    let (boundary_docs, _) = prune_never_matching(boundary);
-    let verdict = reason::contained_with(
+    let verdict = reason::contained_in(
         &identity_docs,
-        &boundary_docs,
+        &boundary.prepared,
         reason::Options {
             known_actions: known_actions(),
         },
     );
+    let boundary = &boundary.located[..];
     let boundary_name = boundary
         .iter()
         .map(|b| b.name.trim_start_matches("boundary ").to_string())

@@ -189,8 +189,19 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
     for user in compiled.users.iter().filter(|u| u.boundary_arn.is_some()) {
         jobs.push(project.user_job(user));
     }
+    // Each boundary is compiled once and shared by every principal it bounds.
+    let mut boundaries: BTreeMap<&str, containment::Boundary> = BTreeMap::new();
+    for job in &jobs {
+        if let (Some(document), false) = (
+            project.by_arn.get(job.boundary),
+            boundaries.contains_key(job.boundary),
+        ) {
+            let located = located(format!("boundary {}", document.name), document);
+            boundaries.insert(job.boundary, containment::Boundary::new(vec![located]));
+        }
+    }
     let mut report = Report::default();
-    for result in crate::parallel::map(&jobs, |job| project.containment(job)) {
+    for result in crate::parallel::map(&jobs, |job| project.containment(job, &boundaries)) {
         report.merge(result);
     }
     for delegation in &compiled.delegations {
@@ -297,14 +308,17 @@ impl<'a> Project<'a> {
         external
     }
 
-    fn containment(&self, job: &Job<'_>) -> Report {
+    fn containment(
+        &self,
+        job: &Job<'_>,
+        boundaries: &BTreeMap<&str, containment::Boundary>,
+    ) -> Report {
         let label = format!("{} {}", job.kind, job.name);
-        let Some(boundary) = self.by_arn.get(job.boundary) else {
+        let Some(boundary) = boundaries.get(job.boundary) else {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
-        let boundary = located(format!("boundary {}", boundary.name), boundary);
-        let mut report = check_containment(&job.identity, &[boundary], &label, job.span);
+        let mut report = containment::check_against(&job.identity, boundary, &label, job.span);
         let subject = report.subjects.last_mut().expect("one subject");
         subject.kind = job.kind.to_string();
         subject.name = job.name.to_string();
