@@ -4,8 +4,8 @@
 //! and its kind when known (`--kind`, a build manifest). Out: a [`Checked`]: the kind used (given,
 //! or inferred by `PolicyKind::infer`) and diagnostics: what the reader (`iam::read`) refuses,
 //! the document checks of [`super::document`] for that kind, the catalog checks of
-//! [`super::statement`] (as warnings: AWS's own policies name retired actions) and, when the
-//! document is valid, the lints of [`super::lint`].
+//! `checks::statement` (as warnings: AWS's own policies name retired actions) and, when the
+//! document is valid, the lints of `checks::lint`.
 
 use super::document::{self, DocumentView};
 use super::lint::{self, LintDocument, Quota};

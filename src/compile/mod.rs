@@ -3,7 +3,7 @@
 //! In: named source texts and [`Options`]. Out: a [`Compilation`]: every diagnostic, and the
 //! compiled project when there were no errors. The stages, in order: `syntax::parse` →
 //! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies) →
-//! [`limits`] (quota splitting) → lints; [`pipeline`] runs them.
+//! `limits` (quota splitting) → lints; `pipeline` runs them.
 
 pub(crate) mod checks;
 pub mod delegation;

@@ -24,7 +24,7 @@ pub struct Compiled {
     pub users: Vec<UserInfo>,
     pub groups: Vec<GroupInfo>,
     /// Documents split into several managed policies to fit IAM's size quotas
-    /// ([`crate::compile::limits`]), in document order.
+    /// (`compile::limits`), in document order.
     pub splits: Vec<Split>,
     pub delegations: Vec<DelegationInfo>,
 }

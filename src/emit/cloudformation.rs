@@ -8,7 +8,7 @@
 //! A policy of the template is referenced with `Ref` (which gives its ARN), never copied, so
 //! CloudFormation also knows the order to create things in; policies from outside the project
 //! stay ARNs. Logical IDs are the type and the IAM name in PascalCase (`RoleServiceEtl`), see
-//! [`super::names`]. Every resource is named explicitly, as the ARNs in the documents expect,
+//! `emit::names`. Every resource is named explicitly, as the ARNs in the documents expect,
 //! so the stack needs `CAPABILITY_NAMED_IAM`.
 //!
 //! The template is tied to the project's account without copying it: every string that names

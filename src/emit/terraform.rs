@@ -7,7 +7,7 @@
 //! groups have the same resources (`aws_iam_user_group_membership` for a user's groups).
 //! A policy of the configuration is referenced (`${aws_iam_policy.NAME.arn}`), never copied;
 //! policies from outside stay ARNs. Resource names are the IAM names in snake case
-//! ([`super::names`]). Policy documents are JSON strings in which Terraform's template
+//! (`emit::names`). Policy documents are JSON strings in which Terraform's template
 //! sequences `${` and `%{` are escaped, so IAM policy variables such as `${aws:username}`
 //! reach IAM as written.
 //!

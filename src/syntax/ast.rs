@@ -2,7 +2,7 @@
 //! hold their `${...}` interpolations, templates are not expanded.
 //!
 //! In: built by `parse`. Out: read by `resolve` (and by the formatter). Every node that a
-//! diagnostic may point at carries a [`Span`]; equality ignores spans (see [`Spanned`]).
+//! diagnostic may point at carries a [`Span`](crate::source::Span); equality ignores spans (see [`Spanned`]).
 
 use crate::source::Spanned;
 

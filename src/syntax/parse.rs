@@ -1,6 +1,6 @@
 //! Parsing: `.iamx` text to the typed AST.
 //!
-//! In: one source file's text and its [`FileId`]. Out: an [`ast::File`] or one diagnostic saying,
+//! In: one source file's text and its [`FileId`]. Out: a [`File`] or one diagnostic saying,
 //! in words, what was expected where. pest is private to this module: nothing else sees its
 //! `Pair`s or rule names.
 //!

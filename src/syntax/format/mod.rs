@@ -10,7 +10,7 @@
 //! before it stays at that line's end, any other comment gets a line of its own before the code
 //! that follows it.
 //!
-//! The formatter proves itself before it hands anything back ([`format`]): the output is parsed
+//! The formatter proves itself before it hands anything back ([`format()`]): the output is parsed
 //! again and must give an equal AST (spans ignored) and the same multiset of comments. If either
 //! check fails the result is [`FormatError::Unsound`] and callers must not write anything.
 
