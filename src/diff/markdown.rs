@@ -17,20 +17,16 @@ pub type Locate<'a> = dyn Fn(&str, &str, usize, bool) -> Option<String> + 'a;
 /// The Markdown comment for `report`.
 pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
     let mut out = String::from("## IAM changes (iamx diff)\n\n");
-    let count = |status: Status| {
-        report
-            .documents
-            .iter()
-            .filter(|d| d.status == status)
-            .count()
-    };
     out.push_str("| documents | count |\n|---|---:|\n");
     for (label, status) in [
         ("changed", Status::Changed),
         ("added", Status::Added),
         ("removed", Status::Removed),
     ] {
-        out.push_str(&format!("| {label} | {} |\n", count(status)));
+        out.push_str(&format!(
+            "| {label} | {} |\n",
+            report.documents_with(status)
+        ));
     }
     out.push('\n');
     // Per principal (or policy): how many access changes widen, narrow, or are undecided.
@@ -102,14 +98,12 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
             p.kind,
             p.name
         ));
-        for change in &p.changes {
-            let line = match (&change.old, &change.new) {
-                (Some(a), Some(b)) => format!("- {}: `{a}` → `{b}`\n", change.what),
-                (None, Some(b)) => format!("- {} added: `{b}`\n", change.what),
-                (Some(a), None) => format!("- {} removed: `{a}`\n", change.what),
-                (None, None) => continue,
-            };
-            out.push_str(&line);
+        for line in p
+            .changes
+            .iter()
+            .filter_map(|c| c.describe(|v| format!("`{v}`"), "→"))
+        {
+            out.push_str(&format!("- {line}\n"));
         }
         if p.status == Status::Changed {
             render_access(&mut out, &p.access, &|_, _| None);

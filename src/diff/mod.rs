@@ -382,6 +382,19 @@ pub struct AttachmentChange {
     pub new: Option<String>,
 }
 
+impl AttachmentChange {
+    /// One line for people, each value passed through `quote` (plain text or Markdown code),
+    /// with `arrow` between an old and a new value; `None` when nothing changed.
+    pub fn describe(&self, quote: impl Fn(&str) -> String, arrow: &str) -> Option<String> {
+        Some(match (&self.old, &self.new) {
+            (Some(a), Some(b)) => format!("{}: {} {arrow} {}", self.what, quote(a), quote(b)),
+            (None, Some(b)) => format!("{} added: {}", self.what, quote(b)),
+            (Some(a), None) => format!("{} removed: {}", self.what, quote(a)),
+            (None, None) => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PrincipalDiff {
     /// `role`, `user` or `group`.
@@ -401,6 +414,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// How many documents have this status.
+    pub fn documents_with(&self, status: Status) -> usize {
+        self.documents.iter().filter(|d| d.status == status).count()
+    }
+
     /// Whether any access was added or could not be decided.
     pub fn may_widen(&self) -> bool {
         self.documents.iter().any(|d| d.access.may_widen())

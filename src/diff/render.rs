@@ -92,28 +92,19 @@ pub fn render_text(report: &Report, color: bool) -> String {
             ),
         ));
         out.push('\n');
-        for change in &principal.changes {
-            let line = match (&change.old, &change.new) {
-                (Some(a), Some(b)) => format!("  {}: {a} -> {b}", change.what),
-                (None, Some(b)) => format!("  {} added: {b}", change.what),
-                (Some(a), None) => format!("  {} removed: {a}", change.what),
-                (None, None) => continue,
-            };
-            out.push_str(&line);
-            out.push('\n');
+        for line in principal
+            .changes
+            .iter()
+            .filter_map(|c| c.describe(str::to_string, "->"))
+        {
+            out.push_str(&format!("  {line}\n"));
         }
         if principal.status == Status::Changed {
             render_access(&mut out, &principal.access, &p);
         }
         out.push('\n');
     }
-    let count = |status: Status| {
-        report
-            .documents
-            .iter()
-            .filter(|d| d.status == status)
-            .count()
-    };
+    let count = |status: Status| report.documents_with(status);
     let widened = report
         .documents
         .iter()
