@@ -211,7 +211,9 @@ fn check_reports_without_writing() {
         .assert()
         .success()
         .stderr(predicate::str::contains("verified 2 subjects: 2 proved"))
-        .stderr(predicate::str::contains("checked 2 files: 1 warning"));
+        .stderr(predicate::str::contains(
+            "checked 2 files: no errors or warnings",
+        ));
     iamx()
         .args([
             "check",
@@ -254,10 +256,10 @@ fn check_json_lists_diagnostics_with_positions() {
     assert_eq!(first["help"], "did you mean `bucket`?");
     assert!(first["file"].as_str().unwrap().ends_with("bad.iamx"));
 
-    // `--format json` is the former spelling of `--diagnostics json`; verification runs as in
-    // `build`, whose W0501 on the seed's delegation prefix is reported here too.
+    // `--format json` is the former spelling of `--diagnostics json`; verification and the
+    // lints run as in `build`, so the fixture's redundant statement is reported here too.
     let verified = iamx()
-        .args(["check", "--diagnostics", "json", "examples/seed"])
+        .args(["check", "--diagnostics", "json", "tests/data/one-warning"])
         .output()
         .unwrap();
     assert_eq!(verified.status.code(), Some(0));
@@ -268,7 +270,7 @@ fn check_json_lists_diagnostics_with_positions() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["W0501"]);
+    assert_eq!(codes, ["W0405"]);
     let clean = iamx()
         .args([
             "check",
@@ -445,13 +447,16 @@ fn deny_warnings_makes_warnings_fail_check_build_and_verify() {
         ));
     assert!(!denied.exists(), "a denied build writes nothing");
 
-    // examples/seed verifies with one warning (W0501).
-    iamx().args(["verify", "examples/seed"]).assert().code(0);
+    // tests/data/one-warning verifies with one warning (W0405).
     iamx()
-        .args(["verify", "--deny-warnings", "examples/seed"])
+        .args(["verify", "tests/data/one-warning"])
+        .assert()
+        .code(0);
+    iamx()
+        .args(["verify", "--deny-warnings", "tests/data/one-warning"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("proved: role service-etl"));
+        .stdout(predicate::str::contains("proved: role service-reader"));
     // The JSON verdict is still what was proved; only the exit code changes.
     let output = iamx()
         .args([
@@ -459,7 +464,7 @@ fn deny_warnings_makes_warnings_fail_check_build_and_verify() {
             "--deny-warnings",
             "--format",
             "json",
-            "examples/seed",
+            "tests/data/one-warning",
         ])
         .output()
         .unwrap();

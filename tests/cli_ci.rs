@@ -447,11 +447,17 @@ fn the_ci_workflow_parses_and_runs_commands_iamx_has() {
 fn iamx_toml_environments_are_each_built_and_checked_once() {
     let temp = TempDir::new().unwrap();
     let project = root().join("examples/serverless");
+    // One more file of the project, whose redundant statement (W0405) both environments have.
+    write_file(
+        temp.path(),
+        "extra.iamx",
+        "boundary Extra {\n  allow s3:* on arn:aws:s3:::acme-data/*\n}\n\nrole reader-extra {\n  boundary Extra\n  trust service ec2.amazonaws.com\n  allow s3:{GetObject, PutObject} on arn:aws:s3:::acme-data/*\n  allow s3:GetObject on arn:aws:s3:::acme-data/raw/*\n}\n",
+    );
     write_file(
         temp.path(),
         "iamx.toml",
         &format!(
-            "paths = [{:?}]\nenvironments = [\"dev\", \"prod\"]\n\n[build]\noutput = \"out\"\n",
+            "paths = [{:?}, \"extra.iamx\"]\nenvironments = [\"dev\", \"prod\"]\n\n[build]\noutput = \"out\"\n",
             project.to_str().unwrap()
         ),
     );
@@ -469,11 +475,11 @@ fn iamx_toml_environments_are_each_built_and_checked_once() {
     }
     // A finding both environments have is reported once; --env picks one environment.
     let (code, found) = stdout_json(&["check", "--diagnostics", "json"], Some(temp.path()));
-    assert_eq!((code, codes(&found)), (Some(0), vec!["W0501".to_string()]));
+    assert_eq!((code, codes(&found)), (Some(0), vec!["W0405".to_string()]));
     iamx()
         .current_dir(temp.path())
         .args(["check", "--env", "prod"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("verified 2 subjects").count(1));
+        .stderr(predicate::str::contains("verified 3 subjects").count(1));
 }

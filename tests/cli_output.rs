@@ -205,23 +205,23 @@ fn quiet_drops_summaries_and_notes_but_not_diagnostics_or_data() {
         .success()
         .stderr(predicate::str::contains("warning[W0101]"))
         .stderr(predicate::str::contains("checked").not());
-    // examples/seed has one warning (W0501): it stays, the summaries go.
+    // tests/data/one-warning has one warning (W0405): it stays, the summaries go.
     let out = dir.path().join("out");
     iamx()
-        .args(["build", "-q", "examples/seed", "-o"])
+        .args(["build", "-q", "tests/data/one-warning", "-o"])
         .arg(&out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("warning[W0501]"))
+        .stderr(predicate::str::contains("warning[W0405]"))
         .stderr(predicate::str::contains("verified").not())
         .stderr(predicate::str::contains("wrote").not());
     assert!(out.join("manifest.json").is_file());
     iamx()
-        .args(["verify", "-q", "examples/seed"])
+        .args(["verify", "-q", "tests/data/one-warning"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("proved: role service-etl"))
-        .stderr(predicate::str::contains("warning[W0501]"))
+        .stdout(predicate::str::contains("proved: role service-reader"))
+        .stderr(predicate::str::contains("warning[W0405]"))
         .stderr(predicate::str::contains("verified").not());
     // The import's notes go; the source it prints stays.
     iamx()

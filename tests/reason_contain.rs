@@ -45,7 +45,7 @@ fn is_contained(identity: &PolicyDocument, boundary: &PolicyDocument) -> bool {
     ) {
         Containment::Contained => true,
         Containment::Escapes { .. } => false,
-        Containment::Unknown(reasons) => panic!("unexpected unknown: {reasons:?}"),
+        other => panic!("unexpected {other:?}"),
     }
 }
 
@@ -126,6 +126,7 @@ fn not_action_and_not_resource() {
     ];
     let options = Options {
         known_actions: &catalog,
+        catalog: None,
     };
     let Containment::Escapes {
         counterexamples, ..
@@ -348,7 +349,9 @@ fn deny_with_variable_is_never_assumed_away() {
     let identity =
         doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/alice/*"}"#);
     match contained(&[identity], &[boundary]) {
-        Containment::Contained => panic!("must not claim containment"),
+        Containment::Contained | Containment::ContainedForListedActions(_) => {
+            panic!("must not claim containment")
+        }
         Containment::Escapes { .. } | Containment::Unknown(_) => {}
     }
 }
@@ -363,7 +366,9 @@ fn unmodelled_conditions_are_unknown_not_contained() {
         std::slice::from_ref(&identity),
         std::slice::from_ref(&boundary),
     ) {
-        Containment::Contained => panic!("must not claim containment"),
+        Containment::Contained | Containment::ContainedForListedActions(_) => {
+            panic!("must not claim containment")
+        }
         Containment::Escapes {
             counterexamples, ..
         } => assert!(!counterexamples.is_empty()),
@@ -400,4 +405,77 @@ fn a_set_operator_anywhere_makes_the_key_multivalued_everywhere() {
     );
     let found = escapes(&identity, &boundary);
     assert_eq!(found[0].request.context.get("x:list").unwrap().len(), 2);
+}
+
+fn expect_escapes(verdict: Containment) -> Vec<Counterexample> {
+    match verdict {
+        Containment::Escapes {
+            counterexamples, ..
+        } if !counterexamples.is_empty() => counterexamples,
+        other => panic!("expected escapes, got {other:?}"),
+    }
+}
+
+fn with_catalog(identity: &PolicyDocument, boundary: &PolicyDocument) -> Containment {
+    contained_with(
+        std::slice::from_ref(identity),
+        std::slice::from_ref(boundary),
+        Options {
+            known_actions: &[],
+            catalog: Some(iamx::catalog::Catalog::get()),
+        },
+    )
+}
+
+#[test]
+fn with_the_catalog_an_escape_only_unlisted_actions_could_use_is_a_note() {
+    // `s3:GetObjec?` allows `s3:GetObject` and names AWS does not list (`s3:GetObjecX`).
+    let boundary = doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#);
+    let identity = doc(r#"{"Effect":"Allow","Action":"s3:GetObjec?","Resource":"*"}"#);
+    match with_catalog(&identity, &boundary) {
+        Containment::ContainedForListedActions(notes) => {
+            assert_eq!(notes.len(), 1);
+            assert!(notes[0].reason.contains("does not list"), "{notes:?}");
+        }
+        other => panic!("expected a note, got {other:?}"),
+    }
+    // The engine's own semantics (no catalog) still sees the unlisted names escape.
+    assert!(!is_contained(&identity, &boundary));
+    // A listed action outside the boundary is a violation either way.
+    let wider = doc(r#"{"Effect":"Allow","Action":"s3:GetObject*","Resource":"*"}"#);
+    let found = expect_escapes(with_catalog(&wider, &boundary));
+    assert!(found[0].request.action.starts_with("s3:GetObject"));
+    assert!(iamx::catalog::Catalog::get()
+        .action(&found[0].request.action)
+        .is_some());
+}
+
+#[test]
+fn with_the_catalog_counterexamples_name_a_resource_the_action_takes() {
+    // PassRole takes only role ARNs: the escape is a role of another partition, not an S3 ARN.
+    let boundary =
+        doc(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*"}"#);
+    let identity = doc(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#);
+    let found = expect_escapes(with_catalog(&identity, &boundary));
+    let resource = &found[0].request.resource;
+    assert!(
+        resource.starts_with("arn:aws-cn:iam::123456789012:role/"),
+        "{resource}"
+    );
+    // An object action escapes on an object ARN with a valid bucket, never on a role.
+    let boundary =
+        doc(r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::acme/curated/*"}"#);
+    let identity = doc(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#);
+    let found = expect_escapes(with_catalog(&identity, &boundary));
+    for counterexample in &found {
+        let resource = &counterexample.request.resource;
+        assert!(
+            resource.starts_with("arn:") && resource.contains(":s3:::"),
+            "{resource}"
+        );
+        assert!(
+            resource.split_once(":::").unwrap().1.contains('/'),
+            "{resource}"
+        );
+    }
 }

@@ -39,6 +39,16 @@ pub struct Catalog {
     snapshot: Snapshot,
     services: Vec<Slot>,
     globals: Vec<ConditionKey>,
+    /// Every action's `service:Name`, made on first use.
+    names: OnceLock<Vec<String>>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("services", &self.services.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A service block and, once asked for, its parsed form.
@@ -63,6 +73,7 @@ impl Catalog {
                     })
                     .collect(),
                 globals: parse::parse_global_keys(GLOBAL_KEYS),
+                names: OnceLock::new(),
             }
         })
     }
@@ -123,6 +134,16 @@ impl Catalog {
             return Some(key);
         }
         self.services().find_map(|s| s.condition_key(name))
+    }
+
+    /// Every action the catalog lists, as `service:Name`, sorted by service, then name.
+    pub fn action_names(&self) -> &[String] {
+        self.names.get_or_init(|| {
+            self.expand_actions("*")
+                .into_iter()
+                .map(Action::full_name)
+                .collect()
+        })
     }
 
     /// The actions an IAM action pattern covers: `s3:Get*`, `s3:*Object*`, `s?:List*`, `*`.
@@ -256,6 +277,23 @@ impl Catalog {
             }
         }
         formats
+    }
+
+    /// An ARN format (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`) with each
+    /// placeholder replaced by what `value` gives for its name (`Partition`, `BucketName`, ...).
+    pub fn fill_arn_format(format: &str, value: impl Fn(&str) -> String) -> String {
+        let mut out = String::new();
+        let mut rest = format;
+        while let Some(at) = rest.find("${") {
+            out.push_str(&rest[..at]);
+            let Some(close) = rest[at..].find('}') else {
+                break;
+            };
+            out.push_str(&value(&rest[at + 2..at + close]));
+            rest = &rest[at + close + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 
     fn parsed(slot: &Slot) -> &Service {

@@ -96,22 +96,6 @@ impl Scope {
         }
         kinds
     }
-
-    /// Whether the prefix can match a path AWS itself uses (`service-` matches `service-role/`).
-    /// Only a delegation at the root path can: AWS's paths start at the root.
-    pub fn aws_path_collisions(&self) -> Vec<&'static str> {
-        if self.path != "/" {
-            return Vec::new();
-        }
-        // A variable stands for any text, so compare only the literal start.
-        let literal = self.prefix.split("${").next().unwrap_or_default();
-        let open = self.prefix.contains("${");
-        AWS_PATHS
-            .iter()
-            .copied()
-            .filter(|aws| aws.starts_with(literal) || (!open && literal.starts_with(*aws)))
-            .collect()
-    }
 }
 
 fn statement(
@@ -642,19 +626,5 @@ mod tests {
             s.deeper("user"),
             "arn:aws:iam::123456789012:user/pipelines/etl-*/*"
         );
-        assert!(s.aws_path_collisions().is_empty());
-        assert_eq!(
-            scope("service-", "/").aws_path_collisions(),
-            ["service-role/"]
-        );
-        assert_eq!(
-            scope("aws-", "/").aws_path_collisions(),
-            ["aws-service-role/", "aws-reserved/"]
-        );
-        assert_eq!(
-            scope("${aws:username}-", "/").aws_path_collisions().len(),
-            3
-        );
-        assert!(scope("team-", "/").aws_path_collisions().is_empty());
     }
 }

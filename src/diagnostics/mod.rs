@@ -123,8 +123,6 @@ pub enum Code {
     DelegationEscalation,
     /// A delegation's boundary or own policy has a name its holders may manage (under the prefix).
     ProtectedNameUnderPrefix,
-    /// A delegation prefix can match a path AWS uses for its own roles (`service-role/`, ...).
-    AwsPathCollision,
     /// Verification could not decide whether a role stays inside its boundary or a delegation is safe.
     VerifyUnknown,
     /// An `Allow` conditions an action on a key that action's requests never have: it never applies.
@@ -170,7 +168,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 69] = [
+    pub const ALL: [Code; 68] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -218,7 +216,6 @@ impl Code {
         Code::BoundaryEscape,
         Code::DelegationEscalation,
         Code::ProtectedNameUnderPrefix,
-        Code::AwsPathCollision,
         Code::VerifyUnknown,
         Code::NeverMatchingCondition,
         Code::ConditionalEscalation,
@@ -291,7 +288,6 @@ impl Code {
             Code::BoundaryEscape => "E0501",
             Code::DelegationEscalation => "E0502",
             Code::ProtectedNameUnderPrefix => "E0503",
-            Code::AwsPathCollision => "W0501",
             Code::VerifyUnknown => "W0502",
             Code::NeverMatchingCondition => "W0503",
             Code::ConditionalEscalation => "W0504",

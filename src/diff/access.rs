@@ -130,6 +130,7 @@ pub(super) fn delta(
                 &base_docs,
                 Options {
                     known_actions: &known,
+                    catalog: None,
                 },
             )
         };
@@ -156,7 +157,7 @@ pub(super) fn delta(
         };
         let whole = check(statement);
         match &whole {
-            Containment::Contained => continue,
+            Containment::Contained | Containment::ContainedForListedActions(_) => continue,
             Containment::Unknown(reasons) => {
                 undecided.extend(describe_unknown(reasons));
                 continue;
@@ -172,7 +173,7 @@ pub(super) fn delta(
                 check(part)
             };
             let (counterexamples, unknown) = match result {
-                Containment::Contained => continue,
+                Containment::Contained | Containment::ContainedForListedActions(_) => continue,
                 Containment::Unknown(reasons) => {
                     undecided.extend(describe_unknown(&reasons));
                     continue;

@@ -22,10 +22,12 @@
 
 use super::cells::{cells, elements, Element, Member};
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
+use super::domain;
 use super::eval::{evaluate, Decision, PolicySet, StatementRef};
 use super::pattern::{is_var_symbol, PatternKind, Tok, VarTable};
 use super::request::{Context, Request};
 use super::version::literal_where_unversioned;
+use crate::catalog::Catalog;
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -36,12 +38,22 @@ pub struct Options<'a> {
     /// Known action names (`service:Name`). Only used to choose readable example actions;
     /// decisions never depend on it.
     pub known_actions: &'a [&'a str],
+    /// The request domain: with the AWS catalog, counterexamples are requests AWS could receive,
+    /// an action it lists on a resource of a type that action takes. A possible escape that only
+    /// an action the catalog does not list could use is a note
+    /// ([`Containment::ContainedForListedActions`]); one that no well-typed request confirms is
+    /// `Unknown`. Without it, any action and resource text counts (the engine's pure semantics).
+    pub catalog: Option<&'a Catalog>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Containment {
     /// Every request the identity policies allow, the boundary allows too.
     Contained,
+    /// Every request with an action the catalog lists that the identity policies allow, the
+    /// boundary allows too; the notes say which identity statements would let an action AWS
+    /// does not list (yet) escape. Only with [`Options::catalog`].
+    ContainedForListedActions(Vec<UnknownReason>),
     /// Requests that escape, each verified concretely; `unknown` lists parts left undecided.
     Escapes {
         counterexamples: Vec<Counterexample>,
@@ -232,6 +244,7 @@ fn check(
         });
     let others: Vec<Other<'_>> = boundary_others.chain(identity_others).collect();
     let mut counterexamples = vec![];
+    let mut notes: Vec<UnknownReason> = vec![];
     let mut cache = SolveCache::default();
     let all_statements = identity.iter().chain(boundary).flat_map(|d| &d.statements);
     let multivalued = multivalued_keys(all_statements.map(|s| &s.condition));
@@ -251,6 +264,7 @@ fn check(
                 table: &mut table,
                 found: vec![],
                 unknown: vec![],
+                unlisted: vec![],
                 cache: &mut cache,
                 multivalued: &multivalued,
                 var_sensitive: vec![],
@@ -259,6 +273,10 @@ fn check(
                 checker.unknown.push(reason);
             }
             counterexamples.append(&mut checker.found);
+            notes.extend(checker.unlisted.into_iter().map(|reason| UnknownReason {
+                statement: at.clone(),
+                reason,
+            }));
             unknown.extend(checker.unknown.into_iter().map(|reason| UnknownReason {
                 statement: at.clone(),
                 reason,
@@ -266,8 +284,10 @@ fn check(
         }
     }
     unknown.dedup();
+    notes.dedup();
     match (counterexamples.is_empty(), unknown.is_empty()) {
-        (true, true) => Containment::Contained,
+        (true, true) if notes.is_empty() => Containment::Contained,
+        (true, true) => Containment::ContainedForListedActions(notes),
         (true, false) => Containment::Unknown(unknown),
         (false, _) => Containment::Escapes {
             counterexamples,
@@ -286,6 +306,8 @@ struct Checker<'a, 'b> {
     table: &'b mut VarTable,
     found: Vec<Counterexample>,
     unknown: Vec<String>,
+    /// Possible escapes that only actions the catalog does not list could use.
+    unlisted: Vec<String>,
     cache: &'b mut SolveCache,
     multivalued: &'b BTreeSet<String>,
     /// Per other statement: when a variable's value might overturn its resource verdict (see
@@ -507,10 +529,17 @@ impl Checker<'_, '_> {
             CondOutcome::Found(found) => found,
         };
         let action_candidates = self.action_candidates(actions, players, action_word);
+        if action_candidates.is_empty() {
+            // Only names AWS does not list fall in this cell (`s3:GetObjec?` past `GetObject`).
+            self.unlisted.push(format!(
+                "only actions the catalog does not list, such as `{action_word}`, could escape; an action AWS adds later might"
+            ));
+            return;
+        }
         for found in &contexts {
             let resource_candidates = self.resource_candidates(resource_word, &found.context);
             for action in &action_candidates {
-                for resource in &resource_candidates {
+                for resource in self.typed(action, &resource_candidates) {
                     let request = Request {
                         action: action.clone(),
                         resource: resource.clone(),
@@ -591,8 +620,9 @@ impl Checker<'_, '_> {
                 let mut context = base.clone();
                 context.set(key, [value.as_str()]);
                 let resource = self.render_word(word, &context);
-                for resource in [format!("{resource}x"), resource] {
-                    for action in actions {
+                let resources = [format!("{resource}x"), resource];
+                for action in actions {
+                    for resource in self.typed(action, &resources) {
                         let request = Request {
                             action: action.clone(),
                             resource: resource.clone(),
@@ -649,6 +679,28 @@ impl Checker<'_, '_> {
                     .enumerate()
                     .all(|(o, other)| in_element(other.actions, &a) == players.contains(&o))
         };
+        if let Some(catalog) = self.options.catalog {
+            // Requests AWS could receive: listed actions only, the readable ones first. An
+            // empty list means only unlisted names fall in the cell.
+            let mut out: Vec<String> = Vec::new();
+            let listed = self
+                .options
+                .known_actions
+                .iter()
+                .copied()
+                .chain(COMMON_ACTIONS.iter().copied())
+                .filter(|a| catalog.action(a).is_some())
+                .chain(catalog.action_names().iter().map(String::as_str));
+            for action in listed.filter(|a| same_cell(a)) {
+                if !out.iter().any(|o| o.eq_ignore_ascii_case(action)) {
+                    out.push(action.to_string());
+                }
+                if out.len() >= 3 {
+                    break;
+                }
+            }
+            return out;
+        }
         let mut out: Vec<String> = self
             .options
             .known_actions
@@ -672,6 +724,16 @@ impl Checker<'_, '_> {
         }
         out.push(word.to_string());
         out
+    }
+
+    /// The candidates a request of `action` can have as its resource: with the catalog, those
+    /// of a type the action takes, then its ARN formats filled in from each candidate
+    /// ([`domain::typed_resources`]); without it, all of them.
+    fn typed(&self, action: &str, candidates: &[String]) -> Vec<String> {
+        match self.options.catalog {
+            Some(catalog) => domain::typed_resources(catalog, action, candidates),
+            None => candidates.to_vec(),
+        }
     }
 
     fn render_word(&self, word: &str, context: &Context) -> String {

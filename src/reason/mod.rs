@@ -14,6 +14,8 @@
 //! - `contexts`: symbolic search over request contexts for condition blocks.
 //! - `cells`: statement elements compiled to globs, split into cells by other statements.
 //! - `contain`: the containment check tying the rest together.
+//! - `domain`: what AWS could receive (listed actions, resources of a type they take), which
+//!   keeps counterexamples real when a catalog is given.
 //! - `inclusion`: pattern-in-pattern inclusion for the checks outside the engine (lints, the
 //!   delegation policy), on the same semantics: the project's one glob matcher.
 //! - `version`: per-document policy language version (variables or literal text).
@@ -43,6 +45,7 @@ mod cells;
 mod condition;
 mod contain;
 mod contexts;
+mod domain;
 mod eval;
 mod inclusion;
 mod pattern;
@@ -54,6 +57,7 @@ pub use contain::{
     contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
     PreparedBoundary, UnknownReason,
 };
+pub use domain::takes_resource;
 pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
 pub use inclusion::pattern_includes;
 pub use pattern::PatternKind;

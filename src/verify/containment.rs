@@ -143,7 +143,8 @@ pub(super) fn check_against(
         &identity_docs,
         &boundary.prepared,
         reason::Options {
-            known_actions: known_actions(),
+            known_actions: &[],
+            catalog: Some(Catalog::get()),
         },
     );
     let boundary = &boundary.located[..];
@@ -156,8 +157,22 @@ pub(super) fn check_against(
         subjects: vec![],
         diagnostics: never_matching_diagnostics(identity, &dropped),
     };
+    let mut notes = vec![];
     let (counterexamples, mut unknown) = match verdict {
         Containment::Contained => (vec![], vec![]),
+        Containment::ContainedForListedActions(unlisted) => {
+            notes = unlisted
+                .iter()
+                .map(|u| {
+                    format!(
+                        "{}: {}",
+                        describe(&u.statement, identity, boundary),
+                        u.reason
+                    )
+                })
+                .collect();
+            (vec![], vec![])
+        }
         Containment::Escapes {
             counterexamples,
             unknown,
@@ -228,7 +243,7 @@ pub(super) fn check_against(
         summary,
         counterexamples: escapes,
         unknown: unknown_text,
-        notes: vec![],
+        notes,
         assumptions: vec![],
     });
     report

@@ -8,7 +8,6 @@
 use super::containment::*;
 use super::escalation::*;
 use super::*;
-use crate::reason::{pattern_includes, PatternKind};
 
 /// Checks a delegation (its policy first in `identity`, then other policies of its principals)
 /// against the safe envelope for `scope`; `own` are the ARNs of the delegation's principals.
@@ -25,7 +24,8 @@ pub fn check_delegation(
         &docs,
         std::slice::from_ref(&envelope),
         reason::Options {
-            known_actions: known_actions(),
+            known_actions: &[],
+            catalog: Some(Catalog::get()),
         },
     );
     let mut report = Report {
@@ -33,7 +33,8 @@ pub fn check_delegation(
         diagnostics: never_matching_diagnostics(identity, &dropped),
     };
     let (counterexamples, unknown) = match verdict {
-        Containment::Contained => (vec![], vec![]),
+        // Only unlisted action names fall outside the envelope: no API call can use them.
+        Containment::Contained | Containment::ContainedForListedActions(_) => (vec![], vec![]),
         Containment::Escapes {
             counterexamples,
             unknown,
@@ -283,32 +284,15 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
 /// accounts) and has a name.
 fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
     let catalog = Catalog::get();
-    let Some(action) = catalog.action(&request.action) else {
+    if catalog.action(&request.action).is_none() {
         return Ok(());
-    };
-    let formats = catalog.action_arn_formats(action);
-    if formats.is_empty() {
-        return match request.resource.as_str() {
-            "*" => Ok(()),
-            other => Err(format!(
-                "`{}` takes no resource, not `{other}`",
-                request.action
-            )),
-        };
     }
-    let fits = formats.iter().any(|format| {
-        pattern_includes(
-            &format_glob(format, scope),
-            &request.resource,
-            PatternKind::Arn,
-        )
-    });
-    if !fits {
+    reason::takes_resource(catalog, &request.action, &request.resource)?;
+    let partition = request.resource.split(':').nth(1);
+    if request.resource != "*" && partition != Some(scope.partition.as_str()) {
         return Err(format!(
-            "`{}` acts on {}, not on `{}`",
-            request.action,
-            formats.join(" or "),
-            request.resource
+            "the delegation's account is in the partition `{}`",
+            scope.partition
         ));
     }
     if let Some((account, _, name)) = iam_parts(&request.resource) {
@@ -325,29 +309,16 @@ fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
     Ok(())
 }
 
-/// A catalog ARN format as a pattern: the delegation's partition and account, `*` for names.
-fn format_glob(format: &str, scope: &Scope) -> String {
-    fill(format, scope, "*")
-}
-
 /// A catalog ARN format with the delegation's partition and account, and `name` for the rest.
 fn fill(format: &str, scope: &Scope, name: &str) -> String {
-    let mut out = String::new();
-    let mut rest = format;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(match &rest[start + 2..start + end] {
+    Catalog::fill_arn_format(format, |placeholder| {
+        match placeholder {
             "Partition" => &scope.partition,
             "Account" => &scope.account,
             _ => name,
-        });
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    out
+        }
+        .to_string()
+    })
 }
 
 /// A receivable request of the same action and context as `request` that the delegation allows
@@ -433,11 +404,6 @@ pub fn assumptions(scope: &Scope, facts: &Facts) -> Vec<String> {
     out.push(format!(
         "the prefix is clean: every role `{roles}` and user `{users}` that already exists carries the boundary (holders can pass or change one that does not)"
     ));
-    for path in scope.aws_path_collisions() {
-        out.push(format!(
-            "`{roles}` also matches AWS's own path `/{path}`, where the console and services create roles without boundaries"
-        ));
-    }
     let managed = if is_aws_managed(&scope.boundary_arn) {
         "AWS managed: AWS maintains its content and no holder can edit it"
     } else {
@@ -621,7 +587,8 @@ mod tests {
             "{said}"
         );
         assert!(said.contains("is AWS managed"), "{said}");
-        assert!(said.contains("/service-role/"), "{said}");
+        // The generated deny on deeper paths keeps `/service-role/` out of reach: no assumption.
+        assert!(!said.contains("/service-role/"), "{said}");
         assert!(said.contains("not modelled"), "{said}");
     }
 }

@@ -35,7 +35,6 @@ use crate::reason::{
 use crate::source::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// A compiled document with positions, named `name` in messages.
 fn located(name: String, document: &Document) -> LocatedDocument {
@@ -127,17 +126,6 @@ impl Report {
         self.subjects.extend(other.subjects);
         self.diagnostics.extend(other.diagnostics);
     }
-}
-
-fn known_actions() -> &'static [&'static str] {
-    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        Catalog::get()
-            .expand_actions("*")
-            .into_iter()
-            .map(|a| &*Box::leak(a.full_name().into_boxed_str()))
-            .collect()
-    })
 }
 
 /// The policies of a role or user of the project (`kind` is `role` or `user`): identity
@@ -389,17 +377,6 @@ impl<'a> Project<'a> {
                     .with_help("rename the policy or the prefix so the prefix never matches it"),
                 );
             }
-        }
-        for collision in scope.aws_path_collisions() {
-            report.diagnostics.push(
-                Diagnostic::new(
-                    Code::AwsPathCollision,
-                    format!("the prefix `{}` can match AWS's own path `/{collision}`", info.prefix),
-                )
-                .at(info.prefix_span, format!("`role/{}*` also matches `role/{collision}...`", info.prefix))
-                .with_note("AWS creates roles there without boundaries (the console's service roles, service-linked roles, SSO roles)")
-                .with_help("the generated policy denies every path deeper than the delegation's, which keeps them out of reach; a `path` of the delegation's own avoids the overlap altogether"),
-            );
         }
         // Project roles and users the holders can pass or manage must carry the boundary.
         let bounded = |b: &Option<String>| b.as_deref() == Some(info.boundary_arn.as_str());

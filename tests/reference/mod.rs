@@ -297,6 +297,12 @@ fn arn_items(pattern: &str, substitute: bool, req: &Req) -> Option<Vec<Item>> {
     Some(list)
 }
 
+/// Does a resource pattern without variables match `resource` (the same ARN rules as a policy's
+/// `Resource`)? For checking that a request names a resource of a type its action takes.
+pub fn arn_matches(pattern: &str, resource: &str) -> bool {
+    resource_matches(pattern, resource, &Req::default(), false)
+}
+
 fn resource_matches(pattern: &str, resource: &str, req: &Req, substitute: bool) -> bool {
     if pattern == "*" {
         return true;
