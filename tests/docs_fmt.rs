@@ -76,3 +76,12 @@ fn iamx_snippets_in_the_docs_are_fmt_clean() {
     assert!(programs >= 2, "only {programs} programs found in the docs");
     assert!(unformatted.is_empty(), "{}", unformatted.join("\n\n"));
 }
+
+#[test]
+fn the_shipped_examples_are_fmt_clean() {
+    // What a new user formats first: `iamx fmt --check examples` must have nothing to say.
+    common::iamx()
+        .args(["fmt", "--check", "examples"])
+        .assert()
+        .success();
+}

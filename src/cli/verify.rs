@@ -53,6 +53,13 @@ pub struct Args {
     /// or a customer managed boundary; never from an AWS managed boundary).
     #[arg(long, value_name = "ID")]
     account: Option<String>,
+    /// The tag keys the delegation lets its holders set (default: Name, Owner, Project,
+    /// Environment, CostCenter); writes of other keys are findings.
+    #[arg(long, value_name = "KEY", num_args = 1..)]
+    tag_keys: Vec<String>,
+    /// Holders may manage login profiles (console passwords) of the users they create.
+    #[arg(long)]
+    login_profiles: bool,
     /// Conditional escalations (W0504: they depend on what exists in the account) are errors.
     #[arg(long)]
     strict: bool,
@@ -380,8 +387,12 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
             prefix: prefix.clone(),
             pass_to: Vec::new(),
             create_users: true,
-            tag_keys: iamx::compile::delegation::default_tag_keys(),
-            login_profiles: false,
+            tag_keys: if args.tag_keys.is_empty() {
+                iamx::compile::delegation::default_tag_keys()
+            } else {
+                args.tag_keys.clone()
+            },
+            login_profiles: args.login_profiles,
         };
         let docs = read_policies(
             &args.delegation,

@@ -210,6 +210,11 @@ pub struct Delegation {
     pub boundary_span: Span,
     pub prefix: Spanned<String>,
     pub pass_to: Vec<Spanned<String>>,
-    pub create_users: bool,
+    /// Where `create_users` was written, when it was.
+    pub create_users: Option<Span>,
+    /// The tag keys holders may set (`tag_keys`); `None` for the default allowlist.
+    pub tag_keys: Option<Vec<String>>,
+    /// Whether holders may manage login profiles of the users they create (`login_profiles`).
+    pub login_profiles: bool,
     pub span: Span,
 }

@@ -240,9 +240,12 @@ impl Lowering<'_> {
                 path: delegation.path.clone(),
                 prefix: delegation.prefix.node.clone(),
                 pass_to: delegation.pass_to.iter().map(|s| s.node.clone()).collect(),
-                create_users: delegation.create_users,
-                tag_keys: crate::compile::delegation::default_tag_keys(),
-                login_profiles: false,
+                create_users: delegation.create_users.is_some(),
+                tag_keys: delegation
+                    .tag_keys
+                    .clone()
+                    .unwrap_or_else(crate::compile::delegation::default_tag_keys),
+                login_profiles: delegation.login_profiles,
             };
             let pass_to_span = delegation
                 .pass_to
@@ -322,7 +325,10 @@ impl Lowering<'_> {
                 path: delegation.path.clone(),
                 prefix: delegation.prefix.node.clone(),
                 pass_to: scope.pass_to.clone(),
-                create_users: delegation.create_users,
+                create_users: delegation.create_users.is_some(),
+                create_users_span: delegation.create_users,
+                tag_keys: scope.tag_keys.clone(),
+                login_profiles: scope.login_profiles,
                 span: delegation.span,
                 prefix_span: delegation.prefix.span,
                 boundary_span: delegation.boundary_span,

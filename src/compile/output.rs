@@ -162,6 +162,10 @@ pub struct DelegationInfo {
     pub prefix: String,
     pub pass_to: Vec<String>,
     pub create_users: bool,
+    pub create_users_span: Option<Span>,
+    /// The tag keys holders may set.
+    pub tag_keys: Vec<String>,
+    pub login_profiles: bool,
     pub span: Span,
     pub prefix_span: Span,
     pub boundary_span: Span,

@@ -74,6 +74,11 @@ pub struct DelegationSummary {
     pub prefix: String,
     pub pass_to: Vec<String>,
     pub create_users: bool,
+    /// The tag keys holders may set (older manifests lack it and the next field).
+    #[serde(default)]
+    pub tag_keys: Vec<String>,
+    #[serde(default)]
+    pub login_profiles: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +205,8 @@ pub fn manifest(compiled: &Compiled) -> Manifest {
                         prefix: d.prefix.clone(),
                         pass_to: d.pass_to.clone(),
                         create_users: d.create_users,
+                        tag_keys: d.tag_keys.clone(),
+                        login_profiles: d.login_profiles,
                     }),
             }
         })

@@ -116,6 +116,10 @@ pub enum Setting {
     Prefix(Value),
     PassTo(Vec<Value>),
     CreateUsers,
+    /// `tag_keys "team", "cost-center"`: the tag keys a delegation's holders may set.
+    TagKeys(Vec<Value>),
+    /// `login_profiles`: holders of a `create_users` delegation may give console passwords.
+    LoginProfiles,
 }
 
 impl Setting {
@@ -134,6 +138,8 @@ impl Setting {
             Setting::Prefix(_) => "prefix",
             Setting::PassTo(_) => "pass_to",
             Setting::CreateUsers => "create_users",
+            Setting::TagKeys(_) => "tag_keys",
+            Setting::LoginProfiles => "login_profiles",
         }
     }
 }

@@ -235,6 +235,10 @@ impl Builder {
                 setting(Setting::PassTo(self.value_list(pair.into_inner().nth(1))))
             }
             Rule::create_users_setting => setting(Setting::CreateUsers),
+            Rule::tag_keys_setting => {
+                setting(Setting::TagKeys(self.value_list(pair.into_inner().nth(1))))
+            }
+            Rule::login_profiles_setting => setting(Setting::LoginProfiles),
             rule => unreachable!("member {rule:?}"),
         }
     }
@@ -754,6 +758,8 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::prefix_setting => "`prefix`",
         Rule::pass_to_setting => "`pass_to`",
         Rule::create_users_setting => "`create_users`",
+        Rule::tag_keys_setting => "`tag_keys`",
+        Rule::login_profiles_setting => "`login_profiles`",
         Rule::duration => "a duration, like `3600`, `90m` or `12h`",
         Rule::condition => "`when`",
         Rule::clause => "a condition, like `aws:PrincipalTag/team == \"etl\"`",
@@ -824,6 +830,8 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::kw_prefix => "`prefix`",
         Rule::kw_pass_to => "`pass_to`",
         Rule::kw_create_users => "`create_users`",
+        Rule::kw_tag_keys => "`tag_keys`",
+        Rule::kw_login_profiles => "`login_profiles`",
         Rule::kw_not => "`not`",
         Rule::kw_like => "`like`",
         Rule::kw_in => "`in`",

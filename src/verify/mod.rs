@@ -351,8 +351,8 @@ impl<'a> Project<'a> {
             prefix: info.prefix.clone(),
             pass_to: info.pass_to.clone(),
             create_users: info.create_users,
-            tag_keys: crate::compile::delegation::default_tag_keys(),
-            login_profiles: false,
+            tag_keys: info.tag_keys.clone(),
+            login_profiles: info.login_profiles,
         };
         let mut report = Report::default();
         let label = format!("delegation {}", info.name);
@@ -477,6 +477,14 @@ impl<'a> Project<'a> {
         }
         own.sort();
         own.dedup();
+        if notes.is_empty() && identity.len() > 1 {
+            report
+                .diagnostics
+                .extend(self.boundary_beyond_holders(info, &identity[1..]));
+        }
+        if info.create_users {
+            report.diagnostics.extend(self.guardrails_not_carried(info));
+        }
         let mut safety = check_delegation(&identity, &scope, &own, &label, info.prefix_span);
         let subject = safety.subjects.last_mut().expect("one subject");
         subject.kind = "delegation".into();
@@ -514,6 +522,129 @@ impl<'a> Project<'a> {
         }
         report.merge(safety);
         report
+    }
+}
+
+impl Project<'_> {
+    /// W0505 when the delegation's boundary allows a request that the holders' own policies
+    /// (`holders`, every one of them in the project) do not: the roles they create can then do
+    /// more than they can. One warning, with one such request.
+    fn boundary_beyond_holders(
+        &self,
+        info: &crate::compile::output::DelegationInfo,
+        holders: &[LocatedDocument],
+    ) -> Option<Diagnostic> {
+        let boundary = self.by_arn.get(info.boundary_arn.as_str())?;
+        let docs: Vec<_> = holders.iter().map(|d| d.policy.clone()).collect();
+        let verdict = reason::contained_with(
+            std::slice::from_ref(&boundary.policy),
+            &docs,
+            reason::Options {
+                known_actions: &[],
+                catalog: Some(Catalog::get()),
+            },
+        );
+        let reason::Containment::Escapes {
+            counterexamples, ..
+        } = verdict
+        else {
+            return None;
+        };
+        let first = counterexamples.first()?;
+        let holders_names: Vec<&str> = info.to.iter().map(|(_, name, _)| name.as_str()).collect();
+        Some(
+            Diagnostic::new(
+                Code::DelegationWarning,
+                format!(
+                    "boundary {} allows more than the holders of delegation {} may do themselves",
+                    info.boundary_name, info.name
+                ),
+            )
+            .at(
+                info.boundary_span,
+                format!(
+                    "allows {}, which {} may not",
+                    show(&first.request),
+                    holders_names.join(", ")
+                ),
+            )
+            .with_note("the roles the holders create can do what the holders cannot")
+            .with_help(format!(
+                "narrow boundary {} to what the holders may do, or accept it with `// iamx:allow W0505 \"why\"`",
+                info.boundary_name
+            )),
+        )
+    }
+}
+
+impl Project<'_> {
+    /// W0505 when the project's groups carry `Deny` statements (guardrails such as "no work
+    /// without MFA") that the boundary of a `create_users` delegation does not: the users its
+    /// holders create belong to no group, so only the boundary can hold them back. A guardrail
+    /// counts as carried when the boundary has the same statement (actions, resources and
+    /// conditions), whatever its Sid.
+    fn guardrails_not_carried(
+        &self,
+        info: &crate::compile::output::DelegationInfo,
+    ) -> Option<Diagnostic> {
+        let boundary = self.by_arn.get(info.boundary_arn.as_str())?;
+        let same = |a: &crate::iam::policy::Statement, b: &crate::iam::policy::Statement| {
+            a.effect == b.effect
+                && a.action == b.action
+                && a.not_action == b.not_action
+                && a.resource == b.resource
+                && a.not_resource == b.not_resource
+                && a.condition == b.condition
+        };
+        let mut missing: Vec<String> = Vec::new();
+        for group in &self.compiled.groups {
+            let mut docs: Vec<LocatedDocument> = self
+                .inline(DocumentKind::GroupInline, &group.name)
+                .into_iter()
+                .map(|d| located(format!("group {}", group.name), d))
+                .collect();
+            let guardrails: Vec<String> = group
+                .attached_policy_arns
+                .iter()
+                .filter(|arn| !self.compiled.delegations.iter().any(|d| &&d.arn == arn))
+                .cloned()
+                .collect();
+            self.attached(&guardrails, &mut docs);
+            for doc in &docs {
+                let uncarried = doc.policy.statements.iter().any(|s| {
+                    s.effect == crate::iam::policy::Effect::Deny
+                        && !boundary.policy.statements.iter().any(|b| same(s, b))
+                });
+                if uncarried && !missing.contains(&doc.name) {
+                    missing.push(doc.name.clone());
+                }
+            }
+        }
+        if missing.is_empty() {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                Code::DelegationWarning,
+                format!(
+                    "users created under delegation {} escape the denies of the project's groups",
+                    info.name
+                ),
+            )
+            .at(
+                info.create_users_span.unwrap_or(info.span),
+                "the users created here join no group",
+            )
+            .with_label(info.boundary_span, "this boundary does not repeat those denies")
+            .with_note(format!(
+                "users the holders create belong to no group; denies in {} do not reach them",
+                missing.join(", ")
+            ))
+            .with_help(format!(
+                "repeat those denies in boundary {}, or accept it with `// iamx:allow W0505 \"why\"`",
+                info.boundary_name
+            )),
+        )
     }
 }
 

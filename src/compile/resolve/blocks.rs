@@ -240,6 +240,17 @@ impl Resolver<'_> {
                         "to group \"platform-engineers\"",
                     ));
                 }
+                if let (Some(profiles), false) = (&body.login_profiles, body.create_users.is_some())
+                {
+                    self.error(
+                        Diagnostic::new(
+                            Code::WrongValue,
+                            "`login_profiles` lets holders give console passwords to the users they create, but this delegation creates none",
+                        )
+                        .at(profiles.span, "needs `create_users`")
+                        .with_help("add `create_users`, or remove `login_profiles`"),
+                    );
+                }
                 if let (Some((boundary, boundary_span)), Some(prefix)) = (boundary, body.prefix) {
                     project.delegations.push(ir::Delegation {
                         name,
@@ -251,6 +262,10 @@ impl Resolver<'_> {
                         prefix,
                         pass_to: body.pass_to,
                         create_users: body.create_users,
+                        tag_keys: body
+                            .tag_keys
+                            .map(|keys| keys.node.into_iter().map(|k| k.node).collect()),
+                        login_profiles: body.login_profiles.is_some(),
                         span: block.span,
                     });
                 }
@@ -499,7 +514,46 @@ impl Resolver<'_> {
                     }
                 }
             }
-            Setting::CreateUsers => body.create_users = true,
+            Setting::CreateUsers => body.create_users = Some(span),
+            Setting::TagKeys(values) => {
+                let mut keys: Vec<Spanned<String>> = Vec::new();
+                for value in self.eval_list(values, scope).unwrap_or_default() {
+                    let Some(key) = self.string_scalar(value, "a tag key") else {
+                        continue;
+                    };
+                    self.check_tag(&key.node, key.span, "", key.span);
+                    // IAM tag keys are unique ignoring case (`Team` and `team` are one key).
+                    if let Some(first) =
+                        keys.iter().find(|k| k.node.eq_ignore_ascii_case(&key.node))
+                    {
+                        self.error(
+                            Diagnostic::new(
+                                Code::DuplicateSetting,
+                                format!("tag key `{}` is listed twice", key.node),
+                            )
+                            .at(key.span, "listed again here")
+                            .with_label(first.span, "first listed here")
+                            .with_help("IAM tag keys are unique ignoring case"),
+                        );
+                        continue;
+                    }
+                    keys.push(key);
+                }
+                once(
+                    self,
+                    &mut body.tag_keys,
+                    Spanned::new(keys, span),
+                    "tag_keys",
+                    span,
+                );
+            }
+            Setting::LoginProfiles => once(
+                self,
+                &mut body.login_profiles,
+                Spanned::new((), span),
+                "login_profiles",
+                span,
+            ),
         }
     }
 
@@ -715,7 +769,9 @@ pub(super) struct Body {
     to: Vec<(ast::PrincipalRefKind, Spanned<String>)>,
     prefix: Option<Spanned<String>>,
     pass_to: Vec<Spanned<String>>,
-    create_users: bool,
+    create_users: Option<Span>,
+    tag_keys: Option<Spanned<Vec<Spanned<String>>>>,
+    login_profiles: Option<Spanned<()>>,
 }
 
 impl Body {
@@ -761,9 +817,12 @@ pub(super) fn allowed(kind: BlockKind, member: &Member) -> bool {
             Setting::Tag { .. } => matches!(kind, Role | User),
             Setting::Attach(_) => matches!(kind, Role | User | Group),
             Setting::Groups(_) => kind == User,
-            Setting::To { .. } | Setting::Prefix(_) | Setting::PassTo(_) | Setting::CreateUsers => {
-                kind == Delegate
-            }
+            Setting::To { .. }
+            | Setting::Prefix(_)
+            | Setting::PassTo(_)
+            | Setting::CreateUsers
+            | Setting::TagKeys(_)
+            | Setting::LoginProfiles => kind == Delegate,
         },
     }
 }
@@ -774,9 +833,12 @@ pub(super) fn placement_hint(member: &Member) -> Option<&'static str> {
         Member::Trust(_) => Some("`trust` belongs in a `role`"),
         Member::Setting(setting) => match setting.node {
             Setting::InstanceProfile(_) | Setting::MaxSession(_) => Some("this setting belongs in a `role`"),
-            Setting::To { .. } | Setting::Prefix(_) | Setting::PassTo(_) | Setting::CreateUsers => {
-                Some("this setting belongs in a `delegate` block")
-            }
+            Setting::To { .. }
+            | Setting::Prefix(_)
+            | Setting::PassTo(_)
+            | Setting::CreateUsers
+            | Setting::TagKeys(_)
+            | Setting::LoginProfiles => Some("this setting belongs in a `delegate` block"),
             Setting::Groups(_) => Some("`groups` belongs in a `user`"),
             Setting::Boundary(_) => Some("`boundary` belongs in a `role`, `user` or `delegate`"),
             _ => None,

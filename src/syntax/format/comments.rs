@@ -161,12 +161,15 @@ impl Leaves<'_> {
                     self.span(key.span);
                     self.span(value.span);
                 }
-                Setting::Attach(vs) | Setting::Groups(vs) | Setting::PassTo(vs) => self.values(vs),
+                Setting::Attach(vs)
+                | Setting::Groups(vs)
+                | Setting::PassTo(vs)
+                | Setting::TagKeys(vs) => self.values(vs),
                 Setting::To { kind, names } => {
                     self.span(kind.span);
                     self.values(names);
                 }
-                Setting::CreateUsers => {}
+                Setting::CreateUsers | Setting::LoginProfiles => {}
             },
         }
     }
