@@ -94,6 +94,63 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
     spans
 }
 
+/// [`spans_at`], narrowed where the source shows the value: `text` is what `span` covers (a
+/// compiled statement's `.iamx` source), and each action, resource, principal and condition
+/// value written there verbatim (not built from a variable or template) gets its own span, so a
+/// diagnostic labels the literal rather than the statement.
+pub fn spans_in(span: Span, text: &str, statement: &Statement) -> StatementSpans {
+    let mut spans = spans_at(span, statement);
+    // The value's first occurrence as a whole token (not inside a longer word).
+    let find = |value: &str| -> Span {
+        let boundary =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || "-_:/*?.$".contains(c)));
+        let mut from = 0;
+        while let Some(at) = text
+            .get(from..)
+            .and_then(|t| t.find(value))
+            .map(|i| i + from)
+        {
+            let before = text[..at].chars().next_back();
+            let after = text[at + value.len()..].chars().next();
+            // Quoted values keep their quotes in the label.
+            let quoted = before == Some('"') && after == Some('"');
+            if quoted || (boundary(before) && boundary(after)) {
+                let (start, end) = if quoted {
+                    (at - 1, at + value.len() + 1)
+                } else {
+                    (at, at + value.len())
+                };
+                return Span::new(
+                    span.file,
+                    span.start as usize + start,
+                    span.start as usize + end,
+                );
+            }
+            from = at + value.len().max(1);
+        }
+        span
+    };
+    let actions = statement
+        .action
+        .iter()
+        .chain(&statement.not_action)
+        .flatten();
+    spans.actions = actions.map(|a| find(a)).collect();
+    let resources = statement
+        .resource
+        .iter()
+        .chain(&statement.not_resource)
+        .flatten();
+    spans.resources = resources.map(|r| find(r)).collect();
+    for principal in &mut spans.principals {
+        principal.2 = find(&principal.1);
+    }
+    for value in &mut spans.condition_values {
+        value.span = find(&value.value);
+    }
+    spans
+}
+
 /// Runs every document check.
 pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -5,7 +5,7 @@
 //! ([`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
 //! files too; this file only builds their inputs from `.iamx`.
 
-use crate::checks::document::{check as check_document, spans_at, DocumentView};
+use crate::checks::document::{check as check_document, spans_in, DocumentView};
 use crate::checks::lint::{lint, LintDocument, Quota};
 use crate::checks::statement::{check_statement, ActionRef, Input, StatementView};
 use crate::compile::ir;
@@ -138,7 +138,8 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
         };
         // The document checks, the same as a JSON file of this kind gets: every literal that
         // reached the document (dates, ARNs, service principals) is checked before anything is
-        // written. A compiled document has no positions per value, so each points at its statement.
+        // written. Each points at its literal where the source shows it verbatim, otherwise
+        // (a value built from a variable or a template) at its statement.
         let kind = match document.kind {
             DocumentKind::Boundary => PolicyKind::Boundary,
             DocumentKind::ManagedPolicy | DocumentKind::Delegation => PolicyKind::ManagedPolicy,
@@ -158,7 +159,10 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
                 .statements
                 .iter()
                 .zip(&document.origins)
-                .map(|(statement, origin)| spans_at(sources.trim(origin.span), statement))
+                .map(|(statement, origin)| {
+                    let span = sources.trim(origin.span);
+                    spans_in(span, sources.slice(span), statement)
+                })
                 .collect(),
         };
         let mut found = check_document(&view);
