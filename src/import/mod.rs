@@ -203,6 +203,83 @@ fn excuse_boundary_escapes(source: String, compiled: &Compiled, notes: &mut Vec<
     out
 }
 
+/// Says, above each statement that names actions the catalog snapshot does not know, which
+/// they are and why they are quoted: a quoted action is taken as written, unchecked, so a reader
+/// should know it was not a typo the import let through. The source is the printed import,
+/// parsed again to find the statements (each starts a line of its own).
+fn annotate_unchecked(source: String) -> String {
+    let Ok(file) = crate::syntax::parse::parse(FileId(0), &source) else {
+        return source;
+    };
+    let catalog = crate::catalog::Catalog::get();
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for item in &file.items {
+        let Item::Block(block) = item else { continue };
+        for member in &block.node.members {
+            let (actions, span) = match member {
+                Member::Statement(s) => (&s.node.actions, s.span),
+                Member::Trust(t) => (&t.node.actions, t.span),
+                _ => continue,
+            };
+            let mut services: Vec<(String, Vec<&str>)> = Vec::new();
+            let mut unknown_actions: Vec<&str> = Vec::new();
+            for action in actions {
+                let Action::Unchecked(text) = &action.node else {
+                    continue;
+                };
+                let service = text.split(':').next().unwrap_or_default().to_lowercase();
+                if catalog.service(&service).is_some() {
+                    unknown_actions.push(text);
+                } else {
+                    match services.iter_mut().find(|(s, _)| *s == service) {
+                        Some((_, list)) => list.push(text),
+                        None => services.push((service, vec![text])),
+                    }
+                }
+            }
+            if services.is_empty() && unknown_actions.is_empty() {
+                continue;
+            }
+            let quoted = |list: &[&str]| {
+                list.iter()
+                    .map(|a| format!("\"{a}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut parts: Vec<String> = services
+                .iter()
+                .map(|(service, list)| format!("unknown service `{service}` ({})", quoted(list)))
+                .collect();
+            if !unknown_actions.is_empty() {
+                let word = if unknown_actions.len() == 1 {
+                    "action"
+                } else {
+                    "actions"
+                };
+                parts.push(format!("unknown {word} {}", quoted(&unknown_actions)));
+            }
+            let start = span.start as usize;
+            let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent: String = source[line_start..start]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
+            inserts.push((
+                line_start,
+                format!(
+                    "{indent}// not in iamx's AWS catalog snapshot (retired, or newer than it), so quoted and kept as written: {}\n",
+                    parts.join("; ")
+                ),
+            ));
+        }
+    }
+    let mut out = source;
+    for (at, comment) in inserts.into_iter().rev() {
+        out.insert_str(at, &comment);
+    }
+    out
+}
+
 fn actions_lowercased(document: &PolicyDocument) -> PolicyDocument {
     let mut document = document.clone();
     for statement in &mut document.statements {
@@ -349,6 +426,7 @@ pub fn import(
         }
     }
     if errors.is_empty() {
+        let source = annotate_unchecked(source);
         let source = excuse_boundary_escapes(source, compiled, &mut importer.notes);
         Ok(Imported {
             source,
