@@ -73,13 +73,36 @@ impl Importer {
         } else {
             let policy = sanitize_name(name, 128);
             match identity_members(&document, name) {
-                Ok(members) => {
+                Ok(mut members) => {
+                    self.mark_aws_managed(name, &document, &mut members);
                     self.expect(name, DocumentKind::ManagedPolicy, &policy, document);
                     self.block(BlockKind::Policy, &policy, members);
                 }
                 Err(e) => self.errors.push(e),
             }
         }
+    }
+
+    /// A policy document with a statement no customer managed policy can hold, even divided,
+    /// exists only as an AWS managed policy (AWS's own are not bound by the customer managed
+    /// quota): it is imported as it is, marked `aws_managed` so the build keeps it whole (with
+    /// warning W0409) instead of refusing it, and the import says so.
+    fn mark_aws_managed(
+        &mut self,
+        what: &str,
+        document: &PolicyDocument,
+        members: &mut Vec<Member>,
+    ) {
+        let Some((index, size)) = undividable_statement(document) else {
+            return;
+        };
+        members.insert(0, setting(Setting::AwsManaged));
+        self.notes.push(format!(
+            "{}: {} characters on its own, over the customer managed policy quota of {}, and it cannot be divided (a `NotAction` or `NotResource` list, or one long value): imported as it is and marked `aws_managed` (an AWS managed policy is not bound by that quota; `build` keeps it whole with warning W0409, and AWS refuses a customer managed copy)",
+            statement_label(what, index, &document.statements[index]),
+            crate::diagnostics::thousands(size),
+            crate::diagnostics::thousands(crate::iam::quota::QuotaKind::ManagedPolicy.limit()),
+        ));
     }
 
     /// The errors among `diagnostics` as messages `NAME:LINE:COLUMN: message`, with their help.

@@ -116,6 +116,9 @@ pub enum Setting {
     Prefix(Value),
     PassTo(Vec<Value>),
     CreateUsers,
+    /// `aws_managed`: the policy is a copy of an AWS managed policy, which the customer managed
+    /// quota does not bind; a statement too large for any part is kept whole with a warning.
+    AwsManaged,
 }
 
 impl Setting {
@@ -134,6 +137,7 @@ impl Setting {
             Setting::Prefix(_) => "prefix",
             Setting::PassTo(_) => "pass_to",
             Setting::CreateUsers => "create_users",
+            Setting::AwsManaged => "aws_managed",
         }
     }
 }

@@ -235,6 +235,7 @@ impl Builder {
                 setting(Setting::PassTo(self.value_list(pair.into_inner().nth(1))))
             }
             Rule::create_users_setting => setting(Setting::CreateUsers),
+            Rule::aws_managed_setting => setting(Setting::AwsManaged),
             rule => unreachable!("member {rule:?}"),
         }
     }
@@ -754,6 +755,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::prefix_setting => "`prefix`",
         Rule::pass_to_setting => "`pass_to`",
         Rule::create_users_setting => "`create_users`",
+        Rule::aws_managed_setting => "`aws_managed`",
         Rule::duration => "a duration, like `3600`, `90m` or `12h`",
         Rule::condition => "`when`",
         Rule::clause => "a condition, like `aws:PrincipalTag/team == \"etl\"`",
@@ -824,6 +826,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::kw_prefix => "`prefix`",
         Rule::kw_pass_to => "`pass_to`",
         Rule::kw_create_users => "`create_users`",
+        Rule::kw_aws_managed => "`aws_managed`",
         Rule::kw_not => "`not`",
         Rule::kw_like => "`like`",
         Rule::kw_in => "`in`",

@@ -134,6 +134,7 @@ impl Resolver<'_> {
                     path,
                     description,
                     statements: body.statements,
+                    aws_managed: body.aws_managed,
                     span: block.span,
                 };
                 if kind == BlockKind::Boundary {
@@ -316,7 +317,7 @@ impl Resolver<'_> {
             Member::Setting(s) => (s.node.keyword(), s.span),
         };
         if !allowed(kind, &member) {
-            let what = if what.starts_with('`') || what.starts_with('a') {
+            let what = if what.starts_with('`') || what == "a statement" {
                 what.to_string()
             } else {
                 format!("`{what}`")
@@ -500,6 +501,7 @@ impl Resolver<'_> {
                 }
             }
             Setting::CreateUsers => body.create_users = true,
+            Setting::AwsManaged => body.aws_managed = true,
         }
     }
 
@@ -716,6 +718,7 @@ pub(super) struct Body {
     prefix: Option<Spanned<String>>,
     pass_to: Vec<Spanned<String>>,
     create_users: bool,
+    aws_managed: bool,
 }
 
 impl Body {
@@ -761,6 +764,7 @@ pub(super) fn allowed(kind: BlockKind, member: &Member) -> bool {
             Setting::Tag { .. } => matches!(kind, Role | User),
             Setting::Attach(_) => matches!(kind, Role | User | Group),
             Setting::Groups(_) => kind == User,
+            Setting::AwsManaged => kind == Policy,
             Setting::To { .. } | Setting::Prefix(_) | Setting::PassTo(_) | Setting::CreateUsers => {
                 kind == Delegate
             }
@@ -778,6 +782,7 @@ pub(super) fn placement_hint(member: &Member) -> Option<&'static str> {
                 Some("this setting belongs in a `delegate` block")
             }
             Setting::Groups(_) => Some("`groups` belongs in a `user`"),
+            Setting::AwsManaged => Some("`aws_managed` belongs in a `policy`"),
             Setting::Boundary(_) => Some("`boundary` belongs in a `role`, `user` or `delegate`"),
             _ => None,
         },

@@ -166,7 +166,7 @@ impl Leaves<'_> {
                     self.span(kind.span);
                     self.values(names);
                 }
-                Setting::CreateUsers => {}
+                Setting::CreateUsers | Setting::AwsManaged => {}
             },
         }
     }

@@ -270,6 +270,7 @@ pub(super) fn setting_parts(s: &Setting) -> (String, Option<&[Value]>) {
         Setting::Prefix(v) => (format!("prefix {}", value(v)), None),
         Setting::PassTo(vs) => ("pass_to".to_string(), Some(vs)),
         Setting::CreateUsers => ("create_users".to_string(), None),
+        Setting::AwsManaged => ("aws_managed".to_string(), None),
     }
 }
 
