@@ -107,7 +107,14 @@ impl Equivalence for AccessEquality {
                 }
             }
         }
-        why.extend(access.undecided.iter().map(|u| format!("undecided: {u}")));
+        // Never a success: what the engine cannot decide is reported, with the statement and
+        // the reason (the diff's "old" side is the original, its "new" side the import).
+        why.extend(access.undecided.iter().map(|u| {
+            let u = u
+                .replacen("old statement", "the original's statement", 1)
+                .replacen("new statement", "the import's statement", 1);
+            format!("undecided (counted as a difference): {u}")
+        }));
         Err(format!("{}\n{textual}", why.join("\n")))
     }
 }
