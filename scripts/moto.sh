@@ -46,10 +46,10 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-# The AWS managed policies moto ships, for the import round trip and the check tests.
+# The AWS managed policies for the import round trip and the check tests: a pinned set (moto
+# 5.2.5's 1,582, newer than the server's), see scripts/aws-managed-policies.sh.
 export IAMX_MANAGED_POLICIES="${IAMX_MANAGED_POLICIES:-$PWD/target/aws-managed-policies.json}"
-mkdir -p "$(dirname "$IAMX_MANAGED_POLICIES")"
-"$VENV/bin/python" -c 'import sys; from moto.iam.aws_managed_policies import aws_managed_policies_data as d; open(sys.argv[1], "w").write(d)' "$IAMX_MANAGED_POLICIES"
+scripts/aws-managed-policies.sh "$IAMX_MANAGED_POLICIES"
 
 export IAMX_MOTO_ENDPOINT="http://127.0.0.1:$PORT"
 export IAMX_AWS_CLI="$PWD/$VENV/bin/aws"

@@ -22,6 +22,11 @@
 //! the account empty for the stack. Without Terraform these steps say "skipped" (a failure with
 //! `CI=true`). The CloudFormation stack comes last because moto's `delete-stack` leaves managed
 //! policies behind.
+//!
+//! The account round trip (`gaad_round_trip_*`) deploys an example to one account, exports it
+//! with `aws iam get-account-authorization-details`, imports and builds the export with iamx,
+//! deploys that to a second account and compares the two exports modulo ordering, IDs, dates
+//! and the account (docs/import.md).
 
 mod common;
 
@@ -1159,4 +1164,207 @@ fn terraform_configuration_matches_the_documents() {
             }
         }
     }
+}
+
+/// What a GAAD holds that is the same in any account and any order: IDs, dates and
+/// `RoleLastUsed` dropped, the account in every string replaced by `ACCOUNT`, policy documents
+/// parsed (URL-encoded or not) and canonicalized, and every list of entities sorted.
+fn gaad_shape(gaad: &Value, account: &str) -> Value {
+    const DROPPED: [&str; 8] = [
+        "RoleId",
+        "UserId",
+        "GroupId",
+        "PolicyId",
+        "InstanceProfileId",
+        "CreateDate",
+        "UpdateDate",
+        "RoleLastUsed",
+    ];
+    const DOCUMENTS: [&str; 3] = ["AssumeRolePolicyDocument", "PolicyDocument", "Document"];
+    match gaad {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| !DROPPED.contains(&key.as_str()) && *key != "IsTruncated")
+                .map(|(key, value)| {
+                    let value = if DOCUMENTS.contains(&key.as_str()) {
+                        let text = stored_document(value).to_string();
+                        let mut policy = iamx::iam::read::policy_from_str(&text)
+                            .unwrap_or_else(|e| panic!("{key}: {e}\n{text}"));
+                        policy.canonicalize();
+                        let canonical: Value =
+                            serde_json::from_str(&policy.to_canonical_json()).unwrap();
+                        gaad_shape(&canonical, account)
+                    } else {
+                        gaad_shape(value, account)
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.iter().map(|i| gaad_shape(i, account)).collect();
+            items.sort_by_key(|i| i.to_string());
+            Value::Array(items)
+        }
+        Value::String(text) => Value::String(text.replace(account, "ACCOUNT")),
+        other => other.clone(),
+    }
+}
+
+/// The account's own IAM as `aws iam get-account-authorization-details` gives it (AWS managed
+/// policies left out: moto lists every one it loaded, attached or not).
+fn export_gaad(aws: &Aws) -> Value {
+    aws.run(&[
+        "iam",
+        "get-account-authorization-details",
+        "--filter",
+        "Role",
+        "User",
+        "Group",
+        "LocalManagedPolicy",
+    ])
+}
+
+/// Builds the project in `project` into `out` with `iamx build`, which must succeed without
+/// an error; its manifest.
+fn build_project(project: &Path, out: &Path) -> Value {
+    let output = iamx()
+        .arg("build")
+        .arg(project)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("error"),
+        "iamx build {} failed:\n{stderr}",
+        project.display()
+    );
+    read_json(&out.join("manifest.json"))
+}
+
+/// The account round trip: `example` deployed to account `first`, exported as a GAAD,
+/// imported, built as it is, deployed to account `second` and exported again gives the same
+/// GAAD, entity by entity, modulo ordering, IDs, dates and the account in ARNs.
+fn gaad_round_trip(example: &str, first: &str, second: &str) {
+    let test = format!("gaad round trip {example}");
+    let Some(emulator) = emulator(&test) else {
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let original = build(example, None, "iam");
+    let account = text(&read_json(&original.dir.join("manifest.json"))["account"]);
+    // 1. The example in an account of its own (other tests deploy it in its own account).
+    let project = temp.path().join("example");
+    std::fs::create_dir_all(&project).unwrap();
+    for entry in std::fs::read_dir(root().join("examples").join(example)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "iamx") {
+            let source = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(
+                project.join(path.file_name().unwrap()),
+                source.replace(&account, first),
+            )
+            .unwrap();
+        }
+    }
+    let out = temp.path().join("out-first");
+    let manifest = build_project(&project, &out);
+    let aws_first = Aws::in_account(&emulator, first);
+    deploy_with_cli(&aws_first, &out, &manifest);
+    let exported = export_gaad(&aws_first);
+    let gaad = temp.path().join("gaad.json");
+    std::fs::write(&gaad, serde_json::to_string_pretty(&exported).unwrap()).unwrap();
+
+    // 2. Imported, and built as it is.
+    let imported = temp.path().join("imported");
+    std::fs::create_dir_all(&imported).unwrap();
+    let output = iamx()
+        .arg("import")
+        .arg(&gaad)
+        .arg("-o")
+        .arg(imported.join("main.iamx"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{test}: import failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let source = std::fs::read_to_string(imported.join("main.iamx")).unwrap();
+    assert!(
+        source.contains(&format!("account \"{first}\"")) && !source.contains(&format!(":{first}:")),
+        "{test}: the account is not `${{account}}` in every ARN:\n{source}"
+    );
+    build_project(&imported, &temp.path().join("out-imported"));
+
+    // 3. The same project for the second account, deployed there and exported again.
+    let again = temp.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::write(
+        again.join("main.iamx"),
+        source.replace(
+            &format!("account \"{first}\""),
+            &format!("account \"{second}\""),
+        ),
+    )
+    .unwrap();
+    let out = temp.path().join("out-second");
+    let manifest = build_project(&again, &out);
+    let aws_second = Aws::in_account(&emulator, second);
+    deploy_with_cli(&aws_second, &out, &manifest);
+    let reexported = export_gaad(&aws_second);
+
+    // 4. The same GAAD, entity by entity.
+    let before = gaad_shape(&exported, first);
+    let after = gaad_shape(&reexported, second);
+    let mut entities = 0;
+    for (list, name_key) in [
+        ("RoleDetailList", "RoleName"),
+        ("UserDetailList", "UserName"),
+        ("GroupDetailList", "GroupName"),
+        ("Policies", "Arn"),
+    ] {
+        let by_name = |gaad: &Value| -> std::collections::BTreeMap<String, Value> {
+            gaad[list]
+                .as_array()
+                .unwrap_or_else(|| panic!("{test}: the GAAD has no {list}"))
+                .iter()
+                .map(|e| (text(&e[name_key]), e.clone()))
+                .collect()
+        };
+        let (before, after) = (by_name(&before), by_name(&after));
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>(),
+            "{test}: {list} names"
+        );
+        for (name, entity) in &before {
+            let (a, b) = (
+                serde_json::to_string_pretty(entity).unwrap(),
+                serde_json::to_string_pretty(&after[name]).unwrap(),
+            );
+            if a != b {
+                let first = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+                panic!(
+                    "{test}: {list} `{name}` differs after the round trip (first at line {})\n--- exported\n{a}\n--- re-exported\n{b}",
+                    first.map_or(a.lines().count().min(b.lines().count()), |l| l) + 1
+                );
+            }
+            entities += 1;
+        }
+    }
+    assert!(entities > 0);
+    eprintln!("{test}: {entities} roles, users, groups and policies re-export the same");
+}
+
+#[test]
+fn gaad_round_trip_data_platform() {
+    gaad_round_trip("data-platform", "444444444444", "777788889999");
+}
+
+#[test]
+fn gaad_round_trip_seed() {
+    gaad_round_trip("seed", "666666666666", "666677778888");
 }

@@ -109,6 +109,8 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
         .collect();
     let mut out = crate::parallel::flat_map(&compiled.documents, |document| {
         let quota = match document.kind {
+            // Kept whole over the quota by `limits`, which said so (W0409).
+            DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
             DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
                 Quota::Limit {
                     kind: QuotaKind::ManagedPolicy,

@@ -37,6 +37,8 @@ pub struct ManagedPolicy {
     pub path: String,
     pub description: Option<String>,
     pub statements: Vec<Statement>,
+    /// `aws_managed`: a copy of an AWS managed policy (see `compile::limits`).
+    pub aws_managed: bool,
     pub span: Span,
 }
 

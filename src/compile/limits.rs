@@ -427,6 +427,27 @@ fn split(
     let bare: Vec<Statement> = statements.iter().map(|(s, _)| s.clone()).collect();
     let ranges = match pack(&bare, MANAGED_POLICY_QUOTA) {
         Ok(ranges) => ranges,
+        Err(i) if document.aws_managed => {
+            // A copy of an AWS managed policy: AWS's own is not bound by the customer managed
+            // quota, and dividing this statement would change it, so it stays whole.
+            let alone = PolicyDocument::new(vec![bare[i].clone()]).quota_size();
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::AwsManagedOverQuota,
+                    format!(
+                        "{title} is kept whole at {} characters: its statement of {} cannot be divided to fit the customer managed quota of {}",
+                        thousands(size),
+                        thousands(alone),
+                        thousands(MANAGED_POLICY_QUOTA)
+                    ),
+                )
+                .at(sources.first_line(statements[i].1.span), "too large for any customer managed policy")
+                .with_label(sources.first_line(document.span), "marked `aws_managed`")
+                .with_note("AWS managed policies are not bound by this quota; `aws iam create-policy` refuses a customer managed copy of this size")
+                .with_help("attach the AWS managed policy itself by its ARN; a customer managed copy needs the statement shortened (an `except` list cannot be divided)"),
+            );
+            return None;
+        }
         Err(i) => {
             let alone = PolicyDocument::new(vec![bare[i].clone()]).quota_size();
             diagnostics.push(
@@ -491,6 +512,7 @@ fn split(
                 policy,
                 origins: statements[range].iter().map(|(_, o)| o.clone()).collect(),
                 span: document.span,
+                aws_managed: document.aws_managed,
             }
         })
         .collect();

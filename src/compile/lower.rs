@@ -78,6 +78,7 @@ impl Lowering<'_> {
                     policy: document,
                     origins,
                     span: policy.span,
+                    aws_managed: policy.aws_managed,
                 });
             }
         }
@@ -99,6 +100,7 @@ impl Lowering<'_> {
                 policy: trust,
                 origins: trust_origins,
                 span: role.span,
+                aws_managed: false,
             });
             let mut inline_files = Vec::new();
             if !role.statements.is_empty() {
@@ -116,6 +118,7 @@ impl Lowering<'_> {
                     policy: document,
                     origins,
                     span: role.span,
+                    aws_managed: false,
                 });
             }
             roles.push(RoleInfo {
@@ -285,6 +288,7 @@ impl Lowering<'_> {
                 policy: PolicyDocument::new(statements),
                 origins,
                 span: delegation.span,
+                aws_managed: false,
             });
             let mut to = Vec::new();
             for (kind, target) in &delegation.to {
@@ -396,6 +400,7 @@ impl Lowering<'_> {
             policy: document,
             origins,
             span,
+            aws_managed: false,
         });
         vec![file]
     }

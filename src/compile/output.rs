@@ -107,6 +107,9 @@ pub struct Document {
     pub origins: Vec<Origin>,
     /// The block that declared the document.
     pub span: Span,
+    /// A `policy` marked `aws_managed`: a copy of an AWS managed policy, which the customer
+    /// managed quota does not bind (`compile::limits` keeps an undividable statement whole).
+    pub aws_managed: bool,
 }
 
 #[derive(Debug, Clone)]

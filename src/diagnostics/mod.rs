@@ -115,6 +115,8 @@ pub enum Code {
     InvalidTag,
     /// One statement is larger than a managed policy may be, so no split can fit it.
     StatementTooLarge,
+    /// A policy marked `aws_managed` is kept whole over the customer managed quota: AWS takes it only as an AWS managed policy.
+    AwsManagedOverQuota,
     /// A role, user or group would have more managed policies attached than IAM's quota of 10.
     TooManyPolicies,
     /// A role's or user's policies allow a request its permissions boundary does not.
@@ -168,7 +170,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 68] = [
+    pub const ALL: [Code; 69] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -210,6 +212,7 @@ impl Code {
         Code::EmptyResources,
         Code::UnavailableVariable,
         Code::SizeQuotaInJson,
+        Code::AwsManagedOverQuota,
         Code::InvalidTag,
         Code::StatementTooLarge,
         Code::TooManyPolicies,
@@ -282,6 +285,7 @@ impl Code {
             Code::EmptyResources => "W0406",
             Code::UnavailableVariable => "W0407",
             Code::SizeQuotaInJson => "W0408",
+            Code::AwsManagedOverQuota => "W0409",
             Code::InvalidTag => "E0306",
             Code::StatementTooLarge => "E0402",
             Code::TooManyPolicies => "E0403",

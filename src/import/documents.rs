@@ -416,24 +416,20 @@ pub(super) fn check_document(document: &PolicyDocument, what: &str) -> Result<()
     Ok(())
 }
 
-/// A statement a build could not fit into any customer managed policy, even divided (a
-/// `NotAction` or `NotResource` list cannot be: its parts are not the whole), cannot be written:
-/// AWS's own managed policies are not bound by the customer quota, copies of them are.
-fn check_statement_sizes(document: &PolicyDocument, what: &str) -> Result<(), String> {
+/// The first statement a build could not fit into any customer managed policy, even divided
+/// (a `NotAction` or `NotResource` list cannot be: its parts are not the whole), with its size:
+/// such a document exists only as an AWS managed policy, which the customer quota does not bind.
+pub(super) fn undividable_statement(document: &PolicyDocument) -> Option<(usize, usize)> {
     let quota = crate::iam::quota::QuotaKind::ManagedPolicy.limit();
-    for (index, statement) in document.statements.iter().enumerate() {
-        let parts = crate::compile::limits::divide_statement(statement, quota);
-        let alone = PolicyDocument::new(vec![statement.clone()]).quota_size();
-        if parts.len() == 1 && alone > quota {
-            return Err(format!(
-                "{}: cannot be written in .iamx: the statement alone is {} characters, over the customer managed policy quota of {}, and its lists cannot be divided (AWS managed policies are not bound by this quota; a customer managed copy is)",
-                statement_label(what, index, statement),
-                crate::diagnostics::thousands(alone),
-                crate::diagnostics::thousands(quota)
-            ));
-        }
-    }
-    Ok(())
+    document
+        .statements
+        .iter()
+        .enumerate()
+        .find_map(|(index, statement)| {
+            let parts = crate::compile::limits::divide_statement(statement, quota);
+            let alone = PolicyDocument::new(vec![statement.clone()]).quota_size();
+            (parts.len() == 1 && alone > quota).then_some((index, alone))
+        })
 }
 
 pub(super) fn statement_label(what: &str, index: usize, statement: &policy::Statement) -> String {
@@ -449,7 +445,6 @@ pub(super) fn identity_members(
     what: &str,
 ) -> Result<Vec<Member>, String> {
     check_document(document, what)?;
-    check_statement_sizes(document, what)?;
     let mut members = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         let label = statement_label(what, index, statement);

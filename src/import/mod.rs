@@ -14,11 +14,12 @@
 
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::compile::{compile, Input, Options};
+use crate::diagnostics::Diagnostic;
+use crate::iam::json;
 use crate::iam::operators::{Comparison, ConditionOperator, Family, SetQualifier};
 use crate::iam::policy::{self, PolicyDocument, Principal};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::*;
-use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -106,7 +107,14 @@ impl Equivalence for AccessEquality {
                 }
             }
         }
-        why.extend(access.undecided.iter().map(|u| format!("undecided: {u}")));
+        // Never a success: what the engine cannot decide is reported, with the statement and
+        // the reason (the diff's "old" side is the original, its "new" side the import).
+        why.extend(access.undecided.iter().map(|u| {
+            let u = u
+                .replacen("old statement", "the original's statement", 1)
+                .replacen("new statement", "the import's statement", 1);
+            format!("undecided (counted as a difference): {u}")
+        }));
         Err(format!("{}\n{textual}", why.join("\n")))
     }
 }
@@ -202,6 +210,83 @@ fn excuse_boundary_escapes(source: String, compiled: &Compiled, notes: &mut Vec<
     out
 }
 
+/// Says, above each statement that names actions the catalog snapshot does not know, which
+/// they are and why they are quoted: a quoted action is taken as written, unchecked, so a reader
+/// should know it was not a typo the import let through. The source is the printed import,
+/// parsed again to find the statements (each starts a line of its own).
+fn annotate_unchecked(source: String) -> String {
+    let Ok(file) = crate::syntax::parse::parse(FileId(0), &source) else {
+        return source;
+    };
+    let catalog = crate::catalog::Catalog::get();
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for item in &file.items {
+        let Item::Block(block) = item else { continue };
+        for member in &block.node.members {
+            let (actions, span) = match member {
+                Member::Statement(s) => (&s.node.actions, s.span),
+                Member::Trust(t) => (&t.node.actions, t.span),
+                _ => continue,
+            };
+            let mut services: Vec<(String, Vec<&str>)> = Vec::new();
+            let mut unknown_actions: Vec<&str> = Vec::new();
+            for action in actions {
+                let Action::Unchecked(text) = &action.node else {
+                    continue;
+                };
+                let service = text.split(':').next().unwrap_or_default().to_lowercase();
+                if catalog.service(&service).is_some() {
+                    unknown_actions.push(text);
+                } else {
+                    match services.iter_mut().find(|(s, _)| *s == service) {
+                        Some((_, list)) => list.push(text),
+                        None => services.push((service, vec![text])),
+                    }
+                }
+            }
+            if services.is_empty() && unknown_actions.is_empty() {
+                continue;
+            }
+            let quoted = |list: &[&str]| {
+                list.iter()
+                    .map(|a| format!("\"{a}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut parts: Vec<String> = services
+                .iter()
+                .map(|(service, list)| format!("unknown service `{service}` ({})", quoted(list)))
+                .collect();
+            if !unknown_actions.is_empty() {
+                let word = if unknown_actions.len() == 1 {
+                    "action"
+                } else {
+                    "actions"
+                };
+                parts.push(format!("unknown {word} {}", quoted(&unknown_actions)));
+            }
+            let start = span.start as usize;
+            let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent: String = source[line_start..start]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
+            inserts.push((
+                line_start,
+                format!(
+                    "{indent}// not in iamx's AWS catalog snapshot (retired, or newer than it), so quoted and kept as written: {}\n",
+                    parts.join("; ")
+                ),
+            ));
+        }
+    }
+    let mut out = source;
+    for (at, comment) in inserts.into_iter().rev() {
+        out.insert_str(at, &comment);
+    }
+    out
+}
+
 fn actions_lowercased(document: &PolicyDocument) -> PolicyDocument {
     let mut document = document.clone();
     for statement in &mut document.statements {
@@ -260,13 +345,25 @@ pub fn import(
         partition: None,
     };
     let mut accounts = BTreeMap::new();
-    for (name, text) in inputs {
-        match serde_json::from_str::<Json>(text) {
-            Ok(json) => {
-                portable::count_accounts(&json, &mut accounts);
-                importer.input(name, &json);
+    for (index, (name, text)) in inputs.iter().enumerate() {
+        let file = FileId(index as u32);
+        if text.len() > crate::iam::gaad::MAX_BYTES {
+            importer.errors.push(format!(
+                "{name}: {} bytes, over iamx's limit of {} for an input",
+                crate::diagnostics::thousands(text.len()),
+                crate::diagnostics::thousands(crate::iam::gaad::MAX_BYTES)
+            ));
+            continue;
+        }
+        match json::parse(text) {
+            Ok(root) => {
+                portable::count_accounts(&root, &mut accounts);
+                importer.input(name, file, text, &root);
             }
-            Err(error) => importer.errors.push(format!("{name}: not JSON: {error}")),
+            Err(error) => {
+                let d = crate::iam::read::syntax_error(file, text, error, "nested too deep");
+                importer.errors.push(diagnostic_text(name, text, &d));
+            }
         }
     }
     if !importer.errors.is_empty() {
@@ -336,6 +433,7 @@ pub fn import(
         }
     }
     if errors.is_empty() {
+        let source = annotate_unchecked(source);
         let source = excuse_boundary_escapes(source, compiled, &mut importer.notes);
         Ok(Imported {
             source,
@@ -382,4 +480,23 @@ fn find<'c>(compiled: &'c Compiled, expectation: &Expectation) -> Option<Cow<'c,
         .flat_map(|d| d.policy.statements.iter().cloned())
         .collect();
     Some(Cow::Owned(PolicyDocument::new(statements)))
+}
+
+/// A diagnostic about input `name` (whose text is `text`) as one message:
+/// `NAME:LINE:COLUMN: message`, then its notes and help.
+fn diagnostic_text(name: &str, text: &str, diagnostic: &Diagnostic) -> String {
+    let mut out = match &diagnostic.primary {
+        Some(label) => {
+            let (line, column) = crate::iam::read::line_column(text, label.span.start as usize);
+            format!("{name}:{line}:{column}: {}", diagnostic.message)
+        }
+        None => format!("{name}: {}", diagnostic.message),
+    };
+    for note in &diagnostic.notes {
+        out.push_str(&format!("\n  = note: {note}"));
+    }
+    if let Some(help) = &diagnostic.help {
+        out.push_str(&format!("\n  = help: {help}"));
+    }
+    out
 }

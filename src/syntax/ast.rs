@@ -120,6 +120,9 @@ pub enum Setting {
     TagKeys(Vec<Value>),
     /// `login_profiles`: holders of a `create_users` delegation may give console passwords.
     LoginProfiles,
+    /// `aws_managed`: the policy is a copy of an AWS managed policy, which the customer managed
+    /// quota does not bind; a statement too large for any part is kept whole with a warning.
+    AwsManaged,
 }
 
 impl Setting {
@@ -140,6 +143,7 @@ impl Setting {
             Setting::CreateUsers => "create_users",
             Setting::TagKeys(_) => "tag_keys",
             Setting::LoginProfiles => "login_profiles",
+            Setting::AwsManaged => "aws_managed",
         }
     }
 }

@@ -239,6 +239,7 @@ impl Builder {
                 setting(Setting::TagKeys(self.value_list(pair.into_inner().nth(1))))
             }
             Rule::login_profiles_setting => setting(Setting::LoginProfiles),
+            Rule::aws_managed_setting => setting(Setting::AwsManaged),
             rule => unreachable!("member {rule:?}"),
         }
     }
@@ -760,6 +761,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::create_users_setting => "`create_users`",
         Rule::tag_keys_setting => "`tag_keys`",
         Rule::login_profiles_setting => "`login_profiles`",
+        Rule::aws_managed_setting => "`aws_managed`",
         Rule::duration => "a duration, like `3600`, `90m` or `12h`",
         Rule::condition => "`when`",
         Rule::clause => "a condition, like `aws:PrincipalTag/team == \"etl\"`",
@@ -832,6 +834,7 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::kw_create_users => "`create_users`",
         Rule::kw_tag_keys => "`tag_keys`",
         Rule::kw_login_profiles => "`login_profiles`",
+        Rule::kw_aws_managed => "`aws_managed`",
         Rule::kw_not => "`not`",
         Rule::kw_like => "`like`",
         Rule::kw_in => "`in`",

@@ -134,6 +134,7 @@ impl Resolver<'_> {
                     path,
                     description,
                     statements: body.statements,
+                    aws_managed: body.aws_managed,
                     span: block.span,
                 };
                 if kind == BlockKind::Boundary {
@@ -331,7 +332,7 @@ impl Resolver<'_> {
             Member::Setting(s) => (s.node.keyword(), s.span),
         };
         if !allowed(kind, &member) {
-            let what = if what.starts_with('`') || what.starts_with('a') {
+            let what = if what.starts_with('`') || what == "a statement" {
                 what.to_string()
             } else {
                 format!("`{what}`")
@@ -554,6 +555,7 @@ impl Resolver<'_> {
                 "login_profiles",
                 span,
             ),
+            Setting::AwsManaged => body.aws_managed = true,
         }
     }
 
@@ -772,6 +774,7 @@ pub(super) struct Body {
     create_users: Option<Span>,
     tag_keys: Option<Spanned<Vec<Spanned<String>>>>,
     login_profiles: Option<Spanned<()>>,
+    aws_managed: bool,
 }
 
 impl Body {
@@ -817,6 +820,7 @@ pub(super) fn allowed(kind: BlockKind, member: &Member) -> bool {
             Setting::Tag { .. } => matches!(kind, Role | User),
             Setting::Attach(_) => matches!(kind, Role | User | Group),
             Setting::Groups(_) => kind == User,
+            Setting::AwsManaged => kind == Policy,
             Setting::To { .. }
             | Setting::Prefix(_)
             | Setting::PassTo(_)
@@ -840,6 +844,7 @@ pub(super) fn placement_hint(member: &Member) -> Option<&'static str> {
             | Setting::TagKeys(_)
             | Setting::LoginProfiles => Some("this setting belongs in a `delegate` block"),
             Setting::Groups(_) => Some("`groups` belongs in a `user`"),
+            Setting::AwsManaged => Some("`aws_managed` belongs in a `policy`"),
             Setting::Boundary(_) => Some("`boundary` belongs in a `role`, `user` or `delegate`"),
             _ => None,
         },

@@ -169,7 +169,7 @@ impl Leaves<'_> {
                     self.span(kind.span);
                     self.values(names);
                 }
-                Setting::CreateUsers | Setting::LoginProfiles => {}
+                Setting::CreateUsers | Setting::LoginProfiles | Setting::AwsManaged => {}
             },
         }
     }

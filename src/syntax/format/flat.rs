@@ -272,6 +272,7 @@ pub(super) fn setting_parts(s: &Setting) -> (String, Option<&[Value]>) {
         Setting::CreateUsers => ("create_users".to_string(), None),
         Setting::TagKeys(vs) => ("tag_keys".to_string(), Some(vs)),
         Setting::LoginProfiles => ("login_profiles".to_string(), None),
+        Setting::AwsManaged => ("aws_managed".to_string(), None),
     }
 }
 
