@@ -54,7 +54,9 @@ pub use contain::{
     contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
     PreparedBoundary, UnknownReason,
 };
-pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
+pub use eval::{
+    evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,
+};
 pub use inclusion::pattern_includes;
 pub use pattern::PatternKind;
 pub use request::{Context, Request};
