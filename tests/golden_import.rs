@@ -106,3 +106,27 @@ fn access_equality_rejects_different_access_with_an_example() {
         .unwrap_err();
     assert!(error.contains("only the import allows s3:Get"), "{error}");
 }
+
+#[test]
+fn gaad_errors_name_the_file_line_and_column() {
+    let gaad = r#"{"RoleDetailList": [
+  {"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r",
+   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Alow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}
+]}"#;
+    let errors =
+        import::import(&[("gaad.json".into(), gaad.into())], &CanonicalEquality).unwrap_err();
+    assert_eq!(
+        errors,
+        ["gaad.json:3:83: `Alow` is not an effect\n  = help: did you mean `Allow`?"]
+    );
+    let broken = "{\"Policies\": [\n  {\"Arn\": 1}]}";
+    let errors =
+        import::import(&[("gaad.json".into(), broken.into())], &CanonicalEquality).unwrap_err();
+    assert!(
+        errors[0].starts_with(
+            "gaad.json:2:11: a managed policy: `Arn`: expected a string, found a number"
+        ),
+        "{errors:?}"
+    );
+    assert!(errors[0].contains("= help:"), "{errors:?}");
+}

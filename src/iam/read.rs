@@ -91,38 +91,73 @@ pub struct ReadPolicy {
 /// Reads a policy document. Errors (bad JSON, unknown keys, wrong shapes) come back as
 /// diagnostics; the policy is `None` when any was found.
 pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
-    let mut reader = PolicyReader {
-        file,
-        diagnostics: Vec::new(),
-    };
     if text.len() > MAX_BYTES {
         return (None, vec![too_large(file, text.len())]);
     }
     let root = match json::parse(text) {
         Ok(root) => root,
         Err(error) => {
-            let offset = error.offset.min(text.len());
-            let end = text[offset..]
-                .chars()
-                .next()
-                .map_or(offset, |c| offset + c.len_utf8());
-            let d = if error.limit {
-                Diagnostic::new(Code::InputLimit, error.message)
-                    .at(Span::new(file, offset, end), "too deep")
-                    .with_help("a policy document is at most 6 levels deep")
-            } else {
-                Diagnostic::new(
-                    Code::InvalidJson,
-                    format!("invalid JSON: {}", error.message),
-                )
-                .at(Span::new(file, offset, end), "here")
-            };
-            return (None, vec![d]);
+            return (
+                None,
+                vec![syntax_error(
+                    file,
+                    text,
+                    error,
+                    "a policy document is at most 6 levels deep",
+                )],
+            )
         }
     };
-    let policy = reader.document(&root);
+    read_value(file, &root)
+}
+
+/// The diagnostic for text that [`json::parse`] refuses: invalid JSON (E0004), or nesting over
+/// the reader's limit (`deep_help` says how deep the expected input is).
+pub fn syntax_error(file: FileId, text: &str, error: json::Error, deep_help: &str) -> Diagnostic {
+    let offset = floor_char_boundary(text, error.offset);
+    let end = text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8());
+    if error.limit {
+        Diagnostic::new(Code::InputLimit, error.message)
+            .at(Span::new(file, offset, end), "too deep")
+            .with_help(deep_help.to_string())
+    } else {
+        Diagnostic::new(
+            Code::InvalidJson,
+            format!("invalid JSON: {}", error.message),
+        )
+        .at(Span::new(file, offset, end), "here")
+    }
+}
+
+/// Reads a policy document from a JSON value already parsed from `file` (a document embedded in
+/// a larger JSON file, such as a GAAD): the same checks as [`read`], with spans in that file.
+pub fn read_value(file: FileId, root: &Json) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
+    let mut reader = PolicyReader {
+        file,
+        diagnostics: Vec::new(),
+    };
+    let policy = reader.document(root);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
     (policy.filter(|_| !failed), reader.diagnostics)
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The diagnostic for a file of `len` bytes, over [`MAX_BYTES`]: refused before parsing, so the
@@ -156,9 +191,7 @@ pub fn policy_from_str(text: &str) -> Result<PolicyDocument, String> {
                 .primary
                 .as_ref()
                 .map_or(0, |label| label.span.start as usize);
-            let before = &text[..at.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = line_column(text, at);
             Err(format!("{} (line {line}, column {column})", first.message))
         }
     }

@@ -1,66 +1,66 @@
 //! The inputs of an import: single policy documents and GAAD exports
 //! (`aws iam get-account-authorization-details`), read into the importer's items.
 //!
-//! In: named JSON values. Out: items (blocks) and the expectations the round trip checks.
+//! In: named JSON values (a GAAD already read into [`crate::iam::gaad::Account`], the one model
+//! of an account export). Out: items (blocks) and the expectations the round trip checks.
 
 use super::*;
+use crate::iam::gaad::{Account, InlinePolicy, Tag};
 
-/// Reads a policy document given as JSON or as URL-encoded JSON text (as the IAM API returns it).
-pub(super) fn document_of(json: &Json, what: &str) -> Result<PolicyDocument, String> {
-    let text = match json {
-        Json::String(text) => percent_decode(text),
-        other => other.to_string(),
-    };
-    crate::iam::read::policy_from_str(&text)
-        .map_err(|e| format!("{what}: not an IAM policy document: {e}"))
-}
-
-pub(super) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
+/// Path, permissions boundary, attached policies and tags of a role, user or group.
+fn principal_common(
+    path: &str,
+    boundary: Option<&str>,
+    attached: &[String],
+    tags: &[Tag],
+    own: &BTreeMap<String, (BlockKind, String)>,
+) -> Vec<Member> {
+    let mut members = Vec::new();
+    if path != "/" {
+        members.push(setting(Setting::Path(value_str(path))));
     }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-pub(super) fn string_field<'a>(json: &'a Json, field: &str) -> Option<&'a str> {
-    json.get(field).and_then(Json::as_str)
-}
-
-pub(super) fn array<'a>(json: &'a Json, field: &str) -> &'a [Json] {
-    json.get(field)
-        .and_then(Json::as_array)
-        .map_or(&[], Vec::as_slice)
+    if let Some(arn) = boundary {
+        let reference = match own.get(arn) {
+            Some((BlockKind::Boundary, name)) => reference(name),
+            _ => value_str(arn),
+        };
+        members.push(setting(Setting::Boundary(reference)));
+    }
+    let attached: Vec<Value> = attached
+        .iter()
+        .map(|arn| match own.get(arn) {
+            Some((BlockKind::Policy, name)) => reference(name),
+            _ => value_str(arn),
+        })
+        .collect();
+    if !attached.is_empty() {
+        members.push(setting(Setting::Attach(attached)));
+    }
+    for tag in tags {
+        members.push(setting(Setting::Tag {
+            key: sp(str_of(&tag.key)),
+            value: value_str(&tag.value),
+        }));
+    }
+    members
 }
 
 impl Importer {
-    pub(super) fn input(&mut self, name: &str, json: &Json) {
-        let is_gaad = [
-            "RoleDetailList",
-            "UserDetailList",
-            "GroupDetailList",
-            "Policies",
-        ]
-        .iter()
-        .any(|key| json.get(key).is_some());
-        if is_gaad {
-            self.gaad(name, json);
+    /// One input: a GAAD, a trust policy or an identity policy, read from `root` (parsed from
+    /// the input `file`, named `name`).
+    pub(super) fn input(&mut self, name: &str, file: FileId, text: &str, root: &json::Json) {
+        if crate::iam::gaad::is_gaad(root) {
+            let (account, diagnostics) = crate::iam::gaad::from_json(file, root);
+            self.diagnostics(name, text, &diagnostics);
+            if let Some(account) = account {
+                self.gaad(name, &account);
+            }
             return;
         }
-        let document = match document_of(json, name) {
-            Ok(document) => document,
-            Err(e) => return self.errors.push(e),
-        };
+        let (read, diagnostics) = crate::iam::read::read_value(file, root);
+        self.diagnostics(name, text, &diagnostics);
+        let Some(read) = read else { return };
+        let document = read.policy;
         if is_trust_policy(&document) {
             let role = sanitize_name(name, 64);
             match trust_members(&document, name) {
@@ -82,6 +82,13 @@ impl Importer {
         }
     }
 
+    /// The errors among `diagnostics` as messages `NAME:LINE:COLUMN: message`, with their help.
+    pub(super) fn diagnostics(&mut self, name: &str, text: &str, diagnostics: &[Diagnostic]) {
+        for d in diagnostics.iter().filter(|d| d.is_error()) {
+            self.errors.push(diagnostic_text(name, text, d));
+        }
+    }
+
     fn expect(&mut self, what: &str, kind: DocumentKind, name: &str, original: PolicyDocument) {
         self.expectations.push(Expectation {
             what: what.to_string(),
@@ -99,69 +106,32 @@ impl Importer {
         })));
     }
 
-    /// Account and partition from an ARN of the account.
-    fn learn_account(&mut self, arn: Option<&str>) {
-        let Some(arn) = arn else { return };
-        let parts: Vec<&str> = arn.splitn(6, ':').collect();
-        if parts.len() == 6 && self.account.is_none() && !parts[4].is_empty() {
-            self.account = Some(parts[4].to_string());
-            self.partition = Some(parts[1].to_string());
+    /// An account export: customer managed policies (a policy some role or user has as
+    /// permissions boundary becomes a `boundary` block), groups, users and roles. AWS managed
+    /// policies the export lists are not imported: they are attached by ARN.
+    fn gaad(&mut self, file: &str, account: &Account) {
+        if self.account.is_none() {
+            self.account = account.account_id.clone();
+            self.partition = account.partition.clone();
         }
-    }
-
-    fn gaad(&mut self, file: &str, json: &Json) {
-        // Customer managed policies, and which of them serve as permissions boundaries.
-        let mut boundary_arns: Vec<String> = Vec::new();
-        for principal in array(json, "RoleDetailList")
-            .iter()
-            .chain(array(json, "UserDetailList"))
-        {
-            if let Some(arn) = principal
-                .get("PermissionsBoundary")
-                .and_then(|b| string_field(b, "PermissionsBoundaryArn"))
-            {
-                boundary_arns.push(arn.to_string());
-            }
-        }
+        let boundary_arns = account.boundary_arns();
         // ARN → (kind, name) of the project's own policies.
         let mut own: BTreeMap<String, (BlockKind, String)> = BTreeMap::new();
-        for policy in array(json, "Policies") {
-            let name = string_field(policy, "PolicyName")
-                .unwrap_or_default()
-                .to_string();
-            let arn = string_field(policy, "Arn").unwrap_or_default().to_string();
+        for policy in account.policies.iter().filter(|p| !p.aws_managed) {
+            let name = &policy.name;
             let what = format!("{file}: policy `{name}`");
-            self.learn_account(Some(&arn));
-            let Some(version) = array(policy, "PolicyVersionList")
-                .iter()
-                .find(|v| v.get("IsDefaultVersion").and_then(Json::as_bool) == Some(true))
-            else {
-                self.errors
-                    .push(format!("{what}: no default version in PolicyVersionList"));
-                continue;
-            };
-            let document = match version
-                .get("Document")
-                .ok_or_else(|| format!("{what}: the default version has no Document"))
-                .and_then(|d| document_of(d, &what))
-            {
-                Ok(d) => d,
-                Err(e) => {
-                    self.errors.push(e);
-                    continue;
-                }
-            };
-            let is_boundary = boundary_arns.contains(&arn);
+            let document = policy.document.policy.clone();
+            let is_boundary = boundary_arns.contains(policy.arn.as_str());
             let kind = if is_boundary {
                 BlockKind::Boundary
             } else {
                 BlockKind::Policy
             };
             let mut members = Vec::new();
-            if let Some(path) = string_field(policy, "Path").filter(|p| *p != "/") {
-                members.push(setting(Setting::Path(value_str(path))));
+            if policy.path != "/" {
+                members.push(setting(Setting::Path(value_str(&policy.path))));
             }
-            if let Some(description) = string_field(policy, "Description") {
+            if let Some(description) = &policy.description {
                 members.push(setting(Setting::Description(value_str(description))));
             }
             match identity_members(&document, &what) {
@@ -176,193 +146,131 @@ impl Importer {
             } else {
                 DocumentKind::ManagedPolicy
             };
-            self.expect(&what, doc_kind, &name, document);
-            self.block(kind, &name, members);
-            own.insert(arn, (kind, name));
+            self.expect(&what, doc_kind, name, document);
+            self.block(kind, name, members);
+            own.insert(policy.arn.clone(), (kind, name.clone()));
         }
 
-        for group in array(json, "GroupDetailList") {
-            let name = string_field(group, "GroupName")
-                .unwrap_or_default()
-                .to_string();
+        for group in &account.groups {
+            let name = &group.name;
             let what = format!("{file}: group `{name}`");
-            self.learn_account(string_field(group, "Arn"));
-            let mut members = self.principal_common(group, &what, &own);
-            match self.inline(group, "GroupPolicyList", &what) {
+            let mut members =
+                principal_common(&group.path, None, &group.attached_policies, &[], &own);
+            match self.inline(&group.inline_policies, &what) {
                 Ok(Some((document, mut statements))) => {
                     members.append(&mut statements);
-                    self.expect(&what, DocumentKind::GroupInline, &name, document);
+                    self.expect(&what, DocumentKind::GroupInline, name, document);
                 }
                 Ok(None) => {}
                 Err(e) => self.errors.push(e),
             }
-            self.block(BlockKind::Group, &name, members);
+            self.block(BlockKind::Group, name, members);
         }
 
-        for user in array(json, "UserDetailList") {
-            let name = string_field(user, "UserName")
-                .unwrap_or_default()
-                .to_string();
+        for user in &account.users {
+            let name = &user.name;
             let what = format!("{file}: user `{name}`");
-            self.learn_account(string_field(user, "Arn"));
-            let mut members = self.principal_common(user, &what, &own);
-            let groups: Vec<Value> = array(user, "GroupList")
-                .iter()
-                .filter_map(Json::as_str)
-                .map(value_str)
-                .collect();
-            if !groups.is_empty() {
-                members.push(setting(Setting::Groups(groups)));
+            let mut members = principal_common(
+                &user.path,
+                user.permissions_boundary.as_deref(),
+                &user.attached_policies,
+                &user.tags,
+                &own,
+            );
+            if !user.groups.is_empty() {
+                members.push(setting(Setting::Groups(
+                    user.groups.iter().map(|g| value_str(g)).collect(),
+                )));
             }
-            match self.inline(user, "UserPolicyList", &what) {
+            match self.inline(&user.inline_policies, &what) {
                 Ok(Some((document, mut statements))) => {
                     members.append(&mut statements);
-                    self.expect(&what, DocumentKind::UserInline, &name, document);
+                    self.expect(&what, DocumentKind::UserInline, name, document);
                 }
                 Ok(None) => {}
                 Err(e) => self.errors.push(e),
             }
-            self.block(BlockKind::User, &name, members);
+            self.block(BlockKind::User, name, members);
         }
 
-        for role in array(json, "RoleDetailList") {
-            let name = string_field(role, "RoleName")
-                .unwrap_or_default()
-                .to_string();
+        for role in &account.roles {
+            let name = &role.name;
             let what = format!("{file}: role `{name}`");
-            self.learn_account(string_field(role, "Arn"));
-            let mut members = self.principal_common(role, &what, &own);
-            if let Some(description) = string_field(role, "Description") {
+            let mut members = principal_common(
+                &role.path,
+                role.permissions_boundary.as_deref(),
+                &role.attached_policies,
+                &role.tags,
+                &own,
+            );
+            if let Some(description) = &role.description {
                 members.push(setting(Setting::Description(value_str(description))));
             }
-            if let Some(seconds) = role.get("MaxSessionDuration").and_then(Json::as_u64) {
-                if seconds != 3600 {
-                    members.push(setting(Setting::MaxSession(sp(seconds.to_string()))));
-                }
+            if let Some(seconds) = role.max_session_duration.filter(|s| *s != 3600) {
+                members.push(setting(Setting::MaxSession(sp(seconds.to_string()))));
             }
-            let profiles = array(role, "InstanceProfileList");
-            match profiles {
+            match role.instance_profiles.as_slice() {
                 [] => {}
                 [profile] => {
-                    let profile_name =
-                        string_field(profile, "InstanceProfileName").unwrap_or(&name);
-                    let role_path = string_field(role, "Path").unwrap_or("/");
-                    if string_field(profile, "Path").unwrap_or("/") != role_path {
+                    if profile.path != role.path {
                         self.errors.push(format!(
-                            "{what}: the instance profile `{profile_name}` has a path other than the role's, which .iamx cannot express"
+                            "{what}: the instance profile `{}` has a path other than the role's, which .iamx cannot express",
+                            profile.name
                         ));
                     }
                     members.push(setting(Setting::InstanceProfile(Some(value_str(
-                        profile_name,
+                        &profile.name,
                     )))));
                 }
-                _ => self.errors.push(format!(
+                profiles => self.errors.push(format!(
                     "{what}: the role is in {} instance profiles; .iamx gives a role at most one",
                     profiles.len()
                 )),
             }
-            match role
-                .get("AssumeRolePolicyDocument")
-                .ok_or_else(|| format!("{what}: no AssumeRolePolicyDocument"))
-                .and_then(|d| document_of(d, &format!("{what} (trust policy)")))
-                .and_then(|d| trust_members(&d, &format!("{what} (trust policy)")).map(|m| (d, m)))
-            {
-                Ok((document, mut trust)) => {
+            let trust_what = format!("{what} (trust policy)");
+            let document = role.trust_policy.policy.clone();
+            match trust_members(&document, &trust_what) {
+                Ok(mut trust) => {
                     members.append(&mut trust);
-                    self.expect(
-                        &format!("{what} (trust policy)"),
-                        DocumentKind::Trust,
-                        &name,
-                        document,
-                    );
+                    self.expect(&trust_what, DocumentKind::Trust, name, document);
                 }
                 Err(e) => self.errors.push(e),
             }
-            match self.inline(role, "RolePolicyList", &what) {
+            match self.inline(&role.inline_policies, &what) {
                 Ok(Some((document, mut statements))) => {
                     members.append(&mut statements);
                     self.expect(
                         &format!("{what} (inline policies)"),
                         DocumentKind::RoleInline,
-                        &name,
+                        name,
                         document,
                     );
                 }
                 Ok(None) => {}
                 Err(e) => self.errors.push(e),
             }
-            self.block(BlockKind::Role, &name, members);
+            self.block(BlockKind::Role, name, members);
         }
-    }
-
-    /// Path, permissions boundary, attached policies and tags of a role, user or group.
-    fn principal_common(
-        &mut self,
-        json: &Json,
-        what: &str,
-        own: &BTreeMap<String, (BlockKind, String)>,
-    ) -> Vec<Member> {
-        let mut members = Vec::new();
-        if let Some(path) = string_field(json, "Path").filter(|p| *p != "/") {
-            members.push(setting(Setting::Path(value_str(path))));
-        }
-        if let Some(arn) = json
-            .get("PermissionsBoundary")
-            .and_then(|b| string_field(b, "PermissionsBoundaryArn"))
-        {
-            let reference = match own.get(arn) {
-                Some((BlockKind::Boundary, name)) => reference(name),
-                _ => value_str(arn),
-            };
-            members.push(setting(Setting::Boundary(reference)));
-        }
-        let attached: Vec<Value> = array(json, "AttachedManagedPolicies")
-            .iter()
-            .filter_map(|p| string_field(p, "PolicyArn"))
-            .map(|arn| match own.get(arn) {
-                Some((BlockKind::Policy, name)) => reference(name),
-                _ => value_str(arn),
-            })
-            .collect();
-        if !attached.is_empty() {
-            members.push(setting(Setting::Attach(attached)));
-        }
-        for tag in array(json, "Tags") {
-            let (Some(key), Some(value)) = (string_field(tag, "Key"), string_field(tag, "Value"))
-            else {
-                continue;
-            };
-            members.push(setting(Setting::Tag {
-                key: sp(str_of(key)),
-                value: value_str(value),
-            }));
-        }
-        let _ = what;
-        members
     }
 
     /// A principal's inline policies as one document (IAM evaluates them together, so their
     /// statements concatenated grant exactly the same access).
     fn inline(
         &mut self,
-        json: &Json,
-        field: &str,
+        policies: &[InlinePolicy],
         what: &str,
     ) -> Result<Option<(PolicyDocument, Vec<Member>)>, String> {
-        let policies = array(json, field);
         if policies.is_empty() {
             return Ok(None);
         }
         let mut statements = Vec::new();
         let mut names = Vec::new();
         for policy in policies {
-            let name = string_field(policy, "PolicyName").unwrap_or_default();
-            let label = format!("{what}: inline policy `{name}`");
-            let document =
-                document_of(policy.get("PolicyDocument").unwrap_or(&Json::Null), &label)?;
+            let label = format!("{what}: inline policy `{}`", policy.name);
+            let document = policy.document.policy.clone();
             check_document(&document, &label)?;
             statements.extend(document.statements);
-            names.push(name.to_string());
+            names.push(policy.name.clone());
         }
         let mut sids: Vec<&String> = statements.iter().filter_map(|s| s.sid.as_ref()).collect();
         sids.sort();

@@ -14,11 +14,12 @@
 
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::compile::{compile, Input, Options};
+use crate::diagnostics::Diagnostic;
+use crate::iam::json;
 use crate::iam::operators::{Comparison, ConditionOperator, Family, SetQualifier};
 use crate::iam::policy::{self, PolicyDocument, Principal};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::*;
-use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -260,13 +261,25 @@ pub fn import(
         partition: None,
     };
     let mut accounts = BTreeMap::new();
-    for (name, text) in inputs {
-        match serde_json::from_str::<Json>(text) {
-            Ok(json) => {
-                portable::count_accounts(&json, &mut accounts);
-                importer.input(name, &json);
+    for (index, (name, text)) in inputs.iter().enumerate() {
+        let file = FileId(index as u32);
+        if text.len() > crate::iam::gaad::MAX_BYTES {
+            importer.errors.push(format!(
+                "{name}: {} bytes, over iamx's limit of {} for an input",
+                crate::diagnostics::thousands(text.len()),
+                crate::diagnostics::thousands(crate::iam::gaad::MAX_BYTES)
+            ));
+            continue;
+        }
+        match json::parse(text) {
+            Ok(root) => {
+                portable::count_accounts(&root, &mut accounts);
+                importer.input(name, file, text, &root);
             }
-            Err(error) => importer.errors.push(format!("{name}: not JSON: {error}")),
+            Err(error) => {
+                let d = crate::iam::read::syntax_error(file, text, error, "nested too deep");
+                importer.errors.push(diagnostic_text(name, text, &d));
+            }
         }
     }
     if !importer.errors.is_empty() {
@@ -382,4 +395,23 @@ fn find<'c>(compiled: &'c Compiled, expectation: &Expectation) -> Option<Cow<'c,
         .flat_map(|d| d.policy.statements.iter().cloned())
         .collect();
     Some(Cow::Owned(PolicyDocument::new(statements)))
+}
+
+/// A diagnostic about input `name` (whose text is `text`) as one message:
+/// `NAME:LINE:COLUMN: message`, then its notes and help.
+fn diagnostic_text(name: &str, text: &str, diagnostic: &Diagnostic) -> String {
+    let mut out = match &diagnostic.primary {
+        Some(label) => {
+            let (line, column) = crate::iam::read::line_column(text, label.span.start as usize);
+            format!("{name}:{line}:{column}: {}", diagnostic.message)
+        }
+        None => format!("{name}: {}", diagnostic.message),
+    };
+    for note in &diagnostic.notes {
+        out.push_str(&format!("\n  = note: {note}"));
+    }
+    if let Some(help) = &diagnostic.help {
+        out.push_str(&format!("\n  = help: {help}"));
+    }
+    out
 }

@@ -6,17 +6,17 @@
 //! account written through the built-in constants. The rewrite is textual on the printed
 //! source: the formatter writes ARNs bare or quoted, and `${account}` interpolates in both.
 
-use super::Json;
+use crate::iam::json::{Json, JsonKind};
 use std::collections::BTreeMap;
 
 /// The 12-digit accounts in the ARNs of `json` (every string, URL-encoded policy documents
 /// included), with how often each occurs, and the partition each was seen with.
 pub(super) fn count_accounts(json: &Json, counts: &mut BTreeMap<String, (usize, String)>) {
-    match json {
-        Json::String(text) => {
+    match &json.kind {
+        JsonKind::String(text) => {
             let decoded;
             let text = if text.contains('%') {
-                decoded = super::inputs::percent_decode(text);
+                decoded = crate::iam::gaad::percent_decode(text);
                 decoded.as_str()
             } else {
                 text.as_str()
@@ -28,8 +28,21 @@ pub(super) fn count_accounts(json: &Json, counts: &mut BTreeMap<String, (usize, 
                 entry.0 += 1;
             }
         }
-        Json::Array(items) => items.iter().for_each(|i| count_accounts(i, counts)),
-        Json::Object(map) => map.values().for_each(|v| count_accounts(v, counts)),
+        JsonKind::Array(items) => items.iter().for_each(|i| count_accounts(i, counts)),
+        JsonKind::Object(members) => {
+            // A GAAD's AWS managed policies are not imported: the accounts their documents
+            // name are not the import's.
+            let aws_managed = members.iter().any(|m| {
+                m.key == "Arn"
+                    && matches!(&m.value.kind, JsonKind::String(arn)
+                        if crate::iam::gaad::arn_account(arn).is_some_and(|(_, a)| a == "aws"))
+            });
+            if !aws_managed {
+                members
+                    .iter()
+                    .for_each(|m| count_accounts(&m.value, counts));
+            }
+        }
         _ => {}
     }
 }
@@ -120,11 +133,14 @@ mod tests {
 
     #[test]
     fn the_most_common_account_wins() {
-        let json: Json = serde_json::json!({
+        let json = crate::iam::json::parse(
+            r#"{
             "a": "arn:aws:iam::111111111111:role/x",
             "b": ["arn:aws:s3:::bucket", "arn:aws:iam::222222222222:role/y", "arn:aws:sqs:eu-west-1:222222222222:q"],
-            "c": "arn%3Aaws%3Aiam%3A%3A222222222222%3Apolicy%2Fp",
-        });
+            "c": "arn%3Aaws%3Aiam%3A%3A222222222222%3Apolicy%2Fp"
+        }"#,
+        )
+        .unwrap();
         let mut counts = BTreeMap::new();
         count_accounts(&json, &mut counts);
         let (account, partition, note) = choose_account(&counts).unwrap();
