@@ -3,8 +3,9 @@
 //! source locations. Three forms:
 //! - `iamx explain --policy P.json... [--boundary B.json...] --action A --resource ARN`;
 //! - `iamx explain PATH... --role NAME (or --user NAME) --action A --resource ARN`, PATH a
-//!   project or one build output directory;
-//! - `iamx explain PATH... --queries FILE`: one question per line of FILE (`-`: standard input),
+//!   project or one build output directory, or `--gaad FILE` (an account export) for PATH;
+//! - `iamx explain PATH... --queries FILE` (or `--gaad FILE --queries FILE`): one question per
+//!   line of FILE (`-`: standard input),
 //!   answered as TSV or JSON (see `iamx::verify::queries` for the lines, the README for the
 //!   output).
 //!
@@ -45,6 +46,10 @@ pub struct Args {
     /// The environment to ask about (an `env` block of the project, a directory of the output).
     #[arg(long)]
     env: Option<String>,
+    /// The roles and users of an account export (`aws iam get-account-authorization-details`),
+    /// instead of project paths.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "env", "policy"])]
+    gaad: Option<PathBuf>,
     /// Identity policy JSON files.
     #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "queries")]
     policy: Vec<PathBuf>,
@@ -140,10 +145,12 @@ fn single(args: &Args) -> Exit {
                 )
             }
         };
-        if args.paths.is_empty() {
-            return super::fail("--role and --user need the paths of a project or build output");
+        if args.paths.is_empty() && args.gaad.is_none() {
+            return super::fail(
+                "--role and --user need the paths of a project or build output, or --gaad FILE",
+            );
         }
-        let mut loaded = match load(&args.paths, args.env.as_deref()) {
+        let mut loaded = match load(args) {
             Ok(loaded) => loaded,
             Err(exit) => return exit,
         };
@@ -242,10 +249,14 @@ struct Loaded {
     read: Box<ReadFile<'static>>,
 }
 
-/// A build output directory (one path, holding `manifest.json`, or that manifest itself), else
-/// a project compiled for `env`.
-fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Exit> {
-    if let [path] = paths {
+/// A GAAD (`--gaad`), a build output directory (one path, holding `manifest.json`, or that
+/// manifest itself), else a project compiled for `--env`.
+fn load(args: &Args) -> Result<Loaded, Exit> {
+    let (paths, env) = (&args.paths, args.env.as_deref());
+    if let Some(gaad) = &args.gaad {
+        return load_gaad(gaad);
+    }
+    if let [path] = &paths[..] {
         let dir = if path.file_name().is_some_and(|n| n == "manifest.json") && path.is_file() {
             Some(path.parent().unwrap_or(Path::new(".")).to_path_buf())
         } else if path.join("manifest.json").is_file() {
@@ -273,6 +284,37 @@ fn load(paths: &[PathBuf], env: Option<&str>) -> Result<Loaded, Exit> {
     Ok(Loaded {
         account,
         read: Box::new(|file| Err(format!("`{file}` is not part of the project"))),
+    })
+}
+
+/// An account export, read whole.
+fn load_gaad(path: &Path) -> Result<Loaded, Exit> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        super::fail(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            files::plain(&e)
+        ))
+    })?;
+    let mut sources = Sources::new();
+    let text = String::from_utf8(bytes).map_err(|e| {
+        errln!(
+            "error: `{}` is not valid UTF-8 (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        );
+        Exit::InputErrors
+    })?;
+    let id = sources.add(path.display().to_string(), text);
+    let (gaad, diagnostics) = iamx::iam::gaad::read(id, &sources.get(id).text);
+    report(&diagnostics, &sources);
+    let Some(gaad) = gaad else {
+        errln!("error: `{}` is not an account export", path.display());
+        return Err(Exit::InputErrors);
+    };
+    Ok(Loaded {
+        account: Account::from_gaad(&gaad, sources),
+        read: Box::new(|file| Err(format!("`{file}` is not part of the GAAD"))),
     })
 }
 
@@ -364,12 +406,12 @@ const CHUNK: usize = 1 << 16;
 
 /// `--queries FILE`: loads the principals once, then answers every line (see the module docs).
 fn batch(args: &Args, file: &Path) -> Exit {
-    if args.paths.is_empty() {
+    if args.paths.is_empty() && args.gaad.is_none() {
         return super::fail(
-            "--queries needs the paths of a project or build output, whose roles and users it asks about",
+            "--queries needs the roles and users to ask about: the paths of a project or build output, or --gaad FILE",
         );
     }
-    let mut loaded = match load(&args.paths, args.env.as_deref()) {
+    let mut loaded = match load(args) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
@@ -472,6 +514,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
                 line: query.line,
                 principal: &query.principal,
                 kind: principal.kind,
+                name: &principal.name,
                 arn: &principal.arn,
                 action: &query.action,
                 resource: &query.resource,
@@ -543,9 +586,10 @@ fn batch(args: &Args, file: &Path) -> Exit {
 struct Answer<'a> {
     /// The line of the question in its file.
     line: usize,
-    /// The principal as the line names it; `kind` and `arn` say which one that is.
+    /// The principal as the line names it; `kind`, `name` and `arn` say which one that is.
     principal: &'a str,
     kind: PrincipalKind,
+    name: &'a str,
     arn: &'a str,
     action: &'a str,
     resource: &'a str,

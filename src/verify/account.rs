@@ -3,7 +3,8 @@
 //!
 //! In: a compiled project ([`Account::from_compiled`]) or the manifest of a build output
 //! ([`Account::from_manifest`]; its documents are read on first use, through a callback, since
-//! this crate never touches the file system). Out: principals found by name or ARN
+//! this crate never touches the file system), or an account export, a GAAD
+//! ([`Account::from_gaad`]). Out: principals found by name or ARN
 //! ([`Account::find`]) and, per principal, its policies gathered and prepared once
 //! ([`Account::prepare`], cached) so that each request costs one evaluation
 //! ([`reason::PreparedPolicies`]), plus where each deciding statement is ([`Prepared::describe`]).
@@ -17,6 +18,7 @@
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::emit::manifest::Manifest;
+use crate::iam::gaad::{Account as Gaad, InlinePolicy};
 use crate::iam::located::LocatedDocument;
 use crate::iam::policy::PolicyDocument;
 use crate::reason::{Evaluation, PolicySet, PreparedPolicies, Request, StatementRef};
@@ -333,6 +335,79 @@ impl Account {
                 identity,
                 boundary: user.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
             });
+        }
+        account
+    }
+
+    /// The roles and users of an account export (`aws iam get-account-authorization-details`),
+    /// read by [`crate::iam::gaad`] from a file of `sources`. Inline policies are named
+    /// `role NAME/POLICY` (`user`, `group`), managed policies `managed-policy NAME`, or
+    /// `boundary NAME` when some role or user has them as permissions boundary.
+    pub fn from_gaad(gaad: &Gaad, sources: Sources) -> Account {
+        let mut account = Account::new("the GAAD", sources);
+        let boundaries = gaad.boundary_arns();
+        let mut managed: HashMap<&str, usize> = HashMap::new();
+        for policy in &gaad.policies {
+            let label = match boundaries.contains(policy.arn.as_str()) {
+                true => "boundary",
+                false => "managed-policy",
+            };
+            let mut document = policy.document.clone();
+            document.name = format!("{label} {}", policy.name);
+            managed.insert(&policy.arn, account.documents.len());
+            account.documents.push(Slot::Ready(document));
+        }
+        let mut inline = |owner: String, policies: &[InlinePolicy]| -> Vec<Use> {
+            policies
+                .iter()
+                .map(|policy| {
+                    let mut document = policy.document.clone();
+                    document.name = format!("{owner}/{}", policy.name);
+                    account.documents.push(Slot::Ready(document));
+                    Use::Document(account.documents.len() - 1)
+                })
+                .collect()
+        };
+        let mut groups: HashMap<&str, Vec<Use>> = HashMap::new();
+        for group in &gaad.groups {
+            let mut uses = inline(format!("group {}", group.name), &group.inline_policies);
+            uses.extend(group.attached_policies.iter().map(|a| resolve(&managed, a)));
+            groups.insert(&group.name, uses);
+        }
+        let mut principals = Vec::new();
+        for role in &gaad.roles {
+            let mut identity = inline(format!("role {}", role.name), &role.inline_policies);
+            identity.extend(role.attached_policies.iter().map(|a| resolve(&managed, a)));
+            principals.push(Principal {
+                kind: PrincipalKind::Role,
+                name: role.name.clone(),
+                arn: role.arn.clone(),
+                identity,
+                boundary: role
+                    .permissions_boundary
+                    .as_deref()
+                    .map(|a| resolve(&managed, a)),
+            });
+        }
+        for user in &gaad.users {
+            let mut identity = inline(format!("user {}", user.name), &user.inline_policies);
+            identity.extend(user.attached_policies.iter().map(|a| resolve(&managed, a)));
+            for group in &user.groups {
+                identity.extend(groups.get(group.as_str()).into_iter().flatten().cloned());
+            }
+            principals.push(Principal {
+                kind: PrincipalKind::User,
+                name: user.name.clone(),
+                arn: user.arn.clone(),
+                identity,
+                boundary: user
+                    .permissions_boundary
+                    .as_deref()
+                    .map(|a| resolve(&managed, a)),
+            });
+        }
+        for principal in principals {
+            account.add(principal);
         }
         account
     }
