@@ -411,10 +411,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
             "--queries needs the roles and users to ask about: the paths of a project or build output, or --gaad FILE",
         );
     }
-    let mut loaded = match load(args) {
-        Ok(loaded) => loaded,
-        Err(exit) => return exit,
-    };
+    // The questions first: a missing file is found before a large project is compiled.
     let (name, bytes) = if files::is_stdin(file) {
         match files::read_stdin() {
             Ok(input) => (input.name, input.bytes),
@@ -441,6 +438,10 @@ fn batch(args: &Args, file: &Path) -> Exit {
             );
             return Exit::InputErrors;
         }
+    };
+    let mut loaded = match load(args) {
+        Ok(loaded) => loaded,
+        Err(exit) => return exit,
     };
     let account = &mut loaded.account;
     let id = account.sources_mut().add(name, text);

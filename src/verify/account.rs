@@ -7,7 +7,7 @@
 //! ([`Account::from_gaad`]). Out: principals found by name or ARN
 //! ([`Account::find`]) and, per principal, its policies gathered and prepared once
 //! ([`Account::prepare`], cached) so that each request costs one evaluation
-//! ([`reason::PreparedPolicies`]), plus where each deciding statement is ([`Prepared::describe`]).
+//! ([`PreparedPolicies`]), plus where each deciding statement is ([`Prepared::describe`]).
 //!
 //! A principal's identity policies are, in this order: its inline policies, the managed policies
 //! attached to it, and for a user each of its groups' inline and attached policies; its
