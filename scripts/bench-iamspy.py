@@ -294,9 +294,17 @@ def main():
     print(f"in a blind spot: {len(asked) - outside} questions "
           f"({', '.join(f'{k}: {v}' for k, v in sorted(spots.items())) or 'none'}), "
           f"{spot_disagree} answered differently")
+    # Every disagreement outside the blind spots; the first few inside them.
+    shown_in_spots = 0
     for line, decision, allowed, reached in listed:
+        if reached:
+            shown_in_spots += 1
+            if shown_in_spots > 5:
+                continue
         where = f" [{', '.join(reached)}]" if reached else " [outside the blind spots]"
         print(f"  line {line}: iamx {decision}, IAMSpy {'allowed' if allowed else 'denied'}{where}")
+    if shown_in_spots > 5:
+        print(f"  ... and {shown_in_spots - 5} more in a blind spot (all in --json)")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=1)
