@@ -6,25 +6,33 @@
 #   with 100 roles changed, and start-up on a one-line file.
 #
 # Usage: scripts/bench.sh [--runs N] [--large-runs N] [--sizes 1000,10000,100000] [--peers]
+#                         [--queries N]
 #   --runs N        runs per case (default 5); --large-runs N: at 100,000 roles (default 1)
 #   --peers  also installs Parliament (PyPI) into a venv under $BENCH_WORK (and moto, for the AWS
-#            managed policies) and times `iamx check` and Parliament on the same managed policies.
-#            IAMSpy is not included.
+#            managed policies) and times `iamx check` and Parliament on the same managed policies;
+#            and IAMSpy (from a checkout: IAMSPY_SRC, else a clone of its GitHub repository) with
+#            z3-solver and pydantic<2 (PyPI) into another venv, and times `iamx explain --queries`
+#            against IAMSpy's can_i on N questions (--queries, default 1000) about the GAAD of a
+#            1,000-role project (scripts/bench-iamspy.py), printing per-question times, the ratio
+#            and the agreement line by line.
 # Environment: CARGO_TARGET_DIR (build dir), IAMX_BIN (time this binary instead of building),
-# BENCH_WORK (scratch dir, default a temp dir, kept
-# when set so projects are generated once).
+# BENCH_WORK (scratch dir, default a temp dir, kept when set so projects are generated once),
+# IAMSPY_SRC (a checkout of https://github.com/WithSecureLabs/IAMSpy, for --peers; PyPI's
+# `iamspy` is an empty placeholder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5
 large_runs=1
 sizes=1000,10000,100000
 peers=0
+queries=1000
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
         --large-runs) large_runs=$2; shift 2 ;;
         --sizes) sizes=$2; shift 2 ;;
         --peers) peers=1; shift ;;
+        --queries) queries=$2; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -44,6 +52,8 @@ fi
 for n in ${sizes//,/ }; do
     [ -d "$work/p$n" ] || python3 scripts/gen-bench-project.py "$work/p$n" "$n" 100
 done
+# The diff row compares two 10,000-role versions, whatever --sizes says.
+[ -d "$work/p10000" ] || python3 scripts/gen-bench-project.py "$work/p10000" 10000 100
 [ -d "$work/p10000-v2" ] || python3 scripts/gen-bench-project.py "$work/p10000-v2" 10000 100 --variant 100
 echo 'account "123456789012" policy p { allow s3:GetObject on arn:aws:s3:::b/* }' > "$work/one.iamx"
 if [ "$peers" = 1 ]; then
@@ -52,11 +62,29 @@ if [ "$peers" = 1 ]; then
         "$work/venv/bin/pip" install --quiet parliament moto
     fi
     [ -d "$work/managed" ] || "$work/venv/bin/python" scripts/export-managed-policies.py "$work/managed" >/dev/null
+    if ! "$work/venv-iamspy/bin/python" -c 'import iamspy' 2>/dev/null; then
+        src=${IAMSPY_SRC:-$work/iamspy-src}
+        if [ ! -d "$src" ] && ! git clone --quiet https://github.com/WithSecureLabs/IAMSpy.git "$src"; then
+            echo "--peers: cannot fetch IAMSpy; set IAMSPY_SRC to a checkout of" \
+                "https://github.com/WithSecureLabs/IAMSpy (PyPI's iamspy is an empty placeholder)" >&2
+            exit 2
+        fi
+        python3 -m venv "$work/venv-iamspy"
+        "$work/venv-iamspy/bin/pip" install --quiet z3-solver 'pydantic<2' typer python-dateutil
+        "$work/venv-iamspy/bin/pip" install --quiet --no-deps "$src"
+    fi
+    [ -d "$work/p1000" ] || python3 scripts/gen-bench-project.py "$work/p1000" 1000 100
+    if [ ! -f "$work/gaad1000.json" ]; then
+        rm -rf "$work/peers-out1000"
+        "$bin" build "$work/p1000" -o "$work/peers-out1000" -q --color never
+        python3 scripts/gaad-from-build.py "$work/peers-out1000" "$work/gaad1000.json"
+    fi
+    python3 scripts/gen-bench-queries.py "$work/gaad1000.json" "$queries" "$work/queries$queries.tsv"
 fi
-python3 - "$bin" "$work" "$runs" "$sizes" "$peers" "$large_runs" <<'PY'
-import os, shutil, statistics, subprocess, sys, time, glob
+python3 - "$bin" "$work" "$runs" "$sizes" "$peers" "$large_runs" "$queries" <<'PY'
+import json, os, shutil, statistics, subprocess, sys, time, glob
 bin, work, runs, sizes, peers = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
-large_runs = int(sys.argv[6])
+large_runs, queries = int(sys.argv[6]), int(sys.argv[7])
 
 rss_file = f"{work}/rss.txt"
 
@@ -104,10 +132,39 @@ if peers:
     row(f"iamx check of {len(managed):,} AWS managed policies", [bin, "check", "--color", "never"] + managed, ok=(0, 1))
     row(f"Parliament on the same policies", [f"{work}/venv/bin/parliament", "--directory", f"{work}/managed",
         "--include_policy_extension", "json"], min(runs, 3), ok=(0, 1, 2, 3, 4, 5, 6, 7, 8))
+    row(f"explain --queries: {queries:,} questions, GAAD of 1,000 roles",
+        [bin, "explain", "--gaad", f"{work}/gaad1000.json", "--queries", f"{work}/queries{queries}.tsv"])
+    summary = f"{work}/iamspy.json"
+    subprocess.run([f"{work}/venv-iamspy/bin/python", "scripts/bench-iamspy.py", "--iamx", bin,
+                    "--gaad", f"{work}/gaad1000.json", "--queries", f"{work}/queries{queries}.tsv",
+                    "--runs", str(runs), "--json", summary], stdout=sys.stderr, check=True)
+    with open(summary) as f:
+        spy = json.load(f)
 
 print(f"\nmedian of {runs} runs ({large_runs} at 100,000 roles); peak RSS is the largest of any run\n")
 print("| case | wall (s) | CPU (s) | peak RSS (MiB) |")
 print("|---|---:|---:|---:|")
 for name, wall, cpu, mib in rows:
     print(f"| {name.strip()} | {wall:.3f} | {cpu:.3f} | {mib:.0f} |")
+if peers:
+    n = spy["questions"]
+    print(f"\n`iamx explain --queries` and IAMSpy's can_i: {n:,} questions about the GAAD of a "
+          f"1,000-role project (IAMSpy: {spy['iamspy_questions']:,} of them)\n")
+    print("| per question | iamx (ms) | IAMSpy (ms) | ratio |")
+    print("|---|---:|---:|---:|")
+    print(f"| wall, GAAD read included | {spy['iamx_amortized_ms']:.4f} | {spy['iamspy_median_ms']:.0f} "
+          f"| {spy['ratio_amortized']:,.0f}x |")
+    if spy["ratio_marginal"]:
+        print(f"| wall, answering only | {spy['iamx_marginal_ms']:.4f} | {spy['iamspy_median_ms']:.0f} "
+              f"| {spy['ratio_marginal']:,.0f}x |")
+    if spy["ratio_cpu_amortized"]:
+        print(f"| CPU, GAAD read included | {spy['iamx_cpu_amortized_ms']:.4f} "
+              f"| {spy['iamspy_median_cpu_ms']:.0f} | {spy['ratio_cpu_amortized']:,.0f}x |")
+    print(f"\nloading: iamx {spy['iamx_load_wall_s']:.3f} s (the whole run: {spy['iamx_wall_s']:.3f} s); "
+          f"IAMSpy load_gaad {spy['iamspy_load_s']:.1f} s + model variables {spy['iamspy_variables_s']:.1f} s")
+    outside = spy["outside_blind_spots"]
+    print(f"agreement outside IAMSpy's blind spots: {spy['agree']}/{outside}; "
+          f"{spy['blind_spot_questions']} question{'' if spy['blind_spot_questions'] == 1 else 's'} in a blind spot "
+          f"({', '.join(f'{k}: {v}' for k, v in sorted(spy['blind_spots'].items())) or 'none'}), "
+          f"{spy['blind_spot_disagreements']} of them answered differently")
 PY

@@ -1,78 +1,95 @@
 //! `iamx explain`: may this principal do ACTION on RESOURCE (with this context)? Prints the
 //! decision (allow, implicit deny, explicit deny) and the statements that decided, with their
-//! source locations. Two forms:
+//! source locations. Three forms:
 //! - `iamx explain --policy P.json... [--boundary B.json...] --action A --resource ARN`;
-//! - `iamx explain PATH... --role NAME (or --user NAME) --action A --resource ARN`.
+//! - `iamx explain PATH... --role NAME (or --user NAME) --action A --resource ARN`, PATH a
+//!   project or one build output directory, or `--gaad FILE` (an account export) for PATH;
+//! - `iamx explain PATH... --queries FILE` (or `--gaad FILE --queries FILE`): one question per
+//!   line of FILE (`-`: standard input),
+//!   answered as TSV or JSON (see `iamx::verify::queries` for the lines, the README for the
+//!   output).
 //!
-//! Exit codes: 0 an answer was given (whatever the decision), 1 input errors, 2 usage. With
-//! `--exit-code` the answer is the exit code: 0 allowed, 1 denied (implicitly or explicitly), so
-//! a script or test can assert a decision.
+//! The principals and their policies come from `iamx::verify::account`; this file reads files
+//! and prints.
+//!
+//! Exit codes: 0 an answer was given (whatever the decision), 1 input errors (with `--queries`:
+//! any line that could not be answered; the others are answered), 2 usage. With `--exit-code`
+//! the answer is the exit code: 0 allowed, 1 denied (implicitly or explicitly), so a script or
+//! test can assert a decision.
 //!
 //! An action or condition key the AWS catalog does not know gets a warning (with the closest
 //! known name): a typo there is a question IAM would answer "denied" to without saying why.
 
-use super::output::{errln, outln};
-use super::{files, report, Exit, Format};
+use super::output::{errln, infoln, out, outln};
+use super::{count, files, report, Exit, Format};
 use iamx::catalog::Catalog;
-use iamx::diagnostics::did_you_mean;
-use iamx::reason::{self, Decision, Evaluation, PolicySet, Request, StatementRef};
+use iamx::diagnostics::{did_you_mean, Code, Diagnostic};
+use iamx::reason::{Decision, Evaluation, Request, StatementRef};
 use iamx::source::Sources;
+use iamx::verify::account::{Account, NotFound, Prepared, PrincipalKind, ReadFile, StatementInfo};
+use iamx::verify::queries::{self, Query};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// .iamx files or directories of a project (with --role or --user).
+    /// A project's .iamx files or directories (with --role, --user or --queries), or one build
+    /// output directory (with its manifest.json).
     paths: Vec<PathBuf>,
-    /// The project role to ask about.
-    #[arg(long, value_name = "NAME", conflicts_with = "user")]
+    /// The role to ask about.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["user", "queries"])]
     role: Option<String>,
-    /// The project user to ask about (its groups' policies included).
-    #[arg(long, value_name = "NAME")]
+    /// The user to ask about (its groups' policies included).
+    #[arg(long, value_name = "NAME", conflicts_with = "queries")]
     user: Option<String>,
-    /// Build the project for this environment (an `env` block).
+    /// The environment to ask about (an `env` block of the project, a directory of the output).
     #[arg(long)]
     env: Option<String>,
+    /// The roles and users of an account export (`aws iam get-account-authorization-details`),
+    /// instead of project paths.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "env", "policy"])]
+    gaad: Option<PathBuf>,
     /// Identity policy JSON files.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "queries")]
     policy: Vec<PathBuf>,
     /// Permissions boundary JSON file(s).
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "queries")]
     boundary: Vec<PathBuf>,
     /// The action, `service:Name`.
-    #[arg(long)]
-    action: String,
+    #[arg(long, required_unless_present = "queries", conflicts_with = "queries")]
+    action: Option<String>,
     /// The resource ARN (or `*`).
-    #[arg(long)]
-    resource: String,
+    #[arg(long, required_unless_present = "queries", conflicts_with = "queries")]
+    resource: Option<String>,
     /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
-    #[arg(long, value_name = "KEY=VALUE")]
+    #[arg(long, value_name = "KEY=VALUE", conflicts_with = "queries")]
     context: Vec<String>,
     /// Make the decision the exit code: 0 when allowed, 1 when denied.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "queries")]
     exit_code: bool,
-    /// `text`: the decision and the deciding statements; `json`: the same as one object.
+    /// Answer every line of FILE (`-`: standard input), each
+    /// `principal<TAB>action<TAB>resource[<TAB>KEY=VALUE;KEY=VALUE]`, loading the policies once.
+    #[arg(long, value_name = "FILE")]
+    queries: Option<PathBuf>,
+    /// `text`: the decision and the deciding statements (with --queries, one TSV line per
+    /// question); `json`: the same as one object (with --queries, an array of them).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
-#[derive(Serialize)]
-struct StatementOut {
-    policy: String,
-    set: &'static str,
-    statement: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<usize>,
+pub fn run(args: Args) -> Exit {
+    match &args.queries {
+        Some(file) => batch(&args, file),
+        None => single(&args),
+    }
 }
 
-pub fn run(args: Args) -> Exit {
-    let mut request = Request::new(&args.action, &args.resource);
+fn single(args: &Args) -> Exit {
+    let (Some(action), Some(resource)) = (&args.action, &args.resource) else {
+        return super::fail("give --action and --resource, or --queries FILE");
+    };
+    let mut request = Request::new(action, resource);
     let mut values: Vec<(String, Vec<String>)> = Vec::new();
     for entry in &args.context {
         let Some((key, value)) = entry.split_once('=') else {
@@ -86,121 +103,91 @@ pub fn run(args: Args) -> Exit {
     for (key, list) in &values {
         request.context.set(key, list.clone());
     }
-    warn_unknown_names(&args.action, values.iter().map(|(key, _)| key.as_str()));
+    for (warning, help) in unknown_names(action, values.iter().map(|(key, _)| key.as_str())) {
+        errln!("warning: {warning}");
+        if let Some(help) = help {
+            errln!("  help: {help}");
+        }
+    }
 
-    let mut sources = Sources::new();
-    let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
-    let (identity, boundary) = if !args.policy.is_empty() {
+    let (sources, prepared, origin) = if !args.policy.is_empty() {
         if !args.paths.is_empty() {
             return super::fail("give either project paths with --role/--user, or --policy files");
         }
-        let identity = match super::verify::read_policies(
-            &args.policy,
-            &mut sources,
-            &mut diagnostics,
-            "policy",
-        ) {
+        let mut sources = Sources::new();
+        let mut diagnostics = Vec::new();
+        let read = |paths: &[PathBuf], sources: &mut Sources, diagnostics: &mut Vec<_>, kind| {
+            super::verify::read_policies(paths, sources, diagnostics, kind)
+        };
+        let identity = match read(&args.policy, &mut sources, &mut diagnostics, "policy") {
             Ok(found) => found,
             Err(exit) => return exit,
         };
-        let boundary = match super::verify::read_policies(
-            &args.boundary,
-            &mut sources,
-            &mut diagnostics,
-            "boundary",
-        ) {
+        let boundary = match read(&args.boundary, &mut sources, &mut diagnostics, "boundary") {
             Ok(found) => found,
             Err(exit) => return exit,
         };
+        report(&diagnostics, &sources);
         if identity.len() != args.policy.len() || boundary.len() != args.boundary.len() {
-            report(&diagnostics, &sources);
             return Exit::InputErrors;
         }
-        (identity, (!boundary.is_empty()).then_some(boundary))
+        let boundary = (!boundary.is_empty()).then_some(boundary);
+        let prepared = Prepared::new(identity, boundary, Vec::new());
+        (sources, prepared, String::new())
     } else {
         let (kind, name) = match (&args.role, &args.user) {
-            (Some(role), _) => ("role", role),
-            (None, Some(user)) => ("user", user),
+            (Some(role), _) => (PrincipalKind::Role, role),
+            (None, Some(user)) => (PrincipalKind::User, user),
             _ => {
                 return super::fail(
                     "give --role NAME or --user NAME with project paths, or --policy FILE",
                 )
             }
         };
-        if args.paths.is_empty() {
-            return super::fail("--role and --user need the project's paths");
+        if args.paths.is_empty() && args.gaad.is_none() {
+            return super::fail(
+                "--role and --user need the paths of a project or build output, or --gaad FILE",
+            );
         }
-        let inputs = match files::collect_sources(&args.paths) {
-            Ok(inputs) => inputs,
-            Err(message) => return super::fail(message),
+        let mut loaded = match load(args) {
+            Ok(loaded) => loaded,
+            Err(exit) => return exit,
         };
-        let compilation = iamx::compile::compile(
-            inputs,
-            &iamx::compile::Options {
-                environment: args.env.clone(),
-            },
-        );
-        sources = compilation.sources;
-        let Some(compiled) = &compilation.compiled else {
-            report(&compilation.diagnostics, &sources);
-            errln!("error: the project does not compile");
+        let index = match loaded.account.find_kind(kind, name) {
+            Ok(index) => index,
+            Err(not_found) => {
+                let kind = kind.as_str();
+                errln!("error: {} has no {kind} `{name}`", loaded.account.origin);
+                if let NotFound::Unknown {
+                    suggestion: Some(close),
+                } = not_found
+                {
+                    errln!("  help: did you mean `{close}`?");
+                }
+                return Exit::Usage;
+            }
+        };
+        if let Err(error) = loaded.account.prepare(index, &mut loaded.read) {
+            report(&error.diagnostics, loaded.account.sources());
+            errln!("error: {}", error.message);
             return Exit::InputErrors;
-        };
-        let Some((identity, boundary, external)) =
-            iamx::verify::principal_policies(compiled, kind, name)
-        else {
-            return super::fail(format!("the project has no {kind} `{name}`"));
-        };
-        for arn in external {
-            notes.push(format!(
-                "{arn} is not in the project and was not evaluated; the real decision may differ"
-            ));
         }
-        (identity, boundary.map(|b| vec![b]))
+        let origin = loaded.account.origin.clone();
+        let prepared = loaded.account.prepared(index).expect("prepared").clone();
+        (loaded.account.sources().clone(), prepared, origin)
     };
-    report(&diagnostics, &sources);
-
-    let identity_docs: Vec<_> = identity.iter().map(|l| l.policy.clone()).collect();
-    let boundary_docs: Option<Vec<_>> = boundary
-        .as_ref()
-        .map(|b| b.iter().map(|l| l.policy.clone()).collect());
-    let evaluation = reason::evaluate(&identity_docs, boundary_docs.as_deref(), &request);
-    let describe = |at: &StatementRef| {
-        let docs = match at.set {
-            PolicySet::Identity => &identity[..],
-            PolicySet::Boundary => boundary.as_deref().unwrap_or_default(),
-        };
-        let located = &docs[at.doc];
-        let span = located.spans.get(at.stmt).copied().unwrap_or(located.span);
-        let file = sources.get(span.file);
-        let (line, column) = file.line_column(span.start as usize);
-        StatementOut {
-            policy: located.name.clone(),
-            set: match at.set {
-                PolicySet::Identity => "identity",
-                PolicySet::Boundary => "boundary",
-            },
-            statement: at.stmt + 1,
-            sid: at.sid.clone(),
-            file: Some(file.name.clone()),
-            line: Some(line),
-            column: Some(column),
-        }
-    };
-    let decision = match evaluation.decision {
-        Decision::Allow => "allow",
-        Decision::ImplicitDeny => "implicit-deny",
-        Decision::ExplicitDeny => "explicit-deny",
-    };
-    let why = reason_text(&evaluation, boundary.is_some());
-    for (at, reason) in &evaluation.unmodelled {
-        let s = describe(at);
+    for arn in prepared.external() {
         notes.push(format!(
-            "{} statement {} could not be evaluated exactly ({reason}); it fails closed: a Deny counts as applying, an Allow as not",
-            s.policy, s.statement
+            "{arn} is not in {origin} and was not evaluated; the real decision may differ"
         ));
     }
+
+    let evaluation = prepared.evaluate(&request);
+    let describe = |at: &StatementRef| prepared.describe(at, &sources);
+    let decision = decision_name(evaluation.decision);
+    let why = reason_text(&evaluation, prepared.has_boundary());
+    notes.extend(unmodelled_notes(&evaluation, &prepared, &sources));
     match args.format {
         Format::Json => {
             let list = |refs: &[StatementRef]| refs.iter().map(describe).collect::<Vec<_>>();
@@ -210,7 +197,7 @@ pub fn run(args: Args) -> Exit {
                 "request": {
                     "action": request.action,
                     "resource": request.resource,
-                    "context": values.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+                    "context": values.iter().cloned().collect::<BTreeMap<_, _>>(),
                 },
                 "deciding": list(&evaluation.deciding),
                 "identity_allows": list(&evaluation.identity_allows),
@@ -240,9 +227,9 @@ pub fn run(args: Args) -> Exit {
                 outln!(
                     "  {effect} {} {name} at {}:{}:{}",
                     s.policy,
-                    s.file.unwrap_or_default(),
-                    s.line.unwrap_or_default(),
-                    s.column.unwrap_or_default()
+                    s.file,
+                    s.line,
+                    s.column
                 );
             }
             for note in &notes {
@@ -256,16 +243,455 @@ pub fn run(args: Args) -> Exit {
     }
 }
 
-/// Warns (stderr) about an action and condition keys the catalog does not know, with the
-/// closest known name when there is one.
-fn warn_unknown_names<'a>(action: &str, keys: impl Iterator<Item = &'a str>) {
+/// The principals of a project or build output, and how to read the output's documents.
+struct Loaded {
+    account: Account,
+    read: Box<ReadFile<'static>>,
+}
+
+/// A GAAD (`--gaad`), a build output directory (one path, holding `manifest.json`, or that
+/// manifest itself), else a project compiled for `--env`.
+fn load(args: &Args) -> Result<Loaded, Exit> {
+    let (paths, env) = (&args.paths, args.env.as_deref());
+    if let Some(gaad) = &args.gaad {
+        return load_gaad(gaad);
+    }
+    if let [path] = &paths[..] {
+        let dir = if path.file_name().is_some_and(|n| n == "manifest.json") && path.is_file() {
+            Some(path.parent().unwrap_or(Path::new(".")).to_path_buf())
+        } else if path.join("manifest.json").is_file() {
+            Some(path.clone())
+        } else {
+            None
+        };
+        if let Some(dir) = dir {
+            return load_output(&dir, env);
+        }
+    }
+    let inputs = files::collect_sources(paths).map_err(super::fail)?;
+    let compilation = iamx::compile::compile(
+        inputs,
+        &iamx::compile::Options {
+            environment: env.map(str::to_string),
+        },
+    );
+    let Some(compiled) = &compilation.compiled else {
+        report(&compilation.diagnostics, &compilation.sources);
+        errln!("error: the project does not compile");
+        return Err(Exit::InputErrors);
+    };
+    let account = Account::from_compiled(compiled, compilation.sources.clone());
+    Ok(Loaded {
+        account,
+        read: Box::new(|file| Err(format!("`{file}` is not part of the project"))),
+    })
+}
+
+/// An account export, read whole.
+fn load_gaad(path: &Path) -> Result<Loaded, Exit> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        super::fail(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            files::plain(&e)
+        ))
+    })?;
+    let mut sources = Sources::new();
+    let text = String::from_utf8(bytes).map_err(|e| {
+        errln!(
+            "error: `{}` is not valid UTF-8 (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        );
+        Exit::InputErrors
+    })?;
+    let id = sources.add(path.display().to_string(), text);
+    let (gaad, diagnostics) = iamx::iam::gaad::read(id, &sources.get(id).text);
+    report(&diagnostics, &sources);
+    let Some(gaad) = gaad else {
+        errln!("error: `{}` is not an account export", path.display());
+        return Err(Exit::InputErrors);
+    };
+    Ok(Loaded {
+        account: Account::from_gaad(&gaad, sources),
+        read: Box::new(|file| Err(format!("`{file}` is not part of the GAAD"))),
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, Exit> {
+    std::fs::read_to_string(path).map_err(|e| {
+        super::fail(format!(
+            "cannot read `{}`: {}",
+            path.display(),
+            files::plain(&e)
+        ))
+    })
+}
+
+/// One environment's build output: `dir` itself, or with environments (a top-level manifest
+/// listing them) the directory of `env` (needed when there are several).
+fn load_output(dir: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
+    let text = read_text(&dir.join("manifest.json"))?;
+    let listed: Option<Vec<(String, String)>> = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| {
+            v.get("environments")?
+                .as_array()?
+                .iter()
+                .map(|e| {
+                    let name = e.get("name")?.as_str()?.to_string();
+                    let directory = e.get("directory")?.as_str().unwrap_or(&name).to_string();
+                    Some((name, directory))
+                })
+                .collect()
+        });
+    let (dir, text) = match listed {
+        None => (dir.to_path_buf(), text),
+        Some(listed) => {
+            let names = || listed.iter().map(|(n, _)| n.as_str());
+            let chosen = match (env, listed.as_slice()) {
+                (None, [one]) => one,
+                (None, _) => {
+                    return Err(super::fail(format!(
+                        "`{}` holds the environments {}: choose one with --env",
+                        dir.display(),
+                        names()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )))
+                }
+                (Some(env), _) => match listed.iter().find(|(n, _)| n == env) {
+                    Some(found) => found,
+                    None => {
+                        let mut message = format!("`{}` has no environment `{env}`", dir.display());
+                        if let Some(close) = did_you_mean(env, names()) {
+                            message.push_str(&format!("; did you mean `{close}`?"));
+                        }
+                        return Err(super::fail(message));
+                    }
+                },
+            };
+            let dir = dir.join(&chosen.1);
+            let text = read_text(&dir.join("manifest.json"))?;
+            (dir, text)
+        }
+    };
+    let manifest = iamx::emit::manifest::read(&text)
+        .map_err(|e| super::fail(format!("`{}` is not a build output: {e}", dir.display())))?;
+    if let (Some(env), Some(built)) = (env, &manifest.environment) {
+        if env != built {
+            return Err(super::fail(format!(
+                "`{}` was built for environment `{built}`, not `{env}`",
+                dir.display()
+            )));
+        }
+    }
+    let read = move |file: &str| {
+        let path = dir.join(file);
+        let shown = path.display().to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok((shown, text)),
+            Err(e) => Err(format!("cannot read `{shown}`: {}", files::plain(&e))),
+        }
+    };
+    Ok(Loaded {
+        account: Account::from_manifest(&manifest),
+        read: Box::new(read),
+    })
+}
+
+/// Output is written in pieces of about this size (and at the end).
+const CHUNK: usize = 1 << 16;
+
+/// `--queries FILE`: loads the principals once, then answers every line (see the module docs).
+fn batch(args: &Args, file: &Path) -> Exit {
+    if args.paths.is_empty() && args.gaad.is_none() {
+        return super::fail(
+            "--queries needs the roles and users to ask about: the paths of a project or build output, or --gaad FILE",
+        );
+    }
+    // The questions first: a missing file is found before a large project is compiled.
+    let (name, bytes) = if files::is_stdin(file) {
+        match files::read_stdin() {
+            Ok(input) => (input.name, input.bytes),
+            Err(message) => return super::fail(message),
+        }
+    } else {
+        match std::fs::read(file) {
+            Ok(bytes) => (file.display().to_string(), bytes),
+            Err(e) => {
+                return super::fail(format!(
+                    "cannot read `{}`: {}",
+                    file.display(),
+                    files::plain(&e)
+                ))
+            }
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            errln!(
+                "error: `{name}` is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            );
+            return Exit::InputErrors;
+        }
+    };
+    let mut loaded = match load(args) {
+        Ok(loaded) => loaded,
+        Err(exit) => return exit,
+    };
+    let account = &mut loaded.account;
+    let id = account.sources_mut().add(name, text);
+    let (queries, mut diagnostics) = {
+        let file = account.sources().get(id);
+        queries::parse(id, &file.text)
+    };
+
+    let mut buffer = String::new();
+    let json = args.format == Format::Json;
+    let mut warned: HashSet<String> = HashSet::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut noted: HashSet<String> = HashSet::new();
+    let (mut allowed, mut denied) = (0usize, 0usize);
+    for query in &queries {
+        warn_once(query, account.sources(), &mut warned);
+        let index = match account.find(&query.principal) {
+            Ok(index) => index,
+            Err(missing) => {
+                diagnostics.push(not_found(account, query, missing));
+                continue;
+            }
+        };
+        if let Err(error) = account.prepare(index, &mut loaded.read) {
+            diagnostics.extend(error.diagnostics);
+            let principal = account.principal(index);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Unreadable,
+                    format!(
+                        "the policies of {} `{}` could not be read",
+                        principal.kind.as_str(),
+                        principal.name
+                    ),
+                )
+                .at(query.principal.span, "this principal")
+                .with_note(error.message),
+            );
+            continue;
+        }
+        let principal = account.principal(index);
+        let prepared = account.prepared(index).expect("prepared");
+        let sources = account.sources();
+        let evaluation = prepared.evaluate(&query.request());
+        match evaluation.decision {
+            Decision::Allow => allowed += 1,
+            _ => denied += 1,
+        }
+        let deciding: Vec<StatementInfo> = evaluation
+            .deciding
+            .iter()
+            .map(|at| prepared.describe(at, sources))
+            .collect();
+        let mut these = Vec::new();
+        for arn in prepared.external() {
+            these.push(format!(
+                "{arn} is not in {} and was not evaluated; the real decision may differ",
+                account.origin
+            ));
+        }
+        these.extend(unmodelled_notes(&evaluation, prepared, sources));
+        for note in &these {
+            let note = format!("{} {}: {note}", principal.kind.as_str(), principal.name);
+            if noted.insert(note.clone()) {
+                notes.push(note);
+            }
+        }
+        let decision = decision_name(evaluation.decision);
+        if json {
+            let answer = Answer {
+                line: query.line,
+                principal: &query.principal,
+                kind: principal.kind,
+                name: &principal.name,
+                arn: &principal.arn,
+                action: &query.action,
+                resource: &query.resource,
+                context: query
+                    .context
+                    .iter()
+                    .map(|(key, values)| (key.as_str(), values))
+                    .collect(),
+                decision,
+                reason: reason_text(&evaluation, prepared.has_boundary()),
+                deciding,
+                notes: these,
+            };
+            buffer.push_str(if allowed + denied == 1 {
+                "[\n  "
+            } else {
+                ",\n  "
+            });
+            buffer.push_str(&serde_json::to_string(&answer).expect("the answer serializes"));
+        } else {
+            let ids: Vec<String> = deciding.iter().map(StatementInfo::id).collect();
+            let ids = if ids.is_empty() {
+                "-".to_string()
+            } else {
+                ids.join(";")
+            };
+            buffer.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{decision}\t{ids}\n",
+                *query.principal, *query.action, *query.resource, query.context_text
+            ));
+        }
+        if buffer.len() >= CHUNK {
+            out!("{buffer}");
+            buffer.clear();
+        }
+    }
+    if json {
+        buffer.push_str(if allowed + denied == 0 {
+            "[]\n"
+        } else {
+            "\n]\n"
+        });
+    }
+    out!("{buffer}");
+
+    iamx::diagnostics::sort(&mut diagnostics);
+    report(&diagnostics, account.sources());
+    for note in &notes {
+        infoln!("note: {note}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let mut summary = format!(
+        "answered {}: {allowed} allowed, {denied} denied",
+        count(allowed + denied, "question")
+    );
+    if errors > 0 {
+        summary.push_str(&format!("; {} not answered", count(errors, "line")));
+    }
+    infoln!("{summary}");
+    if errors > 0 {
+        Exit::InputErrors
+    } else {
+        Exit::Success
+    }
+}
+
+/// One answer of `--queries` with `--format json`, keys in this order.
+#[derive(Serialize)]
+struct Answer<'a> {
+    /// The line of the question in its file.
+    line: usize,
+    /// The principal as the line names it; `kind`, `name` and `arn` say which one that is.
+    principal: &'a str,
+    kind: PrincipalKind,
+    name: &'a str,
+    arn: &'a str,
+    action: &'a str,
+    resource: &'a str,
+    context: BTreeMap<&'a str, &'a Vec<String>>,
+    decision: &'static str,
+    reason: String,
+    deciding: Vec<StatementInfo>,
+    notes: Vec<String>,
+}
+
+/// Why the principal a line names was not found.
+fn not_found(account: &Account, query: &Query, not_found: NotFound) -> Diagnostic {
+    let wanted = &*query.principal;
+    match not_found {
+        NotFound::Unknown { suggestion } => {
+            let diagnostic = Diagnostic::new(
+                Code::UnknownReference,
+                format!("no role or user `{wanted}` in {}", account.origin),
+            )
+            .at(query.principal.span, "not found");
+            match suggestion {
+                Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                None => diagnostic,
+            }
+        }
+        NotFound::Ambiguous(arns) => Diagnostic::new(
+            Code::UnknownReference,
+            format!("`{wanted}` is the name of both a role and a user"),
+        )
+        .at(query.principal.span, "ambiguous")
+        .with_help(format!("write the ARN instead: {}", arns.join(" or "))),
+    }
+}
+
+/// Warns about an unknown action or condition key of a line, once per name in the whole file.
+fn warn_once(query: &Query, sources: &Sources, warned: &mut HashSet<String>) {
+    let names = std::iter::once((&query.action, true))
+        .chain(query.context.iter().map(|(key, _)| (key, false)));
+    for (name, is_action) in names {
+        if !warned.insert(name.to_lowercase()) {
+            continue;
+        }
+        let found = if is_action {
+            unknown_names(name, std::iter::empty())
+        } else {
+            unknown_names("*", std::iter::once(name.as_str()))
+        };
+        for (warning, help) in found {
+            let file = sources.get(name.span.file);
+            let (line, column) = file.line_column(name.span.start as usize);
+            errln!("warning: {}:{line}:{column}: {warning}", file.name);
+            if let Some(help) = help {
+                errln!("  help: {help}");
+            }
+        }
+    }
+}
+
+fn decision_name(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allow => "allow",
+        Decision::ImplicitDeny => "implicit-deny",
+        Decision::ExplicitDeny => "explicit-deny",
+    }
+}
+
+/// One note per statement the evaluation could not decide exactly.
+fn unmodelled_notes(
+    evaluation: &Evaluation,
+    prepared: &Prepared,
+    sources: &Sources,
+) -> Vec<String> {
+    evaluation
+        .unmodelled
+        .iter()
+        .map(|(at, reason)| {
+            let s = prepared.describe(at, sources);
+            format!(
+                "{} statement {} could not be evaluated exactly ({reason}); it fails closed: a Deny counts as applying, an Allow as not",
+                s.policy, s.statement
+            )
+        })
+        .collect()
+}
+
+/// Warnings (with a help line when there is a closest known name) about an action and condition
+/// keys the catalog does not know.
+fn unknown_names<'a>(
+    action: &str,
+    keys: impl Iterator<Item = &'a str>,
+) -> Vec<(String, Option<String>)> {
     let catalog = Catalog::get();
+    let mut found = Vec::new();
     let is_pattern = action.contains(['*', '?']);
     if !is_pattern && catalog.action(action).is_none() {
-        errln!("warning: unknown action `{action}`: no such action in the AWS catalog");
-        if let Some(close) = catalog.suggest_action(action) {
-            errln!("  help: did you mean `{close}`?");
-        }
+        found.push((
+            format!("unknown action `{action}`: no such action in the AWS catalog"),
+            catalog
+                .suggest_action(action)
+                .map(|close| format!("did you mean `{close}`?")),
+        ));
     }
     for key in keys {
         if catalog.condition_key(key).is_some() {
@@ -278,15 +704,17 @@ fn warn_unknown_names<'a>(action: &str, keys: impl Iterator<Item = &'a str>) {
         if service.is_none() && !prefix.eq_ignore_ascii_case("aws") {
             continue;
         }
-        errln!("warning: unknown condition key `{key}`: no such key in the AWS catalog");
         let globals = catalog.global_condition_keys().iter().map(|k| k.name);
         let of_service = service
             .into_iter()
             .flat_map(|s| s.condition_keys.iter().map(|k| k.name));
-        if let Some(close) = did_you_mean(key, globals.chain(of_service)) {
-            errln!("  help: did you mean `{close}`?");
-        }
+        found.push((
+            format!("unknown condition key `{key}`: no such key in the AWS catalog"),
+            did_you_mean(key, globals.chain(of_service))
+                .map(|close| format!("did you mean `{close}`?")),
+        ));
     }
+    found
 }
 
 fn reason_text(evaluation: &Evaluation, has_boundary: bool) -> String {

@@ -2,8 +2,9 @@
 //!
 //! In: [`PolicyDocument`](crate::iam::policy::PolicyDocument)s (identity policies and a permissions
 //! boundary) and, for evaluation, a concrete [`Request`]. Out: an [`Evaluation`] from
-//! [`evaluate`], or a [`Containment`] verdict from [`contained`] / [`contained_with`] with
-//! concrete counterexamples that are re-checked by [`evaluate`] before being reported.
+//! [`evaluate`] (or [`PreparedPolicies::evaluate`], for many requests to one principal), or a
+//! [`Containment`] verdict from [`contained`] / [`contained_with`] with concrete
+//! counterexamples that are re-checked by [`evaluate`] before being reported.
 //!
 //! Layout, bottom up:
 //! - `pattern`: IAM wildcard patterns (actions, ARNs with the segment rule, condition values,
@@ -58,7 +59,9 @@ pub use contain::{
     PreparedBoundary, UnknownReason,
 };
 pub use domain::takes_resource;
-pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
+pub use eval::{
+    evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,
+};
 pub use inclusion::pattern_includes;
 pub use pattern::PatternKind;
 pub use request::{Context, Request};

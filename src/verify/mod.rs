@@ -61,9 +61,11 @@ fn undecided(message: String, at: Span, reasons: &[String]) -> Diagnostic {
     )
 }
 
+pub mod account;
 mod containment;
 mod delegation_safety;
 mod escalation;
+pub mod queries;
 
 pub use containment::check_containment;
 pub use delegation_safety::{assumptions, check_delegation, is_aws_managed, Facts};

@@ -1,0 +1,776 @@
+//! An account's roles and users with their policies, for answering many requests about them
+//! (`iamx explain`, one question or a file of them).
+//!
+//! In: a compiled project ([`Account::from_compiled`]) or the manifest of a build output
+//! ([`Account::from_manifest`]; its documents are read on first use, through a callback, since
+//! this crate never touches the file system), or an account export, a GAAD
+//! ([`Account::from_gaad`]). Out: principals found by name or ARN
+//! ([`Account::find`]) and, per principal, its policies gathered and prepared once
+//! ([`Account::prepare`], cached) so that each request costs one evaluation
+//! ([`PreparedPolicies`]), plus where each deciding statement is ([`Prepared::describe`]).
+//!
+//! A principal's identity policies are, in this order: its inline policies, the managed policies
+//! attached to it, and for a user each of its groups' inline and attached policies; its
+//! permissions boundary is the managed policy its boundary ARN names. An attached policy or a
+//! boundary the source does not define is not evaluated and is listed in
+//! [`Prepared::external`], so callers can say that the real decision may differ.
+
+use crate::compile::output::{Compiled, DocumentKind};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::emit::manifest::Manifest;
+use crate::iam::gaad::{Account as Gaad, InlinePolicy};
+use crate::iam::located::LocatedDocument;
+use crate::iam::policy::PolicyDocument;
+use crate::reason::{Evaluation, PolicySet, PreparedPolicies, Request, StatementRef};
+use crate::source::Sources;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// What [`Account::prepare`] reads a build output's files with: it gets a file name of the
+/// manifest and returns the name to show for the file and its text, or why it cannot.
+pub type ReadFile<'a> = dyn FnMut(&str) -> Result<(String, String), String> + 'a;
+
+/// Whether a principal is a role or a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrincipalKind {
+    Role,
+    User,
+}
+
+impl PrincipalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Role => "role",
+            PrincipalKind::User => "user",
+        }
+    }
+}
+
+/// A document a principal uses: one of the account's, or an ARN the source does not define.
+#[derive(Debug, Clone)]
+enum Use {
+    Document(usize),
+    External(String),
+}
+
+/// A role or user of the account.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub kind: PrincipalKind,
+    pub name: String,
+    pub arn: String,
+    identity: Vec<Use>,
+    boundary: Option<Use>,
+}
+
+/// A document of the account: read, still to be read from a file of a build output, or
+/// unreadable (why; its diagnostics were returned once).
+#[derive(Debug, Clone)]
+enum Slot {
+    Ready(LocatedDocument),
+    Unread { name: String, file: String },
+    Failed(String),
+}
+
+/// Why [`Account::find`] found no principal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotFound {
+    /// No role or user has that name or ARN; the closest name or ARN, if one is close.
+    Unknown { suggestion: Option<String> },
+    /// The name is both a role's and a user's: their ARNs.
+    Ambiguous(Vec<String>),
+}
+
+/// Why [`Account::prepare`] could not gather a principal's policies: a file of a build output
+/// could not be read, or is not a policy document. The diagnostics (positions in that file)
+/// come with the first error about a file only; the message comes every time.
+#[derive(Debug, Clone)]
+pub struct PrepareError {
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A principal's policies, gathered and prepared for evaluation.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    identity: Vec<LocatedDocument>,
+    boundary: Option<Vec<LocatedDocument>>,
+    policies: PreparedPolicies,
+    external: Vec<String>,
+}
+
+/// A statement as reported: the document's name, the set it belongs to, its 1-based number
+/// and `Sid`, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementInfo {
+    pub policy: String,
+    pub set: &'static str,
+    pub statement: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl StatementInfo {
+    /// The short form used in tables: `role service-etl#1`, with `:Sid` when there is one
+    /// (`role service-etl#1:ReadWriteRaw`).
+    pub fn id(&self) -> String {
+        match &self.sid {
+            Some(sid) => format!("{}#{}:{sid}", self.policy, self.statement),
+            None => format!("{}#{}", self.policy, self.statement),
+        }
+    }
+}
+
+impl Prepared {
+    /// Identity documents and an optional boundary (several boundary documents act as one),
+    /// with the ARNs of the policies that could not be included.
+    pub fn new(
+        identity: Vec<LocatedDocument>,
+        boundary: Option<Vec<LocatedDocument>>,
+        external: Vec<String>,
+    ) -> Prepared {
+        let identity_docs: Vec<PolicyDocument> =
+            identity.iter().map(|l| l.policy.clone()).collect();
+        let boundary_docs: Option<Vec<PolicyDocument>> = boundary
+            .as_ref()
+            .map(|b| b.iter().map(|l| l.policy.clone()).collect());
+        Prepared {
+            policies: PreparedPolicies::new(&identity_docs, boundary_docs.as_deref()),
+            identity,
+            boundary,
+            external,
+        }
+    }
+
+    pub fn evaluate(&self, request: &Request) -> Evaluation {
+        self.policies.evaluate(request)
+    }
+
+    pub fn has_boundary(&self) -> bool {
+        self.boundary.is_some()
+    }
+
+    /// ARNs of attached policies or of the boundary that the source does not define: they were
+    /// not evaluated.
+    pub fn external(&self) -> &[String] {
+        &self.external
+    }
+
+    /// The document a statement of an [`Evaluation`] of these policies belongs to.
+    pub fn document(&self, at: &StatementRef) -> &LocatedDocument {
+        match at.set {
+            PolicySet::Identity => &self.identity[at.doc],
+            PolicySet::Boundary => &self.boundary.as_deref().unwrap_or_default()[at.doc],
+        }
+    }
+
+    /// A statement of an [`Evaluation`] of these policies, with its position in `sources`.
+    pub fn describe(&self, at: &StatementRef, sources: &Sources) -> StatementInfo {
+        let located = self.document(at);
+        let span = located.statement_span(at.stmt);
+        let file = sources.get(span.file);
+        let (line, column) = file.line_column(span.start as usize);
+        StatementInfo {
+            policy: located.name.clone(),
+            set: match at.set {
+                PolicySet::Identity => "identity",
+                PolicySet::Boundary => "boundary",
+            },
+            statement: at.stmt + 1,
+            sid: at.sid.clone(),
+            file: file.name.clone(),
+            line,
+            column,
+        }
+    }
+}
+
+/// Roles and users with the documents they use (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// How messages name where the principals come from: `the project`, `the build output`.
+    pub origin: String,
+    sources: Sources,
+    documents: Vec<Slot>,
+    principals: Vec<Principal>,
+    /// Lowercased name → principals (a role and a user may share one).
+    by_name: HashMap<String, Vec<usize>>,
+    /// Lowercased ARN → principal.
+    by_arn: HashMap<String, usize>,
+    prepared: Vec<Option<Prepared>>,
+}
+
+impl Account {
+    fn new(origin: &str, sources: Sources) -> Account {
+        Account {
+            origin: origin.to_string(),
+            sources,
+            documents: Vec::new(),
+            principals: Vec::new(),
+            by_name: HashMap::new(),
+            by_arn: HashMap::new(),
+            prepared: Vec::new(),
+        }
+    }
+
+    /// The roles and users of a compiled project; `sources` are the compilation's, which the
+    /// documents' statement spans point into.
+    pub fn from_compiled(compiled: &Compiled, sources: Sources) -> Account {
+        let mut account = Account::new("the project", sources);
+        let mut by_file: HashMap<&str, usize> = HashMap::new();
+        let mut managed: HashMap<&str, usize> = HashMap::new();
+        for document in &compiled.documents {
+            let label = match document.kind {
+                DocumentKind::Trust => continue,
+                DocumentKind::RoleInline => "role",
+                DocumentKind::UserInline => "user",
+                DocumentKind::GroupInline => "group",
+                kind => kind.as_str(),
+            };
+            let index = account.documents.len();
+            // Inline documents are named after their owner, as `verify` names them.
+            let name = format!(
+                "{label} {}",
+                document.owner.as_ref().unwrap_or(&document.name)
+            );
+            account.documents.push(Slot::Ready(document.located(name)));
+            by_file.insert(&document.file, index);
+            if document.owner.is_none() {
+                managed.insert(&document.arn, index);
+            }
+        }
+        let uses = |files: &[String], arns: &[String]| -> Vec<Use> {
+            let inline = files
+                .iter()
+                .filter_map(|file| by_file.get(file.as_str()).map(|&d| Use::Document(d)));
+            let attached = arns.iter().map(|arn| resolve(&managed, arn));
+            inline.chain(attached).collect()
+        };
+        for role in &compiled.roles {
+            account.add(Principal {
+                kind: PrincipalKind::Role,
+                name: role.name.clone(),
+                arn: role.arn.clone(),
+                identity: uses(&role.inline_files, &role.attached_policy_arns),
+                boundary: role.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
+            });
+        }
+        for user in &compiled.users {
+            let mut identity = uses(&user.inline_files, &user.attached_policy_arns);
+            for group in &user.groups {
+                if let Some(info) = compiled.groups.iter().find(|g| &g.name == group) {
+                    identity.extend(uses(&info.inline_files, &info.attached_policy_arns));
+                }
+            }
+            account.add(Principal {
+                kind: PrincipalKind::User,
+                name: user.name.clone(),
+                arn: user.arn.clone(),
+                identity,
+                boundary: user.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
+            });
+        }
+        account
+    }
+
+    /// The roles and users of a build output, from its `manifest.json` (one environment's). Each
+    /// document is read when a principal using it is first prepared, through the `read`
+    /// callback of [`Account::prepare`], which gets the file name the manifest gives.
+    pub fn from_manifest(manifest: &Manifest) -> Account {
+        let mut account = Account::new("the build output", Sources::new());
+        let mut by_file: HashMap<&str, usize> = HashMap::new();
+        let mut managed: HashMap<&str, usize> = HashMap::new();
+        for document in &manifest.documents {
+            let label = match document.kind.as_str() {
+                "trust" => continue,
+                "role-inline" => "role",
+                "user-inline" => "user",
+                "group-inline" => "group",
+                kind => kind,
+            };
+            let index = account.documents.len();
+            account.documents.push(Slot::Unread {
+                name: format!("{label} {}", document.name),
+                file: document.file.clone(),
+            });
+            by_file.insert(&document.file, index);
+            if matches!(
+                document.kind.as_str(),
+                "boundary" | "managed-policy" | "delegation"
+            ) {
+                managed.insert(&document.arn, index);
+            }
+        }
+        let uses = |files: &[String], arns: &[String]| -> Vec<Use> {
+            let inline = files
+                .iter()
+                .filter_map(|file| by_file.get(file.as_str()).map(|&d| Use::Document(d)));
+            let attached = arns.iter().map(|arn| resolve(&managed, arn));
+            inline.chain(attached).collect()
+        };
+        for role in &manifest.roles {
+            account.add(Principal {
+                kind: PrincipalKind::Role,
+                name: role.name.clone(),
+                arn: role.arn.clone(),
+                identity: uses(&role.inline_policy_files, &role.attached_policy_arns),
+                boundary: role.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
+            });
+        }
+        for user in &manifest.users {
+            let mut identity = uses(&user.inline_policy_files, &user.attached_policy_arns);
+            for group in &user.groups {
+                if let Some(info) = manifest.groups.iter().find(|g| &g.name == group) {
+                    identity.extend(uses(&info.inline_policy_files, &info.attached_policy_arns));
+                }
+            }
+            account.add(Principal {
+                kind: PrincipalKind::User,
+                name: user.name.clone(),
+                arn: user.arn.clone(),
+                identity,
+                boundary: user.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
+            });
+        }
+        account
+    }
+
+    /// The roles and users of an account export (`aws iam get-account-authorization-details`),
+    /// read by [`crate::iam::gaad`] from a file of `sources`. Inline policies are named
+    /// `role NAME/POLICY` (`user`, `group`), managed policies `managed-policy NAME`, or
+    /// `boundary NAME` when some role or user has them as permissions boundary.
+    pub fn from_gaad(gaad: &Gaad, sources: Sources) -> Account {
+        let mut account = Account::new("the GAAD", sources);
+        let boundaries = gaad.boundary_arns();
+        let mut managed: HashMap<&str, usize> = HashMap::new();
+        for policy in &gaad.policies {
+            let label = match boundaries.contains(policy.arn.as_str()) {
+                true => "boundary",
+                false => "managed-policy",
+            };
+            let mut document = policy.document.clone();
+            document.name = format!("{label} {}", policy.name);
+            managed.insert(&policy.arn, account.documents.len());
+            account.documents.push(Slot::Ready(document));
+        }
+        let mut inline = |owner: String, policies: &[InlinePolicy]| -> Vec<Use> {
+            policies
+                .iter()
+                .map(|policy| {
+                    let mut document = policy.document.clone();
+                    document.name = format!("{owner}/{}", policy.name);
+                    account.documents.push(Slot::Ready(document));
+                    Use::Document(account.documents.len() - 1)
+                })
+                .collect()
+        };
+        let mut groups: HashMap<&str, Vec<Use>> = HashMap::new();
+        for group in &gaad.groups {
+            let mut uses = inline(format!("group {}", group.name), &group.inline_policies);
+            uses.extend(group.attached_policies.iter().map(|a| resolve(&managed, a)));
+            groups.insert(&group.name, uses);
+        }
+        let mut principals = Vec::new();
+        for role in &gaad.roles {
+            let mut identity = inline(format!("role {}", role.name), &role.inline_policies);
+            identity.extend(role.attached_policies.iter().map(|a| resolve(&managed, a)));
+            principals.push(Principal {
+                kind: PrincipalKind::Role,
+                name: role.name.clone(),
+                arn: role.arn.clone(),
+                identity,
+                boundary: role
+                    .permissions_boundary
+                    .as_deref()
+                    .map(|a| resolve(&managed, a)),
+            });
+        }
+        for user in &gaad.users {
+            let mut identity = inline(format!("user {}", user.name), &user.inline_policies);
+            identity.extend(user.attached_policies.iter().map(|a| resolve(&managed, a)));
+            for group in &user.groups {
+                identity.extend(groups.get(group.as_str()).into_iter().flatten().cloned());
+            }
+            principals.push(Principal {
+                kind: PrincipalKind::User,
+                name: user.name.clone(),
+                arn: user.arn.clone(),
+                identity,
+                boundary: user
+                    .permissions_boundary
+                    .as_deref()
+                    .map(|a| resolve(&managed, a)),
+            });
+        }
+        for principal in principals {
+            account.add(principal);
+        }
+        account
+    }
+
+    fn add(&mut self, principal: Principal) {
+        let index = self.principals.len();
+        self.by_name
+            .entry(principal.name.to_lowercase())
+            .or_default()
+            .push(index);
+        self.by_arn.insert(principal.arn.to_lowercase(), index);
+        self.principals.push(principal);
+        self.prepared.push(None);
+    }
+
+    /// The files the documents' positions point into; callers may add their own (a file of
+    /// questions) to render diagnostics about them with the same table.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    pub fn sources_mut(&mut self) -> &mut Sources {
+        &mut self.sources
+    }
+
+    /// The roles and users, roles first, each in source order.
+    pub fn principals(&self) -> &[Principal] {
+        &self.principals
+    }
+
+    pub fn principal(&self, index: usize) -> &Principal {
+        &self.principals[index]
+    }
+
+    /// The principal a name or ARN names. Names are compared ignoring case, as IAM does. ARNs
+    /// are role and user ARNs (with their paths), or the `arn:aws:sts::ACCOUNT:assumed-role/NAME/
+    /// SESSION` of a session of a role, which asks about the role.
+    pub fn find(&self, wanted: &str) -> Result<usize, NotFound> {
+        let lower = wanted.to_lowercase();
+        if lower.starts_with("arn:") {
+            if let Some(&index) = self.by_arn.get(&lower) {
+                return Ok(index);
+            }
+            if let Some(index) = self.assumed_role(&lower) {
+                return Ok(index);
+            }
+            let arns = self.principals.iter().map(|p| p.arn.as_str());
+            return Err(NotFound::Unknown {
+                suggestion: did_you_mean(wanted, arns).map(str::to_string),
+            });
+        }
+        match self.by_name.get(&lower).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(several) => Err(NotFound::Ambiguous(
+                several
+                    .iter()
+                    .map(|&i| self.principals[i].arn.clone())
+                    .collect(),
+            )),
+            None => {
+                let names = self.principals.iter().map(|p| p.name.as_str());
+                Err(NotFound::Unknown {
+                    suggestion: did_you_mean(wanted, names).map(str::to_string),
+                })
+            }
+        }
+    }
+
+    /// The role or user (`kind`) of that name, ignoring case; else the closest name of that kind.
+    pub fn find_kind(&self, kind: PrincipalKind, name: &str) -> Result<usize, NotFound> {
+        let found = self.by_name.get(&name.to_lowercase()).and_then(|all| {
+            all.iter()
+                .copied()
+                .find(|&i| self.principals[i].kind == kind)
+        });
+        found.ok_or_else(|| {
+            let names = self
+                .principals
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.name.as_str());
+            NotFound::Unknown {
+                suggestion: did_you_mean(name, names).map(str::to_string),
+            }
+        })
+    }
+
+    /// `arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION` → the role NAME of that account.
+    fn assumed_role(&self, lower: &str) -> Option<usize> {
+        let parts: Vec<&str> = lower.splitn(6, ':').collect();
+        let [_, partition, "sts", "", account, resource] = parts[..] else {
+            return None;
+        };
+        let mut pieces = resource.split('/');
+        let ("assumed-role", Some(name), Some(_session), None) =
+            (pieces.next()?, pieces.next(), pieces.next(), pieces.next())
+        else {
+            return None;
+        };
+        let candidates = self.by_name.get(name)?;
+        candidates.iter().copied().find(|&i| {
+            let p = &self.principals[i];
+            let arn = p.arn.to_lowercase();
+            p.kind == PrincipalKind::Role
+                && arn.starts_with(&format!("arn:{partition}:iam::{account}:role/"))
+        })
+    }
+
+    /// Gathers and prepares the policies of principal `index`, once; later calls return at once.
+    /// `read` gets a file name of a build output's manifest and returns the name to show for it
+    /// and its text (it is not called for compiled projects).
+    pub fn prepare(&mut self, index: usize, read: &mut ReadFile<'_>) -> Result<(), PrepareError> {
+        if self.prepared[index].is_some() {
+            return Ok(());
+        }
+        let principal = &self.principals[index];
+        let wanted: Vec<usize> = principal
+            .identity
+            .iter()
+            .chain(&principal.boundary)
+            .filter_map(|u| match u {
+                Use::Document(d) => Some(*d),
+                Use::External(_) => None,
+            })
+            .collect();
+        for d in wanted {
+            self.load(d, read)?;
+        }
+        let principal = &self.principals[index];
+        let mut external = Vec::new();
+        let mut identity = Vec::new();
+        for u in &principal.identity {
+            match u {
+                Use::Document(d) => identity.push(self.ready(*d).clone()),
+                Use::External(arn) => external.push(arn.clone()),
+            }
+        }
+        let boundary = match &principal.boundary {
+            Some(Use::Document(d)) => Some(vec![self.ready(*d).clone()]),
+            Some(Use::External(arn)) => {
+                external.push(arn.clone());
+                None
+            }
+            None => None,
+        };
+        self.prepared[index] = Some(Prepared::new(identity, boundary, external));
+        Ok(())
+    }
+
+    /// The prepared policies of principal `index`, once [`Account::prepare`] succeeded.
+    pub fn prepared(&self, index: usize) -> Option<&Prepared> {
+        self.prepared[index].as_ref()
+    }
+
+    fn ready(&self, d: usize) -> &LocatedDocument {
+        match &self.documents[d] {
+            Slot::Ready(located) => located,
+            _ => unreachable!("loaded before use"),
+        }
+    }
+
+    fn load(&mut self, d: usize, read: &mut ReadFile<'_>) -> Result<(), PrepareError> {
+        let (name, file) = match &self.documents[d] {
+            Slot::Ready(_) => return Ok(()),
+            Slot::Failed(message) => {
+                return Err(PrepareError {
+                    message: message.clone(),
+                    diagnostics: Vec::new(),
+                })
+            }
+            Slot::Unread { name, file } => (name.clone(), file.clone()),
+        };
+        let (shown, text) = match read(&file) {
+            Ok(read) => read,
+            Err(message) => {
+                self.documents[d] = Slot::Failed(message.clone());
+                return Err(PrepareError {
+                    message,
+                    diagnostics: Vec::new(),
+                });
+            }
+        };
+        let id = self.sources.add(shown.clone(), text);
+        let (policy, diagnostics) = crate::iam::read::read(id, &self.sources.get(id).text);
+        match policy {
+            Some(policy) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                self.documents[d] = Slot::Ready(LocatedDocument::from_read(name, policy));
+                Ok(())
+            }
+            _ => {
+                let message = format!("`{shown}` is not an IAM policy document");
+                self.documents[d] = Slot::Failed(message.clone());
+                Err(PrepareError {
+                    message,
+                    diagnostics,
+                })
+            }
+        }
+    }
+}
+
+fn resolve(managed: &HashMap<&str, usize>, arn: &str) -> Use {
+    match managed.get(arn) {
+        Some(&d) => Use::Document(d),
+        None => Use::External(arn.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::{compile, Input, Options};
+    use crate::reason::Decision;
+
+    const PROJECT: &str = r#"account "123456789012"
+boundary Reads { allow s3:Get* on * }
+policy Shared { allow s3:GetObject on arn:aws:s3:::shared/* }
+group readers { attach Shared }
+role ops {
+  trust service ec2.amazonaws.com
+  boundary Reads
+  allow s3:{GetObject, PutObject} on arn:aws:s3:::ops/*
+}
+user ops {
+  groups readers
+  allow s3:PutObject on arn:aws:s3:::ops/*
+}
+"#;
+
+    fn compiled() -> (Compiled, Sources) {
+        let input = Input {
+            name: "p.iamx".into(),
+            bytes: PROJECT.as_bytes().to_vec(),
+        };
+        let compilation = compile(vec![input], &Options::default());
+        let compiled = compilation.compiled.expect("compiles");
+        (compiled, compilation.sources)
+    }
+
+    fn decision(account: &mut Account, who: &str, action: &str, resource: &str) -> Decision {
+        let index = account.find(who).unwrap();
+        let mut read = |file: &str| Err(format!("{file} was not expected"));
+        account.prepare(index, &mut read).unwrap();
+        let request = Request::new(action, resource);
+        account.prepared(index).unwrap().evaluate(&request).decision
+    }
+
+    #[test]
+    fn names_arns_and_sessions_find_principals() {
+        let (compiled, sources) = compiled();
+        let account = Account::from_compiled(&compiled, sources);
+        let role = account.find("arn:aws:iam::123456789012:role/ops").unwrap();
+        let user = account.find("ARN:AWS:IAM::123456789012:USER/OPS").unwrap();
+        assert_eq!(account.principal(role).kind, PrincipalKind::Role);
+        assert_eq!(account.principal(user).kind, PrincipalKind::User);
+        assert_eq!(
+            account.find("ops"),
+            Err(NotFound::Ambiguous(vec![
+                "arn:aws:iam::123456789012:role/ops".into(),
+                "arn:aws:iam::123456789012:user/ops".into()
+            ]))
+        );
+        assert_eq!(account.find_kind(PrincipalKind::Role, "OPS"), Ok(role));
+        let session = "arn:aws:sts::123456789012:assumed-role/ops/nightly";
+        assert_eq!(account.find(session), Ok(role));
+        // Another account's session, or a session ARN without its session name, is no one.
+        assert!(account
+            .find("arn:aws:sts::210987654321:assumed-role/ops/nightly")
+            .is_err());
+        assert!(account
+            .find("arn:aws:sts::123456789012:assumed-role/ops")
+            .is_err());
+        assert_eq!(
+            account.find("opz"),
+            Err(NotFound::Unknown {
+                suggestion: Some("ops".into())
+            })
+        );
+        assert_eq!(
+            account.find_kind(PrincipalKind::User, "opz"),
+            Err(NotFound::Unknown {
+                suggestion: Some("ops".into())
+            })
+        );
+    }
+
+    #[test]
+    fn a_user_gets_its_groups_policies_and_a_role_its_boundary() {
+        let (compiled, sources) = compiled();
+        let mut account = Account::from_compiled(&compiled, sources);
+        let user = "arn:aws:iam::123456789012:user/ops";
+        let role = "arn:aws:iam::123456789012:role/ops";
+        let shared = "arn:aws:s3:::shared/k";
+        assert_eq!(
+            decision(&mut account, user, "s3:GetObject", shared),
+            Decision::Allow
+        );
+        assert_eq!(
+            decision(&mut account, role, "s3:GetObject", shared),
+            Decision::ImplicitDeny
+        );
+        // The boundary allows reads only.
+        let own = "arn:aws:s3:::ops/k";
+        assert_eq!(
+            decision(&mut account, role, "s3:PutObject", own),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            decision(&mut account, user, "s3:PutObject", own),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn a_build_output_is_read_on_first_use_and_a_bad_file_is_said_each_time() {
+        let (compiled, sources) = compiled();
+        let files = crate::emit::emit(&compiled);
+        let manifest = crate::emit::manifest::read(&files["manifest.json"]).unwrap();
+        let from_project = Account::from_compiled(&compiled, sources);
+        let mut account = Account::from_manifest(&manifest);
+        let mut reads = Vec::new();
+        let mut read = |file: &str| {
+            reads.push(file.to_string());
+            match file {
+                "policies/Shared.json" => Ok((format!("out/{file}"), "{".to_string())),
+                _ => Ok((format!("out/{file}"), files[file].clone())),
+            }
+        };
+        let role = account.find_kind(PrincipalKind::Role, "ops").unwrap();
+        account.prepare(role, &mut read).unwrap();
+        account.prepare(role, &mut read).unwrap();
+        let user = account.find_kind(PrincipalKind::User, "ops").unwrap();
+        let first = account.prepare(user, &mut read).unwrap_err();
+        assert_eq!(
+            first.message,
+            "`out/policies/Shared.json` is not an IAM policy document"
+        );
+        assert!(!first.diagnostics.is_empty());
+        let again = account.prepare(user, &mut read).unwrap_err();
+        assert_eq!(again.message, first.message);
+        assert!(again.diagnostics.is_empty());
+        // Each file once: the role's inline policy and boundary, then the user's policies.
+        assert_eq!(
+            reads,
+            [
+                "roles/ops/inline.json",
+                "boundaries/Reads.json",
+                "users/ops/inline.json",
+                "policies/Shared.json"
+            ]
+        );
+        // Statements point into the files they were read from.
+        let prepared = account.prepared(role).unwrap();
+        let evaluation = prepared.evaluate(&Request::new("s3:GetObject", "arn:aws:s3:::ops/k"));
+        let info = prepared.describe(&evaluation.deciding[0], account.sources());
+        assert_eq!(
+            (info.policy.as_str(), info.file.as_str(), info.id()),
+            (
+                "role ops",
+                "out/roles/ops/inline.json",
+                "role ops#1".to_string()
+            )
+        );
+        assert_eq!(from_project.principals().len(), account.principals().len());
+    }
+}
