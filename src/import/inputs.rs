@@ -57,6 +57,10 @@ impl Importer {
             }
             return;
         }
+        if text.len() > crate::iam::read::MAX_BYTES {
+            let d = crate::iam::read::too_large(file, text.len());
+            return self.diagnostics(name, text, &[d]);
+        }
         let (read, diagnostics) = crate::iam::read::read_value(file, root);
         self.diagnostics(name, text, &diagnostics);
         let Some(read) = read else { return };
