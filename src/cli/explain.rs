@@ -85,15 +85,21 @@ pub fn run(args: Args) -> Exit {
     }
 }
 
-fn single(args: &Args) -> Exit {
-    let (Some(action), Some(resource)) = (&args.action, &args.resource) else {
-        return super::fail("give --action and --resource, or --queries FILE");
-    };
+/// A request's context as given: each key with its values, in the order first given.
+pub(super) type ContextValues = Vec<(String, Vec<String>)>;
+
+/// The request of ACTION, RESOURCE and `KEY=VALUE` entries (a repeated key is multivalued),
+/// after warning about an action or key the catalog does not know.
+pub(super) fn request_of(
+    action: &str,
+    resource: &str,
+    context: &[String],
+) -> Result<(Request, ContextValues), Exit> {
     let mut request = Request::new(action, resource);
-    let mut values: Vec<(String, Vec<String>)> = Vec::new();
-    for entry in &args.context {
+    let mut values: ContextValues = Vec::new();
+    for entry in context {
         let Some((key, value)) = entry.split_once('=') else {
-            return super::fail(format!("`{entry}` is not KEY=VALUE"));
+            return Err(super::fail(format!("`{entry}` is not KEY=VALUE")));
         };
         match values.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
             Some((_, list)) => list.push(value.to_string()),
@@ -109,8 +115,17 @@ fn single(args: &Args) -> Exit {
             errln!("  help: {help}");
         }
     }
+    Ok((request, values))
+}
 
-    let mut notes = Vec::new();
+fn single(args: &Args) -> Exit {
+    let (Some(action), Some(resource)) = (&args.action, &args.resource) else {
+        return super::fail("give --action and --resource, or --queries FILE");
+    };
+    let (request, values) = match request_of(action, resource, &args.context) {
+        Ok(found) => found,
+        Err(exit) => return exit,
+    };
     let (sources, prepared, origin) = if !args.policy.is_empty() {
         if !args.paths.is_empty() {
             return super::fail("give either project paths with --role/--user, or --policy files");
@@ -150,7 +165,7 @@ fn single(args: &Args) -> Exit {
                 "--role and --user need the paths of a project or build output, or --gaad FILE",
             );
         }
-        let mut loaded = match load(args) {
+        let mut loaded = match load(&args.paths, args.env.as_deref(), args.gaad.as_deref()) {
             Ok(loaded) => loaded,
             Err(exit) => return exit,
         };
@@ -177,18 +192,41 @@ fn single(args: &Args) -> Exit {
         let prepared = loaded.account.prepared(index).expect("prepared").clone();
         (loaded.account.sources().clone(), prepared, origin)
     };
+    answer(
+        &request,
+        &values,
+        &sources,
+        &prepared,
+        &origin,
+        args.format,
+        args.exit_code,
+    )
+}
+
+/// Prints the decision on `request` of the principal with `prepared` policies, and the
+/// statements that decided (text or JSON); with `exit_code`, a denial exits 1.
+pub(super) fn answer(
+    request: &Request,
+    values: &ContextValues,
+    sources: &Sources,
+    prepared: &Prepared,
+    origin: &str,
+    format: Format,
+    exit_code: bool,
+) -> Exit {
+    let mut notes = Vec::new();
     for arn in prepared.external() {
         notes.push(format!(
             "{arn} is not in {origin} and was not evaluated; the real decision may differ"
         ));
     }
 
-    let evaluation = prepared.evaluate(&request);
-    let describe = |at: &StatementRef| prepared.describe(at, &sources);
+    let evaluation = prepared.evaluate(request);
+    let describe = |at: &StatementRef| prepared.describe(at, sources);
     let decision = decision_name(evaluation.decision);
     let why = reason_text(&evaluation, prepared.has_boundary());
-    notes.extend(unmodelled_notes(&evaluation, &prepared, &sources));
-    match args.format {
+    notes.extend(unmodelled_notes(&evaluation, prepared, sources));
+    match format {
         Format::Json => {
             let list = |refs: &[StatementRef]| refs.iter().map(describe).collect::<Vec<_>>();
             let value = serde_json::json!({
@@ -211,7 +249,7 @@ fn single(args: &Args) -> Exit {
             );
         }
         Format::Text => {
-            outln!("{decision}: {}", iamx::verify::show(&request));
+            outln!("{decision}: {}", iamx::verify::show(request));
             outln!("  {why}");
             for at in &evaluation.deciding {
                 let s = describe(at);
@@ -237,23 +275,26 @@ fn single(args: &Args) -> Exit {
             }
         }
     }
-    match (args.exit_code, evaluation.decision) {
+    match (exit_code, evaluation.decision) {
         (true, Decision::ImplicitDeny | Decision::ExplicitDeny) => Exit::InputErrors,
         _ => Exit::Success,
     }
 }
 
 /// The principals of a project or build output, and how to read the output's documents.
-struct Loaded {
-    account: Account,
-    read: Box<ReadFile<'static>>,
+pub(super) struct Loaded {
+    pub(super) account: Account,
+    pub(super) read: Box<ReadFile<'static>>,
 }
 
-/// A GAAD (`--gaad`), a build output directory (one path, holding `manifest.json`, or that
-/// manifest itself), else a project compiled for `--env`.
-fn load(args: &Args) -> Result<Loaded, Exit> {
-    let (paths, env) = (&args.paths, args.env.as_deref());
-    if let Some(gaad) = &args.gaad {
+/// A GAAD (`gaad`), a build output directory (one path, holding `manifest.json`, or that
+/// manifest itself), else a project compiled for `env`.
+pub(super) fn load(
+    paths: &[PathBuf],
+    env: Option<&str>,
+    gaad: Option<&Path>,
+) -> Result<Loaded, Exit> {
+    if let Some(gaad) = gaad {
         return load_gaad(gaad);
     }
     if let [path] = &paths[..] {
@@ -439,7 +480,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
             return Exit::InputErrors;
         }
     };
-    let mut loaded = match load(args) {
+    let mut loaded = match load(&args.paths, args.env.as_deref(), args.gaad.as_deref()) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };

@@ -13,6 +13,7 @@ mod fmt;
 mod import;
 pub mod output;
 mod verify;
+mod who_can;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use iamx::diagnostics::{self, Diagnostic};
@@ -71,6 +72,11 @@ enum Command {
     Import(import::Args),
     /// May a role, user or set of policies do ACTION on RESOURCE? Names the deciding statements.
     Explain(explain::Args),
+    /// Which roles and users may do ACTION on RESOURCE (boundaries and denies applied)?
+    WhoCan(who_can::WhoCanArgs),
+    /// May this role or user do ACTION on RESOURCE? `explain` for a principal of a project,
+    /// build output or account export, named by name or ARN.
+    CanI(who_can::CanIArgs),
     /// Prove roles stay inside their boundaries and delegations allow no escalation.
     Verify(verify::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
@@ -107,6 +113,8 @@ pub fn run() -> ExitCode {
         Command::Catalog(args) => catalog::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::WhoCan(args) => who_can::who_can(args),
+        Command::CanI(args) => who_can::can_i(args),
         Command::Completions(args) => completions(args.shell),
     };
     output::flush();

@@ -14,7 +14,7 @@ use iamx::diagnostics::Diagnostic;
 use iamx::iam::located::LocatedDocument;
 use iamx::source::Sources;
 use iamx::verify::{self, Report, Verdict};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -60,6 +60,11 @@ pub struct Args {
     /// Holders may manage login profiles (console passwords) of the users they create.
     #[arg(long)]
     login_profiles: bool,
+    /// Check the project against the account it is deployed in, from its export
+    /// (`aws iam get-account-authorization-details`): what each delegation reaches among the
+    /// existing roles, users and policies (escalations become definite), and drift.
+    #[arg(long, value_name = "FILE")]
+    gaad: Option<PathBuf>,
     /// Conditional escalations (W0504: they depend on what exists in the account) are errors.
     #[arg(long)]
     strict: bool,
@@ -134,6 +139,14 @@ pub fn run(args: Args) -> Exit {
         }
     };
     let mut runs = runs;
+    if let Some(gaad) = &args.gaad {
+        if json_mode {
+            return super::fail("--gaad checks a project against its account: give project paths");
+        }
+        if let Err(exit) = against_account(&mut runs, gaad) {
+            return exit;
+        }
+    }
     if args.strict {
         // Under `--strict` a conditional escalation fails its subject like any other.
         for subject in runs
@@ -217,6 +230,84 @@ pub fn run(args: Args) -> Exit {
         }
     }
     exit
+}
+
+/// Reads the account export into each run's sources and checks the run's project against it
+/// (the run whose account is the export's). The account answers what the conditional
+/// escalations (W0504) assumed, so they give way to its definite findings.
+fn against_account(runs: &mut [findings::Run], gaad: &Path) -> Result<(), Exit> {
+    let text = std::fs::read(gaad)
+        .map_err(|e| {
+            super::fail(format!(
+                "cannot read `{}`: {}",
+                gaad.display(),
+                super::files::plain(&e)
+            ))
+        })
+        .and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| super::fail(format!("`{}` is not valid UTF-8", gaad.display())))
+        })?;
+    let mut matched = false;
+    let mut accounts = Vec::new();
+    for run in runs.iter_mut() {
+        let Some(compiled) = &run.compiled else {
+            continue;
+        };
+        let id = run.sources.add(gaad.display().to_string(), text.clone());
+        let (account, diagnostics) = iamx::iam::gaad::read(id, &run.sources.get(id).text);
+        let Some(account) = account else {
+            super::report(&diagnostics, &run.sources);
+            errln!("error: `{}` is not an account export", gaad.display());
+            return Err(Exit::InputErrors);
+        };
+        accounts.push(compiled.account.clone());
+        if account
+            .account_id
+            .as_deref()
+            .is_some_and(|a| a != compiled.account)
+        {
+            continue;
+        }
+        matched = true;
+        let mut report = iamx::verify::verify_against_account(compiled, &account, &text);
+        // Drift is about a whole block: its first line says which.
+        for d in &mut report.diagnostics {
+            if let Some(primary) = d.primary.as_mut().filter(|p| p.span.file != id) {
+                primary.span = run.sources.first_line(primary.span);
+            }
+        }
+        run.diagnostics
+            .retain(|d| d.code != iamx::diagnostics::Code::ConditionalEscalation);
+        run.diagnostics.extend(diagnostics);
+        run.diagnostics.extend(report.diagnostics.iter().cloned());
+        iamx::diagnostics::sort(&mut run.diagnostics);
+        if let Some(verified) = &mut run.verified {
+            for subject in &mut verified.subjects {
+                subject
+                    .counterexamples
+                    .retain(|c| c.class != Some("conditional"));
+                for assumption in &mut subject.assumptions {
+                    if assumption.starts_with("the prefix is clean") {
+                        *assumption = format!(
+                            "the prefix is clean: not assumed, checked against `{}` (below)",
+                            gaad.display()
+                        );
+                    }
+                }
+            }
+            verified.subjects.extend(report.subjects);
+            verified.diagnostics.extend(report.diagnostics);
+        }
+    }
+    if !matched && !accounts.is_empty() {
+        return Err(super::fail(format!(
+            "`{}` is an export of another account than the project's ({})",
+            gaad.display(),
+            accounts.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn verdict_word(verdict: Verdict) -> &'static str {

@@ -133,6 +133,8 @@ pub enum Code {
     ConditionalEscalation,
     /// A delegation changes roles outside its prefix that carry the boundary, or its boundary is broader than its holders.
     DelegationWarning,
+    /// The account (`verify --gaad`) lacks a role, user or policy the project declares, or holds it differently.
+    AccountDrift,
     /// An `// iamx:allow` comment is malformed: no reason, an unknown code, a code it may not name.
     InvalidSuppression,
     /// An `// iamx:allow` comment that suppresses nothing.
@@ -170,7 +172,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 69] = [
+    pub const ALL: [Code; 70] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -223,6 +225,7 @@ impl Code {
         Code::NeverMatchingCondition,
         Code::ConditionalEscalation,
         Code::DelegationWarning,
+        Code::AccountDrift,
         Code::InvalidSuppression,
         Code::UnusedSuppression,
         Code::InvalidProjectFile,
@@ -296,6 +299,7 @@ impl Code {
             Code::NeverMatchingCondition => "W0503",
             Code::ConditionalEscalation => "W0504",
             Code::DelegationWarning => "W0505",
+            Code::AccountDrift => "W0506",
             Code::InvalidSuppression => "E0601",
             Code::UnusedSuppression => "W0601",
             Code::InvalidProjectFile => "E0602",

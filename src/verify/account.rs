@@ -557,6 +557,27 @@ impl Account {
         Ok(())
     }
 
+    /// Every principal's decision on `request` (`iamx who-can`), in the account's order, each
+    /// principal prepared on first use; one whose policies could not be gathered comes back as
+    /// the error. Explicit denies and boundaries apply as in [`Prepared::evaluate`].
+    pub fn answer_all(
+        &mut self,
+        request: &Request,
+        read: &mut ReadFile<'_>,
+    ) -> Vec<(usize, Result<Evaluation, PrepareError>)> {
+        (0..self.principals.len())
+            .map(|index| {
+                let answer = self.prepare(index, read).map(|()| {
+                    self.prepared[index]
+                        .as_ref()
+                        .expect("prepared")
+                        .evaluate(request)
+                });
+                (index, answer)
+            })
+            .collect()
+    }
+
     /// The prepared policies of principal `index`, once [`Account::prepare`] succeeded.
     pub fn prepared(&self, index: usize) -> Option<&Prepared> {
         self.prepared[index].as_ref()

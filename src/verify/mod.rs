@@ -62,6 +62,7 @@ fn undecided(message: String, at: Span, reasons: &[String]) -> Diagnostic {
 }
 
 pub mod account;
+mod audit;
 mod containment;
 mod delegation_safety;
 mod escalation;
@@ -197,6 +198,19 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
     for delegation in &compiled.delegations {
         report.merge(project.delegation(delegation));
     }
+    crate::diagnostics::sort(&mut report.diagnostics);
+    report
+}
+
+/// The project against the account it is deployed in (`verify --gaad`): what each delegation
+/// reaches among the roles, users and policies that exist, and drift (see `audit.rs`).
+/// `text` is the export as read, for pointing at an entry's name.
+pub fn verify_against_account(
+    compiled: &Compiled,
+    account: &crate::iam::gaad::Account,
+    text: &str,
+) -> Report {
+    let mut report = audit::against_account(&Project::new(compiled), account, text);
     crate::diagnostics::sort(&mut report.diagnostics);
     report
 }
@@ -342,9 +356,10 @@ impl<'a> Project<'a> {
         report
     }
 
-    fn delegation(&self, info: &crate::compile::output::DelegationInfo) -> Report {
+    /// The delegation's scope, as the project declares it.
+    fn scope(&self, info: &crate::compile::output::DelegationInfo) -> Scope {
         let compiled = self.compiled;
-        let scope = Scope {
+        Scope {
             partition: compiled.partition.clone(),
             account: compiled.account.clone(),
             boundary_arn: info.boundary_arn.clone(),
@@ -355,70 +370,22 @@ impl<'a> Project<'a> {
             create_users: info.create_users,
             tag_keys: info.tag_keys.clone(),
             login_profiles: info.login_profiles,
-        };
-        let mut report = Report::default();
-        let label = format!("delegation {}", info.name);
-        let mut names_under_prefix = Vec::new();
-        // The boundary and the delegation policy must not be names the holders manage.
-        for (what, arn, span) in [
-            ("boundary", &info.boundary_arn, info.boundary_span),
-            ("delegation policy", &info.arn, info.span),
-        ] {
-            if scope_may_cover(&scope, "policy", arn) {
-                names_under_prefix.push(arn.clone());
-                report.diagnostics.push(
-                    Diagnostic::new(
-                        Code::ProtectedNameUnderPrefix,
-                        format!("the {what} `{arn}` falls under the prefix of {label}"),
-                    )
-                    .at(
-                        info.prefix_span,
-                        "holders manage policies with names starting with this",
-                    )
-                    .with_label(span, format!("the {what}"))
-                    .with_help("rename the policy or the prefix so the prefix never matches it"),
-                );
-            }
         }
-        // Project roles and users the holders can pass or manage must carry the boundary.
-        let bounded = |b: &Option<String>| b.as_deref() == Some(info.boundary_arn.as_str());
-        let mut unbounded = Vec::new();
-        for role in &compiled.roles {
-            if scope_may_cover(&scope, "role", &role.arn) && !bounded(&role.boundary_arn) {
-                unbounded.push((role.arn.clone(), role.span, "role", &role.name));
-            }
-        }
-        if info.create_users {
-            for user in &compiled.users {
-                if scope_may_cover(&scope, "user", &user.arn) && !bounded(&user.boundary_arn) {
-                    unbounded.push((user.arn.clone(), user.span, "user", &user.name));
-                }
-            }
-        }
-        for (arn, span, kind, name) in &unbounded {
-            report.diagnostics.push(
-                Diagnostic::new(
-                    Code::DelegationEscalation,
-                    format!(
-                        "{kind} `{name}` is under the prefix of {label} but does not have boundary {}",
-                        info.boundary_name
-                    ),
-                )
-                .at(*span, format!("holders of {} can pass or change `{arn}`", info.name))
-                .with_label(info.prefix_span, "the delegated prefix")
-                .with_help(format!(
-                    "give it `boundary {}`, or a name outside the prefix",
-                    info.boundary_name
-                )),
-            );
-        }
+    }
 
-        // The delegation policy and the policies the project gives its principals.
+    /// What the holders of a delegation may do: the delegation policy, then the policies the
+    /// project gives its principals (`to`); notes about principals or policies the project
+    /// does not hold; and the ARNs of the principals themselves and, for groups, their members.
+    fn holders(
+        &self,
+        info: &crate::compile::output::DelegationInfo,
+    ) -> (Vec<LocatedDocument>, Vec<String>, Vec<String>) {
+        let compiled = self.compiled;
         let mut identity = Vec::new();
         let mut notes = Vec::new();
         let mut own = Vec::new();
         if let Some(d) = self.by_arn.get(info.arn.as_str()) {
-            identity.push(located(label.clone(), d));
+            identity.push(located(format!("delegation {}", info.name), d));
         }
         for (kind, name, arn) in &info.to {
             own.push(arn.clone());
@@ -479,6 +446,71 @@ impl<'a> Project<'a> {
         }
         own.sort();
         own.dedup();
+        (identity, notes, own)
+    }
+
+    fn delegation(&self, info: &crate::compile::output::DelegationInfo) -> Report {
+        let compiled = self.compiled;
+        let scope = self.scope(info);
+        let mut report = Report::default();
+        let label = format!("delegation {}", info.name);
+        let mut names_under_prefix = Vec::new();
+        // The boundary and the delegation policy must not be names the holders manage.
+        for (what, arn, span) in [
+            ("boundary", &info.boundary_arn, info.boundary_span),
+            ("delegation policy", &info.arn, info.span),
+        ] {
+            if scope_may_cover(&scope, "policy", arn) {
+                names_under_prefix.push(arn.clone());
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        Code::ProtectedNameUnderPrefix,
+                        format!("the {what} `{arn}` falls under the prefix of {label}"),
+                    )
+                    .at(
+                        info.prefix_span,
+                        "holders manage policies with names starting with this",
+                    )
+                    .with_label(span, format!("the {what}"))
+                    .with_help("rename the policy or the prefix so the prefix never matches it"),
+                );
+            }
+        }
+        // Project roles and users the holders can pass or manage must carry the boundary.
+        let bounded = |b: &Option<String>| b.as_deref() == Some(info.boundary_arn.as_str());
+        let mut unbounded = Vec::new();
+        for role in &compiled.roles {
+            if scope_may_cover(&scope, "role", &role.arn) && !bounded(&role.boundary_arn) {
+                unbounded.push((role.arn.clone(), role.span, "role", &role.name));
+            }
+        }
+        if info.create_users {
+            for user in &compiled.users {
+                if scope_may_cover(&scope, "user", &user.arn) && !bounded(&user.boundary_arn) {
+                    unbounded.push((user.arn.clone(), user.span, "user", &user.name));
+                }
+            }
+        }
+        for (arn, span, kind, name) in &unbounded {
+            report.diagnostics.push(
+                Diagnostic::new(
+                    Code::DelegationEscalation,
+                    format!(
+                        "{kind} `{name}` is under the prefix of {label} but does not have boundary {}",
+                        info.boundary_name
+                    ),
+                )
+                .at(*span, format!("holders of {} can pass or change `{arn}`", info.name))
+                .with_label(info.prefix_span, "the delegated prefix")
+                .with_help(format!(
+                    "give it `boundary {}`, or a name outside the prefix",
+                    info.boundary_name
+                )),
+            );
+        }
+
+        // The delegation policy and the policies the project gives its principals.
+        let (identity, notes, own) = self.holders(info);
         if notes.is_empty() && identity.len() > 1 {
             report
                 .diagnostics

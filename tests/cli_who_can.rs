@@ -1,0 +1,219 @@
+//! `iamx who-can` and `iamx can-i` over a project, a build output and an account export.
+//! `who-can` must name exactly the principals that `iamx explain --queries` allows for the same
+//! request (the same engine per principal, asked the other way round), and the three sources of
+//! one project must agree.
+
+mod common;
+
+use common::{iamx, write_file, Goldens};
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const GAAD: &str = "tests/data/explain/data-platform-gaad.json";
+const MFA_FROM_THE_OFFICE: [&str; 4] = [
+    "--context",
+    "aws:MultiFactorAuthPresent=true",
+    "--context",
+    "aws:SourceIp=203.0.113.5",
+];
+
+/// The requests asked of data-platform: (action, resource, context arguments).
+fn requests() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-lake/curated/x.csv",
+            MFA_FROM_THE_OFFICE.to_vec(),
+        ),
+        // Without MFA the guardrail denies everyone.
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-lake/curated/x.csv",
+            vec![],
+        ),
+        (
+            "athena:GetQueryResults",
+            "arn:aws:athena:eu-west-1:333333333333:workgroup/engineers",
+            vec![
+                "--context",
+                "aws:MultiFactorAuthPresent=true",
+                "--context",
+                "aws:CurrentTime=2027-01-01T00:00:00Z",
+            ],
+        ),
+        // bob's boundary denies it; nobody else has it.
+        (
+            "s3:DeleteBucket",
+            "arn:aws:s3:::acme-lake",
+            vec!["--context", "aws:MultiFactorAuthPresent=true"],
+        ),
+    ]
+}
+
+fn who_can(source: &[&str], action: &str, resource: &str, context: &[&str]) -> Value {
+    let output = iamx()
+        .args(["who-can", action, resource, "--format", "json"])
+        .args(source)
+        .args(context)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn allowed_arns(answer: &Value) -> Vec<String> {
+    let mut arns: Vec<String> = answer["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["arn"].as_str().unwrap().to_string())
+        .collect();
+    arns.sort();
+    arns
+}
+
+#[test]
+fn who_can_names_what_explain_allows_for_each_principal() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    iamx()
+        .args(["build", "-q", "examples/data-platform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let out = out.to_str().unwrap().to_string();
+    let principals = ["alice", "bob", "auditor"];
+    for (action, resource, context) in requests() {
+        let project = who_can(&["examples/data-platform"], action, resource, &context);
+        // The same principals from the build output and from the account export.
+        for other in [vec![out.as_str()], vec!["--gaad", GAAD]] {
+            let answer = who_can(&other, action, resource, &context);
+            assert_eq!(allowed_arns(&answer), allowed_arns(&project), "{other:?}");
+        }
+        assert_eq!(project["principals"], principals.len());
+        // explain --queries asks each principal the same question.
+        let context_column: Vec<&str> = context
+            .iter()
+            .filter(|a| **a != "--context")
+            .copied()
+            .collect();
+        let lines: String = principals
+            .iter()
+            .map(|p| format!("{p}\t{action}\t{resource}\t{}\n", context_column.join(";")))
+            .collect();
+        let file = write_file(temp.path(), "questions.tsv", &lines);
+        let output = iamx()
+            .args(["explain", "examples/data-platform", "--queries", &file])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let answers: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut expected: Vec<String> = answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["decision"] == "allow")
+            .map(|a| a["arn"].as_str().unwrap().to_string())
+            .collect();
+        expected.sort();
+        assert_eq!(allowed_arns(&project), expected, "{action} {resource}");
+    }
+}
+
+#[test]
+fn who_can_text_output() {
+    let mut goldens = Goldens::new();
+    let output = iamx()
+        .args([
+            "who-can",
+            "s3:GetObject",
+            "arn:aws:s3:::acme-lake/curated/x.csv",
+        ])
+        .arg("examples/data-platform")
+        .args(MFA_FROM_THE_OFFICE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    goldens.check(
+        &common::root().join("tests/golden/explain/who-can.txt"),
+        &String::from_utf8(output.stdout).unwrap(),
+    );
+    goldens.finish();
+}
+
+#[test]
+fn who_can_exit_code_says_whether_anyone_may() {
+    iamx()
+        .args(["who-can", "s3:DeleteBucket", "arn:aws:s3:::acme-lake"])
+        .args(["--gaad", GAAD, "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("0 of 3 principals may do"));
+    iamx()
+        .args([
+            "who-can",
+            "s3:GetObject",
+            "arn:aws:s3:::acme-lake/curated/x.csv",
+        ])
+        .args(["--gaad", GAAD, "--exit-code"])
+        .args(MFA_FROM_THE_OFFICE)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2 of 3 principals may do"));
+}
+
+#[test]
+fn can_i_asks_one_principal_by_name_or_arn() {
+    for who in ["bob", "arn:aws:iam::333333333333:user/people/bob"] {
+        iamx()
+            .args(["can-i", who, "s3:DeleteBucket", "arn:aws:s3:::acme-lake"])
+            .args(["--gaad", GAAD, "--exit-code"])
+            .args(["--context", "aws:MultiFactorAuthPresent=true"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::starts_with(
+                "explicit-deny: s3:DeleteBucket",
+            ))
+            .stdout(predicate::str::contains(
+                "denied by boundary EngineerBoundary",
+            ));
+    }
+    iamx()
+        .args([
+            "can-i",
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::acme-lake/curated/x.csv",
+        ])
+        .arg("examples/data-platform")
+        .args(MFA_FROM_THE_OFFICE)
+        .args(["--exit-code"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("allow: "));
+    iamx()
+        .args(["can-i", "alcie", "s3:GetObject", "*", "--gaad", GAAD])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `alice`?"));
+}
+
+#[test]
+fn who_can_and_can_i_need_a_source() {
+    for args in [
+        vec!["who-can", "s3:GetObject", "*"],
+        vec!["can-i", "bob", "s3:GetObject", "*"],
+    ] {
+        iamx()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--gaad FILE"));
+    }
+}
