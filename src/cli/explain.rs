@@ -297,7 +297,7 @@ pub(super) fn load(
     if let Some(gaad) = gaad {
         return load_gaad(gaad);
     }
-    if let [path] = &paths[..] {
+    if let [path] = paths {
         let dir = if path.file_name().is_some_and(|n| n == "manifest.json") && path.is_file() {
             Some(path.parent().unwrap_or(Path::new(".")).to_path_buf())
         } else if path.join("manifest.json").is_file() {

@@ -196,9 +196,7 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
             }
         }
     }
-    if failed {
-        Exit::InputErrors
-    } else if args.exit_code && allowed.is_empty() {
+    if failed || (args.exit_code && allowed.is_empty()) {
         Exit::InputErrors
     } else {
         Exit::Success
