@@ -105,6 +105,23 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
     }
 }
 
+/// Whether `text` may hold an `env` block: the word `env` where a top-level item can start —
+/// after the start, white space, a block comment, or the end of a value or block (`"`, `]`, `)`,
+/// `}`) — and followed by white space or a comment. `aws:ResourceTag/env == ...` is not one.
+fn mentions_env(text: &str) -> bool {
+    text.match_indices("env").any(|(at, _)| {
+        let before = &text[..at];
+        let starts_item = before.is_empty()
+            || before.ends_with("*/")
+            || before
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_whitespace() || c == '\u{FEFF}' || "\"])}".contains(c));
+        let after = text[at + 3..].chars().next();
+        starts_item && after.is_some_and(|c| c.is_whitespace() || c == '\u{FEFF}' || c == '/')
+    })
+}
+
 /// The environments (`env NAME { ... }`) the sources declare, in order; files that do not parse
 /// are skipped (compiling them reports why).
 pub fn declared_environments(inputs: &[Input]) -> Vec<String> {
@@ -113,6 +130,12 @@ pub fn declared_environments(inputs: &[Input]) -> Vec<String> {
         let Ok(text) = std::str::from_utf8(&input.bytes) else {
             continue;
         };
+        // An `env` block needs the keyword `env` (the grammar's `kw_env`: no identifier
+        // character on either side); most files have none, and a full parse of each just to
+        // find out doubled the cost of `check`.
+        if !mentions_env(text) {
+            continue;
+        }
         let Ok(file) = parse::parse(crate::source::FileId(0), text) else {
             continue;
         };
@@ -125,4 +148,26 @@ pub fn declared_environments(inputs: &[Input]) -> Vec<String> {
         }
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions_env;
+
+    #[test]
+    fn only_the_keyword_env_counts() {
+        assert!(mentions_env("env dev {"));
+        assert!(mentions_env("account \"1\"\nenv\tprod { }"));
+        assert!(mentions_env("env/* a comment */dev {}"));
+        assert!(mentions_env("account \"1\" env dev {}"));
+        for text in [
+            "environment = 1",
+            "tag dev_env = \"x\"",
+            "my-env {",
+            "envy x",
+            "when aws:ResourceTag/env == \"prod\"",
+        ] {
+            assert!(!mentions_env(text), "{text}");
+        }
+    }
 }
