@@ -14,6 +14,7 @@
 use crate::catalog::{Catalog, KeyType};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
+use crate::iam::names::PARTITIONS;
 use crate::iam::operators::{self, ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::read::{ConditionValue, StatementSpans};
@@ -411,18 +412,6 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'));
     (!vendor_ok).then_some("a service prefix has letters, digits and `-` only")
 }
-
-/// The partitions AWS has.
-const PARTITIONS: [&str; 8] = [
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
 
 fn is_wild(part: &str) -> bool {
     part.contains(['*', '?']) || part.contains("${")

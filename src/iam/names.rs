@@ -10,6 +10,17 @@ pub const NAME_PUNCTUATION: &str = "+=,.@_-";
 pub const TAG_PUNCTUATION: &str = "_.:/=+-@";
 /// The most tags one role or user may carry.
 pub const MAX_TAGS: usize = 50;
+/// The partitions AWS has (ARN documentation, "Partition"), the commercial one first.
+pub const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
 /// The longest path IAM accepts.
 pub const MAX_PATH: usize = 512;
 

@@ -8,9 +8,7 @@
 
 use super::pattern::{matches_concrete, PatternKind};
 use crate::catalog::Catalog;
-
-/// AWS's partitions (ARN documentation, "Partition"), the commercial one first.
-const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov"];
+use crate::iam::names::PARTITIONS;
 
 /// An ARN format of the catalog as the pattern of every ARN it describes: each placeholder some
 /// text, never none (AWS receives no ARN with an empty region, account or name where the format
