@@ -9,17 +9,18 @@
 //! Exit codes: 0 an answer was given, 1 input errors, 2 usage. With `--exit-code`: `who-can`
 //! exits 1 when nobody may, `can-i` when the principal may not.
 
-use super::explain::{answer, load, request_of};
+use super::explain::{answer, load, request_of, ContextValues, Loaded};
 use super::output::{errln, outln};
 use super::{report, Exit, Format};
-use iamx::reason::{Decision, StatementRef};
+use iamx::reason::{Decision, Request, StatementRef};
 use iamx::verify::account::{NotFound, StatementInfo};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// The request and where its principals come from, the same for both commands.
 #[derive(clap::Args)]
-pub struct WhoCanArgs {
+pub struct Question {
     /// The action, `service:Name`.
     action: String,
     /// The resource ARN (or `*`).
@@ -36,6 +37,12 @@ pub struct WhoCanArgs {
     /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct WhoCanArgs {
+    #[command(flatten)]
+    question: Question,
     /// Exit 1 when no principal may make the request.
     #[arg(long)]
     exit_code: bool,
@@ -48,27 +55,30 @@ pub struct WhoCanArgs {
 pub struct CanIArgs {
     /// The role or user: a name, an ARN, or an assumed-role session ARN.
     principal: String,
-    /// The action, `service:Name`.
-    action: String,
-    /// The resource ARN (or `*`).
-    resource: String,
-    /// A project's .iamx files or directories, or one build output directory.
-    paths: Vec<PathBuf>,
-    /// The roles and users of an account export, instead of project paths.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "env"])]
-    gaad: Option<PathBuf>,
-    /// The environment to ask about.
-    #[arg(long)]
-    env: Option<String>,
-    /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
-    #[arg(long, value_name = "KEY=VALUE")]
-    context: Vec<String>,
+    #[command(flatten)]
+    question: Question,
     /// Make the decision the exit code: 0 when allowed, 1 when denied.
     #[arg(long)]
     exit_code: bool,
     /// `text`: the decision and the deciding statements; `json`: the same as one object.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// The request of a question, and the account it is asked of.
+fn ask(question: &Question) -> Result<(Request, ContextValues, Loaded), Exit> {
+    if question.paths.is_empty() && question.gaad.is_none() {
+        return Err(super::fail(
+            "give the paths of a project or build output, or --gaad FILE",
+        ));
+    }
+    let (request, values) = request_of(&question.action, &question.resource, &question.context)?;
+    let loaded = load(
+        &question.paths,
+        question.env.as_deref(),
+        question.gaad.as_deref(),
+    )?;
+    Ok((request, values, loaded))
 }
 
 #[derive(Serialize)]
@@ -81,15 +91,8 @@ struct Allowed {
 }
 
 pub fn who_can(args: WhoCanArgs) -> Exit {
-    if args.paths.is_empty() && args.gaad.is_none() {
-        return super::fail("give the paths of a project or build output, or --gaad FILE");
-    }
-    let (request, values) = match request_of(&args.action, &args.resource, &args.context) {
-        Ok(found) => found,
-        Err(exit) => return exit,
-    };
-    let mut loaded = match load(&args.paths, args.env.as_deref(), args.gaad.as_deref()) {
-        Ok(loaded) => loaded,
+    let (request, values, mut loaded) = match ask(&args.question) {
+        Ok(asked) => asked,
         Err(exit) => return exit,
     };
     let answers = loaded.account.answer_all(&request, &mut loaded.read);
@@ -204,15 +207,8 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
 }
 
 pub fn can_i(args: CanIArgs) -> Exit {
-    if args.paths.is_empty() && args.gaad.is_none() {
-        return super::fail("give the paths of a project or build output, or --gaad FILE");
-    }
-    let (request, values) = match request_of(&args.action, &args.resource, &args.context) {
-        Ok(found) => found,
-        Err(exit) => return exit,
-    };
-    let mut loaded = match load(&args.paths, args.env.as_deref(), args.gaad.as_deref()) {
-        Ok(loaded) => loaded,
+    let (request, values, mut loaded) = match ask(&args.question) {
+        Ok(asked) => asked,
         Err(exit) => return exit,
     };
     let index = match loaded.account.find(&args.principal) {

@@ -157,20 +157,23 @@ pub(super) fn check_against(
         subjects: vec![],
         diagnostics: never_matching_diagnostics(identity, &dropped),
     };
+    let said = |reasons: &[reason::UnknownReason]| -> Vec<String> {
+        reasons
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}: {}",
+                    describe(&u.statement, identity, boundary),
+                    u.reason
+                )
+            })
+            .collect()
+    };
     let mut notes = vec![];
     let (counterexamples, mut unknown) = match verdict {
         Containment::Contained => (vec![], vec![]),
         Containment::ContainedForListedActions(unlisted) => {
-            notes = unlisted
-                .iter()
-                .map(|u| {
-                    format!(
-                        "{}: {}",
-                        describe(&u.statement, identity, boundary),
-                        u.reason
-                    )
-                })
-                .collect();
+            notes = said(&unlisted);
             (vec![], vec![])
         }
         Containment::Escapes {
@@ -207,16 +210,7 @@ pub(super) fn check_against(
         }
         escapes.push(escape(&counterexample.request, message));
     }
-    let unknown_text: Vec<String> = unknown
-        .iter()
-        .map(|u| {
-            format!(
-                "{}: {}",
-                describe(&u.statement, identity, boundary),
-                u.reason
-            )
-        })
-        .collect();
+    let unknown_text = said(&unknown);
     let verdict = verdict_of(!escapes.is_empty(), !unknown.is_empty());
     if verdict == Verdict::Unknown {
         let first = &unknown[0].statement;
