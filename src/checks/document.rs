@@ -245,7 +245,7 @@ fn version(doc: &DocumentView<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 Code::InvalidVersion,
-                format!("a {} with {written}", doc.kind.describe()),
+                format!("{} with {written}", doc.kind.with_article()),
             )
             .at(at, "CreatePolicy refuses it")
             .with_help("write `\"Version\": \"2012-10-17\"`"),
@@ -284,7 +284,7 @@ fn sid_checks<'a>(
             Diagnostic::new(Code::InvalidSid, format!("`{sid}` is not a valid Sid"))
                 .at(
                     at,
-                    format!("a {} takes letters and digits only", kind.describe()),
+                    format!("{} takes letters and digits only", kind.with_article()),
                 )
                 .with_help("remove spaces, dashes and other characters"),
         );
@@ -336,7 +336,7 @@ fn elements(
             "NotPrincipal"
         };
         out.push(
-            Diagnostic::new(Code::ElementNotAllowed, format!("a {} cannot have `{key}`", kind.describe()))
+            Diagnostic::new(Code::ElementNotAllowed, format!("{} cannot have `{key}`", kind.with_article()))
                 .at(element(key), "not allowed here")
                 .with_help("the principal is whoever the policy is attached to; to grant another account, use a resource or trust policy"),
         );

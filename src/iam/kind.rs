@@ -81,6 +81,17 @@ impl PolicyKind {
         }
     }
 
+    /// [`PolicyKind::describe`] with its article: `an identity policy`, `a trust policy`.
+    pub fn with_article(self) -> String {
+        let name = self.describe();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     /// Identity policies (and boundaries, and SCPs, which filter identities) name no principal:
     /// IAM refuses `Principal` and `NotPrincipal` in them.
     pub fn refuses_principal(self) -> bool {

@@ -461,6 +461,7 @@ impl PolicyReader {
         let mut spans = StatementSpans::new(span);
         let mut effect = None;
         let mut ok = true;
+        let mut unknown = false;
         for member in members {
             let v = &member.value;
             if KEYS.contains(&member.key.as_str()) {
@@ -528,7 +529,12 @@ impl PolicyReader {
                     Some(conditions) => statement.condition = conditions,
                     None => ok = false,
                 },
-                _ => self.unknown_key(member, &KEYS),
+                _ => {
+                    // An unknown key is often a misspelt one (`Actions`): it is the one error,
+                    // not also the element it stood for going missing.
+                    unknown = true;
+                    self.unknown_key(member, &KEYS)
+                }
             }
         }
         match effect {
@@ -544,15 +550,24 @@ impl PolicyReader {
             None => return None,
         }
         if let Some(problem) = statement.shape_error() {
+            let missing = statement.action.is_none() && statement.not_action.is_none();
+            if missing && unknown {
+                return None;
+            }
             // Point at the second of the two conflicting elements, or the statement when the
             // action element is missing.
             let second = ["NotAction", "NotResource", "NotPrincipal"]
                 .iter()
                 .find_map(|k| problem.contains(k).then(|| spans.element(k)).flatten());
+            let help = if missing {
+                "add `\"Action\"` with the actions the statement is about (or `\"NotAction\"`)"
+            } else {
+                "keep one of the two; a statement names its actions once"
+            };
             self.diagnostics.push(
                 Diagnostic::new(Code::ConflictingElements, problem.to_string())
                     .at(second.unwrap_or(span), "statement")
-                    .with_help("keep one of the two; a statement names its actions once"),
+                    .with_help(help),
             );
             return None;
         }
