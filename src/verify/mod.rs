@@ -65,6 +65,7 @@ pub mod account;
 mod containment;
 mod delegation_safety;
 mod escalation;
+pub mod graph;
 pub mod queries;
 
 pub use containment::check_containment;
