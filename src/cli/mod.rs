@@ -12,6 +12,7 @@ mod findings;
 mod fmt;
 mod import;
 pub mod output;
+mod report;
 mod verify;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -73,6 +74,8 @@ enum Command {
     Explain(explain::Args),
     /// Prove roles stay inside their boundaries and delegations allow no escalation.
     Verify(verify::Args),
+    /// Draw who can escalate to whom (HTML page, DOT, Mermaid), each path as its API calls.
+    Report(report::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
     Catalog(catalog::Args),
     /// Print a shell completion script (`iamx completions bash > /etc/bash_completion.d/iamx`).
@@ -107,6 +110,7 @@ pub fn run() -> ExitCode {
         Command::Catalog(args) => catalog::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Report(args) => report::run(args),
         Command::Completions(args) => completions(args.shell),
     };
     output::flush();

@@ -14,6 +14,11 @@ use std::fmt::Write;
 mod html;
 pub use html::html;
 
+/// "1 group", "3 groups".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The last segment of a policy ARN: `S3Only`.
 pub fn short_arn(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
@@ -394,12 +399,12 @@ pub fn text(graph: &Graph) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{} principals ({} admin-like), {} groups, {} edges, {} escalations",
-        graph.principals.len(),
+        "{} ({} admin-like), {}, {}, {}",
+        count(graph.principals.len(), "principal"),
         admins,
-        graph.groups.len(),
-        graph.edges.len(),
-        graph.escalations.len()
+        count(graph.groups.len(), "group"),
+        count(graph.edges.len(), "edge"),
+        count(graph.escalations.len(), "escalation")
     );
     out.push_str("\n# Escalations\n");
     if graph.escalations.is_empty() {
@@ -427,7 +432,11 @@ pub fn text(graph: &Graph) -> String {
                 "\n{}",
                 node_lines(graph, End::Delegation(d)).join(": ")
             );
+            let _ = writeln!(out, "  held by {}", holders_text(graph, d));
             for (role, principals) in delegated(graph, d) {
+                if principals.is_empty() {
+                    let _ = writeln!(out, "  no {role} principal");
+                }
                 for p in principals {
                     let _ = writeln!(out, "  {role} {}: {}", graph.name(p), reach_text(graph, p));
                 }
@@ -470,6 +479,29 @@ pub fn delegated(graph: &Graph, d: usize) -> Vec<(&'static str, Vec<usize>)> {
         })
         .collect();
     vec![("holder", holders), ("delegated", inside)]
+}
+
+/// `group platform (members: user alice), user ops`: who holds delegation `d`.
+pub fn holders_text(graph: &Graph, d: usize) -> String {
+    let list: Vec<String> = graph.delegations[d]
+        .holders
+        .iter()
+        .map(|h| {
+            let members = graph
+                .groups
+                .iter()
+                .find(|g| h.kind == "group" && g.arn == h.arn)
+                .map(|g| {
+                    let names: Vec<String> = g.members.iter().map(|&m| graph.name(m)).collect();
+                    match names.is_empty() {
+                        true => " (no members)".to_string(),
+                        false => format!(" (members: {})", names.join(", ")),
+                    }
+                });
+            format!("{} {}{}", h.kind, h.name, members.unwrap_or_default())
+        })
+        .collect();
+    list.join(", ")
 }
 
 /// `reaches role a (1 step), role b (2 steps)`, or what an admin-like principal is.

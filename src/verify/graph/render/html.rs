@@ -3,7 +3,7 @@
 //! from the JSON it carries; the tables work without the script. Nothing is fetched when the
 //! page is viewed.
 
-use super::{drawn, node_lines, reach_text, short_arn, step_text, End};
+use super::{count, drawn, node_lines, reach_text, short_arn, step_text, End};
 use crate::verify::graph::Graph;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ const SCRIPT: &str = r#"
   svg.setAttribute('viewBox', '0 0 ' + data.width + ' ' + data.height);
   var defs = el('defs', {}, svg);
   [['arrow', '#5b6472'], ['arrow-red', '#c00'], ['arrow-gray', '#a3a9b3']].forEach(function (m) {
-    var marker = el('marker', {id: m[0], viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, defs);
+    var marker = el('marker', {id: m[0], viewBox: '0 0 10 10', refX: 9, refY: 5, markerUnits: 'userSpaceOnUse', markerWidth: 9, markerHeight: 9, orient: 'auto-start-reverse'}, defs);
     el('path', {d: 'M 0 0 L 10 5 L 0 10 z', fill: m[1]}, marker);
   });
   var byId = {};
@@ -233,15 +233,15 @@ pub fn html(graph: &Graph) -> String {
         .count();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{}</h1><div>{} principals ({} admin-like), {} groups, {} delegations, {} edges, <strong>{} escalations</strong></div></header>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{}</h1><div>{} ({} admin-like), {}, {}, {}, <strong>{}</strong></div></header>\n<main>\n",
         escape(&title),
         escape(&title),
-        graph.principals.len(),
+        count(graph.principals.len(), "principal"),
         admins,
-        graph.groups.len(),
-        graph.delegations.len(),
-        graph.edges.len(),
-        graph.escalations.len()
+        count(graph.groups.len(), "group"),
+        count(graph.delegations.len(), "delegation"),
+        count(graph.edges.len(), "edge"),
+        count(graph.escalations.len(), "escalation")
     );
 
     out.push_str("<h2 id=\"graph-title\">Graph</h2>\n<p class=\"muted\">Principals with an edge, admin-like principals, groups and delegations; red edges are steps of an escalation, dashed ones are group membership and delegation. Click a node to show only its edges.</p>\n<div id=\"graph-box\"><svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"graph-title\"></svg></div>\n");
@@ -323,14 +323,7 @@ pub fn html(graph: &Graph) -> String {
                 escape(&delegation.path),
                 escape(&delegation.prefix),
                 escape(short_arn(&delegation.boundary_arn)),
-                escape(
-                    &delegation
-                        .holders
-                        .iter()
-                        .map(|h| format!("{} {}", h.kind, h.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                escape(&super::holders_text(graph, d))
             );
             for (role, principals) in super::delegated(graph, d) {
                 for p in principals {
