@@ -84,22 +84,30 @@ const SCRIPT: &str = r#"
   var edgeLayer = el('g', {'class': 'edges'}, svg);
   var nodeLayer = el('g', {'class': 'nodes'}, svg);
   var drawn = [];
+  var seen = {};
   data.edges.forEach(function (e) {
     var a = byId[e.from], b = byId[e.to];
     if (!a || !b) { return; }
+    // The k-th edge between the same two nodes, and edges that skip columns, bend further.
+    var pair = e.from + ' ' + e.to;
+    var k = seen[pair] = (seen[pair] === undefined ? 0 : seen[pair] + 1);
     var d, lx, ly;
     if (a === b) {
-      var x = a.x + a.w, y = a.y + a.h / 2;
-      d = 'M ' + x + ' ' + (y - 6) + ' C ' + (x + 40) + ' ' + (y - 40) + ', ' + (x + 40) + ' ' + (y + 40) + ', ' + x + ' ' + (y + 6);
-      lx = x + 34; ly = y - 26;
+      var x = a.x + a.w, y = a.y + a.h / 2, r = 40 + 16 * k;
+      d = 'M ' + x + ' ' + (y - 6) + ' C ' + (x + r) + ' ' + (y - r) + ', ' + (x + r) + ' ' + (y + r) + ', ' + x + ' ' + (y + 6);
+      lx = x + r - 6; ly = y - r + 14;
+    } else if (b.x <= a.x) {
+      var x1 = a.x + a.w / 2, y1 = a.y + a.h, x2 = b.x + b.w / 2, y2 = b.y + b.h;
+      var bend = 60 + 18 * k;
+      d = 'M ' + x1 + ' ' + y1 + ' C ' + x1 + ' ' + (y1 + bend) + ', ' + x2 + ' ' + (y2 + bend) + ', ' + x2 + ' ' + y2;
+      lx = (x1 + x2) / 2; ly = (y1 + y2) / 2 + bend * 0.75;
     } else {
       var x1 = a.x + a.w, y1 = a.y + a.h / 2, x2 = b.x, y2 = b.y + b.h / 2;
-      if (b.x <= a.x) { x1 = a.x + a.w / 2; y1 = a.y + a.h; x2 = b.x + b.w / 2; y2 = b.y + b.h; }
-      var bend = b.x <= a.x ? 60 : Math.max(40, (x2 - x1) / 2);
-      d = b.x <= a.x
-        ? 'M ' + x1 + ' ' + y1 + ' C ' + x1 + ' ' + (y1 + bend) + ', ' + x2 + ' ' + (y2 + bend) + ', ' + x2 + ' ' + y2
-        : 'M ' + x1 + ' ' + y1 + ' C ' + (x1 + bend) + ' ' + y1 + ', ' + (x2 - bend) + ' ' + y2 + ', ' + x2 + ' ' + y2;
-      lx = (x1 + x2) / 2; ly = (y1 + y2) / 2 - 4 + (b.x <= a.x ? bend * 0.75 : 0);
+      var span = Math.max(1, Math.round((b.x - a.x) / data.column));
+      var dy = (span - 1) * 30 + k * 18;
+      var bend = Math.max(40, (x2 - x1) / 2);
+      d = 'M ' + x1 + ' ' + y1 + ' C ' + (x1 + bend) + ' ' + (y1 + dy) + ', ' + (x2 - bend) + ' ' + (y2 + dy) + ', ' + x2 + ' ' + y2;
+      lx = (x1 + x2) / 2; ly = (y1 + y2) / 2 - 4 + dy * 0.75;
     }
     var cls = 'edge' + (e.escalation ? ' escalation' : '') + (e.relation ? ' relation' : '');
     var marker = e.escalation ? 'arrow-red' : (e.relation ? 'arrow-gray' : 'arrow');
@@ -133,6 +141,7 @@ const SCRIPT: &str = r#"
 /// Node width and line height of the drawing.
 const WIDTH: usize = 230;
 const LINE: usize = 14;
+const GAP: usize = 110;
 
 /// Layered layout: each node one column right of the furthest node with an edge into it
 /// (cycles cut at a depth of 12), nodes of a column top to bottom in their order.
@@ -189,7 +198,7 @@ fn layout(graph: &Graph) -> serde_json::Value {
         for end in ends {
             let lines = node_lines(graph, *end);
             let h = 10 + lines.len() * LINE;
-            let x = 20 + column * (WIDTH + 110);
+            let x = 20 + column * (WIDTH + GAP);
             let (kind, admin) = match end {
                 End::Principal(p) => (
                     graph.principals[*p].kind.as_str(),
@@ -216,7 +225,10 @@ fn layout(graph: &Graph) -> serde_json::Value {
             })
         })
         .collect();
-    json!({ "nodes": nodes, "edges": edges, "width": width.max(200), "height": height.max(80) })
+    json!({
+        "nodes": nodes, "edges": edges, "column": WIDTH + GAP,
+        "width": width.max(200), "height": height.max(80),
+    })
 }
 
 /// The whole page (see the module docs).
