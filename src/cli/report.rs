@@ -110,7 +110,7 @@ pub fn run(args: Args) -> Exit {
     }
     infoln!(
         "{}, {}, {}",
-        super::count(graph.principals.len(), "principal"),
+        super::count(graph.real().count(), "principal"),
         super::count(graph.edges.len(), "edge"),
         super::count(graph.escalations.len(), "escalation")
     );

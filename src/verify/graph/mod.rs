@@ -19,6 +19,9 @@
 //!   `sts:AssumeRole`, `iam:CreateAccessKey` / `CreateLoginProfile` / `UpdateLoginProfile` on a
 //!   user;
 //! - membership: `iam:AddUserToGroup` of the caller (a user) into a group;
+//! - creation: `iam:CreateRole` (with no boundary, or one of the account's), a policy written
+//!   on it, then `sts:AssumeRole` or a pass to a service: a new role with `Allow * on *` inside
+//!   that boundary (a created principal, [`Principal::created`]);
 //! - writes, "the target's permissions become more": a policy the caller writes on the target
 //!   (`iam:PutRolePolicy`, `AttachRolePolicy`, `PutUserPolicy`, `AttachUserPolicy`,
 //!   `CreatePolicyVersion` of a customer managed policy the target has, `PutGroupPolicy` /
@@ -116,6 +119,8 @@ pub struct Principal {
     pub groups: Vec<usize>,
     /// Attached policies or a boundary the source does not define: not evaluated.
     pub external: Vec<String>,
+    /// Not in the account: a role a path creates (`iam:CreateRole`), inside `boundary`.
+    pub created: bool,
 }
 
 /// A group: its members get its policies.
@@ -165,6 +170,8 @@ pub enum Kind {
     JoinGroup,
     GrantPolicy,
     LiftBoundary,
+    /// Creates a role with a policy of its choosing, then assumes or passes it.
+    CreateRole,
 }
 
 impl Kind {
@@ -179,6 +186,7 @@ impl Kind {
             Kind::JoinGroup => "join group".into(),
             Kind::GrantPolicy => "write policy".into(),
             Kind::LiftBoundary => "lift boundary".into(),
+            Kind::CreateRole => "create role".into(),
         }
     }
 
@@ -248,10 +256,18 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// `role admin`, `user dev`.
+    /// `role admin`, `user dev`, `new role in boundary B`.
     pub fn name(&self, principal: usize) -> String {
         let p = &self.principals[principal];
-        format!("{} {}", p.kind.as_str(), p.name)
+        match p.created {
+            true => p.name.clone(),
+            false => format!("{} {}", p.kind.as_str(), p.name),
+        }
+    }
+
+    /// The principals of the account (not the roles a path would create).
+    pub fn real(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.principals.len()).filter(|&p| !self.principals[p].created)
     }
 
     /// `role app`, `role app (with a written policy)`, `user dev (in group admins)`.
@@ -311,6 +327,7 @@ const ACTIONS: &[&str] = &[
     "iam:PutUserPermissionsBoundary",
     "iam:CreateInstanceProfile",
     "iam:AddRoleToInstanceProfile",
+    "iam:CreateRole",
     "ec2:RunInstances",
     "lambda:CreateFunction",
     "lambda:InvokeFunction",
@@ -412,6 +429,10 @@ struct World<'a> {
     /// Per plain user: the joins (group, call) it can make, found before the searches.
     joins: Vec<Vec<(usize, Call)>>,
     granted_document: LocatedDocument,
+    /// How many principals the account has; those after are roles a path creates.
+    real: usize,
+    /// The policies of each created role: none, and its boundary.
+    created: Vec<Prepared>,
     undecided: Mutex<Vec<String>>,
     evaluations: std::sync::atomic::AtomicUsize,
 }
@@ -420,7 +441,7 @@ struct World<'a> {
 /// prepared ([`Account::prepare`]); one that is not has no edges and is listed as undecided.
 /// `account`'s principals are the GAAD's: its roles, then its users, in order.
 pub fn build(gaad: &Gaad, account: &Account, delegations: Vec<Delegation>) -> Graph {
-    let world = World::new(gaad, account);
+    let world = World::new(gaad, account, &delegations);
     let sources: Vec<usize> = (0..world.principals.len()).collect();
     let results = crate::parallel::map(&sources, |&p| world.search(p));
     let mut edges: BTreeMap<(State, State, Kind), Step> = BTreeMap::new();
@@ -483,7 +504,7 @@ enum Parent {
 }
 
 impl<'a> World<'a> {
-    fn new(gaad: &'a Gaad, account: &'a Account) -> World<'a> {
+    fn new(gaad: &'a Gaad, account: &'a Account, delegations: &[Delegation]) -> World<'a> {
         let partition = gaad.partition.clone().unwrap_or_else(|| "aws".to_string());
         let account_id = gaad.account_id.clone().unwrap_or_default();
         let roles = gaad.roles.len();
@@ -576,6 +597,53 @@ impl<'a> World<'a> {
                     .prepared(index)
                     .map(|prepared| prepared.external().to_vec())
                     .unwrap_or_default(),
+                created: false,
+            });
+        }
+        // The roles a path may create: without a boundary, or inside one of the account's.
+        let real = principals.len();
+        let mut options: Vec<Option<&str>> = vec![None];
+        let mut bounds: Vec<&str> = gaad
+            .boundary_arns()
+            .into_iter()
+            .chain(delegations.iter().map(|d| d.boundary_arn.as_str()))
+            .filter(|arn| gaad.policy(arn).is_some())
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        options.extend(bounds.into_iter().map(Some));
+        let mut created = Vec::new();
+        let created_arn = format!("arn:{partition}:iam::{account_id}:role/{CREATED}");
+        for option in options {
+            let boundary = option.and_then(|arn| gaad.policy(arn)).map(|policy| {
+                let mut document = policy.document.clone();
+                document.name = format!("boundary {}", policy.name);
+                vec![document]
+            });
+            created.push(Prepared::new(Vec::new(), boundary, Vec::new()));
+            contexts.push((
+                account_id.clone(),
+                vec![
+                    ("aws:PrincipalArn".to_string(), created_arn.clone()),
+                    ("aws:PrincipalAccount".to_string(), account_id.clone()),
+                    ("aws:PrincipalType".to_string(), "AssumedRole".to_string()),
+                ],
+            ));
+            trusts.push(None);
+            profiles.push(None);
+            managed.push(Vec::new());
+            principals.push(Principal {
+                kind: PrincipalKind::Role,
+                name: match option {
+                    None => "new role without a boundary".to_string(),
+                    Some(arn) => format!("new role in boundary {}", render::short_arn(arn)),
+                },
+                arn: created_arn.clone(),
+                boundary: option.map(str::to_string),
+                power: None,
+                groups: Vec::new(),
+                external: Vec::new(),
+                created: true,
             });
         }
         let group_documents = gaad
@@ -675,10 +743,12 @@ impl<'a> World<'a> {
             ids,
             joins: Vec::new(),
             granted_document,
+            real,
+            created,
             undecided: Mutex::new(Vec::new()),
             evaluations: std::sync::atomic::AtomicUsize::new(0),
         };
-        for p in 0..world.principals.len() {
+        for p in 0..world.real {
             if world.account.prepared(p).is_none() {
                 let name = format!(
                     "{} {}",
@@ -727,11 +797,19 @@ impl<'a> World<'a> {
         )
     }
 
+    /// The policies of a principal as it is (a created role's: none, and its boundary).
+    fn base(&self, p: usize) -> Option<&Prepared> {
+        match p < self.real {
+            true => self.account.prepared(p),
+            false => self.created.get(p - self.real),
+        }
+    }
+
     /// The policies of a node's state.
     fn prepared(&self, id: usize) -> Option<&Prepared> {
         let node = &self.nodes[id];
         let state = node.state;
-        let base = self.account.prepared(state.principal)?;
+        let base = self.base(state.principal)?;
         if state.is_plain() {
             return Some(base);
         }
@@ -964,6 +1042,7 @@ impl<'a> World<'a> {
             }
             let mut out = Vec::new();
             self.control_edges(id, &mut out);
+            self.create_edges(id, &mut out);
             self.write_edges(id, &mut out);
             out
         })
@@ -1009,19 +1088,7 @@ impl<'a> World<'a> {
         }
         if can("iam:PassRole") {
             for runner in CODE_RUNNERS {
-                let Some(launch) = runner.launches.iter().find_map(|actions| {
-                    actions
-                        .iter()
-                        .map(|action| {
-                            if !can(action) {
-                                return None;
-                            }
-                            let resource =
-                                launch_resource(action, &self.partition, &self.account_id);
-                            self.allowed(id, action, &resource, &[])
-                        })
-                        .collect::<Option<Vec<Call>>>()
-                }) else {
+                let Some(launch) = self.launch(id, runner) else {
                     continue;
                 };
                 let service_context = vec![
@@ -1084,7 +1151,10 @@ impl<'a> World<'a> {
         }
         if can("iam:UpdateAssumeRolePolicy") && can("sts:AssumeRole") {
             for r in 0..self.principals.len() {
-                if r == p || reached.contains(&r) || self.principals[r].kind != PrincipalKind::Role
+                if r == p
+                    || reached.contains(&r)
+                    || self.principals[r].kind != PrincipalKind::Role
+                    || self.principals[r].created
                 {
                     continue;
                 }
@@ -1148,6 +1218,154 @@ impl<'a> World<'a> {
         }
     }
 
+    /// The calls that make `runner` run code, when the node may make them all.
+    fn launch(&self, id: usize, runner: &crate::iam::actions::CodeRunner) -> Option<Vec<Call>> {
+        let may = self.may(id);
+        runner.launches.iter().find_map(|actions| {
+            actions
+                .iter()
+                .map(|action| {
+                    if !may[action_index(action)] {
+                        return None;
+                    }
+                    let resource = launch_resource(action, &self.partition, &self.account_id);
+                    self.allowed(id, action, &resource, &[])
+                })
+                .collect::<Option<Vec<Call>>>()
+        })
+    }
+
+    /// The ARNs of the role a path would create: `role/iamx-escalation`, and the names the
+    /// node's `iam:CreateRole` statements allow with each wildcard filled in
+    /// (`role/app-*` → `role/app-iamx-escalation`).
+    fn creatable(&self, id: usize) -> Vec<String> {
+        let (p, a) = (&self.partition, &self.account_id);
+        let mut found = vec![format!("arn:{p}:iam::{a}:role/{CREATED}")];
+        let Some(prepared) = self.prepared(id) else {
+            return found;
+        };
+        let start = format!("arn:{p}:iam::");
+        for document in prepared.identity() {
+            for statement in &document.policy.statements {
+                let creates = statement.effect == Effect::Allow
+                    && statement.action.as_ref().is_some_and(|list| {
+                        list.iter()
+                            .any(|p| pattern_includes(p, "iam:CreateRole", PatternKind::Action))
+                    });
+                if !creates {
+                    continue;
+                }
+                for pattern in statement.resource.iter().flatten() {
+                    let Some((account, rest)) = pattern
+                        .strip_prefix(&start)
+                        .and_then(|r| r.split_once(":role/"))
+                    else {
+                        continue;
+                    };
+                    if (account != a && account != "*") || rest.contains('$') {
+                        continue;
+                    }
+                    let name = rest.replace('*', CREATED).replace('?', "x");
+                    let arn = format!("arn:{p}:iam::{a}:role/{name}");
+                    if !found.contains(&arn) && found.len() < 8 {
+                        found.push(arn);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The calls that create role `arn` inside `boundary` (when the node may give it that
+    /// boundary), write it a policy, and assume it (its trust names the creator) or pass it to a
+    /// service that runs code (its trust names the service).
+    fn create_calls(&self, id: usize, arn: &str, boundary: Option<&String>) -> Option<Vec<Call>> {
+        let may = self.may(id);
+        let can = |action: &str| may[action_index(action)];
+        let with_boundary = |action: &str| -> Vec<(&'static str, String)> {
+            match (
+                boundary,
+                self.catalog.action_supports_key(action, BOUNDARY_KEY),
+            ) {
+                (Some(b), Some(true)) => vec![(BOUNDARY_KEY, b.clone())],
+                _ => Vec::new(),
+            }
+        };
+        let create = self.allowed(id, "iam:CreateRole", arn, &with_boundary("iam:CreateRole"))?;
+        let mut attach = with_boundary("iam:AttachRolePolicy");
+        attach.push(("iam:PolicyARN", self.admin_policy()));
+        let put = with_boundary("iam:PutRolePolicy");
+        let write = can("iam:PutRolePolicy")
+            .then(|| self.allowed(id, "iam:PutRolePolicy", arn, &put))
+            .flatten()
+            .or_else(|| {
+                can("iam:AttachRolePolicy")
+                    .then(|| self.allowed(id, "iam:AttachRolePolicy", arn, &attach))
+                    .flatten()
+            })?;
+        let mut calls = vec![create, write];
+        if let Some(assume) = can("sts:AssumeRole")
+            .then(|| self.allowed(id, "sts:AssumeRole", arn, &[]))
+            .flatten()
+        {
+            calls.push(assume);
+            return Some(calls);
+        }
+        if !can("iam:PassRole") {
+            return None;
+        }
+        let passed = CODE_RUNNERS.iter().find_map(|runner| {
+            let launch = self.launch(id, runner)?;
+            let context = [("iam:PassedToService", runner.service.to_string())];
+            let pass = self.allowed(id, "iam:PassRole", arn, &context)?;
+            // EC2 needs an instance profile for the new role: the path makes it too.
+            let mut made = Vec::new();
+            if runner.name == "ec2" {
+                for action in ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"] {
+                    let resource = launch_resource(action, &self.partition, &self.account_id);
+                    let call = can(action)
+                        .then(|| self.allowed(id, action, &resource, &[]))
+                        .flatten()?;
+                    made.push(call);
+                }
+            }
+            made.push(pass);
+            made.extend(launch);
+            Some(made)
+        })?;
+        calls.extend(passed);
+        Some(calls)
+    }
+
+    /// A role the node creates with a policy it writes, inside each boundary it may give it
+    /// (or none), which it then assumes or passes to a service that runs code.
+    fn create_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
+        let may = self.may(id);
+        let can = |action: &str| may[action_index(action)];
+        if !can("iam:CreateRole") || !(can("iam:PutRolePolicy") || can("iam:AttachRolePolicy")) {
+            return;
+        }
+        let names = self.creatable(id);
+        for v in self.real..self.principals.len() {
+            let boundary = self.principals[v].boundary.as_ref();
+            let found = names
+                .iter()
+                .find_map(|arn| self.create_calls(id, arn, boundary));
+            if let Some(calls) = found {
+                let state = State {
+                    granted: true,
+                    ..State::plain(v)
+                };
+                out.push(RawEdge {
+                    target: Target::Node(self.ids[&state]),
+                    kind: Kind::CreateRole,
+                    calls,
+                    trusted_by: None,
+                });
+            }
+        }
+    }
+
     fn write_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
         let state = self.nodes[id].state;
         let may = self.may(id);
@@ -1175,7 +1393,7 @@ impl<'a> World<'a> {
         let admin = self.admin_policy();
         for t in 0..self.principals.len() {
             let target = &self.principals[t];
-            if target.power.is_some() {
+            if target.power.is_some() || target.created {
                 continue;
             }
             let is_role = target.kind == PrincipalKind::Role;
@@ -1295,7 +1513,7 @@ impl<'a> World<'a> {
     /// the path) and every principal it reaches. `None` for an admin-like principal.
     fn search(&self, p: usize) -> Option<(Option<Escalation>, Vec<Reached>)> {
         let root = self.ids[&State::plain(p)];
-        if self.power(root).is_some() || self.account.prepared(p).is_none() {
+        if p >= self.real || self.power(root).is_some() || self.account.prepared(p).is_none() {
             return None;
         }
         let mut parents: HashMap<usize, (Parent, usize)> = HashMap::new();

@@ -148,7 +148,7 @@ pub(super) fn node_lines(graph: &Graph, end: End) -> Vec<String> {
         End::Principal(p) => {
             let principal = &graph.principals[p];
             let mut lines = vec![graph.name(p)];
-            if let Some(boundary) = &principal.boundary {
+            if let (Some(boundary), false) = (&principal.boundary, principal.created) {
                 lines.push(format!("boundary {}", short_arn(boundary)));
             }
             if let Some(power) = principal.power {
@@ -172,8 +172,12 @@ pub(super) fn node_lines(graph: &Graph, end: End) -> Vec<String> {
     }
 }
 
-fn ends(graph: &Graph) -> Vec<End> {
+/// Every node: the account's principals, the roles a path creates that an edge reaches, groups
+/// and delegations.
+fn ends(graph: &Graph, edges: &[Drawn]) -> Vec<End> {
+    let touched: BTreeSet<End> = edges.iter().flat_map(|e| [e.from, e.to]).collect();
     (0..graph.principals.len())
+        .filter(|&p| !graph.principals[p].created || touched.contains(&End::Principal(p)))
         .map(End::Principal)
         .chain((0..graph.groups.len()).map(End::Group))
         .chain((0..graph.delegations.len()).map(End::Delegation))
@@ -184,7 +188,10 @@ fn dot_id(graph: &Graph, end: End) -> String {
     let text = match end {
         End::Principal(p) => {
             let principal = &graph.principals[p];
-            format!("{}/{}", principal.kind.as_str(), principal.name)
+            match principal.created {
+                true => principal.name.clone(),
+                false => format!("{}/{}", principal.kind.as_str(), principal.name),
+            }
         }
         End::Group(g) => format!("group/{}", graph.groups[g].name),
         End::Delegation(d) => format!("delegation/{}", graph.delegations[d].name),
@@ -216,7 +223,8 @@ pub fn dot(graph: &Graph) -> String {
     };
     let _ = writeln!(out, "// {title}, written by iamx report");
     out.push_str("digraph iamx {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n");
-    for end in ends(graph) {
+    let edges = drawn(graph);
+    for end in ends(graph, &edges) {
         let label = node_lines(graph, end).join("\n");
         let style = match end {
             End::Principal(p) => {
@@ -225,9 +233,10 @@ pub fn dot(graph: &Graph) -> String {
                     crate::verify::account::PrincipalKind::Role => "box",
                     crate::verify::account::PrincipalKind::User => "ellipse",
                 };
-                match principal.power {
-                    Some(_) => format!("shape={shape}, style=filled, fillcolor=\"#f4b6b6\""),
-                    None => format!("shape={shape}"),
+                match (principal.power, principal.created) {
+                    (Some(_), _) => format!("shape={shape}, style=filled, fillcolor=\"#f4b6b6\""),
+                    (None, true) => format!("shape={shape}, style=dashed"),
+                    (None, false) => format!("shape={shape}"),
                 }
             }
             End::Group(_) => "shape=folder".to_string(),
@@ -240,7 +249,7 @@ pub fn dot(graph: &Graph) -> String {
             dot_string(&label)
         );
     }
-    for edge in drawn(graph) {
+    for edge in edges {
         let style = if edge.relation {
             ", style=dashed, color=gray".to_string()
         } else if edge.escalation {
@@ -279,7 +288,8 @@ fn mermaid_text(text: &str) -> String {
 /// The graph as a Mermaid flowchart (GitHub and GitLab draw it in Markdown).
 pub fn mermaid(graph: &Graph) -> String {
     let mut out = String::from("flowchart LR\n");
-    for end in ends(graph) {
+    let edges = drawn(graph);
+    for end in ends(graph, &edges) {
         let label = node_lines(graph, end)
             .iter()
             .map(|l| mermaid_text(l))
@@ -296,7 +306,7 @@ pub fn mermaid(graph: &Graph) -> String {
         let _ = writeln!(out, "  {}{open}\"{label}\"{close}", mermaid_id(end));
     }
     let mut escalation_links = Vec::new();
-    for (index, edge) in drawn(graph).iter().enumerate() {
+    for (index, edge) in edges.iter().enumerate() {
         let arrow = if edge.relation { "-.->" } else { "-->" };
         let _ = writeln!(
             out,
@@ -355,6 +365,13 @@ pub fn step_text(graph: &Graph, step: &Step) -> String {
         ),
         Kind::GrantPolicy => format!("{who} gives {target} a policy that allows * on *"),
         Kind::LiftBoundary => format!("{who} lifts the permissions boundary of {target}"),
+        Kind::CreateRole => {
+            let how = match step.calls.iter().any(|c| c.action == "sts:AssumeRole") {
+                true => "assumes it",
+                false => "passes it to a service that runs code as it",
+            };
+            format!("{who} creates a role with a policy that allows * on * ({target}) and {how}")
+        }
     }
 }
 
@@ -393,14 +410,13 @@ fn escalation_text(graph: &Graph, escalation: &Escalation, out: &mut String) {
 pub fn text(graph: &Graph) -> String {
     let mut out = String::new();
     let admins = graph
-        .principals
-        .iter()
-        .filter(|p| p.power.is_some())
+        .real()
+        .filter(|&p| graph.principals[p].power.is_some())
         .count();
     let _ = writeln!(
         out,
         "{} ({} admin-like), {}, {}, {}",
-        count(graph.principals.len(), "principal"),
+        count(graph.real().count(), "principal"),
         admins,
         count(graph.groups.len(), "group"),
         count(graph.edges.len(), "edge"),
@@ -456,7 +472,8 @@ pub fn text(graph: &Graph) -> String {
 /// then the principals inside it (named under its path and prefix, with its boundary).
 pub fn delegated(graph: &Graph, d: usize) -> Vec<(&'static str, Vec<usize>)> {
     let delegation = &graph.delegations[d];
-    let holders: Vec<usize> = (0..graph.principals.len())
+    let holders: Vec<usize> = graph
+        .real()
         .filter(|&p| {
             graph
                 .delegations_of(p)
@@ -464,7 +481,8 @@ pub fn delegated(graph: &Graph, d: usize) -> Vec<(&'static str, Vec<usize>)> {
                 .any(|h| h.arn == delegation.arn)
         })
         .collect();
-    let inside: Vec<usize> = (0..graph.principals.len())
+    let inside: Vec<usize> = graph
+        .real()
         .filter(|&p| {
             let principal = &graph.principals[p];
             let name = principal.arn.rsplit(':').next().unwrap_or("");

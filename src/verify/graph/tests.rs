@@ -253,6 +253,11 @@ mod more {
                 user("u7", json!([allow(json!("sts:AssumeRole"), json!(arn("role", "mfa-admin")))])),
                 user("u8", json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
                     "Condition": {"StringFuzzy": {"aws:username": "u8"}}}])),
+                user("u9", json!([allow(json!(["iam:CreateRole", "iam:PutRolePolicy", "sts:AssumeRole"]), json!(arn("role", "*")))])),
+                user("u10", json!([{"Effect": "Allow", "Action": ["iam:CreateRole", "iam:PutRolePolicy"],
+                    "Resource": arn("role", "app-*"),
+                    "Condition": {"StringEquals": {"iam:PermissionsBoundary": arn("policy", "S3Only")}}},
+                    allow(json!("sts:AssumeRole"), json!(arn("role", "app-*")))])),
             ],
             "GroupDetailList": [],
             "Policies": [
@@ -340,6 +345,35 @@ mod more {
                 .any(|u| u.starts_with("user u8: sts:AssumeRole on ")),
             "{:?}",
             graph.undecided
+        );
+        // A role created without a boundary, given a policy and assumed.
+        assert_eq!(
+            path(&graph, "user u9").unwrap(),
+            (
+                vec![Kind::CreateRole],
+                vec![
+                    "iam:CreateRole".into(),
+                    "iam:PutRolePolicy".into(),
+                    "sts:AssumeRole".into()
+                ]
+            )
+        );
+        // Only inside the boundary the condition demands, under the name the statement allows:
+        // an edge, no escalation.
+        assert!(path(&graph, "user u10").is_none());
+        let u10 = index(&graph, "user u10");
+        let created: Vec<(String, String)> = graph
+            .edges
+            .iter()
+            .filter(|s| s.from == State::plain(u10) && s.kind == Kind::CreateRole)
+            .map(|s| (graph.name(s.to.principal), s.calls[0].resource.clone()))
+            .collect();
+        assert_eq!(
+            created,
+            [(
+                "new role in boundary S3Only".to_string(),
+                format!("arn:aws:iam::{ACCOUNT}:role/app-iamx-escalation")
+            )]
         );
         // The bounded admin is not admin-like; the others are.
         assert!(graph.principals[index(&graph, "role bounded-admin")]

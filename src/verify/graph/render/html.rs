@@ -45,6 +45,7 @@ code { font: 12px/1.4 ui-monospace, Menlo, Consolas, monospace; }
 svg .node rect { fill: #fff; stroke: #4b5563; stroke-width: 1; rx: 6; }
 svg .node.user rect { rx: 16; }
 svg .node.group rect { fill: #eef6ff; stroke: #4d7cc7; }
+svg .node.created rect { stroke-dasharray: 5 3; }
 svg .node.delegation rect { fill: #f7f3e8; stroke: #a58b3c; stroke-dasharray: 4 3; }
 svg .node.admin rect { fill: #f4b6b6; stroke: #a33; }
 svg .node text { font: 11px Helvetica, Arial, sans-serif; fill: #1d2330; }
@@ -153,7 +154,7 @@ fn layout(graph: &Graph) -> serde_json::Value {
         wanted.push(edge.to);
     }
     for (p, principal) in graph.principals.iter().enumerate() {
-        if principal.power.is_some() {
+        if principal.power.is_some() && !principal.created {
             wanted.push(End::Principal(p));
         }
     }
@@ -182,6 +183,7 @@ fn layout(graph: &Graph) -> serde_json::Value {
     }
     let id = |end: End| -> String {
         match end {
+            End::Principal(p) if graph.principals[p].created => graph.principals[p].name.clone(),
             End::Principal(p) => format!(
                 "{}/{}",
                 graph.principals[p].kind.as_str(),
@@ -200,6 +202,7 @@ fn layout(graph: &Graph) -> serde_json::Value {
             let h = 10 + lines.len() * LINE;
             let x = 20 + column * (WIDTH + GAP);
             let (kind, admin) = match end {
+                End::Principal(p) if graph.principals[*p].created => ("created", false),
                 End::Principal(p) => (
                     graph.principals[*p].kind.as_str(),
                     graph.principals[*p].power.is_some(),
@@ -239,16 +242,15 @@ pub fn html(graph: &Graph) -> String {
         None => "IAMX report".to_string(),
     };
     let admins = graph
-        .principals
-        .iter()
-        .filter(|p| p.power.is_some())
+        .real()
+        .filter(|&p| graph.principals[p].power.is_some())
         .count();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{}</h1><div>{} ({} admin-like), {}, {}, {}, <strong>{}</strong></div></header>\n<main>\n",
         escape(&title),
         escape(&title),
-        count(graph.principals.len(), "principal"),
+        count(graph.real().count(), "principal"),
         admins,
         count(graph.groups.len(), "group"),
         count(graph.delegations.len(), "delegation"),
@@ -304,7 +306,8 @@ pub fn html(graph: &Graph) -> String {
     }
 
     out.push_str("<h2>Principals</h2>\n<table id=\"principals\">\n<tr><th>principal</th><th>boundary</th><th>admin-like</th><th>delegations held</th><th>reaches</th></tr>\n");
-    for (p, principal) in graph.principals.iter().enumerate() {
+    for p in graph.real() {
+        let principal = &graph.principals[p];
         let boundary = principal.boundary.as_deref().map_or("—", short_arn);
         let power = principal.power.map_or("", |power| power.as_str());
         let held: Vec<&str> = graph
