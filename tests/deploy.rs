@@ -1431,3 +1431,59 @@ fn gaad_round_trip_data_platform() {
 fn gaad_round_trip_seed() {
     gaad_round_trip("seed", "666666666666", "666677778888");
 }
+
+/// `iamx report` reads what moto exports: the report project deployed to its account and
+/// exported gives the graph its source gives (the delegations aside, which a GAAD does not
+/// carry), escalation included.
+#[test]
+fn report_of_a_moto_export_is_the_report_of_its_project() {
+    let test = "report of a moto export";
+    let Some(emulator) = emulator(test) else {
+        return;
+    };
+    let temp = tempfile::tempdir().unwrap();
+    let project = root().join("tests/data/report/delegation");
+    let out = temp.path().join("out");
+    let manifest = build_project(&project, &out);
+    let aws = Aws::in_account(&emulator, &text(&manifest["account"]));
+    deploy_with_cli(&aws, &out, &manifest);
+    let gaad = temp.path().join("gaad.json");
+    std::fs::write(
+        &gaad,
+        serde_json::to_string_pretty(&export_gaad(&aws)).unwrap(),
+    )
+    .unwrap();
+    let report = |source: &[&std::ffi::OsStr]| {
+        let output = iamx()
+            .arg("report")
+            .args(source)
+            .args(["--format", "text"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            output.status.success(),
+            "{test}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // Entities come in the export's order: compare the lines, not their order.
+        let mut lines: Vec<String> = stdout
+            .split("\n# Delegations\n")
+            .next()
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let from_project = report(&[project.as_os_str()]);
+    let from_moto = report(&["--gaad".as_ref(), gaad.as_os_str()]);
+    assert_eq!(from_project, from_moto, "{test}");
+    assert!(
+        from_moto
+            .iter()
+            .any(|l| l.starts_with("user ops -> role legacy-admin: allowed * on *")),
+        "{test}: {from_moto:#?}"
+    );
+}

@@ -174,14 +174,26 @@ pub fn write_output(
     dir: &Path,
     files: &std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
+    write_marked(dir, files, MARKER, "an iamx output directory")
+}
+
+/// [`write_output`] for a directory whose earlier versions hold `marker` (`report.html` for
+/// `iamx report`): only such a directory, or an empty one, is replaced. `what` names it in the
+/// refusal: `an iamx report directory`.
+pub fn write_marked(
+    dir: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+    marker: &str,
+    what: &str,
+) -> Result<(), String> {
     if dir.exists() {
-        let is_ours = dir.join(MARKER).is_file();
+        let is_ours = dir.join(marker).is_file();
         let is_empty = fs::read_dir(dir)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !dir.is_dir() || !(is_ours || is_empty) {
             return Err(format!(
-                "`{}` exists and is not an iamx output directory (it has no manifest.json); refusing to replace it",
+                "`{}` exists and is not {what} (it has no {marker}); refusing to replace it",
                 dir.display()
             ));
         }

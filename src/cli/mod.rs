@@ -12,6 +12,7 @@ mod findings;
 mod fmt;
 mod import;
 pub mod output;
+mod report;
 mod verify;
 mod who_can;
 
@@ -79,6 +80,8 @@ enum Command {
     CanI(who_can::CanIArgs),
     /// Prove roles stay inside their boundaries and delegations allow no escalation.
     Verify(verify::Args),
+    /// Draw who can escalate to whom (HTML page, DOT, Mermaid), each path as its API calls.
+    Report(report::Args),
     /// List the AWS actions matching a pattern, with access levels, resources and keys.
     Catalog(catalog::Args),
     /// Print a shell completion script (`iamx completions bash > /etc/bash_completion.d/iamx`).
@@ -115,6 +118,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::WhoCan(args) => who_can::who_can(args),
         Command::CanI(args) => who_can::can_i(args),
+        Command::Report(args) => report::run(args),
         Command::Completions(args) => completions(args.shell),
     };
     output::flush();

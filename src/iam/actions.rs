@@ -216,6 +216,71 @@ pub const GROUP_POLICY: &[&str] = &[
     "iam:DetachGroupPolicy",
 ];
 
+/// A service that runs code as a role passed to it: its service principal (what the role's
+/// trust must allow and `iam:PassedToService` carries), and the ways to make it run code, each
+/// a list of actions called in that order (all needed). Escalation through `iam:PassRole`: the
+/// code runs with the role's permissions (`verify::graph`).
+pub struct CodeRunner {
+    /// `lambda`, `ec2`: how the report names it.
+    pub name: &'static str,
+    pub service: &'static str,
+    pub launches: &'static [&'static [&'static str]],
+}
+
+/// The services [`CodeRunner`] knows, in the order paths try them.
+pub const CODE_RUNNERS: &[CodeRunner] = &[
+    CodeRunner {
+        name: "ec2",
+        service: "ec2.amazonaws.com",
+        launches: &[&["ec2:RunInstances"]],
+    },
+    CodeRunner {
+        name: "lambda",
+        service: "lambda.amazonaws.com",
+        launches: &[&["lambda:CreateFunction", "lambda:InvokeFunction"]],
+    },
+    CodeRunner {
+        name: "glue",
+        service: "glue.amazonaws.com",
+        launches: &[
+            &["glue:CreateDevEndpoint"],
+            &["glue:CreateJob", "glue:StartJobRun"],
+        ],
+    },
+    CodeRunner {
+        name: "ecs",
+        service: "ecs-tasks.amazonaws.com",
+        launches: &[&["ecs:RegisterTaskDefinition", "ecs:RunTask"]],
+    },
+    CodeRunner {
+        name: "cloudformation",
+        service: "cloudformation.amazonaws.com",
+        launches: &[&["cloudformation:CreateStack"]],
+    },
+];
+
+/// The writes that give a principal any identity policy: an inline policy, an attached managed
+/// policy (AWS's `AdministratorAccess`), a new default version of a managed policy it has, or
+/// a policy of a group it is in.
+pub const POLICY_GRANT: &[&str] = &[
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:PutGroupPolicy",
+    "iam:AttachGroupPolicy",
+];
+
+/// The writes that lift a principal's permissions boundary: removing it, or replacing it with a
+/// policy that allows everything.
+pub const BOUNDARY_LIFT: &[&str] = &[
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,8 +306,18 @@ mod tests {
             CREDENTIALS,
             CREATES_OR_REBOUNDS,
             GROUP_POLICY,
+            POLICY_GRANT,
+            BOUNDARY_LIFT,
         ] {
             for action in list {
+                assert!(
+                    catalog.action(action).is_some(),
+                    "{action} is not in the catalog"
+                );
+            }
+        }
+        for runner in CODE_RUNNERS {
+            for action in runner.launches.iter().flat_map(|l| l.iter()) {
                 assert!(
                     catalog.action(action).is_some(),
                     "{action} is not in the catalog"

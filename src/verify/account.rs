@@ -154,6 +154,16 @@ impl Prepared {
         self.boundary.is_some()
     }
 
+    /// The identity documents, in the order [`StatementRef::doc`] counts them.
+    pub fn identity(&self) -> &[LocatedDocument] {
+        &self.identity
+    }
+
+    /// The boundary documents, when there is a boundary the source defines.
+    pub fn boundary(&self) -> Option<&[LocatedDocument]> {
+        self.boundary.as_deref()
+    }
+
     /// ARNs of attached policies or of the boundary that the source does not define: they were
     /// not evaluated.
     pub fn external(&self) -> &[String] {

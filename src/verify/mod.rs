@@ -66,6 +66,7 @@ mod audit;
 mod containment;
 mod delegation_safety;
 mod escalation;
+pub mod graph;
 pub mod queries;
 
 pub use containment::check_containment;

@@ -1,0 +1,386 @@
+use super::*;
+use crate::source::Sources;
+
+const FIXTURE: &str = include_str!("../../../tests/data/report/escalation.json");
+
+fn graph_of(text: &str) -> Graph {
+    let mut sources = Sources::new();
+    let id = sources.add("escalation.json", text);
+    let (gaad, diagnostics) = crate::iam::gaad::read(id, &sources.get(id).text);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let gaad = gaad.unwrap();
+    let mut account = Account::from_gaad(&gaad, sources);
+    for p in 0..account.principals().len() {
+        let mut read = |file: &str| Err(format!("{file}: not expected"));
+        account.prepare(p, &mut read).unwrap();
+    }
+    build(&gaad, &account, Vec::new())
+}
+
+fn index(graph: &Graph, name: &str) -> usize {
+    graph
+        .principals
+        .iter()
+        .position(|p| format!("{} {}", p.kind.as_str(), p.name) == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+fn edge<'g>(graph: &'g Graph, from: &str, to: &str) -> Option<&'g Step> {
+    let (from, to) = (index(graph, from), index(graph, to));
+    graph
+        .edges
+        .iter()
+        .find(|s| s.from == State::plain(from) && s.to.principal == to)
+}
+
+#[test]
+fn the_fixture_has_its_edges_and_no_others() {
+    let graph = graph_of(FIXTURE);
+    let names: Vec<String> = graph
+        .edges
+        .iter()
+        .map(|s| {
+            format!(
+                "{} -> {}: {}",
+                graph.state_name(&s.from),
+                graph.state_name(&s.to),
+                s.kind.label()
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "role deployer -> role lambda-admin: pass to lambda",
+            "role ci -> role ci (with a written policy): write policy",
+            "role readonly -> role ci: assume",
+            "user dev -> role deployer: assume",
+            "user dev -> role bounded-deployer: assume",
+            "user intern -> user ops: access key",
+            "user auditor -> user auditor (in group admins): join group",
+        ],
+        "{names:#?}"
+    );
+    // The boundary blocks the bounded deployer's pass and the app's own policy write.
+    assert!(edge(&graph, "role bounded-deployer", "role lambda-admin").is_none());
+    assert!(edge(&graph, "role app", "role app").is_none());
+    assert_eq!(graph.undecided, Vec::<String>::new());
+}
+
+#[test]
+fn escalations_are_shortest_and_spelled_as_calls() {
+    let graph = graph_of(FIXTURE);
+    let dev = index(&graph, "user dev");
+    let escalation = graph.escalations.iter().find(|e| e.from == dev).unwrap();
+    let calls: Vec<&str> = escalation
+        .steps
+        .iter()
+        .flat_map(|s| s.calls.iter().map(|c| c.action.as_str()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "sts:AssumeRole",
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction"
+        ]
+    );
+    assert_eq!(escalation.power, Power::Full);
+    let pass = &escalation.steps[1].calls[0];
+    assert_eq!(
+        pass.context,
+        [(
+            "iam:PassedToService".to_string(),
+            "lambda.amazonaws.com".to_string()
+        )]
+    );
+    assert_eq!(pass.allowed_by, ["role deployer/inline#1"]);
+    // A write on itself: the role controls the role it writes.
+    let readonly = index(&graph, "role readonly");
+    let escalation = graph
+        .escalations
+        .iter()
+        .find(|e| e.from == readonly)
+        .unwrap();
+    let kinds: Vec<Kind> = escalation.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [Kind::AssumeRole, Kind::GrantPolicy]);
+    assert!(escalation.to.granted);
+    // Who escalates: all but the bounded ones and the admin-like ones.
+    let from: Vec<String> = graph
+        .escalations
+        .iter()
+        .map(|e| graph.name(e.from))
+        .collect();
+    assert_eq!(
+        from,
+        [
+            "role deployer",
+            "role ci",
+            "role readonly",
+            "user dev",
+            "user intern",
+            "user auditor"
+        ]
+    );
+    let app = index(&graph, "role app");
+    assert!(graph.reach[app].is_empty());
+}
+
+#[test]
+fn a_boundary_that_allows_the_write_still_bounds_the_result() {
+    // The app role may write its own policy (the boundary allows iam:PutRolePolicy), but what it
+    // writes stays inside the boundary: an edge, and no escalation.
+    let fixture = FIXTURE.replace(
+        r#""Action": "s3:*",
+                "Resource": "*""#,
+        r#""Action": ["s3:*", "iam:PutRolePolicy"],
+                "Resource": "*""#,
+    );
+    assert_ne!(fixture, FIXTURE);
+    let graph = graph_of(&fixture);
+    let app = index(&graph, "role app");
+    assert!(edge(&graph, "role app", "role app").is_some());
+    assert!(graph.escalations.iter().all(|e| e.from != app));
+}
+
+#[test]
+fn admin_like_principals_are_found() {
+    let graph = graph_of(FIXTURE);
+    let admins: Vec<String> = (0..graph.principals.len())
+        .filter(|&p| graph.principals[p].power.is_some())
+        .map(|p| graph.name(p))
+        .collect();
+    assert_eq!(admins, ["role lambda-admin", "user ops"]);
+}
+
+#[test]
+fn every_listed_action_is_known_and_every_launch_action_listed() {
+    let catalog = Catalog::get();
+    for action in ACTIONS {
+        assert!(catalog.action(action).is_some(), "{action}");
+    }
+    for runner in CODE_RUNNERS {
+        for action in runner.launches.iter().flat_map(|l| l.iter()) {
+            action_index(action);
+        }
+    }
+}
+
+/// A GAAD from compact descriptions: roles `(name, trust principal, policy statements,
+/// boundary, has an instance profile, attached)`, users `(name, statements)`.
+mod more {
+    use super::*;
+    use serde_json::{json, Value};
+
+    const ACCOUNT: &str = "111122223333";
+
+    fn arn(kind: &str, name: &str) -> String {
+        format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}")
+    }
+
+    fn doc(statements: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn role(
+        name: &str,
+        trust: Value,
+        statements: Value,
+        boundary: Option<&str>,
+        profile: bool,
+        attached: &[&str],
+    ) -> Value {
+        let mut role = json!({
+            "Path": "/", "RoleName": name, "Arn": arn("role", name),
+            "AssumeRolePolicyDocument": doc(json!([trust])),
+            "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": doc(statements)}],
+            "AttachedManagedPolicies": attached.iter().map(|a| json!({"PolicyArn": arn("policy", a)})).collect::<Vec<_>>(),
+            "InstanceProfileList": if profile {
+                json!([{"Path": "/", "InstanceProfileName": name, "Arn": arn("instance-profile", name), "Roles": []}])
+            } else {
+                json!([])
+            },
+        });
+        if let Some(b) = boundary {
+            role["PermissionsBoundary"] = json!({"PermissionsBoundaryArn": arn("policy", b)});
+        }
+        role
+    }
+
+    fn user(name: &str, statements: Value) -> Value {
+        json!({"Path": "/", "UserName": name, "Arn": arn("user", name), "GroupList": [],
+            "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": doc(statements)}]})
+    }
+
+    fn policy(name: &str, statements: Value) -> Value {
+        json!({"PolicyName": name, "Arn": arn("policy", name), "Path": "/", "DefaultVersionId": "v1",
+            "PolicyVersionList": [{"Document": doc(statements), "VersionId": "v1", "IsDefaultVersion": true}]})
+    }
+
+    fn trusts(principal: Value) -> Value {
+        json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+    }
+
+    fn allow(action: Value, resource: Value) -> Value {
+        json!({"Effect": "Allow", "Action": action, "Resource": resource})
+    }
+
+    fn account() -> String {
+        let all = json!([allow(json!("*"), json!("*"))]);
+        let root = json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")});
+        let ec2 = json!({"Service": "ec2.amazonaws.com"});
+        let gaad = json!({
+            "RoleDetailList": [
+                role("target-a", trusts(ec2.clone()), all.clone(), None, false, &[]),
+                role("bounded-admin", trusts(json!({"AWS": arn("user", "u2")})), all.clone(), Some("S3Only"), false, &[]),
+                role("shared-role", trusts(root.clone()), json!([allow(json!("s3:GetObject"), json!("*"))]), None, false, &["Shared"]),
+                role("ec2-admin", trusts(ec2.clone()), all.clone(), None, true, &[]),
+                role("ec2-noprofile", trusts(ec2.clone()), all.clone(), None, false, &[]),
+                role("mfa-admin", json!({"Effect": "Allow", "Principal": root, "Action": "sts:AssumeRole",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}), all.clone(), None, false, &[]),
+            ],
+            "UserDetailList": [
+                user("u1", json!([allow(json!(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]), json!(arn("role", "target-a")))])),
+                user("u2", json!([allow(json!(["iam:DeleteRolePermissionsBoundary", "sts:AssumeRole"]), json!(arn("role", "bounded-admin")))])),
+                user("u3", json!([allow(json!("sts:AssumeRole"), json!(arn("role", "shared-role"))),
+                    allow(json!("iam:CreatePolicyVersion"), json!(arn("policy", "Shared")))])),
+                user("u4", json!([allow(json!(["ec2:RunInstances", "iam:PassRole"]), json!("*")),
+                    {"Effect": "Deny", "Action": "iam:PassRole", "Resource": arn("role", "ec2-admin")}])),
+                user("u5", json!([allow(json!(["ec2:RunInstances", "iam:PassRole"]), json!(arn("role", "ec2-noprofile"))),
+                    allow(json!("ec2:RunInstances"), json!("*"))])),
+                user("u6", json!([allow(json!(["ec2:RunInstances", "iam:PassRole", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]), json!("*"))])),
+                user("u7", json!([allow(json!("sts:AssumeRole"), json!(arn("role", "mfa-admin")))])),
+                user("u8", json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+                    "Condition": {"StringFuzzy": {"aws:username": "u8"}}}])),
+                user("u9", json!([allow(json!(["iam:CreateRole", "iam:PutRolePolicy", "sts:AssumeRole"]), json!(arn("role", "*")))])),
+                user("u10", json!([{"Effect": "Allow", "Action": ["iam:CreateRole", "iam:PutRolePolicy"],
+                    "Resource": arn("role", "app-*"),
+                    "Condition": {"StringEquals": {"iam:PermissionsBoundary": arn("policy", "S3Only")}}},
+                    allow(json!("sts:AssumeRole"), json!(arn("role", "app-*")))])),
+            ],
+            "GroupDetailList": [],
+            "Policies": [
+                policy("S3Only", json!([allow(json!("s3:*"), json!("*"))])),
+                policy("Shared", json!([allow(json!("s3:GetObject"), json!("*"))])),
+            ],
+        });
+        serde_json::to_string_pretty(&gaad).unwrap()
+    }
+
+    fn path(graph: &Graph, from: &str) -> Option<(Vec<Kind>, Vec<String>)> {
+        let from = index(graph, from);
+        let escalation = graph.escalations.iter().find(|e| e.from == from)?;
+        Some((
+            escalation.steps.iter().map(|s| s.kind).collect(),
+            escalation
+                .steps
+                .iter()
+                .flat_map(|s| s.calls.iter().map(|c| c.action.clone()))
+                .collect(),
+        ))
+    }
+
+    #[test]
+    fn each_kind_of_edge_is_found_and_each_refusal_holds() {
+        let graph = graph_of(&account());
+        // A trust rewritten, then assumed.
+        assert_eq!(
+            path(&graph, "user u1").unwrap(),
+            (
+                vec![Kind::UpdateTrust],
+                vec!["iam:UpdateAssumeRolePolicy".into(), "sts:AssumeRole".into()]
+            )
+        );
+        // A boundary lifted from a role the user can assume.
+        let (kinds, _) = path(&graph, "user u2").unwrap();
+        assert_eq!(kinds, [Kind::AssumeRole, Kind::LiftBoundary]);
+        let u2 = index(&graph, "user u2");
+        let to = graph.escalations.iter().find(|e| e.from == u2).unwrap().to;
+        assert!(to.unbounded && !to.granted);
+        // A new default version of a policy attached to a role the user can assume.
+        assert_eq!(
+            path(&graph, "user u3").unwrap(),
+            (
+                vec![Kind::AssumeRole, Kind::GrantPolicy],
+                vec!["sts:AssumeRole".into(), "iam:CreatePolicyVersion".into()]
+            )
+        );
+        // An explicit deny on the pass; no instance profile and no right to make one.
+        assert!(path(&graph, "user u4").is_none());
+        assert!(path(&graph, "user u5").is_none());
+        // With the right to make one: four calls (the first role that takes EC2 has no profile).
+        let (_, calls) = path(&graph, "user u6").unwrap();
+        assert_eq!(calls.len(), 4);
+        let u6 = index(&graph, "user u6");
+        let to_noprofile = graph
+            .edges
+            .iter()
+            .find(|s| {
+                s.from == State::plain(u6) && graph.name(s.to.principal) == "role ec2-noprofile"
+            })
+            .unwrap();
+        let actions: Vec<&str> = to_noprofile
+            .calls
+            .iter()
+            .map(|c| c.action.as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "iam:CreateInstanceProfile",
+                "iam:AddRoleToInstanceProfile",
+                "iam:PassRole",
+                "ec2:RunInstances"
+            ]
+        );
+        // A trust that needs MFA lets no stolen key in.
+        assert!(path(&graph, "user u7").is_none());
+        // An operator the engine does not know: said, not drawn.
+        assert!(path(&graph, "user u8").is_none());
+        assert!(
+            graph
+                .undecided
+                .iter()
+                .any(|u| u.starts_with("user u8: sts:AssumeRole on ")),
+            "{:?}",
+            graph.undecided
+        );
+        // A role created without a boundary, given a policy and assumed.
+        assert_eq!(
+            path(&graph, "user u9").unwrap(),
+            (
+                vec![Kind::CreateRole],
+                vec![
+                    "iam:CreateRole".into(),
+                    "iam:PutRolePolicy".into(),
+                    "sts:AssumeRole".into()
+                ]
+            )
+        );
+        // Only inside the boundary the condition demands, under the name the statement allows:
+        // an edge, no escalation.
+        assert!(path(&graph, "user u10").is_none());
+        let u10 = index(&graph, "user u10");
+        let created: Vec<(String, String)> = graph
+            .edges
+            .iter()
+            .filter(|s| s.from == State::plain(u10) && s.kind == Kind::CreateRole)
+            .map(|s| (graph.name(s.to.principal), s.calls[0].resource.clone()))
+            .collect();
+        assert_eq!(
+            created,
+            [(
+                "new role in boundary S3Only".to_string(),
+                format!("arn:aws:iam::{ACCOUNT}:role/app-iamx-escalation")
+            )]
+        );
+        // The bounded admin is not admin-like; the others are.
+        assert!(graph.principals[index(&graph, "role bounded-admin")]
+            .power
+            .is_none());
+        assert!(graph.principals[index(&graph, "role mfa-admin")]
+            .power
+            .is_some());
+    }
+}

@@ -1,0 +1,261 @@
+//! A role's trust policy as the escalation graph reads it: who it names (to pick candidate
+//! callers without evaluating every pair) and whether it lets one caller assume the role.
+//!
+//! In: the trust policy document. Out: a [`Trust`] whose [`Trust::allows`] decides one caller
+//! (an IAM principal of the account or a service) on a concrete `sts:AssumeRole` request, with
+//! the engine's own action and condition semantics (`reason::statement_applies` on the statement
+//! with its `Principal` matched here and its missing `Resource` read as the role itself).
+
+use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};
+use crate::reason::{statement_applies, Request};
+
+/// Who calls `sts:AssumeRole`: an IAM principal (its ARN and account) or an AWS service.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Caller<'a> {
+    Aws { arn: &'a str, account: &'a str },
+    Service(&'a str),
+}
+
+/// The principals one statement names.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Named {
+    /// `"*"` (either spelling): everyone.
+    pub any: bool,
+    /// Accounts named by ID or by `arn:...:root`.
+    pub accounts: Vec<String>,
+    /// Other `AWS` values (role and user ARNs), lowercased.
+    pub arns: Vec<String>,
+    /// `Service` values, lowercased.
+    pub services: Vec<String>,
+}
+
+impl Named {
+    fn of(principal: &Principal) -> Named {
+        let mut named = Named::default();
+        match principal {
+            Principal::Any(_) => named.any = true,
+            Principal::Map(map) => {
+                for (kind, values) in map {
+                    for value in values {
+                        match kind.as_str() {
+                            "AWS" if value == "*" => named.any = true,
+                            "AWS" => match account_of(value) {
+                                Some(account) => named.accounts.push(account.to_string()),
+                                None => named.arns.push(value.to_lowercase()),
+                            },
+                            "Service" => named.services.push(value.to_lowercase()),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        named
+    }
+
+    fn names(&self, caller: Caller<'_>) -> bool {
+        if self.any {
+            return true;
+        }
+        match caller {
+            Caller::Aws { arn, account } => {
+                self.accounts.iter().any(|a| a == account)
+                    || self.arns.iter().any(|a| a.eq_ignore_ascii_case(arn))
+            }
+            Caller::Service(service) => self
+                .services
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(service)),
+        }
+    }
+}
+
+/// `123456789012` or `arn:PARTITION:iam::123456789012:root`: the account an `AWS` principal
+/// value names as a whole.
+fn account_of(value: &str) -> Option<&str> {
+    let is_id = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if is_id(value) {
+        return Some(value);
+    }
+    let rest = value.strip_prefix("arn:")?;
+    let (_, rest) = rest.split_once(':')?;
+    let account = rest.strip_prefix("iam::")?.strip_suffix(":root")?;
+    is_id(account).then_some(account)
+}
+
+struct TrustStatement {
+    effect: Effect,
+    named: Named,
+    /// `NotPrincipal`: the statement is about everyone it does not name.
+    negated: bool,
+    /// The statement with its principal removed and `Resource: *`, for the engine.
+    statement: Statement,
+}
+
+/// A role's trust policy, ready to decide callers.
+pub(super) struct Trust {
+    statements: Vec<TrustStatement>,
+}
+
+/// A trust decision: allowed by statement N (0-based), not allowed, or not decidable (why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Verdict {
+    Allowed(usize),
+    Refused,
+    Undecided(String),
+}
+
+impl Trust {
+    pub fn new(document: &PolicyDocument) -> Trust {
+        let statements = document
+            .statements
+            .iter()
+            .map(|s| {
+                let (named, negated) = match (&s.principal, &s.not_principal) {
+                    (Some(p), _) => (Named::of(p), false),
+                    (None, Some(p)) => (Named::of(p), true),
+                    (None, None) => (Named::default(), false),
+                };
+                let mut statement = s.clone();
+                statement.principal = None;
+                statement.not_principal = None;
+                statement.resource = Some(vec!["*".to_string()]);
+                statement.not_resource = None;
+                TrustStatement {
+                    effect: s.effect,
+                    named,
+                    negated,
+                    statement,
+                }
+            })
+            .collect();
+        Trust { statements }
+    }
+
+    /// The principals the allowing statements name (`NotPrincipal` allows count as `*`): a
+    /// caller none of them names is never allowed.
+    pub fn allowing(&self) -> impl Iterator<Item = Named> + '_ {
+        self.statements
+            .iter()
+            .filter(|t| t.effect == Effect::Allow)
+            .map(|t| match t.negated {
+                true => Named {
+                    any: true,
+                    ..Named::default()
+                },
+                false => t.named.clone(),
+            })
+    }
+
+    /// Whether `caller` may make `request` (`sts:AssumeRole` on the role, with the caller's
+    /// context): an allowing statement applies and no denying one does. A statement the engine
+    /// cannot decide fails closed (an allow does not apply, a deny does) and is said.
+    pub fn allows(&self, caller: Caller<'_>, request: &Request) -> Verdict {
+        let mut allowed = None;
+        let mut undecided = None;
+        for (index, t) in self.statements.iter().enumerate() {
+            if t.named.names(caller) == t.negated {
+                continue;
+            }
+            match (statement_applies(&t.statement, request), t.effect) {
+                (Ok(false), _) => {}
+                (Ok(true), Effect::Deny) => return Verdict::Refused,
+                (Err(why), Effect::Deny) => {
+                    return Verdict::Undecided(format!("trust statement {}: {why}", index + 1))
+                }
+                (Ok(true), Effect::Allow) => allowed = allowed.or(Some(index)),
+                (Err(why), Effect::Allow) => {
+                    undecided = undecided.or(Some(format!("trust statement {}: {why}", index + 1)))
+                }
+            }
+        }
+        match (allowed, undecided) {
+            (Some(index), _) => Verdict::Allowed(index),
+            (None, Some(why)) => Verdict::Undecided(why),
+            (None, None) => Verdict::Refused,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trust(json: &str) -> Trust {
+        Trust::new(&crate::iam::read::policy_from_str(json).unwrap())
+    }
+
+    fn assume(role: &str) -> Request {
+        Request::new("sts:AssumeRole", role)
+    }
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/target";
+
+    #[test]
+    fn principals_accounts_and_services_are_matched() {
+        let t = trust(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/Alice"},"Action":"sts:AssumeRole"},
+            {"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"},
+            {"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
+        let alice = Caller::Aws {
+            arn: "arn:aws:iam::111122223333:user/alice",
+            account: "111122223333",
+        };
+        let bob = Caller::Aws {
+            arn: "arn:aws:iam::111122223333:user/bob",
+            account: "111122223333",
+        };
+        let other = Caller::Aws {
+            arn: "arn:aws:iam::444455556666:role/x",
+            account: "444455556666",
+        };
+        assert_eq!(t.allows(alice, &assume(ROLE)), Verdict::Allowed(0));
+        assert_eq!(t.allows(bob, &assume(ROLE)), Verdict::Refused);
+        assert_eq!(t.allows(other, &assume(ROLE)), Verdict::Allowed(1));
+        let lambda = Caller::Service("lambda.amazonaws.com");
+        assert_eq!(t.allows(lambda, &assume(ROLE)), Verdict::Allowed(2));
+        assert_eq!(
+            t.allows(Caller::Service("ec2.amazonaws.com"), &assume(ROLE)),
+            Verdict::Refused
+        );
+        // Another action is not trusted.
+        let tag = Request::new("sts:TagSession", ROLE);
+        assert_eq!(t.allows(alice, &tag), Verdict::Refused);
+        assert_eq!(
+            account_of("arn:aws:iam::444455556666:root"),
+            Some("444455556666")
+        );
+        assert_eq!(account_of("arn:aws:iam::444455556666:role/root"), None);
+    }
+
+    #[test]
+    fn conditions_and_denies_decide() {
+        let t = trust(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+             "Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}},
+            {"Effect":"Deny","Principal":"*","Action":"sts:*",
+             "Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/blocked"}}}]}"#,
+        );
+        let caller = |arn| Caller::Aws {
+            arn,
+            account: "111122223333",
+        };
+        let request = |arn: &str| {
+            assume(ROLE)
+                .with("aws:PrincipalArn", arn)
+                .with("aws:PrincipalAccount", "111122223333")
+        };
+        let ok = "arn:aws:iam::111122223333:user/ok";
+        let blocked = "arn:aws:iam::111122223333:user/blocked";
+        assert_eq!(t.allows(caller(ok), &request(ok)), Verdict::Allowed(0));
+        assert_eq!(
+            t.allows(caller(blocked), &request(blocked)),
+            Verdict::Refused
+        );
+        // Without the context the condition cannot hold.
+        assert_eq!(t.allows(caller(ok), &assume(ROLE)), Verdict::Refused);
+    }
+}
