@@ -20,6 +20,7 @@
 //! An action or condition key the AWS catalog does not know gets a warning (with the closest
 //! known name): a typo there is a question IAM would answer "denied" to without saying why.
 
+use super::inputs::{self, Source};
 use super::output::{errln, infoln, out, outln};
 use super::{count, files, report, Exit, Format};
 use iamx::catalog::Catalog;
@@ -287,158 +288,25 @@ pub(super) struct Loaded {
     pub(super) read: Box<ReadFile<'static>>,
 }
 
-/// A GAAD (`gaad`), a build output directory (one path, holding `manifest.json`, or that
-/// manifest itself), else a project compiled for `env`.
+/// The principals of a project, a build output or an account export ([`inputs::read`]).
 pub(super) fn load(
     paths: &[PathBuf],
     env: Option<&str>,
     gaad: Option<&Path>,
 ) -> Result<Loaded, Exit> {
-    if let Some(gaad) = gaad {
-        return load_gaad(gaad);
-    }
-    if let [path] = paths {
-        let dir = if path.file_name().is_some_and(|n| n == "manifest.json") && path.is_file() {
-            Some(path.parent().unwrap_or(Path::new(".")).to_path_buf())
-        } else if path.join("manifest.json").is_file() {
-            Some(path.clone())
-        } else {
-            None
-        };
-        if let Some(dir) = dir {
-            return load_output(&dir, env);
-        }
-    }
-    let inputs = files::collect_sources(paths).map_err(super::fail)?;
-    let compilation = iamx::compile::compile(
-        inputs,
-        &iamx::compile::Options {
-            environment: env.map(str::to_string),
+    Ok(match inputs::read(paths, env, gaad)? {
+        Source::Gaad(gaad, sources) => Loaded {
+            account: Account::from_gaad(&gaad, sources),
+            read: Box::new(|file| Err(format!("`{file}` is not part of the GAAD"))),
         },
-    );
-    let Some(compiled) = &compilation.compiled else {
-        report(&compilation.diagnostics, &compilation.sources);
-        errln!("error: the project does not compile");
-        return Err(Exit::InputErrors);
-    };
-    let account = Account::from_compiled(compiled, compilation.sources.clone());
-    Ok(Loaded {
-        account,
-        read: Box::new(|file| Err(format!("`{file}` is not part of the project"))),
-    })
-}
-
-/// An account export, read whole.
-fn load_gaad(path: &Path) -> Result<Loaded, Exit> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        super::fail(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            files::plain(&e)
-        ))
-    })?;
-    let mut sources = Sources::new();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        errln!(
-            "error: `{}` is not valid UTF-8 (at byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        );
-        Exit::InputErrors
-    })?;
-    let id = sources.add(path.display().to_string(), text);
-    let (gaad, diagnostics) = iamx::iam::gaad::read(id, &sources.get(id).text);
-    report(&diagnostics, &sources);
-    let Some(gaad) = gaad else {
-        errln!("error: `{}` is not an account export", path.display());
-        return Err(Exit::InputErrors);
-    };
-    Ok(Loaded {
-        account: Account::from_gaad(&gaad, sources),
-        read: Box::new(|file| Err(format!("`{file}` is not part of the GAAD"))),
-    })
-}
-
-fn read_text(path: &Path) -> Result<String, Exit> {
-    std::fs::read_to_string(path).map_err(|e| {
-        super::fail(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            files::plain(&e)
-        ))
-    })
-}
-
-/// One environment's build output: `dir` itself, or with environments (a top-level manifest
-/// listing them) the directory of `env` (needed when there are several).
-fn load_output(dir: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
-    let text = read_text(&dir.join("manifest.json"))?;
-    let listed: Option<Vec<(String, String)>> = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| {
-            v.get("environments")?
-                .as_array()?
-                .iter()
-                .map(|e| {
-                    let name = e.get("name")?.as_str()?.to_string();
-                    let directory = e.get("directory")?.as_str().unwrap_or(&name).to_string();
-                    Some((name, directory))
-                })
-                .collect()
-        });
-    let (dir, text) = match listed {
-        None => (dir.to_path_buf(), text),
-        Some(listed) => {
-            let names = || listed.iter().map(|(n, _)| n.as_str());
-            let chosen = match (env, listed.as_slice()) {
-                (None, [one]) => one,
-                (None, _) => {
-                    return Err(super::fail(format!(
-                        "`{}` holds the environments {}: choose one with --env",
-                        dir.display(),
-                        names()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )))
-                }
-                (Some(env), _) => match listed.iter().find(|(n, _)| n == env) {
-                    Some(found) => found,
-                    None => {
-                        let mut message = format!("`{}` has no environment `{env}`", dir.display());
-                        if let Some(close) = did_you_mean(env, names()) {
-                            message.push_str(&format!("; did you mean `{close}`?"));
-                        }
-                        return Err(super::fail(message));
-                    }
-                },
-            };
-            let dir = dir.join(&chosen.1);
-            let text = read_text(&dir.join("manifest.json"))?;
-            (dir, text)
-        }
-    };
-    let manifest = iamx::emit::manifest::read(&text)
-        .map_err(|e| super::fail(format!("`{}` is not a build output: {e}", dir.display())))?;
-    if let (Some(env), Some(built)) = (env, &manifest.environment) {
-        if env != built {
-            return Err(super::fail(format!(
-                "`{}` was built for environment `{built}`, not `{env}`",
-                dir.display()
-            )));
-        }
-    }
-    let read = move |file: &str| {
-        let path = dir.join(file);
-        let shown = path.display().to_string();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok((shown, text)),
-            Err(e) => Err(format!("cannot read `{shown}`: {}", files::plain(&e))),
-        }
-    };
-    Ok(Loaded {
-        account: Account::from_manifest(&manifest),
-        read: Box::new(read),
+        Source::Output(dir, manifest) => Loaded {
+            account: Account::from_manifest(&manifest),
+            read: Box::new(inputs::file_reader(dir)),
+        },
+        Source::Project(compiled, sources) => Loaded {
+            account: Account::from_compiled(&compiled, sources),
+            read: Box::new(|file| Err(format!("`{file}` is not part of the project"))),
+        },
     })
 }
 

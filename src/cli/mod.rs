@@ -11,6 +11,7 @@ mod files;
 mod findings;
 mod fmt;
 mod import;
+mod inputs;
 pub mod output;
 mod report;
 mod verify;

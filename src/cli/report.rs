@@ -12,15 +12,15 @@
 //! Exit codes: 0 the report was made (with `--exit-code`: and no principal can escalate), 1
 //! input errors (or, with `--exit-code`, escalations), 2 usage.
 
+use super::inputs::{self, Source};
 use super::output::{errln, infoln, out};
 use super::{files, report, Exit};
-use iamx::diagnostics::did_you_mean;
 use iamx::iam::gaad::Account as Gaad;
 use iamx::source::Sources;
 use iamx::verify::account::Account;
 use iamx::verify::graph::{self, render, Delegation};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -133,149 +133,26 @@ pub fn run(args: Args) -> Exit {
 
 type Loaded = (Gaad, Vec<Delegation>, Sources);
 
-/// A GAAD (`--gaad`), a build output directory (one path holding `manifest.json`, or that
-/// manifest), else a project compiled for `--env`.
+/// The account a project, a build output or an export describes ([`inputs::read`]), with the
+/// project's delegations.
 fn load(args: &Args) -> Result<Loaded, Exit> {
-    if let Some(path) = &args.gaad {
-        return load_gaad(path);
-    }
-    if let [path] = &args.paths[..] {
-        let dir = if path.file_name().is_some_and(|n| n == "manifest.json") && path.is_file() {
-            Some(path.parent().unwrap_or(Path::new(".")).to_path_buf())
-        } else if path.join("manifest.json").is_file() {
-            Some(path.clone())
-        } else {
-            None
-        };
-        if let Some(dir) = dir {
-            return load_output(&dir, args.env.as_deref());
+    match inputs::read(&args.paths, args.env.as_deref(), args.gaad.as_deref())? {
+        Source::Gaad(gaad, sources) => Ok((*gaad, Vec::new(), sources)),
+        Source::Project(compiled, sources) => {
+            let (gaad, delegations) = graph::from_compiled(&compiled);
+            Ok((gaad, delegations, sources))
         }
-    }
-    let inputs = files::collect_sources(&args.paths).map_err(super::fail)?;
-    let compilation = iamx::compile::compile(
-        inputs,
-        &iamx::compile::Options {
-            environment: args.env.clone(),
-        },
-    );
-    let Some(compiled) = &compilation.compiled else {
-        report(&compilation.diagnostics, &compilation.sources);
-        errln!("error: the project does not compile");
-        return Err(Exit::InputErrors);
-    };
-    let (gaad, delegations) = graph::from_compiled(compiled);
-    Ok((gaad, delegations, compilation.sources))
-}
-
-fn load_gaad(path: &Path) -> Result<Loaded, Exit> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        super::fail(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            files::plain(&e)
-        ))
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        errln!(
-            "error: `{}` is not valid UTF-8 (at byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        );
-        Exit::InputErrors
-    })?;
-    let mut sources = Sources::new();
-    let id = sources.add(path.display().to_string(), text);
-    let (gaad, diagnostics) = iamx::iam::gaad::read(id, &sources.get(id).text);
-    report(&diagnostics, &sources);
-    let Some(gaad) = gaad else {
-        errln!("error: `{}` is not an account export", path.display());
-        return Err(Exit::InputErrors);
-    };
-    Ok((gaad, Vec::new(), sources))
-}
-
-fn read_text(path: &Path) -> Result<String, Exit> {
-    std::fs::read_to_string(path).map_err(|e| {
-        super::fail(format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            files::plain(&e)
-        ))
-    })
-}
-
-/// One environment's build output: `dir`, or with environments the directory of `env` (which
-/// must be given when there are several).
-fn load_output(dir: &Path, env: Option<&str>) -> Result<Loaded, Exit> {
-    let text = read_text(&dir.join("manifest.json"))?;
-    let listed: Option<Vec<(String, String)>> = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| {
-            v.get("environments")?
-                .as_array()?
-                .iter()
-                .map(|e| {
-                    let name = e.get("name")?.as_str()?.to_string();
-                    let directory = e.get("directory")?.as_str().unwrap_or(&name).to_string();
-                    Some((name, directory))
-                })
-                .collect()
-        });
-    let (dir, text) = match listed {
-        None => (dir.to_path_buf(), text),
-        Some(listed) => {
-            let names = || listed.iter().map(|(n, _)| format!("`{n}`"));
-            let chosen = match (env, listed.as_slice()) {
-                (None, [one]) => one,
-                (None, _) => {
-                    return Err(super::fail(format!(
-                        "`{}` holds the environments {}: choose one with --env",
-                        dir.display(),
-                        names().collect::<Vec<_>>().join(", ")
-                    )))
+        Source::Output(dir, manifest) => {
+            let mut read = inputs::file_reader(dir);
+            let mut sources = Sources::new();
+            match graph::from_manifest(&manifest, &mut read, &mut sources) {
+                Ok((gaad, delegations)) => Ok((gaad, delegations, sources)),
+                Err(error) => {
+                    report(&error.diagnostics, &sources);
+                    errln!("error: {}", error.message);
+                    Err(Exit::InputErrors)
                 }
-                (Some(env), _) => match listed.iter().find(|(n, _)| n == env) {
-                    Some(found) => found,
-                    None => {
-                        let mut message = format!("`{}` has no environment `{env}`", dir.display());
-                        let plain = listed.iter().map(|(n, _)| n.as_str());
-                        if let Some(close) = did_you_mean(env, plain) {
-                            message.push_str(&format!("; did you mean `{close}`?"));
-                        }
-                        return Err(super::fail(message));
-                    }
-                },
-            };
-            let dir = dir.join(&chosen.1);
-            let text = read_text(&dir.join("manifest.json"))?;
-            (dir, text)
-        }
-    };
-    let manifest = iamx::emit::manifest::read(&text)
-        .map_err(|e| super::fail(format!("`{}` is not a build output: {e}", dir.display())))?;
-    if let (Some(env), Some(built)) = (env, &manifest.environment) {
-        if env != built {
-            return Err(super::fail(format!(
-                "`{}` was built for environment `{built}`, not `{env}`",
-                dir.display()
-            )));
-        }
-    }
-    let mut read = |file: &str| {
-        let path = dir.join(file);
-        let shown = path.display().to_string();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok((shown, text)),
-            Err(e) => Err(format!("cannot read `{shown}`: {}", files::plain(&e))),
-        }
-    };
-    let mut sources = Sources::new();
-    match graph::from_manifest(&manifest, &mut read, &mut sources) {
-        Ok((gaad, delegations)) => Ok((gaad, delegations, sources)),
-        Err(error) => {
-            report(&error.diagnostics, &sources);
-            errln!("error: {}", error.message);
-            Err(Exit::InputErrors)
+            }
         }
     }
 }
