@@ -4,13 +4,15 @@
 //! ([`read`]), or diagnostics with positions for what keeps a text from being a policy at all:
 //! JSON syntax errors, duplicate keys, unknown keys, values of the wrong type, an `Effect` that is
 //! neither `Allow` nor `Deny`, conflicting elements, and input over the reading limits
-//! ([`MAX_BYTES`], [`MAX_STATEMENTS`], `json::MAX_DEPTH`). [`policy_from_str`] is the same reader for text with no
-//! file behind it. What is then checked in a read document lives in `checks::json`.
+//! ([`MAX_BYTES`], [`MAX_STATEMENTS`], `json::MAX_DEPTH`). [`read_file`] is the way in for a
+//! file's bytes (it adds the file to the [`Sources`] first, see [`add_file`]); [`policy_from_str`]
+//! is the same reader for text with no file behind it. What is then checked in a read document
+//! lives in `checks::json`.
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::json::{self, Json, JsonKind, Member};
 use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Sources, Span};
 use std::collections::BTreeMap;
 
 /// The largest policy file read, in bytes. IAM's largest policy quota is 10,240 characters
@@ -123,6 +125,41 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
     let policy = reader.document(&root);
     let failed = reader.diagnostics.iter().any(Diagnostic::is_error);
     (policy.filter(|_| !failed), reader.diagnostics)
+}
+
+/// Adds a JSON policy file, as the bytes that were read, to `sources`: the one way a JSON input
+/// becomes a source file, for every command that reads one. Bytes that are not UTF-8 are read
+/// with U+FFFD in their place. A file over
+/// [`MAX_BYTES`] is added with an empty text, so that rendering its diagnostic does not print
+/// its first line (in such a file often all of it), and comes back with the E0007 diagnostic
+/// ([`too_large`]): it is not to be read.
+pub fn add_file(
+    sources: &mut Sources,
+    name: impl Into<String>,
+    bytes: &[u8],
+) -> (FileId, Option<Diagnostic>) {
+    if bytes.len() > MAX_BYTES {
+        let id = sources.add(name, String::new());
+        return (id, Some(too_large(id, bytes.len())));
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    (sources.add(name, text), None)
+}
+
+/// [`add_file`] and [`read`]: the file's id in `sources`, the policy when it is one, and the
+/// diagnostics.
+pub fn read_file(
+    sources: &mut Sources,
+    name: impl Into<String>,
+    bytes: &[u8],
+) -> (FileId, Option<ReadPolicy>, Vec<Diagnostic>) {
+    match add_file(sources, name, bytes) {
+        (id, Some(refused)) => (id, None, vec![refused]),
+        (id, None) => {
+            let (policy, diagnostics) = read(id, &sources.get(id).text);
+            (id, policy, diagnostics)
+        }
+    }
 }
 
 /// The diagnostic for a file of `len` bytes, over [`MAX_BYTES`]: refused before parsing, so the
