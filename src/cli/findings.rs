@@ -502,7 +502,9 @@ impl Findings {
     pub fn print(&self, runs: &[Run], settings: &Settings) {
         match settings.diagnostics {
             DiagnosticsFormat::Text => {
-                let mut seen = Vec::new();
+                // A finding every environment has is printed once (a set: a file can have
+                // tens of thousands of findings).
+                let mut seen = std::collections::HashSet::new();
                 for (run, diagnostics) in runs.iter().zip(&self.per_run) {
                     for diagnostic in diagnostics {
                         let text = iamx::diagnostics::render(
@@ -512,7 +514,7 @@ impl Findings {
                         );
                         if !seen.contains(&text) {
                             super::output::err!("{text}");
-                            seen.push(text);
+                            seen.insert(text);
                         }
                     }
                 }

@@ -8,11 +8,11 @@ pub mod suggest;
 
 use crate::source::{Sources, Span};
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
 pub mod sarif;
+mod snippet;
 pub mod suppress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -464,29 +464,11 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours.
+/// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours. The source
+/// shown is read from `sources` in place, long lines cut to a window around the labels and
+/// labels over many lines drawn on their first (`snippet`), so each diagnostic costs a few
+/// lines of output whatever the input.
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    // Only the files the diagnostics point into are copied (and split into lines): the others
-    // keep their id with an empty text. `check` of 1,582 JSON policies renders each warning on
-    // its own, and copying every file for each took 75% of its time.
-    let mut referenced = vec![false; sources.iter().count()];
-    for diagnostic in diagnostics {
-        let spans = diagnostic.primary.iter().chain(&diagnostic.secondary);
-        for label in spans {
-            if let Some(slot) = referenced.get_mut(label.span.file.0 as usize) {
-                *slot = true;
-            }
-        }
-    }
-    let mut files = SimpleFiles::new();
-    for ((_, file), referenced) in sources.iter().zip(&referenced) {
-        let text = if *referenced {
-            file.text.clone()
-        } else {
-            String::new()
-        };
-        files.add(file.name.clone(), text);
-    }
     let config = term::Config::default();
     let mut buffer = if color {
         term::termcolor::Buffer::ansi()
@@ -494,29 +476,46 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         term::termcolor::Buffer::no_color()
     };
     for diagnostic in diagnostics {
-        term::emit_to_write_style(&mut buffer, &config, &files, &to_codespan(diagnostic))
-            .expect("rendering to memory cannot fail");
+        let labels: Vec<(usize, std::ops::Range<usize>)> = diagnostic
+            .primary
+            .iter()
+            .chain(&diagnostic.secondary)
+            .map(|label| (label.span.file.0 as usize, label.span.range()))
+            .collect();
+        let (files, ranges) = snippet::Shown::new(sources, &labels);
+        term::emit_to_write_style(
+            &mut buffer,
+            &config,
+            &files,
+            &to_codespan(diagnostic, &ranges),
+        )
+        .expect("rendering to memory cannot fail");
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+/// The codespan-reporting form of `diagnostic`, its labels (primary first) at `ranges`.
+fn to_codespan(
+    diagnostic: &Diagnostic,
+    ranges: &[std::ops::Range<usize>],
+) -> cs::Diagnostic<usize> {
     let severity = match diagnostic.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
         Severity::Note => cs::Severity::Note,
     };
+    let mut ranges = ranges.iter().cloned();
     let mut labels = Vec::new();
     if let Some(primary) = &diagnostic.primary {
+        let range = ranges.next().unwrap_or_default();
         labels.push(
-            cs::Label::primary(primary.span.file.0 as usize, primary.span.range())
-                .with_message(&primary.message),
+            cs::Label::primary(primary.span.file.0 as usize, range).with_message(&primary.message),
         );
     }
     for label in &diagnostic.secondary {
+        let range = ranges.next().unwrap_or_default();
         labels.push(
-            cs::Label::secondary(label.span.file.0 as usize, label.span.range())
-                .with_message(&label.message),
+            cs::Label::secondary(label.span.file.0 as usize, range).with_message(&label.message),
         );
     }
     let mut notes = diagnostic.notes.clone();
