@@ -55,6 +55,6 @@ pub use contain::{
     PreparedBoundary, UnknownReason,
 };
 pub use eval::{evaluate, statement_applies, Decision, Evaluation, PolicySet, StatementRef};
-pub use inclusion::pattern_includes;
+pub use inclusion::{pattern_includes, PatternList};
 pub use pattern::PatternKind;
 pub use request::{Context, Request};
