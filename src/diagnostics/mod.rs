@@ -111,6 +111,8 @@ pub enum Code {
     UnavailableVariable,
     /// A JSON document may exceed an IAM size quota (its kind is not known).
     SizeQuotaInJson,
+    /// A document has too many patterns for the redundant-statement lint (W0405) to compare all its statements: the lint stopped.
+    LintLimit,
     /// A tag breaks IAM's rules (key or value length, characters, the `aws:` prefix, at most 50).
     InvalidTag,
     /// One statement is larger than a managed policy may be, so no split can fit it.
@@ -170,7 +172,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 69] = [
+    pub const ALL: [Code; 70] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -212,6 +214,7 @@ impl Code {
         Code::EmptyResources,
         Code::UnavailableVariable,
         Code::SizeQuotaInJson,
+        Code::LintLimit,
         Code::InvalidTag,
         Code::StatementTooLarge,
         Code::TooManyPolicies,
@@ -285,6 +288,7 @@ impl Code {
             Code::EmptyResources => "W0406",
             Code::UnavailableVariable => "W0407",
             Code::SizeQuotaInJson => "W0408",
+            Code::LintLimit => "W0409",
             Code::InvalidTag => "E0306",
             Code::StatementTooLarge => "E0402",
             Code::TooManyPolicies => "E0403",
