@@ -61,7 +61,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         span: read.span,
         version: read.version,
         statement_list: read.statement_list,
-        statements: read.statements.clone(),
+        statements: &read.statements,
     };
     let structural = document::check(&view);
     let valid = !structural.iter().any(Diagnostic::is_error);

@@ -147,19 +147,20 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
             DocumentKind::UserInline => PolicyKind::UserInline,
             DocumentKind::GroupInline => PolicyKind::GroupInline,
         };
+        let statements: Vec<_> = document
+            .policy
+            .statements
+            .iter()
+            .zip(&document.origins)
+            .map(|(statement, origin)| spans_at(sources.trim(origin.span), statement))
+            .collect();
         let view = DocumentView {
             policy: &document.policy,
             kind,
             span: sources.first_line(document.span),
             version: None,
             statement_list: sources.first_line(document.span),
-            statements: document
-                .policy
-                .statements
-                .iter()
-                .zip(&document.origins)
-                .map(|(statement, origin)| spans_at(sources.trim(origin.span), statement))
-                .collect(),
+            statements: &statements,
         };
         let mut found = check_document(&view);
         for d in &mut found {
