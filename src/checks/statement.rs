@@ -236,9 +236,9 @@ fn check_resources(action: &ActionRef<'_>, resources: &[(&str, Span)]) -> Option
 
 /// A warning for a condition key the catalog does not have, or that applies to none of the
 /// statement's actions (an `Allow` with such a key silently never matches).
-fn check_condition_key<'c>(
+fn check_condition_key(
     view: &StatementView<'_>,
-    actions: &std::cell::OnceCell<Option<Vec<&'c Action>>>,
+    actions: &std::cell::OnceCell<Option<Vec<&Action>>>,
     key: &str,
     span: Span,
 ) -> Option<Diagnostic> {

@@ -143,7 +143,7 @@ pub enum Code {
     InvalidProjectFile,
     /// An object of a JSON policy has the same key twice.
     DuplicateKey,
-    /// A JSON input is over a reading limit of iamx (file size, nesting depth, statements).
+    /// An input is over a reading limit of iamx (file size; for JSON also nesting depth and statements).
     InputLimit,
     /// A policy's `Version` is not one IAM takes for its kind (a managed policy needs `2012-10-17`).
     InvalidVersion,
