@@ -82,26 +82,83 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// For text that is not all ASCII: the number of characters before every
+    /// [`CHARS_EVERY`]-th byte (rounded down to a character boundary), so that a column is
+    /// found without counting a whole line: a minified policy is one line of up to a megabyte,
+    /// and every diagnostic in it asks for its column.
+    char_marks: Vec<(usize, usize)>,
 }
+
+/// How far apart the character counts of [`SourceFile`] are kept, in bytes.
+const CHARS_EVERY: usize = 4096;
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let mut char_marks = Vec::new();
+        if !text.is_ascii() {
+            let (mut at, mut chars) = (0, 0);
+            while at < text.len() {
+                char_marks.push((at, chars));
+                let mut next = (at + CHARS_EVERY).min(text.len());
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                chars += text[at..next].chars().count();
+                at = next;
+            }
+        }
         SourceFile {
             name,
             text,
             line_starts,
+            char_marks,
         }
+    }
+
+    /// How many characters come before the byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let mark = self.char_marks.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = self.char_marks[mark];
+        chars + self.text[at..offset].chars().count()
+    }
+
+    /// The 0-based line that the byte `offset` is on (offsets past the end are on the last).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// How many lines the text has (a final newline starts an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The bytes of 0-based line `line`, its newline included; `None` past the last line.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line)?;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(start..end)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_index(offset);
         let line_start = self.line_starts[line];
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
         (line + 1, column)
     }
 }
@@ -176,5 +233,23 @@ mod tests {
         assert_eq!(file.line_column(3), (2, 1));
         assert_eq!(file.line_column(5), (2, 2));
         assert_eq!(file.line_column(100), (3, 1));
+        assert_eq!(file.line_range(1), Some(3..7));
+        assert_eq!(file.line_range(3), None);
+        assert_eq!((file.line_index(4), file.line_count()), (1, 3));
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let mut sources = Sources::new();
+        let line = "é".repeat(10_000) + "x" + &"a".repeat(10_000);
+        let text = format!("ab\n{line}\n");
+        let id = sources.add("long.json", text.clone());
+        let file = sources.get(id);
+        let x = text.find('x').unwrap();
+        assert_eq!(file.line_column(x), (2, 10_001));
+        assert_eq!(file.line_column(x + 5_000), (2, 15_001));
+        assert_eq!(file.line_column(text.len() - 1), (2, 20_002));
+        // Inside a character: the column of the character.
+        assert_eq!(file.line_column(4), (2, 1));
     }
 }

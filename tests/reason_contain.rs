@@ -479,3 +479,56 @@ fn with_the_catalog_counterexamples_name_a_resource_the_action_takes() {
         );
     }
 }
+
+/// The engine's limits (docs/fuzzing.md): past them the answer is `Unknown` with the reason, or
+/// for the evaluator a statement that fails closed, and it comes quickly.
+#[test]
+fn patterns_over_the_engines_limits_are_unknown_not_slow() {
+    let long = format!("arn:aws:s3:::{}", "*a".repeat(2_000));
+    let identity = doc(&format!(
+        r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{long}"}}"#
+    ));
+    let boundary = doc(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+    match contained(
+        std::slice::from_ref(&identity),
+        std::slice::from_ref(&boundary),
+    ) {
+        Containment::Unknown(reasons) => {
+            assert!(reasons[0]
+                .reason
+                .contains("over the engine's limit of 2,048 bytes"))
+        }
+        other => panic!("expected unknown, got {other:?}"),
+    }
+    // A boundary allow over the limit is not dropped (that would invent escapes): unknown.
+    match contained(
+        std::slice::from_ref(&boundary),
+        std::slice::from_ref(&identity),
+    ) {
+        Containment::Unknown(_) => {}
+        other => panic!("expected unknown, got {other:?}"),
+    }
+    let request = iamx::reason::Request::new("s3:GetObject", "arn:aws:s3:::a");
+    let evaluation = evaluate(std::slice::from_ref(&identity), None, &request);
+    assert_eq!(evaluation.decision, Decision::ImplicitDeny);
+    assert_eq!(evaluation.unmodelled.len(), 1);
+
+    // Thousands of wildcard patterns: the search stops at its work and memory limits.
+    let many: Vec<String> = (0..20_000).map(|i| format!("\"s3:*X{i}*\"")).collect();
+    let boundary = doc(&format!(
+        r#"{{"Effect":"Allow","Action":[{}],"Resource":"*"}}"#,
+        many.join(",")
+    ));
+    let identity = doc(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+    let started = std::time::Instant::now();
+    match contained(
+        std::slice::from_ref(&identity),
+        std::slice::from_ref(&boundary),
+    ) {
+        Containment::Unknown(reasons) => {
+            assert!(reasons[0].reason.contains("too complex"), "{reasons:?}")
+        }
+        other => panic!("expected unknown, got {other:?}"),
+    }
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}

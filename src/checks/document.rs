@@ -19,7 +19,8 @@ use crate::iam::operators::{self, ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::read::{ConditionValue, StatementSpans};
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// One document to check.
 pub struct DocumentView<'a> {
@@ -32,7 +33,7 @@ pub struct DocumentView<'a> {
     /// The `Statement` value.
     pub statement_list: Span,
     /// Index for index with `policy.statements`.
-    pub statements: Vec<StatementSpans>,
+    pub statements: &'a [StatementSpans],
 }
 
 /// The spans of a statement whose parts are not located separately (a compiled document): every
@@ -49,7 +50,7 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
         ("NotResource", statement.not_resource.is_some()),
     ];
     for (key, _) in present.iter().filter(|(_, p)| *p) {
-        spans.elements.push((key.to_string(), span));
+        spans.elements.push((key, span));
     }
     spans.sid = statement.sid.as_ref().map(|_| span);
     let actions = statement
@@ -66,13 +67,14 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
     spans.resources = resources.map(|_| span).collect();
     for principal in statement.principal.iter().chain(&statement.not_principal) {
         match principal {
-            crate::iam::policy::Principal::Any(_) => {
-                spans.principals.push(("*".into(), "*".into(), span))
-            }
+            crate::iam::policy::Principal::Any(_) => spans.principals.push(("*", "*".into(), span)),
             crate::iam::policy::Principal::Map(map) => {
                 for (kind, values) in map {
+                    let Some(kind) = crate::iam::read::principal_type(kind) else {
+                        continue;
+                    };
                     for value in values {
-                        spans.principals.push((kind.clone(), value.clone(), span));
+                        spans.principals.push((kind, value.clone(), span));
                     }
                 }
             }
@@ -83,10 +85,11 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
             spans.operators.push((operator.to_string(), span));
         }
         spans.condition_keys.push((key.to_string(), span));
+        let (operator, key): (Rc<str>, Rc<str>) = (operator.into(), key.into());
         for value in values {
             spans.condition_values.push(ConditionValue {
-                operator: operator.to_string(),
-                key: key.to_string(),
+                operator: operator.clone(),
+                key: key.clone(),
                 value: value.clone(),
                 span,
             });
@@ -164,7 +167,7 @@ pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
         );
     }
     let mut sids: HashMap<&str, Span> = HashMap::new();
-    for (statement, spans) in doc.policy.statements.iter().zip(&doc.statements) {
+    for (statement, spans) in doc.policy.statements.iter().zip(doc.statements) {
         if let (Some(sid), Some(at)) = (&statement.sid, spans.sid) {
             sid_checks(doc.kind, sid, at, &mut sids, &mut out);
         }
@@ -206,7 +209,7 @@ pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
         }
         conditions(spans, &mut out);
         for (kind, value, span) in &spans.principals {
-            if kind == "Service" {
+            if *kind == "Service" {
                 out.extend(service_principal(value, *span));
             }
         }
@@ -540,9 +543,15 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    let mut keys_seen: Vec<(&str, &str)> = Vec::new();
+    // Sets and a map, not lists: a statement may have tens of thousands of keys and values.
+    let unknown: HashSet<&str> = unknown.into_iter().collect();
+    let mut key_spans: HashMap<&str, Span> = HashMap::new();
+    for (key, span) in &spans.condition_keys {
+        key_spans.entry(key.as_str()).or_insert(*span);
+    }
+    let mut keys_seen: HashSet<(&str, &str)> = HashSet::new();
     for value in &spans.condition_values {
-        if unknown.contains(&value.operator.as_str()) {
+        if unknown.contains(&*value.operator) {
             continue;
         }
         let operator = ConditionOperator::parse(&value.operator);
@@ -562,15 +571,10 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
             );
         }
         // The key checks once per operator and key, however many values.
-        if keys_seen.contains(&(value.operator.as_str(), value.key.as_str())) {
+        if !keys_seen.insert((&*value.operator, &*value.key)) {
             continue;
         }
-        keys_seen.push((&value.operator, &value.key));
-        let key_span = spans
-            .condition_keys
-            .iter()
-            .find(|(k, _)| k == &value.key)
-            .map_or(value.span, |(_, s)| *s);
+        let key_span = key_spans.get(&*value.key).copied().unwrap_or(value.span);
         // A key known only through a template (`kms:EncryptionContext:${Key}`) has the type of
         // the template, not necessarily of the instance: not held to it.
         let Some(key) = catalog

@@ -14,7 +14,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::quota::QuotaKind;
 use crate::iam::read::read;
-use crate::source::FileId;
+use crate::source::{FileId, Sources};
 
 /// What checking one file found.
 pub struct Checked {
@@ -23,6 +23,24 @@ pub struct Checked {
     pub kind: Option<PolicyKind>,
     /// Whether the kind was inferred rather than given.
     pub inferred: bool,
+}
+
+/// Adds a JSON policy file, as the bytes read, to `sources` ([`crate::iam::read::add_file`]: the
+/// size limit, UTF-8) and checks it as [`check`] does: what `iamx check FILE.json` runs.
+pub fn check_file(
+    sources: &mut Sources,
+    name: &str,
+    bytes: &[u8],
+    kind: Option<PolicyKind>,
+) -> Checked {
+    match crate::iam::read::add_file(sources, name, bytes) {
+        (_, Some(refused)) => Checked {
+            diagnostics: vec![refused],
+            kind: None,
+            inferred: false,
+        },
+        (id, None) => check(id, name, &sources.get(id).text, kind),
+    }
 }
 
 /// Reads and checks one JSON policy file, as `kind` when given.
@@ -43,7 +61,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         span: read.span,
         version: read.version,
         statement_list: read.statement_list,
-        statements: read.statements.clone(),
+        statements: &read.statements,
     };
     let structural = document::check(&view);
     let valid = !structural.iter().any(Diagnostic::is_error);

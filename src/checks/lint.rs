@@ -11,7 +11,7 @@ use crate::diagnostics::{thousands, Code, Diagnostic, Label};
 use crate::iam::actions::{ESCALATION, PASS_ROLE_PARTNERS};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::quota::QuotaKind;
-use crate::reason::{pattern_includes, PatternKind};
+use crate::reason::{pattern_includes, PatternKind, PatternList};
 use crate::source::Span;
 
 /// What a document is, as far as its size quota goes.
@@ -40,10 +40,37 @@ pub struct LintDocument<'a> {
     pub used_by_roles: bool,
 }
 
+/// How much work the redundant-statement lint (W0405) may do in one document, in the units of
+/// [`PatternList::includes`] (about a second): it compares every statement with every other,
+/// which a document of many statements with long lists of patterns makes quadratic. When it is
+/// spent the lint stops, and says so (W0410). Of the AWS managed policies, the one that needs
+/// the most (`SageMakerStudioProjectProvisioningRolePolicy`) uses a tenth of it.
+const REDUNDANCY_BUDGET: usize = 50_000_000;
+
 /// Runs every lint over one document.
 pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
+    lint_within(doc, REDUNDANCY_BUDGET)
+}
+
+/// [`lint`] with a given budget for the redundancy lint.
+fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let statements = &doc.policy.statements;
+    // Each statement's actions and resources, made ready for the redundancy lint.
+    let lists: Vec<Option<(PatternList<'_>, PatternList<'_>)>> = statements
+        .iter()
+        .map(|s| {
+            Some((
+                PatternList::new(s.action.as_ref()?, PatternKind::Action),
+                PatternList::new(s.resource.as_ref()?, PatternKind::Arn),
+            ))
+        })
+        .collect();
+    let mut stopped = None;
+    // The first statement passing any role, for the PassRole combination lint.
+    let pass_role = statements
+        .iter()
+        .position(|s| grants(s, "iam:PassRole") && passes_any_role(s));
     for (i, statement) in statements.iter().enumerate() {
         let at = |d: Diagnostic, label: &str| locate(doc, i, d, label);
         let allow = statement.effect == Effect::Allow;
@@ -103,14 +130,21 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
             }
         }
         if allow && identity {
-            if let Some(d) = pass_role_combination(doc, i) {
+            if let Some(d) = pass_role_combination(doc, i, pass_role) {
                 out.push(d);
             }
         }
         if let Some(d) = empty_resources(statement, identity) {
             out.push(at(d, "matches nothing"));
         }
-        if let Some(j) = covering_statement(statements, i) {
+        let covering = match stopped {
+            None => covering_statement(statements, &lists, i, &mut budget),
+            Some(_) => Ok(None),
+        };
+        if covering.is_err() {
+            stopped = Some(i);
+        }
+        if let Ok(Some(j)) = covering {
             let mut d = at(
                 Diagnostic::new(
                     Code::RedundantStatement,
@@ -130,6 +164,20 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
                 out.push(at(d, "used in a role's policy"));
             }
         }
+    }
+    if let Some(i) = stopped {
+        out.push(
+            Diagnostic::new(
+                Code::LintLimit,
+                format!(
+                    "{} has too many patterns for the redundant-statement lint (W0405) to compare every statement with every other; it stopped at statement {}",
+                    doc.title,
+                    i + 1
+                ),
+            )
+            .at(statement_span(doc, i), "not compared from here on")
+            .with_help("redundant statements from here on are not reported; splitting the document lets the lint finish"),
+        );
     }
     if let Quota::Limit { kind, code } = doc.quota {
         let (name, limit) = (kind.name(), kind.limit());
@@ -178,16 +226,35 @@ fn locate(doc: &LintDocument<'_>, index: usize, d: Diagnostic, label: &str) -> D
 }
 
 /// `iam:PassRole` in one statement and an action that runs code as a role in statement `index`.
-fn pass_role_combination(doc: &LintDocument<'_>, index: usize) -> Option<Diagnostic> {
-    let grants = |s: &Statement, action: &str| {
-        s.effect == Effect::Allow
-            && s.principal.is_none()
-            && s.action
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action))
-    };
+/// Whether `s` allows `action` to identities (on whatever resources).
+fn grants(s: &Statement, action: &str) -> bool {
+    s.effect == Effect::Allow
+        && s.principal.is_none()
+        && s.action
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action))
+}
+
+/// Whether `s` names every role, or one unscoped enough to count as any: PassRole scoped to some
+/// roles is the recommended fix, so only an unscoped one is flagged.
+fn passes_any_role(s: &Statement) -> bool {
+    s.resource
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|r| r == "*" || r.ends_with(":role/*") || r.ends_with(":*") || r.ends_with(":role*"))
+        || s.not_resource.is_some()
+}
+
+/// `iam:PassRole` in one statement (`pass_role`, the document's first passing any role) and an
+/// action that runs code as a role in statement `index`.
+fn pass_role_combination(
+    doc: &LintDocument<'_>,
+    index: usize,
+    pass_role: Option<usize>,
+) -> Option<Diagnostic> {
     let statement = &doc.policy.statements[index];
     let partners: Vec<&str> = PASS_ROLE_PARTNERS
         .iter()
@@ -197,17 +264,7 @@ fn pass_role_combination(doc: &LintDocument<'_>, index: usize) -> Option<Diagnos
     if partners.is_empty() {
         return None;
     }
-    // PassRole scoped to some roles is the recommended fix, so only an unscoped one is flagged.
-    let passes_any_role = |s: &Statement| {
-        s.resource.as_deref().unwrap_or_default().iter().any(|r| {
-            r == "*" || r.ends_with(":role/*") || r.ends_with(":*") || r.ends_with(":role*")
-        }) || s.not_resource.is_some()
-    };
-    let pass = doc
-        .policy
-        .statements
-        .iter()
-        .position(|s| grants(s, "iam:PassRole") && passes_any_role(s))?;
+    let pass = pass_role?;
     let mut d = locate(
         doc,
         index,
@@ -261,38 +318,61 @@ fn empty_resources(statement: &Statement, identity: bool) -> Option<Diagnostic> 
 }
 
 /// A statement that makes statement `index` redundant: same effect and principal, no
-/// conditions, and every action and resource of `index` included in its own.
-fn covering_statement(statements: &[Statement], index: usize) -> Option<usize> {
+/// conditions, and every action and resource of `index` included in its own. `Err` once
+/// `budget` is spent (see [`REDUNDANCY_BUDGET`]).
+fn covering_statement(
+    statements: &[Statement],
+    lists: &[Option<(PatternList<'_>, PatternList<'_>)>],
+    index: usize,
+    budget: &mut usize,
+) -> Result<Option<usize>, ()> {
     let inner = &statements[index];
-    let (actions, resources) = (inner.action.as_ref()?, inner.resource.as_ref()?);
+    let (Some(actions), Some(resources), Some((inner_actions, inner_resources))) =
+        (&inner.action, &inner.resource, &lists[index])
+    else {
+        return Ok(None);
+    };
     if actions.is_empty() || resources.is_empty() {
-        return None;
+        return Ok(None);
     }
-    statements.iter().enumerate().position(|(j, outer)| {
+    for (j, outer) in statements.iter().enumerate() {
         if j == index
             || outer.effect != inner.effect
             || !outer.condition.is_empty()
             || outer.principal != inner.principal
             || outer.not_principal != inner.not_principal
         {
-            return false;
+            continue;
         }
-        let (Some(outer_actions), Some(outer_resources)) = (&outer.action, &outer.resource) else {
-            return false;
+        let (
+            Some(outer_actions),
+            Some(outer_resources),
+            Some((outer_action_list, outer_resource_list)),
+        ) = (&outer.action, &outer.resource, &lists[j])
+        else {
+            continue;
         };
-        let covers = |outer: &[String], inner: &[String], kind: PatternKind| {
-            inner
-                .iter()
-                .all(|i| outer.iter().any(|o| pattern_includes(o, i, kind)))
-        };
-        let same = covers(actions, outer_actions, PatternKind::Action)
-            && covers(resources, outer_resources, PatternKind::Arn)
-            && inner.condition.is_empty();
+        // Resources first: statements of one document mostly differ there.
+        let covers = outer_resource_list
+            .includes_all(resources, budget)
+            .ok_or(())?
+            && outer_action_list.includes_all(actions, budget).ok_or(())?;
+        if !covers {
+            continue;
+        }
+        let same = inner.condition.is_empty()
+            && inner_actions
+                .includes_all(outer_actions, budget)
+                .ok_or(())?
+            && inner_resources
+                .includes_all(outer_resources, budget)
+                .ok_or(())?;
         // Of two identical statements, report only the later one.
-        (!same || j < index)
-            && covers(outer_actions, actions, PatternKind::Action)
-            && covers(outer_resources, resources, PatternKind::Arn)
-    })
+        if !same || j < index {
+            return Ok(Some(j));
+        }
+    }
+    Ok(None)
 }
 
 fn username_variable(statement: &Statement) -> Option<Diagnostic> {
@@ -336,6 +416,10 @@ mod tests {
     use crate::source::FileId;
 
     fn lint_json(json: &str, used_by_roles: bool) -> Vec<Code> {
+        lint_json_within(json, used_by_roles, REDUNDANCY_BUDGET)
+    }
+
+    fn lint_json_within(json: &str, used_by_roles: bool, budget: usize) -> Vec<Code> {
         let policy = crate::iam::read::policy_from_str(json).unwrap();
         let n = policy.statements.len();
         let doc = LintDocument {
@@ -350,7 +434,10 @@ mod tests {
             },
             used_by_roles,
         };
-        lint(&doc).into_iter().map(|d| d.code).collect()
+        lint_within(&doc, budget)
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
     }
 
     fn doc(statements: &str) -> String {
@@ -435,6 +522,34 @@ mod tests {
                {"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"*"}"#,
         );
         assert_eq!(lint_json(&scoped, false), []);
+    }
+
+    #[test]
+    fn the_redundancy_lint_stops_when_its_budget_is_spent() {
+        let statements: Vec<String> = (0..20)
+            .map(|i| {
+                let actions: Vec<String> = (0..20).map(|a| format!("\"s3:A{a}\"")).collect();
+                format!(
+                    r#"{{"Effect":"Allow","Action":[{}],"Resource":"arn:aws:s3:::b{i}/*"}}"#,
+                    actions.join(",")
+                )
+            })
+            .collect();
+        let text = doc(&statements.join(","));
+        assert_eq!(lint_json_within(&text, false, 10_000), []);
+        assert_eq!(lint_json_within(&text, false, 100), [Code::LintLimit]);
+        // Many patterns, each compared with a whole list at once: fast, budget or not.
+        let wide: Vec<String> = (0..20_000).map(|a| format!("\"s3:A{a}\"")).collect();
+        let mut last = wide.clone();
+        last[19_999] = "\"s3:Other\"".into();
+        let text = doc(&format!(
+            r#"{{"Effect":"Allow","Action":[{}],"Resource":"*"}},{{"Effect":"Allow","Action":[{}],"Resource":"*"}}"#,
+            wide.join(","),
+            last.join(",")
+        ));
+        let started = std::time::Instant::now();
+        assert_eq!(lint_json(&text, false), [Code::SizeQuota]);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -57,15 +57,13 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
         }
     }
     if !view.not_action && !view.not_resource && !view.resources.is_empty() {
+        // Actions sharing a span come from one `level(...)` group: not checked one by one.
+        let mut per_span: std::collections::HashMap<Span, usize> = Default::default();
         for action in &view.actions {
-            // Actions sharing a span come from one `level(...)` group: not checked one by one.
-            let shared = view
-                .actions
-                .iter()
-                .filter(|a| a.span == action.span)
-                .count()
-                > 1;
-            if shared {
+            *per_span.entry(action.span).or_default() += 1;
+        }
+        for action in &view.actions {
+            if per_span[&action.span] > 1 {
                 continue;
             }
             if let Some(d) = check_resources(action, &view.resources) {
@@ -73,8 +71,20 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
             }
         }
     }
+    // The catalog actions the statement names, found once for all its condition keys; and
+    // each key's finding, found once however often the key is written.
+    let actions = std::cell::OnceCell::new();
+    let mut found: std::collections::HashMap<&str, Option<Diagnostic>> = Default::default();
     for &(key, span) in &view.condition_keys {
-        out.extend(check_condition_key(view, key, span));
+        let finding = found
+            .entry(key)
+            .or_insert_with(|| check_condition_key(view, &actions, key, span));
+        out.extend(finding.clone().map(|mut d| {
+            if let Some(primary) = &mut d.primary {
+                primary.span = span;
+            }
+            d
+        }));
     }
     for d in &mut out {
         for &site in view.expanded_from {
@@ -226,7 +236,12 @@ fn check_resources(action: &ActionRef<'_>, resources: &[(&str, Span)]) -> Option
 
 /// A warning for a condition key the catalog does not have, or that applies to none of the
 /// statement's actions (an `Allow` with such a key silently never matches).
-fn check_condition_key(view: &StatementView<'_>, key: &str, span: Span) -> Option<Diagnostic> {
+fn check_condition_key(
+    view: &StatementView<'_>,
+    actions: &std::cell::OnceCell<Option<Vec<&Action>>>,
+    key: &str,
+    span: Span,
+) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     let prefix = key.split_once(':').map_or(key, |(p, _)| p);
     if catalog.condition_key(key).is_none() {
@@ -253,20 +268,10 @@ fn check_condition_key(view: &StatementView<'_>, key: &str, span: Span) -> Optio
             None => d.with_help("IAM ignores conditions on keys that are never present"),
         });
     }
-    if view.not_action {
-        return None;
-    }
-    let mut actions: Vec<&Action> = Vec::new();
-    for action in &view.actions {
-        if action.unchecked || action.text == "*" {
-            return None;
-        }
-        if is_glob(action.text) {
-            actions.extend(catalog.expand_actions(action.text));
-        } else if let Some(found) = catalog.action(action.text) {
-            actions.push(found);
-        }
-    }
+    let actions = actions
+        .get_or_init(|| named_actions(view))
+        .as_deref()
+        .unwrap_or_default();
     if actions.is_empty() || actions.iter().any(|a| key_applies(catalog, a, key)) {
         return None;
     }
@@ -296,6 +301,33 @@ fn check_condition_key(view: &StatementView<'_>, key: &str, span: Span) -> Optio
         )
         .with_help("`iamx catalog ACTION` lists the condition keys an action takes"),
     )
+}
+
+/// The catalog actions a statement names, each once; `None` when they cannot be known (`NotAction`,
+/// `*`, an action taken as written).
+fn named_actions(view: &StatementView<'_>) -> Option<Vec<&'static Action>> {
+    if view.not_action {
+        return None;
+    }
+    let catalog = Catalog::get();
+    let mut seen = std::collections::HashSet::new();
+    let mut actions: Vec<&Action> = Vec::new();
+    for action in &view.actions {
+        if action.unchecked || action.text == "*" {
+            return None;
+        }
+        if !seen.insert(action.text) {
+            continue;
+        }
+        if is_glob(action.text) {
+            actions.extend(catalog.expand_actions(action.text));
+        } else if let Some(found) = catalog.action(action.text) {
+            actions.push(found);
+        }
+    }
+    let mut unique = std::collections::HashSet::new();
+    actions.retain(|a| unique.insert(*a as *const Action));
+    Some(actions)
 }
 
 /// Whether `key` applies to `action`. Besides the catalog's own test, a tag-style key

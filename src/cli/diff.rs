@@ -504,11 +504,10 @@ fn read_json_policy(
     naming: Option<&Naming>,
 ) -> Result<SideDocument, Exit> {
     let shown = Naming::name(naming, &path.display().to_string());
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| super::fail(format!("cannot read `{shown}`: {}", files::plain(&e))))?;
     let mut sources = iamx::source::Sources::new();
-    let id = sources.add(shown.clone(), text);
-    let (read, diagnostics) = iamx::iam::read::read(id, &sources.get(id).text);
+    let (_, read, diagnostics) = iamx::iam::read::read_file(&mut sources, shown.clone(), &bytes);
     let Some(read) = read else {
         super::report(&diagnostics, &sources);
         super::output::errln!(

@@ -220,19 +220,13 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
                 iamx::compile::compile(inputs.clone(), &options)
             };
             for (input, manifest_kind) in &json_inputs {
-                if input.bytes.len() > iamx::iam::read::MAX_BYTES {
-                    // Kept out of the sources: a diagnostic would print its first line, which
-                    // in a hostile file is the whole file.
-                    let id = compilation.sources.add(input.name.clone(), String::new());
-                    let too_large = iamx::iam::read::too_large(id, input.bytes.len());
-                    compilation.diagnostics.push(too_large);
-                    continue;
-                }
-                let text = String::from_utf8_lossy(&input.bytes).into_owned();
-                let id = compilation.sources.add(input.name.clone(), text);
-                let text = &compilation.sources.get(id).text;
                 let kind = settings.json_kind.or(*manifest_kind);
-                let mut checked = iamx::checks::json::check(id, &input.name, text, kind);
+                let mut checked = iamx::checks::json::check_file(
+                    &mut compilation.sources,
+                    &input.name,
+                    &input.bytes,
+                    kind,
+                );
                 if let (true, Some(kind)) = (checked.inferred, checked.kind) {
                     inferred.push((input.name.clone(), kind));
                 }
@@ -508,7 +502,9 @@ impl Findings {
     pub fn print(&self, runs: &[Run], settings: &Settings) {
         match settings.diagnostics {
             DiagnosticsFormat::Text => {
-                let mut seen = Vec::new();
+                // A finding every environment has is printed once (a set: a file can have
+                // tens of thousands of findings).
+                let mut seen = std::collections::HashSet::new();
                 for (run, diagnostics) in runs.iter().zip(&self.per_run) {
                     for diagnostic in diagnostics {
                         let text = iamx::diagnostics::render(
@@ -518,7 +514,7 @@ impl Findings {
                         );
                         if !seen.contains(&text) {
                             super::output::err!("{text}");
-                            seen.push(text);
+                            seen.insert(text);
                         }
                     }
                 }

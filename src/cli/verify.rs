@@ -416,9 +416,7 @@ pub fn read_policies(
     let inputs = files::collect_sources(paths).map_err(super::fail)?;
     let mut out = Vec::new();
     for input in inputs {
-        let text = String::from_utf8_lossy(&input.bytes).into_owned();
-        let id = sources.add(input.name.clone(), text);
-        let (read, mut found) = iamx::iam::read::read(id, &sources.get(id).text);
+        let (_, read, mut found) = iamx::iam::read::read_file(sources, &input.name, &input.bytes);
         diagnostics.append(&mut found);
         if let Some(read) = read {
             out.push(LocatedDocument::from_read(

@@ -150,22 +150,23 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
             DocumentKind::UserInline => PolicyKind::UserInline,
             DocumentKind::GroupInline => PolicyKind::GroupInline,
         };
+        let statements: Vec<_> = document
+            .policy
+            .statements
+            .iter()
+            .zip(&document.origins)
+            .map(|(statement, origin)| {
+                let span = sources.trim(origin.span);
+                spans_in(span, sources.slice(span), statement)
+            })
+            .collect();
         let view = DocumentView {
             policy: &document.policy,
             kind,
             span: sources.first_line(document.span),
             version: None,
             statement_list: sources.first_line(document.span),
-            statements: document
-                .policy
-                .statements
-                .iter()
-                .zip(&document.origins)
-                .map(|(statement, origin)| {
-                    let span = sources.trim(origin.span);
-                    spans_in(span, sources.slice(span), statement)
-                })
-                .collect(),
+            statements: &statements,
         };
         let mut found = check_document(&view);
         for d in &mut found {

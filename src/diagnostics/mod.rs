@@ -8,11 +8,11 @@ pub mod suggest;
 
 use crate::source::{Sources, Span};
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
 pub mod sarif;
+mod snippet;
 pub mod suppress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -111,6 +111,8 @@ pub enum Code {
     UnavailableVariable,
     /// A JSON document may exceed an IAM size quota (its kind is not known).
     SizeQuotaInJson,
+    /// A document has too many patterns for the redundant-statement lint (W0405) to compare all its statements: the lint stopped.
+    LintLimit,
     /// A tag breaks IAM's rules (key or value length, characters, the `aws:` prefix, at most 50).
     InvalidTag,
     /// One statement is larger than a managed policy may be, so no split can fit it.
@@ -143,7 +145,7 @@ pub enum Code {
     InvalidProjectFile,
     /// An object of a JSON policy has the same key twice.
     DuplicateKey,
-    /// A JSON input is over a reading limit of iamx (file size, nesting depth, statements).
+    /// An input is over a reading limit of iamx (file size; for JSON also nesting depth and statements).
     InputLimit,
     /// A policy's `Version` is not one IAM takes for its kind (a managed policy needs `2012-10-17`).
     InvalidVersion,
@@ -172,7 +174,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 70] = [
+    pub const ALL: [Code; 71] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -215,6 +217,7 @@ impl Code {
         Code::UnavailableVariable,
         Code::SizeQuotaInJson,
         Code::AwsManagedOverQuota,
+        Code::LintLimit,
         Code::InvalidTag,
         Code::StatementTooLarge,
         Code::TooManyPolicies,
@@ -289,6 +292,7 @@ impl Code {
             Code::UnavailableVariable => "W0407",
             Code::SizeQuotaInJson => "W0408",
             Code::AwsManagedOverQuota => "W0409",
+            Code::LintLimit => "W0410",
             Code::InvalidTag => "E0306",
             Code::StatementTooLarge => "E0402",
             Code::TooManyPolicies => "E0403",
@@ -468,29 +472,11 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours.
+/// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours. The source
+/// shown is read from `sources` in place, long lines cut to a window around the labels and
+/// labels over many lines drawn on their first (`snippet`), so each diagnostic costs a few
+/// lines of output whatever the input.
 pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    // Only the files the diagnostics point into are copied (and split into lines): the others
-    // keep their id with an empty text. `check` of 1,582 JSON policies renders each warning on
-    // its own, and copying every file for each took 75% of its time.
-    let mut referenced = vec![false; sources.iter().count()];
-    for diagnostic in diagnostics {
-        let spans = diagnostic.primary.iter().chain(&diagnostic.secondary);
-        for label in spans {
-            if let Some(slot) = referenced.get_mut(label.span.file.0 as usize) {
-                *slot = true;
-            }
-        }
-    }
-    let mut files = SimpleFiles::new();
-    for ((_, file), referenced) in sources.iter().zip(&referenced) {
-        let text = if *referenced {
-            file.text.clone()
-        } else {
-            String::new()
-        };
-        files.add(file.name.clone(), text);
-    }
     let config = term::Config::default();
     let mut buffer = if color {
         term::termcolor::Buffer::ansi()
@@ -498,29 +484,46 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         term::termcolor::Buffer::no_color()
     };
     for diagnostic in diagnostics {
-        term::emit_to_write_style(&mut buffer, &config, &files, &to_codespan(diagnostic))
-            .expect("rendering to memory cannot fail");
+        let labels: Vec<(usize, std::ops::Range<usize>)> = diagnostic
+            .primary
+            .iter()
+            .chain(&diagnostic.secondary)
+            .map(|label| (label.span.file.0 as usize, label.span.range()))
+            .collect();
+        let (files, ranges) = snippet::Shown::new(sources, &labels);
+        term::emit_to_write_style(
+            &mut buffer,
+            &config,
+            &files,
+            &to_codespan(diagnostic, &ranges),
+        )
+        .expect("rendering to memory cannot fail");
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+/// The codespan-reporting form of `diagnostic`, its labels (primary first) at `ranges`.
+fn to_codespan(
+    diagnostic: &Diagnostic,
+    ranges: &[std::ops::Range<usize>],
+) -> cs::Diagnostic<usize> {
     let severity = match diagnostic.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
         Severity::Note => cs::Severity::Note,
     };
+    let mut ranges = ranges.iter().cloned();
     let mut labels = Vec::new();
     if let Some(primary) = &diagnostic.primary {
+        let range = ranges.next().unwrap_or_default();
         labels.push(
-            cs::Label::primary(primary.span.file.0 as usize, primary.span.range())
-                .with_message(&primary.message),
+            cs::Label::primary(primary.span.file.0 as usize, range).with_message(&primary.message),
         );
     }
     for label in &diagnostic.secondary {
+        let range = ranges.next().unwrap_or_default();
         labels.push(
-            cs::Label::secondary(label.span.file.0 as usize, label.span.range())
-                .with_message(&label.message),
+            cs::Label::secondary(label.span.file.0 as usize, range).with_message(&label.message),
         );
     }
     let mut notes = diagnostic.notes.clone();

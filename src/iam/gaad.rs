@@ -157,9 +157,9 @@ impl Account {
 }
 
 /// Whether a parsed JSON value is a GAAD (an object with one of [`KEYS`]).
-pub fn is_gaad(root: &Json) -> bool {
+pub fn is_gaad(root: &Json<'_>) -> bool {
     match &root.kind {
-        JsonKind::Object(members) => members.iter().any(|m| KEYS.contains(&m.key.as_str())),
+        JsonKind::Object(members) => members.iter().any(|m| KEYS.contains(&m.key.as_ref())),
         _ => false,
     }
 }
@@ -180,7 +180,7 @@ pub fn read(file: FileId, text: &str) -> (Option<Account>, Vec<Diagnostic>) {
         return (None, vec![d]);
     }
     match json::parse(text) {
-        Ok(root) => from_json(file, &root),
+        Ok(root) => from_json(file, text, &root),
         Err(error) => (
             None,
             vec![read::syntax_error(
@@ -193,10 +193,11 @@ pub fn read(file: FileId, text: &str) -> (Option<Account>, Vec<Diagnostic>) {
     }
 }
 
-/// Reads a GAAD from a JSON value parsed from `file`.
-pub fn from_json(file: FileId, root: &Json) -> (Option<Account>, Vec<Diagnostic>) {
+/// Reads a GAAD from a JSON value parsed from `text`, the text of `file`.
+pub fn from_json(file: FileId, text: &str, root: &Json<'_>) -> (Option<Account>, Vec<Diagnostic>) {
     let mut reader = Reader {
         file,
+        text,
         diagnostics: Vec::new(),
     };
     let account = reader.account(root);
@@ -232,17 +233,19 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-struct Reader {
+struct Reader<'t> {
     file: FileId,
+    /// The text the JSON was parsed from, for documents read from it.
+    text: &'t str,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// The members of an object by key (the first of a repeated key).
-fn get<'j>(members: &'j [Member], key: &str) -> Option<&'j Json> {
+fn get<'j, 't>(members: &'j [Member<'t>], key: &str) -> Option<&'j Json<'t>> {
     members.iter().find(|m| m.key == key).map(|m| &m.value)
 }
 
-impl Reader {
+impl Reader<'_> {
     fn span(&self, value: &Json) -> Span {
         Span::new(self.file, value.start, value.end)
     }
@@ -260,7 +263,7 @@ impl Reader {
         self.diagnostics.push(d);
     }
 
-    fn object<'j>(&mut self, value: &'j Json, what: &str) -> Option<&'j [Member]> {
+    fn object<'j, 't>(&mut self, value: &'j Json<'t>, what: &str) -> Option<&'j [Member<'t>]> {
         match &value.kind {
             JsonKind::Object(members) => Some(members),
             _ => {
@@ -271,10 +274,10 @@ impl Reader {
     }
 
     /// The items of a list member; absent or `null` is empty.
-    fn list<'j>(&mut self, members: &'j [Member], key: &str, what: &str) -> &'j [Json] {
+    fn list<'j, 't>(&mut self, members: &'j [Member<'t>], key: &str, what: &str) -> &'j [Json<'t>] {
         match get(members, key).map(|v| (v, &v.kind)) {
             None | Some((_, JsonKind::Null)) => &[],
-            Some((_, JsonKind::Array(items))) => items,
+            Some((_, JsonKind::Array(items))) => items.as_slice(),
             Some((value, _)) => {
                 self.wrong(value, "a list", &format!("{what}: `{key}`"));
                 &[]
@@ -286,7 +289,7 @@ impl Reader {
     fn string(&mut self, members: &[Member], key: &str, what: &str) -> Option<String> {
         match get(members, key).map(|v| (v, &v.kind)) {
             None | Some((_, JsonKind::Null)) => None,
-            Some((_, JsonKind::String(text))) => Some(text.clone()),
+            Some((_, JsonKind::String(text))) => Some(text.to_string()),
             Some((value, _)) => {
                 self.wrong(value, "a string", &format!("{what}: `{key}`"));
                 None
@@ -336,13 +339,13 @@ impl Reader {
     fn document(&mut self, value: &Json, name: String) -> Option<LocatedDocument> {
         match &value.kind {
             JsonKind::Object(_) => {
-                let (policy, mut diagnostics) = read::read_value(self.file, value);
+                let (policy, mut diagnostics) = read::read_value(self.file, self.text, value);
                 self.diagnostics.append(&mut diagnostics);
                 Some(LocatedDocument::from_read(name, policy?))
             }
             JsonKind::String(text) => {
                 let decoded = if text.trim_start().starts_with('{') {
-                    text.clone()
+                    text.to_string()
                 } else {
                     percent_decode(text)
                 };
@@ -610,7 +613,7 @@ impl Reader {
         let mut groups = Vec::new();
         for group in self.list(members, "GroupList", &what) {
             match &group.kind {
-                JsonKind::String(text) => groups.push(text.clone()),
+                JsonKind::String(text) => groups.push(text.to_string()),
                 _ => self.wrong(group, "a group name", &format!("{what}: `GroupList`")),
             }
         }
@@ -657,8 +660,9 @@ impl Reader {
             if let Some(JsonKind::Array(roles)) = get(fields, "Roles").map(|r| &r.kind) {
                 for copy in roles {
                     if let JsonKind::Object(copy) = &copy.kind {
-                        if get(copy, "Arn").map(|a| &a.kind) == Some(&JsonKind::String(arn.clone()))
-                        {
+                        let same = get(copy, "Arn")
+                            .is_some_and(|a| matches!(&a.kind, JsonKind::String(s) if *s == *arn));
+                        if same {
                             nested_session = nested_session
                                 .or_else(|| self.number(copy, "MaxSessionDuration", &label));
                         }

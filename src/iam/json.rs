@@ -5,9 +5,12 @@
 //! IAM policies are small, so a hand-written recursive-descent reader (RFC 8259, duplicate keys
 //! kept in order) is simpler than another dependency.
 //!
-//! Cost: one pass, no backtracking; the tree is a few times the size of the text (each value is
-//! one node of 48 bytes plus its string). Nesting is refused beyond [`MAX_DEPTH`] so hostile input
-//! cannot exhaust the stack; how large a text may be is the caller's limit (`iam::read`).
+//! Cost: one pass, no backtracking. Strings and numbers borrow their text from the input (only
+//! a string with escapes is copied, unescaped), so the tree is one node of 48 bytes per value
+//! and key, and nothing else. Nesting is refused beyond [`MAX_DEPTH`] so hostile input cannot
+//! exhaust the stack; how large a text may be is the caller's limit (`iam::read`).
+
+use std::borrow::Cow;
 
 /// The deepest nesting of arrays and objects read. A policy needs 6 levels (document, statement
 /// list, statement, `Condition`, operator, key with a list of values); 32 leaves room for other
@@ -23,35 +26,39 @@ pub struct Error {
     pub limit: bool,
 }
 
-/// A JSON value with its byte range in the text.
+/// A JSON value with its byte range in the text it borrows from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json {
-    pub kind: JsonKind,
+pub struct Json<'a> {
+    pub kind: JsonKind<'a>,
     pub start: usize,
     pub end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonKind {
+pub enum JsonKind<'a> {
     Null,
     Bool(bool),
     /// The number as written.
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<Member>),
+    Number(&'a str),
+    /// The string's value: the text between the quotes, or its unescaped copy.
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<Member<'a>>),
+    /// A value that was read and found valid but not kept ([`parse_deferring_statements`]):
+    /// [`parse_deferred`] reads it again.
+    Deferred,
 }
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_start: usize,
     pub key_end: usize,
-    pub value: Json,
+    pub value: Json<'a>,
 }
 
-impl JsonKind {
+impl JsonKind<'_> {
     /// How the value reads in a message.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -61,27 +68,45 @@ impl JsonKind {
             JsonKind::String(_) => "a string",
             JsonKind::Array(_) => "a list",
             JsonKind::Object(_) => "an object",
+            JsonKind::Deferred => "a value",
         }
     }
 }
 
 /// Parses one JSON document.
-pub fn parse(text: &str) -> Result<Json, Error> {
-    parse_inner(text).map_err(|(message, offset)| Error {
+pub fn parse(text: &str) -> Result<Json<'_>, Error> {
+    parse_inner(text, false).map_err(error)
+}
+
+/// [`parse`], except that the items of a list that is the `Statement` of the top-level object
+/// are checked and then dropped: each is [`JsonKind::Deferred`], to be read with
+/// [`parse_deferred`] when its turn comes. Reading a policy then holds the tree of one statement
+/// at a time, not of all of them.
+pub fn parse_deferring_statements(text: &str) -> Result<Json<'_>, Error> {
+    parse_inner(text, true).map_err(error)
+}
+
+/// Reads again a value [`parse_deferring_statements`] deferred, from the same text.
+pub fn parse_deferred<'a>(text: &'a str, deferred: &Json<'_>) -> Result<Json<'a>, Error> {
+    let mut reader = Reader::new(text, false);
+    reader.pos = deferred.start;
+    // A statement of the list is two levels deep: the document, the list.
+    reader.depth = 2;
+    reader.value().map_err(error)
+}
+
+fn error((message, offset): (String, usize)) -> Error {
+    Error {
         limit: message.starts_with(NESTED),
         message,
         offset,
-    })
+    }
 }
 
 const NESTED: &str = "JSON nested more than";
 
-fn parse_inner(text: &str) -> Result<Json, (String, usize)> {
-    let mut reader = Reader {
-        text: text.as_bytes(),
-        pos: 0,
-        depth: 0,
-    };
+fn parse_inner(text: &str, defer: bool) -> Result<Json<'_>, (String, usize)> {
+    let mut reader = Reader::new(text, defer);
     reader.skip_ws();
     let value = reader.value()?;
     reader.skip_ws();
@@ -92,14 +117,30 @@ fn parse_inner(text: &str) -> Result<Json, (String, usize)> {
 }
 
 struct Reader<'a> {
+    source: &'a str,
     text: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Whether to defer the items of the top-level `Statement` list.
+    defer: bool,
+    /// The value being read is that list, if an array.
+    defer_next: bool,
 }
 
 type Parsed<T> = std::result::Result<T, (String, usize)>;
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, defer: bool) -> Reader<'a> {
+        Reader {
+            source: text,
+            text: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            defer,
+            defer_next: false,
+        }
+    }
+
     fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
@@ -119,7 +160,7 @@ impl Reader<'_> {
         Err((format!("expected {message}, found {found}"), self.pos))
     }
 
-    fn value(&mut self) -> Parsed<Json> {
+    fn value(&mut self) -> Parsed<Json<'a>> {
         let start = self.pos;
         let kind = match self.peek() {
             Some(b'{') => self.object()?,
@@ -138,7 +179,7 @@ impl Reader<'_> {
         })
     }
 
-    fn word(&mut self, word: &str, kind: JsonKind) -> Parsed<JsonKind> {
+    fn word(&mut self, word: &str, kind: JsonKind<'a>) -> Parsed<JsonKind<'a>> {
         if self.text[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(kind)
@@ -147,7 +188,7 @@ impl Reader<'_> {
         }
     }
 
-    fn number(&mut self) -> Parsed<JsonKind> {
+    fn number(&mut self) -> Parsed<JsonKind<'a>> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -177,12 +218,23 @@ impl Reader<'_> {
                 return self.fail("a digit");
             }
         }
-        let text = std::str::from_utf8(&self.text[start..self.pos]).unwrap_or("0");
-        Ok(JsonKind::Number(text.to_string()))
+        // Signs, digits, `.` and exponents: ASCII, so on character boundaries.
+        Ok(JsonKind::Number(&self.source[start..self.pos]))
     }
 
-    fn string(&mut self) -> Parsed<String> {
+    fn string(&mut self) -> Parsed<Cow<'a, str>> {
         self.pos += 1; // opening quote
+                       // Most strings have no escape: their value is their text, borrowed.
+        let plain = self.text[self.pos..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        if let Some(len) = plain {
+            if self.text[self.pos + len] == b'"' {
+                let value = &self.source[self.pos..self.pos + len];
+                self.pos += len + 1;
+                return Ok(Cow::Borrowed(value));
+            }
+        }
         let mut out = String::new();
         loop {
             let Some(c) = self.peek() else {
@@ -191,7 +243,7 @@ impl Reader<'_> {
             match c {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 b'\\' => {
                     self.pos += 1;
@@ -267,7 +319,8 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn array(&mut self) -> Parsed<JsonKind> {
+    fn array(&mut self) -> Parsed<JsonKind<'a>> {
+        let defer = std::mem::take(&mut self.defer_next);
         self.nest()?;
         self.pos += 1;
         let mut items = Vec::new();
@@ -279,7 +332,15 @@ impl Reader<'_> {
         }
         loop {
             self.skip_ws();
-            items.push(self.value()?);
+            let item = self.value()?;
+            items.push(match defer {
+                true => Json {
+                    kind: JsonKind::Deferred,
+                    start: item.start,
+                    end: item.end,
+                },
+                false => item,
+            });
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -293,7 +354,8 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self) -> Parsed<JsonKind> {
+    fn object(&mut self) -> Parsed<JsonKind<'a>> {
+        self.defer_next = false;
         self.nest()?;
         self.pos += 1;
         let mut members = Vec::new();
@@ -317,6 +379,7 @@ impl Reader<'_> {
             }
             self.pos += 1;
             self.skip_ws();
+            self.defer_next = self.defer && self.depth == 1 && key == "Statement";
             let value = self.value()?;
             members.push(Member {
                 key,
@@ -368,6 +431,42 @@ mod tests {
             .contains("not closed"));
         assert!(parse("{} x").is_err());
         assert!(!parse("[1,]").unwrap_err().limit);
+    }
+
+    #[test]
+    fn statements_can_be_read_one_at_a_time() {
+        let text = r#"{"Statement": [{"a": [1]}, 2], "Other": [{"b": 1}]}"#;
+        let root = parse_deferring_statements(text).unwrap();
+        let JsonKind::Object(members) = &root.kind else {
+            panic!()
+        };
+        let JsonKind::Array(items) = &members[0].value.kind else {
+            panic!()
+        };
+        assert_eq!(items[0].kind, JsonKind::Deferred);
+        assert_eq!(&text[items[0].start..items[0].end], r#"{"a": [1]}"#);
+        let again = parse_deferred(text, &items[0]).unwrap();
+        assert_eq!(
+            again,
+            parse(text)
+                .map(|r| match r.kind {
+                    JsonKind::Object(m) => match &m[0].value.kind {
+                        JsonKind::Array(i) => i[0].clone(),
+                        _ => panic!(),
+                    },
+                    _ => panic!(),
+                })
+                .unwrap()
+        );
+        // Only the top level's `Statement` is deferred.
+        let JsonKind::Array(other) = &members[1].value.kind else {
+            panic!()
+        };
+        assert!(matches!(other[0].kind, JsonKind::Object(_)));
+        // Deferred items are checked all the same.
+        assert!(parse_deferring_statements(r#"{"Statement": [{"a": }]}"#).is_err());
+        let deep = format!(r#"{{"Statement": [{}]}}"#, "[".repeat(40));
+        assert!(parse_deferring_statements(&deep).unwrap_err().limit);
     }
 
     #[test]

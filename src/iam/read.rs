@@ -4,14 +4,17 @@
 //! ([`read`]), or diagnostics with positions for what keeps a text from being a policy at all:
 //! JSON syntax errors, duplicate keys, unknown keys, values of the wrong type, an `Effect` that is
 //! neither `Allow` nor `Deny`, conflicting elements, and input over the reading limits
-//! ([`MAX_BYTES`], [`MAX_STATEMENTS`], `json::MAX_DEPTH`). [`policy_from_str`] is the same reader for text with no
-//! file behind it. What is then checked in a read document lives in `checks::json`.
+//! ([`MAX_BYTES`], [`MAX_STATEMENTS`], `json::MAX_DEPTH`). [`read_file`] is the way in for a
+//! file's bytes (it adds the file to the [`Sources`] first, see [`add_file`]); [`policy_from_str`]
+//! is the same reader for text with no file behind it. What is then checked in a read document
+//! lives in `checks::json`.
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::json::{self, Json, JsonKind, Member};
 use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Sources, Span};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// The largest policy file read, in bytes. IAM's largest policy quota is 10,240 characters
 /// (without white space) and resource policies go to 32 KiB (KMS key policies); 1 MiB leaves room
@@ -26,15 +29,16 @@ pub const MAX_STATEMENTS: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct StatementSpans {
     pub span: Span,
-    /// The keys of the statement's elements (`"Sid"`, `"Resource"`, ...), as written.
-    pub elements: Vec<(String, Span)>,
+    /// The keys of the statement's elements (`"Sid"`, `"Resource"`, ...).
+    pub elements: Vec<(&'static str, Span)>,
     pub sid: Option<Span>,
     /// `Action` or `NotAction` entries, in order.
     pub actions: Vec<Span>,
     /// `Resource` or `NotResource` entries, in order.
     pub resources: Vec<Span>,
-    /// Principal values (`Principal` or `NotPrincipal`): type (`AWS`, `Service`, ...), value, span.
-    pub principals: Vec<(String, String, Span)>,
+    /// Principal values (`Principal` or `NotPrincipal`): type (`AWS`, `Service`, ..., or `*`),
+    /// value, span.
+    pub principals: Vec<(&'static str, String, Span)>,
     /// Condition operators as written, with their spans.
     pub operators: Vec<(String, Span)>,
     pub condition_keys: Vec<(String, Span)>,
@@ -42,11 +46,12 @@ pub struct StatementSpans {
     pub condition_values: Vec<ConditionValue>,
 }
 
-/// One value of a condition, with where it is.
+/// One value of a condition, with where it is. The operator and key are shared by all the
+/// values written under them.
 #[derive(Debug, Clone)]
 pub struct ConditionValue {
-    pub operator: String,
-    pub key: String,
+    pub operator: Rc<str>,
+    pub key: Rc<str>,
     pub value: String,
     pub span: Span,
 }
@@ -71,7 +76,7 @@ impl StatementSpans {
     pub fn element(&self, key: &str) -> Option<Span> {
         self.elements
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map(|(_, s)| *s)
     }
 }
@@ -94,7 +99,7 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
     if text.len() > MAX_BYTES {
         return (None, vec![too_large(file, text.len())]);
     }
-    let root = match json::parse(text) {
+    let root = match json::parse_deferring_statements(text) {
         Ok(root) => root,
         Err(error) => {
             return (
@@ -108,7 +113,7 @@ pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
             )
         }
     };
-    read_value(file, &root)
+    read_value(file, text, &root)
 }
 
 /// The diagnostic for text that [`json::parse`] refuses: invalid JSON (E0004), or nesting over
@@ -132,11 +137,13 @@ pub fn syntax_error(file: FileId, text: &str, error: json::Error, deep_help: &st
     }
 }
 
-/// Reads a policy document from a JSON value already parsed from `file` (a document embedded in
-/// a larger JSON file, such as a GAAD): the same checks as [`read`], with spans in that file.
-pub fn read_value(file: FileId, root: &Json) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
+/// Reads a policy document from a JSON value already parsed from `text`, the text of `file` (a
+/// document embedded in a larger JSON file, such as a GAAD): the same checks as [`read`], with
+/// spans in that file.
+pub fn read_value(file: FileId, text: &str, root: &Json) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
     let mut reader = PolicyReader {
         file,
+        text,
         diagnostics: Vec::new(),
     };
     let policy = reader.document(root);
@@ -158,6 +165,41 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+/// Adds a JSON policy file, as the bytes that were read, to `sources`: the one way a JSON input
+/// becomes a source file, for every command that reads one. Bytes that are not UTF-8 are read
+/// with U+FFFD in their place. A file over
+/// [`MAX_BYTES`] is added with an empty text, so that rendering its diagnostic does not print
+/// its first line (in such a file often all of it), and comes back with the E0007 diagnostic
+/// ([`too_large`]): it is not to be read.
+pub fn add_file(
+    sources: &mut Sources,
+    name: impl Into<String>,
+    bytes: &[u8],
+) -> (FileId, Option<Diagnostic>) {
+    if bytes.len() > MAX_BYTES {
+        let id = sources.add(name, String::new());
+        return (id, Some(too_large(id, bytes.len())));
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    (sources.add(name, text), None)
+}
+
+/// [`add_file`] and [`read`]: the file's id in `sources`, the policy when it is one, and the
+/// diagnostics.
+pub fn read_file(
+    sources: &mut Sources,
+    name: impl Into<String>,
+    bytes: &[u8],
+) -> (FileId, Option<ReadPolicy>, Vec<Diagnostic>) {
+    match add_file(sources, name, bytes) {
+        (id, Some(refused)) => (id, None, vec![refused]),
+        (id, None) => {
+            let (policy, diagnostics) = read(id, &sources.get(id).text);
+            (id, policy, diagnostics)
+        }
+    }
 }
 
 /// The diagnostic for a file of `len` bytes, over [`MAX_BYTES`]: refused before parsing, so the
@@ -197,12 +239,21 @@ pub fn policy_from_str(text: &str) -> Result<PolicyDocument, String> {
     }
 }
 
-struct PolicyReader {
+/// The principal types a `Principal` object may name, as the one static string of each.
+pub fn principal_type(name: &str) -> Option<&'static str> {
+    ["AWS", "Service", "Federated", "CanonicalUser"]
+        .into_iter()
+        .find(|known| *known == name)
+}
+
+struct PolicyReader<'t> {
     file: FileId,
+    /// The text, for the statements `json` deferred.
+    text: &'t str,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl PolicyReader {
+impl PolicyReader<'_> {
     fn span(&self, value: &Json) -> Span {
         Span::new(self.file, value.start, value.end)
     }
@@ -227,13 +278,13 @@ impl PolicyReader {
 
     /// The members of an object; a key written twice is an error (IAM refuses the document,
     /// and other readers would silently keep one of the two values).
-    fn object<'j>(&mut self, value: &'j Json, what: &str) -> Option<&'j [Member]> {
+    fn object<'j, 't>(&mut self, value: &'j Json<'t>, what: &str) -> Option<&'j [Member<'t>]> {
         match &value.kind {
             JsonKind::Object(members) => {
                 let mut seen: std::collections::HashMap<&str, &Member> =
                     std::collections::HashMap::new();
                 for member in members {
-                    if let Some(first) = seen.get(member.key.as_str()).copied() {
+                    if let Some(first) = seen.get(&*member.key).copied() {
                         let d = Diagnostic::new(
                             Code::DuplicateKey,
                             format!("the key `{}` appears twice in one object", member.key),
@@ -243,7 +294,7 @@ impl PolicyReader {
                         .with_help("merge the two into one key");
                         self.diagnostics.push(d);
                     } else {
-                        seen.insert(member.key.as_str(), member);
+                        seen.insert(&*member.key, member);
                     }
                 }
                 Some(members)
@@ -276,7 +327,7 @@ impl PolicyReader {
         let mut version_span = None;
         let mut statements = None;
         for member in members {
-            match member.key.as_str() {
+            match &*member.key {
                 "Version" => {
                     version = self.string(&member.value);
                     version_span = Some(self.span(&member.value));
@@ -325,6 +376,19 @@ impl PolicyReader {
         }
         let mut spans = Vec::new();
         for item in items {
+            // Each statement's tree lives while it is read, then goes.
+            let parsed;
+            let item = match item.kind {
+                JsonKind::Deferred => match json::parse_deferred(self.text, item) {
+                    Ok(again) => {
+                        parsed = again;
+                        &parsed
+                    }
+                    // Cannot happen: the same text was read without error before.
+                    Err(_) => continue,
+                },
+                _ => item,
+            };
             if let Some((statement, statement_spans)) = self.statement(item) {
                 policy.statements.push(statement);
                 spans.push(statement_spans);
@@ -341,7 +405,7 @@ impl PolicyReader {
 
     fn string(&mut self, value: &Json) -> Option<String> {
         match &value.kind {
-            JsonKind::String(text) => Some(text.clone()),
+            JsonKind::String(text) => Some(text.to_string()),
             _ => {
                 self.wrong(value, "a string");
                 None
@@ -373,9 +437,8 @@ impl PolicyReader {
         let mut out = Vec::new();
         for item in items {
             match &item.kind {
-                JsonKind::String(text) | JsonKind::Number(text) => {
-                    out.push((text.clone(), self.span(item)))
-                }
+                JsonKind::String(text) => out.push((text.to_string(), self.span(item))),
+                JsonKind::Number(text) => out.push((text.to_string(), self.span(item))),
                 JsonKind::Bool(b) => out.push((b.to_string(), self.span(item))),
                 _ => {
                     self.wrong(item, "a string, number or boolean");
@@ -389,30 +452,32 @@ impl PolicyReader {
     fn principal(
         &mut self,
         value: &Json,
-        spans: &mut Vec<(String, String, Span)>,
+        spans: &mut Vec<(&'static str, String, Span)>,
     ) -> Option<Principal> {
         if let JsonKind::String(text) = &value.kind {
             if text == "*" {
-                spans.push(("*".into(), "*".into(), self.span(value)));
+                spans.push(("*", "*".into(), self.span(value)));
                 return Some(Principal::Any(AnyPrincipal));
             }
         }
         let members = self.object(value, "`\"*\"` or an object like `{\"AWS\": ...}`")?;
         let mut map = BTreeMap::new();
         for member in members {
-            match member.key.as_str() {
-                "AWS" | "Service" | "Federated" | "CanonicalUser" => {
-                    let values = self.scalars(&member.value)?;
-                    for (text, span) in &values {
-                        spans.push((member.key.clone(), text.clone(), *span));
-                    }
-                    map.insert(
-                        member.key.clone(),
-                        values.into_iter().map(|(t, _)| t).collect(),
-                    );
+            let kind = match principal_type(&member.key) {
+                Some(kind) => kind,
+                None => {
+                    self.unknown_key(member, &["AWS", "Service", "Federated", "CanonicalUser"]);
+                    continue;
                 }
-                _ => self.unknown_key(member, &["AWS", "Service", "Federated", "CanonicalUser"]),
+            };
+            let values = self.scalars(&member.value)?;
+            for (text, span) in &values {
+                spans.push((kind, text.clone(), *span));
             }
+            map.insert(
+                kind.to_string(),
+                values.into_iter().map(|(t, _)| t).collect(),
+            );
         }
         Some(Principal::Map(map))
     }
@@ -422,16 +487,18 @@ impl PolicyReader {
         for operator in self.object(value, "an object of condition operators")? {
             spans
                 .operators
-                .push((operator.key.clone(), self.key_span(operator)));
+                .push((operator.key.to_string(), self.key_span(operator)));
+            let shared_operator: Rc<str> = Rc::from(&*operator.key);
             for key in self.object(&operator.value, "an object of condition keys")? {
                 let values = self.scalars(&key.value)?;
                 spans
                     .condition_keys
-                    .push((key.key.clone(), self.key_span(key)));
+                    .push((key.key.to_string(), self.key_span(key)));
+                let shared_key: Rc<str> = Rc::from(&*key.key);
                 for (value, span) in &values {
                     spans.condition_values.push(ConditionValue {
-                        operator: operator.key.clone(),
-                        key: key.key.clone(),
+                        operator: shared_operator.clone(),
+                        key: shared_key.clone(),
                         value: value.clone(),
                         span: *span,
                     });
@@ -464,12 +531,10 @@ impl PolicyReader {
         let mut unknown = false;
         for member in members {
             let v = &member.value;
-            if KEYS.contains(&member.key.as_str()) {
-                spans
-                    .elements
-                    .push((member.key.clone(), self.key_span(member)));
+            if let Some(key) = KEYS.iter().find(|k| **k == member.key) {
+                spans.elements.push((key, self.key_span(member)));
             }
-            match member.key.as_str() {
+            match &*member.key {
                 "Sid" => {
                     statement.sid = self.string(v);
                     spans.sid = Some(self.span(v));
@@ -570,6 +635,23 @@ impl PolicyReader {
                     .with_help(help),
             );
             return None;
+        }
+        // Lists grow by doubling; a document keeps them all, so without the slack.
+        spans.actions.shrink_to_fit();
+        spans.resources.shrink_to_fit();
+        spans.principals.shrink_to_fit();
+        spans.condition_keys.shrink_to_fit();
+        spans.condition_values.shrink_to_fit();
+        for list in [
+            &mut statement.action,
+            &mut statement.not_action,
+            &mut statement.resource,
+            &mut statement.not_resource,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            list.shrink_to_fit();
         }
         ok.then_some((statement, spans))
     }

@@ -48,9 +48,9 @@ fn principal_common(
 impl Importer {
     /// One input: a GAAD, a trust policy or an identity policy, read from `root` (parsed from
     /// the input `file`, named `name`).
-    pub(super) fn input(&mut self, name: &str, file: FileId, text: &str, root: &json::Json) {
+    pub(super) fn input(&mut self, name: &str, file: FileId, text: &str, root: &json::Json<'_>) {
         if crate::iam::gaad::is_gaad(root) {
-            let (account, diagnostics) = crate::iam::gaad::from_json(file, root);
+            let (account, diagnostics) = crate::iam::gaad::from_json(file, text, root);
             self.diagnostics(name, text, &diagnostics);
             if let Some(account) = account {
                 self.gaad(name, &account);
@@ -61,7 +61,7 @@ impl Importer {
             let d = crate::iam::read::too_large(file, text.len());
             return self.diagnostics(name, text, &[d]);
         }
-        let (read, diagnostics) = crate::iam::read::read_value(file, root);
+        let (read, diagnostics) = crate::iam::read::read_value(file, text, root);
         self.diagnostics(name, text, &diagnostics);
         let Some(read) = read else { return };
         let document = read.policy;

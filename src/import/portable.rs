@@ -19,7 +19,7 @@ pub(super) fn count_accounts(json: &Json, counts: &mut BTreeMap<String, (usize, 
                 decoded = crate::iam::gaad::percent_decode(text);
                 decoded.as_str()
             } else {
-                text.as_str()
+                text.as_ref()
             };
             for (partition, account) in arn_accounts(text) {
                 let entry = counts

@@ -69,6 +69,17 @@ pub struct TooLarge;
 /// Default cap on product states before giving up with [`TooLarge`].
 pub const MAX_STATES: usize = 50_000;
 
+/// The most memory the states of one search may take, in 64-bit words (32 MiB): a state holds
+/// one bit per position of every glob, so for many or long globs fewer than [`MAX_STATES`]
+/// states fit. Beyond it the search gives up with [`TooLarge`].
+pub const MAX_STATE_WORDS: usize = 1 << 22;
+
+/// The most work one search may do, in 64-bit words of state read or written while stepping,
+/// closing and comparing states (about a second): what bounds the time of a search over many
+/// or long globs, where each step touches every word. Beyond it the search gives up with
+/// [`TooLarge`].
+pub const MAX_WORK: usize = 1 << 28;
+
 struct Layout<'a> {
     globs: Vec<&'a Glob>,
     /// First bit of each glob's position set.
@@ -94,19 +105,22 @@ impl Layout<'_> {
         state[bit / 64] |= 1 << (bit % 64);
     }
 
-    fn initial(&self) -> Vec<u64> {
+    fn initial(&self) -> (Vec<u64>, usize) {
         let mut state = vec![0; self.words];
         for g in 0..self.globs.len() {
             Self::set(&mut state, self.offsets[g]);
         }
-        self.close(&mut state);
-        state
+        let passes = self.close(&mut state);
+        (state, passes)
     }
 
     /// Lets every live star match the empty string: shift live star bits up by one until stable.
-    /// A star is never a glob's final position, so the shift stays inside its glob.
-    fn close(&self, state: &mut [u64]) {
+    /// A star is never a glob's final position, so the shift stays inside its glob. Returns the
+    /// number of passes over the state (one more than the longest run of stars it crossed).
+    fn close(&self, state: &mut [u64]) -> usize {
+        let mut passes = 0;
         loop {
+            passes += 1;
             let mut changed = false;
             let mut carry = 0;
             for (w, word) in state.iter_mut().enumerate() {
@@ -119,7 +133,7 @@ impl Layout<'_> {
                 }
             }
             if !changed {
-                return;
+                return passes;
             }
         }
     }
@@ -138,7 +152,8 @@ impl Layout<'_> {
         }
     }
 
-    fn step(&self, state: &[u64], c: char, next: &mut [u64]) {
+    /// The state after reading `c`, in `next`; returns the passes its closure took.
+    fn step(&self, state: &[u64], c: char, next: &mut [u64]) -> usize {
         next.fill(0);
         self.active(state, |g, i| {
             let driver = self.union && g < self.drivers;
@@ -146,7 +161,7 @@ impl Layout<'_> {
                 Self::set(next, self.offsets[g] + j);
             }
         });
-        self.close(next);
+        self.close(next)
     }
 
     /// The characters that can make a difference from `state`: literals of live tokens, `:`,
@@ -223,11 +238,25 @@ fn fresh(layout: &Layout<'_>) -> char {
         .expect("some character is unused")
 }
 
-/// Enumerates the cells of `driver` with respect to `observers` (see the module docs).
+/// Enumerates the cells of `driver` with respect to `observers` (see the module docs), within
+/// [`MAX_WORK`].
 pub fn explore(
     driver: Driver<'_>,
     observers: &[&Glob],
     max_states: usize,
+) -> Result<Vec<Cell>, TooLarge> {
+    let mut work = MAX_WORK;
+    explore_within(driver, observers, max_states, &mut work)
+}
+
+/// [`explore`] within a budget of work shared with other searches: the work done is taken from
+/// `work` (in the units of [`MAX_WORK`]), and when it runs out the search gives up with
+/// [`TooLarge`], leaving it at 0.
+pub fn explore_within(
+    driver: Driver<'_>,
+    observers: &[&Glob],
+    max_states: usize,
+    work: &mut usize,
 ) -> Result<Vec<Cell>, TooLarge> {
     let (drivers, union): (&[&Glob], bool) = match driver {
         Driver::Union(globs) => (globs, true),
@@ -280,7 +309,18 @@ pub fn explore(
     // `n * words`); `seen` maps a state's hash to the first node with that hash, and `chain`
     // links nodes sharing a hash — no allocation per node.
     let words = layout.words;
-    let mut arena: Vec<u64> = layout.initial();
+    let (mut arena, passes) = layout.initial();
+    let mut spend = |cost: usize| match work.checked_sub(cost) {
+        Some(left) => {
+            *work = left;
+            Ok(())
+        }
+        None => {
+            *work = 0;
+            Err(TooLarge)
+        }
+    };
+    spend(words * passes)?;
     let mut parent: Vec<(usize, char)> = vec![(usize::MAX, '\0')];
     let mut chain: Vec<usize> = vec![usize::MAX];
     let hash = |state: &[u64]| {
@@ -304,7 +344,9 @@ pub fn explore(
         }
         layout.symbols(&state, fresh, &mut sigma);
         for &c in &sigma {
-            layout.step(&state, c, &mut next);
+            // Stepping reads the state and writes `next` (once per closure pass); hashing and
+            // comparing read `next` again.
+            spend(words * (layout.step(&state, c, &mut next) + 3))?;
             if layout.dead(&next) {
                 continue;
             }
@@ -316,7 +358,7 @@ pub fn explore(
             if at != usize::MAX {
                 continue;
             }
-            if parent.len() >= max_states {
+            if parent.len() >= max_states || arena.len() + words > MAX_STATE_WORDS {
                 return Err(TooLarge);
             }
             let id = parent.len();
@@ -363,6 +405,39 @@ mod tests {
             .into_iter()
             .find(|c| c.accepted.iter().all(|a| !a))
             .map(|c| c.witness)
+    }
+
+    #[test]
+    fn searches_stop_at_their_work_and_memory_limits() {
+        let t = &mut VarTable::default();
+        let p = arn("arn:aws:s3:::*a*b*c*d*e*f*g*h*", t);
+        let q = arn("arn:aws:s3:::*h*g*f*e*d*c*b*a*", t);
+        let mut work = 1_000;
+        assert_eq!(
+            explore_within(Driver::Union(&[&p]), &[&q], MAX_STATES, &mut work),
+            Err(TooLarge)
+        );
+        assert_eq!(work, 0);
+        let mut work = MAX_WORK;
+        assert!(explore_within(Driver::Union(&[&p]), &[&q], MAX_STATES, &mut work).is_ok());
+        assert!(work < MAX_WORK);
+        // Globs too many for their states to fit in memory.
+        let many: Vec<Glob> = (0..40_000)
+            .map(|i| {
+                compile(
+                    &format!("s3:*x{i}*"),
+                    PatternKind::Action,
+                    &mut Vars::Symbolic(t),
+                )
+                .unwrap()
+            })
+            .collect();
+        let refs: Vec<&Glob> = many.iter().collect();
+        let any = compile("s3:*", PatternKind::Action, &mut Vars::Symbolic(t)).unwrap();
+        assert_eq!(
+            explore(Driver::Union(&[&any]), &refs, MAX_STATES),
+            Err(TooLarge)
+        );
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub fn elements(s: &Statement, table: &mut VarTable) -> Result<(Element, Element
     if let Some(problem) = s.shape_error() {
         return Err(problem.to_string());
     }
+    if let Some(problem) = super::pattern::statement_too_long(s) {
+        return Err(problem);
+    }
     let actions = match (&s.action, &s.not_action) {
         (Some(list), _) => Element::new(list, false, PatternKind::Action, table),
         (_, Some(list)) => Element::new(list, true, PatternKind::Action, table),

@@ -145,11 +145,18 @@ impl PreparedBoundary {
                 match elements(s, &mut table) {
                     Ok((actions, resources)) => statements.push((d, i, actions, resources)),
                     // A broken boundary allow only shrinks the boundary: counting it as absent is
-                    // conservative. Broken denies could hide escapes, so they must be reported.
-                    Err(reason) if s.effect == Effect::Deny => unknown.push(UnknownReason {
-                        statement: statement_ref(PolicySet::Boundary, d, i, s),
-                        reason,
-                    }),
+                    // conservative. Broken denies could hide escapes, so they must be reported,
+                    // as must an allow over the engine's limits (IAM takes it: without it, what
+                    // it allows would be reported as escaping).
+                    Err(reason)
+                        if s.effect == Effect::Deny
+                            || super::pattern::statement_too_long(s).is_some() =>
+                    {
+                        unknown.push(UnknownReason {
+                            statement: statement_ref(PolicySet::Boundary, d, i, s),
+                            reason,
+                        })
+                    }
                     Err(_) => {}
                 }
             }
@@ -315,7 +322,7 @@ struct Checker<'a, 'b> {
     var_sensitive: Vec<Option<Vec<String>>>,
 }
 
-const TOO_LARGE: &str = "the patterns are too complex for the automaton search";
+const TOO_LARGE: &str = "the patterns are too complex for the automaton search (over its limit of 50,000 states, 32 MiB of states or about a second of work)";
 
 impl Checker<'_, '_> {
     fn run(&mut self) -> Result<(), String> {

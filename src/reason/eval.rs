@@ -77,6 +77,9 @@ pub fn statement_applies(statement: &Statement, request: &Request) -> Result<boo
     if let Some(problem) = statement.shape_error() {
         return Err(problem.to_string());
     }
+    if let Some(problem) = super::pattern::statement_too_long(statement) {
+        return Err(problem);
+    }
     let action_hit = |list: &Vec<String>| {
         list.iter()
             .any(|p| matches_concrete(p, PatternKind::Action, &request.action, &|_| None))

@@ -7,8 +7,12 @@
 //! Undecided cases answer `false` ("not covered"), which only ever makes a lint quieter or a
 //! generated deny explicit.
 
-use super::automaton::{explore, Driver, MAX_STATES};
-use super::pattern::{compile, is_var_symbol, Class, Glob, PatternKind, Tok, VarTable, Vars};
+use super::automaton::{explore_within, Driver, MAX_STATES, MAX_WORK};
+use super::pattern::{
+    compile, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
+};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Whether every string `inner` matches is also matched by `outer` (see the module docs).
 ///
@@ -16,15 +20,26 @@ use super::pattern::{compile, is_var_symbol, Class, Glob, PatternKind, Tok, VarT
 /// may span colons (an over-approximation of `inner`, so inclusion stays true when claimed); a
 /// variable in `outer` is only trusted when `outer` and `inner` are the same text.
 pub fn pattern_includes(outer: &str, inner: &str, kind: PatternKind) -> bool {
+    let mut unlimited = usize::MAX;
+    includes(outer, inner, kind, &mut unlimited).unwrap_or(false)
+}
+
+/// [`pattern_includes`] within a budget shared with other comparisons, in the units of the
+/// automaton's work ([`MAX_WORK`]; deciding on the text costs 1): `None` once it is spent.
+fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> Option<bool> {
+    *budget = budget.checked_sub(1)?;
     if outer == "*" {
-        return true;
+        return Some(true);
     }
     let same_text = match kind {
         PatternKind::Action => outer.eq_ignore_ascii_case(inner),
         _ => outer == inner,
     };
     if same_text {
-        return true;
+        return Some(true);
+    }
+    if too_long(outer).or(too_long(inner)).is_some() {
+        return Some(false);
     }
     // Fast path: most pairs differ in their literal prefix (another service or bucket).
     let literal = outer.find(['*', '?', '$']).unwrap_or(outer.len());
@@ -34,26 +49,101 @@ pub fn pattern_includes(outer: &str, inner: &str, kind: PatternKind) -> bool {
         _ => p == &outer[..literal],
     });
     if !prefix_matches || prefix.is_some_and(|p| p.contains(['*', '?', '$'])) {
-        return false;
+        return Some(false);
     }
     if literal == outer.len() {
         // `outer` is one concrete string and `inner` is not the same text.
-        return false;
+        return Some(false);
     }
     let mut table = VarTable::default();
     let Some(outer) = compile(outer, kind, &mut Vars::Symbolic(&mut table)) else {
-        return false;
+        return Some(false);
     };
     if outer.has_vars {
-        return false;
+        return Some(false);
     }
     let Some(mut inner) = compile(inner, kind, &mut Vars::Symbolic(&mut table)) else {
-        return false;
+        return Some(false);
     };
     widen_variables(&mut inner);
-    match explore(Driver::Union(&[&inner]), &[&outer], MAX_STATES) {
-        Ok(cells) => cells.iter().all(|cell| cell.accepted[0]),
-        Err(_) => false,
+    let given = (*budget).min(MAX_WORK);
+    let mut work = given;
+    let found = explore_within(Driver::Union(&[&inner]), &[&outer], MAX_STATES, &mut work);
+    *budget -= given - work;
+    match found {
+        Ok(cells) => Some(cells.iter().all(|cell| cell.accepted[0])),
+        // Out of the shared budget, rather than over the search's own limits.
+        Err(_) if work == 0 && given < MAX_WORK => None,
+        Err(_) => Some(false),
+    }
+}
+
+/// A list of patterns (a statement's `Action` or `Resource`) made ready to be asked many times
+/// whether it includes a pattern, as [`pattern_includes`] decides for each of its patterns: the
+/// concrete ones (no `*`, `?` or `$`, which include only their own text) are looked up in a set,
+/// and only the wildcard ones are compared one by one. Lints compare every statement with every
+/// other; pair by pair, two lists of 40,000 actions took 50 seconds.
+pub struct PatternList<'a> {
+    kind: PatternKind,
+    any: bool,
+    concrete: HashSet<Cow<'a, str>>,
+    wildcards: Vec<&'a str>,
+}
+
+impl<'a> PatternList<'a> {
+    pub fn new(list: &'a [String], kind: PatternKind) -> PatternList<'a> {
+        let mut out = PatternList {
+            kind,
+            any: false,
+            concrete: HashSet::new(),
+            wildcards: Vec::new(),
+        };
+        for pattern in list {
+            if pattern == "*" {
+                out.any = true;
+            } else if pattern.contains(['*', '?', '$']) {
+                out.wildcards.push(pattern);
+            } else {
+                out.concrete.insert(out.key(pattern));
+            }
+        }
+        out
+    }
+
+    /// How `pattern_includes` compares concrete texts: actions ignore ASCII case.
+    fn key<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        match self.kind {
+            PatternKind::Action if text.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Cow::Owned(text.to_ascii_lowercase())
+            }
+            _ => Cow::Borrowed(text),
+        }
+    }
+
+    /// Whether some pattern of the list includes `inner`; `None` once `budget` is spent. A
+    /// lookup or a comparison decided on the patterns' text costs 1, a comparison that needs an
+    /// automaton search the search's work (a word of state read or written costs 1).
+    pub fn includes(&self, inner: &str, budget: &mut usize) -> Option<bool> {
+        *budget = budget.checked_sub(1)?;
+        if self.any || self.concrete.contains(&self.key(inner)) {
+            return Some(true);
+        }
+        for outer in &self.wildcards {
+            if includes(outer, inner, self.kind, budget)? {
+                return Some(true);
+            }
+        }
+        Some(false)
+    }
+
+    /// Whether every pattern of `inner` is included in the list; `None` once `budget` is spent.
+    pub fn includes_all(&self, inner: &[String], budget: &mut usize) -> Option<bool> {
+        for pattern in inner {
+            if !self.includes(pattern, budget)? {
+                return Some(false);
+            }
+        }
+        Some(true)
     }
 }
 
@@ -100,6 +190,38 @@ mod tests {
             "arn:aws:logs:us-east-1:*:log-group:*",
             "arn:aws:logs:*:111122223333:log-group:x"
         ));
+    }
+
+    #[test]
+    fn pattern_lists_decide_as_pattern_includes_does() {
+        let outer: Vec<String> = ["S3:GetObject", "s3:List*", "ec2:Describe?", "iam:PassRole"]
+            .map(String::from)
+            .to_vec();
+        let list = PatternList::new(&outer, PatternKind::Action);
+        let inners = [
+            "s3:getobject",
+            "s3:ListBucket",
+            "s3:List*",
+            "ec2:DescribeX",
+            "ec2:Describe*",
+            "iam:passrole",
+            "iam:Pass*",
+            "s3:GetObjectAcl",
+        ];
+        for inner in inners {
+            let mut budget = 1_000_000;
+            let each = outer.iter().any(|o| action(o, inner));
+            assert_eq!(list.includes(inner, &mut budget), Some(each), "{inner}");
+        }
+        let mut budget = 1_000_000;
+        let all: Vec<String> = ["s3:ListBucket", "iam:passrole"].map(String::from).to_vec();
+        assert_eq!(list.includes_all(&all, &mut budget), Some(true));
+        let any = PatternList::new(&outer[..0], PatternKind::Arn);
+        assert_eq!(any.includes("arn:aws:s3:::b", &mut budget), Some(false));
+        // A spent budget says so instead of answering.
+        let mut budget = 2;
+        assert_eq!(list.includes("ec2:DescribeX", &mut budget), None);
+        assert_eq!(budget, 0);
     }
 
     #[test]

@@ -62,6 +62,6 @@ pub use domain::takes_resource;
 pub use eval::{
     evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,
 };
-pub use inclusion::pattern_includes;
+pub use inclusion::{pattern_includes, PatternList};
 pub use pattern::PatternKind;
 pub use request::{Context, Request};

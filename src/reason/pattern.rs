@@ -24,6 +24,40 @@
 
 use std::collections::BTreeMap;
 
+/// The longest pattern or condition value the engine reasons about, in bytes. Longer ones are
+/// not compiled: what depends on them is `Unknown` (containment), fails closed (evaluation) or
+/// counts as not covered (inclusion). The longest action or ARN pattern of the AWS catalog is
+/// under 300 bytes; a search over a longer text would only spend time and memory.
+pub const MAX_PATTERN: usize = 2048;
+
+/// Why a statement is not reasoned about, when one of its patterns or condition values is over
+/// [`MAX_PATTERN`].
+pub fn statement_too_long(statement: &crate::iam::policy::Statement) -> Option<String> {
+    let lists = [
+        &statement.action,
+        &statement.not_action,
+        &statement.resource,
+        &statement.not_resource,
+    ];
+    let patterns = lists.into_iter().flatten().flatten();
+    let values = statement
+        .condition
+        .clauses()
+        .flat_map(|(_, _, values)| values);
+    patterns.chain(values).find_map(|text| too_long(text))
+}
+
+/// Why `text` is not reasoned about, when it is over [`MAX_PATTERN`].
+pub fn too_long(text: &str) -> Option<String> {
+    (text.len() > MAX_PATTERN).then(|| {
+        format!(
+            "a pattern or value of {} bytes is over the engine's limit of {} bytes",
+            crate::diagnostics::thousands(text.len()),
+            crate::diagnostics::thousands(MAX_PATTERN)
+        )
+    })
+}
+
 /// How a pattern's text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PatternKind {
@@ -146,10 +180,15 @@ fn parse(text: &str, variables: bool) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;
+    // Once no `}` follows, none follows any later `${` either: searching again for each of
+    // them would make a text of many `${` quadratic.
+    let mut closes = true;
     while i < chars.len() {
         let c = chars[i];
-        if variables && c == '$' && chars.get(i + 1) == Some(&'{') {
-            if let Some(close) = chars[i + 2..].iter().position(|&d| d == '}') {
+        if variables && closes && c == '$' && chars.get(i + 1) == Some(&'{') {
+            let close = chars[i + 2..].iter().position(|&d| d == '}');
+            closes = close.is_some();
+            if let Some(close) = close {
                 let body: String = chars[i + 2..i + 2 + close].iter().collect();
                 out.push(match body.as_str() {
                     "*" => Piece::Lit('*'),

@@ -66,6 +66,17 @@ pub fn is_dns_name(text: &str) -> bool {
         })
 }
 
+/// The ASCII punctuation a bare ARN may hold, besides letters and digits: the grammar's
+/// `arn_char` rule, in its order (`$` only where no `{` follows it).
+const ARN_PUNCTUATION: &str = "/:-_.*?+=@!~#%&;|'<>^`\\$";
+
+/// Whether `c` reads back as part of a bare ARN (the grammar's `arn_char`): letters, digits,
+/// [`ARN_PUNCTUATION`] and every non-ASCII character; never white space, a control character,
+/// quotes, commas or brackets. A `$` needs no `{` after it, which the caller checks.
+pub fn is_arn_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ARN_PUNCTUATION.contains(c) || !c.is_ascii()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +93,31 @@ mod tests {
             .expect("the rule ends as expected")];
         let words: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
         assert_eq!(words, KEYWORDS);
+    }
+
+    #[test]
+    fn arn_characters_are_the_grammars() {
+        let grammar = include_str!("../../grammar/iamx.pest");
+        let start = grammar
+            .find("\narn_char   = _{")
+            .expect("the grammar has arn_char");
+        let rule = &grammar[start..];
+        // Without the lookahead of `"$" ~ !"{"`: `{` is what may not follow, not a character.
+        let rule = rule[..rule.find("\n}").expect("the rule ends")].replace("!\"{\"", "");
+        let quoted: String = rule
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|s| s.replace("\\\\", "\\"))
+            .filter(|s| s.chars().count() == 1)
+            .collect();
+        assert_eq!(quoted, ARN_PUNCTUATION);
+        assert!(is_arn_char('é') && is_arn_char('a') && is_arn_char('$'));
+        for c in [
+            '\0', '\u{8}', ' ', '\t', '"', ',', '{', '}', '(', ')', '[', ']', '\u{7f}',
+        ] {
+            assert!(!is_arn_char(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -48,8 +48,8 @@ pub(super) fn bare_arn(s: &Str) -> Option<String> {
     for part in &s.parts {
         match part {
             StrPart::Text(text) => {
-                let bad = |c: char| " \t\r\n,\"{}()[]".contains(c);
-                if text.is_empty() || text.chars().any(bad) || text.contains("${") {
+                let bare = text.chars().all(crate::syntax::lexical::is_arn_char);
+                if text.is_empty() || !bare || text.contains("${") {
                     return None;
                 }
                 // A text ending in `$` before an interpolation would read as `$${`, which is fine,
