@@ -271,6 +271,7 @@ fn delegation(
         notes,
         assumptions: vec![
             "the export is current: roles, users and policies made after it are not seen".into(),
+            "what the holders may do is the delegation policy and the policies the project gives them; other policies they hold in the account were not used".into(),
             "not modelled: service control policies, resource policies, session policies".into(),
         ],
     });
