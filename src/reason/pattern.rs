@@ -26,8 +26,9 @@ use std::collections::BTreeMap;
 
 /// The longest pattern or condition value the engine reasons about, in bytes. Longer ones are
 /// not compiled: what depends on them is `Unknown` (containment), fails closed (evaluation) or
-/// counts as not covered (inclusion). The longest action or ARN pattern of the AWS catalog is
-/// under 300 bytes; a search over a longer text would only spend time and memory.
+/// counts as not covered (inclusion). The AWS catalog's longest action name is 71 bytes and its
+/// longest ARN format 222 (placeholders included); a search over a longer text would only spend
+/// time and memory.
 pub const MAX_PATTERN: usize = 2048;
 
 /// Why a statement is not reasoned about, when one of its patterns or condition values is over
