@@ -43,9 +43,12 @@
 //! the searches from each principal run on all cores ([`crate::parallel`]) over edges computed
 //! once per state.
 
+mod edges;
 mod load;
 pub mod render;
+mod search;
 mod trust;
+mod world;
 
 pub use load::{from_compiled, from_manifest, LoadError};
 
@@ -504,292 +507,13 @@ enum Parent {
 }
 
 impl<'a> World<'a> {
-    fn new(gaad: &'a Gaad, account: &'a Account, delegations: &[Delegation]) -> World<'a> {
-        let partition = gaad.partition.clone().unwrap_or_else(|| "aws".to_string());
-        let account_id = gaad.account_id.clone().unwrap_or_default();
-        let roles = gaad.roles.len();
-        let group_index: HashMap<&str, usize> = gaad
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.name.as_str(), i))
-            .collect();
-        let mut groups: Vec<GroupNode> = gaad
-            .groups
-            .iter()
-            .map(|g| GroupNode {
-                name: g.name.clone(),
-                arn: g.arn.clone(),
-                members: Vec::new(),
-            })
-            .collect();
-        let mut principals = Vec::new();
-        let mut contexts = Vec::new();
-        let mut trusts = Vec::new();
-        let mut profiles = Vec::new();
-        let mut managed = Vec::new();
-        let customer = |arn: &String| gaad.policy(arn).is_some_and(|p| !p.aws_managed);
-        for (index, p) in account.principals().iter().enumerate() {
-            let (boundary, tags, user_groups, trust, profile, attached) = if index < roles {
-                let r = &gaad.roles[index];
-                (
-                    r.permissions_boundary.clone(),
-                    &r.tags,
-                    Vec::new(),
-                    Some(Trust::new(&r.trust_policy.policy)),
-                    r.instance_profiles.first().map(|p| p.name.clone()),
-                    r.attached_policies.clone(),
-                )
-            } else {
-                let u = &gaad.users[index - roles];
-                let in_groups: Vec<usize> = u
-                    .groups
-                    .iter()
-                    .filter_map(|g| group_index.get(g.as_str()).copied())
-                    .collect();
-                let mut attached = u.attached_policies.clone();
-                for &g in &in_groups {
-                    groups[g].members.push(index);
-                    attached.extend(gaad.groups[g].attached_policies.iter().cloned());
-                }
-                (
-                    u.permissions_boundary.clone(),
-                    &u.tags,
-                    in_groups,
-                    None,
-                    None,
-                    attached,
-                )
-            };
-            let own_account = crate::iam::gaad::arn_account(&p.arn)
-                .map_or(account_id.clone(), |(_, a)| a.to_string());
-            let mut context = vec![
-                ("aws:PrincipalArn".to_string(), p.arn.clone()),
-                ("aws:PrincipalAccount".to_string(), own_account.clone()),
-            ];
-            match p.kind {
-                PrincipalKind::Role => {
-                    context.push(("aws:PrincipalType".into(), "AssumedRole".into()))
-                }
-                PrincipalKind::User => {
-                    context.push(("aws:PrincipalType".into(), "User".into()));
-                    context.push(("aws:username".into(), p.name.clone()));
-                }
-            }
-            for tag in tags {
-                context.push((format!("aws:PrincipalTag/{}", tag.key), tag.value.clone()));
-            }
-            contexts.push((own_account, context));
-            trusts.push(trust);
-            profiles.push(profile);
-            let mut attached: Vec<String> = attached.into_iter().filter(customer).collect();
-            attached.sort();
-            attached.dedup();
-            managed.push(attached);
-            principals.push(Principal {
-                kind: p.kind,
-                name: p.name.clone(),
-                arn: p.arn.clone(),
-                boundary,
-                power: None,
-                groups: user_groups,
-                external: account
-                    .prepared(index)
-                    .map(|prepared| prepared.external().to_vec())
-                    .unwrap_or_default(),
-                created: false,
-            });
-        }
-        // The roles a path may create: without a boundary, or inside one of the account's.
-        let real = principals.len();
-        let mut options: Vec<Option<&str>> = vec![None];
-        let mut bounds: Vec<&str> = gaad
-            .boundary_arns()
-            .into_iter()
-            .chain(delegations.iter().map(|d| d.boundary_arn.as_str()))
-            .filter(|arn| gaad.policy(arn).is_some())
-            .collect();
-        bounds.sort_unstable();
-        bounds.dedup();
-        options.extend(bounds.into_iter().map(Some));
-        let mut created = Vec::new();
-        let created_arn = format!("arn:{partition}:iam::{account_id}:role/{CREATED}");
-        for option in options {
-            let boundary = option.and_then(|arn| gaad.policy(arn)).map(|policy| {
-                let mut document = policy.document.clone();
-                document.name = format!("boundary {}", policy.name);
-                vec![document]
-            });
-            created.push(Prepared::new(Vec::new(), boundary, Vec::new()));
-            contexts.push((
-                account_id.clone(),
-                vec![
-                    ("aws:PrincipalArn".to_string(), created_arn.clone()),
-                    ("aws:PrincipalAccount".to_string(), account_id.clone()),
-                    ("aws:PrincipalType".to_string(), "AssumedRole".to_string()),
-                ],
-            ));
-            trusts.push(None);
-            profiles.push(None);
-            managed.push(Vec::new());
-            principals.push(Principal {
-                kind: PrincipalKind::Role,
-                name: match option {
-                    None => "new role without a boundary".to_string(),
-                    Some(arn) => format!("new role in boundary {}", render::short_arn(arn)),
-                },
-                arn: created_arn.clone(),
-                boundary: option.map(str::to_string),
-                power: None,
-                groups: Vec::new(),
-                external: Vec::new(),
-                created: true,
-            });
-        }
-        let group_documents = gaad
-            .groups
-            .iter()
-            .map(|g| {
-                let mut documents: Vec<LocatedDocument> = g
-                    .inline_policies
-                    .iter()
-                    .map(|policy| {
-                        let mut document = policy.document.clone();
-                        document.name = format!("group {}/{}", g.name, policy.name);
-                        document
-                    })
-                    .collect();
-                for arn in &g.attached_policies {
-                    if let Some(policy) = gaad.policy(arn) {
-                        let mut document = policy.document.clone();
-                        document.name = format!("managed-policy {}", policy.name);
-                        documents.push(document);
-                    }
-                }
-                documents
-            })
-            .collect();
-        let mut trusted_by_arn: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut trusted_by_account: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut trusted_by_any = Vec::new();
-        let mut trusted_by_service: HashMap<String, Vec<usize>> = HashMap::new();
-        for (r, trust) in trusts.iter().enumerate() {
-            let Some(trust) = trust else { continue };
-            for named in trust.allowing() {
-                if named.any {
-                    trusted_by_any.push(r);
-                }
-                for a in named.accounts {
-                    trusted_by_account.entry(a).or_default().push(r);
-                }
-                for a in named.arns {
-                    trusted_by_arn.entry(a).or_default().push(r);
-                }
-                for s in named.services {
-                    trusted_by_service.entry(s).or_default().push(r);
-                }
-            }
-        }
-        for list in trusted_by_arn
-            .values_mut()
-            .chain(trusted_by_account.values_mut())
-            .chain(trusted_by_service.values_mut())
-            .chain(std::iter::once(&mut trusted_by_any))
-        {
-            list.sort_unstable();
-            list.dedup();
-        }
-        let mut nodes = Vec::new();
-        let mut ids = HashMap::new();
-        for p in 0..principals.len() {
-            for (granted, unbounded) in [(false, false), (true, false), (false, true), (true, true)]
-            {
-                let state = State {
-                    principal: p,
-                    granted,
-                    unbounded,
-                    group: None,
-                };
-                ids.insert(state, nodes.len());
-                nodes.push(Node::new(state));
-            }
-        }
-        let granted_document = LocatedDocument {
-            name: "the policy the path writes".to_string(),
-            policy: crate::iam::read::policy_from_str(
-                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-            )
-            .expect("a valid policy"),
-            spans: vec![Span::new(FileId(0), 0, 0)],
-            span: Span::new(FileId(0), 0, 0),
-        };
-        let mut world = World {
-            account,
-            catalog: Catalog::get(),
-            partition,
-            account_id,
-            principals,
-            contexts,
-            trusts,
-            profiles,
-            managed,
-            groups,
-            group_documents,
-            trusted_by_arn,
-            trusted_by_account,
-            trusted_by_any,
-            trusted_by_service,
-            nodes,
-            ids,
-            joins: Vec::new(),
-            granted_document,
-            real,
-            created,
-            undecided: Mutex::new(Vec::new()),
-            evaluations: std::sync::atomic::AtomicUsize::new(0),
-        };
-        for p in 0..world.real {
-            if world.account.prepared(p).is_none() {
-                let name = format!(
-                    "{} {}",
-                    world.principals[p].kind.as_str(),
-                    world.principals[p].name
-                );
-                world.note(format!(
-                    "{name}: its policies could not be read; it has no edges"
-                ));
-            }
-        }
-        // Joins first: they make the membership states, which the searches then share.
-        let everyone: Vec<usize> = (0..world.principals.len()).collect();
-        let joins = crate::parallel::map(&everyone, |&p| world.joins_of(p));
-        for (user, found) in joins.iter().enumerate() {
-            for (group, _) in found {
-                let state = State {
-                    principal: user,
-                    granted: false,
-                    unbounded: false,
-                    group: Some(*group),
-                };
-                world.ids.insert(state, world.nodes.len());
-                world.nodes.push(Node::new(state));
-            }
-        }
-        world.joins = joins;
-        for p in 0..world.principals.len() {
-            let id = world.ids[&State::plain(p)];
-            world.principals[p].power = world.power(id);
-        }
-        world
-    }
-
-    fn note(&self, message: String) {
+    pub(super) fn note(&self, message: String) {
         if let Ok(mut list) = self.undecided.lock() {
             list.push(message);
         }
     }
 
-    fn name(&self, p: usize) -> String {
+    pub(super) fn name(&self, p: usize) -> String {
         format!(
             "{} {}",
             self.principals[p].kind.as_str(),
@@ -798,7 +522,7 @@ impl<'a> World<'a> {
     }
 
     /// The policies of a principal as it is (a created role's: none, and its boundary).
-    fn base(&self, p: usize) -> Option<&Prepared> {
+    pub(super) fn base(&self, p: usize) -> Option<&Prepared> {
         match p < self.real {
             true => self.account.prepared(p),
             false => self.created.get(p - self.real),
@@ -806,7 +530,7 @@ impl<'a> World<'a> {
     }
 
     /// The policies of a node's state.
-    fn prepared(&self, id: usize) -> Option<&Prepared> {
+    pub(super) fn prepared(&self, id: usize) -> Option<&Prepared> {
         let node = &self.nodes[id];
         let state = node.state;
         let base = self.base(state.principal)?;
@@ -832,7 +556,7 @@ impl<'a> World<'a> {
     }
 
     /// Whether the node's policies could allow each of [`ACTIONS`], from action patterns alone.
-    fn may(&self, id: usize) -> &[bool] {
+    pub(super) fn may(&self, id: usize) -> &[bool] {
         self.nodes[id].may.get_or_init(|| {
             let Some(prepared) = self.prepared(id) else {
                 return vec![false; ACTIONS.len()];
@@ -863,7 +587,7 @@ impl<'a> World<'a> {
         })
     }
 
-    fn power(&self, id: usize) -> Option<Power> {
+    pub(super) fn power(&self, id: usize) -> Option<Power> {
         *self.nodes[id].power.get_or_init(|| {
             let allowed = |action: &str| matches!(self.check(id, action, "*", &[]), Ok(Some(_)));
             if !allowed("iam:*") {
@@ -878,7 +602,7 @@ impl<'a> World<'a> {
 
     /// Evaluates one request of the node's principal: the call when allowed, `None` when not,
     /// `Err` when a statement the engine cannot decide may change that.
-    fn check(
+    pub(super) fn check(
         &self,
         id: usize,
         action: &str,
@@ -932,7 +656,7 @@ impl<'a> World<'a> {
     }
 
     /// [`World::check`], with an undecided request noted (as "`who`: `action` on `resource`").
-    fn allowed(
+    pub(super) fn allowed(
         &self,
         id: usize,
         action: &str,
@@ -952,7 +676,7 @@ impl<'a> World<'a> {
         }
     }
 
-    fn state_name(&self, state: &State) -> String {
+    pub(super) fn state_name(&self, state: &State) -> String {
         let mut name = self.name(state.principal);
         if let Some(g) = state.group {
             name.push_str(&format!(" (in group {})", self.groups[g].name));
@@ -968,18 +692,22 @@ impl<'a> World<'a> {
 
     /// `iam:PermissionsBoundary` as AWS sets it for `action` on principal `target`: its
     /// current boundary, on the actions the catalog lists the key for.
-    fn boundary_context(&self, action: &str, target: usize) -> Option<(&'static str, String)> {
+    pub(super) fn boundary_context(
+        &self,
+        action: &str,
+        target: usize,
+    ) -> Option<(&'static str, String)> {
         let boundary = self.principals[target].boundary.as_ref()?;
         (self.catalog.action_supports_key(action, BOUNDARY_KEY) == Some(true))
             .then(|| (BOUNDARY_KEY, boundary.clone()))
     }
 
-    fn admin_policy(&self) -> String {
+    pub(super) fn admin_policy(&self) -> String {
         format!("arn:{}:iam::aws:policy/AdministratorAccess", self.partition)
     }
 
     /// The groups a plain user can add itself to.
-    fn joins_of(&self, p: usize) -> Vec<(usize, Call)> {
+    pub(super) fn joins_of(&self, p: usize) -> Vec<(usize, Call)> {
         let principal = &self.principals[p];
         let id = self.ids[&State::plain(p)];
         if principal.kind != PrincipalKind::User
@@ -1000,7 +728,7 @@ impl<'a> World<'a> {
     }
 
     /// The roles whose trust names the principal `p` (by ARN, account or `*`).
-    fn trust_candidates(&self, p: usize) -> Vec<usize> {
+    pub(super) fn trust_candidates(&self, p: usize) -> Vec<usize> {
         let arn = self.principals[p].arn.to_lowercase();
         let account = &self.contexts[p].0;
         let mut found: Vec<usize> = self
@@ -1018,7 +746,12 @@ impl<'a> World<'a> {
     }
 
     /// Whether role `r`'s trust lets `caller` in, as `role NAME trust#N` when it does.
-    fn trusts(&self, r: usize, caller: Caller<'_>, context: &[(String, String)]) -> Option<String> {
+    pub(super) fn trusts(
+        &self,
+        r: usize,
+        caller: Caller<'_>,
+        context: &[(String, String)],
+    ) -> Option<String> {
         let trust = self.trusts[r].as_ref()?;
         let mut request = Request::new("sts:AssumeRole", &self.principals[r].arn);
         for (key, value) in context {
@@ -1031,644 +764,6 @@ impl<'a> World<'a> {
                 self.note(format!("{}: {why}: undecided", self.name(r)));
                 None
             }
-        }
-    }
-
-    /// The edges out of a node (none out of an admin-like one: it reaches everything).
-    fn edges(&self, id: usize) -> &[RawEdge] {
-        self.nodes[id].edges.get_or_init(|| {
-            if self.prepared(id).is_none() || self.power(id).is_some() {
-                return Vec::new();
-            }
-            let mut out = Vec::new();
-            self.control_edges(id, &mut out);
-            self.create_edges(id, &mut out);
-            self.write_edges(id, &mut out);
-            out
-        })
-    }
-
-    fn control_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
-        let state = self.nodes[id].state;
-        let p = state.principal;
-        let may = self.may(id);
-        let can = |action: &str| may[action_index(action)];
-        let (account, context) = &self.contexts[p];
-        let caller = Caller::Aws {
-            arn: &self.principals[p].arn,
-            account,
-        };
-        let mut reached = HashSet::new();
-        let push =
-            |out: &mut Vec<RawEdge>, reached: &mut HashSet<usize>, target: usize, edge: RawEdge| {
-                if reached.insert(target) {
-                    out.push(edge);
-                }
-            };
-        let node = |principal: usize| Target::Node(self.ids[&State::plain(principal)]);
-        if can("sts:AssumeRole") {
-            for r in self.trust_candidates(p) {
-                if r == p {
-                    continue;
-                }
-                let arn = &self.principals[r].arn;
-                let Some(call) = self.allowed(id, "sts:AssumeRole", arn, &[]) else {
-                    continue;
-                };
-                if let Some(trusted_by) = self.trusts(r, caller, context) {
-                    let edge = RawEdge {
-                        target: node(r),
-                        kind: Kind::AssumeRole,
-                        calls: vec![call],
-                        trusted_by: Some(trusted_by),
-                    };
-                    push(out, &mut reached, r, edge);
-                }
-            }
-        }
-        if can("iam:PassRole") {
-            for runner in CODE_RUNNERS {
-                let Some(launch) = self.launch(id, runner) else {
-                    continue;
-                };
-                let service_context = vec![
-                    ("aws:SourceAccount".to_string(), self.account_id.clone()),
-                    (
-                        "aws:SourceArn".to_string(),
-                        launch_resource(runner.launches[0][0], &self.partition, &self.account_id),
-                    ),
-                ];
-                let candidates = self
-                    .trusted_by_service
-                    .get(runner.service)
-                    .into_iter()
-                    .flatten()
-                    .chain(&self.trusted_by_any);
-                for &r in candidates {
-                    if r == p || reached.contains(&r) {
-                        continue;
-                    }
-                    let mut calls = Vec::new();
-                    if runner.name == "ec2" && self.profiles[r].is_none() {
-                        // A new instance profile for the role.
-                        let made = ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]
-                            .iter()
-                            .map(|action| {
-                                let resource =
-                                    launch_resource(action, &self.partition, &self.account_id);
-                                match can(action) {
-                                    true => self.allowed(id, action, &resource, &[]),
-                                    false => None,
-                                }
-                            })
-                            .collect::<Option<Vec<Call>>>();
-                        match made {
-                            Some(made) => calls.extend(made),
-                            None => continue,
-                        }
-                    }
-                    let passed = [("iam:PassedToService", runner.service.to_string())];
-                    let arn = &self.principals[r].arn;
-                    let Some(pass) = self.allowed(id, "iam:PassRole", arn, &passed) else {
-                        continue;
-                    };
-                    let Some(trusted_by) =
-                        self.trusts(r, Caller::Service(runner.service), &service_context)
-                    else {
-                        continue;
-                    };
-                    calls.push(pass);
-                    calls.extend(launch.iter().cloned());
-                    let edge = RawEdge {
-                        target: node(r),
-                        kind: Kind::PassRole(runner.name),
-                        calls,
-                        trusted_by: Some(trusted_by),
-                    };
-                    push(out, &mut reached, r, edge);
-                }
-            }
-        }
-        if can("iam:UpdateAssumeRolePolicy") && can("sts:AssumeRole") {
-            for r in 0..self.principals.len() {
-                if r == p
-                    || reached.contains(&r)
-                    || self.principals[r].kind != PrincipalKind::Role
-                    || self.principals[r].created
-                {
-                    continue;
-                }
-                let arn = &self.principals[r].arn;
-                let action = "iam:UpdateAssumeRolePolicy";
-                let extra: Vec<_> = self.boundary_context(action, r).into_iter().collect();
-                let Some(update) = self.allowed(id, action, arn, &extra) else {
-                    continue;
-                };
-                let Some(assume) = self.allowed(id, "sts:AssumeRole", arn, &[]) else {
-                    continue;
-                };
-                let edge = RawEdge {
-                    target: node(r),
-                    kind: Kind::UpdateTrust,
-                    calls: vec![update, assume],
-                    trusted_by: None,
-                };
-                push(out, &mut reached, r, edge);
-            }
-        }
-        let credentials = [
-            ("iam:CreateAccessKey", Kind::AccessKey),
-            ("iam:CreateLoginProfile", Kind::LoginProfile),
-            ("iam:UpdateLoginProfile", Kind::LoginProfile),
-        ];
-        if credentials.iter().any(|(action, _)| can(action)) {
-            for u in 0..self.principals.len() {
-                if u == p || self.principals[u].kind != PrincipalKind::User {
-                    continue;
-                }
-                let arn = &self.principals[u].arn;
-                let found = credentials.iter().find_map(|(action, kind)| {
-                    let call = can(action).then(|| self.allowed(id, action, arn, &[]))??;
-                    Some((call, *kind))
-                });
-                if let Some((call, kind)) = found {
-                    let edge = RawEdge {
-                        target: node(u),
-                        kind,
-                        calls: vec![call],
-                        trusted_by: None,
-                    };
-                    push(out, &mut reached, u, edge);
-                }
-            }
-        }
-        if state.is_plain() {
-            for (g, call) in self.joins.get(p).into_iter().flatten() {
-                let member = State {
-                    group: Some(*g),
-                    ..state
-                };
-                out.push(RawEdge {
-                    target: Target::Node(self.ids[&member]),
-                    kind: Kind::JoinGroup,
-                    calls: vec![call.clone()],
-                    trusted_by: None,
-                });
-            }
-        }
-    }
-
-    /// The calls that make `runner` run code, when the node may make them all.
-    fn launch(&self, id: usize, runner: &crate::iam::actions::CodeRunner) -> Option<Vec<Call>> {
-        let may = self.may(id);
-        runner.launches.iter().find_map(|actions| {
-            actions
-                .iter()
-                .map(|action| {
-                    if !may[action_index(action)] {
-                        return None;
-                    }
-                    let resource = launch_resource(action, &self.partition, &self.account_id);
-                    self.allowed(id, action, &resource, &[])
-                })
-                .collect::<Option<Vec<Call>>>()
-        })
-    }
-
-    /// The ARNs of the role a path would create: `role/iamx-escalation`, and the names the
-    /// node's `iam:CreateRole` statements allow with each wildcard filled in
-    /// (`role/app-*` → `role/app-iamx-escalation`).
-    fn creatable(&self, id: usize) -> Vec<String> {
-        let (p, a) = (&self.partition, &self.account_id);
-        let mut found = vec![format!("arn:{p}:iam::{a}:role/{CREATED}")];
-        let Some(prepared) = self.prepared(id) else {
-            return found;
-        };
-        let start = format!("arn:{p}:iam::");
-        for document in prepared.identity() {
-            for statement in &document.policy.statements {
-                let creates = statement.effect == Effect::Allow
-                    && statement.action.as_ref().is_some_and(|list| {
-                        list.iter()
-                            .any(|p| pattern_includes(p, "iam:CreateRole", PatternKind::Action))
-                    });
-                if !creates {
-                    continue;
-                }
-                for pattern in statement.resource.iter().flatten() {
-                    let Some((account, rest)) = pattern
-                        .strip_prefix(&start)
-                        .and_then(|r| r.split_once(":role/"))
-                    else {
-                        continue;
-                    };
-                    if (account != a && account != "*") || rest.contains('$') {
-                        continue;
-                    }
-                    let name = rest.replace('*', CREATED).replace('?', "x");
-                    let arn = format!("arn:{p}:iam::{a}:role/{name}");
-                    if !found.contains(&arn) && found.len() < 8 {
-                        found.push(arn);
-                    }
-                }
-            }
-        }
-        found
-    }
-
-    /// The calls that create role `arn` inside `boundary` (when the node may give it that
-    /// boundary), write it a policy, and assume it (its trust names the creator) or pass it to a
-    /// service that runs code (its trust names the service).
-    fn create_calls(&self, id: usize, arn: &str, boundary: Option<&String>) -> Option<Vec<Call>> {
-        let may = self.may(id);
-        let can = |action: &str| may[action_index(action)];
-        let with_boundary = |action: &str| -> Vec<(&'static str, String)> {
-            match (
-                boundary,
-                self.catalog.action_supports_key(action, BOUNDARY_KEY),
-            ) {
-                (Some(b), Some(true)) => vec![(BOUNDARY_KEY, b.clone())],
-                _ => Vec::new(),
-            }
-        };
-        let create = self.allowed(id, "iam:CreateRole", arn, &with_boundary("iam:CreateRole"))?;
-        let mut attach = with_boundary("iam:AttachRolePolicy");
-        attach.push(("iam:PolicyARN", self.admin_policy()));
-        let put = with_boundary("iam:PutRolePolicy");
-        let write = can("iam:PutRolePolicy")
-            .then(|| self.allowed(id, "iam:PutRolePolicy", arn, &put))
-            .flatten()
-            .or_else(|| {
-                can("iam:AttachRolePolicy")
-                    .then(|| self.allowed(id, "iam:AttachRolePolicy", arn, &attach))
-                    .flatten()
-            })?;
-        let mut calls = vec![create, write];
-        if let Some(assume) = can("sts:AssumeRole")
-            .then(|| self.allowed(id, "sts:AssumeRole", arn, &[]))
-            .flatten()
-        {
-            calls.push(assume);
-            return Some(calls);
-        }
-        if !can("iam:PassRole") {
-            return None;
-        }
-        let passed = CODE_RUNNERS.iter().find_map(|runner| {
-            let launch = self.launch(id, runner)?;
-            let context = [("iam:PassedToService", runner.service.to_string())];
-            let pass = self.allowed(id, "iam:PassRole", arn, &context)?;
-            // EC2 needs an instance profile for the new role: the path makes it too.
-            let mut made = Vec::new();
-            if runner.name == "ec2" {
-                for action in ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"] {
-                    let resource = launch_resource(action, &self.partition, &self.account_id);
-                    let call = can(action)
-                        .then(|| self.allowed(id, action, &resource, &[]))
-                        .flatten()?;
-                    made.push(call);
-                }
-            }
-            made.push(pass);
-            made.extend(launch);
-            Some(made)
-        })?;
-        calls.extend(passed);
-        Some(calls)
-    }
-
-    /// A role the node creates with a policy it writes, inside each boundary it may give it
-    /// (or none), which it then assumes or passes to a service that runs code.
-    fn create_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
-        let may = self.may(id);
-        let can = |action: &str| may[action_index(action)];
-        if !can("iam:CreateRole") || !(can("iam:PutRolePolicy") || can("iam:AttachRolePolicy")) {
-            return;
-        }
-        let names = self.creatable(id);
-        for v in self.real..self.principals.len() {
-            let boundary = self.principals[v].boundary.as_ref();
-            let found = names
-                .iter()
-                .find_map(|arn| self.create_calls(id, arn, boundary));
-            if let Some(calls) = found {
-                let state = State {
-                    granted: true,
-                    ..State::plain(v)
-                };
-                out.push(RawEdge {
-                    target: Target::Node(self.ids[&state]),
-                    kind: Kind::CreateRole,
-                    calls,
-                    trusted_by: None,
-                });
-            }
-        }
-    }
-
-    fn write_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
-        let state = self.nodes[id].state;
-        let may = self.may(id);
-        let can = |action: &str| may[action_index(action)];
-        let grants = [
-            "iam:PutRolePolicy",
-            "iam:AttachRolePolicy",
-            "iam:PutUserPolicy",
-            "iam:AttachUserPolicy",
-            "iam:CreatePolicyVersion",
-            "iam:PutGroupPolicy",
-            "iam:AttachGroupPolicy",
-        ];
-        let lifts = [
-            "iam:DeleteRolePermissionsBoundary",
-            "iam:PutRolePermissionsBoundary",
-            "iam:DeleteUserPermissionsBoundary",
-            "iam:PutUserPermissionsBoundary",
-        ];
-        let any_grant = grants.iter().any(|a| can(a));
-        let any_lift = lifts.iter().any(|a| can(a));
-        if !any_grant && !any_lift {
-            return;
-        }
-        let admin = self.admin_policy();
-        for t in 0..self.principals.len() {
-            let target = &self.principals[t];
-            if target.power.is_some() || target.created {
-                continue;
-            }
-            let is_role = target.kind == PrincipalKind::Role;
-            let arn = target.arn.as_str();
-            let itself = t == state.principal;
-            if any_grant && !(itself && state.granted) {
-                let try_call = |action: &str, resource: &str, policy: bool| {
-                    if !can(action) {
-                        return None;
-                    }
-                    let mut extra: Vec<(&str, String)> =
-                        self.boundary_context(action, t).into_iter().collect();
-                    if policy {
-                        extra.push(("iam:PolicyARN", admin.clone()));
-                    }
-                    self.allowed(id, action, resource, &extra)
-                };
-                let (put, attach) = match is_role {
-                    true => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
-                    false => ("iam:PutUserPolicy", "iam:AttachUserPolicy"),
-                };
-                let found = try_call(put, arn, false)
-                    .or_else(|| try_call(attach, arn, true))
-                    .or_else(|| {
-                        self.managed[t]
-                            .iter()
-                            .find_map(|policy| try_call("iam:CreatePolicyVersion", policy, false))
-                    })
-                    .or_else(|| {
-                        target.groups.iter().find_map(|&g| {
-                            let group = &self.groups[g].arn;
-                            try_call("iam:PutGroupPolicy", group, false)
-                                .or_else(|| try_call("iam:AttachGroupPolicy", group, true))
-                        })
-                    });
-                if let Some(call) = found {
-                    out.push(RawEdge {
-                        target: Target::Write {
-                            principal: t,
-                            lift: false,
-                        },
-                        kind: Kind::GrantPolicy,
-                        calls: vec![call],
-                        trusted_by: None,
-                    });
-                }
-            }
-            if any_lift && target.boundary.is_some() && !(itself && state.unbounded) {
-                let (delete, put) = match is_role {
-                    true => (
-                        "iam:DeleteRolePermissionsBoundary",
-                        "iam:PutRolePermissionsBoundary",
-                    ),
-                    false => (
-                        "iam:DeleteUserPermissionsBoundary",
-                        "iam:PutUserPermissionsBoundary",
-                    ),
-                };
-                let deleted = can(delete)
-                    .then(|| {
-                        let extra: Vec<_> = self.boundary_context(delete, t).into_iter().collect();
-                        self.allowed(id, delete, arn, &extra)
-                    })
-                    .flatten();
-                let found = deleted.or_else(|| {
-                    can(put)
-                        .then(|| self.allowed(id, put, arn, &[(BOUNDARY_KEY, admin.clone())]))
-                        .flatten()
-                });
-                if let Some(call) = found {
-                    out.push(RawEdge {
-                        target: Target::Write {
-                            principal: t,
-                            lift: true,
-                        },
-                        kind: Kind::LiftBoundary,
-                        calls: vec![call],
-                        trusted_by: None,
-                    });
-                }
-            }
-        }
-    }
-
-    /// A principal state with a write applied.
-    fn upgraded(&self, base: State, lift: bool) -> Option<State> {
-        if base.group.is_some() || (lift && base.unbounded) || (!lift && base.granted) {
-            return None;
-        }
-        Some(State {
-            granted: base.granted || !lift,
-            unbounded: base.unbounded || lift,
-            ..base
-        })
-    }
-
-    /// The public form of edge `edge` of node `from`; `to` overrides where a write leads.
-    fn step(&self, from: usize, edge: &RawEdge, to: Option<State>) -> Step {
-        let to = to.unwrap_or_else(|| match edge.target {
-            Target::Node(n) => self.nodes[n].state,
-            Target::Write { principal, lift } => State {
-                granted: !lift,
-                unbounded: lift,
-                ..State::plain(principal)
-            },
-        });
-        Step {
-            from: self.nodes[from].state,
-            to,
-            kind: edge.kind,
-            calls: edge.calls.clone(),
-            trusted_by: edge.trusted_by.clone(),
-        }
-    }
-
-    /// A breadth-first search from principal `p`: the first admin-like state it reaches (with
-    /// the path) and every principal it reaches. `None` for an admin-like principal.
-    fn search(&self, p: usize) -> Option<(Option<Escalation>, Vec<Reached>)> {
-        let root = self.ids[&State::plain(p)];
-        if p >= self.real || self.power(root).is_some() || self.account.prepared(p).is_none() {
-            return None;
-        }
-        let mut parents: HashMap<usize, (Parent, usize)> = HashMap::new();
-        let mut by_principal: HashMap<usize, Vec<usize>> = HashMap::new();
-        // Writes seen so far, per principal written: (writer node, edge index, lift).
-        let mut writes: HashMap<usize, Vec<(usize, usize, bool)>> = HashMap::new();
-        let mut queue = VecDeque::new();
-        let mut found = None;
-        let visit = |node: usize,
-                     parent: Parent,
-                     depth: usize,
-                     parents: &mut HashMap<usize, (Parent, usize)>,
-                     by_principal: &mut HashMap<usize, Vec<usize>>,
-                     queue: &mut VecDeque<usize>| {
-            if parents.contains_key(&node) {
-                return false;
-            }
-            parents.insert(node, (parent, depth));
-            by_principal
-                .entry(self.nodes[node].state.principal)
-                .or_default()
-                .push(node);
-            queue.push_back(node);
-            true
-        };
-        visit(
-            root,
-            Parent::Root,
-            0,
-            &mut parents,
-            &mut by_principal,
-            &mut queue,
-        );
-        while let Some(node) = queue.pop_front() {
-            let depth = parents[&node].1;
-            if let Some(power) = self.power(node) {
-                if found.is_none() {
-                    found = Some((node, power));
-                }
-                continue;
-            }
-            let state = self.nodes[node].state;
-            // Writes already seen on this principal apply to this new state of it.
-            let mut pending: Vec<(usize, usize, bool)> = Vec::new();
-            if state.group.is_none() {
-                pending.extend(writes.get(&state.principal).into_iter().flatten().copied());
-            }
-            for (index, edge) in self.edges(node).iter().enumerate() {
-                match edge.target {
-                    Target::Node(next) => {
-                        visit(
-                            next,
-                            Parent::Edge {
-                                from: node,
-                                edge: index,
-                            },
-                            depth + 1,
-                            &mut parents,
-                            &mut by_principal,
-                            &mut queue,
-                        );
-                    }
-                    Target::Write { principal, lift } => {
-                        writes
-                            .entry(principal)
-                            .or_default()
-                            .push((node, index, lift));
-                        // Every state of the written principal seen so far gains it.
-                        let seen: Vec<usize> =
-                            by_principal.get(&principal).cloned().unwrap_or_default();
-                        for base in seen {
-                            let Some(next) = self.upgraded(self.nodes[base].state, lift) else {
-                                continue;
-                            };
-                            let base_depth = parents[&base].1;
-                            visit(
-                                self.ids[&next],
-                                Parent::Upgrade {
-                                    base,
-                                    writer: node,
-                                    edge: index,
-                                },
-                                base_depth.max(depth) + 1,
-                                &mut parents,
-                                &mut by_principal,
-                                &mut queue,
-                            );
-                        }
-                    }
-                }
-            }
-            for (writer, index, lift) in pending {
-                if let Some(next) = self.upgraded(state, lift) {
-                    let writer_depth = parents[&writer].1;
-                    visit(
-                        self.ids[&next],
-                        Parent::Upgrade {
-                            base: node,
-                            writer,
-                            edge: index,
-                        },
-                        writer_depth.max(depth) + 1,
-                        &mut parents,
-                        &mut by_principal,
-                        &mut queue,
-                    );
-                }
-            }
-        }
-        let escalation = found.map(|(node, power)| Escalation {
-            from: p,
-            to: self.nodes[node].state,
-            power,
-            steps: self.path(node, &parents),
-        });
-        let mut reached: Vec<Reached> = by_principal
-            .iter()
-            .filter(|(&principal, _)| principal != p)
-            .map(|(&principal, nodes)| Reached {
-                principal,
-                hops: nodes.iter().map(|n| parents[n].1).min().unwrap_or(0),
-            })
-            .collect();
-        reached.sort_by_key(|r| r.principal);
-        Some((escalation, reached))
-    }
-
-    /// The steps from the root to `node`, each once, in an order that can be carried out.
-    fn path(&self, node: usize, parents: &HashMap<usize, (Parent, usize)>) -> Vec<Step> {
-        let mut order: Vec<(usize, usize, State)> = Vec::new();
-        self.collect(node, parents, &mut order);
-        order
-            .into_iter()
-            .map(|(from, edge, to)| self.step(from, &self.edges(from)[edge], Some(to)))
-            .collect()
-    }
-
-    fn collect(
-        &self,
-        node: usize,
-        parents: &HashMap<usize, (Parent, usize)>,
-        order: &mut Vec<(usize, usize, State)>,
-    ) {
-        let to = self.nodes[node].state;
-        let (first, second, last) = match parents[&node].0 {
-            Parent::Root => return,
-            Parent::Edge { from, edge } => (from, None, (from, edge)),
-            Parent::Upgrade { base, writer, edge } => (base, Some(writer), (writer, edge)),
-        };
-        self.collect(first, parents, order);
-        if let Some(writer) = second {
-            self.collect(writer, parents, order);
-        }
-        if !order.iter().any(|(f, e, _)| (*f, *e) == last) {
-            order.push((last.0, last.1, to));
         }
     }
 }

@@ -1,0 +1,462 @@
+//! The edges out of a node, each decided by the engine on a concrete request: control (assume,
+//! pass to a service that runs code, trust rewrite, credentials), group joins, role creation,
+//! and writes (policies, boundaries).
+//!
+//! In: a node of the [`World`]. Out: its [`RawEdge`]s, computed once and kept on the node.
+
+use super::*;
+
+impl<'a> World<'a> {
+    /// The edges out of a node (none out of an admin-like one: it reaches everything).
+    pub(super) fn edges(&self, id: usize) -> &[RawEdge] {
+        self.nodes[id].edges.get_or_init(|| {
+            if self.prepared(id).is_none() || self.power(id).is_some() {
+                return Vec::new();
+            }
+            let mut out = Vec::new();
+            self.control_edges(id, &mut out);
+            self.create_edges(id, &mut out);
+            self.write_edges(id, &mut out);
+            out
+        })
+    }
+
+    pub(super) fn control_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
+        let state = self.nodes[id].state;
+        let p = state.principal;
+        let may = self.may(id);
+        let can = |action: &str| may[action_index(action)];
+        let (account, context) = &self.contexts[p];
+        let caller = Caller::Aws {
+            arn: &self.principals[p].arn,
+            account,
+        };
+        let mut reached = HashSet::new();
+        let push =
+            |out: &mut Vec<RawEdge>, reached: &mut HashSet<usize>, target: usize, edge: RawEdge| {
+                if reached.insert(target) {
+                    out.push(edge);
+                }
+            };
+        let node = |principal: usize| Target::Node(self.ids[&State::plain(principal)]);
+        if can("sts:AssumeRole") {
+            for r in self.trust_candidates(p) {
+                if r == p {
+                    continue;
+                }
+                let arn = &self.principals[r].arn;
+                let Some(call) = self.allowed(id, "sts:AssumeRole", arn, &[]) else {
+                    continue;
+                };
+                if let Some(trusted_by) = self.trusts(r, caller, context) {
+                    let edge = RawEdge {
+                        target: node(r),
+                        kind: Kind::AssumeRole,
+                        calls: vec![call],
+                        trusted_by: Some(trusted_by),
+                    };
+                    push(out, &mut reached, r, edge);
+                }
+            }
+        }
+        if can("iam:PassRole") {
+            for runner in CODE_RUNNERS {
+                let Some(launch) = self.launch(id, runner) else {
+                    continue;
+                };
+                let service_context = vec![
+                    ("aws:SourceAccount".to_string(), self.account_id.clone()),
+                    (
+                        "aws:SourceArn".to_string(),
+                        launch_resource(runner.launches[0][0], &self.partition, &self.account_id),
+                    ),
+                ];
+                let candidates = self
+                    .trusted_by_service
+                    .get(runner.service)
+                    .into_iter()
+                    .flatten()
+                    .chain(&self.trusted_by_any);
+                for &r in candidates {
+                    if r == p || reached.contains(&r) {
+                        continue;
+                    }
+                    let mut calls = Vec::new();
+                    if runner.name == "ec2" && self.profiles[r].is_none() {
+                        // A new instance profile for the role.
+                        let made = ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]
+                            .iter()
+                            .map(|action| {
+                                let resource =
+                                    launch_resource(action, &self.partition, &self.account_id);
+                                match can(action) {
+                                    true => self.allowed(id, action, &resource, &[]),
+                                    false => None,
+                                }
+                            })
+                            .collect::<Option<Vec<Call>>>();
+                        match made {
+                            Some(made) => calls.extend(made),
+                            None => continue,
+                        }
+                    }
+                    let passed = [("iam:PassedToService", runner.service.to_string())];
+                    let arn = &self.principals[r].arn;
+                    let Some(pass) = self.allowed(id, "iam:PassRole", arn, &passed) else {
+                        continue;
+                    };
+                    let Some(trusted_by) =
+                        self.trusts(r, Caller::Service(runner.service), &service_context)
+                    else {
+                        continue;
+                    };
+                    calls.push(pass);
+                    calls.extend(launch.iter().cloned());
+                    let edge = RawEdge {
+                        target: node(r),
+                        kind: Kind::PassRole(runner.name),
+                        calls,
+                        trusted_by: Some(trusted_by),
+                    };
+                    push(out, &mut reached, r, edge);
+                }
+            }
+        }
+        if can("iam:UpdateAssumeRolePolicy") && can("sts:AssumeRole") {
+            for r in 0..self.principals.len() {
+                if r == p
+                    || reached.contains(&r)
+                    || self.principals[r].kind != PrincipalKind::Role
+                    || self.principals[r].created
+                {
+                    continue;
+                }
+                let arn = &self.principals[r].arn;
+                let action = "iam:UpdateAssumeRolePolicy";
+                let extra: Vec<_> = self.boundary_context(action, r).into_iter().collect();
+                let Some(update) = self.allowed(id, action, arn, &extra) else {
+                    continue;
+                };
+                let Some(assume) = self.allowed(id, "sts:AssumeRole", arn, &[]) else {
+                    continue;
+                };
+                let edge = RawEdge {
+                    target: node(r),
+                    kind: Kind::UpdateTrust,
+                    calls: vec![update, assume],
+                    trusted_by: None,
+                };
+                push(out, &mut reached, r, edge);
+            }
+        }
+        let credentials = [
+            ("iam:CreateAccessKey", Kind::AccessKey),
+            ("iam:CreateLoginProfile", Kind::LoginProfile),
+            ("iam:UpdateLoginProfile", Kind::LoginProfile),
+        ];
+        if credentials.iter().any(|(action, _)| can(action)) {
+            for u in 0..self.principals.len() {
+                if u == p || self.principals[u].kind != PrincipalKind::User {
+                    continue;
+                }
+                let arn = &self.principals[u].arn;
+                let found = credentials.iter().find_map(|(action, kind)| {
+                    let call = can(action).then(|| self.allowed(id, action, arn, &[]))??;
+                    Some((call, *kind))
+                });
+                if let Some((call, kind)) = found {
+                    let edge = RawEdge {
+                        target: node(u),
+                        kind,
+                        calls: vec![call],
+                        trusted_by: None,
+                    };
+                    push(out, &mut reached, u, edge);
+                }
+            }
+        }
+        if state.is_plain() {
+            for (g, call) in self.joins.get(p).into_iter().flatten() {
+                let member = State {
+                    group: Some(*g),
+                    ..state
+                };
+                out.push(RawEdge {
+                    target: Target::Node(self.ids[&member]),
+                    kind: Kind::JoinGroup,
+                    calls: vec![call.clone()],
+                    trusted_by: None,
+                });
+            }
+        }
+    }
+
+    /// The calls that make `runner` run code, when the node may make them all.
+    pub(super) fn launch(
+        &self,
+        id: usize,
+        runner: &crate::iam::actions::CodeRunner,
+    ) -> Option<Vec<Call>> {
+        let may = self.may(id);
+        runner.launches.iter().find_map(|actions| {
+            actions
+                .iter()
+                .map(|action| {
+                    if !may[action_index(action)] {
+                        return None;
+                    }
+                    let resource = launch_resource(action, &self.partition, &self.account_id);
+                    self.allowed(id, action, &resource, &[])
+                })
+                .collect::<Option<Vec<Call>>>()
+        })
+    }
+
+    /// The ARNs of the role a path would create: `role/iamx-escalation`, and the names the
+    /// node's `iam:CreateRole` statements allow with each wildcard filled in
+    /// (`role/app-*` → `role/app-iamx-escalation`).
+    pub(super) fn creatable(&self, id: usize) -> Vec<String> {
+        let (p, a) = (&self.partition, &self.account_id);
+        let mut found = vec![format!("arn:{p}:iam::{a}:role/{CREATED}")];
+        let Some(prepared) = self.prepared(id) else {
+            return found;
+        };
+        let start = format!("arn:{p}:iam::");
+        for document in prepared.identity() {
+            for statement in &document.policy.statements {
+                let creates = statement.effect == Effect::Allow
+                    && statement.action.as_ref().is_some_and(|list| {
+                        list.iter()
+                            .any(|p| pattern_includes(p, "iam:CreateRole", PatternKind::Action))
+                    });
+                if !creates {
+                    continue;
+                }
+                for pattern in statement.resource.iter().flatten() {
+                    let Some((account, rest)) = pattern
+                        .strip_prefix(&start)
+                        .and_then(|r| r.split_once(":role/"))
+                    else {
+                        continue;
+                    };
+                    if (account != a && account != "*") || rest.contains('$') {
+                        continue;
+                    }
+                    let name = rest.replace('*', CREATED).replace('?', "x");
+                    let arn = format!("arn:{p}:iam::{a}:role/{name}");
+                    if !found.contains(&arn) && found.len() < 8 {
+                        found.push(arn);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The calls that create role `arn` inside `boundary` (when the node may give it that
+    /// boundary), write it a policy, and assume it (its trust names the creator) or pass it to a
+    /// service that runs code (its trust names the service).
+    pub(super) fn create_calls(
+        &self,
+        id: usize,
+        arn: &str,
+        boundary: Option<&String>,
+    ) -> Option<Vec<Call>> {
+        let may = self.may(id);
+        let can = |action: &str| may[action_index(action)];
+        let with_boundary = |action: &str| -> Vec<(&'static str, String)> {
+            match (
+                boundary,
+                self.catalog.action_supports_key(action, BOUNDARY_KEY),
+            ) {
+                (Some(b), Some(true)) => vec![(BOUNDARY_KEY, b.clone())],
+                _ => Vec::new(),
+            }
+        };
+        let create = self.allowed(id, "iam:CreateRole", arn, &with_boundary("iam:CreateRole"))?;
+        let mut attach = with_boundary("iam:AttachRolePolicy");
+        attach.push(("iam:PolicyARN", self.admin_policy()));
+        let put = with_boundary("iam:PutRolePolicy");
+        let write = can("iam:PutRolePolicy")
+            .then(|| self.allowed(id, "iam:PutRolePolicy", arn, &put))
+            .flatten()
+            .or_else(|| {
+                can("iam:AttachRolePolicy")
+                    .then(|| self.allowed(id, "iam:AttachRolePolicy", arn, &attach))
+                    .flatten()
+            })?;
+        let mut calls = vec![create, write];
+        if let Some(assume) = can("sts:AssumeRole")
+            .then(|| self.allowed(id, "sts:AssumeRole", arn, &[]))
+            .flatten()
+        {
+            calls.push(assume);
+            return Some(calls);
+        }
+        if !can("iam:PassRole") {
+            return None;
+        }
+        let passed = CODE_RUNNERS.iter().find_map(|runner| {
+            let launch = self.launch(id, runner)?;
+            let context = [("iam:PassedToService", runner.service.to_string())];
+            let pass = self.allowed(id, "iam:PassRole", arn, &context)?;
+            // EC2 needs an instance profile for the new role: the path makes it too.
+            let mut made = Vec::new();
+            if runner.name == "ec2" {
+                for action in ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"] {
+                    let resource = launch_resource(action, &self.partition, &self.account_id);
+                    let call = can(action)
+                        .then(|| self.allowed(id, action, &resource, &[]))
+                        .flatten()?;
+                    made.push(call);
+                }
+            }
+            made.push(pass);
+            made.extend(launch);
+            Some(made)
+        })?;
+        calls.extend(passed);
+        Some(calls)
+    }
+
+    /// A role the node creates with a policy it writes, inside each boundary it may give it
+    /// (or none), which it then assumes or passes to a service that runs code.
+    pub(super) fn create_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
+        let may = self.may(id);
+        let can = |action: &str| may[action_index(action)];
+        if !can("iam:CreateRole") || !(can("iam:PutRolePolicy") || can("iam:AttachRolePolicy")) {
+            return;
+        }
+        let names = self.creatable(id);
+        for v in self.real..self.principals.len() {
+            let boundary = self.principals[v].boundary.as_ref();
+            let found = names
+                .iter()
+                .find_map(|arn| self.create_calls(id, arn, boundary));
+            if let Some(calls) = found {
+                let state = State {
+                    granted: true,
+                    ..State::plain(v)
+                };
+                out.push(RawEdge {
+                    target: Target::Node(self.ids[&state]),
+                    kind: Kind::CreateRole,
+                    calls,
+                    trusted_by: None,
+                });
+            }
+        }
+    }
+
+    pub(super) fn write_edges(&self, id: usize, out: &mut Vec<RawEdge>) {
+        let state = self.nodes[id].state;
+        let may = self.may(id);
+        let can = |action: &str| may[action_index(action)];
+        let grants = [
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:PutUserPolicy",
+            "iam:AttachUserPolicy",
+            "iam:CreatePolicyVersion",
+            "iam:PutGroupPolicy",
+            "iam:AttachGroupPolicy",
+        ];
+        let lifts = [
+            "iam:DeleteRolePermissionsBoundary",
+            "iam:PutRolePermissionsBoundary",
+            "iam:DeleteUserPermissionsBoundary",
+            "iam:PutUserPermissionsBoundary",
+        ];
+        let any_grant = grants.iter().any(|a| can(a));
+        let any_lift = lifts.iter().any(|a| can(a));
+        if !any_grant && !any_lift {
+            return;
+        }
+        let admin = self.admin_policy();
+        for t in 0..self.principals.len() {
+            let target = &self.principals[t];
+            if target.power.is_some() || target.created {
+                continue;
+            }
+            let is_role = target.kind == PrincipalKind::Role;
+            let arn = target.arn.as_str();
+            let itself = t == state.principal;
+            if any_grant && !(itself && state.granted) {
+                let try_call = |action: &str, resource: &str, policy: bool| {
+                    if !can(action) {
+                        return None;
+                    }
+                    let mut extra: Vec<(&str, String)> =
+                        self.boundary_context(action, t).into_iter().collect();
+                    if policy {
+                        extra.push(("iam:PolicyARN", admin.clone()));
+                    }
+                    self.allowed(id, action, resource, &extra)
+                };
+                let (put, attach) = match is_role {
+                    true => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
+                    false => ("iam:PutUserPolicy", "iam:AttachUserPolicy"),
+                };
+                let found = try_call(put, arn, false)
+                    .or_else(|| try_call(attach, arn, true))
+                    .or_else(|| {
+                        self.managed[t]
+                            .iter()
+                            .find_map(|policy| try_call("iam:CreatePolicyVersion", policy, false))
+                    })
+                    .or_else(|| {
+                        target.groups.iter().find_map(|&g| {
+                            let group = &self.groups[g].arn;
+                            try_call("iam:PutGroupPolicy", group, false)
+                                .or_else(|| try_call("iam:AttachGroupPolicy", group, true))
+                        })
+                    });
+                if let Some(call) = found {
+                    out.push(RawEdge {
+                        target: Target::Write {
+                            principal: t,
+                            lift: false,
+                        },
+                        kind: Kind::GrantPolicy,
+                        calls: vec![call],
+                        trusted_by: None,
+                    });
+                }
+            }
+            if any_lift && target.boundary.is_some() && !(itself && state.unbounded) {
+                let (delete, put) = match is_role {
+                    true => (
+                        "iam:DeleteRolePermissionsBoundary",
+                        "iam:PutRolePermissionsBoundary",
+                    ),
+                    false => (
+                        "iam:DeleteUserPermissionsBoundary",
+                        "iam:PutUserPermissionsBoundary",
+                    ),
+                };
+                let deleted = can(delete)
+                    .then(|| {
+                        let extra: Vec<_> = self.boundary_context(delete, t).into_iter().collect();
+                        self.allowed(id, delete, arn, &extra)
+                    })
+                    .flatten();
+                let found = deleted.or_else(|| {
+                    can(put)
+                        .then(|| self.allowed(id, put, arn, &[(BOUNDARY_KEY, admin.clone())]))
+                        .flatten()
+                });
+                if let Some(call) = found {
+                    out.push(RawEdge {
+                        target: Target::Write {
+                            principal: t,
+                            lift: true,
+                        },
+                        kind: Kind::LiftBoundary,
+                        calls: vec![call],
+                        trusted_by: None,
+                    });
+                }
+            }
+        }
+    }
+}

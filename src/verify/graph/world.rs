@@ -1,0 +1,292 @@
+//! Building the [`World`] a graph is searched in: one node per principal state, the principals
+//! (and the roles a path could create) with their prepared policies, the groups and the
+//! delegations' holders.
+//!
+//! In: the account export, its [`Account`], the delegations. Out: the [`World`].
+
+use super::*;
+
+impl<'a> World<'a> {
+    pub(super) fn new(
+        gaad: &'a Gaad,
+        account: &'a Account,
+        delegations: &[Delegation],
+    ) -> World<'a> {
+        let partition = gaad.partition.clone().unwrap_or_else(|| "aws".to_string());
+        let account_id = gaad.account_id.clone().unwrap_or_default();
+        let roles = gaad.roles.len();
+        let group_index: HashMap<&str, usize> = gaad
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.name.as_str(), i))
+            .collect();
+        let mut groups: Vec<GroupNode> = gaad
+            .groups
+            .iter()
+            .map(|g| GroupNode {
+                name: g.name.clone(),
+                arn: g.arn.clone(),
+                members: Vec::new(),
+            })
+            .collect();
+        let mut principals = Vec::new();
+        let mut contexts = Vec::new();
+        let mut trusts = Vec::new();
+        let mut profiles = Vec::new();
+        let mut managed = Vec::new();
+        let customer = |arn: &String| gaad.policy(arn).is_some_and(|p| !p.aws_managed);
+        for (index, p) in account.principals().iter().enumerate() {
+            let (boundary, tags, user_groups, trust, profile, attached) = if index < roles {
+                let r = &gaad.roles[index];
+                (
+                    r.permissions_boundary.clone(),
+                    &r.tags,
+                    Vec::new(),
+                    Some(Trust::new(&r.trust_policy.policy)),
+                    r.instance_profiles.first().map(|p| p.name.clone()),
+                    r.attached_policies.clone(),
+                )
+            } else {
+                let u = &gaad.users[index - roles];
+                let in_groups: Vec<usize> = u
+                    .groups
+                    .iter()
+                    .filter_map(|g| group_index.get(g.as_str()).copied())
+                    .collect();
+                let mut attached = u.attached_policies.clone();
+                for &g in &in_groups {
+                    groups[g].members.push(index);
+                    attached.extend(gaad.groups[g].attached_policies.iter().cloned());
+                }
+                (
+                    u.permissions_boundary.clone(),
+                    &u.tags,
+                    in_groups,
+                    None,
+                    None,
+                    attached,
+                )
+            };
+            let own_account = crate::iam::gaad::arn_account(&p.arn)
+                .map_or(account_id.clone(), |(_, a)| a.to_string());
+            let mut context = vec![
+                ("aws:PrincipalArn".to_string(), p.arn.clone()),
+                ("aws:PrincipalAccount".to_string(), own_account.clone()),
+            ];
+            match p.kind {
+                PrincipalKind::Role => {
+                    context.push(("aws:PrincipalType".into(), "AssumedRole".into()))
+                }
+                PrincipalKind::User => {
+                    context.push(("aws:PrincipalType".into(), "User".into()));
+                    context.push(("aws:username".into(), p.name.clone()));
+                }
+            }
+            for tag in tags {
+                context.push((format!("aws:PrincipalTag/{}", tag.key), tag.value.clone()));
+            }
+            contexts.push((own_account, context));
+            trusts.push(trust);
+            profiles.push(profile);
+            let mut attached: Vec<String> = attached.into_iter().filter(customer).collect();
+            attached.sort();
+            attached.dedup();
+            managed.push(attached);
+            principals.push(Principal {
+                kind: p.kind,
+                name: p.name.clone(),
+                arn: p.arn.clone(),
+                boundary,
+                power: None,
+                groups: user_groups,
+                external: account
+                    .prepared(index)
+                    .map(|prepared| prepared.external().to_vec())
+                    .unwrap_or_default(),
+                created: false,
+            });
+        }
+        // The roles a path may create: without a boundary, or inside one of the account's.
+        let real = principals.len();
+        let mut options: Vec<Option<&str>> = vec![None];
+        let mut bounds: Vec<&str> = gaad
+            .boundary_arns()
+            .into_iter()
+            .chain(delegations.iter().map(|d| d.boundary_arn.as_str()))
+            .filter(|arn| gaad.policy(arn).is_some())
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        options.extend(bounds.into_iter().map(Some));
+        let mut created = Vec::new();
+        let created_arn = format!("arn:{partition}:iam::{account_id}:role/{CREATED}");
+        for option in options {
+            let boundary = option.and_then(|arn| gaad.policy(arn)).map(|policy| {
+                let mut document = policy.document.clone();
+                document.name = format!("boundary {}", policy.name);
+                vec![document]
+            });
+            created.push(Prepared::new(Vec::new(), boundary, Vec::new()));
+            contexts.push((
+                account_id.clone(),
+                vec![
+                    ("aws:PrincipalArn".to_string(), created_arn.clone()),
+                    ("aws:PrincipalAccount".to_string(), account_id.clone()),
+                    ("aws:PrincipalType".to_string(), "AssumedRole".to_string()),
+                ],
+            ));
+            trusts.push(None);
+            profiles.push(None);
+            managed.push(Vec::new());
+            principals.push(Principal {
+                kind: PrincipalKind::Role,
+                name: match option {
+                    None => "new role without a boundary".to_string(),
+                    Some(arn) => format!("new role in boundary {}", render::short_arn(arn)),
+                },
+                arn: created_arn.clone(),
+                boundary: option.map(str::to_string),
+                power: None,
+                groups: Vec::new(),
+                external: Vec::new(),
+                created: true,
+            });
+        }
+        let group_documents = gaad
+            .groups
+            .iter()
+            .map(|g| {
+                let mut documents: Vec<LocatedDocument> = g
+                    .inline_policies
+                    .iter()
+                    .map(|policy| {
+                        let mut document = policy.document.clone();
+                        document.name = format!("group {}/{}", g.name, policy.name);
+                        document
+                    })
+                    .collect();
+                for arn in &g.attached_policies {
+                    if let Some(policy) = gaad.policy(arn) {
+                        let mut document = policy.document.clone();
+                        document.name = format!("managed-policy {}", policy.name);
+                        documents.push(document);
+                    }
+                }
+                documents
+            })
+            .collect();
+        let mut trusted_by_arn: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut trusted_by_account: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut trusted_by_any = Vec::new();
+        let mut trusted_by_service: HashMap<String, Vec<usize>> = HashMap::new();
+        for (r, trust) in trusts.iter().enumerate() {
+            let Some(trust) = trust else { continue };
+            for named in trust.allowing() {
+                if named.any {
+                    trusted_by_any.push(r);
+                }
+                for a in named.accounts {
+                    trusted_by_account.entry(a).or_default().push(r);
+                }
+                for a in named.arns {
+                    trusted_by_arn.entry(a).or_default().push(r);
+                }
+                for s in named.services {
+                    trusted_by_service.entry(s).or_default().push(r);
+                }
+            }
+        }
+        for list in trusted_by_arn
+            .values_mut()
+            .chain(trusted_by_account.values_mut())
+            .chain(trusted_by_service.values_mut())
+            .chain(std::iter::once(&mut trusted_by_any))
+        {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut nodes = Vec::new();
+        let mut ids = HashMap::new();
+        for p in 0..principals.len() {
+            for (granted, unbounded) in [(false, false), (true, false), (false, true), (true, true)]
+            {
+                let state = State {
+                    principal: p,
+                    granted,
+                    unbounded,
+                    group: None,
+                };
+                ids.insert(state, nodes.len());
+                nodes.push(Node::new(state));
+            }
+        }
+        let granted_document = LocatedDocument {
+            name: "the policy the path writes".to_string(),
+            policy: crate::iam::read::policy_from_str(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            )
+            .expect("a valid policy"),
+            spans: vec![Span::new(FileId(0), 0, 0)],
+            span: Span::new(FileId(0), 0, 0),
+        };
+        let mut world = World {
+            account,
+            catalog: Catalog::get(),
+            partition,
+            account_id,
+            principals,
+            contexts,
+            trusts,
+            profiles,
+            managed,
+            groups,
+            group_documents,
+            trusted_by_arn,
+            trusted_by_account,
+            trusted_by_any,
+            trusted_by_service,
+            nodes,
+            ids,
+            joins: Vec::new(),
+            granted_document,
+            real,
+            created,
+            undecided: Mutex::new(Vec::new()),
+            evaluations: std::sync::atomic::AtomicUsize::new(0),
+        };
+        for p in 0..world.real {
+            if world.account.prepared(p).is_none() {
+                let name = format!(
+                    "{} {}",
+                    world.principals[p].kind.as_str(),
+                    world.principals[p].name
+                );
+                world.note(format!(
+                    "{name}: its policies could not be read; it has no edges"
+                ));
+            }
+        }
+        // Joins first: they make the membership states, which the searches then share.
+        let everyone: Vec<usize> = (0..world.principals.len()).collect();
+        let joins = crate::parallel::map(&everyone, |&p| world.joins_of(p));
+        for (user, found) in joins.iter().enumerate() {
+            for (group, _) in found {
+                let state = State {
+                    principal: user,
+                    granted: false,
+                    unbounded: false,
+                    group: Some(*group),
+                };
+                world.ids.insert(state, world.nodes.len());
+                world.nodes.push(Node::new(state));
+            }
+        }
+        world.joins = joins;
+        for p in 0..world.principals.len() {
+            let id = world.ids[&State::plain(p)];
+            world.principals[p].power = world.power(id);
+        }
+        world
+    }
+}
