@@ -199,6 +199,16 @@ impl Prepared {
     }
 }
 
+/// A role or user as a project or a build output lists it: its own inline files and attached
+/// ARNs, then (for a user) each of its groups'.
+struct Listed<'a> {
+    kind: PrincipalKind,
+    name: &'a str,
+    arn: &'a str,
+    policies: Vec<(&'a [String], &'a [String])>,
+    boundary: Option<&'a str>,
+}
+
 /// Roles and users with the documents they use (see the module docs).
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -224,6 +234,34 @@ impl Account {
             by_name: HashMap::new(),
             by_arn: HashMap::new(),
             prepared: Vec::new(),
+        }
+    }
+
+    /// Adds the roles and users a project or build output lists: each inline document found by
+    /// its file, each attached or boundary policy by its ARN (or external when not defined).
+    fn add_listed(
+        &mut self,
+        listed: &[Listed<'_>],
+        by_file: &HashMap<&str, usize>,
+        managed: &HashMap<&str, usize>,
+    ) {
+        for principal in listed {
+            let mut identity = Vec::new();
+            for (files, arns) in &principal.policies {
+                identity.extend(
+                    files
+                        .iter()
+                        .filter_map(|file| by_file.get(file.as_str()).map(|&d| Use::Document(d))),
+                );
+                identity.extend(arns.iter().map(|arn| resolve(managed, arn)));
+            }
+            self.add(Principal {
+                kind: principal.kind,
+                name: principal.name.to_string(),
+                arn: principal.arn.to_string(),
+                identity,
+                boundary: principal.boundary.map(|a| resolve(managed, a)),
+            });
         }
     }
 
@@ -253,37 +291,27 @@ impl Account {
                 managed.insert(&document.arn, index);
             }
         }
-        let uses = |files: &[String], arns: &[String]| -> Vec<Use> {
-            let inline = files
-                .iter()
-                .filter_map(|file| by_file.get(file.as_str()).map(|&d| Use::Document(d)));
-            let attached = arns.iter().map(|arn| resolve(&managed, arn));
-            inline.chain(attached).collect()
-        };
-        for role in &compiled.roles {
-            account.add(Principal {
-                kind: PrincipalKind::Role,
-                name: role.name.clone(),
-                arn: role.arn.clone(),
-                identity: uses(&role.inline_files, &role.attached_policy_arns),
-                boundary: role.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
-            });
-        }
-        for user in &compiled.users {
-            let mut identity = uses(&user.inline_files, &user.attached_policy_arns);
-            for group in &user.groups {
-                if let Some(info) = compiled.groups.iter().find(|g| &g.name == group) {
-                    identity.extend(uses(&info.inline_files, &info.attached_policy_arns));
-                }
-            }
-            account.add(Principal {
-                kind: PrincipalKind::User,
-                name: user.name.clone(),
-                arn: user.arn.clone(),
-                identity,
-                boundary: user.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
-            });
-        }
+        let roles = compiled.roles.iter().map(|r| Listed {
+            kind: PrincipalKind::Role,
+            name: &r.name,
+            arn: &r.arn,
+            policies: vec![(&r.inline_files[..], &r.attached_policy_arns[..])],
+            boundary: r.boundary_arn.as_deref(),
+        });
+        let users = compiled.users.iter().map(|u| Listed {
+            kind: PrincipalKind::User,
+            name: &u.name,
+            arn: &u.arn,
+            policies: std::iter::once((&u.inline_files[..], &u.attached_policy_arns[..]))
+                .chain(u.groups.iter().filter_map(|group| {
+                    let g = compiled.groups.iter().find(|g| &g.name == group)?;
+                    Some((&g.inline_files[..], &g.attached_policy_arns[..]))
+                }))
+                .collect(),
+            boundary: u.boundary_arn.as_deref(),
+        });
+        let listed: Vec<Listed<'_>> = roles.chain(users).collect();
+        account.add_listed(&listed, &by_file, &managed);
         account
     }
 
@@ -315,37 +343,27 @@ impl Account {
                 managed.insert(&document.arn, index);
             }
         }
-        let uses = |files: &[String], arns: &[String]| -> Vec<Use> {
-            let inline = files
-                .iter()
-                .filter_map(|file| by_file.get(file.as_str()).map(|&d| Use::Document(d)));
-            let attached = arns.iter().map(|arn| resolve(&managed, arn));
-            inline.chain(attached).collect()
-        };
-        for role in &manifest.roles {
-            account.add(Principal {
-                kind: PrincipalKind::Role,
-                name: role.name.clone(),
-                arn: role.arn.clone(),
-                identity: uses(&role.inline_policy_files, &role.attached_policy_arns),
-                boundary: role.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
-            });
-        }
-        for user in &manifest.users {
-            let mut identity = uses(&user.inline_policy_files, &user.attached_policy_arns);
-            for group in &user.groups {
-                if let Some(info) = manifest.groups.iter().find(|g| &g.name == group) {
-                    identity.extend(uses(&info.inline_policy_files, &info.attached_policy_arns));
-                }
-            }
-            account.add(Principal {
-                kind: PrincipalKind::User,
-                name: user.name.clone(),
-                arn: user.arn.clone(),
-                identity,
-                boundary: user.boundary_arn.as_deref().map(|a| resolve(&managed, a)),
-            });
-        }
+        let roles = manifest.roles.iter().map(|r| Listed {
+            kind: PrincipalKind::Role,
+            name: &r.name,
+            arn: &r.arn,
+            policies: vec![(&r.inline_policy_files[..], &r.attached_policy_arns[..])],
+            boundary: r.boundary_arn.as_deref(),
+        });
+        let users = manifest.users.iter().map(|u| Listed {
+            kind: PrincipalKind::User,
+            name: &u.name,
+            arn: &u.arn,
+            policies: std::iter::once((&u.inline_policy_files[..], &u.attached_policy_arns[..]))
+                .chain(u.groups.iter().filter_map(|group| {
+                    let g = manifest.groups.iter().find(|g| &g.name == group)?;
+                    Some((&g.inline_policy_files[..], &g.attached_policy_arns[..]))
+                }))
+                .collect(),
+            boundary: u.boundary_arn.as_deref(),
+        });
+        let listed: Vec<Listed<'_>> = roles.chain(users).collect();
+        account.add_listed(&listed, &by_file, &managed);
         account
     }
 
