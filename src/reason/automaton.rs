@@ -208,6 +208,125 @@ impl Layout<'_> {
     }
 }
 
+/// Do two tokens at the same position of a word admit no common character?
+pub fn tokens_clash(a: Tok, b: Tok) -> bool {
+    match (a, b) {
+        (Tok::Lit(p), Tok::Lit(q)) => p != q,
+        (Tok::LitCi(p), Tok::Lit(q)) | (Tok::Lit(q), Tok::LitCi(p)) => {
+            is_var_symbol(q) || lower(q) != p
+        }
+        (Tok::LitCi(p), Tok::LitCi(q)) => p != q,
+        _ => false,
+    }
+}
+
+fn is_literal(tok: &Tok) -> bool {
+    matches!(tok, Tok::Lit(_) | Tok::LitCi(_))
+}
+
+/// Decides from the tokens alone, when it can, that every word of `driver` gets the same verdict
+/// from `observer`: `Some(true)` when the driver's language is inside the observer's,
+/// `Some(false)` when the two are disjoint, `None` when the tokens do not tell.
+///
+/// The shapes of real policies mostly fall here: an observer `T*` over a driver that starts with
+/// the tokens `T` (`arn:aws:s3:::b/*` over `arn:aws:s3:::b/app/*`), or two patterns whose literal
+/// heads or tails differ. Both globs are free of variables (the caller checks).
+fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
+    let (d, o) = (&driver.toks[..], &observer.toks[..]);
+    if d == o {
+        return Some(true);
+    }
+    // `T*` contains every word that starts with a word of `T`, whatever follows.
+    if let Some((Tok::Star(Class::Any), head)) = o.split_last() {
+        if d.starts_with(head) {
+            return Some(true);
+        }
+    }
+    // Before either side's first wildcard both read one character per token, in step.
+    let heads = d
+        .iter()
+        .zip(o)
+        .take_while(|(a, b)| is_literal(a) && is_literal(b));
+    if heads.clone().any(|(&a, &b)| tokens_clash(a, b)) {
+        return Some(false);
+    }
+    // After both sides' last wildcard likewise, counted from the end.
+    let tails = d.iter().rev().zip(o.iter().rev());
+    let tails = tails.take_while(|(a, b)| is_literal(a) && is_literal(b));
+    if tails.clone().any(|(&a, &b)| tokens_clash(a, b)) {
+        return Some(false);
+    }
+    // An observer that is one word (or, case-insensitively, one word in every case when the
+    // driver ignores case too) shares a word with the driver exactly when the driver matches it.
+    let all_lit = o.iter().all(|t| matches!(t, Tok::Lit(_)));
+    let all_ci =
+        o.iter().all(|t| matches!(t, Tok::LitCi(_))) && !d.iter().any(|t| matches!(t, Tok::Lit(_)));
+    if all_lit || all_ci {
+        let word: String = o
+            .iter()
+            .map(|t| match *t {
+                Tok::Lit(c) | Tok::LitCi(c) => c,
+                _ => unreachable!("all literal"),
+            })
+            .collect();
+        if !driver.matches(&word) {
+            return Some(false);
+        }
+    }
+    None
+}
+
+/// The search's answer when the driver is a union of globs and [`decided`] settles every
+/// observer the same way for all of them: one cell, whose witness is the word the search would
+/// find first — the shortest, then smallest, driver word: its literals with every `*` empty and
+/// a case-insensitive letter in upper case (which sorts first). `None` leaves it to the search.
+fn single_cell(driver: Driver<'_>, observers: &[&Glob]) -> Option<Cell> {
+    let Driver::Union(drivers) = driver else {
+        return None;
+    };
+    let simple = |g: &Glob| {
+        !g.has_vars
+            && g.toks.iter().all(|t| match *t {
+                Tok::Lit(c) => !is_var_symbol(c),
+                Tok::LitCi(c) => c.is_ascii(),
+                Tok::Star(_) => true,
+                Tok::One(_) => false,
+            })
+    };
+    if drivers.is_empty() || !drivers.iter().all(|g| simple(g)) {
+        return None;
+    }
+    if observers.iter().any(|g| g.has_vars) {
+        return None;
+    }
+    let mut accepted = Vec::with_capacity(observers.len());
+    for observer in observers {
+        let first = decided(drivers[0], observer)?;
+        for d in &drivers[1..] {
+            if decided(d, observer)? != first {
+                return None;
+            }
+        }
+        accepted.push(first);
+    }
+    let shortest = |g: &Glob| -> String {
+        g.toks
+            .iter()
+            .filter_map(|t| match *t {
+                Tok::Lit(c) => Some(c),
+                Tok::LitCi(c) => Some(c.to_ascii_uppercase()),
+                _ => None,
+            })
+            .collect()
+    };
+    let witness = drivers
+        .iter()
+        .map(|g| shortest(g))
+        .min_by(|a, b| (a.chars().count(), a).cmp(&(b.chars().count(), b)))
+        .expect("at least one driver");
+    Some(Cell { accepted, witness })
+}
+
 /// A character that occurs in no glob (in either case), standing for all such characters.
 fn fresh(layout: &Layout<'_>) -> char {
     const CANDIDATES: &[u8] = b"xyzqkwj0123456789-_";
@@ -253,6 +372,19 @@ pub fn explore(
 /// `work` (in the units of [`MAX_WORK`]), and when it runs out the search gives up with
 /// [`TooLarge`], leaving it at 0.
 pub fn explore_within(
+    driver: Driver<'_>,
+    observers: &[&Glob],
+    max_states: usize,
+    work: &mut usize,
+) -> Result<Vec<Cell>, TooLarge> {
+    if let Some(cell) = single_cell(driver, observers) {
+        return Ok(vec![cell]);
+    }
+    search(driver, observers, max_states, work)
+}
+
+/// The product search itself, without the [`single_cell`] shortcut.
+fn search(
     driver: Driver<'_>,
     observers: &[&Glob],
     max_states: usize,
@@ -492,6 +624,32 @@ mod tests {
     }
 
     #[test]
+    fn the_shortcut_settles_the_shapes_of_real_policies() {
+        let t = &mut VarTable::default();
+        let mine = arn("arn:aws:s3:::acme/app-0/*", t);
+        let bucket_objects = arn("arn:aws:s3:::acme/*", t);
+        let bucket = arn("arn:aws:s3:::acme", t);
+        let table = arn("arn:aws:dynamodb:*:1:table/app-*", t);
+        let cell = single_cell(Driver::Union(&[&mine]), &[&bucket_objects, &bucket, &table]);
+        let expected = Cell {
+            accepted: vec![true, false, false],
+            witness: "arn:aws:s3:::acme/app-0/".into(),
+        };
+        assert_eq!(cell, Some(expected));
+        let action = |p: &str, t: &mut VarTable| {
+            compile(p, PatternKind::Action, &mut Vars::Symbolic(t)).unwrap()
+        };
+        let (get, put) = (action("s3:GetObject", t), action("s3:PutObject", t));
+        let (any_s3, delete) = (action("s3:*", t), action("s3:DeleteBucket", t));
+        let cell = single_cell(Driver::Union(&[&get, &put]), &[&any_s3, &delete]).unwrap();
+        assert_eq!(cell.accepted, vec![true, false]);
+        assert_eq!(cell.witness, "s3:getobject");
+        // Part of `s3:*` is inside `s3:Get*`: two cells, left to the search.
+        let get_any = action("s3:Get*", t);
+        assert_eq!(single_cell(Driver::Union(&[&any_s3]), &[&get_any]), None);
+    }
+
+    #[test]
     fn complement_and_universe_drivers() {
         let t = &mut VarTable::default();
         let iam = compile("iam:*", PatternKind::Action, &mut Vars::Symbolic(t)).unwrap();
@@ -530,6 +688,42 @@ mod brute_force {
             .prop_map(|cs| cs.into_iter().collect())
     }
 
+    /// Patterns shaped like real ones, which the shortcut settles more often: a shared head, a
+    /// varying middle, an optional trailing `*`.
+    fn shaped() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["", "ab", "ab:", "ab:a"]),
+            prop::collection::vec(prop::sample::select(vec!['a', 'b', 'B', ':', '*']), 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|(head, middle, star)| {
+                let middle: String = middle.into_iter().collect();
+                format!("{head}{middle}{}", if star { "*" } else { "" })
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        #[test]
+        fn shortcut_agrees_with_the_search(
+            drivers in prop::collection::vec(shaped(), 1..3),
+            observers in prop::collection::vec(shaped(), 0..4),
+            kind in prop::sample::select(vec![PatternKind::Arn, PatternKind::Like, PatternKind::Action]),
+        ) {
+            let table = &mut VarTable::default();
+            let mut glob = |p: &str| compile(p, kind, &mut Vars::Symbolic(table)).unwrap();
+            let ds: Vec<Glob> = drivers.iter().map(|p| glob(p)).collect();
+            let obs: Vec<Glob> = observers.iter().map(|p| glob(p)).collect();
+            let drefs: Vec<&Glob> = ds.iter().collect();
+            let refs: Vec<&Glob> = obs.iter().collect();
+            if let Some(cell) = single_cell(Driver::Union(&drefs), &refs) {
+                let mut work = MAX_WORK;
+                let searched = search(Driver::Union(&drefs), &refs, MAX_STATES, &mut work).unwrap();
+                prop_assert_eq!(vec![cell], searched);
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
         #[test]
@@ -548,6 +742,11 @@ mod brute_force {
             let drivers = [&d];
             let mode = if complement { Driver::Complement(&drivers) } else { Driver::Union(&drivers) };
             let cells = explore(mode, &refs, MAX_STATES).unwrap();
+            // The shortcut, where it answers, gives exactly what the search gives.
+            if let Some(cell) = single_cell(mode, &refs) {
+                let mut work = MAX_WORK;
+                prop_assert_eq!(vec![cell], search(mode, &refs, MAX_STATES, &mut work).unwrap());
+            }
             // Every witness is a driver word with the cell's verdicts.
             for cell in &cells {
                 prop_assert_eq!(d.matches(&cell.witness), !complement);

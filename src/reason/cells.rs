@@ -6,9 +6,9 @@
 //! variables make a verdict three-valued: a symbolic match holds for every substitution, a miss of
 //! the widened pattern (variables as `*`) holds for every substitution, anything else is `Maybe`.
 
-use super::automaton::{explore, Cell, Driver, TooLarge, MAX_STATES};
+use super::automaton::{explore, tokens_clash, Cell, Driver, TooLarge, MAX_STATES};
 use super::pattern::{
-    compile, is_var_symbol, lower, value_class, Class, Glob, PatternKind, Tok, VarTable, Vars,
+    compile, is_var_symbol, value_class, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
 use crate::iam::policy::Statement;
 
@@ -197,16 +197,11 @@ pub fn cells<'e>(
 
 /// Do the leading literals of two globs rule out any common word?
 fn prefixes_clash(a: &Glob, b: &Glob) -> bool {
-    for (x, y) in a.toks.iter().zip(&b.toks) {
-        let clash = match (*x, *y) {
-            (Tok::Lit(p), Tok::Lit(q)) => p != q,
-            (Tok::LitCi(p), Tok::Lit(q)) | (Tok::Lit(q), Tok::LitCi(p)) => {
-                is_var_symbol(q) || lower(q) != p
-            }
-            (Tok::LitCi(p), Tok::LitCi(q)) => p != q,
-            _ => return false,
-        };
-        if clash {
+    for (&x, &y) in a.toks.iter().zip(&b.toks) {
+        if !matches!(x, Tok::Lit(_) | Tok::LitCi(_)) || !matches!(y, Tok::Lit(_) | Tok::LitCi(_)) {
+            return false;
+        }
+        if tokens_clash(x, y) {
             return true;
         }
     }
