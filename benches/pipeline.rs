@@ -59,7 +59,7 @@ fn main() {
     let (project, diagnostics) = resolve::resolve(&files, None, &mut sources);
     assert!(diagnostics.is_empty());
     let resolved = start.elapsed();
-    let (compiled, _) = lower::lower(&project.unwrap());
+    let (compiled, _) = lower::lower(project.unwrap());
     let lowered = start.elapsed();
     let output = emit::emit(&compiled);
     let emitted = start.elapsed();

@@ -19,12 +19,16 @@ use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier}
 use std::collections::BTreeMap;
 
 /// Lowers a resolved project. Errors are about conditions that IAM cannot express as written.
-pub fn lower(project: &ir::Project) -> (Compiled, Vec<Diagnostic>) {
+///
+/// The project is consumed: each role (most of a large project) is dropped as soon as it is
+/// lowered, so the IR and the documents are not both held whole at the peak.
+pub fn lower(mut project: ir::Project) -> (Compiled, Vec<Diagnostic>) {
+    let roles = std::mem::take(&mut project.roles);
     let mut lowering = Lowering {
-        project,
+        project: &project,
         diagnostics: Vec::new(),
     };
-    let compiled = lowering.compiled();
+    let compiled = lowering.compiled(roles);
     (compiled, lowering.diagnostics)
 }
 
@@ -58,7 +62,7 @@ impl Lowering<'_> {
         }
     }
 
-    fn compiled(&mut self) -> Compiled {
+    fn compiled(&mut self, project_roles: Vec<ir::Role>) -> Compiled {
         let project = self.project;
         let mut documents = Vec::new();
         for (kind, folder, policies) in [
@@ -84,7 +88,7 @@ impl Lowering<'_> {
         }
 
         let mut roles = Vec::new();
-        for role in &project.roles {
+        for role in project_roles {
             let name = &role.name.node;
             let arn = self.arn("role", &role.path, name);
             let trust_file = format!("roles/{name}/trust.json");

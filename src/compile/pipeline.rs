@@ -82,8 +82,7 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         drop(files);
         if let Some(project) = project {
             diagnostics.append(&mut crate::compile::checks::catalog_checks(&project));
-            let (mut output, mut lower_diagnostics) = lower::lower(&project);
-            drop(project);
+            let (mut output, mut lower_diagnostics) = lower::lower(project);
             diagnostics.append(&mut lower_diagnostics);
             // Split what is over a size quota before linting, so the lints see what is deployed.
             if !diagnostics.iter().any(Diagnostic::is_error) {

@@ -173,27 +173,32 @@ pub fn principal_policies(
 /// Verifies every bounded role and user and every delegation of a compiled project.
 pub fn verify_compiled(compiled: &Compiled) -> Report {
     let project = Project::new(compiled);
-    // The principals to prove, in source order; checked on all cores.
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    for role in compiled.roles.iter().filter(|r| r.boundary_arn.is_some()) {
-        jobs.push(project.role_job(role));
-    }
-    for user in compiled.users.iter().filter(|u| u.boundary_arn.is_some()) {
-        jobs.push(project.user_job(user));
-    }
+    // The principals to prove, in source order; checked on all cores. Each job copies its
+    // principal's documents, so jobs are made where they run, not all up front.
+    let bounded_roles = compiled.roles.iter().filter(|r| r.boundary_arn.is_some());
+    let bounded_users = compiled.users.iter().filter(|u| u.boundary_arn.is_some());
+    let principals: Vec<Bounded<'_>> = bounded_roles
+        .map(Bounded::Role)
+        .chain(bounded_users.map(Bounded::User))
+        .collect();
     // Each boundary is compiled once and shared by every principal it bounds.
     let mut boundaries: BTreeMap<&str, containment::Boundary> = BTreeMap::new();
-    for job in &jobs {
-        if let (Some(document), false) = (
-            project.by_arn.get(job.boundary),
-            boundaries.contains_key(job.boundary),
-        ) {
+    for principal in &principals {
+        let arn = principal.boundary_arn();
+        if let (Some(document), false) = (project.by_arn.get(arn), boundaries.contains_key(arn)) {
             let located = located(format!("boundary {}", document.name), document);
-            boundaries.insert(job.boundary, containment::Boundary::new(vec![located]));
+            boundaries.insert(arn, containment::Boundary::new(vec![located]));
         }
     }
     let mut report = Report::default();
-    for result in crate::parallel::map(&jobs, |job| project.containment(job, &boundaries)) {
+    let results = crate::parallel::map(&principals, |principal| {
+        let job = match principal {
+            Bounded::Role(role) => project.role_job(role),
+            Bounded::User(user) => project.user_job(user),
+        };
+        project.containment(&job, &boundaries)
+    });
+    for result in results {
         report.merge(result);
     }
     for delegation in &compiled.delegations {
@@ -214,6 +219,22 @@ pub fn verify_against_account(
     let mut report = audit::against_account(&Project::new(compiled), account, text);
     crate::diagnostics::sort(&mut report.diagnostics);
     report
+}
+
+/// A role or user with a permissions boundary.
+enum Bounded<'a> {
+    Role(&'a crate::compile::output::RoleInfo),
+    User(&'a crate::compile::output::UserInfo),
+}
+
+impl<'a> Bounded<'a> {
+    fn boundary_arn(&self) -> &'a str {
+        let arn = match self {
+            Bounded::Role(role) => &role.boundary_arn,
+            Bounded::User(user) => &user.boundary_arn,
+        };
+        arn.as_deref().unwrap_or_default()
+    }
 }
 
 struct Project<'a> {
