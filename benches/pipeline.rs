@@ -56,7 +56,7 @@ fn main() {
         })
         .collect();
     let parsed = start.elapsed();
-    let (project, diagnostics) = resolve::resolve(&files, None, &mut sources);
+    let (project, diagnostics) = resolve::resolve(files, None, &mut sources);
     assert!(diagnostics.is_empty());
     let resolved = start.elapsed();
     let (compiled, _) = lower::lower(project.unwrap());

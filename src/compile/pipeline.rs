@@ -75,11 +75,10 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
     let mut compiled = None;
     if diagnostics.is_empty() {
         let (project, mut resolve_diagnostics) =
-            resolve::resolve(&files, options.environment.as_deref(), &mut sources);
+            resolve::resolve(files, options.environment.as_deref(), &mut sources);
         diagnostics.append(&mut resolve_diagnostics);
-        // The syntax trees are not needed once resolved, nor the IR once lowered: dropping each
-        // as soon as the next stage has it keeps one copy of the project in memory, not three.
-        drop(files);
+        // Resolving consumes the syntax trees and lowering the IR, each dropping a block once
+        // the next stage has it: the project is held about once in memory, not two or three times.
         if let Some(project) = project {
             diagnostics.append(&mut crate::compile::checks::catalog_checks(&project));
             let (mut output, mut lower_diagnostics) = lower::lower(project);

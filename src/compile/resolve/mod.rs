@@ -14,8 +14,11 @@ use std::rc::Rc;
 
 /// Resolves the parsed project files. Returns `None` for the project when errors made it
 /// impossible to build one; the diagnostics say why.
+///
+/// The syntax trees are consumed: each block's tree is dropped as soon as the block is resolved,
+/// so a large project is not held twice at the peak.
 pub fn resolve(
-    files: &[(FileId, ast::File)],
+    files: Vec<(FileId, ast::File)>,
     environment: Option<&str>,
     sources: &mut Sources,
 ) -> (Option<ir::Project>, Vec<Diagnostic>) {
@@ -98,7 +101,7 @@ impl<'s> Resolver<'s> {
 
     fn project(
         &mut self,
-        files: &[(FileId, ast::File)],
+        files: Vec<(FileId, ast::File)>,
         environment: Option<&str>,
     ) -> Option<ir::Project> {
         let project_scope = Scope {
@@ -107,17 +110,18 @@ impl<'s> Resolver<'s> {
         };
         let mut account: Option<ast::Value> = None;
         let mut partition: Option<ast::Value> = None;
-        let mut envs: Vec<&ast::Env> = Vec::new();
-        let mut blocks: Vec<&Spanned<ast::Block>> = Vec::new();
+        let mut envs: Vec<ast::Env> = Vec::new();
+        let mut blocks: Vec<Spanned<ast::Block>> = Vec::new();
+        let first_file = files.first().map(|(file, _)| *file);
 
         for (file, ast) in files {
-            self.file_namespace.insert(*file, Namespace::Project);
-            for item in &ast.items {
+            self.file_namespace.insert(file, Namespace::Project);
+            for item in ast.items {
                 match item {
-                    Item::Account(value) => self.set_once(&mut account, value, "account"),
-                    Item::Partition(value) => self.set_once(&mut partition, value, "partition"),
-                    Item::Let(binding) => self.define_let(Namespace::Project, binding),
-                    Item::Import(name) => self.import(*file, name),
+                    Item::Account(value) => self.set_once(&mut account, &value, "account"),
+                    Item::Partition(value) => self.set_once(&mut partition, &value, "partition"),
+                    Item::Let(binding) => self.define_let(Namespace::Project, &binding),
+                    Item::Import(name) => self.import(file, &name),
                     Item::Env(env) => {
                         if let Some(first) = envs.iter().find(|e| e.name.node == env.name.node) {
                             let first_span = first.name.span;
@@ -131,13 +135,13 @@ impl<'s> Resolver<'s> {
                             envs.push(env);
                         }
                     }
-                    Item::Template(template) => self.define_template(Namespace::Project, template),
+                    Item::Template(template) => self.define_template(Namespace::Project, &template),
                     Item::Block(block) => blocks.push(block),
                 }
             }
         }
 
-        let selected = self.select_environment(&envs, environment, files);
+        let selected = self.select_environment(&envs, environment, first_file);
         if selected.is_none() && !envs.is_empty() {
             // Whatever an environment would have set is unknown now; the top-level values, if
             // any, still stand (`partition` always has one: `aws`).
@@ -219,11 +223,13 @@ impl<'s> Resolver<'s> {
             groups: Vec::new(),
             delegations: Vec::new(),
         };
-        let names = self.declare_blocks(&blocks, &project_scope);
-        let index = NamesIndex::new(&blocks, &names);
-        for (block, name) in blocks.iter().zip(names) {
+        let block_refs: Vec<&Spanned<ast::Block>> = blocks.iter().collect();
+        let names = self.declare_blocks(&block_refs, &project_scope);
+        let index = NamesIndex::new(&block_refs, &names);
+        drop(block_refs);
+        for (block, name) in blocks.into_iter().zip(names) {
             if let Some(name) = name {
-                self.block(block, name, &index, &mut project);
+                self.block(&block, name, &index, &mut project);
             }
         }
         let errors = self.diagnostics.iter().any(Diagnostic::is_error);
@@ -249,15 +255,12 @@ impl<'s> Resolver<'s> {
 
     fn select_environment<'a>(
         &mut self,
-        envs: &[&'a ast::Env],
+        envs: &'a [ast::Env],
         wanted: Option<&str>,
-        files: &[(FileId, ast::File)],
+        first_file: Option<FileId>,
     ) -> Option<&'a ast::Env> {
         let names: Vec<&str> = envs.iter().map(|env| env.name.node.as_str()).collect();
-        let at_start = files
-            .first()
-            .map(|(file, _)| Span::new(*file, 0, 0))
-            .unwrap_or(Span::new(FileId(0), 0, 0));
+        let at_start = Span::new(first_file.unwrap_or(FileId(0)), 0, 0);
         match wanted {
             None if envs.is_empty() => None,
             None => {

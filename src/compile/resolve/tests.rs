@@ -11,7 +11,7 @@ fn resolve_text(text: &str) -> (Option<Project>, Vec<Diagnostic>) {
     let mut sources = Sources::new();
     let id = sources.add("main.iamx".to_string(), text.to_string());
     let file = parse::parse(id, &sources.get(id).text).expect("the test source parses");
-    resolve(&[(id, file)], None, &mut sources)
+    resolve(vec![(id, file)], None, &mut sources)
 }
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
