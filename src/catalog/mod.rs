@@ -38,7 +38,11 @@ const SERVICE_PRINCIPALS: &str = include_str!("../../std-lib/catalog/service-pri
 pub struct Catalog {
     snapshot: Snapshot,
     services: Vec<Slot>,
+    /// Sorted by name, ignoring case.
     globals: Vec<ConditionKey>,
+    /// The indices of the global keys that are templates (`aws:RequestTag/${TagKey}`): the only
+    /// ones a name can match other than its own.
+    global_templates: Vec<usize>,
     /// Every action's `service:Name`, made on first use.
     names: OnceLock<Vec<String>>,
 }
@@ -63,6 +67,10 @@ impl Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             let (snapshot, blocks) = parse::split_snapshot(SNAPSHOT);
+            let globals = parse::parse_global_keys(GLOBAL_KEYS);
+            let global_templates = (0..globals.len())
+                .filter(|&i| globals[i].is_template())
+                .collect();
             Catalog {
                 snapshot,
                 services: blocks
@@ -72,7 +80,8 @@ impl Catalog {
                         parsed: OnceLock::new(),
                     })
                     .collect(),
-                globals: parse::parse_global_keys(GLOBAL_KEYS),
+                globals,
+                global_templates,
                 names: OnceLock::new(),
             }
         })
@@ -116,17 +125,29 @@ impl Catalog {
         &self.globals
     }
 
+    /// The global key with exactly this name, ignoring case.
+    fn global_named(&self, name: &str) -> Option<&ConditionKey> {
+        let found = self
+            .globals
+            .binary_search_by(|k| cmp_ignore_case(k.name, name));
+        found.ok().map(|i| &self.globals[i])
+    }
+
+    /// The global template keys (in name order), the only keys a name other than their own
+    /// can match.
+    fn global_templates(&self) -> impl Iterator<Item = &ConditionKey> {
+        self.global_templates.iter().map(|&i| &self.globals[i])
+    }
+
     /// A condition key by name, ignoring case, with concrete keys such as `aws:RequestTag/team`
     /// resolved to their template. Looks in the global keys first, then the service named by
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        fn find<'a>(keys: &'a [ConditionKey], name: &str) -> Option<&'a ConditionKey> {
-            keys.iter()
-                .find(|k| k.name.eq_ignore_ascii_case(name))
-                .or_else(|| keys.iter().find(|k| k.matches(name)))
+        if let Some(key) = self.global_named(name) {
+            return Some(key);
         }
-        if let Some(key) = find(&self.globals, name) {
+        if let Some(key) = self.global_templates().find(|k| k.matches(name)) {
             return Some(key);
         }
         let prefix = name.split_once(':').map_or(name, |(prefix, _)| prefix);
@@ -237,9 +258,10 @@ impl Catalog {
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {
         let listed = |keys: &[&str]| keys.iter().any(|k| key_matches(k, key));
         let everywhere = self
-            .globals
-            .iter()
-            .any(|g| g.scope == KeyScope::Global && g.matches(key));
+            .global_named(key)
+            .into_iter()
+            .chain(self.global_templates().filter(|g| g.matches(key)))
+            .any(|g| g.scope == KeyScope::Global);
         everywhere
             || listed(&action.condition_keys)
             || action.resources.iter().any(|r| listed(&r.condition_keys))

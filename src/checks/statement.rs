@@ -56,17 +56,30 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
             out.extend(check_action(action.text, action.span, input));
         }
     }
-    if !view.not_action && !view.not_resource && !view.resources.is_empty() {
+    // A malformed ARN has its own diagnostic (the document checks); a type mismatch on top of
+    // it would be a second error for one root cause.
+    let resources_checkable = !view.not_action
+        && !view.not_resource
+        && !view.resources.is_empty()
+        && !view.resources.iter().any(|(r, _)| *r == "*")
+        && !view
+            .resources
+            .iter()
+            .any(|(r, _)| super::document::arn_problem(r).is_some());
+    if resources_checkable {
         // Actions sharing a span come from one `level(...)` group: not checked one by one.
         let mut per_span: std::collections::HashMap<Span, usize> = Default::default();
         for action in &view.actions {
             *per_span.entry(action.span).or_default() += 1;
         }
+        // The statement's actions mostly share resource types: each (resource, ARN format)
+        // pair is decided once.
+        let mut overlaps = std::collections::HashMap::new();
         for action in &view.actions {
             if per_span[&action.span] > 1 {
                 continue;
             }
-            if let Some(d) = check_resources(action, &view.resources) {
+            if let Some(d) = check_resources(action, &view.resources, &mut overlaps) {
                 out.push(d);
             }
         }
@@ -173,28 +186,27 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
 }
 
 /// A warning when none of the statement's resources is of a type the action applies to.
-fn check_resources(action: &ActionRef<'_>, resources: &[(&str, Span)]) -> Option<Diagnostic> {
+/// Whether `action` applies to some resource of the statement (all well-formed ARNs), or the
+/// finding that it applies to none. `overlaps` remembers what [`arn_overlaps`] said.
+fn check_resources<'v>(
+    action: &ActionRef<'_>,
+    resources: &[(&'v str, Span)],
+    overlaps: &mut std::collections::HashMap<(&'v str, &'static str), bool>,
+) -> Option<Diagnostic> {
     if action.unchecked || is_glob(action.text) {
-        return None;
-    }
-    if resources.iter().any(|(r, _)| *r == "*") {
-        return None;
-    }
-    // A malformed ARN has its own diagnostic (the document checks); a type mismatch on top of
-    // it would be a second error for one root cause.
-    if resources
-        .iter()
-        .any(|(r, _)| super::document::arn_problem(r).is_some())
-    {
         return None;
     }
     let catalog = Catalog::get();
     let found = catalog.action(action.text)?;
     let types = catalog.action_resource_types(found);
-    let fits = |arn: &str| {
-        types
-            .iter()
-            .any(|(_, rt)| rt.arn_formats.iter().any(|f| arn_overlaps(arn, f)))
+    let mut fits = |arn: &'v str| {
+        types.iter().any(|(_, rt)| {
+            rt.arn_formats.iter().any(|&f| {
+                *overlaps
+                    .entry((arn, f))
+                    .or_insert_with(|| arn_overlaps(arn, f))
+            })
+        })
     };
     if resources.iter().any(|(r, _)| fits(r)) {
         return None;
@@ -464,24 +476,7 @@ pub fn arn_overlaps(resource: &str, format: &str) -> bool {
     if services_differ(resource, format) {
         return false;
     }
-    // A statement checks the same resource against the same formats once per action.
-    thread_local! {
-        static MEMO: std::cell::RefCell<std::collections::HashMap<(String, String), bool>> =
-            Default::default();
-    }
-    let key = (resource.to_string(), format.to_string());
-    if let Some(known) = MEMO.with(|memo| memo.borrow().get(&key).copied()) {
-        return known;
-    }
-    let overlaps = arn_overlaps_uncached(resource, format);
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.len() > 100_000 {
-            memo.clear();
-        }
-        memo.insert(key, overlaps);
-    });
-    overlaps
+    arn_overlaps_uncached(resource, format)
 }
 
 /// A cheap early answer: the service segments are both plain text and differ.

@@ -224,6 +224,13 @@ fn is_literal(tok: &Tok) -> bool {
     matches!(tok, Tok::Lit(_) | Tok::LitCi(_))
 }
 
+fn literal_char(tok: &Tok) -> Option<char> {
+    match *tok {
+        Tok::Lit(c) | Tok::LitCi(c) => Some(c),
+        _ => None,
+    }
+}
+
 /// Decides from the tokens alone, when it can, that every word of `driver` gets the same verdict
 /// from `observer`: `Some(true)` when the driver's language is inside the observer's,
 /// `Some(false)` when the two are disjoint, `None` when the tokens do not tell.
@@ -235,6 +242,11 @@ fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
     let (d, o) = (&driver.toks[..], &observer.toks[..]);
     if d == o {
         return Some(true);
+    }
+    // A driver that is one word is in the observer or not.
+    if d.iter().all(|t| matches!(t, Tok::Lit(_))) {
+        let word: String = d.iter().filter_map(literal_char).collect();
+        return Some(observer.matches(&word));
     }
     // `T*` contains every word that starts with a word of `T`, whatever follows.
     if let Some((Tok::Star(Class::Any), head)) = o.split_last() {
@@ -262,13 +274,7 @@ fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
     let all_ci =
         o.iter().all(|t| matches!(t, Tok::LitCi(_))) && !d.iter().any(|t| matches!(t, Tok::Lit(_)));
     if all_lit || all_ci {
-        let word: String = o
-            .iter()
-            .map(|t| match *t {
-                Tok::Lit(c) | Tok::LitCi(c) => c,
-                _ => unreachable!("all literal"),
-            })
-            .collect();
+        let word: String = o.iter().filter_map(literal_char).collect();
         if !driver.matches(&word) {
             return Some(false);
         }
@@ -277,10 +283,12 @@ fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
 }
 
 /// The search's answer when the driver is a union of globs and [`decided`] settles every
-/// observer the same way for all of them: one cell, whose witness is the word the search would
-/// find first — the shortest, then smallest, driver word: its literals with every `*` empty and
-/// a case-insensitive letter in upper case (which sorts first). `None` leaves it to the search.
-fn single_cell(driver: Driver<'_>, observers: &[&Glob]) -> Option<Cell> {
+/// observer for each of them: each driver glob lies in one cell, so the cells are the distinct
+/// verdicts of the driver globs. A cell's witness is the word the search would find first — the
+/// shortest, then smallest, driver word with that verdict: a driver glob's literals with every
+/// `*` empty, a case-insensitive letter in upper case (which sorts first). `None` leaves it to
+/// the search.
+fn decided_cells(driver: Driver<'_>, observers: &[&Glob]) -> Option<Vec<Cell>> {
     let Driver::Union(drivers) = driver else {
         return None;
     };
@@ -299,32 +307,30 @@ fn single_cell(driver: Driver<'_>, observers: &[&Glob]) -> Option<Cell> {
     if observers.iter().any(|g| g.has_vars) {
         return None;
     }
-    let mut accepted = Vec::with_capacity(observers.len());
-    for observer in observers {
-        let first = decided(drivers[0], observer)?;
-        for d in &drivers[1..] {
-            if decided(d, observer)? != first {
-                return None;
-            }
-        }
-        accepted.push(first);
-    }
-    let shortest = |g: &Glob| -> String {
-        g.toks
+    let mut cells: Vec<Cell> = Vec::new();
+    for d in drivers {
+        let accepted = observers
+            .iter()
+            .map(|o| decided(d, o))
+            .collect::<Option<Vec<bool>>>()?;
+        let witness: String = d
+            .toks
             .iter()
             .filter_map(|t| match *t {
                 Tok::Lit(c) => Some(c),
                 Tok::LitCi(c) => Some(c.to_ascii_uppercase()),
                 _ => None,
             })
-            .collect()
-    };
-    let witness = drivers
-        .iter()
-        .map(|g| shortest(g))
-        .min_by(|a, b| (a.chars().count(), a).cmp(&(b.chars().count(), b)))
-        .expect("at least one driver");
-    Some(Cell { accepted, witness })
+            .collect();
+        let first = |w: &String| (w.chars().count(), w.clone());
+        match cells.iter_mut().find(|c| c.accepted == accepted) {
+            Some(cell) if first(&witness) < first(&cell.witness) => cell.witness = witness,
+            Some(_) => {}
+            None => cells.push(Cell { accepted, witness }),
+        }
+    }
+    cells.sort_by(|a, b| (a.witness.len(), &a.witness).cmp(&(b.witness.len(), &b.witness)));
+    Some(cells)
 }
 
 /// A character that occurs in no glob (in either case), standing for all such characters.
@@ -377,13 +383,13 @@ pub fn explore_within(
     max_states: usize,
     work: &mut usize,
 ) -> Result<Vec<Cell>, TooLarge> {
-    if let Some(cell) = single_cell(driver, observers) {
-        return Ok(vec![cell]);
+    if let Some(cells) = decided_cells(driver, observers) {
+        return Ok(cells);
     }
     search(driver, observers, max_states, work)
 }
 
-/// The product search itself, without the [`single_cell`] shortcut.
+/// The product search itself, without the [`decided_cells`] shortcut.
 fn search(
     driver: Driver<'_>,
     observers: &[&Glob],
@@ -630,23 +636,35 @@ mod tests {
         let bucket_objects = arn("arn:aws:s3:::acme/*", t);
         let bucket = arn("arn:aws:s3:::acme", t);
         let table = arn("arn:aws:dynamodb:*:1:table/app-*", t);
-        let cell = single_cell(Driver::Union(&[&mine]), &[&bucket_objects, &bucket, &table]);
+        let cells = decided_cells(Driver::Union(&[&mine]), &[&bucket_objects, &bucket, &table]);
         let expected = Cell {
             accepted: vec![true, false, false],
             witness: "arn:aws:s3:::acme/app-0/".into(),
         };
-        assert_eq!(cell, Some(expected));
+        assert_eq!(cells, Some(vec![expected]));
         let action = |p: &str, t: &mut VarTable| {
             compile(p, PatternKind::Action, &mut Vars::Symbolic(t)).unwrap()
         };
         let (get, put) = (action("s3:GetObject", t), action("s3:PutObject", t));
         let (any_s3, delete) = (action("s3:*", t), action("s3:DeleteBucket", t));
-        let cell = single_cell(Driver::Union(&[&get, &put]), &[&any_s3, &delete]).unwrap();
-        assert_eq!(cell.accepted, vec![true, false]);
-        assert_eq!(cell.witness, "s3:getobject");
+        let cells = decided_cells(Driver::Union(&[&get, &put]), &[&any_s3, &delete]).unwrap();
+        assert_eq!(cells.len(), 1);
+        assert_eq!(cells[0].accepted, vec![true, false]);
+        assert_eq!(cells[0].witness, "s3:getobject");
+        // One-word drivers split by one-word observers: a cell per verdict.
+        let cells = decided_cells(Driver::Union(&[&get, &put]), &[&any_s3, &put]).unwrap();
+        let verdicts: Vec<(Vec<bool>, &str)> = cells
+            .iter()
+            .map(|c| (c.accepted.clone(), c.witness.as_str()))
+            .collect();
+        let expected = vec![
+            (vec![true, false], "s3:getobject"),
+            (vec![true, true], "s3:putobject"),
+        ];
+        assert_eq!(verdicts, expected);
         // Part of `s3:*` is inside `s3:Get*`: two cells, left to the search.
         let get_any = action("s3:Get*", t);
-        assert_eq!(single_cell(Driver::Union(&[&any_s3]), &[&get_any]), None);
+        assert_eq!(decided_cells(Driver::Union(&[&any_s3]), &[&get_any]), None);
     }
 
     #[test]
@@ -706,7 +724,7 @@ mod brute_force {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
         #[test]
         fn shortcut_agrees_with_the_search(
-            drivers in prop::collection::vec(shaped(), 1..3),
+            drivers in prop::collection::vec(shaped(), 1..4),
             observers in prop::collection::vec(shaped(), 0..4),
             kind in prop::sample::select(vec![PatternKind::Arn, PatternKind::Like, PatternKind::Action]),
         ) {
@@ -716,10 +734,10 @@ mod brute_force {
             let obs: Vec<Glob> = observers.iter().map(|p| glob(p)).collect();
             let drefs: Vec<&Glob> = ds.iter().collect();
             let refs: Vec<&Glob> = obs.iter().collect();
-            if let Some(cell) = single_cell(Driver::Union(&drefs), &refs) {
+            if let Some(cells) = decided_cells(Driver::Union(&drefs), &refs) {
                 let mut work = MAX_WORK;
                 let searched = search(Driver::Union(&drefs), &refs, MAX_STATES, &mut work).unwrap();
-                prop_assert_eq!(vec![cell], searched);
+                prop_assert_eq!(cells, searched);
             }
         }
     }
@@ -743,9 +761,9 @@ mod brute_force {
             let mode = if complement { Driver::Complement(&drivers) } else { Driver::Union(&drivers) };
             let cells = explore(mode, &refs, MAX_STATES).unwrap();
             // The shortcut, where it answers, gives exactly what the search gives.
-            if let Some(cell) = single_cell(mode, &refs) {
+            if let Some(cells) = decided_cells(mode, &refs) {
                 let mut work = MAX_WORK;
-                prop_assert_eq!(vec![cell], search(mode, &refs, MAX_STATES, &mut work).unwrap());
+                prop_assert_eq!(cells, search(mode, &refs, MAX_STATES, &mut work).unwrap());
             }
             // Every witness is a driver word with the cell's verdicts.
             for cell in &cells {
