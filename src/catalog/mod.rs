@@ -21,8 +21,8 @@ mod tests;
 mod types;
 
 pub use types::{
-    AccessLevel, Action, ActionResource, ConditionKey, KeyScope, KeyType, ResourceType, Service,
-    Snapshot,
+    AccessLevel, Action, ActionResource, ArnShape, ConditionKey, KeyScope, KeyType, ResourceType,
+    Service, Snapshot,
 };
 
 use crate::diagnostics::suggest::closest;

@@ -7,8 +7,8 @@
 
 use super::matching::cmp_ignore_case;
 use super::{
-    AccessLevel, Action, ActionResource, ConditionKey, KeyScope, KeyType, ResourceType, Service,
-    Snapshot,
+    AccessLevel, Action, ActionResource, ArnShape, ConditionKey, KeyScope, KeyType, ResourceType,
+    Service, Snapshot,
 };
 
 /// One service block of the snapshot, not yet parsed.
@@ -97,11 +97,13 @@ pub(crate) fn parse_service(block: &ServiceBlock) -> Service {
             }
             Some("R") => {
                 let name = next();
-                let arn_formats = words(next());
+                let arn_formats: Vec<&'static str> = words(next());
+                let arn_shapes = arn_formats.iter().map(|f| ArnShape::of(f)).collect();
                 let condition_keys = words(next());
                 service.resource_types.push(ResourceType {
                     name,
                     arn_formats,
+                    arn_shapes,
                     condition_keys,
                 });
             }

@@ -319,3 +319,25 @@ fn snapshot_is_consistent() {
     // sudden rise means the format or the parser broke.
     assert!(unresolved.len() <= 5, "{unresolved:?}");
 }
+
+#[test]
+fn arn_shapes_say_what_each_format_leaves_out() {
+    let shape =
+        ArnShape::of("arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}");
+    assert_eq!(
+        shape,
+        ArnShape {
+            no_region: false,
+            no_account: false,
+            resource_literal: "accesspoint/"
+        }
+    );
+    let bucket = ArnShape::of("arn:${Partition}:s3:::${BucketName}");
+    assert!(bucket.no_region && bucket.no_account && bucket.resource_literal.is_empty());
+    // Every resource type of the catalog has one shape per format.
+    for service in Catalog::get().services() {
+        for rt in &service.resource_types {
+            assert_eq!(rt.arn_formats.len(), rt.arn_shapes.len(), "{}", rt.name);
+        }
+    }
+}

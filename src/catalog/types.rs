@@ -210,6 +210,34 @@ pub struct ResourceType {
     /// ARN templates like `arn:${Partition}:s3:::${BucketName}/${ObjectName}`; a few resource
     /// types have more than one.
     pub arn_formats: Vec<&'static str>,
+    /// What the checks read of each ARN format, in the same order (see [`ArnShape`]).
+    pub arn_shapes: Vec<ArnShape>,
     /// Condition keys available whenever an action acts on this resource type.
     pub condition_keys: Vec<&'static str>,
+}
+
+/// The parts of an ARN format the resource checks compare a written ARN with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnShape {
+    /// The format has no region (`arn:${Partition}:s3:::...`).
+    pub no_region: bool,
+    /// The format has no account.
+    pub no_account: bool,
+    /// The resource part up to its first placeholder (`accesspoint/` of
+    /// `accesspoint/${AccessPointName}`; empty for `${BucketName}`).
+    pub resource_literal: &'static str,
+}
+
+impl ArnShape {
+    pub fn of(format: &'static str) -> ArnShape {
+        let mut fields = format.splitn(6, ':').skip(3);
+        let (region, account) = (fields.next(), fields.next());
+        let rest = fields.next().unwrap_or("");
+        let placeholder = rest.find("${").unwrap_or(rest.len());
+        ArnShape {
+            no_region: region.is_some_and(str::is_empty),
+            no_account: account.is_some_and(str::is_empty),
+            resource_literal: &rest[..placeholder],
+        }
+    }
 }

@@ -462,26 +462,22 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
         return None;
     }
     // The formats this resource can be: those whose resource part starts with the same literal
-    // text (`accesspoint/` is not a bucket's `b/*`). One pass, no allocation: every resource of
-    // every statement comes here.
+    // text (`accesspoint/` is not a bucket's `b/*`). Every resource of every statement comes
+    // here, so the formats are read once, into the catalog's `ArnShape`s.
     let resource = parts[5];
     let written = &resource[..resource.find(['*', '?', '$']).unwrap_or(resource.len())];
     let (mut any, mut no_region, mut no_account) = (false, true, true);
-    let formats = Catalog::get()
+    let shapes = Catalog::get()
         .service(service)
         .into_iter()
         .flat_map(|s| &s.resource_types)
-        .flat_map(|r| r.arn_formats.iter().copied());
-    for format in formats {
-        let mut fields = format.splitn(6, ':').skip(3);
-        let (format_region, format_account) = (fields.next(), fields.next());
-        let rest = fields.next().unwrap_or("");
-        let placeholder = rest.as_bytes().windows(2).position(|pair| pair == b"${");
-        let literal = &rest[..placeholder.unwrap_or(rest.len())];
+        .flat_map(|r| &r.arn_shapes);
+    for shape in shapes {
+        let literal = shape.resource_literal;
         if written.starts_with(literal) || literal.starts_with(written) {
             any = true;
-            no_region &= format_region.is_some_and(str::is_empty);
-            no_account &= format_account.is_some_and(str::is_empty);
+            no_region &= shape.no_region;
+            no_account &= shape.no_account;
         }
     }
     if !any {

@@ -243,11 +243,6 @@ fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
     if d == o {
         return Some(true);
     }
-    // A driver that is one word is in the observer or not.
-    if d.iter().all(|t| matches!(t, Tok::Lit(_))) {
-        let word: String = d.iter().filter_map(literal_char).collect();
-        return Some(observer.matches(&word));
-    }
     // `T*` contains every word that starts with a word of `T`, whatever follows.
     if let Some((Tok::Star(Class::Any), head)) = o.split_last() {
         if d.starts_with(head) {
@@ -267,6 +262,11 @@ fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
     let tails = tails.take_while(|(a, b)| is_literal(a) && is_literal(b));
     if tails.clone().any(|(&a, &b)| tokens_clash(a, b)) {
         return Some(false);
+    }
+    // A driver that is one word is in the observer or not.
+    if d.iter().all(|t| matches!(t, Tok::Lit(_))) {
+        let word: String = d.iter().filter_map(literal_char).collect();
+        return Some(observer.matches(&word));
     }
     // An observer that is one word (or, case-insensitively, one word in every case when the
     // driver ignores case too) shares a word with the driver exactly when the driver matches it.
