@@ -5,7 +5,7 @@
 //! ([`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
 //! files too; this file only builds their inputs from `.iamx`.
 
-use crate::checks::document::{check as check_document, spans_in, DocumentView};
+use crate::checks::document::{check as check_document, spans_at, spans_in, DocumentView};
 use crate::checks::lint::{lint, LintDocument, Quota};
 use crate::checks::statement::{check_statement, ActionRef, Input, StatementView};
 use crate::compile::ir;
@@ -150,25 +150,37 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
             DocumentKind::UserInline => PolicyKind::UserInline,
             DocumentKind::GroupInline => PolicyKind::GroupInline,
         };
-        let statements: Vec<_> = document
-            .policy
-            .statements
-            .iter()
-            .zip(&document.origins)
-            .map(|(statement, origin)| {
-                let span = sources.trim(origin.span);
-                spans_in(span, sources.slice(span), statement)
+        // Finding each literal in the source costs more than the checks themselves, and most
+        // documents have no finding: check with every part at its statement first, and only
+        // when something is found check again with the literals located.
+        let check_with = |locate: bool| {
+            let statements: Vec<_> = document
+                .policy
+                .statements
+                .iter()
+                .zip(&document.origins)
+                .map(|(statement, origin)| {
+                    let span = sources.trim(origin.span);
+                    if locate {
+                        spans_in(span, sources.slice(span), statement)
+                    } else {
+                        spans_at(span, statement)
+                    }
+                })
+                .collect();
+            check_document(&DocumentView {
+                policy: &document.policy,
+                kind,
+                span: sources.first_line(document.span),
+                version: None,
+                statement_list: sources.first_line(document.span),
+                statements: &statements,
             })
-            .collect();
-        let view = DocumentView {
-            policy: &document.policy,
-            kind,
-            span: sources.first_line(document.span),
-            version: None,
-            statement_list: sources.first_line(document.span),
-            statements: &statements,
         };
-        let mut found = check_document(&view);
+        let mut found = check_with(false);
+        if !found.is_empty() {
+            found = check_with(true);
+        }
         for d in &mut found {
             d.message = format!(
                 "{} (in {} `{}`)",
