@@ -313,15 +313,7 @@ fn decided_cells(driver: Driver<'_>, observers: &[&Glob]) -> Option<Vec<Cell>> {
             .iter()
             .map(|o| decided(d, o))
             .collect::<Option<Vec<bool>>>()?;
-        let witness: String = d
-            .toks
-            .iter()
-            .filter_map(|t| match *t {
-                Tok::Lit(c) => Some(c),
-                Tok::LitCi(c) => Some(c.to_ascii_uppercase()),
-                _ => None,
-            })
-            .collect();
+        let witness = first_word(d)?;
         let first = |w: &String| (w.chars().count(), w.clone());
         match cells.iter_mut().find(|c| c.accepted == accepted) {
             Some(cell) if first(&witness) < first(&cell.witness) => cell.witness = witness,
@@ -331,6 +323,23 @@ fn decided_cells(driver: Driver<'_>, observers: &[&Glob]) -> Option<Vec<Cell>> {
     }
     cells.sort_by(|a, b| (a.witness.len(), &a.witness).cmp(&(b.witness.len(), &b.witness)));
     Some(cells)
+}
+
+/// The word the search meets first in `glob`'s language when the glob has no `?` and no
+/// variable: its literals with every `*` empty, a case-insensitive ASCII letter in upper case
+/// (the search tries characters in order, and upper case sorts first). `None` otherwise.
+pub fn first_word(glob: &Glob) -> Option<String> {
+    glob.toks
+        .iter()
+        .filter_map(|t| match *t {
+            Tok::Lit(c) if is_var_symbol(c) => Some(None),
+            Tok::Lit(c) => Some(Some(c)),
+            Tok::LitCi(c) if !c.is_ascii() => Some(None),
+            Tok::LitCi(c) => Some(Some(c.to_ascii_uppercase())),
+            Tok::One(_) => Some(None),
+            Tok::Star(_) => None,
+        })
+        .collect()
 }
 
 /// A character that occurs in no glob (in either case), standing for all such characters.

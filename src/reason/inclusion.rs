@@ -7,7 +7,7 @@
 //! Undecided cases answer `false` ("not covered"), which only ever makes a lint quieter or a
 //! generated deny explicit.
 
-use super::automaton::{explore_within, Driver, MAX_STATES, MAX_WORK};
+use super::automaton::{explore_within, first_word, Driver, MAX_STATES, MAX_WORK};
 use super::pattern::{
     compile, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
@@ -66,6 +66,11 @@ fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> 
         return Some(false);
     };
     widen_variables(&mut inner);
+    // One word of `inner` that `outer` misses settles it without a search (most pairs that
+    // get this far, such as `.../x:*` against `.../x`).
+    if first_word(&inner).is_some_and(|word| !outer.matches(&word)) {
+        return Some(false);
+    }
     let given = (*budget).min(MAX_WORK);
     let mut work = given;
     let found = explore_within(Driver::Union(&[&inner]), &[&outer], MAX_STATES, &mut work);
@@ -189,6 +194,15 @@ mod tests {
         assert!(!arn(
             "arn:aws:logs:us-east-1:*:log-group:*",
             "arn:aws:logs:*:111122223333:log-group:x"
+        ));
+        // Refuted by one word of the inner pattern, without a search.
+        assert!(!arn(
+            "arn:aws:logs:*:1:log-group:/x:*",
+            "arn:aws:logs:*:1:log-group:/x"
+        ));
+        assert!(arn(
+            "arn:aws:logs:*:1:log-group:/x*",
+            "arn:aws:logs:*:1:log-group:/x:*"
         ));
     }
 
