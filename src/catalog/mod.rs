@@ -104,9 +104,15 @@ impl Catalog {
 
     /// The service with this prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let found = self
-            .services
-            .binary_search_by(|slot| cmp_ignore_case(slot.block.prefix, prefix));
+        // Prefixes are lower case, where comparing bytes orders as `cmp_ignore_case` does (the
+        // catalog tests check both); most names are written in lower case.
+        let found = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.services
+                .binary_search_by(|slot| cmp_ignore_case(slot.block.prefix, prefix))
+        } else {
+            self.services
+                .binary_search_by(|slot| slot.block.prefix.cmp(prefix))
+        };
         found.ok().map(|i| Self::parsed(&self.services[i]))
     }
 

@@ -341,3 +341,15 @@ fn arn_shapes_say_what_each_format_leaves_out() {
         }
     }
 }
+
+#[test]
+fn service_prefixes_are_lower_case_and_sorted() {
+    // `Catalog::service` compares bytes when the name asked for is in lower case.
+    let prefixes: Vec<&str> = Catalog::get().service_prefixes().collect();
+    assert!(prefixes
+        .iter()
+        .all(|p| !p.bytes().any(|b| b.is_ascii_uppercase())));
+    assert!(prefixes.windows(2).all(|w| w[0] < w[1]));
+    assert!(Catalog::get().service("S3").is_some());
+    assert!(Catalog::get().service("s3").is_some());
+}

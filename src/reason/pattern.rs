@@ -242,6 +242,16 @@ pub enum Vars<'a> {
 
 /// Compiles `text`. Returns `None` when a variable cannot be resolved (the pattern matches nothing).
 pub fn compile(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<Glob> {
+    // Most texts are ASCII without `${`: read them character by character, without building
+    // the intermediate lists `parse` makes (every statement's patterns come through here).
+    if text.is_ascii() && !text.contains("${") {
+        return Some(compile_plain(text, kind));
+    }
+    compile_parsed(text, kind, vars)
+}
+
+/// [`compile`] of any text, through `parse`.
+fn compile_parsed(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<Glob> {
     if kind == PatternKind::Action {
         let toks = parse(&text.to_lowercase(), false)
             .into_iter()
@@ -298,6 +308,31 @@ pub fn compile(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<Glo
         toks: toks.into_iter().map(|(t, _)| t).collect(),
         has_vars,
     })
+}
+
+/// [`compile`] of an ASCII text with no `${`: the same tokens, made directly.
+fn compile_plain(text: &str, kind: PatternKind) -> Glob {
+    let wildcards = matches!(
+        kind,
+        PatternKind::Arn | PatternKind::Like | PatternKind::Action
+    );
+    let tok = |b: u8| match b {
+        b'*' if wildcards => Tok::Star(Class::Any),
+        b'?' if wildcards => Tok::One(Class::Any),
+        _ => match kind {
+            PatternKind::Action => Tok::Lit(b.to_ascii_lowercase() as char),
+            PatternKind::ExactIgnoreCase => Tok::LitCi(b.to_ascii_lowercase() as char),
+            _ => Tok::Lit(b as char),
+        },
+    };
+    let toks = match kind {
+        PatternKind::Arn => segment_arn(text.bytes().map(|b| (tok(b), true)).collect()),
+        _ => text.bytes().map(tok).collect(),
+    };
+    Glob {
+        toks,
+        has_vars: false,
+    }
 }
 
 /// Applies the ARN segment rule to a token list (see the module docs).
@@ -573,6 +608,28 @@ mod tests {
         assert!(m("arn:aws:s3:::a${?}${$}", "arn:aws:s3:::a?$"));
         assert!(has_variables("x/${aws:username}"));
         assert!(!has_variables("x/${*}"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_texts_compile_as_the_general_path_does(
+            text in "[a-zA-Z0-9:/*?$.{}-]{0,12}",
+            kind in proptest::sample::select(vec![
+                PatternKind::Action,
+                PatternKind::Arn,
+                PatternKind::Like,
+                PatternKind::Exact,
+                PatternKind::ExactIgnoreCase,
+            ]),
+        ) {
+            proptest::prop_assume!(!text.contains("${"));
+            let general = compile_general(&text, kind);
+            proptest::prop_assert_eq!(compile_plain(&text, kind), general);
+        }
+    }
+
+    fn compile_general(text: &str, kind: PatternKind) -> Glob {
+        compile_parsed(text, kind, &mut Vars::Concrete(&|_| None)).unwrap()
     }
 
     #[test]
