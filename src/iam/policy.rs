@@ -60,10 +60,21 @@ impl PolicyDocument {
 
     /// Size as IAM counts it against its quotas: characters, not counting white space outside strings.
     pub fn quota_size(&self) -> usize {
-        serde_json::to_string(self)
-            .expect("policy documents always serialize")
-            .chars()
-            .count()
+        /// Counts the characters of UTF-8 written to it (every byte but continuation bytes),
+        /// so that measuring a document does not build its text.
+        struct CharCount(usize);
+        impl std::io::Write for CharCount {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0 += bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = CharCount(0);
+        serde_json::to_writer(&mut count, self).expect("policy documents always serialize");
+        count.0
     }
 }
 
@@ -311,6 +322,17 @@ mod one_or_many_statements {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quota_size_counts_the_characters_of_the_compact_json() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow",
+            "Action":"s3:GetObject","Resource":"arn:aws:s3:::bücket/ünïcode/*",
+            "Condition":{"StringEquals":{"aws:PrincipalTag/team":["é","ü"]}}}]}"#;
+        let policy = crate::iam::read::policy_from_str(text).unwrap();
+        let text = serde_json::to_string(&policy).unwrap();
+        assert_eq!(policy.quota_size(), text.chars().count());
+        assert!(text.len() > text.chars().count());
+    }
 
     #[test]
     fn reads_strings_or_lists_and_writes_canonical_json() {

@@ -411,6 +411,54 @@ impl Glob {
 
     /// Concrete membership of `text` (already lowercased for actions).
     pub fn matches(&self, text: &str) -> bool {
+        if self.states() <= 128 {
+            return self.matches_in_bits(text);
+        }
+        self.matches_in_vectors(text)
+    }
+
+    /// [`Glob::matches`] with the set of positions in one `u128`: most patterns are short, and
+    /// this is asked for every word the automaton's shortcuts meet.
+    fn matches_in_bits(&self, text: &str) -> bool {
+        let stars = self
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t, Tok::Star(_)))
+            .fold(0u128, |set, (i, _)| set | 1 << i);
+        // A live star also enables the next position (it may match nothing).
+        let close = |mut set: u128| loop {
+            let more = set | (set & stars) << 1;
+            if more == set {
+                return set;
+            }
+            set = more;
+        };
+        let mut cur = close(1);
+        let live_toks = if self.toks.len() == 128 {
+            u128::MAX
+        } else {
+            (1u128 << self.toks.len()) - 1
+        };
+        for c in text.chars() {
+            let mut next = 0u128;
+            let mut live = cur & live_toks;
+            while live != 0 {
+                let i = live.trailing_zeros() as usize;
+                live &= live - 1;
+                if let Some(j) = self.step_tok(i, c, false) {
+                    next |= 1 << j;
+                }
+            }
+            if next == 0 {
+                return false;
+            }
+            cur = close(next);
+        }
+        cur >> self.toks.len() & 1 == 1
+    }
+
+    fn matches_in_vectors(&self, text: &str) -> bool {
         let n = self.states();
         let mut cur = vec![false; n];
         cur[0] = true;
@@ -611,6 +659,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn bit_and_vector_matching_agree(
+            pattern in "[ab:*?]{0,10}",
+            text in "[ab:x]{0,10}",
+            kind in proptest::sample::select(vec![PatternKind::Arn, PatternKind::Like]),
+        ) {
+            let glob = compile(&pattern, kind, &mut Vars::Concrete(&|_| None)).unwrap();
+            proptest::prop_assert_eq!(glob.matches_in_bits(&text), glob.matches_in_vectors(&text));
+        }
+
         #[test]
         fn plain_texts_compile_as_the_general_path_does(
             text in "[a-zA-Z0-9:/*?$.{}-]{0,12}",
