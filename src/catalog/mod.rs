@@ -27,6 +27,7 @@ pub use types::{
 
 use crate::diagnostics::suggest::closest;
 use matching::{cmp_ignore_case, glob_matches, key_matches};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const SNAPSHOT: &str = include_str!("../../std-lib/catalog/aws-catalog.txt");
@@ -38,6 +39,9 @@ const SERVICE_PRINCIPALS: &str = include_str!("../../std-lib/catalog/service-pri
 pub struct Catalog {
     snapshot: Snapshot,
     services: Vec<Slot>,
+    /// Where each (lower-case) prefix is in `services`: looked up for every action, resource
+    /// and condition key a project names.
+    by_prefix: HashMap<&'static str, usize>,
     /// Sorted by name, ignoring case.
     globals: Vec<ConditionKey>,
     /// The indices of the global keys that are templates (`aws:RequestTag/${TagKey}`): the only
@@ -71,15 +75,22 @@ impl Catalog {
             let global_templates = (0..globals.len())
                 .filter(|&i| globals[i].is_template())
                 .collect();
+            let services: Vec<Slot> = blocks
+                .into_iter()
+                .map(|block| Slot {
+                    block,
+                    parsed: OnceLock::new(),
+                })
+                .collect();
+            let by_prefix = services
+                .iter()
+                .enumerate()
+                .map(|(i, slot)| (slot.block.prefix, i))
+                .collect();
             Catalog {
                 snapshot,
-                services: blocks
-                    .into_iter()
-                    .map(|block| Slot {
-                        block,
-                        parsed: OnceLock::new(),
-                    })
-                    .collect(),
+                services,
+                by_prefix,
                 globals,
                 global_templates,
                 names: OnceLock::new(),
@@ -104,16 +115,15 @@ impl Catalog {
 
     /// The service with this prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        // Prefixes are lower case, where comparing bytes orders as `cmp_ignore_case` does (the
-        // catalog tests check both); most names are written in lower case.
+        // Prefixes are lower case (the catalog tests check it), as most names are written.
         let found = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
             self.services
                 .binary_search_by(|slot| cmp_ignore_case(slot.block.prefix, prefix))
+                .ok()
         } else {
-            self.services
-                .binary_search_by(|slot| slot.block.prefix.cmp(prefix))
+            self.by_prefix.get(prefix).copied()
         };
-        found.ok().map(|i| Self::parsed(&self.services[i]))
+        found.map(|i| Self::parsed(&self.services[i]))
     }
 
     /// The action `service:Name`, ignoring case; None for unknown names and for globs.
