@@ -33,6 +33,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
         file,
         attempt_pos: 0,
         attempts: Vec::with_capacity(32),
+        scratch: Scratch::default(),
     };
     match parser.file() {
         Some(file) => Ok(file),
@@ -315,6 +316,20 @@ struct Parser<'a> {
     /// The furthest position a rule failed at, and the rules that failed there.
     attempt_pos: usize,
     attempts: Vec<Expected>,
+    scratch: Scratch,
+}
+
+/// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
+/// size, instead of growing. Lists of one kind never nest (the grammar has no recursion), so
+/// each starts by clearing what a failed attempt may have left.
+#[derive(Default)]
+struct Scratch {
+    values: Vec<Value>,
+    members: Vec<Member>,
+    actions: Vec<Spanned<Action>>,
+    words: Vec<Spanned<String>>,
+    clauses: Vec<Spanned<Clause>>,
+    parts: Vec<StrPart>,
 }
 
 impl<'a> Parser<'a> {
@@ -401,7 +416,11 @@ impl<'a> Parser<'a> {
     fn kw(&mut self, keyword: Keyword) -> bool {
         let p = self.pos;
         let word = keyword.word.as_bytes();
-        if self.bytes[p..].starts_with(word) && !ident_char_at(self.bytes, p + word.len()) {
+        // The first byte alone turns most words away, without a call to `memcmp`.
+        if self.bytes.get(p) == Some(&word[0])
+            && self.bytes[p..].starts_with(word)
+            && !ident_char_at(self.bytes, p + word.len())
+        {
             self.pos = p + word.len();
             true
         } else {
@@ -560,13 +579,14 @@ impl<'a> Parser<'a> {
             return self.fail(Expected::ListValue, start, mark);
         }
         self.skip();
-        let mut values = Vec::new();
+        self.scratch.values.clear();
         let mut last = None;
         if let Some(first) = self.value() {
-            values.push(first);
-            last = Some(self.pos);
+            self.scratch.values.push(first);
+            let mut end = self.pos;
             self.skip();
-            self.repeat_values(&mut values, &mut last);
+            self.repeat_values(&mut end);
+            last = Some(end);
             self.skip();
             self.lit(b',');
         }
@@ -577,12 +597,14 @@ impl<'a> Parser<'a> {
         let raw = self.pos;
         let tru = last.map_or(raw, |last| self.close(last, raw));
         let span = self.span(start, End { raw, tru });
+        let values = self.scratch.values.drain(..).collect();
         Some(Spanned::new(ValueKind::List(values), span))
     }
 
-    /// `("," ~ value)*` after a value and the trivia after it: every round after the first
-    /// skips trivia first, and a round that fails gives it back.
-    fn repeat_values(&mut self, values: &mut Vec<Value>, last: &mut Option<usize>) {
+    /// `("," ~ value)*` after a value and the trivia after it, into `scratch.values`: every
+    /// round after the first skips trivia first, and a round that fails gives it back. `last`
+    /// becomes the end of the last value.
+    fn repeat_values(&mut self, last: &mut usize) {
         let mut first = true;
         loop {
             let save = self.pos;
@@ -597,8 +619,8 @@ impl<'a> Parser<'a> {
             self.skip();
             match self.value() {
                 Some(value) => {
-                    values.push(value);
-                    *last = Some(self.pos);
+                    self.scratch.values.push(value);
+                    *last = self.pos;
                 }
                 None => {
                     self.pos = save;
@@ -842,7 +864,7 @@ impl<'a> Parser<'a> {
 
     /// `member*` of a block or template; `last` becomes the true end of the last member.
     fn members(&mut self, last: &mut usize) -> Vec<Member> {
-        let mut members = Vec::new();
+        self.scratch.members.clear();
         let mut first = true;
         loop {
             let save = self.pos;
@@ -852,12 +874,12 @@ impl<'a> Parser<'a> {
             first = false;
             match self.member() {
                 Some((member, end)) => {
-                    members.push(member);
+                    self.scratch.members.push(member);
                     *last = end.tru;
                 }
                 None => {
                     self.pos = save;
-                    return members;
+                    return self.scratch.members.drain(..).collect();
                 }
             }
         }

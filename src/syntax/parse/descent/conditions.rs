@@ -16,7 +16,8 @@ impl Parser<'_> {
         let Some((clause, end)) = self.clause() else {
             return self.fail(Expected::Condition, start, mark);
         };
-        let mut clauses = vec![clause];
+        self.scratch.clauses.clear();
+        self.scratch.clauses.push(clause);
         let mut last = end.tru;
         self.skip();
         let mut first = true;
@@ -33,7 +34,7 @@ impl Parser<'_> {
             self.skip();
             match self.clause() {
                 Some((clause, end)) => {
-                    clauses.push(clause);
+                    self.scratch.clauses.push(clause);
                     last = end.tru;
                 }
                 None => {
@@ -42,6 +43,7 @@ impl Parser<'_> {
                 }
             }
         }
+        let clauses = self.scratch.clauses.drain(..).collect();
         Some((clauses, self.ended(last)))
     }
 
@@ -253,15 +255,17 @@ impl Parser<'_> {
         if self.lit(b'[') {
             self.skip();
             if let Some(first) = self.value() {
-                let mut values = vec![first];
-                let mut last = Some(self.pos);
+                self.scratch.values.clear();
+                self.scratch.values.push(first);
+                let mut last = self.pos;
                 self.skip();
-                self.repeat_values(&mut values, &mut last);
+                self.repeat_values(&mut last);
                 self.skip();
                 self.lit(b',');
                 self.skip();
                 if self.lit(b']') {
-                    return Some((values, self.ended(last.expect("a value was read"))));
+                    let values = self.scratch.values.drain(..).collect();
+                    return Some((values, self.ended(last)));
                 }
             }
             self.pos = start;

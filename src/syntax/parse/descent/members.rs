@@ -305,7 +305,8 @@ impl Parser<'_> {
         let Some((first, end)) = self.action() else {
             return self.fail(Expected::ActionList, start, mark);
         };
-        let mut actions = vec![first];
+        self.scratch.actions.clear();
+        self.scratch.actions.push(first);
         let mut last = end.tru;
         self.skip();
         let mut first = true;
@@ -322,7 +323,7 @@ impl Parser<'_> {
             self.skip();
             match self.action() {
                 Some((action, end)) => {
-                    actions.push(action);
+                    self.scratch.actions.push(action);
                     last = end.tru;
                 }
                 None => {
@@ -331,6 +332,7 @@ impl Parser<'_> {
                 }
             }
         }
+        let actions = self.scratch.actions.drain(..).collect();
         Some((actions, self.ended(last)))
     }
 
@@ -479,11 +481,12 @@ impl Parser<'_> {
         word: Expected,
         end: fn(&[u8], usize) -> Option<usize>,
     ) -> Option<(Vec<Spanned<String>>, End)> {
-        let mut words = Vec::new();
-        let mut take = |parser: &mut Self| {
+        self.scratch.words.clear();
+        let take = |parser: &mut Self| {
             let at = parser.atom(word, end)?;
             let span = Span::new(parser.file, at, parser.pos);
-            words.push(Spanned::new(parser.owned(at, parser.pos), span));
+            let word = Spanned::new(parser.owned(at, parser.pos), span);
+            parser.scratch.words.push(word);
             Some(parser.pos)
         };
         let Some(mut last) = take(self) else {
@@ -516,6 +519,7 @@ impl Parser<'_> {
         if !self.lit(close) {
             return self.fail(rule, start, mark);
         }
+        let words = self.scratch.words.drain(..).collect();
         Some((words, self.ended(last)))
     }
 
@@ -644,13 +648,15 @@ impl Parser<'_> {
         let mut arguments = Vec::new();
         match self.value() {
             Some(first) => {
-                arguments.push(first);
-                let mut last_value = Some(self.pos);
+                self.scratch.values.clear();
+                self.scratch.values.push(first);
+                let mut last_value = self.pos;
                 self.skip();
-                self.repeat_values(&mut arguments, &mut last_value);
+                self.repeat_values(&mut last_value);
                 self.skip();
                 self.lit(b',');
-                last = self.close(last_value.expect("a value was read"), self.pos);
+                last = self.close(last_value, self.pos);
+                arguments = self.scratch.values.drain(..).collect();
             }
             None => {
                 self.fail::<()>(Expected::Arguments, args_start, args_mark);

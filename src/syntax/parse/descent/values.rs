@@ -12,11 +12,13 @@ impl Parser<'_> {
         let Some(first) = self.value() else {
             return self.fail(Expected::ValueList, start, mark);
         };
-        let mut values = vec![first];
-        let mut last = Some(self.pos);
+        self.scratch.values.clear();
+        self.scratch.values.push(first);
+        let mut last = self.pos;
         self.skip();
-        self.repeat_values(&mut values, &mut last);
-        Some((values, self.ended(last.expect("a value was read"))))
+        self.repeat_values(&mut last);
+        let values = self.scratch.values.drain(..).collect();
+        Some((values, self.ended(last)))
     }
 
     /// `value = { string | bare_arn | star | date | cidr | number | boolean | bare_path
@@ -65,10 +67,10 @@ impl Parser<'_> {
             return self.fail(Expected::String, start, mark);
         }
         self.pos = start + 1;
-        let mut parts = Vec::new();
+        self.scratch.parts.clear();
         loop {
             if let Some(name) = self.interpolation() {
-                parts.push(StrPart::Interpolation(name));
+                self.scratch.parts.push(StrPart::Interpolation(name));
                 continue;
             }
             let p = self.pos;
@@ -83,7 +85,7 @@ impl Parser<'_> {
                     _ => None,
                 };
                 if let Some(unescaped) = unescaped {
-                    push_text(&mut parts, unescaped);
+                    push_text(&mut self.scratch.parts, unescaped);
                     self.pos = p + 2;
                     continue;
                 }
@@ -104,12 +106,13 @@ impl Parser<'_> {
                 self.miss(Expected::Text, p);
                 break;
             }
-            push_text(&mut parts, &self.text[p..end]);
+            push_text(&mut self.scratch.parts, &self.text[p..end]);
             self.pos = end;
         }
         if !self.lit(b'"') {
             return self.fail(Expected::String, start, mark);
         }
+        let parts = self.scratch.parts.drain(..).collect();
         Some(Str { parts })
     }
 
@@ -152,10 +155,12 @@ impl Parser<'_> {
         }
         let head = arn_chars(self.bytes, start + 4);
         self.pos = head;
-        let mut parts = vec![StrPart::Text(self.owned(start, head))];
+        self.scratch.parts.clear();
+        let head = StrPart::Text(self.owned(start, head));
+        self.scratch.parts.push(head);
         loop {
             if let Some(name) = self.interpolation() {
-                parts.push(StrPart::Interpolation(name));
+                self.scratch.parts.push(StrPart::Interpolation(name));
                 continue;
             }
             let p = self.pos;
@@ -164,9 +169,10 @@ impl Parser<'_> {
                 self.miss(Expected::ArnText, p);
                 break;
             }
-            push_text(&mut parts, &self.text[p..end]);
+            push_text(&mut self.scratch.parts, &self.text[p..end]);
             self.pos = end;
         }
+        let parts = self.scratch.parts.drain(..).collect();
         Some(Str { parts })
     }
 }
