@@ -34,6 +34,8 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
         attempt_pos: 0,
         attempts: Vec::with_capacity(32),
         scratch: Scratch::default(),
+        slashes: double_slashes(text.as_bytes()),
+        slash_hint: std::cell::Cell::new(0),
     };
     match parser.file() {
         Some(file) => Ok(file),
@@ -189,6 +191,20 @@ fn arn_chars(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where `//` occurs in `text`, overlapping occurrences included.
+fn double_slashes(text: &[u8]) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = text[i..].iter().position(|&c| c == b'/') {
+        let at = i + offset;
+        if text.get(at + 1) == Some(&b'/') {
+            found.push(at);
+        }
+        i = at + 1;
+    }
+    found
+}
+
 fn digits(bytes: &[u8], from: usize, max: usize) -> usize {
     let mut i = from;
     while i < bytes.len() && i - from < max && bytes[i].is_ascii_digit() {
@@ -317,6 +333,11 @@ struct Parser<'a> {
     attempt_pos: usize,
     attempts: Vec<Expected>,
     scratch: Scratch,
+    /// Where `//` occurs (overlapping occurrences too), in order, for [`Parser::span`].
+    slashes: Vec<usize>,
+    /// The answer of the last look-up in `slashes`: spans come mostly in the order of the text,
+    /// so the next answer is the same or close.
+    slash_hint: std::cell::Cell<usize>,
 }
 
 /// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
@@ -446,19 +467,38 @@ impl<'a> Parser<'a> {
 
     /// `tru` for a rule whose last child ends (truly) at `child` and which ends at `raw`.
     fn close(&self, child: usize, raw: usize) -> usize {
-        if child >= raw {
-            return raw;
+        let tail = &self.text[child.min(raw)..raw];
+        // Mostly the tail is empty or plain white space, which needs no closer look.
+        if tail.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+            return child.min(raw);
         }
-        child + trim_trailing_trivia(&self.text[child..raw]).len()
+        child + trim_trailing_trivia(tail).len()
+    }
+
+    /// Whether the last line of `text[start..end]` holds a `//`: the last `//` before `end`
+    /// is in the range and no line ends after it. (Scanning each construct's text for it cost
+    /// more than the rest of the parse.)
+    fn last_line_has_slashes(&self, start: usize, end: usize) -> bool {
+        // How many `//` end by `end`.
+        let fits = |i: usize| self.slashes.get(i).is_some_and(|&at| at + 2 <= end);
+        let mut before = self.slash_hint.get().min(self.slashes.len());
+        if before > 0 && !fits(before - 1) || fits(before) {
+            before = self.slashes.partition_point(|&at| at + 2 <= end);
+            self.slash_hint.set(before);
+        }
+        let Some(&at) = before.checked_sub(1).and_then(|i| self.slashes.get(i)) else {
+            return false;
+        };
+        at >= start && !self.bytes[at..end].contains(&b'\n')
     }
 
     /// A rule's span: its text without trailing white space; if that ends in a comment, up to
     /// where its last child truly ends.
     fn span(&self, start: usize, end: End) -> Span {
-        let trimmed = self.text[start..end.raw].trim_end();
-        let last_line = &trimmed[trimmed.rfind('\n').map_or(0, |i| i + 1)..];
-        if !trimmed.ends_with("*/") && !last_line.contains("//") {
-            return Span::new(self.file, start, start + trimmed.len());
+        let trimmed = self.text[start..end.raw].trim_end().as_bytes();
+        let trimmed_end = start + trimmed.len();
+        if !trimmed.ends_with(b"*/") && !self.last_line_has_slashes(start, trimmed_end) {
+            return Span::new(self.file, start, trimmed_end);
         }
         Span::new(self.file, start, end.tru)
     }
