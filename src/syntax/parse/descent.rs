@@ -469,7 +469,10 @@ impl<'a> Parser<'a> {
     fn close(&self, child: usize, raw: usize) -> usize {
         let tail = &self.text[child.min(raw)..raw];
         // Mostly the tail is empty or plain white space, which needs no closer look.
-        if tail.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+        if tail
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
             return child.min(raw);
         }
         child + trim_trailing_trivia(tail).len()

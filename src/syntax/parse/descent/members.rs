@@ -4,6 +4,8 @@ use super::*;
 
 /// How a `kw ~ value_list` setting is built.
 type ListSetting = fn(Vec<Value>) -> Setting;
+/// How a `kw ~ value` setting is built.
+type ValueSetting = fn(Value) -> Setting;
 
 impl Parser<'_> {
     /// `member = _{ statement | trust | use_template | path_setting | ... }`, in the grammar's
@@ -28,7 +30,7 @@ impl Parser<'_> {
     }
 
     pub(super) fn setting(&mut self) -> Option<(Setting, End)> {
-        let one_value: [(Keyword, Expected, fn(Value) -> Setting); 3] = [
+        let one_value: [(Keyword, Expected, ValueSetting); 3] = [
             (KW_PATH, Expected::PathSetting, Setting::Path),
             (
                 KW_DESCRIPTION,
@@ -60,7 +62,7 @@ impl Parser<'_> {
                 return Some((build(values), end));
             }
         }
-        if let Some(found) = self.to_setting() {
+        if let Some(found) = self.setting_to() {
             return Some(found);
         }
         if let Some(value) = self.kw_value(KW_PREFIX, Expected::PrefixSetting) {
@@ -184,7 +186,7 @@ impl Parser<'_> {
 
     /// `to_setting = { kw_to ~ principal_ref_kind ~ value_list }`, with
     /// `principal_ref_kind = { kw_user | kw_group | kw_role }`
-    pub(super) fn to_setting(&mut self) -> Option<(Setting, End)> {
+    pub(super) fn setting_to(&mut self) -> Option<(Setting, End)> {
         let start = self.pos;
         let mark = self.mark(start);
         if !self.kw(KW_TO) {
