@@ -36,6 +36,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
         scratch: Scratch::default(),
         slashes: double_slashes(text.as_bytes()),
         slash_hint: std::cell::Cell::new(0),
+        unclosed_from: usize::MAX,
     };
     match parser.file() {
         Some(file) => Ok(file),
@@ -338,6 +339,9 @@ struct Parser<'a> {
     /// The answer of the last look-up in `slashes`: spans come mostly in the order of the text,
     /// so the next answer is the same or close.
     slash_hint: std::cell::Cell<usize>,
+    /// Where a `*/` was looked for and not found: none follows there either, so a `/*` there
+    /// or later opens no comment, found without searching to the end of the text again.
+    unclosed_from: usize,
 }
 
 /// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
@@ -415,9 +419,13 @@ impl<'a> Parser<'a> {
                             .position(|&c| c == b'\n')
                             .unwrap_or(b.len() - i - 2)
                     }
+                    Some(b'*') if i + 2 >= self.unclosed_from => break,
                     Some(b'*') => match self.text[i + 2..].find("*/") {
                         Some(close) => i += close + 4,
-                        None => break,
+                        None => {
+                            self.unclosed_from = i + 2;
+                            break;
+                        }
                     },
                     _ => break,
                 },
