@@ -37,6 +37,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
         slashes: double_slashes(text.as_bytes()),
         slash_hint: std::cell::Cell::new(0),
         unclosed_from: usize::MAX,
+        word: (usize::MAX, 0),
     };
     match parser.file() {
         Some(file) => Ok(file),
@@ -192,16 +193,33 @@ fn arn_chars(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Where `//` occurs in `text`, overlapping occurrences included.
+/// The scratch vector's elements in a vector of their own, allocated at its size: one copy.
+fn take_all<T>(scratch: &mut Vec<T>) -> Vec<T> {
+    let mut taken = Vec::with_capacity(scratch.len());
+    taken.append(scratch);
+    taken
+}
+
+/// Where `//` occurs in `text`, overlapping occurrences included. Eight bytes at a time: most
+/// words of the text hold no `/` at all.
 fn double_slashes(text: &[u8]) -> Vec<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const SLASHES: u64 = ONES * b'/' as u64;
     let mut found = Vec::new();
-    let mut i = 0;
-    while let Some(offset) = text[i..].iter().position(|&c| c == b'/') {
-        let at = i + offset;
-        if text.get(at + 1) == Some(&b'/') {
-            found.push(at);
+    let mut at = 0;
+    for chunk in text.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ SLASHES;
+        // Some byte of x is zero exactly when some byte of the chunk is a `/`.
+        if x.wrapping_sub(ONES) & !x & (ONES << 7) != 0 {
+            for i in at..at + chunk.len() {
+                if text[i] == b'/' && text.get(i + 1) == Some(&b'/') {
+                    found.push(i);
+                }
+            }
         }
-        i = at + 1;
+        at += chunk.len();
     }
     found
 }
@@ -342,6 +360,9 @@ struct Parser<'a> {
     /// Where a `*/` was looked for and not found: none follows there either, so a `/*` there
     /// or later opens no comment, found without searching to the end of the text again.
     unclosed_from: usize,
+    /// The last word looked at by [`Parser::kw`]: where it starts and ends. The alternatives
+    /// of an item or a member try keyword after keyword at one position.
+    word: (usize, usize),
 }
 
 /// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
@@ -445,11 +466,14 @@ impl<'a> Parser<'a> {
     fn kw(&mut self, keyword: Keyword) -> bool {
         let p = self.pos;
         let word = keyword.word.as_bytes();
-        // The first byte alone turns most words away, without a call to `memcmp`.
-        if self.bytes.get(p) == Some(&word[0])
-            && self.bytes[p..].starts_with(word)
-            && !ident_char_at(self.bytes, p + word.len())
-        {
+        // The keyword matches exactly when the whole word at `p` (the identifier characters
+        // there) is the keyword: its length alone turns most words away.
+        let (start, mut end) = self.word;
+        if start != p {
+            end = run(self.bytes, p, IDENT_CHAR);
+            self.word = (p, end);
+        }
+        if end - p == word.len() && &self.bytes[p..end] == word {
             self.pos = p + word.len();
             true
         } else {
@@ -648,7 +672,7 @@ impl<'a> Parser<'a> {
         let raw = self.pos;
         let tru = last.map_or(raw, |last| self.close(last, raw));
         let span = self.span(start, End { raw, tru });
-        let values = self.scratch.values.drain(..).collect();
+        let values = take_all(&mut self.scratch.values);
         Some(Spanned::new(ValueKind::List(values), span))
     }
 
@@ -930,7 +954,7 @@ impl<'a> Parser<'a> {
                 }
                 None => {
                     self.pos = save;
-                    return self.scratch.members.drain(..).collect();
+                    return take_all(&mut self.scratch.members);
                 }
             }
         }

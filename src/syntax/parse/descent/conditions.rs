@@ -43,7 +43,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let clauses = self.scratch.clauses.drain(..).collect();
+        let clauses = take_all(&mut self.scratch.clauses);
         Some((clauses, self.ended(last)))
     }
 
@@ -264,7 +264,7 @@ impl Parser<'_> {
                 self.lit(b',');
                 self.skip();
                 if self.lit(b']') {
-                    let values = self.scratch.values.drain(..).collect();
+                    let values = take_all(&mut self.scratch.values);
                     return Some((values, self.ended(last)));
                 }
             }

@@ -334,7 +334,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let actions = self.scratch.actions.drain(..).collect();
+        let actions = take_all(&mut self.scratch.actions);
         Some((actions, self.ended(last)))
     }
 
@@ -521,7 +521,7 @@ impl Parser<'_> {
         if !self.lit(close) {
             return self.fail(rule, start, mark);
         }
-        let words = self.scratch.words.drain(..).collect();
+        let words = take_all(&mut self.scratch.words);
         Some((words, self.ended(last)))
     }
 
@@ -658,7 +658,7 @@ impl Parser<'_> {
                 self.skip();
                 self.lit(b',');
                 last = self.close(last_value, self.pos);
-                arguments = self.scratch.values.drain(..).collect();
+                arguments = take_all(&mut self.scratch.values);
             }
             None => {
                 self.fail::<()>(Expected::Arguments, args_start, args_mark);

@@ -17,7 +17,7 @@ impl Parser<'_> {
         let mut last = self.pos;
         self.skip();
         self.repeat_values(&mut last);
-        let values = self.scratch.values.drain(..).collect();
+        let values = take_all(&mut self.scratch.values);
         Some((values, self.ended(last)))
     }
 
@@ -112,7 +112,7 @@ impl Parser<'_> {
         if !self.lit(b'"') {
             return self.fail(Expected::String, start, mark);
         }
-        let parts = self.scratch.parts.drain(..).collect();
+        let parts = take_all(&mut self.scratch.parts);
         Some(Str { parts })
     }
 
@@ -172,7 +172,7 @@ impl Parser<'_> {
             push_text(&mut self.scratch.parts, &self.text[p..end]);
             self.pos = end;
         }
-        let parts = self.scratch.parts.drain(..).collect();
+        let parts = take_all(&mut self.scratch.parts);
         Some(Str { parts })
     }
 }
