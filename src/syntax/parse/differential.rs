@@ -86,6 +86,10 @@ fn corpus() -> &'static Vec<(String, String)> {
             &mut paths,
         );
         files_under(&root.join("fuzz/seeds/frontend"), &|_| true, &mut paths);
+        // More on demand, such as a fuzzer's corpus: `IAMX_DIFFERENTIAL_DIR=fuzz/corpus/frontend`.
+        if let Some(dir) = std::env::var_os("IAMX_DIFFERENTIAL_DIR") {
+            files_under(Path::new(&dir), &|_| true, &mut paths);
+        }
         paths.sort();
         paths.dedup();
         let mut texts: Vec<(String, String)> = paths
