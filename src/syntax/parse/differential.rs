@@ -1,8 +1,13 @@
 //! The hand-written parser held to the pest one (`reference`), which `grammar/iamx.pest`
-//! generates: on every `.iamx` of the repository (examples, tests, std-lib, fuzz seeds and
-//! regressions, the `iamx` blocks of the docs), on a generated benchmark project, and on random
-//! mutations of them all, both must give the same tree, spans included, or the same diagnostic
-//! (message, labels with their spans, help).
+//! generates.
+//!
+//! In: texts. Out: a failure naming the first text on which the two parsers differ, with both
+//! outputs around the first differing line. Both must give the same tree, spans included (see
+//! `source::with_spans_in_debug`), or the same diagnostic (message, labels with their spans,
+//! help) on: every `.iamx` of the repository (examples, tests, std-lib, fuzz seeds and
+//! regressions) and the untagged code blocks of the docs; a generated benchmark project; every
+//! truncation and one-character deletion of the small ones; random mutations of them all and
+//! random token sequences (proptest); and, on demand, any directory of inputs.
 //!
 //! Known differences: none. (Were pest's "expected ..." set ever impossible to reproduce on some
 //! odd input, the wording of that set alone could be allowed to differ here, for mutated input
