@@ -3,7 +3,7 @@
 //! In: one source file's text and its [`FileId`]. Out: a [`File`] or one diagnostic saying,
 //! in words, what was expected where.
 //!
-//! The parser is written by hand ([`descent`]): one function per rule of `grammar/iamx.pest`,
+//! The parser is written by hand (`descent`): one function per rule of `grammar/iamx.pest`,
 //! which stays the specification. A test parses every `.iamx` of the repository, and mutations
 //! of them, with both this parser and the pest one the grammar generates (`reference`, built for
 //! tests only) and requires the same tree, spans included, and the same diagnostic. pest cost a
@@ -12,7 +12,7 @@
 //!
 //! Errors follow pest's model, so messages did not change: the parse fails at the furthest
 //! position any alternative reached, and says which rules were expected there (here, this
-//! module's [`Expected`]), named in words by [`Expected::describe`].
+//! module's `Expected`), named in words by `Expected::describe`.
 
 mod descent;
 #[cfg(test)]
