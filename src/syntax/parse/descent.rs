@@ -200,26 +200,29 @@ fn take_all<T>(scratch: &mut Vec<T>) -> Vec<T> {
     taken
 }
 
-/// Where `//` occurs in `text`, overlapping occurrences included. Eight bytes at a time: most
-/// words of the text hold no `/` at all.
+/// Where `//` occurs in `text`, overlapping occurrences included. Eight bytes at a time, with
+/// a mask of which bytes are `/`: ARNs are full of single slashes.
 fn double_slashes(text: &[u8]) -> Vec<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const SLASHES: u64 = ONES * b'/' as u64;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const SLASHES: u64 = 0x2F2F_2F2F_2F2F_2F2F;
     let mut found = Vec::new();
-    let mut at = 0;
-    for chunk in text.chunks(8) {
+    let mut slash_before = false;
+    for (index, chunk) in text.chunks(8).enumerate() {
         let mut word = [0u8; 8];
         word[..chunk.len()].copy_from_slice(chunk);
         let x = u64::from_le_bytes(word) ^ SLASHES;
-        // Some byte of x is zero exactly when some byte of the chunk is a `/`.
-        if x.wrapping_sub(ONES) & !x & (ONES << 7) != 0 {
-            for i in at..at + chunk.len() {
-                if text[i] == b'/' && text.get(i + 1) == Some(&b'/') {
-                    found.push(i);
-                }
-            }
+        // The high bit of every byte that is a `/` (exact: no carry crosses a byte).
+        let slashes = !(((x & LOW7) + LOW7) | x | LOW7);
+        let at = index * 8;
+        if slash_before && slashes & 0x80 != 0 {
+            found.push(at - 1);
         }
-        at += chunk.len();
+        let mut pairs = slashes & (slashes >> 8);
+        while pairs != 0 {
+            found.push(at + pairs.trailing_zeros() as usize / 8);
+            pairs &= pairs - 1;
+        }
+        slash_before = slashes >> 63 != 0;
     }
     found
 }
@@ -964,3 +967,32 @@ impl<'a> Parser<'a> {
 mod conditions;
 mod members;
 mod values;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn double_slashes_are_all_found() {
+        let texts = [
+            "",
+            "/",
+            "//",
+            "///",
+            "a//b",
+            "1234567//",
+            "12345678//",
+            "1234567/ /",
+            "//x//",
+        ];
+        for text in texts {
+            let naive: Vec<usize> = (0..text.len().saturating_sub(1))
+                .filter(|&i| &text[i..i + 2] == "//")
+                .collect();
+            assert_eq!(super::double_slashes(text.as_bytes()), naive, "{text:?}");
+        }
+        let long = "arn:aws:s3:::b/x//y///z/".repeat(7);
+        let naive: Vec<usize> = (0..long.len() - 1)
+            .filter(|&i| &long[i..i + 2] == "//")
+            .collect();
+        assert_eq!(super::double_slashes(long.as_bytes()), naive);
+    }
+}
