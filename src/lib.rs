@@ -21,7 +21,9 @@
 //!
 //! The command line (`src/cli`, in the binary) sits on top and may use all of them.
 
-// pest is used without its `std` feature (see Cargo.toml); its generated parser names `alloc`.
+// pest (the reference parser of the tests) is used without its `std` feature (see Cargo.toml);
+// its generated parser names `alloc`.
+#[cfg(test)]
 extern crate alloc;
 
 pub mod catalog;

@@ -72,8 +72,27 @@ impl<T: Eq> Eq for Spanned<T> {}
 
 impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[cfg(test)]
+        if SPANS_IN_DEBUG.with(std::cell::Cell::get) {
+            write!(f, "@{}..{} ", self.span.start, self.span.end)?;
+        }
         self.node.fmt(f)
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    static SPANS_IN_DEBUG: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`Spanned`] printing its span in `Debug`, so that a test comparing two
+/// trees by their `Debug` text compares their spans too (equality ignores them).
+#[cfg(test)]
+pub(crate) fn with_spans_in_debug<R>(f: impl FnOnce() -> R) -> R {
+    SPANS_IN_DEBUG.with(|on| on.set(true));
+    let result = f();
+    SPANS_IN_DEBUG.with(|on| on.set(false));
+    result
 }
 
 /// One loaded file: its display name (as the user gave it, or `std-lib/NAME.iamx`) and its text.

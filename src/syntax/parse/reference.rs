@@ -1,12 +1,12 @@
-//! Parsing: `.iamx` text to the typed AST.
+//! The pest parser of `grammar/iamx.pest`, kept for tests as the reference the hand-written
+//! parser is held to (see `differential`): this is the parser iamx shipped before, unchanged
+//! but for sharing the span trimming and the error wording helpers with the hand parser.
 //!
-//! In: one source file's text and its [`FileId`]. Out: a [`File`] or one diagnostic saying,
-//! in words, what was expected where. pest is private to this module: nothing else sees its
-//! `Pair`s or rule names.
-//!
-//! One file on purpose (about 900 lines): it is one function per grammar rule plus the table
-//! that names every rule in words, and keeping pest's types in a single file is the point.
+//! In: one file's text. Out: what the old `parse` returned.
 
+use super::{
+    describe_found, join_or, special_syntax_error, trim_trailing_trivia, MAX_SOURCE_BYTES,
+};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::*;
@@ -17,16 +17,11 @@ use pest::Parser as _;
 #[grammar = "grammar/iamx.pest"]
 struct Grammar;
 
-/// The largest `.iamx` file parsed, in bytes. A project may have any number of files; one of
-/// 14 MB (20,000 roles) takes 6 seconds and 740 MB to check, so a larger one is refused (E0007)
-/// rather than left to exhaust memory. The 100,000-role benchmark project has files of 0.7 MB.
-pub const MAX_SOURCE_BYTES: usize = 16 << 20;
-
 /// Parses one file. The grammar has no recursive rules, so no input can exhaust the stack; a
 /// file over [`MAX_SOURCE_BYTES`] is refused.
 // The error is one diagnostic on a cold path; boxing it would only add noise at every caller.
 #[allow(clippy::result_large_err)]
-pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
+pub(super) fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
     if text.len() > MAX_SOURCE_BYTES {
         return Err(Diagnostic::new(
             Code::InputLimit,
@@ -548,34 +543,6 @@ fn true_end(pair: &Pair<'_, Rule>) -> usize {
     }
 }
 
-fn trim_trailing_trivia(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_end();
-        let last_line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-        match line_comment_start(&trimmed[last_line_start..]) {
-            Some(start) => text = &trimmed[..last_line_start + start],
-            None => return trimmed,
-        }
-    }
-}
-
-/// Where a `//` comment starts in one line, ignoring `//` inside strings.
-fn line_comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut in_string = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if in_string => i += 1,
-            b'"' => in_string = !in_string,
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
 fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let position = match error.location {
@@ -636,95 +603,6 @@ const VALUE_SHAPES: [Rule; 10] = [
     Rule::value_name,
     Rule::bare_path,
 ];
-
-/// Errors whose cause is clearer than "expected X": unterminated strings and comments.
-fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
-    let before = &text[..position];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let quotes = before[line_start..].bytes().filter(|b| *b == b'"').count()
-        - before[line_start..].matches("\\\"").count();
-    if quotes % 2 == 1 && (text[position..].starts_with('\n') || position == text.len()) {
-        let open = line_start + before[line_start..].rfind('"').expect("odd quote count");
-        return Some(
-            Diagnostic::new(Code::Syntax, "unterminated string")
-                .at(
-                    Span::new(file, open, position),
-                    "this string has no closing `\"`",
-                )
-                .with_help("strings end on the line they start; add the closing `\"`"),
-        );
-    }
-    if let Some(open) = unclosed_block_comment(text) {
-        // pest fails exactly where the comment that never closes begins.
-        if open == position {
-            return Some(
-                Diagnostic::new(Code::Syntax, "unterminated block comment").at(
-                    Span::new(file, open, open + 2),
-                    "this comment has no closing `*/`",
-                ),
-            );
-        }
-    }
-    None
-}
-
-/// Where a `/*` opens that is never closed, ignoring `/*` inside strings and line comments.
-fn unclosed_block_comment(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if in_string => i += 1,
-            b'"' => in_string = !in_string,
-            b'\n' => in_string = false,
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/")
-            {
-                Some(close) => i += close + 3,
-                None => return Some(i),
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-fn describe_found(text: &str, position: usize) -> String {
-    let rest = &text[position..];
-    let Some(first) = rest.chars().next() else {
-        return "end of file".to_string();
-    };
-    if first == '\n' || first == '\r' {
-        return "end of line".to_string();
-    }
-    let token: String = if first.is_alphanumeric() || first == '_' {
-        rest.chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-            .take(40)
-            .collect()
-    } else {
-        first.to_string()
-    };
-    if first.is_control() {
-        format!("the control character U+{:04X}", first as u32)
-    } else {
-        format!("`{token}`")
-    }
-}
-
-fn join_or(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
 
 /// The words for each grammar rule in "expected ..." messages. No catch-all arm: a new rule
 /// cannot ship without a name.
@@ -860,81 +738,5 @@ fn describe_rule(rule: Rule) -> &'static str {
         Rule::kw_if => "`if`",
         Rule::kw_any => "`any`",
         Rule::kw_all => "`all`",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse_ok(text: &str) -> File {
-        parse(FileId(0), text).unwrap_or_else(|d| panic!("{}", d.message))
-    }
-
-    #[test]
-    fn a_file_over_the_size_limit_is_refused_unread() {
-        let text = format!("// {}\n", "x".repeat(MAX_SOURCE_BYTES));
-        let error = parse(FileId(0), &text).err().unwrap();
-        assert_eq!(error.code, Code::InputLimit);
-        assert!(parse(FileId(0), &text[..MAX_SOURCE_BYTES]).is_ok());
-    }
-
-    #[test]
-    fn parses_a_role_with_statements_and_conditions() {
-        let file = parse_ok(
-            r#"role service-etl {
-                 trust service ec2.amazonaws.com
-                 allow s3:{GetObject, PutObject} on arn:aws:s3:::${bucket}/raw/*
-                 deny except iam:* on except "arn:aws:iam::*:role/x" when aws:SourceIp in 10.0.0.0/8 and aws:MultiFactorAuthPresent == true
-               }"#,
-        );
-        let Item::Block(block) = &file.items[0] else {
-            panic!()
-        };
-        assert_eq!(block.kind.node, BlockKind::Role);
-        assert_eq!(block.members.len(), 3);
-        let Member::Statement(deny) = &block.members[2] else {
-            panic!()
-        };
-        assert!(deny.not_action && deny.not_resource);
-        assert_eq!(deny.conditions.len(), 2);
-        let Member::Statement(allow) = &block.members[1] else {
-            panic!()
-        };
-        let ValueKind::Str(arn) = &allow.resources[0].node else {
-            panic!()
-        };
-        assert_eq!(arn.parts.len(), 3);
-    }
-
-    #[test]
-    fn spans_do_not_take_part_in_equality() {
-        let a = parse_ok("let x = \"a\"\nrole r { allow s3:GetObject on * }");
-        let b = parse_ok("let   x=\"a\" role r {\n\n allow s3:GetObject   on * }");
-        assert_eq!(a, b);
-    }
-
-    #[test]
-    fn errors_say_what_was_expected_in_words() {
-        let error = parse(FileId(0), "role r { allow s3:GetObject }").unwrap_err();
-        assert!(
-            error.message.contains("`on` and the resources"),
-            "{}",
-            error.message
-        );
-        let error = parse(FileId(0), "role r { allow on * }").unwrap_err();
-        assert!(
-            error.message.contains("an action, like `s3:GetObject`"),
-            "{}",
-            error.message
-        );
-    }
-
-    #[test]
-    fn unterminated_strings_and_comments_are_named() {
-        let error = parse(FileId(0), "let x = \"abc\nrole r {}").unwrap_err();
-        assert_eq!(error.message, "unterminated string");
-        let error = parse(FileId(0), "let x = \"abc\" /* no end").unwrap_err();
-        assert_eq!(error.message, "unterminated block comment");
     }
 }

@@ -1,0 +1,998 @@
+//! The hand-written parser: `grammar/iamx.pest`, rule by rule, as recursive descent.
+//!
+//! In: one file's text. Out: its [`File`], or the furthest position the parse reached and the
+//! rules expected there ([`Failure`]), which `super::syntax_error` puts in words.
+//!
+//! Each function is one grammar rule and does what the code pest generates for it does, so that
+//! trees, spans and errors are the same (a test holds it to the pest parser):
+//! - between the parts of a sequence or repetition of a non-atomic rule, white space and
+//!   comments are skipped ([`Parser::skip`]); a rule ending in an optional or repeated part that
+//!   is absent ends after that trivia (its *raw* end), which spans then trim ([`Parser::span`]);
+//! - a rule that fails puts the parser back where it started;
+//! - failures are tracked as pest tracks them ([`Parser::fail`], [`Parser::miss`]): only at the
+//!   furthest position reached, only for rules tried outside atomic rules, and a rule whose parts
+//!   failed in several ways at its own start is reported as itself.
+//!
+//! The grammar has no recursive rule, and neither has this parser: no input can grow the stack.
+
+use super::{trim_trailing_trivia, Expected, Keyword};
+use crate::source::{FileId, Span, Spanned};
+use crate::syntax::ast::*;
+
+/// Where and why a parse failed.
+pub(super) struct Failure {
+    pub position: usize,
+    pub expected: Vec<Expected>,
+}
+
+pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        file,
+        attempt_pos: 0,
+        attempts: Vec::with_capacity(32),
+        scratch: Scratch::default(),
+        slashes: double_slashes(text.as_bytes()),
+        slash_hint: std::cell::Cell::new(0),
+        unclosed_from: usize::MAX,
+        word: (usize::MAX, 0),
+    };
+    match parser.file() {
+        Some(file) => Ok(file),
+        None => Err(Failure {
+            position: parser.attempt_pos,
+            expected: parser.attempts,
+        }),
+    }
+}
+
+macro_rules! keywords {
+    ($($name:ident = $word:literal $(as $described:literal)?;)*) => {
+        $(pub(super) const $name: Keyword = Keyword {
+            word: $word,
+            described: keywords!(@described $word $(, $described)?),
+        };)*
+    };
+    (@described $word:literal) => { concat!("`", $word, "`") };
+    (@described $word:literal, $described:literal) => { $described };
+}
+
+keywords! {
+    KW_ACCOUNT = "account";
+    KW_PARTITION = "partition";
+    KW_LET = "let";
+    KW_IMPORT = "import";
+    KW_ENV = "env";
+    KW_TEMPLATE = "template";
+    KW_BOUNDARY = "boundary";
+    KW_POLICY = "policy";
+    KW_ROLE = "role";
+    KW_USER = "user";
+    KW_GROUP = "group";
+    KW_DELEGATE = "delegate";
+    KW_ALLOW = "allow";
+    KW_DENY = "deny";
+    KW_EXCEPT = "except";
+    KW_ON = "on" as "`on` and the resources";
+    KW_WHEN = "when";
+    KW_AND = "and";
+    KW_TRUST = "trust";
+    KW_SERVICE = "service";
+    KW_AWS = "aws";
+    KW_FEDERATED = "federated";
+    KW_ANYONE = "anyone";
+    KW_ACTIONS = "actions";
+    KW_USE = "use";
+    KW_PATH = "path";
+    KW_DESCRIPTION = "description";
+    KW_INSTANCE_PROFILE = "instance_profile";
+    KW_MAX_SESSION = "max_session";
+    KW_TAG = "tag";
+    KW_ATTACH = "attach";
+    KW_GROUPS = "groups";
+    KW_TO = "to";
+    KW_PREFIX = "prefix";
+    KW_PASS_TO = "pass_to";
+    KW_CREATE_USERS = "create_users";
+    KW_TAG_KEYS = "tag_keys";
+    KW_LOGIN_PROFILES = "login_profiles";
+    KW_AWS_MANAGED = "aws_managed";
+    KW_NOT = "not";
+    KW_LIKE = "like";
+    KW_IN = "in";
+    KW_EXISTS = "exists";
+    KW_IF = "if";
+    KW_ANY = "any";
+    KW_ALL = "all";
+}
+
+/// Where a rule ends: `raw` as pest's pair does (after trivia taken in before an absent
+/// trailing part), and `tru` as `true_end` of the pest-based parser computed it (the end of
+/// the last child, plus what follows it up to `raw` without trailing white space and `//`
+/// comments). Spans use `tru` only when the text ends in a comment.
+#[derive(Clone, Copy)]
+struct End {
+    raw: usize,
+    tru: usize,
+}
+
+impl End {
+    /// A rule without child pairs (an atomic one), which ends where its text does.
+    fn leaf(end: usize) -> End {
+        End { raw: end, tru: end }
+    }
+}
+
+const IDENT_CHAR: u8 = 1;
+const ARN_CHAR: u8 = 2;
+const KEY_PART: u8 = 4;
+const SERVICE: u8 = 8;
+const ACTION_NAME: u8 = 16;
+
+/// The character classes of the grammar's atomic rules, by byte. Every byte of a non-ASCII
+/// character is an `arn_char` (the grammar takes any non-ASCII character there).
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut class = 0;
+        let alnum = c.is_ascii_alphanumeric();
+        if alnum || c == b'_' || c == b'-' {
+            class |= IDENT_CHAR;
+        }
+        // `$` is an `arn_char` only where no `{` follows; `arn_chars` checks that.
+        let punctuation = b"/:-_.*?+=@!~#%&;|'<>^`\\";
+        let mut i = 0;
+        let mut arn = alnum || c >= 0x80;
+        while i < punctuation.len() {
+            arn |= punctuation[i] == c;
+            i += 1;
+        }
+        if arn {
+            class |= ARN_CHAR;
+        }
+        if alnum || c == b'.' || c == b'-' || c == b'_' {
+            class |= KEY_PART;
+        }
+        if alnum || c == b'-' || c == b'*' || c == b'?' {
+            class |= SERVICE;
+        }
+        if alnum || c == b'-' || c == b'_' || c == b'*' || c == b'?' {
+            class |= ACTION_NAME;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+};
+
+fn is(class: u8, byte: u8) -> bool {
+    CLASSES[byte as usize] & class != 0
+}
+
+/// The end of the run of bytes of `class` from `from`.
+fn run(bytes: &[u8], from: usize, class: u8) -> usize {
+    from + bytes[from..]
+        .iter()
+        .position(|&b| !is(class, b))
+        .unwrap_or(bytes.len() - from)
+}
+
+/// The end of `arn_char*` from `from`.
+fn arn_chars(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if is(ARN_CHAR, b) || (b == b'$' && bytes.get(i + 1) != Some(&b'{')) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// The scratch vector's elements in a vector of their own, allocated at its size: one copy.
+fn take_all<T>(scratch: &mut Vec<T>) -> Vec<T> {
+    let mut taken = Vec::with_capacity(scratch.len());
+    taken.append(scratch);
+    taken
+}
+
+/// Where `//` occurs in `text`, overlapping occurrences included. Eight bytes at a time, with
+/// a mask of which bytes are `/`: ARNs are full of single slashes.
+fn double_slashes(text: &[u8]) -> Vec<usize> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const SLASHES: u64 = 0x2F2F_2F2F_2F2F_2F2F;
+    let mut found = Vec::new();
+    let mut slash_before = false;
+    for (index, chunk) in text.chunks(8).enumerate() {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ SLASHES;
+        // The high bit of every byte that is a `/` (exact: no carry crosses a byte).
+        let slashes = !(((x & LOW7) + LOW7) | x | LOW7);
+        let at = index * 8;
+        if slash_before && slashes & 0x80 != 0 {
+            found.push(at - 1);
+        }
+        let mut pairs = slashes & (slashes >> 8);
+        while pairs != 0 {
+            found.push(at + pairs.trailing_zeros() as usize / 8);
+            pairs &= pairs - 1;
+        }
+        slash_before = slashes >> 63 != 0;
+    }
+    found
+}
+
+fn digits(bytes: &[u8], from: usize, max: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() && i - from < max && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+fn ident_char_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i).is_some_and(|&b| is(IDENT_CHAR, b))
+}
+
+/// The end of an `ident` at `from`, if one starts there.
+fn ident_end(bytes: &[u8], from: usize) -> Option<usize> {
+    match bytes.get(from) {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => Some(run(bytes, from + 1, IDENT_CHAR)),
+        _ => None,
+    }
+}
+
+// ---- the atomic value shapes: each gives the end of its match at `p`, if any --------------
+
+fn date_end(b: &[u8], p: usize) -> Option<usize> {
+    let fixed = |i: usize, n: usize| digits(b, i, n) == i + n;
+    if !(fixed(p, 4)
+        && b.get(p + 4) == Some(&b'-')
+        && fixed(p + 5, 2)
+        && b.get(p + 7) == Some(&b'-')
+        && fixed(p + 8, 2))
+    {
+        return None;
+    }
+    let mut i = p + 10;
+    let time = |c: u8| c.is_ascii_digit() || b":.Z+-".contains(&c);
+    if b.get(i) == Some(&b'T') && b.get(i + 1).is_some_and(|&c| time(c)) {
+        i += 2;
+        while b.get(i).is_some_and(|&c| time(c)) {
+            i += 1;
+        }
+    }
+    (!ident_char_at(b, i)).then_some(i)
+}
+
+fn cidr_end(b: &[u8], p: usize) -> Option<usize> {
+    let mut i = digits(b, p, 3);
+    if i == p {
+        return None;
+    }
+    for _ in 0..3 {
+        if b.get(i) != Some(&b'.') {
+            return None;
+        }
+        let end = digits(b, i + 1, 3);
+        if end == i + 1 {
+            return None;
+        }
+        i = end;
+    }
+    if b.get(i) == Some(&b'/') {
+        let end = digits(b, i + 1, 2);
+        if end > i + 1 {
+            i = end;
+        }
+    }
+    (!ident_char_at(b, i) && b.get(i) != Some(&b'.')).then_some(i)
+}
+
+fn number_end(b: &[u8], p: usize) -> Option<usize> {
+    let start = if b.get(p) == Some(&b'-') { p + 1 } else { p };
+    let mut i = digits(b, start, usize::MAX);
+    if i == start {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') {
+        let end = digits(b, i + 1, usize::MAX);
+        if end > i + 1 {
+            i = end;
+        }
+    }
+    (!ident_char_at(b, i) && b.get(i) != Some(&b'.')).then_some(i)
+}
+
+fn boolean_end(b: &[u8], p: usize) -> Option<usize> {
+    let i = if b[p..].starts_with(b"true") {
+        p + 4
+    } else if b[p..].starts_with(b"false") {
+        p + 5
+    } else {
+        return None;
+    };
+    (!ident_char_at(b, i)).then_some(i)
+}
+
+fn bare_path_end(b: &[u8], p: usize) -> Option<usize> {
+    let i = run(b, p, KEY_PART);
+    (i > p && b.get(i) == Some(&b'/')).then(|| arn_chars(b, i + 1))
+}
+
+fn dns_name_end(b: &[u8], p: usize) -> Option<usize> {
+    let mut i = ident_end(b, p)?;
+    let mut parts = 1;
+    while b.get(i) == Some(&b'.') {
+        match ident_end(b, i + 1) {
+            Some(end) => i = end,
+            None => break,
+        }
+        parts += 1;
+    }
+    (parts > 1).then_some(i)
+}
+
+fn value_name_end(b: &[u8], p: usize) -> Option<usize> {
+    let end = ident_end(b, p)?;
+    // `!keyword`: the grammar's keyword rule matches exactly a keyword followed by a
+    // non-identifier character, that is, a whole word that is a keyword.
+    let word = std::str::from_utf8(&b[p..end]).expect("ASCII");
+    (!crate::syntax::lexical::is_keyword(word)).then_some(end)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    file: FileId,
+    /// The furthest position a rule failed at, and the rules that failed there.
+    attempt_pos: usize,
+    attempts: Vec<Expected>,
+    scratch: Scratch,
+    /// Where `//` occurs (overlapping occurrences too), in order, for [`Parser::span`].
+    slashes: Vec<usize>,
+    /// The answer of the last look-up in `slashes`: spans come mostly in the order of the text,
+    /// so the next answer is the same or close.
+    slash_hint: std::cell::Cell<usize>,
+    /// Where a `*/` was looked for and not found: none follows there either, so a `/*` there
+    /// or later opens no comment, found without searching to the end of the text again.
+    unclosed_from: usize,
+    /// The last word looked at by [`Parser::kw`]: where it starts and ends. The alternatives
+    /// of an item or a member try keyword after keyword at one position.
+    word: (usize, usize),
+}
+
+/// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
+/// size, instead of growing. Lists of one kind never nest (the grammar has no recursion), so
+/// each starts by clearing what a failed attempt may have left.
+#[derive(Default)]
+struct Scratch {
+    values: Vec<Value>,
+    members: Vec<Member>,
+    actions: Vec<Spanned<Action>>,
+    words: Vec<Spanned<String>>,
+    clauses: Vec<Spanned<Clause>>,
+    parts: Vec<StrPart>,
+}
+
+impl<'a> Parser<'a> {
+    // ---- pest's bookkeeping ----------------------------------------------------------------
+
+    /// How many failures are on record at `pos`, taken when a rule starts there.
+    fn mark(&self, pos: usize) -> usize {
+        if pos == self.attempt_pos {
+            self.attempts.len()
+        } else {
+            0
+        }
+    }
+
+    /// A rule that started at `start` failed: back to `start`, and the failure recorded as pest
+    /// records it. If its parts added exactly one failure at `start`, that one is more precise
+    /// and stays; if they added several, they give way to the rule itself.
+    fn fail<T>(&mut self, rule: Expected, start: usize, mark: usize) -> Option<T> {
+        self.pos = start;
+        let now = self.mark(start);
+        if now > mark && now - mark == 1 {
+            return None;
+        }
+        if start < self.attempt_pos {
+            return None;
+        }
+        if start > self.attempt_pos {
+            self.attempts.clear();
+            self.attempt_pos = start;
+        } else {
+            self.attempts.truncate(mark);
+        }
+        self.attempts.push(rule);
+        None
+    }
+
+    /// An atomic rule (with no tracked parts) failed at `at`.
+    fn miss(&mut self, rule: Expected, at: usize) {
+        if at < self.attempt_pos {
+            return;
+        }
+        if at > self.attempt_pos {
+            self.attempts.clear();
+            self.attempt_pos = at;
+        }
+        self.attempts.push(rule);
+    }
+
+    /// White space and comments (the grammar's implicit `WHITESPACE` and `COMMENT`). A block
+    /// comment that never closes is not trivia: the parse fails where it opens.
+    fn skip(&mut self) {
+        let b = self.bytes;
+        let mut i = self.pos;
+        loop {
+            match b.get(i) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+                Some(0xEF) if b[i..].starts_with("\u{FEFF}".as_bytes()) => i += 3,
+                Some(b'/') => match b.get(i + 1) {
+                    Some(b'/') => {
+                        i += 2 + b[i + 2..]
+                            .iter()
+                            .position(|&c| c == b'\n')
+                            .unwrap_or(b.len() - i - 2)
+                    }
+                    Some(b'*') if i + 2 >= self.unclosed_from => break,
+                    Some(b'*') => match self.text[i + 2..].find("*/") {
+                        Some(close) => i += close + 4,
+                        None => {
+                            self.unclosed_from = i + 2;
+                            break;
+                        }
+                    },
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        self.pos = i;
+    }
+
+    fn lit(&mut self, byte: u8) -> bool {
+        let found = self.bytes.get(self.pos) == Some(&byte);
+        self.pos += usize::from(found);
+        found
+    }
+
+    /// A `kw_*` rule: the word, not followed by an identifier character.
+    fn kw(&mut self, keyword: Keyword) -> bool {
+        let p = self.pos;
+        let word = keyword.word.as_bytes();
+        // The keyword matches exactly when the whole word at `p` (the identifier characters
+        // there) is the keyword: its length alone turns most words away.
+        let (start, mut end) = self.word;
+        if start != p {
+            end = run(self.bytes, p, IDENT_CHAR);
+            self.word = (p, end);
+        }
+        if end - p == word.len() && &self.bytes[p..end] == word {
+            self.pos = p + word.len();
+            true
+        } else {
+            self.miss(Expected::Keyword(keyword), p);
+            false
+        }
+    }
+
+    /// An atomic rule given by the end of its match.
+    fn atom(&mut self, rule: Expected, end: fn(&[u8], usize) -> Option<usize>) -> Option<usize> {
+        let p = self.pos;
+        match end(self.bytes, p) {
+            Some(end) => {
+                self.pos = end;
+                Some(p)
+            }
+            None => {
+                self.miss(rule, p);
+                None
+            }
+        }
+    }
+
+    /// `tru` for a rule whose last child ends (truly) at `child` and which ends at `raw`.
+    fn close(&self, child: usize, raw: usize) -> usize {
+        let tail = &self.text[child.min(raw)..raw];
+        // Mostly the tail is empty or plain white space, which needs no closer look.
+        if tail
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return child.min(raw);
+        }
+        child + trim_trailing_trivia(tail).len()
+    }
+
+    /// Whether the last line of `text[start..end]` holds a `//`: the last `//` before `end`
+    /// is in the range and no line ends after it. (Scanning each construct's text for it cost
+    /// more than the rest of the parse.)
+    fn last_line_has_slashes(&self, start: usize, end: usize) -> bool {
+        // How many `//` end by `end`.
+        let fits = |i: usize| self.slashes.get(i).is_some_and(|&at| at + 2 <= end);
+        let mut before = self.slash_hint.get().min(self.slashes.len());
+        if before > 0 && !fits(before - 1) || fits(before) {
+            before = self.slashes.partition_point(|&at| at + 2 <= end);
+            self.slash_hint.set(before);
+        }
+        let Some(&at) = before.checked_sub(1).and_then(|i| self.slashes.get(i)) else {
+            return false;
+        };
+        at >= start && !self.bytes[at..end].contains(&b'\n')
+    }
+
+    /// A rule's span: its text without trailing white space; if that ends in a comment, up to
+    /// where its last child truly ends.
+    fn span(&self, start: usize, end: End) -> Span {
+        let trimmed = self.text[start..end.raw].trim_end().as_bytes();
+        let trimmed_end = start + trimmed.len();
+        if !trimmed.ends_with(b"*/") && !self.last_line_has_slashes(start, trimmed_end) {
+            return Span::new(self.file, start, trimmed_end);
+        }
+        Span::new(self.file, start, end.tru)
+    }
+
+    fn owned(&self, start: usize, end: usize) -> String {
+        self.text[start..end].to_owned()
+    }
+
+    /// `ident`, tracked (it is called from non-atomic and compound-atomic rules).
+    fn ident(&mut self) -> Option<Ident> {
+        let p = self.pos;
+        let start = self.atom(Expected::Ident, ident_end)?;
+        debug_assert_eq!(start, p);
+        Some(Spanned::new(
+            self.owned(p, self.pos),
+            Span::new(self.file, p, self.pos),
+        ))
+    }
+
+    // ---- top level --------------------------------------------------------------------------
+
+    /// `file = { SOI ~ item* ~ EOI }`
+    fn file(&mut self) -> Option<File> {
+        let mark = self.mark(0);
+        let mut items = Vec::new();
+        self.skip();
+        if let Some(item) = self.item() {
+            items.push(item);
+            loop {
+                let save = self.pos;
+                self.skip();
+                match self.item() {
+                    Some(item) => items.push(item),
+                    None => {
+                        self.pos = save;
+                        break;
+                    }
+                }
+            }
+        }
+        self.skip();
+        if self.pos == self.bytes.len() {
+            return Some(File { items });
+        }
+        self.miss(Expected::Eoi, self.pos);
+        self.fail(Expected::File, 0, mark)
+    }
+
+    /// `item = _{ account_setting | partition_setting | let_binding | import | env_block
+    /// | template_block | block }`
+    fn item(&mut self) -> Option<Item> {
+        if let Some(value) = self.kw_value(KW_ACCOUNT, Expected::AccountSetting) {
+            return Some(Item::Account(value));
+        }
+        if let Some(value) = self.kw_value(KW_PARTITION, Expected::PartitionSetting) {
+            return Some(Item::Partition(value));
+        }
+        if let Some(binding) = self.let_binding() {
+            return Some(Item::Let(binding));
+        }
+        if let Some(name) = self.import() {
+            return Some(Item::Import(name));
+        }
+        if let Some(env) = self.env_block() {
+            return Some(Item::Env(env));
+        }
+        if let Some(template) = self.template_block() {
+            return Some(Item::Template(template));
+        }
+        self.block().map(Item::Block)
+    }
+
+    /// `account_setting`, `partition_setting` and the one-value settings: `{ kw ~ value }`.
+    fn kw_value(&mut self, keyword: Keyword, rule: Expected) -> Option<Value> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        if !self.kw(keyword) {
+            return self.fail(rule, start, mark);
+        }
+        self.skip();
+        match self.value() {
+            Some(value) => Some(value),
+            None => self.fail(rule, start, mark),
+        }
+    }
+
+    /// `let_binding = { kw_let ~ ident ~ "=" ~ (list_value | value) }`
+    fn let_binding(&mut self) -> Option<Let> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        if !self.kw(KW_LET) {
+            return self.fail(Expected::LetBinding, start, mark);
+        }
+        self.skip();
+        let Some(name) = self.ident() else {
+            return self.fail(Expected::LetBinding, start, mark);
+        };
+        self.skip();
+        if !self.lit(b'=') {
+            return self.fail(Expected::LetBinding, start, mark);
+        }
+        self.skip();
+        let value = match self.list_value() {
+            Some(list) => list,
+            None => match self.value() {
+                Some(value) => value,
+                None => return self.fail(Expected::LetBinding, start, mark),
+            },
+        };
+        Some(Let { name, value })
+    }
+
+    /// `list_value = { "[" ~ (value ~ ("," ~ value)* ~ ","?)? ~ "]" }`
+    fn list_value(&mut self) -> Option<Value> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        if !self.lit(b'[') {
+            return self.fail(Expected::ListValue, start, mark);
+        }
+        self.skip();
+        self.scratch.values.clear();
+        let mut last = None;
+        if let Some(first) = self.value() {
+            self.scratch.values.push(first);
+            let mut end = self.pos;
+            self.skip();
+            self.repeat_values(&mut end);
+            last = Some(end);
+            self.skip();
+            self.lit(b',');
+        }
+        self.skip();
+        if !self.lit(b']') {
+            return self.fail(Expected::ListValue, start, mark);
+        }
+        let raw = self.pos;
+        let tru = last.map_or(raw, |last| self.close(last, raw));
+        let span = self.span(start, End { raw, tru });
+        let values = take_all(&mut self.scratch.values);
+        Some(Spanned::new(ValueKind::List(values), span))
+    }
+
+    /// `("," ~ value)*` after a value and the trivia after it, into `scratch.values`: every
+    /// round after the first skips trivia first, and a round that fails gives it back. `last`
+    /// becomes the end of the last value.
+    fn repeat_values(&mut self, last: &mut usize) {
+        let mut first = true;
+        loop {
+            let save = self.pos;
+            if !first {
+                self.skip();
+            }
+            first = false;
+            if !self.lit(b',') {
+                self.pos = save;
+                return;
+            }
+            self.skip();
+            match self.value() {
+                Some(value) => {
+                    self.scratch.values.push(value);
+                    *last = self.pos;
+                }
+                None => {
+                    self.pos = save;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `import = { kw_import ~ ident }`
+    fn import(&mut self) -> Option<Ident> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        if !self.kw(KW_IMPORT) {
+            return self.fail(Expected::Import, start, mark);
+        }
+        self.skip();
+        match self.ident() {
+            Some(name) => Some(name),
+            None => self.fail(Expected::Import, start, mark),
+        }
+    }
+
+    /// `env_block = { kw_env ~ ident ~ "{" ~ (account_setting | partition_setting
+    /// | let_binding)* ~ "}" }`
+    fn env_block(&mut self) -> Option<Env> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        if !self.kw(KW_ENV) {
+            return self.fail(Expected::EnvBlock, start, mark);
+        }
+        self.skip();
+        let Some(name) = self.ident() else {
+            return self.fail(Expected::EnvBlock, start, mark);
+        };
+        self.skip();
+        if !self.lit(b'{') {
+            return self.fail(Expected::EnvBlock, start, mark);
+        }
+        self.skip();
+        let mut env = Env {
+            name,
+            account: None,
+            partition: None,
+            lets: Vec::new(),
+        };
+        let mut first = true;
+        loop {
+            let save = self.pos;
+            if !first {
+                self.skip();
+            }
+            first = false;
+            if let Some(value) = self.kw_value(KW_ACCOUNT, Expected::AccountSetting) {
+                env.account = Some(value);
+            } else if let Some(value) = self.kw_value(KW_PARTITION, Expected::PartitionSetting) {
+                env.partition = Some(value);
+            } else if let Some(binding) = self.let_binding() {
+                env.lets.push(binding);
+            } else {
+                self.pos = save;
+                break;
+            }
+        }
+        self.skip();
+        if !self.lit(b'}') {
+            return self.fail(Expected::EnvBlock, start, mark);
+        }
+        Some(env)
+    }
+
+    /// `template_block = { kw_template ~ ident ~ "(" ~ params? ~ ")" ~ "{" ~ member* ~ "}" }`
+    fn template_block(&mut self) -> Option<Spanned<Template>> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        if !self.kw(KW_TEMPLATE) {
+            return self.fail(Expected::TemplateBlock, start, mark);
+        }
+        self.skip();
+        let Some(name) = self.ident() else {
+            return self.fail(Expected::TemplateBlock, start, mark);
+        };
+        let mut last = self.pos;
+        self.skip();
+        if !self.lit(b'(') {
+            return self.fail(Expected::TemplateBlock, start, mark);
+        }
+        self.skip();
+        let mut params = Vec::new();
+        if let Some(end) = self.params(&mut params) {
+            last = end.tru;
+        }
+        self.skip();
+        if !self.lit(b')') {
+            return self.fail(Expected::TemplateBlock, start, mark);
+        }
+        self.skip();
+        if !self.lit(b'{') {
+            return self.fail(Expected::TemplateBlock, start, mark);
+        }
+        self.skip();
+        let members = self.members(&mut last);
+        self.skip();
+        if !self.lit(b'}') {
+            return self.fail(Expected::TemplateBlock, start, mark);
+        }
+        let raw = self.pos;
+        let span = self.span(
+            start,
+            End {
+                raw,
+                tru: self.close(last, raw),
+            },
+        );
+        Some(Spanned::new(
+            Template {
+                name,
+                params,
+                members,
+            },
+            span,
+        ))
+    }
+
+    /// `params = { ident ~ ("," ~ ident)* ~ ","? }`
+    fn params(&mut self, params: &mut Vec<Ident>) -> Option<End> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        let Some(first) = self.ident() else {
+            return self.fail(Expected::Params, start, mark);
+        };
+        params.push(first);
+        let mut last = self.pos;
+        self.skip();
+        let mut first = true;
+        loop {
+            let save = self.pos;
+            if !first {
+                self.skip();
+            }
+            first = false;
+            if !self.lit(b',') {
+                self.pos = save;
+                break;
+            }
+            self.skip();
+            match self.ident() {
+                Some(param) => {
+                    params.push(param);
+                    last = self.pos;
+                }
+                None => {
+                    self.pos = save;
+                    break;
+                }
+            }
+        }
+        self.skip();
+        self.lit(b',');
+        let raw = self.pos;
+        Some(End {
+            raw,
+            tru: self.close(last, raw),
+        })
+    }
+
+    /// `block = { block_kind ~ name ~ "{" ~ member* ~ "}" }`
+    fn block(&mut self) -> Option<Spanned<Block>> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        let Some(kind) = self.block_kind() else {
+            return self.fail(Expected::Block, start, mark);
+        };
+        let kind = Spanned::new(kind, self.span(start, End::leaf(self.pos)));
+        self.skip();
+        let Some(name) = self.name() else {
+            return self.fail(Expected::Block, start, mark);
+        };
+        let mut last = self.pos;
+        self.skip();
+        if !self.lit(b'{') {
+            return self.fail(Expected::Block, start, mark);
+        }
+        self.skip();
+        let members = self.members(&mut last);
+        self.skip();
+        if !self.lit(b'}') {
+            return self.fail(Expected::Block, start, mark);
+        }
+        let raw = self.pos;
+        let span = self.span(
+            start,
+            End {
+                raw,
+                tru: self.close(last, raw),
+            },
+        );
+        Some(Spanned::new(
+            Block {
+                kind,
+                name,
+                members,
+            },
+            span,
+        ))
+    }
+
+    /// `block_kind = { kw_boundary | kw_policy | kw_role | kw_user | kw_group | kw_delegate }`
+    fn block_kind(&mut self) -> Option<BlockKind> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        let kinds = [
+            (KW_BOUNDARY, BlockKind::Boundary),
+            (KW_POLICY, BlockKind::Policy),
+            (KW_ROLE, BlockKind::Role),
+            (KW_USER, BlockKind::User),
+            (KW_GROUP, BlockKind::Group),
+            (KW_DELEGATE, BlockKind::Delegate),
+        ];
+        for (keyword, kind) in kinds {
+            if self.kw(keyword) {
+                return Some(kind);
+            }
+        }
+        self.fail(Expected::BlockKind, start, mark)
+    }
+
+    /// `name = { string | ident }`
+    fn name(&mut self) -> Option<Spanned<Str>> {
+        let start = self.pos;
+        let mark = self.mark(start);
+        let node = match self.string() {
+            Some(string) => string,
+            None => match self.ident() {
+                Some(ident) => Str::literal(ident.node),
+                None => return self.fail(Expected::Name, start, mark),
+            },
+        };
+        Some(Spanned::new(node, self.span(start, End::leaf(self.pos))))
+    }
+
+    /// `member*` of a block or template; `last` becomes the true end of the last member.
+    fn members(&mut self, last: &mut usize) -> Vec<Member> {
+        self.scratch.members.clear();
+        let mut first = true;
+        loop {
+            let save = self.pos;
+            if !first {
+                self.skip();
+            }
+            first = false;
+            match self.member() {
+                Some((member, end)) => {
+                    self.scratch.members.push(member);
+                    *last = end.tru;
+                }
+                None => {
+                    self.pos = save;
+                    return take_all(&mut self.scratch.members);
+                }
+            }
+        }
+    }
+}
+
+mod conditions;
+mod members;
+mod values;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn double_slashes_are_all_found() {
+        let texts = [
+            "",
+            "/",
+            "//",
+            "///",
+            "a//b",
+            "1234567//",
+            "12345678//",
+            "1234567/ /",
+            "//x//",
+        ];
+        for text in texts {
+            let naive: Vec<usize> = (0..text.len().saturating_sub(1))
+                .filter(|&i| &text[i..i + 2] == "//")
+                .collect();
+            assert_eq!(super::double_slashes(text.as_bytes()), naive, "{text:?}");
+        }
+        let long = "arn:aws:s3:::b/x//y///z/".repeat(7);
+        let naive: Vec<usize> = (0..long.len() - 1)
+            .filter(|&i| &long[i..i + 2] == "//")
+            .collect();
+        assert_eq!(super::double_slashes(long.as_bytes()), naive);
+    }
+}

@@ -1,0 +1,490 @@
+//! Parsing: `.iamx` text to the typed AST.
+//!
+//! In: one source file's text and its [`FileId`]. Out: a [`File`] or one diagnostic saying,
+//! in words, what was expected where.
+//!
+//! The parser is written by hand (`descent`): one function per rule of `grammar/iamx.pest`,
+//! which stays the specification. A test parses every `.iamx` of the repository, and mutations
+//! of them, with both this parser and the pest one the grammar generates (`reference`, built for
+//! tests only) and requires the same tree, spans included, and the same diagnostic. pest cost a
+//! quarter of `iamx check`; the hand parser takes a fifth of its time, most of it allocating
+//! the tree (`cargo bench --bench pipeline`: 528 -> 100 ms for 6.8 MB).
+//!
+//! Errors follow pest's model, so messages did not change: the parse fails at the furthest
+//! position any alternative reached, and says which rules were expected there (here, this
+//! module's `Expected`), named in words by `Expected::describe`.
+
+mod descent;
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod reference;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::File;
+
+/// The largest `.iamx` file parsed, in bytes. A project may have any number of files; one of
+/// 14 MB (20,000 roles) takes 6 seconds and 740 MB to check, so a larger one is refused (E0007)
+/// rather than left to exhaust memory. The 100,000-role benchmark project has files of 0.7 MB.
+pub const MAX_SOURCE_BYTES: usize = 16 << 20;
+
+/// Parses one file. The grammar has no recursive rules, so no input can exhaust the stack; a
+/// file over [`MAX_SOURCE_BYTES`] is refused.
+// The error is one diagnostic on a cold path; boxing it would only add noise at every caller.
+#[allow(clippy::result_large_err)]
+pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    if text.len() > MAX_SOURCE_BYTES {
+        return Err(too_large(file, text));
+    }
+    descent::parse(file, text)
+        .map_err(|failure| syntax_error(file, text, failure.position, failure.expected))
+}
+
+fn too_large(file: FileId, text: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputLimit,
+        format!(
+            "the file is {} bytes, over iamx's limit of {} for a source file",
+            crate::diagnostics::thousands(text.len()),
+            crate::diagnostics::thousands(MAX_SOURCE_BYTES)
+        ),
+    )
+    .at(Span::new(file, 0, 0), "not read")
+    .with_help("split it: every `.iamx` file of a directory belongs to one project")
+}
+
+/// A grammar rule that can be reported as expected: the rules of `grammar/iamx.pest` that pest
+/// tracks (not the silent ones, and not those only ever tried inside an atomic rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expected {
+    Eoi,
+    File,
+    AccountSetting,
+    PartitionSetting,
+    LetBinding,
+    ListValue,
+    Import,
+    EnvBlock,
+    TemplateBlock,
+    Params,
+    Block,
+    BlockKind,
+    Name,
+    Statement,
+    Sid,
+    SidName,
+    Effect,
+    NotAction,
+    NotResource,
+    NotPrincipal,
+    ActionList,
+    Action,
+    AccessLevels,
+    LevelName,
+    QuotedAction,
+    QuotedText,
+    ActionGroup,
+    ServicePrefix,
+    ActionName,
+    AnyAction,
+    Trust,
+    TrustDeny,
+    PrincipalKind,
+    TrustActions,
+    UseTemplate,
+    TemplateRef,
+    Arguments,
+    PathSetting,
+    DescriptionSetting,
+    BoundarySetting,
+    InstanceProfileSetting,
+    MaxSessionSetting,
+    TagSetting,
+    AttachSetting,
+    GroupsSetting,
+    ToSetting,
+    PrincipalRefKind,
+    PrefixSetting,
+    PassToSetting,
+    CreateUsersSetting,
+    TagKeysSetting,
+    LoginProfilesSetting,
+    AwsManagedSetting,
+    Duration,
+    Condition,
+    Clause,
+    Quantifier,
+    IfExists,
+    ExistsTest,
+    CompareTest,
+    CompareOp,
+    LikeTest,
+    InTest,
+    OperatorCall,
+    OperatorName,
+    ConditionKey,
+    KeyText,
+    Values,
+    ValueList,
+    Value,
+    Star,
+    String,
+    Text,
+    Escape,
+    Interpolation,
+    InterpolationName,
+    BareArn,
+    ArnHead,
+    ArnText,
+    Date,
+    Cidr,
+    Number,
+    Boolean,
+    DnsName,
+    BarePath,
+    ValueName,
+    Ident,
+    /// One of the `kw_*` rules.
+    Keyword(Keyword),
+}
+
+/// A `kw_*` rule of the grammar: the word, and how an "expected ..." message names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Keyword {
+    pub word: &'static str,
+    pub described: &'static str,
+}
+
+impl Expected {
+    /// The words for each rule in "expected ..." messages (pest's `describe_rule` before).
+    pub(crate) fn describe(self) -> &'static str {
+        use Expected::*;
+        match self {
+            Eoi => "end of file",
+            File => "a top-level item (`account`, `let`, `import`, `template`, `boundary`, `policy`, `role`, `user`, `group`, `delegate` or `env`)",
+            AccountSetting => "`account`",
+            PartitionSetting => "`partition`",
+            LetBinding => "`let`",
+            ListValue => "a `[...]` list of values",
+            Import => "`import`",
+            EnvBlock => "`env`",
+            TemplateBlock => "`template`",
+            Params => "parameter names",
+            Block | BlockKind => "a block (`boundary`, `policy`, `role`, `user`, `group` or `delegate`)",
+            Name => "a name, like `service-etl` or `\"service.etl\"`",
+            Statement => "a statement, like `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+            Sid | SidName => "a statement label, like `ReadRaw:`",
+            Effect => "`allow` or `deny`",
+            NotAction | NotResource | NotPrincipal => "`except`",
+            ActionList | Action | AnyAction => "an action, like `s3:GetObject`",
+            ActionGroup => "a brace group of actions, like `{GetObject, PutObject}`",
+            ServicePrefix => "a service prefix, like `s3`",
+            ActionName => "an action name, like `GetObject`",
+            AccessLevels => "access levels, like `level(list, read)`",
+            LevelName => "an access level (`list`, `read`, `write`, `permissions` or `tagging`)",
+            QuotedAction | QuotedText => "a quoted action, like `\"newsvc:NewAction\"`",
+            Trust => "`trust`",
+            TrustDeny => "`deny`",
+            PrincipalKind => "a principal kind (`service`, `account`, `aws`, `federated` or `anyone`)",
+            TrustActions => "`actions`",
+            UseTemplate => "`use`",
+            TemplateRef => "a template name, like `s3.read_only`",
+            Arguments => "template arguments",
+            PathSetting => "`path`",
+            DescriptionSetting => "`description`",
+            BoundarySetting => "`boundary`",
+            InstanceProfileSetting => "`instance_profile`",
+            MaxSessionSetting => "`max_session`",
+            TagSetting => "`tag`",
+            AttachSetting => "`attach`",
+            GroupsSetting => "`groups`",
+            ToSetting => "`to`",
+            PrincipalRefKind => "`user`, `group` or `role`",
+            PrefixSetting => "`prefix`",
+            PassToSetting => "`pass_to`",
+            CreateUsersSetting => "`create_users`",
+            TagKeysSetting => "`tag_keys`",
+            LoginProfilesSetting => "`login_profiles`",
+            AwsManagedSetting => "`aws_managed`",
+            Duration => "a duration, like `3600`, `90m` or `12h`",
+            Condition => "`when`",
+            Clause => "a condition, like `aws:PrincipalTag/team == \"etl\"`",
+            Quantifier => "`any` or `all`",
+            IfExists => "`if exists`",
+            ExistsTest => "`exists`",
+            CompareTest | CompareOp => "a comparison (`==`, `!=`, `<`, `<=`, `>` or `>=`)",
+            LikeTest => "`like`",
+            InTest => "`in`",
+            OperatorCall => "an operator call, like `StringEqualsIgnoreCase(key, \"value\")`",
+            OperatorName => "an IAM condition operator name",
+            ConditionKey | KeyText => "a condition key, like `aws:SourceIp`",
+            Values => "a value or a `[...]` list of values",
+            ValueList | Value => "a value (a string, an ARN, `*`, a number, a date, an IP range or a name)",
+            Star => "`*`",
+            String => "a string",
+            Text => "string text",
+            Escape => "an escape (`\\\"`, `\\\\`, `\\n`, `\\t` or `\\$`)",
+            Interpolation => "`${...}`",
+            InterpolationName => "a name inside `${...}`",
+            BareArn | ArnHead => "an ARN, like `arn:aws:s3:::bucket/*`",
+            ArnText => "ARN text",
+            Date => "a date, like `2027-01-01T00:00:00Z`",
+            Cidr => "an IP range, like `10.0.0.0/8`",
+            Number => "a number",
+            Boolean => "`true` or `false`",
+            DnsName => "a domain name, like `ec2.amazonaws.com`",
+            BarePath => "a path",
+            Ident | ValueName => "a name",
+            Keyword(keyword) => keyword.described,
+        }
+    }
+}
+
+/// The diagnostic for a parse that failed at `position` with these rules expected there.
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    position: usize,
+    mut expected: Vec<Expected>,
+) -> Diagnostic {
+    if let Some(diagnostic) = special_syntax_error(file, text, position) {
+        return diagnostic;
+    }
+    let found = describe_found(text, position);
+    let end =
+        (position + text[position..].chars().next().map_or(0, char::len_utf8)).min(text.len());
+    let span = Span::new(file, position, end);
+    // A value can take many shapes; listing each one would bury the message.
+    if expected.contains(&Expected::String) && expected.contains(&Expected::ValueName) {
+        expected.retain(|rule| !VALUE_SHAPES.contains(rule));
+        expected.push(Expected::Value);
+    }
+    let mut names: Vec<&str> = expected.iter().map(|rule| rule.describe()).collect();
+    names.sort_unstable();
+    names.dedup();
+    // pest's "unexpected ..." list (negative attempts) is always empty here: every `!rule` of
+    // the grammar sits inside an atomic rule, where pest tracks nothing.
+    let message = if names.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&names))
+    };
+    let mut diagnostic = Diagnostic::new(Code::Syntax, message).at(span, "here");
+    if expected.contains(&Expected::Keyword(descent::KW_ON)) {
+        diagnostic = diagnostic.with_help(
+            "every statement names its resources: `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+        );
+    }
+    diagnostic
+}
+
+const VALUE_SHAPES: [Expected; 10] = [
+    Expected::String,
+    Expected::BareArn,
+    Expected::Star,
+    Expected::Date,
+    Expected::Cidr,
+    Expected::Number,
+    Expected::Boolean,
+    Expected::DnsName,
+    Expected::ValueName,
+    Expected::BarePath,
+];
+
+/// Errors whose cause is clearer than "expected X": unterminated strings and comments.
+fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let before = &text[..position];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let quotes = before[line_start..].bytes().filter(|b| *b == b'"').count()
+        - before[line_start..].matches("\\\"").count();
+    if quotes % 2 == 1 && (text[position..].starts_with('\n') || position == text.len()) {
+        let open = line_start + before[line_start..].rfind('"').expect("odd quote count");
+        return Some(
+            Diagnostic::new(Code::Syntax, "unterminated string")
+                .at(
+                    Span::new(file, open, position),
+                    "this string has no closing `\"`",
+                )
+                .with_help("strings end on the line they start; add the closing `\"`"),
+        );
+    }
+    if let Some(open) = unclosed_block_comment(text) {
+        // The parse fails exactly where the comment that never closes begins.
+        if open == position {
+            return Some(
+                Diagnostic::new(Code::Syntax, "unterminated block comment").at(
+                    Span::new(file, open, open + 2),
+                    "this comment has no closing `*/`",
+                ),
+            );
+        }
+    }
+    None
+}
+
+/// Where a `/*` opens that is never closed, ignoring `/*` inside strings and line comments.
+fn unclosed_block_comment(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'\n' => in_string = false,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/")
+            {
+                Some(close) => i += close + 3,
+                None => return Some(i),
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn describe_found(text: &str, position: usize) -> String {
+    let rest = &text[position..];
+    let Some(first) = rest.chars().next() else {
+        return "end of file".to_string();
+    };
+    if first == '\n' || first == '\r' {
+        return "end of line".to_string();
+    }
+    let token: std::string::String = if first.is_alphanumeric() || first == '_' {
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .take(40)
+            .collect()
+    } else {
+        first.to_string()
+    };
+    if first.is_control() {
+        format!("the control character U+{:04X}", first as u32)
+    } else {
+        format!("`{token}`")
+    }
+}
+
+fn join_or(names: &[&str]) -> std::string::String {
+    match names {
+        [] => std::string::String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// `text` without the white space and `//` comments at its end. Spans end where a construct
+/// does, not after the trivia pest's rules take in after a trailing optional part; block
+/// comments are kept, as the pest-based parser kept them (the formatter is built on that).
+fn trim_trailing_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_end();
+        let last_line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        match line_comment_start(&trimmed[last_line_start..]) {
+            Some(start) => text = &trimmed[..last_line_start + start],
+            None => return trimmed,
+        }
+    }
+}
+
+/// Where a `//` comment starts in one line, ignoring `//` inside strings.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::*;
+
+    fn parse_ok(text: &str) -> File {
+        parse(FileId(0), text).unwrap_or_else(|d| panic!("{}", d.message))
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_refused_unread() {
+        let text = format!("// {}\n", "x".repeat(MAX_SOURCE_BYTES));
+        let error = parse(FileId(0), &text).err().unwrap();
+        assert_eq!(error.code, Code::InputLimit);
+        assert!(parse(FileId(0), &text[..MAX_SOURCE_BYTES]).is_ok());
+    }
+
+    #[test]
+    fn parses_a_role_with_statements_and_conditions() {
+        let file = parse_ok(
+            r#"role service-etl {
+                 trust service ec2.amazonaws.com
+                 allow s3:{GetObject, PutObject} on arn:aws:s3:::${bucket}/raw/*
+                 deny except iam:* on except "arn:aws:iam::*:role/x" when aws:SourceIp in 10.0.0.0/8 and aws:MultiFactorAuthPresent == true
+               }"#,
+        );
+        let Item::Block(block) = &file.items[0] else {
+            panic!()
+        };
+        assert_eq!(block.kind.node, BlockKind::Role);
+        assert_eq!(block.members.len(), 3);
+        let Member::Statement(deny) = &block.members[2] else {
+            panic!()
+        };
+        assert!(deny.not_action && deny.not_resource);
+        assert_eq!(deny.conditions.len(), 2);
+        let Member::Statement(allow) = &block.members[1] else {
+            panic!()
+        };
+        let ValueKind::Str(arn) = &allow.resources[0].node else {
+            panic!()
+        };
+        assert_eq!(arn.parts.len(), 3);
+    }
+
+    #[test]
+    fn spans_do_not_take_part_in_equality() {
+        let a = parse_ok("let x = \"a\"\nrole r { allow s3:GetObject on * }");
+        let b = parse_ok("let   x=\"a\" role r {\n\n allow s3:GetObject   on * }");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn errors_say_what_was_expected_in_words() {
+        let error = parse(FileId(0), "role r { allow s3:GetObject }").unwrap_err();
+        assert!(
+            error.message.contains("`on` and the resources"),
+            "{}",
+            error.message
+        );
+        let error = parse(FileId(0), "role r { allow on * }").unwrap_err();
+        assert!(
+            error.message.contains("an action, like `s3:GetObject`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn unterminated_strings_and_comments_are_named() {
+        let error = parse(FileId(0), "let x = \"abc\nrole r {}").unwrap_err();
+        assert_eq!(error.message, "unterminated string");
+        let error = parse(FileId(0), "let x = \"abc\" /* no end").unwrap_err();
+        assert_eq!(error.message, "unterminated block comment");
+    }
+}
