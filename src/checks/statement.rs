@@ -68,15 +68,17 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
             .any(|(r, _)| super::document::arn_problem(r).is_some());
     if resources_checkable {
         // Actions sharing a span come from one `level(...)` group: not checked one by one.
-        let mut per_span: std::collections::HashMap<Span, usize> = Default::default();
-        for action in &view.actions {
-            *per_span.entry(action.span).or_default() += 1;
-        }
+        let mut spans: Vec<Span> = view.actions.iter().map(|a| a.span).collect();
+        spans.sort_unstable();
+        let shares_span = |action: &ActionRef<'_>| {
+            let first = spans.partition_point(|s| *s < action.span);
+            spans.get(first + 1) == Some(&action.span)
+        };
         // The statement's actions mostly share resource types: each (resource, ARN format)
         // pair is decided once.
-        let mut overlaps = std::collections::HashMap::new();
+        let mut overlaps = Vec::new();
         for action in &view.actions {
-            if per_span[&action.span] > 1 {
+            if shares_span(action) {
                 continue;
             }
             if let Some(d) = check_resources(action, &view.resources, &mut overlaps) {
@@ -191,7 +193,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
 fn check_resources<'v>(
     action: &ActionRef<'_>,
     resources: &[(&'v str, Span)],
-    overlaps: &mut std::collections::HashMap<(&'v str, &'static str), bool>,
+    overlaps: &mut Vec<((&'v str, &'static str), bool)>,
 ) -> Option<Diagnostic> {
     if action.unchecked || is_glob(action.text) {
         return None;
@@ -202,9 +204,15 @@ fn check_resources<'v>(
     let mut fits = |arn: &'v str| {
         types.iter().any(|(_, rt)| {
             rt.arn_formats.iter().any(|&f| {
-                *overlaps
-                    .entry((arn, f))
-                    .or_insert_with(|| arn_overlaps(arn, f))
+                // A statement has a few resources and formats: a list beats hashing here.
+                match overlaps.iter().find(|(pair, _)| *pair == (arn, f)) {
+                    Some(&(_, known)) => known,
+                    None => {
+                        let known = arn_overlaps(arn, f);
+                        overlaps.push(((arn, f), known));
+                        known
+                    }
+                }
             })
         })
     };
