@@ -346,8 +346,8 @@ fn compile(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Vers
         let options = iamx::compile::Options {
             environment: environment.clone(),
         };
-        let compilation = iamx::compile::compile(inputs.clone(), &options);
-        let Some(compiled) = &compilation.compiled else {
+        let mut compilation = iamx::compile::compile(inputs.clone(), &options);
+        let Some(compiled) = compilation.compiled.take() else {
             // Every environment usually fails the same way: each error is shown once.
             let errors: Vec<_> = compilation
                 .diagnostics
