@@ -679,32 +679,47 @@ impl<'a> Parser<'a> {
         Some(Spanned::new(ValueKind::List(values), span))
     }
 
-    /// `("," ~ value)*` after a value and the trivia after it, into `scratch.values`: every
-    /// round after the first skips trivia first, and a round that fails gives it back. `last`
+    /// One round of pest's `x*` after trivia already skipped: every round after the first
+    /// skips trivia first, and a round whose `body` fails gives back everything it read.
+    fn round<T>(
+        &mut self,
+        first: &mut bool,
+        body: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let save = self.pos;
+        if !std::mem::take(first) {
+            self.skip();
+        }
+        let found = body(self);
+        if found.is_none() {
+            self.pos = save;
+        }
+        found
+    }
+
+    /// One round of `(separator ~ item)*` (see [`Parser::round`]).
+    fn separated_round<T>(
+        &mut self,
+        first: &mut bool,
+        separator: impl FnOnce(&mut Self) -> bool,
+        item: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        self.round(first, |parser| {
+            if !separator(parser) {
+                return None;
+            }
+            parser.skip();
+            item(parser)
+        })
+    }
+
+    /// `("," ~ value)*` after a value and the trivia after it, into `scratch.values`. `last`
     /// becomes the end of the last value.
     fn repeat_values(&mut self, last: &mut usize) {
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            if !self.lit(b',') {
-                self.pos = save;
-                return;
-            }
-            self.skip();
-            match self.value() {
-                Some(value) => {
-                    self.scratch.values.push(value);
-                    *last = self.pos;
-                }
-                None => {
-                    self.pos = save;
-                    return;
-                }
-            }
+        while let Some(value) = self.separated_round(&mut first, |p| p.lit(b','), Self::value) {
+            self.scratch.values.push(value);
+            *last = self.pos;
         }
     }
 
@@ -746,23 +761,21 @@ impl<'a> Parser<'a> {
             lets: Vec::new(),
         };
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            if let Some(value) = self.kw_value(KW_ACCOUNT, Expected::AccountSetting) {
-                env.account = Some(value);
-            } else if let Some(value) = self.kw_value(KW_PARTITION, Expected::PartitionSetting) {
-                env.partition = Some(value);
-            } else if let Some(binding) = self.let_binding() {
-                env.lets.push(binding);
-            } else {
-                self.pos = save;
-                break;
-            }
-        }
+        while self
+            .round(&mut first, |parser| {
+                if let Some(value) = parser.kw_value(KW_ACCOUNT, Expected::AccountSetting) {
+                    env.account = Some(value);
+                } else if let Some(value) =
+                    parser.kw_value(KW_PARTITION, Expected::PartitionSetting)
+                {
+                    env.partition = Some(value);
+                } else {
+                    env.lets.push(parser.let_binding()?);
+                }
+                Some(())
+            })
+            .is_some()
+        {}
         self.skip();
         if !self.lit(b'}') {
             return self.fail(Expected::EnvBlock, start, mark);
@@ -834,27 +847,9 @@ impl<'a> Parser<'a> {
         let mut last = self.pos;
         self.skip();
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            if !self.lit(b',') {
-                self.pos = save;
-                break;
-            }
-            self.skip();
-            match self.ident() {
-                Some(param) => {
-                    params.push(param);
-                    last = self.pos;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
+        while let Some(param) = self.separated_round(&mut first, |p| p.lit(b','), Self::ident) {
+            params.push(param);
+            last = self.pos;
         }
         self.skip();
         self.lit(b',');
@@ -944,23 +939,11 @@ impl<'a> Parser<'a> {
     fn members(&mut self, last: &mut usize) -> Vec<Member> {
         self.scratch.members.clear();
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            match self.member() {
-                Some((member, end)) => {
-                    self.scratch.members.push(member);
-                    *last = end.tru;
-                }
-                None => {
-                    self.pos = save;
-                    return take_all(&mut self.scratch.members);
-                }
-            }
+        while let Some((member, end)) = self.round(&mut first, Self::member) {
+            self.scratch.members.push(member);
+            *last = end.tru;
         }
+        take_all(&mut self.scratch.members)
     }
 }
 

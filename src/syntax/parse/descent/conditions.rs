@@ -21,27 +21,11 @@ impl Parser<'_> {
         let mut last = end.tru;
         self.skip();
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            if !self.kw(KW_AND) {
-                self.pos = save;
-                break;
-            }
-            self.skip();
-            match self.clause() {
-                Some((clause, end)) => {
-                    self.scratch.clauses.push(clause);
-                    last = end.tru;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
+        while let Some((clause, end)) =
+            self.separated_round(&mut first, |p| p.kw(KW_AND), Self::clause)
+        {
+            self.scratch.clauses.push(clause);
+            last = end.tru;
         }
         let clauses = take_all(&mut self.scratch.clauses);
         Some((clauses, self.ended(last)))

@@ -312,27 +312,11 @@ impl Parser<'_> {
         let mut last = end.tru;
         self.skip();
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            if !self.lit(b',') {
-                self.pos = save;
-                break;
-            }
-            self.skip();
-            match self.action() {
-                Some((action, end)) => {
-                    self.scratch.actions.push(action);
-                    last = end.tru;
-                }
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
+        while let Some((action, end)) =
+            self.separated_round(&mut first, |p| p.lit(b','), Self::action)
+        {
+            self.scratch.actions.push(action);
+            last = end.tru;
         }
         let actions = take_all(&mut self.scratch.actions);
         Some((actions, self.ended(last)))
@@ -496,24 +480,8 @@ impl Parser<'_> {
         };
         self.skip();
         let mut first = true;
-        loop {
-            let save = self.pos;
-            if !first {
-                self.skip();
-            }
-            first = false;
-            if !self.lit(b',') {
-                self.pos = save;
-                break;
-            }
-            self.skip();
-            match take(self) {
-                Some(end) => last = end,
-                None => {
-                    self.pos = save;
-                    break;
-                }
-            }
+        while let Some(end) = self.separated_round(&mut first, |p| p.lit(b','), take) {
+            last = end;
         }
         self.skip();
         self.lit(b',');
