@@ -208,8 +208,18 @@ impl Layout<'_> {
     }
 }
 
+/// Do the leading literals of two globs rule out any common word? Before either side's first
+/// wildcard both read one character per token, in step.
+pub fn heads_clash(a: &Glob, b: &Glob) -> bool {
+    a.toks
+        .iter()
+        .zip(&b.toks)
+        .take_while(|(x, y)| is_literal(x) && is_literal(y))
+        .any(|(&x, &y)| tokens_clash(x, y))
+}
+
 /// Do two tokens at the same position of a word admit no common character?
-pub fn tokens_clash(a: Tok, b: Tok) -> bool {
+fn tokens_clash(a: Tok, b: Tok) -> bool {
     match (a, b) {
         (Tok::Lit(p), Tok::Lit(q)) => p != q,
         (Tok::LitCi(p), Tok::Lit(q)) | (Tok::Lit(q), Tok::LitCi(p)) => {
@@ -249,12 +259,7 @@ fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
             return Some(true);
         }
     }
-    // Before either side's first wildcard both read one character per token, in step.
-    let heads = d
-        .iter()
-        .zip(o)
-        .take_while(|(a, b)| is_literal(a) && is_literal(b));
-    if heads.clone().any(|(&a, &b)| tokens_clash(a, b)) {
+    if heads_clash(driver, observer) {
         return Some(false);
     }
     // After both sides' last wildcard likewise, counted from the end.

@@ -6,7 +6,7 @@
 //! variables make a verdict three-valued: a symbolic match holds for every substitution, a miss of
 //! the widened pattern (variables as `*`) holds for every substitution, anything else is `Maybe`.
 
-use super::automaton::{explore, tokens_clash, Cell, Driver, TooLarge, MAX_STATES};
+use super::automaton::{explore, heads_clash, Cell, Driver, TooLarge, MAX_STATES};
 use super::pattern::{
     compile, is_var_symbol, value_class, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
@@ -158,7 +158,7 @@ pub fn cells<'e>(
     // out of the product (they are most of them in real policies) and record them as rejecting.
     let live: Vec<bool> = flat
         .iter()
-        .map(|g| negated || dglobs.iter().any(|d| !prefixes_clash(d, g)))
+        .map(|g| negated || dglobs.iter().any(|d| !heads_clash(d, g)))
         .collect();
     let searched: Vec<&Glob> = flat
         .iter()
@@ -193,17 +193,4 @@ pub fn cells<'e>(
         }
     }
     Ok(out)
-}
-
-/// Do the leading literals of two globs rule out any common word?
-fn prefixes_clash(a: &Glob, b: &Glob) -> bool {
-    for (&x, &y) in a.toks.iter().zip(&b.toks) {
-        if !matches!(x, Tok::Lit(_) | Tok::LitCi(_)) || !matches!(y, Tok::Lit(_) | Tok::LitCi(_)) {
-            return false;
-        }
-        if tokens_clash(x, y) {
-            return true;
-        }
-    }
-    false
 }
