@@ -297,28 +297,17 @@ fn decided_cells(driver: Driver<'_>, observers: &[&Glob]) -> Option<Vec<Cell>> {
     let Driver::Union(drivers) = driver else {
         return None;
     };
-    let simple = |g: &Glob| {
-        !g.has_vars
-            && g.toks.iter().all(|t| match *t {
-                Tok::Lit(c) => !is_var_symbol(c),
-                Tok::LitCi(c) => c.is_ascii(),
-                Tok::Star(_) => true,
-                Tok::One(_) => false,
-            })
-    };
-    if drivers.is_empty() || !drivers.iter().all(|g| simple(g)) {
-        return None;
-    }
-    if observers.iter().any(|g| g.has_vars) {
+    if drivers.is_empty() || observers.iter().any(|g| g.has_vars) {
         return None;
     }
     let mut cells: Vec<Cell> = Vec::new();
     for d in drivers {
+        // A driver with `?` or a variable has no first word we can name: left to the search.
+        let witness = first_word(d)?;
         let accepted = observers
             .iter()
             .map(|o| decided(d, o))
             .collect::<Option<Vec<bool>>>()?;
-        let witness = first_word(d)?;
         let first = |w: &String| (w.chars().count(), w.clone());
         match cells.iter_mut().find(|c| c.accepted == accepted) {
             Some(cell) if first(&witness) < first(&cell.witness) => cell.witness = witness,
