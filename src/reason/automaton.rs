@@ -248,7 +248,7 @@ fn literal_char(tok: &Tok) -> Option<char> {
 /// The shapes of real policies mostly fall here: an observer `T*` over a driver that starts with
 /// the tokens `T` (`arn:aws:s3:::b/*` over `arn:aws:s3:::b/app/*`), or two patterns whose literal
 /// heads or tails differ. Both globs are free of variables (the caller checks).
-fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
+pub fn decided(driver: &Glob, observer: &Glob) -> Option<bool> {
     let (d, o) = (&driver.toks[..], &observer.toks[..]);
     if d == o {
         return Some(true);

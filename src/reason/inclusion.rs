@@ -7,7 +7,7 @@
 //! Undecided cases answer `false` ("not covered"), which only ever makes a lint quieter or a
 //! generated deny explicit.
 
-use super::automaton::{explore_within, first_word, Driver, MAX_STATES, MAX_WORK};
+use super::automaton::{decided, explore_within, first_word, Driver, MAX_STATES, MAX_WORK};
 use super::pattern::{
     compile, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
@@ -66,6 +66,10 @@ fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> 
         return Some(false);
     };
     widen_variables(&mut inner);
+    // Most pairs are settled by their tokens (`s3:*` over `s3:GetObject`).
+    if let Some(answer) = decided(&inner, &outer) {
+        return Some(answer);
+    }
     // One word of `inner` that `outer` misses settles it without a search (most pairs that
     // get this far, such as `.../x:*` against `.../x`).
     if first_word(&inner).is_some_and(|word| !outer.matches(&word)) {

@@ -707,18 +707,29 @@ impl Project<'_> {
 /// Whether `arn` (a concrete ARN) may be one of the delegation's names: its path and the start
 /// of its name. A variable in the prefix may stand for anything.
 fn scope_may_cover(scope: &Scope, kind: &str, arn: &str) -> bool {
-    let Some(rest) = arn.split_once(&format!(":{kind}/")).map(|(_, rest)| rest) else {
+    // What follows the first `:{kind}/` (asked for every role and delegation: no allocation).
+    let (bytes, kind) = (arn.as_bytes(), kind.as_bytes());
+    let Some(at) = (0..bytes.len()).find(|&i| {
+        bytes[i] == b':'
+            && bytes[i + 1..].starts_with(kind)
+            && bytes.get(i + 1 + kind.len()) == Some(&b'/')
+    }) else {
         return false;
     };
+    let rest = &arn[at + kind.len() + 2..];
     let path = scope.path.trim_start_matches('/');
     let Some(name) = rest.strip_prefix(path) else {
         return false;
     };
-    if name.contains('/') {
+    if name.bytes().any(|b| b == b'/') {
         return false;
     }
-    let literal = scope.prefix.split("${").next().unwrap_or_default();
-    name.starts_with(literal)
+    let prefix = scope.prefix.as_bytes();
+    let literal = prefix
+        .windows(2)
+        .position(|pair| pair == b"${")
+        .map_or(prefix, |at| &prefix[..at]);
+    name.as_bytes().starts_with(literal)
 }
 
 fn unknown_subject(
