@@ -71,9 +71,12 @@ pub fn run(mut args: Args) -> Exit {
             findings.summary()
         );
     }
-    if findings.fail(&settings) {
+    let exit = if findings.fail(&settings) {
         Exit::InputErrors
     } else {
         Exit::Success
-    }
+    };
+    drop(findings);
+    super::release_at_exit(runs);
+    exit
 }

@@ -229,6 +229,8 @@ pub fn run(args: Args) -> Exit {
             }
         }
     }
+    drop((reports, findings));
+    super::release_at_exit(runs);
     exit
 }
 

@@ -7,15 +7,14 @@
 use super::*;
 
 pub(super) fn prune_never_matching(
-    docs: &[LocatedDocument],
+    docs: Vec<PolicyDocument>,
 ) -> (Vec<PolicyDocument>, Vec<Dropped>) {
     let catalog = Catalog::get();
     let mut dropped = Vec::new();
     let pruned = docs
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(d, located)| {
-            let mut policy = located.policy.clone();
+        .map(|(d, mut policy)| {
             for (s, statement) in policy.statements.iter_mut().enumerate() {
                 let keys: Vec<String> = statement
                     .condition
@@ -111,7 +110,17 @@ pub fn check_containment(
     label: &str,
     span: Span,
 ) -> Report {
-    check_against(identity, &Boundary::new(boundary.to_vec()), label, span)
+    check_against(
+        identity.to_vec(),
+        &Boundary::new(boundary.to_vec()),
+        label,
+        span,
+    )
+}
+
+/// The policies of located documents, for the engine.
+pub(super) fn policies(docs: &[LocatedDocument]) -> Vec<PolicyDocument> {
+    docs.iter().map(|d| d.policy.clone()).collect()
 }
 
 /// A boundary made ready once and shared by every principal it bounds: its documents (for
@@ -123,7 +132,7 @@ pub(super) struct Boundary {
 
 impl Boundary {
     pub(super) fn new(located: Vec<LocatedDocument>) -> Boundary {
-        let (docs, _) = prune_never_matching(&located);
+        let (docs, _) = prune_never_matching(policies(&located));
         Boundary {
             prepared: reason::PreparedBoundary::new(&docs),
             located,
@@ -133,12 +142,19 @@ impl Boundary {
 
 /// [`check_containment`] against a prepared boundary.
 pub(super) fn check_against(
-    identity: &[LocatedDocument],
+    mut identity: Vec<LocatedDocument>,
     boundary: &Boundary,
     label: &str,
     span: Span,
 ) -> Report {
-    let (identity_docs, dropped) = prune_never_matching(identity);
+    // The policies move to the engine (a role's documents are not copied again); the names and
+    // statement spans stay behind for the messages.
+    let moved = identity
+        .iter_mut()
+        .map(|d| std::mem::replace(&mut d.policy, PolicyDocument::new(vec![])))
+        .collect();
+    let identity = &identity[..];
+    let (identity_docs, dropped) = prune_never_matching(moved);
     let verdict = reason::contained_in(
         &identity_docs,
         &boundary.prepared,

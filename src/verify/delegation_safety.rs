@@ -19,7 +19,7 @@ pub fn check_delegation(
     span: Span,
 ) -> Report {
     let envelope = delegation::safe_envelope(scope, own);
-    let (docs, dropped) = prune_never_matching(identity);
+    let (docs, dropped) = prune_never_matching(super::containment::policies(identity));
     let verdict = reason::contained_with(
         &docs,
         std::slice::from_ref(&envelope),

@@ -196,7 +196,7 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
             Bounded::Role(role) => project.role_job(role),
             Bounded::User(user) => project.user_job(user),
         };
-        project.containment(&job, &boundaries)
+        project.containment(job, &boundaries)
     });
     for result in results {
         report.merge(result);
@@ -336,7 +336,7 @@ impl<'a> Project<'a> {
 
     fn containment(
         &self,
-        job: &Job<'_>,
+        job: Job<'_>,
         boundaries: &BTreeMap<&str, containment::Boundary>,
     ) -> Report {
         let label = format!("{} {}", job.kind, job.name);
@@ -344,7 +344,7 @@ impl<'a> Project<'a> {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
-        let mut report = containment::check_against(&job.identity, boundary, &label, job.span);
+        let mut report = containment::check_against(job.identity, boundary, &label, job.span);
         let subject = report.subjects.last_mut().expect("one subject");
         subject.kind = job.kind.to_string();
         subject.name = job.name.to_string();
