@@ -417,7 +417,7 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
 }
 
 fn is_wild(part: &str) -> bool {
-    part.contains(['*', '?']) || part.contains("${")
+    part.contains(['*', '?']) || part.as_bytes().windows(2).any(|pair| pair == b"${")
 }
 
 /// Why IAM would refuse `text` as a resource, and the fix: `*`, or an ARN of six parts with a
@@ -427,8 +427,9 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     if text == "*" {
         return None;
     }
-    let parts: Vec<&str> = text.splitn(6, ':').collect();
-    if parts.len() < 6 || parts[0] != "arn" {
+    let mut split = text.splitn(6, ':');
+    let parts: [&str; 6] = std::array::from_fn(|_| split.next().unwrap_or_default());
+    if text.bytes().filter(|&b| b == b':').count() < 5 || parts[0] != "arn" {
         return Some((
             "not `*` and not an ARN".into(),
             "resources are `*` or ARNs `arn:partition:service:region:account:resource`".into(),

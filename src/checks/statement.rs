@@ -452,7 +452,7 @@ enum Token {
 
 fn tokens(text: &str, format: bool) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
@@ -489,11 +489,13 @@ pub fn arn_overlaps(resource: &str, format: &str) -> bool {
 
 /// A cheap early answer: the service segments are both plain text and differ.
 fn services_differ(resource: &str, format: &str) -> bool {
-    let service = |arn: &str| arn.split(':').nth(2).map(str::to_string);
+    fn service(arn: &str) -> Option<&str> {
+        arn.split(':').nth(2)
+    }
     match (service(resource), service(format)) {
         (Some(a), Some(b)) => {
             let plain = |s: &str| !s.contains(['*', '?', '$']);
-            plain(&a) && plain(&b) && !a.eq_ignore_ascii_case(&b)
+            plain(a) && plain(b) && !a.eq_ignore_ascii_case(b)
         }
         _ => false,
     }
@@ -503,15 +505,19 @@ fn arn_overlaps_uncached(resource: &str, format: &str) -> bool {
     let a = tokens(resource, false);
     let b = tokens(format, true);
     let (n, m) = (a.len(), b.len());
-    let mut seen = vec![false; (n + 1) * (m + 1)];
-    let mut stack = vec![(0usize, 0usize)];
+    // One bit per pair of positions: an ARN against a format is a few thousand pairs.
+    let mut seen = vec![0u64; ((n + 1) * (m + 1)).div_ceil(64)];
+    let mut stack = Vec::with_capacity(n + m);
+    stack.push((0usize, 0usize));
     let is_star = |t: Token| matches!(t, Token::Star | Token::Segment);
     // Whether a star-like token may absorb the character another token produces.
     let absorbs = |star: Token, other: Token| star == Token::Star || other != Token::Lit(b':');
     while let Some((i, j)) = stack.pop() {
-        if std::mem::replace(&mut seen[i * (m + 1) + j], true) {
+        let at = i * (m + 1) + j;
+        if seen[at / 64] & (1 << (at % 64)) != 0 {
             continue;
         }
+        seen[at / 64] |= 1 << (at % 64);
         if i == n && j == m {
             return true;
         }
