@@ -45,6 +45,72 @@ pub struct StatementView<'a> {
     pub expanded_from: &'a [Span],
 }
 
+/// [`check_statement`] for many statements, on all cores, each distinct statement once.
+///
+/// A project's roles write the same statements again and again (a template's `use`, a shared
+/// `logs` statement: a third of a generated 10,000-role project). Whether a statement has a
+/// finding depends only on its content ([`content_key`]), not on where it stands, so the first
+/// of each kind is checked and the others only when it had a finding, for their own spans.
+pub fn check_statements(views: &[StatementView<'_>], input: Input) -> Vec<Diagnostic> {
+    let keys = crate::parallel::map(views, content_key);
+    let mut first: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(views.len());
+    let representative: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| *first.entry(key.as_str()).or_insert(i))
+        .collect();
+    let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; views.len()];
+    let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
+        let results = crate::parallel::map(&indices, |&i| check_statement(&views[i], input));
+        for (i, diagnostics) in indices.into_iter().zip(results) {
+            found[i] = Some(diagnostics);
+        }
+    };
+    let distinct = (0..views.len())
+        .filter(|&i| representative[i] == i)
+        .collect();
+    check(distinct, &mut found);
+    let with_findings = (0..views.len())
+        .filter(|&i| {
+            found[representative[i]]
+                .as_ref()
+                .is_some_and(|d| !d.is_empty())
+        })
+        .filter(|&i| representative[i] != i)
+        .collect();
+    check(with_findings, &mut found);
+    found.into_iter().flatten().flatten().collect()
+}
+
+/// What [`check_statement`]'s findings depend on, spans aside: the flags, each action's text,
+/// whether it is checked and which actions share its span (one `level(...)` group), the
+/// resources and the condition keys. Each text is prefixed by its length, so no two statements
+/// share a key by accident.
+fn content_key(view: &StatementView<'_>) -> String {
+    use std::fmt::Write;
+    let mut key = format!(
+        "{}{}",
+        u8::from(view.not_action),
+        u8::from(view.not_resource)
+    );
+    for (i, action) in view.actions.iter().enumerate() {
+        let group = view.actions[..i]
+            .iter()
+            .position(|other| other.span == action.span)
+            .unwrap_or(i);
+        let (text, unchecked) = (action.text, u8::from(action.unchecked));
+        let _ = write!(key, "a{unchecked}{group}:{}:{text}", text.len());
+    }
+    for (resource, _) in &view.resources {
+        let _ = write!(key, "r{}:{resource}", resource.len());
+    }
+    for (condition_key, _) in &view.condition_keys {
+        let _ = write!(key, "k{}:{condition_key}", condition_key.len());
+    }
+    key
+}
+
 /// All catalog checks for one statement.
 pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -578,6 +644,93 @@ mod tests {
         ));
         assert!(arn_overlaps("arn:aws:logs:*:*:log-group:/aws/lambda/x:*", "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}"));
         assert!(arn_overlaps("arn:aws:s3:::b?", bucket));
+    }
+
+    #[test]
+    fn repeated_statements_keep_each_finding_at_its_own_place() {
+        let at = |start: usize| Span::new(FileId(0), start, start + 1);
+        let view = |action: &'static str, start: usize| StatementView {
+            actions: vec![ActionRef {
+                text: action,
+                span: at(start),
+                unchecked: false,
+            }],
+            resources: vec![("arn:aws:s3:::b/*", at(start + 1))],
+            ..StatementView::default()
+        };
+        // The same statement three times with a finding, and twice without one.
+        let views = [
+            view("s3:GetObjet", 10),
+            view("s3:GetObject", 20),
+            view("s3:GetObjet", 30),
+            view("s3:GetObject", 40),
+            view("s3:GetObjet", 50),
+        ];
+        let found = check_statements(&views, Input::Source);
+        let each: Vec<Vec<Diagnostic>> = views
+            .iter()
+            .map(|v| check_statement(v, Input::Source))
+            .collect();
+        assert_eq!(found, each.concat());
+        let places: Vec<u32> = found
+            .iter()
+            .map(|d| d.primary.as_ref().unwrap().span.start)
+            .collect();
+        assert_eq!(places, [10, 30, 50]);
+    }
+
+    #[test]
+    fn the_content_key_tells_apart_what_the_checks_read() {
+        let at = |start: usize| Span::new(FileId(0), start, start + 1);
+        let action = |text: &'static str, start: usize| ActionRef {
+            text,
+            span: at(start),
+            unchecked: false,
+        };
+        let base = StatementView {
+            actions: vec![action("s3:GetObject", 1), action("s3:PutObject", 2)],
+            resources: vec![("arn:aws:s3:::b", at(3))],
+            ..StatementView::default()
+        };
+        // Other spans, same content: one key.
+        let moved = StatementView {
+            actions: vec![action("s3:GetObject", 11), action("s3:PutObject", 12)],
+            resources: vec![("arn:aws:s3:::b", at(13))],
+            ..StatementView::default()
+        };
+        assert_eq!(content_key(&base), content_key(&moved));
+        // One `level(...)` group (a shared span) is not checked action by action.
+        let grouped = StatementView {
+            actions: vec![action("s3:GetObject", 1), action("s3:PutObject", 1)],
+            ..base.clone()
+        };
+        let unchecked = StatementView {
+            actions: vec![
+                action("s3:GetObject", 1),
+                ActionRef {
+                    unchecked: true,
+                    ..action("s3:PutObject", 2)
+                },
+            ],
+            ..base.clone()
+        };
+        let negated = StatementView {
+            not_resource: true,
+            ..base.clone()
+        };
+        // A text that would read as the next field without the length prefixes.
+        let joined = StatementView {
+            actions: vec![action("s3:GetObject", 1)],
+            resources: vec![("arn:aws:s3:::b", at(3))],
+            condition_keys: vec![("s3:prefix", at(4))],
+            ..StatementView::default()
+        };
+        let keys = [&base, &grouped, &unchecked, &negated, &joined].map(content_key);
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use crate::checks::document::{check as check_document, spans_at, spans_in, DocumentView};
 use crate::checks::lint::{lint, LintDocument, Quota};
-use crate::checks::statement::{check_statement, ActionRef, Input, StatementView};
+use crate::checks::statement::{check_statements, ActionRef, Input, StatementView};
 use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::diagnostics::{thousands, Code, Diagnostic};
@@ -27,8 +27,8 @@ pub fn catalog_checks(project: &ir::Project) -> Vec<Diagnostic> {
         .chain(project.users.iter().flat_map(|u| &u.statements))
         .chain(project.groups.iter().flat_map(|g| &g.statements))
         .collect();
-    let mut out = crate::parallel::flat_map(&statements, |statement| {
-        let view = StatementView {
+    let mut views: Vec<StatementView<'_>> =
+        crate::parallel::map(&statements, |statement| StatementView {
             not_action: statement.not_action,
             actions: action_refs(&statement.actions, &statement.unchecked),
             not_resource: statement.not_resource,
@@ -39,28 +39,32 @@ pub fn catalog_checks(project: &ir::Project) -> Vec<Diagnostic> {
                 .collect(),
             condition_keys: condition_keys(&statement.conditions),
             expanded_from: &statement.origin.expanded_from,
-        };
-        check_statement(&view, Input::Source)
-    });
-    for trust in project.roles.iter().flat_map(|r| &r.trust) {
-        let default = [Spanned::new(
-            crate::compile::lower::default_trust_action(trust).to_string(),
-            trust.origin.span,
-        )];
+        });
+    let trusts: Vec<&ir::TrustStatement> = project.roles.iter().flat_map(|r| &r.trust).collect();
+    // A trust clause without actions checks the action it lowers to.
+    let defaults: Vec<[Spanned<String>; 1]> = trusts
+        .iter()
+        .map(|trust| {
+            [Spanned::new(
+                crate::compile::lower::default_trust_action(trust).to_string(),
+                trust.origin.span,
+            )]
+        })
+        .collect();
+    for (trust, default) in trusts.iter().zip(&defaults) {
         let actions = if trust.actions.is_empty() {
             &default[..]
         } else {
             &trust.actions
         };
-        let view = StatementView {
+        views.push(StatementView {
             actions: action_refs(actions, &trust.unchecked),
             condition_keys: condition_keys(&trust.conditions),
             expanded_from: &trust.origin.expanded_from,
             ..StatementView::default()
-        };
-        out.extend(check_statement(&view, Input::Source));
+        });
     }
-    out
+    check_statements(&views, Input::Source)
 }
 
 fn action_refs<'a>(actions: &'a [Spanned<String>], unchecked: &[Span]) -> Vec<ActionRef<'a>> {
