@@ -51,27 +51,30 @@ pub struct StatementView<'a> {
 /// `logs` statement: a third of a generated 10,000-role project). Whether a statement has a
 /// finding depends only on its content ([`content_key`]), not on where it stands, so the first
 /// of each kind is checked and the others only when it had a finding, for their own spans.
-pub fn check_statements(views: &[StatementView<'_>], input: Input) -> Vec<Diagnostic> {
-    let keys = crate::parallel::map(views, content_key);
+pub fn check_statements<'a>(
+    count: usize,
+    input: Input,
+    view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
+) -> Vec<Diagnostic> {
+    let indices: Vec<usize> = (0..count).collect();
+    let keys = crate::parallel::map(&indices, |&i| content_key(&view(i)));
     let mut first: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(views.len());
+        std::collections::HashMap::with_capacity(count);
     let representative: Vec<usize> = keys
         .iter()
         .enumerate()
         .map(|(i, key)| *first.entry(key.as_str()).or_insert(i))
         .collect();
-    let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; views.len()];
+    let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; count];
     let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
-        let results = crate::parallel::map(&indices, |&i| check_statement(&views[i], input));
+        let results = crate::parallel::map(&indices, |&i| check_statement(&view(i), input));
         for (i, diagnostics) in indices.into_iter().zip(results) {
             found[i] = Some(diagnostics);
         }
     };
-    let distinct = (0..views.len())
-        .filter(|&i| representative[i] == i)
-        .collect();
+    let distinct = (0..count).filter(|&i| representative[i] == i).collect();
     check(distinct, &mut found);
-    let with_findings = (0..views.len())
+    let with_findings = (0..count)
         .filter(|&i| {
             found[representative[i]]
                 .as_ref()
@@ -666,7 +669,7 @@ mod tests {
             view("s3:GetObject", 40),
             view("s3:GetObjet", 50),
         ];
-        let found = check_statements(&views, Input::Source);
+        let found = check_statements(views.len(), Input::Source, |i| views[i].clone());
         let each: Vec<Vec<Diagnostic>> = views
             .iter()
             .map(|v| check_statement(v, Input::Source))
