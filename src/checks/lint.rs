@@ -255,6 +255,8 @@ fn pass_role_combination(
     index: usize,
     pass_role: Option<usize>,
 ) -> Option<Diagnostic> {
+    // Without a statement passing any role there is nothing to combine with (most documents).
+    let pass = pass_role?;
     let statement = &doc.policy.statements[index];
     let partners: Vec<&str> = PASS_ROLE_PARTNERS
         .iter()
@@ -264,7 +266,6 @@ fn pass_role_combination(
     if partners.is_empty() {
         return None;
     }
-    let pass = pass_role?;
     let mut d = locate(
         doc,
         index,

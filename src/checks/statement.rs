@@ -58,12 +58,12 @@ pub fn check_statements<'a>(
 ) -> Vec<Diagnostic> {
     let indices: Vec<usize> = (0..count).collect();
     let keys = crate::parallel::map(&indices, |&i| content_key(&view(i)));
-    let mut first: std::collections::HashMap<&str, usize> =
+    let mut first: std::collections::HashMap<&[u8], usize> =
         std::collections::HashMap::with_capacity(count);
     let representative: Vec<usize> = keys
         .iter()
         .enumerate()
-        .map(|(i, key)| *first.entry(key.as_str()).or_insert(i))
+        .map(|(i, key)| *first.entry(key.as_slice()).or_insert(i))
         .collect();
     let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; count];
     let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
@@ -88,28 +88,30 @@ pub fn check_statements<'a>(
 
 /// What [`check_statement`]'s findings depend on, spans aside: the flags, each action's text,
 /// whether it is checked and which actions share its span (one `level(...)` group), the
-/// resources and the condition keys. Each text is prefixed by its length, so no two statements
-/// share a key by accident.
-fn content_key(view: &StatementView<'_>) -> String {
-    use std::fmt::Write;
-    let mut key = format!(
-        "{}{}",
-        u8::from(view.not_action),
-        u8::from(view.not_resource)
-    );
+/// resources and the condition keys. Each field is tagged and each text prefixed by its length,
+/// so no two statements share a key by accident.
+fn content_key(view: &StatementView<'_>) -> Vec<u8> {
+    fn text(tag: u8, text: &str, key: &mut Vec<u8>) {
+        key.push(tag);
+        key.extend_from_slice(&text.len().to_le_bytes());
+        key.extend_from_slice(text.as_bytes());
+    }
+    let mut key = Vec::with_capacity(128);
+    key.extend([u8::from(view.not_action), u8::from(view.not_resource)]);
     for (i, action) in view.actions.iter().enumerate() {
         let group = view.actions[..i]
             .iter()
             .position(|other| other.span == action.span)
             .unwrap_or(i);
-        let (text, unchecked) = (action.text, u8::from(action.unchecked));
-        let _ = write!(key, "a{unchecked}{group}:{}:{text}", text.len());
+        key.push(u8::from(action.unchecked));
+        key.extend_from_slice(&group.to_le_bytes());
+        text(b'a', action.text, &mut key);
     }
     for (resource, _) in &view.resources {
-        let _ = write!(key, "r{}:{resource}", resource.len());
+        text(b'r', resource, &mut key);
     }
     for (condition_key, _) in &view.condition_keys {
-        let _ = write!(key, "k{}:{condition_key}", condition_key.len());
+        text(b'k', condition_key, &mut key);
     }
     key
 }
