@@ -98,10 +98,21 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
                 .as_deref()
                 .is_some_and(|r| r.iter().any(|r| r == "*"));
         if allow && identity && on_any {
-            let grants = |action: &str| {
-                actions
+            // The statement's patterns other than `*` (which W0402 reports on its own); the
+            // list made for the redundancy lint answers the same question by lookup when it holds
+            // no `*`.
+            let prepared = lists[i]
+                .as_ref()
+                .map(|(actions, _)| actions)
+                .filter(|_| !actions.iter().any(|a| a == "*"));
+            let grants = |action: &str| match prepared {
+                Some(list) => {
+                    let mut unlimited = usize::MAX;
+                    list.includes(action, &mut unlimited) == Some(true)
+                }
+                None => actions
                     .iter()
-                    .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action))
+                    .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action)),
             };
             let passed_to = statement
                 .condition
