@@ -129,11 +129,13 @@ pub fn run(args: Args) -> Exit {
             out!("{}", diff::markdown::render_markdown(&report, &locate))
         }
     }
-    if args.exit_code && report.may_widen() {
+    let exit = if args.exit_code && report.may_widen() {
         Exit::InputErrors
     } else {
         Exit::Success
-    }
+    };
+    super::release_at_exit((old_side.side, new_side.side, report));
+    exit
 }
 
 /// How the old side of `--rev` names its files: `REV:path` for a file below `root`.
