@@ -118,14 +118,17 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         (Some(quota), false) => Quota::Limit {
             kind: quota,
             code: Code::SizeQuota,
+            size: read.policy.quota_size(),
         },
         (Some(quota), true) => Quota::Limit {
             kind: quota,
             code: Code::SizeQuotaInJson,
+            size: read.policy.quota_size(),
         },
         (None, _) if kind == PolicyKind::Identity => Quota::Limit {
             kind: QuotaKind::ManagedPolicy,
             code: Code::SizeQuotaInJson,
+            size: read.policy.quota_size(),
         },
         (None, _) => Quota::None,
     };

@@ -3,7 +3,7 @@
 //! In: [`LintDocument`]s, each a [`PolicyDocument`] with a source span per statement (for `.iamx`,
 //! the statement that produced it and the `use` sites it came through; for JSON, the statement
 //! object) and what is known of its use: its kind and whether roles use it.
-//! [`lint_compiled`] builds them from a compiled project. Out: warnings (and size-quota
+//! `compile::checks::lints` builds them from a compiled project. Out: warnings (and size-quota
 //! errors), each pointing at a statement. The lints and their codes are listed in
 //! `docs/lints.md`.
 
@@ -17,8 +17,13 @@ use crate::source::Span;
 /// What a document is, as far as its size quota goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quota {
-    /// Checked against IAM's quota for this kind, reported as an error with `code`.
-    Limit { kind: QuotaKind, code: Code },
+    /// Checked against IAM's quota for this kind, reported as an error with `code`. `size` is
+    /// the document's [`PolicyDocument::quota_size`], which the caller often has already.
+    Limit {
+        kind: QuotaKind,
+        code: Code,
+        size: usize,
+    },
     /// Not checked here (a role's inline policies are checked together).
     None,
 }
@@ -190,9 +195,8 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
             .with_help("redundant statements from here on are not reported; splitting the document lets the lint finish"),
         );
     }
-    if let Quota::Limit { kind, code } = doc.quota {
+    if let Quota::Limit { kind, code, size } = doc.quota {
         let (name, limit) = (kind.name(), kind.limit());
-        let size = doc.policy.quota_size();
         if size > limit {
             out.push(
                 Diagnostic::new(
@@ -443,6 +447,7 @@ mod tests {
             quota: Quota::Limit {
                 kind: QuotaKind::ManagedPolicy,
                 code: Code::SizeQuota,
+                size: policy.quota_size(),
             },
             used_by_roles,
         };

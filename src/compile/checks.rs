@@ -122,14 +122,18 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
 }
 
 /// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
-pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
+/// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
+/// measured them.
+pub fn lints(compiled: &Compiled, sizes: &[usize], sources: &Sources) -> Vec<Diagnostic> {
     let role_arns: std::collections::HashSet<&str> = compiled
         .roles
         .iter()
         .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
         .map(String::as_str)
         .collect();
-    let mut out = crate::parallel::flat_map(&compiled.documents, |document| {
+    debug_assert_eq!(sizes.len(), compiled.documents.len());
+    let documents: Vec<_> = compiled.documents.iter().zip(sizes).collect();
+    let mut out = crate::parallel::flat_map(&documents, |&(document, &size)| {
         let quota = match document.kind {
             // Kept whole over the quota by `limits`, which said so (W0409).
             DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
@@ -137,19 +141,23 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
                 Quota::Limit {
                     kind: QuotaKind::ManagedPolicy,
                     code: Code::SizeQuota,
+                    size,
                 }
             }
             DocumentKind::Trust => Quota::Limit {
                 kind: QuotaKind::TrustPolicy,
                 code: Code::SizeQuota,
+                size,
             },
             DocumentKind::UserInline => Quota::Limit {
                 kind: QuotaKind::UserInline,
                 code: Code::SizeQuota,
+                size,
             },
             DocumentKind::GroupInline => Quota::Limit {
                 kind: QuotaKind::GroupInline,
                 code: Code::SizeQuota,
+                size,
             },
             DocumentKind::RoleInline => Quota::None,
         };
@@ -236,9 +244,9 @@ pub fn lints(compiled: &Compiled, sources: &Sources) -> Vec<Diagnostic> {
         found
     });
     let mut inline_size: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for document in &compiled.documents {
+    for (document, size) in documents {
         if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
-            *inline_size.entry(owner).or_default() += document.policy.quota_size();
+            *inline_size.entry(owner).or_default() += size;
         }
     }
     for role in &compiled.roles {

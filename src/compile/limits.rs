@@ -29,9 +29,18 @@ use std::collections::{BTreeMap, BTreeSet};
 const MANAGED_POLICY_QUOTA: usize = QuotaKind::ManagedPolicy.limit();
 const ATTACHED_POLICIES_QUOTA: usize = quota::ATTACHED_POLICIES;
 
+/// What [`apply`] gives back besides the project it changed.
+pub struct Applied {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each document's [`PolicyDocument::quota_size`], in the order of `compiled.documents`:
+    /// measured once here and read again by the lints (measuring is serializing).
+    pub sizes: Vec<usize>,
+}
+
 /// Splits what is too large and checks what cannot be split; see the module documentation.
-pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
+pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
     let mut diagnostics = Vec::new();
+    let sizes = crate::parallel::map(&compiled.documents, |d| d.policy.quota_size());
 
     let mut taken: BTreeSet<String> = compiled
         .documents
@@ -41,23 +50,24 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
         .collect();
     // Total inline size per (kind, owner): the quota counts all of an owner's inline policies.
     let mut inline_size: BTreeMap<(DocumentKind, String), usize> = BTreeMap::new();
-    for document in &compiled.documents {
+    for (document, size) in compiled.documents.iter().zip(&sizes) {
         if let (true, Some(owner)) = (is_inline(document.kind), &document.owner) {
             *inline_size
                 .entry((document.kind, owner.clone()))
-                .or_default() += document.policy.quota_size();
+                .or_default() += size;
         }
     }
 
     let documents = std::mem::take(&mut compiled.documents);
     let mut out = Vec::with_capacity(documents.len());
+    let mut out_sizes = Vec::with_capacity(documents.len());
     // Original ARN → the ARNs of its parts.
     let mut replaced: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // (kind, owner) → the parts its inline policies became, and the files that are gone.
     let mut from_inline: BTreeMap<(DocumentKind, String), Vec<String>> = BTreeMap::new();
     let mut gone_files: BTreeSet<String> = BTreeSet::new();
     // Inline documents of an owner that is split, gathered until its last one.
-    let mut pending: BTreeMap<(DocumentKind, String), Vec<Document>> = BTreeMap::new();
+    let mut pending: BTreeMap<(DocumentKind, String), Vec<(Document, usize)>> = BTreeMap::new();
     // Inline documents per (kind, owner), to know when an owner's last one has been gathered.
     let mut inline_counts: BTreeMap<(DocumentKind, String), usize> = BTreeMap::new();
     for document in &documents {
@@ -69,11 +79,11 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
     }
 
     // Documents move from the old list to the new one; only split ones are rebuilt.
-    for document in documents {
+    for (document, size) in documents.into_iter().zip(sizes) {
         if is_managed(document.kind) {
-            let size = document.policy.quota_size();
             if document.kind == DocumentKind::Boundary || size <= MANAGED_POLICY_QUOTA {
                 out.push(document);
+                out_sizes.push(size);
                 continue;
             }
             let statements: Vec<(Statement, Origin)> = document
@@ -108,32 +118,38 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
                         document.arn.clone(),
                         parts.iter().map(|p| p.arn.clone()).collect(),
                     );
+                    out_sizes.extend(parts.iter().map(|p| p.policy.quota_size()));
                     out.extend(parts);
                 }
-                None => out.push(document),
+                None => {
+                    out.push(document);
+                    out_sizes.push(size);
+                }
             }
             continue;
         }
         let Some(owner) = document.owner.clone().filter(|_| is_inline(document.kind)) else {
             out.push(document);
+            out_sizes.push(size);
             continue;
         };
         let key = (document.kind, owner.clone());
         let total = inline_size[&key];
         if total <= document.kind.quota() {
             out.push(document);
+            out_sizes.push(size);
             continue;
         }
         let gathered = pending.entry(key.clone()).or_default();
-        gathered.push(document);
+        gathered.push((document, size));
         if gathered.len() < inline_counts[&key] {
             continue;
         }
         let gathered = pending.remove(&key).unwrap_or_default();
-        let document = gathered.last().expect("the document just gathered");
+        let document = &gathered.last().expect("the document just gathered").0;
         let statements: Vec<(Statement, Origin)> = gathered
             .iter()
-            .flat_map(|d| {
+            .flat_map(|(d, _)| {
                 d.policy
                     .statements
                     .iter()
@@ -167,11 +183,17 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
         );
         match split_result {
             Some(parts) => {
-                gone_files.extend(gathered.iter().map(|d| d.file.clone()));
+                gone_files.extend(gathered.iter().map(|(d, _)| d.file.clone()));
                 from_inline.insert(key, parts.iter().map(|p| p.arn.clone()).collect());
+                out_sizes.extend(parts.iter().map(|p| p.policy.quota_size()));
                 out.extend(parts);
             }
-            None => out.extend(gathered),
+            None => {
+                for (document, size) in gathered {
+                    out.push(document);
+                    out_sizes.push(size);
+                }
+            }
         }
     }
     compiled.documents = out;
@@ -261,7 +283,10 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Vec<Diagnostic> {
             "merge policies, move statements into fewer documents, or ask AWS for a higher quota of attached policies",
         ));
     }
-    diagnostics
+    Applied {
+        diagnostics,
+        sizes: out_sizes,
+    }
 }
 
 fn is_managed(kind: DocumentKind) -> bool {

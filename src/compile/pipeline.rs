@@ -84,12 +84,17 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
             let (mut output, mut lower_diagnostics) = lower::lower(project);
             diagnostics.append(&mut lower_diagnostics);
             // Split what is over a size quota before linting, so the lints see what is deployed.
-            if !diagnostics.iter().any(Diagnostic::is_error) {
-                diagnostics.append(&mut crate::compile::limits::apply(&mut output, &sources));
-            }
             // Lint only faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                diagnostics.append(&mut crate::compile::checks::lints(&output, &sources));
+                let mut applied = crate::compile::limits::apply(&mut output, &sources);
+                diagnostics.append(&mut applied.diagnostics);
+                if !diagnostics.iter().any(Diagnostic::is_error) {
+                    diagnostics.append(&mut crate::compile::checks::lints(
+                        &output,
+                        &applied.sizes,
+                        &sources,
+                    ));
+                }
             }
             compiled = Some(output);
         }
