@@ -177,9 +177,14 @@ pub struct DelegationInfo {
 impl Document {
     /// The document with its statements' source spans, named `name` in messages.
     pub fn located(&self, name: String) -> LocatedDocument {
+        self.located_ref(name).cloned()
+    }
+
+    /// [`Document::located`] without copying the policy.
+    pub fn located_ref(&self, name: String) -> LocatedDocument<&PolicyDocument> {
         LocatedDocument {
             name,
-            policy: self.policy.clone(),
+            policy: &self.policy,
             spans: self.origins.iter().map(|o| o.span).collect(),
             span: self.span,
         }

@@ -9,12 +9,14 @@ use crate::iam::policy::PolicyDocument;
 use crate::iam::read::ReadPolicy;
 use crate::source::Span;
 
-/// A policy document with where its statements came from.
+/// A policy document with where its statements came from. The policy is usually held
+/// (`PolicyDocument`); `verify` borrows a project's compiled documents (`&PolicyDocument`)
+/// instead of copying each role's.
 #[derive(Debug, Clone)]
-pub struct LocatedDocument {
+pub struct LocatedDocument<P = PolicyDocument> {
     /// How messages name it: `role service-etl`, `boundary S3Only`, `policy.json`.
     pub name: String,
-    pub policy: PolicyDocument,
+    pub policy: P,
     /// One span per statement.
     pub spans: Vec<Span>,
     /// The whole document (the block that declared it, or the JSON file).
@@ -31,7 +33,21 @@ impl LocatedDocument {
             span: read.span,
         }
     }
+}
 
+impl LocatedDocument<&PolicyDocument> {
+    /// The same document holding a copy of its policy.
+    pub fn cloned(self) -> LocatedDocument {
+        LocatedDocument {
+            name: self.name,
+            policy: self.policy.clone(),
+            spans: self.spans,
+            span: self.span,
+        }
+    }
+}
+
+impl<P> LocatedDocument<P> {
     /// Where statement `index` is; the whole document's span when it has none of its own.
     pub fn statement_span(&self, index: usize) -> Span {
         self.spans.get(index).copied().unwrap_or(self.span)

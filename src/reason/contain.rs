@@ -24,10 +24,10 @@ use super::automaton;
 use super::cells::{cells, elements, Element, Member};
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::domain;
-use super::eval::{evaluate, Decision, PolicySet, StatementRef};
+use super::eval::{decide, Decision, PolicySet, StatementRef};
 use super::pattern::{is_var_symbol, PatternKind, Tok, VarTable};
 use super::request::{Context, Request};
-use super::version::literal_where_unversioned;
+use super::version::{literal_where_unversioned, literal_where_unversioned_each};
 use crate::catalog::Catalog;
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
 use std::collections::{BTreeSet, HashMap};
@@ -190,18 +190,21 @@ pub fn contained_with(
     options: Options<'_>,
 ) -> Containment {
     // Each document's own Version decides whether `${...}` is a variable (see `version.rs`).
-    contained_in(identity, &PreparedBoundary::new(boundary), options)
+    let identity: Vec<&PolicyDocument> = identity.iter().collect();
+    contained_in(&identity, &PreparedBoundary::new(boundary), options)
 }
 
 /// [`contained_with`] against a boundary prepared once, for checking many identities against one
-/// boundary.
+/// boundary. The identity documents are borrowed: verifying a project reads its compiled
+/// documents where they are.
 pub fn contained_in(
-    identity: &[PolicyDocument],
+    identity: &[&PolicyDocument],
     boundary: &PreparedBoundary,
     options: Options<'_>,
 ) -> Containment {
     // Each document's own Version decides whether `${...}` is a variable (see `version.rs`).
-    let identity = literal_where_unversioned(identity);
+    let rewritten = literal_where_unversioned_each(identity);
+    let identity: Vec<&PolicyDocument> = rewritten.iter().map(|d| &**d).collect();
     check(&identity, boundary, options, Shortcut::Take)
 }
 
@@ -215,7 +218,7 @@ enum Shortcut {
 }
 
 fn check(
-    identity: &[PolicyDocument],
+    identity: &[&PolicyDocument],
     prepared: &PreparedBoundary,
     options: Options<'_>,
     shortcut: Shortcut,
@@ -267,7 +270,11 @@ fn check(
     let mut counterexamples = vec![];
     let mut notes: Vec<UnknownReason> = vec![];
     let mut cache = SolveCache::default();
-    let all_statements = identity.iter().chain(boundary).flat_map(|d| &d.statements);
+    let all_statements = identity
+        .iter()
+        .copied()
+        .chain(boundary)
+        .flat_map(|d| &d.statements);
     let multivalued = multivalued_keys(all_statements.map(|s| &s.condition));
     for (d, doc) in identity.iter().enumerate() {
         for (i, s) in doc.statements.iter().enumerate() {
@@ -319,7 +326,7 @@ fn check(
 }
 
 struct Checker<'a, 'b> {
-    identity: &'a [PolicyDocument],
+    identity: &'a [&'a PolicyDocument],
     boundary: &'a [PolicyDocument],
     options: Options<'a>,
     others: &'b [Other<'a>],
@@ -750,7 +757,7 @@ mod shortcut {
             let boundary = document(1).new_tree(&mut runner).unwrap().current();
             let prepared = PreparedBoundary::new(std::slice::from_ref(&boundary));
             let options = Options::default();
-            let ids = std::slice::from_ref(&identity);
+            let ids = &[&identity][..];
             let fast = check(ids, &prepared, options, Shortcut::Take);
             let exact = check(ids, &prepared, options, Shortcut::Skip);
             // The other statements are searched alike, so the escapes must be the same: none of

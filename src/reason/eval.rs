@@ -19,6 +19,7 @@ use super::pattern::{matches_concrete, PatternKind, VarRef};
 use super::request::Request;
 use super::version::literal_where_unversioned;
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
+use std::borrow::Borrow;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,10 +149,11 @@ impl PreparedPolicies {
     }
 }
 
-/// IAM's decision over documents already rewritten by `literal_where_unversioned`.
-fn decide(
-    identity: &[PolicyDocument],
-    boundary: Option<&[PolicyDocument]>,
+/// IAM's decision over documents already rewritten by `literal_where_unversioned`, held as
+/// values or by reference.
+pub(super) fn decide<I: Borrow<PolicyDocument>, B: Borrow<PolicyDocument>>(
+    identity: &[I],
+    boundary: Option<&[B]>,
     request: &Request,
 ) -> Evaluation {
     let mut eval = Evaluation {
@@ -162,33 +164,37 @@ fn decide(
         denies: vec![],
         unmodelled: vec![],
     };
-    let sets = [
-        (PolicySet::Identity, Some(identity)),
-        (PolicySet::Boundary, boundary),
-    ];
-    for (set, docs) in sets {
-        for (d, doc) in docs.unwrap_or_default().iter().enumerate() {
-            for (s, statement) in doc.statements.iter().enumerate() {
-                let at = StatementRef {
-                    set,
-                    doc: d,
-                    stmt: s,
-                    sid: statement.sid.clone(),
-                };
-                let applies = match statement_applies(statement, request) {
-                    Ok(applies) => applies,
-                    Err(reason) => {
-                        eval.unmodelled.push((at.clone(), reason));
-                        // Fail closed: an uncertain Deny applies, an uncertain Allow does not.
-                        statement.effect == Effect::Deny
-                    }
-                };
-                match (applies, statement.effect, set) {
-                    (false, _, _) => {}
-                    (true, Effect::Deny, _) => eval.denies.push(at),
-                    (true, Effect::Allow, PolicySet::Identity) => eval.identity_allows.push(at),
-                    (true, Effect::Allow, PolicySet::Boundary) => eval.boundary_allows.push(at),
+    let identity_docs = identity.iter().map(Borrow::borrow);
+    let boundary_docs = boundary.unwrap_or_default().iter().map(Borrow::borrow);
+    let sets = identity_docs
+        .enumerate()
+        .map(|(d, doc)| (PolicySet::Identity, d, doc))
+        .chain(
+            boundary_docs
+                .enumerate()
+                .map(|(d, doc)| (PolicySet::Boundary, d, doc)),
+        );
+    for (set, d, doc) in sets {
+        for (s, statement) in doc.statements.iter().enumerate() {
+            let at = StatementRef {
+                set,
+                doc: d,
+                stmt: s,
+                sid: statement.sid.clone(),
+            };
+            let applies = match statement_applies(statement, request) {
+                Ok(applies) => applies,
+                Err(reason) => {
+                    eval.unmodelled.push((at.clone(), reason));
+                    // Fail closed: an uncertain Deny applies, an uncertain Allow does not.
+                    statement.effect == Effect::Deny
                 }
+            };
+            match (applies, statement.effect, set) {
+                (false, _, _) => {}
+                (true, Effect::Deny, _) => eval.denies.push(at),
+                (true, Effect::Allow, PolicySet::Identity) => eval.identity_allows.push(at),
+                (true, Effect::Allow, PolicySet::Boundary) => eval.boundary_allows.push(at),
             }
         }
     }

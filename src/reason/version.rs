@@ -19,15 +19,40 @@ use std::borrow::Cow;
 /// The documents with variables made literal where their version has none (see the module docs).
 /// Borrows when nothing needs rewriting, which is the common case.
 pub fn literal_where_unversioned(docs: &[PolicyDocument]) -> Cow<'_, [PolicyDocument]> {
-    let needs = |d: &PolicyDocument| !d.substitutes_variables() && mentions_dollar(d);
-    if !docs.iter().any(needs) {
+    if !docs.iter().any(needs_rewrite) {
         return Cow::Borrowed(docs);
     }
     Cow::Owned(
         docs.iter()
-            .map(|d| if needs(d) { escaped(d) } else { d.clone() })
+            .map(|d| {
+                if needs_rewrite(d) {
+                    escaped(d)
+                } else {
+                    d.clone()
+                }
+            })
             .collect(),
     )
+}
+
+/// [`literal_where_unversioned`] for documents held by reference (the engine borrows a
+/// project's documents): each stays borrowed unless it needs rewriting.
+pub fn literal_where_unversioned_each<'a>(
+    docs: &[&'a PolicyDocument],
+) -> Vec<Cow<'a, PolicyDocument>> {
+    docs.iter()
+        .map(|&d| {
+            if needs_rewrite(d) {
+                Cow::Owned(escaped(d))
+            } else {
+                Cow::Borrowed(d)
+            }
+        })
+        .collect()
+}
+
+fn needs_rewrite(doc: &PolicyDocument) -> bool {
+    !doc.substitutes_variables() && mentions_dollar(doc)
 }
 
 fn mentions_dollar(doc: &PolicyDocument) -> bool {

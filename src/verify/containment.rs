@@ -5,51 +5,63 @@
 //! after dropping what can never match (an action conditioned on a key IAM never sends for it).
 
 use super::*;
+use std::borrow::{Borrow, Cow};
 
-pub(super) fn prune_never_matching(
-    docs: Vec<PolicyDocument>,
-) -> (Vec<PolicyDocument>, Vec<Dropped>) {
+/// The documents without the actions that can never match their statement (see the module
+/// docs), and what was dropped. A document loses nothing in the common case and then stays
+/// borrowed.
+pub(super) fn prune_never_matching<'a>(
+    docs: &[&'a PolicyDocument],
+) -> (Vec<Cow<'a, PolicyDocument>>, Vec<Dropped>) {
     let catalog = Catalog::get();
     let mut dropped = Vec::new();
-    let pruned = docs
-        .into_iter()
-        .enumerate()
-        .map(|(d, mut policy)| {
-            for (s, statement) in policy.statements.iter_mut().enumerate() {
-                let keys: Vec<String> = statement
-                    .condition
-                    .clauses()
-                    .filter(|(operator, _, _)| is_positive(operator))
-                    .map(|(_, key, _)| key.to_string())
-                    .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
-                    .collect();
-                if keys.is_empty() {
-                    continue;
-                }
-                let effect = statement.effect;
-                if let Some(actions) = &mut statement.action {
-                    actions.retain(|action| {
-                        if action.contains(['*', '?']) {
-                            return true;
-                        }
-                        let Some(known) = catalog.action(action) else {
-                            return true;
-                        };
-                        match keys.iter().find(|k| !catalog.supports_key(known, k)) {
-                            Some(key) => {
-                                if effect == Effect::Allow {
-                                    dropped.push((d, s, action.clone(), key.clone()));
-                                }
-                                false
-                            }
-                            None => true,
-                        }
-                    });
-                }
+    let mut pruned = Vec::with_capacity(docs.len());
+    for (d, &policy) in docs.iter().enumerate() {
+        let mut pruned_policy = Cow::Borrowed(policy);
+        for (s, statement) in policy.statements.iter().enumerate() {
+            let Some(actions) = &statement.action else {
+                continue;
+            };
+            let keys: Vec<&str> = statement
+                .condition
+                .clauses()
+                .filter(|(operator, _, _)| is_positive(operator))
+                .map(|(_, key, _)| key)
+                .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
+                .collect();
+            if keys.is_empty() {
+                continue;
             }
-            policy
-        })
-        .collect();
+            let keep: Vec<bool> = actions
+                .iter()
+                .map(|action| {
+                    if action.contains(['*', '?']) {
+                        return true;
+                    }
+                    let Some(known) = catalog.action(action) else {
+                        return true;
+                    };
+                    match keys.iter().find(|k| !catalog.supports_key(known, k)) {
+                        Some(key) => {
+                            if statement.effect == Effect::Allow {
+                                dropped.push((d, s, action.clone(), key.to_string()));
+                            }
+                            false
+                        }
+                        None => true,
+                    }
+                })
+                .collect();
+            if keep.iter().all(|&k| k) {
+                continue;
+            }
+            let mut kept = keep.into_iter();
+            if let Some(actions) = &mut pruned_policy.to_mut().statements[s].action {
+                actions.retain(|_| kept.next().unwrap_or(true));
+            }
+        }
+        pruned.push(pruned_policy);
+    }
     (pruned, dropped)
 }
 
@@ -82,8 +94,8 @@ pub(super) fn realizable(request: &Request) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn never_matching_diagnostics(
-    docs: &[LocatedDocument],
+pub(super) fn never_matching_diagnostics<P>(
+    docs: &[LocatedDocument<P>],
     dropped: &[Dropped],
 ) -> Vec<Diagnostic> {
     dropped
@@ -110,17 +122,14 @@ pub fn check_containment(
     label: &str,
     span: Span,
 ) -> Report {
-    check_against(
-        identity.to_vec(),
-        &Boundary::new(boundary.to_vec()),
-        label,
-        span,
-    )
+    check_against(identity, &Boundary::new(boundary.to_vec()), label, span)
 }
 
 /// The policies of located documents, for the engine.
-pub(super) fn policies(docs: &[LocatedDocument]) -> Vec<PolicyDocument> {
-    docs.iter().map(|d| d.policy.clone()).collect()
+pub(super) fn policies<P: Borrow<PolicyDocument>>(
+    docs: &[LocatedDocument<P>],
+) -> Vec<&PolicyDocument> {
+    docs.iter().map(|d| d.policy.borrow()).collect()
 }
 
 /// A boundary made ready once and shared by every principal it bounds: its documents (for
@@ -132,7 +141,8 @@ pub(super) struct Boundary {
 
 impl Boundary {
     pub(super) fn new(located: Vec<LocatedDocument>) -> Boundary {
-        let (docs, _) = prune_never_matching(policies(&located));
+        let (docs, _) = prune_never_matching(&policies(&located));
+        let docs: Vec<PolicyDocument> = docs.into_iter().map(Cow::into_owned).collect();
         Boundary {
             prepared: reason::PreparedBoundary::new(&docs),
             located,
@@ -141,20 +151,15 @@ impl Boundary {
 }
 
 /// [`check_containment`] against a prepared boundary.
-pub(super) fn check_against(
-    mut identity: Vec<LocatedDocument>,
+pub(super) fn check_against<P: Borrow<PolicyDocument>>(
+    identity: &[LocatedDocument<P>],
     boundary: &Boundary,
     label: &str,
     span: Span,
 ) -> Report {
-    // The policies move to the engine (a role's documents are not copied again); the names and
-    // statement spans stay behind for the messages.
-    let moved = identity
-        .iter_mut()
-        .map(|d| std::mem::replace(&mut d.policy, PolicyDocument::new(vec![])))
-        .collect();
-    let identity = &identity[..];
-    let (identity_docs, dropped) = prune_never_matching(moved);
+    // The engine borrows the policies: a role's documents are not copied.
+    let (identity_docs, dropped) = prune_never_matching(&policies(identity));
+    let identity_docs: Vec<&PolicyDocument> = identity_docs.iter().map(|d| &**d).collect();
     let verdict = reason::contained_in(
         &identity_docs,
         &boundary.prepared,
@@ -263,38 +268,37 @@ pub(super) fn escapes_from(reported: &[StatementRef], at: &StatementRef) -> bool
     reported.contains(at)
 }
 
-pub(super) fn locate(
+pub(super) fn locate<P, Q>(
     at: &StatementRef,
-    identity: &[LocatedDocument],
-    boundary: &[LocatedDocument],
+    identity: &[LocatedDocument<P>],
+    boundary: &[LocatedDocument<Q>],
 ) -> Option<Span> {
-    let docs = match at.set {
-        PolicySet::Identity => identity,
-        PolicySet::Boundary => boundary,
-    };
-    docs.get(at.doc).map(|d| d.statement_span(at.stmt))
+    match at.set {
+        PolicySet::Identity => identity.get(at.doc).map(|d| d.statement_span(at.stmt)),
+        PolicySet::Boundary => boundary.get(at.doc).map(|d| d.statement_span(at.stmt)),
+    }
 }
 
-pub(super) fn describe(
+pub(super) fn describe<P, Q>(
     at: &StatementRef,
-    identity: &[LocatedDocument],
-    boundary: &[LocatedDocument],
+    identity: &[LocatedDocument<P>],
+    boundary: &[LocatedDocument<Q>],
 ) -> String {
-    let docs = match at.set {
-        PolicySet::Identity => identity,
-        PolicySet::Boundary => boundary,
-    };
-    let doc = docs.get(at.doc).map_or("?", |d| d.name.as_str());
+    let doc = match at.set {
+        PolicySet::Identity => identity.get(at.doc).map(|d| d.name.as_str()),
+        PolicySet::Boundary => boundary.get(at.doc).map(|d| d.name.as_str()),
+    }
+    .unwrap_or("?");
     match &at.sid {
         Some(sid) => format!("{doc}, statement {sid}"),
         None => format!("{doc}, statement {}", at.stmt + 1),
     }
 }
 
-pub(super) fn containment_diagnostic(
+pub(super) fn containment_diagnostic<P, Q>(
     counterexample: &Counterexample,
-    identity: &[LocatedDocument],
-    boundary: &[LocatedDocument],
+    identity: &[LocatedDocument<P>],
+    boundary: &[LocatedDocument<Q>],
     message: &str,
 ) -> Diagnostic {
     let at = locate(&counterexample.allowed_by, identity, boundary)

@@ -19,7 +19,9 @@ pub fn check_delegation(
     span: Span,
 ) -> Report {
     let envelope = delegation::safe_envelope(scope, own);
-    let (docs, dropped) = prune_never_matching(super::containment::policies(identity));
+    let (docs, dropped) = prune_never_matching(&super::containment::policies(identity));
+    // A project has a few delegations: their documents are simply copied.
+    let docs: Vec<PolicyDocument> = docs.into_iter().map(std::borrow::Cow::into_owned).collect();
     let verdict = reason::contained_with(
         &docs,
         std::slice::from_ref(&envelope),
@@ -43,7 +45,13 @@ pub fn check_delegation(
     };
     let mut unknown_text: Vec<String> = unknown
         .iter()
-        .map(|u| format!("{}: {}", describe(&u.statement, identity, &[]), u.reason))
+        .map(|u| {
+            format!(
+                "{}: {}",
+                describe::<_, PolicyDocument>(&u.statement, identity, &[]),
+                u.reason
+            )
+        })
         .collect();
     // Readable examples first: one probe per escalation path, kept when it really escapes.
     let mut found: Vec<(Request, StatementRef)> = Vec::new();
@@ -96,7 +104,7 @@ pub fn check_delegation(
             show(&request),
             finding.what
         );
-        let at = locate(&allowed_by, identity, &[]).unwrap_or(span);
+        let at = locate::<_, PolicyDocument>(&allowed_by, identity, &[]).unwrap_or(span);
         let mut diagnostic = Diagnostic::new(finding.class.code(), message.clone())
             .at(at, "this statement allows it")
             .with_help(finding.help.clone());

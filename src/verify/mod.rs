@@ -167,7 +167,12 @@ pub fn principal_policies(
             None
         }
     });
-    Some((job.identity, boundary, external))
+    let identity = job
+        .identity
+        .into_iter()
+        .map(LocatedDocument::cloned)
+        .collect();
+    Some((identity, boundary, external))
 }
 
 /// Verifies every bounded role and user and every delegation of a compiled project.
@@ -248,7 +253,8 @@ struct Job<'a> {
     name: &'a str,
     span: Span,
     boundary: &'a str,
-    identity: Vec<LocatedDocument>,
+    /// Borrowed from the compiled project: proving a role reads its documents where they are.
+    identity: Vec<LocatedDocument<&'a PolicyDocument>>,
     external: Vec<String>,
 }
 
@@ -281,7 +287,7 @@ impl<'a> Project<'a> {
     fn role_job(&self, role: &'a crate::compile::output::RoleInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::RoleInline, &role.name) {
-            identity.push(located(format!("role {}", role.name), d));
+            identity.push(d.located_ref(format!("role {}", role.name)));
         }
         let external = self.attached(&role.attached_policy_arns, &mut identity);
         Job {
@@ -297,13 +303,13 @@ impl<'a> Project<'a> {
     fn user_job(&self, user: &'a crate::compile::output::UserInfo) -> Job<'a> {
         let mut identity = Vec::new();
         for d in self.inline(DocumentKind::UserInline, &user.name) {
-            identity.push(located(format!("user {}", user.name), d));
+            identity.push(d.located_ref(format!("user {}", user.name)));
         }
         let mut external = self.attached(&user.attached_policy_arns, &mut identity);
         for group in &user.groups {
             if let Some(info) = self.compiled.groups.iter().find(|g| &g.name == group) {
                 for d in self.inline(DocumentKind::GroupInline, group) {
-                    identity.push(located(format!("group {group}"), d));
+                    identity.push(d.located_ref(format!("group {group}")));
                 }
                 external.extend(self.attached(&info.attached_policy_arns, &mut identity));
             }
@@ -323,11 +329,15 @@ impl<'a> Project<'a> {
     }
 
     /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
-    fn attached(&self, arns: &[String], identity: &mut Vec<LocatedDocument>) -> Vec<String> {
+    fn attached(
+        &self,
+        arns: &[String],
+        identity: &mut Vec<LocatedDocument<&'a PolicyDocument>>,
+    ) -> Vec<String> {
         let mut external = Vec::new();
         for arn in arns {
             match self.by_arn.get(arn.as_str()) {
-                Some(d) => identity.push(located(format!("{} {}", d.kind.as_str(), d.name), d)),
+                Some(d) => identity.push(d.located_ref(format!("{} {}", d.kind.as_str(), d.name))),
                 None => external.push(arn.clone()),
             }
         }
@@ -344,7 +354,7 @@ impl<'a> Project<'a> {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
-        let mut report = containment::check_against(job.identity, boundary, &label, job.span);
+        let mut report = containment::check_against(&job.identity, boundary, &label, job.span);
         let subject = report.subjects.last_mut().expect("one subject");
         subject.kind = job.kind.to_string();
         subject.name = job.name.to_string();
@@ -460,7 +470,10 @@ impl<'a> Project<'a> {
                 .filter(|a| **a != info.arn)
                 .cloned()
                 .collect();
-            for arn in self.attached(&others, &mut identity) {
+            let mut attached_docs = Vec::new();
+            let not_in_project = self.attached(&others, &mut attached_docs);
+            identity.extend(attached_docs.into_iter().map(LocatedDocument::cloned));
+            for arn in not_in_project {
                 notes.push(format!(
                     "{kind} {name} also has {arn}, which is not in the project and was not checked"
                 ));
@@ -654,10 +667,10 @@ impl Project<'_> {
         };
         let mut missing: Vec<String> = Vec::new();
         for group in &self.compiled.groups {
-            let mut docs: Vec<LocatedDocument> = self
+            let mut docs: Vec<LocatedDocument<&PolicyDocument>> = self
                 .inline(DocumentKind::GroupInline, &group.name)
                 .into_iter()
-                .map(|d| located(format!("group {}", group.name), d))
+                .map(|d| d.located_ref(format!("group {}", group.name)))
                 .collect();
             let guardrails: Vec<String> = group
                 .attached_policy_arns

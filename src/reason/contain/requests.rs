@@ -67,14 +67,14 @@ impl Checker<'_, '_> {
     /// Concrete re-check: the identity alone allows (through this statement) and the identity
     /// plus boundary does not, with nothing unmodelled involved.
     pub(super) fn verify(&self, request: Request) -> Option<Counterexample> {
-        let alone = evaluate(self.identity, None, &request);
+        let alone = decide(self.identity, None::<&[PolicyDocument]>, &request);
         if alone.decision != Decision::Allow
             || !alone.unmodelled.is_empty()
             || !alone.identity_allows.contains(&self.at)
         {
             return None;
         }
-        let both = evaluate(self.identity, Some(self.boundary), &request);
+        let both = decide(self.identity, Some(self.boundary), &request);
         if both.decision == Decision::Allow || !both.unmodelled.is_empty() {
             return None;
         }
