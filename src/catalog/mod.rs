@@ -26,8 +26,8 @@ pub use types::{
 };
 
 use crate::diagnostics::suggest::closest;
+use foldhash::HashMap;
 use matching::{cmp_ignore_case, glob_matches, key_matches};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const SNAPSHOT: &str = include_str!("../../std-lib/catalog/aws-catalog.txt");

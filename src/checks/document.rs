@@ -19,7 +19,7 @@ use crate::iam::operators::{self, ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::read::{ConditionValue, StatementSpans};
 use crate::source::Span;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::rc::Rc;
 
 /// One document to check.

@@ -56,8 +56,8 @@ pub fn check_statements<'a>(
     input: Input,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
 ) -> Vec<Diagnostic> {
-    use std::hash::{BuildHasher, RandomState};
-    let hasher = RandomState::new();
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::RandomState::default();
     grouped_by(count, input, view, |key| hasher.hash_one(key))
 }
 
@@ -72,8 +72,7 @@ fn grouped_by<'a>(
 ) -> Vec<Diagnostic> {
     let indices: Vec<usize> = (0..count).collect();
     let hashes = crate::parallel::map(&indices, |&i| hash(&content_key(&view(i))));
-    let mut first: std::collections::HashMap<u64, usize> =
-        std::collections::HashMap::with_capacity(count);
+    let mut first: foldhash::HashMap<u64, usize> = foldhash::HashMapExt::with_capacity(count);
     let mut representative: Vec<usize> = hashes
         .iter()
         .enumerate()
@@ -123,7 +122,7 @@ fn content_key(view: &StatementView<'_>) -> Vec<u8> {
     key.extend([u8::from(view.not_action), u8::from(view.not_resource)]);
     // Each action's group: the first action with its span, found by a scan in short lists and
     // through a map in long ones (`level(...)` over a service can name hundreds).
-    let mut groups: std::collections::HashMap<Span, usize> = Default::default();
+    let mut groups: foldhash::HashMap<Span, usize> = Default::default();
     let long = view.actions.len() > 16;
     for (i, action) in view.actions.iter().enumerate() {
         let group = if long {
@@ -191,7 +190,7 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
     // The catalog actions the statement names, found once for all its condition keys; and
     // each key's finding, found once however often the key is written.
     let actions = std::cell::OnceCell::new();
-    let mut found: std::collections::HashMap<&str, Option<Diagnostic>> = Default::default();
+    let mut found: foldhash::HashMap<&str, Option<Diagnostic>> = Default::default();
     for &(key, span) in &view.condition_keys {
         let finding = found
             .entry(key)
@@ -432,7 +431,7 @@ fn named_actions(view: &StatementView<'_>) -> Option<Vec<&'static Action>> {
         return None;
     }
     let catalog = Catalog::get();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut actions: Vec<&Action> = Vec::new();
     for action in &view.actions {
         if action.unchecked || action.text == "*" {
@@ -447,7 +446,7 @@ fn named_actions(view: &StatementView<'_>) -> Option<Vec<&'static Action>> {
             actions.push(found);
         }
     }
-    let mut unique = std::collections::HashSet::new();
+    let mut unique = foldhash::HashSet::default();
     actions.retain(|a| unique.insert(*a as *const Action));
     Some(actions)
 }
@@ -586,7 +585,47 @@ pub fn arn_overlaps(resource: &str, format: &str) -> bool {
     if services_differ(resource, format) {
         return false;
     }
+    // Most resources a project writes are one ARN, no wildcard or variable: then the question
+    // is whether the format matches that text, answered without the pair search.
+    let literal = !resource.contains(['*', '?']) && !resource.contains("${");
+    if literal && format.matches("${").count() <= MATCH_PLACEHOLDERS {
+        return format_matches(format.as_bytes(), resource.as_bytes());
+    }
     arn_overlaps_uncached(resource, format)
+}
+
+/// Most placeholders [`format_matches`] takes: each one inside the format tries every length up
+/// to the next `:`, so its cost is a power of their number (catalog formats have one to four).
+const MATCH_PLACEHOLDERS: usize = 4;
+
+/// Whether the catalog ARN `format` matches the ARN `text` (no wildcards), ignoring case, as
+/// [`arn_overlaps_uncached`] reads a format: a `${...}` placeholder stands for any text without
+/// `:`, or for any text at all when it ends the format; a `$` without a closing `}` is text.
+fn format_matches(format: &[u8], text: &[u8]) -> bool {
+    let (mut f, mut t) = (0, 0);
+    while f < format.len() {
+        if format[f] == b'$' && format.get(f + 1) == Some(&b'{') {
+            if let Some(len) = format[f..].iter().position(|&c| c == b'}') {
+                let rest = &format[f + len + 1..];
+                if rest.is_empty() {
+                    return true;
+                }
+                let segment_end = text[t..]
+                    .iter()
+                    .position(|&c| c == b':')
+                    .map_or(text.len(), |i| t + i);
+                return (t..=segment_end).any(|end| format_matches(rest, &text[end..]));
+            }
+        }
+        match text.get(t) {
+            Some(c) if c.eq_ignore_ascii_case(&format[f]) => {
+                f += 1;
+                t += 1;
+            }
+            _ => return false,
+        }
+    }
+    t == text.len()
 }
 
 /// A cheap early answer: the service segments are both plain text and differ.
@@ -657,6 +696,96 @@ mod tests {
 
     fn span() -> Span {
         Span::new(FileId(0), 0, 1)
+    }
+
+    /// The direct match of a format against one ARN answers as the pair search does, on every
+    /// format of the catalog and ARNs made from its pieces.
+    #[test]
+    fn literal_arns_match_formats_as_the_pair_search_does() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let formats: Vec<&'static str> = Catalog::get()
+            .services()
+            .flat_map(|s| &s.resource_types)
+            .flat_map(|r| r.arn_formats.iter().copied())
+            .collect();
+        let piece = prop::sample::select(vec![
+            "arn",
+            "aws",
+            "s3",
+            "iam",
+            "logs",
+            "",
+            ":",
+            "/",
+            "role",
+            "bucket",
+            "x",
+            "A/b",
+            "log-group",
+            "log-stream",
+            "123456789012",
+            "us-east-1",
+            "$",
+            "{",
+            "}",
+            "Role",
+        ]);
+        let count = formats.len();
+        let case = (
+            0..count,
+            prop::collection::vec(piece, 0..12),
+            any::<bool>(),
+            any::<bool>(),
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: 4000,
+            ..Config::default()
+        });
+        let (compared, matched) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        runner
+            .run(&case, |(i, pieces, fill, upper)| {
+                let format = formats[i];
+                // Half the ARNs are the format with its placeholders filled, the rest pieces.
+                let arn = if fill {
+                    let mut arn = String::new();
+                    let mut rest = format;
+                    while let Some(open) = rest.find("${") {
+                        let Some(close) = rest[open..].find('}') else {
+                            break;
+                        };
+                        arn.push_str(&rest[..open]);
+                        arn.push_str(&pieces.concat());
+                        rest = &rest[open + close + 1..];
+                    }
+                    arn.push_str(rest);
+                    arn
+                } else {
+                    pieces.concat()
+                };
+                // Case does not matter to either.
+                let arn = if upper { arn.to_uppercase() } else { arn };
+                if arn.contains(['*', '?']) || arn.contains("${") {
+                    return Ok(());
+                }
+                let direct = format_matches(format.as_bytes(), arn.as_bytes());
+                prop_assert_eq!(
+                    direct,
+                    arn_overlaps_uncached(&arn, format),
+                    "{} against {}",
+                    arn,
+                    format
+                );
+                compared.set(compared.get() + 1);
+                matched.set(matched.get() + usize::from(direct));
+                Ok(())
+            })
+            .unwrap();
+        // Both answers were met often: the comparison was not one-sided.
+        assert!(
+            compared.get() > 3000 && matched.get() > 500,
+            "{compared:?} {matched:?}"
+        );
     }
 
     #[test]

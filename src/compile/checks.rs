@@ -125,7 +125,7 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
 /// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
 /// measured them.
 pub fn lints(compiled: &Compiled, sizes: &[usize], sources: &Sources) -> Vec<Diagnostic> {
-    let role_arns: std::collections::HashSet<&str> = compiled
+    let role_arns: foldhash::HashSet<&str> = compiled
         .roles
         .iter()
         .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
@@ -243,7 +243,7 @@ pub fn lints(compiled: &Compiled, sizes: &[usize], sources: &Sources) -> Vec<Dia
         found.extend(lint(&doc));
         found
     });
-    let mut inline_size: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut inline_size: foldhash::HashMap<&str, usize> = Default::default();
     for (document, size) in documents {
         if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
             *inline_size.entry(owner).or_default() += size;

@@ -14,32 +14,8 @@
 //! non-occurring characters apart.
 
 use super::pattern::{is_var_symbol, lower, Class, Glob, Tok};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A small multiplicative hasher: product states are short `u64` slices hashed many times, and
-/// SipHash's flooding resistance buys nothing here.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+use foldhash::{HashMap, HashMapExt};
+use std::hash::BuildHasher;
 
 /// The language whose words are explored.
 #[derive(Clone, Copy)]
@@ -464,12 +440,10 @@ fn search(
     spend(words * passes)?;
     let mut parent: Vec<(usize, char)> = vec![(usize::MAX, '\0')];
     let mut chain: Vec<usize> = vec![usize::MAX];
-    let hash = |state: &[u64]| {
-        let mut h = FxHasher::default();
-        state.iter().for_each(|&w| h.write_u64(w));
-        h.finish()
-    };
-    let mut seen: HashMap<u64, usize, BuildHasherDefault<FxHasher>> = HashMap::default();
+    // Product states are short `u64` slices hashed many times: a fast hasher, not SipHash.
+    let hasher = foldhash::fast::FixedState::default();
+    let hash = |state: &[u64]| hasher.hash_one(state);
+    let mut seen: HashMap<u64, usize> = HashMap::new();
     seen.insert(hash(&arena), 0);
     let mut cells: HashMap<Vec<bool>, usize> = HashMap::new();
     let mut state = vec![0u64; words];

@@ -30,7 +30,8 @@ use super::request::{Context, Request};
 use super::version::{literal_where_unversioned, literal_where_unversioned_each};
 use crate::catalog::Catalog;
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Statement};
-use std::collections::{BTreeSet, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeSet;
 use std::fmt;
 
 mod requests;

@@ -29,7 +29,8 @@ use super::condition::{
 use super::pattern::{compile, has_variables, PatternKind, VarTable, Vars};
 use super::request::Context;
 use crate::iam::policy::Conditions;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Global keys that carry several values in one request.
 pub const KNOWN_MULTIVALUED: &[&str] = &[

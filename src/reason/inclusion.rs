@@ -11,8 +11,8 @@ use super::automaton::{decided, explore_within, first_word, Driver, MAX_STATES, 
 use super::pattern::{
     compile, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
+use foldhash::{HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Whether every string `inner` matches is also matched by `outer` (see the module docs).
 ///

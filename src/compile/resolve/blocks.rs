@@ -10,7 +10,8 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::names::{self, NameKind, TagPart};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, BlockKind, Member, Setting, ValueKind};
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 impl Resolver<'_> {
@@ -753,7 +754,7 @@ pub(super) enum RefKind {
 pub(super) struct Body {
     /// Keywords of the settings present, even those whose values had errors, so a bad value
     /// is not reported a second time as a missing setting.
-    seen: std::collections::HashSet<&'static str>,
+    seen: foldhash::HashSet<&'static str>,
     /// Some `use` of the block could not be expanded.
     incomplete: bool,
     statements: Vec<ir::Statement>,

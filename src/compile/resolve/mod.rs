@@ -9,7 +9,7 @@ use crate::compile::ir::{self, Scalar};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Sources, Span, Spanned};
 use crate::syntax::ast::{self, Item, Member};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 
 /// Resolves the parsed project files. Returns `None` for the project when errors made it
@@ -68,7 +68,7 @@ struct Resolver<'s> {
     /// Names only an environment defines (`account`, or a `let` inside `env` blocks alone),
     /// when no environment could be chosen: E0108 already said why, so a use of one is not
     /// reported again (one root cause, one error).
-    undetermined: std::collections::HashSet<String>,
+    undetermined: foldhash::HashSet<String>,
 }
 
 use blocks::{duplicate, NamesIndex};

@@ -8,7 +8,7 @@ use crate::compile::stdlib;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Member};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 
 impl Resolver<'_> {
