@@ -27,7 +27,7 @@ pub use types::{
 
 use crate::diagnostics::suggest::closest;
 use foldhash::HashMap;
-use matching::{cmp_ignore_case, glob_matches, key_matches};
+use matching::{cmp_ignore_case, glob_matches, key_matches, NameIndex};
 use std::sync::OnceLock;
 
 const SNAPSHOT: &str = include_str!("../../std-lib/catalog/aws-catalog.txt");
@@ -47,6 +47,8 @@ pub struct Catalog {
     /// The indices of the global keys that are templates (`aws:RequestTag/${TagKey}`): the only
     /// ones a name can match other than its own.
     global_templates: Vec<usize>,
+    /// `globals` by name, ignoring case.
+    globals_index: NameIndex,
     /// Every action's `service:Name`, made on first use.
     names: OnceLock<Vec<String>>,
 }
@@ -91,6 +93,7 @@ impl Catalog {
                 snapshot,
                 services,
                 by_prefix,
+                globals_index: NameIndex::new(globals.iter().map(|k| k.name)),
                 globals,
                 global_templates,
                 names: OnceLock::new(),
@@ -143,10 +146,8 @@ impl Catalog {
 
     /// The global key with exactly this name, ignoring case.
     fn global_named(&self, name: &str) -> Option<&ConditionKey> {
-        let found = self
-            .globals
-            .binary_search_by(|k| cmp_ignore_case(k.name, name));
-        found.ok().map(|i| &self.globals[i])
+        let found = (self.globals_index).find(name, |i| self.globals[i].name);
+        found.map(|i| &self.globals[i])
     }
 
     /// The global template keys (in name order), the only keys a name other than their own

@@ -6,6 +6,7 @@
 //! so malformed input is a build-time bug and panics with the offending line.
 
 use super::matching::cmp_ignore_case;
+use super::types::ServiceIndices;
 use super::{
     AccessLevel, Action, ActionResource, ArnShape, ConditionKey, KeyScope, KeyType, ResourceType,
     Service, Snapshot,
@@ -70,6 +71,7 @@ pub(crate) fn parse_service(block: &ServiceBlock) -> Service {
         actions: Vec::new(),
         resource_types: Vec::new(),
         condition_keys: Vec::new(),
+        indices: ServiceIndices::default(),
     };
     for line in block.body.lines() {
         let mut fields = line.split('\t');
@@ -136,6 +138,7 @@ pub(crate) fn parse_service(block: &ServiceBlock) -> Service {
     service
         .condition_keys
         .sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+    service.indices = ServiceIndices::of(&service);
     service
 }
 

@@ -45,6 +45,43 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
     assert!(catalog().service("nope").is_none());
 }
 
+/// Every name of every service is found through the indices in any case, at its own place,
+/// and a name that is not there is not found.
+#[test]
+fn every_name_is_found_in_any_case() {
+    for service in catalog().services() {
+        for (i, action) in service.actions.iter().enumerate() {
+            for name in [action.name.to_uppercase(), action.name.to_lowercase()] {
+                let found = service.action(&name).expect("found");
+                assert!(std::ptr::eq(found, &service.actions[i]), "{name}");
+            }
+            // No action name holds a space.
+            assert!(service.action(&format!("{} ", action.name)).is_none());
+        }
+        for resource_type in &service.resource_types {
+            let found = service.resource_type(&resource_type.name.to_uppercase());
+            assert!(found.is_some_and(|r| std::ptr::eq(r, resource_type)));
+        }
+        for key in &service.condition_keys {
+            let found = service.condition_key(&key.name.to_lowercase());
+            assert!(
+                found.is_some_and(|k| k.name.eq_ignore_ascii_case(key.name)),
+                "{}",
+                key.name
+            );
+        }
+    }
+    for key in catalog().global_condition_keys() {
+        assert!(
+            catalog().condition_key(&key.name.to_uppercase()).is_some(),
+            "{}",
+            key.name
+        );
+    }
+    assert!(catalog().action("s3:NoSuchAction").is_none());
+    assert!(catalog().condition_key("aws:NoSuchKey").is_none());
+}
+
 #[test]
 fn permissions_boundary_key() {
     for action in [

@@ -2,7 +2,7 @@
 //! Service Authorization Reference describes them. Values are built by `parse` and handed out
 //! by [`super::Catalog`]; names borrow from the embedded snapshot, hence `&'static str`.
 
-use super::matching::{cmp_ignore_case, is_template, key_matches};
+use super::matching::{is_template, key_matches, NameIndex};
 use std::fmt;
 
 /// Where the embedded data came from: package name, its version and the upstream update time.
@@ -137,35 +137,53 @@ pub struct Service {
     pub resource_types: Vec<ResourceType>,
     /// The keys this service's reference page defines, including the aws:* tag keys it lists.
     pub condition_keys: Vec<ConditionKey>,
+    /// Case-insensitive indices of the three lists, made with them (see [`NameIndex`]).
+    pub(crate) indices: ServiceIndices,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ServiceIndices {
+    pub(crate) actions: NameIndex,
+    pub(crate) resource_types: NameIndex,
+    pub(crate) condition_keys: NameIndex,
+    /// The condition keys that are templates (`s3:ExistingObjectTag/<key>`), in order.
+    pub(crate) key_templates: Vec<usize>,
+}
+
+impl ServiceIndices {
+    pub(crate) fn of(service: &Service) -> ServiceIndices {
+        ServiceIndices {
+            actions: NameIndex::new(service.actions.iter().map(|a| a.name)),
+            resource_types: NameIndex::new(service.resource_types.iter().map(|r| r.name)),
+            condition_keys: NameIndex::new(service.condition_keys.iter().map(|k| k.name)),
+            key_templates: (0..service.condition_keys.len())
+                .filter(|&i| service.condition_keys[i].is_template())
+                .collect(),
+        }
+    }
 }
 
 impl Service {
     /// The action with this name, ignoring case (`getobject` finds `GetObject`).
     pub fn action(&self, name: &str) -> Option<&Action> {
-        let found = self
-            .actions
-            .binary_search_by(|a| cmp_ignore_case(a.name, name));
-        found.ok().map(|i| &self.actions[i])
+        let found = (self.indices.actions).find(name, |i| self.actions[i].name);
+        found.map(|i| &self.actions[i])
     }
 
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        let found = self
-            .resource_types
-            .binary_search_by(|r| cmp_ignore_case(r.name, name));
-        found.ok().map(|i| &self.resource_types[i])
+        let found = (self.indices.resource_types).find(name, |i| self.resource_types[i].name);
+        found.map(|i| &self.resource_types[i])
     }
 
     /// The key this service defines under `name`, exactly or as an instance of a template.
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        match self
-            .condition_keys
-            .binary_search_by(|k| cmp_ignore_case(k.name, name))
-        {
-            Ok(i) => Some(&self.condition_keys[i]),
-            Err(_) => self
-                .condition_keys
+        let keys = &self.condition_keys;
+        match (self.indices.condition_keys).find(name, |i| keys[i].name) {
+            Some(i) => Some(&keys[i]),
+            None => (self.indices.key_templates)
                 .iter()
-                .find(|k| k.is_template() && k.matches(name)),
+                .map(|&i| &keys[i])
+                .find(|k| k.matches(name)),
         }
     }
 }
