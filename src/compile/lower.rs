@@ -70,7 +70,7 @@ impl Lowering<'_> {
             (DocumentKind::ManagedPolicy, "policies", &project.policies),
         ] {
             for policy in policies {
-                let (document, origins) = self.policy(policy.statements.clone());
+                let (document, origins) = self.policy(&policy.statements);
                 documents.push(Document {
                     kind,
                     name: policy.name.node.clone(),
@@ -88,7 +88,7 @@ impl Lowering<'_> {
         }
 
         let mut roles = Vec::new();
-        for mut role in project_roles {
+        for role in project_roles {
             let name = &role.name.node;
             let arn = self.arn("role", &role.path, name);
             let trust_file = format!("roles/{name}/trust.json");
@@ -108,7 +108,7 @@ impl Lowering<'_> {
             });
             let mut inline_files = Vec::new();
             if !role.statements.is_empty() {
-                let (document, origins) = self.policy(std::mem::take(&mut role.statements));
+                let (document, origins) = self.policy(&role.statements);
                 let file = format!("roles/{name}/inline.json");
                 inline_files.push(file.clone());
                 documents.push(Document {
@@ -391,7 +391,7 @@ impl Lowering<'_> {
         if statements.is_empty() {
             return Vec::new();
         }
-        let (document, origins) = self.policy(statements.to_vec());
+        let (document, origins) = self.policy(statements);
         let file = format!("{folder}/{name}/inline.json");
         documents.push(Document {
             kind,
@@ -409,20 +409,19 @@ impl Lowering<'_> {
         vec![file]
     }
 
-    /// The statements are taken: a role's move into its document instead of being copied.
-    fn policy(&mut self, statements: Vec<ir::Statement>) -> (PolicyDocument, Vec<Origin>) {
+    fn policy(&mut self, statements: &[ir::Statement]) -> (PolicyDocument, Vec<Origin>) {
         let mut lowered = Vec::with_capacity(statements.len());
         let mut origins = Vec::with_capacity(statements.len());
         for statement in statements {
             let mut out = Statement::new(statement.effect);
-            out.sid = statement.sid;
-            let actions = statement.actions.into_iter().map(|a| a.node).collect();
+            out.sid = statement.sid.clone();
+            let actions = statement.actions.iter().map(|a| a.node.clone()).collect();
             if statement.not_action {
                 out.not_action = Some(actions);
             } else {
                 out.action = Some(actions);
             }
-            let resources = statement.resources.into_iter().map(|r| r.node).collect();
+            let resources = statement.resources.iter().map(|r| r.node.clone()).collect();
             if statement.not_resource {
                 out.not_resource = Some(resources);
             } else {
@@ -430,7 +429,7 @@ impl Lowering<'_> {
             }
             out.condition = self.conditions(&statement.conditions);
             lowered.push(out);
-            origins.push(statement.origin);
+            origins.push(statement.origin.clone());
         }
         let mut document = PolicyDocument::new(lowered);
         document.canonicalize();
