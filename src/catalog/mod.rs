@@ -188,24 +188,40 @@ impl Catalog {
     /// `*` and `?` are wildcards and case is ignored, as in IAM. Sorted by service prefix, then
     /// by action name; empty when nothing matches or the pattern has no `service:` part.
     pub fn expand_actions(&self, pattern: &str) -> Vec<&Action> {
+        self.matching_actions(pattern).collect()
+    }
+
+    /// Whether the action pattern matches any action ([`Catalog::expand_actions`] is not empty),
+    /// found without listing them.
+    pub fn matches_any_action(&self, pattern: &str) -> bool {
+        self.matching_actions(pattern).next().is_some()
+    }
+
+    /// The actions of [`Catalog::expand_actions`], in its order, as they are found.
+    fn matching_actions<'s: 'p, 'p>(
+        &'s self,
+        pattern: &'p str,
+    ) -> impl Iterator<Item = &'s Action> + 'p {
         let (service_pattern, action_pattern) = match pattern.split_once(':') {
             Some(parts) => parts,
             None if pattern.bytes().all(|c| c == b'*') && !pattern.is_empty() => ("*", "*"),
-            None => return Vec::new(),
+            None => ("", ""),
         };
-        let mut actions = Vec::new();
-        for slot in &self.services {
-            if glob_matches(service_pattern, slot.block.prefix) {
-                let service = Self::parsed(slot);
-                actions.extend(
-                    service
-                        .actions
-                        .iter()
-                        .filter(|a| glob_matches(action_pattern, a.name)),
-                );
-            }
-        }
-        actions
+        // A literal service part names one service: looked up, not matched against them all.
+        let services: Vec<&Service> = if service_pattern.is_empty() {
+            Vec::new()
+        } else if !service_pattern.contains(['*', '?']) {
+            self.service(service_pattern).into_iter().collect()
+        } else {
+            self.services
+                .iter()
+                .filter(|slot| glob_matches(service_pattern, slot.block.prefix))
+                .map(Self::parsed)
+                .collect()
+        };
+        services.into_iter().flat_map(move |service| {
+            (service.actions.iter()).filter(move |a| glob_matches(action_pattern, a.name))
+        })
     }
 
     /// The service's actions at any of the given access levels, sorted by name.

@@ -262,7 +262,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
         return Some(d);
     }
     if is_glob(text) {
-        if !catalog.expand_actions(text).is_empty() {
+        if catalog.matches_any_action(text) {
             return None;
         }
         let code = match input {
