@@ -33,7 +33,10 @@ fn options_for(text: &str) -> Options {
         .next()
         .and_then(|line| line.strip_prefix("// env: "))
         .map(|env| env.trim().to_string());
-    Options { environment }
+    Options {
+        environment,
+        ..Default::default()
+    }
 }
 
 fn concatenated(files: &BTreeMap<String, String>) -> String {
@@ -90,7 +93,13 @@ fn check_example(
     goldens: &mut Goldens,
 ) {
     {
-        let compilation = compile(inputs, &Options { environment });
+        let compilation = compile(
+            inputs,
+            &Options {
+                environment,
+                ..Default::default()
+            },
+        );
         let rendered =
             iamx::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
         let Some(compiled) = compilation.compiled else {
@@ -221,4 +230,46 @@ fn diagnostic_cases_render_the_expected_messages() {
         goldens.check(&expected, &rendered);
     }
     goldens.finish();
+}
+
+/// `errors_only` (what `diff` compiles with) skips only checks that warn: on every diagnostic
+/// case it finds the same errors, and reports no warning the full compilation does not.
+#[test]
+fn errors_only_finds_every_error() {
+    let mut compared = 0;
+    let mut skipped = 0;
+    for case in files_with_extension(&root().join("tests/golden/diagnostics"), "iamx") {
+        let bytes = fs::read(&case).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let input = vec![Input { name, bytes }];
+        let full = compile(input.clone(), &options_for(&text));
+        let mut options = options_for(&text);
+        options.errors_only = true;
+        let quick = compile(input, &options);
+        let errors = |c: &iamx::compile::Compilation| -> Vec<_> {
+            c.diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect()
+        };
+        assert_eq!(errors(&quick), errors(&full), "{}", case.display());
+        assert_eq!(quick.compiled.is_some(), full.compiled.is_some());
+        assert!(
+            quick
+                .diagnostics
+                .iter()
+                .all(|d| d.is_error() || full.diagnostics.contains(d)),
+            "{}",
+            case.display()
+        );
+        compared += 1;
+        skipped += usize::from(quick.diagnostics.len() < full.diagnostics.len());
+    }
+    // Warnings were skipped in some cases, or the comparison would say little.
+    assert!(
+        compared > 50 && skipped > 5,
+        "{compared} cases, {skipped} with warnings skipped"
+    );
 }

@@ -48,6 +48,7 @@ fn moto_accepts_delegation_and_boundary_documents() {
             inputs(dir),
             &Options {
                 environment: env.map(str::to_string),
+                ..Default::default()
             },
         )
         .compiled

@@ -171,6 +171,7 @@ fn compile_dir(name: &str, env: Option<&str>) -> Compiled {
         inputs,
         &Options {
             environment: env.map(str::to_string),
+            ..Default::default()
         },
     )
     .compiled

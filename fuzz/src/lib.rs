@@ -48,9 +48,38 @@ pub fn frontend(data: &[u8]) {
         environments.push(None);
     }
     for environment in environments {
-        let compilation = compile(inputs.clone(), &Options { environment });
+        let compilation = compile(
+            inputs.clone(),
+            &Options {
+                environment: environment.clone(),
+                ..Default::default()
+            },
+        );
         let has_errors = compilation.has_errors();
         assert_eq!(compilation.compiled.is_some(), !has_errors);
+        // Skipping the checks that only warn (as `diff` does) finds the same errors.
+        let errors_only = compile(
+            inputs.clone(),
+            &Options {
+                environment: environment.clone(),
+                errors_only: true,
+            },
+        );
+        let errors = |diagnostics: &[iamx::diagnostics::Diagnostic]| -> Vec<String> {
+            diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| format!("{d:?}"))
+                .collect()
+        };
+        assert_eq!(
+            errors(&errors_only.diagnostics),
+            errors(&compilation.diagnostics)
+        );
+        assert!(errors_only
+            .diagnostics
+            .iter()
+            .all(|d| d.is_error() || compilation.diagnostics.contains(d)));
         let mut found = compilation.diagnostics;
         let mut verified = None;
         if let Some(compiled) = &compilation.compiled {

@@ -195,31 +195,41 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
             .with_help("redundant statements from here on are not reported; splitting the document lets the lint finish"),
         );
     }
-    if let Quota::Limit { kind, code, size } = doc.quota {
-        let (name, limit) = (kind.name(), kind.limit());
-        if size > limit {
-            out.push(
-                Diagnostic::new(
-                    code,
-                    format!(
-                        "{} is {} characters, over IAM's {name} quota of {}",
-                        doc.title,
-                        thousands(size),
-                        thousands(limit)
-                    ),
-                )
-                .at(doc.span, "too large")
-                .with_note("IAM counts characters without white space")
-                .with_help(if doc.title.starts_with("boundary") || doc.title.starts_with("trust") {
+    out.extend(size_quota(doc));
+    out
+}
+
+/// The size-quota error of a document, the one finding of the lints that is an error (a
+/// document over its quota is refused by IAM): checked even when warnings are not wanted.
+pub fn size_quota(doc: &LintDocument<'_>) -> Option<Diagnostic> {
+    let Quota::Limit { kind, code, size } = doc.quota else {
+        return None;
+    };
+    let (name, limit) = (kind.name(), kind.limit());
+    if size > limit {
+        return Some(
+            Diagnostic::new(
+                code,
+                format!(
+                    "{} is {} characters, over IAM's {name} quota of {}",
+                    doc.title,
+                    thousands(size),
+                    thousands(limit)
+                ),
+            )
+            .at(doc.span, "too large")
+            .with_note("IAM counts characters without white space")
+            .with_help(
+                if doc.title.starts_with("boundary") || doc.title.starts_with("trust") {
                     // An entity has exactly one boundary and one trust policy.
                     "this document cannot be split: merge statements, use wildcards or shorter ARNs"
                 } else {
                     "split the statements into several documents"
-                }),
-            );
-        }
+                },
+            ),
+        );
     }
-    out
+    None
 }
 
 /// The statement's span; the document's when statements have no spans of their own.

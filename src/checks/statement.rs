@@ -51,14 +51,16 @@ pub struct StatementView<'a> {
 /// `logs` statement: a third of a generated 10,000-role project). Whether a statement has a
 /// finding depends only on its content ([`content_key`]), not on where it stands, so the first
 /// of each kind is checked and the others only when it had a finding, for their own spans.
+/// `warnings`: also run the checks that can only warn (resource types, condition keys).
 pub fn check_statements<'a>(
     count: usize,
     input: Input,
+    warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
 ) -> Vec<Diagnostic> {
     use std::hash::BuildHasher;
     let hasher = foldhash::fast::RandomState::default();
-    grouped_by(count, input, view, |key| hasher.hash_one(key))
+    grouped_by(count, input, warnings, view, |key| hasher.hash_one(key))
 }
 
 /// [`check_statements`] with statements grouped by `hash` of their key (8 bytes each: the keys
@@ -67,6 +69,7 @@ pub fn check_statements<'a>(
 fn grouped_by<'a>(
     count: usize,
     input: Input,
+    warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
     hash: impl Fn(&[u8]) -> u64 + Sync + Send,
 ) -> Vec<Diagnostic> {
@@ -89,7 +92,9 @@ fn grouped_by<'a>(
     }
     let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; count];
     let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
-        let results = crate::parallel::map(&indices, |&i| check_statement(&view(i), input));
+        let results = crate::parallel::map(&indices, |&i| {
+            check_statement_with(&view(i), input, warnings)
+        });
         for (i, diagnostics) in indices.into_iter().zip(results) {
             found[i] = Some(diagnostics);
         }
@@ -148,6 +153,11 @@ fn content_key(view: &StatementView<'_>) -> Vec<u8> {
 
 /// All catalog checks for one statement.
 pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic> {
+    check_statement_with(view, input, true)
+}
+
+/// [`check_statement`], without the checks that can only warn unless `warnings`.
+fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for action in &view.actions {
         // A malformed action is the document checks' error (E0202), not also an unknown one.
@@ -159,7 +169,8 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
     }
     // A malformed ARN has its own diagnostic (the document checks); a type mismatch on top of
     // it would be a second error for one root cause.
-    let resources_checkable = !view.not_action
+    let resources_checkable = warnings
+        && !view.not_action
         && !view.not_resource
         && !view.resources.is_empty()
         && !view.resources.iter().any(|(r, _)| *r == "*")
@@ -191,7 +202,12 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
     // each key's finding, found once however often the key is written.
     let actions = std::cell::OnceCell::new();
     let mut found: foldhash::HashMap<&str, Option<Diagnostic>> = Default::default();
-    for &(key, span) in &view.condition_keys {
+    let keys = if warnings {
+        &view.condition_keys[..]
+    } else {
+        &[]
+    };
+    for &(key, span) in keys {
         let finding = found
             .entry(key)
             .or_insert_with(|| check_condition_key(view, &actions, key, span));
@@ -831,7 +847,7 @@ mod tests {
             view("s3:GetObject", 40),
             view("s3:GetObjet", 50),
         ];
-        let found = check_statements(views.len(), Input::Source, |i| views[i].clone());
+        let found = check_statements(views.len(), Input::Source, true, |i| views[i].clone());
         let each: Vec<Vec<Diagnostic>> = views
             .iter()
             .map(|v| check_statement(v, Input::Source))
@@ -843,7 +859,13 @@ mod tests {
             .collect();
         assert_eq!(places, [10, 30, 50]);
         // Every hash colliding: statements are told apart by their keys, nothing is lost.
-        let collided = grouped_by(views.len(), Input::Source, |i| views[i].clone(), |_| 7);
+        let collided = grouped_by(
+            views.len(),
+            Input::Source,
+            true,
+            |i| views[i].clone(),
+            |_| 7,
+        );
         assert_eq!(collided, found);
     }
 

@@ -345,8 +345,10 @@ fn compile(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Vers
     let mut by_environment = Vec::new();
     let mut failed: Vec<String> = Vec::new();
     for environment in environments {
+        // `diff` shows the errors of a version that does not compile, never its warnings.
         let options = iamx::compile::Options {
             environment: environment.clone(),
+            errors_only: true,
         };
         let mut compilation = iamx::compile::compile(inputs.clone(), &options);
         let Some(compiled) = compilation.compiled.take() else {

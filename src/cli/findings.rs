@@ -209,6 +209,7 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         .map(|environment| {
             let options = iamx::compile::Options {
                 environment: environment.clone(),
+                ..Default::default()
             };
             let mut compilation = if inputs.is_empty() {
                 iamx::compile::Compilation {
@@ -331,6 +332,7 @@ fn wrong_environments(
 pub fn wrong_environment(inputs: &[Input], environment: &str) -> (Sources, Vec<Diagnostic>) {
     let options = iamx::compile::Options {
         environment: Some(environment.to_string()),
+        ..Default::default()
     };
     let compilation = iamx::compile::compile(inputs.to_vec(), &options);
     let wrong: Vec<Diagnostic> = compilation

@@ -53,6 +53,7 @@ pub(super) fn read(
         inputs,
         &iamx::compile::Options {
             environment: env.map(str::to_string),
+            ..Default::default()
         },
     );
     match compilation.compiled {

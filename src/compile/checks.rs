@@ -6,7 +6,7 @@
 //! files too; this file only builds their inputs from `.iamx`.
 
 use crate::checks::document::{check as check_document, spans_at, spans_in, DocumentView};
-use crate::checks::lint::{lint, LintDocument, Quota};
+use crate::checks::lint::{lint, size_quota, LintDocument, Quota};
 use crate::checks::statement::{check_statements, ActionRef, Input, StatementView};
 use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
@@ -17,7 +17,8 @@ use crate::iam::quota::QuotaKind;
 use crate::source::{Sources, Span, Spanned};
 
 /// Checks every statement of a resolved project.
-pub fn catalog_checks(project: &ir::Project) -> Vec<Diagnostic> {
+/// `errors_only`: skip the checks that can only warn (see `compile::Options`).
+pub fn catalog_checks(project: &ir::Project, errors_only: bool) -> Vec<Diagnostic> {
     let statements: Vec<&ir::Statement> = project
         .boundaries
         .iter()
@@ -42,6 +43,7 @@ pub fn catalog_checks(project: &ir::Project) -> Vec<Diagnostic> {
     check_statements(
         statements.len() + trusts.len(),
         Input::Source,
+        !errors_only,
         |i| match statements.get(i) {
             Some(statement) => statement_view(statement),
             None => {
@@ -124,7 +126,12 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
 /// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
 /// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
 /// measured them.
-pub fn lints(compiled: &Compiled, sizes: &[usize], sources: &Sources) -> Vec<Diagnostic> {
+pub fn lints(
+    compiled: &Compiled,
+    sizes: &[usize],
+    sources: &Sources,
+    errors_only: bool,
+) -> Vec<Diagnostic> {
     let role_arns: foldhash::HashSet<&str> = compiled
         .roles
         .iter()
@@ -240,7 +247,11 @@ pub fn lints(compiled: &Compiled, sizes: &[usize], sources: &Sources) -> Vec<Dia
             quota,
             used_by_roles,
         };
-        found.extend(lint(&doc));
+        if errors_only {
+            found.extend(size_quota(&doc));
+        } else {
+            found.extend(lint(&doc));
+        }
         found
     });
     let mut inline_size: foldhash::HashMap<&str, usize> = Default::default();

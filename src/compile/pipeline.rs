@@ -23,6 +23,10 @@ pub struct Input {
 pub struct Options {
     /// The `env` block to build for, when the sources declare environments.
     pub environment: Option<String>,
+    /// Skip the checks that can only warn (W codes: resource types, condition keys, the lints
+    /// but the size quotas), for a caller that shows errors only (`diff`). Every error is still
+    /// found, so whether the project compiles does not change.
+    pub errors_only: bool,
 }
 
 pub struct Compilation {
@@ -80,7 +84,10 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
         // Resolving consumes the syntax trees and lowering the IR, each dropping a block once
         // the next stage has it: the project is held about once in memory, not two or three times.
         if let Some(project) = project {
-            diagnostics.append(&mut crate::compile::checks::catalog_checks(&project));
+            diagnostics.append(&mut crate::compile::checks::catalog_checks(
+                &project,
+                options.errors_only,
+            ));
             let (mut output, mut lower_diagnostics) = lower::lower(project);
             diagnostics.append(&mut lower_diagnostics);
             // Split what is over a size quota before linting, so the lints see what is deployed.
@@ -93,6 +100,7 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
                         &output,
                         &applied.sizes,
                         &sources,
+                        options.errors_only,
                     ));
                 }
             }
