@@ -417,7 +417,36 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
 }
 
 fn is_wild(part: &str) -> bool {
-    part.contains(['*', '?']) || part.as_bytes().windows(2).any(|pair| pair == b"${")
+    // One pass over the bytes: every resource of every statement comes here.
+    let bytes = part.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{')))
+}
+
+/// The six `:`-separated parts of an ARN (the last may hold more `:`), or None when it has fewer
+/// than five `:`. Found byte by byte: every resource of every statement comes here.
+fn arn_parts(text: &str) -> Option<[&str; 6]> {
+    let mut colons = [0usize; 5];
+    let mut found = 0;
+    for (at, _) in text.bytes().enumerate().filter(|&(_, b)| b == b':') {
+        colons[found] = at;
+        found += 1;
+        if found == colons.len() {
+            let part = |i: usize| {
+                let start = if i == 0 { 0 } else { colons[i - 1] + 1 };
+                let end = if i == colons.len() {
+                    text.len()
+                } else {
+                    colons[i]
+                };
+                &text[start..end]
+            };
+            return Some(std::array::from_fn(part));
+        }
+    }
+    None
 }
 
 /// Why IAM would refuse `text` as a resource, and the fix: `*`, or an ARN of six parts with a
@@ -427,14 +456,13 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     if text == "*" {
         return None;
     }
-    let mut split = text.splitn(6, ':');
-    let parts: [&str; 6] = std::array::from_fn(|_| split.next().unwrap_or_default());
-    if text.bytes().filter(|&b| b == b':').count() < 5 || parts[0] != "arn" {
+    let parts = arn_parts(text).filter(|parts| parts[0] == "arn");
+    let Some(parts) = parts else {
         return Some((
             "not `*` and not an ARN".into(),
             "resources are `*` or ARNs `arn:partition:service:region:account:resource`".into(),
         ));
-    }
+    };
     let (partition, service, region, account) = (parts[1], parts[2], parts[3], parts[4]);
     if !is_wild(partition) && !PARTITIONS.contains(&partition) {
         let help = match did_you_mean(partition, PARTITIONS) {
@@ -466,7 +494,10 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     // text (`accesspoint/` is not a bucket's `b/*`). Every resource of every statement comes
     // here, so the formats are read once, into the catalog's `ArnShape`s.
     let resource = parts[5];
-    let written = &resource[..resource.find(['*', '?', '$']).unwrap_or(resource.len())];
+    let written_end = (resource.bytes())
+        .position(|b| matches!(b, b'*' | b'?' | b'$'))
+        .unwrap_or(resource.len());
+    let written = &resource[..written_end];
     let (mut any, mut no_region, mut no_account) = (false, true, true);
     let shapes = Catalog::get()
         .service(service)
@@ -664,4 +695,32 @@ pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
         d = d.with_help(format!("did you mean `{close}`?"));
     }
     Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte scan splits as `splitn(6, ':')` does whenever there are five `:`.
+    #[test]
+    fn arn_parts_split_at_the_first_five_colons() {
+        for text in [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/x:*",
+            "arn:aws:iam::123456789012:role/a",
+            ":::::",
+            "a:b:c:d:e:f:g:h",
+            "arn:aws:s3:::",
+            "arn:aws:s3::",
+            "no colons",
+            "",
+            "arn:aws:s3:::bücket/ü:x",
+        ] {
+            let colons = text.bytes().filter(|&b| b == b':').count();
+            let expected: Option<Vec<&str>> = (colons >= 5).then(|| text.splitn(6, ':').collect());
+            assert_eq!(arn_parts(text).map(|p| p.to_vec()), expected, "{text}");
+        }
+        assert!(is_wild("a*") && is_wild("?") && is_wild("x${aws:username}"));
+        assert!(!is_wild("plain") && !is_wild("$x") && !is_wild("{}") && !is_wild(""));
+    }
 }
