@@ -101,36 +101,42 @@ pub(crate) fn is_template(name: &str) -> bool {
 }
 
 fn match_template(t: &[u8], k: &[u8]) -> bool {
-    let Some((start, end)) = next_placeholder(t) else {
-        return t.eq_ignore_ascii_case(k);
-    };
-    let literal = &t[..start];
-    if k.len() <= literal.len() || !k[..literal.len()].eq_ignore_ascii_case(literal) {
-        return false;
+    // The literal text before the first placeholder is compared as it is walked, so a key that
+    // differs early is refused early: an action lists a dozen keys and every condition key of a
+    // statement is compared with them.
+    let mut i = 0;
+    while i < t.len() {
+        if let Some(end) = placeholder_at(t, i) {
+            // The key matched the literal so far, so it is at least `i` long. A placeholder
+            // stands for one character or more; templates carry at most two placeholders, so
+            // trying every split is cheap.
+            let rest = &k[i..];
+            return (1..=rest.len()).any(|taken| match_template(&t[end..], &rest[taken..]));
+        }
+        if k.get(i).is_none_or(|c| !c.eq_ignore_ascii_case(&t[i])) {
+            return false;
+        }
+        i += 1;
     }
-    let rest = &k[literal.len()..];
-    // Templates carry at most two placeholders, so trying every split is cheap.
-    (1..=rest.len()).any(|taken| match_template(&t[end..], &rest[taken..]))
+    k.len() == t.len()
+}
+
+/// The end of the placeholder that starts at `i` (`${...}` or `<...>`, closed), if one does.
+fn placeholder_at(t: &[u8], i: usize) -> Option<usize> {
+    let close = match t[i] {
+        b'$' if t.get(i + 1) == Some(&b'{') => b'}',
+        b'<' => b'>',
+        _ => return None,
+    };
+    t[i..]
+        .iter()
+        .position(|&c| c == close)
+        .map(|len| i + len + 1)
 }
 
 /// The byte range of the first placeholder: `${...}` or `<...>`.
 fn next_placeholder(t: &[u8]) -> Option<(usize, usize)> {
-    let mut i = 0;
-    while i < t.len() {
-        let close = match t[i] {
-            b'$' if t.get(i + 1) == Some(&b'{') => b'}',
-            b'<' => b'>',
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        if let Some(len) = t[i..].iter().position(|&c| c == close) {
-            return Some((i, i + len + 1));
-        }
-        i += 1;
-    }
-    None
+    (0..t.len()).find_map(|i| Some((i, placeholder_at(t, i)?)))
 }
 
 #[cfg(test)]
@@ -147,6 +153,55 @@ mod tests {
         assert!(glob_matches("a*b*c", "aXXbYYc"));
         assert!(!glob_matches("a*b*c", "aXXbYY"));
         assert!(glob_matches("GET*", "getobject"));
+    }
+
+    /// The walk that compares as it goes answers as splitting at the first placeholder does.
+    #[test]
+    fn templates_match_as_split_at_the_first_placeholder() {
+        fn reference(t: &[u8], k: &[u8]) -> bool {
+            let Some((start, end)) = next_placeholder(t) else {
+                return t.eq_ignore_ascii_case(k);
+            };
+            let literal = &t[..start];
+            if k.len() <= literal.len() || !k[..literal.len()].eq_ignore_ascii_case(literal) {
+                return false;
+            }
+            let rest = &k[literal.len()..];
+            (1..=rest.len()).any(|taken| reference(&t[end..], &rest[taken..]))
+        }
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "aws:",
+            "s3:",
+            "Tag/",
+            "tag/",
+            "${TagKey}",
+            "<key>",
+            "${",
+            "}",
+            "<",
+            ">",
+            "x",
+            "X",
+            ".a",
+        ]);
+        let text = prop::collection::vec(piece, 0..6).prop_map(|p| p.concat());
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(&(text.clone(), text), |(t, k)| {
+                let (t, k) = (t.as_bytes(), k.as_bytes());
+                prop_assert_eq!(match_template(t, k), reference(t, k));
+                // A key built from the template (placeholders filled) must match it.
+                let filled = String::from_utf8_lossy(t)
+                    .replace("${TagKey}", "team")
+                    .replace("<key>", "env");
+                prop_assert_eq!(
+                    match_template(t, filled.as_bytes()),
+                    reference(t, filled.as_bytes())
+                );
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]
