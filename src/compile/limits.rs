@@ -283,6 +283,13 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
             "merge policies, move statements into fewer documents, or ask AWS for a higher quota of attached policies",
         ));
     }
+    // Every test build checks that the sizes stayed in step with the documents.
+    debug_assert!(
+        out_sizes.len() == compiled.documents.len()
+            && (compiled.documents.iter())
+                .zip(&out_sizes)
+                .all(|(d, &size)| d.policy.quota_size() == size)
+    );
     Applied {
         diagnostics,
         sizes: out_sizes,
