@@ -500,29 +500,40 @@ impl Lowering<'_> {
 
     fn conditions(&mut self, conditions: &[ir::Condition]) -> Conditions {
         let mut out = Conditions::default();
-        let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
+        // The clauses so far: operator, key and where. A statement has a few, so a list.
+        let mut seen: Vec<(String, &str, Span)> = Vec::new();
+        let same_key = |a: &str, b: &str| {
+            if a.is_ascii() && b.is_ascii() {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a.to_lowercase() == b.to_lowercase()
+            }
+        };
         for condition in conditions {
             let Some((operator, values)) = self.operator(condition) else {
                 continue;
             };
-            let key = condition.key.node.clone();
+            let key = condition.key.node.as_str();
             // Two clauses with the same operator and key would merge into one list, which IAM
             // reads as "any of": the opposite of the `and` the author wrote.
-            let slot = (operator.clone(), key.to_lowercase());
-            if let Some(first) = seen.get(&slot) {
+            let first = seen
+                .iter()
+                .find(|(o, k, _)| *o == operator && same_key(k, key))
+                .map(|&(_, _, span)| span);
+            if let Some(first) = first {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::InvalidCondition,
                         format!("two `{operator}` tests on `{key}` in one statement cannot both be required"),
                     )
                     .at(condition.span, "second test of the same kind")
-                    .with_label(*first, "first test")
+                    .with_label(first, "first test")
                     .with_help("IAM reads several values for one key as \"any of\": write one test with a `[...]` list, or split the statement"),
                 );
                 continue;
             }
-            seen.insert(slot, condition.span);
-            out.insert(&operator, &key, values);
+            out.insert(&operator, key, values);
+            seen.push((operator, key, condition.span));
         }
         out
     }
