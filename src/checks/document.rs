@@ -407,12 +407,18 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
     if vendor.is_empty() || name.is_empty() {
         return Some("the service or the action is empty");
     }
-    if text.chars().any(char::is_whitespace) {
+    // Bytes for ASCII text (nearly every action), characters otherwise (Unicode white space).
+    let white = if text.is_ascii() {
+        text.bytes().any(|b| (b as char).is_whitespace())
+    } else {
+        text.chars().any(char::is_whitespace)
+    };
+    if white {
         return Some("actions contain no white space");
     }
     let vendor_ok = vendor
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'));
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?'));
     (!vendor_ok).then_some("a service prefix has letters, digits and `-` only")
 }
 

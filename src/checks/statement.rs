@@ -252,15 +252,16 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
     if text == "*" {
         return None;
     }
-    let (code, quoted_help) = match input {
-        Input::Source => (
-            Code::UnknownAction,
-            format!("if AWS added it after the catalog snapshot, write it quoted: `\"{text}\"`"),
-        ),
-        Input::Json => (
-            Code::UnknownActionInJson,
-            "the action may be retired, or newer than the catalog snapshot".to_string(),
-        ),
+    let code = match input {
+        Input::Source => Code::UnknownAction,
+        Input::Json => Code::UnknownActionInJson,
+    };
+    // Written only for a finding: every action of every distinct statement comes here.
+    let quoted_help = || match input {
+        Input::Source => {
+            format!("if AWS added it after the catalog snapshot, write it quoted: `\"{text}\"`")
+        }
+        Input::Json => "the action may be retired, or newer than the catalog snapshot".to_string(),
     };
     let Some((service, name)) = text.split_once(':') else {
         return Some(
@@ -273,7 +274,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
             .at(span, "not in the AWS catalog");
         d = match catalog.suggest_service(service) {
             Some(close) => d.with_help(format!("did you mean `{close}:{name}`?")),
-            None => d.with_help(quoted_help),
+            None => d.with_help(quoted_help()),
         };
         return Some(d);
     }
@@ -300,7 +301,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
         .at(span, "not in the AWS catalog");
     Some(match catalog.suggest_action(text) {
         Some(close) => d.with_help(format!("did you mean `{close}`?")),
-        None => d.with_help(quoted_help),
+        None => d.with_help(quoted_help()),
     })
 }
 
