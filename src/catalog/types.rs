@@ -205,7 +205,7 @@ pub struct Action {
 impl Action {
     /// `service:Name`, as written in a policy.
     pub fn full_name(&self) -> String {
-        format!("{}:{}", self.service, self.name)
+        [self.service, ":", self.name].concat()
     }
 }
 

@@ -28,7 +28,8 @@ pub const MAX_PATH: usize = 512;
 /// IAM's path (`/` or `/team/`, starting and ending with `/`) and `kind` one of `role`, `user`,
 /// `group`, `policy`, `instance-profile`. The one place IAM ARNs are built.
 pub fn iam_arn(partition: &str, account: &str, kind: &str, path: &str, name: &str) -> String {
-    format!("arn:{partition}:iam::{account}:{kind}{path}{name}")
+    // Made for every role and policy: `concat` sizes the string once, unlike `format!`.
+    ["arn:", partition, ":iam::", account, ":", kind, path, name].concat()
 }
 
 /// What an IAM name names, for its length limit.
