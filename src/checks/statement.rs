@@ -602,11 +602,16 @@ pub fn arn_overlaps(resource: &str, format: &str) -> bool {
     if services_differ(resource, format) {
         return false;
     }
-    // Most resources a project writes are one ARN, no wildcard or variable: then the question
-    // is whether the format matches that text, answered without the pair search.
-    let literal = !resource.contains(['*', '?']) && !resource.contains("${");
-    if literal && format.matches("${").count() <= MATCH_PLACEHOLDERS {
-        return format_matches(format.as_bytes(), resource.as_bytes());
+    // Most resources a project writes are one ARN, or one ARN's head and a final `*`, without
+    // any other wildcard or variable: then the question is whether the format matches that text
+    // (or begins some text it matches), answered without the pair search.
+    let (head, open_end) = match resource.strip_suffix('*') {
+        Some(head) => (head, true),
+        None => (resource, false),
+    };
+    let plain = !head.contains(['*', '?']) && !head.contains("${");
+    if plain && format.matches("${").count() <= MATCH_PLACEHOLDERS {
+        return format_matches(format.as_bytes(), head.as_bytes(), open_end);
     }
     arn_overlaps_uncached(resource, format)
 }
@@ -618,9 +623,15 @@ const MATCH_PLACEHOLDERS: usize = 4;
 /// Whether the catalog ARN `format` matches the ARN `text` (no wildcards), ignoring case, as
 /// [`arn_overlaps_uncached`] reads a format: a `${...}` placeholder stands for any text without
 /// `:`, or for any text at all when it ends the format; a `$` without a closing `}` is text.
-fn format_matches(format: &[u8], text: &[u8]) -> bool {
+/// With `open_end`, `text` is followed by a `*`: whether the format matches some text that
+/// begins with `text`.
+fn format_matches(format: &[u8], text: &[u8], open_end: bool) -> bool {
     let (mut f, mut t) = (0, 0);
     while f < format.len() {
+        if open_end && t == text.len() {
+            // The `*` takes whatever the rest of the format makes.
+            return true;
+        }
         if format[f] == b'$' && format.get(f + 1) == Some(&b'{') {
             if let Some(len) = format[f..].iter().position(|&c| c == b'}') {
                 let rest = &format[f + len + 1..];
@@ -631,7 +642,7 @@ fn format_matches(format: &[u8], text: &[u8]) -> bool {
                     .iter()
                     .position(|&c| c == b':')
                     .map_or(text.len(), |i| t + i);
-                return (t..=segment_end).any(|end| format_matches(rest, &text[end..]));
+                return (t..=segment_end).any(|end| format_matches(rest, &text[end..], open_end));
             }
         }
         match text.get(t) {
@@ -760,6 +771,7 @@ mod tests {
             ..Config::default()
         });
         let (compared, matched) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let opened = std::cell::Cell::new(0);
         runner
             .run(&case, |(i, pieces, fill, upper)| {
                 let format = formats[i];
@@ -785,7 +797,7 @@ mod tests {
                 if arn.contains(['*', '?']) || arn.contains("${") {
                     return Ok(());
                 }
-                let direct = format_matches(format.as_bytes(), arn.as_bytes());
+                let direct = format_matches(format.as_bytes(), arn.as_bytes(), false);
                 prop_assert_eq!(
                     direct,
                     arn_overlaps_uncached(&arn, format),
@@ -793,6 +805,20 @@ mod tests {
                     arn,
                     format
                 );
+                // The same text as the head of a pattern ending in `*`, cut somewhere.
+                let cut = arn.len() * (pieces.len() % 4 + 1) / 4;
+                if arn.is_char_boundary(cut) {
+                    let head = &arn[..cut];
+                    let open = format_matches(format.as_bytes(), head.as_bytes(), true);
+                    prop_assert_eq!(
+                        open,
+                        arn_overlaps_uncached(&format!("{head}*"), format),
+                        "{}* against {}",
+                        head,
+                        format
+                    );
+                    opened.set(opened.get() + usize::from(open));
+                }
                 compared.set(compared.get() + 1);
                 matched.set(matched.get() + usize::from(direct));
                 Ok(())
@@ -803,6 +829,7 @@ mod tests {
             compared.get() > 3000 && matched.get() > 500,
             "{compared:?} {matched:?}"
         );
+        assert!(opened.get() > 500, "{opened:?}");
     }
 
     #[test]
