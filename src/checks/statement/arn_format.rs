@@ -1,0 +1,302 @@
+//! Whether a resource pattern of a statement can name an ARN of a catalog ARN format: the
+//! question the resource-type check (W0201) asks of every (resource, format) pair.
+//!
+//! In: a resource as written (`*`, `?` and `${...}` variables) and a format such as
+//! `arn:${Partition}:s3:::${BucketName}/${ObjectName}` (its placeholders stand for any text).
+//! Out: whether some ARN matches both. A resource's `*` may span `:` in any segment here (IAM
+//! lets it only in the resource segment): an over-approximation, so the check warns only when
+//! no ARN can fit. `reason` has the exact matcher the proofs use.
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Lit(u8),
+    One,
+    /// Any text.
+    Star,
+    /// Any text without `:` (a placeholder inside an ARN format).
+    Segment,
+}
+
+fn tokens(text: &str, format: bool) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            if let Some(len) = bytes[i..].iter().position(|&c| c == b'}') {
+                // A placeholder of a format, or a policy variable in a resource.
+                let last = i + len + 1 == bytes.len();
+                out.push(if format && !last {
+                    Token::Segment
+                } else {
+                    Token::Star
+                });
+                i += len + 1;
+                continue;
+            }
+        }
+        out.push(match bytes[i] {
+            b'*' if !format => Token::Star,
+            b'?' if !format => Token::One,
+            c => Token::Lit(c.to_ascii_lowercase()),
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Whether some ARN is matched both by `resource` (with `*`, `?` and `${...}` variables) and by
+/// the catalog's ARN `format` (whose `${...}` placeholders stand for any text).
+pub fn arn_overlaps(resource: &str, format: &str) -> bool {
+    if services_differ(resource, format) {
+        return false;
+    }
+    // Most resources a project writes are one ARN, or one ARN's head and a final `*`, without
+    // any other wildcard or variable: then the question is whether the format matches that text
+    // (or begins some text it matches), answered without the pair search.
+    let (head, open_end) = match resource.strip_suffix('*') {
+        Some(head) => (head, true),
+        None => (resource, false),
+    };
+    let plain = !head.contains(['*', '?']) && !head.contains("${");
+    if plain && format.matches("${").count() <= MATCH_PLACEHOLDERS {
+        return format_matches(format.as_bytes(), head.as_bytes(), open_end);
+    }
+    arn_overlaps_uncached(resource, format)
+}
+
+/// Most placeholders [`format_matches`] takes: each one inside the format tries every length up
+/// to the next `:`, so its cost is a power of their number (catalog formats have one to four).
+const MATCH_PLACEHOLDERS: usize = 4;
+
+/// Whether the catalog ARN `format` matches the ARN `text` (no wildcards), ignoring case, as
+/// [`arn_overlaps_uncached`] reads a format: a `${...}` placeholder stands for any text without
+/// `:`, or for any text at all when it ends the format; a `$` without a closing `}` is text.
+/// With `open_end`, `text` is followed by a `*`: whether the format matches some text that
+/// begins with `text`.
+fn format_matches(format: &[u8], text: &[u8], open_end: bool) -> bool {
+    let (mut f, mut t) = (0, 0);
+    while f < format.len() {
+        if open_end && t == text.len() {
+            // The `*` takes whatever the rest of the format makes.
+            return true;
+        }
+        if format[f] == b'$' && format.get(f + 1) == Some(&b'{') {
+            if let Some(len) = format[f..].iter().position(|&c| c == b'}') {
+                let rest = &format[f + len + 1..];
+                if rest.is_empty() {
+                    return true;
+                }
+                let segment_end = text[t..]
+                    .iter()
+                    .position(|&c| c == b':')
+                    .map_or(text.len(), |i| t + i);
+                return (t..=segment_end).any(|end| format_matches(rest, &text[end..], open_end));
+            }
+        }
+        match text.get(t) {
+            Some(c) if c.eq_ignore_ascii_case(&format[f]) => {
+                f += 1;
+                t += 1;
+            }
+            _ => return false,
+        }
+    }
+    t == text.len()
+}
+
+/// A cheap early answer: the service segments are both plain text and differ.
+fn services_differ(resource: &str, format: &str) -> bool {
+    fn service(arn: &str) -> Option<&str> {
+        arn.split(':').nth(2)
+    }
+    match (service(resource), service(format)) {
+        (Some(a), Some(b)) => {
+            let plain = |s: &str| !s.contains(['*', '?', '$']);
+            plain(a) && plain(b) && !a.eq_ignore_ascii_case(b)
+        }
+        _ => false,
+    }
+}
+
+fn arn_overlaps_uncached(resource: &str, format: &str) -> bool {
+    let a = tokens(resource, false);
+    let b = tokens(format, true);
+    let (n, m) = (a.len(), b.len());
+    // One bit per pair of positions: an ARN against a format is a few thousand pairs.
+    let mut seen = vec![0u64; ((n + 1) * (m + 1)).div_ceil(64)];
+    let mut stack = Vec::with_capacity(n + m);
+    stack.push((0usize, 0usize));
+    let is_star = |t: Token| matches!(t, Token::Star | Token::Segment);
+    // Whether a star-like token may absorb the character another token produces.
+    let absorbs = |star: Token, other: Token| star == Token::Star || other != Token::Lit(b':');
+    while let Some((i, j)) = stack.pop() {
+        let at = i * (m + 1) + j;
+        if seen[at / 64] & (1 << (at % 64)) != 0 {
+            continue;
+        }
+        seen[at / 64] |= 1 << (at % 64);
+        if i == n && j == m {
+            return true;
+        }
+        if i < n && is_star(a[i]) {
+            stack.push((i + 1, j));
+        }
+        if j < m && is_star(b[j]) {
+            stack.push((i, j + 1));
+        }
+        if i < n && j < m {
+            let (x, y) = (a[i], b[j]);
+            match (is_star(x), is_star(y)) {
+                (false, false) => {
+                    let same = match (x, y) {
+                        (Token::Lit(p), Token::Lit(q)) => p == q,
+                        _ => true,
+                    };
+                    if same {
+                        stack.push((i + 1, j + 1));
+                    }
+                }
+                (false, true) if absorbs(y, x) => stack.push((i + 1, j)),
+                (true, false) if absorbs(x, y) => stack.push((i, j + 1)),
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    /// The direct match of a format against one ARN answers as the pair search does, on every
+    /// format of the catalog and ARNs made from its pieces.
+    #[test]
+    fn literal_arns_match_formats_as_the_pair_search_does() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        let formats: Vec<&'static str> = Catalog::get()
+            .services()
+            .flat_map(|s| &s.resource_types)
+            .flat_map(|r| r.arn_formats.iter().copied())
+            .collect();
+        let piece = prop::sample::select(vec![
+            "arn",
+            "aws",
+            "s3",
+            "iam",
+            "logs",
+            "",
+            ":",
+            "/",
+            "role",
+            "bucket",
+            "x",
+            "A/b",
+            "log-group",
+            "log-stream",
+            "123456789012",
+            "us-east-1",
+            "$",
+            "{",
+            "}",
+            "Role",
+        ]);
+        let count = formats.len();
+        let case = (
+            0..count,
+            prop::collection::vec(piece, 0..12),
+            any::<bool>(),
+            any::<bool>(),
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: 4000,
+            ..Config::default()
+        });
+        let (compared, matched) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let opened = std::cell::Cell::new(0);
+        runner
+            .run(&case, |(i, pieces, fill, upper)| {
+                let format = formats[i];
+                // Half the ARNs are the format with its placeholders filled, the rest pieces.
+                let arn = if fill {
+                    let mut arn = String::new();
+                    let mut rest = format;
+                    while let Some(open) = rest.find("${") {
+                        let Some(close) = rest[open..].find('}') else {
+                            break;
+                        };
+                        arn.push_str(&rest[..open]);
+                        arn.push_str(&pieces.concat());
+                        rest = &rest[open + close + 1..];
+                    }
+                    arn.push_str(rest);
+                    arn
+                } else {
+                    pieces.concat()
+                };
+                // Case does not matter to either.
+                let arn = if upper { arn.to_uppercase() } else { arn };
+                if arn.contains(['*', '?']) || arn.contains("${") {
+                    return Ok(());
+                }
+                let direct = format_matches(format.as_bytes(), arn.as_bytes(), false);
+                prop_assert_eq!(
+                    direct,
+                    arn_overlaps_uncached(&arn, format),
+                    "{} against {}",
+                    arn,
+                    format
+                );
+                // The same text as the head of a pattern ending in `*`, cut somewhere.
+                let cut = arn.len() * (pieces.len() % 4 + 1) / 4;
+                if arn.is_char_boundary(cut) {
+                    let head = &arn[..cut];
+                    let open = format_matches(format.as_bytes(), head.as_bytes(), true);
+                    prop_assert_eq!(
+                        open,
+                        arn_overlaps_uncached(&format!("{head}*"), format),
+                        "{}* against {}",
+                        head,
+                        format
+                    );
+                    opened.set(opened.get() + usize::from(open));
+                }
+                compared.set(compared.get() + 1);
+                matched.set(matched.get() + usize::from(direct));
+                Ok(())
+            })
+            .unwrap();
+        // Both answers were met often: the comparison was not one-sided.
+        assert!(
+            compared.get() > 3000 && matched.get() > 500,
+            "{compared:?} {matched:?}"
+        );
+        assert!(opened.get() > 500, "{opened:?}");
+    }
+
+    #[test]
+    fn arn_patterns_overlap_formats() {
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        assert!(arn_overlaps("arn:aws:s3:::b/x", object));
+        assert!(arn_overlaps("arn:aws:s3:::b/*", object));
+        assert!(!arn_overlaps("arn:aws:s3:::b", object));
+        assert!(arn_overlaps("arn:aws:s3:::b", bucket));
+        assert!(arn_overlaps("arn:aws:s3:::b*", object));
+        assert!(arn_overlaps("arn:aws:s3:::b/${aws:username}/*", object));
+        assert!(arn_overlaps("arn:aws:s3:::b/home/${aws:username}", object));
+        assert!(!arn_overlaps(
+            "arn:aws:s3:::b/x",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+        ));
+        assert!(arn_overlaps(
+            "arn:aws:iam::*:role/a/b",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+        ));
+        assert!(arn_overlaps("arn:aws:logs:*:*:log-group:/aws/lambda/x:*", "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}"));
+        assert!(arn_overlaps("arn:aws:s3:::b?", bucket));
+    }
+}
