@@ -422,7 +422,8 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
     (!vendor_ok).then_some("a service prefix has letters, digits and `-` only")
 }
 
-fn is_wild(part: &str) -> bool {
+/// Whether a part of a pattern holds a wildcard (`*`, `?`) or a policy variable (`${`).
+pub(crate) fn is_wild(part: &str) -> bool {
     // One pass over the bytes: every resource of every statement comes here.
     let bytes = part.as_bytes();
     bytes

@@ -12,7 +12,7 @@
 //! would send: `iam:PermissionsBoundary` is the target's current boundary, `iam:PassedToService`
 //! each service its trust names, `iam:PolicyARN` the most an attacker would attach.
 
-use super::{located, Project, Report, Subject, Verdict};
+use super::{Project, Report, Subject, Verdict};
 use crate::compile::delegation::Scope;
 use crate::compile::output::{DelegationInfo, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
@@ -548,8 +548,8 @@ fn drift(project: &Project<'_>, account: &Account) -> Vec<Diagnostic> {
                 "declared here".into(),
             )),
             Some(found) => {
-                let ours = located(String::new(), document).policy;
-                if statements(&[ours]) != statements(std::slice::from_ref(&found.document.policy)) {
+                let ours = std::slice::from_ref(&document.policy);
+                if statements(ours) != statements(std::slice::from_ref(&found.document.policy)) {
                     out.push(drifted(
                         document.span,
                         format!(

@@ -36,11 +36,6 @@ use crate::source::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A compiled document with positions, named `name` in messages.
-fn located(name: String, document: &Document) -> LocatedDocument {
-    document.located(name)
-}
-
 /// A subject's verdict: violated when something escapes (even if other parts were undecided),
 /// else unknown when something was undecided, else proved.
 fn verdict_of(escaped: bool, undecided: bool) -> Verdict {
@@ -161,7 +156,7 @@ pub fn principal_policies(
     };
     let mut external = job.external;
     let boundary = boundary_arn.and_then(|arn| match project.by_arn.get(arn.as_str()) {
-        Some(d) => Some(located(format!("boundary {}", d.name), d)),
+        Some(d) => Some(d.located(format!("boundary {}", d.name))),
         None => {
             external.push(arn);
             None
@@ -191,7 +186,7 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
     for principal in &principals {
         let arn = principal.boundary_arn();
         if let (Some(document), false) = (project.by_arn.get(arn), boundaries.contains_key(arn)) {
-            let located = located(format!("boundary {}", document.name), document);
+            let located = document.located(format!("boundary {}", document.name));
             boundaries.insert(arn, containment::Boundary::new(vec![located]));
         }
     }
@@ -417,7 +412,7 @@ impl<'a> Project<'a> {
         let mut notes = Vec::new();
         let mut own = Vec::new();
         if let Some(d) = self.by_arn.get(info.arn.as_str()) {
-            identity.push(located(format!("delegation {}", info.name), d));
+            identity.push(d.located(format!("delegation {}", info.name)));
         }
         for (kind, name, arn) in &info.to {
             own.push(arn.clone());
@@ -463,7 +458,7 @@ impl<'a> Project<'a> {
                 continue;
             };
             for d in self.inline(inline_kind, name) {
-                identity.push(located(format!("{kind} {name}"), d));
+                identity.push(d.located(format!("{kind} {name}")));
             }
             let others: Vec<String> = attached
                 .iter()

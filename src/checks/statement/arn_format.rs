@@ -7,6 +7,8 @@
 //! lets it only in the resource segment): an over-approximation, so the check warns only when
 //! no ARN can fit. `reason` has the exact matcher the proofs use.
 
+use crate::checks::document::is_wild;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Token {
     Lit(u8),
@@ -58,8 +60,7 @@ pub fn arn_overlaps(resource: &str, format: &str) -> bool {
         Some(head) => (head, true),
         None => (resource, false),
     };
-    let plain = !head.contains(['*', '?']) && !head.contains("${");
-    if plain && format.matches("${").count() <= MATCH_PLACEHOLDERS {
+    if !is_wild(head) && format.matches("${").count() <= MATCH_PLACEHOLDERS {
         return format_matches(format.as_bytes(), head.as_bytes(), open_end);
     }
     arn_overlaps_uncached(resource, format)
