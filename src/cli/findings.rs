@@ -204,9 +204,17 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         None => declared.into_iter().map(Some).collect(),
     };
     let mut inferred: Vec<(String, PolicyKind)> = Vec::new();
+    // The last run takes the sources; the others compile copies (one run without environments).
+    let mut unread = inputs;
     let runs = environments
         .iter()
-        .map(|environment| {
+        .enumerate()
+        .map(|(at, environment)| {
+            let inputs = if at + 1 == environments.len() {
+                std::mem::take(&mut unread)
+            } else {
+                unread.clone()
+            };
             let options = iamx::compile::Options {
                 environment: environment.clone(),
                 ..Default::default()
@@ -218,7 +226,7 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
                     compiled: None,
                 }
             } else {
-                iamx::compile::compile(inputs.clone(), &options)
+                iamx::compile::compile(inputs, &options)
             };
             for (input, manifest_kind) in &json_inputs {
                 let kind = settings.json_kind.or(*manifest_kind);

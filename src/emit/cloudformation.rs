@@ -517,6 +517,6 @@ fn outputs(resources: &BTreeMap<String, Resource<'_>>) -> BTreeMap<String, serde
     outputs
 }
 
-fn tags(tags: &BTreeMap<String, String>) -> Vec<Tag<'_>> {
+fn tags(tags: &litemap::LiteMap<String, String>) -> Vec<Tag<'_>> {
     tags.iter().map(|(key, value)| Tag { key, value }).collect()
 }

@@ -234,7 +234,11 @@ pub fn manifest(compiled: &Compiled) -> Manifest {
                     arn: arn.clone(),
                 }),
                 max_session_duration: role.max_session_seconds,
-                tags: role.tags.clone(),
+                tags: role
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             })
             .collect(),
         users: compiled
@@ -248,7 +252,11 @@ pub fn manifest(compiled: &Compiled) -> Manifest {
                 groups: user.groups.clone(),
                 inline_policy_files: user.inline_files.clone(),
                 attached_policy_arns: user.attached_policy_arns.clone(),
-                tags: user.tags.clone(),
+                tags: user
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             })
             .collect(),
         groups: compiled

@@ -345,7 +345,7 @@ fn inline_key(owner_key: &str, owner: &str, policy: &str) -> String {
     }
 }
 
-fn tags(strings: &Strings<'_>, tags: &BTreeMap<String, String>) -> Value {
+fn tags(strings: &Strings<'_>, tags: &litemap::LiteMap<String, String>) -> Value {
     Value::Object(
         tags.iter()
             .map(|(k, v)| (k.clone(), strings.literal(v)))

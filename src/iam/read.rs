@@ -13,7 +13,6 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::json::{self, Json, JsonKind, Member};
 use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
 use crate::source::{FileId, Sources, Span};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// The largest policy file read, in bytes. IAM's largest policy quota is 10,240 characters
@@ -461,7 +460,7 @@ impl PolicyReader<'_> {
             }
         }
         let members = self.object(value, "`\"*\"` or an object like `{\"AWS\": ...}`")?;
-        let mut map = BTreeMap::new();
+        let mut map = litemap::LiteMap::new();
         for member in members {
             let kind = match principal_type(&member.key) {
                 Some(kind) => kind,

@@ -251,7 +251,8 @@ pub(super) fn check_against<P: Borrow<PolicyDocument>>(
         ),
         Verdict::Unknown => format!("{label} inside boundary {boundary_name}: unknown"),
     };
-    report.subjects.push(Subject {
+    // The report's one subject, in a vector without spare room: one is kept per role.
+    report.subjects = vec![Subject {
         kind: "policies".into(),
         name: label.into(),
         verdict,
@@ -260,7 +261,7 @@ pub(super) fn check_against<P: Borrow<PolicyDocument>>(
         unknown: unknown_text,
         notes,
         assumptions: vec![],
-    });
+    }];
     report
 }
 

@@ -169,6 +169,9 @@ impl Resolver<'_> {
                     None => Spanned::new(name.node.clone(), profile.span),
                 });
                 self.check_tag_count(&name, &body.tag_spans);
+                // Pushed one by one; every role's IR is held until lowering, so without spare room.
+                body.statements.shrink_to_fit();
+                body.trust.shrink_to_fit();
                 project.roles.push(ir::Role {
                     name,
                     path,

@@ -32,7 +32,7 @@ impl Resolver<'_> {
             sid.node.clone()
         });
         let actions = self.actions(&statement.actions);
-        let mut resources = Vec::new();
+        let mut resources = Vec::with_capacity(statement.resources.len());
         match self.eval_list(&statement.resources, scope) {
             Some(values) => {
                 for value in values {
@@ -139,6 +139,8 @@ impl Resolver<'_> {
                 ast::Action::Any | ast::Action::Unchecked(_) => unreachable!("handled above"),
             }
         }
+        // Brace groups make the count unknown until here; the vector lives until lowering.
+        out.shrink_to_fit();
         ok.then_some((out, unchecked))
     }
 
@@ -171,7 +173,7 @@ impl Resolver<'_> {
         clauses: &[Spanned<ast::Clause>],
         scope: &Scope,
     ) -> Option<Vec<ir::Condition>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(clauses.len());
         let mut ok = true;
         for clause in clauses {
             let Some(key) = self.interpolate(&clause.key.node, scope) else {
@@ -226,7 +228,7 @@ impl Resolver<'_> {
         scope: &Scope,
         origin: Origin,
     ) -> Option<ir::TrustStatement> {
-        let mut principals = Vec::new();
+        let mut principals = Vec::with_capacity(trust.principals.len());
         let mut ok = true;
         if trust.kind.node == PrincipalKind::Service {
             for value in &trust.principals {

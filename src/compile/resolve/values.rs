@@ -34,7 +34,8 @@ impl Resolver<'_> {
         values: &[ast::Value],
         scope: &Scope,
     ) -> Option<Vec<Spanned<Scalar>>> {
-        let mut out = Vec::new();
+        // One value each, unless a value is a list.
+        let mut out = Vec::with_capacity(values.len());
         let mut ok = true;
         for value in values {
             match self.eval(value, scope) {

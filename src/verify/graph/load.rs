@@ -17,7 +17,7 @@ use crate::iam::gaad::{
 };
 use crate::iam::located::LocatedDocument;
 use crate::source::{FileId, Sources, Span};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Why a build output could not be read: a file is missing or is not a policy document.
 #[derive(Debug, Clone)]
@@ -27,8 +27,9 @@ pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
-    map.iter()
+/// Tags from a compiled role (a `LiteMap`) or a manifest (a `BTreeMap`), in their order.
+fn tags<'m>(map: impl IntoIterator<Item = (&'m String, &'m String)>) -> Vec<Tag> {
+    map.into_iter()
         .map(|(key, value)| Tag {
             key: key.clone(),
             value: value.clone(),
@@ -160,7 +161,7 @@ pub fn from_compiled(compiled: &Compiled) -> (Gaad, Vec<Delegation>) {
                     id: None,
                 })
                 .collect(),
-            tags: tags(&r.tags),
+            tags: tags(r.tags.iter()),
             span: r.span,
         })
         .collect();
@@ -176,7 +177,7 @@ pub fn from_compiled(compiled: &Compiled) -> (Gaad, Vec<Delegation>) {
             permissions_boundary: u.boundary_arn.clone(),
             inline_policies: parts.inline(&u.inline_files),
             attached_policies: u.attached_policy_arns.clone(),
-            tags: tags(&u.tags),
+            tags: tags(u.tags.iter()),
             span: u.span,
         })
         .collect();
@@ -295,7 +296,7 @@ pub fn from_manifest(
                     id: None,
                 })
                 .collect(),
-            tags: tags(&r.tags),
+            tags: tags(r.tags.iter()),
             span: whole(&r.trust_file),
         })
         .collect();
@@ -311,7 +312,7 @@ pub fn from_manifest(
             permissions_boundary: u.boundary_arn.clone(),
             inline_policies: parts.inline(&u.inline_policy_files),
             attached_policies: u.attached_policy_arns.clone(),
-            tags: tags(&u.tags),
+            tags: tags(u.tags.iter()),
             span: Span::new(FileId(0), 0, 0),
         })
         .collect();
