@@ -299,8 +299,9 @@ fn compile_parsed(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<
         }
     }
     if kind == PatternKind::Arn {
+        let own: Vec<bool> = toks.iter().map(|&(_, own)| own).collect();
         return Some(Glob {
-            toks: segment_arn(toks),
+            toks: segment_arn(toks.into_iter().map(|(t, _)| t).collect(), |i| own[i]),
             has_vars,
         });
     }
@@ -326,7 +327,12 @@ fn compile_plain(text: &str, kind: PatternKind) -> Glob {
         },
     };
     let toks = match kind {
-        PatternKind::Arn => segment_arn(text.bytes().map(|b| (tok(b), true)).collect()),
+        // Every token is the pattern's own text; room for the padding `segment_arn` may add.
+        PatternKind::Arn => {
+            let mut toks = Vec::with_capacity(text.len() + 10);
+            toks.extend(text.bytes().map(tok));
+            segment_arn(toks, |_| true)
+        }
         _ => text.bytes().map(tok).collect(),
     };
     Glob {
@@ -335,28 +341,28 @@ fn compile_plain(text: &str, kind: PatternKind) -> Glob {
     }
 }
 
-/// Applies the ARN segment rule to a token list (see the module docs).
-fn segment_arn(toks: Vec<(Tok, bool)>) -> Vec<Tok> {
-    if toks.len() == 1 && toks[0].0 == Tok::Star(Class::Any) {
-        return vec![Tok::Star(Class::Any)];
+/// Applies the ARN segment rule to a token list (see the module docs), in place. `own(i)`: token
+/// `i` came from the pattern's own text (only its own colons delimit segments).
+fn segment_arn(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
+    if out.len() == 1 && out[0] == Tok::Star(Class::Any) {
+        return out;
     }
-    let mut out = Vec::with_capacity(toks.len() + 8);
     let mut colons = 0;
-    for (i, &(tok, own)) in toks.iter().enumerate() {
+    for i in 0..out.len() {
         // "If the `*` wildcard is the last character of a resource ARN segment, it can expand to
         // match beyond the colon boundaries": a star followed by the pattern's own `:` (or ending
-        // the pattern) may match colons, any other wildcard stays inside its segment.
-        let ends_segment = matches!(toks.get(i + 1), None | Some((Tok::Lit(':'), true)));
-        let tok = match tok {
+        // the pattern) may match colons, any other wildcard stays inside its segment. (Only
+        // wildcards are rewritten, so the next token is still as it came.)
+        let ends_segment = i + 1 == out.len() || (out[i + 1] == Tok::Lit(':') && own(i + 1));
+        out[i] = match out[i] {
             Tok::Star(_) if colons < 5 && !ends_segment => Tok::Star(Class::NoColon),
             Tok::Star(_) => Tok::Star(Class::Any),
             Tok::One(_) if colons < 5 => Tok::One(Class::NoColon),
             other => other,
         };
-        if own && tok == Tok::Lit(':') {
+        if own(i) && out[i] == Tok::Lit(':') {
             colons += 1;
         }
-        out.push(tok);
     }
     if colons < 5 && matches!(out.last(), Some(Tok::Star(_))) {
         // The trailing `*` already matches across colons; padding with `:*` segments keeps the
