@@ -17,10 +17,10 @@ use crate::iam::kind::PolicyKind;
 use crate::iam::names::PARTITIONS;
 use crate::iam::operators::{self, ConditionOperator, Family};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
-use crate::iam::read::{ConditionValue, StatementSpans};
+use crate::iam::read::{position, ConditionValue, StatementSpans};
 use crate::source::Span;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use std::rc::Rc;
+use std::borrow::Cow;
 
 /// One document to check.
 pub struct DocumentView<'a> {
@@ -33,12 +33,12 @@ pub struct DocumentView<'a> {
     /// The `Statement` value.
     pub statement_list: Span,
     /// Index for index with `policy.statements`.
-    pub statements: &'a [StatementSpans],
+    pub statements: &'a [StatementSpans<'a>],
 }
 
 /// The spans of a statement whose parts are not located separately (a compiled document): every
 /// part points at the statement.
-pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
+pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
     let mut spans = StatementSpans::new(span);
     let present = [
         ("Sid", statement.sid.is_some()),
@@ -67,30 +67,37 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
     spans.resources = resources.map(|_| span).collect();
     for principal in statement.principal.iter().chain(&statement.not_principal) {
         match principal {
-            crate::iam::policy::Principal::Any(_) => spans.principals.push(("*", "*".into(), span)),
+            crate::iam::policy::Principal::Any(_) => {
+                spans.principals.push(("*", Cow::Borrowed("*"), span))
+            }
             crate::iam::policy::Principal::Map(map) => {
                 for (kind, values) in map {
                     let Some(kind) = crate::iam::read::principal_type(kind) else {
                         continue;
                     };
                     for value in values {
-                        spans.principals.push((kind, value.clone(), span));
+                        spans.principals.push((kind, Cow::Borrowed(value), span));
                     }
                 }
             }
         }
     }
+    // The texts borrow from the statement: these are made for every statement of a build.
     for (operator, key, values) in statement.condition.clauses() {
-        if !spans.operators.iter().any(|(o, _)| o == operator) {
-            spans.operators.push((operator.to_string(), span));
-        }
-        spans.condition_keys.push((key.to_string(), span));
-        let (operator, key): (Rc<str>, Rc<str>) = (operator.into(), key.into());
+        let operator_at = match spans.operators.iter().position(|(o, _)| o == operator) {
+            Some(at) => at as u32,
+            None => {
+                spans.operators.push((Cow::Borrowed(operator), span));
+                position(&spans.operators)
+            }
+        };
+        spans.condition_keys.push((Cow::Borrowed(key), span));
+        let key_at = position(&spans.condition_keys);
         for value in values {
             spans.condition_values.push(ConditionValue {
-                operator: operator.clone(),
-                key: key.clone(),
-                value: value.clone(),
+                operator: operator_at,
+                key: key_at,
+                value: Cow::Borrowed(value),
                 span,
             });
         }
@@ -102,7 +109,7 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans {
 /// compiled statement's `.iamx` source), and each action, resource, principal and condition
 /// value written there verbatim (not built from a variable or template) gets its own span, so a
 /// diagnostic labels the literal rather than the statement.
-pub fn spans_in(span: Span, text: &str, statement: &Statement) -> StatementSpans {
+pub fn spans_in<'a>(span: Span, text: &str, statement: &'a Statement) -> StatementSpans<'a> {
     let mut spans = spans_at(span, statement);
     // The value's first occurrence as a whole token (not inside a longer word).
     let find = |value: &str| -> Span {
@@ -215,7 +222,10 @@ pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
         }
         // `iam:PassedToService` names service principals too (a delegation's `pass_to`).
         for value in &spans.condition_values {
-            if value.key.eq_ignore_ascii_case("iam:PassedToService") {
+            if spans
+                .key_of(value)
+                .eq_ignore_ascii_case("iam:PassedToService")
+            {
                 out.extend(service_principal(&value.value, value.span));
             }
         }
@@ -551,7 +561,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
     for (name, span) in &spans.operators {
         let operator = ConditionOperator::parse(name);
         if operator.known().is_none() {
-            unknown.push(name.as_str());
+            unknown.push(&**name);
             let mut d = Diagnostic::new(
                 Code::UnknownOperator,
                 format!("unknown condition operator `{name}`"),
@@ -586,14 +596,15 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
     let unknown: HashSet<&str> = unknown.into_iter().collect();
     let mut key_spans: HashMap<&str, Span> = HashMap::new();
     for (key, span) in &spans.condition_keys {
-        key_spans.entry(key.as_str()).or_insert(*span);
+        key_spans.entry(&**key).or_insert(*span);
     }
     let mut keys_seen: HashSet<(&str, &str)> = HashSet::new();
     for value in &spans.condition_values {
-        if unknown.contains(&*value.operator) {
+        let (operator_text, key_text) = (spans.operator_of(value), spans.key_of(value));
+        if unknown.contains(operator_text) {
             continue;
         }
-        let operator = ConditionOperator::parse(&value.operator);
+        let operator = ConditionOperator::parse(operator_text);
         let Some(base) = operator.known() else {
             continue;
         };
@@ -603,23 +614,20 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                     Code::ConditionValueType,
                     format!(
                         "`{}` is not a valid value for `{}`",
-                        value.value, value.operator
+                        value.value, operator_text
                     ),
                 )
                 .at(value.span, format!("expected {wanted}")),
             );
         }
         // The key checks once per operator and key, however many values.
-        if !keys_seen.insert((&*value.operator, &*value.key)) {
+        if !keys_seen.insert((operator_text, key_text)) {
             continue;
         }
-        let key_span = key_spans.get(&*value.key).copied().unwrap_or(value.span);
+        let key_span = key_spans.get(key_text).copied().unwrap_or(value.span);
         // A key known only through a template (`kms:EncryptionContext:${Key}`) has the type of
         // the template, not necessarily of the instance: not held to it.
-        let Some(key) = catalog
-            .condition_key(&value.key)
-            .filter(|k| !k.is_template())
-        else {
+        let Some(key) = catalog.condition_key(key_text).filter(|k| !k.is_template()) else {
             continue;
         };
         if !family_fits(base.family, key.key_type, key.also_type) {
@@ -628,9 +636,9 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                     Code::OperatorKeyMismatch,
                     format!(
                         "`{}` compares {} values, but `{}` is of type {}",
-                        value.operator,
+                        operator_text,
                         family_name(base.family),
-                        value.key,
+                        key_text,
                         key.key_type
                     ),
                 )
@@ -644,7 +652,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                     Code::SetOperatorSingleValued,
                     format!(
                         "`{}` is a set operator, but `{}` has one value",
-                        value.operator, value.key
+                        operator_text, key_text
                     ),
                 )
                 .at(key_span, "single-valued key")

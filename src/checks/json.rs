@@ -97,7 +97,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
             condition_keys: spans
                 .condition_keys
                 .iter()
-                .map(|(k, s)| (k.as_str(), *s))
+                .map(|(k, s)| (&**k, *s))
                 .collect(),
             expanded_from: &[],
         };

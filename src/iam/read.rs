@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::json::{self, Json, JsonKind, Member};
 use crate::iam::policy::{AnyPrincipal, Conditions, Effect, PolicyDocument, Principal, Statement};
 use crate::source::{FileId, Sources, Span};
-use std::rc::Rc;
+use std::borrow::Cow;
 
 /// The largest policy file read, in bytes. IAM's largest policy quota is 10,240 characters
 /// (without white space) and resource policies go to 32 KiB (KMS key policies); 1 MiB leaves room
@@ -24,9 +24,12 @@ pub const MAX_BYTES: usize = 1 << 20;
 /// so no quota of IAM or of a resource policy holds more than about 730.
 pub const MAX_STATEMENTS: usize = 1000;
 
-/// Where the parts of one statement are in the file.
+/// Where the parts of one statement are in the file, with the texts the document checks read.
+/// The texts borrow from the statement when it outlives the spans (a compiled document's,
+/// located by `checks::document::spans_at` for every statement of a build) and are owned when
+/// read from JSON (`'static`).
 #[derive(Debug, Clone)]
-pub struct StatementSpans {
+pub struct StatementSpans<'a> {
     pub span: Span,
     /// The keys of the statement's elements (`"Sid"`, `"Resource"`, ...).
     pub elements: Vec<(&'static str, Span)>,
@@ -37,27 +40,39 @@ pub struct StatementSpans {
     pub resources: Vec<Span>,
     /// Principal values (`Principal` or `NotPrincipal`): type (`AWS`, `Service`, ..., or `*`),
     /// value, span.
-    pub principals: Vec<(&'static str, String, Span)>,
+    pub principals: Vec<(&'static str, Cow<'a, str>, Span)>,
     /// Condition operators as written, with their spans.
-    pub operators: Vec<(String, Span)>,
-    pub condition_keys: Vec<(String, Span)>,
+    pub operators: Vec<(Cow<'a, str>, Span)>,
+    pub condition_keys: Vec<(Cow<'a, str>, Span)>,
     /// Each condition value: operator, key, value, span.
-    pub condition_values: Vec<ConditionValue>,
+    pub condition_values: Vec<ConditionValue<'a>>,
 }
 
-/// One value of a condition, with where it is. The operator and key are shared by all the
-/// values written under them.
+/// One value of a condition, with where it is. Its operator and key are written once above all
+/// its values, so they are kept by position in [`StatementSpans::operators`] and
+/// [`StatementSpans::condition_keys`] (read with [`StatementSpans::operator_of`] and
+/// [`StatementSpans::key_of`]), not copied into each value.
 #[derive(Debug, Clone)]
-pub struct ConditionValue {
-    pub operator: Rc<str>,
-    pub key: Rc<str>,
-    pub value: String,
+pub struct ConditionValue<'a> {
+    pub operator: u32,
+    pub key: u32,
+    pub value: Cow<'a, str>,
     pub span: Span,
 }
 
-impl StatementSpans {
+impl StatementSpans<'_> {
+    /// The operator `value` is written under.
+    pub fn operator_of(&self, value: &ConditionValue<'_>) -> &str {
+        &self.operators[value.operator as usize].0
+    }
+
+    /// The condition key `value` is written under.
+    pub fn key_of(&self, value: &ConditionValue<'_>) -> &str {
+        &self.condition_keys[value.key as usize].0
+    }
+
     /// A statement at `span` whose parts are not located yet.
-    pub fn new(span: Span) -> StatementSpans {
+    pub fn new<'a>(span: Span) -> StatementSpans<'a> {
         StatementSpans {
             span,
             elements: Vec::new(),
@@ -80,11 +95,17 @@ impl StatementSpans {
     }
 }
 
+/// The position of the last entry of `list`, as [`ConditionValue`] keeps it.
+pub fn position<T>(list: &[T]) -> u32 {
+    // A policy is at most a few hundred KiB of JSON, far from 2^32 entries.
+    u32::try_from(list.len() - 1).expect("fewer than 2^32 condition clauses")
+}
+
 /// A policy read from JSON, with positions.
 #[derive(Debug, Clone)]
 pub struct ReadPolicy {
     pub policy: PolicyDocument,
-    pub statements: Vec<StatementSpans>,
+    pub statements: Vec<StatementSpans<'static>>,
     pub span: Span,
     /// The `Version` value, when present.
     pub version: Option<Span>,
@@ -451,11 +472,11 @@ impl PolicyReader<'_> {
     fn principal(
         &mut self,
         value: &Json,
-        spans: &mut Vec<(&'static str, String, Span)>,
+        spans: &mut Vec<(&'static str, Cow<'static, str>, Span)>,
     ) -> Option<Principal> {
         if let JsonKind::String(text) = &value.kind {
             if text == "*" {
-                spans.push(("*", "*".into(), self.span(value)));
+                spans.push(("*", Cow::Borrowed("*"), self.span(value)));
                 return Some(Principal::Any(AnyPrincipal));
             }
         }
@@ -471,7 +492,7 @@ impl PolicyReader<'_> {
             };
             let values = self.scalars(&member.value)?;
             for (text, span) in &values {
-                spans.push((kind, text.clone(), *span));
+                spans.push((kind, Cow::Owned(text.clone()), *span));
             }
             map.insert(
                 kind.to_string(),
@@ -481,24 +502,29 @@ impl PolicyReader<'_> {
         Some(Principal::Map(map))
     }
 
-    fn conditions(&mut self, value: &Json, spans: &mut StatementSpans) -> Option<Conditions> {
+    fn conditions(
+        &mut self,
+        value: &Json,
+        spans: &mut StatementSpans<'static>,
+    ) -> Option<Conditions> {
         let mut out = Conditions::default();
         for operator in self.object(value, "an object of condition operators")? {
-            spans
-                .operators
-                .push((operator.key.to_string(), self.key_span(operator)));
-            let shared_operator: Rc<str> = Rc::from(&*operator.key);
+            spans.operators.push((
+                Cow::Owned(operator.key.to_string()),
+                self.key_span(operator),
+            ));
+            let operator_at = position(&spans.operators);
             for key in self.object(&operator.value, "an object of condition keys")? {
                 let values = self.scalars(&key.value)?;
                 spans
                     .condition_keys
-                    .push((key.key.to_string(), self.key_span(key)));
-                let shared_key: Rc<str> = Rc::from(&*key.key);
+                    .push((Cow::Owned(key.key.to_string()), self.key_span(key)));
+                let key_at = position(&spans.condition_keys);
                 for (value, span) in &values {
                     spans.condition_values.push(ConditionValue {
-                        operator: shared_operator.clone(),
-                        key: shared_key.clone(),
-                        value: value.clone(),
+                        operator: operator_at,
+                        key: key_at,
+                        value: Cow::Owned(value.clone()),
                         span: *span,
                     });
                 }
@@ -509,7 +535,7 @@ impl PolicyReader<'_> {
         Some(out)
     }
 
-    fn statement(&mut self, value: &Json) -> Option<(Statement, StatementSpans)> {
+    fn statement(&mut self, value: &Json) -> Option<(Statement, StatementSpans<'static>)> {
         const KEYS: [&str; 9] = [
             "Sid",
             "Effect",
