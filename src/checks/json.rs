@@ -136,7 +136,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         title: format!("`{name}`"),
         policy: &read.policy,
         spans: read.statements.iter().map(|s| s.span).collect(),
-        expanded_from: vec![Vec::new(); read.statements.len()],
+        expanded_from: vec![&[]; read.statements.len()],
         span: read.span,
         quota,
         used_by_roles: false,

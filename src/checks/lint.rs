@@ -37,7 +37,7 @@ pub struct LintDocument<'a> {
     /// Span of each statement, index for index.
     pub spans: Vec<Span>,
     /// `use` sites each statement was expanded through.
-    pub expanded_from: Vec<Vec<Span>>,
+    pub expanded_from: Vec<&'a [Span]>,
     /// Where size diagnostics point.
     pub span: Span,
     pub quota: Quota,
@@ -240,7 +240,7 @@ fn statement_span(doc: &LintDocument<'_>, index: usize) -> Span {
 fn locate(doc: &LintDocument<'_>, index: usize, d: Diagnostic, label: &str) -> Diagnostic {
     let mut d = d.at(statement_span(doc, index), label);
     if let Some(sites) = doc.expanded_from.get(index) {
-        for &site in sites {
+        for &site in *sites {
             d.secondary.push(Label {
                 span: site,
                 message: "expanded from this `use`".into(),
@@ -452,7 +452,7 @@ mod tests {
             title: "`p.json`".into(),
             policy: &policy,
             spans: (0..n).map(|i| Span::new(FileId(0), i, i + 1)).collect(),
-            expanded_from: vec![Vec::new(); n],
+            expanded_from: vec![&[]; n],
             span: Span::new(FileId(0), 0, 1),
             quota: Quota::Limit {
                 kind: QuotaKind::ManagedPolicy,

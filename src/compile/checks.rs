@@ -241,7 +241,7 @@ pub fn lints(
             expanded_from: document
                 .origins
                 .iter()
-                .map(|o| o.expanded_from.clone())
+                .map(|o| o.expanded_from.as_slice())
                 .collect(),
             span: sources.first_line(document.span),
             quota,
