@@ -434,12 +434,16 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
 
 /// Whether a part of a pattern holds a wildcard (`*`, `?`) or a policy variable (`${`).
 pub(crate) fn is_wild(part: &str) -> bool {
+    first_wild(part).is_some()
+}
+
+/// Where the first wildcard (`*`, `?`) or policy variable (`${`) of a pattern starts.
+pub(crate) fn first_wild(part: &str) -> Option<usize> {
     // One pass over the bytes: every resource of every statement comes here.
     let bytes = part.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{')))
+    bytes.iter().enumerate().position(|(i, &b)| {
+        b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{'))
+    })
 }
 
 /// The six `:`-separated parts of an ARN (the last may hold more `:`), or None when it has fewer

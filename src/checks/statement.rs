@@ -322,9 +322,15 @@ fn check_resources<'v>(
     let catalog = Catalog::get();
     let found = catalog.action(action.text)?;
     let types = catalog.action_resource_types(found);
+    let formats = || {
+        types
+            .iter()
+            .flat_map(|(_, rt)| rt.arn_formats.iter().copied())
+    };
     let mut fits = |arn: &'v str| {
-        types.iter().any(|(_, rt)| {
-            rt.arn_formats.iter().any(|&f| {
+        // One fitting format is enough: those answered without the pair search go first.
+        formats().any(|f| arn_format::overlaps_directly(arn, f) == Some(true))
+            || formats().any(|f| {
                 // A statement has a few resources and formats: a list beats hashing here.
                 match overlaps.iter().find(|(pair, _)| *pair == (arn, f)) {
                     Some(&(_, known)) => known,
@@ -335,7 +341,6 @@ fn check_resources<'v>(
                     }
                 }
             })
-        })
     };
     if resources.iter().any(|(r, _)| fits(r)) {
         return None;
