@@ -4,7 +4,7 @@
 //! In: the project's block ASTs. Out: IR blocks, with one diagnostic per root cause (a bad
 //! setting value is not reported again as a missing setting).
 
-use super::{Expanded, Namespace, Resolver, Scope};
+use super::{Expanded, Members, Namespace, Resolver, Scope};
 use crate::compile::ir::{self, Origin, PolicyRef};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::names::{self, NameKind, TagPart};
@@ -97,7 +97,13 @@ impl Resolver<'_> {
         };
         let mut expanded = Vec::new();
         let errors_before = self.diagnostics.len();
-        self.expand(&block.members, &scope, &[], &mut Vec::new(), &mut expanded);
+        self.expand(
+            Members::Block(&block.members),
+            &scope,
+            &[],
+            &mut Vec::new(),
+            &mut expanded,
+        );
         let kind = block.kind.node;
         let mut body = Body {
             // A `use` that failed may have brought any member: what looks missing is not
@@ -320,22 +326,24 @@ impl Resolver<'_> {
         &mut self,
         kind: BlockKind,
         block_name: &Spanned<String>,
-        item: Expanded,
+        item: Expanded<'_>,
         index: &NamesIndex,
         body: &mut Body,
     ) {
         let Expanded {
-            member,
+            members,
+            at,
             scope,
             expanded_from,
         } = item;
+        let member = &members.list()[at];
         let (what, span) = match &member {
             Member::Statement(s) => ("a statement", s.span),
             Member::Trust(t) => ("`trust`", t.span),
             Member::Use(u) => ("`use`", u.span),
             Member::Setting(s) => (s.node.keyword(), s.span),
         };
-        if !allowed(kind, &member) {
+        if !allowed(kind, member) {
             let what = if what.starts_with('`') || what == "a statement" {
                 what.to_string()
             } else {
@@ -352,7 +360,7 @@ impl Resolver<'_> {
             if let Some(use_site) = expanded_from.first() {
                 diagnostic = diagnostic.with_label(*use_site, "expanded from this template use");
             }
-            if let Some(hint) = placement_hint(&member) {
+            if let Some(hint) = placement_hint(member) {
                 diagnostic = diagnostic.with_help(hint);
             }
             self.error(diagnostic);
@@ -365,18 +373,18 @@ impl Resolver<'_> {
         match member {
             Member::Statement(statement) => {
                 body.seen.insert("statement");
-                if let Some(statement) = self.statement(&statement, &scope, origin) {
+                if let Some(statement) = self.statement(statement, &scope, origin) {
                     body.statements.push(statement);
                 }
             }
             Member::Trust(trust) => {
                 body.seen.insert("trust");
-                if let Some(trust) = self.trust(&trust, &scope, origin) {
+                if let Some(trust) = self.trust(trust, &scope, origin) {
                     body.trust.push(trust);
                 }
             }
             Member::Use(_) => unreachable!("uses are expanded before members are resolved"),
-            Member::Setting(setting) => self.setting(&setting, &scope, index, body),
+            Member::Setting(setting) => self.setting(setting, &scope, index, body),
         }
     }
 

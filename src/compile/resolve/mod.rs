@@ -47,11 +47,30 @@ struct Scope {
     params: Rc<HashMap<String, Spanned<Scalar>>>,
 }
 
-/// A member after template expansion, with the scope its values are evaluated in.
-struct Expanded {
-    member: Member,
+/// A member after template expansion, with the scope its values are evaluated in. It points
+/// into the block or the template that holds it: a copy of every member of every block (a
+/// role's own members included) was 3% of a whole `check`.
+struct Expanded<'b> {
+    members: Members<'b>,
+    at: usize,
     scope: Scope,
     expanded_from: Vec<Span>,
+}
+
+/// The members being expanded: a block's own, or a template's (held by its `Rc`).
+#[derive(Clone)]
+enum Members<'b> {
+    Block(&'b [Member]),
+    Template(Rc<Spanned<ast::Template>>),
+}
+
+impl Members<'_> {
+    fn list(&self) -> &[Member] {
+        match self {
+            Members::Block(members) => members,
+            Members::Template(template) => &template.members,
+        }
+    }
 }
 
 struct Resolver<'s> {

@@ -3,7 +3,7 @@
 //!
 //! In: a `use` member and its scope. Out: the expanded members, each with its scope.
 
-use super::{Expanded, Namespace, Resolver, Scope};
+use super::{Expanded, Members, Namespace, Resolver, Scope};
 use crate::compile::stdlib;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{Span, Spanned};
@@ -13,18 +13,19 @@ use std::rc::Rc;
 
 impl Resolver<'_> {
     /// Expands `use` recursively; `stack` holds the templates being expanded, to catch cycles.
-    pub(super) fn expand(
+    pub(super) fn expand<'b>(
         &mut self,
-        members: &[Member],
+        members: Members<'b>,
         scope: &Scope,
         expanded_from: &[Span],
         stack: &mut Vec<(Namespace, String)>,
-        out: &mut Vec<Expanded>,
+        out: &mut Vec<Expanded<'b>>,
     ) {
-        for member in members {
+        for (at, member) in members.list().iter().enumerate() {
             let Member::Use(usage) = member else {
                 out.push(Expanded {
-                    member: member.clone(),
+                    members: members.clone(),
+                    at,
                     scope: scope.clone(),
                     expanded_from: expanded_from.to_vec(),
                 });
@@ -95,7 +96,13 @@ impl Resolver<'_> {
             let mut inner_from = vec![usage.span];
             inner_from.extend_from_slice(expanded_from);
             stack.push(key);
-            self.expand(&template.members, &inner_scope, &inner_from, stack, out);
+            self.expand(
+                Members::Template(template),
+                &inner_scope,
+                &inner_from,
+                stack,
+                out,
+            );
             stack.pop();
         }
     }
