@@ -11,7 +11,7 @@ use super::automaton::{decided, explore_within, first_word, Driver, MAX_STATES, 
 use super::pattern::{
     compile, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
-use foldhash::{HashSet, HashSetExt};
+use foldhash::HashSet;
 use std::borrow::Cow;
 
 /// Whether every string `inner` matches is also matched by `outer` (see the module docs).
@@ -95,16 +95,24 @@ fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> 
 pub struct PatternList<'a> {
     kind: PatternKind,
     any: bool,
-    concrete: HashSet<Cow<'a, str>>,
+    /// The concrete patterns, compared one by one while they are few (most statements have a
+    /// handful: a set per statement cost more than the lint's comparisons)...
+    concrete: Vec<&'a str>,
+    /// ... and looked up here when there are more than [`SET_FROM`].
+    concrete_set: Option<HashSet<Cow<'a, str>>>,
     wildcards: Vec<&'a str>,
 }
+
+/// How many concrete patterns a [`PatternList`] compares one by one before it makes a set.
+const SET_FROM: usize = 16;
 
 impl<'a> PatternList<'a> {
     pub fn new(list: &'a [String], kind: PatternKind) -> PatternList<'a> {
         let mut out = PatternList {
             kind,
             any: false,
-            concrete: HashSet::new(),
+            concrete: Vec::new(),
+            concrete_set: None,
             wildcards: Vec::new(),
         };
         for pattern in list {
@@ -113,10 +121,26 @@ impl<'a> PatternList<'a> {
             } else if pattern.contains(['*', '?', '$']) {
                 out.wildcards.push(pattern);
             } else {
-                out.concrete.insert(out.key(pattern));
+                out.concrete.push(pattern);
             }
         }
+        if out.concrete.len() > SET_FROM {
+            let set = out.concrete.iter().map(|&c| out.key(c)).collect();
+            out.concrete_set = Some(set);
+        }
         out
+    }
+
+    /// Whether `inner` is one of the concrete patterns, compared as [`PatternList::key`] makes
+    /// them (ASCII case ignored for actions).
+    fn is_concrete(&self, inner: &str) -> bool {
+        match &self.concrete_set {
+            Some(set) => set.contains(&self.key(inner)),
+            None => self.concrete.iter().any(|&c| match self.kind {
+                PatternKind::Action => c.eq_ignore_ascii_case(inner),
+                _ => c == inner,
+            }),
+        }
     }
 
     /// How `pattern_includes` compares concrete texts: actions ignore ASCII case.
@@ -134,7 +158,7 @@ impl<'a> PatternList<'a> {
     /// automaton search the search's work (a word of state read or written costs 1).
     pub fn includes(&self, inner: &str, budget: &mut usize) -> Option<bool> {
         *budget = budget.checked_sub(1)?;
-        if self.any || self.concrete.contains(&self.key(inner)) {
+        if self.any || self.is_concrete(inner) {
             return Some(true);
         }
         for outer in &self.wildcards {
@@ -240,6 +264,32 @@ mod tests {
         let mut budget = 2;
         assert_eq!(list.includes("ec2:DescribeX", &mut budget), None);
         assert_eq!(budget, 0);
+    }
+
+    /// Lists of few concrete patterns compare them one by one, longer ones look them up in a
+    /// set: both answer as `pattern_includes` does, in either case and kind.
+    #[test]
+    fn short_and_long_pattern_lists_agree() {
+        for kind in [PatternKind::Action, PatternKind::Arn] {
+            for size in [3, SET_FROM + 5] {
+                let outer: Vec<String> = (0..size)
+                    .map(|i| match kind {
+                        PatternKind::Action => format!("s3:Get{i}Object"),
+                        _ => format!("arn:aws:s3:::Bucket{i}"),
+                    })
+                    .collect();
+                let list = PatternList::new(&outer, kind);
+                assert_eq!(list.concrete_set.is_some(), size > SET_FROM);
+                let mut inners: Vec<String> = outer.clone();
+                inners.extend(outer.iter().map(|o| o.to_lowercase()));
+                inners.extend(outer.iter().map(|o| format!("{o}x")));
+                for inner in &inners {
+                    let mut budget = 1_000_000;
+                    let each = outer.iter().any(|o| pattern_includes(o, inner, kind));
+                    assert_eq!(list.includes(inner, &mut budget), Some(each), "{inner}");
+                }
+            }
+        }
     }
 
     #[test]
