@@ -561,11 +561,12 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
 /// Operator names, values for the operator, and operator against the key's type.
 fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
     let catalog = Catalog::get();
-    let mut unknown = Vec::new();
-    for (name, span) in &spans.operators {
-        let operator = ConditionOperator::parse(name);
+    // Each operator is read once; its values point at it.
+    let parsed: Vec<ConditionOperator> = (spans.operators.iter())
+        .map(|(name, _)| ConditionOperator::parse(name))
+        .collect();
+    for ((name, span), operator) in spans.operators.iter().zip(&parsed) {
         if operator.known().is_none() {
-            unknown.push(&**name);
             let mut d = Diagnostic::new(
                 Code::UnknownOperator,
                 format!("unknown condition operator `{name}`"),
@@ -596,22 +597,18 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    // Sets and a map, not lists: a statement may have tens of thousands of keys and values.
-    let unknown: HashSet<&str> = unknown.into_iter().collect();
-    let mut key_spans: HashMap<&str, Span> = HashMap::new();
-    for (key, span) in &spans.condition_keys {
-        key_spans.entry(&**key).or_insert(*span);
-    }
+    // A set and a map, not lists: a statement may have tens of thousands of keys and values.
+    // The map (each key's first span, for labels) is made when a finding first needs it.
+    let mut key_spans: Option<HashMap<&str, Span>> = None;
     let mut keys_seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut previous_clause = None;
     for value in &spans.condition_values {
-        let (operator_text, key_text) = (spans.operator_of(value), spans.key_of(value));
-        if unknown.contains(operator_text) {
-            continue;
-        }
-        let operator = ConditionOperator::parse(operator_text);
+        let operator = &parsed[value.operator as usize];
+        // Values of an unknown operator were reported with it.
         let Some(base) = operator.known() else {
             continue;
         };
+        let (operator_text, key_text) = (spans.operator_of(value), spans.key_of(value));
         if let Some(wanted) = operators::value_problem(base.family, &value.value) {
             out.push(
                 Diagnostic::new(
@@ -624,11 +621,24 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                 .at(value.span, format!("expected {wanted}")),
             );
         }
-        // The key checks once per operator and key, however many values.
-        if !keys_seen.insert((operator_text, key_text)) {
+        // The key checks once per operator and key, however many values: a clause's values
+        // come one after another, and the set catches a clause written twice.
+        let clause = (value.operator, value.key);
+        if previous_clause.replace(clause) == Some(clause)
+            || !keys_seen.insert((operator_text, key_text))
+        {
             continue;
         }
-        let key_span = key_spans.get(key_text).copied().unwrap_or(value.span);
+        let mut key_span = || {
+            let first = key_spans.get_or_insert_with(|| {
+                let mut first = HashMap::new();
+                for (key, span) in &spans.condition_keys {
+                    first.entry(&**key).or_insert(*span);
+                }
+                first
+            });
+            first.get(key_text).copied().unwrap_or(value.span)
+        };
         // A key known only through a template (`kms:EncryptionContext:${Key}`) has the type of
         // the template, not necessarily of the instance: not held to it.
         let Some(key) = catalog.condition_key(key_text).filter(|k| !k.is_template()) else {
@@ -646,7 +656,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                         key.key_type
                     ),
                 )
-                .at(key_span, "this condition never matches as intended")
+                .at(key_span(), "this condition never matches as intended")
                 .with_help(format!("use an operator for {} values", key.key_type)),
             );
         }
@@ -659,7 +669,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                         operator_text, key_text
                     ),
                 )
-                .at(key_span, "single-valued key")
+                .at(key_span(), "single-valued key")
                 .with_help(format!(
                     "use `{}` without `ForAnyValue:`/`ForAllValues:`",
                     base.name

@@ -95,8 +95,8 @@ impl StatementSpans<'_> {
     }
 }
 
-/// The position of the last entry of `list`, as [`ConditionValue`] keeps it.
-pub fn position<T>(list: &[T]) -> u32 {
+/// The position of the last entry of `list` (just pushed), as [`ConditionValue`] keeps it.
+pub(crate) fn position<T>(list: &[T]) -> u32 {
     // A policy is at most a few hundred KiB of JSON, far from 2^32 entries.
     u32::try_from(list.len() - 1).expect("fewer than 2^32 condition clauses")
 }
