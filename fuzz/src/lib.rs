@@ -63,6 +63,7 @@ pub fn frontend(data: &[u8]) {
             &Options {
                 environment: environment.clone(),
                 errors_only: true,
+                ..Default::default()
             },
         );
         let errors = |diagnostics: &[iamx::diagnostics::Diagnostic]| -> Vec<String> {

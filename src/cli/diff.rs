@@ -349,6 +349,7 @@ fn compile(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Vers
         let options = iamx::compile::Options {
             environment: environment.clone(),
             errors_only: true,
+            release_memory: Some(crate::release_freed_memory),
         };
         let mut compilation = iamx::compile::compile(inputs.clone(), &options);
         let Some(compiled) = compilation.compiled.take() else {

@@ -217,6 +217,7 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
             };
             let options = iamx::compile::Options {
                 environment: environment.clone(),
+                release_memory: Some(crate::release_freed_memory),
                 ..Default::default()
             };
             let mut compilation = if inputs.is_empty() {

@@ -53,6 +53,7 @@ pub(super) fn read(
         inputs,
         &iamx::compile::Options {
             environment: env.map(str::to_string),
+            release_memory: Some(crate::release_freed_memory),
             ..Default::default()
         },
     );
