@@ -515,10 +515,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     // text (`accesspoint/` is not a bucket's `b/*`). Every resource of every statement comes
     // here, so the formats are read once, into the catalog's `ArnShape`s.
     let resource = parts[5];
-    let written_end = (resource.bytes())
-        .position(|b| matches!(b, b'*' | b'?' | b'$'))
-        .unwrap_or(resource.len());
-    let written = &resource[..written_end];
+    let written = &resource[..first_wild(resource).unwrap_or(resource.len())];
     let (mut any, mut no_region, mut no_account) = (false, true, true);
     let shapes = Catalog::get()
         .service(service)

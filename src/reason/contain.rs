@@ -363,10 +363,11 @@ impl Checker<'_, '_> {
     /// boundary `Allow` includes every action and every resource pattern of the statement, and
     /// every boundary `Deny` is disjoint from it (another action, another bucket), both as the
     /// tokens tell ([`automaton::decided`]). Then each request the statement allows, whatever
-    /// its context, is allowed by that boundary statement and denied by none. Identity denies only remove requests, so they
-    /// cannot make it false. This settles most statements under a platform boundary at a small
-    /// part of the product search's cost; anything else (`Not...`, variables, conditions on the
-    /// covering allow, an overlapping deny) goes to [`Self::search`].
+    /// its context, is allowed by that boundary statement and denied by none. Identity denies
+    /// only remove requests, so they cannot make it false. This settles most statements under a
+    /// platform boundary at a small part of the product search's cost; anything else (`Not...`,
+    /// variables, conditions on the covering allow, an overlapping deny) goes to
+    /// [`Self::search`].
     fn covered_outright(&self, actions: &Element, resources: &Element) -> bool {
         let plain = |e: &Element| !e.negated && !e.has_vars();
         if !plain(actions) || !plain(resources) {
