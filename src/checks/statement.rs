@@ -84,14 +84,23 @@ fn grouped_by<'a>(
         .enumerate()
         .map(|(i, hash)| *first.entry(*hash).or_insert(i))
         .collect();
-    let repeats: Vec<usize> = (0..count).filter(|&i| representative[i] != i).collect();
-    let same = crate::parallel::map(&repeats, |&i| {
-        content_key(&view(i)) == content_key(&view(representative[i]))
+    // Repeats are confirmed group by group, each representative's key made once for its group
+    // (one group's key held at a time, not all of them).
+    let mut repeats: Vec<usize> = (0..count).filter(|&i| representative[i] != i).collect();
+    repeats.sort_by_key(|&i| representative[i]);
+    let groups: Vec<&[usize]> = repeats
+        .chunk_by(|&a, &b| representative[a] == representative[b])
+        .collect();
+    let differing = crate::parallel::flat_map(&groups, |group| {
+        let key = content_key(&view(representative[group[0]]));
+        group
+            .iter()
+            .copied()
+            .filter(|&i| content_key(&view(i)) != key)
+            .collect()
     });
-    for (&i, same) in repeats.iter().zip(same) {
-        if !same {
-            representative[i] = i;
-        }
+    for i in differing {
+        representative[i] = i;
     }
     let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; count];
     let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
