@@ -234,6 +234,43 @@ fn check_reports_without_writing() {
 }
 
 #[test]
+fn a_policy_that_is_not_utf8_is_refused_by_every_command_that_reads_it() {
+    // IAM reads UTF-8 JSON only: a clean check of such a file would be a false promise.
+    let dir = TempDir::new().unwrap();
+    let policy = dir.path().join("latin1.json");
+    let mut bytes = br#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::caf"#.to_vec();
+    bytes.push(0xE9);
+    bytes.extend_from_slice(br#"/*"}]}"#);
+    fs::write(&policy, &bytes).unwrap();
+    iamx()
+        .arg("check")
+        .arg(&policy)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[E0001]: this file is not UTF-8 text").count(1))
+        .stderr(predicate::str::contains("latin1.json:1:108"))
+        .stderr(predicate::str::contains("checked 1 file: 1 error"));
+    let good = dir.path().join("good.json");
+    bytes.retain(|&b| b != 0xE9);
+    fs::write(&good, &bytes).unwrap();
+    iamx()
+        .arg("diff")
+        .arg(&good)
+        .arg(&policy)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("E0001"));
+    iamx()
+        .args(["import", "-"])
+        .write_stdin(fs::read(&policy).unwrap())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "it is not UTF-8 text (byte 108 is not)",
+        ));
+}
+
+#[test]
 fn check_json_lists_diagnostics_with_positions() {
     let temp = TempDir::new().unwrap();
     let file = write_file(

@@ -27,10 +27,16 @@ pub fn run(args: Args) -> Exit {
         Ok(false) => {}
         Ok(true) => match files::read_stdin() {
             // The import names a policy after its file; `stdin` is the honest name here.
-            Ok(input) => inputs.push((
-                "stdin".to_string(),
-                String::from_utf8_lossy(&input.bytes).into_owned(),
-            )),
+            Ok(input) => match String::from_utf8(input.bytes) {
+                Ok(text) => inputs.push(("stdin".to_string(), text)),
+                // As a file that is not UTF-8 is refused below: a policy is UTF-8 JSON.
+                Err(e) => {
+                    return super::fail(format!(
+                        "cannot read `stdin`: it is not UTF-8 text (byte {} is not)",
+                        e.utf8_error().valid_up_to() + 1
+                    ))
+                }
+            },
             Err(message) => return super::fail(message),
         },
         Err(message) => return super::fail(message),

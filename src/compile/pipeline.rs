@@ -7,8 +7,8 @@
 use crate::compile::lower;
 use crate::compile::output::Compiled;
 use crate::compile::resolve;
-use crate::diagnostics::{self, Code, Diagnostic};
-use crate::source::{Sources, Span};
+use crate::diagnostics::{self, Diagnostic};
+use crate::source::Sources;
 use crate::syntax::parse;
 
 /// One source file handed to the compiler.
@@ -51,23 +51,9 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
     let mut diagnostics = Vec::new();
     let mut readable = Vec::new();
     for input in inputs {
-        match String::from_utf8(input.bytes) {
-            Ok(text) => readable.push(sources.add(input.name, text)),
-            Err(error) => {
-                let valid_up_to = error.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                // The lossy text has the same prefix, so the offset still points at the bad byte.
-                let id = sources.add(input.name, text);
-                let end = sources.get(id).text[valid_up_to..]
-                    .chars()
-                    .next()
-                    .map_or(valid_up_to, |c| valid_up_to + c.len_utf8());
-                diagnostics.push(
-                    Diagnostic::new(Code::InvalidUtf8, "this file is not UTF-8 text")
-                        .at(Span::new(id, valid_up_to, end), "invalid byte here")
-                        .with_help("save the file as UTF-8; `.iamx` sources are text"),
-                );
-            }
+        match diagnostics::add_source(&mut sources, input.name, input.bytes) {
+            (id, None) => readable.push(id),
+            (_, Some(not_text)) => diagnostics.push(not_text),
         }
     }
     let mut files = Vec::new();

@@ -452,6 +452,34 @@ impl Diagnostic {
 }
 
 /// `10240` as `10,240`, as messages write numbers.
+/// Adds a file's bytes to `sources` as its text: the one way read bytes become a source file,
+/// for `.iamx` sources and JSON policies alike. Bytes that are not UTF-8 (which neither IAM's
+/// JSON nor `.iamx` accepts) come back as E0001 at the first bad byte; the file is then added
+/// with U+FFFD in their place, so the label shows the line around it, and is not to be read.
+pub fn add_source(
+    sources: &mut Sources,
+    name: impl Into<String>,
+    bytes: Vec<u8>,
+) -> (crate::source::FileId, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (sources.add(name, text), None),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // The lossy text has the same prefix, so the offset still points at the bad byte.
+            let id = sources.add(name, text);
+            let end = sources.get(id).text[valid_up_to..]
+                .chars()
+                .next()
+                .map_or(valid_up_to, |c| valid_up_to + c.len_utf8());
+            let diagnostic = Diagnostic::new(Code::InvalidUtf8, "this file is not UTF-8 text")
+                .at(Span::new(id, valid_up_to, end), "invalid byte here")
+                .with_help("save the file as UTF-8, the encoding `.iamx` sources and IAM policies are read in");
+            (id, Some(diagnostic))
+        }
+    }
+}
+
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();

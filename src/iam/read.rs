@@ -188,8 +188,9 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 }
 
 /// Adds a JSON policy file, as the bytes that were read, to `sources`: the one way a JSON input
-/// becomes a source file, for every command that reads one. Bytes that are not UTF-8 are read
-/// with U+FFFD in their place. A file over
+/// becomes a source file, for every command that reads one. Bytes that are not UTF-8 come back
+/// with E0001 ([`crate::diagnostics::add_source`]): JSON is UTF-8, and IAM refuses anything
+/// else, so such a file is not read further. A file over
 /// [`MAX_BYTES`] is added with an empty text, so that rendering its diagnostic does not print
 /// its first line (in such a file often all of it), and comes back with the E0007 diagnostic
 /// ([`too_large`]): it is not to be read.
@@ -202,8 +203,7 @@ pub fn add_file(
         let id = sources.add(name, String::new());
         return (id, Some(too_large(id, bytes.len())));
     }
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    (sources.add(name, text), None)
+    crate::diagnostics::add_source(sources, name, bytes.to_vec())
 }
 
 /// [`add_file`] and [`read`]: the file's id in `sources`, the policy when it is one, and the
