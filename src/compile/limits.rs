@@ -41,13 +41,6 @@ pub struct Applied {
 pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
     let mut diagnostics = Vec::new();
     let sizes = crate::parallel::map(&compiled.documents, |d| d.policy.quota_size());
-
-    let mut taken: BTreeSet<String> = compiled
-        .documents
-        .iter()
-        .filter(|d| is_managed(d.kind))
-        .map(|d| d.name.to_lowercase())
-        .collect();
     // Total inline size per (kind, owner): the quota counts all of an owner's inline policies.
     let mut inline_size: BTreeMap<(DocumentKind, String), usize> = BTreeMap::new();
     for (document, size) in compiled.documents.iter().zip(&sizes) {
@@ -57,6 +50,47 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
                 .or_default() += size;
         }
     }
+    let over_quota = compiled.documents.iter().zip(&sizes).any(|(d, &size)| {
+        is_managed(d.kind) && d.kind != DocumentKind::Boundary && size > MANAGED_POLICY_QUOTA
+    }) || inline_size
+        .iter()
+        .any(|(&(kind, _), &total)| total > kind.quota());
+    // Most projects have nothing to split: the documents then stay where they are, not moved
+    // into a second list (at 10,000 roles that copy was the compiler's peak of memory).
+    let out_sizes = if over_quota {
+        split_over_quota(compiled, sources, sizes, &inline_size, &mut diagnostics)
+    } else {
+        sizes
+    };
+    attached_policies_quota(compiled, sources, &mut diagnostics);
+    // Every test build checks that the sizes stayed in step with the documents.
+    debug_assert!(
+        out_sizes.len() == compiled.documents.len()
+            && (compiled.documents.iter())
+                .zip(&out_sizes)
+                .all(|(d, &size)| d.policy.quota_size() == size)
+    );
+    Applied {
+        diagnostics,
+        sizes: out_sizes,
+    }
+}
+
+/// Splits every document over its quota (see the module documentation), rewrites the
+/// attachments of their owners, and gives back the sizes of the new list of documents.
+fn split_over_quota(
+    compiled: &mut Compiled,
+    sources: &Sources,
+    sizes: Vec<usize>,
+    inline_size: &BTreeMap<(DocumentKind, String), usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
+    let mut taken: BTreeSet<String> = compiled
+        .documents
+        .iter()
+        .filter(|d| is_managed(d.kind))
+        .map(|d| d.name.to_lowercase())
+        .collect();
 
     let documents = std::mem::take(&mut compiled.documents);
     let mut out = Vec::with_capacity(documents.len());
@@ -103,7 +137,7 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
                 size,
                 document.kind,
                 &mut taken,
-                &mut diagnostics,
+                diagnostics,
                 |part, parts| {
                     description
                         .as_ref()
@@ -173,7 +207,7 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
             total,
             document.kind,
             &mut taken,
-            &mut diagnostics,
+            diagnostics,
             |part, parts| {
                 Some(format!(
                     "Inline policies of {what} {owner}, part {part} of {parts} (split by iamx to fit IAM's quotas)"
@@ -235,7 +269,16 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
         );
         group.inline_files.retain(|f| !gone_files.contains(f));
     }
+    out_sizes
+}
 
+/// E0403: more managed policies on a role, user or group than IAM attaches, counting the parts
+/// of split documents.
+fn attached_policies_quota(
+    compiled: &Compiled,
+    sources: &Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let entities = compiled
         .roles
         .iter()
@@ -282,17 +325,6 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
         diagnostics.push(diagnostic.with_help(
             "merge policies, move statements into fewer documents, or ask AWS for a higher quota of attached policies",
         ));
-    }
-    // Every test build checks that the sizes stayed in step with the documents.
-    debug_assert!(
-        out_sizes.len() == compiled.documents.len()
-            && (compiled.documents.iter())
-                .zip(&out_sizes)
-                .all(|(d, &size)| d.policy.quota_size() == size)
-    );
-    Applied {
-        diagnostics,
-        sizes: out_sizes,
     }
 }
 
