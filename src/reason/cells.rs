@@ -121,11 +121,22 @@ fn member(element: &Element, accepted: &[bool]) -> Member {
     }
 }
 
-pub fn elements(s: &Statement, table: &mut VarTable) -> Result<(Element, Element), String> {
+/// Why the engine does not reason about a statement, if it does not: a shape IAM refuses, no
+/// resource element, or a pattern or value over the engine's limit.
+pub fn statement_problem(s: &Statement) -> Option<String> {
     if let Some(problem) = s.shape_error() {
-        return Err(problem.to_string());
+        return Some(problem.to_string());
     }
-    if let Some(problem) = super::pattern::statement_too_long(s) {
+    if s.resource.is_none() && s.not_resource.is_none() {
+        return Some("statement has neither Resource nor NotResource".into());
+    }
+    super::pattern::statement_too_long(s)
+}
+
+/// A statement's action and resource elements, or why the engine does not reason about it
+/// ([`statement_problem`]).
+pub fn elements(s: &Statement, table: &mut VarTable) -> Result<(Element, Element), String> {
+    if let Some(problem) = statement_problem(s) {
         return Err(problem);
     }
     let actions = match (&s.action, &s.not_action) {

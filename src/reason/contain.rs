@@ -21,11 +21,11 @@
 //! [`evaluate`] (`contain/requests.rs`); the ones that don't become `Unknown`.
 
 use super::automaton;
-use super::cells::{cells, elements, Element, Member};
+use super::cells::{cells, elements, statement_problem, Element, Member};
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::domain;
 use super::eval::{decide, Decision, PolicySet, StatementRef};
-use super::pattern::{is_var_symbol, PatternKind, Tok, VarTable};
+use super::pattern::{compile, is_var_symbol, Glob, PatternKind, Tok, VarTable, Vars};
 use super::request::{Context, Request};
 use super::version::{literal_where_unversioned, literal_where_unversioned_each};
 use crate::catalog::Catalog;
@@ -350,13 +350,35 @@ const TOO_LARGE: &str = "the patterns are too complex for the automaton search (
 
 impl Checker<'_, '_> {
     fn run(&mut self) -> Result<(), String> {
-        let (actions, resources) = elements(self.statement, self.table)?;
-        if self.shortcut == Shortcut::Take && self.covered_outright(&actions, &resources) {
+        if let Some(problem) = statement_problem(self.statement) {
+            return Err(problem);
+        }
+        if self.shortcut == Shortcut::Take && self.covered_outright() {
             #[cfg(test)]
             shortcut::SETTLED.with(|n| n.set(n.get() + 1));
             return Ok(());
         }
+        let (actions, resources) = elements(self.statement, self.table)?;
         self.search(&actions, &resources)
+    }
+
+    /// The statement's `Action` and `Resource` patterns compiled, when they are plain: no
+    /// `NotAction` or `NotResource`, no policy variable. Only the globs: the shortcut needs
+    /// nothing else of an [`Element`], and most statements end there.
+    fn plain_globs(&mut self) -> Option<(Vec<Glob>, Vec<Glob>)> {
+        let (Some(actions), Some(resources)) = (&self.statement.action, &self.statement.resource)
+        else {
+            return None;
+        };
+        let mut globs = |list: &[String], kind: PatternKind| -> Option<Vec<Glob>> {
+            list.iter()
+                .map(|p| compile(p, kind, &mut Vars::Symbolic(self.table)).filter(|g| !g.has_vars))
+                .collect()
+        };
+        Some((
+            globs(actions, PatternKind::Action)?,
+            globs(resources, PatternKind::Arn)?,
+        ))
     }
 
     /// A sufficient condition read off the patterns, before any search: one unconditional
@@ -368,26 +390,26 @@ impl Checker<'_, '_> {
     /// platform boundary at a small part of the product search's cost; anything else (`Not...`,
     /// variables, conditions on the covering allow, an overlapping deny) goes to
     /// [`Self::search`].
-    fn covered_outright(&self, actions: &Element, resources: &Element) -> bool {
-        let plain = |e: &Element| !e.negated && !e.has_vars();
-        if !plain(actions) || !plain(resources) {
+    fn covered_outright(&mut self) -> bool {
+        let Some((actions, resources)) = self.plain_globs() else {
             return false;
-        }
+        };
+        let plain = |e: &Element| !e.negated && !e.has_vars();
         let boundary = self
             .others
             .iter()
             .filter(|o| o.at.set == PolicySet::Boundary);
         // Every glob of `inner` inside one glob of `outer`, or disjoint from all of them.
-        let inside = |inner: &Element, outer: &Element| {
-            inner.globs.iter().all(|i| {
+        let inside = |inner: &[Glob], outer: &Element| {
+            inner.iter().all(|i| {
                 outer
                     .globs
                     .iter()
                     .any(|o| automaton::decided(i, o) == Some(true))
             })
         };
-        let apart = |inner: &Element, outer: &Element| {
-            inner.globs.iter().all(|i| {
+        let apart = |inner: &[Glob], outer: &Element| {
+            inner.iter().all(|i| {
                 outer
                     .globs
                     .iter()
@@ -400,13 +422,13 @@ impl Checker<'_, '_> {
             .all(|deny| {
                 plain(deny.actions)
                     && plain(deny.resources)
-                    && (apart(actions, deny.actions) || apart(resources, deny.resources))
+                    && (apart(&actions, deny.actions) || apart(&resources, deny.resources))
             });
         denies_miss
             && boundary
                 .filter(|o| o.effect == Effect::Allow && o.conditions.is_empty())
                 .filter(|o| plain(o.actions) && plain(o.resources))
-                .any(|allow| inside(actions, allow.actions) && inside(resources, allow.resources))
+                .any(|allow| inside(&actions, allow.actions) && inside(&resources, allow.resources))
     }
 
     /// The exact check: the statement's request space split into cells by the other
