@@ -16,7 +16,7 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::names::PARTITIONS;
 use crate::iam::operators::{self, ConditionOperator, Family};
-use crate::iam::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::policy::{opens_variable, Effect, PolicyDocument, Statement};
 use crate::iam::read::{position, ConditionValue, StatementSpans};
 use crate::source::Span;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -49,22 +49,18 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
         ("Resource", statement.resource.is_some()),
         ("NotResource", statement.not_resource.is_some()),
     ];
-    for (key, _) in present.iter().filter(|(_, p)| *p) {
-        spans.elements.push((key, span));
-    }
+    // Every list is made at its size: this runs for every statement of a build.
+    spans.elements = present
+        .iter()
+        .filter(|(_, p)| *p)
+        .map(|&(key, _)| (key, span))
+        .collect();
     spans.sid = statement.sid.as_ref().map(|_| span);
-    let actions = statement
-        .action
-        .iter()
-        .chain(&statement.not_action)
-        .flatten();
-    spans.actions = actions.map(|_| span).collect();
-    let resources = statement
-        .resource
-        .iter()
-        .chain(&statement.not_resource)
-        .flatten();
-    spans.resources = resources.map(|_| span).collect();
+    let count = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| {
+        a.iter().chain(b).map(Vec::len).sum::<usize>()
+    };
+    spans.actions = vec![span; count(&statement.action, &statement.not_action)];
+    spans.resources = vec![span; count(&statement.resource, &statement.not_resource)];
     for principal in statement.principal.iter().chain(&statement.not_principal) {
         match principal {
             crate::iam::policy::Principal::Any(_) => {
@@ -448,7 +444,7 @@ pub(crate) fn first_wild(part: &str) -> Option<usize> {
 
 /// The six `:`-separated parts of an ARN (the last may hold more `:`), or None when it has fewer
 /// than five `:`. Found byte by byte: every resource of every statement comes here.
-fn arn_parts(text: &str) -> Option<[&str; 6]> {
+pub(crate) fn arn_parts(text: &str) -> Option<[&str; 6]> {
     let mut colons = [0usize; 5];
     let mut found = 0;
     for (at, _) in text.bytes().enumerate().filter(|&(_, b)| b == b':') {
@@ -708,7 +704,7 @@ fn family_fits(family: Family, key: KeyType, also: Option<KeyType>) -> bool {
 /// An unknown service principal: a warning with the closest known one.
 pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
     let catalog = Catalog::get();
-    if name.contains(['*', '?']) || name.contains("${") || catalog.is_service_principal(name) {
+    if name.contains(['*', '?']) || opens_variable(name) || catalog.is_service_principal(name) {
         return None;
     }
     let mut d = Diagnostic::new(

@@ -189,7 +189,7 @@ impl ConditionOperator {
 /// operators' values ARNs. A value with a policy variable (`${...}`) is known only at request
 /// time and passes. Source: IAM User Guide, "Condition operators".
 pub fn value_problem(family: Family, value: &str) -> Option<&'static str> {
-    if value.contains("${") {
+    if crate::iam::policy::opens_variable(value) {
         return None;
     }
     let ok = match family {

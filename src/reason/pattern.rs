@@ -244,7 +244,7 @@ pub enum Vars<'a> {
 pub fn compile(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<Glob> {
     // Most texts are ASCII without `${`: read them character by character, without building
     // the intermediate lists `parse` makes (every statement's patterns come through here).
-    if text.is_ascii() && !text.contains("${") {
+    if text.is_ascii() && !crate::iam::policy::opens_variable(text) {
         return Some(compile_plain(text, kind));
     }
     compile_parsed(text, kind, vars)

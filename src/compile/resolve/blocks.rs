@@ -712,8 +712,8 @@ impl Resolver<'_> {
     }
 
     pub(super) fn check_arn(&mut self, arn: &Spanned<String>, what: &str) -> bool {
-        let parts: Vec<&str> = arn.node.splitn(6, ':').collect();
-        if parts.len() == 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty() {
+        let parts = crate::checks::document::arn_parts(&arn.node);
+        if parts.is_some_and(|p| p[0] == "arn" && !p[1].is_empty() && !p[2].is_empty()) {
             return true;
         }
         self.error(
