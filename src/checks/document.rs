@@ -16,7 +16,7 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::names::PARTITIONS;
 use crate::iam::operators::{self, ConditionOperator, Family};
-use crate::iam::policy::{opens_variable, Effect, PolicyDocument, Statement};
+use crate::iam::policy::{has_wildcard, opens_variable, Effect, PolicyDocument, Statement};
 use crate::iam::read::{position, ConditionValue, StatementSpans};
 use crate::source::Span;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -704,7 +704,7 @@ fn family_fits(family: Family, key: KeyType, also: Option<KeyType>) -> bool {
 /// An unknown service principal: a warning with the closest known one.
 pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
     let catalog = Catalog::get();
-    if name.contains(['*', '?']) || opens_variable(name) || catalog.is_service_principal(name) {
+    if has_wildcard(name) || opens_variable(name) || catalog.is_service_principal(name) {
         return None;
     }
     let mut d = Diagnostic::new(

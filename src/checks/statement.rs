@@ -242,7 +242,7 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
 }
 
 fn is_glob(text: &str) -> bool {
-    text.contains(['*', '?'])
+    crate::iam::policy::has_wildcard(text)
 }
 
 /// Whether quoted action text has the `service:Action` shape.

@@ -19,6 +19,12 @@ pub fn opens_variable(text: &str) -> bool {
     text.as_bytes().contains(&b'$') && text.contains("${")
 }
 
+/// Whether `text` has one of IAM's wildcards, `*` or `?` (actions, resources, `...Like`
+/// values). A byte scan: `contains(['*', '?'])` goes through the generic char searcher.
+pub fn has_wildcard(text: &str) -> bool {
+    text.bytes().any(|b| b == b'*' || b == b'?')
+}
+
 /// A policy document: identity policy, permissions boundary, trust or resource policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyDocument {

@@ -83,7 +83,7 @@ fn fill_from(format: &str, from: &str) -> Vec<String> {
     }
     let given: Vec<&str> = from.splitn(6, ':').collect();
     let part = |i: usize| given.get(i).copied().unwrap_or("");
-    let plain = |t: &str| !t.is_empty() && !t.contains(['*', '?', '$']);
+    let plain = |t: &str| !t.is_empty() && super::pattern::first_special(t).is_none();
     let partitions: Vec<&str> = [part(1)]
         .into_iter()
         .filter(|p| plain(p))

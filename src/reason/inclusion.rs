@@ -9,7 +9,7 @@
 
 use super::automaton::{decided, explore_within, first_word, Driver, MAX_STATES, MAX_WORK};
 use super::pattern::{
-    compile, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
+    compile, first_special, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
 use foldhash::HashSet;
 use std::borrow::Cow;
@@ -42,13 +42,13 @@ fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> 
         return Some(false);
     }
     // Fast path: most pairs differ in their literal prefix (another service or bucket).
-    let literal = outer.find(['*', '?', '$']).unwrap_or(outer.len());
+    let literal = first_special(outer).unwrap_or(outer.len());
     let prefix = inner.get(..literal);
     let prefix_matches = prefix.is_some_and(|p| match kind {
         PatternKind::Action => p.eq_ignore_ascii_case(&outer[..literal]),
         _ => p == &outer[..literal],
     });
-    if !prefix_matches || prefix.is_some_and(|p| p.contains(['*', '?', '$'])) {
+    if !prefix_matches || prefix.is_some_and(|p| first_special(p).is_some()) {
         return Some(false);
     }
     if literal == outer.len() {
@@ -118,7 +118,7 @@ impl<'a> PatternList<'a> {
         for pattern in list {
             if pattern == "*" {
                 out.any = true;
-            } else if pattern.contains(['*', '?', '$']) {
+            } else if first_special(pattern).is_some() {
                 out.wildcards.push(pattern);
             } else {
                 out.concrete.push(pattern);

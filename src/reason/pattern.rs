@@ -240,6 +240,12 @@ pub enum Vars<'a> {
     Symbolic(&'a mut VarTable),
 }
 
+/// Where the engine's literal reading of a pattern stops: the first `*`, `?` or `$` (which may
+/// open a variable; the engine takes any `$` as one, on the safe side), by a byte scan.
+pub fn first_special(text: &str) -> Option<usize> {
+    text.bytes().position(|b| matches!(b, b'*' | b'?' | b'$'))
+}
+
 /// Compiles `text`. Returns `None` when a variable cannot be resolved (the pattern matches nothing).
 pub fn compile(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<Glob> {
     // Most texts are ASCII without `${`: read them character by character, without building

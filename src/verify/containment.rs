@@ -35,7 +35,7 @@ pub(super) fn prune_never_matching<'a>(
             let keep: Vec<bool> = actions
                 .iter()
                 .map(|action| {
-                    if action.contains(['*', '?']) {
+                    if crate::iam::policy::has_wildcard(action) {
                         return true;
                     }
                     let Some(known) = catalog.action(action) else {

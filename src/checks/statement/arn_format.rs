@@ -282,7 +282,9 @@ mod tests {
                 };
                 // Case does not matter to either.
                 let arn = if upper { arn.to_uppercase() } else { arn };
-                if arn.contains(['*', '?']) || crate::iam::policy::opens_variable(&arn) {
+                if crate::iam::policy::has_wildcard(&arn)
+                    || crate::iam::policy::opens_variable(&arn)
+                {
                     return Ok(());
                 }
                 let direct = format_matches(format.as_bytes(), arn.as_bytes(), false);
