@@ -237,9 +237,12 @@ impl<'a> Bounded<'a> {
     }
 }
 
+/// The compiled project indexed for the proofs. Hash maps: every principal looks up its
+/// boundary and inline policies here, by names that share long prefixes, and nothing iterates
+/// them.
 struct Project<'a> {
-    by_arn: BTreeMap<&'a str, &'a Document>,
-    inline: BTreeMap<(DocumentKind, &'a str), Vec<&'a Document>>,
+    by_arn: foldhash::HashMap<&'a str, &'a Document>,
+    inline: foldhash::HashMap<(DocumentKind, &'a str), Vec<&'a Document>>,
     compiled: &'a Compiled,
 }
 
@@ -266,7 +269,8 @@ impl<'a> Project<'a> {
             })
             .map(|d| (d.arn.as_str(), d))
             .collect();
-        let mut inline: BTreeMap<(DocumentKind, &str), Vec<&Document>> = BTreeMap::new();
+        let mut inline: foldhash::HashMap<(DocumentKind, &str), Vec<&Document>> =
+            Default::default();
         for d in &compiled.documents {
             if let (Some(owner), false) = (&d.owner, d.kind == DocumentKind::Trust) {
                 inline.entry((d.kind, owner.as_str())).or_default().push(d);
@@ -319,8 +323,8 @@ impl<'a> Project<'a> {
         }
     }
 
-    fn inline(&self, kind: DocumentKind, owner: &str) -> Vec<&'a Document> {
-        self.inline.get(&(kind, owner)).cloned().unwrap_or_default()
+    fn inline<'s>(&'s self, kind: DocumentKind, owner: &'s str) -> &'s [&'a Document] {
+        self.inline.get(&(kind, owner)).map_or(&[], Vec::as_slice)
     }
 
     /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
@@ -664,7 +668,7 @@ impl Project<'_> {
         for group in &self.compiled.groups {
             let mut docs: Vec<LocatedDocument<&PolicyDocument>> = self
                 .inline(DocumentKind::GroupInline, &group.name)
-                .into_iter()
+                .iter()
                 .map(|d| d.located_ref(format!("group {}", group.name)))
                 .collect();
             let guardrails: Vec<String> = group
