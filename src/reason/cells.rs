@@ -20,6 +20,24 @@ pub struct Element {
     pub negated: bool,
     /// The pattern texts, sorted: identical elements match identical sets in every request.
     source: Vec<String>,
+    /// For actions: each pattern's service, when all are plain ([`literal_services`]).
+    services: Option<Vec<String>>,
+}
+
+/// The service part of each action pattern (`s3` of `s3:Get*`), when every one is ASCII text
+/// without wildcards: two such patterns whose services differ, ASCII case aside, share no action.
+/// `None` when some pattern's service is not that plain (`s*:Get`, `*`).
+pub fn literal_services<S: AsRef<str>>(actions: &[S]) -> Option<Vec<&str>> {
+    actions
+        .iter()
+        .map(|a| {
+            let (service, _) = a.as_ref().split_once(':')?;
+            let plain = service.is_ascii()
+                && !crate::iam::policy::has_wildcard(service)
+                && !crate::iam::policy::opens_variable(service);
+            plain.then_some(service)
+        })
+        .collect()
 }
 
 impl Element {
@@ -37,12 +55,23 @@ impl Element {
             .filter(|g| g.has_vars)
             .map(|g| widen(g, table))
             .collect();
+        let services = (kind == PatternKind::Action)
+            .then(|| literal_services(list))
+            .flatten()
+            .map(|services| services.into_iter().map(str::to_string).collect());
         Element {
             globs,
             widened,
             negated,
             source,
+            services,
         }
+    }
+
+    /// For an action element, the service of each pattern when all are plain
+    /// ([`literal_services`]), made once.
+    pub fn services(&self) -> Option<&[String]> {
+        self.services.as_deref()
     }
 
     /// Does some pattern of this element use a policy variable?
@@ -58,6 +87,7 @@ impl Element {
             widened: vec![],
             negated: self.negated,
             source: vec![],
+            services: None,
         }
     }
 

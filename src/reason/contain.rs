@@ -21,7 +21,7 @@
 //! [`evaluate`] (`contain/requests.rs`); the ones that don't become `Unknown`.
 
 use super::automaton;
-use super::cells::{cells, elements, statement_problem, Element, Member};
+use super::cells::{cells, elements, literal_services, statement_problem, Element, Member};
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::domain;
 use super::eval::{decide, Decision, PolicySet, StatementRef};
@@ -416,13 +416,24 @@ impl Checker<'_, '_> {
                     .all(|o| automaton::decided(i, o) == Some(false))
             })
         };
+        // A boundary's guard denies name other services than a role's grants (`iam:` against
+        // `s3:`): told from the texts' services before comparing pattern by pattern.
+        let own_services = self.statement.action.as_deref().and_then(literal_services);
+        let other_services = |deny: &Element| match (&own_services, deny.services()) {
+            (Some(own), Some(theirs)) => own
+                .iter()
+                .all(|o| theirs.iter().all(|t| !o.eq_ignore_ascii_case(t))),
+            _ => false,
+        };
         let denies_miss = boundary
             .clone()
             .filter(|o| o.effect == Effect::Deny)
             .all(|deny| {
                 plain(deny.actions)
                     && plain(deny.resources)
-                    && (apart(&actions, deny.actions) || apart(&resources, deny.resources))
+                    && (other_services(deny.actions)
+                        || apart(&actions, deny.actions)
+                        || apart(&resources, deny.resources))
             });
         denies_miss
             && boundary
