@@ -3,6 +3,7 @@
 //! In: diagnostics built by any stage (parse, resolve, lower, ...). Out: text rendered with
 //! codespan-reporting (coloured or plain) or a JSON array for tools. Stages never render; they
 //! collect diagnostics and keep going, so one run reports as many problems as it can.
+//! [`add_source`] is where read bytes become a source file, or E0001 when they are not UTF-8.
 
 pub mod suggest;
 
@@ -451,7 +452,6 @@ impl Diagnostic {
     }
 }
 
-/// `10240` as `10,240`, as messages write numbers.
 /// Adds a file's bytes to `sources` as its text: the one way read bytes become a source file,
 /// for `.iamx` sources and JSON policies alike. Bytes that are not UTF-8 (which neither IAM's
 /// JSON nor `.iamx` accepts) come back as E0001 at the first bad byte; the file is then added
@@ -480,6 +480,7 @@ pub fn add_source(
     }
 }
 
+/// `10240` as `10,240`, as messages write numbers.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
