@@ -114,7 +114,7 @@ const CHARS_EVERY: usize = 4096;
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         let mut char_marks = Vec::new();
         if !text.is_ascii() {

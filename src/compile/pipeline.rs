@@ -116,7 +116,7 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
 /// after the start, white space, a block comment, or the end of a value or block (`"`, `]`, `)`,
 /// `}`) — and followed by white space or a comment. `aws:ResourceTag/env == ...` is not one.
 fn mentions_env(text: &str) -> bool {
-    text.match_indices("env").any(|(at, _)| {
+    memchr::memmem::find_iter(text.as_bytes(), b"env").any(|at| {
         let before = &text[..at];
         let starts_item = before.is_empty()
             || before.ends_with("*/")
