@@ -27,6 +27,19 @@ pub fn pattern_includes(outer: &str, inner: &str, kind: PatternKind) -> bool {
 /// [`pattern_includes`] within a budget shared with other comparisons, in the units of the
 /// automaton's work ([`MAX_WORK`]; deciding on the text costs 1): `None` once it is spent.
 fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> Option<bool> {
+    let literal = first_special(outer).unwrap_or(outer.len());
+    includes_from(outer, literal, inner, kind, budget)
+}
+
+/// [`includes`] with the length of `outer`'s literal head (up to its first `*`, `?` or `$`)
+/// known: a [`PatternList`] finds it once per pattern, not once per comparison.
+fn includes_from(
+    outer: &str,
+    literal: usize,
+    inner: &str,
+    kind: PatternKind,
+    budget: &mut usize,
+) -> Option<bool> {
     *budget = budget.checked_sub(1)?;
     if outer == "*" {
         return Some(true);
@@ -42,7 +55,6 @@ fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> 
         return Some(false);
     }
     // Fast path: most pairs differ in their literal prefix (another service or bucket).
-    let literal = first_special(outer).unwrap_or(outer.len());
     let prefix = inner.get(..literal);
     let prefix_matches = prefix.is_some_and(|p| match kind {
         PatternKind::Action => p.eq_ignore_ascii_case(&outer[..literal]),
@@ -100,7 +112,8 @@ pub struct PatternList<'a> {
     concrete: Vec<&'a str>,
     /// ... and looked up here when there are more than [`SET_FROM`].
     concrete_set: Option<HashSet<Cow<'a, str>>>,
-    wildcards: Vec<&'a str>,
+    /// The other patterns, each with the length of its literal head.
+    wildcards: Vec<(&'a str, usize)>,
 }
 
 /// How many concrete patterns a [`PatternList`] compares one by one before it makes a set.
@@ -118,8 +131,8 @@ impl<'a> PatternList<'a> {
         for pattern in list {
             if pattern == "*" {
                 out.any = true;
-            } else if first_special(pattern).is_some() {
-                out.wildcards.push(pattern);
+            } else if let Some(literal) = first_special(pattern) {
+                out.wildcards.push((pattern, literal));
             } else {
                 out.concrete.push(pattern);
             }
@@ -161,8 +174,8 @@ impl<'a> PatternList<'a> {
         if self.any || self.is_concrete(inner) {
             return Some(true);
         }
-        for outer in &self.wildcards {
-            if includes(outer, inner, self.kind, budget)? {
+        for &(outer, literal) in &self.wildcards {
+            if includes_from(outer, literal, inner, self.kind, budget)? {
                 return Some(true);
             }
         }
