@@ -14,9 +14,9 @@
 use crate::catalog::{Catalog, KeyType};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
-use crate::iam::names::PARTITIONS;
+use crate::iam::names::{arn_parts, PARTITIONS};
 use crate::iam::operators::{self, ConditionOperator, Family};
-use crate::iam::policy::{has_wildcard, opens_variable, Effect, PolicyDocument, Statement};
+use crate::iam::policy::{first_wild, is_wild, Effect, PolicyDocument, Statement};
 use crate::iam::read::{position, ConditionValue, StatementSpans};
 use crate::source::Span;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -428,44 +428,6 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
     (!vendor_ok).then_some("a service prefix has letters, digits and `-` only")
 }
 
-/// Whether a part of a pattern holds a wildcard (`*`, `?`) or a policy variable (`${`).
-pub(crate) fn is_wild(part: &str) -> bool {
-    first_wild(part).is_some()
-}
-
-/// Where the first wildcard (`*`, `?`) or policy variable (`${`) of a pattern starts.
-pub(crate) fn first_wild(part: &str) -> Option<usize> {
-    // One pass over the bytes: every resource of every statement comes here.
-    let bytes = part.as_bytes();
-    bytes.iter().enumerate().position(|(i, &b)| {
-        b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{'))
-    })
-}
-
-/// The six `:`-separated parts of an ARN (the last may hold more `:`), or None when it has fewer
-/// than five `:`. Found byte by byte: every resource of every statement comes here.
-pub(crate) fn arn_parts(text: &str) -> Option<[&str; 6]> {
-    let mut colons = [0usize; 5];
-    let mut found = 0;
-    for (at, _) in text.bytes().enumerate().filter(|&(_, b)| b == b':') {
-        colons[found] = at;
-        found += 1;
-        if found == colons.len() {
-            let part = |i: usize| {
-                let start = if i == 0 { 0 } else { colons[i - 1] + 1 };
-                let end = if i == colons.len() {
-                    text.len()
-                } else {
-                    colons[i]
-                };
-                &text[start..end]
-            };
-            return Some(std::array::from_fn(part));
-        }
-    }
-    None
-}
-
 /// Why IAM would refuse `text` as a resource, and the fix: `*`, or an ARN of six parts with a
 /// known partition, an account of 12 digits (or `aws`, or a wildcard), and no region or account
 /// where the service's ARNs have none (S3 buckets, IAM).
@@ -704,7 +666,7 @@ fn family_fits(family: Family, key: KeyType, also: Option<KeyType>) -> bool {
 /// An unknown service principal: a warning with the closest known one.
 pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
     let catalog = Catalog::get();
-    if has_wildcard(name) || opens_variable(name) || catalog.is_service_principal(name) {
+    if is_wild(name) || catalog.is_service_principal(name) {
         return None;
     }
     let mut d = Diagnostic::new(
@@ -717,32 +679,4 @@ pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
         d = d.with_help(format!("did you mean `{close}`?"));
     }
     Some(d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The byte scan splits as `splitn(6, ':')` does whenever there are five `:`.
-    #[test]
-    fn arn_parts_split_at_the_first_five_colons() {
-        for text in [
-            "arn:aws:s3:::bucket/key",
-            "arn:aws:logs:*:*:log-group:/aws/lambda/x:*",
-            "arn:aws:iam::123456789012:role/a",
-            ":::::",
-            "a:b:c:d:e:f:g:h",
-            "arn:aws:s3:::",
-            "arn:aws:s3::",
-            "no colons",
-            "",
-            "arn:aws:s3:::bücket/ü:x",
-        ] {
-            let colons = text.bytes().filter(|&b| b == b':').count();
-            let expected: Option<Vec<&str>> = (colons >= 5).then(|| text.splitn(6, ':').collect());
-            assert_eq!(arn_parts(text).map(|p| p.to_vec()), expected, "{text}");
-        }
-        assert!(is_wild("a*") && is_wild("?") && is_wild("x${aws:username}"));
-        assert!(!is_wild("plain") && !is_wild("$x") && !is_wild("{}") && !is_wild(""));
-    }
 }

@@ -14,6 +14,7 @@
 
 use crate::catalog::{AccessLevel, Action, Catalog};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::iam::policy::has_wildcard;
 use crate::source::{Span, Spanned};
 
 mod arn_format;
@@ -241,10 +242,6 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
     out
 }
 
-fn is_glob(text: &str) -> bool {
-    crate::iam::policy::has_wildcard(text)
-}
-
 /// Whether quoted action text has the `service:Action` shape.
 pub fn is_action_text(text: &str) -> bool {
     match text.split_once(':') {
@@ -281,7 +278,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
                 .at(span, "expected `service:Action`"),
         );
     };
-    if !is_glob(service) && catalog.service(service).is_none() {
+    if !has_wildcard(service) && catalog.service(service).is_none() {
         let mut d = Diagnostic::new(code, format!("unknown service `{service}` in `{text}`"))
             .at(span, "not in the AWS catalog");
         d = match catalog.suggest_service(service) {
@@ -290,7 +287,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
         };
         return Some(d);
     }
-    if is_glob(text) {
+    if has_wildcard(text) {
         if catalog.matches_any_action(text) {
             return None;
         }
@@ -325,7 +322,7 @@ fn check_resources<'v>(
     resources: &[(&'v str, Span)],
     overlaps: &mut Vec<((&'v str, &'static str), bool)>,
 ) -> Option<Diagnostic> {
-    if action.unchecked || is_glob(action.text) {
+    if action.unchecked || has_wildcard(action.text) {
         return None;
     }
     let catalog = Catalog::get();
@@ -474,7 +471,7 @@ fn named_actions(view: &StatementView<'_>) -> Option<Vec<&'static Action>> {
         if !seen.insert(action.text) {
             continue;
         }
-        if is_glob(action.text) {
+        if has_wildcard(action.text) {
             actions.extend(catalog.expand_actions(action.text));
         } else if let Some(found) = catalog.action(action.text) {
             actions.push(found);

@@ -138,7 +138,7 @@ pub struct UserInfo {
     pub groups: Vec<String>,
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
-    /// Sorted by key (a `BTreeMap` node for a role's one or two tags cost ~0.5 KiB).
+    /// Sorted by key, as a role's tags.
     pub tags: LiteMap<String, String>,
     pub span: Span,
 }

@@ -137,9 +137,54 @@ pub fn is_valid_path(path: &str) -> bool {
         && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c))
 }
 
+/// The six `:`-separated parts of an ARN (the last may hold more `:`), or None when it has fewer
+/// than five `:`. Found byte by byte: every resource of every statement comes here.
+pub fn arn_parts(text: &str) -> Option<[&str; 6]> {
+    let mut colons = [0usize; 5];
+    let mut found = 0;
+    for (at, _) in text.bytes().enumerate().filter(|&(_, b)| b == b':') {
+        colons[found] = at;
+        found += 1;
+        if found == colons.len() {
+            let part = |i: usize| {
+                let start = if i == 0 { 0 } else { colons[i - 1] + 1 };
+                let end = if i == colons.len() {
+                    text.len()
+                } else {
+                    colons[i]
+                };
+                &text[start..end]
+            };
+            return Some(std::array::from_fn(part));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scan splits as `splitn(6, ':')` does whenever there are five `:`.
+    #[test]
+    fn arn_parts_split_at_the_first_five_colons() {
+        for text in [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/x:*",
+            "arn:aws:iam::123456789012:role/a",
+            ":::::",
+            "a:b:c:d:e:f:g:h",
+            "arn:aws:s3:::",
+            "arn:aws:s3::",
+            "no colons",
+            "",
+            "arn:aws:s3:::bücket/ü:x",
+        ] {
+            let colons = text.bytes().filter(|&b| b == b':').count();
+            let expected: Option<Vec<&str>> = (colons >= 5).then(|| text.splitn(6, ':').collect());
+            assert_eq!(arn_parts(text).map(|p| p.to_vec()), expected, "{text}");
+        }
+    }
 
     #[test]
     fn names() {

@@ -7,7 +7,7 @@
 //! lets it only in the resource segment): an over-approximation, so the check warns only when
 //! no ARN can fit. `reason` has the exact matcher the proofs use.
 
-use crate::checks::document::first_wild;
+use crate::iam::policy::first_wild;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -282,9 +282,7 @@ mod tests {
                 };
                 // Case does not matter to either.
                 let arn = if upper { arn.to_uppercase() } else { arn };
-                if crate::iam::policy::has_wildcard(&arn)
-                    || crate::iam::policy::opens_variable(&arn)
-                {
+                if crate::iam::policy::is_wild(&arn) {
                     return Ok(());
                 }
                 let direct = format_matches(format.as_bytes(), arn.as_bytes(), false);

@@ -712,7 +712,7 @@ impl Resolver<'_> {
     }
 
     pub(super) fn check_arn(&mut self, arn: &Spanned<String>, what: &str) -> bool {
-        let parts = crate::checks::document::arn_parts(&arn.node);
+        let parts = names::arn_parts(&arn.node);
         if parts.is_some_and(|p| p[0] == "arn" && !p[1].is_empty() && !p[2].is_empty()) {
             return true;
         }
