@@ -42,7 +42,8 @@ pub struct StatementView<'a> {
     pub not_action: bool,
     pub actions: Vec<ActionRef<'a>>,
     pub not_resource: bool,
-    /// Empty for trust statements (they have no resources).
+    /// Empty for trust statements (they have no resources). Read only by the checks that warn,
+    /// as are the condition keys: a caller without `warnings` may leave both empty.
     pub resources: Vec<(&'a str, Span)>,
     pub condition_keys: Vec<(&'a str, Span)>,
     /// `use` sites the statement was expanded through, shown as secondary labels.
