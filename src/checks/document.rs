@@ -469,6 +469,13 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     if is_wild(service) {
         return None;
     }
+    // Only a region or an account written out can be one the service's ARNs do not have: most
+    // resources (`arn:aws:s3:::bucket`, a wildcard region) stop here.
+    let region_written = !region.is_empty() && !is_wild(region);
+    let account_written = !account.is_empty() && !is_wild(account);
+    if !region_written && !account_written {
+        return None;
+    }
     // The formats this resource can be: those whose resource part starts with the same literal
     // text (`accesspoint/` is not a bucket's `b/*`). Every resource of every statement comes
     // here, so the formats are read once, into the catalog's `ArnShape`s.
@@ -491,8 +498,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     if !any {
         return None;
     }
-    let field_empty_everywhere = |index: usize| if index == 3 { no_region } else { no_account };
-    if !region.is_empty() && !is_wild(region) && field_empty_everywhere(3) {
+    if region_written && no_region {
         return Some((
             format!("`{service}` ARNs have no region"),
             format!(
@@ -501,7 +507,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
             ),
         ));
     }
-    if !account.is_empty() && !is_wild(account) && field_empty_everywhere(4) {
+    if account_written && no_account {
         return Some((
             format!("`{service}` ARNs have no account"),
             format!(

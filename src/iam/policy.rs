@@ -32,11 +32,14 @@ pub fn is_wild(part: &str) -> bool {
 
 /// Where the first wildcard (`*`, `?`) or policy variable (`${`) of a pattern starts.
 pub fn first_wild(part: &str) -> Option<usize> {
-    // One pass over the bytes: every resource of every statement comes here.
+    // Every resource of every statement comes here, and most of its parts (partition, region,
+    // account) are a few bytes: a plain loop for those, memchr's vector scan for longer text.
     let bytes = part.as_bytes();
-    bytes.iter().enumerate().position(|(i, &b)| {
-        b == b'*' || b == b'?' || (b == b'$' && bytes.get(i + 1) == Some(&b'{'))
-    })
+    let opens_wild = |i: usize| bytes[i] != b'$' || bytes.get(i + 1) == Some(&b'{');
+    if bytes.len() < 32 {
+        return (0..bytes.len()).find(|&i| matches!(bytes[i], b'*' | b'?' | b'$') && opens_wild(i));
+    }
+    memchr::memchr3_iter(b'*', b'?', b'$', bytes).find(|&i| opens_wild(i))
 }
 
 /// A policy document: identity policy, permissions boundary, trust or resource policy.
