@@ -6,6 +6,7 @@
 //! prints never depends on scheduling.
 
 use rayon::prelude::*;
+use std::hash::{BuildHasher, Hash};
 
 /// Below this many items the work is done on the calling thread: starting the pool costs more
 /// than it saves, and one-file projects and single policies are the common case.
@@ -35,6 +36,49 @@ pub fn join<A: Send, B: Send>(
     rayon::join(a, b)
 }
 
+/// For each of `count` items, the first item whose key equals its own: itself, or an earlier
+/// repeat. The work a repeat would do again is then done once, for its representative.
+///
+/// Keys are hashed on all cores, and only the hashes (8 bytes an item) are held for all items;
+/// a repeat counts as one only once its key is seen to be equal to its representative's (made
+/// once for its group), so a hash collision costs work, never a wrong answer.
+pub fn first_equal<K: Hash + Eq>(
+    count: usize,
+    key: impl Fn(usize) -> K + Sync + Send,
+) -> Vec<usize> {
+    let hasher = foldhash::fast::RandomState::default();
+    first_equal_by(count, key, |key| hasher.hash_one(key))
+}
+
+/// [`first_equal`] with the hash given (a test's colliding one).
+pub fn first_equal_by<K: Eq>(
+    count: usize,
+    key: impl Fn(usize) -> K + Sync + Send,
+    hash: impl Fn(&K) -> u64 + Sync + Send,
+) -> Vec<usize> {
+    let indices: Vec<usize> = (0..count).collect();
+    let hashes = map(&indices, |&i| hash(&key(i)));
+    let mut first: foldhash::HashMap<u64, usize> = foldhash::HashMapExt::with_capacity(count);
+    let mut representative: Vec<usize> = hashes
+        .iter()
+        .enumerate()
+        .map(|(i, hash)| *first.entry(*hash).or_insert(i))
+        .collect();
+    let mut repeats: Vec<usize> = (0..count).filter(|&i| representative[i] != i).collect();
+    repeats.sort_by_key(|&i| representative[i]);
+    let groups: Vec<&[usize]> = repeats
+        .chunk_by(|&a, &b| representative[a] == representative[b])
+        .collect();
+    let differing = flat_map(&groups, |group| {
+        let first = key(representative[group[0]]);
+        group.iter().copied().filter(|&i| key(i) != first).collect()
+    });
+    for i in differing {
+        representative[i] = i;
+    }
+    representative
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -45,5 +89,19 @@ mod tests {
         assert!(doubled.windows(2).all(|w| w[0] <= w[1]));
         let squared = super::map(&items, |&i| u64::from(i) * u64::from(i));
         assert!(squared.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn repeats_point_at_their_first_equal() {
+        let words = ["a", "b", "a", "c", "b", "a"];
+        let expected = vec![0, 1, 0, 3, 1, 0];
+        assert_eq!(super::first_equal(words.len(), |i| words[i]), expected);
+        // With every hash equal, equality alone tells the repeats from the rest: a key that
+        // differs from its group's first is its own representative.
+        let collided = super::first_equal_by(words.len(), |i| words[i], |_| 7);
+        assert_eq!(collided, vec![0, 1, 0, 3, 4, 0]);
+        let many: Vec<u32> = (0..1000).map(|i| i % 10).collect();
+        let firsts = super::first_equal(many.len(), |i| many[i]);
+        assert!(firsts.iter().enumerate().all(|(i, &f)| f == i % 10));
     }
 }

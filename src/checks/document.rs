@@ -36,10 +36,17 @@ pub struct DocumentView<'a> {
     pub statements: &'a [StatementSpans<'a>],
 }
 
+/// What [`document_checks`] reads of a statement's spans, its Sid's, at the statement.
+pub fn sid_at(span: Span, statement: &Statement) -> StatementSpans<'static> {
+    let mut spans = StatementSpans::new(span);
+    spans.sid = statement.sid.as_ref().map(|_| span);
+    spans
+}
+
 /// The spans of a statement whose parts are not located separately (a compiled document): every
 /// part points at the statement.
 pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
-    let mut spans = StatementSpans::new(span);
+    let mut spans = sid_at(span, statement);
     let present = [
         ("Sid", statement.sid.is_some()),
         ("Principal", statement.principal.is_some()),
@@ -55,7 +62,6 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
         .filter(|(_, p)| *p)
         .map(|&(key, _)| (key, span))
         .collect();
-    spans.sid = statement.sid.as_ref().map(|_| span);
     let count = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| {
         a.iter().chain(b).map(Vec::len).sum::<usize>()
     };
@@ -160,6 +166,16 @@ pub fn spans_in<'a>(span: Span, text: &str, statement: &'a Statement) -> Stateme
 
 /// Runs every document check.
 pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
+    checks(doc, true)
+}
+
+/// The checks of the document as a whole, without [`statement_checks`]: its `Version`, an
+/// empty statement list, and Sids (their form, and one Sid used twice).
+pub fn document_checks(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
+    checks(doc, false)
+}
+
+fn checks(doc: &DocumentView<'_>, with_statements: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     version(doc, &mut out);
     if doc.policy.statements.is_empty() {
@@ -174,56 +190,70 @@ pub fn check(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
         if let (Some(sid), Some(at)) = (&statement.sid, spans.sid) {
             sid_checks(doc.kind, sid, at, &mut sids, &mut out);
         }
-        elements(doc.kind, statement, spans, &mut out);
+        if with_statements {
+            out.extend(statement_checks(doc.kind, statement, spans));
+        }
+    }
+    out
+}
+
+/// The checks of one statement of a document of `kind`. What they find depends on the kind and
+/// the statement's content alone; `spans` only place it.
+pub fn statement_checks(
+    kind: PolicyKind,
+    statement: &Statement,
+    spans: &StatementSpans,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    elements(kind, statement, spans, &mut out);
+    for (text, &span) in statement
+        .action
+        .iter()
+        .chain(&statement.not_action)
+        .flatten()
+        .zip(&spans.actions)
+    {
+        if let Some(problem) = action_problem(text) {
+            out.push(
+                Diagnostic::new(Code::MalformedAction, format!("`{text}` is not an action"))
+                    .at(span, problem)
+                    .with_help("actions are written `service:Action`, like `s3:GetObject`"),
+            );
+        }
+    }
+    if !kind.refuses_resource() {
         for (text, &span) in statement
-            .action
+            .resource
             .iter()
-            .chain(&statement.not_action)
+            .chain(&statement.not_resource)
             .flatten()
-            .zip(&spans.actions)
+            .zip(&spans.resources)
         {
-            if let Some(problem) = action_problem(text) {
+            if let Some((problem, help)) = arn_problem(text) {
                 out.push(
-                    Diagnostic::new(Code::MalformedAction, format!("`{text}` is not an action"))
-                        .at(span, problem)
-                        .with_help("actions are written `service:Action`, like `s3:GetObject`"),
+                    Diagnostic::new(
+                        Code::MalformedArn,
+                        format!("`{text}` is not a valid resource"),
+                    )
+                    .at(span, problem)
+                    .with_help(help),
                 );
             }
         }
-        if !doc.kind.refuses_resource() {
-            for (text, &span) in statement
-                .resource
-                .iter()
-                .chain(&statement.not_resource)
-                .flatten()
-                .zip(&spans.resources)
-            {
-                if let Some((problem, help)) = arn_problem(text) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::MalformedArn,
-                            format!("`{text}` is not a valid resource"),
-                        )
-                        .at(span, problem)
-                        .with_help(help),
-                    );
-                }
-            }
+    }
+    conditions(spans, &mut out);
+    for (kind, value, span) in &spans.principals {
+        if *kind == "Service" {
+            out.extend(service_principal(value, *span));
         }
-        conditions(spans, &mut out);
-        for (kind, value, span) in &spans.principals {
-            if *kind == "Service" {
-                out.extend(service_principal(value, *span));
-            }
-        }
-        // `iam:PassedToService` names service principals too (a delegation's `pass_to`).
-        for value in &spans.condition_values {
-            if spans
-                .key_of(value)
-                .eq_ignore_ascii_case("iam:PassedToService")
-            {
-                out.extend(service_principal(&value.value, value.span));
-            }
+    }
+    // `iam:PassedToService` names service principals too (a delegation's `pass_to`).
+    for value in &spans.condition_values {
+        if spans
+            .key_of(value)
+            .eq_ignore_ascii_case("iam:PassedToService")
+        {
+            out.extend(service_principal(&value.value, value.span));
         }
     }
     out

@@ -63,47 +63,18 @@ pub fn check_statements<'a>(
     warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
 ) -> Vec<Diagnostic> {
-    use std::hash::BuildHasher;
-    let hasher = foldhash::fast::RandomState::default();
-    grouped_by(count, input, warnings, view, |key| hasher.hash_one(key))
+    let representative = crate::parallel::first_equal(count, |i| content_key(&view(i)));
+    check_distinct(&representative, input, warnings, view)
 }
 
-/// [`check_statements`] with statements grouped by `hash` of their key (8 bytes each: the keys
-/// themselves would take 120 MB at 100,000 roles); a repeat counts as one only once its key is
-/// seen to be equal, so a collision costs a check, never a finding.
-fn grouped_by<'a>(
-    count: usize,
+/// [`check_statements`] given each statement's representative (the first with its content).
+fn check_distinct<'a>(
+    representative: &[usize],
     input: Input,
     warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
-    hash: impl Fn(&[u8]) -> u64 + Sync + Send,
 ) -> Vec<Diagnostic> {
-    let indices: Vec<usize> = (0..count).collect();
-    let hashes = crate::parallel::map(&indices, |&i| hash(&content_key(&view(i))));
-    let mut first: foldhash::HashMap<u64, usize> = foldhash::HashMapExt::with_capacity(count);
-    let mut representative: Vec<usize> = hashes
-        .iter()
-        .enumerate()
-        .map(|(i, hash)| *first.entry(*hash).or_insert(i))
-        .collect();
-    // Repeats are confirmed group by group, each representative's key made once for its group
-    // (one group's key held at a time, not all of them).
-    let mut repeats: Vec<usize> = (0..count).filter(|&i| representative[i] != i).collect();
-    repeats.sort_by_key(|&i| representative[i]);
-    let groups: Vec<&[usize]> = repeats
-        .chunk_by(|&a, &b| representative[a] == representative[b])
-        .collect();
-    let differing = crate::parallel::flat_map(&groups, |group| {
-        let key = content_key(&view(representative[group[0]]));
-        group
-            .iter()
-            .copied()
-            .filter(|&i| content_key(&view(i)) != key)
-            .collect()
-    });
-    for i in differing {
-        representative[i] = i;
-    }
+    let count = representative.len();
     let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; count];
     let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
         let results = crate::parallel::map(&indices, |&i| {
@@ -614,13 +585,10 @@ mod tests {
             .collect();
         assert_eq!(places, [10, 30, 50]);
         // Every hash colliding: statements are told apart by their keys, nothing is lost.
-        let collided = grouped_by(
-            views.len(),
-            Input::Source,
-            true,
-            |i| views[i].clone(),
-            |_| 7,
-        );
+        let view = |i: usize| views[i].clone();
+        let representative =
+            crate::parallel::first_equal_by(views.len(), |i| content_key(&view(i)), |_| 7);
+        let collided = check_distinct(&representative, Input::Source, true, view);
         assert_eq!(collided, found);
     }
 

@@ -5,7 +5,10 @@
 //! ([`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
 //! files too; this file only builds their inputs from `.iamx`.
 
-use crate::checks::document::{check as check_document, spans_at, spans_in, DocumentView};
+use crate::checks::document::{
+    check as check_document, document_checks, sid_at, spans_at, spans_in, statement_checks,
+    DocumentView,
+};
 use crate::checks::lint::{lint, size_quota, LintDocument, Quota};
 use crate::checks::statement::{check_statements, ActionRef, Input, StatementView};
 use crate::compile::ir;
@@ -141,6 +144,52 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
         .collect()
 }
 
+/// The IAM kind a compiled document is checked as.
+fn policy_kind(kind: DocumentKind) -> PolicyKind {
+    match kind {
+        DocumentKind::Boundary => PolicyKind::Boundary,
+        DocumentKind::ManagedPolicy | DocumentKind::Delegation => PolicyKind::ManagedPolicy,
+        DocumentKind::Trust => PolicyKind::Trust,
+        DocumentKind::RoleInline => PolicyKind::RoleInline,
+        DocumentKind::UserInline => PolicyKind::UserInline,
+        DocumentKind::GroupInline => PolicyKind::GroupInline,
+    }
+}
+
+/// Per statement of every document, in order: whether the document checks of a statement
+/// ([`statement_checks`]) find nothing. What they find depends on the document's kind and the
+/// statement alone, and a project's roles repeat statements (a template's, one trust policy
+/// for a thousand roles): each distinct statement is checked once, on all cores.
+fn clean_statements(compiled: &Compiled, sources: &Sources) -> Vec<bool> {
+    let places: Vec<(usize, usize)> = (compiled.documents.iter().enumerate())
+        .flat_map(|(d, document)| (0..document.policy.statements.len()).map(move |s| (d, s)))
+        .collect();
+    let statement = |i: usize| {
+        let (d, s) = places[i];
+        let document = &compiled.documents[d];
+        (policy_kind(document.kind), &document.policy.statements[s])
+    };
+    let representative = crate::parallel::first_equal(places.len(), statement);
+    let distinct: Vec<usize> = (0..places.len())
+        .filter(|&i| representative[i] == i)
+        .collect();
+    let distinct_clean = crate::parallel::map(&distinct, |&i| {
+        let (kind, statement) = statement(i);
+        let (d, s) = places[i];
+        let span = sources.trim(compiled.documents[d].origins[s].span);
+        statement_checks(kind, statement, &spans_at(span, statement)).is_empty()
+    });
+    let mut clean = vec![false; places.len()];
+    for (i, is_clean) in distinct.into_iter().zip(distinct_clean) {
+        clean[i] = is_clean;
+    }
+    // A repeat comes after its representative.
+    for i in 0..clean.len() {
+        clean[i] = clean[representative[i]];
+    }
+    clean
+}
+
 /// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
 /// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
 /// measured them.
@@ -157,8 +206,17 @@ pub fn lints(
         .map(String::as_str)
         .collect();
     debug_assert_eq!(sizes.len(), compiled.documents.len());
-    let documents: Vec<_> = compiled.documents.iter().zip(sizes).collect();
-    let mut out = crate::parallel::flat_map(&documents, |&(document, &size)| {
+    let clean = clean_statements(compiled, sources);
+    let mut first_statement = Vec::with_capacity(compiled.documents.len());
+    let mut statements = 0;
+    for document in &compiled.documents {
+        first_statement.push(statements);
+        statements += document.policy.statements.len();
+    }
+    let documents: Vec<_> = (compiled.documents.iter().zip(sizes))
+        .zip(first_statement)
+        .collect();
+    let mut out = crate::parallel::flat_map(&documents, |&((document, &size), first)| {
         let quota = match document.kind {
             // Kept whole over the quota by `limits`, which said so (W0409).
             DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
@@ -197,17 +255,14 @@ pub fn lints(
         // reached the document (dates, ARNs, service principals) is checked before anything is
         // written. Each points at its literal where the source shows it verbatim, otherwise
         // (a value built from a variable or a template) at its statement.
-        let kind = match document.kind {
-            DocumentKind::Boundary => PolicyKind::Boundary,
-            DocumentKind::ManagedPolicy | DocumentKind::Delegation => PolicyKind::ManagedPolicy,
-            DocumentKind::Trust => PolicyKind::Trust,
-            DocumentKind::RoleInline => PolicyKind::RoleInline,
-            DocumentKind::UserInline => PolicyKind::UserInline,
-            DocumentKind::GroupInline => PolicyKind::GroupInline,
-        };
+        let kind = policy_kind(document.kind);
         // Finding each literal in the source costs more than the checks themselves, and most
-        // documents have no finding: check with every part at its statement first, and only
-        // when something is found check again with the literals located.
+        // documents have no finding: when every statement is clean (`clean_statements`), only
+        // the checks of the whole document run, and only when something is found does it all
+        // run again with the literals located.
+        let all_clean = clean[first..first + document.policy.statements.len()]
+            .iter()
+            .all(|&c| c);
         let check_with = |locate: bool| {
             let statements: Vec<_> = document
                 .policy
@@ -219,21 +274,30 @@ pub fn lints(
                     if locate {
                         spans_in(span, sources.slice(span), statement)
                     } else {
-                        spans_at(span, statement)
+                        sid_at(span, statement)
                     }
                 })
                 .collect();
-            check_document(&DocumentView {
+            let view = DocumentView {
                 policy: &document.policy,
                 kind,
                 span: sources.first_line(document.span),
                 version: None,
                 statement_list: sources.first_line(document.span),
                 statements: &statements,
-            })
+            };
+            if locate {
+                check_document(&view)
+            } else {
+                document_checks(&view)
+            }
         };
-        let mut found = check_with(false);
-        if !found.is_empty() {
+        let mut found = if all_clean {
+            check_with(false)
+        } else {
+            Vec::new()
+        };
+        if !all_clean || !found.is_empty() {
             found = check_with(true);
         }
         for d in &mut found {
@@ -273,7 +337,7 @@ pub fn lints(
         found
     });
     let mut inline_size: foldhash::HashMap<&str, usize> = Default::default();
-    for (document, size) in documents {
+    for ((document, size), _) in documents {
         if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
             *inline_size.entry(owner).or_default() += size;
         }

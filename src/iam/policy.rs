@@ -115,7 +115,7 @@ pub enum Effect {
 
 /// One statement. Fields mirror the JSON keys; which combinations are valid (exactly one of
 /// `Action`/`NotAction`, at most one of `Resource`/`NotResource`) is checked by [`Statement::shape_error`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Statement {
     #[serde(rename = "Sid", default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
@@ -229,7 +229,7 @@ fn sort_dedup(list: &mut Vec<String>) {
 }
 
 /// `"*"` or a map from principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`) to values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum Principal {
     Any(AnyPrincipal),
@@ -239,7 +239,7 @@ pub enum Principal {
 }
 
 /// The literal `"*"` principal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AnyPrincipal;
 
 impl Serialize for AnyPrincipal {
@@ -253,7 +253,7 @@ impl Serialize for AnyPrincipal {
 ///
 /// Sorted vectors (`LiteMap`), not `BTreeMap`s: a statement has a handful of clauses at most,
 /// and a B-tree node costs about 0.5 KiB even for one entry (46 MB of a 10,000-role `check`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Conditions(pub ConditionMap);
 
 /// Operator → key → values, each level sorted by its key.
