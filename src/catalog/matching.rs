@@ -22,28 +22,45 @@ pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
 /// hash order. A lookup hashes the name once and compares it only with the names of the same
 /// hash; a binary search compared it byte by byte with a dozen names, and the checks, the lints
 /// and the proofs look up every action and condition key they meet.
+///
+/// Nearly every lookup spells the name as the catalog does (`s3:GetObject`), so a second list
+/// holds the hashes of the names as written: a lookup tries it first, with no lower-casing.
 #[derive(Debug, Default)]
-pub(crate) struct NameIndex(Vec<(u64, u32)>);
+pub(crate) struct NameIndex {
+    caseless: Vec<(u64, u32)>,
+    exact: Vec<(u64, u32)>,
+}
 
 impl NameIndex {
     pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
-        let mut entries: Vec<(u64, u32)> = names
+        let (mut caseless, mut exact): (Vec<_>, Vec<_>) = names
             .into_iter()
             .enumerate()
-            .map(|(i, name)| (caseless_hash(name), i as u32))
-            .collect();
-        entries.sort_unstable();
-        NameIndex(entries)
+            .map(|(i, name)| {
+                (
+                    (caseless_hash(name), i as u32),
+                    (exact_hash(name), i as u32),
+                )
+            })
+            .unzip();
+        caseless.sort_unstable();
+        exact.sort_unstable();
+        NameIndex { caseless, exact }
     }
 
     /// The position of `name`, ignoring ASCII case, given the name at each position.
     pub(crate) fn find<'a>(&self, name: &str, name_at: impl Fn(usize) -> &'a str) -> Option<usize> {
-        let hash = caseless_hash(name);
-        let first = self.0.partition_point(|&(h, _)| h < hash);
-        self.0[first..]
-            .iter()
-            .take_while(|&&(h, _)| h == hash)
-            .map(|&(_, i)| i as usize)
+        fn same_hash(list: &[(u64, u32)], hash: u64) -> impl Iterator<Item = usize> + '_ {
+            let first = list.partition_point(|&(h, _)| h < hash);
+            list[first..]
+                .iter()
+                .take_while(move |&&(h, _)| h == hash)
+                .map(|&(_, i)| i as usize)
+        }
+        if let Some(i) = same_hash(&self.exact, exact_hash(name)).find(|&i| name_at(i) == name) {
+            return Some(i);
+        }
+        same_hash(&self.caseless, caseless_hash(name))
             .find(|&i| name_at(i).eq_ignore_ascii_case(name))
     }
 }
@@ -61,6 +78,12 @@ fn caseless_hash(name: &str) -> u64 {
         hasher.write(&lowered[..chunk.len()]);
     }
     hasher.finish()
+}
+
+/// The hash of `name` as written (a fixed seed, as [`caseless_hash`]).
+fn exact_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x1a3c_5e7f).hash_one(name)
 }
 
 /// IAM glob: `*` matches any run of characters (also none), `?` exactly one.
