@@ -12,7 +12,7 @@
 //!
 //! [`expand_levels`] is the catalog side of `service:level(list, read)`.
 
-use crate::catalog::{AccessLevel, Action, Catalog};
+use crate::catalog::{AccessLevel, Action, Catalog, ResourceType};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::policy::has_wildcard;
 use crate::source::{Span, Spanned};
@@ -171,14 +171,14 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
             let first = spans.partition_point(|s| *s < action.span);
             spans.get(first + 1) == Some(&action.span)
         };
-        // The statement's actions mostly share resource types: each (resource, ARN format)
+        // The statement's actions mostly share resource types: each (resource, resource type)
         // pair is decided once.
-        let mut overlaps = Vec::new();
+        let mut fits = Fits::new();
         for action in &view.actions {
             if shares_span(action) {
                 continue;
             }
-            if let Some(d) = check_resources(action, &view.resources, &mut overlaps) {
+            if let Some(d) = check_resources(action, &view.resources, &mut fits) {
                 out.push(d);
             }
         }
@@ -286,13 +286,18 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
     })
 }
 
+/// What [`check_resources`] decided in one statement: whether the resource at an index can be
+/// of a resource type (told by address: the catalog's types live as long as the program).
+type Fits = Vec<((usize, *const ResourceType), bool)>;
+
 /// A warning when none of the statement's resources is of a type the action applies to.
 /// Whether `action` applies to some resource of the statement (all well-formed ARNs), or the
-/// finding that it applies to none. `overlaps` remembers what [`arn_overlaps`] said.
-fn check_resources<'v>(
+/// finding that it applies to none. `fits` remembers what was decided for the statement's
+/// earlier actions.
+fn check_resources(
     action: &ActionRef<'_>,
-    resources: &[(&'v str, Span)],
-    overlaps: &mut Vec<((&'v str, &'static str), bool)>,
+    resources: &[(&str, Span)],
+    fits: &mut Fits,
 ) -> Option<Diagnostic> {
     if action.unchecked || has_wildcard(action.text) {
         return None;
@@ -300,28 +305,34 @@ fn check_resources<'v>(
     let catalog = Catalog::get();
     let found = catalog.action(action.text)?;
     let types = catalog.action_resource_types(found);
-    let formats = || {
-        types
-            .iter()
-            .flat_map(|(_, rt)| rt.arn_formats.iter().copied())
-    };
-    let mut fits = |arn: &'v str| {
-        // One fitting format is enough: those answered without the pair search go first.
-        formats().any(|f| arn_format::overlaps_directly(arn, f) == Some(true))
-            || formats().any(|f| {
-                // A statement has a few resources and formats: a list beats hashing here.
-                match overlaps.iter().find(|(pair, _)| *pair == (arn, f)) {
-                    Some(&(_, known)) => known,
-                    None => {
-                        let known = arn_overlaps(arn, f);
-                        overlaps.push(((arn, f), known));
-                        known
-                    }
-                }
-            })
-    };
-    if resources.iter().any(|(r, _)| fits(r)) {
-        return None;
+    let pairs = || (0..resources.len()).flat_map(|r| types.iter().map(move |&(_, rt)| (r, rt)));
+    let known = |fits: &Fits, key| fits.iter().find(|(k, _)| *k == key).map(|&(_, f)| f);
+    // One fitting pair is enough: pairs answered without the pair search go first (`Some(true)`
+    // from `overlaps_directly`), and only a final answer is remembered.
+    for (r, rt) in pairs() {
+        let key = (r, rt as *const ResourceType);
+        let fit = known(fits, key).unwrap_or_else(|| {
+            let direct = (rt.arn_formats.iter())
+                .any(|f| arn_format::overlaps_directly(resources[r].0, f) == Some(true));
+            if direct {
+                fits.push((key, true));
+            }
+            direct
+        });
+        if fit {
+            return None;
+        }
+    }
+    for (r, rt) in pairs() {
+        let key = (r, rt as *const ResourceType);
+        let fit = known(fits, key).unwrap_or_else(|| {
+            let fit = (rt.arn_formats.iter()).any(|f| arn_overlaps(resources[r].0, f));
+            fits.push((key, fit));
+            fit
+        });
+        if fit {
+            return None;
+        }
     }
     let mut d = Diagnostic::new(
         Code::ResourceTypeMismatch,
