@@ -16,7 +16,6 @@ use crate::iam::operators::{self, ConditionOperator};
 use crate::iam::policy::{Conditions, Effect, PolicyDocument, Principal, Statement};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
-use std::borrow::Cow;
 
 /// Lowers a resolved project. Errors are about conditions that IAM cannot express as written.
 ///
@@ -80,7 +79,7 @@ impl Lowering<'_> {
             (DocumentKind::ManagedPolicy, "policies", &project.policies),
         ] {
             for policy in policies {
-                let (document, origins) = self.policy(policy.statements.iter().map(Cow::Borrowed));
+                let (document, origins) = self.policy(&policy.statements);
                 documents.push(Document {
                     kind,
                     name: policy.name.node.clone(),
@@ -119,7 +118,7 @@ impl Lowering<'_> {
             });
             let mut inline_files = Vec::new();
             if !role.statements.is_empty() {
-                let (document, origins) = self.policy(role.statements.into_iter().map(Cow::Owned));
+                let (document, origins) = self.policy(&role.statements);
                 let file = ["roles/", name, "/inline.json"].concat();
                 inline_files.push(file.clone());
                 documents.push(Document {
@@ -406,7 +405,7 @@ impl Lowering<'_> {
         if statements.is_empty() {
             return Vec::new();
         }
-        let (document, origins) = self.policy(statements.iter().map(Cow::Borrowed));
+        let (document, origins) = self.policy(statements);
         let file = format!("{folder}/{name}/inline.json");
         documents.push(Document {
             kind,
@@ -424,46 +423,27 @@ impl Lowering<'_> {
         vec![file]
     }
 
-    /// One policy document from its statements. A role's statements are lent by value (the role
-    /// is dropped once lowered): their texts move into the document instead of being copied.
-    fn policy<'s>(
-        &mut self,
-        statements: impl ExactSizeIterator<Item = Cow<'s, ir::Statement>>,
-    ) -> (PolicyDocument, Vec<Origin>) {
-        fn texts(list: Vec<Spanned<String>>) -> Vec<String> {
-            list.into_iter().map(|t| t.node).collect()
-        }
-        fn copies(list: &[Spanned<String>]) -> Vec<String> {
-            list.iter().map(|t| t.node.clone()).collect()
-        }
+    fn policy(&mut self, statements: &[ir::Statement]) -> (PolicyDocument, Vec<Origin>) {
         let mut lowered = Vec::with_capacity(statements.len());
         let mut origins = Vec::with_capacity(statements.len());
         for statement in statements {
             let mut out = Statement::new(statement.effect);
-            out.condition = self.conditions(&statement.conditions);
-            let (not_action, not_resource) = (statement.not_action, statement.not_resource);
-            let (sid, actions, resources, origin) = match statement {
-                Cow::Owned(s) => (s.sid, texts(s.actions), texts(s.resources), s.origin),
-                Cow::Borrowed(s) => (
-                    s.sid.clone(),
-                    copies(&s.actions),
-                    copies(&s.resources),
-                    s.origin.clone(),
-                ),
-            };
-            out.sid = sid;
-            if not_action {
+            out.sid = statement.sid.clone();
+            let actions = statement.actions.iter().map(|a| a.node.clone()).collect();
+            if statement.not_action {
                 out.not_action = Some(actions);
             } else {
                 out.action = Some(actions);
             }
-            if not_resource {
+            let resources = statement.resources.iter().map(|r| r.node.clone()).collect();
+            if statement.not_resource {
                 out.not_resource = Some(resources);
             } else {
                 out.resource = Some(resources);
             }
+            out.condition = self.conditions(&statement.conditions);
             lowered.push(out);
-            origins.push(origin);
+            origins.push(statement.origin.clone());
         }
         let mut document = PolicyDocument::new(lowered);
         document.canonicalize();
