@@ -49,6 +49,9 @@ pub struct Catalog {
     global_templates: Vec<usize>,
     /// `globals` by name, ignoring case.
     globals_index: NameIndex,
+    /// The prefixes of the global keys (`aws`), lower-case: a name with another prefix
+    /// (`s3:prefix`) is no global key, and is not looked for among them.
+    global_prefixes: Vec<String>,
     /// Every action's `service:Name`, made on first use.
     names: OnceLock<Vec<String>>,
 }
@@ -65,6 +68,11 @@ impl std::fmt::Debug for Catalog {
 struct Slot {
     block: parse::ServiceBlock,
     parsed: OnceLock<Service>,
+}
+
+/// A condition key's prefix: the text before its first `:` (`aws` of `aws:SourceIp`).
+fn key_prefix(name: &str) -> &str {
+    name.split_once(':').map_or(name, |(prefix, _)| prefix)
 }
 
 impl Catalog {
@@ -89,10 +97,17 @@ impl Catalog {
                 .enumerate()
                 .map(|(i, slot)| (slot.block.prefix, i))
                 .collect();
+            let mut global_prefixes: Vec<String> = globals
+                .iter()
+                .map(|k| key_prefix(k.name).to_ascii_lowercase())
+                .collect();
+            global_prefixes.sort();
+            global_prefixes.dedup();
             Catalog {
                 snapshot,
                 services,
                 by_prefix,
+                global_prefixes,
                 globals_index: NameIndex::new(globals.iter().map(|k| k.name)),
                 globals,
                 global_templates,
@@ -150,6 +165,24 @@ impl Catalog {
         found.map(|i| &self.globals[i])
     }
 
+    /// The first global key `name` is that passes `wanted`: the one of its name, then the
+    /// templates it matches.
+    fn global_for(
+        &self,
+        name: &str,
+        wanted: impl Fn(&ConditionKey) -> bool,
+    ) -> Option<&ConditionKey> {
+        let prefix = key_prefix(name);
+        if !(self.global_prefixes.iter()).any(|p| p.eq_ignore_ascii_case(prefix)) {
+            return None;
+        }
+        let templates = self.global_templates().filter(|g| g.matches(name));
+        self.global_named(name)
+            .into_iter()
+            .chain(templates)
+            .find(|g| wanted(g))
+    }
+
     /// The global template keys (in name order), the only keys a name other than their own
     /// can match.
     fn global_templates(&self) -> impl Iterator<Item = &ConditionKey> {
@@ -161,13 +194,10 @@ impl Catalog {
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        if let Some(key) = self.global_named(name) {
+        if let Some(key) = self.global_for(name, |_| true) {
             return Some(key);
         }
-        if let Some(key) = self.global_templates().find(|k| k.matches(name)) {
-            return Some(key);
-        }
-        let prefix = name.split_once(':').map_or(name, |(prefix, _)| prefix);
+        let prefix = key_prefix(name);
         if let Some(key) = self.service(prefix).and_then(|s| s.condition_key(name)) {
             return Some(key);
         }
@@ -291,10 +321,8 @@ impl Catalog {
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {
         let listed = |keys: &[&str]| keys.iter().any(|k| key_matches(k, key));
         let everywhere = self
-            .global_named(key)
-            .into_iter()
-            .chain(self.global_templates().filter(|g| g.matches(key)))
-            .any(|g| g.scope == KeyScope::Global);
+            .global_for(key, |g| g.scope == KeyScope::Global)
+            .is_some();
         everywhere
             || listed(&action.condition_keys)
             || action.resources.iter().any(|r| listed(&r.condition_keys))

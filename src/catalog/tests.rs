@@ -390,3 +390,40 @@ fn service_prefixes_are_lower_case_and_sorted() {
     assert!(Catalog::get().service("S3").is_some());
     assert!(Catalog::get().service("s3").is_some());
 }
+
+#[test]
+fn global_keys_are_found_only_under_their_plain_prefixes() {
+    let catalog = catalog();
+    // The prefix filter of `global_for` is exact only if no global key has a template or a
+    // wildcard before its first `:`.
+    for key in &catalog.globals {
+        let prefix = key_prefix(key.name);
+        assert!(
+            key.name.contains(':') && !prefix.contains(['$', '<', '{', '*', '?']),
+            "{}",
+            key.name
+        );
+        assert!(catalog
+            .global_prefixes
+            .contains(&prefix.to_ascii_lowercase()));
+    }
+    // Global keys, named and templated, in any case; service keys still found beside them.
+    for (name, global) in [
+        ("aws:SourceIp", true),
+        ("AWS:sourceip", true),
+        ("aws:RequestTag/team", true),
+        ("aws:PrincipalTag/Team", true),
+        ("s3:prefix", false),
+        ("S3:Prefix", false),
+    ] {
+        let key = catalog
+            .condition_key(name)
+            .unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(key.is_global(), global, "{name}");
+    }
+    assert!(catalog.condition_key("s3:NoSuchKey").is_none());
+    let get_object = catalog.action("s3:GetObject").unwrap();
+    assert!(catalog.supports_key(get_object, "aws:SourceIp"));
+    assert!(catalog.supports_key(get_object, "s3:ExistingObjectTag/team"));
+    assert!(!catalog.supports_key(get_object, "dynamodb:Attributes"));
+}
