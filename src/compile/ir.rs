@@ -6,6 +6,7 @@
 
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
@@ -121,21 +122,24 @@ impl Scalar {
         }
     }
 
-    /// The value as IAM JSON writes it.
-    pub fn text(&self) -> String {
+    /// The value as IAM JSON writes it; borrowed where it is held as text (most values are
+    /// pushed into a longer string, not kept).
+    pub fn text(&self) -> Cow<'_, str> {
         match self {
             Scalar::Str(s)
             | Scalar::Number(s)
             | Scalar::Date(s)
             | Scalar::Cidr(s)
-            | Scalar::DnsName(s) => s.clone(),
-            Scalar::Star => "*".to_string(),
-            Scalar::Bool(b) => b.to_string(),
-            Scalar::List(items) => items
-                .iter()
-                .map(|i| i.node.text())
-                .collect::<Vec<_>>()
-                .join(", "),
+            | Scalar::DnsName(s) => Cow::Borrowed(s),
+            Scalar::Star => Cow::Borrowed("*"),
+            Scalar::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            Scalar::List(items) => Cow::Owned(
+                items
+                    .iter()
+                    .map(|i| i.node.text())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         }
     }
 }

@@ -581,7 +581,7 @@ impl Lowering<'_> {
                     );
                     return None;
                 }
-                let values = values.iter().map(|v| v.node.text()).collect();
+                let values = values.iter().map(|v| v.node.text().into_owned()).collect();
                 return Some((apply_qualifiers(&parsed.name(), condition), values));
             }
             ir::Test::Compare { op, values } => {
@@ -614,7 +614,7 @@ impl Lowering<'_> {
                 };
                 (
                     base.to_string(),
-                    values.iter().map(|v| v.node.text()).collect(),
+                    values.iter().map(|v| v.node.text().into_owned()).collect(),
                 )
             }
             ir::Test::Like { negated, values } => {
@@ -636,7 +636,7 @@ impl Lowering<'_> {
                 };
                 (
                     base.to_string(),
-                    values.iter().map(|v| v.node.text()).collect(),
+                    values.iter().map(|v| v.node.text().into_owned()).collect(),
                 )
             }
             ir::Test::In { negated, values } => {
@@ -664,7 +664,7 @@ impl Lowering<'_> {
                 };
                 (
                     base.to_string(),
-                    values.iter().map(|v| v.node.text()).collect(),
+                    values.iter().map(|v| v.node.text().into_owned()).collect(),
                 )
             }
         };

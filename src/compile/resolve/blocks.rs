@@ -473,7 +473,7 @@ impl Resolver<'_> {
                 let Some(value) = self.eval(value, scope) else {
                     return;
                 };
-                let value_text = value.node.text();
+                let value_text = value.node.text().into_owned();
                 self.check_tag(&key_text, key.span, &value_text, value.span);
                 body.tag_spans.push(key.span);
                 if body.tags.insert(key_text.clone(), value_text).is_some() {

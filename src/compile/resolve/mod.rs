@@ -82,7 +82,7 @@ struct Resolver<'s> {
     file_namespace: HashMap<FileId, Namespace>,
     imports: HashMap<FileId, HashMap<String, (usize, Span)>>,
     builtins: HashMap<String, Spanned<Scalar>>,
-    constant_cache: HashMap<(Namespace, String), Option<Spanned<Scalar>>>,
+    constant_cache: HashMap<Namespace, HashMap<String, Option<Spanned<Scalar>>>>,
     constants_in_progress: Vec<(Namespace, String)>,
     /// Names only an environment defines (`account`, or a `let` inside `env` blocks alone),
     /// when no environment could be chosen: E0108 already said why, so a use of one is not

@@ -130,10 +130,12 @@ impl Resolver<'_> {
 
     /// The value of a `let`, evaluated once and cached; cycles are reported.
     pub(super) fn constant(&mut self, namespace: Namespace, name: &str) -> Option<Spanned<Scalar>> {
-        let key = (namespace, name.to_string());
-        if let Some(cached) = self.constant_cache.get(&key) {
+        // Looked up by `&str`: every use of a constant comes here.
+        let cached = (self.constant_cache.get(&namespace)).and_then(|values| values.get(name));
+        if let Some(cached) = cached {
             return cached.clone();
         }
+        let key = (namespace, name.to_string());
         let binding = self.defs(namespace).lets.get(name).cloned()?;
         if let Some(position) = self.constants_in_progress.iter().position(|k| *k == key) {
             let chain: Vec<&str> = self.constants_in_progress[position..]
@@ -149,7 +151,7 @@ impl Resolver<'_> {
                 .at(binding.value.span, "this value refers back to it")
                 .with_note(format!("the cycle: {}", chain.join(" → "))),
             );
-            self.constant_cache.insert(key, None);
+            self.cache_constant(key, None);
             return None;
         }
         self.constants_in_progress.push(key.clone());
@@ -159,8 +161,16 @@ impl Resolver<'_> {
         };
         let value = self.eval(&binding.value, &scope);
         self.constants_in_progress.pop();
-        self.constant_cache.insert(key, value.clone());
+        self.cache_constant(key, value.clone());
         value
+    }
+
+    fn cache_constant(
+        &mut self,
+        (namespace, name): (Namespace, String),
+        value: Option<Spanned<Scalar>>,
+    ) {
+        (self.constant_cache.entry(namespace).or_default()).insert(name, value);
     }
 
     /// A value that must be a string (names, paths, descriptions, ...).
@@ -201,7 +211,7 @@ impl Resolver<'_> {
         let scalar = self.eval(value, scope)?;
         let text = match &scalar.node {
             Scalar::Str(s) | Scalar::Number(s) => s.clone(),
-            other => other.text(),
+            other => other.text().into_owned(),
         };
         if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
             Some(Spanned::new(text, scalar.span))
