@@ -244,6 +244,9 @@ struct Project<'a> {
     by_arn: foldhash::HashMap<&'a str, &'a Document>,
     inline: foldhash::HashMap<(DocumentKind, &'a str), Vec<&'a Document>>,
     compiled: &'a Compiled,
+    /// Each role's path and name ([`after_kind`] of its ARN), found on first use and read by
+    /// every delegation.
+    role_names: std::sync::OnceLock<Vec<Option<&'a str>>>,
 }
 
 struct Job<'a> {
@@ -280,7 +283,16 @@ impl<'a> Project<'a> {
             by_arn,
             inline,
             compiled,
+            role_names: std::sync::OnceLock::new(),
         }
+    }
+
+    fn role_names(&self) -> &[Option<&'a str>] {
+        self.role_names.get_or_init(|| {
+            (self.compiled.roles.iter())
+                .map(|role| after_kind("role", &role.arn))
+                .collect()
+        })
     }
 
     fn role_job(&self, role: &'a crate::compile::output::RoleInfo) -> Job<'a> {
@@ -512,9 +524,10 @@ impl<'a> Project<'a> {
         }
         // Project roles and users the holders can pass or manage must carry the boundary.
         let bounded = |b: &Option<String>| b.as_deref() == Some(info.boundary_arn.as_str());
+        let names = Names::of(&scope);
         let mut unbounded = Vec::new();
-        for role in &compiled.roles {
-            if scope_may_cover(&scope, "role", &role.arn) && !bounded(&role.boundary_arn) {
+        for (role, rest) in compiled.roles.iter().zip(self.role_names()) {
+            if rest.is_some_and(|rest| names.may_cover(rest)) && !bounded(&role.boundary_arn) {
                 unbounded.push((role.arn.clone(), role.span, "role", &role.name));
             }
         }
@@ -719,29 +732,40 @@ impl Project<'_> {
 /// Whether `arn` (a concrete ARN) may be one of the delegation's names: its path and the start
 /// of its name. A variable in the prefix may stand for anything.
 fn scope_may_cover(scope: &Scope, kind: &str, arn: &str) -> bool {
-    // What follows the first `:{kind}/` (asked for every role and delegation: no allocation).
+    after_kind(kind, arn).is_some_and(|rest| Names::of(scope).may_cover(rest))
+}
+
+/// What follows the first `:{kind}/` of `arn`: the path and name of an IAM ARN of that kind.
+fn after_kind<'s>(kind: &str, arn: &'s str) -> Option<&'s str> {
     let (bytes, kind) = (arn.as_bytes(), kind.as_bytes());
-    let Some(at) = (0..bytes.len()).find(|&i| {
-        bytes[i] == b':'
-            && bytes[i + 1..].starts_with(kind)
-            && bytes.get(i + 1 + kind.len()) == Some(&b'/')
-    }) else {
-        return false;
-    };
-    let rest = &arn[at + kind.len() + 2..];
-    let path = scope.path.trim_start_matches('/');
-    let Some(name) = rest.strip_prefix(path) else {
-        return false;
-    };
-    if name.bytes().any(|b| b == b'/') {
-        return false;
+    let at = memchr::memchr_iter(b':', bytes).find(|&i| {
+        bytes[i + 1..].starts_with(kind) && bytes.get(i + 1 + kind.len()) == Some(&b'/')
+    })?;
+    Some(&arn[at + kind.len() + 2..])
+}
+
+/// The names a delegation's holders manage, as [`scope_may_cover`] reads its scope: a path, and
+/// the literal start of the prefix (up to a variable, which may stand for anything). Made once
+/// per delegation: every role and user of the project is compared with it.
+struct Names<'s> {
+    path: &'s str,
+    literal: &'s str,
+}
+
+impl<'s> Names<'s> {
+    fn of(scope: &'s Scope) -> Names<'s> {
+        let prefix = scope.prefix.as_str();
+        Names {
+            path: scope.path.trim_start_matches('/'),
+            literal: prefix.find("${").map_or(prefix, |at| &prefix[..at]),
+        }
     }
-    let prefix = scope.prefix.as_bytes();
-    let literal = prefix
-        .windows(2)
-        .position(|pair| pair == b"${")
-        .map_or(prefix, |at| &prefix[..at]);
-    name.as_bytes().starts_with(literal)
+
+    /// Whether a path and name (what [`after_kind`] gives) may be one of these names.
+    fn may_cover(&self, rest: &str) -> bool {
+        rest.strip_prefix(self.path)
+            .is_some_and(|name| !name.contains('/') && name.starts_with(self.literal))
+    }
 }
 
 fn unknown_subject(
