@@ -11,7 +11,7 @@
 //! single-valued keys (W0704), unknown service principals (W0705). `docs/checks.md` lists them
 //! with the AWS rule behind each.
 
-use crate::catalog::{Catalog, KeyType};
+use crate::catalog::{split_service, Catalog, KeyType};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::names::{arn_parts, PARTITIONS};
@@ -434,7 +434,7 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
     if text == "*" {
         return None;
     }
-    let Some((vendor, name)) = text.split_once(':') else {
+    let Some((vendor, name)) = split_service(text) else {
         return Some("no `:` between service and action");
     };
     if name.contains(':') {

@@ -12,7 +12,7 @@
 //!
 //! [`expand_levels`] is the catalog side of `service:level(list, read)`.
 
-use crate::catalog::{AccessLevel, Action, Catalog, ResourceType};
+use crate::catalog::{split_service, AccessLevel, Action, Catalog, ResourceType};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::policy::has_wildcard;
 use crate::source::{Span, Spanned};
@@ -216,7 +216,7 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
 
 /// Whether quoted action text has the `service:Action` shape.
 pub fn is_action_text(text: &str) -> bool {
-    match text.split_once(':') {
+    match split_service(text) {
         Some((service, name)) => {
             !service.is_empty()
                 && !name.is_empty()
@@ -244,7 +244,7 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
         }
         Input::Json => "the action may be retired, or newer than the catalog snapshot".to_string(),
     };
-    let Some((service, name)) = text.split_once(':') else {
+    let Some((service, name)) = split_service(text) else {
         return Some(
             Diagnostic::new(code, format!("`{text}` is not an action"))
                 .at(span, "expected `service:Action`"),
@@ -378,7 +378,7 @@ fn check_condition_key(
     span: Span,
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
-    let prefix = key.split_once(':').map_or(key, |(p, _)| p);
+    let prefix = split_service(key).map_or(key, |(p, _)| p);
     if catalog.condition_key(key).is_none() {
         // Keys of identity providers (token.actions.githubusercontent.com:sub, ...) are not
         // in the catalog; only keys under `aws:` or a known service prefix can be wrong.

@@ -304,16 +304,12 @@ pub fn lints(
             d.message = format!(
                 "{} (in {} `{}`)",
                 d.message,
-                document.kind.as_str().replace('-', " "),
+                document.kind.words(),
                 document.name
             );
         }
         let doc = LintDocument {
-            title: format!(
-                "{} `{}`",
-                document.kind.as_str().replace('-', " "),
-                document.name
-            ),
+            title: format!("{} `{}`", document.kind.words(), document.name),
             policy: &document.policy,
             spans: document
                 .origins

@@ -347,7 +347,7 @@ fn title(kind: DocumentKind, name: &str) -> String {
     if is_inline(kind) {
         format!("the inline policies of {} `{name}`", owner_word(kind))
     } else {
-        format!("{} `{name}`", kind.as_str().replace('-', " "))
+        format!("{} `{name}`", kind.words())
     }
 }
 

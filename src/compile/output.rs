@@ -68,6 +68,17 @@ impl DocumentKind {
         }
     }
 
+    /// The kind as messages name it: `role inline`, `managed policy`.
+    pub fn words(self) -> &'static str {
+        match self {
+            DocumentKind::ManagedPolicy => "managed policy",
+            DocumentKind::RoleInline => "role inline",
+            DocumentKind::UserInline => "user inline",
+            DocumentKind::GroupInline => "group inline",
+            other => other.as_str(),
+        }
+    }
+
     /// Which of IAM's size quotas applies. Inline policies share theirs across the owner, so
     /// one document of them is the most the owner has.
     pub fn quota_kind(self) -> QuotaKind {
@@ -189,6 +200,26 @@ impl Document {
             policy: &self.policy,
             spans: self.origins.iter().map(|o| o.span).collect(),
             span: self.span,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DocumentKind;
+
+    #[test]
+    fn a_kind_in_words_is_its_name_with_spaces() {
+        for kind in [
+            DocumentKind::Boundary,
+            DocumentKind::ManagedPolicy,
+            DocumentKind::Delegation,
+            DocumentKind::Trust,
+            DocumentKind::RoleInline,
+            DocumentKind::UserInline,
+            DocumentKind::GroupInline,
+        ] {
+            assert_eq!(kind.words(), kind.as_str().replace('-', " "));
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn literal_services<S: AsRef<str>>(actions: &[S]) -> Option<Vec<&str>> {
     actions
         .iter()
         .map(|a| {
-            let (service, _) = a.as_ref().split_once(':')?;
+            let (service, _) = crate::catalog::split_service(a.as_ref())?;
             let plain = service.is_ascii()
                 && !crate::iam::policy::has_wildcard(service)
                 && !crate::iam::policy::opens_variable(service);

@@ -540,7 +540,7 @@ fn drift(project: &Project<'_>, account: &Account) -> Vec<Diagnostic> {
             DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
         )
     }) {
-        let what = document.kind.as_str().replace('-', " ");
+        let what = document.kind.words();
         match account.policies.iter().find(|p| p.arn == document.arn) {
             None => out.push(drifted(
                 document.span,
