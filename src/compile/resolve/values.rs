@@ -209,10 +209,7 @@ impl Resolver<'_> {
         scope: &Scope,
     ) -> Option<Spanned<String>> {
         let scalar = self.eval(value, scope)?;
-        let text = match &scalar.node {
-            Scalar::Str(s) | Scalar::Number(s) => s.clone(),
-            other => other.text().into_owned(),
-        };
+        let text = scalar.node.text().into_owned();
         if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
             Some(Spanned::new(text, scalar.span))
         } else {
