@@ -533,7 +533,8 @@ impl<'a> Project<'a> {
         }
         if info.create_users {
             for user in &compiled.users {
-                if scope_may_cover(&scope, "user", &user.arn) && !bounded(&user.boundary_arn) {
+                let rest = after_kind("user", &user.arn);
+                if rest.is_some_and(|rest| names.may_cover(rest)) && !bounded(&user.boundary_arn) {
                     unbounded.push((user.arn.clone(), user.span, "user", &user.name));
                 }
             }
@@ -764,7 +765,7 @@ impl<'s> Names<'s> {
     /// Whether a path and name (what [`after_kind`] gives) may be one of these names.
     fn may_cover(&self, rest: &str) -> bool {
         rest.strip_prefix(self.path)
-            .is_some_and(|name| !name.contains('/') && name.starts_with(self.literal))
+            .is_some_and(|name| !name.bytes().any(|b| b == b'/') && name.starts_with(self.literal))
     }
 }
 
