@@ -70,8 +70,9 @@ struct Slot {
     parsed: OnceLock<Service>,
 }
 
-/// A condition key's prefix: the text before its first `:` (`aws` of `aws:SourceIp`).
-fn key_prefix(name: &str) -> &str {
+/// A condition key's prefix: the text before its first `:` (`aws` of `aws:SourceIp`), or the
+/// whole name when it has none.
+pub fn key_prefix(name: &str) -> &str {
     split_service(name).map_or(name, |(prefix, _)| prefix)
 }
 
@@ -308,7 +309,7 @@ impl Catalog {
     /// The known action closest to `name` as `service:Name` (`s3:GetObjet` → `s3:GetObject`),
     /// also correcting the service part; None when nothing is close or there is no `:`.
     pub fn suggest_action(&self, name: &str) -> Option<String> {
-        let (service, action) = name.split_once(':')?;
+        let (service, action) = split_service(name)?;
         let service = match self.service(service) {
             Some(service) => service,
             None => self.service(self.suggest_service(service)?)?,

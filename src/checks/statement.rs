@@ -378,7 +378,7 @@ fn check_condition_key(
     span: Span,
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
-    let prefix = split_service(key).map_or(key, |(p, _)| p);
+    let prefix = crate::catalog::key_prefix(key);
     if catalog.condition_key(key).is_none() {
         // Keys of identity providers (token.actions.githubusercontent.com:sub, ...) are not
         // in the catalog; only keys under `aws:` or a known service prefix can be wrong.

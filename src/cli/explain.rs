@@ -608,7 +608,7 @@ fn unknown_names<'a>(
         }
         // Keys of identity providers (`token.actions.githubusercontent.com:sub`) are not in
         // the catalog; only keys under `aws:` or a known service prefix can be misspelt.
-        let prefix = key.split_once(':').map_or(key, |(prefix, _)| prefix);
+        let prefix = iamx::catalog::key_prefix(key);
         let service = catalog.service(prefix);
         if service.is_none() && !prefix.eq_ignore_ascii_case("aws") {
             continue;
