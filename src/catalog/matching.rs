@@ -86,31 +86,6 @@ fn exact_hash(name: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x1a3c_5e7f).hash_one(name)
 }
 
-/// IAM glob: `*` matches any run of characters (also none), `?` exactly one.
-pub(crate) fn glob_matches(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    // Where the last `*` was and how much of the text it has swallowed so far, so that a
-    // mismatch can retry with the star taking one more character (linear, no recursion).
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
-}
-
 /// Whether a catalog condition key name, possibly a template such as `aws:RequestTag/${TagKey}`
 /// or `s3:ExistingObjectTag/<key>`, covers `key`. A placeholder stands for one or more
 /// characters, so `aws:RequestTag/team` (or the template itself) matches.
@@ -165,18 +140,6 @@ fn next_placeholder(t: &[u8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob_matches("Get*", "GetObject"));
-        assert!(glob_matches("*object*", "GetObjectAcl"));
-        assert!(glob_matches("s?", "s3"));
-        assert!(!glob_matches("s?", "sns"));
-        assert!(glob_matches("*", ""));
-        assert!(glob_matches("a*b*c", "aXXbYYc"));
-        assert!(!glob_matches("a*b*c", "aXXbYY"));
-        assert!(glob_matches("GET*", "getobject"));
-    }
 
     /// The walk that compares as it goes answers as splitting at the first placeholder does.
     #[test]

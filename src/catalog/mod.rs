@@ -26,8 +26,9 @@ pub use types::{
 };
 
 use crate::diagnostics::suggest::closest;
+use crate::iam::policy::wildcard_matches;
 use foldhash::HashMap;
-use matching::{cmp_ignore_case, glob_matches, key_matches, NameIndex};
+use matching::{cmp_ignore_case, key_matches, NameIndex};
 use std::sync::OnceLock;
 
 const SNAPSHOT: &str = include_str!("../../std-lib/catalog/aws-catalog.txt");
@@ -254,12 +255,12 @@ impl Catalog {
         } else {
             self.services
                 .iter()
-                .filter(|slot| glob_matches(service_pattern, slot.block.prefix))
+                .filter(|slot| wildcard_matches(service_pattern, slot.block.prefix, true))
                 .map(Self::parsed)
                 .collect()
         };
         services.into_iter().flat_map(move |service| {
-            (service.actions.iter()).filter(move |a| glob_matches(action_pattern, a.name))
+            (service.actions.iter()).filter(move |a| wildcard_matches(action_pattern, a.name, true))
         })
     }
 

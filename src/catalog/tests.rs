@@ -1,4 +1,5 @@
 use super::*;
+use crate::iam::actions;
 
 fn catalog() -> &'static Catalog {
     Catalog::get()
@@ -375,6 +376,13 @@ fn arn_shapes_say_what_each_format_leaves_out() {
     for service in Catalog::get().services() {
         for rt in &service.resource_types {
             assert_eq!(rt.arn_formats.len(), rt.arn_shapes.len(), "{}", rt.name);
+            // `ArnShape::of` reads the region and account parts: each format has them.
+            for format in &rt.arn_formats {
+                assert!(
+                    crate::iam::names::arn_parts(format).is_some(),
+                    "{format} has fewer than six parts"
+                );
+            }
         }
     }
 }
@@ -426,4 +434,46 @@ fn global_keys_are_found_only_under_their_plain_prefixes() {
     assert!(catalog.supports_key(get_object, "aws:SourceIp"));
     assert!(catalog.supports_key(get_object, "s3:ExistingObjectTag/team"));
     assert!(!catalog.supports_key(get_object, "dynamodb:Attributes"));
+}
+
+/// The action tables of `iam::actions` (what escalates, what writes roles, ...) name only
+/// actions the catalog lists.
+#[test]
+fn every_action_iams_tables_name_is_in_the_catalog() {
+    let catalog = Catalog::get();
+    for list in [
+        actions::ROLE_WRITE,
+        actions::ESCALATING,
+        actions::POLICY_WRITE,
+        actions::POLICY_EDIT,
+        actions::PROFILE_WRITE,
+        actions::USER_WRITE,
+        actions::REMOVE_BOUNDARY,
+        actions::READ,
+        actions::READ_USERS,
+        actions::SELF_CHANGE,
+        actions::LOGIN_PROFILE,
+        actions::ESCALATION,
+        actions::PASS_ROLE_PARTNERS,
+        actions::CREDENTIALS,
+        actions::CREATES_OR_REBOUNDS,
+        actions::GROUP_POLICY,
+        actions::POLICY_GRANT,
+        actions::BOUNDARY_LIFT,
+    ] {
+        for action in list {
+            assert!(
+                catalog.action(action).is_some(),
+                "{action} is not in the catalog"
+            );
+        }
+    }
+    for runner in actions::CODE_RUNNERS {
+        for action in runner.launches.iter().flat_map(|l| l.iter()) {
+            assert!(
+                catalog.action(action).is_some(),
+                "{action} is not in the catalog"
+            );
+        }
+    }
 }

@@ -248,13 +248,13 @@ pub struct ArnShape {
 
 impl ArnShape {
     pub fn of(format: &'static str) -> ArnShape {
-        let mut fields = format.splitn(6, ':').skip(3);
-        let (region, account) = (fields.next(), fields.next());
-        let rest = fields.next().unwrap_or("");
+        // Every format of the catalog has the six parts (a test holds it to that).
+        let [_, _, _, region, account, rest] =
+            crate::iam::names::arn_parts(format).unwrap_or(["", "", "", "-", "-", ""]);
         let placeholder = rest.find("${").unwrap_or(rest.len());
         ArnShape {
-            no_region: region.is_some_and(str::is_empty),
-            no_account: account.is_some_and(str::is_empty),
+            no_region: region.is_empty(),
+            no_account: account.is_empty(),
             resource_literal: &rest[..placeholder],
         }
     }

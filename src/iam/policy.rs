@@ -25,6 +25,35 @@ pub fn has_wildcard(text: &str) -> bool {
     text.bytes().any(|b| b == b'*' || b == b'?')
 }
 
+/// IAM's wildcard rule on plain text: `*` matches any run of characters (also none), `?`
+/// exactly one; with `ignore_case`, ASCII letters match either case (action names). Byte by
+/// byte, so exact when `text` is ASCII. It knows no ARN segments and no policy variables: those
+/// are the engine's (`reason::pattern`), which comes here for plain texts. The classic greedy
+/// walk that backs up to the last `*`: linear, without recursion or allocation.
+pub fn wildcard_matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let same = |a: u8, b: u8| a == b || (ignore_case && a.eq_ignore_ascii_case(&b));
+    let (mut pi, mut ti) = (0, 0);
+    // Where the last `*` was and how much of the text it has swallowed so far.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && (p[pi] == b'?' || same(p[pi], t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
 /// Whether a part of a pattern holds a wildcard (`*`, `?`) or a policy variable (`${`).
 pub fn is_wild(part: &str) -> bool {
     first_wild(part).is_some()
@@ -369,6 +398,23 @@ mod one_or_many_statements {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wildcards() {
+        let m = |p, t| wildcard_matches(p, t, true);
+        assert!(m("Get*", "GetObject"));
+        assert!(m("*object*", "GetObjectAcl"));
+        assert!(m("s?", "s3"));
+        assert!(!m("s?", "sns"));
+        assert!(m("*", ""));
+        assert!(m("a*b*c", "aXXbYYc"));
+        assert!(!m("a*b*c", "aXXbYY"));
+        assert!(m("GET*", "getobject"));
+        assert!(!wildcard_matches("GET*", "getobject", false));
+        // A `*` in the text is text: the pattern's `*` still matches any run.
+        assert!(m("*", "**x"));
+        assert!(!m("*a", "*b"));
+    }
 
     #[test]
     fn wild_parts_are_wildcards_and_policy_variables() {

@@ -22,6 +22,7 @@
 //! for `key`; the substituted text is literal. `${*}`, `${?}`, `${$}` are the literal characters.
 //! In symbolic mode each distinct variable becomes one private-use character (see [`VarTable`]).
 
+use crate::iam::policy::wildcard_matches;
 use std::collections::BTreeMap;
 
 /// The longest pattern or condition value the engine reasons about, in bytes. Longer ones are
@@ -526,51 +527,23 @@ pub fn matches_concrete(
     }
 }
 
-/// Wildcard match without allocation: `*` any run, `?` one character (the classic greedy
-/// algorithm that backtracks to the last `*`).
+/// Wildcard match of plain text: `*` any run, `?` one character. ASCII texts go to IAM's one
+/// plain matcher ([`wildcard_matches`]); others through the compiler, which works on chars.
 fn glob_eq(pattern: &str, value: &str, ignore_case: bool) -> bool {
-    let p: &[u8] = pattern.as_bytes();
-    if !pattern.is_ascii() || !value.is_ascii() {
-        // Multi-byte text: go through the general compiler, which works on chars.
-        let kind = if ignore_case {
-            PatternKind::Action
-        } else {
-            PatternKind::Like
-        };
-        let value = if ignore_case {
-            value.to_lowercase()
-        } else {
-            value.to_string()
-        };
-        return compile(pattern, kind, &mut Vars::Concrete(&|_| None))
-            .is_some_and(|g| g.matches(&value));
+    if pattern.is_ascii() && value.is_ascii() {
+        return wildcard_matches(pattern, value, ignore_case);
     }
-    let v = value.as_bytes();
-    let same = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
+    let kind = if ignore_case {
+        PatternKind::Action
+    } else {
+        PatternKind::Like
     };
-    let (mut i, mut j) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while j < v.len() {
-        if i < p.len() && p[i] == b'*' {
-            star = Some((i, j));
-            i += 1;
-        } else if i < p.len() && (p[i] == b'?' || same(p[i], v[j])) {
-            i += 1;
-            j += 1;
-        } else if let Some((si, sj)) = star {
-            i = si + 1;
-            j = sj + 1;
-            star = Some((si, sj + 1));
-        } else {
-            return false;
-        }
-    }
-    p[i..].iter().all(|&c| c == b'*')
+    let value = if ignore_case {
+        value.to_lowercase()
+    } else {
+        value.to_string()
+    };
+    compile(pattern, kind, &mut Vars::Concrete(&|_| None)).is_some_and(|g| g.matches(&value))
 }
 
 /// The ARN segment rule (see the module docs) applied segment by segment.
