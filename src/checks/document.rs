@@ -489,7 +489,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     let account_ok = account.is_empty()
         || account == "aws"
         || is_wild(account)
-        || (account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit()));
+        || crate::iam::names::is_account_id(account);
     if !account_ok {
         return Some((
             format!("`{account}` is not an account ID"),

@@ -521,9 +521,9 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
 
 /// `(partition, account)` of a managed policy ARN.
 fn policy_arn(arn: &str) -> Option<(&str, &str)> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    (parts.len() == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5].starts_with("policy/"))
-        .then(|| (parts[1], parts[4]))
+    let [prefix, partition, service, _, account, resource] = iamx::iam::names::arn_parts(arn)?;
+    (prefix == "arn" && service == "iam" && resource.starts_with("policy/"))
+        .then_some((partition, account))
 }
 
 /// The account of a delegation, and where it came from: `--account`, the delegation policy's
@@ -531,8 +531,7 @@ fn policy_arn(arn: &str) -> Option<(&str, &str)> {
 /// (`arn:aws:iam::aws:policy/...`) names no account: taking `aws` from it would make every
 /// write in the real account look like one outside the delegation.
 fn account(args: &Args, boundary_account: &str) -> Result<(String, String), Exit> {
-    let of = |arn: &str| arn.split(':').nth(4).map(str::to_string);
-    let valid = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
+    let of = |arn: &str| iamx::iam::names::arn_parts(arn).map(|parts| parts[4].to_string());
     let mut candidates: Vec<(String, String)> = Vec::new();
     if let Some(id) = &args.account {
         candidates.push((id.clone(), "--account".into()));
@@ -557,7 +556,7 @@ fn account(args: &Args, boundary_account: &str) -> Result<(String, String), Exit
             "cannot tell the delegation's account: the boundary is AWS managed, so give --account ID (or --delegation-arn or --principal)",
         ));
     };
-    if !valid(&account) {
+    if !iamx::iam::names::is_account_id(&account) {
         return Err(super::fail(format!(
             "`{account}` (from {source}) is not a 12-digit account ID"
         )));

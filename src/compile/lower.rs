@@ -507,7 +507,7 @@ impl Lowering<'_> {
 
     /// IAM stores an account ID principal as the account's root ARN; write it that way.
     fn aws_principal(&self, text: &str) -> String {
-        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        if crate::iam::names::is_account_id(text) {
             format!("arn:{}:iam::{text}:root", self.project.partition)
         } else {
             text.to_string()

@@ -52,7 +52,7 @@ pub(super) fn named_principals(policy: Option<&PolicyDocument>) -> BTreeSet<Stri
 
 /// `123456789012` as a principal means the account's root.
 pub(super) fn principal_value(kind: &str, value: &str) -> String {
-    if kind == "AWS" && value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+    if kind == "AWS" && crate::iam::names::is_account_id(value) {
         format!("{kind}:arn:aws:iam::{value}:root")
     } else {
         format!("{kind}:{value}")

@@ -207,8 +207,8 @@ pub fn from_json(file: FileId, text: &str, root: &Json<'_>) -> (Option<Account>,
 
 /// `(partition, account)` of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`).
 pub fn arn_account(arn: &str) -> Option<(&str, &str)> {
-    let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    (fields.len() == 6 && fields[0] == "arn").then(|| (fields[1], fields[4]))
+    let [prefix, partition, _, _, account, _] = super::names::arn_parts(arn)?;
+    (prefix == "arn").then_some((partition, account))
 }
 
 /// URL-decoding of a document as the IAM API returns it (RFC 3986: `%XX`; `+` is itself).
@@ -508,7 +508,7 @@ impl Reader<'_> {
             );
         for arn in arns {
             if let Some((partition, id)) = arn_account(arn) {
-                if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+                if super::names::is_account_id(id) {
                     account.account_id = Some(id.to_string());
                     account.partition = Some(partition.to_string());
                     break;

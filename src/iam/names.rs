@@ -137,6 +137,11 @@ pub fn is_valid_path(path: &str) -> bool {
         && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c))
 }
 
+/// Whether `text` is an AWS account ID: exactly 12 ASCII digits.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The six `:`-separated parts of an ARN (the last may hold more `:`), or None when it has fewer
 /// than five `:`. Found byte by byte: every resource of every statement comes here.
 pub fn arn_parts(text: &str) -> Option<[&str; 6]> {

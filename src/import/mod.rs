@@ -234,7 +234,9 @@ fn annotate_unchecked(source: String) -> String {
                 let Action::Unchecked(text) = &action.node else {
                     continue;
                 };
-                let service = text.split(':').next().unwrap_or_default().to_lowercase();
+                let service = crate::catalog::split_service(text)
+                    .map_or(text.as_str(), |(service, _)| service);
+                let service = service.to_lowercase();
                 if catalog.service(&service).is_some() {
                     unknown_actions.push(text);
                 } else {

@@ -7,6 +7,7 @@
 //! source: the formatter writes ARNs bare or quoted, and `${account}` interpolates in both.
 
 use crate::iam::json::{Json, JsonKind};
+use crate::iam::names::{arn_parts, is_account_id};
 use std::collections::BTreeMap;
 
 /// The 12-digit accounts in the ARNs of `json` (every string, URL-encoded policy documents
@@ -75,17 +76,14 @@ fn arn_accounts(text: &str) -> Vec<(&str, &str)> {
     let mut rest = text;
     while let Some(at) = rest.find("arn:") {
         let arn = &rest[at..];
-        let fields: Vec<&str> = arn.splitn(6, ':').collect();
-        if fields.len() == 6 && is_account(fields[4]) {
-            out.push((fields[1], fields[4]));
+        if let Some([_, partition, _, _, account, _]) = arn_parts(arn) {
+            if is_account_id(account) {
+                out.push((partition, account));
+            }
         }
         rest = &rest[at + 4..];
     }
     out
-}
-
-fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `source` with every ARN of `account` written `arn:${partition}:<service>:<region>:${account}:`.
@@ -95,29 +93,16 @@ pub(super) fn template_account(source: &str, account: &str, partition: &str) -> 
     while let Some(at) = rest.find("arn:") {
         out.push_str(&rest[..at]);
         let arn = &rest[at..];
-        let fields: Vec<&str> = arn.splitn(6, ':').collect();
         // The service and region fields never hold quotes, spaces or braces in a real ARN.
         let plain = |f: &str| !f.contains(['"', ' ', '\n', '{', '}', ',', '$']);
-        if fields.len() == 6
-            && fields[1] == partition
-            && fields[4] == account
-            && plain(fields[2])
-            && plain(fields[3])
-        {
+        let fields = arn_parts(arn)
+            .filter(|f| f[1] == partition && f[4] == account && plain(f[2]) && plain(f[3]));
+        if let Some([_, _, service, region, _, after]) = fields {
             out.push_str(&format!(
-                "arn:${{partition}}:{}:{}:${{account}}:",
-                fields[2], fields[3]
+                "arn:${{partition}}:{service}:{region}:${{account}}:"
             ));
-            let consumed = 4
-                + fields[1].len()
-                + 1
-                + fields[2].len()
-                + 1
-                + fields[3].len()
-                + 1
-                + fields[4].len()
-                + 1;
-            rest = &arn[consumed..];
+            // The rest of the text from the ARN's resource on, which `after` ends.
+            rest = &arn[arn.len() - after.len()..];
         } else {
             out.push_str("arn:");
             rest = &arn[4..];

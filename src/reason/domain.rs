@@ -77,10 +77,10 @@ pub fn typed_resources(catalog: &Catalog, action: &str, candidates: &[String]) -
 /// of AWS's partitions is tried too: a policy's `*` reaches every partition a boundary's
 /// `arn:aws:` does not.
 fn fill_from(format: &str, from: &str) -> Vec<String> {
-    let f: Vec<&str> = format.splitn(6, ':').collect();
-    if f.len() < 6 {
+    let Some(f) = crate::iam::names::arn_parts(format) else {
         return vec![];
-    }
+    };
+    // The pattern's own parts as far as it has them: `arn:aws:s3:*` still names its partition.
     let given: Vec<&str> = from.splitn(6, ':').collect();
     let part = |i: usize| given.get(i).copied().unwrap_or("");
     let plain = |t: &str| !t.is_empty() && super::pattern::first_special(t).is_none();
@@ -96,7 +96,7 @@ fn fill_from(format: &str, from: &str) -> Vec<String> {
     };
     let account = match f[4].is_empty() {
         true => "",
-        false if part(4).len() == 12 && part(4).bytes().all(|b| b.is_ascii_digit()) => part(4),
+        false if crate::iam::names::is_account_id(part(4)) => part(4),
         false => "123456789012",
     };
     let tail = part(5);

@@ -525,8 +525,8 @@ impl Account {
 
     /// `arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION` → the role NAME of that account.
     fn assumed_role(&self, lower: &str) -> Option<usize> {
-        let parts: Vec<&str> = lower.splitn(6, ':').collect();
-        let [_, partition, "sts", "", account, resource] = parts[..] else {
+        let [_, partition, "sts", "", account, resource] = crate::iam::names::arn_parts(lower)?
+        else {
             return None;
         };
         let mut pieces = resource.split('/');

@@ -296,7 +296,7 @@ fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
         return Ok(());
     }
     reason::takes_resource(catalog, &request.action, &request.resource)?;
-    let partition = request.resource.split(':').nth(1);
+    let partition = crate::iam::names::arn_parts(&request.resource).map(|parts| parts[1]);
     if request.resource != "*" && partition != Some(scope.partition.as_str()) {
         return Err(format!(
             "the delegation's account is in the partition `{}`",

@@ -205,7 +205,7 @@ fn is_action(action: &str) -> bool {
 fn is_resource(resource: &str) -> bool {
     resource == "*"
         || (resource.starts_with("arn:")
-            && resource.splitn(6, ':').count() == 6
+            && crate::iam::names::arn_parts(resource).is_some()
             && !resource.contains(char::is_whitespace))
 }
 

@@ -330,7 +330,7 @@ pub(super) fn principal_help(kind: PrincipalKind) -> &'static str {
 }
 
 pub(super) fn principal_problem(kind: PrincipalKind, text: &str) -> Option<&'static str> {
-    let is_account = text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
+    let is_account = crate::iam::names::is_account_id(text);
     match kind {
         PrincipalKind::Service if !text.contains('.') => Some("an AWS service principal"),
         PrincipalKind::Account if !is_account => Some("an AWS account ID"),

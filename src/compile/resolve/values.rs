@@ -210,7 +210,7 @@ impl Resolver<'_> {
     ) -> Option<Spanned<String>> {
         let scalar = self.eval(value, scope)?;
         let text = scalar.node.text().into_owned();
-        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        if crate::iam::names::is_account_id(&text) {
             Some(Spanned::new(text, scalar.span))
         } else {
             self.error(

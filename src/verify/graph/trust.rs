@@ -73,14 +73,13 @@ impl Named {
 /// `123456789012` or `arn:PARTITION:iam::123456789012:root`: the account an `AWS` principal
 /// value names as a whole.
 fn account_of(value: &str) -> Option<&str> {
-    let is_id = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
-    if is_id(value) {
+    if crate::iam::names::is_account_id(value) {
         return Some(value);
     }
     let rest = value.strip_prefix("arn:")?;
     let (_, rest) = rest.split_once(':')?;
     let account = rest.strip_prefix("iam::")?.strip_suffix(":root")?;
-    is_id(account).then_some(account)
+    crate::iam::names::is_account_id(account).then_some(account)
 }
 
 struct TrustStatement {
