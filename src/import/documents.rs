@@ -7,6 +7,7 @@
 
 use super::*;
 use crate::catalog::KeyType;
+use crate::syntax::lexical::{is_cidr, is_date, is_number};
 
 // ---- building the AST ---------------------------------------------------------------------
 
@@ -154,48 +155,6 @@ pub(super) fn is_arn_key(key: &str) -> bool {
     )
 }
 
-pub(super) fn is_number(text: &str) -> bool {
-    let body = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
-
-pub(super) fn is_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    b.len() >= 10
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && (b.len() == 10
-            || b[10] == b'T'
-                && b.len() > 11
-                && b[11..]
-                    .iter()
-                    .all(|c| c.is_ascii_digit() || b":.Z+-".contains(c)))
-}
-
-pub(super) fn is_ipv4_cidr(text: &str) -> bool {
-    let (address, bits) = match text.split_once('/') {
-        Some((a, b)) => (a, Some(b)),
-        None => (text, None),
-    };
-    let octets: Vec<&str> = address.split('.').collect();
-    octets.len() == 4
-        && octets
-            .iter()
-            .all(|o| (1..=3).contains(&o.len()) && o.bytes().all(|b| b.is_ascii_digit()))
-        && bits.is_none_or(|b| (1..=2).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_digit()))
-}
-
 pub(super) fn looks_like_ipv6_cidr(text: &str) -> bool {
     let address = text.split('/').next().unwrap_or("");
     text.contains(':') && address.parse::<std::net::Ipv6Addr>().is_ok()
@@ -302,16 +261,14 @@ pub(super) fn clause(
             })
         }
         Some((F::IpAddress, _, negated))
-            if values
-                .iter()
-                .all(|v| is_ipv4_cidr(v) || looks_like_ipv6_cidr(v)) =>
+            if values.iter().all(|v| is_cidr(v) || looks_like_ipv6_cidr(v)) =>
         {
             Some(Test::In {
                 negated,
                 values: values
                     .iter()
                     .map(|v| {
-                        if is_ipv4_cidr(v) {
+                        if is_cidr(v) {
                             sp(ValueKind::Cidr(v.clone()))
                         } else {
                             value_str(v)

@@ -1,8 +1,11 @@
-//! What the grammar says about single words, for code that writes `.iamx` text (the formatter,
-//! the importer): which words are reserved, which are plain names, which are DNS names.
+//! What the grammar says about words: its reserved words, the character classes of its atomic
+//! rules and the shapes of its atomic values (names, DNS names, dates, CIDR ranges, numbers).
 //!
-//! In: a word. Out: how the grammar would read it. The keyword list is the grammar's `keyword`
-//! rule; a test reads `grammar/iamx.pest` and fails when the two differ.
+//! In: bytes of text, or one word. Out: where a shape that starts at a position ends (for the
+//! parser), or whether a whole word reads back as that shape (for code that writes `.iamx`
+//! text: the formatter and the importer). One place for both, so that what the importer writes
+//! bare is what the parser reads. The keyword list is the grammar's `keyword` rule and the ARN
+//! punctuation its `arn_char` rule; tests read `grammar/iamx.pest` and fail when they differ.
 
 /// The reserved words: the grammar's `keyword` rule, in its order.
 pub const KEYWORDS: [&str; 27] = [
@@ -41,29 +44,36 @@ pub fn is_keyword(text: &str) -> bool {
     KEYWORDS.contains(&text)
 }
 
+/// Whether all of `text` is one `shape` (one of the `*_end` functions below).
+fn whole(text: &str, shape: fn(&[u8], usize) -> Option<usize>) -> bool {
+    shape(text.as_bytes(), 0) == Some(text.len())
+}
+
 /// Whether `text` reads back as a bare name (the grammar's `ident`, not a keyword).
 pub fn is_ident(text: &str) -> bool {
-    let mut chars = text.chars();
-    let starts_well = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    starts_well
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !is_keyword(text)
+    whole(text, ident_end) && !is_keyword(text)
 }
 
 /// Whether `text` reads back as a bare DNS name (the grammar's `dns_name`: two or more `ident`s
 /// joined by dots), as service principals are written.
 pub fn is_dns_name(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() > 1
-        && parts.iter().all(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        })
+    whole(text, dns_name_end)
+}
+
+/// Whether `text` reads back as a date (the grammar's `date`: `YYYY-MM-DD`, then optionally
+/// `T` and a time of digits, `:`, `.`, `Z`, `+`, `-`).
+pub fn is_date(text: &str) -> bool {
+    whole(text, date_end)
+}
+
+/// Whether `text` reads back as an IPv4 address or CIDR range (the grammar's `cidr`).
+pub fn is_cidr(text: &str) -> bool {
+    whole(text, cidr_end)
+}
+
+/// Whether `text` reads back as a number (the grammar's `number`: `-`, digits, `.` digits).
+pub fn is_number(text: &str) -> bool {
+    whole(text, number_end)
 }
 
 /// The ASCII punctuation a bare ARN may hold, besides letters and digits: the grammar's
@@ -74,7 +84,188 @@ const ARN_PUNCTUATION: &str = "/:-_.*?+=@!~#%&;|'<>^`\\$";
 /// [`ARN_PUNCTUATION`] and every non-ASCII character; never white space, a control character,
 /// quotes, commas or brackets. A `$` needs no `{` after it, which the caller checks.
 pub fn is_arn_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ARN_PUNCTUATION.contains(c) || !c.is_ascii()
+    !c.is_ascii() || c == '$' || is(ARN_CHAR, c as u8)
+}
+
+// ---- the character classes of the grammar's atomic rules --------------------------------
+
+pub(super) const IDENT_CHAR: u8 = 1;
+pub(super) const ARN_CHAR: u8 = 2;
+pub(super) const KEY_PART: u8 = 4;
+pub(super) const SERVICE: u8 = 8;
+pub(super) const ACTION_NAME: u8 = 16;
+
+/// The character classes of the grammar's atomic rules, by byte. Every byte of a non-ASCII
+/// character is an `arn_char` (the grammar takes any non-ASCII character there).
+pub(super) const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut class = 0;
+        let alnum = c.is_ascii_alphanumeric();
+        if alnum || c == b'_' || c == b'-' {
+            class |= IDENT_CHAR;
+        }
+        // `$` is an `arn_char` only where no `{` follows; `arn_chars` checks that.
+        let punctuation = ARN_PUNCTUATION.as_bytes();
+        let mut i = 0;
+        let mut arn = alnum || c >= 0x80;
+        while i < punctuation.len() {
+            arn |= punctuation[i] == c && c != b'$';
+            i += 1;
+        }
+        if arn {
+            class |= ARN_CHAR;
+        }
+        if alnum || c == b'.' || c == b'-' || c == b'_' {
+            class |= KEY_PART;
+        }
+        if alnum || c == b'-' || c == b'*' || c == b'?' {
+            class |= SERVICE;
+        }
+        if alnum || c == b'-' || c == b'_' || c == b'*' || c == b'?' {
+            class |= ACTION_NAME;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+};
+
+pub(super) fn is(class: u8, byte: u8) -> bool {
+    CLASSES[byte as usize] & class != 0
+}
+
+/// The end of the run of bytes of `class` from `from`.
+pub(super) fn run(bytes: &[u8], from: usize, class: u8) -> usize {
+    from + bytes[from..]
+        .iter()
+        .position(|&b| !is(class, b))
+        .unwrap_or(bytes.len() - from)
+}
+
+/// The end of `arn_char*` from `from`.
+pub(super) fn arn_chars(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if is(ARN_CHAR, b) || (b == b'$' && bytes.get(i + 1) != Some(&b'{')) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+// ---- the atomic shapes: each gives the end of its match at `p`, if any ---------------------
+
+pub(super) fn digits(bytes: &[u8], from: usize, max: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() && i - from < max && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    i
+}
+
+pub(super) fn ident_char_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i).is_some_and(|&b| is(IDENT_CHAR, b))
+}
+
+/// The end of an `ident` at `from`, if one starts there.
+pub(super) fn ident_end(bytes: &[u8], from: usize) -> Option<usize> {
+    match bytes.get(from) {
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => Some(run(bytes, from + 1, IDENT_CHAR)),
+        _ => None,
+    }
+}
+
+pub(super) fn date_end(b: &[u8], p: usize) -> Option<usize> {
+    let fixed = |i: usize, n: usize| digits(b, i, n) == i + n;
+    if !(fixed(p, 4)
+        && b.get(p + 4) == Some(&b'-')
+        && fixed(p + 5, 2)
+        && b.get(p + 7) == Some(&b'-')
+        && fixed(p + 8, 2))
+    {
+        return None;
+    }
+    let mut i = p + 10;
+    let time = |c: u8| c.is_ascii_digit() || b":.Z+-".contains(&c);
+    if b.get(i) == Some(&b'T') && b.get(i + 1).is_some_and(|&c| time(c)) {
+        i += 2;
+        while b.get(i).is_some_and(|&c| time(c)) {
+            i += 1;
+        }
+    }
+    (!ident_char_at(b, i)).then_some(i)
+}
+
+pub(super) fn cidr_end(b: &[u8], p: usize) -> Option<usize> {
+    let mut i = digits(b, p, 3);
+    if i == p {
+        return None;
+    }
+    for _ in 0..3 {
+        if b.get(i) != Some(&b'.') {
+            return None;
+        }
+        let end = digits(b, i + 1, 3);
+        if end == i + 1 {
+            return None;
+        }
+        i = end;
+    }
+    if b.get(i) == Some(&b'/') {
+        let end = digits(b, i + 1, 2);
+        if end > i + 1 {
+            i = end;
+        }
+    }
+    (!ident_char_at(b, i) && b.get(i) != Some(&b'.')).then_some(i)
+}
+
+pub(super) fn number_end(b: &[u8], p: usize) -> Option<usize> {
+    let start = if b.get(p) == Some(&b'-') { p + 1 } else { p };
+    let mut i = digits(b, start, usize::MAX);
+    if i == start {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') {
+        let end = digits(b, i + 1, usize::MAX);
+        if end > i + 1 {
+            i = end;
+        }
+    }
+    (!ident_char_at(b, i) && b.get(i) != Some(&b'.')).then_some(i)
+}
+
+pub(super) fn boolean_end(b: &[u8], p: usize) -> Option<usize> {
+    let i = if b[p..].starts_with(b"true") {
+        p + 4
+    } else if b[p..].starts_with(b"false") {
+        p + 5
+    } else {
+        return None;
+    };
+    (!ident_char_at(b, i)).then_some(i)
+}
+
+pub(super) fn bare_path_end(b: &[u8], p: usize) -> Option<usize> {
+    let i = run(b, p, KEY_PART);
+    (i > p && b.get(i) == Some(&b'/')).then(|| arn_chars(b, i + 1))
+}
+
+pub(super) fn dns_name_end(b: &[u8], p: usize) -> Option<usize> {
+    let mut i = ident_end(b, p)?;
+    let mut parts = 1;
+    while b.get(i) == Some(&b'.') {
+        match ident_end(b, i + 1) {
+            Some(end) => i = end,
+            None => break,
+        }
+        parts += 1;
+    }
+    (parts > 1).then_some(i)
 }
 
 #[cfg(test)]
@@ -127,5 +318,12 @@ mod tests {
         assert!(!is_ident("a.b"));
         assert!(is_dns_name("lambda.amazonaws.com"));
         assert!(!is_dns_name("lambda"));
+        assert!(!is_dns_name("a..b"));
+        assert!(is_date("2027-01-01") && is_date("2027-01-01T00:00:00Z"));
+        assert!(!is_date("2027-01-01T") && !is_date("2027-1-01") && !is_date("2027-01-01x"));
+        assert!(is_cidr("10.0.0.0/8") && is_cidr("10.1.2.3"));
+        assert!(!is_cidr("10.0.0/8") && !is_cidr("10.0.0.0/") && !is_cidr("1234.0.0.0"));
+        assert!(is_number("-1.5") && is_number("42"));
+        assert!(!is_number("1.") && !is_number("1.2.3") && !is_number("-") && !is_number("1e3"));
     }
 }

@@ -18,6 +18,7 @@
 use super::{trim_trailing_trivia, Expected, Keyword};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::*;
+use crate::syntax::lexical::*;
 
 /// Where and why a parse failed.
 pub(super) struct Failure {
@@ -125,74 +126,6 @@ impl End {
     }
 }
 
-const IDENT_CHAR: u8 = 1;
-const ARN_CHAR: u8 = 2;
-const KEY_PART: u8 = 4;
-const SERVICE: u8 = 8;
-const ACTION_NAME: u8 = 16;
-
-/// The character classes of the grammar's atomic rules, by byte. Every byte of a non-ASCII
-/// character is an `arn_char` (the grammar takes any non-ASCII character there).
-const CLASSES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        let mut class = 0;
-        let alnum = c.is_ascii_alphanumeric();
-        if alnum || c == b'_' || c == b'-' {
-            class |= IDENT_CHAR;
-        }
-        // `$` is an `arn_char` only where no `{` follows; `arn_chars` checks that.
-        let punctuation = b"/:-_.*?+=@!~#%&;|'<>^`\\";
-        let mut i = 0;
-        let mut arn = alnum || c >= 0x80;
-        while i < punctuation.len() {
-            arn |= punctuation[i] == c;
-            i += 1;
-        }
-        if arn {
-            class |= ARN_CHAR;
-        }
-        if alnum || c == b'.' || c == b'-' || c == b'_' {
-            class |= KEY_PART;
-        }
-        if alnum || c == b'-' || c == b'*' || c == b'?' {
-            class |= SERVICE;
-        }
-        if alnum || c == b'-' || c == b'_' || c == b'*' || c == b'?' {
-            class |= ACTION_NAME;
-        }
-        table[b] = class;
-        b += 1;
-    }
-    table
-};
-
-fn is(class: u8, byte: u8) -> bool {
-    CLASSES[byte as usize] & class != 0
-}
-
-/// The end of the run of bytes of `class` from `from`.
-fn run(bytes: &[u8], from: usize, class: u8) -> usize {
-    from + bytes[from..]
-        .iter()
-        .position(|&b| !is(class, b))
-        .unwrap_or(bytes.len() - from)
-}
-
-/// The end of `arn_char*` from `from`.
-fn arn_chars(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(&b) = bytes.get(i) {
-        if is(ARN_CHAR, b) || (b == b'$' && bytes.get(i + 1) != Some(&b'{')) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    i
-}
-
 /// The scratch vector's elements in a vector of their own, allocated at its size: one copy.
 fn take_all<T>(scratch: &mut Vec<T>) -> Vec<T> {
     let mut taken = Vec::with_capacity(scratch.len());
@@ -227,123 +160,12 @@ fn double_slashes(text: &[u8]) -> Vec<usize> {
     found
 }
 
-fn digits(bytes: &[u8], from: usize, max: usize) -> usize {
-    let mut i = from;
-    while i < bytes.len() && i - from < max && bytes[i].is_ascii_digit() {
-        i += 1;
-    }
-    i
-}
-
-fn ident_char_at(bytes: &[u8], i: usize) -> bool {
-    bytes.get(i).is_some_and(|&b| is(IDENT_CHAR, b))
-}
-
-/// The end of an `ident` at `from`, if one starts there.
-fn ident_end(bytes: &[u8], from: usize) -> Option<usize> {
-    match bytes.get(from) {
-        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => Some(run(bytes, from + 1, IDENT_CHAR)),
-        _ => None,
-    }
-}
-
-// ---- the atomic value shapes: each gives the end of its match at `p`, if any --------------
-
-fn date_end(b: &[u8], p: usize) -> Option<usize> {
-    let fixed = |i: usize, n: usize| digits(b, i, n) == i + n;
-    if !(fixed(p, 4)
-        && b.get(p + 4) == Some(&b'-')
-        && fixed(p + 5, 2)
-        && b.get(p + 7) == Some(&b'-')
-        && fixed(p + 8, 2))
-    {
-        return None;
-    }
-    let mut i = p + 10;
-    let time = |c: u8| c.is_ascii_digit() || b":.Z+-".contains(&c);
-    if b.get(i) == Some(&b'T') && b.get(i + 1).is_some_and(|&c| time(c)) {
-        i += 2;
-        while b.get(i).is_some_and(|&c| time(c)) {
-            i += 1;
-        }
-    }
-    (!ident_char_at(b, i)).then_some(i)
-}
-
-fn cidr_end(b: &[u8], p: usize) -> Option<usize> {
-    let mut i = digits(b, p, 3);
-    if i == p {
-        return None;
-    }
-    for _ in 0..3 {
-        if b.get(i) != Some(&b'.') {
-            return None;
-        }
-        let end = digits(b, i + 1, 3);
-        if end == i + 1 {
-            return None;
-        }
-        i = end;
-    }
-    if b.get(i) == Some(&b'/') {
-        let end = digits(b, i + 1, 2);
-        if end > i + 1 {
-            i = end;
-        }
-    }
-    (!ident_char_at(b, i) && b.get(i) != Some(&b'.')).then_some(i)
-}
-
-fn number_end(b: &[u8], p: usize) -> Option<usize> {
-    let start = if b.get(p) == Some(&b'-') { p + 1 } else { p };
-    let mut i = digits(b, start, usize::MAX);
-    if i == start {
-        return None;
-    }
-    if b.get(i) == Some(&b'.') {
-        let end = digits(b, i + 1, usize::MAX);
-        if end > i + 1 {
-            i = end;
-        }
-    }
-    (!ident_char_at(b, i) && b.get(i) != Some(&b'.')).then_some(i)
-}
-
-fn boolean_end(b: &[u8], p: usize) -> Option<usize> {
-    let i = if b[p..].starts_with(b"true") {
-        p + 4
-    } else if b[p..].starts_with(b"false") {
-        p + 5
-    } else {
-        return None;
-    };
-    (!ident_char_at(b, i)).then_some(i)
-}
-
-fn bare_path_end(b: &[u8], p: usize) -> Option<usize> {
-    let i = run(b, p, KEY_PART);
-    (i > p && b.get(i) == Some(&b'/')).then(|| arn_chars(b, i + 1))
-}
-
-fn dns_name_end(b: &[u8], p: usize) -> Option<usize> {
-    let mut i = ident_end(b, p)?;
-    let mut parts = 1;
-    while b.get(i) == Some(&b'.') {
-        match ident_end(b, i + 1) {
-            Some(end) => i = end,
-            None => break,
-        }
-        parts += 1;
-    }
-    (parts > 1).then_some(i)
-}
-
 fn value_name_end(b: &[u8], p: usize) -> Option<usize> {
     let end = ident_end(b, p)?;
     // `!keyword`: the grammar's keyword rule matches exactly a keyword followed by a
     // non-identifier character, that is, a whole word that is a keyword.
     let word = std::str::from_utf8(&b[p..end]).expect("ASCII");
-    (!crate::syntax::lexical::is_keyword(word)).then_some(end)
+    (!is_keyword(word)).then_some(end)
 }
 
 struct Parser<'a> {
