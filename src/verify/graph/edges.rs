@@ -5,6 +5,7 @@
 //! In: a node of the [`World`]. Out: its [`RawEdge`]s, computed once and kept on the node.
 
 use super::*;
+use crate::iam::actions::{BOUNDARY_LIFT, POLICY_GRANT};
 
 impl<'a> World<'a> {
     /// The edges out of a node (none out of an admin-like one: it reaches everything).
@@ -352,23 +353,8 @@ impl<'a> World<'a> {
         let state = self.nodes[id].state;
         let may = self.may(id);
         let can = |action: &str| may[action_index(action)];
-        let grants = [
-            "iam:PutRolePolicy",
-            "iam:AttachRolePolicy",
-            "iam:PutUserPolicy",
-            "iam:AttachUserPolicy",
-            "iam:CreatePolicyVersion",
-            "iam:PutGroupPolicy",
-            "iam:AttachGroupPolicy",
-        ];
-        let lifts = [
-            "iam:DeleteRolePermissionsBoundary",
-            "iam:PutRolePermissionsBoundary",
-            "iam:DeleteUserPermissionsBoundary",
-            "iam:PutUserPermissionsBoundary",
-        ];
-        let any_grant = grants.iter().any(|a| can(a));
-        let any_lift = lifts.iter().any(|a| can(a));
+        let any_grant = POLICY_GRANT.iter().any(|a| can(a));
+        let any_lift = BOUNDARY_LIFT.iter().any(|a| can(a));
         if !any_grant && !any_lift {
             return;
         }
