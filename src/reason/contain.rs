@@ -175,6 +175,153 @@ impl PreparedBoundary {
     }
 }
 
+/// One pattern of an identity statement as [`PreparedBoundary::covers_outright`] reads it.
+enum Shape<'t> {
+    /// ASCII text without `*`, `?` or `$`: one word (any case, for an action), which is inside
+    /// or apart from a boundary glob exactly when that glob matches it, as
+    /// [`automaton::decided`] answers for a side that is one word. No tokens are made for it.
+    Word(&'t str),
+    /// ASCII text with wildcards but no `$`: its literal head settles most boundary globs
+    /// ([`Glob::head_verdict`]); its tokens are made only for the others.
+    Wild {
+        text: &'t str,
+        head: &'t str,
+        kind: PatternKind,
+        glob: std::cell::OnceCell<Glob>,
+    },
+    Glob(Glob),
+}
+
+impl Shape<'_> {
+    /// What [`automaton::decided`] says of this pattern against `outer`.
+    fn decided(&self, outer: &Glob, kind: PatternKind) -> Option<bool> {
+        match self {
+            Shape::Word(word) => Some(outer.matches_word(word, kind)),
+            Shape::Wild {
+                text,
+                head,
+                kind,
+                glob,
+            } => outer.head_verdict(head, *kind).or_else(|| {
+                let glob = glob.get_or_init(|| {
+                    compile(text, *kind, &mut Vars::Symbolic(&mut VarTable::default()))
+                        .expect("text without `$` compiles")
+                });
+                automaton::decided(glob, outer)
+            }),
+            Shape::Glob(glob) => automaton::decided(glob, outer),
+        }
+    }
+
+    /// Whether every word of the pattern is a word of some glob of `outer`.
+    fn inside(&self, outer: &Element, kind: PatternKind) -> bool {
+        outer
+            .globs
+            .iter()
+            .any(|o| self.decided(o, kind) == Some(true))
+    }
+
+    /// Whether the pattern shares no word with any glob of `outer`.
+    fn apart(&self, outer: &Element, kind: PatternKind) -> bool {
+        outer
+            .globs
+            .iter()
+            .all(|o| self.decided(o, kind) == Some(false))
+    }
+}
+
+impl PreparedBoundary {
+    /// A sufficient condition read off the patterns, before any search: one unconditional
+    /// boundary `Allow` includes every action and every resource pattern of the statement, and
+    /// every boundary `Deny` is disjoint from it (another action, another bucket), both as the
+    /// tokens tell ([`automaton::decided`]). Then each request the statement allows, whatever
+    /// its context, is allowed by that boundary statement and denied by none. Identity denies
+    /// only remove requests, so they cannot make it false, and the answer depends on the
+    /// statement's `Action` and `Resource` alone. This settles most statements under a
+    /// platform boundary at a small part of the product search's cost; anything else
+    /// (`Not...`, variables, conditions on the covering allow, an overlapping deny) goes to
+    /// [`Checker::search`].
+    fn covers_outright(&self, statement: &Statement) -> bool {
+        let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
+            return false;
+        };
+        // A variable makes the shortcut give up, so its symbol is never looked at: a table of
+        // its own keeps the search's table as the search alone would fill it.
+        let mut scratch = VarTable::default();
+        fn shapes<'t>(
+            list: &'t [String],
+            kind: PatternKind,
+            scratch: &mut VarTable,
+        ) -> Option<Vec<Shape<'t>>> {
+            list.iter()
+                .map(|p| {
+                    if p.is_ascii() {
+                        match super::pattern::first_special(p) {
+                            None => return Some(Shape::Word(p)),
+                            Some(at) if !p[at..].contains('$') => {
+                                return Some(Shape::Wild {
+                                    text: p,
+                                    head: &p[..at],
+                                    kind,
+                                    glob: Default::default(),
+                                })
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    compile(p, kind, &mut Vars::Symbolic(scratch))
+                        .filter(|g| !g.has_vars)
+                        .map(Shape::Glob)
+                })
+                .collect()
+        }
+        let Some(actions) = shapes(actions, PatternKind::Action, &mut scratch) else {
+            return false;
+        };
+        let Some(resources) = shapes(resources, PatternKind::Arn, &mut scratch) else {
+            return false;
+        };
+        let plain = |e: &Element| !e.negated && !e.has_vars();
+        let all_inside = |shapes: &[Shape<'_>], outer: &Element, kind| {
+            shapes.iter().all(|s| s.inside(outer, kind))
+        };
+        let all_apart = |shapes: &[Shape<'_>], outer: &Element, kind| {
+            shapes.iter().all(|s| s.apart(outer, kind))
+        };
+        // A boundary's guard denies name other services than a role's grants (`iam:` against
+        // `s3:`): told from the texts' services before comparing pattern by pattern.
+        let own_services = statement.action.as_deref().and_then(literal_services);
+        let other_services = |deny: &Element| match (&own_services, deny.services()) {
+            (Some(own), Some(theirs)) => own
+                .iter()
+                .all(|o| theirs.iter().all(|t| !o.eq_ignore_ascii_case(t))),
+            _ => false,
+        };
+        let boundary = self
+            .statements
+            .iter()
+            .map(|(d, i, actions, resources)| (&self.docs[*d].statements[*i], actions, resources));
+        let denies_miss = boundary
+            .clone()
+            .filter(|(s, _, _)| s.effect == Effect::Deny)
+            .all(|(_, deny_actions, deny_resources)| {
+                plain(deny_actions)
+                    && plain(deny_resources)
+                    && (other_services(deny_actions)
+                        || all_apart(&actions, deny_actions, PatternKind::Action)
+                        || all_apart(&resources, deny_resources, PatternKind::Arn))
+            });
+        denies_miss
+            && boundary
+                .filter(|(s, _, _)| s.effect == Effect::Allow && s.condition.is_empty())
+                .filter(|(_, a, r)| plain(a) && plain(r))
+                .any(|(_, allow_actions, allow_resources)| {
+                    all_inside(&actions, allow_actions, PatternKind::Action)
+                        && all_inside(&resources, allow_resources, PatternKind::Arn)
+                })
+    }
+}
+
 fn statement_ref(set: PolicySet, doc: usize, stmt: usize, s: &Statement) -> StatementRef {
     StatementRef {
         set,
@@ -209,7 +356,7 @@ pub fn contained_in(
     check(&identity, boundary, options, Shortcut::Take)
 }
 
-/// Whether [`Checker::covered_outright`] may settle a statement before the search (always, but
+/// Whether [`PreparedBoundary::covers_outright`] may settle a statement before the search (always, but
 /// in the test that holds it to the search).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shortcut {
@@ -245,43 +392,62 @@ fn check(
             }
         }
     }
-    let boundary_others = prepared
-        .statements
+    // Statements the shortcut settles need none of the search's set-up below.
+    let open: Vec<(usize, usize, &Statement)> = identity
         .iter()
-        .map(|(d, i, actions, resources)| {
-            let s = &boundary[*d].statements[*i];
-            Other {
-                at: statement_ref(PolicySet::Boundary, *d, *i, s),
+        .enumerate()
+        .flat_map(|(d, doc)| {
+            doc.statements
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| (d, i, s))
+        })
+        .filter(|(_, _, s)| s.effect == Effect::Allow)
+        .filter(|(_, _, s)| {
+            let settled = shortcut == Shortcut::Take
+                && statement_problem(s).is_none()
+                && prepared.covers_outright(s);
+            #[cfg(test)]
+            if settled {
+                shortcut::SETTLED.with(|n| n.set(n.get() + 1));
+            }
+            !settled
+        })
+        .collect();
+    let mut counterexamples = vec![];
+    let mut notes: Vec<UnknownReason> = vec![];
+    if !open.is_empty() {
+        let boundary_others = prepared
+            .statements
+            .iter()
+            .map(|(d, i, actions, resources)| {
+                let s = &boundary[*d].statements[*i];
+                Other {
+                    at: statement_ref(PolicySet::Boundary, *d, *i, s),
+                    effect: s.effect,
+                    actions,
+                    resources,
+                    conditions: &s.condition,
+                }
+            });
+        let identity_others = identity_denies
+            .iter()
+            .map(|(at, s, actions, resources)| Other {
+                at: at.clone(),
                 effect: s.effect,
                 actions,
                 resources,
                 conditions: &s.condition,
-            }
-        });
-    let identity_others = identity_denies
-        .iter()
-        .map(|(at, s, actions, resources)| Other {
-            at: at.clone(),
-            effect: s.effect,
-            actions,
-            resources,
-            conditions: &s.condition,
-        });
-    let others: Vec<Other<'_>> = boundary_others.chain(identity_others).collect();
-    let mut counterexamples = vec![];
-    let mut notes: Vec<UnknownReason> = vec![];
-    let mut cache = SolveCache::default();
-    let all_statements = identity
-        .iter()
-        .copied()
-        .chain(boundary)
-        .flat_map(|d| &d.statements);
-    let multivalued = multivalued_keys(all_statements.map(|s| &s.condition));
-    for (d, doc) in identity.iter().enumerate() {
-        for (i, s) in doc.statements.iter().enumerate() {
-            if s.effect != Effect::Allow {
-                continue;
-            }
+            });
+        let others: Vec<Other<'_>> = boundary_others.chain(identity_others).collect();
+        let mut cache = SolveCache::default();
+        let all_statements = identity
+            .iter()
+            .copied()
+            .chain(boundary)
+            .flat_map(|d| &d.statements);
+        let multivalued = multivalued_keys(all_statements.map(|s| &s.condition));
+        for (d, i, s) in open {
             let at = statement_ref(PolicySet::Identity, d, i, s);
             let mut checker = Checker {
                 identity,
@@ -297,7 +463,6 @@ fn check(
                 cache: &mut cache,
                 multivalued: &multivalued,
                 var_sensitive: vec![],
-                shortcut,
             };
             if let Err(reason) = checker.run() {
                 checker.unknown.push(reason);
@@ -343,7 +508,6 @@ struct Checker<'a, 'b> {
     /// Per other statement: when a variable's value might overturn its resource verdict (see
     /// `variable_reach`), the resource patterns it might reach.
     var_sensitive: Vec<Option<Vec<String>>>,
-    shortcut: Shortcut,
 }
 
 const TOO_LARGE: &str = "the patterns are too complex for the automaton search (over its limit of 50,000 states, 32 MiB of states or about a second of work)";
@@ -353,93 +517,8 @@ impl Checker<'_, '_> {
         if let Some(problem) = statement_problem(self.statement) {
             return Err(problem);
         }
-        if self.shortcut == Shortcut::Take && self.covered_outright() {
-            #[cfg(test)]
-            shortcut::SETTLED.with(|n| n.set(n.get() + 1));
-            return Ok(());
-        }
         let (actions, resources) = elements(self.statement, self.table)?;
         self.search(&actions, &resources)
-    }
-
-    /// The statement's `Action` and `Resource` patterns compiled, when they are plain: no
-    /// `NotAction` or `NotResource`, no policy variable. Only the globs: the shortcut needs
-    /// nothing else of an [`Element`], and most statements end there.
-    fn plain_globs(&mut self) -> Option<(Vec<Glob>, Vec<Glob>)> {
-        let (Some(actions), Some(resources)) = (&self.statement.action, &self.statement.resource)
-        else {
-            return None;
-        };
-        let mut globs = |list: &[String], kind: PatternKind| -> Option<Vec<Glob>> {
-            list.iter()
-                .map(|p| compile(p, kind, &mut Vars::Symbolic(self.table)).filter(|g| !g.has_vars))
-                .collect()
-        };
-        Some((
-            globs(actions, PatternKind::Action)?,
-            globs(resources, PatternKind::Arn)?,
-        ))
-    }
-
-    /// A sufficient condition read off the patterns, before any search: one unconditional
-    /// boundary `Allow` includes every action and every resource pattern of the statement, and
-    /// every boundary `Deny` is disjoint from it (another action, another bucket), both as the
-    /// tokens tell ([`automaton::decided`]). Then each request the statement allows, whatever
-    /// its context, is allowed by that boundary statement and denied by none. Identity denies
-    /// only remove requests, so they cannot make it false. This settles most statements under a
-    /// platform boundary at a small part of the product search's cost; anything else (`Not...`,
-    /// variables, conditions on the covering allow, an overlapping deny) goes to
-    /// [`Self::search`].
-    fn covered_outright(&mut self) -> bool {
-        let Some((actions, resources)) = self.plain_globs() else {
-            return false;
-        };
-        let plain = |e: &Element| !e.negated && !e.has_vars();
-        let boundary = self
-            .others
-            .iter()
-            .filter(|o| o.at.set == PolicySet::Boundary);
-        // Every glob of `inner` inside one glob of `outer`, or disjoint from all of them.
-        let inside = |inner: &[Glob], outer: &Element| {
-            inner.iter().all(|i| {
-                outer
-                    .globs
-                    .iter()
-                    .any(|o| automaton::decided(i, o) == Some(true))
-            })
-        };
-        let apart = |inner: &[Glob], outer: &Element| {
-            inner.iter().all(|i| {
-                outer
-                    .globs
-                    .iter()
-                    .all(|o| automaton::decided(i, o) == Some(false))
-            })
-        };
-        // A boundary's guard denies name other services than a role's grants (`iam:` against
-        // `s3:`): told from the texts' services before comparing pattern by pattern.
-        let own_services = self.statement.action.as_deref().and_then(literal_services);
-        let other_services = |deny: &Element| match (&own_services, deny.services()) {
-            (Some(own), Some(theirs)) => own
-                .iter()
-                .all(|o| theirs.iter().all(|t| !o.eq_ignore_ascii_case(t))),
-            _ => false,
-        };
-        let denies_miss = boundary
-            .clone()
-            .filter(|o| o.effect == Effect::Deny)
-            .all(|deny| {
-                plain(deny.actions)
-                    && plain(deny.resources)
-                    && (other_services(deny.actions)
-                        || apart(&actions, deny.actions)
-                        || apart(&resources, deny.resources))
-            });
-        denies_miss
-            && boundary
-                .filter(|o| o.effect == Effect::Allow && o.conditions.is_empty())
-                .filter(|o| plain(o.actions) && plain(o.resources))
-                .any(|allow| inside(&actions, allow.actions) && inside(&resources, allow.resources))
     }
 
     /// The exact check: the statement's request space split into cells by the other
@@ -711,7 +790,7 @@ impl Checker<'_, '_> {
 
 #[cfg(test)]
 mod shortcut {
-    //! [`Checker::covered_outright`] against the search it skips: whenever it settles a
+    //! [`PreparedBoundary::covers_outright`] against the search it skips: whenever it settles a
     //! statement, the search finds no escape for it either.
     use super::*;
     use proptest::prelude::*;
@@ -810,5 +889,51 @@ mod shortcut {
             settled > 200 && proved > 400,
             "{settled} statements, {proved} proofs"
         );
+    }
+
+    /// The shortcut's readings of a pattern without tokens agree with [`automaton::decided`]
+    /// on its compiled glob: a word ([`Shape::Word`]) by matching it, a pattern with wildcards
+    /// ([`Shape::Wild`]) by its literal head, whenever the head tells.
+    #[test]
+    fn shapes_are_decided_as_their_globs_are() {
+        let mut patterns: Vec<&str> = ACTIONS.iter().chain(RESOURCES).copied().collect();
+        patterns.extend([
+            "arn:aws:s3:::b/app/x",
+            "arn:aws:s3:::b/app/*/x",
+            "arn:aws:s3:::b?",
+            "s3:Get*",
+            "s3:GetObject*",
+            "arn:aws:sqs:*:1:q-a",
+        ]);
+        let plain = |p: &str| p.is_ascii() && !p.contains('$');
+        let (mut words, mut heads) = (0, 0);
+        for kind in [PatternKind::Action, PatternKind::Arn] {
+            for &pattern in patterns.iter().filter(|p| plain(p)) {
+                let glob = compile(pattern, kind, &mut Vars::Symbolic(&mut VarTable::default()))
+                    .expect("compiles");
+                for &other in &patterns {
+                    let mut table = VarTable::default();
+                    let other =
+                        compile(other, kind, &mut Vars::Symbolic(&mut table)).expect("compiles");
+                    if other.has_vars {
+                        continue;
+                    }
+                    let decided = automaton::decided(&glob, &other);
+                    match crate::reason::pattern::first_special(pattern) {
+                        None => {
+                            assert_eq!(decided, Some(other.matches_word(pattern, kind)));
+                            words += 1;
+                        }
+                        Some(at) => {
+                            if let Some(verdict) = other.head_verdict(&pattern[..at], kind) {
+                                assert_eq!(decided, Some(verdict), "{pattern} against {other:?}");
+                                heads += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(words > 100 && heads > 50, "{words} words, {heads} heads");
     }
 }

@@ -424,6 +424,63 @@ impl Glob {
 
     /// Concrete membership of `text` (already lowercased for actions).
     pub fn matches(&self, text: &str) -> bool {
+        self.matches_chars(text.chars())
+    }
+
+    /// Whether the glob, compiled as `kind`, matches the one word an ASCII pattern without
+    /// wildcards or `$` stands for: for actions in any case, as [`compile`] lowercases them.
+    /// The same answer as compiling the word and asking [`crate::reason::automaton::decided`],
+    /// without making its tokens.
+    pub fn matches_word(&self, word: &str, kind: PatternKind) -> bool {
+        let fold = |c: char| match kind {
+            PatternKind::Action => c.to_ascii_lowercase(),
+            _ => c,
+        };
+        // The glob's leading literals settle most words, as `decided`'s rules on heads and on
+        // `T*` do: another service or bucket differs within a few characters.
+        let mut chars = word.chars().map(fold);
+        let mut at = 0;
+        while let Some(Tok::Lit(expected)) = self.toks.get(at) {
+            if chars.next() != Some(*expected) {
+                return false;
+            }
+            at += 1;
+        }
+        match &self.toks[at..] {
+            [] => chars.next().is_none(),
+            [Tok::Star(Class::Any)] => true,
+            _ => self.matches_chars(word.chars().map(fold)),
+        }
+    }
+
+    /// What the literal head of a pattern tells about it against this glob, as
+    /// [`crate::reason::automaton::decided`]'s rules on heads do: `head` is the pattern's text
+    /// before its first wildcard (ASCII; for actions in any case). `Some(false)`: the two clash
+    /// before either's first wildcard, or this glob is one word shorter than `head`, so they
+    /// share no word. `Some(true)`: this glob is a
+    /// literal followed by one `*` that matches anything, and `head` starts with that literal,
+    /// so every word of the pattern is one of this glob's. `None`: the heads do not tell.
+    pub fn head_verdict(&self, head: &str, kind: PatternKind) -> Option<bool> {
+        let fold = |b: u8| match kind {
+            PatternKind::Action => b.to_ascii_lowercase(),
+            _ => b,
+        };
+        let mut bytes = head.bytes().map(fold);
+        for (at, tok) in self.toks.iter().enumerate() {
+            let Tok::Lit(expected) = *tok else {
+                return (self.toks[at..] == [Tok::Star(Class::Any)]).then_some(true);
+            };
+            match bytes.next() {
+                Some(b) if char::from(b) == expected => {}
+                Some(_) => return Some(false),
+                None => return None,
+            }
+        }
+        // This glob is one word, and a proper prefix of every word of the pattern: none is it.
+        bytes.next().is_some().then_some(false)
+    }
+
+    fn matches_chars(&self, text: impl Iterator<Item = char>) -> bool {
         if self.states() <= 128 {
             return self.matches_in_bits(text);
         }
@@ -432,7 +489,7 @@ impl Glob {
 
     /// [`Glob::matches`] with the set of positions in one `u128`: most patterns are short, and
     /// this is asked for every word the automaton's shortcuts meet.
-    fn matches_in_bits(&self, text: &str) -> bool {
+    fn matches_in_bits(&self, text: impl Iterator<Item = char>) -> bool {
         let stars = self
             .toks
             .iter()
@@ -453,7 +510,7 @@ impl Glob {
         } else {
             (1u128 << self.toks.len()) - 1
         };
-        for c in text.chars() {
+        for c in text {
             let mut next = 0u128;
             let mut live = cur & live_toks;
             while live != 0 {
@@ -471,13 +528,13 @@ impl Glob {
         cur >> self.toks.len() & 1 == 1
     }
 
-    fn matches_in_vectors(&self, text: &str) -> bool {
+    fn matches_in_vectors(&self, text: impl Iterator<Item = char>) -> bool {
         let n = self.states();
         let mut cur = vec![false; n];
         cur[0] = true;
         self.close(&mut cur);
         let mut next = vec![false; n];
-        for c in text.chars() {
+        for c in text {
             next.iter_mut().for_each(|b| *b = false);
             let mut any = false;
             for (i, _) in cur[..self.toks.len()]
@@ -651,7 +708,7 @@ mod tests {
             kind in proptest::sample::select(vec![PatternKind::Arn, PatternKind::Like]),
         ) {
             let glob = compile(&pattern, kind, &mut Vars::Concrete(&|_| None)).unwrap();
-            proptest::prop_assert_eq!(glob.matches_in_bits(&text), glob.matches_in_vectors(&text));
+            proptest::prop_assert_eq!(glob.matches_in_bits(text.chars()), glob.matches_in_vectors(text.chars()));
         }
 
         #[test]
