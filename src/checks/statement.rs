@@ -144,11 +144,19 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
 /// [`check_statement`], without the checks that can only warn unless `warnings`.
 fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for action in &view.actions {
+    // Each action as the catalog has it, looked up once for the checks below.
+    let catalog = Catalog::get();
+    let found: Vec<Option<&Action>> = (view.actions.iter())
+        .map(|a| {
+            let plain = !a.unchecked && !has_wildcard(a.text);
+            plain.then(|| catalog.action(a.text)).flatten()
+        })
+        .collect();
+    for (action, found) in view.actions.iter().zip(&found) {
         // A malformed action is the document checks' error (E0202), not also an unknown one.
         let reported =
             input == Input::Json && super::document::action_problem(action.text).is_some();
-        if !action.unchecked && !reported {
+        if !action.unchecked && !reported && found.is_none() {
             out.extend(check_action(action.text, action.span, input));
         }
     }
@@ -174,11 +182,14 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
         // The statement's actions mostly share resource types: each (resource, resource type)
         // pair is decided once.
         let mut fits = Fits::new();
-        for action in &view.actions {
+        for (action, found) in view.actions.iter().zip(&found) {
             if shares_span(action) {
                 continue;
             }
-            if let Some(d) = check_resources(action, &view.resources, &mut fits) {
+            let Some(found) = found else {
+                continue;
+            };
+            if let Some(d) = check_resources(action, found, &view.resources, &mut fits) {
                 out.push(d);
             }
         }
@@ -291,19 +302,16 @@ pub fn check_action(text: &str, span: Span, input: Input) -> Option<Diagnostic> 
 type Fits = Vec<((usize, *const ResourceType), bool)>;
 
 /// A warning when none of the statement's resources is of a type the action applies to.
-/// Whether `action` applies to some resource of the statement (all well-formed ARNs), or the
-/// finding that it applies to none. `fits` remembers what was decided for the statement's
-/// earlier actions.
+/// Whether `action` (`found` in the catalog) applies to some resource of the statement (all
+/// well-formed ARNs), or the finding that it applies to none. `fits` remembers what was decided
+/// for the statement's earlier actions.
 fn check_resources(
     action: &ActionRef<'_>,
+    found: &Action,
     resources: &[(&str, Span)],
     fits: &mut Fits,
 ) -> Option<Diagnostic> {
-    if action.unchecked || has_wildcard(action.text) {
-        return None;
-    }
     let catalog = Catalog::get();
-    let found = catalog.action(action.text)?;
     let types = catalog.action_resource_types(found);
     let pairs = || (0..resources.len()).flat_map(|r| types.iter().map(move |&(_, rt)| (r, rt)));
     let known = |fits: &Fits, key| fits.iter().find(|(k, _)| *k == key).map(|&(_, f)| f);
