@@ -330,12 +330,11 @@ impl Catalog {
     /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {
         let listed = |keys: &[&str]| keys.iter().any(|k| key_matches(k, key));
-        let everywhere = self
-            .global_for(key, |g| g.scope == KeyScope::Global)
-            .is_some();
-        everywhere
-            || listed(&action.condition_keys)
+        // The action's own lists first: they hold the keys statements mostly ask about, and
+        // reading them costs less than looking the key up among the global ones.
+        listed(&action.condition_keys)
             || action.resources.iter().any(|r| listed(&r.condition_keys))
+            || (self.global_for(key, |g| g.scope == KeyScope::Global)).is_some()
             || self
                 .action_resource_types(action)
                 .iter()
