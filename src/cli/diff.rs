@@ -92,9 +92,11 @@ pub fn run(args: Args) -> Exit {
         rev: labels.old.clone(),
     });
     // The two sides are independent: load (and compile) them at the same time.
+    // Statement places (`file:line`) are only shown in Markdown: found only for it.
+    let places = args.format == DiffFormat::Markdown;
     let (old_side, new_side) = iamx::parallel::join(
-        || load(&old, &args.env, old_names.as_ref()),
-        || load(&new, &args.env, None),
+        || load(&old, &args.env, old_names.as_ref(), places),
+        || load(&new, &args.env, None, places),
     );
     let (old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
@@ -179,7 +181,13 @@ impl Versions {
     }
 }
 
-fn load(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Versions, Exit> {
+/// Loads one version; `places`: find where each statement of a compiled `.iamx` side came from.
+fn load(
+    path: &Path,
+    envs: &[String],
+    naming: Option<&Naming>,
+    places: bool,
+) -> Result<Versions, Exit> {
     let shown = Naming::name(naming, &path.display().to_string());
     let metadata = std::fs::metadata(path)
         .map_err(|e| super::fail(format!("cannot read `{shown}`: {}", files::plain(&e))))?;
@@ -188,7 +196,7 @@ fn load(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Version
             return load_outputs(path);
         }
         if has_extension_below(path, "iamx") {
-            return compile(path, envs, naming);
+            return compile(path, envs, naming, places);
         }
         if has_extension_below(path, "json") {
             return load_json_dir(path, naming).map(Versions::one);
@@ -214,7 +222,7 @@ fn load(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Version
             places: Places::new(),
         }));
     }
-    compile(path, envs, naming)
+    compile(path, envs, naming, places)
 }
 
 /// Pairs the environments of the two versions into one pair of sides. Without environments
@@ -325,7 +333,12 @@ fn json_files(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
 
 /// Compiles a project once per environment (every one it declares, or those asked for that it
 /// declares). Broken sources are reported as `iamx check` reports them, with its exit code.
-fn compile(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Versions, Exit> {
+fn compile(
+    path: &Path,
+    envs: &[String],
+    naming: Option<&Naming>,
+    with_places: bool,
+) -> Result<Versions, Exit> {
     let mut inputs = files::collect_sources(&[path.to_path_buf()]).map_err(super::fail)?;
     for input in &mut inputs {
         input.name = Naming::name(naming, &input.name);
@@ -372,7 +385,7 @@ fn compile(path: &Path, envs: &[String], naming: Option<&Naming>) -> Result<Vers
             continue;
         };
         let mut places = Places::new();
-        for document in &compiled.documents {
+        for document in compiled.documents.iter().filter(|_| with_places) {
             let lines = document
                 .origins
                 .iter()
