@@ -65,7 +65,13 @@ impl Resolver<'_> {
         &mut self,
         actions: &[Spanned<ast::Action>],
     ) -> Option<(Vec<Spanned<String>>, Vec<Span>)> {
-        let mut out = Vec::new();
+        // One action per name of a brace group and one per other entry: sized once, not grown
+        // (only an access-level group can hold more).
+        let names = |action: &Spanned<ast::Action>| match &action.node {
+            ast::Action::Named { names, .. } => names.len(),
+            _ => 1,
+        };
+        let mut out = Vec::with_capacity(actions.iter().map(names).sum());
         let mut unchecked = Vec::new();
         let mut ok = true;
         for action in actions {
@@ -139,7 +145,7 @@ impl Resolver<'_> {
                 ast::Action::Any | ast::Action::Unchecked(_) => unreachable!("handled above"),
             }
         }
-        // Brace groups make the count unknown until here; the vector lives until lowering.
+        // An access-level group may have grown it; the vector lives until lowering.
         out.shrink_to_fit();
         ok.then_some((out, unchecked))
     }

@@ -51,7 +51,15 @@ impl Resolver<'_> {
     }
 
     pub(super) fn interpolate(&mut self, text: &ast::Str, scope: &Scope) -> Option<String> {
-        let mut out = String::new();
+        // Sized for the literal parts and a short value per interpolation (an account ID, a
+        // bucket name), so that most strings are built without growing.
+        let capacity = (text.parts.iter())
+            .map(|part| match part {
+                StrPart::Text(t) => t.len(),
+                StrPart::Interpolation(_) => 16,
+            })
+            .sum();
+        let mut out = String::with_capacity(capacity);
         let mut ok = true;
         for part in &text.parts {
             match part {
