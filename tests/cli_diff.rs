@@ -290,3 +290,38 @@ fn usage_errors_exit_with_2() {
         .assert()
         .code(2);
 }
+
+/// `diff` shows a version's errors and no warnings: a document over its size quota is an error
+/// there too, and a version with only warnings compares.
+#[test]
+fn a_version_over_a_size_quota_is_an_error_and_warnings_are_not_shown() {
+    let temp = TempDir::new().unwrap();
+    let old = project(temp.path(), "old", OLD);
+    let statements: String = (0..150)
+        .map(|i| {
+            format!("  allow s3:GetObject on arn:aws:s3:::bucket-with-a-long-name-number-{i}/*\n")
+        })
+        .collect();
+    let huge = format!("{OLD}\nboundary Huge {{\n{statements}}}\n");
+    let too_large = project(temp.path(), "too-large", &huge);
+    iamx()
+        .args(["diff", &old, &too_large])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[E0401]: boundary `Huge`"))
+        .stderr(predicate::str::contains("over IAM's managed policy quota"));
+    // `allow * on *` warns in `check` (W0402); `diff` compares it without a word.
+    let warned = project(
+        temp.path(),
+        "warned",
+        &OLD.replace(
+            "{GetObject, PutObject} on arn:aws:s3:::acme/app/*",
+            "* on *",
+        ),
+    );
+    iamx()
+        .args(["diff", &old, &warned])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+}

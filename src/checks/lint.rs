@@ -28,6 +28,13 @@ pub enum Quota {
     None,
 }
 
+impl Quota {
+    /// Whether the document is over its quota ([`size_quota`] reports it).
+    pub fn exceeded(&self) -> bool {
+        matches!(self, Quota::Limit { kind, size, .. } if *size > kind.limit())
+    }
+}
+
 /// One document to lint.
 #[derive(Debug, Clone)]
 pub struct LintDocument<'a> {
@@ -206,7 +213,7 @@ pub fn size_quota(doc: &LintDocument<'_>) -> Option<Diagnostic> {
         return None;
     };
     let (name, limit) = (kind.name(), kind.limit());
-    if size > limit {
+    if doc.quota.exceeded() {
         return Some(
             Diagnostic::new(
                 code,

@@ -308,6 +308,11 @@ pub fn lints(
                 document.name
             );
         }
+        // Without warnings only the quota is checked here: the document is described for the
+        // lints only when it is over.
+        if errors_only && !quota.exceeded() {
+            return found;
+        }
         let doc = LintDocument {
             title: format!("{} `{}`", document.kind.words(), document.name),
             policy: &document.policy,
