@@ -68,16 +68,7 @@ pub fn lint(doc: &LintDocument<'_>) -> Vec<Diagnostic> {
 fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let statements = &doc.policy.statements;
-    // Each statement's actions and resources, made ready for the redundancy lint.
-    let lists: Vec<Option<(PatternList<'_>, PatternList<'_>)>> = statements
-        .iter()
-        .map(|s| {
-            Some((
-                PatternList::new(s.action.as_ref()?, PatternKind::Action),
-                PatternList::new(s.resource.as_ref()?, PatternKind::Arn),
-            ))
-        })
-        .collect();
+    let lists = Lists::new(statements);
     let mut stopped = None;
     // The first statement passing any role, for the PassRole combination lint.
     let pass_role = statements
@@ -113,8 +104,8 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
             // The statement's patterns other than `*` (which W0402 reports on its own); the
             // list made for the redundancy lint answers the same question by lookup when it holds
             // no `*`.
-            let prepared = lists[i]
-                .as_ref()
+            let prepared = lists
+                .get(i)
                 .map(|(actions, _)| actions)
                 .filter(|_| !actions.iter().any(|a| a == "*"));
             let grants = |action: &str| match prepared {
@@ -350,19 +341,45 @@ fn empty_resources(statement: &Statement, identity: bool) -> Option<Diagnostic> 
     None
 }
 
+/// Each statement's actions and resources made ready for the inclusion tests, on first use: a
+/// statement with conditions covers no other, so most are never asked for.
+struct Lists<'a> {
+    statements: &'a [Statement],
+    made: Vec<std::cell::OnceCell<Option<(PatternList<'a>, PatternList<'a>)>>>,
+}
+
+impl<'a> Lists<'a> {
+    fn new(statements: &'a [Statement]) -> Lists<'a> {
+        Lists {
+            statements,
+            made: statements.iter().map(|_| Default::default()).collect(),
+        }
+    }
+
+    fn get(&self, index: usize) -> Option<&(PatternList<'a>, PatternList<'a>)> {
+        let statement = &self.statements[index];
+        self.made[index]
+            .get_or_init(|| {
+                Some((
+                    PatternList::new(statement.action.as_ref()?, PatternKind::Action),
+                    PatternList::new(statement.resource.as_ref()?, PatternKind::Arn),
+                ))
+            })
+            .as_ref()
+    }
+}
+
 /// A statement that makes statement `index` redundant: same effect and principal, no
 /// conditions, and every action and resource of `index` included in its own. `Err` once
 /// `budget` is spent (see [`REDUNDANCY_BUDGET`]).
 fn covering_statement(
     statements: &[Statement],
-    lists: &[Option<(PatternList<'_>, PatternList<'_>)>],
+    lists: &Lists<'_>,
     index: usize,
     budget: &mut usize,
 ) -> Result<Option<usize>, ()> {
     let inner = &statements[index];
-    let (Some(actions), Some(resources), Some((inner_actions, inner_resources))) =
-        (&inner.action, &inner.resource, &lists[index])
-    else {
+    let (Some(actions), Some(resources)) = (&inner.action, &inner.resource) else {
         return Ok(None);
     };
     if actions.is_empty() || resources.is_empty() {
@@ -381,7 +398,7 @@ fn covering_statement(
             Some(outer_actions),
             Some(outer_resources),
             Some((outer_action_list, outer_resource_list)),
-        ) = (&outer.action, &outer.resource, &lists[j])
+        ) = (&outer.action, &outer.resource, lists.get(j))
         else {
             continue;
         };
@@ -393,13 +410,18 @@ fn covering_statement(
         if !covers {
             continue;
         }
-        let same = inner.condition.is_empty()
-            && inner_actions
-                .includes_all(outer_actions, budget)
-                .ok_or(())?
-            && inner_resources
-                .includes_all(outer_resources, budget)
-                .ok_or(())?;
+        let inner_lists = lists.get(index).filter(|_| inner.condition.is_empty());
+        let same = match inner_lists {
+            Some((inner_actions, inner_resources)) => {
+                inner_actions
+                    .includes_all(outer_actions, budget)
+                    .ok_or(())?
+                    && inner_resources
+                        .includes_all(outer_resources, budget)
+                        .ok_or(())?
+            }
+            None => false,
+        };
         // Of two identical statements, report only the later one.
         if !same || j < index {
             return Ok(Some(j));
