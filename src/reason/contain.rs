@@ -186,25 +186,19 @@ enum Shape<'t> {
     Wild {
         text: &'t str,
         head: &'t str,
-        kind: PatternKind,
         glob: std::cell::OnceCell<Glob>,
     },
     Glob(Glob),
 }
 
 impl Shape<'_> {
-    /// What [`automaton::decided`] says of this pattern against `outer`.
+    /// What [`automaton::decided`] says of this pattern, read as `kind`, against `outer`.
     fn decided(&self, outer: &Glob, kind: PatternKind) -> Option<bool> {
         match self {
             Shape::Word(word) => Some(outer.matches_word(word, kind)),
-            Shape::Wild {
-                text,
-                head,
-                kind,
-                glob,
-            } => outer.head_verdict(head, *kind).or_else(|| {
+            Shape::Wild { text, head, glob } => outer.head_verdict(head, kind).or_else(|| {
                 let glob = glob.get_or_init(|| {
-                    compile(text, *kind, &mut Vars::Symbolic(&mut VarTable::default()))
+                    compile(text, kind, &mut Vars::Symbolic(&mut VarTable::default()))
                         .expect("text without `$` compiles")
                 });
                 automaton::decided(glob, outer)
@@ -262,7 +256,6 @@ impl PreparedBoundary {
                                 return Some(Shape::Wild {
                                     text: p,
                                     head: &p[..at],
-                                    kind,
                                     glob: Default::default(),
                                 })
                             }
@@ -356,8 +349,8 @@ pub fn contained_in(
     check(&identity, boundary, options, Shortcut::Take)
 }
 
-/// Whether [`PreparedBoundary::covers_outright`] may settle a statement before the search (always, but
-/// in the test that holds it to the search).
+/// Whether [`PreparedBoundary::covers_outright`] may settle a statement before the search
+/// (always, but in the test that holds it to the search).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shortcut {
     Take,
@@ -790,8 +783,8 @@ impl Checker<'_, '_> {
 
 #[cfg(test)]
 mod shortcut {
-    //! [`PreparedBoundary::covers_outright`] against the search it skips: whenever it settles a
-    //! statement, the search finds no escape for it either.
+    //! [`PreparedBoundary::covers_outright`] against the search it skips: whenever it settles
+    //! a statement, the search finds no escape for it either.
     use super::*;
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;

@@ -457,9 +457,9 @@ impl Glob {
     /// [`crate::reason::automaton::decided`]'s rules on heads do: `head` is the pattern's text
     /// before its first wildcard (ASCII; for actions in any case). `Some(false)`: the two clash
     /// before either's first wildcard, or this glob is one word shorter than `head`, so they
-    /// share no word. `Some(true)`: this glob is a
-    /// literal followed by one `*` that matches anything, and `head` starts with that literal,
-    /// so every word of the pattern is one of this glob's. `None`: the heads do not tell.
+    /// share no word. `Some(true)`: this glob is a literal followed by one `*` that matches
+    /// anything, and `head` starts with that literal, so every word of the pattern is one of
+    /// this glob's. `None`: the heads do not tell.
     pub fn head_verdict(&self, head: &str, kind: PatternKind) -> Option<bool> {
         let fold = |b: u8| match kind {
             PatternKind::Action => b.to_ascii_lowercase(),
