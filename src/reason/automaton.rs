@@ -736,6 +736,34 @@ mod brute_force {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        /// The containment shortcut's readings of a pattern without making its tokens
+        /// (`contain::Shape`): a word is decided by matching it ([`Glob::matches_word`]), a
+        /// pattern with wildcards by its literal head where that tells ([`Glob::head_verdict`]);
+        /// both exactly as [`decided`] answers on the compiled pattern.
+        #[test]
+        fn readings_without_tokens_agree_with_decided(
+            pattern in shaped(),
+            observer in shaped(),
+            arn in any::<bool>(),
+        ) {
+            let kind = if arn { PatternKind::Arn } else { PatternKind::Action };
+            let table = &mut VarTable::default();
+            let driver = compile(&pattern, kind, &mut Vars::Symbolic(table)).unwrap();
+            let observer = compile(&observer, kind, &mut Vars::Symbolic(table)).unwrap();
+            let decided = decided(&driver, &observer);
+            match crate::reason::pattern::first_special(&pattern) {
+                None => prop_assert_eq!(decided, Some(observer.matches_word(&pattern, kind))),
+                Some(at) => {
+                    if let Some(verdict) = observer.head_verdict(&pattern[..at], kind) {
+                        prop_assert_eq!(decided, Some(verdict));
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
         #[test]
         fn cells_match_brute_force(
