@@ -97,7 +97,7 @@ pub(super) const ACTION_NAME: u8 = 16;
 
 /// The character classes of the grammar's atomic rules, by byte. Every byte of a non-ASCII
 /// character is an `arn_char` (the grammar takes any non-ASCII character there).
-pub(super) const CLASSES: [u8; 256] = {
+const CLASSES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
