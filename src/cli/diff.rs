@@ -12,6 +12,7 @@
 
 use super::output::out;
 use super::{files, Exit};
+use iamx::compile::Parsed;
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,12 +92,21 @@ pub fn run(args: Args) -> Exit {
         root: temp.root.clone(),
         rev: labels.old.clone(),
     });
-    // The two sides are independent: load (and compile) them at the same time.
+    let (old_found, new_found) =
+        iamx::parallel::join(|| find(&old, old_names.as_ref()), || find(&new, None));
+    let (old_found, new_found) = match (old_found, new_found) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(exit), _) | (_, Err(exit)) => return exit,
+    };
+    // Sources are parsed once per version for all its environments, and the new version takes
+    // the old one's tree of every file it has unchanged: most files of most changes.
+    let old_parsed = old_found.parse(None);
+    let new_parsed = new_found.parse(old_parsed.as_ref());
     // Statement places (`file:line`) are only shown in Markdown: found only for it.
     let places = args.format == DiffFormat::Markdown;
     let (old_side, new_side) = iamx::parallel::join(
-        || load(&old, &args.env, old_names.as_ref(), places),
-        || load(&new, &args.env, None, places),
+        || old_found.versions(old_parsed, &args.env, &old, old_names.as_ref(), places),
+        || new_found.versions(new_parsed, &args.env, &new, None, places),
     );
     let (old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
@@ -181,48 +191,79 @@ impl Versions {
     }
 }
 
-/// Loads one version; `places`: find where each statement of a compiled `.iamx` side came from.
-fn load(
-    path: &Path,
-    envs: &[String],
-    naming: Option<&Naming>,
-    places: bool,
-) -> Result<Versions, Exit> {
+/// A version as found: `.iamx` sources still to compile, or documents loaded.
+enum Found {
+    Sources(Vec<iamx::compile::Input>),
+    Loaded(Versions),
+}
+
+impl Found {
+    /// The sources read and parsed (see `iamx::compile::parse_inputs`), for `.iamx` sources.
+    fn parse(&self, earlier: Option<&Parsed>) -> Option<Parsed> {
+        match self {
+            Found::Sources(inputs) => Some(iamx::compile::parse_inputs(inputs.clone(), earlier)),
+            Found::Loaded(_) => None,
+        }
+    }
+
+    /// The version's documents per environment; `places`: find where each statement of a
+    /// compiled `.iamx` version came from.
+    fn versions(
+        self,
+        parsed: Option<Parsed>,
+        envs: &[String],
+        path: &Path,
+        naming: Option<&Naming>,
+        places: bool,
+    ) -> Result<Versions, Exit> {
+        match (self, parsed) {
+            (Found::Sources(inputs), Some(parsed)) => {
+                compile(inputs, parsed, envs, path, naming, places)
+            }
+            (Found::Loaded(versions), _) => Ok(versions),
+            (Found::Sources(_), None) => unreachable!("sources are parsed before compiling"),
+        }
+    }
+}
+
+/// Finds what `path` holds: a project's `.iamx` sources, or a build output or JSON policies,
+/// which are loaded.
+fn find(path: &Path, naming: Option<&Naming>) -> Result<Found, Exit> {
     let shown = Naming::name(naming, &path.display().to_string());
     let metadata = std::fs::metadata(path)
         .map_err(|e| super::fail(format!("cannot read `{shown}`: {}", files::plain(&e))))?;
     if metadata.is_dir() {
         if path.join("manifest.json").is_file() {
-            return load_outputs(path);
+            return load_outputs(path).map(Found::Loaded);
         }
         if has_extension_below(path, "iamx") {
-            return compile(path, envs, naming, places);
+            return sources(path, naming).map(Found::Sources);
         }
         if has_extension_below(path, "json") {
-            return load_json_dir(path, naming).map(Versions::one);
+            return load_json_dir(path, naming).map(|loaded| Found::Loaded(Versions::one(loaded)));
         }
         return Err(super::fail(format!(
             "`{shown}` has no .iamx files, no manifest.json and no .json policies"
         )));
     }
     if path.file_name().is_some_and(|n| n == "manifest.json") {
-        return load_outputs(path.parent().unwrap_or(Path::new(".")));
+        return load_outputs(path.parent().unwrap_or(Path::new("."))).map(Found::Loaded);
     }
     if path.extension().is_some_and(|e| e == "json") {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let document = read_json_policy(path, &name, naming)?;
-        return Ok(Versions::one(Loaded {
+        return Ok(Found::Loaded(Versions::one(Loaded {
             side: Side {
                 documents: vec![document],
                 principals: vec![],
             },
             single_json: true,
             places: Places::new(),
-        }));
+        })));
     }
-    compile(path, envs, naming, places)
+    sources(path, naming).map(Found::Sources)
 }
 
 /// Pairs the environments of the two versions into one pair of sides. Without environments
@@ -331,18 +372,26 @@ fn json_files(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Compiles a project once per environment (every one it declares, or those asked for that it
-/// declares). Broken sources are reported as `iamx check` reports them, with its exit code.
-fn compile(
-    path: &Path,
-    envs: &[String],
-    naming: Option<&Naming>,
-    with_places: bool,
-) -> Result<Versions, Exit> {
+/// A project's `.iamx` sources, named as messages show them.
+fn sources(path: &Path, naming: Option<&Naming>) -> Result<Vec<iamx::compile::Input>, Exit> {
     let mut inputs = files::collect_sources(&[path.to_path_buf()]).map_err(super::fail)?;
     for input in &mut inputs {
         input.name = Naming::name(naming, &input.name);
     }
+    Ok(inputs)
+}
+
+/// Compiles a project (its sources `inputs`, `parsed`) once per environment (every one it
+/// declares, or those asked for that it declares). Broken sources are reported as `iamx check`
+/// reports them, with its exit code.
+fn compile(
+    inputs: Vec<iamx::compile::Input>,
+    parsed: Parsed,
+    envs: &[String],
+    path: &Path,
+    naming: Option<&Naming>,
+    with_places: bool,
+) -> Result<Versions, Exit> {
     let declared = iamx::compile::declared_environments(&inputs);
     let environments: Vec<Option<String>> = if declared.is_empty() {
         vec![None]
@@ -357,14 +406,24 @@ fn compile(
     };
     let mut by_environment = Vec::new();
     let mut failed: Vec<String> = Vec::new();
-    for environment in environments {
+    // Each environment compiles its own copy of the trees but the last, which takes them.
+    let mut parsed = Some(parsed);
+    let last = environments.len().saturating_sub(1);
+    for (index, environment) in environments.into_iter().enumerate() {
         // `diff` shows the errors of a version that does not compile, never its warnings.
         let options = iamx::compile::Options {
             environment: environment.clone(),
             errors_only: true,
             release_memory: Some(crate::release_freed_memory),
         };
-        let mut compilation = iamx::compile::compile(inputs.clone(), &options);
+        let trees = match index == last {
+            true => parsed.take(),
+            false => parsed.clone(),
+        };
+        let Some(trees) = trees else {
+            break;
+        };
+        let mut compilation = iamx::compile::compile_parsed(trees, &options);
         let Some(compiled) = compilation.compiled.take() else {
             // Every environment usually fails the same way: each error is shown once.
             let errors: Vec<_> = compilation

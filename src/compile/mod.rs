@@ -15,4 +15,7 @@ mod pipeline;
 pub mod resolve;
 pub(crate) mod stdlib;
 
-pub use pipeline::{compile, declared_environments, Compilation, Input, Options};
+pub use pipeline::{
+    compile, compile_parsed, declared_environments, parse_inputs, Compilation, Input, Options,
+    Parsed,
+};
