@@ -100,13 +100,13 @@ pub fn run(args: Args) -> Exit {
     };
     // Sources are parsed once per version for all its environments, and the new version takes
     // the old one's tree of every file it has unchanged: most files of most changes.
-    let old_parsed = old_found.parse(None);
-    let new_parsed = new_found.parse(old_parsed.as_ref());
+    let old_found = old_found.parsed(None);
+    let new_found = new_found.parsed(old_found.trees());
     // Statement places (`file:line`) are only shown in Markdown: found only for it.
     let places = args.format == DiffFormat::Markdown;
     let (old_side, new_side) = iamx::parallel::join(
-        || old_found.versions(old_parsed, &args.env, &old, old_names.as_ref(), places),
-        || new_found.versions(new_parsed, &args.env, &new, None, places),
+        || old_found.versions(&args.env, &old, old_names.as_ref(), places),
+        || new_found.versions(&args.env, &new, None, places),
     );
     let (old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
@@ -191,18 +191,30 @@ impl Versions {
     }
 }
 
-/// A version as found: `.iamx` sources still to compile, or documents loaded.
+/// A version as found: `.iamx` sources still to parse, the same parsed, or documents loaded.
 enum Found {
     Sources(Vec<iamx::compile::Input>),
+    Parsed(Vec<iamx::compile::Input>, Parsed),
     Loaded(Versions),
 }
 
 impl Found {
-    /// The sources read and parsed (see `iamx::compile::parse_inputs`), for `.iamx` sources.
-    fn parse(&self, earlier: Option<&Parsed>) -> Option<Parsed> {
+    /// Sources read and parsed (`iamx::compile::parse_inputs`), taking the trees of `earlier`
+    /// for the files it has unchanged.
+    fn parsed(self, earlier: Option<&Parsed>) -> Found {
         match self {
-            Found::Sources(inputs) => Some(iamx::compile::parse_inputs(inputs.clone(), earlier)),
-            Found::Loaded(_) => None,
+            Found::Sources(inputs) => {
+                let parsed = iamx::compile::parse_inputs(inputs.clone(), earlier);
+                Found::Parsed(inputs, parsed)
+            }
+            other => other,
+        }
+    }
+
+    fn trees(&self) -> Option<&Parsed> {
+        match self {
+            Found::Parsed(_, parsed) => Some(parsed),
+            _ => None,
         }
     }
 
@@ -210,18 +222,18 @@ impl Found {
     /// compiled `.iamx` version came from.
     fn versions(
         self,
-        parsed: Option<Parsed>,
         envs: &[String],
         path: &Path,
         naming: Option<&Naming>,
         places: bool,
     ) -> Result<Versions, Exit> {
-        match (self, parsed) {
-            (Found::Sources(inputs), Some(parsed)) => {
+        match self {
+            Found::Sources(inputs) => {
+                let parsed = iamx::compile::parse_inputs(inputs.clone(), None);
                 compile(inputs, parsed, envs, path, naming, places)
             }
-            (Found::Loaded(versions), _) => Ok(versions),
-            (Found::Sources(_), None) => unreachable!("sources are parsed before compiling"),
+            Found::Parsed(inputs, parsed) => compile(inputs, parsed, envs, path, naming, places),
+            Found::Loaded(versions) => Ok(versions),
         }
     }
 }
