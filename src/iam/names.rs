@@ -32,6 +32,16 @@ pub fn iam_arn(partition: &str, account: &str, kind: &str, path: &str, name: &st
     ["arn:", partition, ":iam::", account, ":", kind, path, name].concat()
 }
 
+/// `(account, kind, path and name)` of an IAM ARN (`arn:PARTITION:iam::ACCOUNT:KIND/PATH...NAME`,
+/// as [`iam_arn`] builds it), or None for any other text.
+pub fn iam_arn_parts(arn: &str) -> Option<(&str, &str, &str)> {
+    let ["arn", _, "iam", "", account, resource] = arn_parts(arn)? else {
+        return None;
+    };
+    let (kind, rest) = resource.split_once('/')?;
+    Some((account, kind, rest))
+}
+
 /// What an IAM name names, for its length limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
@@ -169,6 +179,27 @@ pub fn arn_parts(text: &str) -> Option<[&str; 6]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iam_arns_read_back_as_built() {
+        let arn = iam_arn("aws-cn", "123456789012", "role", "/team/", "etl");
+        assert_eq!(
+            iam_arn_parts(&arn),
+            Some(("123456789012", "role", "team/etl"))
+        );
+        assert_eq!(
+            iam_arn_parts("arn:aws:iam::aws:policy/AdministratorAccess"),
+            Some(("aws", "policy", "AdministratorAccess"))
+        );
+        for other in [
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:iam:us-east-1:123456789012:role/x",
+            "arn:aws:iam::123456789012:root",
+            "*",
+        ] {
+            assert_eq!(iam_arn_parts(other), None, "{other}");
+        }
+    }
 
     /// The byte scan splits as `splitn(6, ':')` does whenever there are five `:`.
     #[test]

@@ -303,7 +303,7 @@ fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
             scope.partition
         ));
     }
-    if let Some((account, _, name)) = iam_parts(&request.resource) {
+    if let Some((account, _, name)) = crate::iam::names::iam_arn_parts(&request.resource) {
         if account != scope.account {
             return Err(format!(
                 "IAM requests reach only the account `{}`",
@@ -442,7 +442,7 @@ pub fn assumptions(scope: &Scope, facts: &Facts) -> Vec<String> {
 
 /// Whether a policy ARN is an AWS managed policy (`arn:aws:iam::aws:policy/...`).
 pub fn is_aws_managed(arn: &str) -> bool {
-    iam_parts(arn).is_some_and(|(account, _, _)| account == "aws")
+    crate::iam::names::iam_arn_parts(arn).is_some_and(|(account, _, _)| account == "aws")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use super::delegation_safety::{applies, is};
 use super::*;
 use crate::iam::actions::*;
+use crate::iam::names::iam_arn_parts;
 
 /// How bad an escaping request is, which decides its code and whether it fails the check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,19 +76,9 @@ impl Finding {
     }
 }
 
-/// `(account, kind, path and name)` of an IAM ARN.
-pub(super) fn iam_parts(arn: &str) -> Option<(&str, &str, &str)> {
-    let rest = arn.strip_prefix("arn:")?;
-    let (_, rest) = rest.split_once(':')?;
-    let rest = rest.strip_prefix("iam::")?;
-    let (account, rest) = rest.split_once(':')?;
-    let (kind, name) = rest.split_once('/')?;
-    Some((account, kind, name))
-}
-
 /// `role `service-x``, `managed policy `admin``: the target of a request, for messages.
 pub(super) fn target(resource: &str) -> String {
-    match iam_parts(resource) {
+    match iam_arn_parts(resource) {
         Some((_, kind, name)) => {
             let kind = match kind {
                 "policy" => "managed policy",
@@ -179,7 +170,7 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
     let resource = request.resource.as_str();
     let does = does(request);
     let boundary = &scope.boundary_arn;
-    let (kind, name) = iam_parts(resource).map_or(("", ""), |(_, k, n)| (k, n));
+    let (kind, name) = iam_arn_parts(resource).map_or(("", ""), |(_, k, n)| (k, n));
     let names = short(&scope.names(if kind == "user" { "user" } else { "role" })).to_string();
     let carried = request
         .context

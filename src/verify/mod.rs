@@ -736,13 +736,10 @@ fn scope_may_cover(scope: &Scope, kind: &str, arn: &str) -> bool {
     after_kind(kind, arn).is_some_and(|rest| Names::of(scope).may_cover(rest))
 }
 
-/// What follows the first `:{kind}/` of `arn`: the path and name of an IAM ARN of that kind.
+/// The path and name of `arn` when it is an IAM ARN of that kind.
 fn after_kind<'s>(kind: &str, arn: &'s str) -> Option<&'s str> {
-    let (bytes, kind) = (arn.as_bytes(), kind.as_bytes());
-    let at = memchr::memchr_iter(b':', bytes).find(|&i| {
-        bytes[i + 1..].starts_with(kind) && bytes.get(i + 1 + kind.len()) == Some(&b'/')
-    })?;
-    Some(&arn[at + kind.len() + 2..])
+    let (_, found, rest) = crate::iam::names::iam_arn_parts(arn)?;
+    (found == kind).then_some(rest)
 }
 
 /// The names a delegation's holders manage, as [`scope_may_cover`] reads its scope: a path, and

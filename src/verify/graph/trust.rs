@@ -76,9 +76,9 @@ fn account_of(value: &str) -> Option<&str> {
     if crate::iam::names::is_account_id(value) {
         return Some(value);
     }
-    let rest = value.strip_prefix("arn:")?;
-    let (_, rest) = rest.split_once(':')?;
-    let account = rest.strip_prefix("iam::")?.strip_suffix(":root")?;
+    let ["arn", _, "iam", "", account, "root"] = crate::iam::names::arn_parts(value)? else {
+        return None;
+    };
     crate::iam::names::is_account_id(account).then_some(account)
 }
 
