@@ -175,6 +175,14 @@ impl Catalog {
         found.map(|i| &self.globals[i])
     }
 
+    /// Whether a condition key with this prefix (`aws`, `s3`) is the catalog's to know: a global
+    /// prefix or a service's. Keys under other prefixes (an identity provider's,
+    /// `token.actions.githubusercontent.com:sub`) are not in it, and cannot be misspelt ones.
+    pub fn knows_key_prefix(&self, prefix: &str) -> bool {
+        (self.global_prefixes.iter()).any(|p| p.eq_ignore_ascii_case(prefix))
+            || self.service(prefix).is_some()
+    }
+
     /// The first global key `name` is that passes `wanted`: the one of its name, then the
     /// templates it matches.
     fn global_for(

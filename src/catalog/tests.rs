@@ -430,6 +430,10 @@ fn global_keys_are_found_only_under_their_plain_prefixes() {
         assert_eq!(key.is_global(), global, "{name}");
     }
     assert!(catalog.condition_key("s3:NoSuchKey").is_none());
+    // Whose keys the catalog knows: the global prefix and the services', in any case.
+    assert!(catalog.knows_key_prefix("aws") && catalog.knows_key_prefix("AWS"));
+    assert!(catalog.knows_key_prefix("s3"));
+    assert!(!catalog.knows_key_prefix("token.actions.githubusercontent.com"));
     let get_object = catalog.action("s3:GetObject").unwrap();
     assert!(catalog.supports_key(get_object, "aws:SourceIp"));
     assert!(catalog.supports_key(get_object, "s3:ExistingObjectTag/team"));

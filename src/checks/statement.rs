@@ -388,9 +388,7 @@ fn check_condition_key(
     let catalog = Catalog::get();
     let prefix = crate::catalog::key_prefix(key);
     if catalog.condition_key(key).is_none() {
-        // Keys of identity providers (token.actions.githubusercontent.com:sub, ...) are not
-        // in the catalog; only keys under `aws:` or a known service prefix can be wrong.
-        if !prefix.eq_ignore_ascii_case("aws") && catalog.service(prefix).is_none() {
+        if !catalog.knows_key_prefix(prefix) {
             return None;
         }
         let mut candidates: Vec<&str> = catalog

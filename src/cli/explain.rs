@@ -606,13 +606,11 @@ fn unknown_names<'a>(
         if catalog.condition_key(key).is_some() {
             continue;
         }
-        // Keys of identity providers (`token.actions.githubusercontent.com:sub`) are not in
-        // the catalog; only keys under `aws:` or a known service prefix can be misspelt.
         let prefix = iamx::catalog::key_prefix(key);
-        let service = catalog.service(prefix);
-        if service.is_none() && !prefix.eq_ignore_ascii_case("aws") {
+        if !catalog.knows_key_prefix(prefix) {
             continue;
         }
+        let service = catalog.service(prefix);
         let globals = catalog.global_condition_keys().iter().map(|k| k.name);
         let of_service = service
             .into_iter()
