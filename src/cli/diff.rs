@@ -418,22 +418,13 @@ fn compile(
     };
     let mut by_environment = Vec::new();
     let mut failed: Vec<String> = Vec::new();
-    // Each environment compiles its own copy of the trees but the last, which takes them.
-    let mut parsed = Some(parsed);
-    let last = environments.len().saturating_sub(1);
-    for (index, environment) in environments.into_iter().enumerate() {
+    let runs = parsed.runs(environments.len());
+    for (environment, trees) in environments.into_iter().zip(runs) {
         // `diff` shows the errors of a version that does not compile, never its warnings.
         let options = iamx::compile::Options {
             environment: environment.clone(),
             errors_only: true,
             release_memory: Some(crate::release_freed_memory),
-        };
-        let trees = match index == last {
-            true => parsed.take(),
-            false => parsed.clone(),
-        };
-        let Some(trees) = trees else {
-            break;
         };
         let mut compilation = iamx::compile::compile_parsed(trees, &options);
         let Some(compiled) = compilation.compiled.take() else {

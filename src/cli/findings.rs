@@ -204,30 +204,27 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         None => declared.into_iter().map(Some).collect(),
     };
     let mut inferred: Vec<(String, PolicyKind)> = Vec::new();
-    // The last run takes the sources; the others compile copies (one run without environments).
-    let mut unread = inputs;
+    // The sources are parsed once; each environment compiles a copy of the trees but the last,
+    // which takes them (one run without environments).
+    let no_sources = inputs.is_empty();
+    let trees = iamx::compile::parse_inputs(inputs, None).runs(environments.len());
     let runs = environments
         .iter()
-        .enumerate()
-        .map(|(at, environment)| {
-            let inputs = if at + 1 == environments.len() {
-                std::mem::take(&mut unread)
-            } else {
-                unread.clone()
-            };
+        .zip(trees)
+        .map(|(environment, trees)| {
             let options = iamx::compile::Options {
                 environment: environment.clone(),
                 release_memory: Some(crate::release_freed_memory),
                 ..Default::default()
             };
-            let mut compilation = if inputs.is_empty() {
+            let mut compilation = if no_sources {
                 iamx::compile::Compilation {
                     sources: Default::default(),
                     diagnostics: Vec::new(),
                     compiled: None,
                 }
             } else {
-                iamx::compile::compile(inputs, &options)
+                iamx::compile::compile_parsed(trees, &options)
             };
             for (input, manifest_kind) in &json_inputs {
                 let kind = settings.json_kind.or(*manifest_kind);

@@ -3,7 +3,8 @@
 //! In: named source texts and [`Options`]. Out: a [`Compilation`]: every diagnostic, and the
 //! compiled project when there were no errors. The stages, in order: `syntax::parse` →
 //! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies) →
-//! `limits` (quota splitting) → lints; `pipeline` runs them.
+//! `limits` (quota splitting) → lints; `pipeline` runs them, in one call or in two halves
+//! (parsing, then the rest) for callers that compile the same sources more than once.
 
 pub(crate) mod checks;
 pub mod delegation;

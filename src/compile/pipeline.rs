@@ -2,7 +2,10 @@
 //!
 //! In: named byte buffers (the CLI reads them; tests make them in memory) and options. Out: the
 //! [`Sources`] table (for rendering diagnostics), every diagnostic sorted by position, and the
-//! compiled project when there were no errors.
+//! compiled project when there were no errors. [`compile`] is [`parse_inputs`] then
+//! [`compile_parsed`]: a caller that compiles the same sources for several environments
+//! (`check`, `build`, `diff`) parses them once ([`Parsed::runs`]), and `diff` lets a project's
+//! new version take the old one's trees of unchanged files.
 
 use crate::compile::lower;
 use crate::compile::output::Compiled;
@@ -62,6 +65,16 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// The trees for `runs` compilations of the sources (one per environment): a copy for each
+    /// but the last, which takes these.
+    pub fn runs(self, runs: usize) -> impl Iterator<Item = Parsed> {
+        let mut left = Some(self);
+        (0..runs).map_while(move |at| match at + 1 == runs {
+            true => left.take(),
+            false => left.clone(),
+        })
+    }
+
     /// The tree of the file at `id`, when its text is `text`.
     fn tree(&self, id: FileId, text: &str) -> Option<&ast::File> {
         let at = self
@@ -252,5 +265,20 @@ mod tests {
             moved.files,
             [(FileId(0), fresh(0, b)), (FileId(1), fresh(1, a))]
         );
+    }
+
+    /// One set of trees per run, equal to what was parsed; none for no run.
+    #[test]
+    fn runs_give_each_environment_the_same_trees() {
+        use super::{parse_inputs, Input};
+        let input = Input {
+            name: "main.iamx".into(),
+            bytes: b"account \"123456789012\"\n".to_vec(),
+        };
+        let parsed = parse_inputs(vec![input], None);
+        let runs: Vec<_> = parsed.clone().runs(3).collect();
+        assert_eq!(runs.len(), 3);
+        assert!(runs.iter().all(|run| run.files == parsed.files));
+        assert_eq!(parsed.runs(0).count(), 0);
     }
 }
