@@ -423,6 +423,8 @@ impl Lowering<'_> {
         vec![file]
     }
 
+    /// One policy document from its statements, in canonical order, with each statement's
+    /// origin.
     fn policy(&mut self, statements: &[ir::Statement]) -> (PolicyDocument, Vec<Origin>) {
         let mut lowered = Vec::with_capacity(statements.len());
         let mut origins = Vec::with_capacity(statements.len());
