@@ -118,21 +118,7 @@ impl PolicyDocument {
 
     /// Size as IAM counts it against its quotas: characters, not counting white space outside strings.
     pub fn quota_size(&self) -> usize {
-        /// Counts the characters of UTF-8 written to it (every byte but continuation bytes),
-        /// so that measuring a document does not build its text.
-        struct CharCount(usize);
-        impl std::io::Write for CharCount {
-            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-                self.0 += bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
-                Ok(bytes.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut count = CharCount(0);
-        serde_json::to_writer(&mut count, self).expect("policy documents always serialize");
-        count.0
+        crate::iam::quota::characters(self).expect("a policy document's map keys are all text")
     }
 }
 
