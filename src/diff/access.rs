@@ -102,6 +102,8 @@ pub(super) fn delta(
     direction: Direction,
 ) -> (Vec<AccessEntry>, Vec<String>) {
     let base_docs: Vec<PolicyDocument> = base.cloned().into_iter().collect();
+    // The other side is the boundary of every question below: compiled once, not per question.
+    let prepared = reason::PreparedBoundary::new(&base_docs);
     let denies: Vec<Statement> = target
         .statements
         .iter()
@@ -122,12 +124,12 @@ pub(super) fn delta(
             let mut statements = vec![part.clone()];
             statements.extend(denies.iter().cloned());
             statements.extend(extra);
-            let identity = [PolicyDocument::new(statements)];
+            let identity = PolicyDocument::new(statements);
             let known = known_actions(part);
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
-            reason::contained_with(
-                &identity,
-                &base_docs,
+            reason::contained_in(
+                &[&identity],
+                &prepared,
                 Options {
                     known_actions: &known,
                     catalog: None,
