@@ -703,7 +703,8 @@ mod brute_force {
     /// varying middle, an optional trailing `*`.
     fn shaped() -> impl Strategy<Value = String> {
         (
-            prop::sample::select(vec!["", "ab", "ab:", "ab:a"]),
+            // The last head has an ARN's five colons: its wildcards are in the resource segment.
+            prop::sample::select(vec!["", "ab", "ab:", "ab:a", "a:b:*:a::"]),
             prop::collection::vec(prop::sample::select(vec!['a', 'b', 'B', ':', '*']), 0..4),
             any::<bool>(),
         )
@@ -739,8 +740,10 @@ mod brute_force {
         #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
         /// The containment shortcut's readings of a pattern without making its tokens
         /// (`contain::Shape`): a word is decided by matching it ([`Glob::matches_word`]), a
-        /// pattern with wildcards by its literal head where that tells ([`Glob::head_verdict`]);
-        /// both exactly as [`decided`] answers on the compiled pattern.
+        /// pattern with wildcards by its literal head where that tells ([`Glob::head_verdict`])
+        /// or by a shared start ([`Glob::prefix_verdict`]); all exactly as [`decided`] answers
+        /// on the compiled pattern, and the shared start read off the text exactly where the
+        /// compiled tokens show one.
         #[test]
         fn readings_without_tokens_agree_with_decided(
             pattern in shaped(),
@@ -758,6 +761,19 @@ mod brute_force {
                     if let Some(verdict) = observer.head_verdict(&pattern[..at], kind) {
                         prop_assert_eq!(decided, Some(verdict));
                     }
+                    let start = observer.prefix_verdict(&pattern, kind);
+                    if let Some(verdict) = start {
+                        prop_assert_eq!(decided, Some(verdict));
+                    }
+                    // The observer is a start of the pattern's tokens (within its text, not its
+                    // padding) and then `*`.
+                    let shared = match observer.toks.split_last() {
+                        Some((Tok::Star(Class::Any), start)) => {
+                            start.len() <= pattern.len() && driver.toks.starts_with(start)
+                        }
+                        _ => false,
+                    };
+                    prop_assert_eq!(start == Some(true), shared, "{} within {:?}", pattern, observer);
                 }
             }
         }

@@ -196,13 +196,15 @@ impl Shape<'_> {
     fn decided(&self, outer: &Glob, kind: PatternKind) -> Option<bool> {
         match self {
             Shape::Word(word) => Some(outer.matches_word(word, kind)),
-            Shape::Wild { text, head, glob } => outer.head_verdict(head, kind).or_else(|| {
-                let glob = glob.get_or_init(|| {
-                    compile(text, kind, &mut Vars::Symbolic(&mut VarTable::default()))
-                        .expect("text without `$` compiles")
-                });
-                automaton::decided(glob, outer)
-            }),
+            Shape::Wild { text, head, glob } => (outer.head_verdict(head, kind))
+                .or_else(|| outer.prefix_verdict(text, kind))
+                .or_else(|| {
+                    let glob = glob.get_or_init(|| {
+                        compile(text, kind, &mut Vars::Symbolic(&mut VarTable::default()))
+                            .expect("text without `$` compiles")
+                    });
+                    automaton::decided(glob, outer)
+                }),
             Shape::Glob(glob) => automaton::decided(glob, outer),
         }
     }
@@ -971,7 +973,7 @@ mod shortcut {
 
     /// The shortcut's readings of a pattern without tokens agree with [`automaton::decided`]
     /// on its compiled glob: a word ([`Shape::Word`]) by matching it, a pattern with wildcards
-    /// ([`Shape::Wild`]) by its literal head, whenever the head tells.
+    /// ([`Shape::Wild`]) by its literal head or by a shared start, whenever they tell.
     #[test]
     fn shapes_are_decided_as_their_globs_are() {
         let mut patterns: Vec<&str> = ACTIONS.iter().chain(RESOURCES).copied().collect();
@@ -982,9 +984,20 @@ mod shortcut {
             "s3:Get*",
             "s3:GetObject*",
             "arn:aws:sqs:*:1:q-a",
+            "arn:aws:sqs:*:1:q-a*",
+            "arn:aws:sqs:*:1:q-*",
+            "arn:aws:sqs:*:1:q-*:x",
+            "arn:aws:sqs:*:*:q-a",
+            "arn:aws:sqs*",
+            "arn:aws:dynamodb:*:1:table/t-*",
+            "arn:aws:dynamodb:*:1:table/t-a/index/*",
+            "s3:Get*Object",
+            "s3:Get*",
+            "arn:aws:s3:::b/*/x*",
+            "arn:aws:s3:::b/*/x/y*",
         ]);
         let plain = |p: &str| p.is_ascii() && !p.contains('$');
-        let (mut words, mut heads) = (0, 0);
+        let (mut words, mut heads, mut starts) = (0, 0, 0);
         for kind in [PatternKind::Action, PatternKind::Arn] {
             for &pattern in patterns.iter().filter(|p| plain(p)) {
                 let glob = compile(pattern, kind, &mut Vars::Symbolic(&mut VarTable::default()))
@@ -1007,11 +1020,27 @@ mod shortcut {
                                 assert_eq!(decided, Some(verdict), "{pattern} against {other:?}");
                                 heads += 1;
                             }
+                            let start = other.prefix_verdict(pattern, kind);
+                            if let Some(verdict) = start {
+                                assert_eq!(decided, Some(verdict), "{pattern} within {other:?}");
+                                starts += 1;
+                            }
+                            // Read off the text exactly where the compiled tokens share a start.
+                            let shared = match other.toks.split_last() {
+                                Some((Tok::Star(crate::reason::pattern::Class::Any), start)) => {
+                                    start.len() <= pattern.len() && glob.toks.starts_with(start)
+                                }
+                                _ => false,
+                            };
+                            assert_eq!(start == Some(true), shared, "{pattern} within {other:?}");
                         }
                     }
                 }
             }
         }
-        assert!(words > 100 && heads > 50, "{words} words, {heads} heads");
+        assert!(
+            words > 100 && heads > 50 && starts > 10,
+            "{words} words, {heads} heads, {starts} shared starts"
+        );
     }
 }

@@ -320,11 +320,28 @@ fn compile_parsed(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<
 
 /// [`compile`] of an ASCII text with no `${`: the same tokens, made directly.
 fn compile_plain(text: &str, kind: PatternKind) -> Glob {
+    let toks = match kind {
+        // Every token is the pattern's own text; room for the padding `segment_arn` may add.
+        PatternKind::Arn => {
+            let mut toks = Vec::with_capacity(text.len() + 10);
+            toks.extend(text.bytes().map(|b| plain_tok(b, kind)));
+            segment_arn(toks, |_| true)
+        }
+        _ => text.bytes().map(|b| plain_tok(b, kind)).collect(),
+    };
+    Glob {
+        toks,
+        has_vars: false,
+    }
+}
+
+/// The token of one byte of an ASCII text without `${`, before the ARN segment rule.
+fn plain_tok(b: u8, kind: PatternKind) -> Tok {
     let wildcards = matches!(
         kind,
         PatternKind::Arn | PatternKind::Like | PatternKind::Action
     );
-    let tok = |b: u8| match b {
+    match b {
         b'*' if wildcards => Tok::Star(Class::Any),
         b'?' if wildcards => Tok::One(Class::Any),
         _ => match kind {
@@ -332,19 +349,6 @@ fn compile_plain(text: &str, kind: PatternKind) -> Glob {
             PatternKind::ExactIgnoreCase => Tok::LitCi(b.to_ascii_lowercase() as char),
             _ => Tok::Lit(b as char),
         },
-    };
-    let toks = match kind {
-        // Every token is the pattern's own text; room for the padding `segment_arn` may add.
-        PatternKind::Arn => {
-            let mut toks = Vec::with_capacity(text.len() + 10);
-            toks.extend(text.bytes().map(tok));
-            segment_arn(toks, |_| true)
-        }
-        _ => text.bytes().map(tok).collect(),
-    };
-    Glob {
-        toks,
-        has_vars: false,
     }
 }
 
@@ -361,12 +365,7 @@ fn segment_arn(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
         // the pattern) may match colons, any other wildcard stays inside its segment. (Only
         // wildcards are rewritten, so the next token is still as it came.)
         let ends_segment = i + 1 == out.len() || (out[i + 1] == Tok::Lit(':') && own(i + 1));
-        out[i] = match out[i] {
-            Tok::Star(_) if colons < 5 && !ends_segment => Tok::Star(Class::NoColon),
-            Tok::Star(_) => Tok::Star(Class::Any),
-            Tok::One(_) if colons < 5 => Tok::One(Class::NoColon),
-            other => other,
-        };
+        out[i] = in_segment(out[i], colons, ends_segment);
         if own(i) && out[i] == Tok::Lit(':') {
             colons += 1;
         }
@@ -382,6 +381,18 @@ fn segment_arn(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// A token of an ARN pattern under the segment rule, after `colons` of the pattern's own colons:
+/// a wildcard within the first five segments stays inside its segment, but a `*` that ends its
+/// segment (`ends_segment`: the pattern's own `:` or its end follows) may match colons.
+fn in_segment(tok: Tok, colons: usize, ends_segment: bool) -> Tok {
+    match tok {
+        Tok::Star(_) if colons < 5 && !ends_segment => Tok::Star(Class::NoColon),
+        Tok::Star(_) => Tok::Star(Class::Any),
+        Tok::One(_) if colons < 5 => Tok::One(Class::NoColon),
+        other => other,
+    }
 }
 
 pub fn lower(c: char) -> char {
@@ -478,6 +489,37 @@ impl Glob {
         }
         // This glob is one word, and a proper prefix of every word of the pattern: none is it.
         bytes.next().is_some().then_some(false)
+    }
+
+    /// What a pattern tells by a shared start, as [`crate::reason::automaton::decided`] would
+    /// answer: `text` is the pattern (an action or ARN, ASCII without `$`), read token by token
+    /// as [`compile`] reads it, without making its glob. `Some(true)` when this glob is the
+    /// pattern's first tokens, exactly, then one `*` that matches anything: every word of the
+    /// pattern is then one of this glob's, its start matched token for token and the rest by
+    /// the `*`. `None` otherwise (also for other kinds).
+    pub fn prefix_verdict(&self, text: &str, kind: PatternKind) -> Option<bool> {
+        if !matches!(kind, PatternKind::Action | PatternKind::Arn) {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let mut colons = 0;
+        for (at, &tok) in self.toks.iter().enumerate() {
+            if self.toks[at..] == [Tok::Star(Class::Any)] {
+                return Some(true);
+            }
+            let &b = bytes.get(at)?;
+            let mut theirs = plain_tok(b, kind);
+            if kind == PatternKind::Arn {
+                let ends_segment = bytes.get(at + 1).is_none_or(|&next| next == b':');
+                theirs = in_segment(theirs, colons, ends_segment);
+                colons += usize::from(b == b':');
+            }
+            if theirs != tok {
+                return None;
+            }
+        }
+        // The same tokens, as far as this glob goes: the pattern's padding is not read here.
+        None
     }
 
     fn matches_chars(&self, text: impl Iterator<Item = char>) -> bool {
