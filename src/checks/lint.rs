@@ -431,7 +431,14 @@ fn covering_statement(
 }
 
 fn username_variable(statement: &Statement) -> Option<Diagnostic> {
-    let uses = |text: &String| text.to_ascii_lowercase().contains("${aws:username}");
+    // `${aws:username}` in any case, found without a lower-case copy of every text.
+    const VARIABLE: &[u8] = b"${aws:username}";
+    let uses = |text: &String| {
+        memchr::memchr_iter(b'$', text.as_bytes()).any(|at| {
+            (text.as_bytes()[at..].get(..VARIABLE.len()))
+                .is_some_and(|found| found.eq_ignore_ascii_case(VARIABLE))
+        })
+    };
     let in_resources = statement
         .resource
         .iter()
@@ -549,6 +556,15 @@ mod tests {
             r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
         );
         assert_eq!(lint_json(&variable, false), []);
+        // In any case, in a condition's values too; another variable or a `$` alone is fine.
+        let in_condition = doc(
+            r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["x/${AWS:UserName}/*"]}}}"#,
+        );
+        assert_eq!(lint_json(&in_condition, true), [Code::UnavailableVariable]);
+        let others = doc(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:userid}/*","arn:aws:s3:::b/$/${aws:username"]}"#,
+        );
+        assert_eq!(lint_json(&others, true), []);
     }
 
     #[test]
