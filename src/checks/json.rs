@@ -133,7 +133,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         (None, _) => Quota::None,
     };
     let doc = LintDocument {
-        title: format!("`{name}`"),
+        title: lint::Title { kind: "", name },
         policy: &read.policy,
         spans: read.statements.iter().map(|s| s.span).collect(),
         expanded_from: vec![&[]; read.statements.len()],

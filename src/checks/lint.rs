@@ -39,7 +39,7 @@ impl Quota {
 #[derive(Debug, Clone)]
 pub struct LintDocument<'a> {
     /// How messages name the document: "managed policy `S3Only`", "`policy.json`".
-    pub title: String,
+    pub title: Title<'a>,
     pub policy: &'a PolicyDocument,
     /// Span of each statement, index for index.
     pub spans: Vec<Span>,
@@ -50,6 +50,30 @@ pub struct LintDocument<'a> {
     pub quota: Quota,
     /// Roles use this document, so role-session policy variables apply.
     pub used_by_roles: bool,
+}
+
+/// How messages name a linted document: its kind in words (empty for a file) and its name.
+/// Written only when a message needs it: most documents have none.
+#[derive(Debug, Clone, Copy)]
+pub struct Title<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+impl Title<'_> {
+    /// An entity has exactly one boundary and one trust policy: these cannot be split.
+    fn cannot_be_split(&self) -> bool {
+        matches!(self.kind, "boundary" | "trust")
+    }
+}
+
+impl std::fmt::Display for Title<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            "" => write!(f, "`{}`", self.name),
+            kind => write!(f, "{kind} `{}`", self.name),
+        }
+    }
 }
 
 /// How much work the redundant-statement lint (W0405) may do in one document, in the units of
@@ -217,14 +241,11 @@ pub fn size_quota(doc: &LintDocument<'_>) -> Option<Diagnostic> {
             )
             .at(doc.span, "too large")
             .with_note("IAM counts characters without white space")
-            .with_help(
-                if doc.title.starts_with("boundary") || doc.title.starts_with("trust") {
-                    // An entity has exactly one boundary and one trust policy.
-                    "this document cannot be split: merge statements, use wildcards or shorter ARNs"
-                } else {
-                    "split the statements into several documents"
-                },
-            ),
+            .with_help(if doc.title.cannot_be_split() {
+                "this document cannot be split: merge statements, use wildcards or shorter ARNs"
+            } else {
+                "split the statements into several documents"
+            }),
         );
     }
     None
@@ -485,7 +506,10 @@ mod tests {
         let policy = crate::iam::read::policy_from_str(json).unwrap();
         let n = policy.statements.len();
         let doc = LintDocument {
-            title: "`p.json`".into(),
+            title: Title {
+                kind: "",
+                name: "p.json",
+            },
             policy: &policy,
             spans: (0..n).map(|i| Span::new(FileId(0), i, i + 1)).collect(),
             expanded_from: vec![&[]; n],

@@ -9,7 +9,7 @@ use crate::checks::document::{
     check as check_document, document_checks, sid_at, spans_at, spans_in, statement_checks,
     DocumentView,
 };
-use crate::checks::lint::{lint, size_quota, LintDocument, Quota};
+use crate::checks::lint::{lint, size_quota, LintDocument, Quota, Title};
 use crate::checks::statement::{check_statements, ActionRef, Input, StatementView};
 use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
@@ -314,7 +314,10 @@ pub fn lints(
             return found;
         }
         let doc = LintDocument {
-            title: format!("{} `{}`", document.kind.words(), document.name),
+            title: Title {
+                kind: document.kind.words(),
+                name: &document.name,
+            },
             policy: &document.policy,
             spans: document
                 .origins
