@@ -110,6 +110,15 @@ fn number<T: serde::Serialize>(count: &mut Count, value: T) -> Result<(), Unsupp
     Ok(())
 }
 
+/// The serializer's methods for numbers, each measured by [`number`].
+macro_rules! numbers {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(fn $method(self, v: $ty) -> Result<(), Unsupported> {
+            number(self, v)
+        })*
+    };
+}
+
 /// A compound value (list, object): `[`/`{`, the parts with `,` between them, `]`/`}`.
 struct Compound<'a> {
     count: &'a mut Count,
@@ -160,35 +169,10 @@ impl<'a> serde::Serializer for &'a mut Count {
         self.0 += if v { 4 } else { 5 };
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
-        number(self, v)
-    }
-    fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
-        number(self, v)
+    numbers! {
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64),
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64),
+        serialize_f32(f32), serialize_f64(f64),
     }
     fn serialize_char(self, v: char) -> Result<(), Unsupported> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
@@ -293,61 +277,29 @@ impl<'a> serde::Serializer for &'a mut Count {
     }
 }
 
-impl serde::ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Compound::end(self)
-    }
+/// The compound parts written as a list of values (`[a,b]`): the serializer traits of a
+/// sequence, a tuple, a tuple struct and (inside its wrapper) a tuple variant.
+macro_rules! list_parts {
+    ($($trait:ident :: $method:ident),*) => {
+        $(impl serde::ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn $method<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                Compound::end(self)
+            }
+        })*
+    };
 }
 
-impl serde::ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Compound::end(self)
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Compound::end(self)
-    }
-}
-
-impl serde::ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Compound::end(self)
-    }
-}
+list_parts!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl serde::ser::SerializeMap for Compound<'_> {
     type Ok = ();
@@ -371,46 +323,41 @@ impl serde::ser::SerializeMap for Compound<'_> {
     }
 }
 
-impl serde::ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Compound::end(self)
-    }
+/// The compound parts written as an object of named fields (`{"a":1}`): a struct and (inside
+/// its wrapper) a struct variant.
+macro_rules! field_parts {
+    ($($trait:ident),*) => {
+        $(impl serde::ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn serialize_field<T: serde::Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Unsupported> {
+                self.field(key, value)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                Compound::end(self)
+            }
+        })*
+    };
 }
 
-impl serde::ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        Compound::end(self)
-    }
-}
+field_parts!(SerializeStruct, SerializeStructVariant);
 
 /// Measures a map key: text only, as IAM policies' keys all are.
 struct KeyOnly<'a>(&'a mut Count);
 
 /// Methods of [`KeyOnly`] for values that cannot be a key.
 macro_rules! not_a_key {
-    ($($method:ident($($arg:ty),*)),* $(,)?) => {
-        $(fn $method(self, $(_: $arg),*) -> Result<(), Unsupported> {
+    ($($method:ident($($arg:ty),*) $(-> $out:ty)?),* $(,)?) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<not_a_key!(@out $($out)?), Unsupported> {
             Err(Unsupported(concat!("a map key must be text, not from ", stringify!($method)).into()))
         })*
     };
+    (@out) => { () };
+    (@out $out:ty) => { $out };
 }
 
 impl serde::Serializer for KeyOnly<'_> {
@@ -463,46 +410,14 @@ impl serde::Serializer for KeyOnly<'_> {
     ) -> Result<(), Unsupported> {
         Err(Unsupported("a map key must be text".into()))
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        Err(Unsupported("a map key must be text".into()))
+    not_a_key! {
+        serialize_seq(Option<usize>) -> Self::SerializeSeq,
+        serialize_tuple(usize) -> Self::SerializeTuple,
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct,
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant,
+        serialize_map(Option<usize>) -> Self::SerializeMap,
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct,
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant,
     }
 }
 
