@@ -315,9 +315,7 @@ impl PreparedBoundary {
                         && all_inside(&resources, allow_resources, PatternKind::Arn)
                 })
     }
-}
 
-impl PreparedBoundary {
     /// Another sufficient condition, for a boundary that is an earlier version of the identity
     /// (`diff`): the boundary has this very statement as an `Allow`, and each of its `Deny`
     /// statements is one of the identity's too. A request the statement allows and no identity
