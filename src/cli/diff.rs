@@ -100,13 +100,13 @@ pub fn run(args: Args) -> Exit {
     };
     // Sources are parsed once per version for all its environments, and the new version takes
     // the old one's tree of every file it has unchanged: most files of most changes.
-    let old_found = old_found.parsed(None);
-    let new_found = new_found.parsed(old_found.trees());
+    let old_ready = old_found.parse(None);
+    let new_ready = new_found.parse(old_ready.trees());
     // Statement places (`file:line`) are only shown in Markdown: found only for it.
     let places = args.format == DiffFormat::Markdown;
     let (old_side, new_side) = iamx::parallel::join(
-        || old_found.versions(&args.env, &old, old_names.as_ref(), places),
-        || new_found.versions(&args.env, &new, None, places),
+        || old_ready.versions(&args.env, &old, old_names.as_ref(), places),
+        || new_ready.versions(&args.env, &new, None, places),
     );
     let (old_side, new_side) = match (old_side, new_side) {
         (Ok(o), Ok(n)) => (o, n),
@@ -191,30 +191,37 @@ impl Versions {
     }
 }
 
-/// A version as found: `.iamx` sources still to parse, the same parsed, or documents loaded.
+/// A version as found: a project's `.iamx` sources, still to parse, or documents loaded.
 enum Found {
     Sources(Vec<iamx::compile::Input>),
-    Parsed(Vec<iamx::compile::Input>, Parsed),
     Loaded(Versions),
 }
 
 impl Found {
-    /// Sources read and parsed (`iamx::compile::parse_inputs`), taking the trees of `earlier`
-    /// for the files it has unchanged.
-    fn parsed(self, earlier: Option<&Parsed>) -> Found {
+    /// The version ready to compare: sources read and parsed (`iamx::compile::parse_inputs`),
+    /// taking the trees of `earlier` for the files it has unchanged.
+    fn parse(self, earlier: Option<&Parsed>) -> Ready {
         match self {
             Found::Sources(inputs) => {
                 let parsed = iamx::compile::parse_inputs(inputs.clone(), earlier);
-                Found::Parsed(inputs, parsed)
+                Ready::Parsed(inputs, parsed)
             }
-            other => other,
+            Found::Loaded(versions) => Ready::Loaded(versions),
         }
     }
+}
 
+/// A version parsed, or loaded.
+enum Ready {
+    Parsed(Vec<iamx::compile::Input>, Parsed),
+    Loaded(Versions),
+}
+
+impl Ready {
     fn trees(&self) -> Option<&Parsed> {
         match self {
-            Found::Parsed(_, parsed) => Some(parsed),
-            _ => None,
+            Ready::Parsed(_, parsed) => Some(parsed),
+            Ready::Loaded(_) => None,
         }
     }
 
@@ -228,12 +235,8 @@ impl Found {
         places: bool,
     ) -> Result<Versions, Exit> {
         match self {
-            Found::Sources(inputs) => {
-                let parsed = iamx::compile::parse_inputs(inputs.clone(), None);
-                compile(inputs, parsed, envs, path, naming, places)
-            }
-            Found::Parsed(inputs, parsed) => compile(inputs, parsed, envs, path, naming, places),
-            Found::Loaded(versions) => Ok(versions),
+            Ready::Parsed(inputs, parsed) => compile(inputs, parsed, envs, path, naming, places),
+            Ready::Loaded(versions) => Ok(versions),
         }
     }
 }
