@@ -101,9 +101,8 @@ pub(super) fn delta(
     target: &PolicyDocument,
     direction: Direction,
 ) -> (Vec<AccessEntry>, Vec<String>) {
-    let base_docs: Vec<PolicyDocument> = base.cloned().into_iter().collect();
     // The other side is the boundary of every question below: compiled once, not per question.
-    let prepared = reason::PreparedBoundary::new(&base_docs);
+    let prepared = reason::PreparedBoundary::new(base.map_or(&[], std::slice::from_ref));
     let denies: Vec<Statement> = target
         .statements
         .iter()
@@ -281,9 +280,9 @@ pub(super) fn tidy(
         let evaluation = reason::evaluate(docs, None, &star);
         evaluation.decision == reason::Decision::Allow && evaluation.unmodelled.is_empty()
     };
-    let base_docs: Vec<PolicyDocument> = base.cloned().into_iter().collect();
-    if allows(std::slice::from_ref(target)) && !allows(&base_docs) {
-        let evaluation = reason::evaluate(&base_docs, None, &star);
+    let base_docs = base.map_or(&[][..], std::slice::from_ref);
+    if allows(std::slice::from_ref(target)) && !allows(base_docs) {
+        let evaluation = reason::evaluate(base_docs, None, &star);
         if evaluation.unmodelled.is_empty() {
             return Example::from_request(&star);
         }
