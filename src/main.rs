@@ -65,6 +65,22 @@ pub(crate) fn release_freed_memory() {
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
+/// Turns transparent huge pages off for this process. mimalloc asks for them (`MADV_HUGEPAGE`)
+/// on the memory it takes from the system, and on Linux's default `madvise` setting the kernel
+/// then backs each touched 2 MiB region with a whole huge page, compacting memory to find one:
+/// at 10,000 roles the peak RSS was 116-120 MiB with them and 93-95 MiB without, for the same
+/// user time; at 100,000 roles system time was 1.6-2.1 s with them and 0.5-0.6 s without.
+/// The pages saved are the part of each huge page the heap never used.
+fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it takes no pointers. A
+    // kernel without it answers EINVAL, and huge pages then stay as they were.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> std::process::ExitCode {
+    disable_transparent_huge_pages();
     cli::run()
 }
