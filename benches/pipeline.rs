@@ -52,7 +52,10 @@ fn main() {
                 input.name.clone(),
                 String::from_utf8(input.bytes.clone()).unwrap(),
             );
-            (id, parse::parse(id, &sources.get(id).text).unwrap())
+            (
+                id,
+                std::sync::Arc::new(parse::parse(id, &sources.get(id).text).unwrap()),
+            )
         })
         .collect();
     let parsed = start.elapsed();

@@ -13,6 +13,7 @@ use crate::compile::resolve;
 use crate::diagnostics::{self, Diagnostic};
 use crate::source::{FileId, Sources};
 use crate::syntax::{ast, parse};
+use std::sync::Arc;
 
 /// One source file handed to the compiler.
 #[derive(Debug, Clone)]
@@ -55,18 +56,18 @@ pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
 
 /// Sources read and parsed: the first half of [`compile`], for a caller that compiles the same
 /// sources more than once (`diff`: each environment of a project, and two versions of one).
-/// Cloning it costs about a quarter of parsing again.
+/// The trees are shared, not copied, between the compilations (see [`resolve::resolve`]).
 #[derive(Debug, Clone)]
 pub struct Parsed {
     sources: Sources,
     /// The syntax tree of each file that parsed, in the order of `sources`.
-    files: Vec<(FileId, ast::File)>,
+    files: Vec<(FileId, Arc<ast::File>)>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Parsed {
-    /// The trees for `runs` compilations of the sources (one per environment): a copy for each
-    /// but the last, which takes these.
+    /// The trees for `runs` compilations of the sources (one per environment), each sharing
+    /// them; the last takes this set, so once the others are done its trees are its own.
     pub fn runs(self, runs: usize) -> impl Iterator<Item = Parsed> {
         let mut left = Some(self);
         (0..runs).map_while(move |at| match at + 1 == runs {
@@ -76,7 +77,7 @@ impl Parsed {
     }
 
     /// The tree of the file at `id`, when its text is `text`.
-    fn tree(&self, id: FileId, text: &str) -> Option<&ast::File> {
+    fn tree(&self, id: FileId, text: &str) -> Option<&Arc<ast::File>> {
         let at = self
             .files
             .binary_search_by_key(&id, |(file, _)| *file)
@@ -102,8 +103,8 @@ pub fn parse_inputs(inputs: Vec<Input>, earlier: Option<&Parsed>) -> Parsed {
     let parsed_files = crate::parallel::map(&readable, |&id| {
         let text = &sources.get(id).text;
         match earlier.and_then(|earlier| earlier.tree(id, text)) {
-            Some(tree) => (id, Ok(tree.clone())),
-            None => (id, parse::parse(id, text)),
+            Some(tree) => (id, Ok(Arc::clone(tree))),
+            None => (id, parse::parse(id, text).map(Arc::new)),
         }
     });
     for (id, parsed) in parsed_files {
@@ -242,7 +243,7 @@ mod tests {
     /// is the one parsing it gives, and a changed file's errors are its own.
     #[test]
     fn a_later_version_takes_the_trees_of_unchanged_files() {
-        use super::{parse, parse_inputs, FileId, Input};
+        use super::{parse, parse_inputs, Arc, FileId, Input};
         let input = |name: &str, text: &str| Input {
             name: name.into(),
             bytes: text.as_bytes().to_vec(),
@@ -250,7 +251,7 @@ mod tests {
         let a = "account \"123456789012\"\nlet bucket = \"b\"\n";
         let b = "role r {\n  trust service ec2.amazonaws.com\n}\n";
         let old = parse_inputs(vec![input("a.iamx", a), input("b.iamx", b)], None);
-        let fresh = |id: u32, text: &str| parse::parse(FileId(id), text).unwrap();
+        let fresh = |id: u32, text: &str| Arc::new(parse::parse(FileId(id), text).unwrap());
         let broken = "role r {\n  trust service\n";
         let new = parse_inputs(
             vec![input("a.iamx", a), input("b.iamx", broken)],
@@ -258,6 +259,10 @@ mod tests {
         );
         assert_eq!(new.files.len(), 1);
         assert_eq!(new.files[0], (FileId(0), fresh(0, a)));
+        assert!(
+            Arc::ptr_eq(&new.files[0].1, &old.files[0].1),
+            "shared, not copied"
+        );
         assert_eq!(new.diagnostics.len(), 1, "{:?}", new.diagnostics);
         // The same text at another id is parsed there: spans name their file.
         let moved = parse_inputs(vec![input("b.iamx", b), input("a.iamx", a)], Some(&old));

@@ -11,7 +11,7 @@ fn resolve_text(text: &str) -> (Option<Project>, Vec<Diagnostic>) {
     let mut sources = Sources::new();
     let id = sources.add("main.iamx".to_string(), text.to_string());
     let file = parse::parse(id, &sources.get(id).text).expect("the test source parses");
-    resolve(vec![(id, file)], None, &mut sources)
+    resolve(vec![(id, std::sync::Arc::new(file))], None, &mut sources)
 }
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
@@ -123,4 +123,55 @@ role r {
         resources(&project.unwrap(), 0),
         ["arn:aws:s3:::123456789012/*"]
     );
+}
+
+/// A tree shared with another compilation is read in place and one held only here is taken
+/// apart; either way the project and the diagnostics are the same, in the same order.
+#[test]
+fn shared_trees_resolve_as_owned_ones_do() {
+    use std::sync::Arc;
+    let project = [
+        "env dev {\n  account \"123456789012\"\n}\nlet bucket = \"b\"\n",
+        "template read(bucket) { allow s3:GetObject on arn:aws:s3:::${bucket}/* }\nboundary B { allow s3:* on * }\n",
+        "import s3\nrole r {\n  trust service ec2.amazonaws.com\n  boundary B\n  use read(\"x\")\n}\nrole r2 {\n  trust service lambda.amazonaws.com\n  use s3.read_only(bucket)\n}\n",
+    ];
+    let run = |texts: &[&str], shared: [bool; 3]| {
+        let mut sources = Sources::new();
+        let mut files = Vec::new();
+        let mut held = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let id = sources.add(format!("f{i}.iamx"), text.to_string());
+            let tree = Arc::new(parse::parse(id, &sources.get(id).text).expect("parses"));
+            if shared[i] {
+                held.push(Arc::clone(&tree));
+            }
+            files.push((id, tree));
+        }
+        let (project, diagnostics) = resolve(files, Some("dev"), &mut sources);
+        // The shared trees are untouched.
+        assert!(held.iter().all(|tree| !tree.items.is_empty()));
+        (project.map(|p| format!("{p:?}")), diagnostics)
+    };
+    let (owned, diagnostics) = run(&project, [false; 3]);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(owned.as_ref().is_some_and(|p| p.contains("r2")));
+    // A second `env dev` and a role named twice: errors, in an order that must not change.
+    let first = format!("{}env dev {{\n  account \"1\"\n}}\n", project[0]);
+    let last = format!(
+        "{}role r {{\n  trust service ec2.amazonaws.com\n}}\n",
+        project[2]
+    );
+    let broken = [first.as_str(), project[1], last.as_str()];
+    let (none, errors) = run(&broken, [false; 3]);
+    assert!(none.is_none());
+    assert_eq!(codes(&errors).len(), 2, "{errors:?}");
+    for shared in [[true; 3], [false, true, false], [true, false, true]] {
+        assert_eq!(run(&project, shared).0, owned, "{shared:?}");
+        let (_, shared_errors) = run(&broken, shared);
+        assert_eq!(
+            format!("{shared_errors:?}"),
+            format!("{errors:?}"),
+            "{shared:?}"
+        );
+    }
 }
