@@ -3,7 +3,7 @@
 //! hard proof — do not leave a core idle); this module only fixes the contract.
 //!
 //! In: a slice and a function of one element. Out: the results in input order, so what IAMX
-//! prints never depends on scheduling. Beside it, [`first_equal`]: each item's first equal
+//! prints never depends on scheduling. Beside it, a sort ([`sort_unstable`]) and [`first_equal`]: each item's first equal
 //! item, so stages that repeat work for repeated items (the checks of repeated statements) do
 //! it once.
 
@@ -28,6 +28,15 @@ pub fn flat_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Vec<R> + Sync +
         return items.iter().flat_map(f).collect();
     }
     items.par_iter().flat_map_iter(f).collect()
+}
+
+/// Sorts on all cores. An unstable sort: elements that compare equal may end in either order,
+/// so a caller whose output depends on the order gives distinct elements.
+pub fn sort_unstable<T: Ord + Send>(items: &mut [T]) {
+    if items.len() < SEQUENTIAL_BELOW {
+        return items.sort_unstable();
+    }
+    items.par_sort_unstable();
 }
 
 /// Runs two independent jobs at once and returns both results.
@@ -91,6 +100,9 @@ mod tests {
         assert!(doubled.windows(2).all(|w| w[0] <= w[1]));
         let squared = super::map(&items, |&i| u64::from(i) * u64::from(i));
         assert!(squared.windows(2).all(|w| w[0] < w[1]));
+        let mut shuffled: Vec<u32> = (0..10_000).map(|i| (i * 7_919) % 10_000).collect();
+        super::sort_unstable(&mut shuffled);
+        assert_eq!(shuffled, items);
     }
 
     #[test]

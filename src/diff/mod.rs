@@ -447,20 +447,7 @@ impl Default for Labels {
 /// Compares two sides; documents are matched by (kind, name). Fails when a document's JSON
 /// (read lazily from a build's output) is not a policy.
 pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Result<Report, String> {
-    type Key<'a> = (&'a str, &'a str);
-    let mut pairs: BTreeMap<Key<'_>, (Vec<&SideDocument>, Vec<&SideDocument>)> = BTreeMap::new();
-    for d in &old.documents {
-        pairs.entry((&d.kind, &d.name)).or_default().0.push(d);
-    }
-    for d in &new.documents {
-        pairs.entry((&d.kind, &d.name)).or_default().1.push(d);
-    }
-    let mut jobs = Vec::new();
-    for (olds, news) in pairs.into_values() {
-        for i in 0..olds.len().max(news.len()) {
-            jobs.push((olds.get(i).copied(), news.get(i).copied()));
-        }
-    }
+    let jobs = pair_by_key(&old.documents, &new.documents, |d| (&d.kind, &d.name));
     let documents = crate::parallel::map(&jobs, |&(o, n)| compare_documents(o, n, labels))
         .into_iter()
         .collect::<Result<Vec<_>, String>>()?;
@@ -469,6 +456,37 @@ pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Result<Report, String> {
         documents,
         principals,
     })
+}
+
+/// The items of two versions paired by key, in key order: a key's first item in OLD with its
+/// first in NEW, its second with its second, and so on, `None` where one version has fewer.
+/// Sorted on all cores rather than gathered in a B-tree, which took the 20,000 documents of a
+/// side one at a time (~3% of a large `diff`, on one core).
+fn pair_by_key<'a, T: Sync>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&'a T) -> (&'a str, &'a str),
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    // Version and position make every entry distinct, so the unstable sort is deterministic,
+    // and a key's items come in version order, each in its position's order.
+    let mut entries: Vec<((&str, &str), bool, usize)> = (old.iter().map(|item| (item, false)))
+        .chain(new.iter().map(|item| (item, true)))
+        .enumerate()
+        .map(|(at, (item, is_new))| (key(item), is_new, at))
+        .collect();
+    crate::parallel::sort_unstable(&mut entries);
+    let item = |&(_, is_new, at): &(_, bool, usize)| match is_new {
+        false => &old[at],
+        true => &new[at - old.len()],
+    };
+    let mut pairs = Vec::with_capacity(old.len().max(new.len()));
+    for group in entries.chunk_by(|a, b| a.0 == b.0) {
+        let (olds, news) = group.split_at(group.partition_point(|(_, is_new, _)| !is_new));
+        for i in 0..olds.len().max(news.len()) {
+            pairs.push((olds.get(i).map(item), news.get(i).map(item)));
+        }
+    }
+    pairs
 }
 
 /// Compares one document of OLD with its counterpart in NEW (either may be missing).
@@ -556,4 +574,42 @@ pub fn compare_documents(
     }
     result.access = compare_access(old_policy.as_ref(), new_policy.as_ref());
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Key order, repeats paired by position, a missing side as `None`; and the same pairs
+    /// for a list long enough to be sorted on all cores.
+    #[test]
+    fn pairs_follow_key_order_and_position() {
+        let old = [("b", "1"), ("a", "1"), ("c", "1"), ("c", "2")];
+        let new = [("c", "3"), ("a", "2"), ("d", "1")];
+        let pairs = super::pair_by_key(&old, &new, |item| (item.0, ""));
+        let shown: Vec<_> = pairs
+            .iter()
+            .map(|(o, n)| (o.map(|o| o.1), n.map(|n| n.1)))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (Some("1"), Some("2")),
+                (Some("1"), None),
+                (Some("1"), Some("3")),
+                (Some("2"), None),
+                (None, Some("1")),
+            ]
+        );
+        let names: Vec<String> = (0..5_000)
+            .map(|i| format!("n{}", (i * 7_919) % 5_000))
+            .collect();
+        let old: Vec<(&str, &str)> = names.iter().map(|n| ("role", n.as_str())).collect();
+        let new: Vec<(&str, &str)> = old.iter().rev().skip(1).copied().collect();
+        let pairs = super::pair_by_key(&old, &new, |item| *item);
+        assert_eq!(pairs.len(), 5_000);
+        assert!(pairs.windows(2).all(|w| w[0].0.unwrap() < w[1].0.unwrap()));
+        let unpaired: Vec<_> = pairs.iter().filter(|(_, n)| n.is_none()).collect();
+        assert_eq!(unpaired.len(), 1);
+        assert_eq!(unpaired[0].0, old.last());
+        assert!(pairs.iter().all(|(o, n)| n.is_none_or(|n| Some(n) == *o)));
+    }
 }

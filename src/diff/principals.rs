@@ -6,32 +6,25 @@
 use super::*;
 
 pub(super) fn compare_principals(old: &Side, new: &Side) -> Vec<PrincipalDiff> {
-    type Pair<'a> = (Option<&'a PrincipalInfo>, Option<&'a PrincipalInfo>);
-    let mut keyed: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
-    for p in &old.principals {
-        keyed.entry((p.kind, &p.name)).or_default().0 = Some(p);
-    }
-    for p in &new.principals {
-        keyed.entry((p.kind, &p.name)).or_default().1 = Some(p);
-    }
     let mut out = Vec::new();
-    for ((kind, name), pair) in keyed {
-        let (status, changes, access) = match pair {
-            (None, Some(_)) => (Status::Added, vec![], Access::default()),
-            (Some(_), None) => (Status::Removed, vec![], Access::default()),
+    for pair in pair_by_key(&old.principals, &new.principals, |p| (p.kind, &p.name)) {
+        let (principal, status, changes, access) = match pair {
+            (None, Some(n)) => (n, Status::Added, vec![], Access::default()),
+            (Some(o), None) => (o, Status::Removed, vec![], Access::default()),
             (Some(o), Some(n)) if o == n => continue,
             (Some(o), Some(n)) => {
                 let (changes, access) = attachment_changes(o, n, old, new);
                 if changes.is_empty() {
                     continue;
                 }
-                (Status::Changed, changes, access)
+                (n, Status::Changed, changes, access)
             }
+            // A pair has at least one side.
             (None, None) => continue,
         };
         out.push(PrincipalDiff {
-            kind,
-            name: name.to_string(),
+            kind: principal.kind,
+            name: principal.name.clone(),
             status,
             changes,
             access,
