@@ -70,8 +70,12 @@ pub(crate) fn release_freed_memory() {
 /// then backs each touched 2 MiB region with a whole huge page, compacting memory to find one:
 /// at 10,000 roles the peak RSS was 116-120 MiB with them and 93-95 MiB without, for the same
 /// user time; at 100,000 roles system time was 1.6-2.1 s with them and 0.5-0.6 s without.
-/// The pages saved are the part of each huge page the heap never used.
+/// The pages saved are the part of each huge page the heap never used. `MIMALLOC_ALLOW_THP`
+/// set in the environment leaves the choice to mimalloc (`1`: huge pages, as before).
 fn disable_transparent_huge_pages() {
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
+        return;
+    }
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it takes no pointers. A
     // kernel without it answers EINVAL, and huge pages then stay as they were.
