@@ -68,7 +68,7 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
     spans.actions = vec![span; count(&statement.action, &statement.not_action)];
     spans.resources = vec![span; count(&statement.resource, &statement.not_resource)];
     for principal in statement.principal.iter().chain(&statement.not_principal) {
-        match principal {
+        match &**principal {
             crate::iam::policy::Principal::Any(_) => {
                 spans.principals.push(("*", Cow::Borrowed("*"), span))
             }

@@ -488,9 +488,9 @@ impl Lowering<'_> {
                 }
             };
             if entry.not_principal {
-                out.not_principal = Some(principal);
+                out.not_principal = Some(Box::new(principal));
             } else {
-                out.principal = Some(principal);
+                out.principal = Some(Box::new(principal));
             }
             let actions: Vec<String> = if entry.actions.is_empty() {
                 vec![default_trust_action(entry).to_string()]

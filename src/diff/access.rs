@@ -32,7 +32,7 @@ pub(super) fn named_principals(policy: Option<&PolicyDocument>) -> BTreeSet<Stri
         }
         for (not, principal) in [(false, &s.principal), (true, &s.not_principal)] {
             let prefix = if not { "everyone except " } else { "" };
-            match principal {
+            match principal.as_deref() {
                 Some(Principal::Any(_)) => {
                     out.insert(format!("{prefix}*"));
                 }
@@ -67,13 +67,15 @@ pub(super) fn encode_principals(policy: &PolicyDocument) -> PolicyDocument {
             ("StringLike", s.principal.take()),
             ("StringNotLike", s.not_principal.take()),
         ] {
-            if let Some(Principal::Map(map)) = principal {
+            if let Some(Principal::Map(map)) = principal.as_deref() {
                 let values = map
                     .iter()
                     .flat_map(|(k, vs)| vs.iter().map(move |v| principal_value(k, v)))
                     .collect();
                 s.condition.insert(operator, PRINCIPAL_KEY, values);
-            } else if let (Some(Principal::Any(_)), "StringNotLike") = (&principal, operator) {
+            } else if let (Some(Principal::Any(_)), "StringNotLike") =
+                (principal.as_deref(), operator)
+            {
                 // `NotPrincipal: "*"` matches nobody: a value no principal has.
                 s.condition
                     .insert(operator, PRINCIPAL_KEY, vec!["*".into()]);

@@ -137,13 +137,13 @@ pub struct Statement {
     #[serde(rename = "Effect")]
     pub effect: Effect,
     #[serde(rename = "Principal", default, skip_serializing_if = "Option::is_none")]
-    pub principal: Option<Principal>,
+    pub principal: Option<Box<Principal>>,
     #[serde(
         rename = "NotPrincipal",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub not_principal: Option<Principal>,
+    pub not_principal: Option<Box<Principal>>,
     #[serde(
         rename = "Action",
         default,
@@ -212,7 +212,7 @@ impl Statement {
             .into_iter()
             .flatten()
         {
-            if let Principal::Map(map) = principal {
+            if let Principal::Map(map) = &mut **principal {
                 map.iter_mut().for_each(|(_, values)| sort_dedup(values));
             }
         }

@@ -510,9 +510,9 @@ mod tests {
                     }
                     let mut statement = Statement::new(if deny { Effect::Deny } else { Effect::Allow });
                     statement.sid = sid;
-                    statement.principal = deny.then(|| Principal::Map(
+                    statement.principal = deny.then(|| Box::new(Principal::Map(
                         [("AWS".to_string(), resources.clone())].into_iter().collect(),
-                    ));
+                    )));
                     statement.action = Some(actions);
                     statement.resource = (!resources.is_empty()).then_some(resources);
                     statement.condition = condition;

@@ -584,11 +584,12 @@ impl PolicyReader<'_> {
                     }
                 },
                 "Principal" => {
-                    statement.principal = self.principal(v, &mut spans.principals);
+                    statement.principal = self.principal(v, &mut spans.principals).map(Box::new);
                     ok &= statement.principal.is_some();
                 }
                 "NotPrincipal" => {
-                    statement.not_principal = self.principal(v, &mut spans.principals);
+                    statement.not_principal =
+                        self.principal(v, &mut spans.principals).map(Box::new);
                     ok &= statement.not_principal.is_some();
                 }
                 "Action" | "NotAction" => {

@@ -486,7 +486,7 @@ pub(super) fn trust_members(document: &PolicyDocument, what: &str) -> Result<Vec
             ))
             }
         };
-        let (kind, principals) = match principal {
+        let (kind, principals) = match &**principal {
             Principal::Any(_) => (PrincipalKind::Anyone, Vec::new()),
             Principal::Map(map) => {
                 if map.len() != 1 {

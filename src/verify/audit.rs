@@ -285,7 +285,7 @@ fn services(trust: &LocatedDocument) -> BTreeSet<String> {
         .statements
         .iter()
         .filter(|s| s.effect == crate::iam::policy::Effect::Allow)
-        .filter_map(|s| match &s.principal {
+        .filter_map(|s| match s.principal.as_deref() {
             Some(Principal::Map(map)) => map.get("Service").cloned(),
             _ => None,
         })
@@ -377,7 +377,7 @@ fn escalation(label: &str, scope: &Scope, reach: &Reach, account: &Account) -> D
                             .policy
                             .statements
                             .iter()
-                            .filter_map(|s| match &s.principal {
+                            .filter_map(|s| match s.principal.as_deref() {
                                 Some(Principal::Map(map)) => {
                                     Some(map.values().flatten().cloned().collect::<Vec<_>>())
                                 }
