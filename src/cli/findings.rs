@@ -204,8 +204,8 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         None => declared.into_iter().map(Some).collect(),
     };
     let mut inferred: Vec<(String, PolicyKind)> = Vec::new();
-    // The sources are parsed once; each environment compiles a copy of the trees but the last,
-    // which takes them (one run without environments).
+    // The sources are parsed once; the environments share the trees (one run without
+    // environments).
     let no_sources = inputs.is_empty();
     let trees = iamx::compile::parse_inputs(inputs, None).runs(environments.len());
     let runs = environments
