@@ -67,11 +67,12 @@ pub(crate) fn release_freed_memory() {
 
 /// Turns transparent huge pages off for this process. mimalloc asks for them (`MADV_HUGEPAGE`)
 /// on the memory it takes from the system, and on Linux's default `madvise` setting the kernel
-/// then backs each touched 2 MiB region with a whole huge page, compacting memory to find one:
-/// at 10,000 roles the peak RSS was 116-120 MiB with them and 93-95 MiB without, for the same
-/// user time; at 100,000 roles system time was 1.6-2.1 s with them and 0.5-0.6 s without.
-/// The pages saved are the part of each huge page the heap never used. `MIMALLOC_ALLOW_THP`
-/// set in the environment leaves the choice to mimalloc (`1`: huge pages, as before).
+/// then backs each touched 2 MiB region with a whole huge page, compacting memory to find one
+/// when it has none free. Without them the 10,000-role check peaks at 93-95 MiB instead of
+/// 113-120 (the part of each huge page the heap never used), and the 100,000-role check spends
+/// 0.5 s in the kernel instead of 1.0-2.1 s; the 10,000-role check takes ~9% more CPU (27,000
+/// page faults instead of 2,700). docs/performance.md, item 78, has the measurements.
+/// `MIMALLOC_ALLOW_THP` set in the environment leaves the choice to mimalloc (`1`: huge pages).
 fn disable_transparent_huge_pages() {
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
         return;

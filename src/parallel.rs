@@ -3,9 +3,9 @@
 //! hard proof — do not leave a core idle); this module only fixes the contract.
 //!
 //! In: a slice and a function of one element. Out: the results in input order, so what IAMX
-//! prints never depends on scheduling. Beside it, a sort ([`sort_unstable`]) and [`first_equal`]: each item's first equal
-//! item, so stages that repeat work for repeated items (the checks of repeated statements) do
-//! it once.
+//! prints never depends on scheduling. Beside it, a sort ([`sort_unstable`]) and
+//! [`first_equal`]: each item's first equal item, so stages that repeat work for repeated items
+//! (the checks of repeated statements) do it once.
 
 use rayon::prelude::*;
 use std::hash::{BuildHasher, Hash};
