@@ -22,6 +22,11 @@ def main():
     if "--variant" in sys.argv:
         variant = int(sys.argv[sys.argv.index("--variant") + 1])
         args = [a for a in args if a != str(variant)]
+    if "--help" in sys.argv or "-h" in sys.argv:
+        print(__doc__)
+        return
+    if not args:
+        sys.exit(__doc__)
     out = args[0]
     roles = int(args[1]) if len(args) > 1 else 10_000
     files = int(args[2]) if len(args) > 2 else 100
