@@ -6,29 +6,46 @@ generated its projects in, default /tmp/bench).
 
 On a shared, noisy machine two tables taken minutes apart disagree by more than the change
 being measured, so the binaries run alternately (old, new, old, new, ...) RUNS times per case
-(default 9). Each run's CPU time is user + system from wait4; the table gives medians, their
-ratio, and the largest peak RSS of each binary's runs.
+(default 9). Each run's CPU time is user + system from wait4; the table gives medians of CPU
+and wall time, the CPU ratio, and the largest peak RSS of each binary's runs.
+
+A binary may be given as `NAME=VALUE@PATH`: its runs get that environment variable. The same
+binary twice compares a setting, e.g. huge pages on and off (docs/performance.md, item 78):
+    scripts/bench-ab.py MIMALLOC_ALLOW_THP=1@target/release/iamx target/release/iamx 25
 """
 import os
 import statistics
 import sys
+import time
+
+
+def parse(spec):
+    """(path, environment) of `PATH` or `NAME=VALUE@PATH`."""
+    env = dict(os.environ)
+    if "@" in spec and "=" in spec.split("@", 1)[0]:
+        setting, spec = spec.split("@", 1)
+        name, value = setting.split("=", 1)
+        env[name] = value
+    return spec, env
 
 
 def run(binary, args):
+    path, env = binary
+    start = time.monotonic()
     pid = os.fork()
     if pid == 0:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        os.execv(binary, [binary] + args)
+        os.execve(path, [path] + args, env)
     _, _, usage = os.wait4(pid, 0)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return usage.ru_utime + usage.ru_stime, time.monotonic() - start, usage.ru_maxrss / 1024
 
 
 def main():
-    if len(sys.argv) < 3:
+    if len(sys.argv) < 3 or sys.argv[1] in ("-h", "--help"):
         sys.exit(__doc__)
-    old, new = sys.argv[1], sys.argv[2]
+    old, new = parse(sys.argv[1]), parse(sys.argv[2])
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 9
     work = os.environ.get("BENCH_WORK", "/tmp/bench")
     cases = [
@@ -38,21 +55,21 @@ def main():
         ("diff 10,000 roles, 100 changed",
          ["diff", f"{work}/p10000", f"{work}/p10000-v2", "--color", "never"]),
     ]
-    print("| case | CPU old (s) | CPU new (s) | ratio | peak RSS old → new (MiB) |")
-    print("|---|---:|---:|---:|---|")
+    print("| case | CPU old (s) | CPU new (s) | ratio | wall old → new (s) | peak RSS old → new (MiB) |")
+    print("|---|---:|---:|---:|---|---|")
     for name, args in cases:
         if not os.path.isdir(args[1]):
-            print(f"| {name} | (no {args[1]}: run scripts/bench.sh with BENCH_WORK={work}) | | | |")
+            print(f"| {name} | (no {args[1]}: run scripts/bench.sh with BENCH_WORK={work}) | | | | |")
             continue
-        times = {old: [], new: []}
+        times = {0: [], 1: []}
         for _ in range(runs):
-            for binary in (old, new):
-                times[binary].append(run(binary, args))
-        a = statistics.median(t for t, _ in times[old])
-        b = statistics.median(t for t, _ in times[new])
-        ra = max(m for _, m in times[old])
-        rb = max(m for _, m in times[new])
-        print(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.2f}× | {ra:.0f} → {rb:.0f} |")
+            for side, binary in ((0, old), (1, new)):
+                times[side].append(run(binary, args))
+        cpu = [statistics.median(t for t, _, _ in times[side]) for side in (0, 1)]
+        wall = [statistics.median(w for _, w, _ in times[side]) for side in (0, 1)]
+        rss = [max(m for _, _, m in times[side]) for side in (0, 1)]
+        print(f"| {name} | {cpu[0]:.3f} | {cpu[1]:.3f} | {cpu[0] / cpu[1]:.2f}× "
+              f"| {wall[0]:.3f} → {wall[1]:.3f} | {rss[0]:.0f} → {rss[1]:.0f} |")
 
 
 if __name__ == "__main__":
