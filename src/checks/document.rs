@@ -565,7 +565,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
             .at(*span, "IAM refuses it");
             let (qualifier, base) = match operator.base.split_once(':') {
                 Some((q, b)) => (did_you_mean(q, ["ForAnyValue", "ForAllValues"]), b),
-                None => (None, operator.base.as_str()),
+                None => (None, operator.base),
             };
             let close = did_you_mean(base, operators::base_names());
             d = if operators::base_operator(base).is_some_and(|b| b.family == Family::Null) {
@@ -578,7 +578,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
                 };
                 let fixed = ConditionOperator {
                     set,
-                    base: close.to_string(),
+                    base: close,
                     if_exists: operator.if_exists,
                 };
                 d.with_help(format!("did you mean `{fixed}`?"))

@@ -572,11 +572,11 @@ impl Lowering<'_> {
             }
             ir::Test::Operator { name, values } => {
                 let parsed = ConditionOperator::parse(&name.node);
-                if operators::base_operator(&parsed.base).is_none() {
+                if operators::base_operator(parsed.base).is_none() {
                     self.diagnostics.push(
                         Diagnostic::new(Code::InvalidCondition, format!("`{}` is not an IAM condition operator", name.node))
                             .at(name.span, "unknown operator")
-                            .with_help(match crate::diagnostics::did_you_mean(&parsed.base, operators::base_names()) {
+                            .with_help(match crate::diagnostics::did_you_mean(parsed.base, operators::base_names()) {
                                 Some(close) => format!("did you mean `{close}`?"),
                                 None => "see the IAM condition operators: StringEquals, StringLike, NumericLessThan, DateGreaterThan, Bool, IpAddress, ArnLike, Null, ...".to_string(),
                             }),

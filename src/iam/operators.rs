@@ -124,15 +124,16 @@ pub enum SetQualifier {
 
 /// The parts of a condition operator name such as `ForAllValues:StringNotLikeIfExists`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConditionOperator {
+pub struct ConditionOperator<'t> {
     pub set: Option<SetQualifier>,
-    /// The operator proper, e.g. `StringNotLike`.
-    pub base: String,
+    /// The operator proper, e.g. `StringNotLike`: part of the parsed text, not a copy (every
+    /// clause of every statement is parsed, by several stages).
+    pub base: &'t str,
     pub if_exists: bool,
 }
 
-impl ConditionOperator {
-    pub fn parse(text: &str) -> ConditionOperator {
+impl<'t> ConditionOperator<'t> {
+    pub fn parse(text: &'t str) -> ConditionOperator<'t> {
         let (set, rest) = if let Some(rest) = text.strip_prefix("ForAnyValue:") {
             (Some(SetQualifier::ForAnyValue), rest)
         } else if let Some(rest) = text.strip_prefix("ForAllValues:") {
@@ -146,7 +147,7 @@ impl ConditionOperator {
         };
         ConditionOperator {
             set,
-            base: base.to_string(),
+            base,
             if_exists,
         }
     }
@@ -164,7 +165,7 @@ impl ConditionOperator {
     /// The base operator, when IAM knows it. `Null` takes neither `IfExists` nor a set
     /// qualifier, so `NullIfExists` is unknown.
     pub fn known(&self) -> Option<&'static BaseOperator> {
-        let base = base_operator(&self.base)?;
+        let base = base_operator(self.base)?;
         let null_with_extras =
             base.family == Family::Null && (self.if_exists || self.set.is_some());
         (!null_with_extras).then_some(base)
@@ -296,7 +297,7 @@ fn is_cidr(text: &str) -> bool {
     })
 }
 
-impl fmt::Display for ConditionOperator {
+impl fmt::Display for ConditionOperator<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name())
     }
