@@ -97,7 +97,7 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
     // The first statement passing any role, for the PassRole combination lint.
     let pass_role = statements
         .iter()
-        .position(|s| grants(s, "iam:PassRole") && passes_any_role(s));
+        .position(|s| passes_any_role(s) && grants(s, "iam:PassRole"));
     for (i, statement) in statements.iter().enumerate() {
         let at = |d: Diagnostic, label: &str| locate(doc, i, d, label);
         let allow = statement.effect == Effect::Allow;
