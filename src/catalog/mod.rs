@@ -361,7 +361,7 @@ impl Catalog {
         action
             .resources
             .iter()
-            .filter_map(|r| Some((r, service.resource_type(r.resource_type)?)))
+            .filter_map(|r| Some((r, &service.resource_types[r.type_index?])))
             .collect()
     }
 

@@ -139,6 +139,13 @@ pub(crate) fn parse_service(block: &ServiceBlock) -> Service {
         .condition_keys
         .sort_by(|a, b| cmp_ignore_case(a.name, b.name));
     service.indices = ServiceIndices::of(&service);
+    let types = &service.resource_types;
+    for action in &mut service.actions {
+        for resource in &mut action.resources {
+            resource.type_index =
+                (service.indices.resource_types).find(resource.resource_type, |i| types[i].name);
+        }
+    }
     service
 }
 
@@ -148,6 +155,7 @@ fn action_resource(field: &'static str) -> ActionResource {
     let resource_type = head.strip_suffix('*').unwrap_or(head);
     ActionResource {
         resource_type,
+        type_index: None,
         required: resource_type.len() != head.len(),
         condition_keys: words(keys),
     }

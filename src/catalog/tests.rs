@@ -63,6 +63,22 @@ fn every_name_is_found_in_any_case() {
             let found = service.resource_type(&resource_type.name.to_uppercase());
             assert!(found.is_some_and(|r| std::ptr::eq(r, resource_type)));
         }
+        // Each action's resource types are kept by position, found when the service is read:
+        // the same types its names find.
+        for action in &service.actions {
+            let by_position = catalog().action_resource_types(action);
+            let by_name: Vec<_> = (action.resources.iter())
+                .filter_map(|r| Some((r, service.resource_type(r.resource_type)?)))
+                .collect();
+            assert_eq!(by_position.len(), by_name.len(), "{}", action.name);
+            for ((r1, t1), (r2, t2)) in by_position.iter().zip(&by_name) {
+                assert!(
+                    std::ptr::eq(*r1, *r2) && std::ptr::eq(*t1, *t2),
+                    "{}",
+                    action.name
+                );
+            }
+        }
         for key in &service.condition_keys {
             let found = service.condition_key(&key.name.to_lowercase());
             assert!(

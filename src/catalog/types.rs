@@ -214,6 +214,10 @@ impl Action {
 pub struct ActionResource {
     /// Name of a [`ResourceType`] of the same service.
     pub resource_type: &'static str,
+    /// Its position in the service's [`Service::resource_types`], found when the service is
+    /// read (`None` if the service does not define it): the catalog checks ask for the types of
+    /// every action of every statement.
+    pub(crate) type_index: Option<usize>,
     /// Required resource types must be matched by the statement's Resource for the action to
     /// be allowed; optional ones apply only to some calls.
     pub required: bool,
