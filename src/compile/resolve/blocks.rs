@@ -95,7 +95,9 @@ impl Resolver<'_> {
             namespace: Namespace::Project,
             params: Rc::default(),
         };
-        let mut expanded = Vec::new();
+        // Sized for the block's own members (a `use` may bring more): growing it one member
+        // at a time copied every block's list several times.
+        let mut expanded = Vec::with_capacity(block.members.len());
         let errors_before = self.diagnostics.len();
         self.expand(
             Members::Block(&block.members),
@@ -105,10 +107,14 @@ impl Resolver<'_> {
             &mut expanded,
         );
         let kind = block.kind.node;
+        let statements = (expanded.iter())
+            .filter(|item| matches!(item.members.list()[item.at], Member::Statement(_)))
+            .count();
         let mut body = Body {
             // A `use` that failed may have brought any member: what looks missing is not
             // reported, so the failed `use` is the one error.
             incomplete: self.diagnostics.len() > errors_before,
+            statements: Vec::with_capacity(statements),
             ..Body::default()
         };
         for item in expanded {
