@@ -160,18 +160,13 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
             out.extend(check_action(action.text, action.span, input));
         }
     }
-    // A malformed ARN has its own diagnostic (the document checks); a type mismatch on top of
-    // it would be a second error for one root cause.
     let resources_checkable = warnings
         && !view.not_action
         && !view.not_resource
         && !view.resources.is_empty()
-        && !view.resources.iter().any(|(r, _)| *r == "*")
-        && !view
-            .resources
-            .iter()
-            .any(|(r, _)| super::document::arn_problem(r).is_some());
+        && !view.resources.iter().any(|(r, _)| *r == "*");
     if resources_checkable {
+        let mismatches_from = out.len();
         // Actions sharing a span come from one `level(...)` group: not checked one by one.
         let mut spans: Vec<Span> = view.actions.iter().map(|a| a.span).collect();
         spans.sort_unstable();
@@ -192,6 +187,14 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
             if let Some(d) = check_resources(action, found, &view.resources, &mut fits) {
                 out.push(d);
             }
+        }
+        // A malformed ARN has its own diagnostic (the document checks); a type mismatch on top
+        // of it would be a second error for one root cause. Asked only of statements with a
+        // mismatch: the document checks read every ARN again anyway.
+        if out.len() > mismatches_from
+            && (view.resources.iter()).any(|(r, _)| super::document::arn_problem(r).is_some())
+        {
+            out.truncate(mismatches_from);
         }
     }
     // The catalog actions the statement names, found once for all its condition keys; and
@@ -726,5 +729,32 @@ mod tests {
             ..StatementView::default()
         };
         assert!(check_statement(&view, Input::Source).is_empty());
+    }
+
+    /// A resource that is no ARN of its service (a region where S3 has none) is the document
+    /// checks' error; the resource-type check says nothing more about the statement. A
+    /// well-formed ARN of another service is a mismatch.
+    #[test]
+    fn a_malformed_arn_gets_no_resource_type_finding() {
+        let codes = |resource: &'static str| -> Vec<Code> {
+            let view = StatementView {
+                actions: vec![ActionRef {
+                    text: "s3:GetObject",
+                    span: span(),
+                    unchecked: false,
+                }],
+                resources: vec![(resource, span())],
+                ..StatementView::default()
+            };
+            (check_statement(&view, Input::Source).into_iter())
+                .map(|d| d.code)
+                .collect()
+        };
+        assert!(super::super::document::arn_problem("arn:aws:s3:eu-west-1::b/*").is_some());
+        assert_eq!(codes("arn:aws:s3:eu-west-1::b/*"), []);
+        assert_eq!(
+            codes("arn:aws:dynamodb:*:123456789012:table/t"),
+            [Code::ResourceTypeMismatch]
+        );
     }
 }
