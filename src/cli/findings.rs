@@ -185,6 +185,26 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         )
     };
     let files = inputs.len() + json_inputs.len();
+    // A large project is analysed on a thread of the pool (`parallel::on_pool_if`).
+    let bytes: usize = (inputs.iter().map(|i| i.bytes.len()))
+        .chain(json_inputs.iter().map(|(i, _)| i.bytes.len()))
+        .sum();
+    iamx::parallel::on_pool_if(bytes >= ON_POOL_FROM, || {
+        analyze_read(settings, inputs, json_inputs, files)
+    })
+}
+
+/// Input size (bytes) from which [`analyze`] runs on the thread pool: starting it costs ~0.4 ms,
+/// what it saves grows with the project (1.4% of the instructions at 10,000 roles, 4.5 MB).
+const ON_POOL_FROM: usize = 1 << 20;
+
+/// [`analyze`] once the inputs are read.
+fn analyze_read(
+    settings: &Settings,
+    inputs: Vec<iamx::compile::Input>,
+    json_inputs: Vec<(iamx::compile::Input, Option<PolicyKind>)>,
+    files: usize,
+) -> Result<Vec<Run>, Exit> {
     let declared = iamx::compile::declared_environments(&inputs);
     let environments: Vec<Option<String>> = match &settings.environments {
         Some(_) if inputs.is_empty() => {
