@@ -3,9 +3,10 @@
 //! hard proof — do not leave a core idle); this module only fixes the contract.
 //!
 //! In: a slice and a function of one element. Out: the results in input order, so what IAMX
-//! prints never depends on scheduling. Beside it, a sort ([`sort_unstable`]) and
+//! prints never depends on scheduling. Beside it, a sort ([`sort_unstable`]),
 //! [`first_equal`]: each item's first equal item, so stages that repeat work for repeated items
-//! (the checks of repeated statements) do it once.
+//! (the checks of repeated statements) do it once, and [`on_pool_if`], which runs a large
+//! command's sequential stages on the pool too.
 
 use rayon::prelude::*;
 use std::hash::{BuildHasher, Hash};
