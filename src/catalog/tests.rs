@@ -47,6 +47,30 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
 }
 
 /// Every name of every service is found through the indices in any case, at its own place,
+/// The per-thread memory of `find_action` gives what `action` finds, asked first or again, in
+/// any case, for unknown names and texts that are no action.
+#[test]
+fn remembered_actions_are_the_catalogs() {
+    for _ in 0..2 {
+        for name in [
+            "s3:GetObject",
+            "S3:getobject",
+            "s3:GetObjet",
+            "nosuch:Thing",
+            "s3",
+            "*",
+        ] {
+            let found = Catalog::find_action(name);
+            let expected = catalog().action(name);
+            assert_eq!(found.is_some(), expected.is_some(), "{name}");
+            if let (Some(found), Some(expected)) = (found, expected) {
+                assert!(std::ptr::eq(found, expected), "{name}");
+            }
+        }
+    }
+    assert!(Catalog::find_action("S3:getobject").is_some());
+}
+
 /// and a name that is not there is not found.
 #[test]
 fn every_name_is_found_in_any_case() {

@@ -145,11 +145,10 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
 fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Each action as the catalog has it, looked up once for the checks below.
-    let catalog = Catalog::get();
     let found: Vec<Option<&Action>> = (view.actions.iter())
         .map(|a| {
             let plain = !a.unchecked && !has_wildcard(a.text);
-            plain.then(|| catalog.action(a.text)).flatten()
+            plain.then(|| Catalog::find_action(a.text)).flatten()
         })
         .collect();
     for (action, found) in view.actions.iter().zip(&found) {
