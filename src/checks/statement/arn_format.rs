@@ -122,7 +122,20 @@ fn format_matches(format: &[u8], text: &[u8], open_end: bool) -> bool {
                     .iter()
                     .position(|&c| c == b':')
                     .map_or(text.len(), |i| t + i);
-                return (t..=segment_end).any(|end| format_matches(rest, &text[end..], open_end));
+                // Only the ends the rest can start at are tried: where an open text ends, where
+                // the rest begins with another placeholder, or where the text has the rest's
+                // first character (what the call would compare first). A bucket name of 20
+                // characters before `/${ObjectName}` made 20 calls for one end that fits.
+                let placeholder_next = rest.starts_with(b"${");
+                return (t..=segment_end)
+                    .filter(|&end| {
+                        placeholder_next
+                            || (open_end && end == text.len())
+                            || text
+                                .get(end)
+                                .is_some_and(|c| c.eq_ignore_ascii_case(&rest[0]))
+                    })
+                    .any(|end| format_matches(rest, &text[end..], open_end));
             }
         }
         match text.get(t) {
