@@ -85,6 +85,25 @@ pub fn split_service(name: &str) -> Option<(&str, &str)> {
     Some((&name[..colon], &name[colon + 1..]))
 }
 
+/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::find_action`]).
+type Remembered<T> = std::cell::RefCell<foldhash::HashMap<Box<str>, T>>;
+
+/// `look`'s answer for `name`, from `memory` when it was asked before on this thread.
+fn remembered<T: Copy + 'static>(
+    memory: &'static std::thread::LocalKey<Remembered<T>>,
+    name: &str,
+    look: impl FnOnce() -> T,
+) -> T {
+    memory.with_borrow_mut(|found| {
+        if let Some(&answer) = found.get(name) {
+            return answer;
+        }
+        let answer = look();
+        found.insert(name.into(), answer);
+        answer
+    })
+}
+
 impl Catalog {
     /// The process-wide catalog, set up on first use.
     pub fn get() -> &'static Catalog {
@@ -165,18 +184,21 @@ impl Catalog {
     /// hundred actions again and again (82,000 lookups at 10,000 roles). A hit is one hash
     /// lookup of the text, against a service lookup, a hash and a binary search.
     pub fn find_action(name: &str) -> Option<&'static Action> {
-        type Found = foldhash::HashMap<Box<str>, Option<&'static Action>>;
         thread_local! {
-            static FOUND: std::cell::RefCell<Found> = Default::default();
+            static FOUND: Remembered<Option<&'static Action>> = Default::default();
         }
-        FOUND.with_borrow_mut(|found| {
-            if let Some(&action) = found.get(name) {
-                return action;
-            }
-            let action = Catalog::get().action(name);
-            found.insert(name.into(), action);
-            action
-        })
+        remembered(&FOUND, name, || Catalog::get().action(name))
+    }
+
+    /// [`Catalog::condition_key`] of the catalog, remembered per thread as
+    /// [`Catalog::find_action`] is: lowering, the document checks and the proofs' pruning each
+    /// look up the key of every condition (100,000 lookups at 10,000 roles, ~500 instructions
+    /// each, templates such as `aws:ResourceTag/${TagKey}` included).
+    pub fn find_condition_key(name: &str) -> Option<&'static ConditionKey> {
+        thread_local! {
+            static FOUND: Remembered<Option<&'static ConditionKey>> = Default::default();
+        }
+        remembered(&FOUND, name, || Catalog::get().condition_key(name))
     }
 
     pub fn resource_type(&self, service: &str, name: &str) -> Option<&ResourceType> {

@@ -47,10 +47,11 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
 }
 
 /// Every name of every service is found through the indices in any case, at its own place,
-/// The per-thread memory of `find_action` gives what `action` finds, asked first or again, in
-/// any case, for unknown names and texts that are no action.
+/// The per-thread memory of `find_action` and `find_condition_key` gives what `action` and
+/// `condition_key` find, asked first or again, in any case, for templates, unknown names and
+/// texts that are no action.
 #[test]
-fn remembered_actions_are_the_catalogs() {
+fn remembered_lookups_are_the_catalogs() {
     for _ in 0..2 {
         for name in [
             "s3:GetObject",
@@ -69,6 +70,24 @@ fn remembered_actions_are_the_catalogs() {
         }
     }
     assert!(Catalog::find_action("S3:getobject").is_some());
+    for _ in 0..2 {
+        for name in [
+            "aws:SourceIp",
+            "AWS:sourceip",
+            "aws:ResourceTag/team",
+            "s3:prefix",
+            "s3:prefx",
+            "token.actions.githubusercontent.com:sub",
+        ] {
+            let found = Catalog::find_condition_key(name);
+            let expected = catalog().condition_key(name);
+            assert_eq!(found.is_some(), expected.is_some(), "{name}");
+            if let (Some(found), Some(expected)) = (found, expected) {
+                assert!(std::ptr::eq(found, expected), "{name}");
+            }
+        }
+    }
+    assert!(Catalog::find_condition_key("aws:ResourceTag/team").is_some());
 }
 
 /// and a name that is not there is not found.

@@ -389,7 +389,7 @@ fn check_condition_key(
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     let prefix = crate::catalog::key_prefix(key);
-    if catalog.condition_key(key).is_none() {
+    if Catalog::find_condition_key(key).is_none() {
         if !catalog.knows_key_prefix(prefix) {
             return None;
         }

@@ -27,7 +27,7 @@ pub(super) fn prune_never_matching<'a>(
                 .clauses()
                 .filter(|(operator, _, _)| is_positive(operator))
                 .map(|(_, key, _)| key)
-                .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
+                .filter(|key| Catalog::find_condition_key(key).is_some_and(|k| !k.is_global()))
                 .collect();
             if keys.is_empty() {
                 continue;
@@ -82,7 +82,7 @@ pub(super) fn realizable(request: &Request) -> Result<(), String> {
         return Ok(());
     };
     for (key, _) in request.context.iter() {
-        if catalog.condition_key(key).is_some_and(|k| !k.is_global())
+        if Catalog::find_condition_key(key).is_some_and(|k| !k.is_global())
             && !catalog.supports_key(action, key)
         {
             return Err(format!(
