@@ -47,9 +47,9 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
 }
 
 /// Every name of every service is found through the indices in any case, at its own place,
-/// The per-thread memory of `find_action` and `find_condition_key` gives what `action` and
-/// `condition_key` find, asked first or again, in any case, for templates, unknown names and
-/// texts that are no action.
+/// The per-thread memory of `find_action`, `find_condition_key` and `find_supports_key` gives
+/// what `action`, `condition_key` and `supports_key` find, asked first or again, in any case,
+/// for templates, unknown names and texts that are no action.
 #[test]
 fn remembered_lookups_are_the_catalogs() {
     for _ in 0..2 {
@@ -88,6 +88,27 @@ fn remembered_lookups_are_the_catalogs() {
         }
     }
     assert!(Catalog::find_condition_key("aws:ResourceTag/team").is_some());
+    for _ in 0..2 {
+        for action in ["s3:GetObject", "s3:ListBucket", "iam:CreateRole"] {
+            let action = catalog().action(action).expect("in the catalog");
+            for key in [
+                "s3:prefix",
+                "aws:SourceIp",
+                "iam:PermissionsBoundary",
+                "s3:nosuch",
+            ] {
+                assert_eq!(
+                    Catalog::find_supports_key(action, key),
+                    catalog().supports_key(action, key),
+                    "{} {key}",
+                    action.name
+                );
+            }
+        }
+    }
+    let list_bucket = catalog().action("s3:ListBucket").expect("in the catalog");
+    assert!(Catalog::find_supports_key(list_bucket, "s3:prefix"));
+    assert!(!Catalog::find_supports_key(list_bucket, "s3:nosuch"));
 }
 
 /// and a name that is not there is not found.

@@ -13,7 +13,6 @@ use std::borrow::{Borrow, Cow};
 pub(super) fn prune_never_matching<'a>(
     docs: &[&'a PolicyDocument],
 ) -> (Vec<Cow<'a, PolicyDocument>>, Vec<Dropped>) {
-    let catalog = Catalog::get();
     let mut dropped = Vec::new();
     let mut pruned = Vec::with_capacity(docs.len());
     for (d, &policy) in docs.iter().enumerate() {
@@ -38,10 +37,10 @@ pub(super) fn prune_never_matching<'a>(
                     if crate::iam::policy::has_wildcard(action) {
                         return true;
                     }
-                    let Some(known) = catalog.action(action) else {
+                    let Some(known) = Catalog::find_action(action) else {
                         return true;
                     };
-                    match keys.iter().find(|k| !catalog.supports_key(known, k)) {
+                    match keys.iter().find(|k| !Catalog::find_supports_key(known, k)) {
                         Some(key) => {
                             if statement.effect == Effect::Allow {
                                 dropped.push((d, s, action.clone(), key.to_string()));
