@@ -761,8 +761,10 @@ impl<'s> Names<'s> {
 
     /// Whether a path and name (what [`after_kind`] gives) may be one of these names.
     fn may_cover(&self, rest: &str) -> bool {
+        // The literal first: it turns most names away within a few characters, and every
+        // delegation asks this of every role.
         rest.strip_prefix(self.path)
-            .is_some_and(|name| !name.bytes().any(|b| b == b'/') && name.starts_with(self.literal))
+            .is_some_and(|name| name.starts_with(self.literal) && !name.bytes().any(|b| b == b'/'))
     }
 }
 
