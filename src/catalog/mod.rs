@@ -85,7 +85,8 @@ pub fn split_service(name: &str) -> Option<(&str, &str)> {
     Some((&name[..colon], &name[colon + 1..]))
 }
 
-/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::find_action`]).
+/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::find_action`]): one
+/// entry per distinct text asked, a few hundred for a generated project of any size.
 type Remembered<T> = std::cell::RefCell<foldhash::HashMap<Box<str>, T>>;
 
 /// `look`'s answer for `name`, from `memory` when it was asked before on this thread.

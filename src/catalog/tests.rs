@@ -46,7 +46,6 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
     assert!(catalog().service("nope").is_none());
 }
 
-/// Every name of every service is found through the indices in any case, at its own place,
 /// The per-thread memory of `find_action`, `find_condition_key` and `find_supports_key` gives
 /// what `action`, `condition_key` and `supports_key` find, asked first or again, in any case,
 /// for templates, unknown names and texts that are no action.
@@ -111,6 +110,7 @@ fn remembered_lookups_are_the_catalogs() {
     assert!(!Catalog::find_supports_key(list_bucket, "s3:nosuch"));
 }
 
+/// Every name of every service is found through the indices in any case, at its own place,
 /// and a name that is not there is not found.
 #[test]
 fn every_name_is_found_in_any_case() {
