@@ -85,24 +85,23 @@ pub fn split_service(name: &str) -> Option<(&str, &str)> {
     Some((&name[..colon], &name[colon + 1..]))
 }
 
-/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::find_action`]): one
+/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::action`]): one
 /// entry per distinct text asked, a few hundred for a generated project of any size.
 type Remembered<T> = std::cell::RefCell<foldhash::HashMap<Box<str>, T>>;
 
-/// `look`'s answer for `name`, from `memory` when it was asked before on this thread.
+/// `look`'s answer for `name`, from `memory` when it was asked before on this thread. The
+/// memory is not held while `look` runs, so a lookup may use another remembered one.
 fn remembered<T: Copy + 'static>(
     memory: &'static std::thread::LocalKey<Remembered<T>>,
     name: &str,
     look: impl FnOnce() -> T,
 ) -> T {
-    memory.with_borrow_mut(|found| {
-        if let Some(&answer) = found.get(name) {
-            return answer;
-        }
-        let answer = look();
-        found.insert(name.into(), answer);
-        answer
-    })
+    if let Some(answer) = memory.with_borrow(|found| found.get(name).copied()) {
+        return answer;
+    }
+    let answer = look();
+    memory.with_borrow_mut(|found| found.insert(name.into(), answer));
+    answer
 }
 
 impl Catalog {
@@ -175,31 +174,24 @@ impl Catalog {
     }
 
     /// The action `service:Name`, ignoring case; None for unknown names and for globs.
+    ///
+    /// Remembered per thread by the text asked: the catalog checks ask for each action of each
+    /// distinct statement, and a project names the same few hundred actions again and again
+    /// (82,000 lookups at 10,000 roles). A remembered answer is one hash lookup of the text,
+    /// against a service lookup, a hash and a binary search.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        let (service, action) = split_service(name)?;
-        self.service(service)?.action(action)
-    }
-
-    /// [`Catalog::action`] of the catalog, remembered per thread by the text asked: the catalog
-    /// checks ask for each action of each distinct statement, and a project names the same few
-    /// hundred actions again and again (82,000 lookups at 10,000 roles). A hit is one hash
-    /// lookup of the text, against a service lookup, a hash and a binary search.
-    pub fn find_action(name: &str) -> Option<&'static Action> {
         thread_local! {
             static FOUND: Remembered<Option<&'static Action>> = Default::default();
         }
-        remembered(&FOUND, name, || Catalog::get().action(name))
+        // There is one catalog (`Catalog::get`): what it answers is what `self` would.
+        debug_assert!(std::ptr::eq(self, Self::get()));
+        remembered(&FOUND, name, || Self::get().action_uncached(name))
     }
 
-    /// [`Catalog::condition_key`] of the catalog, remembered per thread as
-    /// [`Catalog::find_action`] is: lowering, the document checks and the proofs' pruning each
-    /// look up the key of every condition (100,000 lookups at 10,000 roles, ~500 instructions
-    /// each, templates such as `aws:ResourceTag/${TagKey}` included).
-    pub fn find_condition_key(name: &str) -> Option<&'static ConditionKey> {
-        thread_local! {
-            static FOUND: Remembered<Option<&'static ConditionKey>> = Default::default();
-        }
-        remembered(&FOUND, name, || Catalog::get().condition_key(name))
+    /// [`Catalog::action`], looked up.
+    fn action_uncached(&self, name: &str) -> Option<&Action> {
+        let (service, action) = split_service(name)?;
+        self.service(service)?.action(action)
     }
 
     pub fn resource_type(&self, service: &str, name: &str) -> Option<&ResourceType> {
@@ -253,7 +245,20 @@ impl Catalog {
     /// resolved to their template. Looks in the global keys first, then the service named by
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
+    ///
+    /// Remembered per thread as [`Catalog::action`] is: lowering, the catalog and document
+    /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups
+    /// at 10,000 roles, ~500 instructions each, the templates included).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
+        thread_local! {
+            static FOUND: Remembered<Option<&'static ConditionKey>> = Default::default();
+        }
+        debug_assert!(std::ptr::eq(self, Self::get()));
+        remembered(&FOUND, name, || Self::get().condition_key_uncached(name))
+    }
+
+    /// [`Catalog::condition_key`], looked up.
+    fn condition_key_uncached(&self, name: &str) -> Option<&ConditionKey> {
         if let Some(key) = self.global_for(name, |_| true) {
             return Some(key);
         }
@@ -377,9 +382,11 @@ impl Catalog {
         Some(self.supports_key(self.action(action)?, key))
     }
 
-    /// [`Catalog::supports_key`] of the catalog, remembered per thread by action and key text
-    /// as [`Catalog::find_action`] is: the proofs' pruning asks it of every action and key of
-    /// every statement with conditions (26,000 times at 10,000 roles, ~740 instructions each).
+    /// [`Catalog::supports_key`] for an action of the catalog, remembered per thread by the
+    /// action and the key's text as [`Catalog::action`] is: the proofs' pruning asks it of every
+    /// action and key of every statement with conditions (26,000 times at 10,000 roles, ~740
+    /// instructions each). Not `supports_key` itself, which takes any `Action`: the memory
+    /// knows an action by its address, unique only among the catalog's own.
     pub fn find_supports_key(action: &Action, key: &str) -> bool {
         type ByAction =
             std::cell::RefCell<foldhash::HashMap<usize, foldhash::HashMap<Box<str>, bool>>>;

@@ -46,19 +46,19 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
     assert!(catalog().service("nope").is_none());
 }
 
-/// The per-thread memory of `find_action`, `find_condition_key` and `find_supports_key` gives
-/// what `action`, `condition_key` and `supports_key` find, asked first or again, in any case,
-/// for templates, unknown names and texts that are no action.
+/// The per-thread memory of `action`, `condition_key` and `find_supports_key` gives what the
+/// lookups themselves find, asked first or again, in any case, for templates, unknown names
+/// and texts that are no action.
 #[test]
 fn remembered_lookups_are_the_catalogs() {
-    /// Each name twice: the remembered answer is the plain lookup's, the same entry.
+    /// Each name twice: the remembered answer is the lookup's, the same entry.
     fn same<T: 'static>(
         names: &[&str],
         remembered: impl Fn(&str) -> Option<&'static T>,
-        plain: impl Fn(&str) -> Option<&'static T>,
+        looked_up: impl Fn(&str) -> Option<&'static T>,
     ) {
         for name in names.iter().chain(names) {
-            match (remembered(name), plain(name)) {
+            match (remembered(name), looked_up(name)) {
                 (Some(found), Some(expected)) => assert!(std::ptr::eq(found, expected), "{name}"),
                 (found, expected) => assert_eq!(found.is_some(), expected.is_some(), "{name}"),
             }
@@ -72,10 +72,12 @@ fn remembered_lookups_are_the_catalogs() {
         "s3",
         "*",
     ];
-    same(&actions, Catalog::find_action, |name| {
-        catalog().action(name)
-    });
-    assert!(Catalog::find_action("S3:getobject").is_some());
+    same(
+        &actions,
+        |name| catalog().action(name),
+        |name| catalog().action_uncached(name),
+    );
+    assert!(catalog().action("S3:getobject").is_some());
     let keys = [
         "aws:SourceIp",
         "AWS:sourceip",
@@ -84,10 +86,12 @@ fn remembered_lookups_are_the_catalogs() {
         "s3:prefx",
         "token.actions.githubusercontent.com:sub",
     ];
-    same(&keys, Catalog::find_condition_key, |name| {
-        catalog().condition_key(name)
-    });
-    assert!(Catalog::find_condition_key("aws:ResourceTag/team").is_some());
+    same(
+        &keys,
+        |name| catalog().condition_key(name),
+        |name| catalog().condition_key_uncached(name),
+    );
+    assert!(catalog().condition_key("aws:ResourceTag/team").is_some());
     for _ in 0..2 {
         for action in ["s3:GetObject", "s3:ListBucket", "iam:CreateRole"] {
             let action = catalog().action(action).expect("in the catalog");

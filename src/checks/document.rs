@@ -631,7 +631,10 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
         };
         // A key known only through a template (`kms:EncryptionContext:${Key}`) has the type of
         // the template, not necessarily of the instance: not held to it.
-        let Some(key) = Catalog::find_condition_key(key_text).filter(|k| !k.is_template()) else {
+        let Some(key) = Catalog::get()
+            .condition_key(key_text)
+            .filter(|k| !k.is_template())
+        else {
             continue;
         };
         if !family_fits(base.family, key.key_type, key.also_type) {

@@ -148,7 +148,7 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
     let found: Vec<Option<&Action>> = (view.actions.iter())
         .map(|a| {
             let plain = !a.unchecked && !has_wildcard(a.text);
-            plain.then(|| Catalog::find_action(a.text)).flatten()
+            plain.then(|| Catalog::get().action(a.text)).flatten()
         })
         .collect();
     for (action, found) in view.actions.iter().zip(&found) {
@@ -389,7 +389,7 @@ fn check_condition_key(
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     let prefix = crate::catalog::key_prefix(key);
-    if Catalog::find_condition_key(key).is_none() {
+    if Catalog::get().condition_key(key).is_none() {
         if !catalog.knows_key_prefix(prefix) {
             return None;
         }

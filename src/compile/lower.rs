@@ -682,7 +682,7 @@ impl Lowering<'_> {
         class: ValueClass,
         values: &[Spanned<Scalar>],
     ) -> Option<(ValueClass, bool)> {
-        let Some(key) = Catalog::find_condition_key(&condition.key.node) else {
+        let Some(key) = Catalog::get().condition_key(&condition.key.node) else {
             return Some((class, false));
         };
         let all_text = |ok: &dyn Fn(&str) -> bool| {

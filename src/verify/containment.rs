@@ -26,7 +26,11 @@ pub(super) fn prune_never_matching<'a>(
                 .clauses()
                 .filter(|(operator, _, _)| is_positive(operator))
                 .map(|(_, key, _)| key)
-                .filter(|key| Catalog::find_condition_key(key).is_some_and(|k| !k.is_global()))
+                .filter(|key| {
+                    Catalog::get()
+                        .condition_key(key)
+                        .is_some_and(|k| !k.is_global())
+                })
                 .collect();
             if keys.is_empty() {
                 continue;
@@ -37,7 +41,7 @@ pub(super) fn prune_never_matching<'a>(
                     if crate::iam::policy::has_wildcard(action) {
                         return true;
                     }
-                    let Some(known) = Catalog::find_action(action) else {
+                    let Some(known) = Catalog::get().action(action) else {
                         return true;
                     };
                     match keys.iter().find(|k| !Catalog::find_supports_key(known, k)) {
@@ -81,7 +85,9 @@ pub(super) fn realizable(request: &Request) -> Result<(), String> {
         return Ok(());
     };
     for (key, _) in request.context.iter() {
-        if Catalog::find_condition_key(key).is_some_and(|k| !k.is_global())
+        if Catalog::get()
+            .condition_key(key)
+            .is_some_and(|k| !k.is_global())
             && !catalog.supports_key(action, key)
         {
             return Err(format!(
