@@ -382,32 +382,31 @@ impl Catalog {
         Some(self.supports_key(self.action(action)?, key))
     }
 
-    /// [`Catalog::supports_key`] for an action of the catalog, remembered per thread by the
-    /// action and the key's text as [`Catalog::action`] is: the proofs' pruning asks it of every
-    /// action and key of every statement with conditions (26,000 times at 10,000 roles, ~740
-    /// instructions each). Not `supports_key` itself, which takes any `Action`: the memory
-    /// knows an action by its address, unique only among the catalog's own.
-    pub fn find_supports_key(action: &Action, key: &str) -> bool {
-        type ByAction =
-            std::cell::RefCell<foldhash::HashMap<usize, foldhash::HashMap<Box<str>, bool>>>;
+    /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
+    ///
+    /// Remembered per thread as [`Catalog::action`] is, by the action and the key's text: the
+    /// proofs' pruning asks it of every action and key of every statement with conditions
+    /// (26,000 times at 10,000 roles, ~740 instructions each).
+    pub fn supports_key(&self, action: &Action, key: &str) -> bool {
+        type ByAction = foldhash::HashMap<usize, foldhash::HashMap<Box<str>, bool>>;
         thread_local! {
-            static FOUND: ByAction = Default::default();
+            static FOUND: std::cell::RefCell<ByAction> = Default::default();
         }
-        // An action is known by its address: the catalog is one static value.
+        debug_assert!(std::ptr::eq(self, Self::get()));
+        // An action is known by its address: only the catalog makes actions (`parse`), and it
+        // keeps them for the life of the process.
         let address = std::ptr::from_ref(action) as usize;
-        FOUND.with_borrow_mut(|found| {
-            let keys = found.entry(address).or_default();
-            if let Some(&answer) = keys.get(key) {
-                return answer;
-            }
-            let answer = Catalog::get().supports_key(action, key);
-            keys.insert(key.into(), answer);
-            answer
-        })
+        let asked = |found: &ByAction| found.get(&address)?.get(key).copied();
+        if let Some(answer) = FOUND.with_borrow(asked) {
+            return answer;
+        }
+        let answer = self.supports_key_uncached(action, key);
+        FOUND.with_borrow_mut(|found| found.entry(address).or_default().insert(key.into(), answer));
+        answer
     }
 
-    /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
-    pub fn supports_key(&self, action: &Action, key: &str) -> bool {
+    /// [`Catalog::supports_key`], looked up.
+    fn supports_key_uncached(&self, action: &Action, key: &str) -> bool {
         let listed = |keys: &[&str]| keys.iter().any(|k| key_matches(k, key));
         // The action's own lists first: they hold the keys statements mostly ask about, and
         // reading them costs less than looking the key up among the global ones.

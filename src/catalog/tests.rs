@@ -46,7 +46,7 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
     assert!(catalog().service("nope").is_none());
 }
 
-/// The per-thread memory of `action`, `condition_key` and `find_supports_key` gives what the
+/// The per-thread memory of `action`, `condition_key` and `supports_key` gives what the
 /// lookups themselves find, asked first or again, in any case, for templates, unknown names
 /// and texts that are no action.
 #[test]
@@ -102,8 +102,8 @@ fn remembered_lookups_are_the_catalogs() {
                 "s3:nosuch",
             ] {
                 assert_eq!(
-                    Catalog::find_supports_key(action, key),
                     catalog().supports_key(action, key),
+                    catalog().supports_key_uncached(action, key),
                     "{} {key}",
                     action.name
                 );
@@ -111,8 +111,8 @@ fn remembered_lookups_are_the_catalogs() {
         }
     }
     let list_bucket = catalog().action("s3:ListBucket").expect("in the catalog");
-    assert!(Catalog::find_supports_key(list_bucket, "s3:prefix"));
-    assert!(!Catalog::find_supports_key(list_bucket, "s3:nosuch"));
+    assert!(catalog().supports_key(list_bucket, "s3:prefix"));
+    assert!(!catalog().supports_key(list_bucket, "s3:nosuch"));
 }
 
 /// Every name of every service is found through the indices in any case, at its own place,

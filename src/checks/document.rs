@@ -551,6 +551,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
 
 /// Operator names, values for the operator, and operator against the key's type.
 fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
+    let catalog = Catalog::get();
     // Each operator is read once; its values point at it.
     let parsed: Vec<ConditionOperator> = (spans.operators.iter())
         .map(|(name, _)| ConditionOperator::parse(name))
@@ -631,10 +632,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
         };
         // A key known only through a template (`kms:EncryptionContext:${Key}`) has the type of
         // the template, not necessarily of the instance: not held to it.
-        let Some(key) = Catalog::get()
-            .condition_key(key_text)
-            .filter(|k| !k.is_template())
-        else {
+        let Some(key) = catalog.condition_key(key_text).filter(|k| !k.is_template()) else {
             continue;
         };
         if !family_fits(base.family, key.key_type, key.also_type) {

@@ -145,10 +145,11 @@ pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic
 fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Each action as the catalog has it, looked up once for the checks below.
+    let catalog = Catalog::get();
     let found: Vec<Option<&Action>> = (view.actions.iter())
         .map(|a| {
             let plain = !a.unchecked && !has_wildcard(a.text);
-            plain.then(|| Catalog::get().action(a.text)).flatten()
+            plain.then(|| catalog.action(a.text)).flatten()
         })
         .collect();
     for (action, found) in view.actions.iter().zip(&found) {
@@ -389,7 +390,7 @@ fn check_condition_key(
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     let prefix = crate::catalog::key_prefix(key);
-    if Catalog::get().condition_key(key).is_none() {
+    if catalog.condition_key(key).is_none() {
         if !catalog.knows_key_prefix(prefix) {
             return None;
         }

@@ -13,6 +13,7 @@ use std::borrow::{Borrow, Cow};
 pub(super) fn prune_never_matching<'a>(
     docs: &[&'a PolicyDocument],
 ) -> (Vec<Cow<'a, PolicyDocument>>, Vec<Dropped>) {
+    let catalog = Catalog::get();
     let mut dropped = Vec::new();
     let mut pruned = Vec::with_capacity(docs.len());
     for (d, &policy) in docs.iter().enumerate() {
@@ -26,11 +27,7 @@ pub(super) fn prune_never_matching<'a>(
                 .clauses()
                 .filter(|(operator, _, _)| is_positive(operator))
                 .map(|(_, key, _)| key)
-                .filter(|key| {
-                    Catalog::get()
-                        .condition_key(key)
-                        .is_some_and(|k| !k.is_global())
-                })
+                .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
                 .collect();
             if keys.is_empty() {
                 continue;
@@ -41,10 +38,10 @@ pub(super) fn prune_never_matching<'a>(
                     if crate::iam::policy::has_wildcard(action) {
                         return true;
                     }
-                    let Some(known) = Catalog::get().action(action) else {
+                    let Some(known) = catalog.action(action) else {
                         return true;
                     };
-                    match keys.iter().find(|k| !Catalog::find_supports_key(known, k)) {
+                    match keys.iter().find(|k| !catalog.supports_key(known, k)) {
                         Some(key) => {
                             if statement.effect == Effect::Allow {
                                 dropped.push((d, s, action.clone(), key.to_string()));
@@ -85,9 +82,7 @@ pub(super) fn realizable(request: &Request) -> Result<(), String> {
         return Ok(());
     };
     for (key, _) in request.context.iter() {
-        if Catalog::get()
-            .condition_key(key)
-            .is_some_and(|k| !k.is_global())
+        if catalog.condition_key(key).is_some_and(|k| !k.is_global())
             && !catalog.supports_key(action, key)
         {
             return Err(format!(
