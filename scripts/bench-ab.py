@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Times two iamx binaries against each other on the projects of scripts/bench.sh.
 
-Usage: scripts/bench-ab.py OLD_BIN NEW_BIN [RUNS] (BENCH_WORK: the directory scripts/bench.sh
-generated its projects in, default /tmp/bench).
+Usage: scripts/bench-ab.py OLD_BIN NEW_BIN [RUNS] [CASE] (BENCH_WORK: the directory
+scripts/bench.sh generated its projects in, default /tmp/bench). CASE keeps the cases whose name
+contains it (`"check 10,000"`, `verify`, `diff`), so a noisy machine's quiet minutes go to one.
 
 On a shared, noisy machine two tables taken minutes apart disagree by more than the change
 being measured, so the binaries run alternately (old, new, old, new, ...) RUNS times per case
 (default 9). Each run's CPU time is user + system from wait4; the table gives medians of CPU
-and wall time, the CPU ratio, and the largest peak RSS of each binary's runs.
+(with the quartiles) and wall time, the CPU ratio, and the largest peak RSS of each binary's
+runs.
 
 A binary may be given as `NAME=VALUE@PATH`: its runs get that environment variable. The same
 binary twice compares a setting, e.g. huge pages on and off (docs/performance.md, item 78):
@@ -47,6 +49,7 @@ def main():
         sys.exit(__doc__)
     old, new = parse(sys.argv[1]), parse(sys.argv[2])
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 9
+    only = sys.argv[4] if len(sys.argv) > 4 else ""
     work = os.environ.get("BENCH_WORK", "/tmp/bench")
     cases = [
         ("check 1,000 roles", ["check", f"{work}/p1000", "--color", "never"]),
@@ -57,7 +60,7 @@ def main():
     ]
     print("| case | CPU old (s) | CPU new (s) | ratio | wall old → new (s) | peak RSS old → new (MiB) |")
     print("|---|---:|---:|---:|---|---|")
-    for name, args in cases:
+    for name, args in (case for case in cases if only in case[0]):
         if not os.path.isdir(args[1]):
             print(f"| {name} | (no {args[1]}: run scripts/bench.sh with BENCH_WORK={work}) | | | | |")
             continue
@@ -66,9 +69,12 @@ def main():
             for side, binary in ((0, old), (1, new)):
                 times[side].append(run(binary, args))
         cpu = [statistics.median(t for t, _, _ in times[side]) for side in (0, 1)]
+        quartiles = [statistics.quantiles([t for t, _, _ in times[side]], n=4) for side in (0, 1)]
         wall = [statistics.median(w for _, w, _ in times[side]) for side in (0, 1)]
         rss = [max(m for _, _, m in times[side]) for side in (0, 1)]
-        print(f"| {name} | {cpu[0]:.3f} | {cpu[1]:.3f} | {cpu[0] / cpu[1]:.2f}× "
+        cpu_text = [f"{cpu[side]:.3f} ({quartiles[side][0]:.3f}–{quartiles[side][2]:.3f})"
+                    for side in (0, 1)]
+        print(f"| {name} | {cpu_text[0]} | {cpu_text[1]} | {cpu[0] / cpu[1]:.2f}× "
               f"| {wall[0]:.3f} → {wall[1]:.3f} | {rss[0]:.0f} → {rss[1]:.0f} |")
 
 
