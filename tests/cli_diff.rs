@@ -325,3 +325,46 @@ fn a_version_over_a_size_quota_is_an_error_and_warnings_are_not_shown() {
         .code(0)
         .stderr(predicate::str::is_empty());
 }
+
+/// Two versions that do not compile are both reported, the old one first, each with all its
+/// errors: the new one's error in a document the old one has too is not skipped.
+#[test]
+fn two_broken_versions_are_reported_in_order_with_every_error() {
+    let temp = TempDir::new().unwrap();
+    // S3 ARNs have no region (E0203).
+    let broken = OLD.replace(
+        "arn:aws:s3:::acme/app/*",
+        "arn:aws:s3:eu-west-1::acme/app/*",
+    );
+    let old = project(temp.path(), "old", &broken);
+    let new = project(
+        temp.path(),
+        "new",
+        &format!("{broken}\npolicy Extra {{\n  allow s3:GetObject on arn:aws:s3:us-east-1::extra/*\n}}\n"),
+    );
+    let output = iamx().args(["diff", &old, &new]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let at = |text: &str| {
+        let found: Vec<_> = stderr.match_indices(text).map(|(at, _)| at).collect();
+        assert!(!found.is_empty(), "no `{text}` in {stderr}");
+        found
+    };
+    let shared = at("`arn:aws:s3:eu-west-1::acme/app/*` is not a valid resource");
+    let extra = at("`arn:aws:s3:us-east-1::extra/*` is not a valid resource");
+    let old_done = at("does not compile; nothing was compared");
+    assert_eq!(
+        (shared.len(), extra.len(), old_done.len()),
+        (2, 1, 2),
+        "{stderr}"
+    );
+    assert!(
+        shared[0] < old_done[0] && old_done[0] < shared[1],
+        "{stderr}"
+    );
+    assert!(
+        shared[1] < old_done[1] && extra[0] < old_done[1],
+        "{stderr}"
+    );
+    assert!(stderr[..old_done[0]].contains("/old/main.iamx"), "{stderr}");
+}

@@ -232,6 +232,56 @@ fn diagnostic_cases_render_the_expected_messages() {
     goldens.finish();
 }
 
+/// A later version checked knowing an earlier one that compiled (what `diff` does) skips the
+/// documents the earlier one has, and finds every error all the same: a role's changed
+/// statement with a malformed ARN is still reported, after a policy split over its quota
+/// (which renumbers the documents).
+#[test]
+fn a_later_version_checked_knowing_an_earlier_one_finds_every_error() {
+    use iamx::compile::{lower_parsed, parse_inputs, Compilation};
+    let statements: String = (0..120)
+        .map(|i| format!("  allow s3:GetObject on arn:aws:s3:::bucket-{i:03}/a/long/prefix/*\n"))
+        .collect();
+    let earlier_text = format!(
+        "account \"123456789012\"\npolicy Big {{\n{statements}}}\n\
+         role app {{\n  trust service ec2.amazonaws.com\n  allow s3:GetObject on arn:aws:s3:::a/*\n}}\n\
+         role web {{\n  trust service ec2.amazonaws.com\n  allow s3:PutObject on arn:aws:s3:::w/*\n}}\n"
+    );
+    // S3 ARNs have no region: E0203, found by the document checks.
+    let later_text = earlier_text.replace("arn:aws:s3:::w/*", "arn:aws:s3:eu-west-1::w/*");
+    let options = Options {
+        errors_only: true,
+        ..Default::default()
+    };
+    let input = |text: &str| {
+        vec![Input {
+            name: "main.iamx".into(),
+            bytes: text.as_bytes().to_vec(),
+        }]
+    };
+    let earlier = compile(input(&earlier_text), &options);
+    let earlier = earlier.compiled.expect("the earlier version compiles");
+    assert!(!earlier.splits.is_empty(), "policy Big is split");
+    let later = || lower_parsed(parse_inputs(input(&later_text), None), &options);
+    let errors = |c: &Compilation| -> Vec<_> {
+        (c.diagnostics.iter())
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let alone = later().checked(&options, None);
+    let knowing = later().checked(&options, Some(&earlier));
+    assert_eq!(
+        errors(&alone),
+        ["`arn:aws:s3:eu-west-1::w/*` is not a valid resource (in role inline `web`)"]
+    );
+    assert_eq!(errors(&knowing), errors(&alone));
+    // The same version again: every document is known, and it compiles.
+    let again = lower_parsed(parse_inputs(input(&earlier_text), None), &options);
+    let again = again.checked(&options, Some(&earlier));
+    assert!(again.compiled.is_some(), "{:?}", again.diagnostics);
+}
+
 /// `errors_only` (what `diff` compiles with) skips only checks that warn: on every diagnostic
 /// case it finds the same errors, and reports no warning the full compilation does not.
 #[test]

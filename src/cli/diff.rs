@@ -12,7 +12,7 @@
 
 use super::output::out;
 use super::{files, Exit};
-use iamx::compile::Parsed;
+use iamx::compile::{Compilation, Parsed};
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -102,16 +102,27 @@ pub fn run(args: Args) -> Exit {
     // the old one's tree of every file it has unchanged: most files of most changes.
     let old_ready = old_found.parse(None);
     let new_ready = new_found.parse(old_ready.trees());
+    // Both versions are resolved and lowered side by side; the old one is checked first, so the
+    // new one's checks can skip each document the old version had too (`Lowered::checked`).
+    let (old_lowered, new_lowered) = iamx::parallel::join(
+        || old_ready.lowered(&args.env),
+        || new_ready.lowered(&args.env),
+    );
+    let old_checked = old_lowered.checked(None);
+    let new_checked = new_lowered.checked(Some(&old_checked));
+    // A version that does not compile is reported as `iamx check` reports it, with its exit
+    // code; both are reported, the old one first.
+    let old_compiles = old_checked.report_errors(&old, old_names.as_ref());
+    let new_compiles = new_checked.report_errors(&new, None);
+    if !(old_compiles && new_compiles) {
+        return Exit::InputErrors;
+    }
     // Statement places (`file:line`) are only shown in Markdown: found only for it.
     let places = args.format == DiffFormat::Markdown;
     let (old_side, new_side) = iamx::parallel::join(
-        || old_ready.versions(&args.env, &old, old_names.as_ref(), places),
-        || new_ready.versions(&args.env, &new, None, places),
+        || old_checked.versions(places),
+        || new_checked.versions(places),
     );
-    let (old_side, new_side) = match (old_side, new_side) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(exit), _) | (_, Err(exit)) => return exit,
-    };
     let (mut old_side, new_side) = match pair_environments(old_side, new_side, &args.env) {
         Ok(pair) => pair,
         Err(exit) => return exit,
@@ -225,18 +236,174 @@ impl Ready {
         }
     }
 
-    /// The version's documents per environment; `places`: find where each statement of a
-    /// compiled `.iamx` version came from.
-    fn versions(
-        self,
-        envs: &[String],
-        path: &Path,
-        naming: Option<&Naming>,
-        places: bool,
-    ) -> Result<Versions, Exit> {
-        match self {
-            Ready::Parsed(inputs, parsed) => compile(inputs, parsed, envs, path, naming, places),
-            Ready::Loaded(versions) => Ok(versions),
+    /// Each environment the version is compared in (all it declares, or those of `envs` it
+    /// declares; one run without environments), resolved and lowered.
+    fn lowered(self, envs: &[String]) -> Stage<iamx::compile::Lowered> {
+        let (inputs, parsed) = match self {
+            Ready::Parsed(inputs, parsed) => (inputs, parsed),
+            Ready::Loaded(versions) => return Stage::Loaded(versions),
+        };
+        let declared = iamx::compile::declared_environments(&inputs);
+        let environments: Vec<Option<String>> = if declared.is_empty() {
+            vec![None]
+        } else if envs.is_empty() {
+            declared.iter().cloned().map(Some).collect()
+        } else {
+            envs.iter()
+                .filter(|e| declared.contains(e))
+                .cloned()
+                .map(Some)
+                .collect()
+        };
+        let runs = parsed.runs(environments.len());
+        let runs = (environments.into_iter().zip(runs))
+            .map(|(environment, trees)| {
+                let lowered = iamx::compile::lower_parsed(trees, &options(environment.clone()));
+                (environment, lowered)
+            })
+            .collect();
+        Stage::Compiled {
+            inputs,
+            declared,
+            runs,
+        }
+    }
+}
+
+/// How `diff` compiles a version: for errors only, shown when it does not compile.
+fn options(environment: Option<String>) -> iamx::compile::Options {
+    iamx::compile::Options {
+        environment,
+        errors_only: true,
+        release_memory: Some(crate::release_freed_memory),
+    }
+}
+
+/// A version on its way to being compared: each environment's compilation at one stage
+/// (lowered, then checked), or documents loaded.
+enum Stage<T> {
+    Compiled {
+        inputs: Vec<iamx::compile::Input>,
+        /// The environments the version declares, whether compiled or not.
+        declared: Vec<String>,
+        runs: Vec<(Option<String>, T)>,
+    },
+    Loaded(Versions),
+}
+
+impl Stage<iamx::compile::Lowered> {
+    /// Each environment checked; `earlier`: the other version, checked, whose documents of the
+    /// same environment need no checking again (see `iamx::compile::Lowered::checked`).
+    fn checked(self, earlier: Option<&Stage<Compilation>>) -> Stage<Compilation> {
+        let (inputs, declared, runs) = match self {
+            Stage::Compiled {
+                inputs,
+                declared,
+                runs,
+            } => (inputs, declared, runs),
+            Stage::Loaded(versions) => return Stage::Loaded(versions),
+        };
+        let earlier_runs = match earlier {
+            Some(Stage::Compiled { runs, .. }) => &runs[..],
+            _ => &[],
+        };
+        let runs = (runs.into_iter())
+            .map(|(environment, lowered)| {
+                let known = earlier_runs
+                    .iter()
+                    .find(|(e, _)| *e == environment)
+                    .and_then(|(_, compilation)| compilation.compiled.as_ref());
+                let checked = lowered.checked(&options(environment.clone()), known);
+                (environment, checked)
+            })
+            .collect();
+        Stage::Compiled {
+            inputs,
+            declared,
+            runs,
+        }
+    }
+}
+
+impl Stage<Compilation> {
+    /// Whether every environment of the version compiled; if not, its errors are shown (each
+    /// once: every environment usually fails the same way), never its warnings.
+    fn report_errors(&self, path: &Path, naming: Option<&Naming>) -> bool {
+        let Stage::Compiled { runs, .. } = self else {
+            return true;
+        };
+        let mut failed: Vec<String> = Vec::new();
+        for (_, compilation) in runs.iter().filter(|(_, c)| c.compiled.is_none()) {
+            let errors: Vec<_> = compilation
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let text = iamx::diagnostics::render(
+                &errors,
+                &compilation.sources,
+                super::output::colour_stderr(),
+            );
+            if !failed.contains(&text) {
+                super::output::err!("{text}");
+                failed.push(text);
+            }
+        }
+        if !failed.is_empty() {
+            super::output::errln!(
+                "error: `{}` does not compile; nothing was compared",
+                Naming::name(naming, &path.display().to_string())
+            );
+        }
+        failed.is_empty()
+    }
+
+    /// The version's documents per environment, once every one compiled
+    /// ([`Stage::report_errors`]); `with_places`: find where each statement came from.
+    fn versions(self, with_places: bool) -> Versions {
+        let (inputs, declared, runs) = match self {
+            Stage::Compiled {
+                inputs,
+                declared,
+                runs,
+            } => (inputs, declared, runs),
+            Stage::Loaded(versions) => return versions,
+        };
+        let mut by_environment = Vec::with_capacity(runs.len());
+        for (environment, compilation) in runs {
+            let Some(compiled) = compilation.compiled else {
+                continue;
+            };
+            let mut places = Places::new();
+            for document in compiled.documents.iter().filter(|_| with_places) {
+                let lines = document
+                    .origins
+                    .iter()
+                    .map(|origin| {
+                        let file = compilation.sources.get(origin.span.file);
+                        let (line, _) = file.line_column(origin.span.start as usize);
+                        format!("{}:{line}", file.name)
+                    })
+                    .collect();
+                places.insert(
+                    (document.kind.as_str().to_string(), document.name.clone()),
+                    lines,
+                );
+            }
+            by_environment.push((
+                environment,
+                Loaded {
+                    side: Side::from_compiled(compiled),
+                    single_json: false,
+                    places,
+                },
+            ));
+        }
+        Versions {
+            by_environment,
+            declared,
+            inputs,
         }
     }
 }
@@ -394,98 +561,6 @@ fn sources(path: &Path, naming: Option<&Naming>) -> Result<Vec<iamx::compile::In
         input.name = Naming::name(naming, &input.name);
     }
     Ok(inputs)
-}
-
-/// Compiles a project (its sources `inputs`, `parsed`) once per environment (every one it
-/// declares, or those asked for that it declares). Broken sources are reported as `iamx check`
-/// reports them, with its exit code.
-fn compile(
-    inputs: Vec<iamx::compile::Input>,
-    parsed: Parsed,
-    envs: &[String],
-    path: &Path,
-    naming: Option<&Naming>,
-    with_places: bool,
-) -> Result<Versions, Exit> {
-    let declared = iamx::compile::declared_environments(&inputs);
-    let environments: Vec<Option<String>> = if declared.is_empty() {
-        vec![None]
-    } else if envs.is_empty() {
-        declared.iter().cloned().map(Some).collect()
-    } else {
-        envs.iter()
-            .filter(|e| declared.contains(e))
-            .cloned()
-            .map(Some)
-            .collect()
-    };
-    let mut by_environment = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
-    let runs = parsed.runs(environments.len());
-    for (environment, trees) in environments.into_iter().zip(runs) {
-        // `diff` shows the errors of a version that does not compile, never its warnings.
-        let options = iamx::compile::Options {
-            environment: environment.clone(),
-            errors_only: true,
-            release_memory: Some(crate::release_freed_memory),
-        };
-        let mut compilation = iamx::compile::compile_parsed(trees, &options);
-        let Some(compiled) = compilation.compiled.take() else {
-            // Every environment usually fails the same way: each error is shown once.
-            let errors: Vec<_> = compilation
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            let text = iamx::diagnostics::render(
-                &errors,
-                &compilation.sources,
-                super::output::colour_stderr(),
-            );
-            if !failed.contains(&text) {
-                super::output::err!("{text}");
-                failed.push(text);
-            }
-            continue;
-        };
-        let mut places = Places::new();
-        for document in compiled.documents.iter().filter(|_| with_places) {
-            let lines = document
-                .origins
-                .iter()
-                .map(|origin| {
-                    let file = compilation.sources.get(origin.span.file);
-                    let (line, _) = file.line_column(origin.span.start as usize);
-                    format!("{}:{line}", file.name)
-                })
-                .collect();
-            places.insert(
-                (document.kind.as_str().to_string(), document.name.clone()),
-                lines,
-            );
-        }
-        by_environment.push((
-            environment,
-            Loaded {
-                side: Side::from_compiled(compiled),
-                single_json: false,
-                places,
-            },
-        ));
-    }
-    if !failed.is_empty() {
-        super::output::errln!(
-            "error: `{}` does not compile; nothing was compared",
-            Naming::name(naming, &path.display().to_string())
-        );
-        return Err(Exit::InputErrors);
-    }
-    Ok(Versions {
-        by_environment,
-        declared,
-        inputs,
-    })
 }
 
 /// A build output: one directory with its manifest, or a build with environments (a top-level

@@ -159,9 +159,11 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
 /// Per statement of every document, in order: whether the document checks of a statement
 /// ([`statement_checks`]) find nothing. What they find depends on the document's kind and the
 /// statement alone, and a project's roles repeat statements (a template's, one trust policy
-/// for a thousand roles): each distinct statement is checked once, on all cores.
-fn clean_statements(compiled: &Compiled, sources: &Sources) -> Vec<bool> {
+/// for a thousand roles): each distinct statement is checked once, on all cores. The
+/// statements of `known` documents (see [`lints`]) are not checked, and not clean.
+fn clean_statements(compiled: &Compiled, known: &[bool], sources: &Sources) -> Vec<bool> {
     let places: Vec<(usize, usize)> = (compiled.documents.iter().enumerate())
+        .filter(|&(d, _)| !known[d])
         .flat_map(|(d, document)| (0..document.policy.statements.len()).map(move |s| (d, s)))
         .collect();
     let statement = |i: usize| {
@@ -187,15 +189,28 @@ fn clean_statements(compiled: &Compiled, sources: &Sources) -> Vec<bool> {
     for i in 0..clean.len() {
         clean[i] = clean[representative[i]];
     }
-    clean
+    // Back to every statement of every document.
+    let mut all = Vec::with_capacity(compiled.documents.len());
+    let mut checked = clean.into_iter();
+    for (document, &known) in compiled.documents.iter().zip(known) {
+        let statements = document.policy.statements.len();
+        match known {
+            true => all.extend(std::iter::repeat_n(false, statements)),
+            false => all.extend(checked.by_ref().take(statements)),
+        }
+    }
+    all
 }
 
 /// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
 /// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
-/// measured them.
+/// measured them. With `errors_only`, the documents marked `known` (equal to a document of a
+/// version that had no errors: `compile::Lowered::checked`) are skipped, as their checks can
+/// find no error.
 pub fn lints(
     compiled: &Compiled,
     sizes: &[usize],
+    known: &[bool],
     sources: &Sources,
     errors_only: bool,
 ) -> Vec<Diagnostic> {
@@ -206,7 +221,12 @@ pub fn lints(
         .map(String::as_str)
         .collect();
     debug_assert_eq!(sizes.len(), compiled.documents.len());
-    let clean = clean_statements(compiled, sources);
+    debug_assert_eq!(known.len(), compiled.documents.len());
+    let known = match errors_only {
+        true => known,
+        false => &vec![false; known.len()][..],
+    };
+    let clean = clean_statements(compiled, known, sources);
     let mut first_statement = Vec::with_capacity(compiled.documents.len());
     let mut statements = 0;
     for document in &compiled.documents {
@@ -215,6 +235,9 @@ pub fn lints(
     }
     let documents: Vec<_> = (compiled.documents.iter().zip(sizes))
         .zip(first_statement)
+        .zip(known)
+        .filter(|&(_, &known)| !known)
+        .map(|(document, _)| document)
         .collect();
     let mut out = crate::parallel::flat_map(&documents, |&((document, &size), first)| {
         let quota = match document.kind {
@@ -341,7 +364,8 @@ pub fn lints(
         found
     });
     let mut inline_size: foldhash::HashMap<&str, usize> = Default::default();
-    for ((document, size), _) in documents {
+    // Every document counts here, known or not: the quota is the role's.
+    for (document, size) in compiled.documents.iter().zip(sizes) {
         if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
             *inline_size.entry(owner).or_default() += size;
         }

@@ -38,9 +38,15 @@ pub struct Applied {
 }
 
 /// Splits what is too large and checks what cannot be split; see the module documentation.
-pub fn apply(compiled: &mut Compiled, sources: &Sources) -> Applied {
+/// `known_sizes`: the quota sizes of documents already measured, by index (shorter than the
+/// documents, or `None`, where not known).
+pub fn apply(compiled: &mut Compiled, sources: &Sources, known_sizes: &[Option<usize>]) -> Applied {
     let mut diagnostics = Vec::new();
-    let sizes = crate::parallel::map(&compiled.documents, |d| d.policy.quota_size());
+    let indices: Vec<usize> = (0..compiled.documents.len()).collect();
+    let sizes = crate::parallel::map(&indices, |&i| match known_sizes.get(i) {
+        Some(&Some(size)) => size,
+        _ => compiled.documents[i].policy.quota_size(),
+    });
     // Total inline size per (kind, owner): the quota counts all of an owner's inline policies.
     let mut inline_size: BTreeMap<(DocumentKind, String), usize> = BTreeMap::new();
     for (document, size) in compiled.documents.iter().zip(&sizes) {

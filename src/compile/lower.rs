@@ -234,6 +234,7 @@ impl Lowering<'_> {
             groups,
             splits: Vec::new(),
             delegations,
+            quota_sizes: Vec::new(),
         }
     }
 

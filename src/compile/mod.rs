@@ -3,8 +3,8 @@
 //! In: named source texts and [`Options`]. Out: a [`Compilation`]: every diagnostic, and the
 //! compiled project when there were no errors. The stages, in order: `syntax::parse` →
 //! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies) →
-//! `limits` (quota splitting) → lints; `pipeline` runs them, in one call or in two halves
-//! (parsing, then the rest) for callers that compile the same sources more than once.
+//! `limits` (quota splitting) → lints; `pipeline` runs them, in one call or in parts (parsing;
+//! resolving and lowering; checking) for callers that compile the same sources more than once.
 
 pub(crate) mod checks;
 pub mod delegation;
@@ -17,6 +17,6 @@ pub mod resolve;
 pub(crate) mod stdlib;
 
 pub use pipeline::{
-    compile, compile_parsed, declared_environments, parse_inputs, Compilation, Input, Options,
-    Parsed,
+    compile, compile_parsed, declared_environments, lower_parsed, parse_inputs, Compilation, Input,
+    Lowered, Options, Parsed,
 };

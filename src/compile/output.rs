@@ -27,6 +27,9 @@ pub struct Compiled {
     /// (`compile::limits`), in document order.
     pub splits: Vec<Split>,
     pub delegations: Vec<DelegationInfo>,
+    /// Each document's size as IAM's quotas count it ([`crate::iam::policy::PolicyDocument::quota_size`]),
+    /// in document order: measured by `compile::limits`, empty before.
+    pub quota_sizes: Vec<usize>,
 }
 
 /// A document that was too large for its quota and became managed policies `<name>-1`, ...

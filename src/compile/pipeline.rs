@@ -5,10 +5,12 @@
 //! compiled project when there were no errors. [`compile`] is [`parse_inputs`] then
 //! [`compile_parsed`]: a caller that compiles the same sources for several environments
 //! (`check`, `build`, `diff`) parses them once ([`Parsed::runs`]), and `diff` lets a project's
-//! new version take the old one's trees of unchanged files.
+//! new version take the old one's trees of unchanged files. [`compile_parsed`] is in turn
+//! [`lower_parsed`] then [`Lowered::checked`], so that `diff` checks the new version knowing
+//! the old one, and skips the documents they share.
 
 use crate::compile::lower;
-use crate::compile::output::Compiled;
+use crate::compile::output::{Compiled, DocumentKind};
 use crate::compile::resolve;
 use crate::diagnostics::{self, Diagnostic};
 use crate::source::{FileId, Sources};
@@ -122,12 +124,27 @@ pub fn parse_inputs(inputs: Vec<Input>, earlier: Option<&Parsed>) -> Parsed {
 
 /// The second half of [`compile`]: resolve, lower, check.
 pub fn compile_parsed(parsed: Parsed, options: &Options) -> Compilation {
+    lower_parsed(parsed, options).checked(options, None)
+}
+
+/// A version resolved and lowered, its documents not yet checked against IAM's limits and the
+/// document checks: [`compile_parsed`] in two steps, for `diff`, which checks a later version
+/// knowing the earlier one ([`Lowered::checked`]).
+pub struct Lowered {
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+    /// The documents, when the sources resolved.
+    output: Option<Compiled>,
+}
+
+/// Resolves and lowers `parsed`, with the catalog checks of every statement.
+pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
     let Parsed {
         mut sources,
         files,
         mut diagnostics,
     } = parsed;
-    let mut compiled = None;
+    let mut output = None;
     if diagnostics.is_empty() {
         let (project, mut resolve_diagnostics) =
             resolve::resolve(files, options.environment.as_deref(), &mut sources);
@@ -142,35 +159,96 @@ pub fn compile_parsed(parsed: Parsed, options: &Options) -> Compilation {
                 &project,
                 options.errors_only,
             ));
-            let (mut output, mut lower_diagnostics) = lower::lower(project);
+            let (lowered, mut lower_diagnostics) = lower::lower(project);
             diagnostics.append(&mut lower_diagnostics);
             if let Some(release) = options.release_memory {
                 release();
             }
+            output = Some(lowered);
+        }
+    }
+    Lowered {
+        sources,
+        diagnostics,
+        output,
+    }
+}
+
+impl Lowered {
+    /// Applies IAM's limits and checks the documents: the end of [`compile_parsed`].
+    ///
+    /// `earlier`: another version of the project that compiled, with the same `options`. With
+    /// [`Options::errors_only`], a document equal to one of its documents (same kind, name,
+    /// `aws_managed` and policy) is not checked again: the document checks and the size quota
+    /// find errors in a document's kind and policy alone, and the earlier one had none. Only
+    /// errors are skipped that way; so `earlier` is ignored when warnings are asked for.
+    pub fn checked(self, options: &Options, earlier: Option<&Compiled>) -> Compilation {
+        let Lowered {
+            sources,
+            mut diagnostics,
+            output,
+        } = self;
+        let mut compiled = None;
+        if let Some(mut output) = output {
             // Split what is over a size quota before linting, so the lints see what is deployed.
             // Lint only faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                let mut applied = crate::compile::limits::apply(&mut output, &sources);
+                // Where each document is in `earlier`, if it has it; their sizes are known.
+                let mut known = match earlier {
+                    Some(earlier) if options.errors_only => known_documents(&output, earlier),
+                    _ => Vec::new(),
+                };
+                let known_sizes: Vec<Option<usize>> = (known.iter())
+                    .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
+                    .collect();
+                let mut applied =
+                    crate::compile::limits::apply(&mut output, &sources, &known_sizes);
                 diagnostics.append(&mut applied.diagnostics);
+                // Splitting renumbers the documents.
+                if let Some(earlier) = earlier.filter(|_| !known.is_empty()) {
+                    if !output.splits.is_empty() {
+                        known = known_documents(&output, earlier);
+                    }
+                }
+                let known: Vec<bool> = match known.is_empty() {
+                    true => vec![false; output.documents.len()],
+                    false => known.iter().map(Option::is_some).collect(),
+                };
                 if !diagnostics.iter().any(Diagnostic::is_error) {
                     diagnostics.append(&mut crate::compile::checks::lints(
                         &output,
                         &applied.sizes,
+                        &known,
                         &sources,
                         options.errors_only,
                     ));
                 }
+                output.quota_sizes = applied.sizes;
             }
             compiled = Some(output);
         }
+        diagnostics::sort(&mut diagnostics);
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        Compilation {
+            sources,
+            diagnostics,
+            compiled: if has_errors { None } else { compiled },
+        }
     }
-    diagnostics::sort(&mut diagnostics);
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    Compilation {
-        sources,
-        diagnostics,
-        compiled: if has_errors { None } else { compiled },
-    }
+}
+
+/// Per document of `output`, in order: where `earlier` has it, with the same kind, name,
+/// `aws_managed` flag and policy (see [`Lowered::checked`]).
+fn known_documents(output: &Compiled, earlier: &Compiled) -> Vec<Option<usize>> {
+    let by_name: foldhash::HashMap<(DocumentKind, &str), usize> = (earlier.documents.iter())
+        .enumerate()
+        .map(|(at, d)| ((d.kind, d.name.as_str()), at))
+        .collect();
+    crate::parallel::map(&output.documents, |document| {
+        let at = *by_name.get(&(document.kind, document.name.as_str()))?;
+        let twin = &earlier.documents[at];
+        (twin.aws_managed == document.aws_managed && twin.policy == document.policy).then_some(at)
+    })
 }
 
 /// Whether `text` may hold an `env` block: the word `env` where a top-level item can start —
