@@ -189,6 +189,9 @@ fn clean_statements(compiled: &Compiled, known: &[bool], sources: &Sources) -> V
     for i in 0..clean.len() {
         clean[i] = clean[representative[i]];
     }
+    if !known.contains(&true) {
+        return clean;
+    }
     // Back to every statement of every document.
     let mut all = Vec::with_capacity(compiled.documents.len());
     let mut checked = clean.into_iter();
