@@ -21,6 +21,14 @@ impl Resolver<'_> {
         }
     }
 
+    /// [`Resolver::defs`], to read.
+    pub(super) fn defs_to_read(&self, namespace: Namespace) -> &NamespaceDefs {
+        match namespace {
+            Namespace::Project => &self.project_defs,
+            Namespace::Module(index) => &self.modules[index].1,
+        }
+    }
+
     pub(super) fn define_let(&mut self, namespace: Namespace, binding: &ast::Let) {
         let previous = self
             .defs(namespace)

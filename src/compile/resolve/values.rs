@@ -69,24 +69,48 @@ impl Resolver<'_> {
                     out.push_str(&name.node);
                     out.push('}');
                 }
-                StrPart::Interpolation(name) => match self.lookup(&name.node, name.span, scope) {
-                    Some(value) => match &value.node {
-                        Scalar::Star => out.push('*'),
-                        Scalar::List(_) => {
-                            self.error(
+                StrPart::Interpolation(name) => {
+                    // A value already at hand is read where it is kept, not copied out first.
+                    let at_hand = match self.value_at_hand(&name.node, scope) {
+                        Some(Scalar::List(_)) | None => None,
+                        Some(other) => Some(other.text()),
+                    };
+                    if let Some(text) = at_hand {
+                        out.push_str(&text);
+                        continue;
+                    }
+                    match self.lookup(&name.node, name.span, scope) {
+                        Some(value) => match &value.node {
+                            Scalar::Star => out.push('*'),
+                            Scalar::List(_) => {
+                                self.error(
                                 Diagnostic::new(Code::WrongValue, format!("`{}` is a list and cannot be part of a string", name.node))
                                     .at(name.span, "a list")
                                     .with_help("use the list where several values are accepted, like `on NAME` or `in NAME`"),
                             );
-                            ok = false;
-                        }
-                        other => out.push_str(&other.text()),
-                    },
-                    None => ok = false,
-                },
+                                ok = false;
+                            }
+                            other => out.push_str(&other.text()),
+                        },
+                        None => ok = false,
+                    }
+                }
             }
         }
         ok.then_some(out)
+    }
+
+    /// What [`Resolver::lookup`] would give for `name` without evaluating or reporting
+    /// anything: a parameter, a constant already evaluated, or a built-in; `None` otherwise.
+    fn value_at_hand<'a>(&'a self, name: &str, scope: &'a Scope) -> Option<&'a Scalar> {
+        if let Some(value) = scope.params.get(name) {
+            return Some(&value.node);
+        }
+        if self.defs_to_read(scope.namespace).lets.contains_key(name) {
+            let cached = self.constant_cache.get(&scope.namespace)?.get(name)?;
+            return cached.as_ref().map(|value| &value.node);
+        }
+        self.builtins.get(name).map(|value| &value.node)
     }
 
     /// A name's value, with the value's span moved to the place of use.
