@@ -270,12 +270,15 @@ impl Ready {
     }
 }
 
-/// How `diff` compiles a version: for errors only, shown when it does not compile.
+/// How `diff` compiles a version: for errors only, shown when it does not compile. Freed memory
+/// is not returned to the system between stages, as `check` does for its peak: `diff` holds two
+/// versions, and each page returned is a page fault when the other version's stages use it
+/// again (docs/performance.md, item 100).
 fn options(environment: Option<String>) -> iamx::compile::Options {
     iamx::compile::Options {
         environment,
         errors_only: true,
-        release_memory: Some(crate::release_freed_memory),
+        release_memory: None,
     }
 }
 
