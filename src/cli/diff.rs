@@ -381,6 +381,7 @@ impl Stage<Compilation> {
         };
         let mut by_environment = Vec::with_capacity(runs.len());
         for (environment, compilation) in runs {
+            // Every environment compiled (`report_errors`); one that did not has nothing to compare.
             let Some(compiled) = compilation.compiled else {
                 continue;
             };

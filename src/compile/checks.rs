@@ -193,7 +193,8 @@ fn clean_statements(compiled: &Compiled, known: &[bool], sources: &Sources) -> V
         return clean;
     }
     // Back to every statement of every document.
-    let mut all = Vec::with_capacity(compiled.documents.len());
+    let statements = compiled.documents.iter().map(|d| d.policy.statements.len());
+    let mut all = Vec::with_capacity(statements.sum());
     let mut checked = clean.into_iter();
     for (document, &known) in compiled.documents.iter().zip(known) {
         let statements = document.policy.statements.len();
