@@ -13,7 +13,7 @@ use crate::checks::lint::{lint, size_quota, LintDocument, Quota, Title};
 use crate::checks::statement::{check_statements, ActionRef, Input, StatementView};
 use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
-use crate::diagnostics::{thousands, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::quota::QuotaKind;
@@ -206,7 +206,7 @@ fn clean_statements(compiled: &Compiled, known: &[bool], sources: &Sources) -> V
     all
 }
 
-/// Lints every document of a compiled project, plus the quota shared by a role's inline policies.
+/// Lints every document of a compiled project.
 /// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
 /// measured them. With `errors_only`, the documents marked `known` (equal to a document of a
 /// version that had no errors: `compile::Lowered::checked`) are skipped, as their checks can
@@ -243,7 +243,7 @@ pub fn lints(
         .filter(|&(_, &known)| !known)
         .map(|(document, _)| document)
         .collect();
-    let mut out = crate::parallel::flat_map(&documents, |&((document, &size), first)| {
+    let out = crate::parallel::flat_map(&documents, |&((document, &size), first)| {
         let quota = match document.kind {
             // Kept whole over the quota by `limits`, which said so (W0409).
             DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
@@ -269,6 +269,7 @@ pub fn lints(
                 code: Code::SizeQuota,
                 size,
             },
+            // A role's inline policies count together: `limits` holds them to the role's quota.
             DocumentKind::RoleInline => Quota::None,
         };
         let used_by_roles = match document.kind {
@@ -367,30 +368,7 @@ pub fn lints(
         }
         found
     });
-    let mut inline_size: foldhash::HashMap<&str, usize> = Default::default();
-    // Every document counts here, known or not: the quota is the role's.
-    for (document, size) in compiled.documents.iter().zip(sizes) {
-        if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
-            *inline_size.entry(owner).or_default() += size;
-        }
-    }
-    for role in &compiled.roles {
-        let size = inline_size.get(role.name.as_str()).copied().unwrap_or(0);
-        if size > QuotaKind::RoleInline.limit() {
-            out.push(
-                Diagnostic::new(
-                    Code::SizeQuota,
-                    format!(
-                        "the inline policies of role `{}` are {} characters, over IAM's quota of 10,240 per role",
-                        role.name,
-                        thousands(size)
-                    ),
-                )
-                .at(sources.first_line(role.span), "too large")
-                .with_note("IAM counts characters without white space")
-                .with_help("move statements into a managed policy and `attach` it"),
-            );
-        }
-    }
+    // A role's inline policies together are held to their quota by `limits`, which splits them
+    // into managed policies, or reports why it cannot (E0402, E0101), before the lints run.
     out
 }
