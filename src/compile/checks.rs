@@ -206,14 +206,12 @@ fn clean_statements(compiled: &Compiled, known: &[bool], sources: &Sources) -> V
     all
 }
 
-/// Lints every document of a compiled project.
-/// `sizes` are the documents' quota sizes, in order, as [`crate::compile::limits::apply`]
-/// measured them. With `errors_only`, the documents marked `known` (equal to a document of a
-/// version that had no errors: `compile::Lowered::checked`) are skipped, as their checks can
-/// find no error.
+/// Lints every document of a compiled project, once [`crate::compile::limits::apply`] has
+/// measured their quota sizes (`compiled.quota_sizes`). With `errors_only`, the documents
+/// marked `known` (equal to a document of a version that had no errors:
+/// `compile::Lowered::checked`) are skipped, as their checks can find no error.
 pub fn lints(
     compiled: &Compiled,
-    sizes: &[usize],
     known: &[bool],
     sources: &Sources,
     errors_only: bool,
@@ -224,6 +222,7 @@ pub fn lints(
         .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
         .map(String::as_str)
         .collect();
+    let sizes = &compiled.quota_sizes;
     debug_assert_eq!(sizes.len(), compiled.documents.len());
     debug_assert_eq!(known.len(), compiled.documents.len());
     let known = match errors_only {

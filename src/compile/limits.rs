@@ -29,18 +29,16 @@ use std::collections::{BTreeMap, BTreeSet};
 const MANAGED_POLICY_QUOTA: usize = QuotaKind::ManagedPolicy.limit();
 const ATTACHED_POLICIES_QUOTA: usize = quota::ATTACHED_POLICIES;
 
-/// What [`apply`] gives back besides the project it changed.
-pub struct Applied {
-    pub diagnostics: Vec<Diagnostic>,
-    /// Each document's [`PolicyDocument::quota_size`], in the order of `compiled.documents`:
-    /// measured once here and read again by the lints (measuring is serializing).
-    pub sizes: Vec<usize>,
-}
-
 /// Splits what is too large and checks what cannot be split; see the module documentation.
-/// `known_sizes`: the quota sizes of documents already measured, by index (shorter than the
-/// documents, or `None`, where not known).
-pub fn apply(compiled: &mut Compiled, sources: &Sources, known_sizes: &[Option<usize>]) -> Applied {
+/// Each document's [`PolicyDocument::quota_size`] is left in `compiled.quota_sizes`: measured
+/// once here and read again by the lints (measuring is serializing). `known_sizes`: the sizes
+/// of documents already measured, by index (shorter than the documents, or `None`, where not
+/// known).
+pub fn apply(
+    compiled: &mut Compiled,
+    sources: &Sources,
+    known_sizes: &[Option<usize>],
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let indices: Vec<usize> = (0..compiled.documents.len()).collect();
     let sizes = crate::parallel::map(&indices, |&i| match known_sizes.get(i) {
@@ -78,10 +76,8 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources, known_sizes: &[Option<u
                 .zip(&out_sizes)
                 .all(|(d, &size)| d.policy.quota_size() == size)
     );
-    Applied {
-        diagnostics,
-        sizes: out_sizes,
-    }
+    compiled.quota_sizes = out_sizes;
+    diagnostics
 }
 
 /// Splits every document over its quota (see the module documentation), rewrites the

@@ -194,36 +194,33 @@ impl Lowered {
             // Lint only faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 // Where each document is in `earlier`, if it has it; their sizes are known.
-                let mut known = match earlier {
-                    Some(earlier) if options.errors_only => known_documents(&output, earlier),
-                    _ => Vec::new(),
+                let earlier = earlier.filter(|_| options.errors_only);
+                let known_in = |output: &Compiled| match earlier {
+                    Some(earlier) => known_documents(output, earlier),
+                    None => vec![None; output.documents.len()],
                 };
+                let mut known = known_in(&output);
                 let known_sizes: Vec<Option<usize>> = (known.iter())
                     .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
                     .collect();
-                let mut applied =
-                    crate::compile::limits::apply(&mut output, &sources, &known_sizes);
-                diagnostics.append(&mut applied.diagnostics);
+                diagnostics.append(&mut crate::compile::limits::apply(
+                    &mut output,
+                    &sources,
+                    &known_sizes,
+                ));
                 // Splitting renumbers the documents.
-                if let Some(earlier) = earlier.filter(|_| !known.is_empty()) {
-                    if !output.splits.is_empty() {
-                        known = known_documents(&output, earlier);
-                    }
+                if !output.splits.is_empty() {
+                    known = known_in(&output);
                 }
-                let known: Vec<bool> = match known.is_empty() {
-                    true => vec![false; output.documents.len()],
-                    false => known.iter().map(Option::is_some).collect(),
-                };
                 if !diagnostics.iter().any(Diagnostic::is_error) {
+                    let known: Vec<bool> = known.iter().map(Option::is_some).collect();
                     diagnostics.append(&mut crate::compile::checks::lints(
                         &output,
-                        &applied.sizes,
                         &known,
                         &sources,
                         options.errors_only,
                     ));
                 }
-                output.quota_sizes = applied.sizes;
             }
             compiled = Some(output);
         }
