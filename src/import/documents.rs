@@ -446,7 +446,7 @@ pub(super) fn identity_members(
             ));
         }
         members.push(Member::Statement(sp(Statement {
-            sid,
+            sid: sid.map(Box::new),
             effect: sp(statement.effect),
             not_action,
             actions: actions(action_list, &label)?,

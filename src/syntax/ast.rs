@@ -161,7 +161,7 @@ pub use crate::iam::policy::Effect;
 /// `[Sid:] allow|deny [except] actions on [except] resources [when ...]`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
-    pub sid: Option<Ident>,
+    pub sid: Option<Box<Ident>>,
     pub effect: Spanned<Effect>,
     /// `except` before the actions: the statement uses `NotAction`.
     pub not_action: bool,
@@ -213,7 +213,7 @@ pub struct Trust {
 /// `use module.template(args)` or `use template(args)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Use {
-    pub module: Option<Ident>,
+    pub module: Option<Box<Ident>>,
     pub template: Ident,
     pub arguments: Vec<Value>,
 }

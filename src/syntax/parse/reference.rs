@@ -271,7 +271,9 @@ impl Builder {
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::sid => {
-                    statement.sid = Some(self.ident(part.into_inner().next().expect("sid name")))
+                    statement.sid = Some(Box::new(
+                        self.ident(part.into_inner().next().expect("sid name")),
+                    ))
                 }
                 Rule::effect => {
                     let effect = match part.clone().into_inner().next().expect("effect").as_rule() {
@@ -341,7 +343,7 @@ impl Builder {
             .map(|args| args.into_inner().map(|p| self.value(p)).collect())
             .unwrap_or_default();
         Use {
-            module,
+            module: module.map(Box::new),
             template,
             arguments,
         }

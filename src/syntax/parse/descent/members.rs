@@ -252,7 +252,7 @@ impl Parser<'_> {
             None => Vec::new(),
         };
         let statement = Statement {
-            sid,
+            sid: sid.map(Box::new),
             effect,
             not_action,
             actions,
@@ -637,7 +637,7 @@ impl Parser<'_> {
             return self.fail(Expected::UseTemplate, start, mark);
         }
         let use_ = Use {
-            module,
+            module: module.map(Box::new),
             template,
             arguments,
         };
