@@ -156,56 +156,6 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
     }
 }
 
-/// Per statement of every document, in order: whether the document checks of a statement
-/// ([`statement_checks`]) find nothing. What they find depends on the document's kind and the
-/// statement alone, and a project's roles repeat statements (a template's, one trust policy
-/// for a thousand roles): each distinct statement is checked once, on all cores. The
-/// statements of `known` documents (see [`lints`]) are not checked, and not clean.
-fn clean_statements(compiled: &Compiled, known: &[bool], sources: &Sources) -> Vec<bool> {
-    let places: Vec<(usize, usize)> = (compiled.documents.iter().enumerate())
-        .filter(|&(d, _)| !known[d])
-        .flat_map(|(d, document)| (0..document.policy.statements.len()).map(move |s| (d, s)))
-        .collect();
-    let statement = |i: usize| {
-        let (d, s) = places[i];
-        let document = &compiled.documents[d];
-        (policy_kind(document.kind), &document.policy.statements[s])
-    };
-    let representative = crate::parallel::first_equal(places.len(), statement);
-    let distinct: Vec<usize> = (0..places.len())
-        .filter(|&i| representative[i] == i)
-        .collect();
-    let distinct_clean = crate::parallel::map(&distinct, |&i| {
-        let (kind, statement) = statement(i);
-        let (d, s) = places[i];
-        let span = sources.trim(compiled.documents[d].origins[s].span);
-        statement_checks(kind, statement, &spans_at(span, statement)).is_empty()
-    });
-    let mut clean = vec![false; places.len()];
-    for (i, is_clean) in distinct.into_iter().zip(distinct_clean) {
-        clean[i] = is_clean;
-    }
-    // A repeat comes after its representative.
-    for i in 0..clean.len() {
-        clean[i] = clean[representative[i]];
-    }
-    if !known.contains(&true) {
-        return clean;
-    }
-    // Back to every statement of every document.
-    let statements = compiled.documents.iter().map(|d| d.policy.statements.len());
-    let mut all = Vec::with_capacity(statements.sum());
-    let mut checked = clean.into_iter();
-    for (document, &known) in compiled.documents.iter().zip(known) {
-        let statements = document.policy.statements.len();
-        match known {
-            true => all.extend(std::iter::repeat_n(false, statements)),
-            false => all.extend(checked.by_ref().take(statements)),
-        }
-    }
-    all
-}
-
 /// Lints every document of a compiled project, once [`crate::compile::limits::apply`] has
 /// measured their quota sizes (`compiled.quota_sizes`). With `errors_only`, the documents
 /// marked `known` (equal to a document of a version that had no errors:
@@ -229,20 +179,12 @@ pub fn lints(
         true => known,
         false => &vec![false; known.len()][..],
     };
-    let clean = clean_statements(compiled, known, sources);
-    let mut first_statement = Vec::with_capacity(compiled.documents.len());
-    let mut statements = 0;
-    for document in &compiled.documents {
-        first_statement.push(statements);
-        statements += document.policy.statements.len();
-    }
     let documents: Vec<_> = (compiled.documents.iter().zip(sizes))
-        .zip(first_statement)
         .zip(known)
         .filter(|&(_, &known)| !known)
         .map(|(document, _)| document)
         .collect();
-    let out = crate::parallel::flat_map(&documents, |&((document, &size), first)| {
+    let out = crate::parallel::flat_map(&documents, |&(document, &size)| {
         let quota = match document.kind {
             // Kept whole over the quota by `limits`, which said so (W0409).
             DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
@@ -284,12 +226,17 @@ pub fn lints(
         // (a value built from a variable or a template) at its statement.
         let kind = policy_kind(document.kind);
         // Finding each literal in the source costs more than the checks themselves, and most
-        // documents have no finding: when every statement is clean (`clean_statements`), only
-        // the checks of the whole document run, and only when something is found does it all
-        // run again with the literals located.
-        let all_clean = clean[first..first + document.policy.statements.len()]
-            .iter()
-            .all(|&c| c);
+        // documents have no finding: when every statement is clean, only the checks of the whole
+        // document run, and only when something is found does it all run again with the
+        // literals located. The statements are checked here, document by document, while the
+        // document is in the cache; a first pass over every statement of the project to check
+        // each distinct one once (item 50) cost more in the cache and in memory than it saved.
+        let all_clean = (document.policy.statements.iter())
+            .zip(&document.origins)
+            .all(|(statement, origin)| {
+                let span = sources.trim(origin.span);
+                statement_checks(kind, statement, &spans_at(span, statement)).is_empty()
+            });
         let check_with = |locate: bool| {
             let statements: Vec<_> = document
                 .policy
