@@ -12,7 +12,7 @@
 //!
 //! | layer | modules | what |
 //! |---|---|---|
-//! | 0 | `source`, `diagnostics`, `parallel` | foundations: files and spans, the one diagnostic type, the one parallel map and repeat search |
+//! | 0 | `source`, `diagnostics`, `parallel` | foundations: files and spans, the one diagnostic type, the one parallel map |
 //! | 1 | `catalog`, `iam`, `syntax` | knowledge: the AWS catalog; IAM's model, JSON reader and quotas; the `.iamx` language as text |
 //! | 2 | `reason` | the engine: evaluation, containment, the one glob semantics |
 //! | 3 | `checks` | catalog checks and lints over documents, from `.iamx` or JSON |

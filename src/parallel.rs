@@ -3,13 +3,12 @@
 //! hard proof — do not leave a core idle); this module only fixes the contract.
 //!
 //! In: a slice and a function of one element. Out: the results in input order, so what IAMX
-//! prints never depends on scheduling. Beside it, a sort ([`sort_unstable`]),
-//! [`first_equal`]: each item's first equal item, so stages that repeat work for repeated items
-//! (the checks of repeated statements) do it once, and [`on_pool_if`], which runs a large
-//! command's sequential stages on the pool too.
+//! prints never depends on scheduling. Beside it, [`map_with`], whose function keeps a state
+//! through each thread's run of items (the catalog checks remember the clean statements they
+//! have seen, so repeats are checked once), a sort ([`sort_unstable`]), and [`on_pool_if`],
+//! which runs a large command's sequential stages on the pool too.
 
 use rayon::prelude::*;
-use std::hash::{BuildHasher, Hash};
 
 /// Below this many items the work is done on the calling thread: starting the pool costs more
 /// than it saves, and one-file projects and single policies are the common case.
@@ -37,6 +36,22 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> 
     }
     pool();
     items.par_iter().map(f).collect()
+}
+
+/// [`map`] with a state for each piece of the work: `init` makes one for each run of items a
+/// thread takes (a few per thread), and `f` may keep in it what it learns from earlier items
+/// of the run (which repeats it has seen). Results in input order.
+pub fn map_with<T: Sync, S, R: Send>(
+    items: &[T],
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() < SEQUENTIAL_BELOW {
+        let mut state = init();
+        return items.iter().map(|item| f(&mut state, item)).collect();
+    }
+    pool();
+    items.par_iter().map_init(init, f).collect()
 }
 
 /// Maps `f` over `items` on all cores and concatenates the results in input order.
@@ -81,49 +96,6 @@ pub fn on_pool_if<R: Send>(large: bool, work: impl FnOnce() -> R + Send) -> R {
     join(work, || ()).0
 }
 
-/// For each of `count` items, the first item whose key equals its own: itself, or an earlier
-/// repeat. The work a repeat would do again is then done once, for its representative.
-///
-/// Keys are hashed on all cores, and only the hashes (8 bytes an item) are held for all items;
-/// a repeat counts as one only once its key is seen to be equal to its representative's (made
-/// once for its group), so a hash collision costs work, never a wrong answer.
-pub fn first_equal<K: Hash + Eq>(
-    count: usize,
-    key: impl Fn(usize) -> K + Sync + Send,
-) -> Vec<usize> {
-    let hasher = foldhash::fast::RandomState::default();
-    first_equal_by(count, key, |key| hasher.hash_one(key))
-}
-
-/// [`first_equal`] with the hash given (a test's colliding one).
-pub fn first_equal_by<K: Eq>(
-    count: usize,
-    key: impl Fn(usize) -> K + Sync + Send,
-    hash: impl Fn(&K) -> u64 + Sync + Send,
-) -> Vec<usize> {
-    let indices: Vec<usize> = (0..count).collect();
-    let hashes = map(&indices, |&i| hash(&key(i)));
-    let mut first: foldhash::HashMap<u64, usize> = foldhash::HashMapExt::with_capacity(count);
-    let mut representative: Vec<usize> = hashes
-        .iter()
-        .enumerate()
-        .map(|(i, hash)| *first.entry(*hash).or_insert(i))
-        .collect();
-    let mut repeats: Vec<usize> = (0..count).filter(|&i| representative[i] != i).collect();
-    repeats.sort_by_key(|&i| representative[i]);
-    let groups: Vec<&[usize]> = repeats
-        .chunk_by(|&a, &b| representative[a] == representative[b])
-        .collect();
-    let differing = flat_map(&groups, |group| {
-        let first = key(representative[group[0]]);
-        group.iter().copied().filter(|&i| key(i) != first).collect()
-    });
-    for i in differing {
-        representative[i] = i;
-    }
-    representative
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -137,6 +109,28 @@ mod tests {
         let mut shuffled: Vec<u32> = (0..10_000).map(|i| (i * 7_919) % 10_000).collect();
         super::sort_unstable(&mut shuffled);
         assert_eq!(shuffled, items);
+        // A state per run of items, kept from one item to the next: each run counts from one.
+        let counted = super::map_with(
+            &items,
+            || 0u32,
+            |seen, &i| {
+                *seen += 1;
+                (i, *seen)
+            },
+        );
+        assert!(counted.iter().map(|&(i, _)| i).eq(items.iter().copied()));
+        assert!(counted.iter().all(|&(i, seen)| seen >= 1 && seen <= i + 1));
+        assert!(counted.iter().any(|&(_, seen)| seen > 1));
+        let few: Vec<u32> = (0..10).collect();
+        let counted = super::map_with(
+            &few,
+            || 0u32,
+            |seen, _| {
+                *seen += 1;
+                *seen
+            },
+        );
+        assert_eq!(counted, (1..=10).collect::<Vec<u32>>());
     }
 
     /// A large input's work runs on a thread of the pool and its result comes back; a small
@@ -148,19 +142,5 @@ mod tests {
         assert!(super::on_pool_if(true, on_pool));
         assert!(!super::on_pool_if(false, on_pool));
         assert_eq!(super::on_pool_if(true, || vec![1, 2, 3]), [1, 2, 3]);
-    }
-
-    #[test]
-    fn repeats_point_at_their_first_equal() {
-        let words = ["a", "b", "a", "c", "b", "a"];
-        let expected = vec![0, 1, 0, 3, 1, 0];
-        assert_eq!(super::first_equal(words.len(), |i| words[i]), expected);
-        // With every hash equal, equality alone tells the repeats from the rest: a key that
-        // differs from its group's first is its own representative.
-        let collided = super::first_equal_by(words.len(), |i| words[i], |_| 7);
-        assert_eq!(collided, vec![0, 1, 0, 3, 4, 0]);
-        let many: Vec<u32> = (0..1000).map(|i| i % 10).collect();
-        let firsts = super::first_equal(many.len(), |i| many[i]);
-        assert!(firsts.iter().enumerate().all(|(i, &f)| f == i % 10));
     }
 }

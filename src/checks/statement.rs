@@ -54,8 +54,10 @@ pub struct StatementView<'a> {
 ///
 /// A project's roles write the same statements again and again (a template's `use`, a shared
 /// `logs` statement: a third of a generated 10,000-role project). Whether a statement has a
-/// finding depends only on its content ([`content_key`]), not on where it stands, so the first
-/// of each kind is checked and the others only when it had a finding, for their own spans.
+/// finding depends only on its content ([`content_key`]), not on where it stands: a statement
+/// whose content is that of a clean one seen before is clean, and is not checked. One pass,
+/// each statement read once while it is in the cache; a statement with a finding is checked
+/// for its own spans. Repeats are looked for within each thread's run of statements.
 /// `warnings`: also run the checks that can only warn (resource types, condition keys).
 pub fn check_statements<'a>(
     count: usize,
@@ -63,39 +65,40 @@ pub fn check_statements<'a>(
     warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
 ) -> Vec<Diagnostic> {
-    let representative = crate::parallel::first_equal(count, |i| content_key(&view(i)));
-    check_distinct(&representative, input, warnings, view)
+    use std::hash::BuildHasher;
+    let hasher = foldhash::fast::RandomState::default();
+    check_statements_hashed(count, input, warnings, view, |key| hasher.hash_one(key))
 }
 
-/// [`check_statements`] given each statement's representative (the first with its content).
-fn check_distinct<'a>(
-    representative: &[usize],
+/// [`check_statements`] with the hash of a content key given (a test's colliding one). A
+/// statement counts as a repeat of a clean one only once their keys are seen to be equal: a
+/// collision costs a check, never a finding.
+fn check_statements_hashed<'a>(
+    count: usize,
     input: Input,
     warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
+    hash: impl Fn(&[u8]) -> u64 + Sync + Send,
 ) -> Vec<Diagnostic> {
-    let count = representative.len();
-    let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; count];
-    let check = |indices: Vec<usize>, found: &mut Vec<Option<Vec<Diagnostic>>>| {
-        let results = crate::parallel::map(&indices, |&i| {
-            check_statement_with(&view(i), input, warnings)
-        });
-        for (i, diagnostics) in indices.into_iter().zip(results) {
-            found[i] = Some(diagnostics);
+    let indices: Vec<usize> = (0..count).collect();
+    // Per run of statements: the first clean statement seen with each hash.
+    let clean_seen = foldhash::HashMap::<u64, usize>::default;
+    let found = crate::parallel::map_with(&indices, clean_seen, |clean_seen, &i| {
+        let statement = view(i);
+        let key = content_key(&statement);
+        let hashed = hash(&key);
+        if let Some(&first) = clean_seen.get(&hashed) {
+            if content_key(&view(first)) == key {
+                return Vec::new();
+            }
         }
-    };
-    let distinct = (0..count).filter(|&i| representative[i] == i).collect();
-    check(distinct, &mut found);
-    let with_findings = (0..count)
-        .filter(|&i| {
-            found[representative[i]]
-                .as_ref()
-                .is_some_and(|d| !d.is_empty())
-        })
-        .filter(|&i| representative[i] != i)
-        .collect();
-    check(with_findings, &mut found);
-    found.into_iter().flatten().flatten().collect()
+        let findings = check_statement_with(&statement, input, warnings);
+        if findings.is_empty() {
+            clean_seen.entry(hashed).or_insert(i);
+        }
+        findings
+    });
+    found.into_iter().flatten().collect()
 }
 
 /// What [`check_statement`]'s findings depend on, spans aside: the flags, each action's text,
@@ -606,9 +609,7 @@ mod tests {
         assert_eq!(places, [10, 30, 50]);
         // Every hash colliding: statements are told apart by their keys, nothing is lost.
         let view = |i: usize| views[i].clone();
-        let representative =
-            crate::parallel::first_equal_by(views.len(), |i| content_key(&view(i)), |_| 7);
-        let collided = check_distinct(&representative, Input::Source, true, view);
+        let collided = check_statements_hashed(views.len(), Input::Source, true, view, |_| 7);
         assert_eq!(collided, found);
     }
 
