@@ -50,7 +50,7 @@ pub struct StatementView<'a> {
     pub expanded_from: &'a [Span],
 }
 
-/// [`check_statement`] for many statements, on all cores, each distinct statement once.
+/// [`check_statement`] for many statements, on all cores, each distinct statement once per run.
 ///
 /// A project's roles write the same statements again and again (a template's `use`, a shared
 /// `logs` statement: a third of a generated 10,000-role project). Whether a statement has a
