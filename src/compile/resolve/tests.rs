@@ -48,6 +48,48 @@ role s {
     assert_eq!(resources(&project, 1), ["arn:aws:s3:::outer/*"]);
 }
 
+/// The order names are looked up in: a parameter hides a constant and a built-in, a constant
+/// hides a built-in (`partition` here), whether the value is read where it is kept or evaluated.
+#[test]
+fn parameters_and_constants_hide_built_ins() {
+    let (project, diagnostics) = resolve_text(
+        r#"account "123456789012"
+template read(partition) { allow s3:GetObject on arn:aws:s3:::${partition}/* }
+role r {
+  trust service ec2.amazonaws.com
+  use read("from-parameter")
+}
+role s {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::${partition}/*
+}
+role t {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::${account}/*
+}
+"#,
+    );
+    assert_eq!(codes(&diagnostics), []);
+    let project = project.unwrap();
+    assert_eq!(resources(&project, 0), ["arn:aws:s3:::from-parameter/*"]);
+    assert_eq!(resources(&project, 1), ["arn:aws:s3:::aws/*"]);
+    assert_eq!(resources(&project, 2), ["arn:aws:s3:::123456789012/*"]);
+    let (project, diagnostics) = resolve_text(
+        r#"account "123456789012"
+let partition = "from-constant"
+role s {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::${partition}/*
+}
+"#,
+    );
+    assert_eq!(codes(&diagnostics), []);
+    assert_eq!(
+        resources(&project.unwrap(), 0),
+        ["arn:aws:s3:::from-constant/*"]
+    );
+}
+
 #[test]
 fn constants_see_each_other_in_any_order() {
     let (project, diagnostics) = resolve_text(

@@ -100,13 +100,15 @@ impl Resolver<'_> {
         ok.then_some(out)
     }
 
-    /// What [`Resolver::lookup`] would give for `name` without evaluating or reporting
-    /// anything: a parameter, a constant already evaluated, or a built-in; `None` otherwise.
+    /// The value of `name` where it is already kept: a parameter, a constant already evaluated,
+    /// or a built-in, in the order names are looked up (a parameter hides a constant, a
+    /// constant a built-in); `None` otherwise. [`Resolver::lookup`] evaluates and reports the
+    /// rest.
     fn value_at_hand<'a>(&'a self, name: &str, scope: &'a Scope) -> Option<&'a Scalar> {
         if let Some(value) = scope.params.get(name) {
             return Some(&value.node);
         }
-        if self.defs_to_read(scope.namespace).lets.contains_key(name) {
+        if self.has_let(scope.namespace, name) {
             let cached = self.constant_cache.get(&scope.namespace)?.get(name)?;
             return cached.as_ref().map(|value| &value.node);
         }
@@ -120,17 +122,15 @@ impl Resolver<'_> {
         span: Span,
         scope: &Scope,
     ) -> Option<Spanned<Scalar>> {
-        if let Some(value) = scope.params.get(name) {
-            return Some(Spanned::new(value.node.clone(), span));
+        if let Some(value) = self.value_at_hand(name, scope) {
+            return Some(Spanned::new(value.clone(), span));
         }
         if self.has_let(scope.namespace, name) {
-            // `None` here means the constant's own value failed, which was reported there.
+            // Not evaluated yet. `None` here means the constant's own value failed, which was
+            // reported there.
             return self
                 .constant(scope.namespace, name)
                 .map(|value| Spanned::new(value.node, span));
-        }
-        if let Some(value) = self.builtins.get(name) {
-            return Some(Spanned::new(value.node.clone(), span));
         }
         if self.undetermined.contains(name) {
             return None;
@@ -156,8 +156,8 @@ impl Resolver<'_> {
         None
     }
 
-    pub(super) fn has_let(&mut self, namespace: Namespace, name: &str) -> bool {
-        self.defs(namespace).lets.contains_key(name)
+    pub(super) fn has_let(&self, namespace: Namespace, name: &str) -> bool {
+        self.defs_to_read(namespace).lets.contains_key(name)
     }
 
     /// The value of a `let`, evaluated once and cached; cycles are reported.
