@@ -294,9 +294,14 @@ enum Stage<T> {
     Loaded(Versions),
 }
 
-impl<T> Stage<T> {
-    /// The next stage: `next` applied to each environment's compilation.
-    fn then<U>(self, mut next: impl FnMut(&Option<String>, T) -> U) -> Stage<U> {
+impl Stage<iamx::compile::Lowered> {
+    /// Each environment checked; `earlier`: the other version, checked, whose documents of the
+    /// same environment need no checking again (see `iamx::compile::Lowered::checked`).
+    fn checked(self, earlier: Option<&Stage<Compilation>>) -> Stage<Compilation> {
+        let earlier_runs = match earlier {
+            Some(Stage::Compiled { runs, .. }) => &runs[..],
+            _ => &[],
+        };
         match self {
             Stage::Compiled {
                 inputs,
@@ -306,31 +311,17 @@ impl<T> Stage<T> {
                 inputs,
                 declared,
                 runs: (runs.into_iter())
-                    .map(|(environment, run)| {
-                        let next = next(&environment, run);
-                        (environment, next)
+                    .map(|(environment, lowered)| {
+                        let known = (earlier_runs.iter())
+                            .find(|(e, _)| *e == environment)
+                            .and_then(|(_, compilation)| compilation.compiled.as_ref());
+                        let checked = lowered.checked(&options(environment.clone()), known);
+                        (environment, checked)
                     })
                     .collect(),
             },
             Stage::Loaded(versions) => Stage::Loaded(versions),
         }
-    }
-}
-
-impl Stage<iamx::compile::Lowered> {
-    /// Each environment checked; `earlier`: the other version, checked, whose documents of the
-    /// same environment need no checking again (see `iamx::compile::Lowered::checked`).
-    fn checked(self, earlier: Option<&Stage<Compilation>>) -> Stage<Compilation> {
-        let earlier_runs = match earlier {
-            Some(Stage::Compiled { runs, .. }) => &runs[..],
-            _ => &[],
-        };
-        self.then(|environment, lowered| {
-            let known = (earlier_runs.iter())
-                .find(|(e, _)| e == environment)
-                .and_then(|(_, compilation)| compilation.compiled.as_ref());
-            lowered.checked(&options(environment.clone()), known)
-        })
     }
 }
 
