@@ -157,9 +157,9 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
 }
 
 /// Lints every document of a compiled project, once [`crate::compile::limits::apply`] has
-/// measured their quota sizes (`compiled.quota_sizes`). With `errors_only`, the documents
-/// marked `known` (equal to a document of a version that had no errors:
-/// `compile::Lowered::checked`) are skipped, as their checks can find no error.
+/// measured their quota sizes (`compiled.quota_sizes`). The documents marked `known` (equal to
+/// a document of a version that had no errors, which `compile::Lowered::checked` marks only
+/// with `errors_only`) are skipped, as their checks can find no error.
 pub fn lints(
     compiled: &Compiled,
     known: &[bool],
@@ -175,10 +175,8 @@ pub fn lints(
     let sizes = &compiled.quota_sizes;
     debug_assert_eq!(sizes.len(), compiled.documents.len());
     debug_assert_eq!(known.len(), compiled.documents.len());
-    let known = match errors_only {
-        true => known,
-        false => &vec![false; known.len()][..],
-    };
+    // Skipping a known document skips its warnings too: only a caller without them marks any.
+    debug_assert!(errors_only || !known.contains(&true));
     let documents: Vec<_> = (compiled.documents.iter().zip(sizes))
         .zip(known)
         .filter(|&(_, &known)| !known)
