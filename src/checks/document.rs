@@ -46,7 +46,17 @@ pub fn sid_at(span: Span, statement: &Statement) -> StatementSpans<'static> {
 /// The spans of a statement whose parts are not located separately (a compiled document): every
 /// part points at the statement.
 pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
-    let mut spans = sid_at(span, statement);
+    let mut spans = StatementSpans::new(span);
+    refill_spans_at(&mut spans, span, statement);
+    spans
+}
+
+/// [`spans_at`] into `spans`, keeping its lists' memory: checking the statements of a document
+/// one after another, the lists are made once per document rather than once per statement
+/// (this runs for every statement of a build).
+pub fn refill_spans_at<'a>(spans: &mut StatementSpans<'a>, span: Span, statement: &'a Statement) {
+    spans.span = span;
+    spans.sid = statement.sid.as_ref().map(|_| span);
     let present = [
         ("Sid", statement.sid.is_some()),
         ("Principal", statement.principal.is_some()),
@@ -56,17 +66,20 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
         ("Resource", statement.resource.is_some()),
         ("NotResource", statement.not_resource.is_some()),
     ];
-    // Every list is made at its size: this runs for every statement of a build.
-    spans.elements = present
-        .iter()
-        .filter(|(_, p)| *p)
-        .map(|&(key, _)| (key, span))
-        .collect();
+    spans.elements.clear();
+    spans.elements.extend(
+        (present.iter())
+            .filter(|(_, p)| *p)
+            .map(|&(key, _)| (key, span)),
+    );
     let count = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| {
         a.iter().chain(b).map(Vec::len).sum::<usize>()
     };
-    spans.actions = vec![span; count(&statement.action, &statement.not_action)];
-    spans.resources = vec![span; count(&statement.resource, &statement.not_resource)];
+    spans.actions.clear();
+    (spans.actions).resize(count(&statement.action, &statement.not_action), span);
+    spans.resources.clear();
+    (spans.resources).resize(count(&statement.resource, &statement.not_resource), span);
+    spans.principals.clear();
     for principal in statement.principal.iter().chain(&statement.not_principal) {
         match &**principal {
             crate::iam::policy::Principal::Any(_) => {
@@ -84,7 +97,10 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
             }
         }
     }
-    // The texts borrow from the statement: these are made for every statement of a build.
+    // The texts borrow from the statement.
+    spans.operators.clear();
+    spans.condition_keys.clear();
+    spans.condition_values.clear();
     for (operator, key, values) in statement.condition.clauses() {
         let operator_at = match spans.operators.iter().position(|(o, _)| o == operator) {
             Some(at) => at as u32,
@@ -104,7 +120,6 @@ pub fn spans_at(span: Span, statement: &Statement) -> StatementSpans<'_> {
             });
         }
     }
-    spans
 }
 
 /// [`spans_at`], narrowed where the source shows the value: `text` is what `span` covers (a

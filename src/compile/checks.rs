@@ -6,7 +6,7 @@
 //! files too; this file only builds their inputs from `.iamx`.
 
 use crate::checks::document::{
-    check as check_document, document_checks, sid_at, spans_at, spans_in, statement_checks,
+    check as check_document, document_checks, refill_spans_at, sid_at, spans_in, statement_checks,
     DocumentView,
 };
 use crate::checks::lint::{lint, size_quota, LintDocument, Quota, Title};
@@ -17,6 +17,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::operators::{ConditionOperator, Family};
 use crate::iam::quota::QuotaKind;
+use crate::iam::read::StatementSpans;
 use crate::source::{Sources, Span, Spanned};
 
 /// Checks every statement of a resolved project.
@@ -156,163 +157,217 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
     }
 }
 
-/// Lints every document of a compiled project, once [`crate::compile::limits::apply`] has
-/// measured their quota sizes (`compiled.quota_sizes`). The documents marked `known` (equal to
-/// a document of a version that had no errors, which `compile::Lowered::checked` marks only
-/// with `errors_only`) are skipped, as their checks can find no error.
+/// Lints every document of a compiled project with the quota sizes
+/// [`crate::compile::limits::apply`] left in `compiled.quota_sizes`: after `limits` split a
+/// document, which renumbers them; otherwise [`measured_lints`] lints as it measures. The documents marked
+/// `known` (equal to a document of a version that had no errors, which
+/// `compile::Lowered::checked` marks only with `errors_only`) are skipped, as their checks can
+/// find no error.
 pub fn lints(
     compiled: &Compiled,
     known: &[bool],
     sources: &Sources,
     errors_only: bool,
 ) -> Vec<Diagnostic> {
-    let role_arns: foldhash::HashSet<&str> = compiled
-        .roles
-        .iter()
-        .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
-        .map(String::as_str)
-        .collect();
     let sizes = &compiled.quota_sizes;
     debug_assert_eq!(sizes.len(), compiled.documents.len());
     debug_assert_eq!(known.len(), compiled.documents.len());
     // Skipping a known document skips its warnings too: only a caller without them marks any.
     debug_assert!(errors_only || !known.contains(&true));
+    let role_arns = role_arns(compiled);
     let documents: Vec<_> = (compiled.documents.iter().zip(sizes))
         .zip(known)
         .filter(|&(_, &known)| !known)
         .map(|(document, _)| document)
         .collect();
-    let out = crate::parallel::flat_map(&documents, |&(document, &size)| {
-        let quota = match document.kind {
-            // Kept whole over the quota by `limits`, which said so (W0409).
-            DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
-            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
-                Quota::Limit {
-                    kind: QuotaKind::ManagedPolicy,
-                    code: Code::SizeQuota,
-                    size,
-                }
-            }
-            DocumentKind::Trust => Quota::Limit {
-                kind: QuotaKind::TrustPolicy,
-                code: Code::SizeQuota,
-                size,
-            },
-            DocumentKind::UserInline => Quota::Limit {
-                kind: QuotaKind::UserInline,
-                code: Code::SizeQuota,
-                size,
-            },
-            DocumentKind::GroupInline => Quota::Limit {
-                kind: QuotaKind::GroupInline,
-                code: Code::SizeQuota,
-                size,
-            },
-            // A role's inline policies count together: `limits` holds them to the role's quota.
-            DocumentKind::RoleInline => Quota::None,
+    crate::parallel::flat_map(&documents, |&(document, &size)| {
+        lint_document(document, size, &role_arns, sources, errors_only)
+    })
+}
+
+/// Measures each document's quota size ([`crate::iam::policy::PolicyDocument::quota_size`],
+/// or its `known_sizes` entry where given) and lints it in the same job, while the document is
+/// in the cache: one pass over the project instead of two. Gives the sizes, by index, for
+/// `limits`, and the lints of the documents as they are, which is what is deployed unless
+/// `limits` splits one (then [`lints`] runs again on the split documents). `known`: as for
+/// [`lints`].
+pub fn measured_lints(
+    compiled: &Compiled,
+    known_sizes: &[Option<usize>],
+    known: &[bool],
+    sources: &Sources,
+    errors_only: bool,
+) -> (Vec<usize>, Vec<Diagnostic>) {
+    debug_assert_eq!(known.len(), compiled.documents.len());
+    debug_assert!(errors_only || !known.contains(&true));
+    let role_arns = role_arns(compiled);
+    let indices: Vec<usize> = (0..compiled.documents.len()).collect();
+    let measured = crate::parallel::map(&indices, |&i| {
+        let document = &compiled.documents[i];
+        let size = match known_sizes.get(i) {
+            Some(&Some(size)) => size,
+            _ => document.policy.quota_size(),
         };
-        let used_by_roles = match document.kind {
-            DocumentKind::RoleInline => true,
-            DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
-                role_arns.contains(document.arn.as_str())
-            }
-            _ => false,
+        let found = match known[i] {
+            true => Vec::new(),
+            false => lint_document(document, size, &role_arns, sources, errors_only),
         };
-        // The document checks, the same as a JSON file of this kind gets: every literal that
-        // reached the document (dates, ARNs, service principals) is checked before anything is
-        // written. Each points at its literal where the source shows it verbatim, otherwise
-        // (a value built from a variable or a template) at its statement.
-        let kind = policy_kind(document.kind);
-        // Finding each literal in the source costs more than the checks themselves, and most
-        // documents have no finding: when every statement is clean, only the checks of the whole
-        // document run, and only when something is found does it all run again with the
-        // literals located. The statements are checked here, document by document, while the
-        // document is in the cache; a first pass over every statement of the project to check
-        // each distinct one once (item 50) cost more in the cache and in memory than it saved.
-        let all_clean = (document.policy.statements.iter())
-            .zip(&document.origins)
-            .all(|(statement, origin)| {
-                let span = sources.trim(origin.span);
-                statement_checks(kind, statement, &spans_at(span, statement)).is_empty()
-            });
-        let check_with = |locate: bool| {
-            let statements: Vec<_> = document
-                .policy
-                .statements
-                .iter()
-                .zip(&document.origins)
-                .map(|(statement, origin)| {
-                    let span = sources.trim(origin.span);
-                    if locate {
-                        spans_in(span, sources.slice(span), statement)
-                    } else {
-                        sid_at(span, statement)
-                    }
-                })
-                .collect();
-            let view = DocumentView {
-                policy: &document.policy,
-                kind,
-                span: sources.first_line(document.span),
-                version: None,
-                statement_list: sources.first_line(document.span),
-                statements: &statements,
-            };
-            if locate {
-                check_document(&view)
-            } else {
-                document_checks(&view)
-            }
-        };
-        let mut found = if all_clean {
-            check_with(false)
-        } else {
-            Vec::new()
-        };
-        if !all_clean || !found.is_empty() {
-            found = check_with(true);
-        }
-        for d in &mut found {
-            d.message = format!(
-                "{} (in {} `{}`)",
-                d.message,
-                document.kind.words(),
-                document.name
-            );
-        }
-        // Without warnings only the quota is checked here: the document is described for the
-        // lints only when it is over.
-        if errors_only && !quota.exceeded() {
-            return found;
-        }
-        let doc = LintDocument {
-            title: Title {
-                kind: document.kind.words(),
-                name: &document.name,
-            },
-            policy: &document.policy,
-            spans: document
-                .origins
-                .iter()
-                .map(|o| sources.trim(o.span))
-                .collect(),
-            expanded_from: document
-                .origins
-                .iter()
-                .map(|o| o.expanded_from.as_slice())
-                .collect(),
-            span: sources.first_line(document.span),
-            quota,
-            used_by_roles,
-        };
-        if errors_only {
-            found.extend(size_quota(&doc));
-        } else {
-            found.extend(lint(&doc));
-        }
-        found
+        (size, found)
     });
-    // A role's inline policies together are held to their quota by `limits`, which splits them
-    // into managed policies, or reports why it cannot (E0402, E0101), before the lints run.
-    out
+    let mut sizes = Vec::with_capacity(measured.len());
+    let mut found = Vec::new();
+    for (size, mut lints) in measured {
+        sizes.push(size);
+        found.append(&mut lints);
+    }
+    (sizes, found)
+}
+
+/// The policies attached to roles or bounding them, by ARN.
+fn role_arns(compiled: &Compiled) -> foldhash::HashSet<&str> {
+    (compiled.roles.iter())
+        .flat_map(|r| r.attached_policy_arns.iter().chain(&r.boundary_arn))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The document checks and lints of one document whose quota size is `size`.
+fn lint_document(
+    document: &crate::compile::output::Document,
+    size: usize,
+    role_arns: &foldhash::HashSet<&str>,
+    sources: &Sources,
+    errors_only: bool,
+) -> Vec<Diagnostic> {
+    let quota = match document.kind {
+        // Kept whole over the quota by `limits`, which said so (W0409).
+        DocumentKind::ManagedPolicy if document.aws_managed => Quota::None,
+        DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation => {
+            Quota::Limit {
+                kind: QuotaKind::ManagedPolicy,
+                code: Code::SizeQuota,
+                size,
+            }
+        }
+        DocumentKind::Trust => Quota::Limit {
+            kind: QuotaKind::TrustPolicy,
+            code: Code::SizeQuota,
+            size,
+        },
+        DocumentKind::UserInline => Quota::Limit {
+            kind: QuotaKind::UserInline,
+            code: Code::SizeQuota,
+            size,
+        },
+        DocumentKind::GroupInline => Quota::Limit {
+            kind: QuotaKind::GroupInline,
+            code: Code::SizeQuota,
+            size,
+        },
+        // A role's inline policies count together: `limits` holds them to the role's quota.
+        DocumentKind::RoleInline => Quota::None,
+    };
+    let used_by_roles = match document.kind {
+        DocumentKind::RoleInline => true,
+        DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
+            role_arns.contains(document.arn.as_str())
+        }
+        _ => false,
+    };
+    // The document checks, the same as a JSON file of this kind gets: every literal that
+    // reached the document (dates, ARNs, service principals) is checked before anything is
+    // written. Each points at its literal where the source shows it verbatim, otherwise
+    // (a value built from a variable or a template) at its statement.
+    let kind = policy_kind(document.kind);
+    // Finding each literal in the source costs more than the checks themselves, and most
+    // documents have no finding: when every statement is clean, only the checks of the whole
+    // document run, and only when something is found does it all run again with the
+    // literals located. The statements are checked here, document by document, while the
+    // document is in the cache; a first pass over every statement of the project to check
+    // each distinct one once (item 50) cost more in the cache and in memory than it saved.
+    let mut spans = StatementSpans::new(sources.first_line(document.span));
+    let all_clean = (document.policy.statements.iter())
+        .zip(&document.origins)
+        .all(|(statement, origin)| {
+            refill_spans_at(&mut spans, sources.trim(origin.span), statement);
+            statement_checks(kind, statement, &spans).is_empty()
+        });
+    let check_with = |locate: bool| {
+        let statements: Vec<_> = document
+            .policy
+            .statements
+            .iter()
+            .zip(&document.origins)
+            .map(|(statement, origin)| {
+                let span = sources.trim(origin.span);
+                if locate {
+                    spans_in(span, sources.slice(span), statement)
+                } else {
+                    sid_at(span, statement)
+                }
+            })
+            .collect();
+        let view = DocumentView {
+            policy: &document.policy,
+            kind,
+            span: sources.first_line(document.span),
+            version: None,
+            statement_list: sources.first_line(document.span),
+            statements: &statements,
+        };
+        if locate {
+            check_document(&view)
+        } else {
+            document_checks(&view)
+        }
+    };
+    let mut found = if all_clean {
+        check_with(false)
+    } else {
+        Vec::new()
+    };
+    if !all_clean || !found.is_empty() {
+        found = check_with(true);
+    }
+    for d in &mut found {
+        d.message = format!(
+            "{} (in {} `{}`)",
+            d.message,
+            document.kind.words(),
+            document.name
+        );
+    }
+    // Without warnings only the quota is checked here: the document is described for the
+    // lints only when it is over.
+    if errors_only && !quota.exceeded() {
+        return found;
+    }
+    let doc = LintDocument {
+        title: Title {
+            kind: document.kind.words(),
+            name: &document.name,
+        },
+        policy: &document.policy,
+        spans: document
+            .origins
+            .iter()
+            .map(|o| sources.trim(o.span))
+            .collect(),
+        expanded_from: document
+            .origins
+            .iter()
+            .map(|o| o.expanded_from.as_slice())
+            .collect(),
+        span: sources.first_line(document.span),
+        quota,
+        used_by_roles,
+    };
+    if errors_only {
+        found.extend(size_quota(&doc));
+    } else {
+        found.extend(lint(&doc));
+    }
+    // A role's inline policies together are held to their quota by `limits`, which splits
+    // them into managed policies, or reports why it cannot (E0402, E0101).
+    found
 }

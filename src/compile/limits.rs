@@ -30,21 +30,12 @@ const MANAGED_POLICY_QUOTA: usize = QuotaKind::ManagedPolicy.limit();
 const ATTACHED_POLICIES_QUOTA: usize = quota::ATTACHED_POLICIES;
 
 /// Splits what is too large and checks what cannot be split; see the module documentation.
-/// Each document's [`PolicyDocument::quota_size`] is left in `compiled.quota_sizes`: measured
-/// once here and read again by the lints (measuring is serializing). `known_sizes`: the sizes
-/// of documents already measured, by index (shorter than the documents, or `None`, where not
-/// known).
-pub fn apply(
-    compiled: &mut Compiled,
-    sources: &Sources,
-    known_sizes: &[Option<usize>],
-) -> Vec<Diagnostic> {
+/// `sizes`: each document's [`PolicyDocument::quota_size`], by index, measured with its lints
+/// (`compile::checks::measured_lints`: measuring is serializing, done once); left in
+/// `compiled.quota_sizes`, for the documents after any split.
+pub fn apply(compiled: &mut Compiled, sources: &Sources, sizes: Vec<usize>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let indices: Vec<usize> = (0..compiled.documents.len()).collect();
-    let sizes = crate::parallel::map(&indices, |&i| match known_sizes.get(i) {
-        Some(&Some(size)) => size,
-        _ => compiled.documents[i].policy.quota_size(),
-    });
+    debug_assert_eq!(sizes.len(), compiled.documents.len());
     // Total inline size per (kind, owner): the quota counts all of an owner's inline policies.
     // Borrowed names in a hash map (one entry per role at 10,000 roles); copied out only to split.
     let mut inline_size: foldhash::HashMap<(DocumentKind, &str), usize> = Default::default();

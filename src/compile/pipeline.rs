@@ -190,8 +190,8 @@ impl Lowered {
         } = self;
         let mut compiled = None;
         if let Some(mut output) = output {
-            // Split what is over a size quota before linting, so the lints see what is deployed.
-            // Lint only faithful documents: after an error, parts of statements are missing.
+            // The lints see what is deployed: what is over a size quota split first. Lint only
+            // faithful documents: after an error, parts of statements are missing.
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 // Where each document is in `earlier`, if it has it; their sizes are known.
                 let earlier = earlier.filter(|_| options.errors_only);
@@ -199,27 +199,39 @@ impl Lowered {
                     Some(earlier) => known_documents(output, earlier),
                     None => vec![None; output.documents.len()],
                 };
-                let mut known = known_in(&output);
+                let known = known_in(&output);
                 let known_sizes: Vec<Option<usize>> = (known.iter())
                     .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
                     .collect();
+                let skip: Vec<bool> = known.iter().map(Option::is_some).collect();
+                // Each document is measured and linted in one job, as lowering made it; `limits`
+                // then splits what is over a quota (rare), and only then are the lints run
+                // again, on the documents as split.
+                let (sizes, mut lints) = crate::compile::checks::measured_lints(
+                    &output,
+                    &known_sizes,
+                    &skip,
+                    &sources,
+                    options.errors_only,
+                );
                 diagnostics.append(&mut crate::compile::limits::apply(
                     &mut output,
                     &sources,
-                    &known_sizes,
+                    sizes,
                 ));
-                // Splitting renumbers the documents.
-                if !output.splits.is_empty() {
-                    known = known_in(&output);
-                }
                 if !diagnostics.iter().any(Diagnostic::is_error) {
-                    let known: Vec<bool> = known.iter().map(Option::is_some).collect();
-                    diagnostics.append(&mut crate::compile::checks::lints(
-                        &output,
-                        &known,
-                        &sources,
-                        options.errors_only,
-                    ));
+                    // Splitting renumbers the documents.
+                    if !output.splits.is_empty() {
+                        let skip: Vec<bool> =
+                            (known_in(&output).iter()).map(Option::is_some).collect();
+                        lints = crate::compile::checks::lints(
+                            &output,
+                            &skip,
+                            &sources,
+                            options.errors_only,
+                        );
+                    }
+                    diagnostics.append(&mut lints);
                 }
             }
             compiled = Some(output);
