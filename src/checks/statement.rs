@@ -65,40 +65,57 @@ pub fn check_statements<'a>(
     warnings: bool,
     view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
 ) -> Vec<Diagnostic> {
-    use std::hash::BuildHasher;
-    let hasher = foldhash::fast::RandomState::default();
-    check_statements_hashed(count, input, warnings, view, |key| hasher.hash_one(key))
-}
-
-/// [`check_statements`] with the hash of a content key given (a test's colliding one). A
-/// statement counts as a repeat of a clean one only once their keys are seen to be equal: a
-/// collision costs a check, never a finding.
-fn check_statements_hashed<'a>(
-    count: usize,
-    input: Input,
-    warnings: bool,
-    view: impl Fn(usize) -> StatementView<'a> + Sync + Send,
-    hash: impl Fn(&[u8]) -> u64 + Sync + Send,
-) -> Vec<Diagnostic> {
     let indices: Vec<usize> = (0..count).collect();
-    // Per run of statements: the first clean statement seen with each hash.
-    let clean_seen = foldhash::HashMap::<u64, usize>::default;
-    let found = crate::parallel::map_with(&indices, clean_seen, |clean_seen, &i| {
-        let statement = view(i);
-        let key = content_key(&statement);
-        let hashed = hash(&key);
-        if let Some(&first) = clean_seen.get(&hashed) {
-            if content_key(&view(first)) == key {
-                return Vec::new();
-            }
-        }
-        let findings = check_statement_with(&statement, input, warnings);
-        if findings.is_empty() {
-            clean_seen.entry(hashed).or_insert(i);
-        }
-        findings
+    let found = crate::parallel::map_with(&indices, CleanSeen::default, |seen, &i| {
+        seen.check(&view(i), input, warnings)
     });
     found.into_iter().flatten().collect()
+}
+
+/// The clean statements one run of work has seen, by their content ([`content_key`]): a
+/// statement with the content of one of them is clean, and is not checked. Kept by a thread
+/// for its run of statements ([`check_statements`]) or of roles (`compile::lower`).
+#[derive(Default)]
+pub struct CleanSeen {
+    keys: foldhash::HashMap<u64, Vec<u8>>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl CleanSeen {
+    /// [`check_statement`] with `warnings` as for [`check_statement_with`], unless a statement
+    /// with the same content was seen clean.
+    pub fn check(
+        &mut self,
+        view: &StatementView<'_>,
+        input: Input,
+        warnings: bool,
+    ) -> Vec<Diagnostic> {
+        use std::hash::BuildHasher;
+        let hasher = self.hasher.clone();
+        self.check_hashed(view, input, warnings, |key| hasher.hash_one(key))
+    }
+
+    /// [`CleanSeen::check`] with the hash of a content key given (a test's colliding one). A
+    /// statement counts as a repeat of a clean one only once their keys are seen to be equal:
+    /// a collision costs a check, never a finding.
+    fn check_hashed(
+        &mut self,
+        view: &StatementView<'_>,
+        input: Input,
+        warnings: bool,
+        hash: impl Fn(&[u8]) -> u64,
+    ) -> Vec<Diagnostic> {
+        let key = content_key(view);
+        let hashed = hash(&key);
+        if self.keys.get(&hashed).is_some_and(|seen| *seen == key) {
+            return Vec::new();
+        }
+        let findings = check_statement_with(view, input, warnings);
+        if findings.is_empty() {
+            self.keys.entry(hashed).or_insert(key);
+        }
+        findings
+    }
 }
 
 /// What [`check_statement`]'s findings depend on, spans aside: the flags, each action's text,
@@ -608,8 +625,10 @@ mod tests {
             .collect();
         assert_eq!(places, [10, 30, 50]);
         // Every hash colliding: statements are told apart by their keys, nothing is lost.
-        let view = |i: usize| views[i].clone();
-        let collided = check_statements_hashed(views.len(), Input::Source, true, view, |_| 7);
+        let mut seen = CleanSeen::default();
+        let collided: Vec<Diagnostic> = (views.iter())
+            .flat_map(|view| seen.check_hashed(view, Input::Source, true, |_| 7))
+            .collect();
         assert_eq!(collided, found);
     }
 

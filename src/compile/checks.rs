@@ -1,8 +1,8 @@
 //! The checks a compiled project gets, built from the compiler's own data: the catalog checks
 //! of every resolved statement and trust clause, and the lints of every lowered document.
 //!
-//! In: the resolved [`ir::Project`] ([`catalog_checks`]) or the lowered [`Compiled`] project
-//! ([`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
+//! In: the resolved [`ir::Project`] ([`catalog_checks`], and [`role_catalog_checks`] for each
+//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`], [`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
 //! files too; this file only builds their inputs from `.iamx`.
 
 use crate::checks::document::{
@@ -10,7 +10,7 @@ use crate::checks::document::{
     DocumentView,
 };
 use crate::checks::lint::{lint, size_quota, LintDocument, Quota, Title};
-use crate::checks::statement::{check_statements, ActionRef, Input, StatementView};
+use crate::checks::statement::{check_statements, ActionRef, CleanSeen, Input, StatementView};
 use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
@@ -20,7 +20,7 @@ use crate::iam::quota::QuotaKind;
 use crate::iam::read::StatementSpans;
 use crate::source::{Sources, Span, Spanned};
 
-/// Checks every statement of a resolved project.
+/// Checks every statement of a resolved project but the roles' ([`role_catalog_checks`]).
 /// `errors_only`: skip the checks that can only warn (see `compile::Options`).
 pub fn catalog_checks(project: &ir::Project, errors_only: bool) -> Vec<Diagnostic> {
     let statements: Vec<&ir::Statement> = project
@@ -28,35 +28,42 @@ pub fn catalog_checks(project: &ir::Project, errors_only: bool) -> Vec<Diagnosti
         .iter()
         .chain(&project.policies)
         .flat_map(|p| &p.statements)
-        .chain(project.roles.iter().flat_map(|r| &r.statements))
         .chain(project.users.iter().flat_map(|u| &u.statements))
         .chain(project.groups.iter().flat_map(|g| &g.statements))
         .collect();
-    let trusts: Vec<&ir::TrustStatement> = project.roles.iter().flat_map(|r| &r.trust).collect();
-    // A trust clause without actions checks the action it lowers to.
-    let defaults: Vec<[Spanned<String>; 1]> = trusts
-        .iter()
-        .map(|trust| {
-            [Spanned::new(
-                crate::compile::lower::default_trust_action(trust).to_string(),
-                trust.origin.span,
-            )]
-        })
-        .collect();
     // Views are made where they are checked: held all at once, they cost 16 MB at 10,000 roles.
     let warnings = !errors_only;
-    check_statements(
-        statements.len() + trusts.len(),
-        Input::Source,
-        warnings,
-        |i| match statements.get(i) {
-            Some(statement) => statement_view(statement, warnings),
-            None => {
-                let j = i - statements.len();
-                trust_view(trusts[j], &defaults[j], warnings)
-            }
-        },
-    )
+    check_statements(statements.len(), Input::Source, warnings, |i| {
+        statement_view(statements[i], warnings)
+    })
+}
+
+/// The catalog checks of one role: its statements and trust clauses. Run by `lower::lower` in
+/// the job that lowers the role, while they are in the cache: a pass of their own over every
+/// role's statements before lowering read them again cost more in the cache than the checks.
+/// A statement with the content of a clean one `seen` in the thread's run of roles (a
+/// template's, under every role that uses it) is not checked again.
+pub fn role_catalog_checks(
+    seen: &mut CleanSeen,
+    role: &ir::Role,
+    errors_only: bool,
+) -> Vec<Diagnostic> {
+    let warnings = !errors_only;
+    let mut found = Vec::new();
+    for statement in &role.statements {
+        let view = statement_view(statement, warnings);
+        found.extend(seen.check(&view, Input::Source, warnings));
+    }
+    for trust in &role.trust {
+        // A trust clause without actions checks the action it lowers to.
+        let default = [Spanned::new(
+            crate::compile::lower::default_trust_action(trust).to_string(),
+            trust.origin.span,
+        )];
+        let view = trust_view(trust, &default, warnings);
+        found.extend(seen.check(&view, Input::Source, warnings));
+    }
+    found
 }
 
 /// The statement as the catalog checks see it. Resources and condition keys are only read by

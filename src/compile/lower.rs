@@ -18,17 +18,36 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{CompareOp, PrincipalKind, PrincipalRefKind, Quantifier};
 
 /// Lowers a resolved project. Errors are about conditions that IAM cannot express as written.
+/// `role_checks`: the catalog checks of a role (`compile::checks::role_catalog_checks`), run in
+/// the job that lowers it, while its statements are in the cache, with a state `init` makes for
+/// each thread's run of roles; their findings come with the lowering's.
 ///
-/// The project is consumed: each role (most of a large project) is dropped as soon as it is
-/// lowered, so the IR and the documents are not both held whole at the peak.
-pub fn lower(mut project: ir::Project) -> (Compiled, Vec<Diagnostic>) {
+/// The project is consumed: the roles (most of a large project) are lowered on all cores in
+/// runs of [`ROLES_AT_ONCE`], each run dropped as soon as it is lowered, so the IR and the
+/// documents are not both held whole at the peak.
+pub fn lower<S>(
+    mut project: ir::Project,
+    init: impl Fn() -> S + Sync + Send,
+    role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
+) -> (Compiled, Vec<Diagnostic>) {
     let roles = std::mem::take(&mut project.roles);
     let mut lowering = Lowering {
         project: &project,
         diagnostics: Vec::new(),
     };
-    let compiled = lowering.compiled(roles);
+    let compiled = lowering.compiled(roles, init, role_checks);
     (compiled, lowering.diagnostics)
+}
+
+/// Roles lowered at once: enough for every core, few enough that a run's IR and documents
+/// are a small part of the memory.
+const ROLES_AT_ONCE: usize = 256;
+
+/// A role's documents and record, as [`Lowering::role`] makes them.
+struct LoweredRole {
+    trust: Document,
+    inline: Option<Document>,
+    info: RoleInfo,
 }
 
 struct Lowering<'p> {
@@ -61,7 +80,84 @@ impl Lowering<'_> {
         }
     }
 
-    fn compiled(&mut self, project_roles: Vec<ir::Role>) -> Compiled {
+    /// One role's trust policy, inline policy (when it has statements) and record.
+    fn role(&mut self, role: &ir::Role) -> LoweredRole {
+        let name = &role.name.node;
+        let arn = self.arn("role", &role.path, name);
+        // Names made for every role: `concat` sizes each string once, unlike `format!`.
+        let trust_file = ["roles/", name, "/trust.json"].concat();
+        let (trust, trust_origins) = self.trust(&role.trust);
+        let trust = Document {
+            kind: DocumentKind::Trust,
+            name: [name, "-trust"].concat(),
+            arn: arn.clone(),
+            path: role.path.clone(),
+            description: None,
+            file: trust_file.clone(),
+            owner: Some(name.clone()),
+            policy: trust,
+            origins: trust_origins,
+            span: role.span,
+            aws_managed: false,
+        };
+        let mut inline_files = Vec::new();
+        let mut inline = None;
+        if !role.statements.is_empty() {
+            let (document, origins) = self.policy(&role.statements);
+            let file = ["roles/", name, "/inline.json"].concat();
+            inline_files.push(file.clone());
+            inline = Some(Document {
+                kind: DocumentKind::RoleInline,
+                name: name.clone(),
+                arn: arn.clone(),
+                path: role.path.clone(),
+                description: None,
+                file,
+                owner: Some(name.clone()),
+                policy: document,
+                origins,
+                span: role.span,
+                aws_managed: false,
+            });
+        }
+        let info = RoleInfo {
+            name: name.clone(),
+            arn,
+            path: role.path.clone(),
+            description: role.description.clone(),
+            boundary_arn: role.boundary.as_ref().map(|b| self.policy_arn(b, true)),
+            trust_file,
+            inline_files,
+            attached_policy_arns: role
+                .attached
+                .iter()
+                .map(|p| self.policy_arn(p, false))
+                .collect(),
+            instance_profile: role.instance_profile.as_ref().map(|profile| {
+                (
+                    profile.node.clone(),
+                    self.arn("instance-profile", &role.path, &profile.node),
+                )
+            }),
+            max_session_seconds: role.max_session_seconds,
+            tags: (role.tags.iter())
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+            span: role.span,
+        };
+        LoweredRole {
+            trust,
+            inline,
+            info,
+        }
+    }
+
+    fn compiled<S>(
+        &mut self,
+        project_roles: Vec<ir::Role>,
+        init: impl Fn() -> S + Sync + Send,
+        role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
+    ) -> Compiled {
         let project = self.project;
         // At most: each managed policy, a trust and an inline policy per role, an inline policy
         // per user and group, and a delegation policy each. Sized once, because growing a
@@ -97,67 +193,25 @@ impl Lowering<'_> {
         }
 
         let mut roles = Vec::with_capacity(project_roles.len());
-        for role in project_roles {
-            let name = &role.name.node;
-            let arn = self.arn("role", &role.path, name);
-            // Names made for every role: `concat` sizes each string once, unlike `format!`.
-            let trust_file = ["roles/", name, "/trust.json"].concat();
-            let (trust, trust_origins) = self.trust(&role.trust);
-            documents.push(Document {
-                kind: DocumentKind::Trust,
-                name: [name, "-trust"].concat(),
-                arn: arn.clone(),
-                path: role.path.clone(),
-                description: None,
-                file: trust_file.clone(),
-                owner: Some(name.clone()),
-                policy: trust,
-                origins: trust_origins,
-                span: role.span,
-                aws_managed: false,
-            });
-            let mut inline_files = Vec::new();
-            if !role.statements.is_empty() {
-                let (document, origins) = self.policy(&role.statements);
-                let file = ["roles/", name, "/inline.json"].concat();
-                inline_files.push(file.clone());
-                documents.push(Document {
-                    kind: DocumentKind::RoleInline,
-                    name: name.clone(),
-                    arn: arn.clone(),
-                    path: role.path.clone(),
-                    description: None,
-                    file,
-                    owner: Some(name.clone()),
-                    policy: document,
-                    origins,
-                    span: role.span,
-                    aws_managed: false,
-                });
+        let mut pending = project_roles.into_iter();
+        loop {
+            let run: Vec<ir::Role> = pending.by_ref().take(ROLES_AT_ONCE).collect();
+            if run.is_empty() {
+                break;
             }
-            roles.push(RoleInfo {
-                name: name.clone(),
-                arn,
-                path: role.path.clone(),
-                description: role.description.clone(),
-                boundary_arn: role.boundary.as_ref().map(|b| self.policy_arn(b, true)),
-                trust_file,
-                inline_files,
-                attached_policy_arns: role
-                    .attached
-                    .iter()
-                    .map(|p| self.policy_arn(p, false))
-                    .collect(),
-                instance_profile: role.instance_profile.as_ref().map(|profile| {
-                    (
-                        profile.node.clone(),
-                        self.arn("instance-profile", &role.path, &profile.node),
-                    )
-                }),
-                max_session_seconds: role.max_session_seconds,
-                tags: role.tags.into_iter().collect(),
-                span: role.span,
+            let lowered = crate::parallel::map_with(&run, &init, |state, role| {
+                let mut lowering = Lowering {
+                    project,
+                    diagnostics: role_checks(state, role),
+                };
+                (lowering.role(role), lowering.diagnostics)
             });
+            for (role, mut diagnostics) in lowered {
+                documents.push(role.trust);
+                documents.extend(role.inline);
+                roles.push(role.info);
+                self.diagnostics.append(&mut diagnostics);
+            }
         }
 
         let mut users = Vec::new();

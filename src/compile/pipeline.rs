@@ -9,6 +9,7 @@
 //! [`lower_parsed`] then [`Lowered::checked`], so that `diff` checks the new version knowing
 //! the old one, and skips the documents they share.
 
+use crate::checks::statement::CleanSeen;
 use crate::compile::lower;
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::compile::resolve;
@@ -159,7 +160,12 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
                 &project,
                 options.errors_only,
             ));
-            let (lowered, mut lower_diagnostics) = lower::lower(project);
+            let errors_only = options.errors_only;
+            let role_checks = |seen: &mut CleanSeen, role: &crate::compile::ir::Role| {
+                crate::compile::checks::role_catalog_checks(seen, role, errors_only)
+            };
+            let (lowered, mut lower_diagnostics) =
+                lower::lower(project, CleanSeen::default, role_checks);
             diagnostics.append(&mut lower_diagnostics);
             if let Some(release) = options.release_memory {
                 release();
