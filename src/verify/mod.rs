@@ -190,24 +190,31 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
             boundaries.insert(arn, containment::Boundary::new(vec![located]));
         }
     }
-    let results = crate::parallel::map(&principals, |principal| {
-        let job = match principal {
-            Bounded::Role(role) => project.role_job(role),
-            Bounded::User(user) => project.user_job(user),
-        };
-        project.containment(job, &boundaries)
+    // The delegations go in the same parallel map, first: each is a search of its own (~3.5 M
+    // instructions, as much as 400 roles), which the other cores share instead of waiting.
+    let work: Vec<Work<'_>> = (compiled.delegations.iter().map(Work::Delegation))
+        .chain(principals.into_iter().map(Work::Principal))
+        .collect();
+    let mut results = crate::parallel::map(&work, |work| match work {
+        Work::Delegation(delegation) => project.delegation(delegation),
+        Work::Principal(principal) => {
+            let job = match principal {
+                Bounded::Role(role) => project.role_job(role),
+                Bounded::User(user) => project.user_job(user),
+            };
+            project.containment(job, &boundaries)
+        }
     });
     // One subject per principal and delegation, in a vector made at that size: grown by
     // doubling, its copies were 1.5 MB of the peak at 10,000 roles (the report is made last).
     let mut report = Report {
-        subjects: Vec::with_capacity(results.len() + compiled.delegations.len()),
+        subjects: Vec::with_capacity(results.len()),
         diagnostics: Vec::new(),
     };
-    for result in results {
+    // Principals first, then delegations, as the report has always listed them.
+    let delegations: Vec<Report> = results.drain(..compiled.delegations.len()).collect();
+    for result in results.into_iter().chain(delegations) {
         report.merge(result);
-    }
-    for delegation in &compiled.delegations {
-        report.merge(project.delegation(delegation));
     }
     crate::diagnostics::sort(&mut report.diagnostics);
     report
@@ -227,6 +234,12 @@ pub fn verify_against_account(
 }
 
 /// A role or user with a permissions boundary.
+/// One proof of [`verify_compiled`].
+enum Work<'a> {
+    Delegation(&'a crate::compile::output::DelegationInfo),
+    Principal(Bounded<'a>),
+}
+
 enum Bounded<'a> {
     Role(&'a crate::compile::output::RoleInfo),
     User(&'a crate::compile::output::UserInfo),
