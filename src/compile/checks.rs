@@ -2,8 +2,9 @@
 //! of every resolved statement and trust clause, and the lints of every lowered document.
 //!
 //! In: the resolved [`ir::Project`] ([`catalog_checks`], and [`role_catalog_checks`] for each
-//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`], [`lints`]). Out: diagnostics. The checks themselves live in `checks/` and run on JSON
-//! files too; this file only builds their inputs from `.iamx`.
+//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`], [`lints`]).
+//! Out: diagnostics. The checks themselves live in `checks/` and run on JSON files too; this
+//! file only builds their inputs from `.iamx`.
 
 use crate::checks::document::{
     check as check_document, document_checks, refill_spans_at, sid_at, spans_in, statement_checks,
@@ -166,8 +167,8 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
 
 /// Lints every document of a compiled project with the quota sizes
 /// [`crate::compile::limits::apply`] left in `compiled.quota_sizes`: after `limits` split a
-/// document, which renumbers them; otherwise [`measured_lints`] lints as it measures. The documents marked
-/// `known` (equal to a document of a version that had no errors, which
+/// document, which renumbers them; otherwise [`measured_lints`] lints as it measures. The
+/// documents marked `known` (equal to a document of a version that had no errors, which
 /// `compile::Lowered::checked` marks only with `errors_only`) are skipped, as their checks can
 /// find no error.
 pub fn lints(

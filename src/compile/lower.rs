@@ -5,7 +5,8 @@
 //! it came from; plus the roles, users and groups that own them. Choosing IAM condition operators
 //! from the way a condition is written happens here, so type errors in conditions come from here.
 //!
-//! One file (about 870 lines): one `Lowering` walk over the IR, block kind by block kind; the
+//! One file (about 930 lines): one `Lowering` walk over the IR, block kind by block kind, the
+//! roles on all cores (each job with a `Lowering` of its own, the results kept in order); the
 //! condition lowering at its end is the only part with a seam, and it needs the walk's state.
 
 use crate::catalog::{Catalog, KeyType};

@@ -233,13 +233,13 @@ pub fn verify_against_account(
     report
 }
 
-/// A role or user with a permissions boundary.
 /// One proof of [`verify_compiled`].
 enum Work<'a> {
     Delegation(&'a crate::compile::output::DelegationInfo),
     Principal(Bounded<'a>),
 }
 
+/// A role or user with a permissions boundary.
 enum Bounded<'a> {
     Role(&'a crate::compile::output::RoleInfo),
     User(&'a crate::compile::output::UserInfo),
