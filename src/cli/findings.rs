@@ -238,14 +238,19 @@ fn analyze_read(
                 release_memory: Some(crate::release_freed_memory),
                 ..Default::default()
             };
-            let mut compilation = if no_sources {
-                iamx::compile::Compilation {
+            // The roles' proofs run as the compiler lints their documents, while they are in
+            // the cache; `verify_compiled_with` proves the rest.
+            let proofs: Option<&iamx::compile::AfterLints<_>> =
+                settings.verify.then_some(&iamx::verify::role_proofs);
+            let (mut compilation, proved) = if no_sources {
+                let nothing = iamx::compile::Compilation {
                     sources: Default::default(),
                     diagnostics: Vec::new(),
                     compiled: None,
-                }
+                };
+                (nothing, Vec::new())
             } else {
-                iamx::compile::compile_parsed(trees, &options)
+                iamx::compile::lower_parsed(trees, &options).checked_then(&options, None, proofs)
             };
             for (input, manifest_kind) in &json_inputs {
                 let kind = settings.json_kind.or(*manifest_kind);
@@ -261,7 +266,9 @@ fn analyze_read(
                 compilation.diagnostics.append(&mut checked.diagnostics);
             }
             let verified = match (&compilation.compiled, settings.verify) {
-                (Some(compiled), true) => Some(iamx::verify::verify_compiled(compiled)),
+                (Some(compiled), true) => {
+                    Some(iamx::verify::verify_compiled_with(compiled, proved))
+                }
                 _ => None,
             };
             let mut diagnostics = compilation.diagnostics;

@@ -198,14 +198,16 @@ pub fn lints(
 /// in the cache: one pass over the project instead of two. Gives the sizes, by index, for
 /// `limits`, and the lints of the documents as they are, which is what is deployed unless
 /// `limits` splits one (then [`lints`] runs again on the split documents). `known`: as for
-/// [`lints`].
-pub fn measured_lints(
+/// [`lints`]. `then`: run on each document right after its lints, in the same job; its
+/// results, in the documents' order, come third.
+pub fn measured_lints<R: Send>(
     compiled: &Compiled,
     known_sizes: &[Option<usize>],
     known: &[bool],
     sources: &Sources,
     errors_only: bool,
-) -> (Vec<usize>, Vec<Diagnostic>) {
+    then: Option<&(dyn Fn(usize) -> Option<R> + Sync + '_)>,
+) -> (Vec<usize>, Vec<Diagnostic>, Vec<R>) {
     debug_assert_eq!(known.len(), compiled.documents.len());
     debug_assert!(errors_only || !known.contains(&true));
     let role_arns = role_arns(compiled);
@@ -220,15 +222,17 @@ pub fn measured_lints(
             true => Vec::new(),
             false => lint_document(document, size, &role_arns, sources, errors_only),
         };
-        (size, found)
+        (size, found, then.and_then(|then| then(i)))
     });
     let mut sizes = Vec::with_capacity(measured.len());
     let mut found = Vec::new();
-    for (size, mut lints) in measured {
+    let mut results = Vec::new();
+    for (size, mut lints, result) in measured {
         sizes.push(size);
         found.append(&mut lints);
+        results.extend(result);
     }
-    (sizes, found)
+    (sizes, found, results)
 }
 
 /// The policies attached to roles or bounding them, by ARN.

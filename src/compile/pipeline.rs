@@ -53,6 +53,12 @@ impl Compilation {
     }
 }
 
+/// Work a caller runs on each compiled document right after its lints, in the same job, while
+/// the document is in the cache ([`Lowered::checked_then`]; `verify::role_proofs`): made from
+/// the compiled project, it gives a result for some documents.
+pub type AfterLints<R> =
+    dyn for<'c> Fn(&'c Compiled) -> Box<dyn Fn(usize) -> Option<R> + Sync + 'c> + Sync;
+
 pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
     compile_parsed(parse_inputs(inputs, None), options)
 }
@@ -189,6 +195,21 @@ impl Lowered {
     /// find errors in a document's kind and policy alone, and the earlier one had none. Only
     /// errors are skipped that way; so `earlier` is ignored when warnings are asked for.
     pub fn checked(self, options: &Options, earlier: Option<&Compiled>) -> Compilation {
+        self.checked_then::<()>(options, earlier, None).0
+    }
+
+    /// [`Lowered::checked`], with `then` run on each document right after its lints, in the
+    /// same job. It sees the documents as lowered; `limits` may split some afterwards (rare), so
+    /// its results are given only when the documents it saw are the ones compiled: nothing was
+    /// split and nothing is an error. Otherwise the caller gets none and works on
+    /// [`Compilation::compiled`] as usual.
+    pub fn checked_then<R: Send>(
+        self,
+        options: &Options,
+        earlier: Option<&Compiled>,
+        then: Option<&AfterLints<R>>,
+    ) -> (Compilation, Vec<R>) {
+        let mut results = Vec::new();
         let Lowered {
             sources,
             mut diagnostics,
@@ -213,13 +234,18 @@ impl Lowered {
                 // Each document is measured and linted in one job, as lowering made it; `limits`
                 // then splits what is over a quota (rare), and only then are the lints run
                 // again, on the documents as split.
-                let (sizes, mut lints) = crate::compile::checks::measured_lints(
-                    &output,
-                    &known_sizes,
-                    &skip,
-                    &sources,
-                    options.errors_only,
-                );
+                let (sizes, mut lints, after) = {
+                    let then = then.map(|then| then(&output));
+                    crate::compile::checks::measured_lints(
+                        &output,
+                        &known_sizes,
+                        &skip,
+                        &sources,
+                        options.errors_only,
+                        then.as_deref(),
+                    )
+                };
+                results = after;
                 diagnostics.append(&mut crate::compile::limits::apply(
                     &mut output,
                     &sources,
@@ -228,6 +254,7 @@ impl Lowered {
                 if !diagnostics.iter().any(Diagnostic::is_error) {
                     // Splitting renumbers the documents.
                     if !output.splits.is_empty() {
+                        results.clear();
                         let skip: Vec<bool> =
                             (known_in(&output).iter()).map(Option::is_some).collect();
                         lints = crate::compile::checks::lints(
@@ -244,11 +271,15 @@ impl Lowered {
         }
         diagnostics::sort(&mut diagnostics);
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-        Compilation {
+        if has_errors {
+            results.clear();
+        }
+        let compilation = Compilation {
             sources,
             diagnostics,
             compiled: if has_errors { None } else { compiled },
-        }
+        };
+        (compilation, results)
     }
 }
 

@@ -172,52 +172,112 @@ pub fn principal_policies(
 
 /// Verifies every bounded role and user and every delegation of a compiled project.
 pub fn verify_compiled(compiled: &Compiled) -> Report {
+    verify_compiled_with(compiled, Vec::new())
+}
+
+/// [`verify_compiled`], given the reports of roles already proved ([`role_proofs`], run as the
+/// compiler linted their documents), by index in `compiled.roles`.
+pub fn verify_compiled_with(compiled: &Compiled, proved: Vec<(usize, Report)>) -> Report {
+    let mut proved_roles: Vec<Option<Report>> = compiled.roles.iter().map(|_| None).collect();
+    for (role, report) in proved {
+        proved_roles[role] = Some(report);
+    }
     let project = Project::new(compiled);
     // The principals to prove, in source order; checked on all cores. Each job copies its
     // principal's documents, so jobs are made where they run, not all up front.
-    let bounded_roles = compiled.roles.iter().filter(|r| r.boundary_arn.is_some());
-    let bounded_users = compiled.users.iter().filter(|u| u.boundary_arn.is_some());
-    let principals: Vec<Bounded<'_>> = bounded_roles
-        .map(Bounded::Role)
-        .chain(bounded_users.map(Bounded::User))
+    let bounded_roles = (compiled.roles.iter().enumerate())
+        .filter(|(_, r)| r.boundary_arn.is_some())
+        .map(|(i, role)| (Some(i), Bounded::Role(role)));
+    let bounded_users = (compiled.users.iter())
+        .filter(|u| u.boundary_arn.is_some())
+        .map(|user| (None, Bounded::User(user)));
+    let principals: Vec<(Option<usize>, Bounded<'_>)> =
+        bounded_roles.chain(bounded_users).collect();
+    let is_proved = |role: &Option<usize>| role.is_some_and(|i| proved_roles[i].is_some());
+    let to_prove = || principals.iter().filter(|(role, _)| !is_proved(role));
+    let boundaries = prepared_boundaries(&project, to_prove().map(|(_, p)| p.boundary_arn()));
+    // The delegations go in the same parallel map, first: each is a search of its own (~3.5 M
+    // instructions, as much as 400 roles), which the other cores share instead of waiting.
+    let work: Vec<Work<'_, '_>> = (compiled.delegations.iter().map(Work::Delegation))
+        .chain(to_prove().map(|(_, principal)| Work::Principal(principal)))
         .collect();
-    // Each boundary is compiled once and shared by every principal it bounds.
-    let mut boundaries: BTreeMap<&str, containment::Boundary> = BTreeMap::new();
-    for principal in &principals {
-        let arn = principal.boundary_arn();
+    let mut results = crate::parallel::map(&work, |work| match work {
+        Work::Delegation(delegation) => project.delegation(delegation),
+        Work::Principal(principal) => project.prove(principal, &boundaries),
+    });
+    // One subject per principal and delegation, in a vector made at that size: grown by
+    // doubling, its copies were 1.5 MB of the peak at 10,000 roles (the report is made last).
+    let mut report = Report {
+        subjects: Vec::with_capacity(principals.len() + compiled.delegations.len()),
+        diagnostics: Vec::new(),
+    };
+    // Principals first, in source order, then delegations, as the report has always listed
+    // them.
+    let delegations: Vec<Report> = results.drain(..compiled.delegations.len()).collect();
+    let mut proved_now = results.into_iter();
+    for (role, _) in &principals {
+        let done = role.and_then(|i| proved_roles[i].take());
+        let result = done.or_else(|| proved_now.next());
+        report.merge(result.expect("a report for every principal"));
+    }
+    for delegation in delegations {
+        report.merge(delegation);
+    }
+    crate::diagnostics::sort(&mut report.diagnostics);
+    report
+}
+
+/// Each boundary of `arns` the project defines, compiled once to be shared by every principal
+/// it bounds.
+fn prepared_boundaries<'a>(
+    project: &Project<'a>,
+    arns: impl Iterator<Item = &'a str>,
+) -> BTreeMap<&'a str, containment::Boundary> {
+    let mut boundaries = BTreeMap::new();
+    for arn in arns {
         if let (Some(document), false) = (project.by_arn.get(arn), boundaries.contains_key(arn)) {
             let located = document.located(format!("boundary {}", document.name));
             boundaries.insert(arn, containment::Boundary::new(vec![located]));
         }
     }
-    // The delegations go in the same parallel map, first: each is a search of its own (~3.5 M
-    // instructions, as much as 400 roles), which the other cores share instead of waiting.
-    let work: Vec<Work<'_>> = (compiled.delegations.iter().map(Work::Delegation))
-        .chain(principals.into_iter().map(Work::Principal))
+    boundaries
+}
+
+/// The containment proofs of bounded roles, run by the compiler right after it lints each
+/// role's inline policy, while its documents are in the cache
+/// (`compile::Lowered::checked_then`): for document `i`, the report of the bounded role whose
+/// inline policy it is, with the role's index, as [`verify_compiled`] would make it. A role
+/// without an inline policy is proved by [`verify_compiled_with`], as are users.
+pub fn role_proofs<'c>(
+    compiled: &'c Compiled,
+) -> Box<dyn Fn(usize) -> Option<(usize, Report)> + Sync + 'c> {
+    let project = Project::new(compiled);
+    let bounded: foldhash::HashMap<&str, usize> = (compiled.roles.iter().enumerate())
+        .filter(|(_, role)| role.boundary_arn.is_some())
+        .map(|(i, role)| (role.name.as_str(), i))
         .collect();
-    let mut results = crate::parallel::map(&work, |work| match work {
-        Work::Delegation(delegation) => project.delegation(delegation),
-        Work::Principal(principal) => {
-            let job = match principal {
-                Bounded::Role(role) => project.role_job(role),
-                Bounded::User(user) => project.user_job(user),
-            };
-            project.containment(job, &boundaries)
-        }
+    let arns = bounded.values().map(|&i| {
+        let role = &compiled.roles[i];
+        role.boundary_arn.as_deref().unwrap_or_default()
     });
-    // One subject per principal and delegation, in a vector made at that size: grown by
-    // doubling, its copies were 1.5 MB of the peak at 10,000 roles (the report is made last).
-    let mut report = Report {
-        subjects: Vec::with_capacity(results.len()),
-        diagnostics: Vec::new(),
-    };
-    // Principals first, then delegations, as the report has always listed them.
-    let delegations: Vec<Report> = results.drain(..compiled.delegations.len()).collect();
-    for result in results.into_iter().chain(delegations) {
-        report.merge(result);
+    let boundaries = prepared_boundaries(&project, arns);
+    // The last inline policy of each role: its proof reads them all.
+    let mut last_inline: foldhash::HashMap<&str, usize> = Default::default();
+    for (i, document) in compiled.documents.iter().enumerate() {
+        if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
+            last_inline.insert(owner.as_str(), i);
+        }
     }
-    crate::diagnostics::sort(&mut report.diagnostics);
-    report
+    Box::new(move |i| {
+        let document = &compiled.documents[i];
+        let owner = document.owner.as_deref()?;
+        if document.kind != DocumentKind::RoleInline || last_inline.get(owner) != Some(&i) {
+            return None;
+        }
+        let &role = bounded.get(owner)?;
+        let principal = Bounded::Role(&compiled.roles[role]);
+        Some((role, project.prove(&principal, &boundaries)))
+    })
 }
 
 /// The project against the account it is deployed in (`verify --gaad`): what each delegation
@@ -234,9 +294,9 @@ pub fn verify_against_account(
 }
 
 /// One proof of [`verify_compiled`].
-enum Work<'a> {
+enum Work<'a, 'p> {
     Delegation(&'a crate::compile::output::DelegationInfo),
-    Principal(Bounded<'a>),
+    Principal(&'p Bounded<'a>),
 }
 
 /// A role or user with a permissions boundary.
@@ -371,6 +431,19 @@ impl<'a> Project<'a> {
             }
         }
         external
+    }
+
+    /// The containment proof of one bounded role or user.
+    fn prove(
+        &self,
+        principal: &Bounded<'a>,
+        boundaries: &BTreeMap<&str, containment::Boundary>,
+    ) -> Report {
+        let job = match principal {
+            Bounded::Role(role) => self.role_job(role),
+            Bounded::User(user) => self.user_job(user),
+        };
+        self.containment(job, boundaries)
     }
 
     fn containment(
@@ -855,6 +928,121 @@ fn escape(request: &Request, message: String) -> Escape {
 mod tests {
     use super::containment::*;
     use super::*;
+
+    /// `project`'s verification both ways: the roles proved as the compiler lints their
+    /// documents ([`role_proofs`], then [`verify_compiled_with`]) and all at once
+    /// ([`verify_compiled`]); with how many roles the compiler proved.
+    fn verified_both_ways(files: &[(&str, &str)]) -> (Report, Report, usize) {
+        let inputs = (files.iter())
+            .map(|(name, text)| crate::compile::Input {
+                name: name.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .collect();
+        let options = crate::compile::Options::default();
+        let lowered =
+            crate::compile::lower_parsed(crate::compile::parse_inputs(inputs, None), &options);
+        let (compilation, proved) = lowered.checked_then(&options, None, Some(&role_proofs));
+        let compiled = compilation.compiled.expect("the project compiles");
+        let count = proved.len();
+        let fused = verify_compiled_with(&compiled, proved);
+        (fused, verify_compiled(&compiled), count)
+    }
+
+    fn same_reports(a: &Report, b: &Report) {
+        assert_eq!(
+            serde_json::to_string(&a.subjects).unwrap(),
+            serde_json::to_string(&b.subjects).unwrap()
+        );
+        assert_eq!(
+            format!("{:?}", a.diagnostics),
+            format!("{:?}", b.diagnostics)
+        );
+    }
+
+    #[test]
+    fn roles_proved_as_they_are_linted_give_the_same_report() {
+        let project = r#"
+account "123456789012"
+boundary B {
+  allow s3:* on arn:aws:s3:::data/*
+  deny s3:DeleteObject on *
+}
+policy extra {
+  allow sqs:SendMessage on arn:aws:sqs:*:123456789012:q
+}
+delegate Team {
+  to group "team"
+  boundary B
+  prefix "service-"
+  pass_to ec2.amazonaws.com
+}
+group team {}
+role service-inside {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::data/x/*
+}
+role service-escapes {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow s3:DeleteObject on arn:aws:s3:::data/*
+  allow sqs:SendMessage on *
+}
+role service-attached-only {
+  boundary B
+  trust service ec2.amazonaws.com
+  attach extra
+}
+role unbounded {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on *
+}
+user someone {
+  boundary B
+  allow s3:PutObject on arn:aws:s3:::data/*
+}
+"#;
+        let (fused, whole, proved) = verified_both_ways(&[("main.iamx", project)]);
+        same_reports(&fused, &whole);
+        // The two bounded roles with inline policies; the rest is proved after.
+        assert_eq!(proved, 2);
+        assert!(fused
+            .subjects
+            .iter()
+            .any(|s| s.verdict == Verdict::Violated));
+        assert!(fused.subjects.iter().any(|s| s.verdict == Verdict::Proved));
+        let examples = [
+            ("seed", include_str!("../../examples/seed/main.iamx")),
+            (
+                "data-platform",
+                include_str!("../../examples/data-platform/main.iamx"),
+            ),
+        ];
+        for (name, text) in examples {
+            let (fused, whole, proved) = verified_both_ways(&[(name, text)]);
+            same_reports(&fused, &whole);
+            // The seed's one bounded role has an inline policy.
+            assert_eq!(proved, usize::from(name == "seed"), "{name}");
+        }
+    }
+
+    #[test]
+    fn proofs_of_documents_that_are_then_split_are_dropped() {
+        // Over a role's 10,240 characters of inline policy: split into managed policies.
+        let statements: String = (0..200)
+            .map(|i| {
+                format!("  allow s3:GetObject on arn:aws:s3:::data/some-long-prefix-{i:03}/*\n")
+            })
+            .collect();
+        let project = format!(
+            "account \"123456789012\"\nboundary B {{\n  allow s3:* on *\n}}\nrole big {{\n  boundary B\n  trust service ec2.amazonaws.com\n{statements}}}\n"
+        );
+        let (fused, whole, proved) = verified_both_ways(&[("main.iamx", &project)]);
+        same_reports(&fused, &whole);
+        assert_eq!(proved, 0);
+        assert!(!fused.subjects.is_empty());
+    }
 
     #[test]
     fn positive_operators_are_false_without_the_key() {
