@@ -1,0 +1,174 @@
+//! Tests of `verify`: operators and names the proofs read, and the roles proved as the
+//! compiler lints their documents against the proofs made all at once.
+
+use super::containment::*;
+use super::*;
+
+/// `project`'s verification both ways: the roles proved as the compiler lints their
+/// documents ([`role_proofs`], then [`verify_compiled_with`]) and all at once
+/// ([`verify_compiled`]); with how many roles the compiler proved.
+fn verified_both_ways(files: &[(&str, &str)]) -> (Report, Report, usize) {
+    let inputs = (files.iter())
+        .map(|(name, text)| crate::compile::Input {
+            name: name.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect();
+    let options = crate::compile::Options::default();
+    let lowered =
+        crate::compile::lower_parsed(crate::compile::parse_inputs(inputs, None), &options);
+    let (compilation, proved) = lowered.checked_then(&options, None, Some(&role_proofs));
+    let compiled = compilation.compiled.expect("the project compiles");
+    let count = proved.len();
+    let fused = verify_compiled_with(&compiled, proved);
+    (fused, verify_compiled(&compiled), count)
+}
+
+fn same_reports(a: &Report, b: &Report) {
+    assert_eq!(
+        serde_json::to_string(&a.subjects).unwrap(),
+        serde_json::to_string(&b.subjects).unwrap()
+    );
+    assert_eq!(
+        format!("{:?}", a.diagnostics),
+        format!("{:?}", b.diagnostics)
+    );
+}
+
+#[test]
+fn roles_proved_as_they_are_linted_give_the_same_report() {
+    let project = r#"
+account "123456789012"
+boundary B {
+  allow s3:* on arn:aws:s3:::data/*
+  deny s3:DeleteObject on *
+}
+policy extra {
+  allow sqs:SendMessage on arn:aws:sqs:*:123456789012:q
+}
+delegate Team {
+  to group "team"
+  boundary B
+  prefix "service-"
+  pass_to ec2.amazonaws.com
+}
+group team {}
+role service-inside {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::data/x/*
+}
+role service-escapes {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow s3:DeleteObject on arn:aws:s3:::data/*
+  allow sqs:SendMessage on *
+}
+role service-attached-only {
+  boundary B
+  trust service ec2.amazonaws.com
+  attach extra
+}
+role unbounded {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on *
+}
+user someone {
+  boundary B
+  allow s3:PutObject on arn:aws:s3:::data/*
+}
+"#;
+    let (fused, whole, proved) = verified_both_ways(&[("main.iamx", project)]);
+    same_reports(&fused, &whole);
+    // The two bounded roles with inline policies; the rest is proved after.
+    assert_eq!(proved, 2);
+    assert!(fused
+        .subjects
+        .iter()
+        .any(|s| s.verdict == Verdict::Violated));
+    assert!(fused.subjects.iter().any(|s| s.verdict == Verdict::Proved));
+    let examples = [
+        ("seed", include_str!("../../examples/seed/main.iamx")),
+        (
+            "data-platform",
+            include_str!("../../examples/data-platform/main.iamx"),
+        ),
+    ];
+    for (name, text) in examples {
+        let (fused, whole, proved) = verified_both_ways(&[(name, text)]);
+        same_reports(&fused, &whole);
+        // The seed's one bounded role has an inline policy.
+        assert_eq!(proved, usize::from(name == "seed"), "{name}");
+    }
+}
+
+#[test]
+fn proofs_of_documents_that_are_then_split_are_dropped() {
+    // Over a role's 10,240 characters of inline policy: split into managed policies.
+    let statements: String = (0..200)
+        .map(|i| format!("  allow s3:GetObject on arn:aws:s3:::data/some-long-prefix-{i:03}/*\n"))
+        .collect();
+    let project = format!(
+        "account \"123456789012\"\nboundary B {{\n  allow s3:* on *\n}}\nrole big {{\n  boundary B\n  trust service ec2.amazonaws.com\n{statements}}}\n"
+    );
+    let (fused, whole, proved) = verified_both_ways(&[("main.iamx", &project)]);
+    same_reports(&fused, &whole);
+    assert_eq!(proved, 0);
+    assert!(!fused.subjects.is_empty());
+}
+
+#[test]
+fn positive_operators_are_false_without_the_key() {
+    assert!(is_positive("StringEquals"));
+    assert!(is_positive("ForAnyValue:StringLike"));
+    assert!(is_positive("ArnLike"));
+    assert!(!is_positive("StringNotEquals"));
+    assert!(!is_positive("StringEqualsIfExists"));
+    assert!(!is_positive("Null"));
+    assert!(!is_positive("ForAllValues:StringEquals"));
+}
+
+#[test]
+fn names_under_a_prefix() {
+    let scope = Scope {
+        partition: "aws".into(),
+        account: "1".into(),
+        boundary_arn: String::new(),
+        delegation_arn: None,
+        path: "/".into(),
+        prefix: "service-".into(),
+        pass_to: vec![],
+        create_users: false,
+        tag_keys: crate::compile::delegation::default_tag_keys(),
+        login_profiles: false,
+    };
+    assert!(scope_may_cover(
+        &scope,
+        "policy",
+        "arn:aws:iam::1:policy/service-b"
+    ));
+    assert!(!scope_may_cover(
+        &scope,
+        "policy",
+        "arn:aws:iam::1:policy/b"
+    ));
+    assert!(!scope_may_cover(
+        &scope,
+        "policy",
+        "arn:aws:iam::1:policy/service-x/b"
+    ));
+    let user_scoped = Scope {
+        prefix: "svc-${aws:username}-".into(),
+        ..scope
+    };
+    assert!(scope_may_cover(
+        &user_scoped,
+        "role",
+        "arn:aws:iam::1:role/svc-bob-x"
+    ));
+    assert!(!scope_may_cover(
+        &user_scoped,
+        "role",
+        "arn:aws:iam::1:role/x"
+    ));
+}
