@@ -3,8 +3,8 @@
 //! In: [`LintDocument`]s, each a [`PolicyDocument`] with a source span per statement (for `.iamx`,
 //! the statement that produced it and the `use` sites it came through; for JSON, the statement
 //! object) and what is known of its use: its kind and whether roles use it.
-//! `compile::checks::lints` builds them from a compiled project. Out: warnings (and size-quota
-//! errors), each pointing at a statement. The lints and their codes are listed in
+//! `compile::checks::measured_lints` builds them from a compiled project. Out: warnings (and
+//! size-quota errors), each pointing at a statement. The lints and their codes are listed in
 //! `docs/lints.md`.
 
 use crate::diagnostics::{thousands, Code, Diagnostic, Label};

@@ -2,7 +2,7 @@
 //! of every resolved statement and trust clause, and the lints of every lowered document.
 //!
 //! In: the resolved [`ir::Project`] ([`catalog_checks`], and [`role_catalog_checks`] for each
-//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`], [`lints`]).
+//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`]).
 //! Out: diagnostics. The checks themselves live in `checks/` and run on JSON files too; this
 //! file only builds their inputs from `.iamx`.
 
@@ -165,41 +165,16 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
     }
 }
 
-/// Lints every document of a compiled project with the quota sizes
-/// [`crate::compile::limits::apply`] left in `compiled.quota_sizes`: after `limits` split a
-/// document, which renumbers them; otherwise [`measured_lints`] lints as it measures. The
-/// documents marked `known` (equal to a document of a version that had no errors, which
-/// `compile::Lowered::checked` marks only with `errors_only`) are skipped, as their checks can
-/// find no error.
-pub fn lints(
-    compiled: &Compiled,
-    known: &[bool],
-    sources: &Sources,
-    errors_only: bool,
-) -> Vec<Diagnostic> {
-    let sizes = &compiled.quota_sizes;
-    debug_assert_eq!(sizes.len(), compiled.documents.len());
-    debug_assert_eq!(known.len(), compiled.documents.len());
-    // Skipping a known document skips its warnings too: only a caller without them marks any.
-    debug_assert!(errors_only || !known.contains(&true));
-    let role_arns = role_arns(compiled);
-    let documents: Vec<_> = (compiled.documents.iter().zip(sizes))
-        .zip(known)
-        .filter(|&(_, &known)| !known)
-        .map(|(document, _)| document)
-        .collect();
-    crate::parallel::flat_map(&documents, |&(document, &size)| {
-        lint_document(document, size, &role_arns, sources, errors_only)
-    })
-}
-
-/// Measures each document's quota size ([`crate::iam::policy::PolicyDocument::quota_size`],
-/// or its `known_sizes` entry where given) and lints it in the same job, while the document is
-/// in the cache: one pass over the project instead of two. Gives the sizes, by index, for
-/// `limits`, and the lints of the documents as they are, which is what is deployed unless
-/// `limits` splits one (then [`lints`] runs again on the split documents). `known`: as for
-/// [`lints`]. `then`: run on each document right after its lints, in the same job; its
-/// results, in the documents' order, come third.
+/// Lints every document of a compiled project, measuring its quota size
+/// ([`crate::iam::policy::PolicyDocument::quota_size`], or its `known_sizes` entry where
+/// given) in the same job, while the document is in the cache: one pass over the project
+/// instead of two. Gives the sizes, by index, for `limits`, and the lints of the documents as
+/// they are, which is what is deployed unless `limits` splits one (then the split documents
+/// are linted again, their sizes known). The documents marked `known` (equal to a document of
+/// a version that had no errors, which `compile::Lowered::checked` marks only with
+/// `errors_only`) are measured but not linted, as their checks can find no error. `then`: run
+/// on each document right after its lints, in the same job; its results, in the documents'
+/// order, come third.
 pub fn measured_lints<R: Send>(
     compiled: &Compiled,
     known_sizes: &[Option<usize>],
@@ -209,6 +184,7 @@ pub fn measured_lints<R: Send>(
     then: Option<&(dyn Fn(usize) -> Option<R> + Sync + '_)>,
 ) -> (Vec<usize>, Vec<Diagnostic>, Vec<R>) {
     debug_assert_eq!(known.len(), compiled.documents.len());
+    // Skipping a known document skips its warnings too: only a caller without them marks any.
     debug_assert!(errors_only || !known.contains(&true));
     let role_arns = role_arns(compiled);
     let indices: Vec<usize> = (0..compiled.documents.len()).collect();

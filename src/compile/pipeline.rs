@@ -257,11 +257,15 @@ impl Lowered {
                         results.clear();
                         let skip: Vec<bool> =
                             (known_in(&output).iter()).map(Option::is_some).collect();
-                        lints = crate::compile::checks::lints(
+                        let sizes: Vec<Option<usize>> =
+                            output.quota_sizes.iter().copied().map(Some).collect();
+                        (_, lints, _) = crate::compile::checks::measured_lints::<()>(
                             &output,
+                            &sizes,
                             &skip,
                             &sources,
                             options.errors_only,
+                            None,
                         );
                     }
                     diagnostics.append(&mut lints);
