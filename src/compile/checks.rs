@@ -16,7 +16,7 @@ use crate::compile::ir;
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
-use crate::iam::operators::{ConditionOperator, Family};
+use crate::iam::operators::ConditionOperator;
 use crate::iam::quota::QuotaKind;
 use crate::iam::read::StatementSpans;
 use crate::source::{Sources, Span, Spanned};
@@ -140,11 +140,7 @@ fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
                 ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
                 ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
                 ir::Test::Operator { name, .. } => {
-                    let operator = ConditionOperator::parse(&name.node);
-                    operator
-                        .known()
-                        .is_some_and(|base| base.family != Family::Null)
-                        && !operator.holds_without_key()
+                    ConditionOperator::parse(&name.node).fails_without_key()
                 }
             };
             needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)

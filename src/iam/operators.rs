@@ -182,6 +182,14 @@ impl<'t> ConditionOperator<'t> {
         };
         self.if_exists || base.negated || self.set == Some(SetQualifier::ForAllValues)
     }
+
+    /// Whether the clause is false when the request has no value for its key, whatever the
+    /// policy's values: a known operator that does not [hold without
+    /// it](ConditionOperator::holds_without_key), other than `Null` (which tests for absence).
+    /// A key that can never be in a request for an action makes such a clause dead for it.
+    pub fn fails_without_key(&self) -> bool {
+        self.known().is_some_and(|base| base.family != Family::Null) && !self.holds_without_key()
+    }
 }
 
 /// Why IAM would refuse `value` for an operator of `family`, if it would: dates must be ISO 8601
@@ -352,6 +360,19 @@ mod tests {
         assert!(bad(Family::Arn, "role/x"));
         assert!(!bad(Family::Arn, "arn:aws:iam::*:role/x"));
         assert!(!bad(Family::Date, "${aws:CurrentTime}"));
+    }
+
+    #[test]
+    fn operators_that_fail_without_the_key() {
+        let fails = |name: &str| ConditionOperator::parse(name).fails_without_key();
+        assert!(fails("StringEquals"));
+        assert!(fails("ForAnyValue:StringLike"));
+        assert!(fails("ArnLike"));
+        assert!(!fails("StringNotEquals"));
+        assert!(!fails("StringEqualsIfExists"));
+        assert!(!fails("Null"));
+        assert!(!fails("ForAllValues:StringEquals"));
+        assert!(!fails("Bogus"));
     }
 
     #[test]

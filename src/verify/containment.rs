@@ -25,7 +25,7 @@ pub(super) fn prune_never_matching<'a>(
             let keys: Vec<&str> = statement
                 .condition
                 .clauses()
-                .filter(|(operator, _, _)| is_positive(operator))
+                .filter(|(operator, _, _)| ConditionOperator::parse(operator).fails_without_key())
                 .map(|(_, key, _)| key)
                 .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
                 .collect();
@@ -63,15 +63,6 @@ pub(super) fn prune_never_matching<'a>(
         pruned.push(pruned_policy);
     }
     (pruned, dropped)
-}
-
-/// Operators that are false when the key is absent from the request.
-pub(super) fn is_positive(operator: &str) -> bool {
-    let operator = ConditionOperator::parse(operator);
-    operator
-        .known()
-        .is_some_and(|base| base.family != Family::Null)
-        && !operator.holds_without_key()
 }
 
 /// Whether every context key of the request can be present for its action. Keys the catalog

@@ -27,7 +27,7 @@ use crate::compile::output::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::actions;
 use crate::iam::located::LocatedDocument;
-use crate::iam::operators::{ConditionOperator, Family};
+use crate::iam::operators::ConditionOperator;
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::reason::{
     self, BoundaryFailure, Containment, Counterexample, PolicySet, Request, StatementRef,

@@ -1,7 +1,6 @@
-//! Tests of `verify`: operators and names the proofs read, and the roles proved as the
-//! compiler lints their documents against the proofs made all at once.
+//! Tests of `verify`: names under a delegation's prefix, and the roles proved as the compiler
+//! lints their documents against the proofs made all at once.
 
-use super::containment::*;
 use super::*;
 
 /// `project`'s verification both ways: the roles proved as the compiler lints their
@@ -115,17 +114,6 @@ fn proofs_of_documents_that_are_then_split_are_dropped() {
     same_reports(&fused, &whole);
     assert_eq!(proved, 0);
     assert!(!fused.subjects.is_empty());
-}
-
-#[test]
-fn positive_operators_are_false_without_the_key() {
-    assert!(is_positive("StringEquals"));
-    assert!(is_positive("ForAnyValue:StringLike"));
-    assert!(is_positive("ArnLike"));
-    assert!(!is_positive("StringNotEquals"));
-    assert!(!is_positive("StringEqualsIfExists"));
-    assert!(!is_positive("Null"));
-    assert!(!is_positive("ForAllValues:StringEquals"));
 }
 
 #[test]
