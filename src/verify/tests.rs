@@ -201,17 +201,15 @@ fn generated_statement() -> impl proptest::strategy::Strategy<Value = String> {
         condition,
     )
         .prop_map(|(deny, actions, resource, condition)| {
-            let actions: Vec<&str> = actions.into_iter().collect();
-            let actions = actions.join(", ");
+            let actions = Vec::from_iter(actions).join(", ");
             let effect = if deny { "deny" } else { "allow" };
             format!("  {effect} {actions} on {resource}{condition}\n")
         })
 }
 
-/// A generated project: two boundaries, a managed policy, sometimes a delegation held by a role,
-/// and
-/// roles with or without a boundary, attachments and inline statements; now and then a role
-/// whose inline policy is over its quota, so `limits` splits it after the lints.
+/// A generated project: two boundaries, a managed policy, sometimes a delegation held by a
+/// role, and roles with or without a boundary, attachments and inline statements; now and then
+/// a role whose inline policy is over its quota, so `limits` splits it after the lints.
 fn generated_project() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     let statements = |range| prop::collection::vec(generated_statement(), range);
