@@ -522,9 +522,9 @@ fn key_applies(catalog: &Catalog, action: &Action, key: &str) -> bool {
 
 /// `service:level(list, read)`: the service's actions at these levels, as `service:Name`,
 /// sorted by name. Errors for an unknown service or level.
-pub fn expand_levels(
+pub fn expand_levels<L: AsRef<str>>(
     service: &str,
-    levels: &[Spanned<String>],
+    levels: &[Spanned<L>],
     span: Span,
 ) -> Result<Vec<String>, Box<Diagnostic>> {
     let catalog = Catalog::get();
@@ -538,15 +538,16 @@ pub fn expand_levels(
     };
     let mut wanted = Vec::new();
     for level in levels {
-        match access_level(&level.node) {
+        let level_text = level.node.as_ref();
+        match access_level(level_text) {
             Some(l) => wanted.push(l),
             None => {
                 let d = Diagnostic::new(
                     Code::UnknownAccessLevel,
-                    format!("`{}` is not an access level", level.node),
+                    format!("`{level_text}` is not an access level"),
                 )
                 .at(level.span, "unknown access level")
-                .with_help(match did_you_mean(&level.node, LEVEL_NAMES) {
+                .with_help(match did_you_mean(level_text, LEVEL_NAMES) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => {
                         "the access levels are `list`, `read`, `write`, `permissions` and `tagging`"

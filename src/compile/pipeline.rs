@@ -337,8 +337,8 @@ pub fn declared_environments(inputs: &[Input]) -> Vec<String> {
         };
         for item in file.items {
             if let crate::syntax::ast::Item::Env(env) = item {
-                if !names.contains(&env.name.node) {
-                    names.push(env.name.node.clone());
+                if !names.iter().any(|name| *name == env.name.node) {
+                    names.push(env.name.node.as_str().to_owned());
                 }
             }
         }

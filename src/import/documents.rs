@@ -36,9 +36,9 @@ pub(super) fn str_of(text: &str) -> Str {
             {
                 literal.push_str(&rest[..open]);
                 if !literal.is_empty() {
-                    parts.push(StrPart::Text(std::mem::take(&mut literal)));
+                    parts.push(StrPart::Text(Text::from(std::mem::take(&mut literal))));
                 }
-                parts.push(StrPart::Interpolation(sp(after[..close].to_string())));
+                parts.push(StrPart::Interpolation(sp(Text::from(&after[..close]))));
                 rest = &after[close + 1..];
             }
             _ => {
@@ -49,7 +49,7 @@ pub(super) fn str_of(text: &str) -> Str {
     }
     literal.push_str(rest);
     if !literal.is_empty() || parts.is_empty() {
-        parts.push(StrPart::Text(literal));
+        parts.push(StrPart::Text(Text::from(literal)));
     }
     Str { parts }
 }
@@ -72,7 +72,7 @@ pub fn sanitize_name(text: &str, limit: usize) -> String {
 /// Actions grouped per service in order of first appearance: `s3:{GetObject, PutObject}`.
 pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>>, String> {
     let catalog = crate::catalog::Catalog::get();
-    let mut groups: Vec<(String, Vec<Spanned<String>>)> = Vec::new();
+    let mut groups: Vec<(Text, Vec<Spanned<Text>>)> = Vec::new();
     let mut out_order: Vec<Option<usize>> = Vec::new();
     let mut unchecked = Vec::new();
     for action in list {
@@ -89,7 +89,7 @@ pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>
                     "{what}: cannot be written in .iamx: the action `{action}`"
                 ));
             }
-            unchecked.push(sp(Action::Unchecked(action.clone())));
+            unchecked.push(sp(Action::Unchecked(Text::from(action.as_str()))));
             continue;
         }
         let Some((service, name)) = action.split_once(':') else {
@@ -115,9 +115,9 @@ pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>
             ));
         }
         match groups.iter_mut().position(|(s, _)| s == service) {
-            Some(i) => groups[i].1.push(sp(name.to_string())),
+            Some(i) => groups[i].1.push(sp(Text::from(name))),
             None => {
-                groups.push((service.to_string(), vec![sp(name.to_string())]));
+                groups.push((Text::from(service.as_str()), vec![sp(Text::from(name))]));
                 out_order.push(Some(groups.len() - 1));
             }
         }
@@ -186,13 +186,13 @@ pub(super) fn clause(
     let numbers = || {
         values
             .iter()
-            .map(|v| sp(ValueKind::Number(v.clone())))
+            .map(|v| sp(ValueKind::Number(Text::from(v.as_str()))))
             .collect()
     };
     let date_values = || {
         values
             .iter()
-            .map(|v| sp(ValueKind::Date(v.clone())))
+            .map(|v| sp(ValueKind::Date(Text::from(v.as_str()))))
             .collect()
     };
     let compare = |op| Test::Compare {
@@ -269,7 +269,7 @@ pub(super) fn clause(
                     .iter()
                     .map(|v| {
                         if is_cidr(v) {
-                            sp(ValueKind::Cidr(v.clone()))
+                            sp(ValueKind::Cidr(Text::from(v.as_str())))
                         } else {
                             value_str(v)
                         }
@@ -310,7 +310,7 @@ pub(super) fn clause(
             quantifier: None,
             key: sp(str_of(key)),
             test: Test::Operator {
-                name: sp(operator.to_string()),
+                name: sp(Text::from(operator)),
                 values: strings(),
             },
             if_exists: false,
@@ -418,7 +418,7 @@ pub(super) fn identity_members(
             Some(sid)
                 if !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric()) =>
             {
-                Some(sp(sid.clone()))
+                Some(sp(Text::from(sid.as_str())))
             }
             Some(sid) => {
                 return Err(format!(
@@ -508,7 +508,7 @@ pub(super) fn trust_members(document: &PolicyDocument, what: &str) -> Result<Vec
                     .iter()
                     .map(|v| match kind {
                         PrincipalKind::Service if crate::syntax::lexical::is_dns_name(v) => {
-                            sp(ValueKind::DnsName(v.clone()))
+                            sp(ValueKind::DnsName(Text::from(v.as_str())))
                         }
                         PrincipalKind::Aws if v == "*" => sp(ValueKind::Star),
                         _ => value_str(v),
@@ -567,7 +567,7 @@ pub(super) fn setting(s: Setting) -> Member {
 /// A reference to one of the project's policies: a bare name when it is an identifier.
 pub(super) fn reference(name: &str) -> Value {
     if crate::syntax::lexical::is_ident(name) && parse_as_name(name) {
-        sp(ValueKind::Name(name.to_string()))
+        sp(ValueKind::Name(Text::from(name)))
     } else {
         sp(ValueKind::Str(Str::literal(name)))
     }
@@ -578,6 +578,6 @@ pub(super) fn parse_as_name(name: &str) -> bool {
     let text = format!("let x = {name}");
     matches!(
         crate::syntax::parse::parse(FileId(0), &text).map(|f| f.items),
-        Ok(items) if matches!(items.as_slice(), [Item::Let(Let { value, .. })] if value.node == ValueKind::Name(name.to_string()))
+        Ok(items) if matches!(items.as_slice(), [Item::Let(Let { value, .. })] if value.node == ValueKind::Name(Text::from(name)))
     )
 }

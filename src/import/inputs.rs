@@ -234,7 +234,9 @@ impl Importer {
                 members.push(setting(Setting::Description(value_str(description))));
             }
             if let Some(seconds) = role.max_session_duration.filter(|s| *s != 3600) {
-                members.push(setting(Setting::MaxSession(sp(seconds.to_string()))));
+                members.push(setting(Setting::MaxSession(sp(Text::from(
+                    seconds.to_string(),
+                )))));
             }
             match role.instance_profiles.as_slice() {
                 [] => {}

@@ -6,6 +6,12 @@
 
 use crate::source::Spanned;
 
+/// Text in the syntax tree (names, string parts, action names): mostly short, so a string that
+/// holds up to 24 bytes inline, without an allocation of its own; longer ones are on the heap.
+/// Resolving copies what it keeps into the IR's `String`s, with `as_str().to_owned()`:
+/// `to_string()` would go through `Display`.
+pub type Text = compact_str::CompactString;
+
 /// One parsed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
@@ -31,7 +37,7 @@ pub enum Item {
     Block(Spanned<Block>),
 }
 
-pub type Ident = Spanned<String>;
+pub type Ident = Spanned<Text>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Let {
@@ -102,7 +108,7 @@ pub enum Setting {
     /// `instance_profile` with an optional name (defaults to the role's name).
     InstanceProfile(Option<Value>),
     /// `max_session 12h`: the text as written.
-    MaxSession(Spanned<String>),
+    MaxSession(Spanned<Text>),
     Tag {
         key: Spanned<Str>,
         value: Value,
@@ -178,16 +184,16 @@ pub struct Statement {
 pub enum Action {
     Any,
     Named {
-        service: String,
-        names: Vec<Spanned<String>>,
+        service: Text,
+        names: Vec<Spanned<Text>>,
     },
     /// `service:level(list, read)`: the service's actions at these access levels.
     Levels {
-        service: String,
-        levels: Vec<Spanned<String>>,
+        service: Text,
+        levels: Vec<Spanned<Text>>,
     },
     /// `"service:Action"`: taken as written, not checked against the catalog.
-    Unchecked(String),
+    Unchecked(Text),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,7 +261,7 @@ pub enum Test {
     },
     /// `OperatorName(key, values)`: any IAM operator by name.
     Operator {
-        name: Spanned<String>,
+        name: Spanned<Text>,
         values: Vec<Value>,
     },
 }
@@ -291,13 +297,13 @@ pub enum ValueKind {
     /// A quoted string or bare ARN, possibly with interpolations.
     Str(Str),
     /// A bare name: a constant or template parameter.
-    Name(String),
+    Name(Text),
     Star,
-    Number(String),
+    Number(Text),
     Bool(bool),
-    Date(String),
-    Cidr(String),
-    DnsName(String),
+    Date(Text),
+    Cidr(Text),
+    DnsName(Text),
     /// `[a, b]`, only as the value of a `let`; it stands for its elements wherever a list of
     /// values is accepted.
     List(Vec<Value>),
@@ -327,7 +333,7 @@ pub struct Str {
 }
 
 impl Str {
-    pub fn literal(text: impl Into<String>) -> Str {
+    pub fn literal(text: impl Into<Text>) -> Str {
         Str {
             parts: vec![StrPart::Text(text.into())],
         }
@@ -348,8 +354,8 @@ impl Str {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StrPart {
-    Text(String),
+    Text(Text),
     /// `${name}`: a constant or parameter, or an IAM policy variable such as `${aws:username}`
     /// (anything with a `:`, and `${*}`, `${?}`, `${$}`), which passes through untouched.
-    Interpolation(Spanned<String>),
+    Interpolation(Spanned<Text>),
 }

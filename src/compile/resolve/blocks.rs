@@ -588,7 +588,7 @@ impl Resolver<'_> {
         let mut names = Vec::new();
         for value in values {
             if let ValueKind::Name(name) = &value.node {
-                names.push(Spanned::new(name.clone(), value.span));
+                names.push(Spanned::new(name.as_str().to_owned(), value.span));
                 continue;
             }
             for scalar in self

@@ -201,8 +201,13 @@ impl<'s> Resolver<'s> {
                     self.undetermined.insert("account".into());
                 }
                 for binding in &env.lets {
-                    if !self.project_defs.lets.contains_key(&binding.name.node) {
-                        self.undetermined.insert(binding.name.node.clone());
+                    if !self
+                        .project_defs
+                        .lets
+                        .contains_key(binding.name.node.as_str())
+                    {
+                        self.undetermined
+                            .insert(binding.name.node.as_str().to_owned());
                     }
                 }
             }
@@ -218,7 +223,7 @@ impl<'s> Resolver<'s> {
                 // An environment's constants replace the project-wide ones of the same name.
                 self.project_defs
                     .lets
-                    .insert(binding.name.node.clone(), binding.clone());
+                    .insert(binding.name.node.as_str().to_owned(), binding.clone());
             }
         }
 
@@ -266,7 +271,7 @@ impl<'s> Resolver<'s> {
             account: account_value
                 .unwrap_or_else(|| Spanned::new(String::new(), Span::new(FileId(0), 0, 0))),
             partition: partition_value,
-            environment: selected.map(|env| env.name.node.clone()),
+            environment: selected.map(|env| env.name.node.as_str().to_owned()),
             boundaries: Vec::new(),
             policies: Vec::new(),
             roles: Vec::new(),

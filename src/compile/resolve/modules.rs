@@ -33,7 +33,7 @@ impl Resolver<'_> {
         let previous = self
             .defs(namespace)
             .lets
-            .get(&binding.name.node)
+            .get(binding.name.node.as_str())
             .map(|b| b.name.span);
         match previous {
             Some(first) => self.error(duplicate(
@@ -45,7 +45,7 @@ impl Resolver<'_> {
             None => {
                 self.defs(namespace)
                     .lets
-                    .insert(binding.name.node.clone(), binding.clone());
+                    .insert(binding.name.node.as_str().to_owned(), binding.clone());
             }
         }
     }
@@ -59,14 +59,14 @@ impl Resolver<'_> {
         let previous = self
             .defs(namespace)
             .templates
-            .get(&name)
+            .get(name.as_str())
             .map(|t| t.name.span);
         match previous {
             Some(first) => self.error(duplicate("template", &name, template.name.span, first)),
             None => {
                 self.defs(namespace)
                     .templates
-                    .insert(name, Rc::new(template.clone()));
+                    .insert(name.as_str().to_owned(), Rc::new(template.clone()));
             }
         }
     }
@@ -86,7 +86,7 @@ impl Resolver<'_> {
             .imports
             .entry(file)
             .or_default()
-            .insert(name.node.clone(), (index, name.span));
+            .insert(name.node.as_str().to_owned(), (index, name.span));
         if let Some((_, first)) = previous {
             self.error(duplicate("import", &name.node, name.span, first));
         }
@@ -117,7 +117,7 @@ impl Resolver<'_> {
         let file = self.sources.add(stdlib::file_name(&name.node), text);
         let index = self.modules.len();
         self.modules
-            .push((name.node.clone(), NamespaceDefs::default()));
+            .push((name.node.as_str().to_owned(), NamespaceDefs::default()));
         let namespace = Namespace::Module(index);
         self.file_namespace.insert(file, namespace);
         match parse::parse(file, text) {

@@ -29,7 +29,7 @@ impl Resolver<'_> {
                 );
                 ok = false;
             }
-            sid.node.clone()
+            sid.node.as_str().to_owned()
         });
         let actions = self.actions(&statement.actions);
         let mut resources = Vec::with_capacity(statement.resources.len());
@@ -94,7 +94,7 @@ impl Resolver<'_> {
                         continue;
                     }
                     unchecked.push(action.span);
-                    out.push(Spanned::new(text.clone(), action.span));
+                    out.push(Spanned::new(text.as_str().to_owned(), action.span));
                     continue;
                 }
                 ast::Action::Named { service, .. } | ast::Action::Levels { service, .. } => service,
@@ -209,7 +209,7 @@ impl Resolver<'_> {
                 }
                 ast::Test::Operator { name, values: v } => {
                     values(self, v).map(|values| ir::Test::Operator {
-                        name: name.clone(),
+                        name: Spanned::new(name.node.as_str().to_owned(), name.span),
                         values,
                     })
                 }
@@ -239,7 +239,9 @@ impl Resolver<'_> {
         if trust.kind.node == PrincipalKind::Service {
             for value in &trust.principals {
                 if let ValueKind::Name(name) = &value.node {
-                    if !scope.params.contains_key(name) && !self.has_let(scope.namespace, name) {
+                    if !scope.params.contains_key(name.as_str())
+                        && !self.has_let(scope.namespace, name)
+                    {
                         self.error(
                             Diagnostic::new(
                                 Code::WrongValue,

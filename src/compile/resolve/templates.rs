@@ -34,7 +34,7 @@ impl Resolver<'_> {
             let Some((namespace, template)) = self.find_template(usage, scope.namespace) else {
                 continue;
             };
-            let key = (namespace, template.name.node.clone());
+            let key = (namespace, template.name.node.as_str().to_owned());
             if stack.contains(&key) {
                 let chain: Vec<&str> = stack
                     .iter()
@@ -81,7 +81,7 @@ impl Resolver<'_> {
             for (param, argument) in template.params.iter().zip(&usage.arguments) {
                 match self.eval(argument, scope) {
                     Some(value) => {
-                        params.insert(param.node.clone(), value);
+                        params.insert(param.node.as_str().to_owned(), value);
                     }
                     None => ok = false,
                 }
@@ -118,7 +118,7 @@ impl Resolver<'_> {
                 let imported = self
                     .imports
                     .get(&module.span.file)
-                    .and_then(|imports| imports.get(&module.node))
+                    .and_then(|imports| imports.get(module.node.as_str()))
                     .map(|(index, _)| *index);
                 match imported {
                     Some(index) => (Namespace::Module(index), Namespace::Module(index)),
@@ -148,7 +148,11 @@ impl Resolver<'_> {
                 }
             }
         };
-        if let Some(template) = self.defs(target).templates.get(&usage.template.node) {
+        if let Some(template) = self
+            .defs(target)
+            .templates
+            .get(usage.template.node.as_str())
+        {
             return Some((target, template.clone()));
         }
         let mut candidates: Vec<String> = self
@@ -160,7 +164,7 @@ impl Resolver<'_> {
         candidates.sort();
         let shown = match &usage.module {
             Some(module) => format!("{}.{}", module.node, usage.template.node),
-            None => usage.template.node.clone(),
+            None => usage.template.node.as_str().to_owned(),
         };
         let mut diagnostic = Diagnostic::new(
             Code::UnknownTemplate,

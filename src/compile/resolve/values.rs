@@ -18,11 +18,11 @@ impl Resolver<'_> {
             ValueKind::Str(text) => Scalar::Str(self.interpolate(text, scope)?),
             ValueKind::Name(name) => return self.lookup(name, value.span, scope),
             ValueKind::Star => Scalar::Star,
-            ValueKind::Number(n) => Scalar::Number(n.clone()),
+            ValueKind::Number(n) => Scalar::Number(n.as_str().to_owned()),
             ValueKind::Bool(b) => Scalar::Bool(*b),
-            ValueKind::Date(d) => Scalar::Date(d.clone()),
-            ValueKind::Cidr(c) => Scalar::Cidr(c.clone()),
-            ValueKind::DnsName(d) => Scalar::DnsName(d.clone()),
+            ValueKind::Date(d) => Scalar::Date(d.as_str().to_owned()),
+            ValueKind::Cidr(c) => Scalar::Cidr(c.as_str().to_owned()),
+            ValueKind::DnsName(d) => Scalar::DnsName(d.as_str().to_owned()),
             ValueKind::List(items) => Scalar::List(self.eval_list(items, scope)?),
         };
         Some(Spanned::new(scalar, value.span))
@@ -261,7 +261,7 @@ impl Resolver<'_> {
 
     // ---- blocks --------------------------------------------------------------------------
 
-    pub(super) fn duration(&mut self, text: &Spanned<String>) -> Option<u32> {
+    pub(super) fn duration(&mut self, text: &Spanned<ast::Text>) -> Option<u32> {
         let (digits, unit) = match text.node.char_indices().last() {
             Some((i, c)) if c.is_ascii_alphabetic() => (&text.node[..i], c),
             _ => (text.node.as_str(), 's'),

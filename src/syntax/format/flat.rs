@@ -93,10 +93,10 @@ pub(super) fn condition_key(s: &Str) -> String {
 pub(super) fn value(v: &Value) -> String {
     match &v.node {
         ValueKind::Str(s) => bare_arn(s).unwrap_or_else(|| quote(s)),
-        ValueKind::Name(n) => n.clone(),
+        ValueKind::Name(n) => n.as_str().to_owned(),
         ValueKind::Star => "*".to_string(),
         ValueKind::Number(t) | ValueKind::Date(t) | ValueKind::Cidr(t) | ValueKind::DnsName(t) => {
-            t.clone()
+            t.as_str().to_owned()
         }
         ValueKind::Bool(b) => b.to_string(),
         ValueKind::List(items) => format!("[{}]", join(items, value)),
@@ -121,10 +121,16 @@ pub(super) fn action(a: &Action) -> String {
             format!("{service}:{}", names[0].node)
         }
         Action::Named { service, names } => {
-            format!("{service}:{{{}}}", join(names, |n| n.node.clone()))
+            format!(
+                "{service}:{{{}}}",
+                join(names, |n| n.node.as_str().to_owned())
+            )
         }
         Action::Levels { service, levels } => {
-            format!("{service}:level({})", join(levels, |l| l.node.clone()))
+            format!(
+                "{service}:level({})",
+                join(levels, |l| l.node.as_str().to_owned())
+            )
         }
         Action::Unchecked(name) => {
             format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))

@@ -412,7 +412,7 @@ impl<'a> Printer<'a> {
                 self.close_brace(indent);
             }
             Item::Template(t) => {
-                let params = join(&t.params, |p| p.node.clone());
+                let params = join(&t.params, |p| p.node.as_str().to_owned());
                 let head = format!("template {}(", t.name.node);
                 let header_end = t
                     .params
@@ -627,7 +627,7 @@ impl<'a> Printer<'a> {
                         inner + INDENT,
                         Separator::Trailing,
                         |n| n.span,
-                        |_, n| n.node.clone(),
+                        |_, n| n.node.as_str().to_owned(),
                     );
                     self.break_before((a.span.end as usize).saturating_sub(1), inner);
                     self.write(&format!("}}{comma}"));

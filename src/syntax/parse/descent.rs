@@ -198,7 +198,7 @@ struct Scratch {
     values: Vec<Value>,
     members: Vec<Member>,
     actions: Vec<Spanned<Action>>,
-    words: Vec<Spanned<String>>,
+    words: Vec<Spanned<Text>>,
     clauses: Vec<Spanned<Clause>>,
     parts: Vec<StrPart>,
 }
@@ -363,8 +363,8 @@ impl<'a> Parser<'a> {
         Span::new(self.file, start, end.tru)
     }
 
-    fn owned(&self, start: usize, end: usize) -> String {
-        self.text[start..end].to_owned()
+    fn owned(&self, start: usize, end: usize) -> Text {
+        Text::from(&self.text[start..end])
     }
 
     /// `ident`, tracked (it is called from non-atomic and compound-atomic rules).

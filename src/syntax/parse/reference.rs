@@ -61,7 +61,7 @@ impl Builder {
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
-        Spanned::new(pair.as_str().to_string(), self.span(&pair))
+        Spanned::new(Text::from(pair.as_str()), self.span(&pair))
     }
 
     fn file(&self, root: Pair<'_, Rule>) -> File {
@@ -357,20 +357,21 @@ impl Builder {
                 let first = inner.next().expect("action body");
                 let node = match first.as_rule() {
                     Rule::any_action => Action::Any,
-                    Rule::quoted_action => Action::Unchecked(
-                        first
-                            .into_inner()
-                            .next()
-                            .expect("quoted text")
-                            .as_str()
-                            .to_string(),
-                    ),
+                    Rule::quoted_action => Action::Unchecked(Text::from(
+                        first.into_inner().next().expect("quoted text").as_str(),
+                    )),
                     Rule::service_prefix => {
                         let service = first.as_str().to_string();
                         let names_pair = inner.next().expect("action name");
                         if names_pair.as_rule() == Rule::access_levels {
                             let levels = names_pair.into_inner().map(|p| self.ident(p)).collect();
-                            return Spanned::new(Action::Levels { service, levels }, span);
+                            return Spanned::new(
+                                Action::Levels {
+                                    service: service.into(),
+                                    levels,
+                                },
+                                span,
+                            );
                         }
                         let names = match names_pair.as_rule() {
                             Rule::action_group => {
@@ -378,7 +379,10 @@ impl Builder {
                             }
                             _ => vec![self.ident(names_pair)],
                         };
-                        Action::Named { service, names }
+                        Action::Named {
+                            service: service.into(),
+                            names,
+                        }
                     }
                     rule => unreachable!("action {rule:?}"),
                 };
@@ -489,12 +493,12 @@ impl Builder {
             Rule::string | Rule::bare_arn => ValueKind::Str(self.string(inner)),
             Rule::bare_path => ValueKind::Str(Str::literal(text)),
             Rule::star => ValueKind::Star,
-            Rule::date => ValueKind::Date(text),
-            Rule::cidr => ValueKind::Cidr(text),
-            Rule::number => ValueKind::Number(text),
+            Rule::date => ValueKind::Date(text.into()),
+            Rule::cidr => ValueKind::Cidr(text.into()),
+            Rule::number => ValueKind::Number(text.into()),
             Rule::boolean => ValueKind::Bool(text == "true"),
-            Rule::dns_name => ValueKind::DnsName(text),
-            Rule::value_name => ValueKind::Name(text),
+            Rule::dns_name => ValueKind::DnsName(text.into()),
+            Rule::value_name => ValueKind::Name(text.into()),
             rule => unreachable!("value {rule:?}"),
         };
         Spanned::new(kind, span)
@@ -505,7 +509,7 @@ impl Builder {
         let mut parts: Vec<StrPart> = Vec::new();
         let push_text = |parts: &mut Vec<StrPart>, text: &str| match parts.last_mut() {
             Some(StrPart::Text(previous)) => previous.push_str(text),
-            _ => parts.push(StrPart::Text(text.to_string())),
+            _ => parts.push(StrPart::Text(Text::from(text))),
         };
         for part in pair.into_inner() {
             match part.as_rule() {

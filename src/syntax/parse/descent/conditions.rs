@@ -164,7 +164,7 @@ impl Parser<'_> {
     #[allow(clippy::type_complexity)]
     pub(super) fn operator_call(
         &mut self,
-    ) -> Option<(Spanned<String>, Spanned<Str>, Vec<Value>, usize)> {
+    ) -> Option<(Spanned<Text>, Spanned<Str>, Vec<Value>, usize)> {
         let start = self.pos;
         let mark = self.mark(start);
         if !self.bytes.get(start).is_some_and(u8::is_ascii_uppercase) {

@@ -380,7 +380,7 @@ impl Parser<'_> {
 
     /// `quoted_action = ${ "\"" ~ quoted_text ~ "\"" }`,
     /// `quoted_text = @{ (!("\"" | "\n" | " ") ~ ANY)+ }`
-    pub(super) fn quoted_action(&mut self) -> Option<String> {
+    pub(super) fn quoted_action(&mut self) -> Option<Text> {
         let start = self.pos;
         let mark = self.mark(start);
         if self.bytes.get(start) != Some(&b'"') {
@@ -405,7 +405,7 @@ impl Parser<'_> {
 
     /// `access_levels = !{ "level" ~ "(" ~ level_name ~ ("," ~ level_name)* ~ ","? ~ ")" }`,
     /// `level_name = @{ ASCII_ALPHA ~ (ASCII_ALPHA | "_")* }`
-    pub(super) fn access_levels(&mut self) -> Option<(Vec<Spanned<String>>, End)> {
+    pub(super) fn access_levels(&mut self) -> Option<(Vec<Spanned<Text>>, End)> {
         let start = self.pos;
         let mark = self.mark(start);
         if !self.bytes[start..].starts_with(b"level") {
@@ -439,7 +439,7 @@ impl Parser<'_> {
     }
 
     /// `action_group = !{ "{" ~ action_name ~ ("," ~ action_name)* ~ ","? ~ "}" }`
-    pub(super) fn action_group(&mut self) -> Option<(Vec<Spanned<String>>, End)> {
+    pub(super) fn action_group(&mut self) -> Option<(Vec<Spanned<Text>>, End)> {
         let start = self.pos;
         let mark = self.mark(start);
         if !self.lit(b'{') {
@@ -466,7 +466,7 @@ impl Parser<'_> {
         close: u8,
         word: Expected,
         end: fn(&[u8], usize) -> Option<usize>,
-    ) -> Option<(Vec<Spanned<String>>, End)> {
+    ) -> Option<(Vec<Spanned<Text>>, End)> {
         self.scratch.words.clear();
         let take = |parser: &mut Self| {
             let at = parser.atom(word, end)?;

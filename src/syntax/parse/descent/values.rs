@@ -118,7 +118,7 @@ impl Parser<'_> {
 
     /// `interpolation = ${ "${" ~ interpolation_name ~ "}" }`,
     /// `interpolation_name = @{ (!("}" | "\"" | "\n") ~ ANY)+ }`
-    pub(super) fn interpolation(&mut self) -> Option<Spanned<String>> {
+    pub(super) fn interpolation(&mut self) -> Option<Spanned<Text>> {
         let start = self.pos;
         let mark = self.mark(start);
         if !self.bytes[start..].starts_with(b"${") {
@@ -181,6 +181,6 @@ impl Parser<'_> {
 fn push_text(parts: &mut Vec<StrPart>, text: &str) {
     match parts.last_mut() {
         Some(StrPart::Text(previous)) => previous.push_str(text),
-        _ => parts.push(StrPart::Text(text.to_owned())),
+        _ => parts.push(StrPart::Text(Text::from(text))),
     }
 }
