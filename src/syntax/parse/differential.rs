@@ -132,7 +132,8 @@ fn corpus() -> &'static Vec<(String, String)> {
 #[test]
 fn the_comparison_sees_spans_and_diagnostics() {
     assert!(outcome("role r {}", false).contains("@0..4 Role"));
-    assert!(outcome("role r {", true).contains("expected"));
+    assert!(outcome("role r { allow", true).contains("expected"));
+    assert!(outcome("role r {", true).contains("its closing `}` is missing"));
 }
 
 #[test]

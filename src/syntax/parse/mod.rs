@@ -321,7 +321,50 @@ fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Dia
             );
         }
     }
+    // A file that ends inside a block is missing its `}`, whatever members could still have
+    // come: say that, rather than list them.
+    if text[position..].trim().is_empty() {
+        if let Some((header, words)) = unclosed_block(file, text) {
+            return Some(
+                Diagnostic::new(
+                    Code::Syntax,
+                    format!("the file ends inside `{words}`: its closing `}}` is missing"),
+                )
+                .at(header, "this block is not closed")
+                .with_label(
+                    Span::new(file, text.len(), text.len()),
+                    "the file ends here",
+                )
+                .with_help("add `}` where the block ends"),
+            );
+        }
+    }
     None
+}
+
+/// The header of the block a file ends inside, and how a message names it (`role name`,
+/// `template name`, `env name`): the file parses once a `}` is added at its end, and that
+/// block is its last item. Parsing again is the grammar's own answer, where counting braces in
+/// the text would have to know that `/*` in a bare ARN opens no comment.
+fn unclosed_block(file: FileId, text: &str) -> Option<(Span, std::string::String)> {
+    use crate::syntax::ast::Item;
+    let closed = descent::parse(file, &format!("{text}\n}}")).ok()?;
+    let header = |start: u32, name: Span| Span::new(file, start as usize, name.end as usize);
+    Some(match closed.items.last()? {
+        Item::Block(block) => {
+            let name = block.node.name.span;
+            let written = &text[name.start as usize..name.end as usize];
+            let words = format!("{} {written}", block.node.kind.node.keyword());
+            (header(block.span.start, name), words)
+        }
+        Item::Template(template) => {
+            let name = &template.node.name;
+            let words = format!("template {}", name.node);
+            (header(template.span.start, name.span), words)
+        }
+        Item::Env(env) => (env.name.span, format!("env {}", env.name.node)),
+        _ => return None,
+    })
 }
 
 /// Where a `/*` opens that is never closed, ignoring `/*` inside strings and line comments.
@@ -487,5 +530,48 @@ mod tests {
         assert_eq!(error.message, "unterminated string");
         let error = parse(FileId(0), "let x = \"abc\" /* no end").unwrap_err();
         assert_eq!(error.message, "unterminated block comment");
+    }
+
+    #[test]
+    fn a_file_that_ends_inside_a_block_names_the_block() {
+        let cases = [
+            // A bare ARN's `/*` opens no comment.
+            (
+                "role r {\n  allow s3:GetObject on arn:aws:s3:::b/*\n",
+                "role r",
+                0..6,
+            ),
+            (
+                "let b = \"x\"\nrole \"svc-${b}\" {\n",
+                "role \"svc-${b}\"",
+                12..27,
+            ),
+            (
+                "template t(a) {\n  allow s3:* on *\n// done\n",
+                "template t",
+                0..10,
+            ),
+            ("env prod {\n  account \"123456789012\"", "env prod", 4..8),
+        ];
+        for (text, words, header) in cases {
+            let error = parse(FileId(0), text).unwrap_err();
+            let message = format!("the file ends inside `{words}`: its closing `}}` is missing");
+            assert_eq!(error.message, message, "{text}");
+            let span = error.primary.expect("a primary label").span;
+            assert_eq!(span.start as usize..span.end as usize, header, "{text}");
+        }
+        // Not when more than a `}` is missing, nor when the file ends elsewhere.
+        for text in [
+            "role r {\n  allow s3:GetObject on",
+            "role r",
+            "role r {}\nlet",
+        ] {
+            let error = parse(FileId(0), text).unwrap_err();
+            assert!(
+                !error.message.contains("closing `}`"),
+                "{text}: {}",
+                error.message
+            );
+        }
     }
 }
