@@ -321,6 +321,17 @@ fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Dia
             );
         }
     }
+    if let Some(header) = header_without_brace(file, text, position) {
+        let written = &text[header.start as usize..header.end as usize];
+        let at = header.end as usize;
+        return Some(
+            Diagnostic::new(Code::Syntax, format!("expected `{{` after `{written}`"))
+                .at(Span::new(file, at, at), "the block's `{` goes here")
+                .with_help(format!(
+                    "a block's members go between braces: `{written} {{ ... }}`"
+                )),
+        );
+    }
     // A file that ends inside a block is missing its `}`, whatever members could still have
     // come: say that, rather than list them.
     if text[position..].trim().is_empty() {
@@ -365,6 +376,42 @@ fn unclosed_block(file: FileId, text: &str) -> Option<(Span, std::string::String
         Item::Env(env) => (env.name.span, format!("env {}", env.name.node)),
         _ => return None,
     })
+}
+
+/// The header (`role name`, `env name`, `template name(params)`) that the line of a failed
+/// parse starts with, when no `{` follows it: the longest start of the line, cut at white
+/// space, that parses as one block once ` {}` is added. The messages pest's model gives there
+/// name the wrong thing (`expected a string` at a bare name, or the item's own keyword as
+/// unexpected). Only the line's first 256 bytes are tried, so a long line costs a few parses
+/// of short texts, not one parse per word.
+fn header_without_brace(file: FileId, text: &str, position: usize) -> Option<Span> {
+    use crate::syntax::ast::Item;
+    const LONGEST_HEADER: usize = 256;
+    let line_start = text[..position].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = (text[position..].find('\n')).map_or(text.len(), |i| position + i);
+    let line = &text[line_start..line_end];
+    let start = line_start + (line.len() - line.trim_start().len());
+    let mut cuts: Vec<usize> = (text[start..line_end].char_indices())
+        .filter(|&(_, c)| c.is_whitespace())
+        .map(|(i, _)| start + i)
+        .chain([line_end])
+        .take_while(|&cut| cut - start <= LONGEST_HEADER)
+        .collect();
+    cuts.dedup();
+    for &end in cuts.iter().rev() {
+        let header = text[start..end].trim_end();
+        let Ok(tree) = descent::parse(file, &format!("{header} {{}}")) else {
+            continue;
+        };
+        let header_end = start + header.len();
+        let next = text[header_end..].trim_start().chars().next();
+        let one_block = matches!(
+            &tree.items[..],
+            [Item::Block(_) | Item::Env(_) | Item::Template(_)]
+        );
+        return (one_block && next != Some('{')).then(|| Span::new(file, start, header_end));
+    }
+    None
 }
 
 /// Where a `/*` opens that is never closed, ignoring `/*` inside strings and line comments.
@@ -561,14 +608,58 @@ mod tests {
             assert_eq!(span.start as usize..span.end as usize, header, "{text}");
         }
         // Not when more than a `}` is missing, nor when the file ends elsewhere.
-        for text in [
-            "role r {\n  allow s3:GetObject on",
-            "role r",
-            "role r {}\nlet",
-        ] {
+        // (`role r` alone is a header without its `{`, below.)
+        for text in ["role r {\n  allow s3:GetObject on", "role r {}\nlet"] {
             let error = parse(FileId(0), text).unwrap_err();
             assert!(
                 !error.message.contains("closing `}`"),
+                "{text}: {}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_header_without_its_brace_is_named() {
+        let cases = [
+            ("role r", "role r", 6),
+            (
+                "role service-x\n  allow s3:GetObject on *\n}\n",
+                "role service-x",
+                14,
+            ),
+            (
+                "account \"1\"\nrole \"x\" allow s3:* on *",
+                "role \"x\"",
+                20,
+            ),
+            ("env prod\n  account \"123456789012\"\n}", "env prod", 8),
+            (
+                "template t(a, b)\n  allow s3:* on *\n}",
+                "template t(a, b)",
+                16,
+            ),
+            ("  delegate d\n", "delegate d", 12),
+        ];
+        for (text, header, at) in cases {
+            let error = parse(FileId(0), text).unwrap_err();
+            assert_eq!(
+                error.message,
+                format!("expected `{{` after `{header}`"),
+                "{text}"
+            );
+            let span = error.primary.expect("a primary label").span;
+            assert_eq!((span.start as usize, span.end as usize), (at, at), "{text}");
+        }
+        // A header with its `{` (on the next line too) fails elsewhere for other reasons.
+        for text in [
+            "role r { allow bad }",
+            "role r\n{ allow bad }",
+            "role r {\n  rol x\n}",
+        ] {
+            let error = parse(FileId(0), text).unwrap_err();
+            assert!(
+                !error.message.contains("after `role r`"),
                 "{text}: {}",
                 error.message
             );
