@@ -579,6 +579,13 @@ mod tests {
         assert_eq!(error.message, "unterminated block comment");
     }
 
+    /// The message of the error `text` gives, and its primary label's byte range.
+    fn message_and_range(text: &str) -> (String, std::ops::Range<usize>) {
+        let error = parse(FileId(0), text).unwrap_err();
+        let span = error.primary.expect("a primary label").span;
+        (error.message, span.start as usize..span.end as usize)
+    }
+
     #[test]
     fn a_file_that_ends_inside_a_block_names_the_block() {
         let cases = [
@@ -601,21 +608,14 @@ mod tests {
             ("env prod {\n  account \"123456789012\"", "env prod", 4..8),
         ];
         for (text, words, header) in cases {
-            let error = parse(FileId(0), text).unwrap_err();
             let message = format!("the file ends inside `{words}`: its closing `}}` is missing");
-            assert_eq!(error.message, message, "{text}");
-            let span = error.primary.expect("a primary label").span;
-            assert_eq!(span.start as usize..span.end as usize, header, "{text}");
+            assert_eq!(message_and_range(text), (message, header), "{text}");
         }
         // Not when more than a `}` is missing, nor when the file ends elsewhere.
         // (`role r` alone is a header without its `{`, below.)
         for text in ["role r {\n  allow s3:GetObject on", "role r {}\nlet"] {
-            let error = parse(FileId(0), text).unwrap_err();
-            assert!(
-                !error.message.contains("closing `}`"),
-                "{text}: {}",
-                error.message
-            );
+            let (message, _) = message_and_range(text);
+            assert!(!message.contains("closing `}`"), "{text}: {message}");
         }
     }
 
@@ -642,14 +642,8 @@ mod tests {
             ("  delegate d\n", "delegate d", 12),
         ];
         for (text, header, at) in cases {
-            let error = parse(FileId(0), text).unwrap_err();
-            assert_eq!(
-                error.message,
-                format!("expected `{{` after `{header}`"),
-                "{text}"
-            );
-            let span = error.primary.expect("a primary label").span;
-            assert_eq!((span.start as usize, span.end as usize), (at, at), "{text}");
+            let message = format!("expected `{{` after `{header}`");
+            assert_eq!(message_and_range(text), (message, at..at), "{text}");
         }
         // A header with its `{` (on the next line too) fails elsewhere for other reasons.
         for text in [
@@ -657,12 +651,8 @@ mod tests {
             "role r\n{ allow bad }",
             "role r {\n  rol x\n}",
         ] {
-            let error = parse(FileId(0), text).unwrap_err();
-            assert!(
-                !error.message.contains("after `role r`"),
-                "{text}: {}",
-                error.message
-            );
+            let (message, _) = message_and_range(text);
+            assert!(!message.contains("after `role r`"), "{text}: {message}");
         }
     }
 }
