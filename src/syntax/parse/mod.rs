@@ -332,6 +332,12 @@ fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Dia
                 )),
         );
     }
+    if let Some(diagnostic) = block_left_open(file, text, position) {
+        return Some(diagnostic);
+    }
+    if let Some(diagnostic) = action_group_left_open(file, text, position) {
+        return Some(diagnostic);
+    }
     // A file that ends inside a block is missing its `}`, whatever members could still have
     // come: say that, rather than list them.
     if text[position..].trim().is_empty() {
@@ -376,6 +382,140 @@ fn unclosed_block(file: FileId, text: &str) -> Option<(Span, std::string::String
         Item::Env(env) => (env.name.span, format!("env {}", env.name.node)),
         _ => return None,
     })
+}
+
+/// Whether `text` parses, or fails only after byte `beyond`: a repair put in before
+/// `beyond` is right when the parse gets past it.
+fn parses_past(file: FileId, text: &str, beyond: usize) -> bool {
+    descent::parse(file, text).map_or_else(|failure| failure.position > beyond, |_| true)
+}
+
+/// The keywords that start a top-level item: one of them where a block's member was expected
+/// is most often the next item after a block whose `}` was forgotten.
+const ITEM_KEYWORDS: [&str; 12] = [
+    "account",
+    "partition",
+    "let",
+    "import",
+    "env",
+    "template",
+    "boundary",
+    "policy",
+    "role",
+    "user",
+    "group",
+    "delegate",
+];
+
+/// A block whose `}` is missing before the next item: the parse failed at an item's keyword
+/// that starts its line, the text before that line ends inside a block, and with a `}` put before the line
+/// the parse gets past where it failed. Without this the message lists every member the block
+/// could have.
+fn block_left_open(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let line_start = text[..position].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = (text[position..].find('\n')).map_or(text.len(), |i| position + i);
+    let line = &text[line_start..line_end];
+    let word_start = line_start + (line.len() - line.trim_start().len());
+    let word_end = (text[word_start..line_end])
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(line_end, |i| word_start + i);
+    let keyword = &text[word_start..word_end];
+    // At the keyword, or at the `{` after `boundary name`, which is also a member of roles.
+    let at_item = position == word_start || text[position..].starts_with('{');
+    if !ITEM_KEYWORDS.contains(&keyword) || !at_item {
+        return None;
+    }
+    let (header, words) = unclosed_block(file, &text[..line_start])?;
+    // Two bytes go in before the line, so the failure moves to `position + 2` if the `}` did
+    // not help.
+    let repaired = format!("{}}}\n{}", &text[..line_start], &text[line_start..]);
+    if !parses_past(file, &repaired, position + 2) {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            format!("`{words}` is not closed before the next `{keyword}`"),
+        )
+        .at(header, "this block is not closed")
+        .with_label(
+            Span::new(file, word_start, word_end),
+            format!("`{keyword}` cannot appear inside `{words}`"),
+        )
+        .with_help(format!("add `}}` where `{words}` ends")),
+    )
+}
+
+/// A group of actions (`s3:{GetObject, PutObject}`) without its `}`, or with a comma missing
+/// between two names. The group is one token of the grammar, so the parse fails at its `{`
+/// and pest's model can only say that a group was expected there; this finds where the `}`
+/// or the `,` goes, and says so when putting it there lets the parse get past the line.
+fn action_group_left_open(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?');
+    if !text[position..].starts_with('{') {
+        return None;
+    }
+    let prefix_start = text[..position]
+        .strip_suffix(':')?
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '-')
+        .len();
+    if prefix_start + 1 == position {
+        return None;
+    }
+    // The names of the group as far as they are well formed; `after` is the end of the last.
+    let mut at = position + 1;
+    let after = loop {
+        let name_start = at + (text[at..].len() - text[at..].trim_start().len());
+        let name_end = (text[name_start..])
+            .find(|c: char| !is_name_char(c))
+            .map_or(text.len(), |i| name_start + i);
+        if name_end == name_start {
+            return None;
+        }
+        let next = name_end + (text[name_end..].len() - text[name_end..].trim_start().len());
+        match text[next..].chars().next() {
+            Some(',') => at = next + 1,
+            Some('}') => return None,
+            _ => break name_end,
+        }
+    };
+    // The repair must carry the parse past the line: a `}` after the first of two names
+    // without a comma gets only to the second.
+    let line_end = (text[after..].find('\n')).map_or(text.len(), |i| after + i);
+    let repaired = |insert: &str| format!("{}{insert}{}", &text[..after], &text[after..]);
+    // The group as the help writes it: on one line, whatever lines it was written on.
+    let one_line = |group: &str| group.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (message, label, help) = if parses_past(file, &repaired("}"), line_end + 1) {
+        let group = one_line(&text[prefix_start..after]);
+        (
+            "this group of actions has no closing `}`",
+            "`}` goes here",
+            format!("close the group: `{group}}}`"),
+        )
+    } else if parses_past(file, &repaired(","), line_end + 1) {
+        let close = after + text[after..line_end].find('}')?;
+        let group = one_line(&format!(
+            "{},{}",
+            &text[prefix_start..after],
+            &text[after..=close]
+        ));
+        (
+            "the actions of a group are separated by commas",
+            "`,` goes here",
+            format!("write `{group}`"),
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::new(Code::Syntax, message)
+            .at(Span::new(file, after, after), label)
+            .with_label(
+                Span::new(file, position, position + 1),
+                "the group opens here",
+            )
+            .with_help(help),
+    )
 }
 
 /// The header (`role name`, `env name`, `template name(params)`) that the line of a failed
@@ -616,6 +756,75 @@ mod tests {
         for text in ["role r {\n  allow s3:GetObject on", "role r {}\nlet"] {
             let (message, _) = message_and_range(text);
             assert!(!message.contains("closing `}`"), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_block_left_open_before_the_next_item_is_named() {
+        let cases = [
+            (
+                "role a {\n  allow s3:* on *\nrole b {}\n",
+                "`role a`",
+                "role",
+                0..6,
+            ),
+            (
+                "let x = \"1\"\nrole a {\n  allow s3:* on *\n\n  let y = \"2\"\n",
+                "`role a`",
+                "let",
+                12..18,
+            ),
+            // What follows may be wrong too: the first error is the open block.
+            (
+                "template t(a) {\n  allow s3:* on *\nboundary b { allow bad }",
+                "`template t`",
+                "boundary",
+                0..10,
+            ),
+        ];
+        for (text, words, keyword, header) in cases {
+            let message = format!("{words} is not closed before the next `{keyword}`");
+            assert_eq!(message_and_range(text), (message, header), "{text}");
+        }
+        // Not when a `}` there would not get the parse further, nor outside a block.
+        for text in [
+            "role a {\n  boundary {\n}",
+            "role a {}\nrole b { allow bad }",
+            "role a {\n  allow s3:* on role\n}",
+        ] {
+            let (message, _) = message_and_range(text);
+            assert!(!message.contains("is not closed"), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn an_action_group_left_open_says_where_its_brace_goes() {
+        let open = "this group of actions has no closing `}`";
+        let comma = "the actions of a group are separated by commas";
+        let cases = [
+            ("role r { allow s3:{GetObject on * }", open, 28),
+            (
+                "role r { allow s3:{Get*, PutObject,\n List* on * }",
+                open,
+                42,
+            ),
+            ("role r { allow s3:{GetObject PutObject} on * }", comma, 28),
+        ];
+        for (text, message, at) in cases {
+            assert_eq!(
+                message_and_range(text),
+                (message.to_string(), at..at),
+                "{text}"
+            );
+        }
+        // An empty group, a group cut off by the end of the file, a name no comma or `}` mends.
+        for text in [
+            "role r { allow s3:{} on * }",
+            "role r { allow s3:{GetObject,",
+            "role r { allow s3:{GetObject % on * }",
+        ] {
+            let (message, _) = message_and_range(text);
+            assert!(message != open && message != comma, "{text}: {message}");
         }
     }
 
