@@ -38,10 +38,10 @@ enum Namespace {
     Module(usize),
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct NamespaceDefs {
     lets: HashMap<String, ast::Let>,
-    templates: HashMap<String, Rc<Spanned<ast::Template>>>,
+    templates: HashMap<String, Arc<Spanned<ast::Template>>>,
 }
 
 /// Where a value is evaluated: a namespace plus template parameters bound at a `use`.
@@ -61,11 +61,11 @@ struct Expanded<'b> {
     expanded_from: Vec<Span>,
 }
 
-/// The members being expanded: a block's own, or a template's (held by its `Rc`).
+/// The members being expanded: a block's own, or a template's (held by its `Arc`).
 #[derive(Clone)]
 enum Members<'b> {
     Block(&'b [Member]),
-    Template(Rc<Spanned<ast::Template>>),
+    Template(Arc<Spanned<ast::Template>>),
 }
 
 impl Members<'_> {
@@ -77,21 +77,29 @@ impl Members<'_> {
     }
 }
 
-struct Resolver<'s> {
-    sources: &'s mut Sources,
-    diagnostics: Vec<Diagnostic>,
+/// What blocks are resolved against: the namespaces' definitions, what each file imports and
+/// the built-in names. Filled while the files' items are read; only read after that.
+#[derive(Default, Clone)]
+struct Declarations {
     project_defs: NamespaceDefs,
     modules: Vec<(String, NamespaceDefs)>,
-    /// Which file belongs to which namespace, and what each file imports.
-    file_namespace: HashMap<FileId, Namespace>,
     imports: HashMap<FileId, HashMap<String, (usize, Span)>>,
     builtins: HashMap<String, Spanned<Scalar>>,
-    constant_cache: HashMap<Namespace, HashMap<String, Option<Spanned<Scalar>>>>,
-    constants_in_progress: Vec<(Namespace, String)>,
     /// Names only an environment defines (`account`, or a `let` inside `env` blocks alone),
     /// when no environment could be chosen: E0108 already said why, so a use of one is not
     /// reported again (one root cause, one error).
     undetermined: foldhash::HashSet<String>,
+}
+
+struct Resolver<'s> {
+    /// Owned while the items are read; borrowed by the resolvers of single blocks.
+    declared: Cow<'s, Declarations>,
+    /// Where a std-lib module's source is added when an `import` loads it; only the
+    /// resolver that reads the items has it (imports are items).
+    sources: Option<&'s mut Sources>,
+    diagnostics: Vec<Diagnostic>,
+    constant_cache: HashMap<Namespace, HashMap<String, Option<Spanned<Scalar>>>>,
+    constants_in_progress: Vec<(Namespace, String)>,
 }
 
 use blocks::{duplicate, NamesIndex};
@@ -105,16 +113,11 @@ mod values;
 impl<'s> Resolver<'s> {
     fn new(sources: &'s mut Sources) -> Self {
         Resolver {
-            sources,
+            declared: Cow::Owned(Declarations::default()),
+            sources: Some(sources),
             diagnostics: Vec::new(),
-            project_defs: NamespaceDefs::default(),
-            modules: Vec::new(),
-            file_namespace: HashMap::new(),
-            imports: HashMap::new(),
-            builtins: HashMap::new(),
             constant_cache: HashMap::new(),
             constants_in_progress: Vec::new(),
-            undetermined: Default::default(),
         }
     }
 
@@ -148,7 +151,6 @@ impl<'s> Resolver<'s> {
             })
             .collect();
         for (file, tree) in &trees {
-            self.file_namespace.insert(*file, Namespace::Project);
             let items = match tree {
                 Ok(tree) => &tree.items,
                 Err(at) => &shared[*at].items,
@@ -197,17 +199,14 @@ impl<'s> Resolver<'s> {
             // Whatever an environment would have set is unknown now; the top-level values, if
             // any, still stand (`partition` always has one: `aws`).
             for env in &envs {
+                let declared = self.declared.to_mut();
                 if env.account.is_some() && account.is_none() {
-                    self.undetermined.insert("account".into());
+                    declared.undetermined.insert("account".into());
                 }
                 for binding in &env.lets {
-                    if !self
-                        .project_defs
-                        .lets
-                        .contains_key(binding.name.node.as_str())
-                    {
-                        self.undetermined
-                            .insert(binding.name.node.as_str().to_owned());
+                    let name = binding.name.node.as_str();
+                    if !declared.project_defs.lets.contains_key(name) {
+                        declared.undetermined.insert(name.to_owned());
                     }
                 }
             }
@@ -221,8 +220,7 @@ impl<'s> Resolver<'s> {
             }
             for binding in &env.lets {
                 // An environment's constants replace the project-wide ones of the same name.
-                self.project_defs
-                    .lets
+                (self.declared.to_mut().project_defs.lets)
                     .insert(binding.name.node.as_str().to_owned(), binding.clone());
             }
         }
@@ -235,7 +233,7 @@ impl<'s> Resolver<'s> {
             None => "aws".to_string(),
         };
         let partition_span = partition.as_ref().map(|v| v.span);
-        self.builtins.insert(
+        self.declared.to_mut().builtins.insert(
             "partition".into(),
             Spanned::new(
                 Scalar::Str(partition_value.clone()),
@@ -261,7 +259,7 @@ impl<'s> Resolver<'s> {
             }
         };
         if let Some(account) = &account_value {
-            self.builtins.insert(
+            self.declared.to_mut().builtins.insert(
                 "account".into(),
                 Spanned::new(Scalar::Str(account.node.clone()), account.span),
             );

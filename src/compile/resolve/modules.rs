@@ -11,21 +11,21 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Spanned};
 use crate::syntax::ast::{self, Item};
 use crate::syntax::parse;
-use std::rc::Rc;
+use std::sync::Arc;
 
 impl Resolver<'_> {
     pub(super) fn defs(&mut self, namespace: Namespace) -> &mut NamespaceDefs {
         match namespace {
-            Namespace::Project => &mut self.project_defs,
-            Namespace::Module(index) => &mut self.modules[index].1,
+            Namespace::Project => &mut self.declared.to_mut().project_defs,
+            Namespace::Module(index) => &mut self.declared.to_mut().modules[index].1,
         }
     }
 
     /// [`Resolver::defs`], to read.
     pub(super) fn defs_to_read(&self, namespace: Namespace) -> &NamespaceDefs {
         match namespace {
-            Namespace::Project => &self.project_defs,
-            Namespace::Module(index) => &self.modules[index].1,
+            Namespace::Project => &self.declared.project_defs,
+            Namespace::Module(index) => &self.declared.modules[index].1,
         }
     }
 
@@ -66,24 +66,21 @@ impl Resolver<'_> {
             None => {
                 self.defs(namespace)
                     .templates
-                    .insert(name.as_str().to_owned(), Rc::new(template.clone()));
+                    .insert(name.as_str().to_owned(), Arc::new(template.clone()));
             }
         }
     }
 
     /// `import NAME` in `file`: loads the std-lib module once and records the import.
     pub(super) fn import(&mut self, file: FileId, name: &ast::Ident) {
-        let module_index = match self
-            .modules
-            .iter()
+        let module_index = match (self.declared.modules.iter())
             .position(|(module, _)| *module == name.node)
         {
             Some(index) => Some(index),
             None => self.load_module(name),
         };
         let Some(index) = module_index else { return };
-        let previous = self
-            .imports
+        let previous = (self.declared.to_mut().imports)
             .entry(file)
             .or_default()
             .insert(name.node.as_str().to_owned(), (index, name.span));
@@ -114,12 +111,13 @@ impl Resolver<'_> {
             self.error(diagnostic);
             return None;
         };
-        let file = self.sources.add(stdlib::file_name(&name.node), text);
-        let index = self.modules.len();
-        self.modules
-            .push((name.node.as_str().to_owned(), NamespaceDefs::default()));
+        // Imports are items, read by the resolver that has the sources; one that has not
+        // (a single block's) reaches no `import`.
+        let file = self.sources.as_mut()?.add(stdlib::file_name(&name.node), text);
+        let declared = self.declared.to_mut();
+        let index = declared.modules.len();
+        (declared.modules).push((name.node.as_str().to_owned(), NamespaceDefs::default()));
         let namespace = Namespace::Module(index);
-        self.file_namespace.insert(file, namespace);
         match parse::parse(file, text) {
             Ok(ast) => {
                 for item in &ast.items {

@@ -10,6 +10,7 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Member};
 use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
+use std::sync::Arc;
 
 impl Resolver<'_> {
     /// Expands `use` recursively; `stack` holds the templates being expanded, to catch cycles.
@@ -111,12 +112,11 @@ impl Resolver<'_> {
         &mut self,
         usage: &Spanned<ast::Use>,
         namespace: Namespace,
-    ) -> Option<(Namespace, Rc<Spanned<ast::Template>>)> {
+    ) -> Option<(Namespace, Arc<Spanned<ast::Template>>)> {
         let (target, candidates_namespace) = match &usage.module {
             None => (namespace, namespace),
             Some(module) => {
-                let imported = self
-                    .imports
+                let imported = (self.declared.imports)
                     .get(&module.span.file)
                     .and_then(|imports| imports.get(module.node.as_str()))
                     .map(|(index, _)| *index);
@@ -149,14 +149,14 @@ impl Resolver<'_> {
             }
         };
         if let Some(template) = self
-            .defs(target)
+            .defs_to_read(target)
             .templates
             .get(usage.template.node.as_str())
         {
             return Some((target, template.clone()));
         }
         let mut candidates: Vec<String> = self
-            .defs(candidates_namespace)
+            .defs_to_read(candidates_namespace)
             .templates
             .keys()
             .cloned()

@@ -112,7 +112,7 @@ impl Resolver<'_> {
             let cached = self.constant_cache.get(&scope.namespace)?.get(name)?;
             return cached.as_ref().map(|value| &value.node);
         }
-        self.builtins.get(name).map(|value| &value.node)
+        self.declared.builtins.get(name).map(|value| &value.node)
     }
 
     /// A name's value, with the value's span moved to the place of use.
@@ -132,12 +132,12 @@ impl Resolver<'_> {
                 .constant(scope.namespace, name)
                 .map(|value| Spanned::new(value.node, span));
         }
-        if self.undetermined.contains(name) {
+        if self.declared.undetermined.contains(name) {
             return None;
         }
         let mut candidates: Vec<String> = scope.params.keys().cloned().collect();
         let namespace = scope.namespace;
-        candidates.extend(self.defs(namespace).lets.keys().cloned());
+        candidates.extend(self.defs_to_read(namespace).lets.keys().cloned());
         candidates.extend(["account".to_string(), "partition".to_string()]);
         candidates.sort();
         let mut diagnostic = Diagnostic::new(
@@ -168,7 +168,7 @@ impl Resolver<'_> {
             return cached.clone();
         }
         let key = (namespace, name.to_string());
-        let binding = self.defs(namespace).lets.get(name).cloned()?;
+        let binding = self.defs_to_read(namespace).lets.get(name).cloned()?;
         if let Some(position) = self.constants_in_progress.iter().position(|k| *k == key) {
             let chain: Vec<&str> = self.constants_in_progress[position..]
                 .iter()
