@@ -2,8 +2,8 @@
 //!
 //! In: named source texts and [`Options`]. Out: a [`Compilation`]: every diagnostic, and the
 //! compiled project when there were no errors. The stages, in order: `syntax::parse` →
-//! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies) →
-//! `limits` (quota splitting) → lints; `pipeline` runs them, in one call or in parts (parsing;
+//! [`resolve`] → [`ir`] → catalog checks → [`lower`] (with [`delegation`] policies; each role
+//! is resolved, lowered and checked in one job) → `limits` (quota splitting) → lints; `pipeline` runs them, in one call or in parts (parsing;
 //! resolving and lowering; checking) for callers that compile the same sources more than once.
 
 pub(crate) mod checks;

@@ -153,30 +153,46 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
     } = parsed;
     let mut output = None;
     if diagnostics.is_empty() {
-        let (project, mut resolve_diagnostics) =
-            resolve::resolve(files, options.environment.as_deref(), &mut sources);
+        let (taken, held) = resolve::take_trees(files);
+        let (resolved, mut resolve_diagnostics) =
+            resolve::resolve(taken, &held, options.environment.as_deref(), &mut sources);
+        let resolved_whole = !resolve_diagnostics.iter().any(Diagnostic::is_error);
         diagnostics.append(&mut resolve_diagnostics);
-        if let Some(release) = options.release_memory {
-            release();
-        }
-        // Resolving consumes the syntax trees and lowering the IR, each dropping a block once
-        // the next stage has it: the project is held about once in memory, not two or three times.
-        if let Some(project) = project {
-            diagnostics.append(&mut crate::compile::checks::catalog_checks(
-                &project,
-                options.errors_only,
-            ));
+        if resolved_whole {
+            // Resolving consumes the syntax trees and lowering resolves each role and drops its
+            // block and IR once it is lowered: the project is held about once in memory, not two
+            // or three times.
+            let mut checks =
+                crate::compile::checks::catalog_checks(&resolved.project, options.errors_only);
             let errors_only = options.errors_only;
             let role_checks = |seen: &mut CleanSeen, role: &crate::compile::ir::Role| {
                 crate::compile::checks::role_catalog_checks(seen, role, errors_only)
             };
-            let (lowered, mut lower_diagnostics) =
-                lower::lower(project, CleanSeen::default, role_checks);
-            diagnostics.append(&mut lower_diagnostics);
+            let lowered = lower::lower(
+                resolved,
+                options.release_memory,
+                CleanSeen::default,
+                role_checks,
+            );
+            let mut roles_resolution = lowered.resolution;
+            let roles_resolved = !roles_resolution.iter().any(Diagnostic::is_error);
+            diagnostics.append(&mut roles_resolution);
+            // As when the rest did not resolve: the lowering and the checks are not reported,
+            // since their input is not the project as written.
+            if roles_resolved {
+                diagnostics.append(&mut checks);
+                diagnostics.extend(lowered.diagnostics);
+                output = Some(lowered.compiled);
+            }
             if let Some(release) = options.release_memory {
                 release();
             }
-            output = Some(lowered);
+        } else {
+            // The roles are resolved for their diagnostics alone.
+            let roles = &resolved.roles;
+            diagnostics.extend(crate::parallel::flat_map(roles, |role| {
+                resolved.role(role).1
+            }));
         }
     }
     Lowered {

@@ -16,7 +16,7 @@ pub mod sarif;
 mod snippet;
 pub mod suppress;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -388,14 +388,14 @@ impl std::str::FromStr for Code {
 }
 
 /// Text attached to a span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Label {
     pub span: Span,
     pub message: String,
 }
 
 /// One problem found in the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
@@ -493,12 +493,18 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Sorts diagnostics by file and position so output is the same on every run.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| {
-        let span = d.primary.as_ref().map(|l| l.span);
-        (span.map(|s| (s.file, s.start)), d.code, d.message.clone())
+/// Sorts diagnostics by file and position so output is the same on every run, and keeps the
+/// first of equal ones: the same finding twice is noise (each role is resolved apart, so a
+/// constant that fails is found by every role that uses it).
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        let position = |d: &Diagnostic| d.primary.as_ref().map(|l| (l.span.file, l.span.start));
+        (position(a).cmp(&position(b)))
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.message.cmp(&b.message))
     });
+    let mut seen = foldhash::HashSet::default();
+    diagnostics.retain(|diagnostic| seen.insert(diagnostic.clone()));
 }
 
 /// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours. The source

@@ -4,6 +4,10 @@
 //! are added). Out: the project with constants and `${...}` interpolated, `use` expanded,
 //! references to boundaries and policies bound, settings checked per block kind, plus
 //! diagnostics. Resolution keeps going after an error so one run reports as much as it can.
+//!
+//! The roles, most of a large project, are left to [`Resolved::role`]: the lowering resolves
+//! each in the job that lowers it (`compile::lower`), on all cores, against the declarations
+//! read here, so a role's IR lives only as long as its lowering.
 
 use crate::compile::ir::{self, Scalar};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
@@ -14,21 +18,101 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// Resolves the parsed project files. Returns `None` for the project when errors made it
-/// impossible to build one; the diagnostics say why.
+/// The parsed files for [`resolve`]: the trees this compilation holds alone, out of their
+/// `Arc`s, and (`Err(at)`) those another compilation holds too, at `at` of the second list.
+pub type Trees = (Vec<(FileId, Result<ast::File, usize>)>, Vec<Arc<ast::File>>);
+
+/// Splits the parsed files into [`Trees`].
+pub fn take_trees(files: Vec<(FileId, Arc<ast::File>)>) -> Trees {
+    let mut held = Vec::new();
+    let taken = (files.into_iter())
+        .map(|(file, tree)| match Arc::try_unwrap(tree) {
+            Ok(tree) => (file, Ok(tree)),
+            Err(tree) => {
+                held.push(tree);
+                (file, Err(held.len() - 1))
+            }
+        })
+        .collect();
+    (taken, held)
+}
+
+/// Resolves the parsed project files ([`take_trees`]) but for their roles ([`Resolved`]). The
+/// project is not whole when a diagnostic is an error: the caller resolves the roles for their
+/// diagnostics alone then.
 ///
 /// Resolving copies what it keeps out of the trees. A tree held only here is taken apart, each
-/// block dropped as soon as it is resolved, so a large project is not held twice at the peak. A
-/// tree another compilation holds too (the other version of a `diff`, another environment) is
-/// read in place: sharing it instead of copying it was ~4% of a `diff`.
-pub fn resolve(
-    files: Vec<(FileId, Arc<ast::File>)>,
+/// block dropped once it is resolved (a role's once it is lowered), so a large project is not
+/// held twice at the peak. A tree another compilation holds too (the other version of a `diff`,
+/// another environment) is read in place: sharing it instead of copying it was ~4% of a `diff`.
+pub fn resolve<'t>(
+    taken: Vec<(FileId, Result<ast::File, usize>)>,
+    held: &'t [Arc<ast::File>],
     environment: Option<&str>,
     sources: &mut Sources,
-) -> (Option<ir::Project>, Vec<Diagnostic>) {
+) -> (Resolved<'t>, Vec<Diagnostic>) {
+    let files = (taken.into_iter())
+        .map(|(file, tree)| match tree {
+            Ok(tree) => (file, Cow::Owned(tree)),
+            Err(at) => (file, Cow::Borrowed(&*held[at])),
+        })
+        .collect();
     let mut resolver = Resolver::new(sources);
-    let project = resolver.project(files, environment);
-    (project, resolver.diagnostics)
+    let (project, roles, index) = resolver.project(files, environment);
+    let declared = resolver.declared.into_owned();
+    let resolved = Resolved {
+        project,
+        roles,
+        declared,
+        index,
+    };
+    (resolved, resolver.diagnostics)
+}
+
+/// A project resolved but for its roles, which [`Resolved::role`] resolves one at a time.
+pub struct Resolved<'t> {
+    /// Everything but the roles (`roles` is empty).
+    pub project: ir::Project,
+    /// The role blocks, in the order of the sources.
+    pub roles: Vec<RoleBlock<'t>>,
+    declared: Declarations,
+    index: NamesIndex,
+}
+
+/// A role block waiting to be resolved, with its name (declared with the others).
+pub struct RoleBlock<'t> {
+    block: Cow<'t, Spanned<ast::Block>>,
+    name: Spanned<String>,
+}
+
+impl Resolved<'_> {
+    /// Resolves one role against the declarations, with diagnostics of its own: what a role
+    /// resolves to and reports depends on the role and the declarations alone, whichever job
+    /// resolves it and whatever it resolved before. A constant that fails is so reported by
+    /// each role that uses it; [`crate::diagnostics::sort`] keeps one of the copies.
+    pub fn role(&self, role: &RoleBlock<'_>) -> (Option<ir::Role>, Vec<Diagnostic>) {
+        let mut resolver = Resolver {
+            declared: Cow::Borrowed(&self.declared),
+            sources: None,
+            diagnostics: Vec::new(),
+            constant_cache: HashMap::new(),
+            constants_in_progress: Vec::new(),
+        };
+        // `block` adds what it resolves to a project: an empty one, which costs no allocation.
+        let mut one = ir::Project {
+            account: Spanned::new(String::new(), Span::new(FileId(0), 0, 0)),
+            partition: String::new(),
+            environment: None,
+            boundaries: Vec::new(),
+            policies: Vec::new(),
+            roles: Vec::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            delegations: Vec::new(),
+        };
+        resolver.block(&role.block, role.name.clone(), &self.index, &mut one);
+        (one.roles.pop(), resolver.diagnostics)
+    }
 }
 
 /// A namespace: the project (all its files share one), or one std-lib module.
@@ -89,6 +173,10 @@ struct Declarations {
     /// when no environment could be chosen: E0108 already said why, so a use of one is not
     /// reported again (one root cause, one error).
     undetermined: foldhash::HashSet<String>,
+    /// The value of every constant, when all of them evaluate without a diagnostic (see
+    /// [`Resolver::evaluate_constants`]); empty otherwise, and each resolver evaluates what it
+    /// uses, reporting what fails.
+    constants: HashMap<Namespace, HashMap<String, Spanned<Scalar>>>,
 }
 
 struct Resolver<'s> {
@@ -125,11 +213,12 @@ impl<'s> Resolver<'s> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn project(
+    /// The project but for its roles, the roles' blocks, and the index of policy names.
+    fn project<'t>(
         &mut self,
-        files: Vec<(FileId, Arc<ast::File>)>,
+        files: Vec<(FileId, Cow<'t, ast::File>)>,
         environment: Option<&str>,
-    ) -> Option<ir::Project> {
+    ) -> (ir::Project, Vec<RoleBlock<'t>>, NamesIndex) {
         let project_scope = Scope {
             namespace: Namespace::Project,
             params: Rc::default(),
@@ -138,24 +227,8 @@ impl<'s> Resolver<'s> {
         let mut partition: Option<ast::Value> = None;
         let mut envs: Vec<ast::Env> = Vec::new();
         let first_file = files.first().map(|(file, _)| *file);
-        // The trees held only here, to take apart, and those shared, to read in place.
-        let mut shared: Vec<Arc<ast::File>> = Vec::new();
-        let trees: Vec<(FileId, Result<ast::File, usize>)> = files
-            .into_iter()
-            .map(|(file, tree)| match Arc::try_unwrap(tree) {
-                Ok(tree) => (file, Ok(tree)),
-                Err(tree) => {
-                    shared.push(tree);
-                    (file, Err(shared.len() - 1))
-                }
-            })
-            .collect();
-        for (file, tree) in &trees {
-            let items = match tree {
-                Ok(tree) => &tree.items,
-                Err(at) => &shared[*at].items,
-            };
-            for item in items {
+        for (file, tree) in &files {
+            for item in &tree.items {
                 match item {
                     Item::Account(value) => self.set_once(&mut account, value, "account"),
                     Item::Partition(value) => self.set_once(&mut partition, value, "partition"),
@@ -180,17 +253,21 @@ impl<'s> Resolver<'s> {
                 }
             }
         }
-        let mut blocks: Vec<Cow<'_, Spanned<ast::Block>>> = Vec::new();
-        for (_, tree) in trees {
+        let mut blocks: Vec<Cow<'t, Spanned<ast::Block>>> = Vec::new();
+        for (_, tree) in files {
             match tree {
-                Ok(tree) => blocks.extend(tree.items.into_iter().filter_map(|item| match item {
-                    Item::Block(block) => Some(Cow::Owned(block)),
-                    _ => None,
-                })),
-                Err(at) => blocks.extend(shared[at].items.iter().filter_map(|item| match item {
-                    Item::Block(block) => Some(Cow::Borrowed(block)),
-                    _ => None,
-                })),
+                Cow::Owned(tree) => {
+                    blocks.extend(tree.items.into_iter().filter_map(|item| match item {
+                        Item::Block(block) => Some(Cow::Owned(block)),
+                        _ => None,
+                    }))
+                }
+                Cow::Borrowed(tree) => {
+                    blocks.extend(tree.items.iter().filter_map(|item| match item {
+                        Item::Block(block) => Some(Cow::Borrowed(block)),
+                        _ => None,
+                    }))
+                }
             }
         }
 
@@ -277,17 +354,57 @@ impl<'s> Resolver<'s> {
             groups: Vec::new(),
             delegations: Vec::new(),
         };
+        self.evaluate_constants();
         let block_refs: Vec<&Spanned<ast::Block>> = blocks.iter().map(|block| &**block).collect();
         let names = self.declare_blocks(&block_refs, &project_scope);
         let index = NamesIndex::new(&block_refs, &names);
         drop(block_refs);
+        let mut roles = Vec::new();
         for (block, name) in blocks.into_iter().zip(names) {
-            if let Some(name) = name {
-                self.block(&block, name, &index, &mut project);
+            match name {
+                Some(name) if block.kind.node == ast::BlockKind::Role => {
+                    roles.push(RoleBlock { block, name })
+                }
+                Some(name) => self.block(&block, name, &index, &mut project),
+                None => {}
             }
         }
-        let errors = self.diagnostics.iter().any(Diagnostic::is_error);
-        (!errors).then_some(project)
+        (project, roles, index)
+    }
+
+    /// Evaluates every constant of every namespace once, for the resolvers of single roles to
+    /// share ([`Declarations::constants`]). Only when none fails: a failing constant is
+    /// reported where it is used (an unused one is not an error), which each role's resolver
+    /// then does on its own; the constants used are evaluated again by each, the error path.
+    fn evaluate_constants(&mut self) {
+        let mut scratch = Resolver {
+            declared: Cow::Borrowed(&*self.declared),
+            sources: None,
+            diagnostics: Vec::new(),
+            constant_cache: HashMap::new(),
+            constants_in_progress: Vec::new(),
+        };
+        let namespaces = (0..scratch.declared.modules.len())
+            .map(Namespace::Module)
+            .chain([Namespace::Project]);
+        let mut constants = HashMap::new();
+        for namespace in namespaces {
+            let names: Vec<String> = (scratch.defs_to_read(namespace).lets.keys())
+                .cloned()
+                .collect();
+            for name in names {
+                match scratch.constant(namespace, &name) {
+                    Some(value) => constants
+                        .entry(namespace)
+                        .or_insert_with(HashMap::new)
+                        .insert(name, value),
+                    None => return,
+                };
+            }
+        }
+        if scratch.diagnostics.is_empty() {
+            self.declared.to_mut().constants = constants;
+        }
     }
 
     fn set_once(&mut self, slot: &mut Option<ast::Value>, value: &ast::Value, what: &str) {

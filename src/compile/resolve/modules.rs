@@ -73,12 +73,11 @@ impl Resolver<'_> {
 
     /// `import NAME` in `file`: loads the std-lib module once and records the import.
     pub(super) fn import(&mut self, file: FileId, name: &ast::Ident) {
-        let module_index = match (self.declared.modules.iter())
-            .position(|(module, _)| *module == name.node)
-        {
-            Some(index) => Some(index),
-            None => self.load_module(name),
-        };
+        let module_index =
+            match (self.declared.modules.iter()).position(|(module, _)| *module == name.node) {
+                Some(index) => Some(index),
+                None => self.load_module(name),
+            };
         let Some(index) = module_index else { return };
         let previous = (self.declared.to_mut().imports)
             .entry(file)
@@ -113,7 +112,10 @@ impl Resolver<'_> {
         };
         // Imports are items, read by the resolver that has the sources; one that has not
         // (a single block's) reaches no `import`.
-        let file = self.sources.as_mut()?.add(stdlib::file_name(&name.node), text);
+        let file = self
+            .sources
+            .as_mut()?
+            .add(stdlib::file_name(&name.node), text);
         let declared = self.declared.to_mut();
         let index = declared.modules.len();
         (declared.modules).push((name.node.as_str().to_owned(), NamespaceDefs::default()));

@@ -1,17 +1,37 @@
 //! Unit tests of name resolution: scopes, constant cycles and namespaces, on small in-memory
 //! projects (the golden diagnostics cover the rendered messages).
 
-use super::resolve;
 use crate::compile::ir::Project;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::Sources;
-use crate::syntax::parse;
+use crate::source::{FileId, Sources};
+use crate::syntax::{ast, parse};
+use std::sync::Arc;
+
+/// The whole project, roles resolved as the lowering resolves them, in order; `None` when a
+/// diagnostic is an error.
+fn resolve(
+    files: Vec<(FileId, Arc<ast::File>)>,
+    environment: Option<&str>,
+    sources: &mut Sources,
+) -> (Option<Project>, Vec<Diagnostic>) {
+    let (taken, held) = super::take_trees(files);
+    let (resolved, mut diagnostics) = super::resolve(taken, &held, environment, sources);
+    let roles: Vec<_> = resolved.roles.iter().map(|r| resolved.role(r)).collect();
+    let mut project = resolved.project;
+    for (role, mut found) in roles {
+        diagnostics.append(&mut found);
+        project.roles.extend(role);
+    }
+    crate::diagnostics::sort(&mut diagnostics);
+    let errors = diagnostics.iter().any(Diagnostic::is_error);
+    ((!errors).then_some(project), diagnostics)
+}
 
 fn resolve_text(text: &str) -> (Option<Project>, Vec<Diagnostic>) {
     let mut sources = Sources::new();
     let id = sources.add("main.iamx".to_string(), text.to_string());
     let file = parse::parse(id, &sources.get(id).text).expect("the test source parses");
-    resolve(vec![(id, std::sync::Arc::new(file))], None, &mut sources)
+    resolve(vec![(id, Arc::new(file))], None, &mut sources)
 }
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<Code> {
@@ -171,7 +191,6 @@ role r {
 /// apart; either way the project and the diagnostics are the same, in the same order.
 #[test]
 fn shared_trees_resolve_as_owned_ones_do() {
-    use std::sync::Arc;
     let project = [
         "env dev {\n  account \"123456789012\"\n}\nlet bucket = \"b\"\n",
         "template read(bucket) { allow s3:GetObject on arn:aws:s3:::${bucket}/* }\nboundary B { allow s3:* on * }\n",
@@ -215,5 +234,35 @@ fn shared_trees_resolve_as_owned_ones_do() {
             format!("{errors:?}"),
             "{shared:?}"
         );
+    }
+}
+
+/// Each role is resolved apart, on all cores: a constant that fails is found by every role
+/// that uses it, and reported once, the same on every run; one that no block uses is not
+/// evaluated for anyone to report.
+#[test]
+fn a_failing_constant_is_reported_once_however_many_roles_use_it() {
+    use crate::compile::pipeline::{compile, Input, Options};
+    let mut text = String::from(
+        "account \"123456789012\"\nlet bucket = \"${nope}\"\nlet unused = \"${nothing}\"\n",
+    );
+    for i in 0..300 {
+        text.push_str(&format!(
+            "role service-{i} {{\n  trust service ec2.amazonaws.com\n  allow s3:GetObject on arn:aws:s3:::${{bucket}}/{i}\n}}\n"
+        ));
+    }
+    let run = || {
+        let input = Input {
+            name: "main.iamx".into(),
+            bytes: text.clone().into_bytes(),
+        };
+        compile(vec![input], &Options::default()).diagnostics
+    };
+    let diagnostics = run();
+    assert_eq!(diagnostics.len(), 1, "diagnostics found");
+    assert_eq!(diagnostics[0].code, Code::UnknownConstant);
+    assert!(diagnostics[0].message.contains("`nope`"));
+    for _ in 0..3 {
+        assert_eq!(run(), diagnostics);
     }
 }
