@@ -91,13 +91,7 @@ impl Resolved<'_> {
     /// resolves it and whatever it resolved before. A constant that fails is so reported by
     /// each role that uses it; [`crate::diagnostics::sort`] keeps one of the copies.
     pub fn role(&self, role: &RoleBlock<'_>) -> (Option<ir::Role>, Vec<Diagnostic>) {
-        let mut resolver = Resolver {
-            declared: Cow::Borrowed(&self.declared),
-            sources: None,
-            diagnostics: Vec::new(),
-            constant_cache: HashMap::new(),
-            constants_in_progress: Vec::new(),
-        };
+        let mut resolver = Resolver::lent(&self.declared);
         // `block` adds what it resolves to a project: an empty one, which costs no allocation.
         let mut one = ir::Project {
             account: Spanned::new(String::new(), Span::new(FileId(0), 0, 0)),
@@ -199,10 +193,22 @@ mod templates;
 mod values;
 
 impl<'s> Resolver<'s> {
+    /// The resolver that reads the files' items, declaring as it goes.
     fn new(sources: &'s mut Sources) -> Self {
         Resolver {
             declared: Cow::Owned(Declarations::default()),
             sources: Some(sources),
+            diagnostics: Vec::new(),
+            constant_cache: HashMap::new(),
+            constants_in_progress: Vec::new(),
+        }
+    }
+
+    /// A resolver of blocks against declarations read before, with a state of its own.
+    fn lent(declared: &'s Declarations) -> Self {
+        Resolver {
+            declared: Cow::Borrowed(declared),
+            sources: None,
             diagnostics: Vec::new(),
             constant_cache: HashMap::new(),
             constants_in_progress: Vec::new(),
@@ -377,13 +383,7 @@ impl<'s> Resolver<'s> {
     /// reported where it is used (an unused one is not an error), which each role's resolver
     /// then does on its own; the constants used are evaluated again by each, the error path.
     fn evaluate_constants(&mut self) {
-        let mut scratch = Resolver {
-            declared: Cow::Borrowed(&*self.declared),
-            sources: None,
-            diagnostics: Vec::new(),
-            constant_cache: HashMap::new(),
-            constants_in_progress: Vec::new(),
-        };
+        let mut scratch = Resolver::lent(&self.declared);
         let namespaces = (0..scratch.declared.modules.len())
             .map(Namespace::Module)
             .chain([Namespace::Project]);
