@@ -277,7 +277,45 @@ fn syntax_error(
             "every statement names its resources: `allow s3:GetObject on arn:aws:s3:::bucket/*`",
         );
     }
+    if let Some(help) = expected_word_help(text, position, &names) {
+        diagnostic = diagnostic.with_help(help);
+    }
     diagnostic
+}
+
+/// A help line for what was written where the rules described by `names` were expected: a
+/// keyword misspelled (`alow` for `allow`: the candidates are the words the descriptions put
+/// in backticks, and `allow`/`deny` where a statement could start), or `=` for `==`. Shared
+/// by the hand parser and the pest reference, which describe the same rules alike.
+fn expected_word_help(text: &str, position: usize, names: &[&str]) -> Option<std::string::String> {
+    let rest = &text[position..];
+    if rest.starts_with('=') && !rest.starts_with("==") {
+        let comparison = names.iter().any(|name| name.starts_with("a comparison"));
+        return comparison.then(|| "a comparison for equality is written `==`".to_string());
+    }
+    let word_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let word = &rest[..word_end];
+    if !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut candidates: Vec<&str> = Vec::new();
+    for name in names {
+        let quoted = name.split('`').skip(1).step_by(2);
+        candidates.extend(quoted.filter(|piece| {
+            !piece.is_empty() && piece.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        }));
+        if name.starts_with("a statement") {
+            candidates.extend(["allow", "deny"]);
+        }
+    }
+    // A keyword written in full was expected elsewhere, or is out of place: no guess.
+    if candidates.contains(&word) {
+        return None;
+    }
+    let close = crate::diagnostics::did_you_mean(word, candidates)?;
+    Some(format!("did you mean `{close}`?"))
 }
 
 const VALUE_SHAPES: [Expected; 10] = [
@@ -825,6 +863,42 @@ mod tests {
         ] {
             let (message, _) = message_and_range(text);
             assert!(message != open && message != comma, "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_misspelled_keyword_gets_a_guess() {
+        let help = |text: &str| parse(FileId(0), text).unwrap_err().help;
+        let cases = [
+            ("role r {\n  alow s3:* on *\n}", "allow"),
+            ("role r {\n  trsut service ec2.amazonaws.com\n}", "trust"),
+            ("role r {\n  trust servce ec2.amazonaws.com\n}", "service"),
+            ("role r {\n  allow s3:* onn *\n}", "on"),
+            ("acount \"1\"", "account"),
+            (
+                "role r {\n  allow s3:* on * wen aws:SecureTransport == true\n}",
+                "when",
+            ),
+        ];
+        for (text, word) in cases {
+            assert_eq!(
+                help(text),
+                Some(format!("did you mean `{word}`?")),
+                "{text}"
+            );
+        }
+        let equals = help("role r {\n  allow s3:* on * when aws:SourceIp = 10.0.0.0/8\n}");
+        assert_eq!(
+            equals.as_deref(),
+            Some("a comparison for equality is written `==`")
+        );
+        // No guess for a word far from every keyword, nor for a keyword out of place.
+        for text in [
+            "role r {\n  frobnicate\n}",
+            "role r {\n  allow s3:* on * allow\n}",
+        ] {
+            let help = help(text).unwrap_or_default();
+            assert!(!help.starts_with("did you mean"), "{text}: {help}");
         }
     }
 

@@ -5,7 +5,8 @@
 //! In: one file's text. Out: what the old `parse` returned.
 
 use super::{
-    describe_found, join_or, special_syntax_error, trim_trailing_trivia, MAX_SOURCE_BYTES,
+    describe_found, expected_word_help, join_or, special_syntax_error, trim_trailing_trivia,
+    MAX_SOURCE_BYTES,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
@@ -593,6 +594,9 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
         diagnostic = diagnostic.with_help(
             "every statement names its resources: `allow s3:GetObject on arn:aws:s3:::bucket/*`",
         );
+    }
+    if let Some(help) = expected_word_help(text, position, &names) {
+        diagnostic = diagnostic.with_help(help);
     }
     diagnostic
 }
