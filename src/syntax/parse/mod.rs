@@ -297,7 +297,9 @@ fn expected_word_help(text: &str, position: usize, names: &[&str]) -> Option<std
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(rest.len());
     let word = &rest[..word_end];
-    if !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    // Keywords are lowercase; a capitalised word is a name written out of place.
+    let lowercase = word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    if word.is_empty() || !lowercase {
         return None;
     }
     let mut candidates: Vec<&str> = Vec::new();
@@ -892,10 +894,11 @@ mod tests {
             equals.as_deref(),
             Some("a comparison for equality is written `==`")
         );
-        // No guess for a word far from every keyword, nor for a keyword out of place.
+        // No guess for a word far from every keyword, a keyword out of place, or a name.
         for text in [
             "role r {\n  frobnicate\n}",
             "role r {\n  allow s3:* on * allow\n}",
+            "Boundary0",
         ] {
             let help = help(text).unwrap_or_default();
             assert!(!help.starts_with("did you mean"), "{text}: {help}");
