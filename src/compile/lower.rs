@@ -1,12 +1,15 @@
 //! Lowering: the resolved project to IAM documents.
 //!
-//! In: an [`ir::Project`]. Out: a [`Compiled`] set of documents in the IAM model
+//! In: a project resolved but for its roles ([`Resolved`]: an [`ir::Project`] and the role
+//! blocks, each resolved here in the job that lowers it). Out: a [`Compiled`] set of documents
+//! in the IAM model
 //! ([`crate::iam::policy`]), each with its kind, name, ARN, output file and, per statement, the source
 //! it came from; plus the roles, users and groups that own them. Choosing IAM condition operators
 //! from the way a condition is written happens here, so type errors in conditions come from here.
 //!
-//! One file (about 930 lines): one `Lowering` walk over the IR, block kind by block kind, the
-//! roles on all cores (each job with a `Lowering` of its own, the results kept in order); the
+//! One file (about 1,000 lines): one `Lowering` walk over the IR, block kind by block kind, the
+//! roles on all cores (each job resolving its role and with a `Lowering` of its own, the
+//! results kept in order); the
 //! condition lowering at its end is the only part with a seam, and it needs the walk's state.
 
 use crate::catalog::{Catalog, KeyType};
@@ -31,13 +34,13 @@ pub struct LoweredProject {
 }
 
 /// Lowers a project resolved but for its roles, resolving each role in the job that lowers it.
-/// `between_runs`: the memory release hook ([`RUNS_BETWEEN_RELEASES`]).
+/// `between_runs`: the memory release hook (`RUNS_BETWEEN_RELEASES`).
 /// `role_checks`: the catalog checks of a role (`compile::checks::role_catalog_checks`), run in
 /// the same job, while its statements are in the cache, with a state `init` makes for each
 /// thread's run of roles; their findings come with the lowering's.
 ///
 /// The roles (most of a large project) are resolved and lowered on all cores in runs of
-/// [`ROLES_AT_ONCE`], each run's blocks dropped as soon as it is lowered, and each role's IR as
+/// `ROLES_AT_ONCE`, each run's blocks dropped as soon as it is lowered, and each role's IR as
 /// soon as its documents are made: the syntax trees, the IR and the documents are not all held
 /// whole at the peak, and what a role's lowering reads was just written.
 pub fn lower<S>(
@@ -67,8 +70,8 @@ const ROLES_AT_ONCE: usize = 256;
 /// Runs of roles between two calls of the memory release hook (`Options::release_memory`),
 /// which returns the pages of the syntax trees lowered so far: the allocator does not reuse
 /// them for the documents on its own, so without it the trees and documents are both held whole
-/// at the end (97 MiB against 92 at 10,000 roles), and with it after every run the documents
-/// fault the pages back in (+30% page faults). Every 4,096 roles: 93 MiB, the page faults of
+/// at the end (97–99 MiB against 92 at 10,000 roles), and with it after every run the documents
+/// fault the pages back in (+26–31% page faults). Every 4,096 roles: 93 MiB, the page faults of
 /// resolving all roles first.
 const RUNS_BETWEEN_RELEASES: usize = 16;
 
