@@ -266,3 +266,21 @@ fn a_failing_constant_is_reported_once_however_many_roles_use_it() {
         assert_eq!(run(), diagnostics);
     }
 }
+
+/// An unknown bare word is most often text without its quotes, so its help offers quoting;
+/// inside `${...}` it can only be a name.
+#[test]
+fn an_unknown_bare_word_is_offered_its_quotes() {
+    let help = |value: &str| {
+        let text = format!(
+            "account \"123456789012\"\nrole r {{\n  trust service ec2.amazonaws.com\n  allow s3:* on *\n  tag team = {value}\n}}\n"
+        );
+        let (_, diagnostics) = resolve_text(&text);
+        assert_eq!(codes(&diagnostics), [Code::UnknownConstant], "{value}");
+        diagnostics[0].help.clone().unwrap_or_default()
+    };
+    assert!(help("platform").contains("quote it: `\"platform\"`"));
+    let interpolated = help("\"${platform}\"");
+    assert!(!interpolated.contains("quote"), "{interpolated}");
+    assert!(interpolated.contains("let platform"), "{interpolated}");
+}

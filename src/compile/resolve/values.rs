@@ -11,12 +11,19 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, StrPart, ValueKind};
 use std::rc::Rc;
 
+/// How a name was written where it is looked up: as a value of its own, or inside `${...}`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Written {
+    Bare,
+    Interpolated,
+}
+
 impl Resolver<'_> {
     /// Evaluates a value: constants looked up, interpolations filled in.
     pub(super) fn eval(&mut self, value: &ast::Value, scope: &Scope) -> Option<Spanned<Scalar>> {
         let scalar = match &value.node {
             ValueKind::Str(text) => Scalar::Str(self.interpolate(text, scope)?),
-            ValueKind::Name(name) => return self.lookup(name, value.span, scope),
+            ValueKind::Name(name) => return self.lookup(name, value.span, scope, Written::Bare),
             ValueKind::Star => Scalar::Star,
             ValueKind::Number(n) => Scalar::Number(n.as_str().to_owned()),
             ValueKind::Bool(b) => Scalar::Bool(*b),
@@ -79,7 +86,7 @@ impl Resolver<'_> {
                         out.push_str(&text);
                         continue;
                     }
-                    match self.lookup(&name.node, name.span, scope) {
+                    match self.lookup(&name.node, name.span, scope, Written::Interpolated) {
                         Some(value) => match &value.node {
                             Scalar::Star => out.push('*'),
                             Scalar::List(_) => {
@@ -124,6 +131,7 @@ impl Resolver<'_> {
         name: &str,
         span: Span,
         scope: &Scope,
+        written: Written,
     ) -> Option<Spanned<Scalar>> {
         if let Some(value) = self.value_at_hand(name, scope) {
             return Some(Spanned::new(value.clone(), span));
@@ -152,6 +160,11 @@ impl Resolver<'_> {
             diagnostic = diagnostic.with_help("set the account with `account \"123456789012\"`");
         } else if let Some(close) = did_you_mean(name, candidates.iter().map(String::as_str)) {
             diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        } else if written == Written::Bare {
+            // A bare word is most often text whose quotes were left out (`tag team = platform`).
+            diagnostic = diagnostic.with_help(format!(
+                "to use the text itself, quote it: `\"{name}\"`; to name a constant, define it with `let {name} = \"...\"`"
+            ));
         } else {
             diagnostic = diagnostic.with_help(format!("define it with `let {name} = \"...\"`"));
         }
