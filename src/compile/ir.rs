@@ -23,6 +23,27 @@ pub struct Project {
     pub delegations: Vec<Delegation>,
 }
 
+impl Project {
+    /// A project with these settings and no blocks yet.
+    pub fn without_blocks(
+        account: Spanned<String>,
+        partition: String,
+        environment: Option<String>,
+    ) -> Project {
+        Project {
+            account,
+            partition,
+            environment,
+            boundaries: Vec::new(),
+            policies: Vec::new(),
+            roles: Vec::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            delegations: Vec::new(),
+        }
+    }
+}
+
 /// Where a node came from: its own span, and the `use` sites it was expanded through
 /// (innermost first; empty when written directly in the block).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,6 +38,10 @@ pub const KEYWORDS: [&str; 27] = [
     "all",
 ];
 
+/// The reserved words that start a top-level item (`account` to `delegate`): the grammar lists
+/// them first.
+pub const ITEM_KEYWORDS: &[&str] = KEYWORDS.split_at(12).0;
+
 /// Whether `text` is a reserved word. The grammar's `keyword` rule matches a keyword followed
 /// by a non-identifier character, so a word is refused as a name exactly when it *is* one.
 pub fn is_keyword(text: &str) -> bool {

@@ -93,17 +93,9 @@ impl Resolved<'_> {
     pub fn role(&self, role: &RoleBlock<'_>) -> (Option<ir::Role>, Vec<Diagnostic>) {
         let mut resolver = Resolver::lent(&self.declared);
         // `block` adds what it resolves to a project: an empty one, which costs no allocation.
-        let mut one = ir::Project {
-            account: Spanned::new(String::new(), Span::new(FileId(0), 0, 0)),
-            partition: String::new(),
-            environment: None,
-            boundaries: Vec::new(),
-            policies: Vec::new(),
-            roles: Vec::new(),
-            users: Vec::new(),
-            groups: Vec::new(),
-            delegations: Vec::new(),
-        };
+        let nowhere = Span::new(FileId(0), 0, 0);
+        let mut one =
+            ir::Project::without_blocks(Spanned::new(String::new(), nowhere), String::new(), None);
         resolver.block(&role.block, role.name.clone(), &self.index, &mut one);
         (one.roles.pop(), resolver.diagnostics)
     }
@@ -348,18 +340,12 @@ impl<'s> Resolver<'s> {
             );
         }
 
-        let mut project = ir::Project {
-            account: account_value
+        let mut project = ir::Project::without_blocks(
+            account_value
                 .unwrap_or_else(|| Spanned::new(String::new(), Span::new(FileId(0), 0, 0))),
-            partition: partition_value,
-            environment: selected.map(|env| env.name.node.as_str().to_owned()),
-            boundaries: Vec::new(),
-            policies: Vec::new(),
-            roles: Vec::new(),
-            users: Vec::new(),
-            groups: Vec::new(),
-            delegations: Vec::new(),
-        };
+            partition_value,
+            selected.map(|env| env.name.node.as_str().to_owned()),
+        );
         self.evaluate_constants();
         let block_refs: Vec<&Spanned<ast::Block>> = blocks.iter().map(|block| &**block).collect();
         let names = self.declare_blocks(&block_refs, &project_scope);

@@ -430,23 +430,6 @@ fn parses_past(file: FileId, text: &str, beyond: usize) -> bool {
     descent::parse(file, text).map_or_else(|failure| failure.position > beyond, |_| true)
 }
 
-/// The keywords that start a top-level item: one of them where a block's member was expected
-/// is most often the next item after a block whose `}` was forgotten.
-const ITEM_KEYWORDS: [&str; 12] = [
-    "account",
-    "partition",
-    "let",
-    "import",
-    "env",
-    "template",
-    "boundary",
-    "policy",
-    "role",
-    "user",
-    "group",
-    "delegate",
-];
-
 /// A block whose `}` is missing before the next item: the parse failed at an item's keyword
 /// that starts its line, the text before that line ends inside a block, and with a `}` put before the line
 /// the parse gets past where it failed. Without this the message lists every member the block
@@ -462,7 +445,9 @@ fn block_left_open(file: FileId, text: &str, position: usize) -> Option<Diagnost
     let keyword = &text[word_start..word_end];
     // At the keyword, or at the `{` after `boundary name`, which is also a member of roles.
     let at_item = position == word_start || text[position..].starts_with('{');
-    if !ITEM_KEYWORDS.contains(&keyword) || !at_item {
+    // An item's keyword where a member was expected is most often the next item after a
+    // block whose `}` was forgotten.
+    if !crate::syntax::lexical::ITEM_KEYWORDS.contains(&keyword) || !at_item {
         return None;
     }
     let (header, words) = unclosed_block(file, &text[..line_start])?;
@@ -866,6 +851,17 @@ mod tests {
             let (message, _) = message_and_range(text);
             assert!(message != open && message != comma, "{text}: {message}");
         }
+    }
+
+    /// The keywords a top-level item starts with are those the parser takes at the start of a
+    /// file (it fails after them, not at them, when nothing follows).
+    #[test]
+    fn item_keywords_are_the_words_that_start_an_item() {
+        use crate::syntax::lexical::{ITEM_KEYWORDS, KEYWORDS};
+        let starting: Vec<&str> = (KEYWORDS.iter().copied())
+            .filter(|word| descent::parse(FileId(0), word).is_err_and(|f| f.position > 0))
+            .collect();
+        assert_eq!(starting, ITEM_KEYWORDS);
     }
 
     #[test]
