@@ -431,9 +431,9 @@ fn parses_past(file: FileId, text: &str, beyond: usize) -> bool {
 }
 
 /// A block whose `}` is missing before the next item: the parse failed at an item's keyword
-/// that starts its line, the text before that line ends inside a block, and with a `}` put before the line
-/// the parse gets past where it failed. Without this the message lists every member the block
-/// could have.
+/// that starts its line, the text before that line ends inside a block, and with a `}` put
+/// before the line the parse gets past where it failed. Without this the message lists every
+/// member the block could have.
 fn block_left_open(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
     let line_start = text[..position].rfind('\n').map_or(0, |i| i + 1);
     let line_end = (text[position..].find('\n')).map_or(text.len(), |i| position + i);
