@@ -34,9 +34,10 @@ pub struct Options {
     /// but the size quotas), for a caller that shows errors only (`diff`). Every error is still
     /// found, so whether the project compiles does not change.
     pub errors_only: bool,
-    /// Called between stages, once the syntax trees and again once the IR are dropped: a
-    /// program whose allocator keeps freed memory (mimalloc, in `iamx`) returns it to the
-    /// system there, so the next stage's peak does not stack on the last one's.
+    /// Called while the roles are lowered, every 4,096 roles (their syntax trees and IR dropped
+    /// so far), and once lowering is done: a program whose allocator keeps freed memory
+    /// (mimalloc, in `iamx`) returns it to the system there, so what comes next does not stack
+    /// on what went before (see `compile::lower`).
     pub release_memory: Option<fn()>,
 }
 
