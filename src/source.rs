@@ -5,6 +5,7 @@
 //! The compiler itself never touches the file system: the CLI reads files and passes bytes in.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -99,7 +100,9 @@ pub(crate) fn with_spans_in_debug<R>(f: impl FnOnce() -> R) -> R {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
-    pub text: String,
+    /// Shared, so that work on the roles' texts after resolving (`resolve::Resolved::role`
+    /// parses each role's members there) can hold it without a copy.
+    pub text: Arc<String>,
     line_starts: Vec<usize>,
     /// For text that is not all ASCII: the number of characters before every
     /// [`CHARS_EVERY`]-th byte (rounded down to a character boundary), so that a column is
@@ -131,7 +134,7 @@ impl SourceFile {
         }
         SourceFile {
             name,
-            text,
+            text: Arc::new(text),
             line_starts,
             char_marks,
         }

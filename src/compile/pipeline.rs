@@ -92,7 +92,7 @@ impl Parsed {
             .files
             .binary_search_by_key(&id, |(file, _)| *file)
             .ok()?;
-        (self.sources.get(id).text == text).then(|| &self.files[at].1)
+        (self.sources.get(id).text.as_str() == text).then(|| &self.files[at].1)
     }
 }
 

@@ -130,6 +130,7 @@ impl Importer {
             kind: sp(kind),
             name: name_str(name),
             members,
+            deferred: None,
         })));
     }
 

@@ -88,6 +88,11 @@ pub struct Block {
     pub kind: Spanned<BlockKind>,
     pub name: Spanned<Str>,
     pub members: Vec<Member>,
+    /// `Some(end)` when the members are not parsed yet (a role's, in a tree from
+    /// `parse::parse_deferring_roles`): `members` is empty and the block's text ends at `end`,
+    /// where `parse::deferred_block` parses it whole. The compiler does that in the job that
+    /// resolves and lowers the role, so that no role's tree outlives its lowering.
+    pub deferred: Option<usize>,
 }
 
 /// Anything that can stand in a block or template body. Which members a block kind accepts is

@@ -26,20 +26,11 @@ pub(super) struct Failure {
     pub expected: Vec<Expected>,
 }
 
-pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
-    let mut parser = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        file,
-        attempt_pos: 0,
-        attempts: Vec::with_capacity(32),
-        scratch: Scratch::default(),
-        slashes: double_slashes(text.as_bytes()),
-        slash_hint: std::cell::Cell::new(0),
-        unclosed_from: usize::MAX,
-        word: (usize::MAX, 0),
-    };
+/// Parses `text`; with `defer_roles`, each role's members are skipped ([`skim_block_end`]) and
+/// left to [`deferred_block`].
+pub(super) fn parse(file: FileId, text: &str, defer_roles: bool) -> Result<File, Failure> {
+    let mut parser = Parser::new(file, text, 0, text.len());
+    parser.defer_roles = defer_roles;
     match parser.file() {
         Some(file) => Ok(file),
         None => Err(Failure {
@@ -47,6 +38,60 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<File, Failure> {
             expected: parser.attempts,
         }),
     }
+}
+
+/// The block at `start..end` of `text`, parsed whole, when it parses and ends exactly at
+/// `end`. The rules take nothing from what the parse before `start` did, so it is the block the
+/// parse of the whole file makes.
+pub(super) fn deferred_block(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<Spanned<Block>> {
+    let mut parser = Parser::new(file, text, start, end);
+    parser.block().filter(|_| parser.pos == end)
+}
+
+/// Where the block whose `{` is just before `i` ends, after its `}`, found without parsing its
+/// members: braces counted outside strings and comments, where a comment can start only
+/// between tokens (`arn:aws:s3:::bucket/*` opens none). A guess, which [`deferred_block`]
+/// checks; `None` where it finds no end.
+fn skim_block_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut between_tokens = true;
+    while let Some(&byte) = b.get(i) {
+        i += 1;
+        match byte {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b'"' => loop {
+                match *b.get(i)? {
+                    b'"' => break i += 1,
+                    b'\\' => i += 2,
+                    _ => i += 1,
+                }
+            },
+            b'/' if between_tokens && b.get(i) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |at| i + at);
+            }
+            b'/' if between_tokens && b.get(i) == Some(&b'*') => {
+                i += 1 + memchr::memmem::find(&b[i + 1..], b"*/")? + 2;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'(' | b')' | b'[' | b']' => {}
+            _ => {
+                between_tokens = false;
+                continue;
+            }
+        }
+        between_tokens = true;
+    }
+    None
 }
 
 macro_rules! keywords {
@@ -188,6 +233,8 @@ struct Parser<'a> {
     /// The last word looked at by [`Parser::kw`]: where it starts and ends. The alternatives
     /// of an item or a member try keyword after keyword at one position.
     word: (usize, usize),
+    /// Whether roles' members are skipped, left to [`deferred_block`].
+    defer_roles: bool,
 }
 
 /// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
@@ -204,6 +251,27 @@ struct Scratch {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser at `start` of `text`, which will read no further than `end`.
+    fn new(file: FileId, text: &'a str, start: usize, end: usize) -> Parser<'a> {
+        let bytes = text.as_bytes();
+        let mut slashes = double_slashes(&bytes[start..end]);
+        slashes.iter_mut().for_each(|at| *at += start);
+        Parser {
+            text,
+            bytes,
+            pos: start,
+            file,
+            attempt_pos: start,
+            attempts: Vec::with_capacity(32),
+            scratch: Scratch::default(),
+            slashes,
+            slash_hint: std::cell::Cell::new(0),
+            unclosed_from: usize::MAX,
+            word: (usize::MAX, 0),
+            defer_roles: false,
+        }
+    }
+
     // ---- pest's bookkeeping ----------------------------------------------------------------
 
     /// How many failures are on record at `pos`, taken when a rule starts there.
@@ -699,6 +767,19 @@ impl<'a> Parser<'a> {
         if !self.lit(b'{') {
             return self.fail(Expected::Block, start, mark);
         }
+        if self.defer_roles && kind.node == BlockKind::Role {
+            let Some(end) = skim_block_end(self.bytes, self.pos) else {
+                return self.fail(Expected::Block, start, mark);
+            };
+            self.pos = end;
+            let block = Block {
+                kind,
+                name,
+                members: Vec::new(),
+                deferred: Some(end),
+            };
+            return Some(Spanned::new(block, Span::new(self.file, start, end)));
+        }
         self.skip();
         let members = self.members(&mut last);
         self.skip();
@@ -718,6 +799,7 @@ impl<'a> Parser<'a> {
                 kind,
                 name,
                 members,
+                deferred: None,
             },
             span,
         ))

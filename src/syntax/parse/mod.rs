@@ -21,8 +21,8 @@ mod differential;
 mod reference;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::{FileId, Span};
-use crate::syntax::ast::File;
+use crate::source::{FileId, Span, Spanned};
+use crate::syntax::ast::{Block, File};
 
 /// The largest `.iamx` file parsed, in bytes. A project may have any number of files; one of
 /// 14 MB (20,000 roles) takes 1.9 s CPU and 290 MiB to check, so a larger one is refused
@@ -38,8 +38,33 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
     if text.len() > MAX_SOURCE_BYTES {
         return Err(too_large(file, text));
     }
-    descent::parse(file, text)
+    descent::parse(file, text, false)
         .map_err(|failure| syntax_error(file, text, failure.position, failure.expected))
+}
+
+/// [`parse`], but each role's members are left unparsed ([`ast::Block::deferred`]), for
+/// [`deferred_block`] to parse when the role is compiled. A file that does not parse that way
+/// is parsed whole: its tree, or its diagnostic, is then [`parse`]'s.
+///
+/// [`ast::Block::deferred`]: crate::syntax::ast::Block::deferred
+#[allow(clippy::result_large_err)]
+pub fn parse_deferring_roles(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    match text.len() <= MAX_SOURCE_BYTES {
+        true => descent::parse(file, text, true).or_else(|_| parse(file, text)),
+        false => Err(too_large(file, text)),
+    }
+}
+
+/// The members of a block that [`parse_deferring_roles`] left unparsed: the block at `start`
+/// of `text` parsed whole, as [`parse`] parses it, when it ends at `end` (its `deferred`).
+/// `None` when it does not (the file has a syntax error there, which [`parse`] reports).
+pub fn deferred_block(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<Spanned<Block>> {
+    descent::deferred_block(file, text, start, end)
 }
 
 fn too_large(file: FileId, text: &str) -> Diagnostic {
@@ -405,7 +430,7 @@ fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Dia
 /// the text would have to know that `/*` in a bare ARN opens no comment.
 fn unclosed_block(file: FileId, text: &str) -> Option<(Span, std::string::String)> {
     use crate::syntax::ast::Item;
-    let closed = descent::parse(file, &format!("{text}\n}}")).ok()?;
+    let closed = descent::parse(file, &format!("{text}\n}}"), false).ok()?;
     let header = |start: u32, name: Span| Span::new(file, start as usize, name.end as usize);
     Some(match closed.items.last()? {
         Item::Block(block) => {
@@ -427,7 +452,7 @@ fn unclosed_block(file: FileId, text: &str) -> Option<(Span, std::string::String
 /// Whether `text` parses, or fails only after byte `beyond`: a repair put in before
 /// `beyond` is right when the parse gets past it.
 fn parses_past(file: FileId, text: &str, beyond: usize) -> bool {
-    descent::parse(file, text).map_or_else(|failure| failure.position > beyond, |_| true)
+    descent::parse(file, text, false).map_or_else(|failure| failure.position > beyond, |_| true)
 }
 
 /// A block whose `}` is missing before the next item: the parse failed at an item's keyword
@@ -565,7 +590,7 @@ fn header_without_brace(file: FileId, text: &str, position: usize) -> Option<Spa
     cuts.dedup();
     for &end in cuts.iter().rev() {
         let header = text[start..end].trim_end();
-        let Ok(tree) = descent::parse(file, &format!("{header} {{}}")) else {
+        let Ok(tree) = descent::parse(file, &format!("{header} {{}}"), false) else {
             continue;
         };
         let header_end = start + header.len();
@@ -859,7 +884,7 @@ mod tests {
     fn item_keywords_are_the_words_that_start_an_item() {
         use crate::syntax::lexical::{ITEM_KEYWORDS, KEYWORDS};
         let starting: Vec<&str> = (KEYWORDS.iter().copied())
-            .filter(|word| descent::parse(FileId(0), word).is_err_and(|f| f.position > 0))
+            .filter(|word| descent::parse(FileId(0), word, false).is_err_and(|f| f.position > 0))
             .collect();
         assert_eq!(starting, ITEM_KEYWORDS);
     }

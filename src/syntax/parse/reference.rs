@@ -150,6 +150,7 @@ impl Builder {
                         kind: Spanned::new(kind, kind_span),
                         name,
                         members,
+                        deferred: None,
                     },
                     span,
                 ))
