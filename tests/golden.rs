@@ -262,7 +262,7 @@ fn a_later_version_checked_knowing_an_earlier_one_finds_every_error() {
     let earlier = compile(input(&earlier_text), &options);
     let earlier = earlier.compiled.expect("the earlier version compiles");
     assert!(!earlier.splits.is_empty(), "policy Big is split");
-    let later = || lower_parsed(parse_inputs(input(&later_text), None), &options);
+    let later = || lower_parsed(parse_inputs(input(&later_text), None, 1), &options);
     let errors = |c: &Compilation| -> Vec<_> {
         (c.diagnostics.iter())
             .filter(|d| d.is_error())
@@ -277,7 +277,7 @@ fn a_later_version_checked_knowing_an_earlier_one_finds_every_error() {
     );
     assert_eq!(errors(&knowing), errors(&alone));
     // The same version again: every document is known, and it compiles.
-    let again = lower_parsed(parse_inputs(input(&earlier_text), None), &options);
+    let again = lower_parsed(parse_inputs(input(&earlier_text), None, 1), &options);
     let again = again.checked(&options, Some(&earlier));
     assert!(again.compiled.is_some(), "{:?}", again.diagnostics);
 }

@@ -214,7 +214,7 @@ impl Found {
     fn parse(self, earlier: Option<&Parsed>) -> Ready {
         match self {
             Found::Sources(inputs) => {
-                let parsed = iamx::compile::parse_inputs(inputs.clone(), earlier);
+                let parsed = iamx::compile::parse_inputs(inputs.clone(), earlier, 2);
                 Ready::Parsed(inputs, parsed)
             }
             Found::Loaded(versions) => Ready::Loaded(versions),

@@ -228,7 +228,8 @@ fn analyze_read(
     // The sources are parsed once; the environments share the trees (one run without
     // environments).
     let no_sources = inputs.is_empty();
-    let trees = iamx::compile::parse_inputs(inputs, None).runs(environments.len());
+    let trees =
+        iamx::compile::parse_inputs(inputs, None, environments.len()).runs(environments.len());
     let runs = environments
         .iter()
         .zip(trees)

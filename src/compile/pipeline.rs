@@ -61,7 +61,7 @@ pub type AfterLints<R> =
     dyn for<'c> Fn(&'c Compiled) -> Box<dyn Fn(usize) -> Option<R> + Sync + 'c> + Sync;
 
 pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
-    compile_parsed(parse_inputs(inputs, None), options)
+    compile_parsed(parse_inputs(inputs, None, 1), options)
 }
 
 /// Sources read and parsed: the first half of [`compile`], for a caller that compiles the same
@@ -73,6 +73,8 @@ pub struct Parsed {
     /// The syntax tree of each file that parsed, in the order of `sources`.
     files: Vec<(FileId, Arc<ast::File>)>,
     diagnostics: Vec<Diagnostic>,
+    /// Whether the roles' members are left unparsed (`ast::Block::deferred`).
+    roles_deferred: bool,
 }
 
 impl Parsed {
@@ -96,10 +98,15 @@ impl Parsed {
     }
 }
 
-/// Reads and parses `inputs`. A file whose id and text are those of a file of `earlier` (the
-/// same project in another version) takes its tree instead of being parsed again: a file's
-/// tree is a function of its text, and its spans of its id.
-pub fn parse_inputs(inputs: Vec<Input>, earlier: Option<&Parsed>) -> Parsed {
+/// Reads and parses `inputs`, for `compilations` compilations. A file whose id and text are
+/// those of a file of `earlier` (the same project in another version) takes its tree instead of
+/// being parsed again: a file's tree is a function of its text, and its spans of its id.
+///
+/// For one compilation with no `earlier`, each role's members are left to the job that
+/// resolves and lowers the role (`parse::parse_deferring_roles`): its tree is then made and
+/// dropped there, while in the cache, instead of the project's trees being built whole first.
+/// Trees that several compilations read are parsed whole, once.
+pub fn parse_inputs(inputs: Vec<Input>, earlier: Option<&Parsed>, compilations: usize) -> Parsed {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let mut readable = Vec::new();
@@ -109,25 +116,46 @@ pub fn parse_inputs(inputs: Vec<Input>, earlier: Option<&Parsed>) -> Parsed {
             (_, Some(not_text)) => diagnostics.push(not_text),
         }
     }
-    let mut files = Vec::new();
-    let parsed_files = crate::parallel::map(&readable, |&id| {
+    let defer = compilations == 1 && earlier.is_none();
+    let (mut files, mut parse_errors) = parse_files(&sources, &readable, earlier, defer);
+    let roles_deferred = defer && diagnostics.is_empty() && parse_errors.is_empty();
+    if defer && !roles_deferred {
+        // The compilation stops here, with every syntax error: the roles' too.
+        (files, parse_errors) = parse_files(&sources, &readable, earlier, false);
+    }
+    diagnostics.extend(parse_errors);
+    Parsed {
+        sources,
+        files,
+        diagnostics,
+        roles_deferred,
+    }
+}
+
+/// The trees of the files `ids` of `sources`, and the diagnostics of those that do not parse.
+fn parse_files(
+    sources: &Sources,
+    ids: &[FileId],
+    earlier: Option<&Parsed>,
+    defer_roles: bool,
+) -> (Vec<(FileId, Arc<ast::File>)>, Vec<Diagnostic>) {
+    let parsed_files = crate::parallel::map(ids, |&id| {
         let text = &sources.get(id).text;
         match earlier.and_then(|earlier| earlier.tree(id, text)) {
             Some(tree) => (id, Ok(Arc::clone(tree))),
+            None if defer_roles => (id, parse::parse_deferring_roles(id, text).map(Arc::new)),
             None => (id, parse::parse(id, text).map(Arc::new)),
         }
     });
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
     for (id, parsed) in parsed_files {
         match parsed {
             Ok(ast) => files.push((id, ast)),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
-    Parsed {
-        sources,
-        files,
-        diagnostics,
-    }
+    (files, diagnostics)
 }
 
 /// The second half of [`compile`]: resolve, lower, check.
@@ -151,7 +179,25 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
         mut sources,
         files,
         mut diagnostics,
+        roles_deferred,
     } = parsed;
+    // Should a role's members not parse, the files are parsed whole and compiled again: the
+    // syntax errors then stop the compilation as they would have before resolving.
+    let inputs = sources.len();
+    let file_ids: Vec<FileId> = match roles_deferred {
+        true => files.iter().map(|(id, _)| *id).collect(),
+        false => Vec::new(),
+    };
+    let parse_whole = |mut sources: Sources| {
+        sources.truncate(inputs);
+        let (files, diagnostics) = parse_files(&sources, &file_ids, None, false);
+        Parsed {
+            sources,
+            files,
+            diagnostics,
+            roles_deferred: false,
+        }
+    };
     let mut output = None;
     if diagnostics.is_empty() {
         let (taken, held) = resolve::take_trees(files);
@@ -175,6 +221,10 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
                 CleanSeen::default,
                 role_checks,
             );
+            if lowered.unparsed {
+                drop(lowered);
+                return lower_parsed(parse_whole(sources), options);
+            }
             let mut roles_resolution = lowered.resolution;
             let roles_resolved = !roles_resolution.iter().any(Diagnostic::is_error);
             diagnostics.append(&mut roles_resolution);
@@ -190,10 +240,18 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
             }
         } else {
             // The roles are resolved for their diagnostics alone.
-            let roles = &resolved.roles;
-            diagnostics.extend(crate::parallel::flat_map(roles, |role| {
-                resolved.role(role).1
-            }));
+            let roles = crate::parallel::map(&resolved.roles, |role| resolved.role(role));
+            let mut unparsed = false;
+            for role in roles {
+                match role {
+                    Ok((_, found)) => diagnostics.extend(found),
+                    Err(resolve::Unparsed) => unparsed = true,
+                }
+            }
+            if unparsed {
+                drop(resolved);
+                return lower_parsed(parse_whole(sources), options);
+            }
         }
     }
     Lowered {
@@ -395,12 +453,13 @@ mod tests {
         };
         let a = "account \"123456789012\"\nlet bucket = \"b\"\n";
         let b = "role r {\n  trust service ec2.amazonaws.com\n}\n";
-        let old = parse_inputs(vec![input("a.iamx", a), input("b.iamx", b)], None);
+        let old = parse_inputs(vec![input("a.iamx", a), input("b.iamx", b)], None, 2);
         let fresh = |id: u32, text: &str| Arc::new(parse::parse(FileId(id), text).unwrap());
         let broken = "role r {\n  trust service\n";
         let new = parse_inputs(
             vec![input("a.iamx", a), input("b.iamx", broken)],
             Some(&old),
+            2,
         );
         assert_eq!(new.files.len(), 1);
         assert_eq!(new.files[0], (FileId(0), fresh(0, a)));
@@ -410,7 +469,7 @@ mod tests {
         );
         assert_eq!(new.diagnostics.len(), 1, "{:?}", new.diagnostics);
         // The same text at another id is parsed there: spans name their file.
-        let moved = parse_inputs(vec![input("b.iamx", b), input("a.iamx", a)], Some(&old));
+        let moved = parse_inputs(vec![input("b.iamx", b), input("a.iamx", a)], Some(&old), 2);
         assert_eq!(
             moved.files,
             [(FileId(0), fresh(0, b)), (FileId(1), fresh(1, a))]
@@ -425,7 +484,7 @@ mod tests {
             name: "main.iamx".into(),
             bytes: b"account \"123456789012\"\n".to_vec(),
         };
-        let parsed = parse_inputs(vec![input], None);
+        let parsed = parse_inputs(vec![input], None, 3);
         let runs: Vec<_> = parsed.clone().runs(3).collect();
         assert_eq!(runs.len(), 3);
         assert!(runs.iter().all(|run| run.files == parsed.files));

@@ -27,6 +27,9 @@ pub struct LoweredProject {
     /// The diagnostics of resolving the roles. A role with an error here is not lowered, and
     /// the rest of the output is not the project as written.
     pub resolution: Vec<Diagnostic>,
+    /// Some role's members, left unparsed, did not parse
+    /// ([`Unparsed`](crate::compile::resolve::Unparsed)): the rest is void.
+    pub unparsed: bool,
 }
 
 /// Lowers a project resolved but for its roles, resolving each role in the job that lowers it.
@@ -50,12 +53,13 @@ pub fn lower<S>(
         project: &resolved.project,
         diagnostics: Vec::new(),
     };
-    let (compiled, resolution) =
+    let (compiled, resolution, unparsed) =
         lowering.compiled(&resolved, role_blocks, between_runs, init, role_checks);
     LoweredProject {
         compiled,
         diagnostics: lowering.diagnostics,
         resolution,
+        unparsed,
     }
 }
 
@@ -188,7 +192,7 @@ impl Lowering<'_> {
         between_runs: Option<fn()>,
         init: impl Fn() -> S + Sync + Send,
         role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
-    ) -> (Compiled, Vec<Diagnostic>) {
+    ) -> (Compiled, Vec<Diagnostic>, bool) {
         let project = self.project;
         // At most: each managed policy, a trust and an inline policy per role, an inline policy
         // per user and group, and a delegation policy each. Sized once, because growing a
@@ -227,6 +231,7 @@ impl Lowering<'_> {
         let mut resolution = Vec::new();
         let mut pending = role_blocks.into_iter();
         let mut runs_done = 0usize;
+        let mut unparsed = false;
         loop {
             let run: Vec<RoleBlock<'_>> = pending.by_ref().take(ROLES_AT_ONCE).collect();
             if run.is_empty() {
@@ -240,7 +245,9 @@ impl Lowering<'_> {
                 release();
             }
             let lowered = crate::parallel::map_with(&run, &init, |state, block| {
-                let (role, resolved) = resolved.role(block);
+                let Ok((role, resolved)) = resolved.role(block) else {
+                    return None;
+                };
                 let lowered = match role {
                     Some(role) if !resolved.iter().any(Diagnostic::is_error) => {
                         let mut lowering = Lowering {
@@ -251,9 +258,13 @@ impl Lowering<'_> {
                     }
                     _ => None,
                 };
-                (resolved, lowered)
+                Some((resolved, lowered))
             });
-            for (mut resolved, lowered) in lowered {
+            for lowered in lowered {
+                let Some((mut resolved, lowered)) = lowered else {
+                    unparsed = true;
+                    continue;
+                };
                 resolution.append(&mut resolved);
                 if let Some((role, mut diagnostics)) = lowered {
                     documents.push(role.trust);
@@ -340,7 +351,7 @@ impl Lowering<'_> {
             delegations,
             quota_sizes: Vec::new(),
         };
-        (compiled, resolution)
+        (compiled, resolution, unparsed)
     }
 
     /// One delegation policy per `delegate` block, attached to its project principals; and the

@@ -91,6 +91,7 @@ impl Resolver<'_> {
         index: &NamesIndex,
         project: &mut ir::Project,
     ) {
+        debug_assert!(block.deferred.is_none(), "members not parsed");
         let scope = Scope {
             namespace: Namespace::Project,
             params: Rc::default(),

@@ -13,6 +13,7 @@ use crate::compile::ir::{self, Scalar};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::source::{FileId, Sources, Span, Spanned};
 use crate::syntax::ast::{self, Item, Member};
+use crate::syntax::parse;
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -57,6 +58,12 @@ pub fn resolve<'t>(
             Err(at) => (file, Cow::Borrowed(&*held[at])),
         })
         .collect();
+    // The project's texts, before std-lib modules join them: roles' members left unparsed
+    // (`ast::Block::deferred`) are parsed from them.
+    let texts = sources
+        .iter()
+        .map(|(_, file)| Arc::clone(&file.text))
+        .collect();
     let mut resolver = Resolver::new(sources);
     let (project, roles, index) = resolver.project(files, environment);
     let declared = resolver.declared.into_owned();
@@ -65,6 +72,7 @@ pub fn resolve<'t>(
         roles,
         declared,
         index,
+        texts,
     };
     (resolved, resolver.diagnostics)
 }
@@ -77,6 +85,8 @@ pub struct Resolved<'t> {
     pub roles: Vec<RoleBlock<'t>>,
     declared: Declarations,
     index: NamesIndex,
+    /// The text of each file, by [`FileId`].
+    texts: Vec<Arc<String>>,
 }
 
 /// A role block waiting to be resolved, with its name (declared with the others).
@@ -85,19 +95,39 @@ pub struct RoleBlock<'t> {
     name: Spanned<String>,
 }
 
+/// A role whose members, left unparsed (`ast::Block::deferred`), do not parse: its file has a
+/// syntax error, which only a parse of the whole file reports as the user should see it.
+#[derive(Debug)]
+pub struct Unparsed;
+
+/// What [`Resolved::role`] gives: the role's IR, when it resolved, and its diagnostics.
+pub type RoleResolution = Result<(Option<ir::Role>, Vec<Diagnostic>), Unparsed>;
+
 impl Resolved<'_> {
     /// Resolves one role against the declarations, with diagnostics of its own: what a role
     /// resolves to and reports depends on the role and the declarations alone, whichever job
     /// resolves it and whatever it resolved before. A constant that fails is so reported by
-    /// each role that uses it; [`crate::diagnostics::sort`] keeps one of the copies.
-    pub fn role(&self, role: &RoleBlock<'_>) -> (Option<ir::Role>, Vec<Diagnostic>) {
+    /// each role that uses it; [`crate::diagnostics::sort`] keeps one of the copies. Members
+    /// left unparsed are parsed here, so the role's tree lives no longer than this call.
+    pub fn role(&self, role: &RoleBlock<'_>) -> RoleResolution {
+        let whole;
+        let block = match role.block.deferred {
+            None => &*role.block,
+            Some(end) => {
+                let file = role.block.span.file;
+                let text = &self.texts[file.0 as usize];
+                let start = role.block.span.start as usize;
+                whole = parse::deferred_block(file, text, start, end).ok_or(Unparsed)?;
+                &whole
+            }
+        };
         let mut resolver = Resolver::lent(&self.declared);
         // `block` adds what it resolves to a project: an empty one, which costs no allocation.
         let nowhere = Span::new(FileId(0), 0, 0);
         let mut one =
             ir::Project::without_blocks(Spanned::new(String::new(), nowhere), String::new(), None);
-        resolver.block(&role.block, role.name.clone(), &self.index, &mut one);
-        (one.roles.pop(), resolver.diagnostics)
+        resolver.block(block, role.name.clone(), &self.index, &mut one);
+        Ok((one.roles.pop(), resolver.diagnostics))
     }
 }
 

@@ -16,7 +16,9 @@ fn resolve(
 ) -> (Option<Project>, Vec<Diagnostic>) {
     let (taken, held) = super::take_trees(files);
     let (resolved, mut diagnostics) = super::resolve(taken, &held, environment, sources);
-    let roles: Vec<_> = resolved.roles.iter().map(|r| resolved.role(r)).collect();
+    let roles: Vec<_> = (resolved.roles.iter())
+        .map(|r| resolved.role(r).expect("members parsed"))
+        .collect();
     let mut project = resolved.project;
     for (role, mut found) in roles {
         diagnostics.append(&mut found);
