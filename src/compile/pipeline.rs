@@ -34,10 +34,9 @@ pub struct Options {
     /// but the size quotas), for a caller that shows errors only (`diff`). Every error is still
     /// found, so whether the project compiles does not change.
     pub errors_only: bool,
-    /// Called while the roles are lowered, every 4,096 roles (their syntax trees and IR dropped
-    /// so far), and once lowering is done: a program whose allocator keeps freed memory
-    /// (mimalloc, in `iamx`) returns it to the system there, so what comes next does not stack
-    /// on what went before (see `compile::lower`).
+    /// Called once the roles are lowered (their syntax trees and IR dropped): a program whose
+    /// allocator keeps freed memory (mimalloc, in `iamx`) returns it to the system there, so
+    /// what comes next does not stack on what went before.
     pub release_memory: Option<fn()>,
 }
 
@@ -215,12 +214,7 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
             let role_checks = |seen: &mut CleanSeen, role: &crate::compile::ir::Role| {
                 crate::compile::checks::role_catalog_checks(seen, role, errors_only)
             };
-            let lowered = lower::lower(
-                resolved,
-                options.release_memory,
-                CleanSeen::default,
-                role_checks,
-            );
+            let lowered = lower::lower(resolved, CleanSeen::default, role_checks);
             if lowered.unparsed {
                 drop(lowered);
                 return lower_parsed(parse_whole(sources), options);

@@ -33,18 +33,17 @@ pub struct LoweredProject {
 }
 
 /// Lowers a project resolved but for its roles, resolving each role in the job that lowers it.
-/// `between_runs`: the memory release hook (`RUNS_BETWEEN_RELEASES`).
 /// `role_checks`: the catalog checks of a role (`compile::checks::role_catalog_checks`), run in
 /// the same job, while its statements are in the cache, with a state `init` makes for each
 /// thread's run of roles; their findings come with the lowering's.
 ///
 /// The roles (most of a large project) are resolved and lowered on all cores in runs of
-/// `ROLES_AT_ONCE`, each run's blocks dropped as soon as it is lowered, and each role's IR as
-/// soon as its documents are made: the syntax trees, the IR and the documents are not all held
-/// whole at the peak, and what a role's lowering reads was just written.
+/// `ROLES_AT_ONCE`, each role's syntax tree (when its members were left unparsed) and IR made
+/// and dropped in its job, as soon as its documents are made: the trees, the IR and the
+/// documents are not all held whole at the peak, and what a role's lowering reads was just
+/// written.
 pub fn lower<S>(
     mut resolved: Resolved<'_>,
-    between_runs: Option<fn()>,
     init: impl Fn() -> S + Sync + Send,
     role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
 ) -> LoweredProject {
@@ -54,7 +53,7 @@ pub fn lower<S>(
         diagnostics: Vec::new(),
     };
     let (compiled, resolution, unparsed) =
-        lowering.compiled(&resolved, role_blocks, between_runs, init, role_checks);
+        lowering.compiled(&resolved, role_blocks, init, role_checks);
     LoweredProject {
         compiled,
         diagnostics: lowering.diagnostics,
@@ -66,14 +65,6 @@ pub fn lower<S>(
 /// Roles lowered at once: enough for every core, few enough that a run's IR and documents
 /// are a small part of the memory.
 const ROLES_AT_ONCE: usize = 256;
-
-/// Runs of roles between two calls of the memory release hook (`Options::release_memory`),
-/// which returns the pages of the syntax trees lowered so far: the allocator does not reuse
-/// them for the documents on its own, so without it the trees and documents are both held whole
-/// at the end (97–99 MiB against 92 at 10,000 roles), and with it after every run the documents
-/// fault the pages back in (+26–31% page faults). Every 4,096 roles: 93 MiB, the page faults of
-/// resolving all roles first.
-const RUNS_BETWEEN_RELEASES: usize = 16;
 
 /// A role's documents and record, as [`Lowering::role`] makes them.
 struct LoweredRole {
@@ -189,7 +180,6 @@ impl Lowering<'_> {
         &mut self,
         resolved: &Resolved<'_>,
         role_blocks: Vec<RoleBlock<'_>>,
-        between_runs: Option<fn()>,
         init: impl Fn() -> S + Sync + Send,
         role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
     ) -> (Compiled, Vec<Diagnostic>, bool) {
@@ -230,19 +220,11 @@ impl Lowering<'_> {
         let mut roles = Vec::with_capacity(role_blocks.len());
         let mut resolution = Vec::new();
         let mut pending = role_blocks.into_iter();
-        let mut runs_done = 0usize;
         let mut unparsed = false;
         loop {
             let run: Vec<RoleBlock<'_>> = pending.by_ref().take(ROLES_AT_ONCE).collect();
             if run.is_empty() {
                 break;
-            }
-            runs_done += 1;
-            // The runs before this one are dropped by now, their blocks and IR.
-            if let Some(release) =
-                between_runs.filter(|_| runs_done.is_multiple_of(RUNS_BETWEEN_RELEASES))
-            {
-                release();
             }
             let lowered = crate::parallel::map_with(&run, &init, |state, block| {
                 let Ok((role, resolved)) = resolved.role(block) else {
