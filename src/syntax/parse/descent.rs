@@ -54,12 +54,12 @@ pub(super) fn deferred_block(
 }
 
 /// Where the block whose `{` is just before `i` ends, after its `}`, found without parsing its
-/// members: braces counted outside strings and comments, where a comment can start only
-/// between tokens (`arn:aws:s3:::bucket/*` opens none). A guess, which [`deferred_block`]
-/// checks; `None` where it finds no end.
+/// members: braces counted outside strings and comments. A comment starts only between tokens:
+/// a word (anything up to white space, punctuation, a brace or a quote) takes its `/` and `*`,
+/// as `arn:aws:s3:::bucket/*` does. A guess, which [`deferred_block`] checks; `None` where it
+/// finds no end.
 fn skim_block_end(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 1usize;
-    let mut between_tokens = true;
     while let Some(&byte) = b.get(i) {
         i += 1;
         match byte {
@@ -77,22 +77,34 @@ fn skim_block_end(b: &[u8], mut i: usize) -> Option<usize> {
                     _ => i += 1,
                 }
             },
-            b'/' if between_tokens && b.get(i) == Some(&b'/') => {
+            b'/' if b.get(i) == Some(&b'/') => {
                 i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |at| i + at);
             }
-            b'/' if between_tokens && b.get(i) == Some(&b'*') => {
+            b'/' if b.get(i) == Some(&b'*') => {
                 i += 1 + memchr::memmem::find(&b[i + 1..], b"*/")? + 2;
             }
-            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'(' | b')' | b'[' | b']' => {}
+            _ if ENDS_WORD[usize::from(byte)] => {}
             _ => {
-                between_tokens = false;
-                continue;
+                while b.get(i).is_some_and(|&next| !ENDS_WORD[usize::from(next)]) {
+                    i += 1;
+                }
             }
         }
-        between_tokens = true;
     }
     None
 }
+
+/// The bytes a word of [`skim_block_end`] stops at.
+static ENDS_WORD: [bool; 256] = {
+    let mut ends = [false; 256];
+    let stops = b" \t\r\n,()[]{}\"";
+    let mut at = 0;
+    while at < stops.len() {
+        ends[stops[at] as usize] = true;
+        at += 1;
+    }
+    ends
+};
 
 macro_rules! keywords {
     ($($name:ident = $word:literal $(as $described:literal)?;)*) => {
@@ -185,13 +197,10 @@ fn double_slashes(text: &[u8]) -> Vec<usize> {
     const SLASHES: u64 = 0x2F2F_2F2F_2F2F_2F2F;
     let mut found = Vec::new();
     let mut slash_before = false;
-    for (index, chunk) in text.chunks(8).enumerate() {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
+    let mut eight = |at: usize, word: [u8; 8]| {
         let x = u64::from_le_bytes(word) ^ SLASHES;
         // The high bit of every byte that is a `/` (exact: no carry crosses a byte).
         let slashes = !(((x & LOW7) + LOW7) | x | LOW7);
-        let at = index * 8;
         if slash_before && slashes & 0x80 != 0 {
             found.push(at - 1);
         }
@@ -201,6 +210,17 @@ fn double_slashes(text: &[u8]) -> Vec<usize> {
             pairs &= pairs - 1;
         }
         slash_before = slashes >> 63 != 0;
+    };
+    // Whole words read as such: copying each into a buffer was a call to `memcpy` per word.
+    let mut chunks = text.chunks_exact(8);
+    for (index, chunk) in chunks.by_ref().enumerate() {
+        eight(index * 8, chunk.try_into().expect("8 bytes"));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        eight(text.len() - rest.len(), word);
     }
     found
 }
