@@ -7,7 +7,9 @@
 //!
 //! The roles, most of a large project, are left to [`Resolved::role`]: the lowering resolves
 //! each in the job that lowers it (`compile::lower`), on all cores, against the declarations
-//! read here, so a role's IR lives only as long as its lowering.
+//! read here, so a role's IR lives only as long as its lowering. Where the parser left a role's
+//! members unparsed (`parse::parse_deferring_roles`), that job parses them too, so its syntax
+//! tree is made and dropped there.
 
 use crate::compile::ir::{self, Scalar};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
