@@ -234,8 +234,15 @@ fn prepared_boundaries<'a>(
     arns: impl Iterator<Item = &'a str>,
 ) -> BTreeMap<&'a str, containment::Boundary> {
     let mut boundaries = BTreeMap::new();
+    // Many principals share a few boundaries: the one just seen is asked about first.
+    let mut previous = None;
     for arn in arns {
-        if let (Some(document), false) = (project.by_arn.get(arn), boundaries.contains_key(arn)) {
+        if previous == Some(arn) || boundaries.contains_key(arn) {
+            previous = Some(arn);
+            continue;
+        }
+        previous = Some(arn);
+        if let Some(document) = project.by_arn.get(arn) {
             let located = document.located(format!("boundary {}", document.name));
             boundaries.insert(arn, containment::Boundary::new(vec![located]));
         }
@@ -252,15 +259,12 @@ pub fn role_proofs<'c>(
     compiled: &'c Compiled,
 ) -> Box<dyn Fn(usize) -> Option<(usize, Report)> + Sync + 'c> {
     let project = Project::new(compiled);
-    let bounded: foldhash::HashMap<&str, usize> = (compiled.roles.iter().enumerate())
-        .filter(|(_, role)| role.boundary_arn.is_some())
-        .map(|(i, role)| (role.name.as_str(), i))
-        .collect();
-    let arns = bounded.values().map(|&i| {
-        let role = &compiled.roles[i];
-        role.boundary_arn.as_deref().unwrap_or_default()
-    });
-    let boundaries = prepared_boundaries(&project, arns);
+    let bounded =
+        || (compiled.roles.iter().enumerate()).filter(|(_, role)| role.boundary_arn.is_some());
+    let boundaries = prepared_boundaries(
+        &project,
+        bounded().map(|(_, role)| role.boundary_arn.as_deref().unwrap_or_default()),
+    );
     // The last inline policy of each role: its proof reads them all.
     let mut last_inline: foldhash::HashMap<&str, usize> = Default::default();
     for (i, document) in compiled.documents.iter().enumerate() {
@@ -268,13 +272,18 @@ pub fn role_proofs<'c>(
             last_inline.insert(owner.as_str(), i);
         }
     }
-    Box::new(move |i| {
-        let document = &compiled.documents[i];
-        let owner = document.owner.as_deref()?;
-        if document.kind != DocumentKind::RoleInline || last_inline.get(owner) != Some(&i) {
-            return None;
+    // For each document, the bounded role whose proof runs once it is linted: one index per
+    // document instead of two lookups by name (at 100,000 roles the maps were a sequential
+    // ~3% of `check`).
+    let mut proof_of: Vec<Option<usize>> = vec![None; compiled.documents.len()];
+    for (role, info) in bounded() {
+        if let Some(&last) = last_inline.get(info.name.as_str()) {
+            proof_of[last] = Some(role);
         }
-        let &role = bounded.get(owner)?;
+    }
+    drop(last_inline);
+    Box::new(move |i| {
+        let role = proof_of[i]?;
         let principal = Bounded::Role(&compiled.roles[role]);
         Some((role, project.prove(&principal, &boundaries)))
     })
