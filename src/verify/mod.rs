@@ -266,7 +266,8 @@ pub fn role_proofs<'c>(
         bounded().map(|(_, role)| role.boundary_arn.as_deref().unwrap_or_default()),
     );
     // The last inline policy of each role: its proof reads them all.
-    let mut last_inline: foldhash::HashMap<&str, usize> = Default::default();
+    let mut last_inline: foldhash::HashMap<&str, usize> =
+        foldhash::HashMap::with_capacity_and_hasher(compiled.roles.len(), Default::default());
     for (i, document) in compiled.documents.iter().enumerate() {
         if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
             last_inline.insert(owner.as_str(), i);
@@ -329,11 +330,34 @@ impl<'a> Bounded<'a> {
 /// them.
 struct Project<'a> {
     by_arn: foldhash::HashMap<&'a str, &'a Document>,
-    inline: foldhash::HashMap<(DocumentKind, &'a str), Vec<&'a Document>>,
+    inline: foldhash::HashMap<(DocumentKind, &'a str), Documents<'a>>,
     compiled: &'a Compiled,
     /// Each role's path and name ([`after_kind`] of its ARN), found on first use and read by
     /// every delegation.
     role_names: std::sync::OnceLock<Vec<Option<&'a str>>>,
+}
+
+/// The inline policies of one owner: almost always one, kept without a vector of its own
+/// (one allocation per role and user of the project otherwise).
+enum Documents<'a> {
+    One(&'a Document),
+    Many(Vec<&'a Document>),
+}
+
+impl<'a> Documents<'a> {
+    fn push(&mut self, document: &'a Document) {
+        match self {
+            Documents::One(first) => *self = Documents::Many(vec![*first, document]),
+            Documents::Many(documents) => documents.push(document),
+        }
+    }
+
+    fn as_slice(&self) -> &[&'a Document] {
+        match self {
+            Documents::One(document) => std::slice::from_ref(document),
+            Documents::Many(documents) => documents,
+        }
+    }
 }
 
 struct Job<'a> {
@@ -359,11 +383,23 @@ impl<'a> Project<'a> {
             })
             .map(|d| (d.arn.as_str(), d))
             .collect();
-        let mut inline: foldhash::HashMap<(DocumentKind, &str), Vec<&Document>> =
-            Default::default();
+        // Sized once: grown by doubling, a map of 100,000 roles' policies was rehashed ~17
+        // times.
+        let mut inline: foldhash::HashMap<(DocumentKind, &str), Documents<'a>> =
+            foldhash::HashMap::with_capacity_and_hasher(
+                compiled.documents.len() / 2,
+                Default::default(),
+            );
         for d in &compiled.documents {
             if let (Some(owner), false) = (&d.owner, d.kind == DocumentKind::Trust) {
-                inline.entry((d.kind, owner.as_str())).or_default().push(d);
+                match inline.entry((d.kind, owner.as_str())) {
+                    std::collections::hash_map::Entry::Occupied(mut entry) => {
+                        entry.get_mut().push(d)
+                    }
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        entry.insert(Documents::One(d));
+                    }
+                }
             }
         }
         Project {
@@ -423,7 +459,9 @@ impl<'a> Project<'a> {
     }
 
     fn inline<'s>(&'s self, kind: DocumentKind, owner: &'s str) -> &'s [&'a Document] {
-        self.inline.get(&(kind, owner)).map_or(&[], Vec::as_slice)
+        self.inline
+            .get(&(kind, owner))
+            .map_or(&[], Documents::as_slice)
     }
 
     /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
