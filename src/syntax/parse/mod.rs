@@ -386,6 +386,9 @@ fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Dia
             );
         }
     }
+    if let Some(diagnostic) = resources_missing(file, text, position) {
+        return Some(diagnostic);
+    }
     if let Some(header) = header_without_brace(file, text, position) {
         let written = &text[header.start as usize..header.end as usize];
         let at = header.end as usize;
@@ -568,6 +571,30 @@ fn action_group_left_open(file: FileId, text: &str, position: usize) -> Option<D
     )
 }
 
+/// A statement with nothing after its `on`: the parse failed right after the keyword, where
+/// it looked for a resource. Said at the `on`, not as "expected a value" at whatever comes next
+/// (`when`, `}`, or on the next line `boundary`, which then read as a block without its `{`).
+fn resources_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let before = text[..position].trim_end();
+    // Ending in the ASCII `on`, the text before it ends on a character boundary.
+    let on_start = before.strip_suffix("on")?.len();
+    let word_before = before[..on_start].chars().next_back();
+    if !word_before.is_some_and(char::is_whitespace) {
+        return None;
+    }
+    // A resource is what is missing when putting one in gets the parse past the failure: an
+    // `on` that ends a comment's line is not the keyword.
+    let repaired = [&text[..before.len()], " *", &text[before.len()..]].concat();
+    if !parses_past(file, &repaired, position + 2) {
+        return None;
+    }
+    Some(
+        Diagnostic::new(Code::Syntax, "expected a resource after `on`")
+            .at(Span::new(file, on_start, before.len()), "no resource follows")
+            .with_help("write the resources after `on`, like `on arn:aws:s3:::bucket/*`, or `on *` for every resource"),
+    )
+}
+
 /// The header (`role name`, `env name`, `template name(params)`) that the line of a failed
 /// parse starts with, when no `{` follows it: the longest start of the line, cut at white
 /// space, that parses as one block once ` {}` is added. The messages pest's model gives there
@@ -599,7 +626,19 @@ fn header_without_brace(file: FileId, text: &str, position: usize) -> Option<Spa
             &tree.items[..],
             [Item::Block(_) | Item::Env(_) | Item::Template(_)]
         );
-        return (one_block && next != Some('{')).then(|| Span::new(file, start, header_end));
+        if !one_block || next == Some('{') {
+            return None;
+        }
+        // The `{` must be what is missing: with it put in, the parse gets past where it
+        // failed. Inside a block, `boundary B1` on the line after an `on` with no resources
+        // is a member, and the `{` changes nothing there.
+        let repaired = [&text[..header_end], " {", &text[header_end..]].concat();
+        let beyond = if position >= header_end {
+            position + 2
+        } else {
+            position
+        };
+        return parses_past(file, &repaired, beyond).then(|| Span::new(file, start, header_end));
     }
     None
 }
@@ -960,6 +999,34 @@ mod tests {
         ] {
             let (message, _) = message_and_range(text);
             assert!(!message.contains("after `role r`"), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_statement_without_resources_is_named_at_its_on() {
+        let message = "expected a resource after `on`".to_string();
+        for text in [
+            // The next line's member would otherwise read as a block without its `{`.
+            "role r {\n  allow s3:GetObject on\n  boundary B\n}",
+            "role r {\n  allow s3:GetObject on\n}",
+            "role r {\n  allow s3:GetObject on when aws:SecureTransport == true\n}",
+            "role r {\n  allow s3:GetObject on\n  allow s3:PutObject on *\n}",
+        ] {
+            let on = text.find(" on").unwrap() + 1;
+            assert_eq!(
+                message_and_range(text),
+                (message.clone(), on..on + 2),
+                "{text}"
+            );
+        }
+        // An `on` that ends a comment, or a resource that is there but wrong, is not it.
+        for text in [
+            "role r {\n  // turn on\n  @bad\n}",
+            "role r {\n  allow s3:GetObject on @\n}",
+            "role r {\n  allow s3:GetObject on except\n}",
+        ] {
+            let (found, _) = message_and_range(text);
+            assert_ne!(found, message, "{text}");
         }
     }
 }
