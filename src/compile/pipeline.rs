@@ -248,10 +248,32 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
             }
         }
     }
+    settings_read_as_resources(&sources, &mut diagnostics);
     Lowered {
         sources,
         diagnostics,
         output,
+    }
+}
+
+/// An `on` with nothing after it on its line, followed by a line with a setting
+/// (`instance_profile`), parses: the setting's word is read as the statement's resource, a
+/// constant that does not exist. The author left the resources out; E0102 at the setting
+/// would send them looking for a constant, so the error says what the parser would have.
+fn settings_read_as_resources(sources: &Sources, diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics {
+        let Some(label) = (diagnostic.code == crate::diagnostics::Code::UnknownConstant)
+            .then_some(diagnostic.primary.as_ref())
+            .flatten()
+        else {
+            continue;
+        };
+        let span = label.span;
+        let text = &sources.get(span.file).text;
+        if let Some(on) = crate::syntax::parse::on_before_setting(text, span.end as usize) {
+            let on = crate::source::Span::new(span.file, on.start, on.end);
+            *diagnostic = crate::syntax::parse::resource_missing(on);
+        }
     }
 }
 

@@ -42,6 +42,28 @@ pub const KEYWORDS: [&str; 27] = [
 /// them first.
 pub const ITEM_KEYWORDS: &[&str] = KEYWORDS.split_at(12).0;
 
+/// The words that start a block's settings (`path`, `tag`, `instance_profile`, ...): the
+/// grammar's `*_setting` rules of `member`, in its order. Most are not reserved, so after an
+/// `on` with nothing else on its line the next line's setting reads as a resource named so;
+/// the diagnostics use this list to say what happened.
+pub const SETTING_KEYWORDS: [&str; 15] = [
+    "path",
+    "description",
+    "boundary",
+    "instance_profile",
+    "max_session",
+    "tag",
+    "attach",
+    "groups",
+    "to",
+    "prefix",
+    "pass_to",
+    "create_users",
+    "aws_managed",
+    "tag_keys",
+    "login_profiles",
+];
+
 /// Whether `text` is a reserved word. The grammar's `keyword` rule matches a keyword followed
 /// by a non-identifier character, so a word is refused as a name exactly when it *is* one.
 pub fn is_keyword(text: &str) -> bool {
@@ -288,6 +310,31 @@ mod tests {
             .expect("the rule ends as expected")];
         let words: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
         assert_eq!(words, KEYWORDS);
+    }
+
+    #[test]
+    fn setting_keywords_are_the_grammars() {
+        let grammar = include_str!("../../grammar/iamx.pest");
+        let rule = |name: &str| {
+            let start = grammar
+                .find(&format!("\n{name} "))
+                .unwrap_or_else(|| panic!("the grammar has {name}"));
+            let rule = &grammar[start + 1..];
+            &rule[..rule.find('\n').expect("one line")]
+        };
+        let member = &grammar[grammar.find("\nmember = _{").expect("a member rule")..];
+        let member = &member[..member.find("\n}").expect("the rule ends")];
+        let words: Vec<&str> = (member.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+            .filter(|word| word.ends_with("_setting"))
+            .map(|setting| {
+                let keyword = rule(setting)
+                    .split_whitespace()
+                    .nth(3)
+                    .expect("`{ kw_x ~ ...`");
+                rule(keyword).split('"').nth(1).expect("the keyword's text")
+            })
+            .collect();
+        assert_eq!(words, SETTING_KEYWORDS);
     }
 
     #[test]

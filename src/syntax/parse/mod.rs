@@ -572,27 +572,54 @@ fn action_group_left_open(file: FileId, text: &str, position: usize) -> Option<D
 }
 
 /// A statement with nothing after its `on`: the parse failed right after the keyword, where
-/// it looked for a resource. Said at the `on`, not as "expected a value" at whatever comes next
-/// (`when`, `}`, or on the next line `boundary`, which then read as a block without its `{`).
+/// it looked for a resource, or right after a setting's word (`tag` of `tag team = "x"`) that
+/// starts the next line and so read as the resource. Said at the `on`, not as "expected a
+/// value" at whatever comes next (`when`, `}`, or on the next line `boundary`, which then read
+/// as a block without its `{`).
 fn resources_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
     let before = text[..position].trim_end();
-    // Ending in the ASCII `on`, the text before it ends on a character boundary.
-    let on_start = before.strip_suffix("on")?.len();
-    let word_before = before[..on_start].chars().next_back();
-    if !word_before.is_some_and(char::is_whitespace) {
-        return None;
-    }
+    let on = on_ending(before).or_else(|| on_before_setting(text, before.len()))?;
     // A resource is what is missing when putting one in gets the parse past the failure: an
     // `on` that ends a comment's line is not the keyword.
-    let repaired = [&text[..before.len()], " *", &text[before.len()..]].concat();
+    let repaired = [&text[..on.end], " *", &text[on.end..]].concat();
     if !parses_past(file, &repaired, position + 2) {
         return None;
     }
-    Some(
-        Diagnostic::new(Code::Syntax, "expected a resource after `on`")
-            .at(Span::new(file, on_start, before.len()), "no resource follows")
-            .with_help("write the resources after `on`, like `on arn:aws:s3:::bucket/*`, or `on *` for every resource"),
-    )
+    Some(resource_missing(Span::new(file, on.start, on.end)))
+}
+
+/// E0002 for a statement whose `on` (at `on`) has no resource after it.
+pub fn resource_missing(on: Span) -> Diagnostic {
+    Diagnostic::new(Code::Syntax, "expected a resource after `on`")
+        .at(on, "no resource follows")
+        .with_help("write the resources after `on`, like `on arn:aws:s3:::bucket/*`, or `on *` for every resource")
+}
+
+/// Where the `on` is that `text` ends with, as a word of its own.
+fn on_ending(text: &str) -> Option<std::ops::Range<usize>> {
+    // Ending in the ASCII `on`, the text before it ends on a character boundary.
+    let start = text.strip_suffix("on")?.len();
+    let word_before = text[..start].chars().next_back();
+    word_before
+        .is_some_and(char::is_whitespace)
+        .then_some(start..text.len())
+}
+
+/// When the word of `text` that ends at `end` is a setting's (`instance_profile`, `tag`, ...)
+/// and starts its line, and the line before it ends with `on`: where that `on` is. The setting
+/// was then read as the statement's resource, a name, which is not what its author meant.
+pub fn on_before_setting(text: &str, end: usize) -> Option<std::ops::Range<usize>> {
+    // Counted in ASCII bytes, so `start` is a character boundary.
+    let word = (text.as_bytes()[..end].iter().rev())
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    let start = end - word;
+    if !crate::syntax::lexical::SETTING_KEYWORDS.contains(&&text[start..end]) {
+        return None;
+    }
+    let line_before = text[..start].trim_end();
+    let starts_line = text[line_before.len()..start].contains('\n');
+    starts_line.then(|| on_ending(line_before)).flatten()
 }
 
 /// The header (`role name`, `env name`, `template name(params)`) that the line of a failed
@@ -1011,6 +1038,8 @@ mod tests {
             "role r {\n  allow s3:GetObject on\n}",
             "role r {\n  allow s3:GetObject on when aws:SecureTransport == true\n}",
             "role r {\n  allow s3:GetObject on\n  allow s3:PutObject on *\n}",
+            // `tag` reads as the resource, and `team` is where the parse fails.
+            "role r {\n  allow s3:GetObject on\n  tag team = \"x\"\n}",
         ] {
             let on = text.find(" on").unwrap() + 1;
             assert_eq!(
@@ -1024,6 +1053,8 @@ mod tests {
             "role r {\n  // turn on\n  @bad\n}",
             "role r {\n  allow s3:GetObject on @\n}",
             "role r {\n  allow s3:GetObject on except\n}",
+            // A setting's word after an `on` on the same line.
+            "role r {\n  allow s3:GetObject on tag team\n}",
         ] {
             let (found, _) = message_and_range(text);
             assert_ne!(found, message, "{text}");
