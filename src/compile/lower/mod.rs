@@ -128,7 +128,8 @@ impl Lowering<'_> {
         if !role.statements.is_empty() {
             let (document, origins) = self.policy(&role.statements);
             let file = ["roles/", name, "/inline.json"].concat();
-            inline_files.push(file.clone());
+            // Room for exactly one: a vector grown by `push` has room for four.
+            inline_files = vec![file.clone()];
             inline = Some(Document {
                 kind: DocumentKind::RoleInline,
                 name: name.clone(),
