@@ -265,29 +265,16 @@ fn the_parsers_agree_on_every_truncation_of_small_files() {
     eprintln!("{cases} truncations and deletions");
 }
 
-/// Bits of text a mutation inserts besides the reserved words (`lexical::KEYWORDS`): the other
-/// keywords, the punctuation and the openings that lead into the rules' corners (strings,
-/// comments, interpolations, escapes, ARNs, numbers).
+/// Bits of text a mutation inserts besides the reserved words and the settings' words
+/// (`lexical::KEYWORDS`, `lexical::SETTING_KEYWORDS`): the other keywords, the punctuation and
+/// the openings that lead into the rules' corners (strings, comments, interpolations, escapes,
+/// ARNs, numbers).
 const OTHER_TOKENS: &[&str] = &[
     "service",
     "aws",
     "federated",
     "anyone",
     "actions",
-    "path",
-    "description",
-    "instance_profile",
-    "max_session",
-    "tag",
-    "attach",
-    "groups",
-    "to",
-    "prefix",
-    "pass_to",
-    "create_users",
-    "tag_keys",
-    "login_profiles",
-    "aws_managed",
     "level",
     "level(",
     "{",
@@ -359,8 +346,16 @@ const OTHER_TOKENS: &[&str] = &[
 
 /// Every bit of text a mutation may insert.
 fn tokens() -> Vec<&'static str> {
-    let keywords = crate::syntax::lexical::KEYWORDS.iter();
-    keywords.chain(OTHER_TOKENS).copied().collect()
+    use crate::syntax::lexical::{KEYWORDS, SETTING_KEYWORDS};
+    // `boundary` is both.
+    let settings = SETTING_KEYWORDS
+        .iter()
+        .filter(|word| !KEYWORDS.contains(word));
+    (KEYWORDS.iter())
+        .chain(settings)
+        .chain(OTHER_TOKENS)
+        .copied()
+        .collect()
 }
 
 #[derive(Debug, Clone)]

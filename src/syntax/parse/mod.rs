@@ -1055,6 +1055,9 @@ mod tests {
             "role r {\n  allow s3:GetObject on except\n}",
             // A setting's word after an `on` on the same line.
             "role r {\n  allow s3:GetObject on tag team\n}",
+            // Text that ends in a character of several bytes before the failure.
+            "\u{feff}on",
+            "\u{feff}\ntag x",
         ] {
             let (found, _) = message_and_range(text);
             assert_ne!(found, message, "{text}");
