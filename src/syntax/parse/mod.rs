@@ -389,6 +389,9 @@ fn special_syntax_error(file: FileId, text: &str, position: usize) -> Option<Dia
     if let Some(diagnostic) = resources_missing(file, text, position) {
         return Some(diagnostic);
     }
+    if let Some(diagnostic) = on_missing(file, text, position) {
+        return Some(diagnostic);
+    }
     if let Some(header) = header_without_brace(file, text, position) {
         let written = &text[header.start as usize..header.end as usize];
         let at = header.end as usize;
@@ -586,6 +589,27 @@ fn resources_missing(file: FileId, text: &str, position: usize) -> Option<Diagno
         return None;
     }
     Some(resource_missing(Span::new(file, on.start, on.end)))
+}
+
+/// A statement without its `on` (`allow s3:GetObject` and then the next line): said where the
+/// `on` goes, at the end of the actions, rather than at whatever comes next. Only when an
+/// ` on *` put in there gets the parse past where it failed.
+fn on_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let end = text[..position].trim_end().len();
+    let repaired = [&text[..end], " on *", &text[end..]].concat();
+    if end == 0 || !parses_past(file, &repaired, position + 5) {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            "expected `on` and the resources after the actions",
+        )
+        .at(Span::new(file, end, end), "`on` and the resources go here")
+        .with_help(
+            "every statement names its resources: `allow s3:GetObject on arn:aws:s3:::bucket/*`",
+        ),
+    )
 }
 
 /// E0002 for a statement whose `on` (at `on`) has no resource after it.
@@ -1026,6 +1050,33 @@ mod tests {
         ] {
             let (message, _) = message_and_range(text);
             assert!(!message.contains("after `role r`"), "{text}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_statement_without_its_on_is_named_where_the_on_goes() {
+        let message = "expected `on` and the resources after the actions".to_string();
+        for (text, after) in [
+            ("role r {\n  allow s3:GetObject\n}", "s3:GetObject"),
+            (
+                "role r {\n  allow s3:GetObject when aws:x == 1\n}",
+                "s3:GetObject",
+            ),
+            ("role r {\n  allow s3:A, s3:B\n  allow s3:C on *\n}", "s3:B"),
+            ("role r {\n  deny s3:{Get*, Put*}\n}", "Put*}"),
+        ] {
+            let at = text.find(after).unwrap() + after.len();
+            assert_eq!(message_and_range(text), (message.clone(), at..at), "{text}");
+        }
+        // Where an `on` would not mend it, the grammar's own message stands.
+        for text in [
+            "role r {\n  instance_profile\n  x\n}",
+            "role r {\n  allow s3:GetObject on a b\n}",
+            "role r {\n  allow s3:{GetObject\n}",
+            "role r {\n  allow s3:GetObject",
+        ] {
+            let (found, _) = message_and_range(text);
+            assert_ne!(found, message, "{text}");
         }
     }
 
