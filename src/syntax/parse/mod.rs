@@ -596,8 +596,18 @@ fn resources_missing(file: FileId, text: &str, position: usize) -> Option<Diagno
 /// ` on *` put in there gets the parse past where it failed.
 fn on_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
     let end = text[..position].trim_end().len();
+    // What comes next ends the statement: a new line, its block's `}` or its condition. A word
+    // on the same line may be the `on` mistyped (`os`), which the grammar's message names.
+    let next = &text[position..];
+    let ends_statement = text[end..position].contains('\n')
+        || next.starts_with('}')
+        || (next.starts_with("when")
+            && !next[4..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'));
+    if end == 0 || !ends_statement {
+        return None;
+    }
     let repaired = [&text[..end], " on *", &text[end..]].concat();
-    if end == 0 || !parses_past(file, &repaired, position + 5) {
+    if !parses_past(file, &repaired, position + 5) {
         return None;
     }
     Some(
@@ -1068,8 +1078,10 @@ mod tests {
             let at = text.find(after).unwrap() + after.len();
             assert_eq!(message_and_range(text), (message.clone(), at..at), "{text}");
         }
-        // Where an `on` would not mend it, the grammar's own message stands.
+        // Where an `on` would not mend it, or the word after the actions may be the `on`
+        // mistyped, the grammar's own message stands.
         for text in [
+            "role r {\n  allow s3:GetObject os arn:aws:s3:::b/*\n}",
             "role r {\n  instance_profile\n  x\n}",
             "role r {\n  allow s3:GetObject on a b\n}",
             "role r {\n  allow s3:{GetObject\n}",
