@@ -602,7 +602,7 @@ fn on_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
     let ends_statement = text[end..position].contains('\n')
         || next.starts_with('}')
         || (next.starts_with("when")
-            && !next[4..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'));
+            && !crate::syntax::lexical::ident_char_at(text.as_bytes(), position + 4));
     if end == 0 || !ends_statement {
         return None;
     }
