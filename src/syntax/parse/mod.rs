@@ -1080,13 +1080,21 @@ mod tests {
         }
         // Where an `on` would not mend it, or the word after the actions may be the `on`
         // mistyped, the grammar's own message stands.
-        for text in [
-            "role r {\n  allow s3:GetObject os arn:aws:s3:::b/*\n}",
-            "role r {\n  instance_profile\n  x\n}",
-            "role r {\n  allow s3:GetObject on a b\n}",
-            "role r {\n  allow s3:{GetObject\n}",
-            "role r {\n  allow s3:GetObject",
-        ] {
+        never_said(
+            &message,
+            &[
+                "role r {\n  allow s3:GetObject os arn:aws:s3:::b/*\n}",
+                "role r {\n  instance_profile\n  x\n}",
+                "role r {\n  allow s3:GetObject on a b\n}",
+                "role r {\n  allow s3:{GetObject\n}",
+                "role r {\n  allow s3:GetObject",
+            ],
+        );
+    }
+
+    /// Each text fails to parse with another message than `message`.
+    fn never_said(message: &str, texts: &[&str]) {
+        for text in texts {
             let (found, _) = message_and_range(text);
             assert_ne!(found, message, "{text}");
         }
@@ -1112,18 +1120,18 @@ mod tests {
             );
         }
         // An `on` that ends a comment, or a resource that is there but wrong, is not it.
-        for text in [
-            "role r {\n  // turn on\n  @bad\n}",
-            "role r {\n  allow s3:GetObject on @\n}",
-            "role r {\n  allow s3:GetObject on except\n}",
-            // A setting's word after an `on` on the same line.
-            "role r {\n  allow s3:GetObject on tag team\n}",
-            // Text that ends in a character of several bytes before the failure.
-            "\u{feff}on",
-            "\u{feff}\ntag x",
-        ] {
-            let (found, _) = message_and_range(text);
-            assert_ne!(found, message, "{text}");
-        }
+        never_said(
+            &message,
+            &[
+                "role r {\n  // turn on\n  @bad\n}",
+                "role r {\n  allow s3:GetObject on @\n}",
+                "role r {\n  allow s3:GetObject on except\n}",
+                // A setting's word after an `on` on the same line.
+                "role r {\n  allow s3:GetObject on tag team\n}",
+                // Text that ends in a character of several bytes before the failure.
+                "\u{feff}on",
+                "\u{feff}\ntag x",
+            ],
+        );
     }
 }
