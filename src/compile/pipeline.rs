@@ -262,9 +262,8 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
 /// would send them looking for a constant, so the error says what the parser would have.
 fn settings_read_as_resources(sources: &Sources, diagnostics: &mut [Diagnostic]) {
     for diagnostic in diagnostics {
-        let Some(label) = (diagnostic.code == crate::diagnostics::Code::UnknownConstant)
-            .then_some(diagnostic.primary.as_ref())
-            .flatten()
+        let (crate::diagnostics::Code::UnknownConstant, Some(label)) =
+            (diagnostic.code, &diagnostic.primary)
         else {
             continue;
         };

@@ -11,7 +11,8 @@ use super::descent;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
-/// Errors whose cause is clearer than "expected X": unterminated strings and comments.
+/// The message for the mistake the parse that failed at `position` most likely hit, when one
+/// of this module's is clearer than "expected X" (see the module's list).
 pub(super) fn special_syntax_error(
     file: FileId,
     text: &str,
@@ -112,10 +113,17 @@ fn unclosed_block(file: FileId, text: &str) -> Option<(Span, String)> {
     })
 }
 
-/// Whether `text` parses, or fails only after byte `beyond`: a repair put in before
-/// `beyond` is right when the parse gets past it.
-fn parses_past(file: FileId, text: &str, beyond: usize) -> bool {
-    descent::parse(file, text, false).map_or_else(|failure| failure.position > beyond, |_| true)
+/// Whether `insert` put in at byte `at` of `text` mends it up to byte `past`: the text so
+/// repaired parses, or fails only after `past` (which moves with the text after `at`). Every
+/// message here that suggests a repair says so only when the repair does this.
+fn mends(file: FileId, text: &str, at: usize, insert: &str, past: usize) -> bool {
+    let repaired = [&text[..at], insert, &text[at..]].concat();
+    let past = if past >= at {
+        past + insert.len()
+    } else {
+        past
+    };
+    descent::parse(file, &repaired, false).map_or_else(|failure| failure.position > past, |_| true)
 }
 
 /// A block whose `}` is missing before the next item: the parse failed at an item's keyword
@@ -139,10 +147,7 @@ fn block_left_open(file: FileId, text: &str, position: usize) -> Option<Diagnost
         return None;
     }
     let (header, words) = unclosed_block(file, &text[..line_start])?;
-    // Two bytes go in before the line, so the failure moves to `position + 2` if the `}` did
-    // not help.
-    let repaired = format!("{}}}\n{}", &text[..line_start], &text[line_start..]);
-    if !parses_past(file, &repaired, position + 2) {
+    if !mends(file, text, line_start, "}\n", position) {
         return None;
     }
     Some(
@@ -195,17 +200,16 @@ fn action_group_left_open(file: FileId, text: &str, position: usize) -> Option<D
     // The repair must carry the parse past the line: a `}` after the first of two names
     // without a comma gets only to the second.
     let line_end = (text[after..].find('\n')).map_or(text.len(), |i| after + i);
-    let repaired = |insert: &str| format!("{}{insert}{}", &text[..after], &text[after..]);
     // The group as the help writes it: on one line, whatever lines it was written on.
     let one_line = |group: &str| group.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (message, label, help) = if parses_past(file, &repaired("}"), line_end + 1) {
+    let (message, label, help) = if mends(file, text, after, "}", line_end) {
         let group = one_line(&text[prefix_start..after]);
         (
             "this group of actions has no closing `}`",
             "`}` goes here",
             format!("close the group: `{group}}}`"),
         )
-    } else if parses_past(file, &repaired(","), line_end + 1) {
+    } else if mends(file, text, after, ",", line_end) {
         let close = after + text[after..line_end].find('}')?;
         let group = one_line(&format!(
             "{},{}",
@@ -241,8 +245,7 @@ fn resources_missing(file: FileId, text: &str, position: usize) -> Option<Diagno
     let on = on_ending(before).or_else(|| on_before_setting(text, before.len()))?;
     // A resource is what is missing when putting one in gets the parse past the failure: an
     // `on` that ends a comment's line is not the keyword.
-    let repaired = [&text[..on.end], " *", &text[on.end..]].concat();
-    if !parses_past(file, &repaired, position + 2) {
+    if !mends(file, text, on.end, " *", position) {
         return None;
     }
     Some(resource_missing(Span::new(file, on.start, on.end)))
@@ -263,8 +266,7 @@ fn on_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
     if end == 0 || !ends_statement {
         return None;
     }
-    let repaired = [&text[..end], " on *", &text[end..]].concat();
-    if !parses_past(file, &repaired, position + 5) {
+    if !mends(file, text, end, " on *", position) {
         return None;
     }
     Some(
@@ -350,13 +352,8 @@ fn header_without_brace(file: FileId, text: &str, position: usize) -> Option<Spa
         // The `{` must be what is missing: with it put in, the parse gets past where it
         // failed. Inside a block, `boundary B1` on the line after an `on` with no resources
         // is a member, and the `{` changes nothing there.
-        let repaired = [&text[..header_end], " {", &text[header_end..]].concat();
-        let beyond = if position >= header_end {
-            position + 2
-        } else {
-            position
-        };
-        return parses_past(file, &repaired, beyond).then(|| Span::new(file, start, header_end));
+        let mended = mends(file, text, header_end, " {", position);
+        return mended.then(|| Span::new(file, start, header_end));
     }
     None
 }
