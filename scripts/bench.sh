@@ -6,7 +6,8 @@
 #   with 100 roles changed, and start-up on a one-line file.
 #
 # Usage: scripts/bench.sh [--runs N] [--large-runs N] [--sizes 1000,10000,100000] [--peers]
-#                         [--queries N]
+#                         [--queries N] [--pgo]
+#   --pgo    times the profile-guided build (scripts/pgo-build.sh) instead of the plain release
 #   --runs N        runs per case (default 5); --large-runs N: at 100,000 roles (default 1)
 #   --peers  also installs Parliament (PyPI) into a venv under $BENCH_WORK (and moto, for the AWS
 #            managed policies) and times `iamx check` and Parliament on the same managed policies;
@@ -26,6 +27,7 @@ large_runs=1
 sizes=1000,10000,100000
 peers=0
 queries=1000
+pgo=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
@@ -33,11 +35,14 @@ while [ $# -gt 0 ]; do
         --sizes) sizes=$2; shift 2 ;;
         --peers) peers=1; shift ;;
         --queries) queries=$2; shift 2 ;;
+        --pgo) pgo=1; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
 if [ -n "${IAMX_BIN:-}" ]; then
     bin=$(realpath "$IAMX_BIN")
+elif [ "$pgo" = 1 ]; then
+    bin=$(scripts/pgo-build.sh | tail -1)
 else
     cargo build --release --quiet
     target=${CARGO_TARGET_DIR:-target}
