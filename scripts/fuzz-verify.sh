@@ -3,6 +3,7 @@
 # boundary pairs checked against the independent reference evaluator in tests/reference/.
 #
 # Usage: scripts/fuzz-verify.sh [CASES]     (default 20000; or set IAMX_REFERENCE_CASES)
+# IAMX_REFERENCE_SEED=N draws other cases than the fixed seed CI uses.
 # Prints the summary line
 #   N cases: A agree, S soundness bugs, P precision bugs, E explain disagreements
 # plus the engine's verdict counts and up to a dozen failing examples, and exits non-zero when
