@@ -1,30 +1,41 @@
 #!/usr/bin/env bash
-# A profile-guided release build of `iamx` (PGO): the binary to ship and to benchmark (issue 15).
+# The release binary to ship and to benchmark (issue 15): `iamx` optimised with the profile of
+# its own runs, by LLVM (profile-guided optimisation, PGO) and then BOLT (code layout).
 #
-# 1. builds `iamx` instrumented (`-Cprofile-generate`),
-# 2. runs it on a training set: a generated 1,000-role platform-team project and a variant of it
-#    (scripts/gen-bench-project.py: check, verify, build, diff, fmt) and the shipped examples
-#    (check, verify, build), so every stage of the compiler and the verifier is profiled,
-# 3. merges the profiles with the `llvm-profdata` of rustc's own LLVM version,
-# 4. builds `iamx` again with `-Cprofile-use`, and checks that the two builds compile the
-#    examples to byte-identical files (PGO changes how the code is laid out, never what it does).
+# 1. builds `iamx` instrumented (`-Cprofile-generate`) and runs it on the training set: a
+#    generated 1,000-role platform-team project and a variant of it (scripts/gen-bench-project.py:
+#    check, verify, diff, build, fmt) and the shipped examples (check, verify, build), so every
+#    stage of the compiler and the verifier is profiled;
+# 2. merges the profiles with the `llvm-profdata` of rustc's own LLVM version and builds `iamx`
+#    again with them (`-Cprofile-use`, relocations kept for BOLT);
+# 3. when `llvm-bolt` is at hand: instruments that binary, runs the training set again, and lets
+#    BOLT lay the code out by the profile (hot code together, cold code split off);
+# 4. checks that the result compiles the examples and the training project to byte-identical
+#    files and verification reports as the plain `cargo build --release`: these tools change how
+#    the code is laid out, never what it does.
 #
-# Usage: scripts/pgo-build.sh [--install-llvm]
-#   --install-llvm  install Debian's `llvm-N` (apt-get) when no llvm-profdata is found (CI)
-# Out: $CARGO_TARGET_DIR/pgo/iamx (default target/pgo/iamx) and the merged profile beside it.
+# Usage: scripts/pgo-build.sh [--install-llvm] [--no-bolt]
+#   --install-llvm  install Debian's `llvm-N` and `bolt-N` (apt-get) when missing (CI)
+#   --no-bolt       stop after the PGO build
+# Out: $CARGO_TARGET_DIR/pgo/iamx (default target/pgo/iamx), the profile beside it; the path of
+# the binary on the last line of standard output.
 # Environment: CARGO_TARGET_DIR; LLVM_PROFDATA (an llvm-profdata whose major version is rustc's
 # LLVM's, `rustc -vV`), else the one of rustup's llvm-tools, else `llvm-profdata-N` or
-# /usr/lib/llvm-N/bin/llvm-profdata (Debian's `llvm-N`).
+# /usr/lib/llvm-N/bin/llvm-profdata (Debian's `llvm-N`); LLVM_BOLT (with merge-fdata beside
+# it), else /usr/lib/llvm-N/bin/llvm-bolt (Debian's `bolt-N`).
 #
 # The training set is not the benchmark's: scripts/bench.sh times 10,000 and 100,000 roles.
 set -euo pipefail
 
 install_llvm=0
-case "${1:-}" in
-    --install-llvm) install_llvm=1 ;;
-    "") ;;
-    *) echo "usage: scripts/pgo-build.sh [--install-llvm]" >&2; exit 2 ;;
-esac
+bolt_wanted=1
+for argument in "$@"; do
+    case "$argument" in
+        --install-llvm) install_llvm=1 ;;
+        --no-bolt) bolt_wanted=0 ;;
+        *) echo "usage: scripts/pgo-build.sh [--install-llvm] [--no-bolt]" >&2; exit 2 ;;
+    esac
+done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,25 +46,30 @@ out=$target/pgo
 
 llvm_major=$(rustc -vV | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
 host=$(rustc -vV | sed -n 's/^host: //p')
-find_profdata() {
+# The first executable of the arguments, or nothing.
+first_executable() {
     local candidate
-    for candidate in \
-        "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" \
-        "$(command -v "llvm-profdata-$llvm_major" || true)" \
-        "/usr/lib/llvm-$llvm_major/bin/llvm-profdata"; do
+    for candidate in "$@"; do
         if [ -n "$candidate" ] && [ -x "$candidate" ]; then
             echo "$candidate"
             return
         fi
     done
 }
-profdata=${LLVM_PROFDATA:-$(find_profdata)}
-if [ -z "$profdata" ] && [ "$install_llvm" = 1 ]; then
-    echo "pgo-build: installing llvm-$llvm_major (Debian package) for llvm-profdata" >&2
+find_tools() {
+    profdata=${LLVM_PROFDATA:-$(first_executable \
+        "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" \
+        "$(command -v "llvm-profdata-$llvm_major" || true)" \
+        "/usr/lib/llvm-$llvm_major/bin/llvm-profdata")}
+    bolt=${LLVM_BOLT:-$(first_executable "/usr/lib/llvm-$llvm_major/bin/llvm-bolt")}
+}
+find_tools
+if [ "$install_llvm" = 1 ] && { [ -z "$profdata" ] || { [ "$bolt_wanted" = 1 ] && [ -z "$bolt" ]; }; }; then
+    echo "pgo-build: installing llvm-$llvm_major and bolt-$llvm_major (Debian packages)" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "llvm-$llvm_major" >/dev/null
-    profdata=$(find_profdata)
+    apt-get install -y -qq --no-install-recommends "llvm-$llvm_major" "bolt-$llvm_major" >/dev/null
+    find_tools
 fi
 if [ -z "$profdata" ]; then
     echo "error: no llvm-profdata for LLVM $llvm_major (rustc's); install one of:" >&2
@@ -62,65 +78,94 @@ if [ -z "$profdata" ]; then
     echo "or set LLVM_PROFDATA to its path" >&2
     exit 2
 fi
+if [ "$bolt_wanted" = 1 ] && [ -z "$bolt" ]; then
+    echo "pgo-build: no llvm-bolt (Debian's bolt-$llvm_major, or LLVM_BOLT): PGO only" >&2
+    bolt_wanted=0
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -rf "$out"
-mkdir -p "$out" "$work/profiles"
-
-echo "== 1/4 instrumented build" >&2
-RUSTFLAGS="-Cprofile-generate=$work/profiles" \
-    cargo build --release --quiet --target-dir "$target/pgo-generate"
-trained=$target/pgo-generate/release/iamx
-
-echo "== 2/4 training" >&2
+mkdir -p "$out" "$work/profiles" "$work/bolt"
 python3 scripts/gen-bench-project.py "$work/p1000" 1000 10 >/dev/null
 python3 scripts/gen-bench-project.py "$work/p1000-v2" 1000 10 --variant 50 >/dev/null
-# Exit codes are not the point here (an example may warn); a crash is, and stops the script.
-train() {
-    local status=0
-    "$trained" "$@" --color never >/dev/null 2>&1 || status=$?
-    if [ "$status" -gt 3 ]; then
-        echo "error: \`iamx $*\` exited with $status while training" >&2
-        exit 1
-    fi
-}
-for round in 1 2 3; do
-    train check "$work/p1000"
-    train verify "$work/p1000"
-done
-for round in 1 2 3; do
-    train diff "$work/p1000" "$work/p1000-v2"
-done
-train build "$work/p1000" -o "$work/build-p1000"
-train fmt --check "$work/p1000"
-for project in examples/*; do
-    train check "$project"
-    train verify "$project"
-    train build "$project" -o "$work/build-$(basename "$project")"
-done
 
-echo "== 3/4 merging the profiles with $profdata" >&2
+# Runs the training set with the binary `$1`. Exit codes are not the point (an example may
+# warn); a crash is, and stops the script.
+train() {
+    local binary=$1
+    run() {
+        local status=0
+        "$binary" "$@" --color never >/dev/null 2>&1 || status=$?
+        if [ "$status" -gt 3 ]; then
+            echo "error: \`iamx $*\` exited with $status while training" >&2
+            exit 1
+        fi
+    }
+    for round in 1 2 3; do
+        run check "$work/p1000"
+        run verify "$work/p1000"
+        run diff "$work/p1000" "$work/p1000-v2"
+    done
+    rm -rf "$work/build"
+    run build "$work/p1000" -o "$work/build/p1000"
+    run fmt --check "$work/p1000"
+    for project in examples/*; do
+        run check "$project"
+        run verify "$project"
+        run build "$project" -o "$work/build/$(basename "$project")"
+    done
+}
+
+echo "== instrumented build and training (PGO)" >&2
+RUSTFLAGS="-Cprofile-generate=$work/profiles" \
+    cargo build --release --quiet --target-dir "$target/pgo-generate"
+train "$target/pgo-generate/release/iamx"
 "$profdata" merge -o "$out/iamx.profdata" "$work/profiles"
 
-echo "== 4/4 optimised build" >&2
-RUSTFLAGS="-Cprofile-use=$out/iamx.profdata" \
-    cargo build --release --quiet --target-dir "$target/pgo-use"
+echo "== build with the profile" >&2
+flags="-Cprofile-use=$out/iamx.profdata"
+if [ "$bolt_wanted" = 1 ]; then
+    # BOLT moves functions, which needs the relocations the linker would otherwise drop.
+    flags="$flags -Clink-arg=-Wl,--emit-relocs"
+fi
+RUSTFLAGS="$flags" cargo build --release --quiet --target-dir "$target/pgo-use"
 cp "$target/pgo-use/release/iamx" "$out/iamx"
 
-# The same output as the plain release build: the build output file for file, and the
-# verification's report.
+if [ "$bolt_wanted" = 1 ]; then
+    echo "== instrumented by BOLT, training, layout" >&2
+    "$bolt" "$out/iamx" -instrument -o "$work/iamx-instrumented" \
+        --instrumentation-file="$work/bolt/profile" --instrumentation-file-append-pid \
+        >/dev/null
+    train "$work/iamx-instrumented"
+    "$(dirname "$bolt")/merge-fdata" "$work"/bolt/profile.*.fdata >"$out/iamx.fdata" 2>/dev/null
+    "$bolt" "$out/iamx" -o "$work/iamx-bolted" -data="$out/iamx.fdata" \
+        -reorder-blocks=ext-tsp -reorder-functions=cdsort -split-functions -split-all-cold \
+        -split-eh -icf=all -use-gnu-stack -update-debug-sections >/dev/null
+    mv "$work/iamx-bolted" "$out/iamx"
+fi
+
+echo "== the same output as the plain release build" >&2
 cargo build --release --quiet --target-dir "$target"
 plain=$target/release/iamx
 for project in examples/* "$work/p1000"; do
     name=$(basename "$project")
-    "$plain" build "$project" -o "$work/plain-$name" >/dev/null 2>&1 || true
-    "$out/iamx" build "$project" -o "$work/pgo-$name" >/dev/null 2>&1 || true
-    "$plain" verify "$project" --format json >"$work/plain-$name.json" 2>/dev/null || true
-    "$out/iamx" verify "$project" --format json >"$work/pgo-$name.json" 2>/dev/null || true
-    if ! diff -r "$work/plain-$name" "$work/pgo-$name" >/dev/null ||
-        ! cmp -s "$work/plain-$name.json" "$work/pgo-$name.json"; then
-        echo "error: the PGO build's output for $project differs from the plain build's" >&2
+    for build in plain optimised; do
+        binary=$plain
+        [ "$build" = optimised ] && binary=$out/iamx
+        "$binary" build "$project" -o "$work/$build-$name" >/dev/null 2>&1 || true
+        "$binary" verify "$project" --format json >"$work/$build-$name.json" 2>/dev/null || true
+        "$binary" check "$project" --diagnostics json >"$work/$build-$name-check.json" \
+            2>/dev/null || true
+    done
+    if ! diff -r "$work/plain-$name" "$work/optimised-$name" >/dev/null ||
+        ! cmp -s "$work/plain-$name.json" "$work/optimised-$name.json" ||
+        ! cmp -s "$work/plain-$name-check.json" "$work/optimised-$name-check.json"; then
+        echo "error: the optimised build's output for $project differs from the plain build's" >&2
+        exit 1
+    fi
+    if [ ! -s "$work/plain-$name.json" ] || [ ! -f "$work/plain-$name/manifest.json" ]; then
+        echo "error: no build or verification report for $project to compare" >&2
         exit 1
     fi
 done
