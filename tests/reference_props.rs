@@ -653,9 +653,7 @@ fn seed() -> [u8; 32] {
     match std::env::var("IAMX_REFERENCE_SEED") {
         Err(_) => [0x1a; 32],
         Ok(text) => {
-            let number: u64 = text
-                .parse()
-                .expect("IAMX_REFERENCE_SEED is a number (u64)");
+            let number: u64 = text.parse().expect("IAMX_REFERENCE_SEED is a number (u64)");
             let mut seed = [0; 32];
             for chunk in seed.chunks_mut(8) {
                 chunk.copy_from_slice(&number.to_le_bytes());
