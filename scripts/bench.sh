@@ -7,7 +7,8 @@
 #
 # Usage: scripts/bench.sh [--runs N] [--large-runs N] [--sizes 1000,10000,100000] [--peers]
 #                         [--queries N] [--pgo]
-#   --pgo    times the profile-guided build (scripts/pgo-build.sh) instead of the plain release
+#   --pgo    times the binary to ship (scripts/pgo-build.sh: PGO, then BOLT) instead of the plain
+#            release build
 #   --runs N        runs per case (default 5); --large-runs N: at 100,000 roles (default 1)
 #   --peers  also installs Parliament (PyPI) into a venv under $BENCH_WORK (and moto, for the AWS
 #            managed policies) and times `iamx check` and Parliament on the same managed policies;
