@@ -90,14 +90,15 @@ mkdir -p "$out" "$work/profiles" "$work/bolt"
 python3 scripts/gen-bench-project.py "$work/p1000" 1000 10 >/dev/null
 python3 scripts/gen-bench-project.py "$work/p1000-v2" 1000 10 --variant 50 >/dev/null
 
-# Runs the training set with the binary `$1`. Exit codes are not the point (an example may
-# warn); a crash is, and stops the script.
+# Runs the training set with the binary `$1`. Findings (exit 1) and undecided proofs (3) are
+# runs like any other; a usage error (2) would have trained nothing, and a crash is a bug: both
+# stop the script.
 train() {
     local binary=$1
     run() {
         local status=0
         "$binary" "$@" --color never >/dev/null 2>&1 || status=$?
-        if [ "$status" -gt 3 ]; then
+        if [ "$status" -eq 2 ] || [ "$status" -gt 3 ]; then
             echo "error: \`iamx $*\` exited with $status while training" >&2
             exit 1
         fi
@@ -164,7 +165,8 @@ for project in examples/* "$work/p1000"; do
         echo "error: the optimised build's output for $project differs from the plain build's" >&2
         exit 1
     fi
-    if [ ! -s "$work/plain-$name.json" ] || [ ! -f "$work/plain-$name/manifest.json" ]; then
+    if [ ! -s "$work/plain-$name.json" ] || [ ! -s "$work/plain-$name-check.json" ] ||
+        [ ! -f "$work/plain-$name/manifest.json" ]; then
         echo "error: no build or verification report for $project to compare" >&2
         exit 1
     fi
