@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Times two iamx binaries against each other on the projects of scripts/bench.sh.
 
-Usage: scripts/bench-ab.py OLD_BIN NEW_BIN [RUNS] [CASE] (BENCH_WORK: the directory
+Usage: scripts/bench-ab.py OLD_BIN NEW_BIN[,NEW_BIN...] [RUNS] [CASE] (BENCH_WORK: the directory
 scripts/bench.sh generated its projects in, default /tmp/bench). CASE keeps the cases whose name
 contains it (`"check 10,000"`, `verify`, `diff`), so a noisy machine's quiet minutes go to one;
 `"check 100,000"` is run only when named.
 
 On a shared, noisy machine two tables taken minutes apart disagree by more than the change
 being measured, so the binaries run alternately (old, new, old, new, ...) RUNS times per case
-(default 9). Each run's CPU time is user + system from wait4; the table gives medians of CPU
+(default 9). Several new binaries, joined by commas, run in turn with the old one (old, new 1,
+new 2, then new 2, new 1, old, ...), a row each against the old one: e.g. a plain, a PGO and a
+PGO + BOLT build (docs/performance.md, item 120). Each run's CPU time is user + system from wait4; the table gives medians of CPU
 (with the quartiles) and wall time, the CPU ratio, and the largest peak RSS of each binary's
 runs.
 
@@ -48,7 +50,8 @@ def run(binary, args):
 def main():
     if len(sys.argv) < 3 or sys.argv[1] in ("-h", "--help"):
         sys.exit(__doc__)
-    old, new = parse(sys.argv[1]), parse(sys.argv[2])
+    old = parse(sys.argv[1])
+    news = [parse(spec) for spec in sys.argv[2].split(",")]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 9
     only = sys.argv[4] if len(sys.argv) > 4 else ""
     work = os.environ.get("BENCH_WORK", "/tmp/bench")
@@ -68,18 +71,25 @@ def main():
         if not os.path.isdir(args[1]):
             print(f"| {name} | (no {args[1]}: run scripts/bench.sh with BENCH_WORK={work}) | | | | |")
             continue
-        times = {0: [], 1: []}
-        for _ in range(runs):
-            for side, binary in ((0, old), (1, new)):
-                times[side].append(run(binary, args))
-        cpu = [statistics.median(t for t, _, _ in times[side]) for side in (0, 1)]
-        quartiles = [statistics.quantiles([t for t, _, _ in times[side]], n=4) for side in (0, 1)]
-        wall = [statistics.median(w for _, w, _ in times[side]) for side in (0, 1)]
-        rss = [max(m for _, _, m in times[side]) for side in (0, 1)]
+        binaries = [old] + news
+        times = [[] for _ in binaries]
+        for round_ in range(runs):
+            # One way, then the other: no binary always runs right after the same one.
+            order = list(range(len(binaries)))
+            if len(binaries) > 2 and round_ % 2:
+                order.reverse()
+            for side in order:
+                times[side].append(run(binaries[side], args))
+        cpu = [statistics.median(t for t, _, _ in runs_) for runs_ in times]
+        quartiles = [statistics.quantiles([t for t, _, _ in runs_], n=4) for runs_ in times]
+        wall = [statistics.median(w for _, w, _ in runs_) for runs_ in times]
+        rss = [max(m for _, _, m in runs_) for runs_ in times]
         cpu_text = [f"{cpu[side]:.3f} ({quartiles[side][0]:.3f}–{quartiles[side][2]:.3f})"
-                    for side in (0, 1)]
-        print(f"| {name} | {cpu_text[0]} | {cpu_text[1]} | {cpu[0] / cpu[1]:.2f}× "
-              f"| {wall[0]:.3f} → {wall[1]:.3f} | {rss[0]:.0f} → {rss[1]:.0f} |")
+                    for side in range(len(binaries))]
+        for side in range(1, len(binaries)):
+            label = name if len(binaries) == 2 else f"{name} ({sys.argv[2].split(',')[side - 1]})"
+            print(f"| {label} | {cpu_text[0]} | {cpu_text[side]} | {cpu[0] / cpu[side]:.2f}× "
+                  f"| {wall[0]:.3f} → {wall[side]:.3f} | {rss[0]:.0f} → {rss[side]:.0f} |")
 
 
 if __name__ == "__main__":
