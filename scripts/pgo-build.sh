@@ -10,9 +10,9 @@
 #    again with them (`-Cprofile-use`, relocations kept for BOLT);
 # 3. when `llvm-bolt` is at hand: instruments that binary, runs the training set again, and lets
 #    BOLT lay the code out by the profile (hot code together, cold code split off);
-# 4. checks that the result compiles the examples and the training project to byte-identical
-#    files and verification reports as the plain `cargo build --release`: these tools change how
-#    the code is laid out, never what it does.
+# 4. checks that the result gives the examples and the training project byte-identical build
+#    output, verification reports and diagnostics to the plain `cargo build --release`'s: these
+#    tools change how the code is laid out, never what it does.
 #
 # Usage: scripts/pgo-build.sh [--install-llvm] [--no-bolt]
 #   --install-llvm  install Debian's `llvm-N` and `bolt-N` (apt-get) when missing (CI)
