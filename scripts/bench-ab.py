@@ -51,7 +51,8 @@ def main():
     if len(sys.argv) < 3 or sys.argv[1] in ("-h", "--help"):
         sys.exit(__doc__)
     old = parse(sys.argv[1])
-    news = [parse(spec) for spec in sys.argv[2].split(",")]
+    new_specs = sys.argv[2].split(",")
+    news = [parse(spec) for spec in new_specs]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 9
     only = sys.argv[4] if len(sys.argv) > 4 else ""
     work = os.environ.get("BENCH_WORK", "/tmp/bench")
@@ -87,7 +88,7 @@ def main():
         cpu_text = [f"{cpu[side]:.3f} ({quartiles[side][0]:.3f}–{quartiles[side][2]:.3f})"
                     for side in range(len(binaries))]
         for side in range(1, len(binaries)):
-            label = name if len(binaries) == 2 else f"{name} ({sys.argv[2].split(',')[side - 1]})"
+            label = name if len(binaries) == 2 else f"{name} ({new_specs[side - 1]})"
             print(f"| {label} | {cpu_text[0]} | {cpu_text[side]} | {cpu[0] / cpu[side]:.2f}× "
                   f"| {wall[0]:.3f} → {wall[side]:.3f} | {rss[0]:.0f} → {rss[side]:.0f} |")
 
