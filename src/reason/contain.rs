@@ -136,7 +136,47 @@ pub struct PreparedBoundary {
     table: VarTable,
     /// Per usable statement: document, statement, and its compiled actions and resources.
     statements: Vec<(usize, usize, Element, Element)>,
+    /// What [`PreparedBoundary::covers_outright`] reads of the statements, sorted out once:
+    /// whether every `Deny` has plain actions and resources (no `Not...`, no variable), and
+    /// which of `statements` are the `Deny`s and which the plain, unconditional `Allow`s.
+    shortcut: ShortcutStatements,
     unknown: Vec<UnknownReason>,
+}
+
+/// The statements [`PreparedBoundary::covers_outright`] reads (see [`PreparedBoundary::shortcut`]).
+struct ShortcutStatements {
+    denies_plain: bool,
+    denies: Vec<usize>,
+    plain_allows: Vec<usize>,
+}
+
+impl ShortcutStatements {
+    fn new(
+        docs: &[PolicyDocument],
+        statements: &[(usize, usize, Element, Element)],
+    ) -> ShortcutStatements {
+        let plain = |e: &Element| !e.negated && !e.has_vars();
+        let mut shortcut = ShortcutStatements {
+            denies_plain: true,
+            denies: Vec::new(),
+            plain_allows: Vec::new(),
+        };
+        for (at, (d, i, actions, resources)) in statements.iter().enumerate() {
+            let statement = &docs[*d].statements[*i];
+            let plain = plain(actions) && plain(resources);
+            match statement.effect {
+                Effect::Deny => {
+                    shortcut.denies.push(at);
+                    shortcut.denies_plain &= plain;
+                }
+                Effect::Allow if plain && statement.condition.is_empty() => {
+                    shortcut.plain_allows.push(at)
+                }
+                Effect::Allow => {}
+            }
+        }
+        shortcut
+    }
 }
 
 impl PreparedBoundary {
@@ -166,10 +206,12 @@ impl PreparedBoundary {
                 }
             }
         }
+        let shortcut = ShortcutStatements::new(&docs, &statements);
         PreparedBoundary {
             docs,
             table,
             statements,
+            shortcut,
             unknown,
         }
     }
@@ -241,6 +283,11 @@ impl PreparedBoundary {
         let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
             return false;
         };
+        // The shortcut reads plain denies only: one with `Not...` or a variable leaves every
+        // statement to the search.
+        if !self.shortcut.denies_plain {
+            return false;
+        }
         // A variable makes the shortcut give up, so its symbol is never looked at: a table of
         // its own keeps the search's table as the search alone would fill it.
         let mut scratch = VarTable::default();
@@ -276,7 +323,6 @@ impl PreparedBoundary {
         let Some(resources) = shapes(resources, PatternKind::Arn, &mut scratch) else {
             return false;
         };
-        let plain = |e: &Element| !e.negated && !e.has_vars();
         let all_inside = |shapes: &[Shape<'_>], outer: &Element, kind| {
             shapes.iter().all(|s| s.inside(outer, kind))
         };
@@ -292,28 +338,23 @@ impl PreparedBoundary {
                 .all(|o| theirs.iter().all(|t| !o.eq_ignore_ascii_case(t))),
             _ => false,
         };
-        let boundary = self
-            .statements
-            .iter()
-            .map(|(d, i, actions, resources)| (&self.docs[*d].statements[*i], actions, resources));
-        let denies_miss = boundary
-            .clone()
-            .filter(|(s, _, _)| s.effect == Effect::Deny)
-            .all(|(_, deny_actions, deny_resources)| {
-                plain(deny_actions)
-                    && plain(deny_resources)
-                    && (other_services(deny_actions)
-                        || all_apart(&actions, deny_actions, PatternKind::Action)
-                        || all_apart(&resources, deny_resources, PatternKind::Arn))
+        let patterns = |at: &usize| {
+            let (_, _, actions, resources) = &self.statements[*at];
+            (actions, resources)
+        };
+        let denies_miss =
+            (self.shortcut.denies.iter().map(patterns)).all(|(deny_actions, deny_resources)| {
+                other_services(deny_actions)
+                    || all_apart(&actions, deny_actions, PatternKind::Action)
+                    || all_apart(&resources, deny_resources, PatternKind::Arn)
             });
         denies_miss
-            && boundary
-                .filter(|(s, _, _)| s.effect == Effect::Allow && s.condition.is_empty())
-                .filter(|(_, a, r)| plain(a) && plain(r))
-                .any(|(_, allow_actions, allow_resources)| {
+            && (self.shortcut.plain_allows.iter().map(patterns)).any(
+                |(allow_actions, allow_resources)| {
                     all_inside(&actions, allow_actions, PatternKind::Action)
                         && all_inside(&resources, allow_resources, PatternKind::Arn)
-                })
+                },
+            )
     }
 
     /// Another sufficient condition, for a boundary that is an earlier version of the identity
