@@ -301,7 +301,7 @@ impl PreparedBoundary {
                     if p.is_ascii() {
                         match super::pattern::first_special(p) {
                             None => return Some(Shape::Word(p)),
-                            Some(at) if !p[at..].contains('$') => {
+                            Some(at) if memchr::memchr(b'$', &p.as_bytes()[at..]).is_none() => {
                                 return Some(Shape::Wild {
                                     text: p,
                                     head: &p[..at],

@@ -242,9 +242,10 @@ pub enum Vars<'a> {
 }
 
 /// Where the engine's literal reading of a pattern stops: the first `*`, `?` or `$` (which may
-/// open a variable; the engine takes any `$` as one, on the safe side), by a byte scan.
+/// open a variable; the engine takes any `$` as one, on the safe side). memchr's vector search:
+/// every pattern of every statement the proofs and lints read comes here, ARNs of ~50 bytes.
 pub fn first_special(text: &str) -> Option<usize> {
-    text.bytes().position(|b| matches!(b, b'*' | b'?' | b'$'))
+    memchr::memchr3(b'*', b'?', b'$', text.as_bytes())
 }
 
 /// Compiles `text`. Returns `None` when a variable cannot be resolved (the pattern matches nothing).
