@@ -192,7 +192,8 @@ fn take_all<T>(scratch: &mut Vec<T>) -> Vec<T> {
 
 /// Where `//` occurs in `text`, overlapping occurrences included: each `/` that memchr's vector
 /// search finds (a block has a few in each ARN, none elsewhere) and the next byte is one too.
-/// A scan eight bytes at a time read every byte; this was 1.8% of `check`'s instructions less.
+/// The scan eight bytes at a time it replaces read every byte (1.8% more of `check`'s
+/// instructions).
 fn double_slashes(text: &[u8]) -> Vec<usize> {
     memchr::memchr_iter(b'/', text)
         .filter(|&at| text.get(at + 1) == Some(&b'/'))
