@@ -10,9 +10,9 @@ On a shared, noisy machine two tables taken minutes apart disagree by more than 
 being measured, so the binaries run alternately (old, new, old, new, ...) RUNS times per case
 (default 9). Several new binaries, joined by commas, run in turn with the old one (old, new 1,
 new 2, then new 2, new 1, old, ...), a row each against the old one: e.g. a plain, a PGO and a
-PGO + BOLT build (docs/performance.md, item 120). Each run's CPU time is user + system from wait4; the table gives medians of CPU
-(with the quartiles) and wall time, the CPU ratio, and the largest peak RSS of each binary's
-runs.
+PGO + BOLT build (docs/performance.md, item 120). Each run's CPU time is user + system from
+wait4; the table gives medians of CPU (with the quartiles) and wall time, the CPU ratio, and
+the largest peak RSS of each binary's runs.
 
 A binary may be given as `NAME=VALUE@PATH`: its runs get that environment variable. The same
 binary twice compares a setting, e.g. huge pages on and off (docs/performance.md, item 78):
