@@ -714,6 +714,16 @@ mod brute_force {
             })
     }
 
+    /// A boundary glob for the shortcut's readings: [`shaped`]'s characters and `?`, `é`.
+    fn any_observer() -> impl Strategy<Value = String> {
+        let chars = vec!['a', 'b', 'B', ':', '*', '?', 'é'];
+        (
+            prop::sample::select(vec!["", "ab", "ab:", "a:b:*:a::", "aé"]),
+            prop::collection::vec(prop::sample::select(chars), 0..5),
+        )
+            .prop_map(|(head, rest)| format!("{head}{}", rest.into_iter().collect::<String>()))
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
         #[test]
@@ -739,15 +749,18 @@ mod brute_force {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
         /// The containment shortcut's readings of a pattern without making its tokens
-        /// (`contain::Shape`): a word is decided by matching it ([`Glob::matches_word`]), a
-        /// pattern with wildcards by its literal head where that tells ([`Glob::head_verdict`])
-        /// or by a shared start ([`Glob::prefix_verdict`]); all exactly as [`decided`] answers
-        /// on the compiled pattern, and the shared start read off the text exactly where the
-        /// compiled tokens show one.
+        /// (`contain::Shape`): a word is decided by matching it against the observer's literal
+        /// head ([`LiteralHead::matches_word`]), a pattern with wildcards by its literal head
+        /// where that tells ([`LiteralHead::verdict`]) or by a shared start
+        /// ([`Glob::prefix_verdict`], and the head's [`LiteralHead::prefix_verdict`], which
+        /// compares bytes where it can, the same); all exactly as [`decided`] answers on the compiled
+        /// pattern, and the shared start read off the text exactly where the compiled tokens
+        /// show one. The pattern is ASCII, as the shortcut reads only such; the observer (a
+        /// boundary's glob) may have `?` and characters that are not.
         #[test]
         fn readings_without_tokens_agree_with_decided(
             pattern in shaped(),
-            observer in shaped(),
+            observer in prop_oneof![shaped(), any_observer()],
             arn in any::<bool>(),
         ) {
             let kind = if arn { PatternKind::Arn } else { PatternKind::Action };
@@ -756,12 +769,18 @@ mod brute_force {
             let observer = compile(&observer, kind, &mut Vars::Symbolic(table)).unwrap();
             let decided = decided(&driver, &observer);
             match crate::reason::pattern::first_special(&pattern) {
-                None => prop_assert_eq!(decided, Some(observer.matches_word(&pattern, kind))),
+                None => prop_assert_eq!(
+                    decided,
+                    Some(observer.literal_head(kind).matches_word(&observer, &pattern, kind))
+                ),
                 Some(at) => {
-                    if let Some(verdict) = observer.head_verdict(&pattern[..at], kind) {
+                    if let Some(verdict) = observer.literal_head(kind).verdict(&pattern[..at], kind) {
                         prop_assert_eq!(decided, Some(verdict));
                     }
                     let start = observer.prefix_verdict(&pattern, kind);
+                    // The head's reading, by bytes where it can, is the tokens' reading.
+                    let head = observer.literal_head(kind);
+                    prop_assert_eq!(head.prefix_verdict(&observer, &pattern, kind), start);
                     if let Some(verdict) = start {
                         prop_assert_eq!(decided, Some(verdict));
                     }

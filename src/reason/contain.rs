@@ -25,7 +25,7 @@ use super::cells::{cells, elements, literal_services, statement_problem, Element
 use super::contexts::{multivalued_keys, solve_cached, CondOutcome, CondProblem, SolveCache};
 use super::domain;
 use super::eval::{decide, Decision, PolicySet, StatementRef};
-use super::pattern::{compile, is_var_symbol, Glob, PatternKind, Tok, VarTable, Vars};
+use super::pattern::{compile, is_var_symbol, Glob, LiteralHead, PatternKind, Tok, VarTable, Vars};
 use super::request::{Context, Request};
 use super::version::{literal_where_unversioned, literal_where_unversioned_each};
 use crate::catalog::Catalog;
@@ -146,8 +146,27 @@ pub struct PreparedBoundary {
 /// The statements [`PreparedBoundary::covers_outright`] reads (see [`PreparedBoundary::shortcut`]).
 struct ShortcutStatements {
     denies_plain: bool,
-    denies: Vec<usize>,
-    plain_allows: Vec<usize>,
+    denies: Vec<Heads>,
+    plain_allows: Vec<Heads>,
+}
+
+/// One of `PreparedBoundary::statements` and its globs' literal heads, actions then resources,
+/// in the globs' order: what [`Shape::decided`] reads of a boundary glob first.
+struct Heads {
+    at: usize,
+    actions: Vec<LiteralHead>,
+    resources: Vec<LiteralHead>,
+}
+
+impl Heads {
+    fn new(at: usize, actions: &Element, resources: &Element) -> Heads {
+        let heads = |e: &Element, kind| e.globs.iter().map(|g| g.literal_head(kind)).collect();
+        Heads {
+            at,
+            actions: heads(actions, PatternKind::Action),
+            resources: heads(resources, PatternKind::Arn),
+        }
+    }
 }
 
 impl ShortcutStatements {
@@ -166,11 +185,11 @@ impl ShortcutStatements {
             let plain = plain(actions) && plain(resources);
             match statement.effect {
                 Effect::Deny => {
-                    shortcut.denies.push(at);
+                    shortcut.denies.push(Heads::new(at, actions, resources));
                     shortcut.denies_plain &= plain;
                 }
                 Effect::Allow if plain && statement.condition.is_empty() => {
-                    shortcut.plain_allows.push(at)
+                    (shortcut.plain_allows).push(Heads::new(at, actions, resources))
                 }
                 Effect::Allow => {}
             }
@@ -224,7 +243,7 @@ enum Shape<'t> {
     /// [`automaton::decided`] answers for a side that is one word. No tokens are made for it.
     Word(&'t str),
     /// ASCII text with wildcards but no `$`: its literal head settles most boundary globs
-    /// ([`Glob::head_verdict`]); its tokens are made only for the others.
+    /// ([`LiteralHead::verdict`]); its tokens are made only for the others.
     Wild {
         text: &'t str,
         head: &'t str,
@@ -234,12 +253,13 @@ enum Shape<'t> {
 }
 
 impl Shape<'_> {
-    /// What [`automaton::decided`] says of this pattern, read as `kind`, against `outer`.
-    fn decided(&self, outer: &Glob, kind: PatternKind) -> Option<bool> {
+    /// What [`automaton::decided`] says of this pattern, read as `kind`, against `outer`, whose
+    /// literal head is `outer_head`.
+    fn decided(&self, outer: &Glob, outer_head: &LiteralHead, kind: PatternKind) -> Option<bool> {
         match self {
-            Shape::Word(word) => Some(outer.matches_word(word, kind)),
-            Shape::Wild { text, head, glob } => (outer.head_verdict(head, kind))
-                .or_else(|| outer.prefix_verdict(text, kind))
+            Shape::Word(word) => Some(outer_head.matches_word(outer, word, kind)),
+            Shape::Wild { text, head, glob } => (outer_head.verdict(head, kind))
+                .or_else(|| outer_head.prefix_verdict(outer, text, kind))
                 .or_else(|| {
                     let glob = glob.get_or_init(|| {
                         compile(text, kind, &mut Vars::Symbolic(&mut VarTable::default()))
@@ -251,20 +271,16 @@ impl Shape<'_> {
         }
     }
 
-    /// Whether every word of the pattern is a word of some glob of `outer`.
-    fn inside(&self, outer: &Element, kind: PatternKind) -> bool {
-        outer
-            .globs
-            .iter()
-            .any(|o| self.decided(o, kind) == Some(true))
+    /// Whether every word of the pattern is a word of some glob of `outer` (whose globs'
+    /// literal heads are `heads`).
+    fn inside(&self, outer: &Element, heads: &[LiteralHead], kind: PatternKind) -> bool {
+        (outer.globs.iter().zip(heads)).any(|(o, head)| self.decided(o, head, kind) == Some(true))
     }
 
-    /// Whether the pattern shares no word with any glob of `outer`.
-    fn apart(&self, outer: &Element, kind: PatternKind) -> bool {
-        outer
-            .globs
-            .iter()
-            .all(|o| self.decided(o, kind) == Some(false))
+    /// Whether the pattern shares no word with any glob of `outer` (whose globs' literal heads
+    /// are `heads`).
+    fn apart(&self, outer: &Element, heads: &[LiteralHead], kind: PatternKind) -> bool {
+        (outer.globs.iter().zip(heads)).all(|(o, head)| self.decided(o, head, kind) == Some(false))
     }
 }
 
@@ -323,11 +339,11 @@ impl PreparedBoundary {
         let Some(resources) = shapes(resources, PatternKind::Arn, &mut scratch) else {
             return false;
         };
-        let all_inside = |shapes: &[Shape<'_>], outer: &Element, kind| {
-            shapes.iter().all(|s| s.inside(outer, kind))
+        let all_inside = |shapes: &[Shape<'_>], outer: &Element, heads: &[LiteralHead], kind| {
+            shapes.iter().all(|s| s.inside(outer, heads, kind))
         };
-        let all_apart = |shapes: &[Shape<'_>], outer: &Element, kind| {
-            shapes.iter().all(|s| s.apart(outer, kind))
+        let all_apart = |shapes: &[Shape<'_>], outer: &Element, heads: &[LiteralHead], kind| {
+            shapes.iter().all(|s| s.apart(outer, heads, kind))
         };
         // A boundary's guard denies name other services than a role's grants (`iam:` against
         // `s3:`): told from the texts' services before comparing pattern by pattern.
@@ -338,23 +354,32 @@ impl PreparedBoundary {
                 .all(|o| theirs.iter().all(|t| !o.eq_ignore_ascii_case(t))),
             _ => false,
         };
-        let patterns = |at: &usize| {
-            let (_, _, actions, resources) = &self.statements[*at];
+        let patterns = |heads: &Heads| {
+            let (_, _, actions, resources) = &self.statements[heads.at];
             (actions, resources)
         };
-        let denies_miss =
-            (self.shortcut.denies.iter().map(patterns)).all(|(deny_actions, deny_resources)| {
-                other_services(deny_actions)
-                    || all_apart(&actions, deny_actions, PatternKind::Action)
-                    || all_apart(&resources, deny_resources, PatternKind::Arn)
-            });
+        let denies_miss = self.shortcut.denies.iter().all(|deny| {
+            let (deny_actions, deny_resources) = patterns(deny);
+            other_services(deny_actions)
+                || all_apart(&actions, deny_actions, &deny.actions, PatternKind::Action)
+                || all_apart(
+                    &resources,
+                    deny_resources,
+                    &deny.resources,
+                    PatternKind::Arn,
+                )
+        });
         denies_miss
-            && (self.shortcut.plain_allows.iter().map(patterns)).any(
-                |(allow_actions, allow_resources)| {
-                    all_inside(&actions, allow_actions, PatternKind::Action)
-                        && all_inside(&resources, allow_resources, PatternKind::Arn)
-                },
-            )
+            && self.shortcut.plain_allows.iter().any(|allow| {
+                let (allow_actions, allow_resources) = patterns(allow);
+                all_inside(&actions, allow_actions, &allow.actions, PatternKind::Action)
+                    && all_inside(
+                        &resources,
+                        allow_resources,
+                        &allow.resources,
+                        PatternKind::Arn,
+                    )
+            })
     }
 
     /// Another sufficient condition, for a boundary that is an earlier version of the identity

@@ -125,6 +125,124 @@ pub struct Glob {
     pub has_vars: bool,
 }
 
+/// A glob's leading literal characters as text, and what follows them ([`Glob::literal_head`]):
+/// what [`LiteralHead::matches_word`] and [`LiteralHead::verdict`] read first. Made once for a
+/// glob that many patterns are compared with (a prepared boundary's, `contain::Shape`), so
+/// that those compare bytes, not tokens one character at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiteralHead {
+    /// The glob's `Tok::Lit` characters before its first other token.
+    text: String,
+    rest: HeadRest,
+    /// What [`LiteralHead::prefix_verdict`] reads: the glob's tokens before its trailing `*`.
+    before_star: BeforeStar,
+}
+
+/// A glob's tokens before a trailing `*` that matches anything, as [`Glob::prefix_verdict`]
+/// compares them with a pattern's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BeforeStar {
+    /// The glob does not end with such a `*` (or is read as a kind the reading is not for):
+    /// no pattern is shown inside it by a shared start.
+    Nothing,
+    /// The text whose first tokens, in any pattern that starts with it, are exactly those:
+    /// the tokens are then shared exactly when the pattern starts with this text.
+    Text(Box<[u8]>),
+    /// Tokens no text gives whatever follows it (a variable's symbol, a non-ASCII literal, a
+    /// `*` whose class depends on the next character): compared token by token.
+    Tokens,
+}
+
+/// What follows a glob's leading literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeadRest {
+    /// Nothing: the glob is one word.
+    Nothing,
+    /// One `*` that matches anything.
+    AnyText,
+    /// Anything else.
+    More,
+}
+
+impl LiteralHead {
+    /// Whether `glob`, compiled as `kind` and whose head this is, matches the one word an ASCII
+    /// pattern without wildcards or `$` stands for: for actions in any case, as [`compile`]
+    /// lowercases them. The same answer as compiling the word and asking
+    /// [`crate::reason::automaton::decided`], without making its tokens.
+    pub fn matches_word(&self, glob: &Glob, word: &str, kind: PatternKind) -> bool {
+        debug_assert!(word.is_ascii());
+        // The glob's leading literals settle most words, as `decided`'s rules on heads and on
+        // `T*` do: another service or bucket differs within a few characters. The word is
+        // ASCII, so a literal that is not is a difference at the same place in bytes as in
+        // characters.
+        let head = self.text.as_bytes();
+        let Some(start) = word.as_bytes().get(..head.len()) else {
+            return false;
+        };
+        if !same_bytes(start, head, kind) {
+            return false;
+        }
+        match self.rest {
+            HeadRest::Nothing => word.len() == head.len(),
+            HeadRest::AnyText => true,
+            HeadRest::More => glob.matches_chars(word.chars().map(|c| match kind {
+                PatternKind::Action => c.to_ascii_lowercase(),
+                _ => c,
+            })),
+        }
+    }
+
+    /// What the literal head of a pattern tells about it against the glob whose head this is,
+    /// as [`crate::reason::automaton::decided`]'s rules on heads do: `pattern_head` is the
+    /// pattern's text before its first wildcard (ASCII; for actions in any case).
+    /// `Some(false)`: the two clash before either's first wildcard, or the glob is one word
+    /// shorter than `pattern_head`, so they share no word. `Some(true)`: the glob is a literal
+    /// followed by one `*` that matches anything, and `pattern_head` starts with that literal,
+    /// so every word of the pattern is one of the glob's. `None`: the heads do not tell.
+    pub fn verdict(&self, pattern_head: &str, kind: PatternKind) -> Option<bool> {
+        debug_assert!(pattern_head.is_ascii());
+        let (theirs, ours) = (pattern_head.as_bytes(), self.text.as_bytes());
+        let common = theirs.len().min(ours.len());
+        if !same_bytes(&theirs[..common], &ours[..common], kind) {
+            return Some(false);
+        }
+        if theirs.len() < ours.len() {
+            return None;
+        }
+        match self.rest {
+            HeadRest::AnyText => Some(true),
+            HeadRest::More => None,
+            // The glob is one word, and a proper prefix of every word of the pattern: none is it.
+            HeadRest::Nothing => (theirs.len() > ours.len()).then_some(false),
+        }
+    }
+
+    /// [`Glob::prefix_verdict`] of `glob`, whose head this is, made for `kind`: the same answer,
+    /// by comparing bytes where the glob's start is text.
+    pub fn prefix_verdict(&self, glob: &Glob, text: &str, kind: PatternKind) -> Option<bool> {
+        match &self.before_star {
+            BeforeStar::Nothing => None,
+            BeforeStar::Text(start) => {
+                let text = text.as_bytes();
+                let shared = (text.get(..start.len())).is_some_and(|t| same_bytes(t, start, kind));
+                shared.then_some(true)
+            }
+            BeforeStar::Tokens => glob.prefix_verdict(text, kind),
+        }
+    }
+}
+
+/// Whether ASCII `text` is `literals` (a glob's, lowercase for actions), read as `kind`: for
+/// actions in any case.
+fn same_bytes(text: &[u8], literals: &[u8], kind: PatternKind) -> bool {
+    match kind {
+        PatternKind::Action => {
+            (text.iter().zip(literals)).all(|(t, l)| t.to_ascii_lowercase() == *l)
+        }
+        _ => text == literals,
+    }
+}
+
 /// A policy variable reference found in a pattern.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VarRef {
@@ -336,6 +454,22 @@ fn compile_plain(text: &str, kind: PatternKind) -> Glob {
     }
 }
 
+/// The tokens [`compile`] reads off an ASCII text without `$`, as an action or ARN (`kind`),
+/// one per byte: the ARN segment rule applied, not its padding.
+fn text_tokens(bytes: &[u8], kind: PatternKind) -> impl Iterator<Item = Tok> + '_ {
+    let mut colons = 0;
+    bytes.iter().enumerate().map(move |(at, &b)| {
+        let tok = plain_tok(b, kind);
+        if kind != PatternKind::Arn {
+            return tok;
+        }
+        let ends_segment = bytes.get(at + 1).is_none_or(|&next| next == b':');
+        let tok = in_segment(tok, colons, ends_segment);
+        colons += usize::from(b == b':');
+        tok
+    })
+}
+
 /// The token of one byte of an ASCII text without `${`, before the ARN segment rule.
 fn plain_tok(b: u8, kind: PatternKind) -> Tok {
     let wildcards = matches!(
@@ -439,57 +573,62 @@ impl Glob {
         self.matches_chars(text.chars())
     }
 
-    /// Whether the glob, compiled as `kind`, matches the one word an ASCII pattern without
-    /// wildcards or `$` stands for: for actions in any case, as [`compile`] lowercases them.
-    /// The same answer as compiling the word and asking [`crate::reason::automaton::decided`],
-    /// without making its tokens.
-    pub fn matches_word(&self, word: &str, kind: PatternKind) -> bool {
-        let fold = |c: char| match kind {
-            PatternKind::Action => c.to_ascii_lowercase(),
-            _ => c,
+    /// The glob's leading literal characters and what follows them, for
+    /// [`LiteralHead::matches_word`], [`LiteralHead::verdict`] and, for patterns read as `kind`,
+    /// [`LiteralHead::prefix_verdict`].
+    pub fn literal_head(&self, kind: PatternKind) -> LiteralHead {
+        let literals = self.toks.iter().take_while(|t| matches!(t, Tok::Lit(_)));
+        let text: String = literals
+            .clone()
+            .filter_map(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        let rest = match &self.toks[literals.count()..] {
+            [] => HeadRest::Nothing,
+            [Tok::Star(Class::Any)] => HeadRest::AnyText,
+            _ => HeadRest::More,
         };
-        // The glob's leading literals settle most words, as `decided`'s rules on heads and on
-        // `T*` do: another service or bucket differs within a few characters.
-        let mut chars = word.chars().map(fold);
-        let mut at = 0;
-        while let Some(Tok::Lit(expected)) = self.toks.get(at) {
-            if chars.next() != Some(*expected) {
-                return false;
-            }
-            at += 1;
-        }
-        match &self.toks[at..] {
-            [] => chars.next().is_none(),
-            [Tok::Star(Class::Any)] => true,
-            _ => self.matches_chars(word.chars().map(fold)),
+        LiteralHead {
+            text,
+            rest,
+            before_star: self.before_star(kind),
         }
     }
 
-    /// What the literal head of a pattern tells about it against this glob, as
-    /// [`crate::reason::automaton::decided`]'s rules on heads do: `head` is the pattern's text
-    /// before its first wildcard (ASCII; for actions in any case). `Some(false)`: the two clash
-    /// before either's first wildcard, or this glob is one word shorter than `head`, so they
-    /// share no word. `Some(true)`: this glob is a literal followed by one `*` that matches
-    /// anything, and `head` starts with that literal, so every word of the pattern is one of
-    /// this glob's. `None`: the heads do not tell.
-    pub fn head_verdict(&self, head: &str, kind: PatternKind) -> Option<bool> {
-        let fold = |b: u8| match kind {
-            PatternKind::Action => b.to_ascii_lowercase(),
-            _ => b,
-        };
-        let mut bytes = head.bytes().map(fold);
-        for (at, tok) in self.toks.iter().enumerate() {
-            let Tok::Lit(expected) = *tok else {
-                return (self.toks[at..] == [Tok::Star(Class::Any)]).then_some(true);
-            };
-            match bytes.next() {
-                Some(b) if char::from(b) == expected => {}
-                Some(_) => return Some(false),
-                None => return None,
-            }
+    /// What [`Glob::prefix_verdict`] compares of this glob, for patterns read as `kind`.
+    fn before_star(&self, kind: PatternKind) -> BeforeStar {
+        if !matches!(kind, PatternKind::Action | PatternKind::Arn) {
+            return BeforeStar::Nothing;
         }
-        // This glob is one word, and a proper prefix of every word of the pattern: none is it.
-        bytes.next().is_some().then_some(false)
+        let Some((Tok::Star(Class::Any), start)) = self.toks.split_last() else {
+            return BeforeStar::Nothing;
+        };
+        let text: Option<Vec<u8>> = (start.iter())
+            .map(|tok| match *tok {
+                Tok::Lit(c) if c.is_ascii() => Some(c as u8),
+                Tok::Star(_) => Some(b'*'),
+                Tok::One(_) => Some(b'?'),
+                _ => None,
+            })
+            .collect();
+        let Some(text) = text else {
+            return BeforeStar::Tokens;
+        };
+        // A pattern starting with the text reads it as these tokens whatever comes next (a
+        // segment's end, `:`, or another character): then comparing the bytes is comparing
+        // the tokens.
+        let same_tokens = [b':', b'a'].iter().all(|&next| {
+            let followed = [&text[..], &[next]].concat();
+            text_tokens(&followed, kind)
+                .take(start.len())
+                .eq(start.iter().copied())
+        });
+        match same_tokens {
+            true => BeforeStar::Text(text.into()),
+            false => BeforeStar::Tokens,
+        }
     }
 
     /// What a pattern tells by a shared start, as [`crate::reason::automaton::decided`] would
@@ -502,25 +641,14 @@ impl Glob {
         if !matches!(kind, PatternKind::Action | PatternKind::Arn) {
             return None;
         }
-        let bytes = text.as_bytes();
-        let mut colons = 0;
-        for (at, &tok) in self.toks.iter().enumerate() {
-            if self.toks[at..] == [Tok::Star(Class::Any)] {
-                return Some(true);
-            }
-            let &b = bytes.get(at)?;
-            let mut theirs = plain_tok(b, kind);
-            if kind == PatternKind::Arn {
-                let ends_segment = bytes.get(at + 1).is_none_or(|&next| next == b':');
-                theirs = in_segment(theirs, colons, ends_segment);
-                colons += usize::from(b == b':');
-            }
-            if theirs != tok {
-                return None;
-            }
-        }
-        // The same tokens, as far as this glob goes: the pattern's padding is not read here.
-        None
+        // The same tokens, as far as this glob goes before its `*`: the pattern's padding is not
+        // read here.
+        let Some((Tok::Star(Class::Any), start)) = self.toks.split_last() else {
+            return None;
+        };
+        let shared = text.len() >= start.len()
+            && (text_tokens(text.as_bytes(), kind).take(start.len())).eq(start.iter().copied());
+        shared.then_some(true)
     }
 
     fn matches_chars(&self, text: impl Iterator<Item = char>) -> bool {
