@@ -236,6 +236,15 @@ impl PreparedBoundary {
     }
 }
 
+/// The shapes of one statement's actions and resources, as
+/// [`PreparedBoundary::covers_outright`] reads them: its lists, kept from one statement to the
+/// next so that they are not allocated for each.
+#[derive(Default)]
+struct ShapeLists<'t> {
+    actions: Vec<Shape<'t>>,
+    resources: Vec<Shape<'t>>,
+}
+
 /// One pattern of an identity statement as [`PreparedBoundary::covers_outright`] reads it.
 enum Shape<'t> {
     /// ASCII text without `*`, `?` or `$`: one word (any case, for an action), which is inside
@@ -295,7 +304,7 @@ impl PreparedBoundary {
     /// platform boundary at a small part of the product search's cost; anything else
     /// (`Not...`, variables, conditions on the covering allow, an overlapping deny) goes to
     /// [`Checker::search`].
-    fn covers_outright(&self, statement: &Statement) -> bool {
+    fn covers_outright<'t>(&self, statement: &'t Statement, lists: &mut ShapeLists<'t>) -> bool {
         let (Some(actions), Some(resources)) = (&statement.action, &statement.resource) else {
             return false;
         };
@@ -304,41 +313,43 @@ impl PreparedBoundary {
         if !self.shortcut.denies_plain {
             return false;
         }
-        // A variable makes the shortcut give up, so its symbol is never looked at: a table of
-        // its own keeps the search's table as the search alone would fill it.
-        let mut scratch = VarTable::default();
-        fn shapes<'t>(
-            list: &'t [String],
-            kind: PatternKind,
-            scratch: &mut VarTable,
-        ) -> Option<Vec<Shape<'t>>> {
-            list.iter()
-                .map(|p| {
-                    if p.is_ascii() {
-                        match super::pattern::first_special(p) {
-                            None => return Some(Shape::Word(p)),
-                            Some(at) if memchr::memchr(b'$', &p.as_bytes()[at..]).is_none() => {
-                                return Some(Shape::Wild {
-                                    text: p,
-                                    head: &p[..at],
-                                    glob: Default::default(),
-                                })
-                            }
-                            Some(_) => {}
+        /// The shapes of `list` in `out`; false (give up) at a pattern with a variable.
+        fn shapes<'t>(list: &'t [String], kind: PatternKind, out: &mut Vec<Shape<'t>>) -> bool {
+            out.clear();
+            for p in list {
+                if p.is_ascii() {
+                    match super::pattern::first_special(p) {
+                        None => {
+                            out.push(Shape::Word(p));
+                            continue;
                         }
+                        Some(at) if memchr::memchr(b'$', &p.as_bytes()[at..]).is_none() => {
+                            out.push(Shape::Wild {
+                                text: p,
+                                head: &p[..at],
+                                glob: Default::default(),
+                            });
+                            continue;
+                        }
+                        Some(_) => {}
                     }
-                    compile(p, kind, &mut Vars::Symbolic(scratch))
-                        .filter(|g| !g.has_vars)
-                        .map(Shape::Glob)
-                })
-                .collect()
+                }
+                // A variable makes the shortcut give up, so its symbol is never looked at: a
+                // table of its own keeps the search's table as the search alone would fill it.
+                let table = &mut VarTable::default();
+                match compile(p, kind, &mut Vars::Symbolic(table)).filter(|g| !g.has_vars) {
+                    Some(glob) => out.push(Shape::Glob(glob)),
+                    None => return false,
+                }
+            }
+            true
         }
-        let Some(actions) = shapes(actions, PatternKind::Action, &mut scratch) else {
+        if !shapes(actions, PatternKind::Action, &mut lists.actions)
+            || !shapes(resources, PatternKind::Arn, &mut lists.resources)
+        {
             return false;
-        };
-        let Some(resources) = shapes(resources, PatternKind::Arn, &mut scratch) else {
-            return false;
-        };
+        }
+        let (actions, resources) = (&lists.actions[..], &lists.resources[..]);
         let all_inside = |shapes: &[Shape<'_>], outer: &Element, heads: &[LiteralHead], kind| {
             shapes.iter().all(|s| s.inside(outer, heads, kind))
         };
@@ -361,20 +372,15 @@ impl PreparedBoundary {
         let denies_miss = self.shortcut.denies.iter().all(|deny| {
             let (deny_actions, deny_resources) = patterns(deny);
             other_services(deny_actions)
-                || all_apart(&actions, deny_actions, &deny.actions, PatternKind::Action)
-                || all_apart(
-                    &resources,
-                    deny_resources,
-                    &deny.resources,
-                    PatternKind::Arn,
-                )
+                || all_apart(actions, deny_actions, &deny.actions, PatternKind::Action)
+                || all_apart(resources, deny_resources, &deny.resources, PatternKind::Arn)
         });
         denies_miss
             && self.shortcut.plain_allows.iter().any(|allow| {
                 let (allow_actions, allow_resources) = patterns(allow);
-                all_inside(&actions, allow_actions, &allow.actions, PatternKind::Action)
+                all_inside(actions, allow_actions, &allow.actions, PatternKind::Action)
                     && all_inside(
-                        &resources,
+                        resources,
                         allow_resources,
                         &allow.resources,
                         PatternKind::Arn,
@@ -475,6 +481,7 @@ fn check(
         .filter(|s| s.effect == Effect::Deny)
         .collect();
     // Statements the shortcut settles need none of the search's set-up below.
+    let mut shape_lists = ShapeLists::default();
     let open: Vec<(usize, usize, &Statement)> = identity
         .iter()
         .enumerate()
@@ -488,7 +495,8 @@ fn check(
         .filter(|(_, _, s)| {
             let settled = shortcut == Shortcut::Take
                 && statement_problem(s).is_none()
-                && (prepared.covers_outright(s) || prepared.restates(s, &identity_deny_texts));
+                && (prepared.covers_outright(s, &mut shape_lists)
+                    || prepared.restates(s, &identity_deny_texts));
             #[cfg(test)]
             if settled {
                 shortcut::SETTLED.with(|n| n.set(n.get() + 1));
