@@ -13,7 +13,7 @@ use crate::checks::document::{
 use crate::checks::lint::{lint, size_quota, LintDocument, Quota, Title};
 use crate::checks::statement::{check_statements, ActionRef, CleanSeen, Input, StatementView};
 use crate::compile::ir;
-use crate::compile::output::{Compiled, DocumentKind};
+use crate::compile::output::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::operators::ConditionOperator;
@@ -184,15 +184,24 @@ pub fn measured_lints<R: Send>(
     debug_assert!(errors_only || !known.contains(&true));
     let role_arns = role_arns(compiled);
     let indices: Vec<usize> = (0..compiled.documents.len()).collect();
-    let measured = crate::parallel::map(&indices, |&i| {
+    let measured = crate::parallel::map_with(&indices, CleanDocuments::default, |clean, &i| {
         let document = &compiled.documents[i];
-        let size = match known_sizes.get(i) {
-            Some(&Some(size)) => size,
+        let used_by_roles = used_by_roles(document, &role_arns);
+        // A document equal to a clean one has its size too.
+        let clean_twin = clean.size_of(document, used_by_roles);
+        let size = match (known_sizes.get(i), clean_twin) {
+            (Some(&Some(size)), _) | (_, Some(size)) => size,
             _ => document.policy.quota_size(),
         };
-        let found = match known[i] {
+        let found = match known[i] || clean_twin.is_some() {
             true => Vec::new(),
-            false => lint_document(document, size, &role_arns, sources, errors_only),
+            false => {
+                let found = lint_document(document, size, used_by_roles, sources, errors_only);
+                if found.is_empty() {
+                    clean.add(document, used_by_roles, size);
+                }
+                found
+            }
         };
         (size, found, then.and_then(|then| then(i)))
     });
@@ -207,6 +216,53 @@ pub fn measured_lints<R: Send>(
     (sizes, found, results)
 }
 
+/// Documents a thread's run of [`measured_lints`] found clean, the last few of each kind: a
+/// document equal to one of them in kind, `aws_managed`, use by roles and policy is clean too,
+/// as the document checks and lints decide on those alone (its name, spans and `use` sites
+/// only place and name what they find). Most roles' trust policies are one of a few.
+#[derive(Default)]
+struct CleanDocuments<'c> {
+    /// Each with its use by roles and quota size.
+    recent: Vec<(&'c Document, bool, usize)>,
+}
+
+/// How many clean documents of each kind [`CleanDocuments`] keeps.
+const CLEAN_KEPT: usize = 4;
+
+impl<'c> CleanDocuments<'c> {
+    /// The quota size of a clean document equal to `document`, if one is kept.
+    fn size_of(&self, document: &Document, used_by_roles: bool) -> Option<usize> {
+        let twin = self.recent.iter().find(|&&(clean, used, _)| {
+            clean.kind == document.kind
+                && used == used_by_roles
+                && clean.aws_managed == document.aws_managed
+                && clean.policy == document.policy
+        });
+        twin.map(|&(_, _, size)| size)
+    }
+
+    fn add(&mut self, document: &'c Document, used_by_roles: bool, size: usize) {
+        let same_kind = |entry: &(&Document, bool, usize)| entry.0.kind == document.kind;
+        if self.recent.iter().filter(|entry| same_kind(entry)).count() == CLEAN_KEPT {
+            let oldest = self.recent.iter().position(same_kind);
+            self.recent
+                .remove(oldest.expect("a document of the kind is kept"));
+        }
+        self.recent.push((document, used_by_roles, size));
+    }
+}
+
+/// Whether roles use `document`, so that role-session policy variables apply in it.
+fn used_by_roles(document: &Document, role_arns: &foldhash::HashSet<&str>) -> bool {
+    match document.kind {
+        DocumentKind::RoleInline => true,
+        DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
+            role_arns.contains(document.arn.as_str())
+        }
+        _ => false,
+    }
+}
+
 /// The policies attached to roles or bounding them, by ARN.
 fn role_arns(compiled: &Compiled) -> foldhash::HashSet<&str> {
     (compiled.roles.iter())
@@ -217,9 +273,9 @@ fn role_arns(compiled: &Compiled) -> foldhash::HashSet<&str> {
 
 /// The document checks and lints of one document whose quota size is `size`.
 fn lint_document(
-    document: &crate::compile::output::Document,
+    document: &Document,
     size: usize,
-    role_arns: &foldhash::HashSet<&str>,
+    used_by_roles: bool,
     sources: &Sources,
     errors_only: bool,
 ) -> Vec<Diagnostic> {
@@ -250,13 +306,6 @@ fn lint_document(
         },
         // A role's inline policies count together: `limits` holds them to the role's quota.
         DocumentKind::RoleInline => Quota::None,
-    };
-    let used_by_roles = match document.kind {
-        DocumentKind::RoleInline => true,
-        DocumentKind::Boundary | DocumentKind::ManagedPolicy => {
-            role_arns.contains(document.arn.as_str())
-        }
-        _ => false,
     };
     // The document checks, the same as a JSON file of this kind gets: every literal that
     // reached the document (dates, ARNs, service principals) is checked before anything is
@@ -354,4 +403,42 @@ fn lint_document(
     // A role's inline policies together are held to their quota by `limits`, which splits
     // them into managed policies, or reports why it cannot (E0402, E0101).
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::{compile, Input, Options};
+    use crate::diagnostics::Code;
+
+    /// A document equal to one linted clean is not linted again, but only when it is used the
+    /// same way: the same policy attached to a role, where `${aws:username}` has no value, is
+    /// linted, and each of two such twins gets its own finding.
+    #[test]
+    fn clean_twins_only_skip_the_lints_they_would_pass() {
+        let policy = |name: &str| {
+            format!("policy {name} {{\n  allow s3:GetObject on arn:aws:s3:::b/${{aws:username}}/*\n}}\n")
+        };
+        let role = "role app {\n  trust service ec2.amazonaws.com\n  attach Held, Kept\n}\n";
+        let text = format!(
+            "account \"123456789012\"\n{}{}{}{role}",
+            policy("Loose"),
+            policy("Held"),
+            policy("Kept")
+        );
+        let input = Input {
+            name: "main.iamx".into(),
+            bytes: text.into_bytes(),
+        };
+        let compilation = compile(vec![input], &Options::default());
+        let lines: Vec<usize> = (compilation.diagnostics.iter())
+            .filter(|d| d.code == Code::UnavailableVariable)
+            .map(|d| {
+                let span = d.primary.as_ref().expect("located").span;
+                let file = compilation.sources.get(span.file);
+                file.line_column(span.start as usize).0
+            })
+            .collect();
+        // `Loose` (line 3) is used by no role, and linted clean first; `Held` and `Kept` by `app`.
+        assert_eq!(lines, [6, 9], "{:?}", compilation.diagnostics);
+    }
 }
