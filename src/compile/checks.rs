@@ -415,9 +415,8 @@ mod tests {
     /// linted, and each of two such twins gets its own finding.
     #[test]
     fn clean_twins_only_skip_the_lints_they_would_pass() {
-        let policy = |name: &str| {
-            format!("policy {name} {{\n  allow s3:GetObject on arn:aws:s3:::b/${{aws:username}}/*\n}}\n")
-        };
+        let statement = "allow s3:GetObject on arn:aws:s3:::b/${aws:username}/*";
+        let policy = |name: &str| format!("policy {name} {{\n  {statement}\n}}\n");
         let role = "role app {\n  trust service ec2.amazonaws.com\n  attach Held, Kept\n}\n";
         let text = format!(
             "account \"123456789012\"\n{}{}{}{role}",

@@ -752,11 +752,12 @@ mod brute_force {
         /// (`contain::Shape`): a word is decided by matching it against the observer's literal
         /// head ([`LiteralHead::matches_word`]), a pattern with wildcards by its literal head
         /// where that tells ([`LiteralHead::verdict`]) or by a shared start
-        /// ([`Glob::prefix_verdict`], and the head's [`LiteralHead::prefix_verdict`], which
-        /// compares bytes where it can, the same); all exactly as [`decided`] answers on the compiled
-        /// pattern, and the shared start read off the text exactly where the compiled tokens
-        /// show one. The pattern is ASCII, as the shortcut reads only such; the observer (a
-        /// boundary's glob) may have `?` and characters that are not.
+        /// ([`Glob::prefix_verdict`], and the same from the head's
+        /// [`LiteralHead::prefix_verdict`], which compares bytes where it can); all exactly as
+        /// [`decided`] answers on the compiled pattern, and the shared start read off the text
+        /// exactly where the compiled tokens show one. The pattern is ASCII, as the shortcut
+        /// reads only such; the observer (a boundary's glob) may have `?` and characters that
+        /// are not.
         #[test]
         fn readings_without_tokens_agree_with_decided(
             pattern in shaped(),
@@ -774,12 +775,12 @@ mod brute_force {
                     Some(observer.literal_head(kind).matches_word(&observer, &pattern, kind))
                 ),
                 Some(at) => {
-                    if let Some(verdict) = observer.literal_head(kind).verdict(&pattern[..at], kind) {
+                    let head = observer.literal_head(kind);
+                    if let Some(verdict) = head.verdict(&pattern[..at], kind) {
                         prop_assert_eq!(decided, Some(verdict));
                     }
                     let start = observer.prefix_verdict(&pattern, kind);
                     // The head's reading, by bytes where it can, is the tokens' reading.
-                    let head = observer.literal_head(kind);
                     prop_assert_eq!(head.prefix_verdict(&observer, &pattern, kind), start);
                     if let Some(verdict) = start {
                         prop_assert_eq!(decided, Some(verdict));
