@@ -454,20 +454,14 @@ fn compile_plain(text: &str, kind: PatternKind) -> Glob {
     }
 }
 
-/// The tokens [`compile`] reads off an ASCII text without `$`, as an action or ARN (`kind`),
-/// one per byte: the ARN segment rule applied, not its padding.
-fn text_tokens(bytes: &[u8], kind: PatternKind) -> impl Iterator<Item = Tok> + '_ {
-    let mut colons = 0;
-    bytes.iter().enumerate().map(move |(at, &b)| {
-        let tok = plain_tok(b, kind);
-        if kind != PatternKind::Arn {
-            return tok;
-        }
-        let ends_segment = bytes.get(at + 1).is_none_or(|&next| next == b':');
-        let tok = in_segment(tok, colons, ends_segment);
-        colons += usize::from(b == b':');
-        tok
-    })
+/// The tokens [`compile`] reads off an ASCII text without `${`, one per byte: for an ARN, the
+/// segment rule applied but not its padding.
+fn text_tokens(text: &[u8], kind: PatternKind) -> Vec<Tok> {
+    let toks = text.iter().map(|&b| plain_tok(b, kind)).collect();
+    match kind {
+        PatternKind::Arn => in_segments(toks, |_| true).0,
+        _ => toks,
+    }
 }
 
 /// The token of one byte of an ASCII text without `${`, before the ARN segment rule.
@@ -487,12 +481,30 @@ fn plain_tok(b: u8, kind: PatternKind) -> Tok {
     }
 }
 
-/// Applies the ARN segment rule to a token list (see the module docs), in place. `own(i)`: token
-/// `i` came from the pattern's own text (only its own colons delimit segments).
-fn segment_arn(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
+/// Applies the ARN segment rule to a token list (see the module docs; [`in_segments`]), then
+/// pads a trailing `*` with segments. `own(i)`: token `i` came from the pattern's own text (only
+/// its own colons delimit segments).
+fn segment_arn(out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
     if out.len() == 1 && out[0] == Tok::Star(Class::Any) {
         return out;
     }
+    let (mut out, mut colons) = in_segments(out, own);
+    if colons < 5 && matches!(out.last(), Some(Tok::Star(_))) {
+        // The trailing `*` already matches across colons; padding with `:*` segments keeps the
+        // words the automaton finds shaped like ARNs (at least five colons, as every real
+        // resource ARN has) so they make readable counterexamples.
+        while colons < 5 {
+            out.push(Tok::Lit(':'));
+            colons += 1;
+            out.push(Tok::Star(Class::Any));
+        }
+    }
+    out
+}
+
+/// The segment rule of [`segment_arn`] on each wildcard of `out`, and how many of the pattern's
+/// own colons there are.
+fn in_segments(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> (Vec<Tok>, usize) {
     let mut colons = 0;
     for i in 0..out.len() {
         // "If the `*` wildcard is the last character of a resource ARN segment, it can expand to
@@ -505,17 +517,7 @@ fn segment_arn(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
             colons += 1;
         }
     }
-    if colons < 5 && matches!(out.last(), Some(Tok::Star(_))) {
-        // The trailing `*` already matches across colons; padding with `:*` segments keeps the
-        // words the automaton finds shaped like ARNs (at least five colons, as every real
-        // resource ARN has) so they make readable counterexamples.
-        while colons < 5 {
-            out.push(Tok::Lit(':'));
-            colons += 1;
-            out.push(Tok::Star(Class::Any));
-        }
-    }
-    out
+    (out, colons)
 }
 
 /// A token of an ARN pattern under the segment rule, after `colons` of the pattern's own colons:
@@ -621,9 +623,7 @@ impl Glob {
         // the tokens.
         let same_tokens = [b':', b'a'].iter().all(|&next| {
             let followed = [&text[..], &[next]].concat();
-            text_tokens(&followed, kind)
-                .take(start.len())
-                .eq(start.iter().copied())
+            text_tokens(&followed, kind).get(..start.len()) == Some(start)
         });
         match same_tokens {
             true => BeforeStar::Text(text.into()),
@@ -647,7 +647,7 @@ impl Glob {
             return None;
         };
         let shared = text.len() >= start.len()
-            && (text_tokens(text.as_bytes(), kind).take(start.len())).eq(start.iter().copied());
+            && text_tokens(text.as_bytes(), kind).get(..start.len()) == Some(start);
         shared.then_some(true)
     }
 
