@@ -29,7 +29,7 @@ pub(super) struct Failure {
 /// Parses `text`; with `defer_roles`, each role's members are skipped ([`skim_block_end`]) and
 /// left to [`deferred_block`].
 pub(super) fn parse(file: FileId, text: &str, defer_roles: bool) -> Result<File, Failure> {
-    let mut parser = Parser::new(file, text, 0, text.len());
+    let mut parser = Parser::new(file, text, 0, text.len(), true);
     parser.defer_roles = defer_roles;
     match parser.file() {
         Some(file) => Ok(file),
@@ -49,8 +49,20 @@ pub(super) fn deferred_block(
     start: usize,
     end: usize,
 ) -> Option<Spanned<Block>> {
-    let mut parser = Parser::new(file, text, start, end);
-    parser.block().filter(|_| parser.pos == end)
+    // A block that does not parse here is parsed again with its file, which reports why: no
+    // failures are recorded.
+    let mut parser = Parser::new(file, text, start, end, false);
+    // A role's block is a few lines: vectors grown to the size of its lists for each role,
+    // then dropped, would be most of what the scratch saves.
+    parser.scratch = SCRATCH.take();
+    let block = parser.block().filter(|_| parser.pos == end);
+    SCRATCH.set(std::mem::take(&mut parser.scratch));
+    block
+}
+
+thread_local! {
+    /// The scratch vectors of [`deferred_block`]'s parsers on this thread, kept between blocks.
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
 }
 
 /// Where the block whose `{` is just before `i` ends, after its `}`, found without parsing its
@@ -230,6 +242,9 @@ struct Parser<'a> {
     word: (usize, usize),
     /// Whether roles' members are skipped, left to [`deferred_block`].
     defer_roles: bool,
+    /// Whether failures are recorded (`attempt_pos`, `attempts`); only what a parse's error
+    /// reports needs them, and they decide nothing about what parses.
+    tracking: bool,
 }
 
 /// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
@@ -246,8 +261,9 @@ struct Scratch {
 }
 
 impl<'a> Parser<'a> {
-    /// A parser at `start` of `text`, which will read no further than `end`.
-    fn new(file: FileId, text: &'a str, start: usize, end: usize) -> Parser<'a> {
+    /// A parser at `start` of `text`, which will read no further than `end`; with `tracking`,
+    /// it records failures for an error message.
+    fn new(file: FileId, text: &'a str, start: usize, end: usize, tracking: bool) -> Parser<'a> {
         let bytes = text.as_bytes();
         let mut slashes = double_slashes(&bytes[start..end]);
         slashes.iter_mut().for_each(|at| *at += start);
@@ -257,13 +273,17 @@ impl<'a> Parser<'a> {
             pos: start,
             file,
             attempt_pos: start,
-            attempts: Vec::with_capacity(32),
+            attempts: match tracking {
+                true => Vec::with_capacity(32),
+                false => Vec::new(),
+            },
             scratch: Scratch::default(),
             slashes,
             slash_hint: std::cell::Cell::new(0),
             unclosed_from: usize::MAX,
             word: (usize::MAX, 0),
             defer_roles: false,
+            tracking,
         }
     }
 
@@ -271,7 +291,7 @@ impl<'a> Parser<'a> {
 
     /// How many failures are on record at `pos`, taken when a rule starts there.
     fn mark(&self, pos: usize) -> usize {
-        if pos == self.attempt_pos {
+        if self.tracking && pos == self.attempt_pos {
             self.attempts.len()
         } else {
             0
@@ -283,6 +303,9 @@ impl<'a> Parser<'a> {
     /// and stays; if they added several, they give way to the rule itself.
     fn fail<T>(&mut self, rule: Expected, start: usize, mark: usize) -> Option<T> {
         self.pos = start;
+        if !self.tracking {
+            return None;
+        }
         let now = self.mark(start);
         if now > mark && now - mark == 1 {
             return None;
@@ -302,7 +325,7 @@ impl<'a> Parser<'a> {
 
     /// An atomic rule (with no tracked parts) failed at `at`.
     fn miss(&mut self, rule: Expected, at: usize) {
-        if at < self.attempt_pos {
+        if !self.tracking || at < self.attempt_pos {
             return;
         }
         if at > self.attempt_pos {
