@@ -5,7 +5,7 @@
 //! The compiler itself never touches the file system: the CLI reads files and passes bytes in.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,6 +103,14 @@ pub struct SourceFile {
     /// Shared, so that work on the roles' texts after resolving (`resolve::Resolved::role`
     /// parses each role's members there) can hold it without a copy.
     pub text: Arc<String>,
+    /// Made when first asked for: only diagnostics need lines and columns, and a clean run of
+    /// a large project would otherwise index every line of its sources for none.
+    index: OnceLock<LineIndex>,
+}
+
+/// Where a [`SourceFile`]'s lines start, and how to count characters quickly.
+#[derive(Debug, Clone)]
+struct LineIndex {
     line_starts: Vec<usize>,
     /// For text that is not all ASCII: the number of characters before every
     /// [`CHARS_EVERY`]-th byte (rounded down to a character boundary), so that a column is
@@ -116,6 +124,69 @@ const CHARS_EVERY: usize = 4096;
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
+        SourceFile {
+            name,
+            text: Arc::new(text),
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        &self.index().line_starts
+    }
+
+    /// How many characters come before the byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let char_marks = &self.index().char_marks;
+        if char_marks.is_empty() {
+            return offset;
+        }
+        let mark = char_marks.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = char_marks[mark];
+        chars + self.text[at..offset].chars().count()
+    }
+
+    /// The 0-based line that the byte `offset` is on (offsets past the end are on the last).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts().partition_point(|&start| start <= offset) - 1
+    }
+
+    /// How many lines the text has (a final newline starts an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
+    }
+
+    /// The bytes of 0-based line `line`, its newline included; `None` past the last line.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let line_starts = self.line_starts();
+        let start = *line_starts.get(line)?;
+        let end = line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(start..end)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_index(offset);
+        let line_start = self.line_starts()[line];
+        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        (line + 1, column)
+    }
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
@@ -132,56 +203,10 @@ impl SourceFile {
                 at = next;
             }
         }
-        SourceFile {
-            name,
-            text: Arc::new(text),
+        LineIndex {
             line_starts,
             char_marks,
         }
-    }
-
-    /// How many characters come before the byte `offset` (a character boundary).
-    fn chars_before(&self, offset: usize) -> usize {
-        if self.char_marks.is_empty() {
-            return offset;
-        }
-        let mark = self.char_marks.partition_point(|&(at, _)| at <= offset) - 1;
-        let (at, chars) = self.char_marks[mark];
-        chars + self.text[at..offset].chars().count()
-    }
-
-    /// The 0-based line that the byte `offset` is on (offsets past the end are on the last).
-    pub fn line_index(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
-        self.line_starts.partition_point(|&start| start <= offset) - 1
-    }
-
-    /// How many lines the text has (a final newline starts an empty last line).
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
-    /// The bytes of 0-based line `line`, its newline included; `None` past the last line.
-    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let start = *self.line_starts.get(line)?;
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        Some(start..end)
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_index(offset);
-        let line_start = self.line_starts[line];
-        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
-        (line + 1, column)
     }
 }
 
