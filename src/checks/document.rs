@@ -19,7 +19,7 @@ use crate::iam::operators::{self, ConditionOperator, Family};
 use crate::iam::policy::{first_wild, is_wild, Effect, PolicyDocument, Statement};
 use crate::iam::read::{position, ConditionValue, StatementSpans};
 use crate::source::Span;
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
 
 /// One document to check.
@@ -606,7 +606,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
     // A set and a map, not lists: a statement may have tens of thousands of keys and values.
     // The map (each key's first span, for labels) is made when a finding first needs it.
     let mut key_spans: Option<HashMap<&str, Span>> = None;
-    let mut keys_seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut keys_seen = FirstTimes::default();
     let mut previous_clause = None;
     for value in &spans.condition_values {
         let operator = &parsed[value.operator as usize];
@@ -631,7 +631,7 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
         // come one after another, and the set catches a clause written twice.
         let clause = (value.operator, value.key);
         if previous_clause.replace(clause) == Some(clause)
-            || !keys_seen.insert((operator_text, key_text))
+            || !keys_seen.first((operator_text, key_text))
         {
             continue;
         }
@@ -685,6 +685,31 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Which pairs were seen: a list while it is short (most statements have one to three
+/// clauses, and a set's table is an allocation each), a set once it is long.
+#[derive(Default)]
+struct FirstTimes<'a> {
+    few: Vec<(&'a str, &'a str)>,
+    many: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> FirstTimes<'a> {
+    /// How long the list grows before its pairs move to the set.
+    const FEW: usize = 16;
+
+    /// Whether `pair` is seen for the first time; it is seen from now on.
+    fn first(&mut self, pair: (&'a str, &'a str)) -> bool {
+        if self.few.contains(&pair) {
+            return false;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push(pair);
+            return true;
+        }
+        self.many.insert(pair)
+    }
+}
+
 fn family_name(family: Family) -> &'static str {
     match family {
         Family::String => "string",
@@ -730,4 +755,25 @@ pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
         d = d.with_help(format!("did you mean `{close}`?"));
     }
     Some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FirstTimes;
+
+    #[test]
+    fn first_times_holds_pairs_past_the_short_list() {
+        let names: Vec<String> = (0..3 * FirstTimes::FEW).map(|i| format!("k{i}")).collect();
+        let mut seen = FirstTimes::default();
+        for name in &names {
+            assert!(seen.first(("StringEquals", name)), "{name} is new");
+        }
+        for name in &names {
+            assert!(!seen.first(("StringEquals", name)), "{name} was seen");
+            assert!(
+                seen.first(("StringLike", name)),
+                "{name} is new with another operator"
+            );
+        }
+    }
 }

@@ -379,13 +379,13 @@ impl Resolver<'_> {
         };
         match member {
             Member::Statement(statement) => {
-                body.seen.insert("statement");
+                body.saw("statement");
                 if let Some(statement) = self.statement(statement, &scope, origin) {
                     body.statements.push(statement);
                 }
             }
             Member::Trust(trust) => {
-                body.seen.insert("trust");
+                body.saw("trust");
                 if let Some(trust) = self.trust(trust, &scope, origin) {
                     body.trust.push(trust);
                 }
@@ -403,7 +403,7 @@ impl Resolver<'_> {
         body: &mut Body,
     ) {
         let span = setting.span;
-        body.seen.insert(setting.node.keyword());
+        body.saw(setting.node.keyword());
         match &setting.node {
             Setting::Path(value) => {
                 if let Some(path) = self.string_value(value, scope, "a path") {
@@ -771,8 +771,9 @@ pub(super) enum RefKind {
 #[derive(Default)]
 pub(super) struct Body {
     /// Keywords of the settings present, even those whose values had errors, so a bad value
-    /// is not reported a second time as a missing setting.
-    seen: foldhash::HashSet<&'static str>,
+    /// is not reported a second time as a missing setting. Each once; a block has a few of
+    /// the grammar's ~20 keywords, so a list costs less than a set.
+    seen: Vec<&'static str>,
     /// Some `use` of the block could not be expanded.
     incomplete: bool,
     statements: Vec<ir::Statement>,
@@ -797,10 +798,16 @@ pub(super) struct Body {
 }
 
 impl Body {
+    fn saw(&mut self, keyword: &'static str) {
+        if !self.seen.contains(&keyword) {
+            self.seen.push(keyword);
+        }
+    }
+
     /// Whether the block has a member or setting, or may have had it (see `incomplete`).
     fn presence(&self) -> impl Fn(&str) -> bool {
         let (seen, incomplete) = (self.seen.clone(), self.incomplete);
-        move |keyword| incomplete || seen.contains(keyword)
+        move |keyword| incomplete || seen.contains(&keyword)
     }
 }
 
