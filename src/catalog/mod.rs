@@ -415,24 +415,25 @@ impl Catalog {
             || (self.global_for(key, |g| g.scope == KeyScope::Global)).is_some()
             || self
                 .action_resource_types(action)
-                .iter()
                 .any(|(_, rt)| listed(&rt.condition_keys))
     }
 
     /// The resource types an action takes, each with the action's use of it (required or not,
     /// extra condition keys) and its definition (ARN formats, condition keys).
+    /// An iterator, not a list: the catalog checks ask for them for each action of each
+    /// statement, and a list was an allocation each time.
     pub fn action_resource_types<'a>(
         &'a self,
         action: &'a Action,
-    ) -> Vec<(&'a ActionResource, &'a ResourceType)> {
-        let Some(service) = self.service(action.service) else {
-            return Vec::new();
+    ) -> impl Iterator<Item = (&'a ActionResource, &'a ResourceType)> + Clone + 'a {
+        let service = self.service(action.service);
+        let resources = match service {
+            Some(_) => &action.resources[..],
+            None => &[],
         };
-        action
-            .resources
+        resources
             .iter()
-            .filter_map(|r| Some((r, &service.resource_types[r.type_index?])))
-            .collect()
+            .filter_map(move |r| Some((r, &service?.resource_types[r.type_index?])))
     }
 
     /// The ARN formats a statement's Resource can use for this action; empty when the action

@@ -135,7 +135,7 @@ fn every_name_is_found_in_any_case() {
         // Each action's resource types are kept by position, found when the service is read:
         // the same types its names find.
         for action in &service.actions {
-            let by_position = catalog().action_resource_types(action);
+            let by_position: Vec<_> = catalog().action_resource_types(action).collect();
             let by_name: Vec<_> = (action.resources.iter())
                 .filter_map(|r| Some((r, service.resource_type(r.resource_type)?)))
                 .collect();
@@ -258,7 +258,7 @@ fn resource_types_and_arns() {
     let bucket = c.resource_type("S3", "Bucket").unwrap();
     assert_eq!(bucket.arn_formats, ["arn:${Partition}:s3:::${BucketName}"]);
     let create_role = c.action("iam:CreateRole").unwrap();
-    let types = c.action_resource_types(create_role);
+    let types: Vec<_> = c.action_resource_types(create_role).collect();
     assert_eq!(types.len(), 1);
     assert!(types[0].0.required);
     assert_eq!(types[0].1.name, "role");
@@ -411,7 +411,7 @@ fn snapshot_is_consistent() {
         for action in &service.actions {
             actions += 1;
             assert_eq!(
-                c.action_resource_types(action).len(),
+                c.action_resource_types(action).count(),
                 action.resources.len(),
                 "{}",
                 action.full_name()

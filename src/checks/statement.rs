@@ -79,6 +79,9 @@ pub fn check_statements<'a>(
 pub struct CleanSeen {
     keys: foldhash::HashMap<u64, Vec<u8>>,
     hasher: foldhash::fast::RandomState,
+    /// The key being looked up, in a buffer kept between statements: most are repeats, whose
+    /// key is not kept.
+    key: Vec<u8>,
 }
 
 impl CleanSeen {
@@ -105,14 +108,14 @@ impl CleanSeen {
         warnings: bool,
         hash: impl Fn(&[u8]) -> u64,
     ) -> Vec<Diagnostic> {
-        let key = content_key(view);
-        let hashed = hash(&key);
-        if self.keys.get(&hashed).is_some_and(|seen| *seen == key) {
+        content_key(view, &mut self.key);
+        let hashed = hash(&self.key);
+        if self.keys.get(&hashed).is_some_and(|seen| *seen == self.key) {
             return Vec::new();
         }
         let findings = check_statement_with(view, input, warnings);
         if findings.is_empty() {
-            self.keys.entry(hashed).or_insert(key);
+            self.keys.entry(hashed).or_insert_with(|| self.key.clone());
         }
         findings
     }
@@ -121,14 +124,14 @@ impl CleanSeen {
 /// What [`check_statement`]'s findings depend on, spans aside: the flags, each action's text,
 /// whether it is checked and which actions share its span (one `level(...)` group), the
 /// resources and the condition keys. Each field is tagged and each text prefixed by its length,
-/// so no two statements share a key by accident.
-fn content_key(view: &StatementView<'_>) -> Vec<u8> {
+/// so no two statements share a key by accident. Written over `key`.
+fn content_key(view: &StatementView<'_>, key: &mut Vec<u8>) {
     fn text(tag: u8, text: &str, key: &mut Vec<u8>) {
         key.push(tag);
         key.extend_from_slice(&text.len().to_le_bytes());
         key.extend_from_slice(text.as_bytes());
     }
-    let mut key = Vec::with_capacity(128);
+    key.clear();
     key.extend([u8::from(view.not_action), u8::from(view.not_resource)]);
     // Each action's group: the first action with its span, found by a scan in short lists and
     // through a map in long ones (`level(...)` over a service can name hundreds).
@@ -145,15 +148,14 @@ fn content_key(view: &StatementView<'_>) -> Vec<u8> {
         };
         key.push(u8::from(action.unchecked));
         key.extend_from_slice(&group.to_le_bytes());
-        text(b'a', action.text, &mut key);
+        text(b'a', action.text, key);
     }
     for (resource, _) in &view.resources {
-        text(b'r', resource, &mut key);
+        text(b'r', resource, key);
     }
     for (condition_key, _) in &view.condition_keys {
-        text(b'k', condition_key, &mut key);
+        text(b'k', condition_key, key);
     }
-    key
 }
 
 /// All catalog checks for one statement.
@@ -336,7 +338,7 @@ fn check_resources(
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     let types = catalog.action_resource_types(found);
-    let pairs = || (0..resources.len()).flat_map(|r| types.iter().map(move |&(_, rt)| (r, rt)));
+    let pairs = || (0..resources.len()).flat_map(|r| types.clone().map(move |(_, rt)| (r, rt)));
     let known = |fits: &Fits, key| fits.iter().find(|(k, _)| *k == key).map(|&(_, f)| f);
     // One fitting pair is enough: pairs answered without the pair search go first (`Some(true)`
     // from `overlaps_directly`), and only a final answer is remembered.
@@ -383,7 +385,7 @@ fn check_resources(
             d = d.with_label(*span, format!("`{resource}`"));
         }
     }
-    if types.is_empty() {
+    if types.clone().next().is_none() {
         return Some(d.with_note(format!(
             "`{}` takes no resource type; it needs `*`",
             action.text
@@ -516,7 +518,6 @@ fn key_applies(catalog: &Catalog, action: &Action, key: &str) -> bool {
             .any(|r| r.condition_keys.iter().any(&same_family))
         || catalog
             .action_resource_types(action)
-            .iter()
             .any(|(_, rt)| rt.condition_keys.iter().any(&same_family))
 }
 
@@ -652,7 +653,7 @@ mod tests {
             resources: vec![("arn:aws:s3:::b", at(13))],
             ..StatementView::default()
         };
-        assert_eq!(content_key(&base), content_key(&moved));
+        assert_eq!(key_of(&base), key_of(&moved));
         // One `level(...)` group (a shared span) is not checked action by action.
         let grouped = StatementView {
             actions: vec![action("s3:GetObject", 1), action("s3:PutObject", 1)],
@@ -679,12 +680,25 @@ mod tests {
             condition_keys: vec![("s3:prefix", at(4))],
             ..StatementView::default()
         };
-        let keys = [&base, &grouped, &unchecked, &negated, &joined].map(content_key);
+        let views = [&base, &grouped, &unchecked, &negated, &joined];
+        let keys = views.map(key_of);
         for (i, a) in keys.iter().enumerate() {
             for b in &keys[i + 1..] {
                 assert_ne!(a, b);
             }
         }
+        // A key written over another one's buffer is the same as written afresh.
+        let mut buffer = Vec::new();
+        for (view, key) in views.iter().rev().zip(keys.iter().rev()) {
+            content_key(view, &mut buffer);
+            assert_eq!(&buffer, key);
+        }
+    }
+
+    fn key_of(view: &StatementView<'_>) -> Vec<u8> {
+        let mut key = Vec::new();
+        content_key(view, &mut key);
+        key
     }
 
     #[test]

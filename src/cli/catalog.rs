@@ -73,7 +73,6 @@ fn entry<'a>(catalog: &'a Catalog, action: &'a Action) -> ActionEntry<'a> {
         access_level: action.access_level.as_str(),
         resource_types: catalog
             .action_resource_types(action)
-            .into_iter()
             .map(|(used, rt)| ResourceEntry {
                 name: rt.name,
                 required: used.required,
