@@ -51,8 +51,11 @@ pub fn role_catalog_checks(
 ) -> Vec<Diagnostic> {
     let warnings = !errors_only;
     let mut found = Vec::new();
+    // One view's vectors for all the role's statements: three allocations a role, not three
+    // a statement.
+    let mut view = StatementView::default();
     for statement in &role.statements {
-        let view = statement_view(statement, warnings);
+        write_statement_view(statement, warnings, &mut view);
         found.extend(seen.check(&view, Input::Source, warnings));
     }
     for trust in &role.trust {
@@ -71,26 +74,32 @@ pub fn role_catalog_checks(
 /// the checks that warn: without `warnings` they are left out, so statements that differ only
 /// there are checked once.
 fn statement_view(statement: &ir::Statement, warnings: bool) -> StatementView<'_> {
-    StatementView {
-        not_action: statement.not_action,
-        actions: action_refs(&statement.actions, &statement.unchecked),
-        not_resource: statement.not_resource,
-        resources: if warnings {
+    let mut view = StatementView::default();
+    write_statement_view(statement, warnings, &mut view);
+    view
+}
+
+/// [`statement_view`] written over `view`, whose vectors a role's statements reuse.
+fn write_statement_view<'a>(
+    statement: &'a ir::Statement,
+    warnings: bool,
+    view: &mut StatementView<'a>,
+) {
+    view.not_action = statement.not_action;
+    view.not_resource = statement.not_resource;
+    write_action_refs(&statement.actions, &statement.unchecked, &mut view.actions);
+    view.resources.clear();
+    view.condition_keys.clear();
+    if warnings {
+        (view.resources).extend(
             statement
                 .resources
                 .iter()
-                .map(|r| (r.node.as_str(), r.span))
-                .collect()
-        } else {
-            Vec::new()
-        },
-        condition_keys: if warnings {
-            condition_keys(&statement.conditions)
-        } else {
-            Vec::new()
-        },
-        expanded_from: &statement.origin.expanded_from,
+                .map(|r| (r.node.as_str(), r.span)),
+        );
+        write_condition_keys(&statement.conditions, &mut view.condition_keys);
     }
+    view.expanded_from = &statement.origin.expanded_from;
 }
 
 /// A trust clause as a statement; `default` is the action it lowers to when it names none.
@@ -118,35 +127,51 @@ fn trust_view<'a>(
 }
 
 fn action_refs<'a>(actions: &'a [Spanned<String>], unchecked: &[Span]) -> Vec<ActionRef<'a>> {
-    actions
-        .iter()
-        .map(|a| ActionRef {
-            text: &a.node,
-            span: a.span,
-            unchecked: unchecked.contains(&a.span),
-        })
-        .collect()
+    let mut refs = Vec::new();
+    write_action_refs(actions, unchecked, &mut refs);
+    refs
+}
+
+fn write_action_refs<'a>(
+    actions: &'a [Spanned<String>],
+    unchecked: &[Span],
+    refs: &mut Vec<ActionRef<'a>>,
+) {
+    refs.clear();
+    refs.extend(actions.iter().map(|a| ActionRef {
+        text: &a.node,
+        span: a.span,
+        unchecked: unchecked.contains(&a.span),
+    }));
 }
 
 /// The keys of clauses that only hold when the key is present: a key that never applies to the
 /// statement's actions makes exactly those clauses (and so the statement) dead.
 fn condition_keys(conditions: &[ir::Condition]) -> Vec<(&str, Span)> {
+    let mut keys = Vec::new();
+    write_condition_keys(conditions, &mut keys);
+    keys
+}
+
+/// [`condition_keys`], added to `keys`.
+fn write_condition_keys<'a>(conditions: &'a [ir::Condition], keys: &mut Vec<(&'a str, Span)>) {
     use crate::syntax::ast::{CompareOp, Quantifier};
-    conditions
-        .iter()
-        .filter(|c| {
-            let needs_key = match &c.test {
-                ir::Test::Exists { negated } => !negated,
-                ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
-                ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
-                ir::Test::Operator { name, .. } => {
-                    ConditionOperator::parse(&name.node).fails_without_key()
-                }
-            };
-            needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)
-        })
-        .map(|c| (c.key.node.as_str(), c.key.span))
-        .collect()
+    let needs_key = |c: &&ir::Condition| {
+        let needs_key = match &c.test {
+            ir::Test::Exists { negated } => !negated,
+            ir::Test::Compare { op, .. } => *op != CompareOp::Ne,
+            ir::Test::Like { negated, .. } | ir::Test::In { negated, .. } => !negated,
+            ir::Test::Operator { name, .. } => {
+                ConditionOperator::parse(&name.node).fails_without_key()
+            }
+        };
+        needs_key && !c.if_exists && c.quantifier != Some(Quantifier::All)
+    };
+    keys.extend(
+        (conditions.iter())
+            .filter(needs_key)
+            .map(|c| (c.key.node.as_str(), c.key.span)),
+    );
 }
 
 /// The IAM kind a compiled document is checked as.
