@@ -283,7 +283,17 @@ impl<'s> Resolver<'s> {
                 }
             }
         }
-        let mut blocks: Vec<Cow<'t, Spanned<ast::Block>>> = Vec::new();
+        // Sized once: at 10,000 roles the list is over a megabyte, and each doubling of a list
+        // that large is a fresh mapping whose pages fault in again.
+        let block_count = (files.iter())
+            .map(|(_, tree)| {
+                tree.items
+                    .iter()
+                    .filter(|item| matches!(item, Item::Block(_)))
+                    .count()
+            })
+            .sum();
+        let mut blocks: Vec<Cow<'t, Spanned<ast::Block>>> = Vec::with_capacity(block_count);
         for (_, tree) in files {
             match tree {
                 Cow::Owned(tree) => {
@@ -383,7 +393,10 @@ impl<'s> Resolver<'s> {
         let names = self.declare_blocks(&block_refs, &project_scope);
         let index = NamesIndex::new(&block_refs, &names);
         drop(block_refs);
-        let mut roles = Vec::new();
+        let role_count = (blocks.iter())
+            .filter(|block| block.kind.node == ast::BlockKind::Role)
+            .count();
+        let mut roles = Vec::with_capacity(role_count);
         for (block, name) in blocks.into_iter().zip(names) {
             match name {
                 Some(name) if block.kind.node == ast::BlockKind::Role => {
