@@ -337,7 +337,22 @@ impl<'a> Parser<'a> {
 
     /// White space and comments (the grammar's implicit `WHITESPACE` and `COMMENT`). A block
     /// comment that never closes is not trivia: the parse fails where it opens.
+    ///
+    /// Called between every two parts of a rule, mostly where no trivia is: that answer is
+    /// given inline, from the next byte.
+    #[inline]
     fn skip(&mut self) {
+        if matches!(
+            self.bytes.get(self.pos),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | 0xEF)
+        ) {
+            self.skip_trivia();
+        }
+    }
+
+    /// [`Parser::skip`] where trivia may start.
+    #[inline(never)]
+    fn skip_trivia(&mut self) {
         let b = self.bytes;
         let mut i = self.pos;
         loop {
@@ -373,24 +388,34 @@ impl<'a> Parser<'a> {
         found
     }
 
-    /// A `kw_*` rule: the word, not followed by an identifier character.
+    /// A `kw_*` rule: the word, not followed by an identifier character. Inline: the
+    /// alternatives of an item or a member try keyword after keyword at one position, ~120
+    /// tries a role, most turned away by the word's length.
+    #[inline]
     fn kw(&mut self, keyword: Keyword) -> bool {
         let p = self.pos;
         let word = keyword.word.as_bytes();
         // The keyword matches exactly when the whole word at `p` (the identifier characters
         // there) is the keyword: its length alone turns most words away.
-        let (start, mut end) = self.word;
-        if start != p {
-            end = run(self.bytes, p, IDENT_CHAR);
-            self.word = (p, end);
+        if self.word.0 != p {
+            self.read_word();
         }
+        let end = self.word.1;
         if end - p == word.len() && &self.bytes[p..end] == word {
-            self.pos = p + word.len();
+            self.pos = end;
             true
         } else {
-            self.miss(Expected::Keyword(keyword), p);
+            if self.tracking {
+                self.miss(Expected::Keyword(keyword), p);
+            }
             false
         }
+    }
+
+    /// The word at the position, for [`Parser::kw`].
+    #[inline(never)]
+    fn read_word(&mut self) {
+        self.word = (self.pos, run(self.bytes, self.pos, IDENT_CHAR));
     }
 
     /// An atomic rule given by the end of its match.
@@ -409,14 +434,24 @@ impl<'a> Parser<'a> {
     }
 
     /// `tru` for a rule whose last child ends (truly) at `child` and which ends at `raw`.
+    #[inline]
     fn close(&self, child: usize, raw: usize) -> usize {
-        let tail = &self.text[child.min(raw)..raw];
+        if child >= raw {
+            return raw;
+        }
+        self.close_over(child, raw)
+    }
+
+    /// [`Parser::close`] where the rule ends after its last child.
+    #[inline(never)]
+    fn close_over(&self, child: usize, raw: usize) -> usize {
+        let tail = &self.text[child..raw];
         // Mostly the tail is empty or plain white space, which needs no closer look.
         if tail
             .bytes()
             .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
         {
-            return child.min(raw);
+            return child;
         }
         child + trim_trailing_trivia(tail).len()
     }
@@ -440,7 +475,23 @@ impl<'a> Parser<'a> {
 
     /// A rule's span: its text without trailing white space; if that ends in a comment, up to
     /// where its last child truly ends.
+    #[inline]
     fn span(&self, start: usize, end: End) -> Span {
+        // Mostly the text ends in a character that is neither white space nor part of a
+        // comment's end, and the block has no `//`: the span is the text.
+        let last = end.raw.checked_sub(1).filter(|&at| at >= start);
+        if let Some(&byte) = last.and_then(|at| self.bytes.get(at)) {
+            let plain = byte.is_ascii() && !byte.is_ascii_whitespace() && byte != 0x0B;
+            if plain && byte != b'/' && self.slashes.is_empty() {
+                return Span::new(self.file, start, end.raw);
+            }
+        }
+        self.span_trimmed(start, end)
+    }
+
+    /// [`Parser::span`] where the text may end in white space or a comment.
+    #[inline(never)]
+    fn span_trimmed(&self, start: usize, end: End) -> Span {
         let trimmed = self.text[start..end.raw].trim_end().as_bytes();
         let trimmed_end = start + trimmed.len();
         if !trimmed.ends_with(b"*/") && !self.last_line_has_slashes(start, trimmed_end) {
