@@ -436,24 +436,21 @@ impl<'a> Parser<'a> {
     /// `tru` for a rule whose last child ends (truly) at `child` and which ends at `raw`.
     #[inline]
     fn close(&self, child: usize, raw: usize) -> usize {
-        if child >= raw {
-            return raw;
+        // Mostly the tail is empty or plain white space, which needs no closer look.
+        let tail = self.bytes.get(child..raw).unwrap_or_default();
+        if tail
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return child.min(raw);
         }
         self.close_over(child, raw)
     }
 
-    /// [`Parser::close`] where the rule ends after its last child.
+    /// [`Parser::close`] where the tail after the last child holds a comment.
     #[inline(never)]
     fn close_over(&self, child: usize, raw: usize) -> usize {
-        let tail = &self.text[child..raw];
-        // Mostly the tail is empty or plain white space, which needs no closer look.
-        if tail
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        {
-            return child;
-        }
-        child + trim_trailing_trivia(tail).len()
+        child + trim_trailing_trivia(&self.text[child..raw]).len()
     }
 
     /// Whether the last line of `text[start..end]` holds a `//`: the last `//` before `end`
@@ -478,12 +475,14 @@ impl<'a> Parser<'a> {
     #[inline]
     fn span(&self, start: usize, end: End) -> Span {
         // Mostly the text ends in a character that is neither white space nor part of a
-        // comment's end, and the block has no `//`: the span is the text.
-        let last = end.raw.checked_sub(1).filter(|&at| at >= start);
-        if let Some(&byte) = last.and_then(|at| self.bytes.get(at)) {
-            let plain = byte.is_ascii() && !byte.is_ascii_whitespace() && byte != 0x0B;
-            if plain && byte != b'/' && self.slashes.is_empty() {
-                return Span::new(self.file, start, end.raw);
+        // comment's end, maybe followed by ASCII white space, and the block has no `//`: the
+        // span is the text without that white space (what `trim_end` leaves).
+        let text = self.bytes.get(start..end.raw).unwrap_or_default();
+        let trimmed = text.trim_ascii_end();
+        if let Some(&byte) = trimmed.last() {
+            let plain = byte.is_ascii() && byte != 0x0B && byte != b'/';
+            if plain && self.slashes.is_empty() {
+                return Span::new(self.file, start, start + trimmed.len());
             }
         }
         self.span_trimmed(start, end)
