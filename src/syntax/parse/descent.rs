@@ -29,6 +29,14 @@ pub(super) struct Failure {
 /// Parses `text`; with `defer_roles`, each role's members are skipped ([`skim_block_end`]) and
 /// left to [`deferred_block`].
 pub(super) fn parse(file: FileId, text: &str, defer_roles: bool) -> Result<File, Failure> {
+    // Failures are recorded only for the error's message: a parse that succeeds needs none,
+    // and they decide nothing about what parses, so a file that fails is parsed again to
+    // record them.
+    let mut parser = Parser::new(file, text, 0, text.len(), false);
+    parser.defer_roles = defer_roles;
+    if let Some(file) = parser.file() {
+        return Ok(file);
+    }
     let mut parser = Parser::new(file, text, 0, text.len(), true);
     parser.defer_roles = defer_roles;
     match parser.file() {
