@@ -420,6 +420,7 @@ impl Catalog {
 
     /// The resource types an action takes, each with the action's use of it (required or not,
     /// extra condition keys) and its definition (ARN formats, condition keys).
+    ///
     /// An iterator, not a list: the catalog checks ask for them for each action of each
     /// statement, and a list was an allocation each time.
     pub fn action_resource_types<'a>(

@@ -603,8 +603,9 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    // A set and a map, not lists: a statement may have tens of thousands of keys and values.
-    // The map (each key's first span, for labels) is made when a finding first needs it.
+    // Not plain lists: a statement may have tens of thousands of keys and values. The map
+    // (each key's first span, for labels) is made when a finding first needs it; the pairs
+    // seen are a list while they are few (`FirstTimes`).
     let mut key_spans: Option<HashMap<&str, Span>> = None;
     let mut keys_seen = FirstTimes::default();
     let mut previous_clause = None;
