@@ -357,12 +357,18 @@ impl<'a> Parser<'a> {
     /// given inline, from the next byte.
     #[inline]
     fn skip(&mut self) {
-        if matches!(
-            self.bytes.get(self.pos),
-            Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | 0xEF)
-        ) {
-            self.skip_trivia();
+        let starts_trivia =
+            |byte: Option<&u8>| matches!(byte, Some(b' ' | b'\t' | b'\r' | b'\n' | b'/' | 0xEF));
+        let next = self.bytes.get(self.pos);
+        if !starts_trivia(next) {
+            return;
         }
+        // Most trivia between two tokens of a line is one space.
+        if next == Some(&b' ') && !starts_trivia(self.bytes.get(self.pos + 1)) {
+            self.pos += 1;
+            return;
+        }
+        self.skip_trivia();
     }
 
     /// [`Parser::skip`] where trivia may start.
