@@ -29,12 +29,7 @@ pub(super) struct Failure {
 /// Parses `text`; with `defer_roles`, each role's members are skipped ([`skim_block_end`]) and
 /// left to [`deferred_block`].
 pub(super) fn parse(file: FileId, text: &str, defer_roles: bool) -> Result<File, Failure> {
-    // Failures are recorded only for the error's message: a parse that succeeds needs none,
-    // and they decide nothing about what parses, so a file that fails is parsed again to
-    // record them.
-    let mut parser = Parser::new(file, text, 0, text.len(), false);
-    parser.defer_roles = defer_roles;
-    if let Some(file) = parser.file() {
+    if let Some(file) = parse_untracked(file, text, defer_roles) {
         return Ok(file);
     }
     let mut parser = Parser::new(file, text, 0, text.len(), true);
@@ -46,6 +41,15 @@ pub(super) fn parse(file: FileId, text: &str, defer_roles: bool) -> Result<File,
             expected: parser.attempts,
         }),
     }
+}
+
+/// [`parse`] without recording failures, which only the error's message needs and which decide
+/// nothing about what parses: the same tree, or `None` where [`parse`] fails (and parses again
+/// to record why).
+pub(super) fn parse_untracked(file: FileId, text: &str, defer_roles: bool) -> Option<File> {
+    let mut parser = Parser::new(file, text, 0, text.len(), false);
+    parser.defer_roles = defer_roles;
+    parser.file()
 }
 
 /// The block at `start..end` of `text`, parsed whole, when it parses and ends exactly at

@@ -94,7 +94,7 @@ pub(super) fn special_syntax_error(
 /// the text would have to know that `/*` in a bare ARN opens no comment.
 fn unclosed_block(file: FileId, text: &str) -> Option<(Span, String)> {
     use crate::syntax::ast::Item;
-    let closed = descent::parse(file, &format!("{text}\n}}"), false).ok()?;
+    let closed = descent::parse_untracked(file, &format!("{text}\n}}"), false)?;
     let header = |start: u32, name: Span| Span::new(file, start as usize, name.end as usize);
     Some(match closed.items.last()? {
         Item::Block(block) => {
@@ -337,7 +337,7 @@ fn header_without_brace(file: FileId, text: &str, position: usize) -> Option<Spa
     cuts.dedup();
     for &end in cuts.iter().rev() {
         let header = text[start..end].trim_end();
-        let Ok(tree) = descent::parse(file, &format!("{header} {{}}"), false) else {
+        let Some(tree) = descent::parse_untracked(file, &format!("{header} {{}}"), false) else {
             continue;
         };
         let header_end = start + header.len();

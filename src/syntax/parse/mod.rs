@@ -55,7 +55,8 @@ pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
 #[allow(clippy::result_large_err)]
 pub fn parse_deferring_roles(file: FileId, text: &str) -> Result<File, Diagnostic> {
     match text.len() <= MAX_SOURCE_BYTES {
-        true => descent::parse(file, text, true).or_else(|_| parse(file, text)),
+        // A file that fails here is parsed whole, which says why: this parse need not.
+        true => descent::parse_untracked(file, text, true).map_or_else(|| parse(file, text), Ok),
         false => Err(too_large(file, text)),
     }
 }
