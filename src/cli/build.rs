@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Exit {
         OutputFormat::CloudFormation => iamx::emit::Format::CloudFormation,
         OutputFormat::Terraform => iamx::emit::Format::Terraform,
     };
-    let runs = match findings::analyze(&settings, false) {
+    let runs = match findings::analyze(&settings, false, findings::Reads::Documents) {
         Ok(runs) => runs,
         Err(exit) => return exit,
     };

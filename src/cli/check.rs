@@ -51,7 +51,7 @@ pub fn run(mut args: Args) -> Exit {
         Err(exit) => return exit,
     };
     settings.json_kind = args.kind;
-    let runs = match findings::analyze(&settings, true) {
+    let runs = match findings::analyze(&settings, true, findings::Reads::AllButRolePolicies) {
         Ok(runs) => runs,
         Err(exit) => return exit,
     };

@@ -279,6 +279,7 @@ fn options(environment: Option<String>) -> iamx::compile::Options {
         environment,
         errors_only: true,
         release_memory: None,
+        stream_roles: false,
     }
 }
 

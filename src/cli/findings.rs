@@ -173,9 +173,20 @@ pub struct Run {
     pub files: usize,
 }
 
+/// What the caller reads of each [`Run::compiled`] after [`analyze`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Every document (`build` writes them, `verify --gaad` compares them with the account's).
+    Documents,
+    /// The records of the principals and the documents but the roles' trust and inline
+    /// policies, which are dropped once checked and proved (`check`, `verify`):
+    /// `compile::Options::stream_roles`.
+    AllButRolePolicies,
+}
+
 /// Reads the inputs and analyses them once per environment. With `json`, `*.json` paths (and a
 /// standard input that starts with `{`) are plain IAM policies, checked but not compiled.
-pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
+pub fn analyze(settings: &Settings, json: bool, reads: Reads) -> Result<Vec<Run>, Exit> {
     let (inputs, json_inputs) = if json {
         read_inputs(&settings.paths).map_err(super::fail)?
     } else {
@@ -190,7 +201,7 @@ pub fn analyze(settings: &Settings, json: bool) -> Result<Vec<Run>, Exit> {
         .chain(json_inputs.iter().map(|(i, _)| i.bytes.len()))
         .sum();
     iamx::parallel::on_pool_if(bytes >= ON_POOL_FROM, || {
-        analyze_read(settings, inputs, json_inputs, files)
+        analyze_read(settings, inputs, json_inputs, files, reads)
     })
 }
 
@@ -205,6 +216,7 @@ fn analyze_read(
     inputs: Vec<iamx::compile::Input>,
     json_inputs: Vec<(iamx::compile::Input, Option<PolicyKind>)>,
     files: usize,
+    reads: Reads,
 ) -> Result<Vec<Run>, Exit> {
     let declared = iamx::compile::declared_environments(&inputs);
     let environments: Vec<Option<String>> = match &settings.environments {
@@ -234,15 +246,19 @@ fn analyze_read(
         .iter()
         .zip(trees)
         .map(|(environment, trees)| {
+            let stream_roles = reads == Reads::AllButRolePolicies;
             let options = iamx::compile::Options {
                 environment: environment.clone(),
                 release_memory: Some(crate::release_freed_memory),
+                stream_roles,
                 ..Default::default()
             };
-            // The roles' proofs run as the compiler lints their documents, while they are in
-            // the cache; `verify_compiled_with` proves the rest.
+            // The roles' proofs run as the compiler lowers (`stream_roles`) or lints their
+            // documents, while they are in the cache; `verify_compiled_with` proves the rest.
+            let streamed: Option<&iamx::compile::RoleProofs<_>> =
+                (settings.verify && stream_roles).then_some(&iamx::verify::role_prover);
             let proofs: Option<&iamx::compile::AfterLints<_>> =
-                settings.verify.then_some(&iamx::verify::role_proofs);
+                (settings.verify && !stream_roles).then_some(&iamx::verify::role_proofs);
             let (mut compilation, proved) = if no_sources {
                 let nothing = iamx::compile::Compilation {
                     sources: Default::default(),
@@ -251,7 +267,8 @@ fn analyze_read(
                 };
                 (nothing, Vec::new())
             } else {
-                iamx::compile::lower_parsed(trees, &options).checked_then(&options, None, proofs)
+                iamx::compile::lower_parsed_proving(trees, &options, streamed)
+                    .checked_then(&options, None, proofs)
             };
             for (input, manifest_kind) in &json_inputs {
                 let kind = settings.json_kind.or(*manifest_kind);

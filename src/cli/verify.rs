@@ -133,7 +133,12 @@ pub fn run(args: Args) -> Exit {
             Err(exit) => return exit,
         }
     } else {
-        match findings::analyze(&settings, false) {
+        // Against an account, the roles' documents are compared with the account's.
+        let reads = match args.gaad {
+            Some(_) => findings::Reads::Documents,
+            None => findings::Reads::AllButRolePolicies,
+        };
+        match findings::analyze(&settings, false, reads) {
             Ok(runs) => runs,
             Err(exit) => return exit,
         }

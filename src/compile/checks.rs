@@ -17,6 +17,7 @@ use crate::compile::output::{Compiled, Document, DocumentKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::operators::ConditionOperator;
+use crate::iam::policy::PolicyDocument;
 use crate::iam::quota::QuotaKind;
 use crate::iam::read::StatementSpans;
 use crate::source::{Sources, Span, Spanned};
@@ -193,9 +194,10 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
 /// they are, which is what is deployed unless `limits` splits one (then the split documents
 /// are linted again, their sizes known). The documents marked `known` (equal to a document of
 /// a version that had no errors, which `compile::Lowered::checked` marks only with
-/// `errors_only`) are measured but not linted, as their checks can find no error. `then`: run
-/// on each document right after its lints, in the same job; its results, in the documents'
-/// order, come third.
+/// `errors_only`) are measured but not linted, as their checks can find no error; those whose
+/// statements were dropped ([`Document::dropped_size`]) were measured and linted by
+/// [`role_documents`], and are skipped. `then`: run on each document right after its lints,
+/// in the same job; its results, in the documents' order, come third.
 pub fn measured_lints<R: Send>(
     compiled: &Compiled,
     known_sizes: &[Option<usize>],
@@ -211,23 +213,23 @@ pub fn measured_lints<R: Send>(
     let indices: Vec<usize> = (0..compiled.documents.len()).collect();
     let measured = crate::parallel::map_with(&indices, CleanDocuments::default, |clean, &i| {
         let document = &compiled.documents[i];
+        if let Some(size) = document.dropped_size {
+            return (size, Vec::new(), None);
+        }
         let used_by_roles = used_by_roles(document, &role_arns);
-        // A document equal to a clean one has its size too.
-        let clean_twin = clean.size_of(document, used_by_roles);
-        let size = match (known_sizes.get(i), clean_twin) {
-            (Some(&Some(size)), _) | (_, Some(size)) => size,
-            _ => document.policy.quota_size(),
-        };
-        let found = match known[i] || clean_twin.is_some() {
-            true => Vec::new(),
-            false => {
-                let found = lint_document(document, size, used_by_roles, sources, errors_only);
-                if found.is_empty() {
-                    clean.add(document, used_by_roles, size);
-                }
-                found
-            }
-        };
+        let known_size = known_sizes.get(i).copied().flatten();
+        let (size, found, newly_clean) = measure_and_lint(
+            clean,
+            document,
+            used_by_roles,
+            known_size,
+            known[i],
+            sources,
+            errors_only,
+        );
+        if newly_clean {
+            clean.add(document, used_by_roles, &document.policy, size);
+        }
         (size, found, then.and_then(|then| then(i)))
     });
     let mut sizes = Vec::with_capacity(measured.len());
@@ -241,43 +243,138 @@ pub fn measured_lints<R: Send>(
     (sizes, found, results)
 }
 
-/// Documents a thread's run of [`measured_lints`] found clean, the last few of each kind: a
-/// document equal to one of them in kind, `aws_managed`, use by roles and policy is clean too,
-/// as the document checks and lints decide on those alone (its name, spans and `use` sites
-/// only place and name what they find). Most roles' trust policies are one of a few.
-#[derive(Default)]
-struct CleanDocuments<'c> {
-    /// Each with its use by roles and quota size.
-    recent: Vec<(&'c Document, bool, usize)>,
+/// One document's quota size and lints, unless it is `known` or equal to a clean document of
+/// `clean`; and whether it was linted and found clean (the caller keeps it in `clean`).
+fn measure_and_lint<P: std::borrow::Borrow<PolicyDocument>>(
+    clean: &CleanDocuments<P>,
+    document: &Document,
+    used_by_roles: bool,
+    known_size: Option<usize>,
+    known: bool,
+    sources: &Sources,
+    errors_only: bool,
+) -> (usize, Vec<Diagnostic>, bool) {
+    // A document equal to a clean one has its size too.
+    let clean_twin = clean.size_of(document, used_by_roles);
+    let size = known_size
+        .or(clean_twin)
+        .unwrap_or_else(|| document.policy.quota_size());
+    if known || clean_twin.is_some() {
+        return (size, Vec::new(), false);
+    }
+    let found = lint_document(document, size, used_by_roles, sources, errors_only);
+    let newly_clean = found.is_empty();
+    (size, found, newly_clean)
+}
+
+/// Measures and lints a role's trust and inline policies in the job that lowered them
+/// (`compile::Options::stream_roles`), as [`measured_lints`] would. Gives each document's
+/// lints, and what was measured of it, for [`drop_statements`].
+pub fn role_lints(
+    clean: &CleanDocuments<PolicyDocument>,
+    documents: [Option<&Document>; 2],
+    sources: &Sources,
+    errors_only: bool,
+) -> [Option<(Measured, Vec<Diagnostic>)>; 2] {
+    documents.map(|document| {
+        let document = document?;
+        // A role's own policies: their use by roles needs no attachments.
+        let used_by_roles = used_by_roles(document, &Default::default());
+        let (size, found, newly_clean) = measure_and_lint(
+            clean,
+            document,
+            used_by_roles,
+            None,
+            false,
+            sources,
+            errors_only,
+        );
+        Some((Measured { size, newly_clean }, found))
+    })
+}
+
+/// A document's quota size, and whether its lints found it clean and no clean twin was kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    pub size: usize,
+    newly_clean: bool,
+}
+
+/// Drops the statements of a role's trust or inline policy once checked and proved, leaving
+/// its quota size ([`Document::dropped_size`]). Its policy, when newly clean, goes to `clean`,
+/// which owns what it keeps.
+pub fn drop_statements(
+    clean: &mut CleanDocuments<PolicyDocument>,
+    document: &mut Document,
+    measured: Measured,
+) {
+    let empty = PolicyDocument {
+        version: None,
+        id: None,
+        statements: Vec::new(),
+    };
+    let policy = std::mem::replace(&mut document.policy, empty);
+    document.origins = Vec::new();
+    document.dropped_size = Some(measured.size);
+    if measured.newly_clean {
+        let used_by_roles = used_by_roles(document, &Default::default());
+        clean.add(document, used_by_roles, policy, measured.size);
+    }
+}
+
+/// Documents a thread's run found clean, the last few of each kind: a document equal to one of
+/// them in kind, `aws_managed`, use by roles and policy is clean too, as the document checks
+/// and lints decide on those alone (its name, spans and `use` sites only place and name what
+/// they find). Most roles' trust policies are one of a few. The policies are borrowed
+/// ([`measured_lints`]) or owned ([`role_documents`], whose documents drop theirs).
+pub struct CleanDocuments<P> {
+    /// Each with its kind, `aws_managed` flag, use by roles and quota size.
+    recent: Vec<(DocumentKind, bool, bool, P, usize)>,
+}
+
+impl<P> Default for CleanDocuments<P> {
+    fn default() -> Self {
+        CleanDocuments { recent: Vec::new() }
+    }
 }
 
 /// How many clean documents of each kind [`CleanDocuments`] keeps.
 const CLEAN_KEPT: usize = 4;
 
-impl<'c> CleanDocuments<'c> {
+impl<P: std::borrow::Borrow<PolicyDocument>> CleanDocuments<P> {
     /// The quota size of a clean document equal to `document`, if one is kept.
     fn size_of(&self, document: &Document, used_by_roles: bool) -> Option<usize> {
-        let twin = self.recent.iter().find(|&&(clean, used, _)| {
-            clean.kind == document.kind
-                && used == used_by_roles
-                && clean.aws_managed == document.aws_managed
-                && clean.policy == document.policy
-        });
-        twin.map(|&(_, _, size)| size)
+        let twin = self
+            .recent
+            .iter()
+            .find(|(kind, aws_managed, used, policy, _)| {
+                *kind == document.kind
+                    && *used == used_by_roles
+                    && *aws_managed == document.aws_managed
+                    && *policy.borrow() == document.policy
+            });
+        twin.map(|&(.., size)| size)
     }
 
-    fn add(&mut self, document: &'c Document, used_by_roles: bool, size: usize) {
-        let same_kind = |entry: &(&Document, bool, usize)| entry.0.kind == document.kind;
+    /// Keeps `policy`, the policy of `document` (which may have dropped it since).
+    fn add(&mut self, document: &Document, used_by_roles: bool, policy: P, size: usize) {
+        let same_kind = |entry: &(DocumentKind, bool, bool, P, usize)| entry.0 == document.kind;
         if self.recent.iter().filter(|entry| same_kind(entry)).count() == CLEAN_KEPT {
             let oldest = self.recent.iter().position(same_kind);
             self.recent
                 .remove(oldest.expect("a document of the kind is kept"));
         }
-        self.recent.push((document, used_by_roles, size));
+        let entry = (
+            document.kind,
+            document.aws_managed,
+            used_by_roles,
+            policy,
+            size,
+        );
+        self.recent.push(entry);
     }
 }
 
-/// Whether roles use `document`, so that role-session policy variables apply in it.
 fn used_by_roles(document: &Document, role_arns: &foldhash::HashSet<&str>) -> bool {
     match document.kind {
         DocumentKind::RoleInline => true,

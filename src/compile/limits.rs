@@ -44,11 +44,9 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources, sizes: Vec<usize>) -> V
             *inline_size.entry((document.kind, owner)).or_default() += size;
         }
     }
-    let over_quota = compiled.documents.iter().zip(&sizes).any(|(d, &size)| {
-        is_managed(d.kind) && d.kind != DocumentKind::Boundary && size > MANAGED_POLICY_QUOTA
-    }) || inline_size
-        .iter()
-        .any(|(&(kind, _), &total)| total > kind.quota());
+    let over_quota = (compiled.documents.iter().zip(&sizes))
+        .any(|(d, &size)| is_managed(d.kind) && divides(d.kind, size))
+        || (inline_size.iter()).any(|(&(kind, _), &total)| divides(kind, total));
     // Most projects have nothing to split: the documents then stay where they are, not moved
     // into a second list (at 10,000 roles that copy was the compiler's peak of memory).
     let out_sizes = if over_quota {
@@ -65,10 +63,26 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources, sizes: Vec<usize>) -> V
         out_sizes.len() == compiled.documents.len()
             && (compiled.documents.iter())
                 .zip(&out_sizes)
-                .all(|(d, &size)| d.policy.quota_size() == size)
+                .all(|(d, &size)| {
+                    d.dropped_size.unwrap_or_else(|| d.policy.quota_size()) == size
+                })
     );
     compiled.quota_sizes = out_sizes;
     diagnostics
+}
+
+/// Whether [`apply`] divides a document of `kind` whose quota size is `size` (for inline
+/// policies, the total of their owner's): a managed or delegation policy over the managed
+/// policy quota, inline policies over their owner's quota. Boundaries and trust policies are
+/// never divided (an entity has one of each).
+pub(crate) fn divides(kind: DocumentKind, size: usize) -> bool {
+    match kind {
+        DocumentKind::Boundary | DocumentKind::Trust => false,
+        DocumentKind::ManagedPolicy | DocumentKind::Delegation => size > MANAGED_POLICY_QUOTA,
+        DocumentKind::RoleInline | DocumentKind::UserInline | DocumentKind::GroupInline => {
+            size > kind.quota()
+        }
+    }
 }
 
 /// Splits every document over its quota (see the module documentation), rewrites the
@@ -110,7 +124,7 @@ fn split_over_quota(
     // Documents move from the old list to the new one; only split ones are rebuilt.
     for (document, size) in documents.into_iter().zip(sizes) {
         if is_managed(document.kind) {
-            if document.kind == DocumentKind::Boundary || size <= MANAGED_POLICY_QUOTA {
+            if !divides(document.kind, size) {
                 out.push(document);
                 out_sizes.push(size);
                 continue;
@@ -164,7 +178,7 @@ fn split_over_quota(
         };
         let key = (document.kind, owner.clone());
         let total = inline_size[&key];
-        if total <= document.kind.quota() {
+        if !divides(document.kind, total) {
             out.push(document);
             out_sizes.push(size);
             continue;
@@ -572,6 +586,7 @@ fn split(
                 origins: statements[range].iter().map(|(_, o)| o.clone()).collect(),
                 span: document.span,
                 aws_managed: document.aws_managed,
+                dropped_size: None,
             }
         })
         .collect();

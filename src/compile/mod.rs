@@ -17,6 +17,6 @@ pub mod resolve;
 pub(crate) mod stdlib;
 
 pub use pipeline::{
-    compile, compile_parsed, declared_environments, lower_parsed, parse_inputs, AfterLints,
-    Compilation, Input, Lowered, Options, Parsed,
+    compile, compile_parsed, declared_environments, lower_parsed, lower_parsed_proving,
+    parse_inputs, AfterLints, Compilation, Input, Lowered, Options, Parsed, RoleProofs, RoleProver,
 };

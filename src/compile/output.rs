@@ -124,6 +124,10 @@ pub struct Document {
     /// A `policy` marked `aws_managed`: a copy of an AWS managed policy, which the customer
     /// managed quota does not bind (`compile::limits` keeps an undividable statement whole).
     pub aws_managed: bool,
+    /// `Some(quota size)` once the statements were dropped: a role's trust or inline policy
+    /// checked and proved in the job that lowered it, for a caller that reads no role's
+    /// statements afterwards (`compile::Options::stream_roles`); `policy` is then empty.
+    pub dropped_size: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -10,10 +10,12 @@
 //! the old one, and skips the documents they share.
 
 use crate::checks::statement::CleanSeen;
-use crate::compile::lower;
-use crate::compile::output::{Compiled, DocumentKind};
+use crate::compile::checks::CleanDocuments;
+use crate::compile::output::{Compiled, Document, DocumentKind, RoleInfo};
 use crate::compile::resolve;
+use crate::compile::{limits, lower};
 use crate::diagnostics::{self, Diagnostic};
+use crate::iam::policy::PolicyDocument;
 use crate::source::{FileId, Sources};
 use crate::syntax::{ast, parse};
 use std::sync::Arc;
@@ -38,6 +40,14 @@ pub struct Options {
     /// allocator keeps freed memory (mimalloc, in `iamx`) returns it to the system there, so
     /// what comes next does not stack on what went before.
     pub release_memory: Option<fn()>,
+    /// The caller reads no role's trust or inline statements once compiled (`check`, and
+    /// `verify` without an account): each role's documents are measured, linted and, with
+    /// [`RoleProofs`], proved in the job that lowers the role, and then their statements are
+    /// dropped ([`Document::dropped_size`]), so that the project's documents are never all
+    /// held at once. Kept whole: the documents `limits` divides (with those of every role
+    /// when a policy they may attach is divided), and the inline policies of the roles a
+    /// delegation is given to, which its proof reads.
+    pub stream_roles: bool,
 }
 
 pub struct Compilation {
@@ -58,6 +68,14 @@ impl Compilation {
 /// the compiled project, it gives a result for some documents.
 pub type AfterLints<R> =
     dyn for<'c> Fn(&'c Compiled) -> Box<dyn Fn(usize) -> Option<R> + Sync + 'c> + Sync;
+
+/// The containment proof of a bounded role, for [`Options::stream_roles`]: made from what was
+/// lowered before the roles ([`lower::AfterRole`]), it proves a role given its inline policy
+/// (`verify::role_prover`); `None` for a role without a boundary.
+pub type RoleProofs<P> = dyn for<'c> Fn(&'c Compiled) -> RoleProver<'c, P> + Sync;
+
+/// What [`RoleProofs`] makes: the proof of a role, given its inline policy.
+pub type RoleProver<'c, P> = Box<dyn Fn(&RoleInfo, Option<&Document>) -> Option<P> + Sync + 'c>;
 
 pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
     compile_parsed(parse_inputs(inputs, None, 1), options)
@@ -165,15 +183,39 @@ pub fn compile_parsed(parsed: Parsed, options: &Options) -> Compilation {
 /// A version resolved and lowered, its documents not yet checked against IAM's limits and the
 /// document checks: [`compile_parsed`] in two steps, for `diff`, which checks a later version
 /// knowing the earlier one ([`Lowered::checked`]).
-pub struct Lowered {
+pub struct Lowered<P = ()> {
     sources: Sources,
     diagnostics: Vec<Diagnostic>,
     /// The documents, when the sources resolved.
     output: Option<Compiled>,
+    /// With [`Options::stream_roles`]: the lints of the documents whose statements were
+    /// dropped, reported with the other documents' lints, and the roles proved, by index.
+    streamed_lints: Vec<Diagnostic>,
+    proved: Vec<(usize, P)>,
 }
 
 /// Resolves and lowers `parsed`, with the catalog checks of every statement.
 pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
+    lower_parsed_proving(parsed, options, None)
+}
+
+/// What a role's documents gave in the job that lowered them ([`Options::stream_roles`]).
+struct Streamed<P> {
+    lints: Vec<Diagnostic>,
+    proof: Option<P>,
+}
+
+/// The state of a thread's run of roles: the catalog checks' clean statements, and with
+/// [`Options::stream_roles`] the lints' clean policies.
+type RoleState = (CleanSeen, CleanDocuments<PolicyDocument>);
+
+/// [`lower_parsed`], with each bounded role proved by `proofs` in the job that lowers it when
+/// the options stream the roles.
+pub fn lower_parsed_proving<P: Send>(
+    parsed: Parsed,
+    options: &Options,
+    proofs: Option<&RoleProofs<P>>,
+) -> Lowered<P> {
     let Parsed {
         mut sources,
         files,
@@ -198,6 +240,8 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
         }
     };
     let mut output = None;
+    let mut streamed_lints = Vec::new();
+    let mut proved = Vec::new();
     if diagnostics.is_empty() {
         let (taken, held) = resolve::take_trees(files);
         let (resolved, mut resolve_diagnostics) =
@@ -211,13 +255,20 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
             let mut checks =
                 crate::compile::checks::catalog_checks(&resolved.project, options.errors_only);
             let errors_only = options.errors_only;
-            let role_checks = |seen: &mut CleanSeen, role: &crate::compile::ir::Role| {
-                crate::compile::checks::role_catalog_checks(seen, role, errors_only)
+            let role_checks = |state: &mut RoleState, role: &crate::compile::ir::Role| {
+                crate::compile::checks::role_catalog_checks(&mut state.0, role, errors_only)
             };
-            let lowered = lower::lower(resolved, CleanSeen::default, role_checks);
+            let stream = StreamRoles {
+                sources: &sources,
+                errors_only,
+                proofs,
+            };
+            let after_role: Option<&dyn lower::AfterRole<RoleState, Streamed<P>>> =
+                options.stream_roles.then_some(&stream);
+            let lowered = lower::lower(resolved, RoleState::default, role_checks, after_role);
             if lowered.unparsed {
                 drop(lowered);
-                return lower_parsed(parse_whole(sources), options);
+                return lower_parsed_proving(parse_whole(sources), options, proofs);
             }
             let mut roles_resolution = lowered.resolution;
             let roles_resolved = !roles_resolution.iter().any(Diagnostic::is_error);
@@ -227,6 +278,10 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
             if roles_resolved {
                 diagnostics.append(&mut checks);
                 diagnostics.extend(lowered.diagnostics);
+                for (role, streamed) in lowered.after_role.into_iter().enumerate() {
+                    streamed_lints.extend(streamed.lints);
+                    proved.extend(streamed.proof.map(|proof| (role, proof)));
+                }
                 output = Some(lowered.compiled);
             }
             if let Some(release) = options.release_memory {
@@ -244,7 +299,7 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
             }
             if unparsed {
                 drop(resolved);
-                return lower_parsed(parse_whole(sources), options);
+                return lower_parsed_proving(parse_whole(sources), options, proofs);
             }
         }
     }
@@ -253,7 +308,84 @@ pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
         sources,
         diagnostics,
         output,
+        streamed_lints,
+        proved,
     }
+}
+
+/// The work on each role's documents in the job that lowers it ([`Options::stream_roles`]).
+struct StreamRoles<'a, P> {
+    sources: &'a Sources,
+    errors_only: bool,
+    proofs: Option<&'a RoleProofs<P>>,
+}
+
+impl<P: Send> lower::AfterRole<RoleState, Streamed<P>> for StreamRoles<'_, P> {
+    /// Declines (the roles' documents kept whole) when `limits` will divide one of the policies
+    /// lowered before the roles: a role that attaches it is then proved against its parts.
+    fn start<'c>(
+        &'c self,
+        before_roles: &'c Compiled,
+    ) -> Option<Box<dyn Fn(&mut RoleState, lower::RoleDocuments<'_>) -> Streamed<P> + Sync + 'c>>
+    {
+        stream_role(before_roles, self.sources, self.errors_only, self.proofs)
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn stream_role<'c, P: Send>(
+    before_roles: &'c Compiled,
+    sources: &'c Sources,
+    errors_only: bool,
+    proofs: Option<&'c RoleProofs<P>>,
+) -> Option<Box<dyn Fn(&mut RoleState, lower::RoleDocuments<'_>) -> Streamed<P> + Sync + 'c>> {
+    let divided = (before_roles.documents.iter())
+        .any(|d| crate::compile::limits::divides(d.kind, d.policy.quota_size()));
+    if divided {
+        return None;
+    }
+    let delegation_arns: foldhash::HashSet<&str> = (before_roles.documents.iter())
+        .filter(|d| d.kind == DocumentKind::Delegation)
+        .map(|d| d.arn.as_str())
+        .collect();
+    let prove = proofs.map(|proofs| proofs(before_roles));
+    Some(Box::new(move |(_, clean), documents| {
+        let lower::RoleDocuments {
+            trust,
+            inline,
+            info,
+        } = documents;
+        let [trust_checked, inline_checked] = crate::compile::checks::role_lints(
+            clean,
+            [Some(&*trust), inline.as_deref()],
+            sources,
+            errors_only,
+        );
+        // An inline policy `limits` divides is proved and linted as divided, as without
+        // streaming; a delegation's proof reads the policies of the roles it is given to.
+        let divided = (inline_checked.as_ref())
+            .is_some_and(|(measured, _)| limits::divides(DocumentKind::RoleInline, measured.size));
+        let holder =
+            (info.attached_policy_arns.iter()).any(|arn| delegation_arns.contains(arn.as_str()));
+        let proof = match divided {
+            true => None,
+            false => prove
+                .as_ref()
+                .and_then(|prove| prove(info, inline.as_deref())),
+        };
+        let mut lints = Vec::new();
+        if let Some((measured, mut found)) = trust_checked {
+            crate::compile::checks::drop_statements(clean, trust, measured);
+            lints.append(&mut found);
+        }
+        if let (Some(inline), Some((measured, mut found)), false) =
+            (inline, inline_checked, divided || holder)
+        {
+            crate::compile::checks::drop_statements(clean, inline, measured);
+            lints.append(&mut found);
+        }
+        Streamed { lints, proof }
+    }))
 }
 
 /// An `on` with nothing after it on its line, followed by a line with a setting
@@ -276,7 +408,7 @@ fn settings_read_as_resources(sources: &Sources, diagnostics: &mut [Diagnostic])
     }
 }
 
-impl Lowered {
+impl<P: Send> Lowered<P> {
     /// Applies IAM's limits and checks the documents: the end of [`compile_parsed`].
     ///
     /// `earlier`: another version of the project that compiled, with the same `options`. With
@@ -285,7 +417,7 @@ impl Lowered {
     /// find errors in a document's kind and policy alone, and the earlier one had none. Only
     /// errors are skipped that way; so `earlier` is ignored when warnings are asked for.
     pub fn checked(self, options: &Options, earlier: Option<&Compiled>) -> Compilation {
-        self.checked_then::<()>(options, earlier, None).0
+        self.checked_then(options, earlier, None).0
     }
 
     /// [`Lowered::checked`], with `then` run on each document right after its lints, in the
@@ -293,17 +425,22 @@ impl Lowered {
     /// its results are given only when the documents it saw are the ones compiled: nothing was
     /// split and nothing is an error. Otherwise the caller gets none and works on
     /// [`Compilation::compiled`] as usual.
-    pub fn checked_then<R: Send>(
+    ///
+    /// The results come with the roles proved as they were lowered ([`lower_parsed_proving`]),
+    /// each with its role's index.
+    pub fn checked_then(
         self,
         options: &Options,
         earlier: Option<&Compiled>,
-        then: Option<&AfterLints<R>>,
-    ) -> (Compilation, Vec<R>) {
+        then: Option<&AfterLints<(usize, P)>>,
+    ) -> (Compilation, Vec<(usize, P)>) {
         let mut results = Vec::new();
         let Lowered {
             sources,
             mut diagnostics,
             output,
+            streamed_lints,
+            proved,
         } = self;
         let mut compiled = None;
         if let Some(mut output) = output {
@@ -342,7 +479,8 @@ impl Lowered {
                     sizes,
                 ));
                 if !diagnostics.iter().any(Diagnostic::is_error) {
-                    // Splitting renumbers the documents.
+                    // Splitting renumbers the documents. The roles proved as they were lowered
+                    // keep their proofs: what they read was not split (see `stream_role`).
                     if !output.splits.is_empty() {
                         results.clear();
                         let skip: Vec<bool> =
@@ -359,8 +497,10 @@ impl Lowered {
                         );
                     }
                     diagnostics.append(&mut lints);
+                    diagnostics.extend(streamed_lints);
                 }
             }
+            results.extend(proved);
             compiled = Some(output);
         }
         diagnostics::sort(&mut diagnostics);

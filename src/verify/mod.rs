@@ -23,7 +23,7 @@
 
 use crate::catalog::Catalog;
 use crate::compile::delegation::{self, Scope};
-use crate::compile::output::{Compiled, Document, DocumentKind};
+use crate::compile::output::{Compiled, Document, DocumentKind, RoleInfo};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::actions;
 use crate::iam::located::LocatedDocument;
@@ -243,11 +243,45 @@ fn prepared_boundaries<'a>(
         }
         previous = Some(arn);
         if let Some(document) = project.by_arn.get(arn) {
-            let located = document.located(format!("boundary {}", document.name));
-            boundaries.insert(arn, containment::Boundary::new(vec![located]));
+            boundaries.insert(arn, boundary_of(document));
         }
     }
     boundaries
+}
+
+/// `document` compiled as the boundary of the principals it bounds.
+fn boundary_of(document: &Document) -> containment::Boundary {
+    containment::Boundary::new(vec![document.located(format!("boundary {}", document.name))])
+}
+
+/// The containment proofs of bounded roles, run by the compiler in the job that lowers each
+/// role (`compile::Options::stream_roles`), before it drops the role's statements. Made from
+/// what was lowered before the roles (the boundaries, managed and delegation policies; see
+/// `compile::lower::AfterRole`), it proves a role given its inline policy, as
+/// [`verify_compiled`] would; `None` for a role without a boundary.
+pub fn role_prover(before_roles: &Compiled) -> crate::compile::RoleProver<'_, Report> {
+    let project = Project::new(before_roles);
+    // The roles are not known yet: every boundary of the project, each compiled once.
+    let boundary_arns = (before_roles.documents.iter())
+        .filter(|d| d.kind == DocumentKind::Boundary)
+        .map(|d| d.arn.as_str());
+    let boundaries = prepared_boundaries(&project, boundary_arns);
+    Box::new(move |role, inline| {
+        let arn = role.boundary_arn.as_deref()?;
+        let job = project.role_job_with(role, inline.as_slice());
+        let report = match boundaries.get(arn) {
+            Some(boundary) => project.containment(job, Some(boundary)),
+            // A policy of the project used as a boundary, though not declared as one (rare).
+            None => {
+                let other = project
+                    .by_arn
+                    .get(arn)
+                    .map(|document| boundary_of(document));
+                project.containment(job, other.as_ref())
+            }
+        };
+        Some(report)
+    })
 }
 
 /// The containment proofs of bounded roles, run by the compiler right after it lints each
@@ -418,9 +452,20 @@ impl<'a> Project<'a> {
         })
     }
 
-    fn role_job(&self, role: &'a crate::compile::output::RoleInfo) -> Job<'a> {
+    fn role_job(&self, role: &'a RoleInfo) -> Job<'a> {
+        self.role_job_with(role, self.inline(DocumentKind::RoleInline, &role.name))
+    }
+
+    /// The proof of `role`, whose inline policies are `inline`.
+    fn role_job_with<'r>(&self, role: &'r RoleInfo, inline: &[&'r Document]) -> Job<'r>
+    where
+        'a: 'r,
+    {
         let mut identity = Vec::new();
-        for d in self.inline(DocumentKind::RoleInline, &role.name) {
+        for d in inline {
+            // A proof never reads a document whose statements are gone (`dropped_size`): it
+            // would prove an empty policy.
+            assert!(d.dropped_size.is_none(), "{} was dropped", d.name);
             identity.push(d.located_ref(format!("role {}", role.name)));
         }
         let external = self.attached(&role.attached_policy_arns, &mut identity);
@@ -465,11 +510,14 @@ impl<'a> Project<'a> {
     }
 
     /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
-    fn attached(
+    fn attached<'r>(
         &self,
         arns: &[String],
-        identity: &mut Vec<LocatedDocument<&'a PolicyDocument>>,
-    ) -> Vec<String> {
+        identity: &mut Vec<LocatedDocument<&'r PolicyDocument>>,
+    ) -> Vec<String>
+    where
+        'a: 'r,
+    {
         let mut external = Vec::new();
         for arn in arns {
             match self.by_arn.get(arn.as_str()) {
@@ -490,16 +538,14 @@ impl<'a> Project<'a> {
             Bounded::Role(role) => self.role_job(role),
             Bounded::User(user) => self.user_job(user),
         };
-        self.containment(job, boundaries)
+        let boundary = boundaries.get(job.boundary);
+        self.containment(job, boundary)
     }
 
-    fn containment(
-        &self,
-        job: Job<'_>,
-        boundaries: &BTreeMap<&str, containment::Boundary>,
-    ) -> Report {
+    /// The proof of `job` against its boundary, `None` when the project does not define it.
+    fn containment(&self, job: Job<'_>, boundary: Option<&containment::Boundary>) -> Report {
         let label = format!("{} {}", job.kind, job.name);
-        let Some(boundary) = boundaries.get(job.boundary) else {
+        let Some(boundary) = boundary else {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
@@ -612,6 +658,8 @@ impl<'a> Project<'a> {
                 continue;
             };
             for d in self.inline(inline_kind, name) {
+                // Kept whole by the compiler for this proof (`compile::Options::stream_roles`).
+                assert!(d.dropped_size.is_none(), "{} was dropped", d.name);
                 identity.push(d.located(format!("{kind} {name}")));
             }
             let others: Vec<String> = attached

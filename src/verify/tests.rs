@@ -14,8 +14,8 @@ fn verified_both_ways(files: &[(&str, &str)]) -> (Report, Report, usize) {
         })
         .collect();
     let options = crate::compile::Options::default();
-    let lowered =
-        crate::compile::lower_parsed(crate::compile::parse_inputs(inputs, None, 1), &options);
+    let parsed = crate::compile::parse_inputs(inputs, None, 1);
+    let lowered = crate::compile::lower_parsed_proving(parsed, &options, None);
     let (compilation, proved) = lowered.checked_then(&options, None, Some(&role_proofs));
     let Some(compiled) = compilation.compiled else {
         panic!(

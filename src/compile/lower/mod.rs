@@ -6,7 +6,10 @@
 //! per statement, the source it came from; plus the roles, users and groups that own them.
 //!
 //! One `Lowering` walk over the IR, block kind by block kind, the roles on all cores (each job
-//! resolving its role and with a `Lowering` of its own, the results kept in order). Choosing
+//! resolving its role and with a `Lowering` of its own, the results kept in order, then what
+//! the caller asks to run on the role's documents, [`AfterRole`]). The delegations are lowered
+//! before the roles, which their policies are attached to, and their documents placed last,
+//! after the users' and groups'. Choosing
 //! IAM condition operators from the way a condition is written is `conditions.rs`, which shares
 //! the walk's state; type errors in conditions come from there.
 
@@ -19,8 +22,11 @@ use crate::source::Span;
 use crate::syntax::ast::{PrincipalKind, PrincipalRefKind};
 
 /// What [`lower`] gives.
-pub struct LoweredProject {
+pub struct LoweredProject<R = ()> {
     pub compiled: Compiled,
+    /// What `after_role` gave for each role, in the order of `compiled.roles`; empty when it
+    /// was not given or declined.
+    pub after_role: Vec<R>,
     /// The lowering's diagnostics (conditions IAM cannot express as written) and the roles'
     /// catalog checks.
     pub diagnostics: Vec<Diagnostic>,
@@ -41,30 +47,71 @@ pub struct LoweredProject {
 /// `ROLES_AT_ONCE`, each role's syntax tree (when its members were left unparsed) and IR made
 /// and dropped in its job, as soon as its documents are made: the trees, the IR and the
 /// documents are not all held whole at the peak, and what a role's lowering reads was just
-/// written.
-pub fn lower<S>(
+/// written. `after_role`, when given, runs next in the same job, on the role's documents.
+pub fn lower<S, R: Send>(
     mut resolved: Resolved<'_>,
     init: impl Fn() -> S + Sync + Send,
     role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
-) -> LoweredProject {
+    after_role: Option<&dyn AfterRole<S, R>>,
+) -> LoweredProject<R> {
     let role_blocks = std::mem::take(&mut resolved.roles);
     let mut lowering = Lowering {
         project: &resolved.project,
         diagnostics: Vec::new(),
     };
-    let (compiled, resolution, unparsed) =
-        lowering.compiled(&resolved, role_blocks, init, role_checks);
+    let (compiled, resolution, unparsed, after_role) =
+        lowering.compiled(&resolved, role_blocks, init, role_checks, after_role);
     LoweredProject {
         compiled,
+        after_role,
         diagnostics: lowering.diagnostics,
         resolution,
         unparsed,
     }
 }
 
+/// Work on each role's documents in the job that lowered them, while they are in the cache
+/// (`compile::Options::stream_roles`: measured, linted and proved, then their statements
+/// dropped).
+pub trait AfterRole<S, R>: Sync {
+    /// The work, made from what was lowered before the roles: the boundaries (with the denies
+    /// the delegations add), the managed and the delegation policies, in a [`Compiled`]
+    /// without principals. `None` declines: the roles are then only lowered.
+    #[allow(clippy::type_complexity)]
+    fn start<'c>(
+        &'c self,
+        before_roles: &'c Compiled,
+    ) -> Option<Box<dyn Fn(&mut S, RoleDocuments<'_>) -> R + Sync + 'c>>;
+}
+
+/// A role's documents and record, as [`AfterRole`] gets them.
+pub struct RoleDocuments<'r> {
+    pub trust: &'r mut Document,
+    pub inline: Option<&'r mut Document>,
+    /// With the delegation policies attached to the role.
+    pub info: &'r RoleInfo,
+}
+
 /// Roles lowered at once: enough for every core, few enough that a run's IR and documents
 /// are a small part of the memory.
 const ROLES_AT_ONCE: usize = 256;
+
+/// The delegation policies attached to each role, by the role's name: those of the `delegate`
+/// blocks that name it in `to`, in the blocks' order.
+type DelegatedRoles<'p> = foldhash::HashMap<&'p str, Vec<String>>;
+
+fn delegated_roles<'p>(project: &'p ir::Project, infos: &[DelegationInfo]) -> DelegatedRoles<'p> {
+    let mut delegated = DelegatedRoles::default();
+    for (delegation, info) in project.delegations.iter().zip(infos) {
+        for (kind, target) in &delegation.to {
+            if *kind == PrincipalRefKind::Role {
+                let arns: &mut Vec<String> = delegated.entry(target.node.as_str()).or_default();
+                arns.push(info.arn.clone());
+            }
+        }
+    }
+    delegated
+}
 
 /// A role's documents and record, as [`Lowering::role`] makes them.
 struct LoweredRole {
@@ -104,7 +151,8 @@ impl Lowering<'_> {
     }
 
     /// One role's trust policy, inline policy (when it has statements) and record.
-    fn role(&mut self, role: &ir::Role) -> LoweredRole {
+    /// `delegated`: the delegation policies attached to each role, by name.
+    fn role(&mut self, role: &ir::Role, delegated: &DelegatedRoles) -> LoweredRole {
         let name = &role.name.node;
         let arn = self.arn("role", &role.path, name);
         // Names made for every role: `concat` sizes each string once, unlike `format!`.
@@ -122,6 +170,7 @@ impl Lowering<'_> {
             origins: trust_origins,
             span: role.span,
             aws_managed: false,
+            dropped_size: None,
         };
         let mut inline_files = Vec::new();
         let mut inline = None;
@@ -142,6 +191,7 @@ impl Lowering<'_> {
                 origins,
                 span: role.span,
                 aws_managed: false,
+                dropped_size: None,
             });
         }
         let info = RoleInfo {
@@ -152,10 +202,9 @@ impl Lowering<'_> {
             boundary_arn: role.boundary.as_ref().map(|b| self.policy_arn(b, true)),
             trust_file,
             inline_files,
-            attached_policy_arns: role
-                .attached
-                .iter()
+            attached_policy_arns: (role.attached.iter())
                 .map(|p| self.policy_arn(p, false))
+                .chain(delegated.get(name.as_str()).into_iter().flatten().cloned())
                 .collect(),
             instance_profile: role.instance_profile.as_ref().map(|profile| {
                 (
@@ -176,14 +225,16 @@ impl Lowering<'_> {
         }
     }
 
-    /// The documents, and the diagnostics of resolving the roles.
-    fn compiled<S>(
+    /// The documents, the diagnostics of resolving the roles, whether some role's members did
+    /// not parse, and what `after_role` gave for each role.
+    fn compiled<S, R: Send>(
         &mut self,
         resolved: &Resolved<'_>,
         role_blocks: Vec<RoleBlock<'_>>,
         init: impl Fn() -> S + Sync + Send,
         role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
-    ) -> (Compiled, Vec<Diagnostic>, bool) {
+        after_role: Option<&dyn AfterRole<S, R>>,
+    ) -> (Compiled, Vec<Diagnostic>, bool, Vec<R>) {
         let project = self.project;
         // At most: each managed policy, a trust and an inline policy per role, an inline policy
         // per user and group, and a delegation policy each. Sized once, because growing a
@@ -214,9 +265,34 @@ impl Lowering<'_> {
                     origins,
                     span: policy.span,
                     aws_managed: policy.aws_managed,
+                    dropped_size: None,
                 });
             }
         }
+
+        // The delegations before the roles, though their documents come last: their policies
+        // are attached to roles and their denies added to boundaries, which `after_role` reads.
+        let (delegation_documents, mut delegations) = self.delegation_documents(&mut documents);
+        let delegated = delegated_roles(project, &delegations);
+        let before_roles = after_role.map(|_| Compiled {
+            account: project.account.node.clone(),
+            partition: project.partition.clone(),
+            environment: project.environment.clone(),
+            documents: documents
+                .iter()
+                .chain(&delegation_documents)
+                .cloned()
+                .collect(),
+            roles: Vec::new(),
+            users: Vec::new(),
+            groups: Vec::new(),
+            splits: Vec::new(),
+            delegations: Vec::new(),
+            quota_sizes: Vec::new(),
+        });
+        let after_role = after_role.zip(before_roles.as_ref());
+        let after_role = after_role.and_then(|(after_role, before)| after_role.start(before));
+        let mut after_roles = Vec::new();
 
         let mut roles = Vec::with_capacity(role_blocks.len());
         let mut resolution = Vec::new();
@@ -237,7 +313,17 @@ impl Lowering<'_> {
                             project,
                             diagnostics: role_checks(state, &role),
                         };
-                        Some((lowering.role(&role), lowering.diagnostics))
+                        let mut lowered = lowering.role(&role, &delegated);
+                        drop(role);
+                        let after = after_role.as_ref().map(|after_role| {
+                            let documents = RoleDocuments {
+                                trust: &mut lowered.trust,
+                                inline: lowered.inline.as_mut(),
+                                info: &lowered.info,
+                            };
+                            after_role(state, documents)
+                        });
+                        Some((lowered, lowering.diagnostics, after))
                     }
                     _ => None,
                 };
@@ -249,10 +335,11 @@ impl Lowering<'_> {
                     continue;
                 };
                 resolution.append(&mut resolved);
-                if let Some((role, mut diagnostics)) = lowered {
+                if let Some((role, mut diagnostics, after)) = lowered {
                     documents.push(role.trust);
                     documents.extend(role.inline);
                     roles.push(role.info);
+                    after_roles.extend(after);
                     self.diagnostics.append(&mut diagnostics);
                 }
             }
@@ -320,7 +407,10 @@ impl Lowering<'_> {
             });
         }
 
-        let delegations = self.delegations(&mut documents, &mut roles, &mut users, &mut groups);
+        drop(after_role);
+        drop(before_roles);
+        self.attach_delegations(&mut delegations, &roles, &mut users, &mut groups);
+        documents.extend(delegation_documents);
 
         let compiled = Compiled {
             account: project.account.node.clone(),
@@ -334,20 +424,19 @@ impl Lowering<'_> {
             delegations,
             quota_sizes: Vec::new(),
         };
-        (compiled, resolution, unparsed)
+        (compiled, resolution, unparsed, after_roles)
     }
 
-    /// One delegation policy per `delegate` block, attached to its project principals; and the
-    /// self-propagating denies on every boundary a delegation uses.
-    fn delegations(
+    /// One delegation policy per `delegate` block, and its record without the principals it is
+    /// attached to ([`Lowering::attach_delegations`]); and the self-propagating denies on every
+    /// boundary of `documents` a delegation uses.
+    fn delegation_documents(
         &mut self,
-        documents: &mut Vec<Document>,
-        roles: &mut [RoleInfo],
-        users: &mut [UserInfo],
-        groups: &mut [GroupInfo],
-    ) -> Vec<DelegationInfo> {
+        documents: &mut [Document],
+    ) -> (Vec<Document>, Vec<DelegationInfo>) {
         let project = self.project;
         let mut infos = Vec::new();
+        let mut delegation_documents = Vec::with_capacity(project.delegations.len());
         for delegation in &project.delegations {
             let boundary = &project.boundaries[delegation.boundary];
             let boundary_arn = self.arn("policy", &boundary.path, &boundary.name.node);
@@ -395,7 +484,7 @@ impl Lowering<'_> {
                     })
                     .unzip();
             let file = format!("delegations/{name}.json");
-            documents.push(Document {
+            delegation_documents.push(Document {
                 kind: DocumentKind::Delegation,
                 name: name.clone(),
                 arn: arn.clone(),
@@ -407,41 +496,13 @@ impl Lowering<'_> {
                 origins,
                 span: delegation.span,
                 aws_managed: false,
+                dropped_size: None,
             });
-            let mut to = Vec::new();
-            for (kind, target) in &delegation.to {
-                let target = &target.node;
-                let (kind, found) = match kind {
-                    PrincipalRefKind::Role => (
-                        "role",
-                        roles.iter_mut().find(|r| &r.name == target).map(|r| {
-                            r.attached_policy_arns.push(arn.clone());
-                            r.arn.clone()
-                        }),
-                    ),
-                    PrincipalRefKind::User => (
-                        "user",
-                        users.iter_mut().find(|u| &u.name == target).map(|u| {
-                            u.attached_policy_arns.push(arn.clone());
-                            u.arn.clone()
-                        }),
-                    ),
-                    PrincipalRefKind::Group => (
-                        "group",
-                        groups.iter_mut().find(|g| &g.name == target).map(|g| {
-                            g.attached_policy_arns.push(arn.clone());
-                            g.arn.clone()
-                        }),
-                    ),
-                };
-                let target_arn = found.unwrap_or_else(|| self.arn(kind, "/", target));
-                to.push((kind.to_string(), target.clone(), target_arn));
-            }
             infos.push(DelegationInfo {
                 name: name.clone(),
                 arn,
                 file,
-                to,
+                to: Vec::new(),
                 boundary_name: boundary.name.node.clone(),
                 boundary_arn,
                 path: delegation.path.clone(),
@@ -487,7 +548,51 @@ impl Lowering<'_> {
                 });
             }
         }
-        infos
+        (delegation_documents, infos)
+    }
+
+    /// Attaches each delegation policy to its project users and groups (its roles have it from
+    /// [`delegated_roles`]), and records the principals it is attached to.
+    fn attach_delegations(
+        &self,
+        infos: &mut [DelegationInfo],
+        roles: &[RoleInfo],
+        users: &mut [UserInfo],
+        groups: &mut [GroupInfo],
+    ) {
+        for (delegation, info) in self.project.delegations.iter().zip(infos) {
+            let arn = &info.arn;
+            let mut to = Vec::new();
+            for (kind, target) in &delegation.to {
+                let target = &target.node;
+                let (kind, found) = match kind {
+                    PrincipalRefKind::Role => (
+                        "role",
+                        roles
+                            .iter()
+                            .find(|r| &r.name == target)
+                            .map(|r| r.arn.clone()),
+                    ),
+                    PrincipalRefKind::User => (
+                        "user",
+                        users.iter_mut().find(|u| &u.name == target).map(|u| {
+                            u.attached_policy_arns.push(arn.clone());
+                            u.arn.clone()
+                        }),
+                    ),
+                    PrincipalRefKind::Group => (
+                        "group",
+                        groups.iter_mut().find(|g| &g.name == target).map(|g| {
+                            g.attached_policy_arns.push(arn.clone());
+                            g.arn.clone()
+                        }),
+                    ),
+                };
+                let target_arn = found.unwrap_or_else(|| self.arn(kind, "/", target));
+                to.push((kind.to_string(), target.clone(), target_arn));
+            }
+            info.to = to;
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -519,6 +624,7 @@ impl Lowering<'_> {
             origins,
             span,
             aws_managed: false,
+            dropped_size: None,
         });
         vec![file]
     }
