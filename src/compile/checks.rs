@@ -2,7 +2,8 @@
 //! of every resolved statement and trust clause, and the lints of every lowered document.
 //!
 //! In: the resolved [`ir::Project`] ([`catalog_checks`], and [`role_catalog_checks`] for each
-//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`]).
+//! role as it is lowered) or the lowered [`Compiled`] project ([`measured_lints`]; a role's
+//! own documents as they are lowered, [`role_lints`], when they are streamed).
 //! Out: diagnostics. The checks themselves live in `checks/` and run on JSON files too; this
 //! file only builds their inputs from `.iamx`.
 
@@ -196,7 +197,7 @@ fn policy_kind(kind: DocumentKind) -> PolicyKind {
 /// a version that had no errors, which `compile::Lowered::checked` marks only with
 /// `errors_only`) are measured but not linted, as their checks can find no error; those whose
 /// statements were dropped ([`Document::dropped_size`]) were measured and linted by
-/// [`role_documents`], and are skipped. `then`: run on each document right after its lints,
+/// [`role_lints`], and are skipped. `then`: run on each document right after its lints,
 /// in the same job; its results, in the documents' order, come third.
 pub fn measured_lints<R: Send>(
     compiled: &Compiled,
@@ -326,7 +327,7 @@ pub fn drop_statements(
 /// them in kind, `aws_managed`, use by roles and policy is clean too, as the document checks
 /// and lints decide on those alone (its name, spans and `use` sites only place and name what
 /// they find). Most roles' trust policies are one of a few. The policies are borrowed
-/// ([`measured_lints`]) or owned ([`role_documents`], whose documents drop theirs).
+/// ([`measured_lints`]) or owned ([`drop_statements`], whose documents lose theirs).
 pub struct CleanDocuments<P> {
     /// Each with its kind, `aws_managed` flag, use by roles and quota size.
     recent: Vec<(DocumentKind, bool, bool, P, usize)>,
