@@ -278,6 +278,7 @@ pub fn lower_parsed_proving<P: Send>(
             if roles_resolved {
                 diagnostics.append(&mut checks);
                 diagnostics.extend(lowered.diagnostics);
+                proved.reserve_exact(lowered.after_role.len());
                 for (role, streamed) in lowered.after_role.into_iter().enumerate() {
                     streamed_lints.extend(streamed.lints);
                     proved.extend(streamed.proof.map(|proof| (role, proof)));

@@ -292,7 +292,12 @@ impl Lowering<'_> {
         });
         let after_role = after_role.zip(before_roles.as_ref());
         let after_role = after_role.and_then(|(after_role, before)| after_role.start(before));
-        let mut after_roles = Vec::new();
+        // One result per role, sized once like the roles (a list of 100,000 grown by doubling
+        // faults its pages in again at each step).
+        let mut after_roles = match after_role {
+            Some(_) => Vec::with_capacity(role_blocks.len()),
+            None => Vec::new(),
+        };
 
         let mut roles = Vec::with_capacity(role_blocks.len());
         let mut resolution = Vec::new();
