@@ -61,11 +61,13 @@ mod audit;
 mod containment;
 mod delegation_safety;
 mod escalation;
+mod fused;
 pub mod graph;
 pub mod queries;
 
 pub use containment::check_containment;
 pub use delegation_safety::{assumptions, check_delegation, is_aws_managed, Facts};
+pub use fused::{role_proofs, role_prover};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -252,76 +254,6 @@ fn prepared_boundaries<'a>(
 /// `document` compiled as the boundary of the principals it bounds.
 fn boundary_of(document: &Document) -> containment::Boundary {
     containment::Boundary::new(vec![document.located(format!("boundary {}", document.name))])
-}
-
-/// The containment proofs of bounded roles, run by the compiler in the job that lowers each
-/// role (`compile::Options::stream_roles`), before it drops the role's statements. Made from
-/// what was lowered before the roles (the boundaries, managed and delegation policies; see
-/// `compile::lower::AfterRole`), it proves a role given its inline policy, as
-/// [`verify_compiled`] would; `None` for a role without a boundary.
-pub fn role_prover(before_roles: &Compiled) -> crate::compile::RoleProver<'_, Report> {
-    let project = Project::new(before_roles);
-    // The roles are not known yet: every boundary of the project, each compiled once.
-    let boundary_arns = (before_roles.documents.iter())
-        .filter(|d| d.kind == DocumentKind::Boundary)
-        .map(|d| d.arn.as_str());
-    let boundaries = prepared_boundaries(&project, boundary_arns);
-    Box::new(move |role, inline| {
-        let arn = role.boundary_arn.as_deref()?;
-        let job = project.role_job_with(role, inline.as_slice());
-        let report = match boundaries.get(arn) {
-            Some(boundary) => project.containment(job, Some(boundary)),
-            // A policy of the project used as a boundary, though not declared as one (rare).
-            None => {
-                let other = project
-                    .by_arn
-                    .get(arn)
-                    .map(|document| boundary_of(document));
-                project.containment(job, other.as_ref())
-            }
-        };
-        Some(report)
-    })
-}
-
-/// The containment proofs of bounded roles, run by the compiler right after it lints each
-/// role's inline policy, while its documents are in the cache
-/// (`compile::Lowered::checked_then`): for document `i`, the report of the bounded role whose
-/// inline policy it is, with the role's index, as [`verify_compiled`] would make it. A role
-/// without an inline policy is proved by [`verify_compiled_with`], as are users.
-pub fn role_proofs<'c>(
-    compiled: &'c Compiled,
-) -> Box<dyn Fn(usize) -> Option<(usize, Report)> + Sync + 'c> {
-    let project = Project::new(compiled);
-    let bounded =
-        || (compiled.roles.iter().enumerate()).filter(|(_, role)| role.boundary_arn.is_some());
-    let boundaries = prepared_boundaries(
-        &project,
-        bounded().map(|(_, role)| role.boundary_arn.as_deref().unwrap_or_default()),
-    );
-    // The last inline policy of each role: its proof reads them all.
-    let mut last_inline: foldhash::HashMap<&str, usize> =
-        foldhash::HashMap::with_capacity_and_hasher(compiled.roles.len(), Default::default());
-    for (i, document) in compiled.documents.iter().enumerate() {
-        if let (DocumentKind::RoleInline, Some(owner)) = (document.kind, &document.owner) {
-            last_inline.insert(owner.as_str(), i);
-        }
-    }
-    // For each document, the bounded role whose proof runs once it is linted: one index per
-    // document instead of two lookups by name (at 100,000 roles this setup, on one thread,
-    // was ~3% of `check`'s CPU time with the maps).
-    let mut proof_of: Vec<Option<usize>> = vec![None; compiled.documents.len()];
-    for (role, info) in bounded() {
-        if let Some(&last) = last_inline.get(info.name.as_str()) {
-            proof_of[last] = Some(role);
-        }
-    }
-    drop(last_inline);
-    Box::new(move |i| {
-        let role = proof_of[i]?;
-        let principal = Bounded::Role(&compiled.roles[role]);
-        Some((role, project.prove(&principal, &boundaries)))
-    })
 }
 
 /// The project against the account it is deployed in (`verify --gaad`): what each delegation
