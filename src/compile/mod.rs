@@ -18,5 +18,6 @@ pub(crate) mod stdlib;
 
 pub use pipeline::{
     compile, compile_parsed, declared_environments, lower_parsed, lower_parsed_proving,
-    parse_inputs, AfterLints, Compilation, Input, Lowered, Options, Parsed, RoleProofs, RoleProver,
+    parse_inputs, AfterLints, Compilation, Input, Lowered, Options, Parsed, RoleProof, RoleProofs,
+    RoleProver,
 };

@@ -45,8 +45,8 @@ pub struct Options {
     /// [`RoleProofs`], proved in the job that lowers the role, and then their statements are
     /// dropped ([`Document::dropped_size`]), so that the project's documents are never all
     /// held at once. Kept whole: the documents `limits` divides (with those of every role
-    /// when a policy they may attach is divided), and the inline policies of the roles a
-    /// delegation is given to, which its proof reads.
+    /// when a policy they may attach is divided), and the inline policies a later proof reads
+    /// ([`RoleProof::inline_read_later`]: those of the roles a delegation is given to).
     pub stream_roles: bool,
 }
 
@@ -71,11 +71,20 @@ pub type AfterLints<R> =
 
 /// The containment proof of a bounded role, for [`Options::stream_roles`]: made from what was
 /// lowered before the roles ([`lower::AfterRole`]), it proves a role given its inline policy
-/// (`verify::role_prover`); `None` for a role without a boundary.
+/// (`verify::role_prover`), and says whether a later proof reads that policy.
 pub type RoleProofs<P> = dyn for<'c> Fn(&'c Compiled) -> RoleProver<'c, P> + Sync;
 
 /// What [`RoleProofs`] makes: the proof of a role, given its inline policy.
-pub type RoleProver<'c, P> = Box<dyn Fn(&RoleInfo, Option<&Document>) -> Option<P> + Sync + 'c>;
+pub type RoleProver<'c, P> = Box<dyn Fn(&RoleInfo, Option<&Document>) -> RoleProof<P> + Sync + 'c>;
+
+/// What a [`RoleProver`] gives for a role.
+pub struct RoleProof<P> {
+    /// The role's proof; `None` for a role without a boundary.
+    pub report: Option<P>,
+    /// Whether a proof made after the roles are lowered reads the role's inline policy (a
+    /// delegation's, of the roles it is given to): the policy is then kept whole.
+    pub inline_read_later: bool,
+}
 
 pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
     compile_parsed(parse_inputs(inputs, None, 1), options)
@@ -329,64 +338,50 @@ impl<P: Send> lower::AfterRole<RoleState, Streamed<P>> for StreamRoles<'_, P> {
         before_roles: &'c Compiled,
     ) -> Option<Box<dyn Fn(&mut RoleState, lower::RoleDocuments<'_>) -> Streamed<P> + Sync + 'c>>
     {
-        stream_role(before_roles, self.sources, self.errors_only, self.proofs)
-    }
-}
-
-#[allow(clippy::type_complexity)]
-fn stream_role<'c, P: Send>(
-    before_roles: &'c Compiled,
-    sources: &'c Sources,
-    errors_only: bool,
-    proofs: Option<&'c RoleProofs<P>>,
-) -> Option<Box<dyn Fn(&mut RoleState, lower::RoleDocuments<'_>) -> Streamed<P> + Sync + 'c>> {
-    let divided = (before_roles.documents.iter())
-        .any(|d| crate::compile::limits::divides(d.kind, d.policy.quota_size()));
-    if divided {
-        return None;
-    }
-    let delegation_arns: foldhash::HashSet<&str> = (before_roles.documents.iter())
-        .filter(|d| d.kind == DocumentKind::Delegation)
-        .map(|d| d.arn.as_str())
-        .collect();
-    let prove = proofs.map(|proofs| proofs(before_roles));
-    Some(Box::new(move |(_, clean), documents| {
-        let lower::RoleDocuments {
-            trust,
-            inline,
-            info,
-        } = documents;
-        let [trust_checked, inline_checked] = crate::compile::checks::role_lints(
-            clean,
-            [Some(&*trust), inline.as_deref()],
-            sources,
-            errors_only,
-        );
-        // An inline policy `limits` divides is proved and linted as divided, as without
-        // streaming; a delegation's proof reads the policies of the roles it is given to.
-        let divided = (inline_checked.as_ref())
-            .is_some_and(|(measured, _)| limits::divides(DocumentKind::RoleInline, measured.size));
-        let holder =
-            (info.attached_policy_arns.iter()).any(|arn| delegation_arns.contains(arn.as_str()));
-        let proof = match divided {
-            true => None,
-            false => prove
-                .as_ref()
-                .and_then(|prove| prove(info, inline.as_deref())),
-        };
-        let mut lints = Vec::new();
-        if let Some((measured, mut found)) = trust_checked {
-            crate::compile::checks::drop_statements(clean, trust, measured);
-            lints.append(&mut found);
+        let divided =
+            (before_roles.documents.iter()).any(|d| limits::divides(d.kind, d.policy.quota_size()));
+        if divided {
+            return None;
         }
-        if let (Some(inline), Some((measured, mut found)), false) =
-            (inline, inline_checked, divided || holder)
-        {
-            crate::compile::checks::drop_statements(clean, inline, measured);
-            lints.append(&mut found);
-        }
-        Streamed { lints, proof }
-    }))
+        let (sources, errors_only) = (self.sources, self.errors_only);
+        let prove = self.proofs.map(|proofs| proofs(before_roles));
+        Some(Box::new(move |(_, clean), documents| {
+            let lower::RoleDocuments {
+                trust,
+                inline,
+                info,
+            } = documents;
+            let [trust_checked, inline_checked] = crate::compile::checks::role_lints(
+                clean,
+                [Some(&*trust), inline.as_deref()],
+                sources,
+                errors_only,
+            );
+            // An inline policy `limits` divides is proved and linted as divided, as without
+            // streaming.
+            let divided = (inline_checked.as_ref()).is_some_and(|(measured, _)| {
+                limits::divides(DocumentKind::RoleInline, measured.size)
+            });
+            let proof = match divided {
+                true => None,
+                false => prove.as_ref().map(|prove| prove(info, inline.as_deref())),
+            };
+            let keep_inline = divided || proof.as_ref().is_some_and(|p| p.inline_read_later);
+            let mut lints = Vec::new();
+            if let Some((measured, mut found)) = trust_checked {
+                crate::compile::checks::drop_statements(clean, trust, measured);
+                lints.append(&mut found);
+            }
+            if let (Some(inline), Some((measured, mut found)), false) =
+                (inline, inline_checked, keep_inline)
+            {
+                crate::compile::checks::drop_statements(clean, inline, measured);
+                lints.append(&mut found);
+            }
+            let proof = proof.and_then(|proof| proof.report);
+            Streamed { lints, proof }
+        }))
+    }
 }
 
 /// An `on` with nothing after it on its line, followed by a line with a setting
@@ -481,7 +476,7 @@ impl<P: Send> Lowered<P> {
                 ));
                 if !diagnostics.iter().any(Diagnostic::is_error) {
                     // Splitting renumbers the documents. The roles proved as they were lowered
-                    // keep their proofs: what they read was not split (see `stream_role`).
+                    // keep their proofs: what they read was not split (see `StreamRoles::start`).
                     if !output.splits.is_empty() {
                         results.clear();
                         let skip: Vec<bool> =

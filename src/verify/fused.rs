@@ -7,13 +7,15 @@
 
 use super::{boundary_of, prepared_boundaries, Bounded, Project, Report};
 use crate::compile::output::{Compiled, DocumentKind};
+use crate::compile::{RoleProof, RoleProver};
 
 /// The containment proofs of bounded roles, run by the compiler in the job that lowers each
 /// role (`compile::Options::stream_roles`), before it drops the role's statements. Made from
 /// what was lowered before the roles (the boundaries, managed and delegation policies; see
 /// `compile::lower::AfterRole`), it proves a role given its inline policy, as
-/// [`verify_compiled`](super::verify_compiled) would; `None` for a role without a boundary.
-pub fn role_prover(before_roles: &Compiled) -> crate::compile::RoleProver<'_, Report> {
+/// [`verify_compiled`](super::verify_compiled) would (none for a role without a boundary),
+/// and whether a delegation's proof reads the role's inline policy later.
+pub fn role_prover(before_roles: &Compiled) -> RoleProver<'_, Report> {
     let project = Project::new(before_roles);
     // The roles are not known yet: every boundary of the project, each compiled once.
     let boundary_arns = (before_roles.documents.iter())
@@ -21,20 +23,29 @@ pub fn role_prover(before_roles: &Compiled) -> crate::compile::RoleProver<'_, Re
         .map(|d| d.arn.as_str());
     let boundaries = prepared_boundaries(&project, boundary_arns);
     Box::new(move |role, inline| {
-        let arn = role.boundary_arn.as_deref()?;
-        let job = project.role_job_with(role, inline.as_slice());
-        let report = match boundaries.get(arn) {
-            Some(boundary) => project.containment(job, Some(boundary)),
-            // A policy of the project used as a boundary, though not declared as one (rare).
-            None => {
-                let other = project
-                    .by_arn
-                    .get(arn)
-                    .map(|document| boundary_of(document));
-                project.containment(job, other.as_ref())
+        // `Project::holders`: a delegation's proof reads the inline policies of the roles it is
+        // given to, which have its policy attached.
+        let inline_read_later = (role.attached_policy_arns.iter())
+            .filter_map(|arn| project.by_arn.get(arn.as_str()))
+            .any(|document| document.kind == DocumentKind::Delegation);
+        let report = role.boundary_arn.as_deref().map(|arn| {
+            let job = project.role_job_with(role, inline.as_slice());
+            match boundaries.get(arn) {
+                Some(boundary) => project.containment(job, Some(boundary)),
+                // A policy of the project used as a boundary, though not declared as one (rare).
+                None => {
+                    let other = project
+                        .by_arn
+                        .get(arn)
+                        .map(|document| boundary_of(document));
+                    project.containment(job, other.as_ref())
+                }
             }
-        };
-        Some(report)
+        });
+        RoleProof {
+            report,
+            inline_read_later,
+        }
     })
 }
 

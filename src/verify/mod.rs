@@ -177,8 +177,9 @@ pub fn verify_compiled(compiled: &Compiled) -> Report {
     verify_compiled_with(compiled, Vec::new())
 }
 
-/// [`verify_compiled`], given the reports of roles already proved ([`role_proofs`], run as the
-/// compiler linted their documents), by index in `compiled.roles`.
+/// [`verify_compiled`], given the reports of roles already proved ([`role_proofs`] and
+/// [`role_prover`], run as the compiler linted or lowered their documents), by index in
+/// `compiled.roles`.
 pub fn verify_compiled_with(compiled: &Compiled, proved: Vec<(usize, Report)>) -> Report {
     let mut proved_roles: Vec<Option<Report>> = compiled.roles.iter().map(|_| None).collect();
     for (role, report) in proved {

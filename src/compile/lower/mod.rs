@@ -72,7 +72,8 @@ pub fn lower<S, R: Send>(
 
 /// Work on each role's documents in the job that lowered them, while they are in the cache
 /// (`compile::Options::stream_roles`: measured, linted and proved, then their statements
-/// dropped).
+/// dropped). A trait, not a closure type: the work borrows both what the caller holds (the
+/// sources) and `before_roles`, which a higher-ranked closure type cannot say.
 pub trait AfterRole<S, R>: Sync {
     /// The work, made from what was lowered before the roles: the boundaries (with the denies
     /// the delegations add), the managed and the delegation policies, in a [`Compiled`]
@@ -96,21 +97,30 @@ pub struct RoleDocuments<'r> {
 /// are a small part of the memory.
 const ROLES_AT_ONCE: usize = 256;
 
-/// The delegation policies attached to each role, by the role's name: those of the `delegate`
-/// blocks that name it in `to`, in the blocks' order.
-type DelegatedRoles<'p> = foldhash::HashMap<&'p str, Vec<String>>;
+/// The delegation policies attached to each project principal, by its kind and name: those of
+/// the `delegate` blocks that name it in `to`, in the blocks' order. Made before the principals
+/// are lowered, each of which takes its own ([`delegated_to`]).
+type Delegated<'p> = foldhash::HashMap<(PrincipalRefKind, &'p str), Vec<String>>;
 
-fn delegated_roles<'p>(project: &'p ir::Project, infos: &[DelegationInfo]) -> DelegatedRoles<'p> {
-    let mut delegated = DelegatedRoles::default();
+fn delegated<'p>(project: &'p ir::Project, infos: &[DelegationInfo]) -> Delegated<'p> {
+    let mut delegated = Delegated::default();
     for (delegation, info) in project.delegations.iter().zip(infos) {
         for (kind, target) in &delegation.to {
-            if *kind == PrincipalRefKind::Role {
-                let arns: &mut Vec<String> = delegated.entry(target.node.as_str()).or_default();
-                arns.push(info.arn.clone());
-            }
+            let arns: &mut Vec<String> =
+                delegated.entry((*kind, target.node.as_str())).or_default();
+            arns.push(info.arn.clone());
         }
     }
     delegated
+}
+
+/// The delegation policies attached to the principal of `kind` named `name`.
+fn delegated_to<'d>(
+    delegated: &'d Delegated<'d>,
+    kind: PrincipalRefKind,
+    name: &'d str,
+) -> &'d [String] {
+    delegated.get(&(kind, name)).map_or(&[], Vec::as_slice)
 }
 
 /// A role's documents and record, as [`Lowering::role`] makes them.
@@ -151,8 +161,8 @@ impl Lowering<'_> {
     }
 
     /// One role's trust policy, inline policy (when it has statements) and record.
-    /// `delegated`: the delegation policies attached to each role, by name.
-    fn role(&mut self, role: &ir::Role, delegated: &DelegatedRoles) -> LoweredRole {
+    /// `delegated`: the delegation policies attached to each principal.
+    fn role(&mut self, role: &ir::Role, delegated: &Delegated) -> LoweredRole {
         let name = &role.name.node;
         let arn = self.arn("role", &role.path, name);
         // Names made for every role: `concat` sizes each string once, unlike `format!`.
@@ -204,7 +214,11 @@ impl Lowering<'_> {
             inline_files,
             attached_policy_arns: (role.attached.iter())
                 .map(|p| self.policy_arn(p, false))
-                .chain(delegated.get(name.as_str()).into_iter().flatten().cloned())
+                .chain(
+                    delegated_to(delegated, PrincipalRefKind::Role, name)
+                        .iter()
+                        .cloned(),
+                )
                 .collect(),
             instance_profile: role.instance_profile.as_ref().map(|profile| {
                 (
@@ -270,10 +284,11 @@ impl Lowering<'_> {
             }
         }
 
-        // The delegations before the roles, though their documents come last: their policies
-        // are attached to roles and their denies added to boundaries, which `after_role` reads.
+        // The delegations before the principals, though their documents come last: their
+        // policies are attached to roles, users and groups as these are lowered, and their
+        // denies added to boundaries, which `after_role` reads.
         let (delegation_documents, mut delegations) = self.delegation_documents(&mut documents);
-        let delegated = delegated_roles(project, &delegations);
+        let delegated = delegated(project, &delegations);
         let before_roles = after_role.map(|_| Compiled {
             account: project.account.node.clone(),
             partition: project.partition.clone(),
@@ -371,10 +386,13 @@ impl Lowering<'_> {
                 boundary_arn: user.boundary.as_ref().map(|b| self.policy_arn(b, true)),
                 groups: user.groups.iter().map(|g| g.node.clone()).collect(),
                 inline_files,
-                attached_policy_arns: user
-                    .attached
-                    .iter()
+                attached_policy_arns: (user.attached.iter())
                     .map(|p| self.policy_arn(p, false))
+                    .chain(
+                        delegated_to(&delegated, PrincipalRefKind::User, name)
+                            .iter()
+                            .cloned(),
+                    )
                     .collect(),
                 tags: user
                     .tags
@@ -403,10 +421,13 @@ impl Lowering<'_> {
                 arn,
                 path: group.path.clone(),
                 inline_files,
-                attached_policy_arns: group
-                    .attached
-                    .iter()
+                attached_policy_arns: (group.attached.iter())
                     .map(|p| self.policy_arn(p, false))
+                    .chain(
+                        delegated_to(&delegated, PrincipalRefKind::Group, name)
+                            .iter()
+                            .cloned(),
+                    )
                     .collect(),
                 span: group.span,
             });
@@ -414,7 +435,7 @@ impl Lowering<'_> {
 
         drop(after_role);
         drop(before_roles);
-        self.attach_delegations(&mut delegations, &roles, &mut users, &mut groups);
+        self.delegations_to(&mut delegations, &roles, &users, &groups);
         documents.extend(delegation_documents);
 
         let compiled = Compiled {
@@ -433,7 +454,7 @@ impl Lowering<'_> {
     }
 
     /// One delegation policy per `delegate` block, and its record without the principals it is
-    /// attached to ([`Lowering::attach_delegations`]); and the self-propagating denies on every
+    /// attached to ([`Lowering::delegations_to`]); and the self-propagating denies on every
     /// boundary of `documents` a delegation uses.
     fn delegation_documents(
         &mut self,
@@ -556,47 +577,39 @@ impl Lowering<'_> {
         (delegation_documents, infos)
     }
 
-    /// Attaches each delegation policy to its project users and groups (its roles have it from
-    /// [`delegated_roles`]), and records the principals it is attached to.
-    fn attach_delegations(
+    /// Records the principals each delegation policy is attached to (they have it from
+    /// [`delegated`]), with their ARNs.
+    fn delegations_to(
         &self,
         infos: &mut [DelegationInfo],
         roles: &[RoleInfo],
-        users: &mut [UserInfo],
-        groups: &mut [GroupInfo],
+        users: &[UserInfo],
+        groups: &[GroupInfo],
     ) {
         for (delegation, info) in self.project.delegations.iter().zip(infos) {
-            let arn = &info.arn;
-            let mut to = Vec::new();
-            for (kind, target) in &delegation.to {
-                let target = &target.node;
-                let (kind, found) = match kind {
-                    PrincipalRefKind::Role => (
-                        "role",
-                        roles
-                            .iter()
-                            .find(|r| &r.name == target)
-                            .map(|r| r.arn.clone()),
-                    ),
-                    PrincipalRefKind::User => (
-                        "user",
-                        users.iter_mut().find(|u| &u.name == target).map(|u| {
-                            u.attached_policy_arns.push(arn.clone());
-                            u.arn.clone()
-                        }),
-                    ),
-                    PrincipalRefKind::Group => (
-                        "group",
-                        groups.iter_mut().find(|g| &g.name == target).map(|g| {
-                            g.attached_policy_arns.push(arn.clone());
-                            g.arn.clone()
-                        }),
-                    ),
-                };
-                let target_arn = found.unwrap_or_else(|| self.arn(kind, "/", target));
-                to.push((kind.to_string(), target.clone(), target_arn));
-            }
-            info.to = to;
+            info.to = (delegation.to.iter())
+                .map(|(kind, target)| {
+                    let target = &target.node;
+                    let (kind, found) = match kind {
+                        PrincipalRefKind::Role => (
+                            "role",
+                            roles.iter().find(|r| &r.name == target).map(|r| &r.arn),
+                        ),
+                        PrincipalRefKind::User => (
+                            "user",
+                            users.iter().find(|u| &u.name == target).map(|u| &u.arn),
+                        ),
+                        PrincipalRefKind::Group => (
+                            "group",
+                            groups.iter().find(|g| &g.name == target).map(|g| &g.arn),
+                        ),
+                    };
+                    let arn = found
+                        .cloned()
+                        .unwrap_or_else(|| self.arn(kind, "/", target));
+                    (kind.to_string(), target.clone(), arn)
+                })
+                .collect();
         }
     }
 
