@@ -3,8 +3,9 @@
 
 Usage: scripts/bench-ab.py OLD_BIN NEW_BIN[,NEW_BIN...] [RUNS] [CASE] (BENCH_WORK: the directory
 scripts/bench.sh generated its projects in, default /tmp/bench). CASE keeps the cases whose name
-contains it (`"check 10,000"`, `verify`, `diff`), so a noisy machine's quiet minutes go to one;
-`"check 100,000"` is run only when named.
+contains it (`"check 10,000"`, `verify`, `diff`, `managed`), so a noisy machine's quiet minutes
+go to one; `"check 100,000"` is run only when named, the AWS managed policies only when
+`scripts/bench.sh --peers` has exported them.
 
 On a shared, noisy machine two tables taken minutes apart disagree by more than the change
 being measured, so the binaries run alternately (old, new, old, new, ...) RUNS times per case
@@ -66,11 +67,19 @@ def main():
     # Seconds a run: only when asked for by name.
     if "100,000" in only:
         cases.append(("check 100,000 roles", ["check", f"{work}/p100000", "--color", "never"]))
+    # The peer case (`scripts/bench.sh --peers` exports the policies): the first 1,000
+    # AWS managed policies by name.
+    managed = f"{work}/managed"
+    if os.path.isdir(managed):
+        first = sorted(f for f in os.listdir(managed) if f.endswith(".json"))[:1000]
+        cases.append(("check 1,000 AWS managed policies",
+                      ["check", "--color", "never"] + [f"{managed}/{f}" for f in first]))
     print("| case | CPU old (s) | CPU new (s) | ratio | wall old → new (s) | peak RSS old → new (MiB) |")
     print("|---|---:|---:|---:|---|---|")
     for name, args in (case for case in cases if only in case[0]):
-        if not os.path.isdir(args[1]):
-            print(f"| {name} | (no {args[1]}: run scripts/bench.sh with BENCH_WORK={work}) | | | | |")
+        needed = next(arg for arg in args if arg.startswith(work))
+        if not os.path.exists(needed):
+            print(f"| {name} | (no {needed}: run scripts/bench.sh with BENCH_WORK={work}) | | | | |")
             continue
         binaries = [old] + news
         times = [[] for _ in binaries]

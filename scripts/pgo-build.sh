@@ -4,8 +4,9 @@
 #
 # 1. builds `iamx` instrumented (`-Cprofile-generate`) and runs it on the training set: a
 #    generated 1,000-role platform-team project and a variant of it (scripts/gen-bench-project.py:
-#    check, verify, diff, build, fmt) and the shipped examples (check, verify, build), so every
-#    stage of the compiler and the verifier is profiled;
+#    check, verify, diff, build, fmt), the shipped examples (check, verify, build) and plain IAM
+#    JSON (check of the documents built and of the policies in tests/data), so every stage of the
+#    compiler, the verifier and the JSON checks is profiled;
 # 2. merges the profiles with the `llvm-profdata` of rustc's own LLVM version and builds `iamx`
 #    again with them (`-Cprofile-use`, relocations kept for BOLT);
 # 3. when `llvm-bolt` is at hand: instruments that binary, runs the training set again, and lets
@@ -116,6 +117,12 @@ train() {
         run verify "$project"
         run build "$project" -o "$work/build/$(basename "$project")"
     done
+    # Plain IAM JSON, as `iamx check` reads what accounts hold: the documents just built, and
+    # the test data's policies with their findings.
+    for output in "$work"/build/*; do
+        run check "$output"
+    done
+    run check tests/data/lints.json tests/data/unknown-key.json tests/data/invalid.json
 }
 
 echo "== instrumented build and training (PGO)" >&2

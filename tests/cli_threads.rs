@@ -89,3 +89,75 @@ fn builds_are_alike_on_one_thread_and_on_several() {
     }
     assert_eq!(read_tree(&one), read_tree(&three));
 }
+
+/// Many JSON policy files are checked on all cores (`checks::json::check_files`), and reported
+/// in the order given: with one thread and with three, and as each file checked on its own.
+#[test]
+fn json_files_are_reported_in_order_on_one_thread_and_on_several() {
+    let temp = TempDir::new().unwrap();
+    let mut paths = Vec::new();
+    for i in 0..150 {
+        let text = match i % 6 {
+            // Clean.
+            0 => format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b-{i}/*"}}]}}"#
+            ),
+            // An unknown service, named twice: the suggestion is remembered.
+            1 => format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s4:GetObject","s4:PutObject"],"Resource":"arn:aws:s3:::b-{i}/*"}}]}}"#
+            ),
+            // Not JSON.
+            2 => format!("{{\"Version\": \"2012-10-17\", \"Statement\": [ {i}"),
+            // A misspelt action and a resource of the wrong type.
+            3 => format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::b-{i}"}}]}}"#
+            ),
+            // Every action on everything.
+            4 => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.to_string(),
+            // Not UTF-8: refused before reading.
+            _ => String::new(),
+        };
+        let name = format!("policy-{i:03}.json");
+        let path = temp.path().join(&name);
+        if i % 6 == 5 {
+            std::fs::write(&path, b"{\"Version\": \"\xff\"}").unwrap();
+        } else {
+            write_file(temp.path(), &name, &text);
+        }
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["check", "--color", "never", "--kind", "identity"];
+    args.extend(paths.iter().map(String::as_str));
+    let one = run(1, &args);
+    assert_eq!(one.2, Some(1), "the broken files are errors");
+    assert_eq!(run(3, &args), one);
+    // Each file on its own gives the same diagnostics, in the same order: the output of all of
+    // them is each one's, less its summary line, one after another.
+    let mut each = String::new();
+    for path in &paths {
+        let (_, stderr, _) = run(
+            1,
+            &["check", "--color", "never", "--kind", "identity", path],
+        );
+        let stderr = String::from_utf8(stderr).unwrap();
+        let body = stderr
+            .trim_end()
+            .rsplit_once('\n')
+            .map_or("", |(body, _)| body);
+        if !body.is_empty() {
+            each.push_str(body);
+            each.push('\n');
+        }
+    }
+    let all = String::from_utf8(one.1).unwrap();
+    let (all_body, summary) = all.trim_end().rsplit_once('\n').unwrap();
+    let all_body = format!("{all_body}\n");
+    let differs = (all_body.lines().zip(each.lines())).position(|(a, b)| a != b);
+    assert!(
+        all_body == each,
+        "line {differs:?} differs; {} lines against {}",
+        all_body.lines().count(),
+        each.lines().count()
+    );
+    assert!(summary.starts_with("checked 150 files"), "{summary}");
+}

@@ -92,6 +92,23 @@ fn remembered_lookups_are_the_catalogs() {
         |name| catalog().condition_key_uncached(name),
     );
     assert!(catalog().condition_key("aws:ResourceTag/team").is_some());
+    for name in [
+        "s4",
+        "S3",
+        "IAM",
+        "evidently",
+        "qqqqqqqqqq",
+        "",
+        "s4",
+        "evidently",
+    ] {
+        assert_eq!(
+            catalog().suggest_service(name),
+            catalog().suggest_service_uncached(name),
+            "{name}"
+        );
+    }
+    assert_eq!(catalog().suggest_service("s4"), Some("s3"));
     for _ in 0..2 {
         for action in ["s3:GetObject", "s3:ListBucket", "iam:CreateRole"] {
             let action = catalog().action(action).expect("in the catalog");

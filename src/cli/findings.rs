@@ -270,16 +270,16 @@ fn analyze_read(
                 iamx::compile::lower_parsed_proving(trees, &options, streamed)
                     .checked_then(&options, None, proofs)
             };
-            for (input, manifest_kind) in &json_inputs {
-                let kind = settings.json_kind.or(*manifest_kind);
-                let mut checked = iamx::checks::json::check_file(
-                    &mut compilation.sources,
-                    &input.name,
-                    &input.bytes,
-                    kind,
-                );
+            let json_files: Vec<_> = (json_inputs.iter())
+                .map(|(input, manifest_kind)| {
+                    let kind = settings.json_kind.or(*manifest_kind);
+                    (input.name.as_str(), &input.bytes[..], kind)
+                })
+                .collect();
+            let checked = iamx::checks::json::check_files(&mut compilation.sources, &json_files);
+            for ((name, _, _), mut checked) in json_files.iter().zip(checked) {
                 if let (true, Some(kind)) = (checked.inferred, checked.kind) {
-                    inferred.push((input.name.clone(), kind));
+                    inferred.push((name.to_string(), kind));
                 }
                 compilation.diagnostics.append(&mut checked.diagnostics);
             }
