@@ -224,12 +224,14 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self) -> Parsed<Cow<'a, str>> {
         self.pos += 1; // opening quote
-                       // Most strings have no escape: their value is their text, borrowed.
-        let plain = self.text[self.pos..]
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
-        if let Some(len) = plain {
-            if self.text[self.pos + len] == b'"' {
+
+        // Most strings have no escape: their value is their text, borrowed. The end is found
+        // with SIMD search, then the text checked for control characters (which a string may
+        // not hold), a loop the compiler vectorises; anything else is read byte by byte below.
+        let rest = &self.text[self.pos..];
+        if let Some(len) = memchr::memchr2(b'"', b'\\', rest) {
+            let control = (rest[..len].iter()).fold(false, |found, &c| found | (c < 0x20));
+            if rest[len] == b'"' && !control {
                 let value = &self.source[self.pos..self.pos + len];
                 self.pos += len + 1;
                 return Ok(Cow::Borrowed(value));
