@@ -175,10 +175,11 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
         })
         .collect();
     for (action, found) in view.actions.iter().zip(&found) {
-        // A malformed action is the document checks' error (E0202), not also an unknown one.
+        // A malformed action is the document checks' error (E0202), not also an unknown one
+        // (asked last: an action the catalog has is well formed).
         let reported =
-            input == Input::Json && super::document::action_problem(action.text).is_some();
-        if !action.unchecked && !reported && found.is_none() {
+            || input == Input::Json && super::document::action_problem(action.text).is_some();
+        if !action.unchecked && found.is_none() && !reported() {
             out.extend(check_action(action.text, action.span, input));
         }
     }

@@ -296,15 +296,27 @@ impl PolicyReader<'_> {
         );
     }
 
+    /// How many keys an object may have for [`PolicyReader::object`] to find repeats pair by
+    /// pair (at most 120 comparisons), not with a set.
+    const FEW_KEYS: usize = 16;
+
     /// The members of an object; a key written twice is an error (IAM refuses the document,
-    /// and other readers would silently keep one of the two values).
+    /// and other readers would silently keep one of the two values). Each repeat is reported
+    /// against the key's first writing.
     fn object<'j, 't>(&mut self, value: &'j Json<'t>, what: &str) -> Option<&'j [Member<'t>]> {
         match &value.kind {
             JsonKind::Object(members) => {
-                let mut seen: std::collections::HashMap<&str, &Member> =
-                    std::collections::HashMap::new();
-                for member in members {
-                    if let Some(first) = seen.get(&*member.key).copied() {
+                // A policy's objects have a few keys each, compared pair by pair; a set (one
+                // allocation and a hash per key) only for a large one.
+                let mut seen: foldhash::HashMap<&str, &Member> = Default::default();
+                let large = members.len() > Self::FEW_KEYS;
+                for (i, member) in members.iter().enumerate() {
+                    let first = if large {
+                        seen.get(&*member.key).copied()
+                    } else {
+                        members[..i].iter().find(|m| m.key == member.key)
+                    };
+                    if let Some(first) = first {
                         let d = Diagnostic::new(
                             Code::DuplicateKey,
                             format!("the key `{}` appears twice in one object", member.key),
@@ -313,7 +325,7 @@ impl PolicyReader<'_> {
                         .with_label(self.key_span(first), "first written here")
                         .with_help("merge the two into one key");
                         self.diagnostics.push(d);
-                    } else {
+                    } else if large {
                         seen.insert(&*member.key, member);
                     }
                 }
@@ -725,6 +737,58 @@ mod tests {
             diagnostics[0].help.as_deref(),
             Some("did you mean `Version`?")
         );
+    }
+
+    /// Repeated keys are found alike in small objects (pair by pair) and large ones (a set),
+    /// each repeat pointing at the key's first writing.
+    #[test]
+    fn repeated_keys_point_at_their_first_writing() {
+        for keys in [3, PolicyReader::FEW_KEYS, PolicyReader::FEW_KEYS + 1, 40] {
+            let mut condition: Vec<String> = (0..keys)
+                .map(|i| format!("\"aws:PrincipalTag/k{i}\": \"v\""))
+                .collect();
+            // The first key twice more, and the last once more.
+            condition.push("\"aws:PrincipalTag/k0\": \"again\"".into());
+            condition.push(format!("\"aws:PrincipalTag/k{}\": \"again\"", keys - 1));
+            condition.push("\"aws:PrincipalTag/k0\": \"thrice\"".into());
+            let text = format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {{"StringEquals": {{{}}}}}}}]}}"#,
+                condition.join(", ")
+            );
+            let (_, diagnostics) = read(FileId(0), &text);
+            let repeats: Vec<(String, String)> = (diagnostics.iter())
+                .filter(|d| d.code == Code::DuplicateKey)
+                .map(|d| {
+                    let again = d.primary.as_ref().unwrap().span;
+                    let first = d.secondary[0].span;
+                    (
+                        text[again.range()].to_string(),
+                        text[first.range()].to_string(),
+                    )
+                })
+                .collect();
+            let key = |i: usize| format!("\"aws:PrincipalTag/k{i}\"");
+            assert_eq!(
+                repeats,
+                [
+                    (key(0), key(0)),
+                    (key(keys - 1), key(keys - 1)),
+                    (key(0), key(0))
+                ],
+                "{keys} keys"
+            );
+            let first = |d: &Diagnostic| d.secondary[0].span.start as usize;
+            let firsts: Vec<usize> = (diagnostics.iter())
+                .filter(|d| d.code == Code::DuplicateKey)
+                .map(first)
+                .collect();
+            let k0 = text.find(&key(0)).unwrap();
+            assert_eq!(firsts[0], k0, "{keys} keys");
+            assert_eq!(
+                firsts[2], k0,
+                "{keys} keys: the third k0 points at the first"
+            );
+        }
     }
 
     #[test]
