@@ -557,8 +557,9 @@ impl Findings {
         match settings.diagnostics {
             DiagnosticsFormat::Text => {
                 // A finding every environment has is printed once (a set: a file can have
-                // tens of thousands of findings).
-                let mut seen = std::collections::HashSet::new();
+                // tens of thousands of findings; foldhash, as SipHash spent 7 M instructions
+                // on the ~570 texts of 1,000 AWS managed policies).
+                let mut seen = foldhash::HashSet::default();
                 let colour = super::output::colour_stderr();
                 for (run, diagnostics) in runs.iter().zip(&self.per_run) {
                     // Rendered on all cores, a slice at a time so that the output starts early
