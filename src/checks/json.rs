@@ -26,26 +26,20 @@ pub struct Checked {
 }
 
 /// Adds a JSON policy file, as the bytes read, to `sources` ([`crate::iam::read::add_file`]: the
-/// size limit, UTF-8) and checks it as [`check`] does: what `iamx check FILE.json` runs.
+/// size limit, UTF-8) and checks it as [`check`] does: [`check_files`] for one file.
 pub fn check_file(
     sources: &mut Sources,
     name: &str,
     bytes: &[u8],
     kind: Option<PolicyKind>,
 ) -> Checked {
-    match crate::iam::read::add_file(sources, name, bytes) {
-        (_, Some(refused)) => Checked {
-            diagnostics: vec![refused],
-            kind: None,
-            inferred: false,
-        },
-        (id, None) => check(id, name, &sources.get(id).text, kind),
-    }
+    let mut checked = check_files(sources, &[(name, bytes, kind)]);
+    checked.pop().expect("one result per file")
 }
 
-/// [`check_file`] for many files, checked on all cores: each file is added to `sources` in
-/// order, then checked on its own (a file's checks read nothing of the others). Results in
-/// the files' order. What `iamx check` runs on a directory of AWS managed policies.
+/// What `iamx check` runs on JSON files: each added to `sources` in order, then checked on
+/// its own (a file's checks read nothing of the others) on all cores, a file refused by
+/// `add_file` (too large, not UTF-8) with that refusal alone. Results in the files' order.
 pub fn check_files(
     sources: &mut Sources,
     files: &[(&str, &[u8], Option<PolicyKind>)],
