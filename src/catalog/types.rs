@@ -1,9 +1,12 @@
 //! The catalog's data types: services, actions, resource types and condition keys, as the
-//! Service Authorization Reference describes them. Values are built by `parse` and handed out
-//! by [`super::Catalog`]; names borrow from the embedded snapshot, hence `&'static str`.
+//! Service Authorization Reference describes them. All are statics prepared at build time
+//! (`build.rs`, through the `prepared` constructors), read through methods, and handed out by
+//! [`super::Catalog`], hence `&'static`.
 
 use super::matching::{is_template, key_matches, NameIndex};
+use super::prepared;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Where the embedded data came from: package name, its version and the upstream update time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,11 +98,97 @@ pub enum KeyScope {
     GlobalWhereListed,
 }
 
-/// A condition key. `name` may be a template (`aws:RequestTag/${TagKey}`,
+/// A name in the catalog's text table (`prepared::TEXT`): where it starts and how long it is.
+/// The prepared statics hold these rather than `&str`s: a pointer in a static is a relocation,
+/// and ~100,000 of them made every start of the process write 2.3 MB (600 page faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    start: u32,
+    len: u32,
+}
+
+impl Text {
+    pub(crate) const fn at(start: u32, len: u32) -> Text {
+        Text { start, len }
+    }
+
+    fn get(self) -> &'static str {
+        let start = self.start as usize;
+        &prepared::TEXT[start..start + self.len as usize]
+    }
+}
+
+/// A run of one of the prepared tables: `table[start..start + len]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Run {
+    start: u32,
+    len: u32,
+}
+
+impl Run {
+    pub(crate) const fn at(start: u32, len: u32) -> Run {
+        Run { start, len }
+    }
+
+    fn of<T>(self, table: &'static [T]) -> &'static [T] {
+        let start = self.start as usize;
+        &table[start..start + self.len as usize]
+    }
+}
+
+/// A list of names in the catalog: condition keys, ARN formats.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Names(&'static [Text]);
+
+impl Names {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'static str> + Clone + 'static {
+        self.0.iter().map(|text| text.get())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The names joined by `separator`.
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+
+    pub fn to_vec(&self) -> Vec<&'static str> {
+        self.iter().collect()
+    }
+}
+
+impl IntoIterator for Names {
+    type Item = &'static str;
+    type IntoIter = std::iter::Map<std::slice::Iter<'static, Text>, fn(&Text) -> &'static str>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|text| text.get())
+    }
+}
+
+impl fmt::Debug for Names {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<const N: usize> PartialEq<[&str; N]> for Names {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
+}
+
+/// A condition key. Its name may be a template (`aws:RequestTag/${TagKey}`,
 /// `s3:ExistingObjectTag/<key>`) standing for every concrete key it [`matches`](Self::matches).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionKey {
-    pub name: &'static str,
+    name: Text,
     pub key_type: KeyType,
     /// A second type the key also takes: aws:EpochTime is both Date and Numeric.
     pub also_type: Option<KeyType>,
@@ -109,13 +198,35 @@ pub struct ConditionKey {
 }
 
 impl ConditionKey {
+    /// A key as `build.rs` writes it.
+    pub(crate) const fn prepared(
+        name: Text,
+        key_type: KeyType,
+        also_type: Option<KeyType>,
+        multivalued: bool,
+        scope: KeyScope,
+    ) -> Self {
+        ConditionKey {
+            name,
+            key_type,
+            also_type,
+            multivalued,
+            scope,
+        }
+    }
+
+    /// The name as AWS spells it (`aws:SourceIp`, `aws:RequestTag/${TagKey}`).
+    pub fn name(&self) -> &'static str {
+        self.name.get()
+    }
+
     /// Whether `name` is this key or, for a template, one of its instances (case-insensitive).
     pub fn matches(&self, name: &str) -> bool {
-        key_matches(self.name, name)
+        key_matches(self.name(), name)
     }
 
     pub fn is_template(&self) -> bool {
-        is_template(self.name)
+        is_template(self.name())
     }
 
     /// Whether a condition of type `key_type` fits this key.
@@ -131,111 +242,247 @@ impl ConditionKey {
 /// One service (`s3`, `iam`, ...), with everything sorted case-insensitively by name.
 #[derive(Debug)]
 pub struct Service {
-    pub prefix: &'static str,
-    pub name: &'static str,
-    pub actions: Vec<Action>,
-    pub resource_types: Vec<ResourceType>,
-    /// The keys this service's reference page defines, including the aws:* tag keys it lists.
-    pub condition_keys: Vec<ConditionKey>,
-    /// Case-insensitive indices of the three lists, made with them (see [`NameIndex`]).
-    pub(crate) indices: ServiceIndices,
+    prefix: Text,
+    name: Text,
+    actions: Run,
+    resource_types: Run,
+    condition_keys: Run,
+    /// Case-insensitive indices of the three lists, made on first use (see [`NameIndex`]).
+    indices: OnceLock<ServiceIndices>,
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct ServiceIndices {
-    pub(crate) actions: NameIndex,
-    pub(crate) resource_types: NameIndex,
-    pub(crate) condition_keys: NameIndex,
+struct ServiceIndices {
+    actions: NameIndex,
+    resource_types: NameIndex,
+    condition_keys: NameIndex,
     /// The condition keys that are templates (`s3:ExistingObjectTag/<key>`), in order.
-    pub(crate) key_templates: Vec<usize>,
+    key_templates: Vec<usize>,
+    /// The shapes of every resource type's ARN formats, in order.
+    arn_shapes: Vec<ArnShape>,
 }
 
 impl ServiceIndices {
-    pub(crate) fn of(service: &Service) -> ServiceIndices {
+    fn of(service: &Service) -> ServiceIndices {
+        let keys = service.condition_keys();
         ServiceIndices {
-            actions: NameIndex::new(service.actions.iter().map(|a| a.name)),
-            resource_types: NameIndex::new(service.resource_types.iter().map(|r| r.name)),
-            condition_keys: NameIndex::new(service.condition_keys.iter().map(|k| k.name)),
-            key_templates: (0..service.condition_keys.len())
-                .filter(|&i| service.condition_keys[i].is_template())
+            actions: NameIndex::new(service.actions().iter().map(|a| a.name())),
+            resource_types: NameIndex::new(service.resource_types().iter().map(|r| r.name())),
+            condition_keys: NameIndex::new(keys.iter().map(|k| k.name())),
+            key_templates: (0..keys.len()).filter(|&i| keys[i].is_template()).collect(),
+            arn_shapes: (service.resource_types().iter())
+                .flat_map(|r| r.arn_formats().into_iter().map(ArnShape::of))
                 .collect(),
         }
     }
 }
 
 impl Service {
-    /// The action with this name, ignoring case (`getobject` finds `GetObject`).
-    pub fn action(&self, name: &str) -> Option<&Action> {
-        let found = (self.indices.actions).find(name, |i| self.actions[i].name);
-        found.map(|i| &self.actions[i])
+    /// A service as `build.rs` writes it.
+    pub(crate) const fn prepared(
+        prefix: Text,
+        name: Text,
+        actions: Run,
+        resource_types: Run,
+        condition_keys: Run,
+    ) -> Self {
+        Service {
+            prefix,
+            name,
+            actions,
+            resource_types,
+            condition_keys,
+            indices: OnceLock::new(),
+        }
     }
 
-    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        let found = (self.indices.resource_types).find(name, |i| self.resource_types[i].name);
-        found.map(|i| &self.resource_types[i])
+    /// The prefix actions and keys are written with (`s3`), in lower case.
+    pub fn prefix(&self) -> &'static str {
+        self.prefix.get()
+    }
+
+    /// The service's name (`Amazon S3`).
+    pub fn name(&self) -> &'static str {
+        self.name.get()
+    }
+
+    pub fn actions(&self) -> &'static [Action] {
+        self.actions.of(&prepared::ACTIONS)
+    }
+
+    pub fn resource_types(&self) -> &'static [ResourceType] {
+        self.resource_types.of(&prepared::RESOURCE_TYPES)
+    }
+
+    /// The keys this service's reference page defines, including the aws:* tag keys it lists.
+    pub fn condition_keys(&self) -> &'static [ConditionKey] {
+        self.condition_keys.of(&prepared::CONDITION_KEYS)
+    }
+
+    fn indices(&self) -> &ServiceIndices {
+        self.indices.get_or_init(|| ServiceIndices::of(self))
+    }
+
+    /// The action with this name, ignoring case (`getobject` finds `GetObject`).
+    pub fn action(&self, name: &str) -> Option<&'static Action> {
+        let actions = self.actions();
+        let found = (self.indices().actions).find(name, |i| actions[i].name());
+        found.map(|i| &actions[i])
+    }
+
+    pub fn resource_type(&self, name: &str) -> Option<&'static ResourceType> {
+        let types = self.resource_types();
+        let found = (self.indices().resource_types).find(name, |i| types[i].name());
+        found.map(|i| &types[i])
     }
 
     /// The key this service defines under `name`, exactly or as an instance of a template.
-    pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        let keys = &self.condition_keys;
-        match (self.indices.condition_keys).find(name, |i| keys[i].name) {
+    pub fn condition_key(&self, name: &str) -> Option<&'static ConditionKey> {
+        let keys = self.condition_keys();
+        let indices = self.indices();
+        match (indices.condition_keys).find(name, |i| keys[i].name()) {
             Some(i) => Some(&keys[i]),
-            None => (self.indices.key_templates)
+            None => (indices.key_templates)
                 .iter()
                 .map(|&i| &keys[i])
                 .find(|k| k.matches(name)),
         }
+    }
+
+    /// What the checks read of the ARN formats of all the service's resource types, in order
+    /// (see [`ArnShape`]).
+    pub fn arn_shapes(&self) -> &[ArnShape] {
+        &self.indices().arn_shapes
     }
 }
 
 /// An action such as `s3:GetObject`.
 #[derive(Debug)]
 pub struct Action {
-    /// The service prefix (`s3`).
-    pub service: &'static str,
-    /// The action name as AWS spells it (`GetObject`).
-    pub name: &'static str,
+    service: Text,
+    name: Text,
     pub access_level: AccessLevel,
-    /// The resource types the action can be authorized against.
-    pub resources: Vec<ActionResource>,
-    /// Condition keys of the action regardless of resource type.
-    pub condition_keys: Vec<&'static str>,
+    resources: Run,
+    condition_keys: Run,
 }
 
 impl Action {
+    /// An action as `build.rs` writes it.
+    pub(crate) const fn prepared(
+        service: Text,
+        name: Text,
+        access_level: AccessLevel,
+        resources: Run,
+        condition_keys: Run,
+    ) -> Self {
+        Action {
+            service,
+            name,
+            access_level,
+            resources,
+            condition_keys,
+        }
+    }
+
+    /// The service prefix (`s3`).
+    pub fn service(&self) -> &'static str {
+        self.service.get()
+    }
+
+    /// The action name as AWS spells it (`GetObject`).
+    pub fn name(&self) -> &'static str {
+        self.name.get()
+    }
+
+    /// The resource types the action can be authorized against.
+    pub fn resources(&self) -> &'static [ActionResource] {
+        self.resources.of(&prepared::ACTION_RESOURCES)
+    }
+
+    /// Condition keys of the action regardless of resource type.
+    pub fn condition_keys(&self) -> Names {
+        Names(self.condition_keys.of(&prepared::NAMES))
+    }
+
     /// `service:Name`, as written in a policy.
     pub fn full_name(&self) -> String {
-        [self.service, ":", self.name].concat()
+        [self.service(), ":", self.name()].concat()
     }
 }
 
 /// One resource type an action takes.
 #[derive(Debug)]
 pub struct ActionResource {
-    /// Name of a [`ResourceType`] of the same service.
-    pub resource_type: &'static str,
-    /// Its position in the service's [`Service::resource_types`], found when the service is
-    /// read (`None` if the service does not define it): the catalog checks ask for the types of
-    /// every action of every statement.
+    resource_type: Text,
+    /// Its position in the service's [`Service::resource_types`], found at build time (`None`
+    /// if the service does not define it): the catalog checks ask for the types of every action
+    /// of every statement.
     pub(crate) type_index: Option<usize>,
     /// Required resource types must be matched by the statement's Resource for the action to
     /// be allowed; optional ones apply only to some calls.
     pub required: bool,
+    condition_keys: Run,
+}
+
+impl ActionResource {
+    /// A resource type of an action as `build.rs` writes it.
+    pub(crate) const fn prepared(
+        resource_type: Text,
+        type_index: Option<usize>,
+        required: bool,
+        condition_keys: Run,
+    ) -> Self {
+        ActionResource {
+            resource_type,
+            type_index,
+            required,
+            condition_keys,
+        }
+    }
+
+    /// Name of a [`ResourceType`] of the same service.
+    pub fn resource_type(&self) -> &'static str {
+        self.resource_type.get()
+    }
+
     /// Condition keys that apply only when the action acts on this resource type.
-    pub condition_keys: Vec<&'static str>,
+    pub fn condition_keys(&self) -> Names {
+        Names(self.condition_keys.of(&prepared::NAMES))
+    }
 }
 
 /// A resource type such as `s3` `object`.
 #[derive(Debug)]
 pub struct ResourceType {
-    pub name: &'static str,
+    name: Text,
+    arn_formats: Run,
+    condition_keys: Run,
+}
+
+impl ResourceType {
+    /// A resource type as `build.rs` writes it.
+    pub(crate) const fn prepared(name: Text, arn_formats: Run, condition_keys: Run) -> Self {
+        ResourceType {
+            name,
+            arn_formats,
+            condition_keys,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name.get()
+    }
+
     /// ARN templates like `arn:${Partition}:s3:::${BucketName}/${ObjectName}`; a few resource
     /// types have more than one.
-    pub arn_formats: Vec<&'static str>,
-    /// What the checks read of each ARN format, in the same order (see [`ArnShape`]).
-    pub arn_shapes: Vec<ArnShape>,
+    pub fn arn_formats(&self) -> Names {
+        Names(self.arn_formats.of(&prepared::NAMES))
+    }
+
     /// Condition keys available whenever an action acts on this resource type.
-    pub condition_keys: Vec<&'static str>,
+    pub fn condition_keys(&self) -> Names {
+        Names(self.condition_keys.of(&prepared::NAMES))
+    }
 }
 
 /// The parts of an ARN format the resource checks compare a written ARN with.

@@ -530,8 +530,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     let shapes = Catalog::get()
         .service(service)
         .into_iter()
-        .flat_map(|s| &s.resource_types)
-        .flat_map(|r| &r.arn_shapes);
+        .flat_map(|s| s.arn_shapes());
     for shape in shapes {
         let literal = shape.resource_literal;
         if written.starts_with(literal) || literal.starts_with(written) {

@@ -346,7 +346,7 @@ fn check_resources(
     for (r, rt) in pairs() {
         let key = (r, rt as *const ResourceType);
         let fit = known(fits, key).unwrap_or_else(|| {
-            let direct = (rt.arn_formats.iter())
+            let direct = (rt.arn_formats().iter())
                 .any(|f| arn_format::overlaps_directly(resources[r].0, f) == Some(true));
             if direct {
                 fits.push((key, true));
@@ -360,7 +360,7 @@ fn check_resources(
     for (r, rt) in pairs() {
         let key = (r, rt as *const ResourceType);
         let fit = known(fits, key).unwrap_or_else(|| {
-            let fit = (rt.arn_formats.iter()).any(|f| arn_overlaps(resources[r].0, f));
+            let fit = (rt.arn_formats().iter()).any(|f| arn_overlaps(resources[r].0, f));
             fits.push((key, fit));
             fit
         });
@@ -396,8 +396,8 @@ fn check_resources(
         d = d.with_note(format!(
             "`{}` applies to {} ARNs {}",
             action.text,
-            rt.name,
-            rt.arn_formats.join(", ")
+            rt.name(),
+            rt.arn_formats().join(", ")
         ));
     }
     Some(d)
@@ -420,10 +420,10 @@ fn check_condition_key(
         let mut candidates: Vec<&str> = catalog
             .global_condition_keys()
             .iter()
-            .map(|k| k.name)
+            .map(|k| k.name())
             .collect();
         if let Some(service) = catalog.service(prefix) {
-            candidates.extend(service.condition_keys.iter().map(|k| k.name));
+            candidates.extend(service.condition_keys().iter().map(|k| k.name()));
         }
         let d = Diagnostic::new(
             Code::UnknownConditionKey,
@@ -507,19 +507,19 @@ fn key_applies(catalog: &Catalog, action: &Action, key: &str) -> bool {
     let Some((stem, _)) = key.split_once('/') else {
         return false;
     };
-    let same_family = |listed: &&str| {
+    let same_family = |listed: &str| {
         listed
             .split_once('/')
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case(stem))
     };
-    action.condition_keys.iter().any(&same_family)
+    action.condition_keys().iter().any(same_family)
         || action
-            .resources
+            .resources()
             .iter()
-            .any(|r| r.condition_keys.iter().any(&same_family))
+            .any(|r| r.condition_keys().iter().any(same_family))
         || catalog
             .action_resource_types(action)
-            .any(|(_, rt)| rt.condition_keys.iter().any(&same_family))
+            .any(|(_, rt)| rt.condition_keys().iter().any(same_family))
 }
 
 /// `service:level(list, read)`: the service's actions at these levels, as `service:Name`,
@@ -560,7 +560,7 @@ pub fn expand_levels<L: AsRef<str>>(
             }
         }
     }
-    let actions = catalog.actions_with_level(found.prefix, &wanted);
+    let actions = catalog.actions_with_level(found.prefix(), &wanted);
     if actions.is_empty() {
         return Err(Box::new(
             Diagnostic::new(

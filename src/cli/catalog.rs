@@ -18,18 +18,18 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct ActionEntry<'a> {
+struct ActionEntry {
     action: String,
     access_level: &'static str,
-    resource_types: Vec<ResourceEntry<'a>>,
-    condition_keys: &'a [&'static str],
+    resource_types: Vec<ResourceEntry>,
+    condition_keys: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
-struct ResourceEntry<'a> {
+struct ResourceEntry {
     name: &'static str,
     required: bool,
-    arn_formats: &'a [&'static str],
+    arn_formats: Vec<&'static str>,
     condition_keys: Vec<&'static str>,
 }
 
@@ -56,7 +56,7 @@ pub fn run(args: Args) -> Exit {
         }
         return Exit::InputErrors;
     }
-    let entries: Vec<ActionEntry<'_>> = actions.iter().map(|a| entry(catalog, a)).collect();
+    let entries: Vec<ActionEntry> = actions.iter().map(|a| entry(catalog, a)).collect();
     match args.format {
         Format::Json => {
             let text = serde_json::to_string_pretty(&entries).expect("entries serialize");
@@ -67,29 +67,26 @@ pub fn run(args: Args) -> Exit {
     Exit::Success
 }
 
-fn entry<'a>(catalog: &'a Catalog, action: &'a Action) -> ActionEntry<'a> {
+fn entry(catalog: &Catalog, action: &Action) -> ActionEntry {
     ActionEntry {
         action: action.full_name(),
         access_level: action.access_level.as_str(),
         resource_types: catalog
             .action_resource_types(action)
             .map(|(used, rt)| ResourceEntry {
-                name: rt.name,
+                name: rt.name(),
                 required: used.required,
-                arn_formats: &rt.arn_formats,
-                condition_keys: rt
-                    .condition_keys
-                    .iter()
-                    .chain(&used.condition_keys)
-                    .copied()
+                arn_formats: rt.arn_formats().to_vec(),
+                condition_keys: (rt.condition_keys().iter())
+                    .chain(used.condition_keys())
                     .collect(),
             })
             .collect(),
-        condition_keys: &action.condition_keys,
+        condition_keys: action.condition_keys().to_vec(),
     }
 }
 
-fn text(entries: &[ActionEntry<'_>]) -> String {
+fn text(entries: &[ActionEntry]) -> String {
     let mut out = String::new();
     for entry in entries {
         out.push_str(&format!("{} ({})\n", entry.action, entry.access_level));

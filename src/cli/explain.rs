@@ -611,10 +611,10 @@ fn unknown_names<'a>(
             continue;
         }
         let service = catalog.service(prefix);
-        let globals = catalog.global_condition_keys().iter().map(|k| k.name);
+        let globals = catalog.global_condition_keys().iter().map(|k| k.name());
         let of_service = service
             .into_iter()
-            .flat_map(|s| s.condition_keys.iter().map(|k| k.name));
+            .flat_map(|s| s.condition_keys().iter().map(|k| k.name()));
         found.push((
             format!("unknown condition key `{key}`: no such key in the AWS catalog"),
             did_you_mean(key, globals.chain(of_service))

@@ -926,7 +926,7 @@ pub fn show(request: &Request) -> String {
     let mut text = format!("{} on {}", request.action, request.resource);
     for (i, (key, values)) in request.context.iter().enumerate() {
         let name = match catalog.condition_key(key) {
-            Some(k) if !k.is_template() => k.name.to_string(),
+            Some(k) if !k.is_template() => k.name().to_string(),
             _ => key.to_string(),
         };
         text.push_str(if i == 0 { " with " } else { ", " });

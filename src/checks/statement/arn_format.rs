@@ -234,8 +234,8 @@ mod tests {
         use proptest::test_runner::{Config, TestRunner};
         let formats: Vec<&'static str> = Catalog::get()
             .services()
-            .flat_map(|s| &s.resource_types)
-            .flat_map(|r| r.arn_formats.iter().copied())
+            .flat_map(|s| s.resource_types())
+            .flat_map(|r| r.arn_formats())
             .collect();
         let piece = prop::sample::select(vec![
             "arn",
