@@ -11,6 +11,7 @@ use super::automaton::{decided, explore_within, first_word, Driver, MAX_STATES, 
 use super::pattern::{
     compile, first_special, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
+use crate::iam::policy::wildcard_matches;
 use foldhash::HashSet;
 use std::borrow::Cow;
 
@@ -67,6 +68,7 @@ fn includes_from(
         // `outer` is one concrete string and `inner` is not the same text.
         return Some(false);
     }
+    let outer_text = outer;
     let mut table = VarTable::default();
     let Some(outer) = compile(outer, kind, &mut Vars::Symbolic(&mut table)) else {
         return Some(false);
@@ -83,9 +85,15 @@ fn includes_from(
         return Some(answer);
     }
     // One word of `inner` that `outer` misses settles it without a search (most pairs that
-    // get this far, such as `.../x:*` against `.../x`).
-    if first_word(&inner).is_some_and(|word| !outer.matches(&word)) {
-        return Some(false);
+    // get this far, such as `.../x:*` against `.../x`, or `...:subnet/*` against
+    // `...:vpc/*`). The plain wildcard walk on `outer`'s text asks first: it reads `outer`'s
+    // wildcards as matching anything (no ARN segments, no padding), so a word it misses `outer`
+    // misses too; it costs a tenth of the automaton's walk.
+    if let Some(word) = first_word(&inner) {
+        let ignore_case = kind == PatternKind::Action;
+        if !wildcard_matches(outer_text, &word, ignore_case) || !outer.matches(&word) {
+            return Some(false);
+        }
     }
     let given = (*budget).min(MAX_WORK);
     let mut work = given;
@@ -300,6 +308,62 @@ mod tests {
                     let mut budget = 1_000_000;
                     let each = outer.iter().any(|o| pattern_includes(o, inner, kind));
                     assert_eq!(list.includes(inner, &mut budget), Some(each), "{inner}");
+                }
+            }
+        }
+    }
+
+    mod shortcut {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Pattern texts of both kinds, with ARNs of every number of segments (so that the
+        /// padding of a trailing `*` is met), both cases, `?`, and variables.
+        fn pattern() -> impl Strategy<Value = String> {
+            let parts = vec![
+                "arn:aws:ec2:",
+                "arn:",
+                "s3:",
+                "Get",
+                "get",
+                "*",
+                "?",
+                ":",
+                "::",
+                "subnet/",
+                "vpc/",
+                "x",
+                "${aws:username}",
+                "/",
+            ];
+            prop::collection::vec(prop::sample::select(parts), 1..8).prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+            /// The plain wildcard walk `includes_from` asks before the automaton's never
+            /// refuses a word the automaton's walk accepts: it reads `outer`'s wildcards as
+            /// matching anything, so it only ever answers sooner, never otherwise.
+            #[test]
+            fn the_plain_walk_never_refuses_what_the_glob_accepts(
+                outer in pattern(),
+                inner in pattern(),
+                action in any::<bool>(),
+            ) {
+                let kind = if action { PatternKind::Action } else { PatternKind::Arn };
+                let mut table = VarTable::default();
+                let compiled = compile(&outer, kind, &mut Vars::Symbolic(&mut table));
+                let inner = compile(&inner, kind, &mut Vars::Symbolic(&mut table));
+                if let (Some(outer_glob), Some(mut inner)) = (compiled, inner) {
+                    widen_variables(&mut inner);
+                    if let Some(word) = first_word(&inner) {
+                        if outer_glob.matches(&word) {
+                            prop_assert!(
+                                wildcard_matches(&outer, &word, action),
+                                "`{outer}` matches `{word}` but its plain walk refuses it"
+                            );
+                        }
+                    }
                 }
             }
         }
