@@ -181,7 +181,7 @@ impl Catalog {
 
     /// The global condition keys, sorted by name.
     pub fn global_condition_keys(&self) -> &[ConditionKey] {
-        &self.globals
+        self.globals
     }
 
     /// The global key with exactly this name, ignoring case.
