@@ -20,6 +20,10 @@ use std::borrow::Cow;
 /// for any pretty-printing while bounding what hostile input can cost.
 pub const MAX_BYTES: usize = 1 << 20;
 
+/// Below this size, [`read`] keeps the statements' trees from the first reading of the text
+/// (their peak is at most ~20 times the text: under 1.3 MB).
+const KEEP_STATEMENTS_BELOW: usize = 64 << 10;
+
 /// The most statements read from one document. The smallest statement is about 45 characters,
 /// so no quota of IAM or of a resource policy holds more than about 730.
 pub const MAX_STATEMENTS: usize = 1000;
@@ -116,10 +120,28 @@ pub struct ReadPolicy {
 /// Reads a policy document. Errors (bad JSON, unknown keys, wrong shapes) come back as
 /// diagnostics; the policy is `None` when any was found.
 pub fn read(file: FileId, text: &str) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
+    // A large document's statements are read one at a time, each tree dropped before the next
+    // is made, so that what reading holds stays a few times the text; a small one's are kept
+    // from the first reading, which reading them again cost (a third of reading 1,000 AWS
+    // managed policies, 2.8 KB on average).
+    read_keeping(file, text, text.len() < KEEP_STATEMENTS_BELOW)
+}
+
+/// [`read`], keeping the statements' trees from the first reading or reading each again.
+fn read_keeping(
+    file: FileId,
+    text: &str,
+    keep_statements: bool,
+) -> (Option<ReadPolicy>, Vec<Diagnostic>) {
     if text.len() > MAX_BYTES {
         return (None, vec![too_large(file, text.len())]);
     }
-    let root = match json::parse_deferring_statements(text) {
+    let parsed = if keep_statements {
+        json::parse(text)
+    } else {
+        json::parse_deferring_statements(text)
+    };
+    let root = match parsed {
         Ok(root) => root,
         Err(error) => {
             return (
@@ -719,6 +741,23 @@ mod tests {
             statement.condition.clauses().next().unwrap().2,
             ["false".to_string()]
         );
+    }
+
+    /// Statements kept from the first reading (small documents) and read again (large ones)
+    /// give the same policy, spans and diagnostics, for valid and invalid documents.
+    #[test]
+    fn kept_and_deferred_statements_read_alike() {
+        let texts = [
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": ["s3:GetObject", "s3:Put\u004fbject"], "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/t": ["a", "b"]}}}, {"Effect": "Deny", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::b/*"}]}"#,
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "NotAction": "s3:*", "Resource": "*"}}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Bogus": 1, "Action": "s3:*", "Resource": "*"}, 3]}"#,
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": }]}"#,
+        ];
+        for text in texts {
+            let kept = read_keeping(FileId(0), text, true);
+            let deferred = read_keeping(FileId(0), text, false);
+            assert_eq!(format!("{kept:?}"), format!("{deferred:?}"), "{text}");
+        }
     }
 
     #[test]
