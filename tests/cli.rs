@@ -198,6 +198,32 @@ fn findings_name_their_environment_when_environments_differ() {
     assert_eq!(notes(&found[1]), ["in environment `dev`"]);
 }
 
+/// JSON files checked with a project of several environments are read in every run (the last
+/// run takes the bytes read, the others borrow them): their findings are the same in each, so
+/// each is reported once, with no environment named.
+#[test]
+fn json_files_beside_environments_are_reported_once() {
+    let (code, found) = check_json(&[
+        "examples/serverless",
+        "tests/data/lints.json",
+        "tests/data/unknown-key.json",
+    ]);
+    assert_eq!(code, Some(1));
+    let found = found.as_array().unwrap();
+    let of = |file: &str| -> Vec<&serde_json::Value> {
+        (found.iter())
+            .filter(|d| d["file"].as_str().is_some_and(|f| f.ends_with(file)))
+            .collect()
+    };
+    let (lints, unknown) = (of("lints.json"), of("unknown-key.json"));
+    assert_eq!(lints.len(), 2, "{found:?}");
+    assert_eq!(unknown.len(), 1, "{found:?}");
+    assert!(
+        (lints.iter().chain(&unknown)).all(|d| !d["notes"].to_string().contains("environment")),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn check_reports_without_writing() {
     // Every environment is checked; a finding they share is reported once.

@@ -15,6 +15,7 @@ use crate::iam::kind::PolicyKind;
 use crate::iam::quota::QuotaKind;
 use crate::iam::read::read;
 use crate::source::{FileId, Sources};
+use std::borrow::Cow;
 
 /// What checking one file found.
 pub struct Checked {
@@ -33,19 +34,20 @@ pub fn check_file(
     bytes: &[u8],
     kind: Option<PolicyKind>,
 ) -> Checked {
-    let mut checked = check_files(sources, &[(name, bytes, kind)]);
+    let mut checked = check_files(sources, vec![(name, bytes.into(), kind)]);
     checked.pop().expect("one result per file")
 }
+
+/// A JSON policy file for [`check_files`]: its name, the bytes read, and its kind when known.
+pub type JsonFile<'n, 'b> = (&'n str, Cow<'b, [u8]>, Option<PolicyKind>);
 
 /// What `iamx check` runs on JSON files: each added to `sources` in order, then checked on
 /// its own (a file's checks read nothing of the others) on all cores, a file refused by
 /// `add_file` (too large, not UTF-8) with that refusal alone. Results in the files' order.
-pub fn check_files(
-    sources: &mut Sources,
-    files: &[(&str, &[u8], Option<PolicyKind>)],
-) -> Vec<Checked> {
-    let added: Vec<_> = (files.iter())
-        .map(|&(name, bytes, kind)| {
+/// Bytes given owned become the sources' texts without a copy.
+pub fn check_files(sources: &mut Sources, files: Vec<JsonFile<'_, '_>>) -> Vec<Checked> {
+    let added: Vec<_> = (files.into_iter())
+        .map(|(name, bytes, kind)| {
             let (id, refused) = crate::iam::read::add_file(sources, name, bytes);
             (id, name, kind, refused)
         })

@@ -19,6 +19,7 @@ use iamx::iam::kind::PolicyKind;
 use iamx::source::Sources;
 use iamx::verify::Report;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// `--diagnostics`: how diagnostics are printed, the same on every command that reports them.
@@ -242,10 +243,13 @@ fn analyze_read(
     let no_sources = inputs.is_empty();
     let trees =
         iamx::compile::parse_inputs(inputs, None, environments.len()).runs(environments.len());
+    let mut json_inputs = json_inputs;
+    let last_run = environments.len() - 1;
     let runs = environments
         .iter()
         .zip(trees)
-        .map(|(environment, trees)| {
+        .enumerate()
+        .map(|(run, (environment, trees))| {
             let stream_roles = reads == Reads::AllButRolePolicies;
             let options = iamx::compile::Options {
                 environment: environment.clone(),
@@ -270,14 +274,21 @@ fn analyze_read(
                 iamx::compile::lower_parsed_proving(trees, &options, streamed)
                     .checked_then(&options, None, proofs)
             };
-            let json_files: Vec<_> = (json_inputs.iter())
+            // The last run (the only one, but for environments) takes the bytes read: they
+            // become its sources' texts without a copy.
+            let json_files: Vec<_> = (json_inputs.iter_mut())
                 .map(|(input, manifest_kind)| {
                     let kind = settings.json_kind.or(*manifest_kind);
-                    (input.name.as_str(), &input.bytes[..], kind)
+                    let bytes = match run == last_run {
+                        true => Cow::Owned(std::mem::take(&mut input.bytes)),
+                        false => Cow::Borrowed(&input.bytes[..]),
+                    };
+                    (input.name.as_str(), bytes, kind)
                 })
                 .collect();
-            let checked = iamx::checks::json::check_files(&mut compilation.sources, &json_files);
-            for ((name, _, _), mut checked) in json_files.iter().zip(checked) {
+            let names: Vec<&str> = json_files.iter().map(|&(name, _, _)| name).collect();
+            let checked = iamx::checks::json::check_files(&mut compilation.sources, json_files);
+            for (name, mut checked) in names.into_iter().zip(checked) {
                 if let (true, Some(kind)) = (checked.inferred, checked.kind) {
                     inferred.push((name.to_string(), kind));
                 }

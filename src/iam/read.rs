@@ -215,17 +215,19 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 /// else, so such a file is not read further. A file over
 /// [`MAX_BYTES`] is added with an empty text, so that rendering its diagnostic does not print
 /// its first line (in such a file often all of it), and comes back with the E0007 diagnostic
-/// ([`too_large`]): it is not to be read.
-pub fn add_file(
+/// ([`too_large`]): it is not to be read. Bytes given owned become the source's text without a
+/// copy.
+pub fn add_file<'b>(
     sources: &mut Sources,
     name: impl Into<String>,
-    bytes: &[u8],
+    bytes: impl Into<Cow<'b, [u8]>>,
 ) -> (FileId, Option<Diagnostic>) {
+    let bytes = bytes.into();
     if bytes.len() > MAX_BYTES {
         let id = sources.add(name, String::new());
         return (id, Some(too_large(id, bytes.len())));
     }
-    crate::diagnostics::add_source(sources, name, bytes.to_vec())
+    crate::diagnostics::add_source(sources, name, bytes.into_owned())
 }
 
 /// [`add_file`] and [`read`]: the file's id in `sources`, the policy when it is one, and the
