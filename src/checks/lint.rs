@@ -95,9 +95,8 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
     let lists = Lists::new(statements);
     let mut stopped = None;
     // The first statement passing any role, for the PassRole combination lint.
-    let pass_role = statements
-        .iter()
-        .position(|s| passes_any_role(s) && grants(s, "iam:PassRole"));
+    let pass_role = (0..statements.len())
+        .position(|i| passes_any_role(&statements[i]) && grants(&lists, i)("iam:PassRole"));
     for (i, statement) in statements.iter().enumerate() {
         let at = |d: Diagnostic, label: &str| locate(doc, i, d, label);
         let allow = statement.effect == Effect::Allow;
@@ -125,22 +124,7 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
                 .as_deref()
                 .is_some_and(|r| r.iter().any(|r| r == "*"));
         if allow && identity && on_any {
-            // The statement's patterns other than `*` (which W0402 reports on its own); the
-            // list made for the redundancy lint answers the same question by lookup when it holds
-            // no `*`.
-            let prepared = lists
-                .get(i)
-                .map(|(actions, _)| actions)
-                .filter(|_| !actions.iter().any(|a| a == "*"));
-            let grants = |action: &str| match prepared {
-                Some(list) => {
-                    let mut unlimited = usize::MAX;
-                    list.includes(action, &mut unlimited) == Some(true)
-                }
-                None => actions
-                    .iter()
-                    .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action)),
-            };
+            let grants = grants(&lists, i);
             let passed_to = statement
                 .condition
                 .clauses()
@@ -168,7 +152,7 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
             }
         }
         if allow && identity {
-            if let Some(d) = pass_role_combination(doc, i, pass_role) {
+            if let Some(d) = pass_role_combination(doc, &lists, i, pass_role) {
                 out.push(d);
             }
         }
@@ -269,16 +253,29 @@ fn locate(doc: &LintDocument<'_>, index: usize, d: Diagnostic, label: &str) -> D
     d
 }
 
-/// `iam:PassRole` in one statement and an action that runs code as a role in statement `index`.
-/// Whether `s` allows `action` to identities (on whatever resources).
-fn grants(s: &Statement, action: &str) -> bool {
-    s.effect == Effect::Allow
-        && s.principal.is_none()
-        && s.action
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action))
+/// Whether statement `index` allows an action to identities (on whatever resources), by its
+/// patterns other than `*` (which W0402 reports on its own). The list made for the redundancy
+/// lint answers by lookup when it holds no `*`: the PassRole lints ask a dozen actions of every
+/// statement, and a statement may list hundreds.
+fn grants<'l>(lists: &'l Lists<'_>, index: usize) -> impl Fn(&str) -> bool + 'l {
+    let s = &lists.statements[index];
+    let actions = s.action.as_deref().unwrap_or_default();
+    let identity_allow = s.effect == Effect::Allow && s.principal.is_none();
+    let prepared = (identity_allow && !actions.iter().any(|a| a == "*"))
+        .then(|| lists.get(index).map(|(actions, _)| actions))
+        .flatten();
+    move |action| {
+        identity_allow
+            && match prepared {
+                Some(list) => {
+                    let mut unlimited = usize::MAX;
+                    list.includes(action, &mut unlimited) == Some(true)
+                }
+                None => actions
+                    .iter()
+                    .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action)),
+            }
+    }
 }
 
 /// Whether `s` names every role, or one unscoped enough to count as any: PassRole scoped to some
@@ -296,16 +293,17 @@ fn passes_any_role(s: &Statement) -> bool {
 /// action that runs code as a role in statement `index`.
 fn pass_role_combination(
     doc: &LintDocument<'_>,
+    lists: &Lists<'_>,
     index: usize,
     pass_role: Option<usize>,
 ) -> Option<Diagnostic> {
     // Without a statement passing any role there is nothing to combine with (most documents).
     let pass = pass_role?;
-    let statement = &doc.policy.statements[index];
+    let grants = grants(lists, index);
     let partners: Vec<&str> = PASS_ROLE_PARTNERS
         .iter()
         .copied()
-        .filter(|p| grants(statement, p))
+        .filter(|p| grants(p))
         .collect();
     if partners.is_empty() {
         return None;
