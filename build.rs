@@ -14,6 +14,11 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+// The hash of the name indices, shared with the catalog: it hashes the names it is asked for
+// with the same functions.
+#[path = "src/catalog/name_hash.rs"]
+mod name_hash;
+
 const SNAPSHOT: &str = "std-lib/catalog/aws-catalog.txt";
 const GLOBAL_KEYS: &str = "std-lib/catalog/global-condition-keys.tsv";
 
@@ -21,6 +26,7 @@ fn main() {
     println!("cargo::rerun-if-changed={SNAPSHOT}");
     println!("cargo::rerun-if-changed={GLOBAL_KEYS}");
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/catalog/name_hash.rs");
     let read = |path: &str| {
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
     };
@@ -164,6 +170,8 @@ fn generate(text: &str, tables: &mut Tables) -> String {
         let prefix = tables.text(service.prefix);
         let name = tables.text(service.name);
         let actions_start = tables.actions.len();
+        let names: Vec<&str> = service.actions.iter().map(|a| a.name).collect();
+        tables.action_hashes.add(&names);
         for action in &service.actions {
             let resources_start = tables.action_resources.len();
             for (name, required, keys) in &action.resources {
@@ -188,6 +196,8 @@ fn generate(text: &str, tables: &mut Tables) -> String {
             tables.actions.push(code);
         }
         let types_start = tables.resource_types.len();
+        let names: Vec<&str> = service.resource_types.iter().map(|r| r.name).collect();
+        tables.resource_type_hashes.add(&names);
         for resource_type in &service.resource_types {
             let code = format!(
                 "ResourceType::prepared({}, {}, {}),\n",
@@ -198,6 +208,8 @@ fn generate(text: &str, tables: &mut Tables) -> String {
             tables.resource_types.push(code);
         }
         let keys_start = tables.condition_keys.len();
+        let names: Vec<&str> = service.condition_keys.iter().map(|k| k.name).collect();
+        tables.condition_key_hashes.add(&names);
         for key in &service.condition_keys {
             let code = format!(
                 "ConditionKey::prepared({}, KeyType::{}, None, {}, KeyScope::Service),\n",
@@ -246,6 +258,9 @@ fn generate(text: &str, tables: &mut Tables) -> String {
     }
     let names: String = tables.names.iter().map(|t| format!("{t},")).collect();
     static_table(&mut out, "NAMES", "Text", tables.names.len(), &names);
+    tables.action_hashes.write(&mut out, "ACTION");
+    tables.resource_type_hashes.write(&mut out, "RESOURCE_TYPE");
+    tables.condition_key_hashes.write(&mut out, "CONDITION_KEY");
     out
 }
 
@@ -261,6 +276,41 @@ struct Tables {
     action_resources: Vec<String>,
     resource_types: Vec<String>,
     condition_keys: Vec<String>,
+    action_hashes: HashRows,
+    resource_type_hashes: HashRows,
+    condition_key_hashes: HashRows,
+}
+
+/// The two hash tables of a kind of list (`matching::NameIndex`): for each list, one run of
+/// rows (hash, position in the list) sorted by hash, as the list's names are written and in
+/// lower case.
+#[derive(Default)]
+struct HashRows {
+    exact: Vec<String>,
+    caseless: Vec<String>,
+}
+
+impl HashRows {
+    fn add(&mut self, names: &[&str]) {
+        let sorted = |hash: fn(&str) -> u64| {
+            let mut rows: Vec<(u64, usize)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (hash(n), i))
+                .collect();
+            rows.sort_unstable();
+            rows.into_iter().map(|(h, i)| format!("({h:#x}, {i}),"))
+        };
+        self.exact.extend(sorted(name_hash::exact_hash));
+        self.caseless.extend(sorted(name_hash::caseless_hash));
+    }
+
+    fn write(&self, out: &mut String, kind: &str) {
+        for (which, rows) in [("EXACT", &self.exact), ("CASELESS", &self.caseless)] {
+            let name = format!("{kind}_{which}");
+            static_table(out, &name, "(u64, u32)", rows.len(), &rows.concat());
+        }
+    }
 }
 
 impl Tables {
@@ -319,7 +369,7 @@ fn key_type(name: &str) -> Option<&'static str> {
 /// `GLOBAL_KEYS`, the global condition keys sorted by name ignoring case: key, type(s),
 /// single|multi, all|listed.
 fn global_keys(text: &str, tables: &mut Tables) -> String {
-    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut keys: Vec<(String, &str, String)> = Vec::new();
     for (number, line) in text.lines().enumerate() {
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -345,6 +395,7 @@ fn global_keys(text: &str, tables: &mut Tables) -> String {
         };
         keys.push((
             name.to_ascii_lowercase(),
+            name,
             format!(
                 "ConditionKey::prepared({}, KeyType::{first}, {also}, {multivalued}, KeyScope::{scope}),\n",
                 tables.text(name)
@@ -356,10 +407,13 @@ fn global_keys(text: &str, tables: &mut Tables) -> String {
         "pub(super) static GLOBAL_KEYS: [ConditionKey; {}] = [\n",
         keys.len()
     );
-    for (_, key) in keys {
-        out.push_str(&key);
+    for (_, _, key) in &keys {
+        out.push_str(key);
     }
     out.push_str("];\n");
+    let mut hashes = HashRows::default();
+    hashes.add(&keys.iter().map(|(_, name, _)| *name).collect::<Vec<_>>());
+    hashes.write(&mut out, "GLOBAL_KEY");
     out
 }
 

@@ -2,6 +2,7 @@
 //! distance for "did you mean". All comparisons are ASCII case-insensitive, because IAM treats
 //! action names and condition key names case-insensitively and every AWS name is ASCII.
 
+use super::name_hash::{caseless_hash, exact_hash};
 use std::cmp::Ordering;
 
 /// Compares two names ignoring ASCII case; the order the catalog sorts and searches by.
@@ -25,29 +26,16 @@ pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
 ///
 /// Nearly every lookup spells the name as the catalog does (`s3:GetObject`), so a second list
 /// holds the hashes of the names as written: a lookup tries it first, with no lower-casing.
-#[derive(Debug, Default)]
+///
+/// Both lists are prepared at build time (`build.rs`, with the hashes of `name_hash`): a
+/// list's index is a view of two runs of the prepared tables.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct NameIndex {
-    caseless: Vec<(u64, u32)>,
-    exact: Vec<(u64, u32)>,
+    pub(crate) caseless: &'static [(u64, u32)],
+    pub(crate) exact: &'static [(u64, u32)],
 }
 
 impl NameIndex {
-    pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
-        let (mut caseless, mut exact): (Vec<_>, Vec<_>) = names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| {
-                (
-                    (caseless_hash(name), i as u32),
-                    (exact_hash(name), i as u32),
-                )
-            })
-            .unzip();
-        caseless.sort_unstable();
-        exact.sort_unstable();
-        NameIndex { caseless, exact }
-    }
-
     /// The position of `name`, ignoring ASCII case, given the name at each position.
     pub(crate) fn find<'a>(&self, name: &str, name_at: impl Fn(usize) -> &'a str) -> Option<usize> {
         fn same_hash(list: &[(u64, u32)], hash: u64) -> impl Iterator<Item = usize> + '_ {
@@ -57,33 +45,12 @@ impl NameIndex {
                 .take_while(move |&&(h, _)| h == hash)
                 .map(|&(_, i)| i as usize)
         }
-        if let Some(i) = same_hash(&self.exact, exact_hash(name)).find(|&i| name_at(i) == name) {
+        if let Some(i) = same_hash(self.exact, exact_hash(name)).find(|&i| name_at(i) == name) {
             return Some(i);
         }
-        same_hash(&self.caseless, caseless_hash(name))
+        same_hash(self.caseless, caseless_hash(name))
             .find(|&i| name_at(i).eq_ignore_ascii_case(name))
     }
-}
-
-/// The hash of `name` with ASCII letters lower-cased (a fixed seed: lookups must agree with
-/// the index whenever it was built).
-fn caseless_hash(name: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = foldhash::fast::FixedState::with_seed(0x1a3c_5e7f).build_hasher();
-    let mut lowered = [0u8; 32];
-    for chunk in name.as_bytes().chunks(lowered.len()) {
-        for (to, from) in lowered.iter_mut().zip(chunk) {
-            *to = from.to_ascii_lowercase();
-        }
-        hasher.write(&lowered[..chunk.len()]);
-    }
-    hasher.finish()
-}
-
-/// The hash of `name` as written (a fixed seed, as [`caseless_hash`]).
-fn exact_hash(name: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x1a3c_5e7f).hash_one(name)
 }
 
 /// Whether a catalog condition key name, possibly a template such as `aws:RequestTag/${TagKey}`

@@ -15,6 +15,7 @@
 //! are made the first time something asks about it. Nothing is copied.
 
 mod matching;
+mod name_hash;
 mod prepared;
 #[cfg(test)]
 mod tests;
@@ -118,7 +119,10 @@ impl Catalog {
                 services,
                 by_prefix,
                 global_prefixes,
-                globals_index: NameIndex::new(globals.iter().map(|k| k.name())),
+                globals_index: NameIndex {
+                    exact: &prepared::GLOBAL_KEY_EXACT,
+                    caseless: &prepared::GLOBAL_KEY_CASELESS,
+                },
                 globals,
                 global_templates,
                 names: OnceLock::new(),

@@ -247,15 +247,12 @@ pub struct Service {
     actions: Run,
     resource_types: Run,
     condition_keys: Run,
-    /// Case-insensitive indices of the three lists, made on first use (see [`NameIndex`]).
+    /// What is read off the lists on first use.
     indices: OnceLock<ServiceIndices>,
 }
 
 #[derive(Debug, Default)]
 struct ServiceIndices {
-    actions: NameIndex,
-    resource_types: NameIndex,
-    condition_keys: NameIndex,
     /// The condition keys that are templates (`s3:ExistingObjectTag/<key>`), in order.
     key_templates: Vec<usize>,
     /// The shapes of every resource type's ARN formats, in order.
@@ -266,9 +263,6 @@ impl ServiceIndices {
     fn of(service: &Service) -> ServiceIndices {
         let keys = service.condition_keys();
         ServiceIndices {
-            actions: NameIndex::new(service.actions().iter().map(|a| a.name())),
-            resource_types: NameIndex::new(service.resource_types().iter().map(|r| r.name())),
-            condition_keys: NameIndex::new(keys.iter().map(|k| k.name())),
             key_templates: (0..keys.len()).filter(|&i| keys[i].is_template()).collect(),
             arn_shapes: (service.resource_types().iter())
                 .flat_map(|r| r.arn_formats().into_iter().map(ArnShape::of))
@@ -323,26 +317,47 @@ impl Service {
         self.indices.get_or_init(|| ServiceIndices::of(self))
     }
 
+    /// A list's case-insensitive index (see [`NameIndex`]), prepared with the list: its run
+    /// of the two hash tables is the list's run of its table.
+    fn index(run: Run, exact: &'static [(u64, u32)], caseless: &'static [(u64, u32)]) -> NameIndex {
+        NameIndex {
+            exact: run.of(exact),
+            caseless: run.of(caseless),
+        }
+    }
+
     /// The action with this name, ignoring case (`getobject` finds `GetObject`).
     pub fn action(&self, name: &str) -> Option<&'static Action> {
         let actions = self.actions();
-        let found = (self.indices().actions).find(name, |i| actions[i].name());
-        found.map(|i| &actions[i])
+        let index = Self::index(
+            self.actions,
+            &prepared::ACTION_EXACT,
+            &prepared::ACTION_CASELESS,
+        );
+        index.find(name, |i| actions[i].name()).map(|i| &actions[i])
     }
 
     pub fn resource_type(&self, name: &str) -> Option<&'static ResourceType> {
         let types = self.resource_types();
-        let found = (self.indices().resource_types).find(name, |i| types[i].name());
-        found.map(|i| &types[i])
+        let index = Self::index(
+            self.resource_types,
+            &prepared::RESOURCE_TYPE_EXACT,
+            &prepared::RESOURCE_TYPE_CASELESS,
+        );
+        index.find(name, |i| types[i].name()).map(|i| &types[i])
     }
 
     /// The key this service defines under `name`, exactly or as an instance of a template.
     pub fn condition_key(&self, name: &str) -> Option<&'static ConditionKey> {
         let keys = self.condition_keys();
-        let indices = self.indices();
-        match (indices.condition_keys).find(name, |i| keys[i].name()) {
+        let index = Self::index(
+            self.condition_keys,
+            &prepared::CONDITION_KEY_EXACT,
+            &prepared::CONDITION_KEY_CASELESS,
+        );
+        match index.find(name, |i| keys[i].name()) {
             Some(i) => Some(&keys[i]),
-            None => (indices.key_templates)
+            None => (self.indices().key_templates)
                 .iter()
                 .map(|&i| &keys[i])
                 .find(|k| k.matches(name)),
