@@ -11,8 +11,9 @@
 //! compiler makes ([`Catalog::action_supports_key`], [`Catalog::action_resource_types`]) and
 //! "did you mean" suggestions.
 //!
-//! Loading costs next to nothing: the services are static data, and a service's name indices
-//! are made the first time something asks about it. Nothing is copied.
+//! Loading costs next to nothing: the services and their case-insensitive name indices are
+//! static data; only a service's condition-key templates and ARN shapes are read off its lists,
+//! the first time something asks about it. Nothing is copied.
 
 mod matching;
 mod name_hash;

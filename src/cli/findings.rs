@@ -244,7 +244,7 @@ fn analyze_read(
     let trees =
         iamx::compile::parse_inputs(inputs, None, environments.len()).runs(environments.len());
     let mut json_inputs = json_inputs;
-    let last_run = environments.len() - 1;
+    let last_run = environments.len().saturating_sub(1);
     let runs = environments
         .iter()
         .zip(trees)
@@ -595,7 +595,9 @@ impl Findings {
                                 seen.insert(text);
                             }
                         }
-                        super::output::err!("{new_texts}");
+                        if !new_texts.is_empty() {
+                            super::output::err!("{new_texts}");
+                        }
                     }
                 }
                 if settings.show_suppressed {
