@@ -11,7 +11,7 @@
 //!
 //! Why at build time: parsing the services at run time cost ~60 M instructions and ~1,300 page
 //! faults of `check` on 1,000 AWS managed policies (which name nearly every service), and 8 ms
-//! of a check of one policy naming a few dozen. Static data costs nothing until it is read.
+//! of a check of one policy naming 189 services. Static data costs nothing until it is read.
 
 use std::fmt::Write as _;
 use std::path::Path;
