@@ -509,6 +509,36 @@ fn service_prefixes_are_lower_case_and_sorted() {
     assert!(Catalog::get().service("s3").is_some());
 }
 
+/// `build.rs` sorts every list by its names in lower case; the catalog searches and lists them
+/// in `cmp_ignore_case`'s order: the two are one order.
+#[test]
+fn every_list_is_in_the_order_the_catalog_searches() {
+    use super::matching::cmp_ignore_case;
+    use std::cmp::Ordering::Greater;
+    let sorted = |names: &[&str]| {
+        names
+            .windows(2)
+            .all(|w| cmp_ignore_case(w[0], w[1]) != Greater)
+    };
+    let catalog = Catalog::get();
+    let prefixes: Vec<&str> = catalog.service_prefixes().collect();
+    assert!(sorted(&prefixes));
+    for service in catalog.services() {
+        let actions: Vec<&str> = service.actions().iter().map(|a| a.name()).collect();
+        let types: Vec<&str> = service.resource_types().iter().map(|r| r.name()).collect();
+        let keys: Vec<&str> = service.condition_keys().iter().map(|k| k.name()).collect();
+        for list in [actions, types, keys] {
+            assert!(sorted(&list), "{}: {list:?}", service.prefix());
+        }
+    }
+    let globals: Vec<&str> = catalog
+        .global_condition_keys()
+        .iter()
+        .map(|k| k.name())
+        .collect();
+    assert!(sorted(&globals));
+}
+
 #[test]
 fn global_keys_are_found_only_under_their_plain_prefixes() {
     let catalog = catalog();
