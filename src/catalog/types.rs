@@ -248,21 +248,23 @@ pub struct Service {
     resource_types: Run,
     condition_keys: Run,
     /// What is read off the lists on first use.
-    indices: OnceLock<ServiceIndices>,
+    derived: OnceLock<Derived>,
 }
 
-#[derive(Debug, Default)]
-struct ServiceIndices {
+/// What a service's lists give that is not prepared at build time (`ArnShape::of` is the
+/// crate's reading of an ARN, which `build.rs` cannot call).
+#[derive(Debug)]
+struct Derived {
     /// The condition keys that are templates (`s3:ExistingObjectTag/<key>`), in order.
     key_templates: Vec<usize>,
     /// The shapes of every resource type's ARN formats, in order.
     arn_shapes: Vec<ArnShape>,
 }
 
-impl ServiceIndices {
-    fn of(service: &Service) -> ServiceIndices {
+impl Derived {
+    fn of(service: &Service) -> Derived {
         let keys = service.condition_keys();
-        ServiceIndices {
+        Derived {
             key_templates: (0..keys.len()).filter(|&i| keys[i].is_template()).collect(),
             arn_shapes: (service.resource_types().iter())
                 .flat_map(|r| r.arn_formats().into_iter().map(ArnShape::of))
@@ -286,7 +288,7 @@ impl Service {
             actions,
             resource_types,
             condition_keys,
-            indices: OnceLock::new(),
+            derived: OnceLock::new(),
         }
     }
 
@@ -313,8 +315,8 @@ impl Service {
         self.condition_keys.of(&prepared::CONDITION_KEYS)
     }
 
-    fn indices(&self) -> &ServiceIndices {
-        self.indices.get_or_init(|| ServiceIndices::of(self))
+    fn derived(&self) -> &Derived {
+        self.derived.get_or_init(|| Derived::of(self))
     }
 
     /// A list's case-insensitive index (see [`NameIndex`]), prepared with the list: its run
@@ -357,7 +359,7 @@ impl Service {
         );
         match index.find(name, |i| keys[i].name()) {
             Some(i) => Some(&keys[i]),
-            None => (self.indices().key_templates)
+            None => (self.derived().key_templates)
                 .iter()
                 .map(|&i| &keys[i])
                 .find(|k| k.matches(name)),
@@ -367,7 +369,7 @@ impl Service {
     /// What the checks read of the ARN formats of all the service's resource types, in order
     /// (see [`ArnShape`]).
     pub fn arn_shapes(&self) -> &[ArnShape] {
-        &self.indices().arn_shapes
+        &self.derived().arn_shapes
     }
 }
 

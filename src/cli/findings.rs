@@ -215,7 +215,7 @@ const ON_POOL_FROM: usize = 1 << 20;
 fn analyze_read(
     settings: &Settings,
     inputs: Vec<iamx::compile::Input>,
-    json_inputs: Vec<(iamx::compile::Input, Option<PolicyKind>)>,
+    mut json_inputs: Vec<(iamx::compile::Input, Option<PolicyKind>)>,
     files: usize,
     reads: Reads,
 ) -> Result<Vec<Run>, Exit> {
@@ -243,7 +243,6 @@ fn analyze_read(
     let no_sources = inputs.is_empty();
     let trees =
         iamx::compile::parse_inputs(inputs, None, environments.len()).runs(environments.len());
-    let mut json_inputs = json_inputs;
     let last_run = environments.len().saturating_sub(1);
     let runs = environments
         .iter()
