@@ -7,7 +7,9 @@
 //! Undecided cases answer `false` ("not covered"), which only ever makes a lint quieter or a
 //! generated deny explicit.
 
-use super::automaton::{decided, explore_within, first_word, Driver, MAX_STATES, MAX_WORK};
+use super::automaton::{
+    covered_by_alignment, decided, explore_within, first_word, Driver, MAX_STATES, MAX_WORK,
+};
 use super::pattern::{
     compile, first_special, is_var_symbol, too_long, Class, Glob, PatternKind, Tok, VarTable, Vars,
 };
@@ -94,6 +96,11 @@ fn includes_from(
         if !wildcard_matches(outer_text, &word, ignore_case) || !outer.matches(&word) {
             return Some(false);
         }
+    }
+    // Most of the rest are included by one alignment of their tokens (`...:*:*:document/*`
+    // over `...:*::document/AWS-*`), found in a pass instead of a search.
+    if covered_by_alignment(&inner, &outer) {
+        return Some(true);
     }
     let given = (*budget).min(MAX_WORK);
     let mut work = given;
@@ -315,32 +322,75 @@ mod tests {
 
     mod shortcut {
         use super::super::*;
+        use crate::reason::automaton::explore;
         use proptest::prelude::*;
 
         /// Pattern texts of both kinds, with ARNs of every number of segments (so that the
         /// padding of a trailing `*` is met), both cases, `?`, and variables.
         fn pattern() -> impl Strategy<Value = String> {
-            let parts = vec![
-                "arn:aws:ec2:",
-                "arn:",
-                "s3:",
-                "Get",
-                "get",
-                "*",
-                "?",
-                ":",
-                "::",
-                "subnet/",
-                "vpc/",
-                "x",
-                "${aws:username}",
-                "/",
-            ];
-            prop::collection::vec(prop::sample::select(parts), 1..8).prop_map(|p| p.concat())
+            prop::collection::vec(prop::sample::select(PARTS), 1..8).prop_map(|p| p.concat())
+        }
+
+        const PARTS: &[&str] = &[
+            "arn:aws:ec2:",
+            "arn:",
+            "s3:",
+            "Get",
+            "get",
+            "*",
+            "?",
+            ":",
+            "::",
+            "subnet/",
+            "vpc/",
+            "x",
+            "${aws:username}",
+            "/",
+        ];
+
+        /// Two patterns that differ in a few of their parts, so that many align and some
+        /// align but for one token (a `?` against a `*`, `:` against `/`).
+        fn near_patterns() -> impl Strategy<Value = (String, String)> {
+            let parts = prop::collection::vec(prop::sample::select(PARTS), 1..8);
+            let changes = prop::collection::vec(
+                (any::<prop::sample::Index>(), prop::sample::select(PARTS)),
+                0..3,
+            );
+            (parts, changes).prop_map(|(outer, changes)| {
+                let mut inner = outer.clone();
+                for (at, part) in changes {
+                    *at.get_mut(&mut inner) = part;
+                }
+                (outer.concat(), inner.concat())
+            })
         }
 
         proptest! {
             #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+            /// An inclusion the alignment test claims is one the search finds: it is only
+            /// ever a shorter way to the same answer.
+            #[test]
+            fn alignments_claim_only_what_the_search_proves(
+                (outer, inner) in near_patterns(),
+                action in any::<bool>(),
+            ) {
+                let kind = if action { PatternKind::Action } else { PatternKind::Arn };
+                let mut table = VarTable::default();
+                let compiled = compile(&outer, kind, &mut Vars::Symbolic(&mut table));
+                let inner_glob = compile(&inner, kind, &mut Vars::Symbolic(&mut table));
+                if let (Some(outer_glob), Some(mut inner_glob)) = (compiled, inner_glob) {
+                    widen_variables(&mut inner_glob);
+                    if !outer_glob.has_vars && covered_by_alignment(&inner_glob, &outer_glob) {
+                        let cells = explore(Driver::Union(&[&inner_glob]), &[&outer_glob], MAX_STATES)
+                            .expect("small patterns stay within the search's limits");
+                        prop_assert!(
+                            cells.iter().all(|cell| cell.accepted[0]),
+                            "`{outer}` aligned over `{inner}`, but the search finds a word outside"
+                        );
+                    }
+                }
+            }
+
             /// The plain wildcard walk `includes_from` asks before the automaton's never
             /// refuses a word the automaton's walk accepts: it reads `outer`'s wildcards as
             /// matching anything, so it only ever answers sooner, never otherwise.

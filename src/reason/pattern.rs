@@ -88,12 +88,17 @@ pub enum Class {
 }
 
 impl Class {
-    fn admits(self, c: char) -> bool {
+    pub(super) fn admits(self, c: char) -> bool {
         match self {
             Class::Any => true,
             Class::NoColon => c != ':',
             Class::Word => c != ':' && c != '/',
         }
+    }
+
+    /// Whether every character `inner` admits, this class admits too.
+    pub(super) fn admits_all_of(self, inner: Class) -> bool {
+        self == inner || self == Class::Any || (self == Class::NoColon && inner == Class::Word)
     }
 }
 
