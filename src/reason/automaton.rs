@@ -369,17 +369,18 @@ fn decided_cells(driver: Driver<'_>, observers: &[&Glob]) -> Option<Vec<Cell>> {
 /// variable: its literals with every `*` empty, a case-insensitive ASCII letter in upper case
 /// (the search tries characters in order, and upper case sorts first). `None` otherwise.
 pub fn first_word(glob: &Glob) -> Option<String> {
-    glob.toks
-        .iter()
-        .filter_map(|t| match *t {
-            Tok::Lit(c) if is_var_symbol(c) => Some(None),
-            Tok::Lit(c) => Some(Some(c)),
-            Tok::LitCi(c) if !c.is_ascii() => Some(None),
-            Tok::LitCi(c) => Some(Some(c.to_ascii_uppercase())),
-            Tok::One(_) => Some(None),
-            Tok::Star(_) => None,
-        })
-        .collect()
+    let mut word = String::with_capacity(glob.toks.len());
+    for tok in &glob.toks {
+        match *tok {
+            Tok::Lit(c) if is_var_symbol(c) => return None,
+            Tok::Lit(c) => word.push(c),
+            Tok::LitCi(c) if !c.is_ascii() => return None,
+            Tok::LitCi(c) => word.push(c.to_ascii_uppercase()),
+            Tok::One(_) => return None,
+            Tok::Star(_) => {}
+        }
+    }
+    Some(word)
 }
 
 /// A character that occurs in no glob (in either case), standing for all such characters.

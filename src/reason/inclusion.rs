@@ -16,6 +16,7 @@ use super::pattern::{
 use crate::iam::policy::wildcard_matches;
 use foldhash::HashSet;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// Whether every string `inner` matches is also matched by `outer` (see the module docs).
 ///
@@ -31,14 +32,16 @@ pub fn pattern_includes(outer: &str, inner: &str, kind: PatternKind) -> bool {
 /// automaton's work ([`MAX_WORK`]; deciding on the text costs 1): `None` once it is spent.
 fn includes(outer: &str, inner: &str, kind: PatternKind, budget: &mut usize) -> Option<bool> {
     let literal = first_special(outer).unwrap_or(outer.len());
-    includes_from(outer, literal, inner, kind, budget)
+    includes_from(outer, literal, &OnceCell::new(), inner, kind, budget)
 }
 
 /// [`includes`] with the length of `outer`'s literal head (up to its first `*`, `?` or `$`)
-/// known: a [`PatternList`] finds it once per pattern, not once per comparison.
+/// known, and `outer` compiled into `outer_glob` on first need: a [`PatternList`] finds the
+/// head once per pattern and compiles it once, not once per comparison.
 fn includes_from(
     outer: &str,
     literal: usize,
+    outer_glob: &OnceCell<Option<Glob>>,
     inner: &str,
     kind: PatternKind,
     budget: &mut usize,
@@ -71,19 +74,22 @@ fn includes_from(
         return Some(false);
     }
     let outer_text = outer;
-    let mut table = VarTable::default();
-    let Some(outer) = compile(outer, kind, &mut Vars::Symbolic(&mut table)) else {
+    let compiled = || compile(outer, kind, &mut Vars::Symbolic(&mut VarTable::default()));
+    let Some(outer) = outer_glob.get_or_init(compiled) else {
         return Some(false);
     };
     if outer.has_vars {
         return Some(false);
     }
+    // `outer` holds no variable, so `inner`'s are numbered from the first, as they would be
+    // after `outer` in one table.
+    let mut table = VarTable::default();
     let Some(mut inner) = compile(inner, kind, &mut Vars::Symbolic(&mut table)) else {
         return Some(false);
     };
     widen_variables(&mut inner);
     // Most pairs are settled by their tokens (`s3:*` over `s3:GetObject`).
-    if let Some(answer) = decided(&inner, &outer) {
+    if let Some(answer) = decided(&inner, outer) {
         return Some(answer);
     }
     // One word of `inner` that `outer` misses settles it without a search (most pairs that
@@ -99,12 +105,12 @@ fn includes_from(
     }
     // Most of the rest are included by one alignment of their tokens (`...:*:*:document/*`
     // over `...:*::document/AWS-*`), found in a pass instead of a search.
-    if covered_by_alignment(&inner, &outer) {
+    if covered_by_alignment(&inner, outer) {
         return Some(true);
     }
     let given = (*budget).min(MAX_WORK);
     let mut work = given;
-    let found = explore_within(Driver::Union(&[&inner]), &[&outer], MAX_STATES, &mut work);
+    let found = explore_within(Driver::Union(&[&inner]), &[outer], MAX_STATES, &mut work);
     *budget -= given - work;
     match found {
         Ok(cells) => Some(cells.iter().all(|cell| cell.accepted[0])),
@@ -127,8 +133,16 @@ pub struct PatternList<'a> {
     concrete: Vec<&'a str>,
     /// ... and looked up here when there are more than [`SET_FROM`].
     concrete_set: Option<HashSet<Cow<'a, str>>>,
-    /// The other patterns, each with the length of its literal head.
-    wildcards: Vec<(&'a str, usize)>,
+    /// The other patterns.
+    wildcards: Vec<Wildcard<'a>>,
+}
+
+/// A pattern of a [`PatternList`] with a wildcard: its text, the length of its literal head,
+/// and its glob once a comparison needed it.
+struct Wildcard<'a> {
+    text: &'a str,
+    literal: usize,
+    glob: OnceCell<Option<Glob>>,
 }
 
 /// How many concrete patterns a [`PatternList`] compares one by one before it makes a set.
@@ -147,7 +161,11 @@ impl<'a> PatternList<'a> {
             if pattern == "*" {
                 out.any = true;
             } else if let Some(literal) = first_special(pattern) {
-                out.wildcards.push((pattern, literal));
+                out.wildcards.push(Wildcard {
+                    text: pattern,
+                    literal,
+                    glob: OnceCell::new(),
+                });
             } else {
                 out.concrete.push(pattern);
             }
@@ -189,8 +207,9 @@ impl<'a> PatternList<'a> {
         if self.any || self.is_concrete(inner) {
             return Some(true);
         }
-        for &(outer, literal) in &self.wildcards {
-            if includes_from(outer, literal, inner, self.kind, budget)? {
+        for outer in &self.wildcards {
+            let (text, literal, glob) = (outer.text, outer.literal, &outer.glob);
+            if includes_from(text, literal, glob, inner, self.kind, budget)? {
                 return Some(true);
             }
         }
