@@ -534,7 +534,9 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
         )
         .expect("rendering to memory cannot fail");
     }
-    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    // The text is the sources' own (UTF-8) and codespan's: checked, not copied.
+    String::from_utf8(buffer.into_inner())
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// The codespan-reporting form of `diagnostic`, its labels (primary first) at `ranges`.
