@@ -297,6 +297,16 @@ struct PolicyReader<'t> {
     diagnostics: Vec<Diagnostic>,
 }
 
+
+/// The items of a list, or the one value that stands for a list of one (IAM takes `"s3:GetObject"`
+/// for `["s3:GetObject"]`).
+fn one_or_many<'j, 't>(value: &'j Json<'t>) -> &'j [Json<'t>] {
+    match &value.kind {
+        JsonKind::Array(items) => items,
+        _ => std::slice::from_ref(value),
+    }
+}
+
 impl PolicyReader<'_> {
     fn span(&self, value: &Json) -> Span {
         Span::new(self.file, value.start, value.end)
@@ -406,16 +416,16 @@ impl PolicyReader<'_> {
             );
             return None;
         };
-        let items: Vec<&Json> = match &statements.kind {
-            JsonKind::Array(items) => items.iter().collect(),
-            JsonKind::Object(_) => vec![statements],
+        let items: &[Json] = match &statements.kind {
+            JsonKind::Array(items) => items,
+            JsonKind::Object(_) => std::slice::from_ref(statements),
             _ => {
                 self.wrong(statements, "a statement or a list of statements");
                 return None;
             }
         };
         if items.len() > MAX_STATEMENTS {
-            let span = self.span(items[MAX_STATEMENTS]);
+            let span = self.span(&items[MAX_STATEMENTS]);
             self.diagnostics.push(
                 Diagnostic::new(
                     Code::InputLimit,
@@ -430,7 +440,8 @@ impl PolicyReader<'_> {
             );
             return None;
         }
-        let mut spans = Vec::new();
+        policy.statements.reserve_exact(items.len());
+        let mut spans = Vec::with_capacity(items.len());
         for item in items {
             // Each statement's tree lives while it is read, then goes.
             let parsed;
@@ -471,12 +482,9 @@ impl PolicyReader<'_> {
 
     /// A string or a list of strings, with the span of each.
     fn strings(&mut self, value: &Json) -> Option<(Vec<String>, Vec<Span>)> {
-        let items: Vec<&Json> = match &value.kind {
-            JsonKind::Array(items) => items.iter().collect(),
-            _ => vec![value],
-        };
-        let mut texts = Vec::new();
-        let mut spans = Vec::new();
+        let items = one_or_many(value);
+        let mut texts = Vec::with_capacity(items.len());
+        let mut spans = Vec::with_capacity(items.len());
         for item in items {
             texts.push(self.string(item)?);
             spans.push(self.span(item));
@@ -486,11 +494,8 @@ impl PolicyReader<'_> {
 
     /// A condition or principal value: a string, boolean or number, or a list of them.
     fn scalars(&mut self, value: &Json) -> Option<Vec<(String, Span)>> {
-        let items: Vec<&Json> = match &value.kind {
-            JsonKind::Array(items) => items.iter().collect(),
-            _ => vec![value],
-        };
-        let mut out = Vec::new();
+        let items = one_or_many(value);
+        let mut out = Vec::with_capacity(items.len());
         for item in items {
             match &item.kind {
                 JsonKind::String(text) => out.push((text.to_string(), self.span(item))),
