@@ -504,18 +504,28 @@ impl Findings {
                 }
             }
         }
+        // Each entry's located form, as the index holds it: made again only for an entry that
+        // gains a note below.
+        let mut located: Vec<Option<ResolvedDiagnostic>> = vec![None; entries.len()];
+        for (diagnostic, i) in index {
+            located[i] = Some(diagnostic);
+        }
         let mut per_run = vec![Vec::new(); runs.len()];
-        let mut kept = Vec::new();
-        for mut entry in entries {
-            if !entry.environments.is_empty() && entry.environments.len() < runs.len() {
-                entry.diagnostic = entry
-                    .diagnostic
-                    .with_note(environments_note(&entry.environments));
-            }
-            kept.push(ResolvedDiagnostic::new(
-                &entry.diagnostic,
-                &runs[entry.run].sources,
-            ));
+        let mut kept = Vec::with_capacity(entries.len());
+        for (mut entry, located) in entries.into_iter().zip(located) {
+            let noted = !entry.environments.is_empty() && entry.environments.len() < runs.len();
+            let located = match located {
+                Some(located) if !noted => located,
+                _ => {
+                    if noted {
+                        entry.diagnostic = entry
+                            .diagnostic
+                            .with_note(environments_note(&entry.environments));
+                    }
+                    ResolvedDiagnostic::new(&entry.diagnostic, &runs[entry.run].sources)
+                }
+            };
+            kept.push(located);
             per_run[entry.run].push(entry.diagnostic);
         }
         let mut suppressed: Vec<ResolvedDiagnostic> = Vec::new();
