@@ -297,7 +297,6 @@ struct PolicyReader<'t> {
     diagnostics: Vec<Diagnostic>,
 }
 
-
 /// The items of a list, or the one value that stands for a list of one (IAM takes `"s3:GetObject"`
 /// for `["s3:GetObject"]`).
 fn one_or_many<'j, 't>(value: &'j Json<'t>) -> &'j [Json<'t>] {
