@@ -97,6 +97,21 @@ fn remembered<T: Copy + 'static>(
     answer
 }
 
+/// The run of `actions` whose names start with `pattern`'s literal head (its text up to the
+/// first `*` or `?`), byte by byte ignoring ASCII case as `wildcard_matches` compares: every
+/// action the pattern can match. The actions are in `cmp_ignore_case`'s order, in which the
+/// names with one head are one run.
+fn named_from<'a>(actions: &'a [Action], pattern: &str) -> &'a [Action] {
+    let head = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
+    let start = actions.partition_point(|a| cmp_ignore_case(a.name(), head).is_lt());
+    let after = &actions[start..];
+    let heads = |a: &Action| {
+        let name = a.name().as_bytes();
+        name.len() >= head.len() && name[..head.len()].eq_ignore_ascii_case(head.as_bytes())
+    };
+    &after[..after.partition_point(heads)]
+}
+
 impl Catalog {
     /// The process-wide catalog, set up on first use.
     pub fn get() -> &'static Catalog {
@@ -300,7 +315,7 @@ impl Catalog {
                 .collect()
         };
         services.into_iter().flat_map(move |service| {
-            (service.actions().iter())
+            (named_from(service.actions(), action_pattern).iter())
                 .filter(move |a| wildcard_matches(action_pattern, a.name(), true))
         })
     }

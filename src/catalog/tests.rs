@@ -621,3 +621,50 @@ fn every_action_iams_tables_name_is_in_the_catalog() {
         }
     }
 }
+
+/// A pattern's actions are found in the run of names that start with its literal head: the
+/// same actions, in the same order, as testing every action of the service.
+#[test]
+fn action_patterns_match_as_they_would_over_every_action() {
+    use crate::iam::policy::wildcard_matches;
+    let catalog = Catalog::get();
+    let mut patterns = vec![
+        "s3:Get*".to_string(),
+        "S3:gEt*".to_string(),
+        "s3:*Object".to_string(),
+        "s3:?et*".to_string(),
+        "ec2:Describe*".to_string(),
+        "ec2:DescribeInstances".to_string(),
+        "iam:PassRole*".to_string(),
+        "iam:".to_string(),
+        "iam:Zzz*".to_string(),
+        "lambda:*".to_string(),
+        "s3:G\u{212A}*".to_string(),
+        "s3:gé*".to_string(),
+    ];
+    // Every head of some names of a large service, in both cases.
+    for action in catalog.service("ec2").unwrap().actions().iter().step_by(37) {
+        for cut in [1, 4, 9, action.name().len()] {
+            let head = &action.name()[..cut.min(action.name().len())];
+            patterns.push(format!("ec2:{head}*"));
+            patterns.push(format!("ec2:{}*", head.to_ascii_uppercase()));
+            patterns.push(format!("EC2:{}", head.to_ascii_lowercase()));
+        }
+    }
+    for pattern in &patterns {
+        let (service, action_pattern) = pattern.split_once(':').unwrap();
+        let every: Vec<&str> = (catalog.service(service).unwrap().actions().iter())
+            .filter(|a| wildcard_matches(action_pattern, a.name(), true))
+            .map(|a| a.name())
+            .collect();
+        let found: Vec<&str> = (catalog.expand_actions(pattern).iter())
+            .map(|a| a.name())
+            .collect();
+        assert_eq!(found, every, "{pattern}");
+        assert_eq!(
+            catalog.matches_any_action(pattern),
+            !every.is_empty(),
+            "{pattern}"
+        );
+    }
+}
