@@ -15,8 +15,8 @@ use super::pattern::{
 };
 use crate::iam::policy::wildcard_matches;
 use foldhash::HashSet;
-use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::hash::{Hash, Hasher};
 
 /// Whether every string `inner` matches is also matched by `outer` (see the module docs).
 ///
@@ -132,7 +132,7 @@ pub struct PatternList<'a> {
     /// handful: a set per statement cost more than the lint's comparisons)...
     concrete: Vec<&'a str>,
     /// ... and looked up here when there are more than [`SET_FROM`].
-    concrete_set: Option<HashSet<Cow<'a, str>>>,
+    concrete_set: Option<HashSet<Concrete<'a>>>,
     /// The other patterns.
     wildcards: Vec<Wildcard<'a>>,
 }
@@ -143,6 +143,43 @@ struct Wildcard<'a> {
     text: &'a str,
     literal: usize,
     glob: OnceCell<Option<Glob>>,
+}
+
+/// A concrete pattern as a [`PatternList`]'s set holds it: compared and hashed as
+/// `pattern_includes` compares concrete texts (ASCII case ignored for actions), without a
+/// lower-cased copy.
+#[derive(Clone, Copy)]
+struct Concrete<'a> {
+    text: &'a str,
+    ignore_case: bool,
+}
+
+impl PartialEq for Concrete<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match self.ignore_case {
+            true => self.text.eq_ignore_ascii_case(other.text),
+            false => self.text == other.text,
+        }
+    }
+}
+
+impl Eq for Concrete<'_> {}
+
+impl Hash for Concrete<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        if !self.ignore_case {
+            return self.text.hash(state);
+        }
+        // The lower-cased text, a chunk at a time: equal texts give equal chunks.
+        let mut chunk = [0u8; 64];
+        for part in self.text.as_bytes().chunks(chunk.len()) {
+            let lower = &mut chunk[..part.len()];
+            lower.copy_from_slice(part);
+            lower.make_ascii_lowercase();
+            state.write(lower);
+        }
+        state.write_u8(0xff);
+    }
 }
 
 /// How many concrete patterns a [`PatternList`] compares one by one before it makes a set.
@@ -190,12 +227,10 @@ impl<'a> PatternList<'a> {
     }
 
     /// How `pattern_includes` compares concrete texts: actions ignore ASCII case.
-    fn key<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        match self.kind {
-            PatternKind::Action if text.bytes().any(|b| b.is_ascii_uppercase()) => {
-                Cow::Owned(text.to_ascii_lowercase())
-            }
-            _ => Cow::Borrowed(text),
+    fn key<'t>(&self, text: &'t str) -> Concrete<'t> {
+        Concrete {
+            text,
+            ignore_case: self.kind == PatternKind::Action,
         }
     }
 
@@ -321,7 +356,10 @@ mod tests {
             for size in [3, SET_FROM + 5] {
                 let outer: Vec<String> = (0..size)
                     .map(|i| match kind {
-                        PatternKind::Action => format!("s3:Get{i}Object"),
+                        // Half of them longer than a hashed chunk.
+                        PatternKind::Action => {
+                            format!("s3:Get{i}Object{}", "Long".repeat(i % 2 * 20))
+                        }
                         _ => format!("arn:aws:s3:::Bucket{i}"),
                     })
                     .collect();
