@@ -99,7 +99,9 @@ fn includes_from(
     // misses too; it costs a tenth of the automaton's walk.
     if let Some(word) = first_word(&inner) {
         let ignore_case = kind == PatternKind::Action;
-        if !wildcard_matches(outer_text, &word, ignore_case) || !outer.matches(&word) {
+        // The walk reads bytes, so only an ASCII word is its to refuse (`?` is one character).
+        let walk_refuses = word.is_ascii() && !wildcard_matches(outer_text, &word, ignore_case);
+        if walk_refuses || !outer.matches(&word) {
             return Some(false);
         }
     }
@@ -383,7 +385,8 @@ mod tests {
         use proptest::prelude::*;
 
         /// Pattern texts of both kinds, with ARNs of every number of segments (so that the
-        /// padding of a trailing `*` is met), both cases, `?`, and variables.
+        /// padding of a trailing `*` is met), both cases, `?`, variables and a character
+        /// outside ASCII.
         fn pattern() -> impl Strategy<Value = String> {
             prop::collection::vec(prop::sample::select(PARTS), 1..8).prop_map(|p| p.concat())
         }
@@ -403,6 +406,7 @@ mod tests {
             "x",
             "${aws:username}",
             "/",
+            "é",
         ];
 
         /// Two patterns that differ in a few of their parts, so that many align and some
@@ -463,7 +467,8 @@ mod tests {
                 let inner = compile(&inner, kind, &mut Vars::Symbolic(&mut table));
                 if let (Some(outer_glob), Some(mut inner)) = (compiled, inner) {
                     widen_variables(&mut inner);
-                    if let Some(word) = first_word(&inner) {
+                    // The walk is asked only for ASCII words (it reads bytes).
+                    if let Some(word) = first_word(&inner).filter(|w| w.is_ascii()) {
                         if outer_glob.matches(&word) {
                             prop_assert!(
                                 wildcard_matches(&outer, &word, action),
@@ -474,6 +479,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A `?` stands for one character, not one byte: a word of characters outside ASCII is
+    /// not refused by the plain walk, which reads bytes.
+    #[test]
+    fn one_character_wildcards_read_characters() {
+        assert!(arn("arn:aws:s3:::b/?x*", "arn:aws:s3:::b/éx*"));
+        assert!(!arn("arn:aws:s3:::b/?x*", "arn:aws:s3:::b/éy*"));
     }
 
     #[test]
