@@ -426,6 +426,21 @@ mod tests {
             })
         }
 
+        /// Both patterns compiled as actions or ARNs with one variable table, `inner`'s
+        /// variables widened, as `includes_from` has them before its shortcuts.
+        fn compiled_pair(outer: &str, inner: &str, action: bool) -> Option<(Glob, Glob)> {
+            let kind = if action {
+                PatternKind::Action
+            } else {
+                PatternKind::Arn
+            };
+            let mut table = VarTable::default();
+            let outer = compile(outer, kind, &mut Vars::Symbolic(&mut table))?;
+            let mut inner = compile(inner, kind, &mut Vars::Symbolic(&mut table))?;
+            widen_variables(&mut inner);
+            Some((outer, inner))
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
             /// An inclusion the alignment test claims is one the search finds: it is only
@@ -435,12 +450,7 @@ mod tests {
                 (outer, inner) in near_patterns(),
                 action in any::<bool>(),
             ) {
-                let kind = if action { PatternKind::Action } else { PatternKind::Arn };
-                let mut table = VarTable::default();
-                let compiled = compile(&outer, kind, &mut Vars::Symbolic(&mut table));
-                let inner_glob = compile(&inner, kind, &mut Vars::Symbolic(&mut table));
-                if let (Some(outer_glob), Some(mut inner_glob)) = (compiled, inner_glob) {
-                    widen_variables(&mut inner_glob);
+                if let Some((outer_glob, inner_glob)) = compiled_pair(&outer, &inner, action) {
                     if !outer_glob.has_vars && covered_by_alignment(&inner_glob, &outer_glob) {
                         let cells = explore(Driver::Union(&[&inner_glob]), &[&outer_glob], MAX_STATES)
                             .expect("small patterns stay within the search's limits");
@@ -461,12 +471,7 @@ mod tests {
                 inner in pattern(),
                 action in any::<bool>(),
             ) {
-                let kind = if action { PatternKind::Action } else { PatternKind::Arn };
-                let mut table = VarTable::default();
-                let compiled = compile(&outer, kind, &mut Vars::Symbolic(&mut table));
-                let inner = compile(&inner, kind, &mut Vars::Symbolic(&mut table));
-                if let (Some(outer_glob), Some(mut inner)) = (compiled, inner) {
-                    widen_variables(&mut inner);
+                if let Some((outer_glob, inner)) = compiled_pair(&outer, &inner, action) {
                     // The walk is asked only for ASCII words (it reads bytes).
                     if let Some(word) = first_word(&inner).filter(|w| w.is_ascii()) {
                         if outer_glob.matches(&word) {
