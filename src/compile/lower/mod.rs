@@ -18,8 +18,9 @@ use crate::compile::output::*;
 use crate::compile::resolve::{Resolved, RoleBlock};
 use crate::diagnostics::Diagnostic;
 use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 use crate::syntax::ast::{PrincipalKind, PrincipalRefKind};
+use std::borrow::Cow;
 
 /// What [`lower`] gives.
 pub struct LoweredProject<R = ()> {
@@ -102,6 +103,19 @@ const ROLES_AT_ONCE: usize = 256;
 /// are lowered, each of which takes its own ([`delegated_to`]).
 type Delegated<'p> = foldhash::HashMap<(PrincipalRefKind, &'p str), Vec<String>>;
 
+/// The texts of spanned values, moved out (into a new vector: collected in place, the
+/// values' room would be shrunk to fit, which copies it).
+fn texts(values: Vec<Spanned<String>>) -> Vec<String> {
+    let mut texts = Vec::with_capacity(values.len());
+    texts.extend(values.into_iter().map(|value| value.node));
+    texts
+}
+
+/// The texts of spanned values, copied.
+fn copied_texts(values: &[Spanned<String>]) -> Vec<String> {
+    values.iter().map(|value| value.node.clone()).collect()
+}
+
 fn delegated<'p>(project: &'p ir::Project, infos: &[DelegationInfo]) -> Delegated<'p> {
     let mut delegated = Delegated::default();
     for (delegation, info) in project.delegations.iter().zip(infos) {
@@ -161,76 +175,87 @@ impl Lowering<'_> {
     }
 
     /// One role's trust policy, inline policy (when it has statements) and record.
-    /// `delegated`: the delegation policies attached to each principal.
-    fn role(&mut self, role: &ir::Role, delegated: &Delegated) -> LoweredRole {
-        let name = &role.name.node;
-        let arn = self.arn("role", &role.path, name);
+    /// `delegated`: the delegation policies attached to each principal. The role is taken:
+    /// its texts move into what it lowers to.
+    fn role(&mut self, role: ir::Role, delegated: &Delegated) -> LoweredRole {
+        let ir::Role {
+            name: Spanned { node: name, .. },
+            path,
+            description,
+            boundary,
+            trust,
+            instance_profile,
+            max_session_seconds,
+            tags,
+            attached,
+            statements,
+            span,
+        } = role;
+        let arn = self.arn("role", &path, &name);
         // Names made for every role: `concat` sizes each string once, unlike `format!`.
-        let trust_file = ["roles/", name, "/trust.json"].concat();
-        let (trust, trust_origins) = self.trust(&role.trust);
+        let trust_file = ["roles/", &name, "/trust.json"].concat();
+        let (trust, trust_origins) = self.trust(trust);
         let trust = Document {
             kind: DocumentKind::Trust,
-            name: [name, "-trust"].concat(),
+            name: [&name, "-trust"].concat(),
             arn: arn.clone(),
-            path: role.path.clone(),
+            path: path.clone(),
             description: None,
             file: trust_file.clone(),
             owner: Some(name.clone()),
             policy: trust,
             origins: trust_origins,
-            span: role.span,
+            span,
             aws_managed: false,
             dropped_size: None,
         };
         let mut inline_files = Vec::new();
         let mut inline = None;
-        if !role.statements.is_empty() {
-            let (document, origins) = self.policy(&role.statements);
-            let file = ["roles/", name, "/inline.json"].concat();
+        if !statements.is_empty() {
+            let (document, origins) = self.policy(statements.into_iter().map(Cow::Owned));
+            let file = ["roles/", &name, "/inline.json"].concat();
             // Room for exactly one: a vector grown by `push` has room for four.
             inline_files = vec![file.clone()];
             inline = Some(Document {
                 kind: DocumentKind::RoleInline,
                 name: name.clone(),
                 arn: arn.clone(),
-                path: role.path.clone(),
+                path: path.clone(),
                 description: None,
                 file,
                 owner: Some(name.clone()),
                 policy: document,
                 origins,
-                span: role.span,
+                span,
                 aws_managed: false,
                 dropped_size: None,
             });
         }
+        let attached_policy_arns = (attached.iter())
+            .map(|p| self.policy_arn(p, false))
+            .chain(
+                delegated_to(delegated, PrincipalRefKind::Role, &name)
+                    .iter()
+                    .cloned(),
+            )
+            .collect();
+        let instance_profile = instance_profile.map(|profile| {
+            let arn = self.arn("instance-profile", &path, &profile.node);
+            (profile.node, arn)
+        });
         let info = RoleInfo {
-            name: name.clone(),
+            boundary_arn: boundary.as_ref().map(|b| self.policy_arn(b, true)),
+            name,
             arn,
-            path: role.path.clone(),
-            description: role.description.clone(),
-            boundary_arn: role.boundary.as_ref().map(|b| self.policy_arn(b, true)),
+            path,
+            description,
             trust_file,
             inline_files,
-            attached_policy_arns: (role.attached.iter())
-                .map(|p| self.policy_arn(p, false))
-                .chain(
-                    delegated_to(delegated, PrincipalRefKind::Role, name)
-                        .iter()
-                        .cloned(),
-                )
-                .collect(),
-            instance_profile: role.instance_profile.as_ref().map(|profile| {
-                (
-                    profile.node.clone(),
-                    self.arn("instance-profile", &role.path, &profile.node),
-                )
-            }),
-            max_session_seconds: role.max_session_seconds,
-            tags: (role.tags.iter())
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect(),
-            span: role.span,
+            attached_policy_arns,
+            instance_profile,
+            max_session_seconds,
+            tags: tags.into_iter().collect(),
+            span,
         };
         LoweredRole {
             trust,
@@ -266,7 +291,7 @@ impl Lowering<'_> {
             (DocumentKind::ManagedPolicy, "policies", &project.policies),
         ] {
             for policy in policies {
-                let (document, origins) = self.policy(&policy.statements);
+                let (document, origins) = self.policy(policy.statements.iter().map(Cow::Borrowed));
                 documents.push(Document {
                     kind,
                     name: policy.name.node.clone(),
@@ -333,8 +358,7 @@ impl Lowering<'_> {
                             project,
                             diagnostics: role_checks(state, &role),
                         };
-                        let mut lowered = lowering.role(&role, &delegated);
-                        drop(role);
+                        let mut lowered = lowering.role(role, &delegated);
                         let after = after_role.as_ref().map(|after_role| {
                             let documents = RoleDocuments {
                                 trust: &mut lowered.trust,
@@ -628,7 +652,7 @@ impl Lowering<'_> {
         if statements.is_empty() {
             return Vec::new();
         }
-        let (document, origins) = self.policy(statements);
+        let (document, origins) = self.policy(statements.iter().map(Cow::Borrowed));
         let file = format!("{folder}/{name}/inline.json");
         documents.push(Document {
             kind,
@@ -648,35 +672,47 @@ impl Lowering<'_> {
     }
 
     /// One policy document from its statements, in canonical order, with each statement's
-    /// origin.
-    fn policy(&mut self, statements: &[ir::Statement]) -> (PolicyDocument, Vec<Origin>) {
+    /// origin. A role's statements come owned (`Cow::Owned`): their texts move into the
+    /// document, where a managed policy's, which the project keeps, are copied.
+    fn policy<'s>(
+        &mut self,
+        statements: impl ExactSizeIterator<Item = Cow<'s, ir::Statement>>,
+    ) -> (PolicyDocument, Vec<Origin>) {
         let mut lowered = Vec::with_capacity(statements.len());
         let mut origins = Vec::with_capacity(statements.len());
         for statement in statements {
             let mut out = Statement::new(statement.effect);
-            out.sid = statement.sid.clone();
-            let actions = statement.actions.iter().map(|a| a.node.clone()).collect();
-            if statement.not_action {
+            out.condition = self.conditions(&statement.conditions);
+            let (not_action, not_resource) = (statement.not_action, statement.not_resource);
+            let (sid, actions, resources, origin) = match statement {
+                Cow::Owned(s) => (s.sid, texts(s.actions), texts(s.resources), s.origin),
+                Cow::Borrowed(s) => (
+                    s.sid.clone(),
+                    copied_texts(&s.actions),
+                    copied_texts(&s.resources),
+                    s.origin.clone(),
+                ),
+            };
+            out.sid = sid;
+            if not_action {
                 out.not_action = Some(actions);
             } else {
                 out.action = Some(actions);
             }
-            let resources = statement.resources.iter().map(|r| r.node.clone()).collect();
-            if statement.not_resource {
+            if not_resource {
                 out.not_resource = Some(resources);
             } else {
                 out.resource = Some(resources);
             }
-            out.condition = self.conditions(&statement.conditions);
             lowered.push(out);
-            origins.push(statement.origin.clone());
+            origins.push(origin);
         }
         let mut document = PolicyDocument::new(lowered);
         document.canonicalize();
         (document, origins)
     }
 
-    fn trust(&mut self, trust: &[ir::TrustStatement]) -> (PolicyDocument, Vec<Origin>) {
+    fn trust(&mut self, trust: Vec<ir::TrustStatement>) -> (PolicyDocument, Vec<Origin>) {
         // Exact capacities: a trust policy is mostly one statement, and a grown vector's room
         // for four was ~0.7 KiB per role.
         let mut statements = Vec::with_capacity(trust.len());
@@ -687,24 +723,23 @@ impl Lowering<'_> {
             } else {
                 Effect::Allow
             });
+            out.condition = self.conditions(&entry.conditions);
+            let actions: Vec<String> = if entry.actions.is_empty() {
+                vec![default_trust_action(&entry).to_string()]
+            } else {
+                texts(entry.actions)
+            };
+            out.action = Some(actions);
             let principal = match entry.kind {
                 PrincipalKind::Anyone => Principal::Any(crate::iam::policy::AnyPrincipal),
                 kind => {
                     let (key, values) = match kind {
-                        PrincipalKind::Service => (
-                            "Service",
-                            entry.principals.iter().map(|p| p.node.clone()).collect(),
-                        ),
-                        PrincipalKind::Federated => (
-                            "Federated",
-                            entry.principals.iter().map(|p| p.node.clone()).collect(),
-                        ),
+                        PrincipalKind::Service => ("Service", texts(entry.principals)),
+                        PrincipalKind::Federated => ("Federated", texts(entry.principals)),
                         _ => (
                             "AWS",
-                            entry
-                                .principals
-                                .iter()
-                                .map(|p| self.aws_principal(&p.node))
+                            (entry.principals.into_iter())
+                                .map(|p| self.aws_principal(p.node))
                                 .collect(),
                         ),
                     };
@@ -716,15 +751,8 @@ impl Lowering<'_> {
             } else {
                 out.principal = Some(Box::new(principal));
             }
-            let actions: Vec<String> = if entry.actions.is_empty() {
-                vec![default_trust_action(entry).to_string()]
-            } else {
-                entry.actions.iter().map(|a| a.node.clone()).collect()
-            };
-            out.action = Some(actions);
-            out.condition = self.conditions(&entry.conditions);
             statements.push(out);
-            origins.push(entry.origin.clone());
+            origins.push(entry.origin);
         }
         let mut document = PolicyDocument::new(statements);
         document.canonicalize();
@@ -732,11 +760,11 @@ impl Lowering<'_> {
     }
 
     /// IAM stores an account ID principal as the account's root ARN; write it that way.
-    fn aws_principal(&self, text: &str) -> String {
-        if crate::iam::names::is_account_id(text) {
+    fn aws_principal(&self, text: String) -> String {
+        if crate::iam::names::is_account_id(&text) {
             format!("arn:{}:iam::{text}:root", self.project.partition)
         } else {
-            text.to_string()
+            text
         }
     }
 }
