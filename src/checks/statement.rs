@@ -200,6 +200,9 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
         // The statement's actions mostly share resource types: each (resource, resource type)
         // pair is decided once.
         let mut fits = Fits::new();
+        let written: Vec<_> = (view.resources.iter())
+            .map(|(r, _)| arn_format::WrittenArn::new(r))
+            .collect();
         for (action, found) in view.actions.iter().zip(&found) {
             if shares_span(action) {
                 continue;
@@ -207,7 +210,7 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
             let Some(found) = found else {
                 continue;
             };
-            if let Some(d) = check_resources(action, found, &view.resources, &mut fits) {
+            if let Some(d) = check_resources(action, found, &view.resources, &written, &mut fits) {
                 out.push(d);
             }
         }
@@ -335,6 +338,7 @@ fn check_resources(
     action: &ActionRef<'_>,
     found: &Action,
     resources: &[(&str, Span)],
+    written: &[arn_format::WrittenArn<'_>],
     fits: &mut Fits,
 ) -> Option<Diagnostic> {
     let catalog = Catalog::get();
@@ -347,7 +351,7 @@ fn check_resources(
         let key = (r, rt as *const ResourceType);
         let fit = known(fits, key).unwrap_or_else(|| {
             let direct = (rt.arn_formats().iter())
-                .any(|f| arn_format::overlaps_directly(resources[r].0, f) == Some(true));
+                .any(|f| arn_format::overlaps_directly(&written[r], f) == Some(true));
             if direct {
                 fits.push((key, true));
             }
