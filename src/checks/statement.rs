@@ -18,7 +18,6 @@ use crate::iam::policy::has_wildcard;
 use crate::source::{Span, Spanned};
 
 mod arn_format;
-pub use arn_format::arn_overlaps;
 
 /// Where the statements come from: `.iamx` sources are strict, JSON files get warnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -364,7 +363,7 @@ fn check_resources(
     for (r, rt) in pairs() {
         let key = (r, rt as *const ResourceType);
         let fit = known(fits, key).unwrap_or_else(|| {
-            let fit = (rt.arn_formats().iter()).any(|f| arn_overlaps(resources[r].0, f));
+            let fit = (rt.arn_formats().iter()).any(|f| written[r].overlaps(f));
             fits.push((key, fit));
             fit
         });

@@ -47,17 +47,10 @@ fn tokens(text: &str, format: bool) -> Vec<Token> {
     out
 }
 
-/// Whether some ARN is matched both by `resource` (with `*`, `?` and `${...}` variables) and by
-/// the catalog's ARN `format` (whose `${...}` placeholders stand for any text).
-pub fn arn_overlaps(resource: &str, format: &str) -> bool {
-    overlaps_directly(&WrittenArn::new(resource), format)
-        .unwrap_or_else(|| arn_overlaps_uncached(resource, format))
-}
-
 /// A resource as written, with what [`overlaps_directly`] reads of it found once for all the
 /// formats it is compared with.
 pub(super) struct WrittenArn<'a> {
-    pub text: &'a str,
+    text: &'a str,
     /// The service segment, when it is plain text (no `*`, `?` or `$`).
     plain_service: Option<&'a str>,
     /// Where the first `*`, `?` or variable is.
@@ -72,9 +65,15 @@ impl<'a> WrittenArn<'a> {
             wild: first_wild(text),
         }
     }
+
+    /// Whether some ARN is matched both by this resource (with `*`, `?` and `${...}` variables)
+    /// and by the catalog's ARN `format` (whose `${...}` placeholders stand for any text).
+    pub fn overlaps(&self, format: &str) -> bool {
+        overlaps_directly(self, format).unwrap_or_else(|| arn_overlaps_uncached(self.text, format))
+    }
 }
 
-/// [`arn_overlaps`] where it is answered without the pair search, else `None`.
+/// [`WrittenArn::overlaps`] where it is answered without the pair search, else `None`.
 pub(super) fn overlaps_directly(resource: &WrittenArn<'_>, format: &str) -> Option<bool> {
     if services_differ(resource, format) {
         return Some(false);
@@ -118,8 +117,9 @@ const MATCH_PLACEHOLDERS: usize = 4;
 /// [`arn_overlaps_uncached`] reads a format: a `${...}` placeholder stands for any text without
 /// `:`, or for any text at all when it ends the format; a `$` without a closing `}` is text.
 /// With `open_end`, `text` is followed by a `*`: whether the format matches some text that
-/// begins with `text`. `None` when the walk meets more than [`MATCH_PLACEHOLDERS`] placeholders
-/// (`passed`: how many it has met), a bound of cost only: every answer given is exact.
+/// begins with `text`. `None` when the walk would try the ends of more than
+/// [`MATCH_PLACEHOLDERS`] placeholders (`passed`: how many it has tried; one ending the format
+/// tries none), a bound of cost only: every answer given is exact.
 fn format_matches(format: &[u8], text: &[u8], open_end: bool, passed: usize) -> Option<bool> {
     let (mut f, mut t) = (0, 0);
     while f < format.len() {
@@ -251,6 +251,10 @@ fn arn_overlaps_uncached(resource: &str, format: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn arn_overlaps(resource: &str, format: &str) -> bool {
+        WrittenArn::new(resource).overlaps(format)
+    }
     use crate::catalog::Catalog;
 
     /// The direct match of a format against one ARN, one ARN's head and a `*`, or a head, a `*`
