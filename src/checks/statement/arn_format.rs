@@ -55,14 +55,22 @@ pub(super) struct WrittenArn<'a> {
     plain_service: Option<&'a str>,
     /// Where the first `*`, `?` or variable is.
     wild: Option<usize>,
+    /// Where the colon after the partition is, when the text begins with `arn:` (in any case).
+    partition_end: Option<usize>,
 }
 
 impl<'a> WrittenArn<'a> {
     pub fn new(text: &'a str) -> WrittenArn<'a> {
+        let bytes = text.as_bytes();
+        let partition_end = (bytes.len() > ARN.len()
+            && bytes[..ARN.len()].eq_ignore_ascii_case(ARN))
+        .then(|| memchr::memchr(b':', &bytes[ARN.len()..]).map(|i| ARN.len() + i))
+        .flatten();
         WrittenArn {
             text,
             plain_service: service(text).filter(|s| plain(s)),
             wild: first_wild(text),
+            partition_end,
         }
     }
 
@@ -90,23 +98,49 @@ pub(super) fn overlaps_directly(resource: &WrittenArn<'_>, format: &str) -> Opti
 ///   needs next, and what follows it is taken by the format's last placeholder, which (ending
 ///   the format) stands for any text; conversely a common ARN begins with the head.
 fn direct(resource: &WrittenArn<'_>, format: &str) -> Option<bool> {
-    let Some(at) = resource.wild else {
-        return format_matches(format.as_bytes(), resource.text.as_bytes(), false, 0);
+    let (head, open_end) = match resource.wild {
+        None => (resource.text, false),
+        Some(at) => {
+            let (head, rest) = resource.text.split_at(at);
+            let tail = rest.strip_prefix('*')?;
+            if !tail.is_empty() && !ends_in_placeholder(format.as_bytes()) {
+                return None;
+            }
+            (head, true)
+        }
     };
-    let (head, rest) = resource.text.split_at(at);
-    let tail = rest.strip_prefix('*')?;
-    if !tail.is_empty() && !ends_in_placeholder(format) {
-        return None;
+    // The catalog's formats begin with `arn:${Partition}:`. Against a head that has `arn:`
+    // and the colon after the partition, the walk would match `arn:`, then try each end of the
+    // placeholder and find only that colon to go on from: the same answer, from that colon.
+    if let (Some(colon), Some(rest)) = (
+        resource.partition_end.filter(|&colon| colon < head.len()),
+        (format.strip_prefix(PARTITION_PREFIX)).filter(|rest| rest.starts_with(':')),
+    ) {
+        return format_matches(rest.as_bytes(), &head.as_bytes()[colon..], open_end, 1);
     }
-    format_matches(format.as_bytes(), head.as_bytes(), true, 0)
+    format_matches(format.as_bytes(), head.as_bytes(), open_end, 0)
 }
 
-/// Whether the format's last token is a placeholder ending it (any text, as [`tokens`] reads it).
-fn ends_in_placeholder(format: &str) -> bool {
-    format.ends_with('}')
-        && format
-            .rfind("${")
-            .is_some_and(|open| !format[open..format.len() - 1].contains('}'))
+const ARN: &[u8] = b"arn:";
+
+/// How the catalog's formats begin, up to the colon after the partition (which the shortcut
+/// in [`direct`] needs to come next).
+const PARTITION_PREFIX: &str = "arn:${Partition}";
+
+/// Whether the format's last token is a placeholder ending it (any text, as [`tokens`] reads
+/// it): it ends in `}`, and no other `}` comes after its last `${`.
+fn ends_in_placeholder(format: &[u8]) -> bool {
+    let Some((b'}', body)) = format.split_last() else {
+        return false;
+    };
+    for i in (0..body.len()).rev() {
+        match body[i] {
+            b'}' => return false,
+            b'{' if i > 0 && body[i - 1] == b'$' => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Most placeholders [`format_matches`] takes: each one inside the format tries every length up
@@ -194,7 +228,7 @@ fn services_differ(resource: &WrittenArn<'_>, format: &str) -> bool {
         return false;
     };
     // The catalog's formats begin so: their service is found without a search from the start.
-    let service = match format.strip_prefix("arn:${Partition}:") {
+    let service = match (format.strip_prefix(PARTITION_PREFIX)).and_then(|r| r.strip_prefix(':')) {
         Some(rest) => rest.split(':').next(),
         None => service(format),
     };
@@ -303,7 +337,7 @@ mod tests {
             ..Config::default()
         });
         let (compared, matched) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
-        let opened = std::cell::Cell::new(0);
+        let (opened, shortcuts) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
         let tailed = std::cell::Cell::new((0, 0));
         runner
             .run(&case, |(i, pieces, fill, upper)| {
@@ -332,10 +366,14 @@ mod tests {
                 }
                 // Only an answer given is held to the search: past four placeholders (the logs
                 // formats have five) the walk may leave it to the search.
-                let Some(direct) = format_matches(format.as_bytes(), arn.as_bytes(), false, 0)
-                else {
+                let written = WrittenArn::new(&arn);
+                let Some(direct) = super::direct(&written, format) else {
                     return Ok(());
                 };
+                // How many went from the colon after the partition (`direct`'s shortcut).
+                if written.partition_end.is_some() && format.starts_with("arn:${Partition}:") {
+                    shortcuts.set(shortcuts.get() + 1);
+                }
                 prop_assert_eq!(
                     direct,
                     arn_overlaps_uncached(&arn, format),
@@ -347,7 +385,7 @@ mod tests {
                 let cut = arn.len() * (pieces.len() % 4 + 1) / 4;
                 if arn.is_char_boundary(cut) {
                     let head = &arn[..cut];
-                    let Some(open) = format_matches(format.as_bytes(), head.as_bytes(), true, 0)
+                    let Some(open) = super::direct(&WrittenArn::new(&format!("{head}*")), format)
                     else {
                         return Ok(());
                     };
@@ -389,11 +427,47 @@ mod tests {
             "{compared:?} {matched:?}"
         );
         assert!(opened.get() > 500, "{opened:?}");
+        assert!(shortcuts.get() > 1000, "{shortcuts:?}");
         let (tails, matching) = tailed.get();
         assert!(
             tails > 1000 && matching > 300 && tails - matching > 300,
             "{tails} {matching}"
         );
+    }
+
+    /// The byte scan answers as reading the text after the last `${` does.
+    #[test]
+    fn a_format_ends_in_a_placeholder_only_when_its_last_one_closes_it() {
+        let by_search = |format: &str| {
+            format.ends_with('}')
+                && (format.rfind("${"))
+                    .is_some_and(|open| !format[open..format.len() - 1].contains('}'))
+        };
+        let formats = [
+            "",
+            "}",
+            "${",
+            "${}",
+            "a${X}",
+            "a${X}b",
+            "a${X}}",
+            "a}${X}",
+            "${X}${Y}",
+            "${X}/{Y}",
+            "${X{}",
+            "$${X}",
+            "a{X}",
+            "${X}}${Y}",
+            "arn:${Partition}:s3:::${BucketName}",
+        ];
+        for format in formats {
+            assert_eq!(
+                ends_in_placeholder(format.as_bytes()),
+                by_search(format),
+                "{format}"
+            );
+        }
+        assert!(ends_in_placeholder(b"a${X}") && !ends_in_placeholder(b"a${X}}"));
     }
 
     #[test]
