@@ -168,7 +168,7 @@ fn generate(text: &str, tables: &mut Tables) -> String {
     }
 
     let mut services_code = String::new();
-    for service in &services {
+    for (service_index, service) in services.iter().enumerate() {
         let prefix = tables.text(service.prefix);
         let name = tables.text(service.name);
         let actions_start = tables.actions.len();
@@ -190,7 +190,7 @@ fn generate(text: &str, tables: &mut Tables) -> String {
             }
             let resources = run(resources_start, tables.action_resources.len());
             let code = format!(
-                "Action::prepared({prefix}, {}, AccessLevel::{}, {resources}, {}),\n",
+                "Action::prepared({prefix}, {service_index}, {}, AccessLevel::{}, {resources}, {}),\n",
                 tables.text(action.name),
                 action.access_level,
                 tables.names(&action.condition_keys)

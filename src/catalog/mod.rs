@@ -446,14 +446,13 @@ impl Catalog {
         &'a self,
         action: &'a Action,
     ) -> impl Iterator<Item = (&'a ActionResource, &'a ResourceType)> + Clone + 'a {
-        let service = self.service(action.service());
-        let resources = match service {
-            Some(_) => action.resources(),
-            None => &[],
-        };
-        resources
-            .iter()
-            .filter_map(move |r| Some((r, &service?.resource_types()[r.type_index?])))
+        let types = self.service_of(action).resource_types();
+        (action.resources().iter()).filter_map(move |r| Some((r, &types[r.type_index?])))
+    }
+
+    /// The service an action of the catalog belongs to.
+    pub fn service_of(&self, action: &Action) -> &Service {
+        &self.services[action.service_index()]
     }
 
     /// The ARN formats a statement's Resource can use for this action; empty when the action

@@ -668,3 +668,23 @@ fn action_patterns_match_as_they_would_over_every_action() {
         );
     }
 }
+
+/// Each action points at its own service: the catalog checks read the service's resource
+/// types through that index.
+#[test]
+fn each_action_knows_its_service() {
+    let c = catalog();
+    let mut actions = 0;
+    for service in c.services() {
+        for action in service.actions() {
+            assert!(
+                std::ptr::eq(c.service_of(action), service),
+                "{}",
+                action.full_name()
+            );
+            assert_eq!(c.service_of(action).prefix(), action.service());
+            actions += 1;
+        }
+    }
+    assert!(actions > 10_000, "{actions}");
+}

@@ -377,6 +377,9 @@ impl Service {
 #[derive(Debug)]
 pub struct Action {
     service: Text,
+    /// Where the service is in the catalog's list: the catalog checks go from each action
+    /// to its service's resource types.
+    service_index: u16,
     name: Text,
     pub access_level: AccessLevel,
     resources: Run,
@@ -387,6 +390,7 @@ impl Action {
     /// An action as `build.rs` writes it.
     pub(crate) const fn prepared(
         service: Text,
+        service_index: u16,
         name: Text,
         access_level: AccessLevel,
         resources: Run,
@@ -394,6 +398,7 @@ impl Action {
     ) -> Self {
         Action {
             service,
+            service_index,
             name,
             access_level,
             resources,
@@ -409,6 +414,11 @@ impl Action {
     /// The action name as AWS spells it (`GetObject`).
     pub fn name(&self) -> &'static str {
         self.name.get()
+    }
+
+    /// Where the action's service is in the catalog's list ([`super::Catalog::service_of`]).
+    pub(super) fn service_index(&self) -> usize {
+        usize::from(self.service_index)
     }
 
     /// The resource types the action can be authorized against.
