@@ -276,7 +276,7 @@ impl Sources {
     /// The span's first line: where a diagnostic about a whole block points.
     pub fn first_line(&self, span: Span) -> Span {
         let text = self.slice(span);
-        let end = text.find('\n').unwrap_or(text.len());
+        let end = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len());
         Span::new(span.file, span.start as usize, span.start as usize + end)
     }
 }

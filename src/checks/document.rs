@@ -525,6 +525,13 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
         ));
     };
     let (partition, service, region, account) = (parts[1], parts[2], parts[3], parts[4]);
+    // One scan for the whole ARN's first wildcard: most have none before the resource part,
+    // and then none of the parts before it is asked again.
+    let resource = parts[5];
+    let resource_start = text.len() - resource.len();
+    let wild_at = first_wild(text);
+    let plain_head = wild_at.is_none_or(|at| at >= resource_start);
+    let is_wild = |part: &str| !plain_head && is_wild(part);
     if !is_wild(partition) && !PARTITIONS.contains(&partition) {
         let help = match did_you_mean(partition, PARTITIONS) {
             Some(close) => format!("did you mean `{close}`?"),
@@ -561,8 +568,11 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     // The formats this resource can be: those whose resource part starts with the same literal
     // text (`accesspoint/` is not a bucket's `b/*`). Every resource of every statement comes
     // here, so the formats are read once, into the catalog's `ArnShape`s.
-    let resource = parts[5];
-    let written = &resource[..first_wild(resource).unwrap_or(resource.len())];
+    let written = match wild_at {
+        Some(at) if plain_head => &resource[..at - resource_start],
+        Some(_) => &resource[..first_wild(resource).unwrap_or(resource.len())],
+        None => resource,
+    };
     let (mut any, mut no_region, mut no_account) = (false, true, true);
     let shapes = Catalog::get()
         .service(service)
@@ -796,7 +806,47 @@ pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::{action_problem, FirstTimes};
+    use super::{action_problem, arn_problem, FirstTimes};
+
+    /// Wildcards before the resource part, in it, in both or nowhere: each part is read as
+    /// wild exactly when it has one.
+    #[test]
+    fn arn_shapes() {
+        let cases = [
+            ("*", None),
+            ("arn:aws:s3:::b/*", None),
+            ("arn:aw*:s3:::b", None),
+            ("arn:awz:s3:::b", Some("`awz` is not an AWS partition")),
+            ("arn:awz:s3:::b*", Some("`awz` is not an AWS partition")),
+            ("arn:aws:s3:*:*:b/*", None),
+            ("arn:aws:*:eu-west-1:123456789012:x", None),
+            (
+                "arn:aws:s3:eu-west-1::b/*",
+                Some("`s3` ARNs have no region"),
+            ),
+            ("arn:aws:s3:eu-west-1:*:b", Some("`s3` ARNs have no region")),
+            ("arn:aw?:s3:eu-west-1::b*", Some("`s3` ARNs have no region")),
+            ("arn:aws:s3:eu-west-?::b", None),
+            ("arn:aws:iam::12345678901*:role/x", None),
+            (
+                "arn:aws:iam::1234:role/*",
+                Some("`1234` is not an account ID"),
+            ),
+            (
+                "arn:aws:iam:us-east-1:123456789012:role/x",
+                Some("`iam` ARNs have no region"),
+            ),
+            ("arn:aws:iam:us-east-?:123456789012:role/x", None),
+            ("arn:aws:iam::123456789012:role/x$", None),
+            ("arn:aws$:s3:::b", Some("`aws$` is not an AWS partition")),
+            ("arn:aws:s3:::${aws:username}", None),
+            ("arn:aws:s3", Some("not `*` and not an ARN")),
+        ];
+        for (text, problem) in cases {
+            let found = arn_problem(text).map(|(problem, _)| problem);
+            assert_eq!(found.as_deref(), problem, "{text:?}");
+        }
+    }
 
     #[test]
     fn action_shapes() {
