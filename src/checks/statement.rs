@@ -81,6 +81,18 @@ pub struct CleanSeen {
     /// The key being looked up, in a buffer kept between statements: most are repeats, whose
     /// key is not kept.
     key: Vec<u8>,
+    scratch: Scratch,
+}
+
+/// The lists [`check_statement_with`] fills for each statement it checks, kept between
+/// statements instead of allocated for each (three or four allocations a statement).
+#[derive(Default)]
+struct Scratch {
+    /// Each action as the catalog has it.
+    found: Vec<Option<&'static Action>>,
+    /// The actions' spans, sorted.
+    spans: Vec<Span>,
+    fits: Fits,
 }
 
 impl CleanSeen {
@@ -112,7 +124,7 @@ impl CleanSeen {
         if self.keys.get(&hashed).is_some_and(|seen| *seen == self.key) {
             return Vec::new();
         }
-        let findings = check_statement_with(view, input, warnings);
+        let findings = check_statement_with(view, input, warnings, &mut self.scratch);
         if findings.is_empty() {
             self.keys.entry(hashed).or_insert_with(|| self.key.clone());
         }
@@ -159,21 +171,26 @@ fn content_key(view: &StatementView<'_>, key: &mut Vec<u8>) {
 
 /// All catalog checks for one statement.
 pub fn check_statement(view: &StatementView<'_>, input: Input) -> Vec<Diagnostic> {
-    check_statement_with(view, input, true)
+    check_statement_with(view, input, true, &mut Scratch::default())
 }
 
 /// [`check_statement`], without the checks that can only warn unless `warnings`.
-fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) -> Vec<Diagnostic> {
+fn check_statement_with(
+    view: &StatementView<'_>,
+    input: Input,
+    warnings: bool,
+    scratch: &mut Scratch,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Each action as the catalog has it, looked up once for the checks below.
     let catalog = Catalog::get();
-    let found: Vec<Option<&Action>> = (view.actions.iter())
-        .map(|a| {
-            let plain = !a.unchecked && !has_wildcard(a.text);
-            plain.then(|| catalog.action(a.text)).flatten()
-        })
-        .collect();
-    for (action, found) in view.actions.iter().zip(&found) {
+    let Scratch { found, spans, fits } = scratch;
+    found.clear();
+    found.extend(view.actions.iter().map(|a| {
+        let plain = !a.unchecked && !has_wildcard(a.text);
+        plain.then(|| catalog.action(a.text)).flatten()
+    }));
+    for (action, found) in view.actions.iter().zip(found.iter()) {
         // A malformed action is the document checks' error (E0202), not also an unknown one
         // (asked last: an action the catalog has is well formed).
         let reported =
@@ -190,7 +207,8 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
     if resources_checkable {
         let mismatches_from = out.len();
         // Actions sharing a span come from one `level(...)` group: not checked one by one.
-        let mut spans: Vec<Span> = view.actions.iter().map(|a| a.span).collect();
+        spans.clear();
+        spans.extend(view.actions.iter().map(|a| a.span));
         spans.sort_unstable();
         let shares_span = |action: &ActionRef<'_>| {
             let first = spans.partition_point(|s| *s < action.span);
@@ -198,18 +216,18 @@ fn check_statement_with(view: &StatementView<'_>, input: Input, warnings: bool) 
         };
         // The statement's actions mostly share resource types: each (resource, resource type)
         // pair is decided once.
-        let mut fits = Fits::new();
+        fits.clear();
         let written: Vec<_> = (view.resources.iter())
             .map(|(r, _)| arn_format::WrittenArn::new(r))
             .collect();
-        for (action, found) in view.actions.iter().zip(&found) {
+        for (action, found) in view.actions.iter().zip(found.iter()) {
             if shares_span(action) {
                 continue;
             }
             let Some(found) = found else {
                 continue;
             };
-            if let Some(d) = check_resources(action, found, &view.resources, &written, &mut fits) {
+            if let Some(d) = check_resources(action, found, &view.resources, &written, fits) {
                 out.push(d);
             }
         }
