@@ -531,8 +531,8 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     let resource_start = text.len() - resource.len();
     let wild_at = first_wild(text);
     let plain_head = wild_at.is_none_or(|at| at >= resource_start);
-    let is_wild = |part: &str| !plain_head && is_wild(part);
-    if !is_wild(partition) && !PARTITIONS.contains(&partition) {
+    let part_wild = |part: &str| !plain_head && is_wild(part);
+    if !part_wild(partition) && !PARTITIONS.contains(&partition) {
         let help = match did_you_mean(partition, PARTITIONS) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("the partitions are {}", PARTITIONS.join(", ")),
@@ -547,7 +547,7 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     }
     let account_ok = account.is_empty()
         || account == "aws"
-        || is_wild(account)
+        || part_wild(account)
         || crate::iam::names::is_account_id(account);
     if !account_ok {
         return Some((
@@ -555,13 +555,13 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
             "an account ID has 12 digits".into(),
         ));
     }
-    if is_wild(service) {
+    if part_wild(service) {
         return None;
     }
     // Only a region or an account written out can be one the service's ARNs do not have: most
     // resources (`arn:aws:s3:::bucket`, a wildcard region) stop here.
-    let region_written = !region.is_empty() && !is_wild(region);
-    let account_written = !account.is_empty() && !is_wild(account);
+    let region_written = !region.is_empty() && !part_wild(region);
+    let account_written = !account.is_empty() && !part_wild(account);
     if !region_written && !account_written {
         return None;
     }
