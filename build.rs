@@ -190,7 +190,7 @@ fn generate(text: &str, tables: &mut Tables) -> String {
             }
             let resources = run(resources_start, tables.action_resources.len());
             let code = format!(
-                "Action::prepared({prefix}, {service_index}, {}, AccessLevel::{}, {resources}, {}),\n",
+                "Action::prepared({service_index}, {}, AccessLevel::{}, {resources}, {}),\n",
                 tables.text(action.name),
                 action.access_level,
                 tables.names(&action.condition_keys)

@@ -376,9 +376,8 @@ impl Service {
 /// An action such as `s3:GetObject`.
 #[derive(Debug)]
 pub struct Action {
-    service: Text,
-    /// Where the service is in the catalog's list: the catalog checks go from each action
-    /// to its service's resource types.
+    /// Where the action's service is in the catalog's list: its prefix is read there, and the
+    /// catalog checks go from each action to its service's resource types.
     service_index: u16,
     name: Text,
     pub access_level: AccessLevel,
@@ -389,7 +388,6 @@ pub struct Action {
 impl Action {
     /// An action as `build.rs` writes it.
     pub(crate) const fn prepared(
-        service: Text,
         service_index: u16,
         name: Text,
         access_level: AccessLevel,
@@ -397,7 +395,6 @@ impl Action {
         condition_keys: Run,
     ) -> Self {
         Action {
-            service,
             service_index,
             name,
             access_level,
@@ -408,7 +405,7 @@ impl Action {
 
     /// The service prefix (`s3`).
     pub fn service(&self) -> &'static str {
-        self.service.get()
+        prepared::SERVICES[self.service_index()].prefix()
     }
 
     /// The action name as AWS spells it (`GetObject`).
