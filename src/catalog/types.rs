@@ -259,16 +259,23 @@ struct Derived {
     key_templates: Vec<usize>,
     /// The shapes of every resource type's ARN formats, in order.
     arn_shapes: Vec<ArnShape>,
+    /// Whether some shape has no region, and whether some has no account.
+    some_lack: (bool, bool),
 }
 
 impl Derived {
     fn of(service: &Service) -> Derived {
         let keys = service.condition_keys();
+        let arn_shapes: Vec<ArnShape> = (service.resource_types().iter())
+            .flat_map(|r| r.arn_formats().into_iter().map(ArnShape::of))
+            .collect();
         Derived {
             key_templates: (0..keys.len()).filter(|&i| keys[i].is_template()).collect(),
-            arn_shapes: (service.resource_types().iter())
-                .flat_map(|r| r.arn_formats().into_iter().map(ArnShape::of))
-                .collect(),
+            some_lack: (
+                arn_shapes.iter().any(|shape| shape.no_region),
+                arn_shapes.iter().any(|shape| shape.no_account),
+            ),
+            arn_shapes,
         }
     }
 }
@@ -370,6 +377,12 @@ impl Service {
     /// (see [`ArnShape`]).
     pub fn arn_shapes(&self) -> &[ArnShape] {
         &self.derived().arn_shapes
+    }
+
+    /// Whether some of [`Service::arn_shapes`] has no region, and whether some has no
+    /// account: when neither an ARN can lack, no written region or account is out of place.
+    pub fn arn_shapes_some_lack(&self) -> (bool, bool) {
+        self.derived().some_lack
     }
 }
 

@@ -573,12 +573,17 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
         Some(_) => &resource[..first_wild(resource).unwrap_or(resource.len())],
         None => resource,
     };
+    let Some(catalog_service) = Catalog::get().service(service) else {
+        return None;
+    };
+    // A problem needs a matching shape without the part written; most services' shapes all
+    // have a region and an account (`dynamodb`, `sqs`), and then none is looked for.
+    let (some_no_region, some_no_account) = catalog_service.arn_shapes_some_lack();
+    if !(region_written && some_no_region) && !(account_written && some_no_account) {
+        return None;
+    }
     let (mut any, mut no_region, mut no_account) = (false, true, true);
-    let shapes = Catalog::get()
-        .service(service)
-        .into_iter()
-        .flat_map(|s| s.arn_shapes());
-    for shape in shapes {
+    for shape in catalog_service.arn_shapes() {
         let literal = shape.resource_literal;
         if written.starts_with(literal) || literal.starts_with(written) {
             any = true;
@@ -846,6 +851,53 @@ mod tests {
             let found = arn_problem(text).map(|(problem, _)| problem);
             assert_eq!(found.as_deref(), problem, "{text:?}");
         }
+    }
+
+    /// The services whose shapes all have a region and an account are skipped without their
+    /// loop: for ARNs of every shape of every service, with the region and the account
+    /// written or not, the problem found is the one the loop over the shapes finds.
+    #[test]
+    fn skipped_services_have_no_problem_to_find() {
+        use crate::catalog::Catalog;
+        let (mut problems, mut skipped) = (0, 0);
+        for service in Catalog::get().services() {
+            let prefix = service.prefix();
+            if !prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                continue;
+            }
+            let (some_no_region, some_no_account) = service.arn_shapes_some_lack();
+            for shape in service.arn_shapes() {
+                for (region, account) in [("eu-west-1", ""), ("", "123456789012")] {
+                    let resource = format!("{}x", shape.resource_literal);
+                    let text = format!("arn:aws:{prefix}:{region}:{account}:{resource}");
+                    let (mut any, mut no_region, mut no_account) = (false, true, true);
+                    for shape in service.arn_shapes() {
+                        let literal = shape.resource_literal;
+                        if resource.starts_with(literal) || literal.starts_with(&resource) {
+                            any = true;
+                            no_region &= shape.no_region;
+                            no_account &= shape.no_account;
+                        }
+                    }
+                    let lacks = any
+                        && ((!region.is_empty() && no_region)
+                            || (!account.is_empty() && no_account));
+                    let found = arn_problem(&text).map(|(problem, _)| problem);
+                    assert_eq!(found.is_some(), lacks, "{text}: {found:?}");
+                    problems += usize::from(lacks);
+                    let skip = !(!region.is_empty() && some_no_region)
+                        && !(!account.is_empty() && some_no_account);
+                    skipped += usize::from(skip);
+                }
+            }
+        }
+        assert!(
+            problems > 100 && skipped > 1000,
+            "{problems} problems, {skipped} skipped"
+        );
     }
 
     #[test]
