@@ -573,13 +573,12 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
         Some(_) => &resource[..first_wild(resource).unwrap_or(resource.len())],
         None => resource,
     };
-    let Some(catalog_service) = Catalog::get().service(service) else {
-        return None;
-    };
+    let catalog_service = Catalog::get().service(service)?;
     // A problem needs a matching shape without the part written; most services' shapes all
     // have a region and an account (`dynamodb`, `sqs`), and then none is looked for.
     let (some_no_region, some_no_account) = catalog_service.arn_shapes_some_lack();
-    if !(region_written && some_no_region) && !(account_written && some_no_account) {
+    let may_lack = (region_written && some_no_region) || (account_written && some_no_account);
+    if !may_lack {
         return None;
     }
     let (mut any, mut no_region, mut no_account) = (false, true, true);
@@ -888,9 +887,9 @@ mod tests {
                     let found = arn_problem(&text).map(|(problem, _)| problem);
                     assert_eq!(found.is_some(), lacks, "{text}: {found:?}");
                     problems += usize::from(lacks);
-                    let skip = !(!region.is_empty() && some_no_region)
-                        && !(!account.is_empty() && some_no_account);
-                    skipped += usize::from(skip);
+                    let may_lack = (!region.is_empty() && some_no_region)
+                        || (!account.is_empty() && some_no_account);
+                    skipped += usize::from(!may_lack);
                 }
             }
         }
