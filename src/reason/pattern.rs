@@ -49,15 +49,20 @@ pub fn statement_too_long(statement: &crate::iam::policy::Statement) -> Option<S
     patterns.chain(values).find_map(|text| too_long(text))
 }
 
-/// Why `text` is not reasoned about, when it is over [`MAX_PATTERN`].
+/// Why `text` is not reasoned about, when it is over [`MAX_PATTERN`]. Asked of every pattern
+/// the inclusion tests and the proofs read, so the test is inlined and the message is not.
+#[inline]
 pub fn too_long(text: &str) -> Option<String> {
-    (text.len() > MAX_PATTERN).then(|| {
-        format!(
-            "a pattern or value of {} bytes is over the engine's limit of {} bytes",
-            crate::diagnostics::thousands(text.len()),
-            crate::diagnostics::thousands(MAX_PATTERN)
-        )
-    })
+    (text.len() > MAX_PATTERN).then(|| over_the_limit(text.len()))
+}
+
+#[cold]
+fn over_the_limit(len: usize) -> String {
+    format!(
+        "a pattern or value of {} bytes is over the engine's limit of {} bytes",
+        crate::diagnostics::thousands(len),
+        crate::diagnostics::thousands(MAX_PATTERN)
+    )
 }
 
 /// How a pattern's text is read.
