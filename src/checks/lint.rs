@@ -11,7 +11,7 @@ use crate::diagnostics::{thousands, Code, Diagnostic, Label};
 use crate::iam::actions::{ESCALATION, PASS_ROLE_PARTNERS};
 use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::quota::QuotaKind;
-use crate::reason::{pattern_includes, PatternKind, PatternList};
+use crate::reason::{first_special, pattern_includes, PatternKind, PatternList};
 use crate::source::Span;
 
 /// What a document is, as far as its size quota goes.
@@ -123,7 +123,9 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
                 .resource
                 .as_deref()
                 .is_some_and(|r| r.iter().any(|r| r == "*"));
-        if allow && identity && on_any {
+        // Every action these two lints ask of a statement is IAM's (a test holds the lists to
+        // it): a statement none of whose patterns can name one is passed over.
+        if allow && identity && on_any && may_name_service(statement, "iam:") {
             let grants = grants(&lists, i);
             let passed_to = statement
                 .condition
@@ -276,6 +278,21 @@ fn grants<'l>(lists: &'l Lists<'_>, index: usize) -> impl Fn(&str) -> bool + 'l 
                     .any(|a| a != "*" && pattern_includes(a, action, PatternKind::Action)),
             }
     }
+}
+
+/// Whether an action pattern of `s` can name an action of the service whose prefix and colon
+/// `service` is (`iam:`): its text up to its first wildcard runs along `service`, ASCII case
+/// ignored. Without one, no pattern of `s` includes an action of that service.
+fn may_name_service(s: &Statement, service: &str) -> bool {
+    s.action
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|pattern| {
+            let head = &pattern.as_bytes()[..first_special(pattern).unwrap_or(pattern.len())];
+            let common = head.len().min(service.len());
+            head[..common].eq_ignore_ascii_case(&service.as_bytes()[..common])
+        })
 }
 
 /// Whether `s` names every role, or one unscoped enough to count as any: PassRole scoped to some
@@ -495,6 +512,52 @@ fn list(actions: &[&str]) -> String {
 mod tests {
     use super::*;
     use crate::source::FileId;
+
+    /// A statement without a pattern that [`may_name_service`] lets through includes none of
+    /// the actions the escalation lints ask, whatever its patterns: random patterns over the
+    /// letters of `iam:` (both cases), other letters and the wildcards.
+    #[test]
+    fn statements_that_cannot_name_iam_grant_no_escalation() {
+        use proptest::prelude::*;
+        use proptest::strategy::ValueTree;
+        let asked: Vec<&str> = ESCALATION.iter().copied().chain(["iam:PassRole"]).collect();
+        assert!(asked.iter().all(|a| a.starts_with("iam:")));
+        let json = r#"{"Statement":[{"Effect":"Allow","Action":"x:y","Resource":"*"}]}"#;
+        let plain = crate::iam::read::policy_from_str(json).unwrap().statements[0].clone();
+        let with_action = |text: &str| Statement {
+            action: Some(vec![text.to_string()]),
+            ..plain.clone()
+        };
+        let pattern = proptest::collection::vec(0usize..12, 0..8).prop_map(|picks| {
+            picks
+                .iter()
+                .map(|&k| char::from(b"iamIAM:*?Pxs"[k]))
+                .collect::<String>()
+        });
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let mut passed_over = 0;
+        for _ in 0..20_000 {
+            let text = pattern.new_tree(&mut runner).unwrap().current();
+            if !may_name_service(&with_action(&text), "iam:") {
+                passed_over += 1;
+                for action in &asked {
+                    let included = pattern_includes(&text, action, PatternKind::Action);
+                    assert!(!included, "{text} includes {action}");
+                }
+            }
+        }
+        assert!(passed_over > 5_000, "{passed_over}");
+        let cases = [
+            ("logs:*", false),
+            ("IAM:Put*", true),
+            ("i*", true),
+            ("iamx:*", false),
+            ("*", true),
+        ];
+        for (text, may) in cases {
+            assert_eq!(may_name_service(&with_action(text), "iam:"), may, "{text}");
+        }
+    }
 
     fn lint_json(json: &str, used_by_roles: bool) -> Vec<Code> {
         lint_json_within(json, used_by_roles, REDUNDANCY_BUDGET)

@@ -63,5 +63,5 @@ pub use eval::{
     evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,
 };
 pub use inclusion::{pattern_includes, PatternList};
-pub use pattern::PatternKind;
+pub use pattern::{first_special, PatternKind};
 pub use request::{Context, Request};
