@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::catalog::KeyType;
-use crate::syntax::lexical::{is_cidr, is_date, is_number};
+use crate::syntax::lexical::{is_cidr, is_date, is_number, is_quoted_ipv6};
 
 // ---- building the AST ---------------------------------------------------------------------
 
@@ -155,11 +155,6 @@ pub(super) fn is_arn_key(key: &str) -> bool {
     )
 }
 
-pub(super) fn looks_like_ipv6_cidr(text: &str) -> bool {
-    let address = text.split('/').next().unwrap_or("");
-    text.contains(':') && address.parse::<std::net::Ipv6Addr>().is_ok()
-}
-
 /// One IAM condition as a clause: the concise form when it lowers to exactly this operator,
 /// otherwise the escape hatch `Operator(key, values)`.
 pub(super) fn clause(
@@ -179,7 +174,7 @@ pub(super) fn clause(
         SetQualifier::ForAllValues => Quantifier::All,
     });
     let strings = || values.iter().map(|v| value_str(v)).collect::<Vec<_>>();
-    let text_ok = values.iter().all(|v| !looks_like_ipv6_cidr(v));
+    let text_ok = values.iter().all(|v| !is_quoted_ipv6(v));
     let arn_key = is_arn_key(key);
     let numeric = || values.iter().all(|v| is_number(v));
     let dates = || values.iter().all(|v| is_date(v));
@@ -261,7 +256,7 @@ pub(super) fn clause(
             })
         }
         Some((F::IpAddress, _, negated))
-            if values.iter().all(|v| is_cidr(v) || looks_like_ipv6_cidr(v)) =>
+            if values.iter().all(|v| is_cidr(v) || is_quoted_ipv6(v)) =>
         {
             Some(Test::In {
                 negated,

@@ -97,6 +97,15 @@ pub fn is_cidr(text: &str) -> bool {
     whole(text, cidr_end)
 }
 
+/// Whether a string value is an IPv6 address or range, which `.iamx` writes quoted (the
+/// grammar's `cidr` is IPv4's) and the compiler reads as an IP value: `"2001:db8::/32"`. The
+/// importer writes such a value only where the compiler reads it so.
+pub fn is_quoted_ipv6(text: &str) -> bool {
+    // Most strings have no `:` (prefixes, regions, tags): settled before any split or parse.
+    text.contains(':')
+        && (text.split('/').next()).is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
 /// Whether `text` reads back as a number (the grammar's `number`: `-`, digits, `.` digits).
 pub fn is_number(text: &str) -> bool {
     whole(text, number_end)
@@ -297,6 +306,23 @@ pub(super) fn dns_name_end(b: &[u8], p: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_ipv6_values() {
+        for (text, ipv6) in [
+            ("2001:db8::/32", true),
+            ("2001:db8::", true),
+            ("::1", true),
+            ("fe80::1/64", true),
+            ("10.0.0.0/8", false),
+            ("arn:aws:s3:::b", false),
+            ("app-300/*", false),
+            ("a:b", false),
+            ("", false),
+        ] {
+            assert_eq!(is_quoted_ipv6(text), ipv6, "{text}");
+        }
+    }
 
     #[test]
     fn keywords_are_the_grammars() {

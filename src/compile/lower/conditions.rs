@@ -13,6 +13,7 @@ use crate::iam::operators::{self, ConditionOperator};
 use crate::iam::policy::Conditions;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{CompareOp, Quantifier};
+use crate::syntax::lexical::is_quoted_ipv6;
 
 impl Lowering<'_> {
     pub(super) fn conditions(&mut self, conditions: &[ir::Condition]) -> Conditions {
@@ -265,7 +266,7 @@ impl Lowering<'_> {
                 Scalar::Number(_) => ValueClass::Number,
                 Scalar::Date(_) => ValueClass::Date,
                 Scalar::Cidr(_) => ValueClass::Cidr,
-                Scalar::Str(text) if looks_like_ipv6_cidr(text) => ValueClass::Cidr,
+                Scalar::Str(text) if is_quoted_ipv6(text) => ValueClass::Cidr,
                 // Lists are flattened by `resolve`; one here could only be nested, and reads as text.
                 Scalar::Str(_) | Scalar::DnsName(_) | Scalar::Star | Scalar::List(_) => {
                     ValueClass::Text
@@ -340,11 +341,6 @@ fn apply_qualifiers(base: &str, condition: &ir::Condition) -> String {
         ""
     };
     [prefix, base, suffix].concat()
-}
-
-fn looks_like_ipv6_cidr(text: &str) -> bool {
-    let address = text.split('/').next().unwrap_or("");
-    text.contains(':') && address.parse::<std::net::Ipv6Addr>().is_ok()
 }
 
 #[cfg(test)]
