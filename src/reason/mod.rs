@@ -53,6 +53,7 @@ mod pattern;
 mod request;
 mod version;
 
+pub use cells::literal_services;
 pub use condition::eval_clause;
 pub use contain::{
     contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
@@ -63,5 +64,5 @@ pub use eval::{
     evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,
 };
 pub use inclusion::{pattern_includes, PatternList};
-pub use pattern::{first_special, PatternKind};
+pub use pattern::PatternKind;
 pub use request::{Context, Request};
