@@ -65,7 +65,13 @@ fn main() {
     let resolved = start.elapsed();
     // The roles are resolved in the lowering's jobs; their catalog checks, which run there
     // too, are left out.
-    let lowered = lower::lower::<(), ()>(project, || (), |_, _| Vec::new(), None);
+    let lowered = lower::lower::<(), ()>(
+        project,
+        || (),
+        |_, _| Vec::new(),
+        None,
+        lower::Sharing::None,
+    );
     assert!(lowered.resolution.is_empty());
     let compiled = lowered.compiled;
     let lowered = start.elapsed();

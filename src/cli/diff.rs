@@ -12,6 +12,7 @@
 
 use super::output::out;
 use super::{files, Exit};
+use iamx::compile::lower::Sharing;
 use iamx::compile::{Compilation, Parsed};
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::collections::BTreeMap;
@@ -102,12 +103,12 @@ pub fn run(args: Args) -> Exit {
     // the old one's tree of every file it has unchanged: most files of most changes.
     let old_ready = old_found.parse(None);
     let new_ready = new_found.parse(old_ready.trees());
-    // Both versions are resolved and lowered side by side; the old one is checked first, so the
-    // new one's checks can skip each document the old version had too (`Lowered::checked`).
-    let (old_lowered, new_lowered) = iamx::parallel::join(
-        || old_ready.lowered(&args.env),
-        || new_ready.lowered(&args.env),
-    );
+    // The old version is resolved and lowered first, and the new one takes from it each role
+    // whose file and surroundings are unchanged (`iamx::compile::lower_parsed_sharing`). The
+    // old one is checked first too, so the new one's checks can skip each document the old
+    // version had (`Lowered::checked`).
+    let old_lowered = old_ready.lowered(&args.env, None);
+    let new_lowered = new_ready.lowered(&args.env, Some(&old_lowered));
     let old_checked = old_lowered.checked(None);
     let new_checked = new_lowered.checked(Some(&old_checked));
     // A version that does not compile is reported as `iamx check` reports it, with its exit
@@ -237,8 +238,14 @@ impl Ready {
     }
 
     /// Each environment the version is compared in (all it declares, or those of `envs` it
-    /// declares; one run without environments), resolved and lowered.
-    fn lowered(self, envs: &[String]) -> Stage<iamx::compile::Lowered> {
+    /// declares; one run without environments), resolved and lowered. `earlier`: the other
+    /// version, lowered, whose roles of the same environment this one takes where it can; with
+    /// none, this one offers its roles.
+    fn lowered(
+        self,
+        envs: &[String],
+        earlier: Option<&Stage<iamx::compile::Lowered>>,
+    ) -> Stage<iamx::compile::Lowered> {
         let (inputs, parsed) = match self {
             Ready::Parsed(inputs, parsed) => (inputs, parsed),
             Ready::Loaded(versions) => return Stage::Loaded(versions),
@@ -258,7 +265,14 @@ impl Ready {
         let runs = parsed.runs(environments.len());
         let runs = (environments.into_iter().zip(runs))
             .map(|(environment, trees)| {
-                let lowered = iamx::compile::lower_parsed(trees, &options(environment.clone()));
+                let sharing = match earlier {
+                    None => Sharing::Offer,
+                    Some(earlier) => earlier
+                        .run(&environment)
+                        .map_or(Sharing::None, |run| run.offered()),
+                };
+                let options = options(environment.clone());
+                let lowered = iamx::compile::lower_parsed_sharing(trees, &options, sharing);
                 (environment, lowered)
             })
             .collect();
@@ -295,14 +309,22 @@ enum Stage<T> {
     Loaded(Versions),
 }
 
+impl<T> Stage<T> {
+    /// The compilation of `environment`, if the version was compiled in it.
+    fn run(&self, environment: &Option<String>) -> Option<&T> {
+        match self {
+            Stage::Compiled { runs, .. } => (runs.iter())
+                .find(|(e, _)| e == environment)
+                .map(|(_, run)| run),
+            Stage::Loaded(_) => None,
+        }
+    }
+}
+
 impl Stage<iamx::compile::Lowered> {
     /// Each environment checked; `earlier`: the other version, checked, whose documents of the
     /// same environment need no checking again (see `iamx::compile::Lowered::checked`).
     fn checked(self, earlier: Option<&Stage<Compilation>>) -> Stage<Compilation> {
-        let earlier_runs = match earlier {
-            Some(Stage::Compiled { runs, .. }) => &runs[..],
-            _ => &[],
-        };
         match self {
             Stage::Compiled {
                 inputs,
@@ -313,9 +335,8 @@ impl Stage<iamx::compile::Lowered> {
                 declared,
                 runs: (runs.into_iter())
                     .map(|(environment, lowered)| {
-                        let known = (earlier_runs.iter())
-                            .find(|(e, _)| *e == environment)
-                            .and_then(|(_, compilation)| compilation.compiled.as_ref());
+                        let known = (earlier.and_then(|earlier| earlier.run(&environment)))
+                            .and_then(|compilation| compilation.compiled.as_ref());
                         let checked = lowered.checked(&options(environment.clone()), known);
                         (environment, checked)
                     })

@@ -11,6 +11,7 @@
 
 use crate::checks::statement::CleanSeen;
 use crate::compile::checks::CleanDocuments;
+use crate::compile::lower::{RoleSites, Sharing};
 use crate::compile::output::{Compiled, Document, DocumentKind, RoleInfo};
 use crate::compile::resolve;
 use crate::compile::{limits, lower};
@@ -201,11 +202,47 @@ pub struct Lowered<P = ()> {
     /// dropped, reported with the other documents' lints, and the roles proved, by index.
     streamed_lints: Vec<Diagnostic>,
     proved: Vec<(usize, P)>,
+    /// Where each role's documents are in `output`, when offered ([`lower_parsed_sharing`]).
+    sites: Option<RoleSites>,
+    /// How many roles were taken from an earlier version.
+    taken: usize,
+}
+
+impl<P> Lowered<P> {
+    /// What a later version's lowering may take from this one ([`lower_parsed_sharing`]): its
+    /// roles, when it was asked to offer them and has no error.
+    pub fn offered(&self) -> Sharing<'_> {
+        match (&self.sites, &self.output) {
+            (Some(sites), Some(output)) if !self.diagnostics.iter().any(Diagnostic::is_error) => {
+                Sharing::Take(sites, output)
+            }
+            _ => Sharing::None,
+        }
+    }
+
+    /// How many roles this lowering took from an earlier version's instead of lowering them.
+    pub fn roles_taken(&self) -> usize {
+        self.taken
+    }
 }
 
 /// Resolves and lowers `parsed`, with the catalog checks of every statement.
 pub fn lower_parsed(parsed: Parsed, options: &Options) -> Lowered {
-    lower_parsed_proving(parsed, options, None)
+    lower_parsed_sharing(parsed, options, Sharing::None)
+}
+
+/// [`lower_parsed`] for `diff`, sharing roles between two versions (`compile::lower::shared`):
+/// with [`Sharing::Offer`], the result keeps where each role's documents are, for
+/// [`Lowered::offered`] to give a later version; with [`Sharing::Take`], each role whose text
+/// and surroundings are the earlier version's is taken from it, not lowered again. Taking
+/// needs [`Options::errors_only`] (a taken role reports nothing) and the same environment;
+/// otherwise every role is lowered.
+pub fn lower_parsed_sharing(parsed: Parsed, options: &Options, sharing: Sharing<'_>) -> Lowered {
+    let sharing = match sharing {
+        Sharing::Take(..) if !options.errors_only => Sharing::None,
+        sharing => sharing,
+    };
+    lower_parsed_with(parsed, options, None, sharing)
 }
 
 /// What a role's documents gave in the job that lowered them ([`Options::stream_roles`]).
@@ -224,6 +261,15 @@ pub fn lower_parsed_proving<P: Send>(
     parsed: Parsed,
     options: &Options,
     proofs: Option<&RoleProofs<P>>,
+) -> Lowered<P> {
+    lower_parsed_with(parsed, options, proofs, Sharing::None)
+}
+
+fn lower_parsed_with<P: Send>(
+    parsed: Parsed,
+    options: &Options,
+    proofs: Option<&RoleProofs<P>>,
+    sharing: Sharing<'_>,
 ) -> Lowered<P> {
     let Parsed {
         mut sources,
@@ -251,6 +297,7 @@ pub fn lower_parsed_proving<P: Send>(
     let mut output = None;
     let mut streamed_lints = Vec::new();
     let mut proved = Vec::new();
+    let (mut sites, mut roles_taken) = (None, 0);
     if diagnostics.is_empty() {
         let (taken, held) = resolve::take_trees(files);
         let (resolved, mut resolve_diagnostics) =
@@ -274,10 +321,16 @@ pub fn lower_parsed_proving<P: Send>(
             };
             let after_role: Option<&dyn lower::AfterRole<RoleState, Streamed<P>>> =
                 options.stream_roles.then_some(&stream);
-            let lowered = lower::lower(resolved, RoleState::default, role_checks, after_role);
+            let lowered = lower::lower(
+                resolved,
+                RoleState::default,
+                role_checks,
+                after_role,
+                sharing,
+            );
             if lowered.unparsed {
                 drop(lowered);
-                return lower_parsed_proving(parse_whole(sources), options, proofs);
+                return lower_parsed_with(parse_whole(sources), options, proofs, sharing);
             }
             let mut roles_resolution = lowered.resolution;
             let roles_resolved = !roles_resolution.iter().any(Diagnostic::is_error);
@@ -293,6 +346,7 @@ pub fn lower_parsed_proving<P: Send>(
                     proved.extend(streamed.proof.map(|proof| (role, proof)));
                 }
                 output = Some(lowered.compiled);
+                (sites, roles_taken) = (lowered.sites, lowered.taken);
             }
             if let Some(release) = options.release_memory {
                 release();
@@ -309,7 +363,7 @@ pub fn lower_parsed_proving<P: Send>(
             }
             if unparsed {
                 drop(resolved);
-                return lower_parsed_proving(parse_whole(sources), options, proofs);
+                return lower_parsed_with(parse_whole(sources), options, proofs, sharing);
             }
         }
     }
@@ -320,6 +374,8 @@ pub fn lower_parsed_proving<P: Send>(
         output,
         streamed_lints,
         proved,
+        sites,
+        taken: roles_taken,
     }
 }
 
@@ -437,6 +493,7 @@ impl<P: Send> Lowered<P> {
             output,
             streamed_lints,
             proved,
+            ..
         } = self;
         let mut compiled = None;
         if let Some(mut output) = output {

@@ -22,6 +22,10 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{PrincipalKind, PrincipalRefKind};
 use std::borrow::Cow;
 
+pub use shared::{RoleSites, Sharing};
+
+mod shared;
+
 /// What [`lower`] gives.
 pub struct LoweredProject<R = ()> {
     pub compiled: Compiled,
@@ -37,6 +41,10 @@ pub struct LoweredProject<R = ()> {
     /// Some role's members, left unparsed, did not parse
     /// ([`Unparsed`](crate::compile::resolve::Unparsed)): the rest is void.
     pub unparsed: bool,
+    /// Where each role's documents are, when [`Sharing::Offer`] asked.
+    pub sites: Option<RoleSites>,
+    /// How many roles were taken from an earlier version ([`Sharing::Take`]).
+    pub taken: usize,
 }
 
 /// Lowers a project resolved but for its roles, resolving each role in the job that lowers it.
@@ -49,26 +57,50 @@ pub struct LoweredProject<R = ()> {
 /// and dropped in its job, as soon as its documents are made: the trees, the IR and the
 /// documents are not all held whole at the peak, and what a role's lowering reads was just
 /// written. `after_role`, when given, runs next in the same job, on the role's documents.
+///
+/// `sharing`: whether to keep where each role's documents are for another version's lowering,
+/// or to take the roles an earlier version's lowering made from the same text (`shared`).
 pub fn lower<S, R: Send>(
     mut resolved: Resolved<'_>,
     init: impl Fn() -> S + Sync + Send,
     role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
     after_role: Option<&dyn AfterRole<S, R>>,
+    sharing: Sharing<'_>,
 ) -> LoweredProject<R> {
+    let mut sites = matches!(sharing, Sharing::Offer).then(|| RoleSites::new(&resolved));
+    // Roles are taken only where nothing runs on their documents after them.
+    let taker = match (sharing, after_role) {
+        (Sharing::Take(sites, earlier), None) => shared::Taker::new(sites, earlier, &resolved),
+        _ => None,
+    };
     let role_blocks = std::mem::take(&mut resolved.roles);
     let mut lowering = Lowering {
         project: &resolved.project,
         diagnostics: Vec::new(),
     };
-    let (compiled, resolution, unparsed, after_role) =
-        lowering.compiled(&resolved, role_blocks, init, role_checks, after_role);
+    let roles = Roles {
+        blocks: role_blocks,
+        sites: sites.as_mut(),
+        taker: taker.as_ref(),
+    };
+    let (compiled, resolution, unparsed, after_role, taken) =
+        lowering.compiled(&resolved, roles, init, role_checks, after_role);
     LoweredProject {
         compiled,
         after_role,
         diagnostics: lowering.diagnostics,
         resolution,
         unparsed,
+        sites,
+        taken,
     }
+}
+
+/// The role blocks to lower, and how they are shared with another version ([`Sharing`]).
+struct Roles<'b, 's, 'e> {
+    blocks: Vec<RoleBlock<'b>>,
+    sites: Option<&'s mut RoleSites>,
+    taker: Option<&'s shared::Taker<'e>>,
 }
 
 /// Work on each role's documents in the job that lowered them, while they are in the cache
@@ -269,11 +301,16 @@ impl Lowering<'_> {
     fn compiled<S, R: Send>(
         &mut self,
         resolved: &Resolved<'_>,
-        role_blocks: Vec<RoleBlock<'_>>,
+        roles_to_lower: Roles<'_, '_, '_>,
         init: impl Fn() -> S + Sync + Send,
         role_checks: impl Fn(&mut S, &ir::Role) -> Vec<Diagnostic> + Sync + Send,
         after_role: Option<&dyn AfterRole<S, R>>,
-    ) -> (Compiled, Vec<Diagnostic>, bool, Vec<R>) {
+    ) -> (Compiled, Vec<Diagnostic>, bool, Vec<R>, usize) {
+        let Roles {
+            blocks: role_blocks,
+            mut sites,
+            taker,
+        } = roles_to_lower;
         let project = self.project;
         // At most: each managed policy, a trust and an inline policy per role, an inline policy
         // per user and group, and a delegation policy each. Sized once, because growing a
@@ -343,12 +380,17 @@ impl Lowering<'_> {
         let mut resolution = Vec::new();
         let mut pending = role_blocks.into_iter();
         let mut unparsed = false;
+        let taken = std::sync::atomic::AtomicUsize::new(0);
         loop {
             let run: Vec<RoleBlock<'_>> = pending.by_ref().take(ROLES_AT_ONCE).collect();
             if run.is_empty() {
                 break;
             }
             let lowered = crate::parallel::map_with(&run, &init, |state, block| {
+                if let Some(role) = taker.and_then(|taker| taker.take(block)) {
+                    taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Some((Vec::new(), Some((role, Vec::new(), None))));
+                }
                 let Ok((role, resolved)) = resolved.role(block) else {
                     return None;
                 };
@@ -373,13 +415,17 @@ impl Lowering<'_> {
                 };
                 Some((resolved, lowered))
             });
-            for lowered in lowered {
+            for (block, lowered) in run.iter().zip(lowered) {
                 let Some((mut resolved, lowered)) = lowered else {
                     unparsed = true;
                     continue;
                 };
                 resolution.append(&mut resolved);
                 if let Some((role, mut diagnostics, after)) = lowered {
+                    if let Some(sites) = sites.as_deref_mut() {
+                        let inline = role.inline.as_ref().map(|_| documents.len() + 1);
+                        sites.add(block, documents.len(), inline, roles.len());
+                    }
                     documents.push(role.trust);
                     documents.extend(role.inline);
                     roles.push(role.info);
@@ -474,7 +520,8 @@ impl Lowering<'_> {
             delegations,
             quota_sizes: Vec::new(),
         };
-        (compiled, resolution, unparsed, after_roles)
+        let taken = taken.into_inner();
+        (compiled, resolution, unparsed, after_roles, taken)
     }
 
     /// One delegation policy per `delegate` block, and its record without the principals it is

@@ -97,6 +97,17 @@ pub struct RoleBlock<'t> {
     name: Spanned<String>,
 }
 
+impl RoleBlock<'_> {
+    /// The block, from its keyword to its closing brace.
+    pub fn span(&self) -> Span {
+        self.block.span
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name.node
+    }
+}
+
 /// A role whose members, left unparsed (`ast::Block::deferred`), do not parse: its file has a
 /// syntax error, which only a parse of the whole file reports as the user should see it.
 #[derive(Debug)]
@@ -106,6 +117,11 @@ pub struct Unparsed;
 pub type RoleResolution = Result<(Option<ir::Role>, Vec<Diagnostic>), Unparsed>;
 
 impl Resolved<'_> {
+    /// The text of each project file, by [`FileId`] (the std-lib modules not among them).
+    pub fn texts(&self) -> &[Arc<String>] {
+        &self.texts
+    }
+
     /// Resolves one role against the declarations, with diagnostics of its own: what a role
     /// resolves to and reports depends on the role and the declarations alone, whichever job
     /// resolves it and whatever it resolved before. A constant that fails is so reported by

@@ -73,6 +73,14 @@ pub(super) fn deferred_block(
     block
 }
 
+/// Where the white space and comments starting at `from` end, as the parser skips them; never
+/// past the end of `text`.
+pub(super) fn trivia_end(text: &str, from: usize) -> usize {
+    let mut parser = Parser::new(FileId(0), text, from, text.len(), false);
+    parser.skip_trivia();
+    parser.pos
+}
+
 thread_local! {
     /// The scratch vectors of [`deferred_block`]'s parsers on this thread, kept between blocks.
     static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());

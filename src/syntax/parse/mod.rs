@@ -61,6 +61,12 @@ pub fn parse_deferring_roles(file: FileId, text: &str) -> Result<File, Diagnosti
     }
 }
 
+/// Where the white space and comments at `from` of `text` end: the first position from
+/// which the parser would read a token (`text.len()` when none follows).
+pub fn trivia_end(text: &str, from: usize) -> usize {
+    descent::trivia_end(text, from)
+}
+
 /// The members of a block that [`parse_deferring_roles`] left unparsed: the block at `start`
 /// of `text` parsed whole, as [`parse`] parses it, when it ends at `end` (its `deferred`).
 /// `None` when it does not (the file has a syntax error there, which [`parse`] reports).
