@@ -467,6 +467,28 @@ fn pair_by_key<'a, T: Sync>(
     new: &'a [T],
     key: impl Fn(&'a T) -> (&'a str, &'a str),
 ) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    // Most changes keep every document, in the order it was made: each key is then at the same
+    // position in both versions, and its items pair by position, sorted once (half the keys).
+    if old.len() == new.len() && old.iter().zip(new).all(|(o, n)| key(o) == key(n)) {
+        let mut order: Vec<((&str, &str), usize)> = old
+            .iter()
+            .enumerate()
+            .map(|(at, item)| (key(item), at))
+            .collect();
+        crate::parallel::sort_unstable(&mut order);
+        return (order.into_iter())
+            .map(|(_, at)| (Some(&old[at]), Some(&new[at])))
+            .collect();
+    }
+    pair_by_sorting(old, new, key)
+}
+
+/// [`pair_by_key`] for any two versions: both versions' keys sorted together.
+fn pair_by_sorting<'a, T: Sync>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&'a T) -> (&'a str, &'a str),
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
     // Version and position make every entry distinct, so the unstable sort is deterministic,
     // and a key's items come in version order, each in its position's order.
     let mut entries: Vec<((&str, &str), bool, usize)> = (old.iter().map(|item| (item, false)))
@@ -611,5 +633,35 @@ mod tests {
         assert_eq!(unpaired.len(), 1);
         assert_eq!(unpaired[0].0, old.last());
         assert!(pairs.iter().all(|(o, n)| n.is_none_or(|n| Some(n) == *o)));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Two versions with the same keys in the same order (repeats included) pair as the
+        /// sort of both versions together pairs them.
+        #[test]
+        fn same_keys_in_the_same_order_pair_as_sorting_both(
+            keys in prop::collection::vec((0..3u8, 0..6u8), 0..40),
+        ) {
+            let kinds = ["role-inline", "trust", "boundary"];
+            let items: Vec<(String, String)> = (keys.iter())
+                .map(|(kind, name)| (kinds[*kind as usize].to_string(), format!("n{name}")))
+                .collect();
+            fn key(item: &(String, String)) -> (&str, &str) {
+                (item.0.as_str(), item.1.as_str())
+            }
+            // The new version's items are other values with the same keys.
+            let new = items.clone();
+            let fast = super::pair_by_key(&items, &new, key);
+            let sorted = super::pair_by_sorting(&items, &new, key);
+            let at = |item: Option<&(String, String)>, list: &[(String, String)]| {
+                item.map(|item| std::ptr::addr_of!(*item) as usize - list.as_ptr() as usize)
+            };
+            let positions = |pairs: &[(Option<&(String, String)>, Option<&(String, String)>)]| {
+                pairs.iter().map(|(o, n)| (at(*o, &items), at(*n, &new))).collect::<Vec<_>>()
+            };
+            prop_assert_eq!(positions(&fast), positions(&sorted));
+        }
     }
 }
