@@ -655,13 +655,15 @@ mod tests {
             let new = items.clone();
             let fast = super::pair_by_key(&items, &new, key);
             let sorted = super::pair_by_sorting(&items, &new, key);
-            let at = |item: Option<&(String, String)>, list: &[(String, String)]| {
-                item.map(|item| std::ptr::addr_of!(*item) as usize - list.as_ptr() as usize)
+            // Which item of its version each side of each pair is.
+            type Item = (String, String);
+            let at = |item: Option<&Item>, list: &[Item]| {
+                item.and_then(|item| list.iter().position(|x| std::ptr::eq(x, item)))
             };
-            let positions = |pairs: &[(Option<&(String, String)>, Option<&(String, String)>)]| {
-                pairs.iter().map(|(o, n)| (at(*o, &items), at(*n, &new))).collect::<Vec<_>>()
+            let positions = |pairs: Vec<(Option<&Item>, Option<&Item>)>| {
+                pairs.into_iter().map(|(o, n)| (at(o, &items), at(n, &new))).collect::<Vec<_>>()
             };
-            prop_assert_eq!(positions(&fast), positions(&sorted));
+            prop_assert_eq!(positions(fast), positions(sorted));
         }
     }
 }
