@@ -265,6 +265,8 @@ pub fn lower_parsed_proving<P: Send>(
     lower_parsed_with(parsed, options, proofs, Sharing::None)
 }
 
+/// [`lower_parsed_proving`] and [`lower_parsed_sharing`] in one: the roles proved as they are
+/// lowered, and shared with another version's lowering.
 fn lower_parsed_with<P: Send>(
     parsed: Parsed,
     options: &Options,
