@@ -70,6 +70,7 @@ impl RoleSites {
 
     /// Records a role lowered from `block`: its documents at `trust` (and `inline`) and its
     /// record at `role` of the lowering's [`Compiled`].
+    #[inline(never)]
     pub(super) fn add(
         &mut self,
         block: &RoleBlock<'_>,
@@ -152,7 +153,9 @@ impl<'e> Taker<'e> {
         })
     }
 
-    /// The earlier version's documents and record of the role of `block`, if it had it.
+    /// The earlier version's documents and record of the role of `block`, if it had it. Not
+    /// inlined: the job that lowers a role is `check`'s hottest loop, which never takes.
+    #[inline(never)]
     pub(super) fn take(&self, block: &RoleBlock<'_>) -> Option<LoweredRole> {
         let span = block.span();
         if !self.unchanged[span.file.0 as usize] {
