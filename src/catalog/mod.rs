@@ -451,7 +451,7 @@ impl Catalog {
     }
 
     /// The service an action of the catalog belongs to.
-    pub fn service_of(&self, action: &Action) -> &Service {
+    pub(crate) fn service_of(&self, action: &Action) -> &Service {
         &self.services[action.service_index()]
     }
 
