@@ -26,10 +26,9 @@ use crate::syntax::parse::trivia_end;
 use std::sync::Arc;
 
 /// How a lowering shares its roles with another version's (see the module's comment).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub enum Sharing<'e> {
     /// Neither offers nor takes.
-    #[default]
     None,
     /// Keeps where each role's documents are, for a later version to take ([`RoleSites`]).
     Offer,
@@ -138,7 +137,8 @@ impl<'e> Taker<'e> {
         let mut unchanged = Vec::with_capacity(texts.len());
         for (file, (text, earlier_text)) in texts.iter().zip(&sites.texts).enumerate() {
             let same = Arc::ptr_eq(text, earlier_text) || text == earlier_text;
-            let same_outside = same && later_blocks[file] == sites.role_blocks[file]
+            // The same text has its blocks where they were; else the text between them is read.
+            let same_outside = (same && later_blocks[file] == sites.role_blocks[file])
                 || outside_roles(text, &later_blocks[file])
                     == outside_roles(earlier_text, &sites.role_blocks[file]);
             if !same_outside {
