@@ -816,3 +816,117 @@ fn reference_follows_the_documented_rules() {
         Verdict::Allow
     );
 }
+
+/// Dates, numbers and addresses in requests are read as the reference reads them: the engine's
+/// one rule (`iam::values`, which `check` holds policy values to) against the reference's own
+/// readers, on request values near and past the edges of their formats (a 29 February in a
+/// common year, hour 24, a `/33` or `/+8` prefix, a number with spaces or an exponent).
+#[test]
+fn typed_request_values_are_read_as_the_reference_reads_them() {
+    const CLAUSES: &[Clause] = &[
+        (
+            "DateLessThan",
+            "aws:CurrentTime",
+            &["2028-02-29T12:00:00.5Z"],
+        ),
+        ("DateGreaterThanEquals", "aws:CurrentTime", &["1735689600"]),
+        ("DateNotEquals", "aws:CurrentTime", &["2027-03-01"]),
+        ("NumericLessThan", "aws:MultiFactorAuthAge", &["3600"]),
+        ("NumericNotEquals", "aws:MultiFactorAuthAge", &["60", "1e3"]),
+        (
+            "IpAddress",
+            "aws:SourceIp",
+            &["10.0.0.0/8", "2001:db8::/32"],
+        ),
+        ("NotIpAddress", "aws:SourceIp", &["10.1.0.0/16"]),
+    ];
+    let two = |range: std::ops::RangeInclusive<u32>| range.prop_map(|n| format!("{n:02}"));
+    let date = (
+        prop_oneof![Just(2027u32), Just(2028), Just(2100), 1999u32..2031],
+        two(0..=13),
+        two(0..=32),
+        prop::option::of((
+            two(0..=24),
+            two(0..=60),
+            two(0..=60),
+            prop::option::of(prop_oneof![Just("5"), Just("25"), Just("125"), Just("999")]),
+        )),
+    )
+        .prop_map(|(year, month, day, time)| match time {
+            None => format!("{year:04}-{month}-{day}"),
+            Some((h, m, s, None)) => format!("{year:04}-{month}-{day}T{h}:{m}:{s}Z"),
+            Some((h, m, s, Some(f))) => format!("{year:04}-{month}-{day}T{h}:{m}:{s}.{f}Z"),
+        });
+    let time = prop_oneof![
+        3 => date,
+        1 => (1_600_000_000u64..1_900_000_000).prop_map(|s| s.to_string()),
+    ];
+    let number = prop_oneof![
+        (0u32..5000).prop_map(|n| n.to_string()),
+        (0u32..5000).prop_map(|n| format!(" {n} ")),
+        (0u32..50).prop_map(|n| format!("{n}.5")),
+        Just("1e3".to_string()),
+        Just("-0".to_string()),
+        Just("abc".to_string()),
+        Just("inf".to_string()),
+    ];
+    let octet = prop_oneof![Just(10u8), Just(192), any::<u8>()];
+    let address = prop_oneof![
+        3 => (octet.clone(), prop_oneof![Just(1u8), any::<u8>()], any::<u8>(), any::<u8>())
+            .prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}")),
+        1 => any::<u16>().prop_map(|x| format!("2001:db8::{x:x}")),
+        1 => any::<u16>().prop_map(|x| format!("2001:db9::{x:x}")),
+    ];
+    let ip = (
+        address,
+        prop_oneof![
+            4 => Just(""),
+            1 => Just("/32"),
+            1 => Just("/33"),
+            1 => Just("/+8"),
+            1 => Just("/"),
+        ],
+    )
+        .prop_map(|(a, p)| format!("{a}{p}"));
+    let case = (0..CLAUSES.len(), time, number, ip);
+    let config = Config {
+        cases: 2000,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed());
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let result = runner.run(&case, |(clause, time, number, ip)| {
+        let (operator, key, values) = CLAUSES[clause];
+        let document = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {operator: {key: values}},
+            }],
+        });
+        let mut req = Req::new("s3:GetObject", "arn:aws:s3:::b/k");
+        req.set("aws:CurrentTime", vec![time]);
+        req.set("aws:MultiFactorAuthAge", vec![number]);
+        req.set("aws:SourceIp", vec![ip]);
+        let want = reference::evaluate(std::slice::from_ref(&document), None, &req);
+        let engine = evaluate(
+            &[engine_doc(&document)],
+            None::<&[PolicyDocument]>,
+            &engine_request(&req),
+        );
+        prop_assert!(engine.unmodelled.is_empty(), "{:?}", engine.unmodelled);
+        let got = match engine.decision {
+            Decision::Allow => Verdict::Allow,
+            Decision::ImplicitDeny => Verdict::ImplicitDeny,
+            Decision::ExplicitDeny => Verdict::ExplicitDeny,
+        };
+        prop_assert_eq!(want, got, "{} on {:?}", operator, req.context);
+        Ok(())
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}

@@ -14,3 +14,4 @@ pub mod operators;
 pub mod policy;
 pub mod quota;
 pub mod read;
+pub mod values;

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::values::{parse_cidr, parse_date, parse_number};
+
 /// The type of value an operator compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
@@ -203,12 +205,12 @@ pub fn value_problem(family: Family, value: &str) -> Option<&'static str> {
     }
     let ok = match family {
         Family::String | Family::Binary => true,
-        Family::Numeric => value.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        Family::Numeric => parse_number(value).is_some(),
         Family::Bool | Family::Null => {
             value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")
         }
-        Family::Date => is_date(value),
-        Family::IpAddress => is_cidr(value),
+        Family::Date => parse_date(value).is_some(),
+        Family::IpAddress => parse_cidr(value).is_some(),
         Family::Arn => value == "*" || value.starts_with("arn:"),
     };
     (!ok).then_some(match family {
@@ -220,88 +222,6 @@ pub fn value_problem(family: Family, value: &str) -> Option<&'static str> {
             "an IP address or CIDR range like `10.0.0.0/8` (prefix at most 32, 128 for IPv6)"
         }
         Family::Arn => "an ARN (`arn:...`, wildcards allowed)",
-    })
-}
-
-/// `YYYY-MM-DD`, optionally `Thh:mm[:ss[.fff]]` and `Z` or `±hh:mm`, naming a real date; or
-/// epoch seconds.
-fn is_date(text: &str) -> bool {
-    if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
-        return true;
-    }
-    let number = |part: Option<&str>, digits: usize, max: u32| {
-        part.filter(|p| p.len() == digits && p.bytes().all(|c| c.is_ascii_digit()))
-            .and_then(|p| p.parse::<u32>().ok())
-            .filter(|n| *n <= max)
-    };
-    let (date, time) = match text.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (text, None),
-    };
-    let mut parts = date.split('-');
-    let (Some(year), Some(month), Some(day)) = (
-        number(parts.next(), 4, 9999),
-        number(parts.next(), 2, 12),
-        number(parts.next(), 2, 31),
-    ) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if parts.next().is_some() || month == 0 || day == 0 || day > days {
-        return false;
-    }
-    let Some(time) = time else {
-        return true;
-    };
-    let (clock, zone) = match time.find(['Z', '+', '-']) {
-        Some(i) => time.split_at(i),
-        None => (time, ""),
-    };
-    let zone_ok = match zone.strip_prefix(['+', '-']) {
-        Some(offset) => {
-            let mut p = offset.split(':');
-            number(p.next(), 2, 23).is_some()
-                && number(p.next(), 2, 59).is_some()
-                && p.next().is_none()
-        }
-        None => matches!(zone, "" | "Z"),
-    };
-    let mut p = clock.split(':');
-    let hour = number(p.next(), 2, 23);
-    let minute = number(p.next(), 2, 59);
-    let second_ok = match p.next() {
-        None => true,
-        Some(s) => {
-            let (whole, fraction) = s.split_once('.').unwrap_or((s, "0"));
-            number(Some(whole), 2, 59).is_some()
-                && !fraction.is_empty()
-                && fraction.bytes().all(|c| c.is_ascii_digit())
-        }
-    };
-    zone_ok && hour.is_some() && minute.is_some() && second_ok && p.next().is_none()
-}
-
-/// An IPv4 or IPv6 address, optionally with a prefix length no longer than the address.
-fn is_cidr(text: &str) -> bool {
-    let (address, prefix) = match text.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (text, None),
-    };
-    let width = match address.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(_)) => 32,
-        Ok(std::net::IpAddr::V6(_)) => 128,
-        Err(_) => return false,
-    };
-    prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.bytes().all(|c| c.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= width)
     })
 }
 

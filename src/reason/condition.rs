@@ -9,12 +9,15 @@
 //! `Null`. `ForAnyValue` needs some request value to pass, `ForAllValues` needs every value to
 //! pass and is true when the key is absent. Without a set qualifier a positive operator needs some
 //! value to pass and a negated one needs every value to pass (identical for single values).
-//! A request value that does not parse for a numeric, date or IP operator passes neither the
-//! operator nor its negation. A policy value whose variable cannot be resolved matches nothing.
+//! Numbers, dates and addresses are read by `iam::values`, the rule `check` holds policy values
+//! to: a policy value it refuses is unknown here (`Err`), never read some other way. A request
+//! value that does not parse for a numeric, date or IP operator passes neither the operator nor
+//! its negation. A policy value whose variable cannot be resolved matches nothing.
 
 use super::pattern::{matches_concrete, PatternKind};
 use super::request::Context;
 use crate::iam::operators::{Comparison, ConditionOperator, Family, SetQualifier};
+use crate::iam::values::{parse_cidr, parse_date, parse_number, Net};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
@@ -203,178 +206,6 @@ fn compare(cmp: Cmp, order: std::cmp::Ordering) -> bool {
     }
 }
 
-pub fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim();
-    if t.is_empty()
-        || !t
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
-    {
-        return None;
-    }
-    t.parse::<f64>().ok().filter(|x| x.is_finite())
-}
-
-/// Milliseconds since the Unix epoch, from epoch seconds or ISO 8601
-/// (`YYYY-MM-DD`, optionally `Thh:mm[:ss[.fff]]` and `Z` or `±hh:mm`).
-pub fn parse_date(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        let secs: f64 = t.parse().ok()?;
-        return Some((secs * 1000.0).round() as i64);
-    }
-    let b = t.as_bytes();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let s = t.get(range)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut ms = days_from_civil(y, mo, d) * 86_400_000;
-    let mut rest = &t[10..];
-    if let Some(time) = rest.strip_prefix('T') {
-        let tb = time.as_bytes();
-        if tb.len() < 5 || tb[2] != b':' {
-            return None;
-        }
-        let h: i64 = time[0..2].parse().ok()?;
-        let mi: i64 = time[3..5].parse().ok()?;
-        ms += (h * 3600 + mi * 60) * 1000;
-        rest = &time[5..];
-        if let Some(sec) = rest.strip_prefix(':') {
-            let end = sec
-                .find(|c: char| !c.is_ascii_digit() && c != '.')
-                .unwrap_or(sec.len());
-            let s: f64 = sec[..end].parse().ok()?;
-            ms += (s * 1000.0).round() as i64;
-            rest = &sec[end..];
-        }
-        if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
-            let off = &rest[1..];
-            if off.len() != 5 || off.as_bytes()[2] != b':' {
-                return None;
-            }
-            let minutes = off[0..2].parse::<i64>().ok()? * 60 + off[3..5].parse::<i64>().ok()?;
-            ms -= if sign == '+' { 1 } else { -1 } * minutes * 60_000;
-            rest = "";
-        }
-    }
-    matches!(rest, "" | "Z").then_some(ms)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Formats epoch milliseconds as ISO 8601 UTC (inverse of [`parse_date`]).
-pub fn format_date(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rem = ms.rem_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let (h, mi, s, milli) = (
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000,
-    );
-    if milli == 0 {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-    } else {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
-    }
-}
-
-/// An IPv4 or IPv6 network; addresses are networks with a full-length prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Net {
-    pub v6: bool,
-    pub addr: u128,
-    pub prefix: u32,
-}
-
-impl Net {
-    fn width(&self) -> u32 {
-        if self.v6 {
-            128
-        } else {
-            32
-        }
-    }
-    fn mask(&self) -> u128 {
-        let w = self.width();
-        if self.prefix == 0 {
-            0
-        } else {
-            (u128::MAX << (128 - self.prefix)) >> (128 - w)
-        }
-    }
-    pub fn first(&self) -> u128 {
-        self.addr & self.mask()
-    }
-    pub fn last(&self) -> u128 {
-        let all = if self.v6 { u128::MAX } else { u32::MAX as u128 };
-        self.first() | (all & !self.mask())
-    }
-    pub fn max(&self) -> u128 {
-        if self.v6 {
-            u128::MAX
-        } else {
-            u32::MAX as u128
-        }
-    }
-    fn contains(&self, other: &Net) -> bool {
-        self.v6 == other.v6 && (other.addr & self.mask()) == self.first()
-    }
-}
-
-pub fn parse_cidr(text: &str) -> Option<Net> {
-    let (addr, prefix) = match text.trim().split_once('/') {
-        Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
-        None => (text.trim(), None),
-    };
-    let ip: std::net::IpAddr = addr.parse().ok()?;
-    let (v6, bits, width) = match ip {
-        std::net::IpAddr::V4(v4) => (false, u32::from(v4) as u128, 32),
-        std::net::IpAddr::V6(v6) => (true, u128::from(v6), 128),
-    };
-    let prefix = prefix.unwrap_or(width);
-    (prefix <= width).then_some(Net {
-        v6,
-        addr: bits,
-        prefix,
-    })
-}
-
-pub fn format_ip(v6: bool, addr: u128) -> String {
-    if v6 {
-        std::net::Ipv6Addr::from(addr).to_string()
-    } else {
-        std::net::Ipv4Addr::from(addr as u32).to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,10 +294,15 @@ mod tests {
         assert!(eval("NotIpAddress", "ip", &["192.168.0.0/16"], &ctx));
         assert!(eval("IpAddress", "ip6", &["2001:db8::/32"], &ctx));
         assert!(!eval("IpAddress", "ip6", &["10.0.0.0/8"], &ctx));
-        assert_eq!(
-            parse_date(&format_date(1_717_243_200_123)),
-            Some(1_717_243_200_123)
-        );
         assert!(eval_clause("StringFuzzy", "k", &[], &ctx).is_err());
+        // A policy value `check` refuses is unknown, not read some other way: no 31 February
+        // (once read as 2 March), no `+8` prefix length (once read as /8).
+        let refused = |op: &str, key: &str, value: &str| {
+            eval_clause(op, key, &[value.to_string()], &ctx).is_err()
+        };
+        assert!(refused("DateLessThan", "t", "2024-02-31"));
+        assert!(refused("DateLessThan", "t", "1717200000.5"));
+        assert!(refused("IpAddress", "ip", "10.0.0.0/+8"));
+        assert!(refused("NumericLessThan", "n", "inf"));
     }
 }

@@ -23,12 +23,11 @@
 //! multivalued keys, so this follows the documented usage.
 
 use super::automaton::{explore, Driver, MAX_STATES};
-use super::condition::{
-    eval_clause, format_date, format_ip, parse_cidr, parse_date, parse_number, Op, Test,
-};
+use super::condition::{eval_clause, Op, Test};
 use super::pattern::{compile, has_variables, PatternKind, VarTable, Vars};
 use super::request::Context;
 use crate::iam::policy::Conditions;
+use crate::iam::values::{format_date, format_ip, parse_cidr, parse_date, parse_number};
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 

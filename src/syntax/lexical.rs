@@ -101,9 +101,8 @@ pub fn is_cidr(text: &str) -> bool {
 /// grammar's `cidr` is IPv4's) and the compiler reads as an IP value: `"2001:db8::/32"`. The
 /// importer writes such a value only where the compiler reads it so.
 pub fn is_quoted_ipv6(text: &str) -> bool {
-    // Most strings have no `:` (prefixes, regions, tags): settled before any split or parse.
-    text.contains(':')
-        && (text.split('/').next()).is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok())
+    // Most strings have no `:` (prefixes, regions, tags): settled before any parse.
+    text.contains(':') && crate::iam::values::parse_cidr(text).is_some_and(|net| net.v6)
 }
 
 /// Whether `text` reads back as a number (the grammar's `number`: `-`, digits, `.` digits).

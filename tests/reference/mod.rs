@@ -498,6 +498,9 @@ fn date(text: &str) -> Option<i64> {
         30,
         31,
     ];
+    if d > lengths[(m - 1) as usize] {
+        return None; // no such day: ISO 8601 names real dates
+    }
     days += lengths[..(m - 1) as usize].iter().sum::<i64>() + d - 1;
     let mut ms = days * 86_400_000;
     if let Some(time) = time {
@@ -508,25 +511,31 @@ fn date(text: &str) -> Option<i64> {
             Some(_) => return None,
             None => (num(time.rsplit(':').next()?)?, 0),
         };
+        // The W3C profile's hours run 00–23, its minutes and seconds 00–59.
+        if h > 23 || mi > 59 || s > 59 {
+            return None;
+        }
         ms += (h * 3600 + mi * 60 + s) * 1000 + frac;
     }
     Some(ms)
 }
 
-/// (is IPv6, address bits, host bits) of an address or CIDR block.
+/// (is IPv6, address bits, host bits) of an address or CIDR block; the prefix length is
+/// decimal digits (RFC 4632, section 3.1).
 fn cidr(text: &str) -> Option<(bool, u128, u32)> {
     let (addr, prefix) = match text.split_once('/') {
+        Some((_, p)) if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) => return None,
         Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
         None => (text, None),
     };
     match addr.parse::<std::net::IpAddr>().ok()? {
         std::net::IpAddr::V4(v4) => {
             let p = prefix.unwrap_or(32);
-            (p <= 32).then_some((false, u32::from(v4) as u128, 32 - p))
+            (p <= 32).then(|| (false, u32::from(v4) as u128, 32 - p))
         }
         std::net::IpAddr::V6(v6) => {
             let p = prefix.unwrap_or(128);
-            (p <= 128).then_some((true, u128::from(v6), 128 - p))
+            (p <= 128).then(|| (true, u128::from(v6), 128 - p))
         }
     }
 }
