@@ -13,7 +13,7 @@
 use super::output::out;
 use super::{files, Exit};
 use iamx::compile::lower::Sharing;
-use iamx::compile::{Compilation, Parsed};
+use iamx::compile::{Compilation, Measured, Parsed};
 use iamx::diff::{self, Body, Labels, Side, SideDocument};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,13 +104,18 @@ pub fn run(args: Args) -> Exit {
     let old_ready = old_found.parse(None);
     let new_ready = new_found.parse(old_ready.trees());
     // The old version is resolved and lowered first, and the new one takes from it each role
-    // whose file and surroundings are unchanged (`iamx::compile::lower_parsed_sharing`). The
-    // old one is checked first too, so the new one's checks can skip each document the old
-    // version had (`Lowered::checked`).
+    // whose file and surroundings are unchanged (`iamx::compile::lower_parsed_sharing`); the
+    // old one's documents are measured and linted meanwhile, as both only read it. The old one
+    // is checked first, so the new one's checks can skip each document the old version had
+    // (`Lowered::checked`).
     let old_lowered = old_ready.lowered(&args.env, None);
-    let new_lowered = new_ready.lowered(&args.env, Some(&old_lowered));
-    let old_checked = old_lowered.checked(None);
-    let new_checked = new_lowered.checked(Some(&old_checked));
+    let (new_lowered, old_measured) = iamx::parallel::join(
+        || new_ready.lowered(&args.env, Some(&old_lowered)),
+        || old_lowered.measured(None),
+    );
+    let old_checked = old_lowered.checked(None, old_measured);
+    let new_measured = new_lowered.measured(Some(&old_checked));
+    let new_checked = new_lowered.checked(Some(&old_checked), new_measured);
     // A version that does not compile is reported as `iamx check` reports it, with its exit
     // code; both are reported, the old one first.
     let old_compiles = old_checked.report_errors(&old, old_names.as_ref());
@@ -322,9 +327,28 @@ impl<T> Stage<T> {
 }
 
 impl Stage<iamx::compile::Lowered> {
-    /// Each environment checked; `earlier`: the other version, checked, whose documents of the
-    /// same environment need no checking again (see `iamx::compile::Lowered::checked`).
-    fn checked(self, earlier: Option<&Stage<Compilation>>) -> Stage<Compilation> {
+    /// Each environment's documents measured and linted ([`iamx::compile::Lowered::measured`]);
+    /// `earlier`: the other version, checked, whose documents of the same environment need no
+    /// checking again (see `iamx::compile::Lowered::checked`).
+    fn measured(&self, earlier: Option<&Stage<Compilation>>) -> Vec<Measured<()>> {
+        match self {
+            Stage::Compiled { runs, .. } => (runs.iter())
+                .map(|(environment, lowered)| {
+                    let known = (earlier.and_then(|earlier| earlier.run(environment)))
+                        .and_then(|compilation| compilation.compiled.as_ref());
+                    lowered.measured(&options(environment.clone()), known, None)
+                })
+                .collect(),
+            Stage::Loaded(_) => Vec::new(),
+        }
+    }
+
+    /// Each environment checked, given what [`Stage::measured`] found with the same `earlier`.
+    fn checked(
+        self,
+        earlier: Option<&Stage<Compilation>>,
+        measured: Vec<Measured<()>>,
+    ) -> Stage<Compilation> {
         match self {
             Stage::Compiled {
                 inputs,
@@ -333,11 +357,12 @@ impl Stage<iamx::compile::Lowered> {
             } => Stage::Compiled {
                 inputs,
                 declared,
-                runs: (runs.into_iter())
-                    .map(|(environment, lowered)| {
+                runs: (runs.into_iter().zip(measured))
+                    .map(|((environment, lowered), measured)| {
                         let known = (earlier.and_then(|earlier| earlier.run(&environment)))
                             .and_then(|compilation| compilation.compiled.as_ref());
-                        let checked = lowered.checked(&options(environment.clone()), known);
+                        let options = options(environment.clone());
+                        let (checked, _) = lowered.checked_measured(&options, known, measured);
                         (environment, checked)
                     })
                     .collect(),

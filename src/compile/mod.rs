@@ -18,6 +18,6 @@ pub(crate) mod stdlib;
 
 pub use pipeline::{
     compile, compile_parsed, declared_environments, lower_parsed, lower_parsed_proving,
-    lower_parsed_sharing, parse_inputs, AfterLints, Compilation, Input, Lowered, Options, Parsed,
-    RoleProof, RoleProofs, RoleProver,
+    lower_parsed_sharing, parse_inputs, AfterLints, Compilation, Input, Lowered, Measured, Options,
+    Parsed, RoleProof, RoleProofs, RoleProver,
 };

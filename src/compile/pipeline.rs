@@ -488,6 +488,53 @@ impl<P: Send> Lowered<P> {
         earlier: Option<&Compiled>,
         then: Option<&AfterLints<(usize, P)>>,
     ) -> (Compilation, Vec<(usize, P)>) {
+        let measured = self.measured(options, earlier, then);
+        self.checked_measured(options, earlier, measured)
+    }
+
+    /// The part of [`Lowered::checked_then`] that reads the documents as lowered: each one
+    /// measured and linted in one job. It takes the lowering by reference, so that other work
+    /// that reads it can run beside it (`diff` lowers the new version from the old one's roles
+    /// meanwhile); [`Lowered::checked_measured`], with the same `options` and `earlier`, ends it.
+    pub fn measured(
+        &self,
+        options: &Options,
+        earlier: Option<&Compiled>,
+        then: Option<&AfterLints<(usize, P)>>,
+    ) -> Measured<P> {
+        let output = match &self.output {
+            // Lint only faithful documents: after an error, parts of statements are missing.
+            Some(output) if !self.diagnostics.iter().any(Diagnostic::is_error) => output,
+            _ => return Measured(None),
+        };
+        let earlier = earlier.filter(|_| options.errors_only);
+        // Where each document is in `earlier`, if it has it; their sizes are known.
+        let known = match earlier {
+            Some(earlier) => known_documents(output, earlier),
+            None => vec![None; output.documents.len()],
+        };
+        let known_sizes: Vec<Option<usize>> = (known.iter())
+            .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
+            .collect();
+        let skip: Vec<bool> = known.iter().map(Option::is_some).collect();
+        let then = then.map(|then| then(output));
+        Measured(Some(crate::compile::checks::measured_lints(
+            output,
+            &known_sizes,
+            &skip,
+            &self.sources,
+            options.errors_only,
+            then.as_deref(),
+        )))
+    }
+
+    /// The end of [`Lowered::checked_then`], given what [`Lowered::measured`] found.
+    pub fn checked_measured(
+        self,
+        options: &Options,
+        earlier: Option<&Compiled>,
+        measured: Measured<P>,
+    ) -> (Compilation, Vec<(usize, P)>) {
         let mut results = Vec::new();
         let Lowered {
             sources,
@@ -499,34 +546,11 @@ impl<P: Send> Lowered<P> {
         } = self;
         let mut compiled = None;
         if let Some(mut output) = output {
-            // The lints see what is deployed: what is over a size quota split first. Lint only
-            // faithful documents: after an error, parts of statements are missing.
-            if !diagnostics.iter().any(Diagnostic::is_error) {
-                // Where each document is in `earlier`, if it has it; their sizes are known.
-                let earlier = earlier.filter(|_| options.errors_only);
-                let known_in = |output: &Compiled| match earlier {
-                    Some(earlier) => known_documents(output, earlier),
-                    None => vec![None; output.documents.len()],
-                };
-                let known = known_in(&output);
-                let known_sizes: Vec<Option<usize>> = (known.iter())
-                    .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
-                    .collect();
-                let skip: Vec<bool> = known.iter().map(Option::is_some).collect();
-                // Each document is measured and linted in one job, as lowering made it; `limits`
-                // then splits what is over a quota (rare), and only then are the lints run
-                // again, on the documents as split.
-                let (sizes, mut lints, after) = {
-                    let then = then.map(|then| then(&output));
-                    crate::compile::checks::measured_lints(
-                        &output,
-                        &known_sizes,
-                        &skip,
-                        &sources,
-                        options.errors_only,
-                        then.as_deref(),
-                    )
-                };
+            // The lints see what is deployed: what is over a size quota split first. Each
+            // document was measured and linted as lowering made it (`measured`); `limits` then
+            // splits what is over a quota (rare), and only then are the lints run again, on the
+            // documents as split.
+            if let Measured(Some((sizes, mut lints, after))) = measured {
                 results = after;
                 diagnostics.append(&mut crate::compile::limits::apply(
                     &mut output,
@@ -538,8 +562,13 @@ impl<P: Send> Lowered<P> {
                     // keep their proofs: what they read was not split (see `StreamRoles::start`).
                     if !output.splits.is_empty() {
                         results.clear();
-                        let skip: Vec<bool> =
-                            (known_in(&output).iter()).map(Option::is_some).collect();
+                        let earlier = earlier.filter(|_| options.errors_only);
+                        let skip: Vec<bool> = match earlier {
+                            Some(earlier) => (known_documents(&output, earlier).iter())
+                                .map(Option::is_some)
+                                .collect(),
+                            None => vec![false; output.documents.len()],
+                        };
                         let sizes: Vec<Option<usize>> =
                             output.quota_sizes.iter().copied().map(Some).collect();
                         (_, lints, _) = crate::compile::checks::measured_lints::<()>(
@@ -571,6 +600,12 @@ impl<P: Send> Lowered<P> {
         (compilation, results)
     }
 }
+
+/// What [`Lowered::measured`] found; nothing when the lowering had an error.
+pub struct Measured<P>(Option<Measurements<P>>);
+
+/// Each document's size, the lints, and what `then` gave, as `checks::measured_lints` gives them.
+type Measurements<P> = (Vec<usize>, Vec<Diagnostic>, Vec<(usize, P)>);
 
 /// Per document of `output`, in order: where `earlier` has it, with the same kind, name,
 /// `aws_managed` flag and policy (see [`Lowered::checked`]).
