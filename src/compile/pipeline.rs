@@ -509,10 +509,7 @@ impl<P: Send> Lowered<P> {
         };
         let earlier = earlier.filter(|_| options.errors_only);
         // Where each document is in `earlier`, if it has it; their sizes are known.
-        let known = match earlier {
-            Some(earlier) => known_documents(output, earlier),
-            None => vec![None; output.documents.len()],
-        };
+        let known = known_in(output, earlier);
         let known_sizes: Vec<Option<usize>> = (known.iter())
             .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
             .collect();
@@ -551,6 +548,7 @@ impl<P: Send> Lowered<P> {
             // splits what is over a quota (rare), and only then are the lints run again, on the
             // documents as split.
             if let Measured(Some((sizes, mut lints, after))) = measured {
+                debug_assert_eq!(sizes.len(), output.documents.len(), "measured elsewhere");
                 results = after;
                 diagnostics.append(&mut crate::compile::limits::apply(
                     &mut output,
@@ -563,12 +561,9 @@ impl<P: Send> Lowered<P> {
                     if !output.splits.is_empty() {
                         results.clear();
                         let earlier = earlier.filter(|_| options.errors_only);
-                        let skip: Vec<bool> = match earlier {
-                            Some(earlier) => (known_documents(&output, earlier).iter())
-                                .map(Option::is_some)
-                                .collect(),
-                            None => vec![false; output.documents.len()],
-                        };
+                        let skip: Vec<bool> = (known_in(&output, earlier).iter())
+                            .map(Option::is_some)
+                            .collect();
                         let sizes: Vec<Option<usize>> =
                             output.quota_sizes.iter().copied().map(Some).collect();
                         (_, lints, _) = crate::compile::checks::measured_lints::<()>(
@@ -606,6 +601,14 @@ pub struct Measured<P>(Option<Measurements<P>>);
 
 /// Each document's size, the lints, and what `then` gave, as `checks::measured_lints` gives them.
 type Measurements<P> = (Vec<usize>, Vec<Diagnostic>, Vec<(usize, P)>);
+
+/// [`known_documents`] when there is an `earlier` version to skip by; else none is known.
+fn known_in(output: &Compiled, earlier: Option<&Compiled>) -> Vec<Option<usize>> {
+    match earlier {
+        Some(earlier) => known_documents(output, earlier),
+        None => vec![None; output.documents.len()],
+    }
+}
 
 /// Per document of `output`, in order: where `earlier` has it, with the same kind, name,
 /// `aws_managed` flag and policy (see [`Lowered::checked`]).
