@@ -198,7 +198,8 @@ impl<'t> ConditionOperator<'t> {
 /// (or epoch seconds) naming a real day and time, addresses valid IPv4/IPv6 with a prefix in
 /// range (`/33` is refused), numbers numbers, `Bool` and `Null` values `true` or `false`, ARN
 /// operators' values ARNs. A value with a policy variable (`${...}`) is known only at request
-/// time and passes. Source: IAM User Guide, "Condition operators".
+/// time and passes. Dates, numbers and addresses are read by [`super::values`], as the engine
+/// reads them. Source: IAM User Guide, "Condition operators".
 pub fn value_problem(family: Family, value: &str) -> Option<&'static str> {
     if crate::iam::policy::opens_variable(value) {
         return None;
