@@ -334,8 +334,7 @@ impl Stage<iamx::compile::Lowered> {
         match self {
             Stage::Compiled { runs, .. } => (runs.iter())
                 .map(|(environment, lowered)| {
-                    let known = (earlier.and_then(|earlier| earlier.run(environment)))
-                        .and_then(|compilation| compilation.compiled.as_ref());
+                    let known = earlier.and_then(|earlier| earlier.compiled(environment));
                     lowered.measured(&options(environment.clone()), known, None)
                 })
                 .collect(),
@@ -359,8 +358,7 @@ impl Stage<iamx::compile::Lowered> {
                 declared,
                 runs: (runs.into_iter().zip(measured))
                     .map(|((environment, lowered), measured)| {
-                        let known = (earlier.and_then(|earlier| earlier.run(&environment)))
-                            .and_then(|compilation| compilation.compiled.as_ref());
+                        let known = earlier.and_then(|earlier| earlier.compiled(&environment));
                         let options = options(environment.clone());
                         let (checked, _) = lowered.checked_measured(&options, known, measured);
                         (environment, checked)
@@ -373,6 +371,12 @@ impl Stage<iamx::compile::Lowered> {
 }
 
 impl Stage<Compilation> {
+    /// The documents `environment`'s compilation made, if it compiled.
+    fn compiled(&self, environment: &Option<String>) -> Option<&iamx::compile::output::Compiled> {
+        self.run(environment)
+            .and_then(|compilation| compilation.compiled.as_ref())
+    }
+
     /// Whether every environment of the version compiled; if not, its errors are shown (each
     /// once: every environment usually fails the same way), never its warnings.
     fn report_errors(&self, path: &Path, naming: Option<&Naming>) -> bool {

@@ -507,9 +507,8 @@ impl<P: Send> Lowered<P> {
             Some(output) if !self.diagnostics.iter().any(Diagnostic::is_error) => output,
             _ => return Measured(None),
         };
-        let earlier = earlier.filter(|_| options.errors_only);
         // Where each document is in `earlier`, if it has it; their sizes are known.
-        let known = known_in(output, earlier);
+        let known = known_in(output, earlier, options);
         let known_sizes: Vec<Option<usize>> = (known.iter())
             .map(|at| at.and_then(|at| earlier?.quota_sizes.get(at).copied()))
             .collect();
@@ -560,8 +559,7 @@ impl<P: Send> Lowered<P> {
                     // keep their proofs: what they read was not split (see `StreamRoles::start`).
                     if !output.splits.is_empty() {
                         results.clear();
-                        let earlier = earlier.filter(|_| options.errors_only);
-                        let skip: Vec<bool> = (known_in(&output, earlier).iter())
+                        let skip: Vec<bool> = (known_in(&output, earlier, options).iter())
                             .map(Option::is_some)
                             .collect();
                         let sizes: Vec<Option<usize>> =
@@ -602,9 +600,14 @@ pub struct Measured<P>(Option<Measurements<P>>);
 /// Each document's size, the lints, and what `then` gave, as `checks::measured_lints` gives them.
 type Measurements<P> = (Vec<usize>, Vec<Diagnostic>, Vec<(usize, P)>);
 
-/// [`known_documents`] when there is an `earlier` version to skip by; else none is known.
-fn known_in(output: &Compiled, earlier: Option<&Compiled>) -> Vec<Option<usize>> {
-    match earlier {
+/// [`known_documents`] when there is an `earlier` version and only errors are asked for (see
+/// [`Lowered::checked`]); else none is known.
+fn known_in(
+    output: &Compiled,
+    earlier: Option<&Compiled>,
+    options: &Options,
+) -> Vec<Option<usize>> {
+    match earlier.filter(|_| options.errors_only) {
         Some(earlier) => known_documents(output, earlier),
         None => vec![None; output.documents.len()],
     }

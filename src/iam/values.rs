@@ -144,7 +144,7 @@ pub struct Net {
 
 impl Net {
     /// The address's width in bits: 32 or 128.
-    pub fn width(&self) -> u32 {
+    fn width(&self) -> u32 {
         if self.v6 {
             128
         } else {
