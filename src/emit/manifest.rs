@@ -4,7 +4,7 @@
 //! In: a [`Compiled`] project ([`manifest`]), or a manifest's JSON text ([`read`]). Out: the
 //! [`Manifest`], serialized with keys in the order written here.
 
-use crate::compile::output::{Compiled, Document, DocumentKind};
+use crate::compile::output::{Compiled, DelegationInfo, Document, DocumentKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -148,11 +148,19 @@ pub fn manifest(compiled: &Compiled) -> Manifest {
         .iter()
         .map(|role| (role.name.as_str(), role))
         .collect();
-    let delegation_by_file: BTreeMap<&str, _> = compiled
+    // A delegation policy's document by its name, and each of its parts by theirs once it was
+    // split to fit the managed policy quota (`compile::limits`): every part carries the summary.
+    let mut delegation_by_name: BTreeMap<&str, &DelegationInfo> = compiled
         .delegations
         .iter()
-        .map(|d| (d.file.as_str(), d))
+        .map(|d| (d.name.as_str(), d))
         .collect();
+    let parts: Vec<(&str, &DelegationInfo)> = (compiled.splits.iter())
+        .filter(|split| split.kind == DocumentKind::Delegation)
+        .filter_map(|split| Some((split, *delegation_by_name.get(split.name.as_str())?)))
+        .flat_map(|(split, d)| split.parts.iter().map(move |part| (part.as_str(), d)))
+        .collect();
+    delegation_by_name.extend(parts);
     let documents = compiled
         .documents
         .iter()
@@ -188,7 +196,7 @@ pub fn manifest(compiled: &Compiled) -> Manifest {
                     .flatten()
                     .map(str::to_string),
                 delegation: (document.kind == DocumentKind::Delegation)
-                    .then(|| delegation_by_file.get(document.file.as_str()))
+                    .then(|| delegation_by_name.get(document.name.as_str()))
                     .flatten()
                     .map(|d| DelegationSummary {
                         to: d
