@@ -256,7 +256,7 @@ fn documents(compiled: &Compiled, kind: DocumentKind) -> Vec<iamx::iam::policy::
         .documents
         .iter()
         .filter(|d| d.kind == kind)
-        .map(|d| d.policy.clone())
+        .map(|d| (*d.policy).clone())
         .collect()
 }
 

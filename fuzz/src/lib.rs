@@ -107,7 +107,7 @@ pub fn frontend(data: &[u8]) {
                 let again = iamx::iam::read::policy_from_str(&document.policy.to_canonical_json())
                     .unwrap_or_else(|e| panic!("{} does not read back: {e}", document.name));
                 assert_eq!(
-                    again, document.policy,
+                    again, *document.policy,
                     "{} reads back differently",
                     document.name
                 );

@@ -730,7 +730,7 @@ fn read_json_policy(
         name: name.to_string(),
         file: name.to_string(),
         arn: None,
-        body: Body::Policy(read.policy),
+        body: Body::Policy(std::sync::Arc::new(read.policy)),
     })
 }
 

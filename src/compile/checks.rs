@@ -229,7 +229,7 @@ pub fn measured_lints<R: Send>(
             errors_only,
         );
         if newly_clean {
-            clean.add(document, used_by_roles, &document.policy, size);
+            clean.add(document, used_by_roles, &*document.policy, size);
         }
         (size, found, then.and_then(|then| then(i)))
     });
@@ -314,7 +314,7 @@ pub fn drop_statements(
         id: None,
         statements: Vec::new(),
     };
-    let policy = std::mem::replace(&mut document.policy, empty);
+    let policy = std::mem::replace(&mut document.policy, empty.into()).into_owned();
     document.origins = Vec::new();
     document.dropped_size = Some(measured.size);
     if measured.newly_clean {
@@ -352,7 +352,7 @@ impl<P: std::borrow::Borrow<PolicyDocument>> CleanDocuments<P> {
                 *kind == document.kind
                     && *used == used_by_roles
                     && *aws_managed == document.aws_managed
-                    && *policy.borrow() == document.policy
+                    && *policy.borrow() == *document.policy
             });
         twin.map(|&(.., size)| size)
     }

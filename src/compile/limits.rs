@@ -17,7 +17,7 @@
 //! checked with the other document lints (E0401).
 
 use crate::compile::ir::Origin;
-use crate::compile::output::{Compiled, Document, DocumentKind, Split};
+use crate::compile::output::{Compiled, Document, DocumentKind, DocumentPolicy, Split};
 use crate::diagnostics::thousands;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::policy::{PolicyDocument, Statement};
@@ -582,7 +582,7 @@ fn split(
                 description: description(i + 1, count),
                 file: file(name),
                 owner: None,
-                policy,
+                policy: DocumentPolicy::Own(policy),
                 origins: statements[range].iter().map(|(_, o)| o.clone()).collect(),
                 span: document.span,
                 aws_managed: document.aws_managed,

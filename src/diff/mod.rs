@@ -37,6 +37,7 @@ use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};
 use crate::reason::{self, BoundaryFailure, Containment, Options, Request, UnknownReason};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The condition key principals are encoded as when comparing trust policies. Values are
 /// `Type:value`, e.g. `Service:ec2.amazonaws.com`, `AWS:arn:aws:iam::123456789012:root`.
@@ -71,7 +72,7 @@ pub struct SideDocument {
 /// canonical JSON, so byte-identical files are unchanged without parsing them).
 #[derive(Debug, Clone)]
 pub enum Body {
-    Policy(PolicyDocument),
+    Policy(Arc<PolicyDocument>),
     Json(String),
 }
 
@@ -79,7 +80,7 @@ impl SideDocument {
     /// The policy, canonicalized.
     pub fn policy(&self) -> Result<PolicyDocument, String> {
         let mut policy = match &self.body {
-            Body::Policy(policy) => policy.clone(),
+            Body::Policy(policy) => PolicyDocument::clone(policy),
             Body::Json(text) => crate::iam::read::policy_from_str(text)
                 .map_err(|e| format!("{}: not an IAM policy document: {e}", self.file))?,
         };
@@ -112,7 +113,7 @@ impl Side {
                 arn: d.owner.is_none().then_some(d.arn),
                 name: d.name,
                 file: d.file,
-                body: Body::Policy(d.policy),
+                body: Body::Policy(d.policy.into_shared()),
             })
             .collect();
         let mut principals = Vec::new();

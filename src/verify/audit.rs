@@ -496,7 +496,7 @@ fn drift(project: &Project<'_>, account: &Account) -> Vec<Diagnostic> {
         let ours: Vec<PolicyDocument> = project
             .inline(DocumentKind::RoleInline, &role.name)
             .iter()
-            .map(|d| d.policy.clone())
+            .map(|d| PolicyDocument::clone(&d.policy))
             .collect();
         let theirs: Vec<PolicyDocument> = found
             .inline_policies
@@ -548,7 +548,7 @@ fn drift(project: &Project<'_>, account: &Account) -> Vec<Diagnostic> {
                 "declared here".into(),
             )),
             Some(found) => {
-                let ours = std::slice::from_ref(&document.policy);
+                let ours = std::slice::from_ref(&*document.policy);
                 if statements(ours) != statements(std::slice::from_ref(&found.document.policy)) {
                     out.push(drifted(
                         document.span,

@@ -235,7 +235,7 @@ impl Lowering<'_> {
             description: None,
             file: trust_file.clone(),
             owner: Some(name.clone()),
-            policy: trust,
+            policy: DocumentPolicy::Own(trust),
             origins: trust_origins,
             span,
             aws_managed: false,
@@ -256,7 +256,7 @@ impl Lowering<'_> {
                 description: None,
                 file,
                 owner: Some(name.clone()),
-                policy: document,
+                policy: DocumentPolicy::Own(document),
                 origins,
                 span,
                 aws_managed: false,
@@ -337,7 +337,7 @@ impl Lowering<'_> {
                     description: policy.description.clone(),
                     file: format!("{folder}/{}.json", policy.name.node),
                     owner: None,
-                    policy: document,
+                    policy: DocumentPolicy::Own(document),
                     origins,
                     span: policy.span,
                     aws_managed: policy.aws_managed,
@@ -381,6 +381,8 @@ impl Lowering<'_> {
         let mut pending = role_blocks.into_iter();
         let mut unparsed = false;
         let taken = std::sync::atomic::AtomicUsize::new(0);
+        // Roles offered to a later version hold their policies shared: it takes them unchanged.
+        let offered = sites.is_some();
         loop {
             let run: Vec<RoleBlock<'_>> = pending.by_ref().take(ROLES_AT_ONCE).collect();
             if run.is_empty() {
@@ -401,6 +403,12 @@ impl Lowering<'_> {
                             diagnostics: role_checks(state, &role),
                         };
                         let mut lowered = lowering.role(role, &delegated);
+                        if offered {
+                            lowered.trust.policy.share();
+                            if let Some(inline) = lowered.inline.as_mut() {
+                                inline.policy.share();
+                            }
+                        }
                         let after = after_role.as_ref().map(|after_role| {
                             let documents = RoleDocuments {
                                 trust: &mut lowered.trust,
@@ -589,7 +597,7 @@ impl Lowering<'_> {
                 description: delegation.description.clone(),
                 file: file.clone(),
                 owner: None,
-                policy: PolicyDocument::new(statements),
+                policy: DocumentPolicy::Own(PolicyDocument::new(statements)),
                 origins,
                 span: delegation.span,
                 aws_managed: false,
@@ -638,7 +646,7 @@ impl Lowering<'_> {
                 if crate::compile::delegation::covered_by_a_deny(&document.policy, &statement) {
                     continue;
                 }
-                document.policy.statements.push(statement);
+                document.policy.make_mut().statements.push(statement);
                 document.origins.push(Origin {
                     span,
                     expanded_from: Vec::new(),
@@ -709,7 +717,7 @@ impl Lowering<'_> {
             description: None,
             file: file.clone(),
             owner: Some(name.to_string()),
-            policy: document,
+            policy: DocumentPolicy::Own(document),
             origins,
             span,
             aws_managed: false,
