@@ -370,6 +370,17 @@ fn usage_errors_exit_with_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("contains no .iamx files"));
+    // A build output is not a project: the message names the commands that read one.
+    let out = temp.path().join("out");
+    build("examples/seed", &out).success();
+    iamx()
+        .arg("verify")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "contains no .iamx files; it is a build output (it has a `manifest.json`), which `iamx explain`",
+        ));
 }
 
 #[test]

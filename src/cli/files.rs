@@ -48,7 +48,15 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             walk(path, &mut found)
                 .map_err(|e| format!("cannot read `{}`: {}", path.display(), plain(&e)))?;
             if found.len() == before {
-                return Err(format!("`{}` contains no .iamx files", path.display()));
+                // A build output given where sources are expected: say which commands read one.
+                let hint = match path.join("manifest.json").is_file() {
+                    true => "; it is a build output (it has a `manifest.json`), which `iamx explain`, `iamx who-can`, `iamx report` and `iamx diff` read",
+                    false => "",
+                };
+                return Err(format!(
+                    "`{}` contains no .iamx files{hint}",
+                    path.display()
+                ));
             }
         } else {
             found.push(path.clone());
