@@ -309,12 +309,8 @@ pub fn drop_statements(
     document: &mut Document,
     measured: Measured,
 ) {
-    let empty = PolicyDocument {
-        version: None,
-        id: None,
-        statements: Vec::new(),
-    };
-    let policy = std::mem::replace(&mut document.policy, empty.into()).into_owned();
+    let placeholder = PolicyDocument::placeholder().into();
+    let policy = std::mem::replace(&mut document.policy, placeholder).into_owned();
     document.origins = Vec::new();
     document.dropped_size = Some(measured.size);
     if measured.newly_clean {

@@ -155,12 +155,8 @@ impl DocumentPolicy {
     /// Makes the policy shareable, so that a clone of the document holds the same one.
     pub fn share(&mut self) {
         if let DocumentPolicy::Own(policy) = self {
-            let empty = PolicyDocument {
-                version: None,
-                id: None,
-                statements: Vec::new(),
-            };
-            *self = DocumentPolicy::Shared(Arc::new(std::mem::replace(policy, empty)));
+            let policy = std::mem::replace(policy, PolicyDocument::placeholder());
+            *self = DocumentPolicy::Shared(Arc::new(policy));
         }
     }
 

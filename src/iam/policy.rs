@@ -93,6 +93,16 @@ impl PolicyDocument {
         }
     }
 
+    /// No statements and no `Version`, allocating nothing: what holds a policy's place once
+    /// it was moved out (a role's policy dropped after its checks, or moved to be shared).
+    pub fn placeholder() -> Self {
+        PolicyDocument {
+            version: None,
+            id: None,
+            statements: Vec::new(),
+        }
+    }
+
     /// Whether IAM substitutes policy variables (`${aws:username}`, ...) in this document: only
     /// with Version `2012-10-17`; without it, or with `2008-10-17`, `${...}` is literal text
     /// (IAM User Guide, "IAM policy elements: Variables and tags").
