@@ -73,6 +73,14 @@ fn includes_from(
         // `outer` is one concrete string and `inner` is not the same text.
         return Some(false);
     }
+    // The word test below, before compiling either pattern, where `inner`'s first word is its
+    // text without its `*`s. Most pairs that get this far end here (`...:log-group:g` against
+    // `...:log-group:g:*`, each way), at a twentieth of the cost of compiling both.
+    if let Some(word) = plain_first_word(inner, kind) {
+        if !wildcard_matches(outer, &word, kind == PatternKind::Action) {
+            return Some(false);
+        }
+    }
     let outer_text = outer;
     let compiled = || compile(outer, kind, &mut Vars::Symbolic(&mut VarTable::default()));
     let Some(outer) = outer_glob.get_or_init(compiled) else {
@@ -120,6 +128,19 @@ fn includes_from(
         Err(_) if work == 0 && given < MAX_WORK => None,
         Err(_) => Some(false),
     }
+}
+
+/// [`first_word`] of `inner` compiled, read off its text where that is the text without its
+/// `*`s (ASCII case aside, which the word test ignores for actions): an ASCII action, or an
+/// ASCII ARN with all six parts (no padding), with no `?` and no `$`. `None` for the others.
+fn plain_first_word(inner: &str, kind: PatternKind) -> Option<String> {
+    let plain = inner.is_ascii() && !inner.bytes().any(|b| b == b'?' || b == b'$');
+    let shaped = match kind {
+        PatternKind::Action => true,
+        PatternKind::Arn => inner.bytes().filter(|&b| b == b':').count() >= 5,
+        _ => false,
+    };
+    (plain && shaped).then(|| inner.chars().filter(|&c| c != '*').collect())
 }
 
 /// A list of patterns (a statement's `Action` or `Resource`) made ready to be asked many times
@@ -480,6 +501,27 @@ mod tests {
                                 "`{outer}` matches `{word}` but its plain walk refuses it"
                             );
                         }
+                    }
+                }
+            }
+
+            /// The word read off `inner`'s text, for the word test before compiling, is the
+            /// word `first_word` finds in `inner` compiled (actions' case aside, which the walk
+            /// ignores for them): the early test is the later one, asked sooner.
+            #[test]
+            fn the_word_read_off_the_text_is_the_compiled_patterns_first(
+                inner in pattern(),
+                action in any::<bool>(),
+            ) {
+                let kind = if action { PatternKind::Action } else { PatternKind::Arn };
+                if let Some(word) = plain_first_word(&inner, kind) {
+                    let glob = compile(&inner, kind, &mut Vars::Symbolic(&mut VarTable::default()))
+                        .expect("a text without variables compiles");
+                    let compiled = first_word(&glob).expect("no `?` and no variable");
+                    if action {
+                        prop_assert!(word.eq_ignore_ascii_case(&compiled), "`{inner}`: `{word}`, `{compiled}`");
+                    } else {
+                        prop_assert_eq!(&word, &compiled, "`{}`", inner);
                     }
                 }
             }
