@@ -13,6 +13,7 @@ use crate::iam::policy::{Effect, PolicyDocument, Statement};
 use crate::iam::quota::QuotaKind;
 use crate::reason::{literal_services, pattern_includes, PatternKind, PatternList};
 use crate::source::Span;
+use std::cell::OnceCell;
 
 /// What a document is, as far as its size quota goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +265,7 @@ fn grants<'l>(lists: &'l Lists<'_>, index: usize) -> impl Fn(&str) -> bool + 'l 
     let actions = s.action.as_deref().unwrap_or_default();
     let identity_allow = s.effect == Effect::Allow && s.principal.is_none();
     let prepared = (identity_allow && !actions.iter().any(|a| a == "*"))
-        .then(|| lists.get(index).map(|(actions, _)| actions))
+        .then(|| lists.actions(index))
         .flatten();
     move |action| {
         identity_allow
@@ -371,28 +372,43 @@ fn empty_resources(statement: &Statement, identity: bool) -> Option<Diagnostic> 
     None
 }
 
-/// Each statement's actions and resources made ready for the inclusion tests, on first use: a
-/// statement with conditions covers no other, so most are never asked for.
+/// Each statement's actions and resources made ready for the inclusion tests, each list on first
+/// use: a statement with conditions covers no other, so most are never asked for, and most
+/// comparisons end at the resources, so most action lists are not either.
 struct Lists<'a> {
     statements: &'a [Statement],
-    made: Vec<std::cell::OnceCell<Option<(PatternList<'a>, PatternList<'a>)>>>,
+    actions: Vec<OnceCell<Option<PatternList<'a>>>>,
+    resources: Vec<OnceCell<Option<PatternList<'a>>>>,
 }
 
 impl<'a> Lists<'a> {
     fn new(statements: &'a [Statement]) -> Lists<'a> {
         Lists {
             statements,
-            made: statements.iter().map(|_| Default::default()).collect(),
+            actions: statements.iter().map(|_| OnceCell::new()).collect(),
+            resources: statements.iter().map(|_| OnceCell::new()).collect(),
         }
     }
 
-    fn get(&self, index: usize) -> Option<&(PatternList<'a>, PatternList<'a>)> {
+    fn actions(&self, index: usize) -> Option<&PatternList<'a>> {
         let statement = &self.statements[index];
-        self.made[index]
+        self.actions[index]
             .get_or_init(|| {
-                Some((
-                    PatternList::new(statement.action.as_ref()?, PatternKind::Action),
-                    PatternList::new(statement.resource.as_ref()?, PatternKind::Arn),
+                Some(PatternList::new(
+                    statement.action.as_ref()?,
+                    PatternKind::Action,
+                ))
+            })
+            .as_ref()
+    }
+
+    fn resources(&self, index: usize) -> Option<&PatternList<'a>> {
+        let statement = &self.statements[index];
+        self.resources[index]
+            .get_or_init(|| {
+                Some(PatternList::new(
+                    statement.resource.as_ref()?,
+                    PatternKind::Arn,
                 ))
             })
             .as_ref()
@@ -424,23 +440,27 @@ fn covering_statement(
         {
             continue;
         }
-        let (
-            Some(outer_actions),
-            Some(outer_resources),
-            Some((outer_action_list, outer_resource_list)),
-        ) = (&outer.action, &outer.resource, lists.get(j))
+        let (Some(outer_actions), Some(outer_resources), Some(outer_resource_list)) =
+            (&outer.action, &outer.resource, lists.resources(j))
         else {
             continue;
         };
         // Resources first: statements of one document mostly differ there.
-        let covers = outer_resource_list
+        if !outer_resource_list
             .includes_all(resources, budget)
             .ok_or(())?
-            && outer_action_list.includes_all(actions, budget).ok_or(())?;
-        if !covers {
+        {
             continue;
         }
-        let inner_lists = lists.get(index).filter(|_| inner.condition.is_empty());
+        let Some(outer_action_list) = lists.actions(j) else {
+            continue;
+        };
+        if !outer_action_list.includes_all(actions, budget).ok_or(())? {
+            continue;
+        }
+        let inner_lists = (lists.actions(index))
+            .zip(lists.resources(index))
+            .filter(|_| inner.condition.is_empty());
         let same = match inner_lists {
             Some((inner_actions, inner_resources)) => {
                 inner_actions
