@@ -225,6 +225,24 @@ fn condition_families() {
             r#"{"StringEqualsIgnoreCase":{"k":"ABC"}}"#,
             true,
         ),
+        // Case-insensitive values match every character whose lowercase is theirs: `ß` also
+        // matches `ẞ` (U+1E9E), and `k` the Kelvin sign (U+212A), which a search of only the
+        // two cases missed.
+        (
+            r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/t":"\u00df"}}"#,
+            r#"{"StringEquals":{"aws:PrincipalTag/t":["\u00df"]}}"#,
+            false,
+        ),
+        (
+            r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/t":"k"}}"#,
+            r#"{"StringEquals":{"aws:PrincipalTag/t":["k","K"]}}"#,
+            false,
+        ),
+        (
+            r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/t":"k"}}"#,
+            r#"{"StringEquals":{"aws:PrincipalTag/t":["k","K","\u212a"]}}"#,
+            true,
+        ),
         (
             r#"{"ArnLike":{"aws:SourceArn":"arn:aws:sns:us-east-1:1:topic-a"}}"#,
             r#"{"ArnLike":{"aws:SourceArn":"arn:aws:sns:*:1:*"}}"#,
@@ -531,4 +549,44 @@ fn patterns_over_the_engines_limits_are_unknown_not_slow() {
         other => panic!("expected unknown, got {other:?}"),
     }
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+}
+
+/// A policy that widens a boundary's one region or account to `*` escapes through another: the
+/// counterexample keeps the policy's own resource part and names a region (account) that is
+/// not the boundary's, where one example filled in alone was often the boundary's very own
+/// and the verdict stayed unknown.
+#[test]
+fn with_the_catalog_an_open_region_or_account_escapes_through_another() {
+    let cases = [
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+            "arn:aws:dynamodb:*:123456789012:table/t",
+        ),
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+            "arn:aws:dynamodb:us-east-1:*:table/t",
+        ),
+        (
+            "sts:AssumeRole",
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:iam::*:role/x",
+        ),
+    ];
+    for (action, inside, wider) in cases {
+        let boundary = doc(&format!(
+            r#"{{"Effect":"Allow","Action":"{action}","Resource":"{inside}"}}"#
+        ));
+        let identity = doc(&format!(
+            r#"{{"Effect":"Allow","Action":"{action}","Resource":"{wider}"}}"#
+        ));
+        let found = expect_escapes(with_catalog(&identity, &boundary));
+        let resource = &found[0].request.resource;
+        assert!(
+            iamx::reason::pattern_includes(wider, resource, iamx::reason::PatternKind::Arn)
+                && resource != inside,
+            "{wider}: {resource}"
+        );
+    }
 }

@@ -13,7 +13,7 @@
 //! fresh character standing for all the others, which is exact because no token can tell two
 //! non-occurring characters apart.
 
-use super::pattern::{is_var_symbol, lower, Class, Glob, Tok};
+use super::pattern::{is_var_symbol, lower, other_cases, Class, Glob, Tok};
 use foldhash::{HashMap, HashMapExt};
 use std::hash::BuildHasher;
 
@@ -155,9 +155,11 @@ impl Layout<'_> {
             Tok::Lit(c) if is_var_symbol(c) && self.union && g < self.drivers => out.push(c),
             Tok::Lit(c) if is_var_symbol(c) => {}
             Tok::Lit(c) => out.push(c),
+            // Every character whose lowercase is `c` (`k`, `K` and the Kelvin sign).
             Tok::LitCi(c) => {
                 out.push(c);
                 out.extend(c.to_uppercase());
+                out.extend(other_cases(c));
             }
             _ => {}
         });

@@ -73,9 +73,11 @@ pub fn typed_resources(catalog: &Catalog, action: &str, candidates: &[String]) -
 
 /// Concrete ARNs of `format`, taking what fits from `from` (a candidate resource): its
 /// partition, region and account when they are valid, and its resource part when that has the
-/// format's shape; the rest from a valid example (`us-east-1`, `123456789012`, `example`). Each
-/// of AWS's partitions is tried too: a policy's `*` reaches every partition a boundary's
-/// `arn:aws:` does not.
+/// format's shape; the rest from valid examples. Each of AWS's partitions is tried too: a
+/// policy's `*` reaches every partition a boundary's `arn:aws:` does not. A region or account
+/// the candidate leaves open (a wildcard, or empty in the search's witness) is tried with each of
+/// [`EXAMPLE_PLACES`]: a boundary that names one region or account is escaped through another,
+/// and one example alone may be the very one it names.
 fn fill_from(format: &str, from: &str) -> Vec<String> {
     let Some(f) = crate::iam::names::arn_parts(format) else {
         return vec![];
@@ -89,33 +91,47 @@ fn fill_from(format: &str, from: &str) -> Vec<String> {
         .filter(|p| plain(p))
         .chain(PARTITIONS.iter().copied())
         .collect();
-    let region = match (f[3].is_empty(), plain(part(3))) {
+    let region = |example: &'static str| match (f[3].is_empty(), plain(part(3))) {
         (true, _) => "",
         (false, true) => part(3),
-        (false, false) => "us-east-1",
+        (false, false) => example,
     };
-    let account = match f[4].is_empty() {
+    let account = |example: &'static str| match f[4].is_empty() {
         true => "",
         false if crate::iam::names::is_account_id(part(4)) => part(4),
-        false => "123456789012",
+        false => example,
     };
+    let mut places: Vec<(&str, &str)> = EXAMPLE_PLACES
+        .iter()
+        .map(|&(r, a)| (region(r), account(a)))
+        .collect();
+    places.dedup();
     let tail = part(5);
     let tail_fits = plain(tail)
         && given.len() == 6
-        && matches_concrete(&format_pattern(f[5]), PatternKind::Arn, tail, &|_| None);
+        // The resource part alone, whose wildcards match any text: as a whole ARN (`Arn`), its
+        // trailing `*` would be padded with the segments the part does not have, and no part fit.
+        && matches_concrete(&format_pattern(f[5]), PatternKind::Like, tail, &|_| None);
+    let example_tail = Catalog::fill_arn_format(f[5], |_| "example".to_string());
     let mut out = vec![];
-    for partition in partitions {
-        let head = format!("arn:{partition}:{}:{region}:{account}:", f[2]);
-        if tail_fits {
-            out.push(format!("{head}{tail}"));
+    for (region, account) in places {
+        for &partition in &partitions {
+            let head = format!("arn:{partition}:{}:{region}:{account}:", f[2]);
+            if tail_fits {
+                out.push(format!("{head}{tail}"));
+            }
+            out.push(format!("{head}{example_tail}"));
         }
-        out.push(format!(
-            "{head}{}",
-            Catalog::fill_arn_format(f[5], |_| "example".to_string())
-        ));
     }
     out
 }
+
+/// The regions and accounts [`fill_from`] tries where a candidate leaves them open, in pairs.
+const EXAMPLE_PLACES: &[(&str, &str)] = &[
+    ("us-east-1", "123456789012"),
+    ("eu-west-1", "111122223333"),
+    ("ap-southeast-2", "444455556666"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -145,5 +161,25 @@ mod tests {
         assert!(made
             .iter()
             .all(|r| takes_resource(catalog, "iam:PassRole", r).is_ok()));
+    }
+
+    /// A witness that leaves its region empty (any region but the boundary's) keeps its own
+    /// resource part, and the region is tried with more than one example: one alone may be the
+    /// very region a boundary names.
+    #[test]
+    fn open_regions_and_accounts_are_filled_more_than_one_way() {
+        let catalog = Catalog::get();
+        let witness = "arn:aws:dynamodb::123456789012:table/t".to_string();
+        let made = typed_resources(catalog, "dynamodb:GetItem", &[witness]);
+        for region in ["us-east-1", "eu-west-1"] {
+            let filled = format!("arn:aws:dynamodb:{region}:123456789012:table/t");
+            assert!(made.contains(&filled), "{filled} in {made:?}");
+        }
+        let witness = "arn:aws:iam::*:role/x".to_string();
+        let made = typed_resources(catalog, "sts:AssumeRole", &[witness]);
+        for account in ["123456789012", "111122223333"] {
+            let filled = format!("arn:aws:iam::{account}:role/x");
+            assert!(made.contains(&filled), "{filled} in {made:?}");
+        }
     }
 }

@@ -547,9 +547,66 @@ fn in_segment(tok: Tok, colons: usize, ends_segment: bool) -> Tok {
     }
 }
 
+/// How the case-insensitive tests read a character (`...IgnoreCase` values, `LitCi` tokens):
+/// the first character of its lowercase.
 pub fn lower(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
 }
+
+/// Every character whose [`lower`] is `c`, besides `c` and `c`'s own uppercase: the Kelvin sign
+/// for `k`, `ẞ` for `ß`, `İ` for `i`, the title-case digraphs, ... A search that tried only
+/// the two cases of an `...IgnoreCase` value missed requests IAM could receive (a boundary
+/// allowing `k` and `K` does not contain a policy allowing `k` in any case).
+pub fn other_cases(c: char) -> impl Iterator<Item = char> {
+    let from = OTHER_CASES.partition_point(|&(lower, _)| lower < c);
+    OTHER_CASES[from..]
+        .iter()
+        .take_while(move |&&(lower, _)| lower == c)
+        .map(|&(_, other)| other)
+}
+
+/// `(lower(x), x)` for each character `x` that is neither its lowercase nor the one character of
+/// its lowercase's uppercase, sorted: the Unicode tables the standard library has (a test scans
+/// every character to hold the table to them).
+const OTHER_CASES: &[(char, char)] = &[
+    ('\u{0069}', '\u{0130}'),
+    ('\u{006B}', '\u{212A}'),
+    ('\u{00DF}', '\u{1E9E}'),
+    ('\u{00E5}', '\u{212B}'),
+    ('\u{01C6}', '\u{01C5}'),
+    ('\u{01C9}', '\u{01C8}'),
+    ('\u{01CC}', '\u{01CB}'),
+    ('\u{01F3}', '\u{01F2}'),
+    ('\u{03B8}', '\u{03F4}'),
+    ('\u{03C9}', '\u{2126}'),
+    ('\u{1F80}', '\u{1F88}'),
+    ('\u{1F81}', '\u{1F89}'),
+    ('\u{1F82}', '\u{1F8A}'),
+    ('\u{1F83}', '\u{1F8B}'),
+    ('\u{1F84}', '\u{1F8C}'),
+    ('\u{1F85}', '\u{1F8D}'),
+    ('\u{1F86}', '\u{1F8E}'),
+    ('\u{1F87}', '\u{1F8F}'),
+    ('\u{1F90}', '\u{1F98}'),
+    ('\u{1F91}', '\u{1F99}'),
+    ('\u{1F92}', '\u{1F9A}'),
+    ('\u{1F93}', '\u{1F9B}'),
+    ('\u{1F94}', '\u{1F9C}'),
+    ('\u{1F95}', '\u{1F9D}'),
+    ('\u{1F96}', '\u{1F9E}'),
+    ('\u{1F97}', '\u{1F9F}'),
+    ('\u{1FA0}', '\u{1FA8}'),
+    ('\u{1FA1}', '\u{1FA9}'),
+    ('\u{1FA2}', '\u{1FAA}'),
+    ('\u{1FA3}', '\u{1FAB}'),
+    ('\u{1FA4}', '\u{1FAC}'),
+    ('\u{1FA5}', '\u{1FAD}'),
+    ('\u{1FA6}', '\u{1FAE}'),
+    ('\u{1FA7}', '\u{1FAF}'),
+    ('\u{1FB3}', '\u{1FBC}'),
+    ('\u{1FC3}', '\u{1FCC}'),
+    ('\u{1FF3}', '\u{1FFC}'),
+];
 
 impl Glob {
     pub fn states(&self) -> usize {
@@ -804,6 +861,27 @@ fn arn_eq(pattern: &str, value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `OTHER_CASES` is every character the case-insensitive tests read as another's lowercase
+    /// but that is neither that lowercase nor its one-character uppercase, by a scan of every
+    /// character through the standard library's tables.
+    #[test]
+    fn other_cases_hold_every_character_of_a_lowercase() {
+        let mut found = Vec::new();
+        for x in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let l = lower(x);
+            let mut upper = l.to_uppercase();
+            let own_upper = upper.next() == Some(x) && upper.next().is_none();
+            if l != x && !own_upper {
+                found.push((l, x));
+            }
+        }
+        found.sort_unstable();
+        assert_eq!(found, OTHER_CASES);
+        assert_eq!(other_cases('k').collect::<Vec<_>>(), ['\u{212A}']);
+        assert_eq!(other_cases('ß').collect::<Vec<_>>(), ['\u{1E9E}']);
+        assert_eq!(other_cases('a').count(), 0);
+    }
 
     /// The short texts' loop and the long texts' vector search find the same first `*`, `?`
     /// or `$`, at every length around where one hands over to the other.
