@@ -217,3 +217,85 @@ fn who_can_and_can_i_need_a_source() {
             .stderr(predicate::str::contains("--gaad FILE"));
     }
 }
+
+/// Every request of a principal carries its own keys, as IAM sets them: its tags
+/// (`aws:PrincipalTag/...`), a user's `aws:username`, its ARN. A deny on the principal's own
+/// tag applies without `--context`, and a user's `${aws:username}` resource is its own home;
+/// a key given with `--context` is a question about that value, and is kept. The project and
+/// its build output answer alike.
+#[test]
+fn requests_carry_the_principal_s_own_keys() {
+    let dir = TempDir::new().unwrap();
+    let project = write_file(
+        dir.path(),
+        "p/main.iamx",
+        r#"account "123456789012"
+role app {
+  trust service ec2.amazonaws.com
+  tag env = "prod"
+  allow s3:* on arn:aws:s3:::b/*
+  deny s3:DeleteObject on * when aws:PrincipalTag/env == "prod"
+}
+user alice {
+  allow s3:GetObject on arn:aws:s3:::b/home/${aws:username}/*
+}
+role worker {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::b/home/${aws:username}/*
+}
+"#,
+    );
+    let project = std::path::Path::new(&project).parent().unwrap();
+    let out = dir.path().join("out");
+    iamx()
+        .arg("build")
+        .arg(project)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    for source in [project, out.as_path()] {
+        let ask = |who: &str, action: &str, resource: &str, context: &[&str]| {
+            let output = iamx()
+                .args(["can-i", who, action, resource])
+                .arg(source)
+                .args(context)
+                .output()
+                .unwrap();
+            String::from_utf8(output.stdout).unwrap()
+        };
+        let answer = ask("app", "s3:DeleteObject", "arn:aws:s3:::b/x", &[]);
+        assert!(answer.starts_with("explicit-deny: "), "{answer}");
+        let answer = ask(
+            "app",
+            "s3:DeleteObject",
+            "arn:aws:s3:::b/x",
+            &["--context", "aws:PrincipalTag/env=dev"],
+        );
+        assert!(answer.starts_with("allow: "), "{answer}");
+        let answer = ask("alice", "s3:GetObject", "arn:aws:s3:::b/home/alice/x", &[]);
+        assert!(answer.starts_with("allow: "), "{answer}");
+        let answer = ask("alice", "s3:GetObject", "arn:aws:s3:::b/home/bob/x", &[]);
+        assert!(answer.starts_with("implicit-deny: "), "{answer}");
+        // A role's requests have no `aws:username`.
+        let answer = ask(
+            "worker",
+            "s3:GetObject",
+            "arn:aws:s3:::b/home/worker/x",
+            &[],
+        );
+        assert!(answer.starts_with("implicit-deny: "), "{answer}");
+        let who = who_can(
+            &[source.to_str().unwrap()],
+            "s3:DeleteObject",
+            "arn:aws:s3:::b/x",
+            &[],
+        );
+        assert!(
+            !allowed_arns(&who)
+                .iter()
+                .any(|arn| arn.ends_with(":role/app")),
+            "{who}"
+        );
+    }
+}

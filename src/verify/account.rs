@@ -60,8 +60,47 @@ pub struct Principal {
     pub kind: PrincipalKind,
     pub name: String,
     pub arn: String,
+    /// Its tags, by key: every request it makes carries them (`aws:PrincipalTag/KEY`).
+    pub tags: Vec<(String, String)>,
     identity: Vec<Use>,
     boundary: Option<Use>,
+}
+
+impl Principal {
+    /// The keys every request of this principal carries ([`principal_context`]).
+    pub fn context(&self) -> Vec<(String, String)> {
+        principal_context(self.kind, &self.name, &self.arn, None, &self.tags)
+    }
+}
+
+/// The context keys IAM sets on every request of a role (a session of it) or user, from what
+/// the principal is: `aws:PrincipalArn` (a role's ARN, not its session's), `aws:PrincipalAccount`
+/// (from the ARN, else `account`), `aws:PrincipalType` (`AssumedRole` or `User`), a user's
+/// `aws:username`, and `aws:PrincipalTag/KEY` for each tag (IAM User Guide, "AWS global
+/// condition context keys"). `explain`, `who-can` and `report` evaluate requests with them.
+pub fn principal_context(
+    kind: PrincipalKind,
+    name: &str,
+    arn: &str,
+    account: Option<&str>,
+    tags: &[(String, String)],
+) -> Vec<(String, String)> {
+    let own_account = crate::iam::gaad::arn_account(arn)
+        .map(|(_, a)| a.to_string())
+        .or(account.map(str::to_string));
+    let mut context = vec![("aws:PrincipalArn".to_string(), arn.to_string())];
+    context.extend(own_account.map(|a| ("aws:PrincipalAccount".to_string(), a)));
+    match kind {
+        PrincipalKind::Role => context.push(("aws:PrincipalType".into(), "AssumedRole".into())),
+        PrincipalKind::User => {
+            context.push(("aws:PrincipalType".into(), "User".into()));
+            context.push(("aws:username".into(), name.to_string()));
+        }
+    }
+    for (key, value) in tags {
+        context.push((format!("aws:PrincipalTag/{key}"), value.clone()));
+    }
+    context
 }
 
 /// A document of the account: read, still to be read from a file of a build output, or
@@ -98,6 +137,9 @@ pub struct Prepared {
     boundary: Option<Vec<LocatedDocument>>,
     policies: PreparedPolicies,
     external: Vec<String>,
+    /// The keys every request of the principal carries, set where a request does not give
+    /// them ([`Prepared::with_context`]).
+    context: Vec<(String, String)>,
 }
 
 /// A statement as reported: the document's name, the set it belongs to, its 1-based number
@@ -143,11 +185,29 @@ impl Prepared {
             identity,
             boundary,
             external,
+            context: Vec::new(),
         }
     }
 
+    /// The policies of a principal whose requests all carry `context` (its
+    /// [`principal_context`]): [`Prepared::evaluate`] sets each key a request does not give.
+    pub fn with_context(mut self, context: Vec<(String, String)>) -> Prepared {
+        self.context = context;
+        self
+    }
+
+    /// The decision on `request`, with the principal's own keys set where it does not give them
+    /// (a key given explicitly is a question about that value, and is kept).
     pub fn evaluate(&self, request: &Request) -> Evaluation {
-        self.policies.evaluate(request)
+        let missing = |(key, _): &&(String, String)| request.context.get(key).is_none();
+        if !self.context.iter().any(|entry| missing(&entry)) {
+            return self.policies.evaluate(request);
+        }
+        let mut full = request.clone();
+        for (key, value) in self.context.iter().filter(missing) {
+            full.context.set(key, [value.as_str()]);
+        }
+        self.policies.evaluate(&full)
     }
 
     pub fn has_boundary(&self) -> bool {
@@ -205,6 +265,7 @@ struct Listed<'a> {
     kind: PrincipalKind,
     name: &'a str,
     arn: &'a str,
+    tags: Vec<(String, String)>,
     policies: Vec<(&'a [String], &'a [String])>,
     boundary: Option<&'a str>,
 }
@@ -259,6 +320,7 @@ impl Account {
                 kind: principal.kind,
                 name: principal.name.to_string(),
                 arn: principal.arn.to_string(),
+                tags: principal.tags.clone(),
                 identity,
                 boundary: principal.boundary.map(|a| resolve(managed, a)),
             });
@@ -295,6 +357,7 @@ impl Account {
             kind: PrincipalKind::Role,
             name: &r.name,
             arn: &r.arn,
+            tags: r.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             policies: vec![(&r.inline_files[..], &r.attached_policy_arns[..])],
             boundary: r.boundary_arn.as_deref(),
         });
@@ -302,6 +365,7 @@ impl Account {
             kind: PrincipalKind::User,
             name: &u.name,
             arn: &u.arn,
+            tags: u.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             policies: std::iter::once((&u.inline_files[..], &u.attached_policy_arns[..]))
                 .chain(u.groups.iter().filter_map(|group| {
                     let g = compiled.groups.iter().find(|g| &g.name == group)?;
@@ -347,6 +411,7 @@ impl Account {
             kind: PrincipalKind::Role,
             name: &r.name,
             arn: &r.arn,
+            tags: r.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             policies: vec![(&r.inline_policy_files[..], &r.attached_policy_arns[..])],
             boundary: r.boundary_arn.as_deref(),
         });
@@ -354,6 +419,7 @@ impl Account {
             kind: PrincipalKind::User,
             name: &u.name,
             arn: &u.arn,
+            tags: u.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             policies: std::iter::once((&u.inline_policy_files[..], &u.attached_policy_arns[..]))
                 .chain(u.groups.iter().filter_map(|group| {
                     let g = manifest.groups.iter().find(|g| &g.name == group)?;
@@ -410,6 +476,11 @@ impl Account {
                 kind: PrincipalKind::Role,
                 name: role.name.clone(),
                 arn: role.arn.clone(),
+                tags: role
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
                 identity,
                 boundary: role
                     .permissions_boundary
@@ -427,6 +498,11 @@ impl Account {
                 kind: PrincipalKind::User,
                 name: user.name.clone(),
                 arn: user.arn.clone(),
+                tags: user
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
                 identity,
                 boundary: user
                     .permissions_boundary
@@ -581,7 +657,9 @@ impl Account {
             }
             None => None,
         };
-        self.prepared[index] = Some(Prepared::new(identity, boundary, external));
+        let context = self.principals[index].context();
+        self.prepared[index] =
+            Some(Prepared::new(identity, boundary, external).with_context(context));
         Ok(())
     }
 

@@ -37,11 +37,10 @@ impl<'a> World<'a> {
         let mut managed = Vec::new();
         let customer = |arn: &String| gaad.policy(arn).is_some_and(|p| !p.aws_managed);
         for (index, p) in account.principals().iter().enumerate() {
-            let (boundary, tags, user_groups, trust, profile, attached) = if index < roles {
+            let (boundary, user_groups, trust, profile, attached) = if index < roles {
                 let r = &gaad.roles[index];
                 (
                     r.permissions_boundary.clone(),
-                    &r.tags,
                     Vec::new(),
                     Some(Trust::new(&r.trust_policy.policy)),
                     r.instance_profiles.first().map(|p| p.name.clone()),
@@ -61,7 +60,6 @@ impl<'a> World<'a> {
                 }
                 (
                     u.permissions_boundary.clone(),
-                    &u.tags,
                     in_groups,
                     None,
                     None,
@@ -70,22 +68,13 @@ impl<'a> World<'a> {
             };
             let own_account = crate::iam::gaad::arn_account(&p.arn)
                 .map_or(account_id.clone(), |(_, a)| a.to_string());
-            let mut context = vec![
-                ("aws:PrincipalArn".to_string(), p.arn.clone()),
-                ("aws:PrincipalAccount".to_string(), own_account.clone()),
-            ];
-            match p.kind {
-                PrincipalKind::Role => {
-                    context.push(("aws:PrincipalType".into(), "AssumedRole".into()))
-                }
-                PrincipalKind::User => {
-                    context.push(("aws:PrincipalType".into(), "User".into()));
-                    context.push(("aws:username".into(), p.name.clone()));
-                }
-            }
-            for tag in tags {
-                context.push((format!("aws:PrincipalTag/{}", tag.key), tag.value.clone()));
-            }
+            let context = crate::verify::account::principal_context(
+                p.kind,
+                &p.name,
+                &p.arn,
+                Some(&own_account),
+                &p.tags,
+            );
             contexts.push((own_account, context));
             trusts.push(trust);
             profiles.push(profile);
