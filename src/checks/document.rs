@@ -221,6 +221,7 @@ pub fn statement_checks(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     elements(kind, statement, spans, &mut out);
+    out.extend(beyond_latin1(statement, spans));
     for (text, &span) in statement
         .action
         .iter()
@@ -272,6 +273,55 @@ pub fn statement_checks(
         }
     }
     out
+}
+
+/// The first character of a statement's texts that IAM refuses in a policy document: the
+/// `PolicyDocument` of `CreatePolicy` and `Put...Policy` takes tab, line feed, carriage return
+/// and space through U+00FF, nothing else (IAM API reference). One error for the statement, at
+/// the text that has it: every other text with one has the same fix.
+fn beyond_latin1(statement: &Statement, spans: &StatementSpans) -> Option<Diagnostic> {
+    // In UTF-8 a character past U+00FF starts with a byte of 0xC4 or more.
+    let refused = |text: &str| {
+        text.bytes()
+            .any(|b| b >= 0xC4)
+            .then(|| text.chars().find(|&c| c > '\u{FF}'))
+            .flatten()
+    };
+    let lists = [
+        (&statement.action, &spans.actions),
+        (&statement.not_action, &spans.actions),
+        (&statement.resource, &spans.resources),
+        (&statement.not_resource, &spans.resources),
+    ];
+    let listed = lists.into_iter().flat_map(|(texts, at)| {
+        texts
+            .iter()
+            .flatten()
+            .zip(at.iter().chain(std::iter::repeat(&spans.span)))
+            .map(|(text, &span)| (text.as_str(), span))
+    });
+    let sid = (statement.sid.as_deref()).map(|sid| (sid, spans.sid.unwrap_or(spans.span)));
+    let principals = (spans.principals.iter()).map(|(_, value, span)| (value.as_ref(), *span));
+    let keys = (spans.condition_keys.iter()).map(|(key, span)| (key.as_ref(), *span));
+    let values = (spans.condition_values.iter()).map(|v| (v.value.as_ref(), v.span));
+    let (found, span) = sid
+        .into_iter()
+        .chain(listed)
+        .chain(principals)
+        .chain(keys)
+        .chain(values)
+        .find_map(|(text, span)| refused(text).map(|c| (c, span)))?;
+    Some(
+        Diagnostic::new(
+            Code::NotLatin1,
+            format!(
+                "IAM refuses `{found}` (U+{:04X}) in a policy document",
+                u32::from(found)
+            ),
+        )
+        .at(span, "a character beyond U+00FF")
+        .with_help("a policy document may hold only characters up to U+00FF (Latin-1); write the text without it, or match it with `*` or `?`"),
+    )
 }
 
 fn version(doc: &DocumentView<'_>, out: &mut Vec<Diagnostic>) {

@@ -64,6 +64,8 @@ pub enum Code {
     InvalidSid,
     /// Two statements of one policy share a Sid.
     DuplicateSid,
+    /// A policy document holds a character IAM refuses in one (beyond U+00FF).
+    NotLatin1,
     /// A member is not allowed in this kind of block.
     MisplacedMember,
     /// A setting is given twice.
@@ -175,7 +177,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 71] = [
+    pub const ALL: [Code; 72] = [
         Code::InvalidUtf8,
         Code::Syntax,
         Code::Unreadable,
@@ -193,6 +195,7 @@ impl Code {
         Code::InvalidCondition,
         Code::InvalidSid,
         Code::DuplicateSid,
+        Code::NotLatin1,
         Code::MisplacedMember,
         Code::DuplicateSetting,
         Code::MissingSetting,
@@ -268,6 +271,7 @@ impl Code {
             Code::InvalidCondition => "E0204",
             Code::InvalidSid => "E0205",
             Code::DuplicateSid => "E0207",
+            Code::NotLatin1 => "E0208",
             Code::MisplacedMember => "E0301",
             Code::DuplicateSetting => "E0302",
             Code::MissingSetting => "E0303",
@@ -493,9 +497,11 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Sorts diagnostics by file and position so output is the same on every run, and keeps the
-/// first of equal ones: the same finding twice is noise (each role is resolved apart, so a
-/// constant that fails is found by every role that uses it).
+/// Sorts diagnostics by file and position so output is the same on every run, and makes one of
+/// each finding: the same finding twice is noise (each role is resolved apart, so a constant
+/// that fails is found by every role that uses it). Findings that differ only in their
+/// secondary labels are one, with the labels of all (a mistake in a template, found once per
+/// `use`, is one error that names every `use`).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
         let position = |d: &Diagnostic| d.primary.as_ref().map(|l| (l.span.file, l.span.start));
@@ -503,9 +509,65 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
             .then_with(|| a.code.cmp(&b.code))
             .then_with(|| a.message.cmp(&b.message))
     });
-    let mut seen = foldhash::HashSet::default();
-    diagnostics.retain(|diagnostic| seen.insert(diagnostic.clone()));
+    // An unknown name is one mistake wherever it is used: its uses are labels of one error.
+    let one_per_name = |code: Code| {
+        matches!(
+            code,
+            Code::UnknownConstant | Code::UnknownTemplate | Code::UnknownModule
+        )
+    };
+    let finding = |d: &Diagnostic| {
+        let mut key = d.clone();
+        key.secondary.clear();
+        if one_per_name(d.code) {
+            key.primary = None;
+        }
+        key
+    };
+    let mut first: foldhash::HashMap<Diagnostic, usize> = Default::default();
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut unshown: std::collections::BTreeMap<usize, usize> = Default::default();
+    for diagnostic in diagnostics.drain(..) {
+        match first.entry(finding(&diagnostic)) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                let (index, shown) = (*at.get(), &mut kept[*at.get()].secondary);
+                let also =
+                    (diagnostic.primary.filter(|_| one_per_name(diagnostic.code))).map(|primary| {
+                        Label {
+                            span: primary.span,
+                            message: "also used here".to_string(),
+                        }
+                    });
+                for label in also.into_iter().chain(diagnostic.secondary) {
+                    if shown.contains(&label) {
+                        continue;
+                    }
+                    if shown.len() < MERGED_LABELS {
+                        shown.push(label);
+                    } else {
+                        *unshown.entry(index).or_default() += 1;
+                    }
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(kept.len());
+                kept.push(diagnostic);
+            }
+        }
+    }
+    for (index, more) in unshown {
+        kept[index].notes.push(format!(
+            "and at {} more place{} like these",
+            thousands(more),
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    *diagnostics = kept;
 }
+
+/// How many secondary labels one finding reached many ways shows ([`sort`]); a template used by
+/// every role would otherwise draw thousands.
+const MERGED_LABELS: usize = 5;
 
 /// Renders diagnostics as codespan-reporting text. `color` chooses ANSI colours. The source
 /// shown is read from `sources` in place, long lines cut to a window around the labels and
@@ -674,6 +736,40 @@ pub use suggest::closest as did_you_mean;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One finding reached many ways is one diagnostic: the same error at one place through
+    /// several `use`s names each `use` (up to `MERGED_LABELS`, then a count); an unknown name
+    /// is one error at its first use, with its other uses labelled. Other findings at other
+    /// places stay apart.
+    #[test]
+    fn one_finding_reached_many_ways_is_one_diagnostic() {
+        let file = crate::source::FileId(0);
+        let at = |start: usize| Span::new(file, start, start + 1);
+        let from = |start: usize| {
+            Diagnostic::new(Code::UnknownAction, "unknown action `s3:X`")
+                .at(at(1), "not in the AWS catalog")
+                .with_label(at(start), "expanded from this `use`")
+        };
+        let mut found: Vec<Diagnostic> = (10..18).map(from).collect();
+        found.push(Diagnostic::new(Code::UnknownAction, "unknown action `s3:X`").at(at(2), "x"));
+        let unknown = |start: usize| {
+            Diagnostic::new(
+                Code::UnknownConstant,
+                "no constant or parameter is named `b`",
+            )
+            .at(at(start), "unknown name")
+        };
+        found.extend([unknown(40), unknown(30), unknown(50)]);
+        sort(&mut found);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert_eq!(found[0].secondary.len(), MERGED_LABELS);
+        assert_eq!(found[0].notes, ["and at 3 more places like these"]);
+        assert_eq!(found[1].primary.as_ref().unwrap().span, at(2));
+        let name = &found[2];
+        assert_eq!(name.primary.as_ref().unwrap().span, at(30));
+        let also: Vec<Span> = name.secondary.iter().map(|l| l.span).collect();
+        assert_eq!(also, [at(40), at(50)]);
+    }
 
     #[test]
     fn codes_are_unique_and_well_formed() {

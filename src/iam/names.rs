@@ -147,6 +147,25 @@ pub fn is_valid_path(path: &str) -> bool {
         && path.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c))
 }
 
+/// Whether IAM accepts `path` for a managed policy (`CreatePolicy`), whose rule is narrower than
+/// a role's or user's: `/`, or `/`-separated names of letters, digits and `. , + @ = _ -`
+/// (`((/[A-Za-z0-9.,+@=_-]+)*)/`), at most [`MAX_PATH`] characters. No `*`, `~` or `#`.
+pub fn is_valid_policy_path(path: &str) -> bool {
+    let Some(inner) = path.strip_prefix('/') else {
+        return false;
+    };
+    path.len() <= MAX_PATH
+        && (inner.is_empty()
+            || inner.strip_suffix('/').is_some_and(|names| {
+                names.split('/').all(|name| {
+                    !name.is_empty()
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b".,+@=_-".contains(&b))
+                })
+            }))
+}
+
 /// Whether `text` is an AWS account ID: exactly 12 ASCII digits.
 pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
@@ -179,6 +198,23 @@ pub fn arn_parts(text: &str) -> Option<[&str; 6]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policy_paths_follow_create_policy_s_rule() {
+        for good in ["/", "/a/", "/team-1/b.c/", "/x,y+z@w=v_u/"] {
+            assert!(is_valid_policy_path(good), "{good}");
+            assert!(is_valid_path(good), "{good}");
+        }
+        for bad in [
+            "", "a/", "/a", "//", "/a//b/", "/a*/", "/a~b/", "/a#b/", "/é/",
+        ] {
+            assert!(!is_valid_policy_path(bad), "{bad}");
+        }
+        assert!(!is_valid_policy_path(&format!(
+            "/{}/",
+            "a".repeat(MAX_PATH)
+        )));
+    }
 
     #[test]
     fn iam_arns_read_back_as_built() {

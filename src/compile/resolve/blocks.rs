@@ -122,6 +122,12 @@ impl Resolver<'_> {
             self.member(kind, &name, item, index, &mut body);
         }
         self.check_unique_sids(&body.statements);
+        if let Some(path) = &body.path {
+            self.check_path_of(kind, path);
+        }
+        if let (BlockKind::Role, Some(description)) = (kind, &body.description) {
+            self.check_role_description(description);
+        }
         let present = body.presence();
         let path = body
             .path
@@ -644,6 +650,57 @@ impl Resolver<'_> {
                 Diagnostic::new(Code::WrongValue, format!("`{text}` is not a valid IAM path"))
                     .at(path.span, "invalid path")
                     .with_help("a path starts and ends with `/`, like \"/service/\" (at most 512 printable characters)"),
+            );
+        }
+    }
+
+    /// The rules of `kind`'s paths beyond every path's ([`Resolver::check_path`], whose error
+    /// stands alone): a managed policy's path is narrower (`CreatePolicy`), and a delegation's
+    /// is where its roles and policies are, which a wildcard would widen to every path.
+    fn check_path_of(&mut self, kind: BlockKind, path: &Spanned<String>) {
+        let text = &path.node;
+        if !names::is_valid_path(text) {
+            return;
+        }
+        match kind {
+            BlockKind::Boundary | BlockKind::Policy if !names::is_valid_policy_path(text) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::WrongValue,
+                        format!("`{text}` is not a valid path for a managed policy"),
+                    )
+                    .at(path.span, "IAM's CreatePolicy refuses it")
+                    .with_help("a policy's path holds names of letters, digits and `. , + @ = _ -` between its `/`s, like \"/platform/\""),
+                );
+            }
+            BlockKind::Delegate if text.contains(['*', '?']) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::WrongValue,
+                        format!("a delegation's path cannot hold a wildcard: `{text}`"),
+                    )
+                    .at(path.span, "would reach roles and policies on every path")
+                    .with_help(
+                        "write the path its roles and policies are created on, like \"/service/\"",
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// A role's description takes tab, line feed, carriage return, printable ASCII and U+00A1
+    /// through U+00FF (`CreateRole`'s `Description` pattern), nothing else.
+    fn check_role_description(&mut self, description: &Spanned<String>) {
+        let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A1}'..='\u{FF}');
+        if let Some(c) = description.node.chars().find(|&c| refused(c)) {
+            self.error(
+                Diagnostic::new(
+                    Code::WrongValue,
+                    format!("IAM refuses `{}` (U+{:04X}) in a role's description", c.escape_debug(), u32::from(c)),
+                )
+                .at(description.span, "CreateRole refuses this description")
+                .with_help("a role's description holds printable ASCII and the Latin-1 letters and signs (U+00A1 to U+00FF)"),
             );
         }
     }
