@@ -1,6 +1,6 @@
 //! The messages for mistakes whose cause is clearer than "expected X": an unterminated string
-//! or comment, a block without its `{` or `}`, an action group left open, a statement without
-//! its `on` or its resources.
+//! or comment, a block without its `{` or `}`, an action group or a list left open (a `,` or
+//! the closing bracket missing), a statement without its `on` or its resources.
 //!
 //! In: a source's text and where its parse failed. Out: the diagnostic that names the mistake,
 //! or `None` for the grammar's own message. Each one tries the repair it suggests, where it
@@ -65,6 +65,9 @@ pub(super) fn special_syntax_error(
         return Some(diagnostic);
     }
     if let Some(diagnostic) = action_group_left_open(file, text, position) {
+        return Some(diagnostic);
+    }
+    if let Some(diagnostic) = list_left_open(file, text, position) {
         return Some(diagnostic);
     }
     // A file that ends inside a block is missing its `}`, whatever members could still have
@@ -231,6 +234,63 @@ fn action_group_left_open(file: FileId, text: &str, position: usize) -> Option<D
                 Span::new(file, position, position + 1),
                 "the group opens here",
             )
+            .with_help(help),
+    )
+}
+
+/// A list of values (`["a", "b"]`, `[10.0.0.0/8, 10.1.0.0/16]`) without its `]`, or with a
+/// comma missing between two values. The parse fails inside the list, at its first value
+/// (pest's model names only the rules it tried, not the `,` or `]` it looked for after a value);
+/// this finds where the `]` or the `,` goes, and says so when putting it there lets the parse
+/// get past the line.
+fn list_left_open(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let line_start = text[..position].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = (text[position..].find('\n')).map_or(text.len(), |i| position + i);
+    let open = line_start + text[line_start..position].rfind('[')?;
+    if text[open..position].contains(']') {
+        return None;
+    }
+    let content_end = line_start + text[line_start..line_end].trim_end().len();
+    let close = text[open..content_end].find(']').map(|i| open + i);
+    let (message, at, label, help) = match close {
+        None if mends(file, text, content_end, "]", line_end) => (
+            "this list has no closing `]`",
+            content_end,
+            "`]` goes here",
+            format!("close the list: `{}]`", &text[open..content_end]),
+        ),
+        _ => {
+            let end = close.unwrap_or(content_end);
+            let bytes = text.as_bytes();
+            // A gap of white space between two values, where neither a `,` nor the list's
+            // bounds are next to it.
+            let gap = (open + 2..end).find(|&i| {
+                bytes[i].is_ascii_whitespace()
+                    && !bytes[i - 1].is_ascii_whitespace()
+                    && !matches!(bytes[i - 1], b',' | b'[')
+                    && text[i..end]
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c != ',')
+                    && mends(file, text, i, ",", line_end)
+            })?;
+            let list_end = close.map_or(content_end, |close| close + 1);
+            (
+                "the values of a list are separated by commas",
+                gap,
+                "`,` goes here",
+                format!(
+                    "write `{}`",
+                    [&text[open..gap], ",", &text[gap..list_end]].concat()
+                ),
+            )
+        }
+    };
+    Some(
+        Diagnostic::new(Code::Syntax, message)
+            .at(Span::new(file, at, at), label)
+            .with_label(Span::new(file, open, open + 1), "the list opens here")
             .with_help(help),
     )
 }
