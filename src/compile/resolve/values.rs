@@ -158,6 +158,11 @@ impl Resolver<'_> {
         .at(span, "unknown name");
         if name == "account" {
             diagnostic = diagnostic.with_help("set the account with `account \"123456789012\"`");
+        } else if !crate::syntax::lexical::is_ident(name) {
+            // `${!x}` (CloudFormation's own escape) or a keyword: no `let` can define it.
+            diagnostic = diagnostic.with_help(format!(
+                "`{name}` cannot be a constant's name; to write `${{` as text, escape it: `\\${{{name}}}` (iamx escapes `${{` for CloudFormation and Terraform itself)"
+            ));
         } else if let Some(close) = did_you_mean(name, candidates.iter().map(String::as_str)) {
             diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
         } else if written == Written::Bare {
