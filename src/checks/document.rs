@@ -280,13 +280,25 @@ pub fn statement_checks(
 /// and space through U+00FF, nothing else (IAM API reference). One error for the statement, at
 /// the text that has it: every other text with one has the same fix.
 fn beyond_latin1(statement: &Statement, spans: &StatementSpans) -> Option<Diagnostic> {
-    // In UTF-8 a character past U+00FF starts with a byte of 0xC4 or more.
-    let refused = |text: &str| {
-        text.bytes()
-            .any(|b| b >= 0xC4)
-            .then(|| text.chars().find(|&c| c > '\u{FF}'))
-            .flatten()
-    };
+    // In UTF-8 a character past U+00FF starts with a byte of 0xC4 or more. Every statement
+    // comes here and almost none has one: most texts are ASCII, which the standard library
+    // tells a word at a time, and the text and its span are looked for only when one has.
+    let has = |text: &str| !text.is_ascii() && text.bytes().any(|b| b >= 0xC4);
+    let texts = [
+        &statement.action,
+        &statement.not_action,
+        &statement.resource,
+        &statement.not_resource,
+    ];
+    let any = statement.sid.as_deref().is_some_and(has)
+        || texts.iter().any(|list| list.iter().flatten().any(|t| has(t)))
+        || spans.principals.iter().any(|(_, value, _)| has(value))
+        || spans.condition_keys.iter().any(|(key, _)| has(key))
+        || spans.condition_values.iter().any(|value| has(&value.value));
+    if !any {
+        return None;
+    }
+    let refused = |text: &str| text.chars().find(|&c| c > '\u{FF}');
     let lists = [
         (&statement.action, &spans.actions),
         (&statement.not_action, &spans.actions),
