@@ -590,3 +590,22 @@ fn with_the_catalog_an_open_region_or_account_escapes_through_another() {
         );
     }
 }
+
+/// No counterexample AWS could not receive: `arn:aws:s3:::/x` is no bucket (a bucket's name has
+/// no `/`), so `s3:ListBucket` on `arn:aws:s3:::*` does not escape a boundary that allows all but
+/// `arn:aws:s3:::*/*`. The search cannot prove it yet (it would need each placeholder's
+/// alphabet), so the verdict is unknown, never a violation.
+#[test]
+fn with_the_catalog_no_counterexample_names_a_bucket_with_a_slash() {
+    let boundary =
+        doc(r#"{"Effect":"Allow","Action":"s3:ListBucket","NotResource":"arn:aws:s3:::*/*"}"#);
+    let identity =
+        doc(r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::*"}"#);
+    match with_catalog(&identity, &boundary) {
+        Containment::Escapes {
+            counterexamples, ..
+        } => panic!("no bucket has a `/`: {counterexamples:?}"),
+        Containment::Contained | Containment::Unknown(_) => {}
+        other => panic!("expected unknown, got {other:?}"),
+    }
+}

@@ -291,7 +291,9 @@ fn beyond_latin1(statement: &Statement, spans: &StatementSpans) -> Option<Diagno
         &statement.not_resource,
     ];
     let any = statement.sid.as_deref().is_some_and(has)
-        || texts.iter().any(|list| list.iter().flatten().any(|t| has(t)))
+        || texts
+            .iter()
+            .any(|list| list.iter().flatten().any(|t| has(t)))
         || spans.principals.iter().any(|(_, value, _)| has(value))
         || spans.condition_keys.iter().any(|(key, _)| has(key))
         || spans.condition_values.iter().any(|value| has(&value.value));

@@ -34,7 +34,7 @@ pub fn takes_resource(catalog: &Catalog, action: &str, resource: &str) -> Result
     let fits = formats.iter().any(|format| {
         matches_concrete(&format_pattern(format), PatternKind::Arn, resource, &|_| {
             None
-        })
+        }) && !slash_in_a_name(format, resource)
     });
     if fits {
         Ok(())
@@ -45,6 +45,27 @@ pub fn takes_resource(catalog: &Catalog, action: &str, resource: &str) -> Result
         ))
     }
 }
+
+/// Whether `resource`, which `format` matches with any text for its placeholders, puts a `/` in
+/// a name that has none: a format whose resource part is one of [`NAMES_WITHOUT_SLASH`] alone.
+/// `arn:aws:s3:::/x` is no bucket, and a counterexample on it is no request AWS receives.
+fn slash_in_a_name(format: &str, resource: &str) -> bool {
+    let name = crate::iam::names::arn_parts(format).map(|parts| parts[5]);
+    name.is_some_and(|name| NAMES_WITHOUT_SLASH.contains(&name))
+        && crate::iam::names::arn_parts(resource).is_some_and(|parts| parts[5].contains('/'))
+}
+
+/// Placeholders that stand alone for an ARN's resource part and whose values hold no `/`, by
+/// the services' naming rules: S3 bucket names (lowercase letters, digits, `.`, `-`), SNS topic
+/// and SQS queue names (letters, digits, `-`, `_`), CodeCommit repository and CodePipeline
+/// pipeline names (letters, digits, `.`, `-`, `_`, and `@` for pipelines).
+const NAMES_WITHOUT_SLASH: &[&str] = &[
+    "${BucketName}",
+    "${TopicName}",
+    "${QueueName}",
+    "${RepositoryName}",
+    "${PipelineName}",
+];
 
 /// The candidates that `action` takes, then, for each of its ARN formats, the format filled in
 /// from each candidate ([`fill_from`]) where the result is one it takes; `*` alone for an action
@@ -155,6 +176,11 @@ mod tests {
             );
         }
         assert!(takes_resource(catalog, "s3:ListAllMyBuckets", "*").is_ok());
+        // A bucket's name has no `/`: `arn:aws:s3:::/x` is not a bucket, `.../b/x` an object.
+        assert!(takes_resource(catalog, "s3:ListBucket", "arn:aws:s3:::b").is_ok());
+        assert!(takes_resource(catalog, "s3:ListBucket", "arn:aws:s3:::/x").is_err());
+        assert!(takes_resource(catalog, "s3:ListBucket", "arn:aws:s3:::b/x").is_err());
+        assert!(takes_resource(catalog, "s3:GetObject", "arn:aws:s3:::b/x").is_ok());
         assert!(takes_resource(catalog, "s3:GetObjecX", "*").is_err());
         let made = typed_resources(catalog, "iam:PassRole", &["arn:aws:s3:::b/x".to_string()]);
         assert_eq!(made[0], "arn:aws:iam::123456789012:role/example");
