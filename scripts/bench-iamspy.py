@@ -21,7 +21,9 @@ Agreement compares allowed (iamx `allow`) with IAMSpy's True, line by line. Ques
 IAMSpy's documented blind spots are counted apart: a statement matching the question's action and
 resource that uses a set operator (`ForAnyValue:`/`ForAllValues:`, which IAMSpy skips), a negated
 operator on a key the question does not give (false in IAMSpy, true in IAM), a `NotResource` of
-several entries (IAMSpy ORs their negations), or a policy variable (literal text in IAMSpy).
+several entries (IAMSpy ORs their negations), a policy variable (literal text in IAMSpy), or a
+key IAM sets from the principal itself that the question does not give (`aws:PrincipalTag/...`,
+`aws:username`, ...: iamx fills them in from the GAAD, IAMSpy leaves them absent).
 Every disagreement is listed with its line.
 """
 import argparse
@@ -100,6 +102,10 @@ def time_iamx(binary, gaad, queries, runs, empty):
 
 # --- IAMSpy's blind spots, found in the GAAD -------------------------------------------------
 
+# Keys IAM sets on every request from what the principal is (its ARN, account, type, a user's
+# name, its tags), which iamx fills in and IAMSpy, asked with strict conditions, leaves absent.
+PRINCIPAL_KEYS = {"aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username"}
+
 def glob(pattern, value, ignore_case):
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, value, re.S | (re.I if ignore_case else 0)) is not None
@@ -160,6 +166,9 @@ def blind_spots(docs, query):
                     texts += as_list(values)
                     if base in NEGATED and base == operator and key.lower() not in given:
                         found.add("negated operator on an absent key")
+                    if key.lower() not in given and (key.lower().startswith("aws:principaltag/")
+                                                     or key.lower() in PRINCIPAL_KEYS):
+                        found.add("principal's own key")
             if any("${" in t for t in texts):
                 found.add("policy variable")
     return sorted(found)
