@@ -392,25 +392,28 @@ impl<'a> Lists<'a> {
 
     fn actions(&self, index: usize) -> Option<&PatternList<'a>> {
         let statement = &self.statements[index];
-        self.actions[index]
-            .get_or_init(|| {
-                Some(PatternList::new(
-                    statement.action.as_ref()?,
-                    PatternKind::Action,
-                ))
-            })
-            .as_ref()
+        Self::made(
+            &self.actions[index],
+            statement.action.as_deref(),
+            PatternKind::Action,
+        )
     }
 
     fn resources(&self, index: usize) -> Option<&PatternList<'a>> {
         let statement = &self.statements[index];
-        self.resources[index]
-            .get_or_init(|| {
-                Some(PatternList::new(
-                    statement.resource.as_ref()?,
-                    PatternKind::Arn,
-                ))
-            })
+        Self::made(
+            &self.resources[index],
+            statement.resource.as_deref(),
+            PatternKind::Arn,
+        )
+    }
+
+    fn made<'c>(
+        cell: &'c OnceCell<Option<PatternList<'a>>>,
+        list: Option<&'a [String]>,
+        kind: PatternKind,
+    ) -> Option<&'c PatternList<'a>> {
+        cell.get_or_init(|| Some(PatternList::new(list?, kind)))
             .as_ref()
     }
 }
