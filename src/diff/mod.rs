@@ -325,19 +325,11 @@ impl Example {
 impl std::fmt::Display for Example {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.principal {
-            Some(principal) if self.resource == "*" => write!(
-                f,
-                "{} calls {}",
-                principal.replacen(':', " ", 1),
-                self.action
-            )?,
-            Some(principal) => write!(
-                f,
-                "{} calls {} on {}",
-                principal.replacen(':', " ", 1),
-                self.action,
-                self.resource
-            )?,
+            // Already `Type value` (`AWS arn:aws:iam::...`), as `from_request` made it.
+            Some(principal) if self.resource == "*" => {
+                write!(f, "{principal} calls {}", self.action)?
+            }
+            Some(principal) => write!(f, "{principal} calls {} on {}", self.action, self.resource)?,
             None => write!(f, "{} on {}", self.action, self.resource)?,
         }
         let mut first = true;
