@@ -255,6 +255,17 @@ impl<'a> World<'a> {
                     "{name}: its policies could not be read; it has no edges"
                 ));
             }
+            // An attached policy or boundary the export does not hold (an export made with
+            // `--filter` without `LocalManagedPolicy`/`AWSManagedPolicy`) was not evaluated:
+            // what the principal may do is not known, and the report must not look clean.
+            let external = &world.principals[p].external;
+            if !external.is_empty() {
+                let name = world.name(p);
+                world.note(format!(
+                    "{name}: {} not in the account export and not evaluated; what it may do is not known",
+                    external.join(", ")
+                ));
+            }
         }
         // Joins first: they make the membership states, which the searches then share.
         let everyone: Vec<usize> = (0..world.principals.len()).collect();
