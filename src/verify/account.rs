@@ -199,12 +199,12 @@ impl Prepared {
     /// The decision on `request`, with the principal's own keys set where it does not give them
     /// (a key given explicitly is a question about that value, and is kept).
     pub fn evaluate(&self, request: &Request) -> Evaluation {
-        let missing = |(key, _): &&(String, String)| request.context.get(key).is_none();
-        if !self.context.iter().any(|entry| missing(&entry)) {
+        let missing = |key: &str| request.context.get(key).is_none();
+        if !self.context.iter().any(|(key, _)| missing(key)) {
             return self.policies.evaluate(request);
         }
         let mut full = request.clone();
-        for (key, value) in self.context.iter().filter(missing) {
+        for (key, value) in self.context.iter().filter(|(key, _)| missing(key)) {
             full.context.set(key, [value.as_str()]);
         }
         self.policies.evaluate(&full)

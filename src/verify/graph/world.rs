@@ -119,11 +119,13 @@ impl<'a> World<'a> {
             created.push(Prepared::new(Vec::new(), boundary, Vec::new()));
             contexts.push((
                 account_id.clone(),
-                vec![
-                    ("aws:PrincipalArn".to_string(), created_arn.clone()),
-                    ("aws:PrincipalAccount".to_string(), account_id.clone()),
-                    ("aws:PrincipalType".to_string(), "AssumedRole".to_string()),
-                ],
+                crate::verify::account::principal_context(
+                    PrincipalKind::Role,
+                    CREATED,
+                    &created_arn,
+                    Some(&account_id),
+                    &[],
+                ),
             ));
             trusts.push(None);
             profiles.push(None);
