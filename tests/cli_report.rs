@@ -183,6 +183,14 @@ fn exit_code_says_whether_anyone_escalates() {
     assert_eq!(code, 1);
     let (code, _, stderr) = report(&["examples/seed", "--format", "dot", "--exit-code"]);
     assert_eq!(code, 0, "{stderr}");
+    // No escalation among what was decided, but the auditor's AWS managed policy is not held:
+    // a gate fails closed (3, as verify's unknown), while the report itself is made (0).
+    let (code, _, stderr) = report(&["examples/data-platform", "--format", "dot"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = report(&["examples/data-platform", "--format", "dot", "--exit-code"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("0 escalations"), "{stderr}");
+    assert!(stderr.contains("could not be decided"), "{stderr}");
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub enum Exit {
     InputErrors = 1,
     /// The command line or the file system is wrong: bad flags, missing paths, unwritable output.
     Usage = 2,
-    /// `verify`: nothing was violated, but something could not be decided.
+    /// `verify`, `report --exit-code`: nothing was violated, but something could not be decided.
     Unknown = 3,
 }
 

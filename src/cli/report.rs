@@ -10,7 +10,8 @@
 //! stdout instead.
 //!
 //! Exit codes: 0 the report was made (with `--exit-code`: and no principal can escalate), 1
-//! input errors (or, with `--exit-code`, escalations), 2 usage.
+//! input errors (or, with `--exit-code`, escalations), 2 usage, 3 (with `--exit-code`) no
+//! escalation found but something undecided: a gate fails closed, as `verify`'s does.
 
 use super::inputs::{self, Source};
 use super::output::{errln, infoln, out};
@@ -38,7 +39,8 @@ pub struct Args {
     /// Print one form to stdout instead of writing the directory.
     #[arg(long, value_enum)]
     format: Option<ReportFormat>,
-    /// Exit 1 when some principal can reach an admin-like state.
+    /// Exit 1 when some principal can reach an admin-like state, 3 when none was found but
+    /// something could not be decided.
     #[arg(long)]
     exit_code: bool,
 }
@@ -125,10 +127,13 @@ pub fn run(args: Args) -> Exit {
             }
         );
     }
-    if args.exit_code && !graph.escalations.is_empty() {
-        return Exit::InputErrors;
+    match () {
+        _ if !args.exit_code => Exit::Success,
+        _ if !graph.escalations.is_empty() => Exit::InputErrors,
+        // No escalation among what was decided says nothing of what was not.
+        _ if !graph.undecided.is_empty() => Exit::Unknown,
+        _ => Exit::Success,
     }
-    Exit::Success
 }
 
 type Loaded = (Gaad, Vec<Delegation>, Sources);
