@@ -67,6 +67,31 @@ fn exit_code_fails_only_when_access_widens() {
 }
 
 #[test]
+fn exit_code_fails_closed_on_what_it_cannot_decide() {
+    // A role's boundary moves between two policies neither project holds: whether access
+    // widened is not known, so a gate fails with 3 (verify's and report's "could not decide").
+    let temp = TempDir::new().unwrap();
+    let role = |boundary: &str| {
+        format!(
+            "account \"123456789012\"\nrole app {{\n  trust service ec2.amazonaws.com\n  boundary arn:aws:iam::123456789012:policy/{boundary}\n  allow s3:GetObject on *\n}}\n"
+        )
+    };
+    let old = project(temp.path(), "old", &role("ExtA"));
+    let new = project(temp.path(), "new", &role("ExtB"));
+    iamx()
+        .args(["diff", "--exit-code", &old, &new])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "and neither is part of the compared projects",
+        ))
+        .stdout(predicate::str::contains(
+            "access widened in 0, undecided in 1",
+        ));
+    iamx().args(["diff", &old, &new]).assert().code(0);
+}
+
+#[test]
 fn rev_compares_a_git_revision_with_the_working_tree() {
     let temp = TempDir::new().unwrap();
     let repo = temp.path();

@@ -5,8 +5,9 @@
 //! `--rev`, the old side is PATH as it was at a git revision (extracted with `git archive`,
 //! its files named `REV:path` in messages) and the new side is PATH in the working tree.
 //! Exit codes: 0 done (with `--exit-code`: no access added and nothing undecided), 1 with
-//! `--exit-code` when access may have widened, 2 for usage errors; inputs that do not compile
-//! or parse exit 1, as in `iamx check`. Projects
+//! `--exit-code` when access was added, 3 with `--exit-code` when none was found added but
+//! something is undecided, 2 for usage errors; inputs that do not compile or parse exit 1, as
+//! in `iamx check`. Projects
 //! with environments are compared environment by environment (all of them, or `--env`), in one
 //! report whose names start with the environment (`dev/service-etl`).
 
@@ -158,10 +159,13 @@ pub fn run(args: Args) -> Exit {
             out!("{}", diff::markdown::render_markdown(&report, &locate))
         }
     }
-    let exit = if args.exit_code && report.may_widen() {
-        Exit::InputErrors
-    } else {
-        Exit::Success
+    let exit = match () {
+        _ if !args.exit_code => Exit::Success,
+        _ if report.widens() => Exit::InputErrors,
+        // Nothing found widened, but an undecided part may be: the gate fails closed, with
+        // verify's and report's code for "could not decide".
+        _ if report.may_widen() => Exit::Unknown,
+        _ => Exit::Success,
     };
     super::release_at_exit((old_side.side, new_side.side, report));
     exit

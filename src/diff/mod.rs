@@ -249,6 +249,11 @@ impl Access {
     pub fn may_widen(&self) -> bool {
         !self.added.is_empty() || !self.undecided.is_empty()
     }
+
+    /// Added access, found and verified.
+    pub fn widens(&self) -> bool {
+        !self.added.is_empty()
+    }
 }
 
 /// One group of requests: a part of one statement (its action pattern and resource pattern, or
@@ -418,6 +423,12 @@ impl Report {
     pub fn may_widen(&self) -> bool {
         self.documents.iter().any(|d| d.access.may_widen())
             || self.principals.iter().any(|p| p.access.may_widen())
+    }
+
+    /// Whether some access was added (found, with an example), not only undecided.
+    pub fn widens(&self) -> bool {
+        self.documents.iter().any(|d| d.access.widens())
+            || self.principals.iter().any(|p| p.access.widens())
     }
 }
 

@@ -81,13 +81,13 @@ pub(super) fn attachment_changes(
                     access.undecided.extend(compared.undecided);
                 }
                 _ => access.undecided.push(format!(
-                    "the boundary changed from `{a}` to `{b}`, and {} not part of the compared projects",
+                    "the boundary changed from `{a}` to `{b}`, and {} part of the compared projects",
                     if old.by_arn(a).is_none() && new.by_arn(b).is_none() {
                         "neither is"
                     } else if old.by_arn(a).is_none() {
-                        "the old one is"
+                        "the old one is not"
                     } else {
-                        "the new one is"
+                        "the new one is not"
                     }
                 )),
             },
