@@ -483,3 +483,97 @@ fn iamx_toml_environments_are_each_built_and_checked_once() {
         .success()
         .stderr(predicate::str::contains("verified 3 subjects").count(1));
 }
+
+#[test]
+fn iamx_toml_is_read_by_the_account_commands_and_diff() {
+    let temp = TempDir::new().unwrap();
+    let iam = temp.path().join("iam");
+    std::fs::create_dir(&iam).unwrap();
+    for file in ["project.iamx", "roles.iamx"] {
+        std::fs::copy(
+            root().join("examples/serverless").join(file),
+            iam.join(file),
+        )
+        .unwrap();
+    }
+    write_file(
+        temp.path(),
+        "iamx.toml",
+        "paths = [\"iam\"]\nenvironments = [\"prod\"]\n",
+    );
+    let run = |args: &[&str]| {
+        let output = iamx()
+            .current_dir(temp.path())
+            .args(args)
+            .args(["--color", "never"])
+            .output()
+            .unwrap();
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        (
+            output.status.code(),
+            text(output.stdout),
+            text(output.stderr),
+        )
+    };
+    // No path, no --env: the file's paths and its one environment (prod: account 222222222222).
+    let question = ["s3:GetObject", "arn:aws:s3:::acme-artifacts-prod/x"];
+    let (code, stdout, stderr) = run(&["can-i", "service-orders-api", question[0], question[1]]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("using project file"), "{stderr}");
+    assert!(
+        stdout.contains("allowed by boundary ServiceBoundary"),
+        "{stdout}"
+    );
+    let table =
+        |account: &str| format!("arn:aws:dynamodb:us-east-1:{account}:table/service-orders");
+    let (code, stdout, stderr) = run(&[
+        "can-i",
+        "service-orders-api",
+        "dynamodb:GetItem",
+        &table("222222222222"),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.starts_with("allow"), "{stdout}");
+    let (_, stdout, _) = run(&[
+        "can-i",
+        "service-orders-api",
+        "dynamodb:GetItem",
+        &table("111111111111"),
+    ]);
+    assert!(stdout.starts_with("implicit-deny"), "{stdout}");
+    let (code, stdout, stderr) = run(&["report", "--format", "text"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("delegated role service-orders-api"),
+        "{stdout}"
+    );
+    // diff compares the file's environments only: prod, not dev.
+    let (code, stdout, stderr) = run(&["diff", "iam", "iam"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("documents: 6 unchanged"), "{stdout}");
+    let (_, all, _) = run(&["diff", "--no-config", "iam", "iam"]);
+    assert!(all.contains("documents: 12 unchanged"), "{all}");
+    // A file without `paths` is named when no path is given.
+    write_file(temp.path(), "iamx.toml", "environments = [\"prod\"]\n");
+    let (code, _, stderr) = run(&["who-can", question[0], question[1]]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("iamx.toml` sets no `paths`"), "{stderr}");
+    let (code, _, stderr) = run(&["check"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("iamx.toml` sets no `paths`"), "{stderr}");
+    // A malformed file stops every command that reads it, with its place.
+    write_file(
+        temp.path(),
+        "iamx.toml",
+        "paths = [\"iam\"]\nenvironmnets = []\n",
+    );
+    for args in [
+        &["report", "--format", "text"][..],
+        &["who-can", question[0], question[1]],
+        &["diff", "iam", "iam"],
+    ] {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("iamx.toml:2:1"), "{args:?}: {stderr}");
+    }
+}

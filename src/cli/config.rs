@@ -22,6 +22,28 @@ use toml::Spanned;
 /// The name looked for in the input's directory and its ancestors.
 pub const FILE_NAME: &str = "iamx.toml";
 
+/// `--config FILE` and `--no-config`: every command that reads a project takes them.
+#[derive(clap::Args, Debug, Default)]
+pub struct ConfigFlags {
+    /// Read this project file instead of looking for iamx.toml above the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no project file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigFlags {
+    /// [`load`] with these flags, saying which file was used (`-q` hides it).
+    pub fn load(&self, paths: &[PathBuf]) -> Result<Project, Exit> {
+        let project = load(self.config.as_deref(), paths, self.no_config)?;
+        if let Some(file) = &project.file {
+            super::output::infoln!("using project file {}", file.display());
+        }
+        Ok(project)
+    }
+}
+
 /// The settings of `iamx.toml`, as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,6 +99,25 @@ pub struct Project {
 }
 
 impl Project {
+    /// The paths given, else the file's `paths`; an error saying which was missing when
+    /// neither names any.
+    pub fn paths_or_default(&self, given: &[PathBuf], what: &str) -> Result<Vec<PathBuf>, Exit> {
+        if !given.is_empty() {
+            return Ok(given.to_vec());
+        }
+        let paths: Vec<PathBuf> = self.config.paths.iter().map(|p| self.resolve(p)).collect();
+        if !paths.is_empty() {
+            return Ok(paths);
+        }
+        Err(super::fail(match &self.file {
+            Some(file) => format!(
+                "no paths given, and `{}` sets no `paths`: give {what}, or add `paths = [\"...\"]` to it",
+                file.display()
+            ),
+            None => format!("no paths given: give {what}, or an iamx.toml with `paths`"),
+        }))
+    }
+
     /// A path of the file, taken relative to the file's directory, and then written relative
     /// to the current directory when it is below it, so that diagnostics (and SARIF, whose
     /// readers resolve against the repository root) name files as a user would.

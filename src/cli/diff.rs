@@ -39,9 +39,12 @@ pub struct Args {
     /// comment (summary table, examples with the `.iamx` line, the JSON diff folded).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     format: DiffFormat,
-    /// Exit with 1 when access was added or could not be decided (a CI gate).
+    /// Exit with 1 when access was added, 3 when none was but some could not be decided (a CI
+    /// gate).
     #[arg(long)]
     exit_code: bool,
+    #[command(flatten)]
+    config: super::config::ConfigFlags,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,9 +70,24 @@ struct Loaded {
 }
 
 pub fn run(args: Args) -> Exit {
+    // `iamx.toml` is found from the new side (or `--rev`'s path): its environments are the
+    // default set, and with `--rev` its one path, if it names one, is the default PATH.
+    let start: Vec<PathBuf> = args.new.iter().chain(&args.old).take(1).cloned().collect();
+    let project = match args.config.load(&start) {
+        Ok(project) => project,
+        Err(exit) => return exit,
+    };
+    let environments = match args.env.as_slice() {
+        [] => project.config.environments.clone(),
+        given => given.to_vec(),
+    };
     let (old, new, labels, temp) = match (&args.rev, &args.old, &args.new) {
         (Some(rev), path, None) => {
-            let path = path.clone().unwrap_or_else(|| PathBuf::from("."));
+            let path = match (path, project.config.paths.as_slice()) {
+                (Some(path), _) => path.clone(),
+                (None, [only]) => project.resolve(only),
+                (None, _) => PathBuf::from("."),
+            };
             let temp = match extract_revision(rev, &path) {
                 Ok(temp) => temp,
                 Err(message) => return super::fail(message),
@@ -109,9 +127,9 @@ pub fn run(args: Args) -> Exit {
     // old one's documents are measured and linted meanwhile, as both only read it. The old one
     // is checked first, so the new one's checks can skip each document the old version had
     // (`Lowered::checked`).
-    let old_lowered = old_ready.lowered(&args.env, None);
+    let old_lowered = old_ready.lowered(&environments, None);
     let (new_lowered, old_measured) = iamx::parallel::join(
-        || new_ready.lowered(&args.env, Some(&old_lowered)),
+        || new_ready.lowered(&environments, Some(&old_lowered)),
         || old_lowered.measured(None),
     );
     let old_checked = old_lowered.checked(None, old_measured);
@@ -130,7 +148,7 @@ pub fn run(args: Args) -> Exit {
         || old_checked.versions(places),
         || new_checked.versions(places),
     );
-    let (mut old_side, new_side) = match pair_environments(old_side, new_side, &args.env) {
+    let (mut old_side, new_side) = match pair_environments(old_side, new_side, &environments) {
         Ok(pair) => pair,
         Err(exit) => return exit,
     };

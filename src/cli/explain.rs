@@ -20,6 +20,7 @@
 //! An action or condition key the AWS catalog does not know gets a warning (with the closest
 //! known name): a typo there is a question IAM would answer "denied" to without saying why.
 
+use super::config::ConfigFlags;
 use super::inputs::{self, Source};
 use super::output::{errln, infoln, out, outln};
 use super::{count, files, report, Exit, Format};
@@ -47,6 +48,8 @@ pub struct Args {
     /// The environment to ask about (an `env` block of the project, a directory of the output).
     #[arg(long)]
     env: Option<String>,
+    #[command(flatten)]
+    config: ConfigFlags,
     /// The roles and users of an account export (`aws iam get-account-authorization-details`),
     /// instead of project paths.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "env", "policy"])]
@@ -161,12 +164,12 @@ fn single(args: &Args) -> Exit {
                 )
             }
         };
-        if args.paths.is_empty() && args.gaad.is_none() {
-            return super::fail(
-                "--role and --user need the paths of a project or build output, or --gaad FILE",
-            );
-        }
-        let mut loaded = match load(&args.paths, args.env.as_deref(), args.gaad.as_deref()) {
+        let mut loaded = match load(
+            &args.paths,
+            args.env.as_deref(),
+            args.gaad.as_deref(),
+            &args.config,
+        ) {
             Ok(loaded) => loaded,
             Err(exit) => return exit,
         };
@@ -293,8 +296,9 @@ pub(super) fn load(
     paths: &[PathBuf],
     env: Option<&str>,
     gaad: Option<&Path>,
+    config: &ConfigFlags,
 ) -> Result<Loaded, Exit> {
-    Ok(match inputs::read(paths, env, gaad)? {
+    Ok(match inputs::read(paths, env, gaad, config)? {
         Source::Gaad(gaad, sources) => Loaded {
             account: Account::from_gaad(&gaad, sources),
             read: Box::new(|file| Err(format!("`{file}` is not part of the GAAD"))),
@@ -348,7 +352,12 @@ fn batch(args: &Args, file: &Path) -> Exit {
             return Exit::InputErrors;
         }
     };
-    let mut loaded = match load(&args.paths, args.env.as_deref(), args.gaad.as_deref()) {
+    let mut loaded = match load(
+        &args.paths,
+        args.env.as_deref(),
+        args.gaad.as_deref(),
+        &args.config,
+    ) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };

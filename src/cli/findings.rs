@@ -53,12 +53,8 @@ pub struct ReportArgs {
     /// Set a lint level, overriding iamx.toml: `--lint W0405=off`, `--lint W0501=error`.
     #[arg(long = "lint", value_name = "CODE=LEVEL", value_parser = config::parse_lint)]
     pub lints: Vec<(iamx::diagnostics::Code, Level)>,
-    /// Read this project file instead of looking for iamx.toml above the first path.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Read no project file.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: config::ConfigFlags,
 }
 
 /// The flags of `check` and `build` that choose what runs.
@@ -96,21 +92,9 @@ impl Settings {
         report: &ReportArgs,
         verify: Option<&VerifyArgs>,
     ) -> Result<Settings, Exit> {
-        let project = config::load(report.config.as_deref(), paths, report.no_config)?;
-        if let Some(file) = &project.file {
-            infoln!("using project file {}", file.display());
-        }
+        let project = report.config.load(paths)?;
         let config = &project.config;
-        let paths = if paths.is_empty() {
-            config.paths.iter().map(|p| project.resolve(p)).collect()
-        } else {
-            paths.to_vec()
-        };
-        if paths.is_empty() {
-            return Err(super::fail(
-                "no paths given, and no iamx.toml with `paths` was found",
-            ));
-        }
+        let paths = project.paths_or_default(paths, "the project's paths")?;
         let mut environments: Option<Vec<String>> = match env {
             [] if config.environments.is_empty() => None,
             [] => Some(config.environments.clone()),

@@ -5,6 +5,7 @@
 //! In: the command's paths, `--env` and `--gaad`. Out: a [`Source`], or the exit after the
 //! diagnostics were printed.
 
+use super::config::ConfigFlags;
 use super::output::errln;
 use super::{files, report, Exit};
 use iamx::compile::output::Compiled;
@@ -25,16 +26,28 @@ pub(super) enum Source {
 }
 
 /// `gaad` when given, else a build output directory (one path, holding `manifest.json`, or that
-/// manifest itself), else a project compiled for `env`.
+/// manifest itself), else a project compiled for `env`. Without `gaad`, `iamx.toml` is read as
+/// `check` reads it: its `paths` when none are given, and its environment when it lists one
+/// and `--env` names none.
 pub(super) fn read(
     paths: &[PathBuf],
     env: Option<&str>,
     gaad: Option<&Path>,
+    config: &ConfigFlags,
 ) -> Result<Source, Exit> {
     if let Some(gaad) = gaad {
         let (account, sources) = read_gaad(gaad)?;
         return Ok(Source::Gaad(Box::new(account), sources));
     }
+    let project = config.load(paths)?;
+    let what = "the paths of a project or build output, or --gaad FILE";
+    let paths = project.paths_or_default(paths, what)?;
+    let paths = paths.as_slice();
+    let env = match (env, project.config.environments.as_slice()) {
+        (Some(env), _) => Some(env),
+        (None, [only]) => Some(only.as_str()),
+        (None, _) => None,
+    };
     if let [path] = paths {
         let dir = if path.file_name().is_some_and(|n| n == "manifest.json") && path.is_file() {
             Some(path.parent().unwrap_or(Path::new(".")).to_path_buf())

@@ -33,6 +33,8 @@ pub struct Args {
     /// The environment to report on (an `env` block of the project, a directory of the output).
     #[arg(long)]
     env: Option<String>,
+    #[command(flatten)]
+    config: super::config::ConfigFlags,
     /// The directory to write; replaced as a whole, and only if it is empty or an earlier report.
     #[arg(short, long, value_name = "DIR", conflicts_with = "format")]
     output: Option<PathBuf>,
@@ -58,9 +60,6 @@ pub enum ReportFormat {
 }
 
 pub fn run(args: Args) -> Exit {
-    if args.paths.is_empty() && args.gaad.is_none() {
-        return super::fail("give the paths of a project or build output, or --gaad FILE");
-    }
     let (gaad, delegations, sources) = match load(&args) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
@@ -141,7 +140,8 @@ type Loaded = (Gaad, Vec<Delegation>, Sources);
 /// The account a project, a build output or an export describes ([`inputs::read`]), with the
 /// project's delegations.
 fn load(args: &Args) -> Result<Loaded, Exit> {
-    match inputs::read(&args.paths, args.env.as_deref(), args.gaad.as_deref())? {
+    let (paths, env, gaad) = (&args.paths, args.env.as_deref(), args.gaad.as_deref());
+    match inputs::read(paths, env, gaad, &args.config)? {
         Source::Gaad(gaad, sources) => Ok((*gaad, Vec::new(), sources)),
         Source::Project(compiled, sources) => {
             let (gaad, delegations) = graph::from_compiled(&compiled);

@@ -34,6 +34,8 @@ pub struct Question {
     /// The environment to ask about (an `env` block of the project, a directory of the output).
     #[arg(long)]
     env: Option<String>,
+    #[command(flatten)]
+    config: super::config::ConfigFlags,
     /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
@@ -67,16 +69,12 @@ pub struct CanIArgs {
 
 /// The request of a question, and the account it is asked of.
 fn ask(question: &Question) -> Result<(Request, ContextValues, Loaded), Exit> {
-    if question.paths.is_empty() && question.gaad.is_none() {
-        return Err(super::fail(
-            "give the paths of a project or build output, or --gaad FILE",
-        ));
-    }
     let (request, values) = request_of(&question.action, &question.resource, &question.context)?;
     let loaded = load(
         &question.paths,
         question.env.as_deref(),
         question.gaad.as_deref(),
+        &question.config,
     )?;
     Ok((request, values, loaded))
 }

@@ -490,7 +490,7 @@ impl<'s> Resolver<'s> {
                     )
                     .at(first, "declared here")
                     .with_help(format!(
-                        "build with `--env {}` (one of: {})",
+                        "choose it with `--env {}` (one of: {})",
                         names[0],
                         names.join(", ")
                     )),
