@@ -492,6 +492,10 @@ impl Reader<'_> {
                 account.roles.push(role);
             }
         }
+        self.listed_once("role", account.roles.iter().map(|r| (&r.name, r.span)));
+        self.listed_once("user", account.users.iter().map(|u| (&u.name, u.span)));
+        self.listed_once("group", account.groups.iter().map(|g| (&g.name, g.span)));
+        self.listed_once("policy", account.policies.iter().map(|p| (&p.arn, p.span)));
         // The account of the entities (never AWS's own `aws` of its managed policies).
         let arns = account
             .roles
@@ -523,6 +527,31 @@ impl Reader<'_> {
                 .map(|(partition, _)| partition.to_string());
         }
         Some(account)
+    }
+
+    /// One error per entity listed again. IAM names are unique in an account, case aside
+    /// (a managed policy's ARN is its key); an export listing one twice was merged or edited,
+    /// and reading both would give one name two sets of policies, and the graph both edges.
+    fn listed_once<'n>(&mut self, kind: &str, entities: impl Iterator<Item = (&'n String, Span)>) {
+        let mut first: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
+        for (name, span) in entities {
+            let head =
+                |span: Span| Span::new(span.file, span.start as usize, span.start as usize + 1);
+            match first.entry(name.to_lowercase()) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(span);
+                }
+                std::collections::hash_map::Entry::Occupied(earlier) => self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!("{kind} `{name}` is listed twice in the account export"),
+                    )
+                    .at(head(span), "listed again here")
+                    .with_label(head(*earlier.get()), "first listed here")
+                    .with_help("IAM names are unique in an account, whatever their case: export the account again with `aws iam get-account-authorization-details`"),
+                ),
+            }
+        }
     }
 
     fn policy(&mut self, item: &Json) -> Option<ManagedPolicy> {
@@ -812,6 +841,43 @@ mod tests {
         // Object documents point into the file, statement by statement.
         let span = account.policies[0].document.spans[0];
         assert!(text[span.range()].starts_with("{\"Effect\""));
+    }
+
+    #[test]
+    fn an_entity_listed_twice_is_an_error_at_the_second() {
+        // Role names are unique whatever their case; the second `Dev` would give `dev` a
+        // second set of policies.
+        let role = |name: &str| {
+            format!(
+                r#"{{"RoleName": "{name}", "Arn": "arn:aws:iam::111122223333:role/{name}", "AssumeRolePolicyDocument": {TRUST}}}"#
+            )
+        };
+        let text = format!(
+            "{{\"RoleDetailList\": [{}, {}, {}]}}",
+            role("dev"),
+            role("ops"),
+            role("Dev")
+        );
+        let (account, diagnostics) = read(FileId(0), &text);
+        assert!(account.is_none());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let duplicate = &diagnostics[0];
+        assert_eq!(duplicate.code, Code::DuplicateName);
+        assert_eq!(
+            duplicate.message,
+            "role `Dev` is listed twice in the account export"
+        );
+        let at = duplicate.primary.as_ref().unwrap().span.start as usize;
+        assert!(
+            text[at..].starts_with(r#"{"RoleName": "Dev""#),
+            "{}",
+            &text[at..]
+        );
+        // Distinct names read as before.
+        let text = format!("{{\"RoleDetailList\": [{}, {}]}}", role("dev"), role("ops"));
+        let (account, diagnostics) = read(FileId(0), &text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(account.unwrap().roles.len(), 2);
     }
 
     #[test]
