@@ -249,14 +249,19 @@ struct Built {
     dir: PathBuf,
 }
 
-/// Builds `example` (with `env`) into a fresh directory with `iamx build --format FORMAT`.
+/// Builds `example` (with `env`) into a fresh directory with `iamx build --format FORMAT`: a
+/// directory of `examples/`, or a path from the repository's root.
 fn build(example: &str, env: Option<&str>, format: &str) -> Built {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("out");
+    let source = match example.contains('/') {
+        true => root().join(example),
+        false => root().join("examples").join(example),
+    };
     let mut command = iamx();
     command
         .arg("build")
-        .arg(root().join("examples").join(example))
+        .arg(source)
         .arg("-o")
         .arg(&out)
         .args(["--format", format]);
@@ -1082,6 +1087,39 @@ fn deploy_split_policies() {
     verify(&aws, &out, &manifest, false);
 }
 
+/// IAM names that give one resource name in a format (`a-b` and `a.b`; an attachment of `_y` to
+/// `x` and one of `y` to `x_`) deploy as distinct resources with every format: each instance
+/// profile and attachment of the manifest exists after the apply.
+#[test]
+fn deploy_names_that_collide_in_the_formats() {
+    const PROJECT: &str = "tests/data/deploy/colliding-names";
+    let test = "deploy colliding names";
+    let Some(emulator) = emulator(test) else {
+        return;
+    };
+    let built = build(PROJECT, None, "iam");
+    let manifest = read_json(&built.dir.join("manifest.json"));
+    let aws = Aws::in_account(&emulator, &text(&manifest["account"]));
+    deploy_with_cli(&aws, &built.dir, &manifest);
+    verify(&aws, &built.dir, &manifest, true);
+    delete_all(&aws, &manifest);
+    deploy_terraform(&emulator, &aws, PROJECT, None, test);
+    let built = build(PROJECT, None, "cloudformation");
+    deploy_stack(
+        &aws,
+        &emulator,
+        &built.dir.join("template.json"),
+        "iamx-colliding-names",
+    );
+    verify(&aws, &built.dir, &manifest, false);
+    aws.run(&[
+        "cloudformation",
+        "delete-stack",
+        "--stack-name",
+        "iamx-colliding-names",
+    ]);
+}
+
 /// Identical input gives byte-identical output in every format.
 #[test]
 fn every_format_is_deterministic() {
@@ -1102,14 +1140,16 @@ fn every_format_is_deterministic() {
     }
 }
 
-/// The Terraform configuration carries every document exactly (Terraform's `${` escaped) and
-/// references boundaries and attached project policies instead of copying ARNs.
+/// The Terraform configuration carries every document exactly (Terraform's `${` escaped),
+/// references boundaries and attached project policies instead of copying ARNs, and has one
+/// resource per instance profile and attachment of the manifest, even where names collide.
 #[test]
 fn terraform_configuration_matches_the_documents() {
     for (example, env) in [
         ("seed", None),
         ("data-platform", None),
         ("serverless", Some("prod")),
+        ("tests/data/deploy/colliding-names", None),
     ] {
         let built = build(example, env, "terraform");
         let dir = built.dir.clone();
@@ -1163,6 +1203,63 @@ fn terraform_configuration_matches_the_documents() {
                 None => assert!(tf_role.get("permissions_boundary").is_none()),
             }
         }
+        // Each role's profile and attachments, as (role resource, profile name or policy).
+        let role_resource = |name: &Value| {
+            let (key, _) = (resources["aws_iam_role"].as_object().unwrap().iter())
+                .find(|(_, r)| r["name"] == *name)
+                .unwrap();
+            format!("${{aws_iam_role.{key}.name}}")
+        };
+        let policy_arn = |arn: &Value| {
+            let arn = text(arn);
+            let managed = (resources["aws_iam_policy"].as_object()).and_then(|m| {
+                m.iter()
+                    .find(|(_, p)| arn.ends_with(&format!("/{}", text(&p["name"]))))
+            });
+            match managed {
+                Some((key, _)) => format!("${{aws_iam_policy.{key}.arn}}"),
+                None => arn,
+            }
+        };
+        let mut profiles = BTreeSet::new();
+        let mut attachments = BTreeSet::new();
+        for role in manifest["roles"].as_array().unwrap() {
+            if let Some(profile) = role.get("instance_profile") {
+                profiles.insert((role_resource(&role["name"]), text(&profile["name"])));
+            }
+            for arn in role["attached_policy_arns"].as_array().unwrap() {
+                attachments.insert((role_resource(&role["name"]), policy_arn(arn)));
+            }
+        }
+        let found = |kind: &str, field: &str| -> BTreeSet<(String, String)> {
+            (resources[kind]
+                .as_object()
+                .into_iter()
+                .flat_map(|m| m.values()))
+            .map(|r| (text(&r["role"]), text(&r[field])))
+            .collect()
+        };
+        let count = |kind: &str| resources[kind].as_object().map_or(0, |m| m.len());
+        assert_eq!(
+            found("aws_iam_instance_profile", "name"),
+            profiles,
+            "{example}"
+        );
+        assert_eq!(
+            count("aws_iam_instance_profile"),
+            profiles.len(),
+            "{example}"
+        );
+        assert_eq!(
+            found("aws_iam_role_policy_attachment", "policy_arn"),
+            attachments,
+            "{example}"
+        );
+        assert_eq!(
+            count("aws_iam_role_policy_attachment"),
+            attachments.len(),
+            "{example}"
+        );
     }
 }
 

@@ -223,10 +223,19 @@ pub struct RoleInfo {
     pub trust_file: String,
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
-    pub instance_profile: Option<(String, String)>,
+    pub instance_profile: Option<InstanceProfile>,
     pub max_session_seconds: Option<u32>,
     /// Sorted by key (a `BTreeMap` node for a role's one or two tags cost ~0.5 KiB).
     pub tags: LiteMap<String, String>,
+    pub span: Span,
+}
+
+/// A role's instance profile.
+#[derive(Debug, Clone)]
+pub struct InstanceProfile {
+    pub name: String,
+    pub arn: String,
+    /// The `instance_profile` setting.
     pub span: Span,
 }
 

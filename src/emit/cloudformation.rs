@@ -235,7 +235,7 @@ fn logical_ids(compiled: &Compiled) -> BTreeMap<(Kind, String), String> {
     }
     for role in &compiled.roles {
         keys.push((Kind::Role, role.name.clone()));
-        if let Some((profile, _)) = &role.instance_profile {
+        if let Some(profile) = role.instance_profile.as_ref().map(|p| &p.name) {
             keys.push((Kind::InstanceProfile, profile.clone()));
         }
     }
@@ -312,7 +312,7 @@ pub fn template(compiled: &Compiled) -> String {
         let Some(trust) = files.get(role.trust_file.as_str()) else {
             continue;
         };
-        if let Some((profile, _)) = &role.instance_profile {
+        if let Some(profile) = role.instance_profile.as_ref().map(|p| &p.name) {
             resources.insert(
                 ids[&(Kind::InstanceProfile, profile.clone())].clone(),
                 Resource::InstanceProfile(InstanceProfile {

@@ -237,9 +237,9 @@ pub fn manifest(compiled: &Compiled) -> Manifest {
                 trust_file: role.trust_file.clone(),
                 inline_policy_files: role.inline_files.clone(),
                 attached_policy_arns: role.attached_policy_arns.clone(),
-                instance_profile: role.instance_profile.as_ref().map(|(name, arn)| NameArn {
-                    name: name.clone(),
-                    arn: arn.clone(),
+                instance_profile: role.instance_profile.as_ref().map(|profile| NameArn {
+                    name: profile.name.clone(),
+                    arn: profile.arn.clone(),
                 }),
                 max_session_duration: role.max_session_seconds,
                 tags: role

@@ -62,13 +62,47 @@ impl Strings<'_> {
     }
 }
 
-/// Resources of one type, by name.
+/// The resources of the configuration, named once all are known. A resource's name is the one
+/// it asks for (its IAM name, or its owner's and its own, in snake case) unless another of the
+/// same type asks for the same; then each gets a suffix hashed from its identity (the exact
+/// IAM names that make it), as `emit::names` does for IAM names. Two asking for one name keep
+/// both: an attachment of `_y` to `x` and one of `y` to `x_` both ask for `x___y`.
 #[derive(Default)]
-struct Resources(BTreeMap<&'static str, BTreeMap<String, Value>>);
+struct Resources(BTreeMap<&'static str, Vec<Wanted>>);
+
+struct Wanted {
+    /// Unique within the type.
+    identity: String,
+    name: String,
+    body: Value,
+}
 
 impl Resources {
-    fn add(&mut self, kind: &'static str, name: String, body: Value) {
-        self.0.entry(kind).or_default().insert(name, body);
+    fn add(&mut self, kind: &'static str, identity: String, name: String, body: Value) {
+        self.0.entry(kind).or_default().push(Wanted {
+            identity,
+            name,
+            body,
+        });
+    }
+
+    /// The resources of each type by their final names.
+    fn named(self) -> BTreeMap<&'static str, BTreeMap<String, Value>> {
+        self.0
+            .into_iter()
+            .map(|(kind, wanted)| {
+                let names = names::assign(
+                    wanted.iter().map(|w| (w.name.clone(), w.identity.clone())),
+                    |name, _| name.clone(),
+                );
+                debug_assert_eq!(names.len(), wanted.len(), "{kind}: identities repeat");
+                let named = wanted
+                    .into_iter()
+                    .map(|w| (names[&(w.name, w.identity)].clone(), w.body))
+                    .collect();
+                (kind, named)
+            })
+            .collect()
     }
 }
 
@@ -114,28 +148,21 @@ pub fn configuration(compiled: &Compiled) -> String {
         Some(name) => Value::String(format!("${{aws_iam_policy.{name}.arn}}")),
         None => literal(arn),
     };
-    // The attachment's name: the owner's, then the policy's (or the last part of its ARN).
-    let attachment_keys = |owner: &str, arns: &[String]| -> Vec<(String, String)> {
-        let keyed = names::assign(
-            arns.iter().map(|a| {
-                let policy = match policy_by_arn.get(a.as_str()) {
-                    Some(name) => name.to_string(),
-                    None => a.rsplit('/').next().unwrap_or(a).to_string(),
-                };
-                (a.clone(), format!("{owner}__{policy}"))
-            }),
-            |_, key| names::snake(key),
-        );
-        arns.iter()
-            .map(|a| {
-                let key = keyed
-                    .iter()
-                    .find(|((arn, _), _)| arn == a)
-                    .map(|(_, key)| key.clone())
-                    .expect("every attachment has a key");
-                (a.clone(), key)
-            })
-            .collect()
+    // The attachment's name: the owner's, then the policy's (or the last part of its ARN); its
+    // identity, the owner's IAM name and the policy's ARN.
+    let attachment = |owner_key: &str, owner: &str, policy_arn: &str| -> (String, String) {
+        let policy = match policy_by_arn.get(policy_arn) {
+            Some(name) => name.to_string(),
+            None => policy_arn
+                .rsplit('/')
+                .next()
+                .unwrap_or(policy_arn)
+                .to_string(),
+        };
+        (
+            format!("{owner}\n{policy_arn}"),
+            names::snake(&format!("{owner_key}__{policy}")),
+        )
     };
 
     let mut resources = Resources::default();
@@ -149,6 +176,7 @@ pub fn configuration(compiled: &Compiled) -> String {
         body.insert("policy".into(), policy_text(&document.policy));
         resources.add(
             "aws_iam_policy",
+            document.name.clone(),
             policy_names[&((), document.name.clone())].clone(),
             Value::Object(body),
         );
@@ -176,11 +204,17 @@ pub fn configuration(compiled: &Compiled) -> String {
         if !role.tags.is_empty() {
             body.insert("tags".into(), tags(&strings, &role.tags));
         }
-        resources.add("aws_iam_role", name.clone(), Value::Object(body));
+        resources.add(
+            "aws_iam_role",
+            role.name.clone(),
+            name.clone(),
+            Value::Object(body),
+        );
         for file in &role.inline_files {
             if let Some(inline) = files.get(file.as_str()) {
                 resources.add(
                     "aws_iam_role_policy",
+                    format!("{}\n{}", role.name, inline.name),
                     inline_key(&name, &role.name, &inline.name),
                     json!({
                         "name": literal(&inline.name),
@@ -190,16 +224,19 @@ pub fn configuration(compiled: &Compiled) -> String {
                 );
             }
         }
-        for (policy, key) in attachment_keys(&name, &role.attached_policy_arns) {
+        for policy in &role.attached_policy_arns {
+            let (identity, key) = attachment(&name, &role.name, policy);
             resources.add(
                 "aws_iam_role_policy_attachment",
+                identity,
                 key,
-                json!({ "role": reference, "policy_arn": arn(&policy) }),
+                json!({ "role": reference, "policy_arn": arn(policy) }),
             );
         }
-        if let Some((profile, _)) = &role.instance_profile {
+        if let Some(profile) = role.instance_profile.as_ref().map(|p| &p.name) {
             resources.add(
                 "aws_iam_instance_profile",
+                profile.clone(),
                 names::snake(profile),
                 json!({ "name": literal(profile), "path": literal(&role.path), "role": reference }),
             );
@@ -211,6 +248,7 @@ pub fn configuration(compiled: &Compiled) -> String {
         let reference = Value::String(format!("${{aws_iam_group.{name}.name}}"));
         resources.add(
             "aws_iam_group",
+            group.name.clone(),
             name.clone(),
             json!({ "name": literal(&group.name), "path": literal(&group.path) }),
         );
@@ -218,6 +256,7 @@ pub fn configuration(compiled: &Compiled) -> String {
             if let Some(inline) = files.get(file.as_str()) {
                 resources.add(
                     "aws_iam_group_policy",
+                    format!("{}\n{}", group.name, inline.name),
                     inline_key(&name, &group.name, &inline.name),
                     json!({
                         "name": literal(&inline.name),
@@ -227,11 +266,13 @@ pub fn configuration(compiled: &Compiled) -> String {
                 );
             }
         }
-        for (policy, key) in attachment_keys(&name, &group.attached_policy_arns) {
+        for policy in &group.attached_policy_arns {
+            let (identity, key) = attachment(&name, &group.name, policy);
             resources.add(
                 "aws_iam_group_policy_attachment",
+                identity,
                 key,
-                json!({ "group": reference, "policy_arn": arn(&policy) }),
+                json!({ "group": reference, "policy_arn": arn(policy) }),
             );
         }
     }
@@ -248,11 +289,17 @@ pub fn configuration(compiled: &Compiled) -> String {
         if !user.tags.is_empty() {
             body.insert("tags".into(), tags(&strings, &user.tags));
         }
-        resources.add("aws_iam_user", name.clone(), Value::Object(body));
+        resources.add(
+            "aws_iam_user",
+            user.name.clone(),
+            name.clone(),
+            Value::Object(body),
+        );
         for file in &user.inline_files {
             if let Some(inline) = files.get(file.as_str()) {
                 resources.add(
                     "aws_iam_user_policy",
+                    format!("{}\n{}", user.name, inline.name),
                     inline_key(&name, &user.name, &inline.name),
                     json!({
                         "name": literal(&inline.name),
@@ -262,11 +309,13 @@ pub fn configuration(compiled: &Compiled) -> String {
                 );
             }
         }
-        for (policy, key) in attachment_keys(&name, &user.attached_policy_arns) {
+        for policy in &user.attached_policy_arns {
+            let (identity, key) = attachment(&name, &user.name, policy);
             resources.add(
                 "aws_iam_user_policy_attachment",
+                identity,
                 key,
-                json!({ "user": reference, "policy_arn": arn(&policy) }),
+                json!({ "user": reference, "policy_arn": arn(policy) }),
             );
         }
         if !user.groups.is_empty() {
@@ -280,19 +329,21 @@ pub fn configuration(compiled: &Compiled) -> String {
                 .collect();
             resources.add(
                 "aws_iam_user_group_membership",
+                user.name.clone(),
                 name.clone(),
                 json!({ "user": reference, "groups": groups }),
             );
         }
     }
 
+    let resources = resources.named();
     let mut outputs = Map::new();
     for (kind, prefix) in [
         ("aws_iam_policy", "policy"),
         ("aws_iam_role", "role"),
         ("aws_iam_instance_profile", "instance_profile"),
     ] {
-        for name in resources.0.get(kind).into_iter().flat_map(BTreeMap::keys) {
+        for name in resources.get(kind).into_iter().flat_map(BTreeMap::keys) {
             outputs.insert(
                 format!("{prefix}_{name}_arn"),
                 json!({ "value": format!("${{{kind}.{name}.arn}}") }),
@@ -309,7 +360,7 @@ pub fn configuration(compiled: &Compiled) -> String {
             "aws_partition": { "current": {} },
             "aws_caller_identity": { "current": {} },
         },
-        "resource": resources.0,
+        "resource": resources,
         "output": outputs,
     });
     if !compiled.account.is_empty() {

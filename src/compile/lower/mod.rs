@@ -271,9 +271,10 @@ impl Lowering<'_> {
                     .cloned(),
             )
             .collect();
-        let instance_profile = instance_profile.map(|profile| {
-            let arn = self.arn("instance-profile", &path, &profile.node);
-            (profile.node, arn)
+        let instance_profile = instance_profile.map(|profile| InstanceProfile {
+            arn: self.arn("instance-profile", &path, &profile.node),
+            name: profile.node,
+            span: profile.span,
         });
         let info = RoleInfo {
             boundary_arn: boundary.as_ref().map(|b| self.policy_arn(b, true)),
@@ -442,6 +443,8 @@ impl Lowering<'_> {
                 }
             }
         }
+
+        self.instance_profiles_once(&roles);
 
         let mut users = Vec::new();
         for user in &project.users {
@@ -654,6 +657,39 @@ impl Lowering<'_> {
             }
         }
         (delegation_documents, infos)
+    }
+
+    /// One error per instance profile name a second role claims: profiles are named in their
+    /// own namespace (unique whatever the case), and the outputs would hold one profile for
+    /// both roles, or IAM refuse the second (`EntityAlreadyExists`).
+    fn instance_profiles_once(&mut self, roles: &[RoleInfo]) {
+        let mut first: std::collections::HashMap<String, (&str, Span)> =
+            std::collections::HashMap::new();
+        for role in roles {
+            let Some(profile) = &role.instance_profile else {
+                continue;
+            };
+            match first.entry(profile.name.to_lowercase()) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((&role.name, profile.span));
+                }
+                std::collections::hash_map::Entry::Occupied(earlier) => {
+                    let (owner, at) = *earlier.get();
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            crate::diagnostics::Code::DuplicateName,
+                            format!(
+                                "roles `{owner}` and `{}` both have the instance profile `{}`",
+                                role.name, profile.name
+                            ),
+                        )
+                        .at(profile.span, "claimed again here")
+                        .with_label(at, format!("first claimed by `{owner}` here"))
+                        .with_help("instance profile names are unique in an account (IAM ignores case): give one of them `instance_profile \"OTHER-NAME\"`"),
+                    );
+                }
+            }
+        }
     }
 
     /// Records the principals each delegation policy is attached to (they have it from
