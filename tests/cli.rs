@@ -584,6 +584,9 @@ fn environments_are_written_all_or_nothing() {
         .assert()
         .success();
     fs::write(out.join("dev/terraform.tfstate"), "state").unwrap();
+    // A backend block lives in a `.tf` file of the directory; iamx writes no such file.
+    let backend = "terraform {\n  backend \"s3\" {}\n}\n";
+    fs::write(out.join("dev/backend.tf"), backend).unwrap();
     let before = read_tree(&out);
     fs::write(
         &project,
@@ -617,4 +620,58 @@ fn environments_are_written_all_or_nothing() {
         fs::read_to_string(out.join("dev/terraform.tfstate")).unwrap(),
         "state"
     );
+    assert_eq!(
+        fs::read_to_string(out.join("dev/backend.tf")).unwrap(),
+        backend
+    );
+}
+
+/// A project of `roles` roles, each with a trust and one statement.
+fn many_roles(roles: usize) -> String {
+    let mut text = String::from("account \"123456789012\"\n");
+    for i in 0..roles {
+        text.push_str(&format!(
+            "role r{i} {{\n  trust service ec2.amazonaws.com\n  allow s3:GetObject on arn:aws:s3:::b/{i}\n}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn cloudformation_templates_meet_cloudformation_quotas() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    // 210 roles: 210 outputs would pass the quota of 200, so the template has none and says so.
+    let project = write_file(temp.path(), "many.iamx", &many_roles(210));
+    iamx()
+        .args(["build", &project, "--format", "cloudformation", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: template.json has no `Outputs`: one per role, instance profile and managed policy would be 210, over CloudFormation's quota of 200",
+        ));
+    let template: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("template.json")).unwrap()).unwrap();
+    assert_eq!(template["Resources"].as_object().unwrap().len(), 210);
+    assert!(template.get("Outputs").is_none());
+    // 501 roles: over 500 resources, which no template may have; nothing is written.
+    let too_many = write_file(temp.path(), "too-many.iamx", &many_roles(501));
+    let before = read_tree(&out);
+    iamx()
+        .args(["build", &too_many, "--format", "cloudformation", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the CloudFormation template would have 501 resources, over CloudFormation's quota of 500 per template",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(read_tree(&out), before);
+    // The other formats have no such quota.
+    iamx()
+        .args(["build", &too_many, "--format", "terraform", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
 }

@@ -117,7 +117,7 @@ fn check_example(
             iamx::emit::Format::CloudFormation,
             iamx::emit::Format::Terraform,
         ] {
-            output.extend(iamx::emit::emit_format(&compiled, format));
+            output.extend(iamx::emit::emit_format(&compiled, format).unwrap().files);
         }
         let expected_dir = root().join("tests/expected/examples").join(name);
         if updating_goldens() {

@@ -114,8 +114,18 @@ pub fn run(args: Args) -> Exit {
             iamx::emit::emit_environments(&named, format)
         }
     };
-    if let Err(message) = super::files::write_output(&output, &emitted) {
+    let emitted = match emitted {
+        Ok(emitted) => emitted,
+        Err(message) => {
+            errln!("error: {message}; nothing was written");
+            return Exit::InputErrors;
+        }
+    };
+    if let Err(message) = super::files::write_output(&output, &emitted.files) {
         return super::fail(message);
+    }
+    for note in &emitted.notes {
+        infoln!("note: {note}");
     }
     let extra = match format.extra_file() {
         Some(file) => format!(" and {file}"),

@@ -266,6 +266,15 @@ const WORKING_FILES: [&str; 5] = [
     "terraform.tfstate.d",
 ];
 
+/// Terraform files a user adds beside `main.tf.json` (a `backend.tf` for remote state, a
+/// provider block, overrides, variables): iamx writes none of these names but its own
+/// `main.tf.json`, so a file of the old output so named is the user's and is kept.
+fn is_users_terraform_file(name: &str) -> bool {
+    [".tf", ".tf.json", ".tfvars", ".tfvars.json"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
 /// Moves the tools' working files of the old output into the new one before the swap: in the
 /// output itself and in each environment's directory (every directory with a manifest).
 fn keep_working_files(
@@ -278,7 +287,22 @@ fn keep_working_files(
         .filter_map(|f| f.strip_suffix(MARKER))
         .filter(|prefix| prefix.is_empty() || prefix.ends_with('/'));
     for root in roots {
-        for name in WORKING_FILES {
+        let users: Vec<String> = match fs::read_dir(dir.join(root)) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|name| {
+                    is_users_terraform_file(name) && !files.contains_key(&format!("{root}{name}"))
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let kept = WORKING_FILES
+            .iter()
+            .copied()
+            .chain(users.iter().map(String::as_str));
+        for name in kept {
             let old = dir.join(root).join(name);
             if old.exists() {
                 fs::rename(&old, staging.join(root).join(name))

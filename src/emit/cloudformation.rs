@@ -21,12 +21,26 @@
 
 use super::names;
 use crate::compile::output::{Compiled, Document, DocumentKind};
+use crate::diagnostics::thousands;
 use crate::iam::policy::PolicyDocument;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The template's file name in the output directory.
 pub const FILE: &str = "template.json";
+
+/// CloudFormation's quotas on one template (AWS CloudFormation User Guide, "Understand
+/// CloudFormation quotas"): resources, outputs, and the size of a template read from S3 (one
+/// passed in the request body may hold only 51,200 bytes; docs/deploying.md says so).
+pub const MAX_RESOURCES: usize = 500;
+pub const MAX_OUTPUTS: usize = 200;
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+
+/// A template, and what was left out of it to meet a quota.
+pub struct Built {
+    pub text: String,
+    pub notes: Vec<String>,
+}
 
 #[derive(Serialize)]
 struct Template<'a> {
@@ -252,7 +266,7 @@ fn logical_ids(compiled: &Compiled) -> BTreeMap<(Kind, String), String> {
 }
 
 /// The template, as pretty JSON with a trailing newline; identical input gives identical bytes.
-pub fn template(compiled: &Compiled) -> String {
+pub fn template(compiled: &Compiled) -> Result<Built, String> {
     let ids = logical_ids(compiled);
     let files: BTreeMap<&str, &Document> = compiled
         .documents
@@ -396,16 +410,38 @@ pub fn template(compiled: &Compiled) -> String {
             }),
         );
     }
+    if resources.len() > MAX_RESOURCES {
+        return Err(format!(
+            "the CloudFormation template would have {} resources, over CloudFormation's quota of {MAX_RESOURCES} per template; deploy with `--format terraform` or the IAM documents, or divide the project into several built separately (one stack each)",
+            thousands(resources.len())
+        ));
+    }
+    let mut notes = Vec::new();
+    let mut outputs = outputs(&resources);
+    if outputs.len() > MAX_OUTPUTS {
+        notes.push(format!(
+            "{FILE} has no `Outputs`: one per role, instance profile and managed policy would be {}, over CloudFormation's quota of {MAX_OUTPUTS}; the ARNs are in manifest.json",
+            thousands(outputs.len())
+        ));
+        outputs.clear();
+    }
     let template = Template {
         version: "2010-09-09",
         description,
         rules,
-        outputs: outputs(&resources),
+        outputs,
         resources,
     };
     let mut text = serde_json::to_string_pretty(&template).expect("templates always serialize");
     text.push('\n');
-    text
+    if text.len() > MAX_TEMPLATE_BYTES {
+        return Err(format!(
+            "the CloudFormation template would be {} bytes, over CloudFormation's quota of {} for a template; deploy with `--format terraform` or the IAM documents, or divide the project into several built separately",
+            thousands(text.len()),
+            thousands(MAX_TEMPLATE_BYTES)
+        ));
+    }
+    Ok(Built { text, notes })
 }
 
 /// JSON that keeps the order of object keys (`serde_json::Value` sorts them), so a document in

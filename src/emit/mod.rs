@@ -41,16 +41,24 @@ impl Format {
     }
 }
 
-/// The output of one build in `format`: the IAM documents, the manifest and the format's file.
-pub fn emit_format(compiled: &Compiled, format: Format) -> OutputFiles {
+/// The output of a build in a format, and notes on what the format's file left out to meet
+/// the format's quotas (CloudFormation's `Outputs`).
+pub struct Emitted {
+    pub files: OutputFiles,
+    pub notes: Vec<String>,
+}
+
+/// The output of one build in `format`: the IAM documents, the manifest and the format's file;
+/// an error when the format's file cannot meet the format's quotas.
+pub fn emit_format(compiled: &Compiled, format: Format) -> Result<Emitted, String> {
     let mut files = emit(compiled);
+    let mut notes = Vec::new();
     match format {
         Format::Iam => {}
         Format::CloudFormation => {
-            files.insert(
-                cloudformation::FILE.to_string(),
-                cloudformation::template(compiled),
-            );
+            let built = cloudformation::template(compiled)?;
+            files.insert(cloudformation::FILE.to_string(), built.text);
+            notes = built.notes;
         }
         Format::Terraform => {
             files.insert(
@@ -59,19 +67,27 @@ pub fn emit_format(compiled: &Compiled, format: Format) -> OutputFiles {
             );
         }
     }
-    files
+    Ok(Emitted { files, notes })
 }
 
 /// The output of a project with environments: each environment's complete output (documents,
 /// manifest, the format's file) under `<environment>/`, and a `manifest.json` that lists them,
 /// so a deployer finds every account's output from one file.
-pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> OutputFiles {
+pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> Result<Emitted, String> {
     let mut files = OutputFiles::new();
+    let mut notes = Vec::new();
     let mut environments = Vec::new();
     for (environment, compiled) in builds {
-        for (path, contents) in emit_format(compiled, format) {
+        let emitted = emit_format(compiled, format).map_err(|e| format!("{environment}: {e}"))?;
+        for (path, contents) in emitted.files {
             files.insert(format!("{environment}/{path}"), contents);
         }
+        notes.extend(
+            emitted
+                .notes
+                .into_iter()
+                .map(|n| format!("{environment}: {n}")),
+        );
         environments.push(EnvironmentEntry {
             name: environment,
             account: &compiled.account,
@@ -87,7 +103,7 @@ pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> Output
     let mut text = serde_json::to_string_pretty(&manifest).expect("the manifest always serializes");
     text.push('\n');
     files.insert("manifest.json".to_string(), text);
-    files
+    Ok(Emitted { files, notes })
 }
 
 /// The top-level `manifest.json` of a build with environments.
