@@ -36,10 +36,34 @@ fn inexpressible_statements_are_refused_by_name() {
         &CanonicalEquality,
     )
     .unwrap_err();
+    // Refused as `iamx check` refuses it, at its place in the file.
     assert!(
-        errors[0].contains("statement 1 (Sid `Public`)"),
+        errors[0].starts_with("bucket.json:1:71: an identity policy cannot have `Principal`"),
         "{errors:?}"
     );
+    // What the file holds that `check` refuses is reported in the file, not in the generated
+    // source: a malformed action, a resource that is not an ARN.
+    for (statement, at, message) in [
+        (
+            r#""Action":"s3GetObject","Resource":"*""#,
+            "1:65",
+            "`s3GetObject` is not an action",
+        ),
+        (
+            r#""Action":"s3:GetObject","Resource":"foo""#,
+            "1:91",
+            "`foo` is not a valid resource",
+        ),
+    ] {
+        let text =
+            format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{statement}}}]}}"#);
+        let errors = import::import(&[("p.json".into(), text)], &CanonicalEquality).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with(&format!("p.json:{at}: {message}")),
+            "{errors:?}"
+        );
+    }
     let old_version = r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
     let errors = import::import(
         &[("old.json".into(), old_version.into())],

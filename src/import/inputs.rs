@@ -61,6 +61,12 @@ impl Importer {
             let d = crate::iam::read::too_large(file, text.len());
             return self.diagnostics(name, text, &[d]);
         }
+        // What `iamx check` refuses in the file is reported there, at its line and column,
+        // not later in the generated source (which would not compile).
+        let checked = crate::checks::json::check(file, name, text, None);
+        if checked.diagnostics.iter().any(Diagnostic::is_error) {
+            return self.diagnostics(name, text, &checked.diagnostics);
+        }
         let (read, diagnostics) = crate::iam::read::read_value(file, text, root);
         self.diagnostics(name, text, &diagnostics);
         let Some(read) = read else { return };
