@@ -91,3 +91,29 @@ fn imported_arns_follow_the_environment_account() {
         "{built}"
     );
 }
+
+#[test]
+fn an_input_that_is_not_utf8_is_an_input_error_at_its_place() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("latin1.json");
+    std::fs::write(
+        &file,
+        b"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::caf\xe9/*\"}]}",
+    )
+    .unwrap();
+    let output = iamx()
+        .args(["import", "--color", "never"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    // As `iamx check` reports it: E0001 at the byte, exit 1 (not a usage error).
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error[E0001]: this file is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("latin1.json:1:"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}

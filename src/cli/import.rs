@@ -6,8 +6,9 @@
 //! differences are shown.
 
 use super::output::{errln, infoln, out};
-use super::{files, Exit};
+use super::{files, report, Exit};
 use iamx::import::{self, AccessEquality};
+use iamx::source::Sources;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -22,28 +23,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Exit {
-    let mut inputs = Vec::new();
+    let mut read = Vec::new();
     match files::stdin_alone(&args.files) {
         Ok(false) => {}
+        // The import names a policy after its file; `stdin` is the honest name here.
         Ok(true) => match files::read_stdin() {
-            // The import names a policy after its file; `stdin` is the honest name here.
-            Ok(input) => match String::from_utf8(input.bytes) {
-                Ok(text) => inputs.push(("stdin".to_string(), text)),
-                // As a file that is not UTF-8 is refused below: a policy is UTF-8 JSON.
-                Err(e) => {
-                    return super::fail(format!(
-                        "cannot read `stdin`: it is not UTF-8 text (byte {} is not)",
-                        e.utf8_error().valid_up_to() + 1
-                    ))
-                }
-            },
+            Ok(input) => read.push(("stdin".to_string(), input.bytes)),
             Err(message) => return super::fail(message),
         },
         Err(message) => return super::fail(message),
     }
     for path in args.files.iter().filter(|p| !files::is_stdin(p)) {
-        match std::fs::read_to_string(path) {
-            Ok(text) => inputs.push((path.display().to_string(), text)),
+        match std::fs::read(path) {
+            Ok(bytes) => read.push((path.display().to_string(), bytes)),
             Err(e) => {
                 return super::fail(format!(
                     "cannot read `{}`: {}",
@@ -52,6 +44,22 @@ pub fn run(args: Args) -> Exit {
                 ))
             }
         }
+    }
+    // A file that is not UTF-8 (or is too large) is refused as `check` refuses it: E0001 at
+    // the first bad byte, an input error.
+    let mut sources = Sources::new();
+    let mut refused = Vec::new();
+    let mut inputs = Vec::new();
+    for (name, bytes) in read {
+        match iamx::iam::read::add_file(&mut sources, name.clone(), bytes) {
+            (_, Some(diagnostic)) => refused.push(diagnostic),
+            (id, None) => inputs.push((name, sources.get(id).text.to_string())),
+        }
+    }
+    if !refused.is_empty() {
+        report(&refused, &sources);
+        errln!("error: import failed; nothing was written");
+        return Exit::InputErrors;
     }
     match import::import(&inputs, &AccessEquality) {
         Ok(imported) => {
