@@ -265,16 +265,33 @@ fn usage_errors_and_unreadable_files() {
         &["explain", &out, "--env", "prd", "--queries", &seed],
         "did you mean `prod`?",
     );
-    // A file that is not UTF-8, and a GAAD that is not one, are input errors.
+    // A line that is not UTF-8 is an error at its place, like a malformed line: the other
+    // lines are answered. A GAAD that is not one is an input error.
     let latin1 = dir.path().join("latin1.tsv");
-    std::fs::write(&latin1, b"caf\xe9\ts3:GetObject\t*\n").unwrap();
+    std::fs::write(
+        &latin1,
+        b"caf\xe9\ts3:GetObject\t*\nservice-etl\ts3:GetObject\tarn:aws:s3:::acme-data-lake/raw/x\n",
+    )
+    .unwrap();
     let output = iamx()
-        .args(["explain", "examples/seed", "--queries"])
+        .args(["explain", "examples/seed", "--color", "never", "--queries"])
         .arg(&latin1)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is not valid UTF-8 (at byte 3)"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error[E0001]: this line is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("latin1.tsv:1:4"), "{stderr}");
+    assert!(stderr.contains("answered 1 question"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("service-etl\ts3:GetObject\t"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let not_gaad = write_file(dir.path(), "gaad.json", "{\"RoleDetailList\": 3}");
     let output = iamx()
         .args(["explain", "--gaad", &not_gaad, "--queries", &seed])

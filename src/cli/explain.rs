@@ -285,6 +285,29 @@ pub(super) fn answer(
     }
 }
 
+/// The questions file as text, with each line that is not UTF-8 decoded lossily: its byte
+/// range in the text (without the newline) and the offset of its first replaced byte.
+fn utf8_lines(bytes: Vec<u8>) -> (String, Vec<(std::ops::Range<usize>, usize)>) {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return (text, Vec::new()),
+        Err(error) => error.into_bytes(),
+    };
+    let mut text = String::with_capacity(bytes.len());
+    let mut bad = Vec::new();
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let start = text.len();
+        match std::str::from_utf8(line) {
+            Ok(line) => text.push_str(line),
+            Err(error) => {
+                text.push_str(&String::from_utf8_lossy(line));
+                let end = text.len() - usize::from(text.ends_with('\n'));
+                bad.push((start..end, start + error.valid_up_to()));
+            }
+        }
+    }
+    (text, bad)
+}
+
 /// The principals of a project or build output, and how to read the output's documents.
 pub(super) struct Loaded {
     pub(super) account: Account,
@@ -342,16 +365,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
             }
         }
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            errln!(
-                "error: `{name}` is not valid UTF-8 (at byte {})",
-                e.utf8_error().valid_up_to()
-            );
-            return Exit::InputErrors;
-        }
-    };
+    let (text, not_utf8) = utf8_lines(bytes);
     let mut loaded = match load(
         &args.paths,
         args.env.as_deref(),
@@ -364,9 +378,24 @@ fn batch(args: &Args, file: &Path) -> Exit {
     let account = &mut loaded.account;
     let id = account.sources_mut().add(name, text);
     let (queries, mut diagnostics) = {
-        let file = account.sources().get(id);
-        queries::parse(id, &file.text)
+        let text = &account.sources().get(id).text;
+        // A line that is not UTF-8 is its own error and is read as blank (the same length,
+        // so the other lines keep their places); the others are answered.
+        let mut masked = text.to_string();
+        for (line, _) in &not_utf8 {
+            masked.replace_range(line.clone(), &" ".repeat(line.len()));
+        }
+        queries::parse(id, &masked)
     };
+    for (line, bad) in not_utf8 {
+        let at = iamx::source::Span::new(id, bad, bad + '\u{fffd}'.len_utf8());
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidUtf8, "this line is not UTF-8 text")
+                .at(at, "invalid byte here")
+                .with_help("save the file as UTF-8; this line is not answered"),
+        );
+        debug_assert!(line.contains(&bad));
+    }
 
     let mut buffer = String::new();
     let json = args.format == Format::Json;
