@@ -152,10 +152,16 @@ impl<'a> Reader<'a> {
     }
 
     fn fail<T>(&self, message: &str) -> Parsed<T> {
-        let found = match self.peek() {
+        // The reader stops outside strings only after ASCII, so `pos` starts a character.
+        let found = match self.source.get(self.pos..).and_then(|rest| rest.chars().next()) {
             None => "the end of the file".to_string(),
-            Some(c) if c.is_ascii_graphic() => format!("`{}`", c as char),
-            Some(_) => "a control character".to_string(),
+            Some(c) if c.is_ascii_graphic() => format!("`{c}`"),
+            Some('\u{feff}') => {
+                "a byte order mark (U+FEFF), which IAM does not take: save the file as UTF-8 without one"
+                    .to_string()
+            }
+            Some(c) if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+            Some(c) => format!("`{c}` (U+{:04X})", c as u32),
         };
         Err((format!("expected {message}, found {found}"), self.pos))
     }
@@ -433,6 +439,28 @@ mod tests {
             .contains("not closed"));
         assert!(parse("{} x").is_err());
         assert!(!parse("[1,]").unwrap_err().limit);
+    }
+
+    #[test]
+    fn errors_name_what_was_found() {
+        let found = |text: &str| parse(text).unwrap_err().message;
+        assert_eq!(
+            found("\u{feff}{}"),
+            "expected a JSON value, found a byte order mark (U+FEFF), which IAM does not take: save the file as UTF-8 without one"
+        );
+        assert_eq!(
+            found("{\"a\": \u{1}}"),
+            "expected a JSON value, found a control character (U+0001)"
+        );
+        assert_eq!(
+            found("{\"a\": é}"),
+            "expected a JSON value, found `é` (U+00E9)"
+        );
+        assert_eq!(found("{\"a\": x}"), "expected a JSON value, found `x`");
+        assert_eq!(
+            found("{\"a\": "),
+            "expected a JSON value, found the end of the file"
+        );
     }
 
     #[test]
