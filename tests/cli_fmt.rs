@@ -76,6 +76,48 @@ fn files_with_syntax_errors_are_reported_and_left_alone() {
 }
 
 #[test]
+fn files_whose_suppressions_formatting_would_move_are_left_alone() {
+    // The directive covers both roles, which share its next line of code; the canonical layout
+    // puts `r2` on lines of its own, where the directive no longer reaches it, so formatting
+    // would turn a clean build into a failing one. A `when` line indented no deeper than its
+    // statement is the opposite case: formatting would bring it under the directive.
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "two-blocks.iamx",
+            "account \"123456789012\"\nboundary B { allow s3:GetObject on * }\n// iamx:allow E0501 \"legacy\"\nrole r1 { trust service ec2.amazonaws.com\n boundary B\n allow s3:* on * } role r2 { trust service ec2.amazonaws.com\n boundary B\n allow s3:* on * }\n",
+            "formatting would move `role` (line 6) out of what this `// iamx:allow` covers",
+        ),
+        (
+            "when-line.iamx",
+            "account \"123456789012\"\npolicy p {\n  // iamx:allow W0202 \"x\"\n  allow s3:GetObject on *\n  when aws:PrincipalTag/t == \"a\"\n}\n",
+            "formatting would bring `aws:PrincipalTag/t` (line 5) under this `// iamx:allow`",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let file = dir.path().join(name);
+        fs::write(&file, text).unwrap();
+        iamx()
+            .args(["fmt", "--color", "never"])
+            .arg(&file)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("error[E0601]: {message}")))
+            .stderr(predicate::str::contains("left as it is"));
+        assert_eq!(fs::read_to_string(&file).unwrap(), text, "{name}");
+        iamx().args(["fmt", "--check"]).arg(&file).assert().code(1);
+    }
+    // A directive the layout does not decide formats as any comment does.
+    let file = dir.path().join("fine.iamx");
+    fs::write(
+        &file,
+        "account \"123456789012\"\npolicy p {\n  // iamx:allow W0202 \"x\"\n  allow s3:GetObject   on *\n    when aws:PrincipalTag/t == \"a\"\n}\n",
+    )
+    .unwrap();
+    iamx().args(["fmt"]).arg(&file).assert().success();
+}
+
+#[test]
 fn import_writes_source_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("reader.json");
@@ -116,7 +158,10 @@ fn import_fails_loudly_on_what_it_cannot_express() {
         .arg(&json)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("Sid `read all`"));
+        // Refused as `iamx check` refuses it, at its place in the file.
+        .stderr(predicate::str::contains(
+            "bad.json:1:45: `read all` is not a valid Sid",
+        ));
 }
 
 #[test]

@@ -141,7 +141,11 @@ pub fn frontend(data: &[u8]) {
                     "fmt is not stable"
                 );
             }
-            Err(iamx::syntax::format::FormatError::Syntax(_)) => {}
+            // A directive the layout decides: refusing is the formatter keeping the meaning.
+            Err(
+                iamx::syntax::format::FormatError::Syntax(_)
+                | iamx::syntax::format::FormatError::MovesSuppression(_),
+            ) => {}
             Err(error) => panic!("the formatter broke the program: {error:?}"),
         }
     }

@@ -89,6 +89,14 @@ fn format_input(input: &Input) -> Option<(&str, String)> {
             errln!("error: `{}` has syntax errors; left as it is", input.name);
             None
         }
+        Err(FormatError::MovesSuppression(diagnostic)) => {
+            super::report(&[*diagnostic], &sources);
+            errln!(
+                "error: formatting `{}` would change what a suppression covers; left as it is",
+                input.name
+            );
+            None
+        }
         Err(FormatError::Unsound(reason)) => {
             errln!(
                 "error: internal formatter error on `{}`: {reason}; the file was left as it is (please report this)",

@@ -140,7 +140,7 @@ pub enum Code {
     DelegationWarning,
     /// The account (`verify --gaad`) lacks a role, user or policy the project declares, or holds it differently.
     AccountDrift,
-    /// An `// iamx:allow` comment is malformed: no reason, an unknown code, a code it may not name.
+    /// An `// iamx:allow` comment is malformed: no reason, an unknown code, a code it may not name; or `iamx fmt` would change what it covers.
     InvalidSuppression,
     /// An `// iamx:allow` comment that suppresses nothing.
     UnusedSuppression,

@@ -258,6 +258,51 @@ fn read_directives(
     }
 }
 
+/// The region of each `// iamx:allow` comment of `text` (not `allow-file`), in order: what
+/// [`apply`] lets it cover, however the comment is written. `iamx fmt` compares them before and
+/// after formatting, since the region follows the layout.
+pub fn directive_regions(text: &str) -> Vec<Range<usize>> {
+    directives_of(text)
+        .into_iter()
+        .map(|(_, region)| region)
+        .collect()
+}
+
+/// The byte range of each `// iamx:allow` comment of `text`, in the order of
+/// [`directive_regions`].
+pub fn directive_spans(text: &str) -> Vec<Range<usize>> {
+    directives_of(text)
+        .into_iter()
+        .map(|(comment, _)| comment)
+        .collect()
+}
+
+/// Each `// iamx:allow` comment (not `allow-file`) and its region.
+fn directives_of(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    if memchr::memmem::find(text.as_bytes(), b"iamx:").is_none() {
+        return Vec::new();
+    }
+    let lines = lines(text);
+    let mut regions = Vec::new();
+    for (index, &(start, line)) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(body) = trimmed
+            .strip_prefix("//")
+            .and_then(|comment| comment.trim_start().strip_prefix("iamx:allow"))
+        else {
+            continue;
+        };
+        if body.starts_with(|c: char| !c.is_whitespace()) {
+            continue; // `allow-file`, or no directive at all
+        }
+        let comment_start = start + (line.len() - trimmed.len());
+        let comment = comment_start..start + line.trim_end().len();
+        let region = item_region(&lines, index).unwrap_or(comment.clone());
+        regions.push((comment, region));
+    }
+    regions
+}
+
 /// Splits `W0405, W0201 "reason"` into the codes and the non-empty reason.
 fn split_reason(rest: &str) -> Option<(&str, String)> {
     let open = rest.find('"')?;

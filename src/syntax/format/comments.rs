@@ -10,8 +10,7 @@ use super::*;
 /// Every comment of `text`, in order. Comments can only occur between tokens, so only the text
 /// outside the AST's leaf spans is scanned.
 pub fn comments(text: &str, file: &File) -> Vec<Comment> {
-    let mut leaves = Vec::new();
-    Leaves(&mut leaves).file(file);
+    let mut leaves = leaves(file);
     leaves.sort_unstable();
     let mut comments = Vec::new();
     let mut position = 0;
@@ -51,8 +50,16 @@ pub(super) fn scan_gap(text: &str, start: usize, end: usize, out: &mut Vec<Comme
     }
 }
 
+/// The byte ranges of the AST's leaf tokens, in the order of a walk of the tree: two equal
+/// trees give their tokens in the same order, whatever their layout.
+pub(super) fn leaves(file: &File) -> Vec<(usize, usize)> {
+    let mut leaves = Vec::new();
+    Leaves(&mut leaves).file(file);
+    leaves
+}
+
 /// Collects the byte ranges of the AST's leaf tokens.
-pub(super) struct Leaves<'a>(&'a mut Vec<(usize, usize)>);
+struct Leaves<'a>(&'a mut Vec<(usize, usize)>);
 
 impl Leaves<'_> {
     fn span(&mut self, span: Span) {

@@ -39,6 +39,11 @@ pub enum FormatError {
     /// The formatted text would not mean the same as the input, or would lose a comment. This is
     /// a bug in the formatter; the message says what differed.
     Unsound(String),
+    /// An `// iamx:allow` directive covers what follows it by the layout (the next line of code,
+    /// its deeper-indented continuations), and the canonical layout would change what it covers:
+    /// formatting would suppress a finding, or report one, that the input does not. The
+    /// diagnostic (E0601) points at the directive and names the first token that would move.
+    MovesSuppression(Box<Diagnostic>),
 }
 
 /// One comment in the source: its byte range and its text (`// ...` or `/* ... */`).
@@ -73,6 +78,7 @@ impl Comment {
 /// output passes both checks against the original.
 pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     let ast = parse::parse(file, text).map_err(|d| FormatError::Syntax(Box::new(d)))?;
+    let covered = suppressed_tokens(text, &ast);
     let original_comments = comments(text, &ast);
     let mut expected: Vec<String> = original_comments
         .iter()
@@ -110,6 +116,9 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
             )));
         }
         if output == current {
+            if let Some(moved) = moved_suppression(file, text, &ast, &covered, &output, &reparsed) {
+                return Err(FormatError::MovesSuppression(Box::new(moved)));
+            }
             return Ok(output);
         }
         current = output;
@@ -119,6 +128,68 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     Err(FormatError::Unsound(
         "the layout did not settle after four rounds".to_string(),
     ))
+}
+
+/// For each `// iamx:allow` directive of `text`, the tokens it covers: indices into the AST's
+/// leaves in traversal order, which two equal ASTs share whatever their layout.
+fn suppressed_tokens(text: &str, ast: &File) -> Vec<Vec<usize>> {
+    let regions = crate::diagnostics::suppress::directive_regions(text);
+    if regions.is_empty() {
+        return Vec::new();
+    }
+    let leaves = comments::leaves(ast);
+    (regions.iter())
+        .map(|region| {
+            (leaves.iter().enumerate())
+                .filter(|(_, (start, _))| region.contains(start))
+                .map(|(index, _)| index)
+                .collect()
+        })
+        .collect()
+}
+
+/// The diagnostic for the first directive whose tokens `output` changes, if any.
+fn moved_suppression(
+    file: FileId,
+    text: &str,
+    ast: &File,
+    covered: &[Vec<usize>],
+    output: &str,
+    reparsed: &File,
+) -> Option<Diagnostic> {
+    let after = suppressed_tokens(output, reparsed);
+    if after == covered {
+        return None;
+    }
+    let leaves = comments::leaves(ast);
+    let directives = crate::diagnostics::suppress::directive_spans(text);
+    let (index, (before, now)) = covered
+        .iter()
+        .zip(&after)
+        .enumerate()
+        .find(|(_, (b, a))| b != a)?;
+    let (lost, leaf) = match before.iter().find(|l| !now.contains(l)) {
+        Some(leaf) => (true, *leaf),
+        None => (false, *now.iter().find(|l| !before.contains(l))?),
+    };
+    let (start, end) = leaves[leaf];
+    let token = Span::new(file, start, end);
+    let shown = &text[start..end];
+    let line = text[..start].matches('\n').count() + 1;
+    let message = if lost {
+        format!(
+            "formatting would move `{shown}` (line {line}) out of what this `// iamx:allow` covers"
+        )
+    } else {
+        format!("formatting would bring `{shown}` (line {line}) under this `// iamx:allow`")
+    };
+    let directive = Span::new(file, directives[index].start, directives[index].end);
+    Some(
+        Diagnostic::new(crate::diagnostics::Code::InvalidSuppression, message)
+            .at(directive, "covers by its layout")
+            .with_label(token, if lost { "covered now, not after formatting" } else { "not covered now, covered after formatting" })
+            .with_help("a directive covers the next item and its deeper-indented lines: put each item on its own lines after its own directive, then format"),
+    )
 }
 
 /// Prints an AST that has no source text (built by a tool such as `iamx import`), in the
