@@ -1224,7 +1224,7 @@ fn terraform_configuration_matches_the_documents() {
         let mut profiles = BTreeSet::new();
         let mut attachments = BTreeSet::new();
         for role in manifest["roles"].as_array().unwrap() {
-            if let Some(profile) = role.get("instance_profile") {
+            if let Some(profile) = role.get("instance_profile").filter(|p| !p.is_null()) {
                 profiles.insert((role_resource(&role["name"]), text(&profile["name"])));
             }
             for arn in role["attached_policy_arns"].as_array().unwrap() {
