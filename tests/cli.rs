@@ -286,14 +286,16 @@ fn a_policy_that_is_not_utf8_is_refused_by_every_command_that_reads_it() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("E0001"));
+    // `import` refuses it as `check` does: E0001 at the byte, an input error.
     iamx()
         .args(["import", "-"])
         .write_stdin(fs::read(&policy).unwrap())
         .assert()
-        .code(2)
+        .code(1)
         .stderr(predicate::str::contains(
-            "it is not UTF-8 text (byte 108 is not)",
-        ));
+            "error[E0001]: this file is not UTF-8 text",
+        ))
+        .stderr(predicate::str::contains("stdin:1:108"));
 }
 
 #[test]
