@@ -646,3 +646,52 @@ fn counterexamples_are_requests_aws_could_receive() {
         "{text}"
     );
 }
+
+#[test]
+fn keys_every_request_carries_are_never_absent_in_a_counterexample() {
+    // The identity policy denies requests without TLS; the boundary allows only requests with
+    // it. `aws:SecureTransport` is in every request ("always included in the request
+    // context"), so no request escapes; a counterexample without the key would be one AWS
+    // never receives. `aws:MultiFactorAuthPresent` may be absent, so the same shape on it
+    // escapes, through a request without the key.
+    let dir = TempDir::new().unwrap();
+    let shape = |key: &str| {
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}},{{"Effect":"Deny","Action":"*","Resource":"*","Condition":{{"Bool":{{"{key}":"false"}}}}}}]}}"#
+        );
+        let boundary = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{{"Bool":{{"{key}":"true"}}}}}}]}}"#
+        );
+        let name = key.replace(':', "-");
+        (
+            write_file(dir.path(), &format!("{name}-policy.json"), &policy),
+            write_file(dir.path(), &format!("{name}-boundary.json"), &boundary),
+        )
+    };
+    let (policy, boundary) = shape("aws:SecureTransport");
+    iamx()
+        .args([
+            "verify",
+            "--no-config",
+            "--policy",
+            &policy,
+            "--boundary",
+            &boundary,
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("proved"));
+    let (policy, boundary) = shape("aws:MultiFactorAuthPresent");
+    iamx()
+        .args([
+            "verify",
+            "--no-config",
+            "--policy",
+            &policy,
+            "--boundary",
+            &boundary,
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("VIOLATED"));
+}

@@ -269,7 +269,8 @@ fn clauses_of(doc: &Value) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
-/// Candidate states per context key: absent plus well-typed values from both documents.
+/// Candidate states per context key: absent (unless every request has the key) plus well-typed
+/// values from both documents.
 fn key_states(docs: &[&Value]) -> BTreeMap<String, Vec<Option<Vec<String>>>> {
     let mut keys: BTreeMap<String, BTreeSet<Vec<String>>> = BTreeMap::new();
     // Variables used in resources need values even without conditions on them.
@@ -287,7 +288,11 @@ fn key_states(docs: &[&Value]) -> BTreeMap<String, Vec<Option<Vec<String>>>> {
     }
     let mut out = BTreeMap::new();
     for (key, literal) in keys {
-        let mut states: Vec<Option<Vec<String>>> = vec![None];
+        let mut states: Vec<Option<Vec<String>>> =
+            match reference::ALWAYS_INCLUDED.contains(&key.as_str()) {
+                true => vec![],
+                false => vec![None],
+            };
         let typed: Vec<Vec<String>> = match key.as_str() {
             "aws:securetransport" => vec![vec!["true".into()], vec!["false".into()]],
             "aws:multifactorauthage" => {
@@ -392,8 +397,9 @@ fn contexts(
             out.push(build(&|i| picks[i]));
         }
     } else {
-        // Always include "everything absent", then deterministic random combinations.
-        out.push(BTreeMap::new());
+        // Always include "everything absent" (each key's first state: absent where it may
+        // be), then deterministic random combinations.
+        out.push(build(&|_| 0));
         for _ in 0..cap {
             let picks: Vec<usize> = keys.iter().map(|(_, o)| rng.next(o.len())).collect();
             out.push(build(&|i| picks[i]));

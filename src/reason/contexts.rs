@@ -40,6 +40,24 @@ pub const KNOWN_MULTIVALUED: &[&str] = &[
     "aws:sourceorgpaths",
 ];
 
+/// Global keys in the context of every request an identity policy or a permissions boundary
+/// is evaluated for (an authenticated one): "always included in the request context", or
+/// "for all requests" / "for all signed requests" (IAM User Guide, "AWS global condition
+/// context keys"). A witness leaves none of them absent: no request AWS receives lacks them.
+/// Lowercase.
+pub const ALWAYS_PRESENT: &[&str] = &[
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalisawsservice",
+    "aws:principaltype",
+    "aws:requestedregion",
+    "aws:securetransport",
+    "aws:userid",
+    "aws:viaawsservice",
+];
+
 pub struct CondProblem<'a> {
     pub must: &'a Conditions,
     pub must_not: Vec<&'a Conditions>,
@@ -239,6 +257,10 @@ pub fn solve_cached(problem: &CondProblem<'_>, cache: &mut SolveCache) -> CondOu
             Ok(mut options) => {
                 if needs_present {
                     options.retain(|(c, _)| matches!(c, Choice::Values(v) if v.len() == 1));
+                }
+                let valued = |(c, _): &(Choice, _)| !matches!(c, Choice::Absent);
+                if ALWAYS_PRESENT.contains(&key.as_str()) && options.iter().any(valued) {
+                    options.retain(valued);
                 }
                 dims.push(Dim {
                     name: key.clone(),

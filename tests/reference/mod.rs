@@ -36,6 +36,23 @@
 
 #![allow(dead_code)]
 
+/// Keys every authenticated request carries ("AWS global condition context keys", each key's
+/// "Availability": "This key is always included in the request context", or "included in the
+/// request context for all requests" / "for all signed requests"). A request without one of
+/// them is not a request AWS receives, so the universe of requests never leaves them out.
+pub const ALWAYS_INCLUDED: &[&str] = &[
+    "aws:securetransport",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:requestedregion",
+    "aws:viaawsservice",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:userid",
+];
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 
