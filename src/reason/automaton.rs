@@ -165,6 +165,11 @@ impl Layout<'_> {
         });
         out.sort_unstable();
         out.dedup();
+        // Tried first, so that a witness spells the character that stands for all the others
+        // wherever any would do: `arn:aws:s3:::bx/x`, a bucket, not `arn:aws:s3:::b:/x`.
+        if let Some(at) = out.iter().position(|&c| c == fresh) {
+            out[..=at].rotate_right(1);
+        }
     }
 
     fn accepts(&self, state: &[u64], g: usize) -> bool {

@@ -6,16 +6,8 @@
 //! In: the catalog, an action, resources. Out: whether the action takes a resource, and
 //! concrete resources of the action's types made from candidates.
 
-use super::pattern::{matches_concrete, PatternKind};
 use crate::catalog::Catalog;
 use crate::iam::names::PARTITIONS;
-
-/// An ARN format of the catalog as the pattern of every ARN it describes: each placeholder some
-/// text, never none (AWS receives no ARN with an empty region, account or name where the format
-/// has one).
-fn format_pattern(format: &str) -> String {
-    Catalog::fill_arn_format(format, |_| "?*".to_string())
-}
 
 /// Whether a request of `action` can have `resource`: the action is listed, and the resource
 /// has one of its resource types' ARN formats, or is `*` for an action that takes no resource
@@ -31,11 +23,7 @@ pub fn takes_resource(catalog: &Catalog, action: &str, resource: &str) -> Result
             other => Err(format!("`{action}` takes no resource, not `{other}`")),
         };
     }
-    let fits = formats.iter().any(|format| {
-        matches_concrete(&format_pattern(format), PatternKind::Arn, resource, &|_| {
-            None
-        }) && !slash_in_a_name(format, resource)
-    });
+    let fits = formats.iter().any(|format| fits_format(format, resource));
     if fits {
         Ok(())
     } else {
@@ -46,26 +34,68 @@ pub fn takes_resource(catalog: &Catalog, action: &str, resource: &str) -> Result
     }
 }
 
-/// Whether `resource`, which `format` matches with any text for its placeholders, puts a `/` in
-/// a name that has none: a format whose resource part is one of [`NAMES_WITHOUT_SLASH`] alone.
-/// `arn:aws:s3:::/x` is no bucket, and a counterexample on it is no request AWS receives.
-fn slash_in_a_name(format: &str, resource: &str) -> bool {
-    let name = crate::iam::names::arn_parts(format).map(|parts| parts[5]);
-    name.is_some_and(|name| NAMES_WITHOUT_SLASH.contains(&name))
-        && crate::iam::names::arn_parts(resource).is_some_and(|parts| parts[5].contains('/'))
+/// Whether `resource` is an ARN of `format`, segment by segment, each placeholder filled with
+/// some text of its alphabet ([`alphabet`]): AWS receives no request on `arn:aws:s3:::b:/x`
+/// (no bucket name holds `:`) or on `arn:aws:iam::123456789012:user/a:role/b` as a role, though
+/// a pattern's wildcards match both.
+fn fits_format(format: &str, resource: &str) -> bool {
+    let (Some(f), Some(r)) = (
+        crate::iam::names::arn_parts(format),
+        crate::iam::names::arn_parts(resource),
+    ) else {
+        return false;
+    };
+    f.iter().zip(&r).all(|(f, r)| match *f {
+        "${Partition}" => PARTITIONS.contains(r),
+        // Twelve digits; `aws` owns AWS's managed policies (`arn:aws:iam::aws:policy/...`).
+        "${Account}" => crate::iam::names::is_account_id(r) || *r == "aws",
+        _ => segment_fits(f, r),
+    })
 }
 
-/// Placeholders that stand alone for an ARN's resource part and whose values hold no `/`, by
-/// the services' naming rules: S3 bucket names (lowercase letters, digits, `.`, `-`), SNS topic
-/// and SQS queue names (letters, digits, `-`, `_`), CodeCommit repository and CodePipeline
-/// pipeline names (letters, digits, `.`, `-`, `_`, and `@` for pipelines).
-const NAMES_WITHOUT_SLASH: &[&str] = &[
-    "${BucketName}",
-    "${TopicName}",
-    "${QueueName}",
-    "${RepositoryName}",
-    "${PipelineName}",
-];
+/// Whether `text` is `format` (literal text and `${Name}` placeholders) with each placeholder
+/// some non-empty text of its alphabet. Formats are short: plain backtracking.
+fn segment_fits(format: &str, text: &str) -> bool {
+    match format.find("${") {
+        None => format == text,
+        Some(open) => {
+            let Some(close) = format[open..].find('}').map(|c| open + c) else {
+                return format == text;
+            };
+            let (literal, name, rest) = (
+                &format[..open],
+                &format[open + 2..close],
+                &format[close + 1..],
+            );
+            let Some(after) = text.strip_prefix(literal) else {
+                return false;
+            };
+            let allowed = alphabet(name);
+            // Each split of `after`: a non-empty run of the alphabet, then the rest.
+            (after.char_indices().skip(1).map(|(at, _)| at))
+                .chain([after.len()])
+                .filter(|&end| end > 0)
+                .take_while(|&end| after[..end].chars().all(allowed))
+                .any(|end| segment_fits(rest, &after[end..]))
+        }
+    }
+}
+
+/// The characters a placeholder's values may hold, by the service's naming rules: a region's
+/// (`us-east-1`), S3 bucket names (lowercase letters, digits, `.`, `-`), SNS topic and SQS queue
+/// names (letters, digits, `-`, `_`, and `.` of `.fifo`), CodeCommit repository and CodePipeline
+/// pipeline names (letters, digits, `.`, `-`, `_`, `@`), IAM names with their paths (printable
+/// ASCII); any character for the others.
+fn alphabet(name: &str) -> fn(char) -> bool {
+    match name {
+        "Region" => |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+        "BucketName" => |c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c),
+        "TopicName" | "QueueName" => |c| c.is_ascii_alphanumeric() || "-_.".contains(c),
+        "RepositoryName" | "PipelineName" => |c| c.is_ascii_alphanumeric() || "-_.@".contains(c),
+        n if n.ends_with("NameWithPath") => |c| ('!'..='~').contains(&c),
+        _ => |_| true,
+    }
+}
 
 /// The candidates that `action` takes, then, for each of its ARN formats, the format filled in
 /// from each candidate ([`fill_from`]) where the result is one it takes; `*` alone for an action
@@ -128,11 +158,7 @@ fn fill_from(format: &str, from: &str) -> Vec<String> {
         .collect();
     places.dedup();
     let tail = part(5);
-    let tail_fits = plain(tail)
-        && given.len() == 6
-        // The resource part alone, whose wildcards match any text: as a whole ARN (`Arn`), its
-        // trailing `*` would be padded with the segments the part does not have, and no part fit.
-        && matches_concrete(&format_pattern(f[5]), PatternKind::Like, tail, &|_| None);
+    let tail_fits = plain(tail) && given.len() == 6 && segment_fits(f[5], tail);
     let example_tail = Catalog::fill_arn_format(f[5], |_| "example".to_string());
     let mut out = vec![];
     for (region, account) in places {
@@ -182,6 +208,48 @@ mod tests {
         assert!(takes_resource(catalog, "s3:ListBucket", "arn:aws:s3:::b/x").is_err());
         assert!(takes_resource(catalog, "s3:GetObject", "arn:aws:s3:::b/x").is_ok());
         assert!(takes_resource(catalog, "s3:GetObjecX", "*").is_err());
+        // Each placeholder in its own alphabet: no bucket name holds `:` or capitals, an
+        // account is twelve digits (or `aws`), a region has no `_`, and a role is a role even
+        // where a pattern's wildcard crosses colons.
+        assert!(takes_resource(catalog, "s3:GetObject", "arn:aws:s3:::b:/x").is_err());
+        assert!(takes_resource(catalog, "s3:GetObject", "arn:aws:s3:::B/x").is_err());
+        assert!(takes_resource(catalog, "s3:GetObject", "arn:aws:s3:::b/x:y").is_ok());
+        assert!(takes_resource(catalog, "s3:ListBucket", "arn:aws:s3:::b:x").is_err());
+        for wrong in [
+            "arn:aws:iam::123456789012:user/app-:role/app-x",
+            "arn:aws:iam::x:role/app-x",
+            "arn:aws:iam::12345678901:role/app-x",
+            "arn:aws-xx:iam::123456789012:role/app-x",
+        ] {
+            assert!(
+                takes_resource(catalog, "iam:PassRole", wrong).is_err(),
+                "{wrong}"
+            );
+        }
+        assert!(takes_resource(
+            catalog,
+            "iam:PassRole",
+            "arn:aws:iam::123456789012:role/a/b/c"
+        )
+        .is_ok());
+        assert!(takes_resource(
+            catalog,
+            "iam:GetPolicy",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        )
+        .is_ok());
+        assert!(takes_resource(
+            catalog,
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us_east:123456789012:table/t"
+        )
+        .is_err());
+        assert!(takes_resource(
+            catalog,
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:123456789012:table/t"
+        )
+        .is_ok());
         let made = typed_resources(catalog, "iam:PassRole", &["arn:aws:s3:::b/x".to_string()]);
         assert_eq!(made[0], "arn:aws:iam::123456789012:role/example");
         assert!(made
