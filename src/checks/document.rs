@@ -470,7 +470,7 @@ fn elements(
         out.push(
             Diagnostic::new(
                 Code::MissingElement,
-                format!("a statement of an {} needs `Resource`", kind.describe()),
+                format!("a statement of {} needs `Resource`", kind.with_article()),
             )
             .at(spans.span, "no `Resource`")
             .with_help("add `\"Resource\": \"*\"` or the ARNs it applies to"),

@@ -135,6 +135,13 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
     // A quota is an error only for a kind that was given: an inferred identity policy may be
     // managed (6,144) or a role's inline policy (10,240), so over 6,144 it is a warning.
     let quota = match (kind.quota(), inferred) {
+        // Organizations keeps an SCP sent through the API or CLI as written, white space and
+        // all (only its console strips it): the file's own characters count.
+        (Some(QuotaKind::Scp), false) => Quota::Limit {
+            kind: QuotaKind::Scp,
+            code: Code::SizeQuota,
+            size: read.policy.quota_size().max(text.trim().chars().count()),
+        },
         (Some(quota), false) => Quota::Limit {
             kind: quota,
             code: Code::SizeQuota,

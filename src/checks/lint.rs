@@ -110,7 +110,16 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
             ));
         }
         let actions = statement.action.as_deref().unwrap_or_default();
-        if allow && actions.iter().any(|a| a == "*") {
+        // `*`, or `*:*`: every action of every service either way.
+        let every = |a: &String| {
+            a == "*"
+                || a.split_once(':').is_some_and(|(service, name)| {
+                    [service, name]
+                        .iter()
+                        .all(|part| !part.is_empty() && part.chars().all(|c| c == '*'))
+                })
+        };
+        if allow && actions.iter().any(every) {
             out.push(at(
                 Diagnostic::new(Code::AnyAction, "this statement allows every action (`*`)")
                     .with_help(
@@ -220,15 +229,21 @@ pub fn size_quota(doc: &LintDocument<'_>) -> Option<Diagnostic> {
             Diagnostic::new(
                 code,
                 format!(
-                    "{} is {} characters, over IAM's {name} quota of {}",
+                    "{} is {} characters, over {} {name} quota of {}",
                     doc.title,
                     thousands(size),
+                    if kind == QuotaKind::Scp { "AWS Organizations'" } else { "IAM's" },
                     thousands(limit)
                 ),
             )
             .at(doc.span, "too large")
-            .with_note("IAM counts characters without white space")
-            .with_help(if doc.title.cannot_be_split() {
+            .with_note(match kind {
+                QuotaKind::Scp => "Organizations counts the white space of a policy sent through its API or CLI (its console removes it)",
+                _ => "IAM counts characters without white space",
+            })
+            .with_help(if kind == QuotaKind::Scp {
+                "send it without white space (`jq -c`), or split the statements into several policies"
+            } else if doc.title.cannot_be_split() {
                 "this document cannot be split: merge statements, use wildcards or shorter ARNs"
             } else {
                 "split the statements into several documents"
@@ -628,6 +643,10 @@ mod tests {
             ),
             (
                 r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#,
+                Code::AnyAction,
+            ),
+            (
+                r#"{"Effect":"Allow","Action":"*:*","Resource":"arn:aws:s3:::b"}"#,
                 Code::AnyAction,
             ),
             (
