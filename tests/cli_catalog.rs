@@ -53,6 +53,17 @@ fn catalog_without_matches_fails_with_a_suggestion() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("did you mean `s3:Get*`?"));
+    // A known service whose actions the pattern misses is not suggested as itself.
+    iamx()
+        .args(["catalog", "s3:Gte*"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("did you mean").not())
+        .stderr(predicate::str::contains(
+            "`iamx catalog s3` lists the actions of `s3`",
+        ));
+    // No pattern at all is a usage error.
+    iamx().args(["catalog", ""]).assert().code(2);
 }
 
 #[test]

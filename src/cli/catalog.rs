@@ -34,6 +34,11 @@ struct ResourceEntry {
 }
 
 pub fn run(args: Args) -> Exit {
+    if args.pattern.trim().is_empty() {
+        return super::fail(
+            "give a service (`s3`), an action (`s3:GetObject`) or a pattern (`s3:Get*`)",
+        );
+    }
     let catalog = Catalog::get();
     let pattern = if args.pattern.contains(':') || args.pattern == "*" {
         args.pattern.clone()
@@ -51,8 +56,16 @@ pub fn run(args: Args) -> Exit {
         } else {
             catalog.suggest_action(&pattern)
         };
-        if let Some(close) = suggestion {
-            errln!("help: did you mean `{close}`?");
+        // A known service with a pattern none of its actions match is suggested as itself.
+        match suggestion.filter(|close| !close.eq_ignore_ascii_case(&pattern)) {
+            Some(close) => errln!("help: did you mean `{close}`?"),
+            None => {
+                if let Some((service, _)) = pattern.split_once(':') {
+                    if !catalog.expand_actions(&format!("{service}:*")).is_empty() {
+                        errln!("help: `iamx catalog {service}` lists the actions of `{service}`");
+                    }
+                }
+            }
         }
         return Exit::InputErrors;
     }

@@ -210,8 +210,15 @@ pub fn run(args: Args) -> Exit {
     } else {
         verdict
     };
+    // An input refused (a boundary that is not JSON) leaves nothing to verify: say why, not
+    // "nothing to verify (no boundaries or delegations)".
+    let refused = input_errors && reports.iter().all(|(_, r)| r.subjects.is_empty());
     match (args.format, settings.diagnostics) {
         (Format::Json, _) => print_json(&reports, &findings, verdict),
+        (Format::Text, _) if refused => {
+            findings.print(&runs, &settings);
+            errln!("error: an input has errors; nothing was verified");
+        }
         (Format::Text, DiagnosticsFormat::Text) => {
             findings.print(&runs, &settings);
             for (environment, report) in &reports {
