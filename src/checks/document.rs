@@ -193,6 +193,19 @@ pub fn document_checks(doc: &DocumentView<'_>) -> Vec<Diagnostic> {
 fn checks(doc: &DocumentView<'_>, with_statements: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     version(doc, &mut out);
+    // The document's `Id` is text of the document too (statements: `beyond_latin1`).
+    if let Some(found) =
+        (doc.policy.id.as_deref()).and_then(|id| id.chars().find(|&c| c > '\u{FF}'))
+    {
+        out.push(
+            Diagnostic::new(
+                Code::NotLatin1,
+                format!("IAM refuses `{found}` (U+{:04X}) in a policy document", u32::from(found)),
+            )
+            .at(doc.span, "its `Id` has a character beyond U+00FF")
+            .with_help("a policy document may hold only characters up to U+00FF (Latin-1): write the `Id` without it"),
+        );
+    }
     if doc.policy.statements.is_empty() {
         out.push(
             Diagnostic::new(Code::EmptyElement, "the policy has no statements")
@@ -259,7 +272,18 @@ pub fn statement_checks(
     }
     conditions(spans, &mut out);
     for (kind, value, span) in &spans.principals {
-        if *kind == "Service" {
+        // "You cannot use a wildcard to match part of a principal name or ARN" (IAM User
+        // Guide, "AWS JSON policy elements: Principal"): `ec2.*` is refused, not a pattern.
+        if *kind == "Service" && *value != "*" && value.contains(['*', '?']) {
+            out.push(
+                Diagnostic::new(
+                    Code::WrongValue,
+                    format!("the service principal `{value}` holds a wildcard, which IAM refuses in a principal"),
+                )
+                .at(*span, "a wildcard in part of a principal")
+                .with_help("name each service (`ec2.amazonaws.com`); to match services by pattern, test `aws:PrincipalServiceName` in a condition"),
+            );
+        } else if *kind == "Service" {
             out.extend(service_principal(value, *span));
         }
     }

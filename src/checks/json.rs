@@ -83,7 +83,23 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         statement_list: read.statement_list,
         statements: &read.statements,
     };
-    let structural = document::check(&view);
+    let mut structural = document::check(&view);
+    let written = text.trim().chars().count();
+    if written > crate::iam::quota::DOCUMENT_PARAMETER && kind != PolicyKind::Scp {
+        structural.push(
+            Diagnostic::new(
+                Code::SizeQuota,
+                format!(
+                    "`{name}` is {} characters as written, over the {} the IAM API takes for a policy document",
+                    crate::diagnostics::thousands(written),
+                    crate::diagnostics::thousands(crate::iam::quota::DOCUMENT_PARAMETER)
+                ),
+            )
+            .at(read.span, "too long")
+            .with_note("the API counts white space here; the quota of the document's kind does not")
+            .with_help("send the document without white space (`jq -c`)"),
+        );
+    }
     let valid = !structural.iter().any(Diagnostic::is_error);
     out.extend(structural);
     for (statement, spans) in read.policy.statements.iter().zip(&read.statements) {
@@ -170,4 +186,43 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
     };
     out.extend(lint::lint(&doc));
     done(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IAM API's parameter counts white space, the kind's quota does not: a small document
+    /// padded past 131,072 characters is refused, and an SCP (Organizations) is not held to it.
+    #[test]
+    fn a_document_padded_past_the_api_parameter_is_refused() {
+        let document = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let padded = document.replacen(
+            "\"Version\"",
+            &format!("{}\"Version\"", " ".repeat(131_072)),
+            1,
+        );
+        let codes = |text: &str, kind| -> Vec<Code> {
+            let mut sources = Sources::new();
+            let checked = check_file(&mut sources, "p.json", text.as_bytes(), Some(kind));
+            checked.diagnostics.iter().map(|d| d.code).collect()
+        };
+        assert_eq!(codes(document, PolicyKind::ManagedPolicy), []);
+        assert_eq!(codes(&padded, PolicyKind::ManagedPolicy), [Code::SizeQuota]);
+        // Organizations' own rule: the white space counts against the SCP's 5,120 instead.
+        assert_eq!(codes(&padded, PolicyKind::Scp), [Code::SizeQuota]);
+        let checked = check_file(
+            &mut Sources::new(),
+            "p.json",
+            padded.as_bytes(),
+            Some(PolicyKind::Scp),
+        );
+        assert!(
+            checked.diagnostics[0]
+                .message
+                .contains("service control policy"),
+            "{}",
+            checked.diagnostics[0].message
+        );
+    }
 }

@@ -47,6 +47,11 @@ impl QuotaKind {
     }
 }
 
+/// The most characters the IAM API takes as a `PolicyDocument` parameter (`CreatePolicy`,
+/// `Put...Policy`, `CreateRole`'s trust), white space included: a document within its quota
+/// but padded past this is refused before it is counted.
+pub const DOCUMENT_PARAMETER: usize = 131_072;
+
 /// IAM's default quota of managed policies attached to one role, user or group.
 pub const ATTACHED_POLICIES: usize = 10;
 
