@@ -86,9 +86,11 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
     let mut structural = document::check(&view);
     let written = text.trim().chars().count();
     if written > crate::iam::quota::DOCUMENT_PARAMETER && kind != PolicyKind::Scp {
+        // As for the kind's quota: an error for a kind that was given; for an inferred one a
+        // warning, since AWS's own managed policies, made without the API, may be longer.
         structural.push(
             Diagnostic::new(
-                Code::SizeQuota,
+                if inferred { Code::SizeQuotaInJson } else { Code::SizeQuota },
                 format!(
                     "`{name}` is {} characters as written, over the {} the IAM API takes for a policy document",
                     crate::diagnostics::thousands(written),
