@@ -529,6 +529,14 @@ impl Resolver<'_> {
                                 .at(prefix.span, "empty or contains a wildcard")
                                 .with_help("write the start of the names, like \"service-\"; iamx adds the `*`"),
                         );
+                    } else if let Some(problem) = prefix_problem(&prefix.node) {
+                        // The prefix starts role, user and policy names: it may hold only what
+                        // they hold. A `/` would reach paths (`service-role/` is AWS's own).
+                        self.error(
+                            Diagnostic::new(Code::WrongValue, format!("a delegation prefix starts IAM names, which {problem}"))
+                                .at(prefix.span, "not the start of an IAM name")
+                                .with_help("names hold letters, digits and `+ = , . @ _ -`, at most 64 of them; give a path with `path \"/team/\"`"),
+                        );
                     }
                     once(self, &mut body.prefix, prefix, "prefix", span);
                 }
@@ -957,4 +965,31 @@ pub(super) fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> Diag
     .at(span, "defined again here")
     .with_label(first, "first defined here")
     .with_help("names must be unique (IAM ignores case when comparing names)")
+}
+
+/// Why `prefix` cannot start an IAM role, user or policy name, if it cannot: names hold
+/// letters, digits and `+=,.@_-` and at most 64 characters. Policy variables (`${aws:username}`)
+/// stand for such text and are not counted.
+fn prefix_problem(prefix: &str) -> Option<String> {
+    let mut plain = String::new();
+    let mut rest = prefix;
+    while let Some(open) = rest.find("${") {
+        plain.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    plain.push_str(rest);
+    if let Some(c) = plain
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+    {
+        return Some(format!("cannot hold `{c}`"));
+    }
+    (plain.chars().count() > 64)
+        .then(|| format!("are at most 64 characters, not {}", plain.chars().count()))
 }
