@@ -338,10 +338,7 @@ fn attached_policies_quota(
 }
 
 fn is_managed(kind: DocumentKind) -> bool {
-    matches!(
-        kind,
-        DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
-    )
+    kind.is_managed()
 }
 
 fn is_inline(kind: DocumentKind) -> bool {

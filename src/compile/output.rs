@@ -59,6 +59,15 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    /// A managed policy of its own (a boundary, a policy, a delegation policy, and each part
+    /// of a split document), not a principal's inline or trust policy.
+    pub fn is_managed(self) -> bool {
+        matches!(
+            self,
+            DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
+        )
+    }
+
     /// The name used in `manifest.json`.
     pub fn as_str(self) -> &'static str {
         match self {

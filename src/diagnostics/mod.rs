@@ -128,7 +128,7 @@ pub enum Code {
     BoundaryEscape,
     /// A delegation allows an escalation (a role without the boundary, editing the boundary, ...).
     DelegationEscalation,
-    /// A delegation's boundary or own policy has a name its holders may manage (under the prefix).
+    /// A delegation's boundary or own policy (or a part of either), or a policy a principal without the boundary has, has a name its holders may manage (under the prefix).
     ProtectedNameUnderPrefix,
     /// Verification could not decide whether a role stays inside its boundary or a delegation is safe.
     VerifyUnknown,

@@ -205,13 +205,9 @@ pub(crate) fn own_account_parts<'a>(
     Some(parts)
 }
 
-/// Documents that are managed policies of their own: boundaries, policies, delegation
-/// policies, and the parts of split documents.
+/// Documents that are managed policies of their own ([`DocumentKind::is_managed`]).
 pub(crate) fn is_managed(kind: DocumentKind) -> bool {
-    matches!(
-        kind,
-        DocumentKind::Boundary | DocumentKind::ManagedPolicy | DocumentKind::Delegation
-    )
+    kind.is_managed()
 }
 
 #[cfg(test)]
