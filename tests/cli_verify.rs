@@ -695,3 +695,27 @@ fn keys_every_request_carries_are_never_absent_in_a_counterexample() {
         .code(1)
         .stdout(predicate::str::contains("VIOLATED"));
 }
+
+#[test]
+fn a_delegation_that_requires_another_boundary_is_an_escalation() {
+    // The condition names a boundary, but not the delegation's: holders create the policy
+    // `service-evil` (they manage `policy/service-*`), then a role bounded by it.
+    let dir = TempDir::new().unwrap();
+    let delegation = write_file(
+        dir.path(),
+        "delegation.json",
+        r#"{"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["iam:CreateRole","iam:PutRolePolicy","iam:AttachRolePolicy"],
+   "Resource":"arn:aws:iam::123456789012:role/service-*",
+   "Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/service-evil"}}},
+  {"Effect":"Allow","Action":["iam:CreatePolicy","iam:CreatePolicyVersion"],"Resource":"arn:aws:iam::123456789012:policy/service-*"}]}"#,
+    );
+    iamx()
+        .args(["verify", "--no-config", "--color", "never", "--delegation", &delegation])
+        .args(["--boundary-arn", "arn:aws:iam::123456789012:policy/S3Only", "--prefix", "service-"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "iam:CreateRole on arn:aws:iam::123456789012:role/service-x with iam:PermissionsBoundary=\"arn:aws:iam::123456789012:policy/service-evil\"",
+        ));
+}

@@ -57,7 +57,7 @@ pub fn check_delegation(
     let mut found: Vec<(Request, StatementRef)> = Vec::new();
     if !counterexamples.is_empty() {
         let envelope = std::slice::from_ref(&envelope);
-        for probe in probes(scope, own) {
+        for probe in probes(scope, own, &named_boundaries(&docs, scope)) {
             let alone = reason::evaluate(&docs, None, &probe);
             if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
                 continue;
@@ -182,7 +182,24 @@ fn count(n: usize, what: &str) -> String {
 }
 
 /// Concrete requests, one or more per escalation path, for readable counterexamples.
-fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
+/// Boundary ARNs the documents' conditions on `iam:PermissionsBoundary` name other than the
+/// scope's, each wildcard read as `x`: a statement that lets one of them through lets holders
+/// create a role with a boundary of their own making, which the probes then name.
+fn named_boundaries(docs: &[PolicyDocument], scope: &Scope) -> Vec<String> {
+    let mut named: Vec<String> = (docs.iter())
+        .flat_map(|d| &d.statements)
+        .flat_map(|s| s.condition.clauses())
+        .filter(|(_, key, _)| key.eq_ignore_ascii_case(actions::BOUNDARY_KEY))
+        .flat_map(|(_, _, values)| values)
+        .map(|value| value.replace(['*', '?'], "x"))
+        .filter(|value| *value != scope.boundary_arn)
+        .collect();
+    named.sort();
+    named.dedup();
+    named
+}
+
+fn probes(scope: &Scope, own: &[String], named_boundaries: &[String]) -> Vec<Request> {
     // A prefix with variables gets a user name to expand them.
     let user = "alice";
     let expand = |text: String| text.replace("${aws:username}", user);
@@ -203,13 +220,14 @@ fn probes(scope: &Scope, own: &[String]) -> Vec<Request> {
     let mut out = Vec::new();
     // Another boundary: a customer managed one, and AWS's own administrator policy (which a
     // condition like `arn:aws:iam::aws:policy/*` lets through).
-    let other_boundaries = [
+    let mut other_boundaries = vec![
         account_arn("policy", "AdministratorAccess"),
         format!(
             "arn:{}:iam::aws:policy/AdministratorAccess",
             scope.partition
         ),
     ];
+    other_boundaries.extend(named_boundaries.iter().cloned());
     for action in actions::ESCALATING {
         let kind = if action.contains("User") {
             "user"
