@@ -668,32 +668,18 @@ fn keys_every_request_carries_are_never_absent_in_a_counterexample() {
             write_file(dir.path(), &format!("{name}-boundary.json"), &boundary),
         )
     };
-    let (policy, boundary) = shape("aws:SecureTransport");
-    iamx()
-        .args([
-            "verify",
-            "--no-config",
-            "--policy",
-            &policy,
-            "--boundary",
-            &boundary,
-        ])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("proved"));
-    let (policy, boundary) = shape("aws:MultiFactorAuthPresent");
-    iamx()
-        .args([
-            "verify",
-            "--no-config",
-            "--policy",
-            &policy,
-            "--boundary",
-            &boundary,
-        ])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("VIOLATED"));
+    for (key, code, verdict) in [
+        ("aws:SecureTransport", 0, "proved"),
+        ("aws:MultiFactorAuthPresent", 1, "VIOLATED"),
+    ] {
+        let (policy, boundary) = shape(key);
+        iamx()
+            .args(["verify", "--no-config", "--policy", &policy])
+            .args(["--boundary", &boundary])
+            .assert()
+            .code(code)
+            .stdout(predicate::str::contains(verdict));
+    }
 }
 
 #[test]
