@@ -163,6 +163,25 @@ fn moved_suppression(
     }
     let leaves = comments::leaves(ast);
     let directives = crate::diagnostics::suppress::directive_spans(text);
+    if after.len() != covered.len() {
+        // A comment the layout moves onto a line of its own becomes a directive (or one moved
+        // after code stops being one): at the first `iamx:allow` of the input.
+        let at = text.find("iamx:allow").unwrap_or(0);
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        return Some(
+            Diagnostic::new(
+                crate::diagnostics::Code::InvalidSuppression,
+                "formatting would change which comments are `// iamx:allow` directives",
+            )
+            .at(
+                Span::new(file, at, end),
+                "a directive only on a line of its own",
+            )
+            .with_help(
+                "put each `// iamx:allow` on a line of its own, before what it covers, then format",
+            ),
+        );
+    }
     let (index, (before, now)) = covered
         .iter()
         .zip(&after)
