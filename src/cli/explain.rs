@@ -381,20 +381,21 @@ fn batch(args: &Args, file: &Path) -> Exit {
         let text = &account.sources().get(id).text;
         // A line that is not UTF-8 is its own error and is read as blank (the same length,
         // so the other lines keep their places); the others are answered.
-        let mut masked = text.to_string();
+        let mut masked = std::borrow::Cow::Borrowed(text.as_str());
         for (line, _) in &not_utf8 {
-            masked.replace_range(line.clone(), &" ".repeat(line.len()));
+            masked
+                .to_mut()
+                .replace_range(line.clone(), &" ".repeat(line.len()));
         }
         queries::parse(id, &masked)
     };
-    for (line, bad) in not_utf8 {
+    for (_, bad) in not_utf8 {
         let at = iamx::source::Span::new(id, bad, bad + '\u{fffd}'.len_utf8());
         diagnostics.push(
             Diagnostic::new(Code::InvalidUtf8, "this line is not UTF-8 text")
                 .at(at, "invalid byte here")
                 .with_help("save the file as UTF-8; this line is not answered"),
         );
-        debug_assert!(line.contains(&bad));
     }
 
     let mut buffer = String::new();

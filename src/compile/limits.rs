@@ -45,7 +45,7 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources, sizes: Vec<usize>) -> V
         }
     }
     let over_quota = (compiled.documents.iter().zip(&sizes))
-        .any(|(d, &size)| is_managed(d.kind) && divides(d.kind, size))
+        .any(|(d, &size)| d.kind.is_managed() && divides(d.kind, size))
         || (inline_size.iter()).any(|(&(kind, _), &total)| divides(kind, total));
     // Most projects have nothing to split: the documents then stay where they are, not moved
     // into a second list (at 10,000 roles that copy was the compiler's peak of memory).
@@ -97,7 +97,7 @@ fn split_over_quota(
     let mut taken: BTreeSet<String> = compiled
         .documents
         .iter()
-        .filter(|d| is_managed(d.kind))
+        .filter(|d| d.kind.is_managed())
         .map(|d| d.name.to_lowercase())
         .collect();
 
@@ -123,7 +123,7 @@ fn split_over_quota(
 
     // Documents move from the old list to the new one; only split ones are rebuilt.
     for (document, size) in documents.into_iter().zip(sizes) {
-        if is_managed(document.kind) {
+        if document.kind.is_managed() {
             if !divides(document.kind, size) {
                 out.push(document);
                 out_sizes.push(size);
@@ -337,10 +337,6 @@ fn attached_policies_quota(
     }
 }
 
-fn is_managed(kind: DocumentKind) -> bool {
-    kind.is_managed()
-}
-
 fn is_inline(kind: DocumentKind) -> bool {
     matches!(
         kind,
@@ -477,7 +473,7 @@ fn split(
     description: impl Fn(usize, usize) -> Option<String>,
     file: impl Fn(&str) -> String,
 ) -> Option<Vec<Document>> {
-    let quota = if is_managed(kind) {
+    let quota = if kind.is_managed() {
         MANAGED_POLICY_QUOTA
     } else {
         kind.quota()
@@ -562,7 +558,7 @@ fn split(
             policy.canonicalize();
             debug_assert!(policy.quota_size() <= MANAGED_POLICY_QUOTA);
             Document {
-                kind: if is_managed(kind) {
+                kind: if kind.is_managed() {
                     kind
                 } else {
                     DocumentKind::ManagedPolicy
@@ -590,7 +586,7 @@ fn split(
     compiled.splits.push(Split {
         kind,
         name: base.to_string(),
-        owner: (!is_managed(kind)).then(|| base.to_string()),
+        owner: (!kind.is_managed()).then(|| base.to_string()),
         size,
         quota,
         parts: names,

@@ -243,7 +243,7 @@ fn prefix(kind: Kind) -> &'static str {
 fn logical_ids(compiled: &Compiled) -> BTreeMap<(Kind, String), String> {
     let mut keys: Vec<(Kind, String)> = Vec::new();
     for document in &compiled.documents {
-        if super::is_managed(document.kind) {
+        if document.kind.is_managed() {
             keys.push((Kind::Policy(document.kind), document.name.clone()));
         }
     }
@@ -277,7 +277,7 @@ pub fn template(compiled: &Compiled) -> Result<Built, String> {
     let by_arn: BTreeMap<&str, String> = compiled
         .documents
         .iter()
-        .filter(|d| super::is_managed(d.kind))
+        .filter(|d| d.kind.is_managed())
         .map(|d| {
             (
                 d.arn.as_str(),
@@ -308,7 +308,7 @@ pub fn template(compiled: &Compiled) -> Result<Built, String> {
 
     let mut resources = BTreeMap::new();
     for document in &compiled.documents {
-        if !super::is_managed(document.kind) {
+        if !document.kind.is_managed() {
             continue;
         }
         resources.insert(

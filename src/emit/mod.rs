@@ -13,7 +13,7 @@ pub mod manifest;
 mod names;
 pub mod terraform;
 
-use crate::compile::output::{Compiled, DocumentKind};
+use crate::compile::output::Compiled;
 use manifest::manifest;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -203,11 +203,6 @@ pub(crate) fn own_account_parts<'a>(
         parts.push(Part::Text(&text[at..]));
     }
     Some(parts)
-}
-
-/// Documents that are managed policies of their own ([`DocumentKind::is_managed`]).
-pub(crate) fn is_managed(kind: DocumentKind) -> bool {
-    kind.is_managed()
 }
 
 #[cfg(test)]

@@ -123,7 +123,7 @@ pub fn configuration(compiled: &Compiled) -> String {
     let managed: Vec<&Document> = compiled
         .documents
         .iter()
-        .filter(|d| super::is_managed(d.kind))
+        .filter(|d| d.kind.is_managed())
         .collect();
     let policy_names = names::assign(managed.iter().map(|d| ((), d.name.clone())), |_, n| {
         names::snake(n)
