@@ -133,6 +133,6 @@ fn main() {
     };
     let own: Vec<String> = info.to.iter().map(|t| t.2.clone()).collect();
     per_iteration("seed: delegation Employees is safe", 200, || {
-        verify::check_delegation(&delegation, &scope, &own, "delegation", span)
+        verify::check_delegation(&delegation, None, &scope, &own, "delegation", span)
     });
 }

@@ -185,6 +185,67 @@ fn verify_a_json_delegation() {
 }
 
 #[test]
+fn a_json_delegation_checks_what_its_boundary_lets_created_roles_do() {
+    let dir = TempDir::new().unwrap();
+    let run = |boundary: Option<&str>| {
+        let mut command = iamx();
+        command.args([
+            "verify",
+            "--no-config",
+            "--color",
+            "never",
+            "--delegation",
+            "tests/data/delegation/generated.json",
+            "--boundary-arn",
+            "arn:aws:iam::123456789012:policy/S3Only",
+            "--prefix",
+            "service-",
+            "--delegation-arn",
+            "arn:aws:iam::123456789012:policy/Employees",
+        ]);
+        if let Some(text) = boundary {
+            command
+                .arg("--boundary")
+                .arg(write_file(dir.path(), "boundary.json", text));
+        }
+        command
+    };
+    // Without the boundary's document the verdict says what it rests on.
+    run(None).assert().code(0).stdout(predicate::str::contains(
+        "its content was not read: the roles the holders create can do whatever it allows",
+    ));
+    // A boundary that allows no IAM write keeps the delegation proved.
+    run(Some(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    ))
+    .assert()
+    .code(0)
+    .stdout(predicate::str::contains("allows no escalation"))
+    .stdout(predicate::str::contains("was checked against the same envelope"));
+    // One that allows `iam:*` without the denies that make it self-propagating lets a role the
+    // holders create make a role without any boundary: an escalation found in the boundary.
+    run(Some(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","iam:*"],"Resource":"*"}]}"#,
+    ))
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains(
+        "error[E0502]: delegation tests/data/delegation/generated.json allows an escalation through a role its holders create with that boundary",
+    ))
+    .stderr(predicate::str::contains("without a permissions boundary"))
+    .stderr(predicate::str::contains("boundary.json:1:"));
+    // The boundary is one document.
+    run(Some("{}"))
+        .arg("--boundary")
+        .arg("tests/data/delegation/generated.json")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--delegation takes one --boundary FILE",
+        ));
+}
+
+#[test]
 fn explain_a_project_role() {
     iamx()
         .args([

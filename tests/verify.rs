@@ -51,7 +51,7 @@ fn check_file(name: &str) -> verify::Report {
         spans: read.statements.iter().map(|s| s.span).collect(),
         span: read.span,
     };
-    verify::check_delegation(&[located], &scope(), &[], "delegation", read.span)
+    verify::check_delegation(&[located], None, &scope(), &[], "delegation", read.span)
 }
 
 fn messages(report: &verify::Report) -> Vec<String> {

@@ -2,7 +2,9 @@
 //! escalation. Three forms:
 //! - `iamx verify PATH...`: a project (every bounded role and user, every delegation);
 //! - `iamx verify --policy P.json... --boundary B.json...`: containment of plain JSON policies;
-//! - `iamx verify --delegation D.json --boundary-arn ARN --prefix PREFIX`: an existing delegation.
+//! - `iamx verify --delegation D.json --boundary-arn ARN --prefix PREFIX [--boundary B.json]`: an
+//!   existing delegation, and with its boundary's document what the roles its holders create
+//!   can do.
 //!
 //! Exit codes: 0 everything proved, 1 a violation (or input errors), 3 nothing violated but
 //! something could not be decided, 2 usage.
@@ -27,7 +29,8 @@ pub struct Args {
     /// Identity policy JSON files to prove inside `--boundary`.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     policy: Vec<PathBuf>,
-    /// Permissions boundary JSON file(s).
+    /// Permissions boundary JSON file(s). With `--delegation`, one: the document of
+    /// `--boundary-arn`, so that what the roles the holders create can do is checked too.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     boundary: Vec<PathBuf>,
     /// A delegation policy JSON file to check for escalation paths (with the policies of its
@@ -446,12 +449,23 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let mut report = Report::default();
+    if !args.policy.is_empty() && args.boundary.is_empty() {
+        return Err(super::fail("--policy needs --boundary FILE"));
+    }
+    if !args.delegation.is_empty() && args.boundary.len() > 1 {
+        return Err(super::fail(
+            "--delegation takes one --boundary FILE: the document of --boundary-arn",
+        ));
+    }
+    // Read once: with --delegation, the roles the holders create can do what it allows.
+    let boundary = read_policies(&args.boundary, &mut sources, &mut diagnostics, "boundary")?;
+    if !args.delegation.is_empty() && boundary.len() > 1 {
+        return Err(super::fail(
+            "--delegation takes one --boundary FILE: the document of --boundary-arn, not a folder of several",
+        ));
+    }
     if !args.policy.is_empty() {
-        if args.boundary.is_empty() {
-            return Err(super::fail("--policy needs --boundary FILE"));
-        }
         let identity = read_policies(&args.policy, &mut sources, &mut diagnostics, "policy")?;
-        let boundary = read_policies(&args.boundary, &mut sources, &mut diagnostics, "boundary")?;
         if identity.len() == args.policy.len() && boundary.len() == args.boundary.len() {
             let label = identity
                 .iter()
@@ -503,10 +517,17 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
             &mut diagnostics,
             "delegation",
         )?;
-        if docs.len() == args.delegation.len() {
+        if docs.len() == args.delegation.len() && boundary.len() == args.boundary.len() {
             let label = format!("delegation {}", args.delegation[0].display());
             let span = docs[0].span;
-            let mut found = verify::check_delegation(&docs, &scope, &args.principal, &label, span);
+            let mut found = verify::check_delegation(
+                &docs,
+                boundary.first(),
+                &scope,
+                &args.principal,
+                &label,
+                span,
+            );
             if let Some(subject) = found.subjects.last_mut() {
                 if args.delegation_arn.is_none() {
                     subject.notes.push(
@@ -517,9 +538,11 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
                     &scope,
                     &verify::Facts {
                         account_source,
-                        boundary_content:
-                            "its content was not read: give it with --policy ... --boundary to check roles against it"
-                                .into(),
+                        boundary_content: if boundary.is_empty() {
+                            "its content was not read: the roles the holders create can do whatever it allows; give it with --boundary B.json to check that too".into()
+                        } else {
+                            format!("as in {}: what it allows the roles the holders create was checked against the same envelope", args.boundary[0].display())
+                        },
                         seen: docs.iter().skip(1).map(|d| d.name.clone()).collect(),
                     },
                 );

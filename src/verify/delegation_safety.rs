@@ -11,103 +11,78 @@ use super::*;
 
 /// Checks a delegation (its policy first in `identity`, then other policies of its principals)
 /// against the safe envelope for `scope`; `own` are the ARNs of the delegation's principals.
+///
+/// `boundary`, when its content is known, is checked against the same envelope: holders
+/// create roles with it and write those roles' policies and trust policies, so whatever the
+/// boundary allows, they can do through a role of their own making.
 pub fn check_delegation(
     identity: &[LocatedDocument],
+    boundary: Option<&LocatedDocument>,
     scope: &Scope,
     own: &[String],
     label: &str,
     span: Span,
 ) -> Report {
     let envelope = delegation::safe_envelope(scope, own);
-    let (docs, dropped) = prune_never_matching(&super::containment::policies(identity));
-    // A project has a few delegations: their documents are simply copied.
-    let docs: Vec<PolicyDocument> = docs.into_iter().map(std::borrow::Cow::into_owned).collect();
-    let verdict = reason::contained_with(
-        &docs,
-        std::slice::from_ref(&envelope),
-        reason::Options {
-            known_actions: &[],
-            catalog: Some(Catalog::get()),
-        },
-    );
     let mut report = Report {
         subjects: vec![],
-        diagnostics: never_matching_diagnostics(identity, &dropped),
+        diagnostics: vec![],
     };
-    let (counterexamples, unknown) = match verdict {
-        // Only unlisted action names fall outside the envelope: no API call can use them.
-        Containment::Contained | Containment::ContainedForListedActions(_) => (vec![], vec![]),
-        Containment::Escapes {
-            counterexamples,
-            unknown,
-        } => (counterexamples, unknown),
-        Containment::Unknown(unknown) => (vec![], unknown),
-    };
-    let mut unknown_text: Vec<String> = unknown
-        .iter()
-        .map(|u| {
-            format!(
-                "{}: {}",
-                describe::<_, PolicyDocument>(&u.statement, identity, &[]),
-                u.reason
-            )
-        })
+    let held = escapes(identity, scope, own, &envelope);
+    // The boundary's own never-matching statements are reported where it is checked as a boundary.
+    report.diagnostics.extend(held.never_matching);
+    let mut unknown_text = held.unknown;
+    let mut found: Vec<(Request, StatementRef, Source)> = (held.found.into_iter())
+        .map(|(request, at)| (request, at, Source::Holders))
         .collect();
-    // Readable examples first: one probe per escalation path, kept when it really escapes.
-    let mut found: Vec<(Request, StatementRef)> = Vec::new();
-    if !counterexamples.is_empty() {
-        let envelope = std::slice::from_ref(&envelope);
-        for probe in probes(scope, own, &named_boundaries(&docs, scope)) {
-            let alone = reason::evaluate(&docs, None, &probe);
-            if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
-                continue;
-            }
-            if reason::evaluate(envelope, None, &probe).decision == reason::Decision::Allow {
-                continue;
-            }
-            if let Some(at) = alone.identity_allows.first() {
-                found.push((probe, at.clone()));
-            }
-        }
-    }
-    for counterexample in &counterexamples {
-        let request = &counterexample.request;
-        let real = realizable(request).and_then(|()| receivable(request, scope));
-        match real {
-            Ok(()) => found.push((request.clone(), counterexample.allowed_by.clone())),
-            // The engine's witness may name a resource AWS would never see with this action;
-            // the same statement may still allow a real one, so look for it before giving up.
-            Err(why) => match repaired(request, scope, &docs, &envelope) {
-                Some((real, at)) => found.push((real, at)),
-                None => unknown_text.push(format!(
-                    "possible escalation {} is not a real request: {why}",
-                    show(request)
-                )),
-            },
-        }
+    let boundary = boundary.map(std::slice::from_ref).unwrap_or_default();
+    if !boundary.is_empty() {
+        let created = escapes(boundary, scope, own, &envelope);
+        unknown_text.extend((created.unknown.into_iter()).map(|u| {
+            format!(
+                "through the roles holders create with {}: {u}",
+                boundary[0].name
+            )
+        }));
+        found.extend(
+            (created.found.into_iter()).map(|(request, at)| (request, at, Source::Boundary)),
+        );
     }
     let mut escapes = Vec::new();
-    let mut seen: Vec<(StatementRef, String)> = Vec::new();
+    let mut seen: Vec<(StatementRef, Source, String)> = Vec::new();
     let mut assumed: Vec<String> = Vec::new();
     let (mut escalations, mut conditionals, mut warnings) = (0, 0, 0);
-    for (request, allowed_by) in found {
+    for (request, allowed_by, source) in found {
         let finding = classify(&request, scope, own);
         // One finding per statement and kind of path: `iam:*` would otherwise list every probe.
-        let key = (allowed_by.clone(), finding.category.clone());
+        let key = (allowed_by.clone(), source, finding.category.clone());
         if seen.contains(&key) {
             continue;
         }
         seen.push(key);
+        let (documents, through) = match source {
+            Source::Holders => (identity, String::new()),
+            Source::Boundary => (
+                boundary,
+                " through a role its holders create with that boundary".to_string(),
+            ),
+        };
         let message = format!(
-            "{label} allows {}: {} {}",
+            "{label} allows {}{through}: {} {}",
             finding.class.noun(),
             show(&request),
             finding.what
         );
-        let at = locate::<_, PolicyDocument>(&allowed_by, identity, &[]).unwrap_or(span);
+        let at = locate::<_, PolicyDocument>(&allowed_by, documents, &[]).unwrap_or(span);
         let mut diagnostic = Diagnostic::new(finding.class.code(), message.clone())
             .at(at, "this statement allows it")
             .with_help(finding.help.clone());
+        if source == Source::Boundary {
+            diagnostic = diagnostic.with_note(format!(
+                "holders create roles with {} and write their policies and trust policies, so they can do whatever it allows",
+                boundary[0].name
+            ));
+        }
         if let Some(assumption) = &finding.assumption {
             diagnostic = diagnostic.with_note(format!("an escalation only if {assumption}"));
             if !assumed.contains(assumption) {
@@ -175,6 +150,103 @@ pub fn check_delegation(
         assumptions: vec![],
     });
     report
+}
+
+/// Whose allowing statement a delegation's escape comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The delegation policy, or another policy of its principals.
+    Holders,
+    /// The boundary: a role the holders create can do what it allows.
+    Boundary,
+}
+
+/// What a set of documents lets through the envelope.
+struct Escapes {
+    /// Concrete requests AWS could receive, each with the statement that allows it.
+    found: Vec<(Request, StatementRef)>,
+    /// Why some request could not be decided, one sentence each.
+    unknown: Vec<String>,
+    /// Statements of `documents` that never match (their actions take no such key).
+    never_matching: Vec<Diagnostic>,
+}
+
+/// The escapes of `located` from `envelope`: readable probes first (one per escalation path,
+/// kept when it really escapes), then the engine's witnesses, each made a request AWS could
+/// receive or reported as undecided.
+fn escapes(
+    located: &[LocatedDocument],
+    scope: &Scope,
+    own: &[String],
+    envelope: &PolicyDocument,
+) -> Escapes {
+    let (docs, dropped) = prune_never_matching(&super::containment::policies(located));
+    // A project has a few delegations: their documents are simply copied.
+    let docs: Vec<PolicyDocument> = docs.into_iter().map(std::borrow::Cow::into_owned).collect();
+    let verdict = reason::contained_with(
+        &docs,
+        std::slice::from_ref(envelope),
+        reason::Options {
+            known_actions: &[],
+            catalog: Some(Catalog::get()),
+        },
+    );
+    let (counterexamples, unknown) = match verdict {
+        // Only unlisted action names fall outside the envelope: no API call can use them.
+        Containment::Contained | Containment::ContainedForListedActions(_) => (vec![], vec![]),
+        Containment::Escapes {
+            counterexamples,
+            unknown,
+        } => (counterexamples, unknown),
+        Containment::Unknown(unknown) => (vec![], unknown),
+    };
+    let mut out = Escapes {
+        found: Vec::new(),
+        unknown: (unknown.iter())
+            .map(|u| {
+                format!(
+                    "{}: {}",
+                    describe::<_, PolicyDocument>(&u.statement, located, &[]),
+                    u.reason
+                )
+            })
+            .collect(),
+        never_matching: never_matching_diagnostics(located, &dropped),
+    };
+    if !counterexamples.is_empty() {
+        let envelope = std::slice::from_ref(envelope);
+        for probe in probes(scope, own, &named_boundaries(&docs, scope)) {
+            let alone = reason::evaluate(&docs, None, &probe);
+            if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
+                continue;
+            }
+            if reason::evaluate(envelope, None, &probe).decision == reason::Decision::Allow {
+                continue;
+            }
+            if let Some(at) = alone.identity_allows.first() {
+                out.found.push((probe, at.clone()));
+            }
+        }
+    }
+    for counterexample in &counterexamples {
+        let request = &counterexample.request;
+        let real = realizable(request).and_then(|()| receivable(request, scope));
+        match real {
+            Ok(()) => out
+                .found
+                .push((request.clone(), counterexample.allowed_by.clone())),
+            // The engine's witness may name a resource AWS would never see with this action;
+            // the same statement may still allow a real one, so look for it before giving up.
+            Err(why) => match repaired(request, scope, &docs, envelope) {
+                Some((real, at)) => out.found.push((real, at)),
+                None => out.unknown.push(format!(
+                    "possible escalation {} is not a real request: {why}",
+                    show(request)
+                )),
+            },
+        }
+    }
+    out
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -242,7 +242,7 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             Escalation,
             "group-membership",
             format!("{does}: the user gains the group's policies (a group carries no boundary of its own)"),
-            "do not allow `iam:AddUserToGroup` in a delegation".into(),
+            "do not allow `iam:AddUserToGroup` to the holders, nor in their boundary".into(),
         );
     }
     if is(GROUP_POLICY, action) {
@@ -250,7 +250,7 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             Conditional,
             "group-policy",
             format!("{does}, whose members get it without a boundary of the group's"),
-            "do not allow group policy writes in a delegation".into(),
+            "do not allow group policy writes to the holders, nor in their boundary".into(),
         )
         .assuming(format!(
             "{} has members without the boundary",
@@ -406,6 +406,6 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
         Escalation,
         "other",
         format!("{does}: an IAM write the delegation pattern does not include"),
-        format!("remove `{action}` from the delegation, or scope it to the delegated names"),
+        format!("remove `{action}`, or scope it to the delegated names"),
     )
 }

@@ -659,7 +659,25 @@ impl<'a> Project<'a> {
 
         // The delegation policy and the policies the project gives its principals.
         let (identity, notes, own) = self.holders(info);
-        if notes.is_empty() && identity.len() > 1 {
+        let boundary = (self.by_arn.get(info.boundary_arn.as_str()))
+            .map(|d| d.located(format!("boundary {}", info.boundary_name)));
+        let mut safety = check_delegation(
+            &identity,
+            boundary.as_ref(),
+            &scope,
+            &own,
+            &label,
+            info.prefix_span,
+        );
+        // A boundary that itself lets holders escalate is one finding, not also a wider one.
+        let at_boundary = |d: &Diagnostic| {
+            let statements = boundary.as_ref().map_or(&[][..], |b| &b.spans[..]);
+            d.primary
+                .as_ref()
+                .is_some_and(|p| statements.contains(&p.span))
+        };
+        let boundary_escapes = safety.diagnostics.iter().any(at_boundary);
+        if notes.is_empty() && identity.len() > 1 && !boundary_escapes {
             report
                 .diagnostics
                 .extend(self.boundary_beyond_holders(info, &identity[1..]));
@@ -667,14 +685,13 @@ impl<'a> Project<'a> {
         if info.create_users {
             report.diagnostics.extend(self.guardrails_not_carried(info));
         }
-        let mut safety = check_delegation(&identity, &scope, &own, &label, info.prefix_span);
         let subject = safety.subjects.last_mut().expect("one subject");
         subject.kind = "delegation".into();
         subject.name = info.name.clone();
         subject.notes.extend(notes);
-        let boundary_content = match self.by_arn.get(info.boundary_arn.as_str()) {
-            Some(_) => "the project defines it, with the denies that make it self-propagating",
-            None => "not in the project, so its content was not checked",
+        let boundary_content = match boundary {
+            Some(_) => "the project defines it, with the denies that make it self-propagating, and what it allows the roles the holders create was checked against the same envelope",
+            None => "not in the project, so its content was not checked: the roles the holders create can do whatever it allows",
         };
         subject.assumptions = delegation_safety::assumptions(
             &scope,
