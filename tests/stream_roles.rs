@@ -171,12 +171,19 @@ fn the_roles_a_delegation_is_given_to_keep_their_policies() {
     let text = format!("{HEADER}{}{delegation}", roles());
     let (_, compilation) = same_both_ways(vec![input("main.iamx", &text)]);
     let dropped = dropped_documents(&compilation);
+    // Its trust lets in principals of the account: the delegation's check reads it, to see
+    // whether a role the holders create may assume it.
     assert!(
-        dropped.contains(&"trust developer-trust".to_string()),
+        !dropped.contains(&"trust developer-trust".to_string()),
         "{dropped:?}"
     );
     assert!(
         !dropped.contains(&"role-inline developer".to_string()),
+        "{dropped:?}"
+    );
+    // Trusts that name only a service are dropped as before.
+    assert!(
+        dropped.contains(&"trust service-3-trust".to_string()),
         "{dropped:?}"
     );
     assert!(
@@ -214,8 +221,10 @@ fn a_role_inline_policy_over_its_quota_is_divided_and_proved_whole() {
     let compiled = compilation.compiled.as_ref().unwrap();
     assert!(!compiled.splits.is_empty());
     let dropped = dropped_documents(&compilation);
+    // Proved once divided, after the roles: its trust is kept whole with its policy, as a
+    // delegation's check may read it too.
     assert!(
-        dropped.contains(&"trust service-big-trust".to_string()),
+        !dropped.contains(&"trust service-big-trust".to_string()),
         "{dropped:?}"
     );
     assert!(

@@ -75,8 +75,9 @@ pub type AfterLints<R> =
 /// (`verify::role_prover`), and says whether a later proof reads that policy.
 pub type RoleProofs<P> = dyn for<'c> Fn(&'c Compiled) -> RoleProver<'c, P> + Sync;
 
-/// What [`RoleProofs`] makes: the proof of a role, given its inline policy.
-pub type RoleProver<'c, P> = Box<dyn Fn(&RoleInfo, Option<&Document>) -> RoleProof<P> + Sync + 'c>;
+/// What [`RoleProofs`] makes: the proof of a role, given its trust and inline policies.
+pub type RoleProver<'c, P> =
+    Box<dyn Fn(&RoleInfo, &Document, Option<&Document>) -> RoleProof<P> + Sync + 'c>;
 
 /// What a [`RoleProver`] gives for a role.
 pub struct RoleProof<P> {
@@ -85,6 +86,9 @@ pub struct RoleProof<P> {
     /// Whether a proof made after the roles are lowered reads the role's inline policy (a
     /// delegation's, of the roles it is given to): the policy is then kept whole.
     pub inline_read_later: bool,
+    /// Whether a proof made after the roles are lowered reads the role's trust policy (a
+    /// delegation's, when the trust lets in principals of the account): it is then kept whole.
+    pub trust_read_later: bool,
 }
 
 pub fn compile(inputs: Vec<Input>, options: &Options) -> Compilation {
@@ -422,12 +426,17 @@ impl<P: Send> lower::AfterRole<RoleState, Streamed<P>> for StreamRoles<'_, P> {
             });
             let proof = match divided {
                 true => None,
-                false => prove.as_ref().map(|prove| prove(info, inline.as_deref())),
+                false => prove
+                    .as_ref()
+                    .map(|prove| prove(info, &*trust, inline.as_deref())),
             };
             let keep_inline = divided || proof.as_ref().is_some_and(|p| p.inline_read_later);
+            let keep_trust = divided || proof.as_ref().is_some_and(|p| p.trust_read_later);
             let mut lints = Vec::new();
             if let Some((measured, mut found)) = trust_checked {
-                crate::compile::checks::drop_statements(clean, trust, measured);
+                if !keep_trust {
+                    crate::compile::checks::drop_statements(clean, trust, measured);
+                }
                 lints.append(&mut found);
             }
             if let (Some(inline), Some((measured, mut found)), false) =

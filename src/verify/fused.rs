@@ -22,7 +22,9 @@ pub fn role_prover(before_roles: &Compiled) -> RoleProver<'_, Report> {
         .filter(|d| d.kind == DocumentKind::Boundary)
         .map(|d| d.arn.as_str());
     let boundaries = prepared_boundaries(&project, boundary_arns);
-    Box::new(move |role, inline| {
+    // The delegations' infos come after the roles; their policies are lowered before them.
+    let delegations = (before_roles.documents.iter()).any(|d| d.kind == DocumentKind::Delegation);
+    Box::new(move |role, trust, inline| {
         // `Project::holders`: a delegation's proof reads the inline policies of the roles it is
         // given to, which have its policy attached.
         let inline_read_later = (role.attached_policy_arns.iter())
@@ -45,6 +47,9 @@ pub fn role_prover(before_roles: &Compiled) -> RoleProver<'_, Report> {
         RoleProof {
             report,
             inline_read_later,
+            // `Project::delegation` reads the trust policies that may let in what holders create.
+            trust_read_later: delegations
+                && super::trusting_holders::admits_own_account(&trust.policy, &role.arn),
         }
     })
 }

@@ -64,6 +64,7 @@ mod escalation;
 mod fused;
 pub mod graph;
 pub mod queries;
+mod trusting_holders;
 mod under_prefix;
 
 pub use containment::check_containment;
@@ -303,6 +304,9 @@ struct Project<'a> {
     /// Each role's path and name ([`after_kind`] of its ARN), found on first use and read by
     /// every delegation.
     role_names: std::sync::OnceLock<Vec<Option<&'a str>>>,
+    /// The roles whose trust may let in principals of the account, found on first use and
+    /// read by every delegation ([`trusting_holders`]).
+    trusting: std::sync::OnceLock<Vec<trusting_holders::Trusting<'a>>>,
 }
 
 /// The inline policies of one owner: almost always one, kept without a vector of its own
@@ -375,6 +379,7 @@ impl<'a> Project<'a> {
             inline,
             compiled,
             role_names: std::sync::OnceLock::new(),
+            trusting: std::sync::OnceLock::new(),
         }
     }
 
@@ -685,7 +690,31 @@ impl<'a> Project<'a> {
         if info.create_users {
             report.diagnostics.extend(self.guardrails_not_carried(info));
         }
+        let trusting = self
+            .trusting
+            .get_or_init(|| trusting_holders::trusting_roles(compiled));
+        let errors_before = report.diagnostics.iter().filter(|d| d.is_error()).count();
+        let not_decided = trusting_holders::check(
+            compiled,
+            trusting,
+            info,
+            &scope,
+            boundary.as_ref(),
+            &mut report,
+        );
+        let trusts_holders =
+            report.diagnostics.iter().filter(|d| d.is_error()).count() > errors_before;
         let subject = safety.subjects.last_mut().expect("one subject");
+        if !not_decided.is_empty() && subject.verdict == Verdict::Proved {
+            subject.verdict = Verdict::Unknown;
+            subject.summary = format!("{label}: unknown");
+            report.diagnostics.push(undecided(
+                format!("cannot prove that {label} allows no escalation"),
+                info.prefix_span,
+                &not_decided,
+            ));
+        }
+        subject.unknown.extend(not_decided);
         subject.kind = "delegation".into();
         subject.name = info.name.clone();
         subject.notes.extend(notes);
@@ -712,10 +741,12 @@ impl<'a> Project<'a> {
             subject.verdict = Verdict::Violated;
             subject.summary = format!(
                 "{label}: {}",
-                if names_under_prefix.is_empty() {
-                    "project principals under the prefix lack the boundary"
-                } else {
+                if !names_under_prefix.is_empty() {
                     "a protected policy falls under the prefix"
+                } else if trusts_holders {
+                    "a project role trusts principals the holders control"
+                } else {
+                    "project principals under the prefix lack the boundary"
                 }
             );
         }

@@ -47,7 +47,7 @@ mod edges;
 mod load;
 pub mod render;
 mod search;
-mod trust;
+pub(in crate::verify) mod trust;
 mod world;
 
 pub use load::{from_compiled, from_manifest, LoadError};

@@ -11,14 +11,14 @@ use crate::reason::{statement_applies, Request};
 
 /// Who calls `sts:AssumeRole`: an IAM principal (its ARN and account) or an AWS service.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Caller<'a> {
+pub(in crate::verify) enum Caller<'a> {
     Aws { arn: &'a str, account: &'a str },
     Service(&'a str),
 }
 
 /// The principals one statement names.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Named {
+pub(in crate::verify) struct Named {
     /// `"*"` (either spelling): everyone.
     pub any: bool,
     /// Accounts named by ID or by `arn:...:root`.
@@ -70,6 +70,28 @@ impl Named {
     }
 }
 
+/// Whether an allowing statement of `trust` may let in an `AWS` principal of `account`: it names
+/// the account, an ARN in it, or anyone (`*`, or any `NotPrincipal`). Read without copying, as
+/// it is asked of every role of a project with delegations.
+pub(in crate::verify) fn may_admit_account(trust: &PolicyDocument, account: &str) -> bool {
+    let in_account = |value: &str| {
+        value == "*"
+            || account_of(value) == Some(account)
+            || crate::iam::names::arn_parts(value).is_some_and(|parts| parts[4] == account)
+    };
+    trust.statements.iter().any(|s| {
+        s.effect == Effect::Allow
+            && (s.not_principal.is_some()
+                || match s.principal.as_deref() {
+                    Some(Principal::Any(_)) => true,
+                    Some(Principal::Map(map)) => map.iter().any(|(kind, values)| {
+                        kind == "AWS" && values.iter().any(|v| in_account(v))
+                    }),
+                    None => false,
+                })
+    })
+}
+
 /// `123456789012` or `arn:PARTITION:iam::123456789012:root`: the account an `AWS` principal
 /// value names as a whole.
 fn account_of(value: &str) -> Option<&str> {
@@ -92,13 +114,13 @@ struct TrustStatement {
 }
 
 /// A role's trust policy, ready to decide callers.
-pub(super) struct Trust {
+pub(in crate::verify) struct Trust {
     statements: Vec<TrustStatement>,
 }
 
 /// A trust decision: allowed by statement N (0-based), not allowed, or not decidable (why).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Verdict {
+pub(in crate::verify) enum Verdict {
     Allowed(usize),
     Refused,
     Undecided(String),
