@@ -108,6 +108,9 @@ const CONDITIONS: &[Clause] = &[
         &["2020-01-01"],
     ),
     ("ArnLike", "aws:SourceArn", &["arn:aws:lambda:*:function:*"]),
+    // A segment-ending `*` of a condition stays in its component, unlike in `Resource`.
+    ("ArnLike", "aws:SourceArn", &["arn:aws:sns:*:1:*"]),
+    ("ArnNotLike", "aws:SourceArn", &["arn:aws:sns:us-east-1:*"]),
     ("ArnNotEquals", "aws:SourceArn", &["arn:aws:iam::1:role/*"]),
 ];
 
@@ -319,6 +322,9 @@ fn key_states(docs: &[&Value]) -> BTreeMap<String, Vec<Option<Vec<String>>>> {
                 vec!["arn:aws:lambda:us-east-1:1:function:f".into()],
                 vec!["arn:aws:iam::1:role/x".into()],
                 vec!["arn:aws:s3:::b".into()],
+                vec!["arn:aws:sns:us-east-1:1:t".into()],
+                // The account component is 2: only a wildcard that crossed colons would match.
+                vec!["arn:aws:sns:us-east-1:2:1:t".into()],
             ],
             "aws:username" => {
                 let mut v: Vec<Vec<String>> = VARIABLE_VALUES

@@ -65,7 +65,7 @@ impl Op {
                 Test::Str(PatternKind::ExactIgnoreCase)
             }
             (Family::String, Comparison::Like) => Test::Str(PatternKind::Like),
-            (Family::Arn, _) => Test::Str(PatternKind::Arn),
+            (Family::Arn, _) => Test::Str(PatternKind::ArnCondition),
             (Family::Bool, _) => Test::Str(PatternKind::ExactIgnoreCase),
             (Family::Binary, _) => Test::Str(PatternKind::Exact),
             (Family::Numeric, comparison) => Test::Num(cmp(comparison)?),

@@ -70,8 +70,11 @@ fn over_the_limit(len: usize) -> String {
 pub enum PatternKind {
     /// Action names: wildcards, case-insensitive, no variables, no segments.
     Action,
-    /// Resource ARNs (and `ArnLike`/`ArnEquals` values): segmented wildcards, variables.
+    /// Resource ARNs: segmented wildcards (a segment-ending `*` may match colons), variables.
     Arn,
+    /// `ArnLike`/`ArnEquals` values: each of the six colon-delimited components matched on its
+    /// own, so no wildcard of the first five matches `:`; variables.
+    ArnCondition,
     /// `StringLike` values: wildcards anywhere, case-sensitive, variables.
     Like,
     /// `StringEquals` values: no wildcards, case-sensitive, variables.
@@ -408,7 +411,10 @@ fn compile_parsed(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<
             has_vars: false,
         });
     }
-    let wildcards = matches!(kind, PatternKind::Arn | PatternKind::Like);
+    let wildcards = matches!(
+        kind,
+        PatternKind::Arn | PatternKind::ArnCondition | PatternKind::Like
+    );
     let ignore_case = kind == PatternKind::ExactIgnoreCase;
     let lit = |c: char| {
         if ignore_case {
@@ -439,10 +445,14 @@ fn compile_parsed(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<
             },
         }
     }
-    if kind == PatternKind::Arn {
+    if let Some(strict) = arn_strictness(kind) {
         let own: Vec<bool> = toks.iter().map(|&(_, own)| own).collect();
         return Some(Glob {
-            toks: segment_arn(toks.into_iter().map(|(t, _)| t).collect(), |i| own[i]),
+            toks: segment_arn(
+                toks.into_iter().map(|(t, _)| t).collect(),
+                |i| own[i],
+                strict,
+            ),
             has_vars,
         });
     }
@@ -454,14 +464,14 @@ fn compile_parsed(text: &str, kind: PatternKind, vars: &mut Vars<'_>) -> Option<
 
 /// [`compile`] of an ASCII text with no `${`: the same tokens, made directly.
 fn compile_plain(text: &str, kind: PatternKind) -> Glob {
-    let toks = match kind {
+    let toks = match arn_strictness(kind) {
         // Every token is the pattern's own text; room for the padding `segment_arn` may add.
-        PatternKind::Arn => {
+        Some(strict) => {
             let mut toks = Vec::with_capacity(text.len() + 10);
             toks.extend(text.bytes().map(|b| plain_tok(b, kind)));
-            segment_arn(toks, |_| true)
+            segment_arn(toks, |_| true, strict)
         }
-        _ => text.bytes().map(|b| plain_tok(b, kind)).collect(),
+        None => text.bytes().map(|b| plain_tok(b, kind)).collect(),
     };
     Glob {
         toks,
@@ -473,9 +483,9 @@ fn compile_plain(text: &str, kind: PatternKind) -> Glob {
 /// segment rule applied but not its padding.
 fn text_tokens(text: &[u8], kind: PatternKind) -> Vec<Tok> {
     let toks = text.iter().map(|&b| plain_tok(b, kind)).collect();
-    match kind {
-        PatternKind::Arn => in_segments(toks, |_| true).0,
-        _ => toks,
+    match arn_strictness(kind) {
+        Some(strict) => in_segments(toks, |_| true, strict).0,
+        None => toks,
     }
 }
 
@@ -483,7 +493,7 @@ fn text_tokens(text: &[u8], kind: PatternKind) -> Vec<Tok> {
 fn plain_tok(b: u8, kind: PatternKind) -> Tok {
     let wildcards = matches!(
         kind,
-        PatternKind::Arn | PatternKind::Like | PatternKind::Action
+        PatternKind::Arn | PatternKind::ArnCondition | PatternKind::Like | PatternKind::Action
     );
     match b {
         b'*' if wildcards => Tok::Star(Class::Any),
@@ -499,11 +509,11 @@ fn plain_tok(b: u8, kind: PatternKind) -> Tok {
 /// Applies the ARN segment rule to a token list (see the module docs; [`in_segments`]), then
 /// pads a trailing `*` with segments. `own(i)`: token `i` came from the pattern's own text (only
 /// its own colons delimit segments).
-fn segment_arn(out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
+fn segment_arn(out: Vec<Tok>, own: impl Fn(usize) -> bool, strict: bool) -> Vec<Tok> {
     if out.len() == 1 && out[0] == Tok::Star(Class::Any) {
         return out;
     }
-    let (mut out, mut colons) = in_segments(out, own);
+    let (mut out, mut colons) = in_segments(out, own, strict);
     if colons < 5 && matches!(out.last(), Some(Tok::Star(_))) {
         // The trailing `*` already matches across colons; padding with `:*` segments keeps the
         // words the automaton finds shaped like ARNs (at least five colons, as every real
@@ -517,16 +527,28 @@ fn segment_arn(out: Vec<Tok>, own: impl Fn(usize) -> bool) -> Vec<Tok> {
     out
 }
 
+/// Whether an ARN kind's segments are strict (`Some(true)`: a condition value, whose wildcards
+/// in the first five components never match `:`), follow the `Resource` element's rule
+/// (`Some(false)`: a segment-ending `*` may), or the kind is not an ARN (`None`).
+fn arn_strictness(kind: PatternKind) -> Option<bool> {
+    match kind {
+        PatternKind::Arn => Some(false),
+        PatternKind::ArnCondition => Some(true),
+        _ => None,
+    }
+}
+
 /// The segment rule of [`segment_arn`] on each wildcard of `out`, and how many of the pattern's
-/// own colons there are.
-fn in_segments(mut out: Vec<Tok>, own: impl Fn(usize) -> bool) -> (Vec<Tok>, usize) {
+/// own colons there are. `strict`: no segment-ending `*` matches across colons either.
+fn in_segments(mut out: Vec<Tok>, own: impl Fn(usize) -> bool, strict: bool) -> (Vec<Tok>, usize) {
     let mut colons = 0;
     for i in 0..out.len() {
         // "If the `*` wildcard is the last character of a resource ARN segment, it can expand to
         // match beyond the colon boundaries": a star followed by the pattern's own `:` (or ending
         // the pattern) may match colons, any other wildcard stays inside its segment. (Only
         // wildcards are rewritten, so the next token is still as it came.)
-        let ends_segment = i + 1 == out.len() || (out[i + 1] == Tok::Lit(':') && own(i + 1));
+        let ends_segment =
+            !strict && (i + 1 == out.len() || (out[i + 1] == Tok::Lit(':') && own(i + 1)));
         out[i] = in_segment(out[i], colons, ends_segment);
         if own(i) && out[i] == Tok::Lit(':') {
             colons += 1;
@@ -818,6 +840,7 @@ pub fn matches_concrete(
             PatternKind::Action => return glob_eq(pattern, value, true),
             PatternKind::Like => return glob_eq(pattern, value, false),
             PatternKind::Arn => return arn_eq(pattern, value),
+            PatternKind::ArnCondition => return arn_condition_eq(pattern, value),
         }
     }
     match compile(pattern, kind, &mut Vars::Concrete(resolve)) {
@@ -844,6 +867,18 @@ fn glob_eq(pattern: &str, value: &str, ignore_case: bool) -> bool {
         value.to_string()
     };
     compile(pattern, kind, &mut Vars::Concrete(&|_| None)).is_some_and(|g| g.matches(&value))
+}
+
+/// An `ArnLike` value against a request's value: "each of the six colon-delimited components
+/// of the ARN is checked separately" (IAM User Guide, condition operators), a pattern of fewer
+/// components ending in `*` read with the missing ones as `*`.
+fn arn_condition_eq(pattern: &str, value: &str) -> bool {
+    compile(
+        pattern,
+        PatternKind::ArnCondition,
+        &mut Vars::Concrete(&|_| None),
+    )
+    .is_some_and(|g| g.matches(value))
 }
 
 /// The ARN segment rule (see the module docs) applied segment by segment.

@@ -314,6 +314,39 @@ fn arn_items(pattern: &str, substitute: bool, req: &Req) -> Option<Vec<Item>> {
     Some(list)
 }
 
+/// An `ArnLike`/`ArnEquals` value ("Condition operators", ARN condition operators): "each of
+/// the six colon-delimited components of the ARN is checked separately", so no wildcard before
+/// the pattern's fifth own colon matches `:` (the `Resource` element's segment-ending `*` rule
+/// is not stated for conditions). A pattern of fewer components that ends in `*` is read with
+/// the missing components as `*`: `arn:aws:sns:*` is `arn:aws:sns:*:*:*`.
+fn arn_condition_items(pattern: &str, substitute: bool, req: &Req) -> Option<Vec<Item>> {
+    let mut list = items(pattern, true, substitute, req)?;
+    if list == [Item::Star(true)] {
+        return Some(list);
+    }
+    let mut colons = 0;
+    for item in &mut list {
+        match *item {
+            Item::Char(':', true) => colons += 1,
+            Item::Star(_) if colons < 5 => *item = Item::Star(false),
+            Item::One(_) if colons < 5 => *item = Item::One(false),
+            _ => {}
+        }
+    }
+    if colons < 5 && matches!(list.last(), Some(Item::Star(_))) {
+        while colons < 5 {
+            list.push(Item::Char(':', true));
+            list.push(Item::Star(false));
+            colons += 1;
+        }
+        // The last component, the resource, may hold colons.
+        if let Some(last) = list.last_mut() {
+            *last = Item::Star(true);
+        }
+    }
+    Some(list)
+}
+
 /// Does a resource pattern without variables match `resource` (the same ARN rules as a policy's
 /// `Resource`)? For checking that a request names a resource of a type its action takes.
 pub fn arn_matches(pattern: &str, resource: &str) -> bool {
@@ -386,7 +419,7 @@ fn condition(operator: &str, key: &str, policy: &[String], req: &Req, substitute
                     string_test(p, value, true, false, substitute, req)
                 }
                 "ArnEquals" | "ArnLike" | "ArnNotEquals" | "ArnNotLike" => {
-                    match arn_items(p, substitute, req) {
+                    match arn_condition_items(p, substitute, req) {
                         Some(items) => glob(&items, &value.chars().collect::<Vec<_>>(), false),
                         None => false,
                     }
