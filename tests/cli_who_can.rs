@@ -153,8 +153,32 @@ fn who_can_exit_code_says_whether_anyone_may() {
         .args(["who-can", "s3:DeleteBucket", "arn:aws:s3:::acme-lake"])
         .args(["--gaad", GAAD, "--exit-code"])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains("0 of 3 principals may do"));
+        // No one may as far as the export shows, but the auditor has AWS's SecurityAudit
+        // attached, which it does not hold: not known, so not "nobody".
+        .code(3)
+        .stdout(predicate::str::contains("0 of 3 principals may do"))
+        .stdout(predicate::str::contains("not known for 1 more"));
+    // With every policy at hand, no one is no one.
+    let dir = TempDir::new().unwrap();
+    let mut gaad: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/explain/unread-boundary-gaad.json").unwrap(),
+    )
+    .unwrap();
+    let role = &mut gaad["RoleDetailList"][0];
+    role.as_object_mut().unwrap().remove("PermissionsBoundary");
+    role["RolePolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"] = "s3:GetObject".into();
+    let gaad = write_file(dir.path(), "gaad.json", &gaad.to_string());
+    iamx()
+        .args([
+            "who-can",
+            "s3:DeleteBucket",
+            "arn:aws:s3:::prod",
+            "--gaad",
+            &gaad,
+        ])
+        .arg("--exit-code")
+        .assert()
+        .code(1);
     iamx()
         .args([
             "who-can",
@@ -298,4 +322,57 @@ role worker {
             "{who}"
         );
     }
+}
+
+#[test]
+fn an_allow_that_needs_a_boundary_the_export_lacks_is_not_known() {
+    // Role `app` allows `*`, inside boundary `Ec2Only`, which the export does not hold (as in
+    // `get-account-authorization-details --filter Role`): the boundary must allow too.
+    let gaad = "tests/data/explain/unread-boundary-gaad.json";
+    let question = ["s3:DeleteBucket", "arn:aws:s3:::prod", "--gaad", gaad];
+    iamx()
+        .arg("can-i")
+        .arg("app")
+        .args(question)
+        .arg("--exit-code")
+        .assert()
+        .code(3)
+        .stdout(predicate::str::starts_with("unknown: s3:DeleteBucket"))
+        .stdout(predicate::str::contains(
+            "the permissions boundary arn:aws:iam::111122223333:policy/Ec2Only is not in",
+        ));
+    let answer: Value = serde_json::from_slice(
+        &iamx()
+            .arg("who-can")
+            .args(question)
+            .args(["--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    assert_eq!(answer["allowed"], serde_json::json!([]));
+    assert_eq!(
+        answer["not_fully_known"],
+        serde_json::json!(["arn:aws:iam::111122223333:role/app"])
+    );
+    iamx()
+        .arg("who-can")
+        .args(question)
+        .arg("--exit-code")
+        .assert()
+        .code(3);
+    // A batch answers it `unknown` too.
+    let dir = tempfile::TempDir::new().unwrap();
+    let queries = dir.path().join("q.tsv");
+    std::fs::write(&queries, "app\ts3:DeleteBucket\tarn:aws:s3:::prod\n").unwrap();
+    iamx()
+        .args(["explain", "--gaad", gaad, "--queries"])
+        .arg(&queries)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\tunknown\t"))
+        .stderr(predicate::str::contains("0 allowed, 0 denied, 1 unknown"));
 }

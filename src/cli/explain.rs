@@ -69,7 +69,7 @@ pub struct Args {
     /// A request context value, `KEY=VALUE`; repeat a key for a multivalued key.
     #[arg(long, value_name = "KEY=VALUE", conflicts_with = "queries")]
     context: Vec<String>,
-    /// Make the decision the exit code: 0 when allowed, 1 when denied.
+    /// Make the decision the exit code: 0 when allowed, 1 when denied, 3 when not known.
     #[arg(long, conflicts_with = "queries")]
     exit_code: bool,
     /// Answer every line of FILE (`-`: standard input), each
@@ -227,8 +227,12 @@ pub(super) fn answer(
 
     let evaluation = prepared.evaluate(request);
     let describe = |at: &StatementRef| prepared.describe(at, sources);
-    let decision = decision_name(evaluation.decision);
-    let why = reason_text(&evaluation, prepared.has_boundary());
+    let known = prepared.known(&evaluation);
+    let decision = known.map_or("unknown", decision_name);
+    let why = match known {
+        Some(_) => reason_text(&evaluation, prepared.has_boundary()),
+        None => unknown_text(&evaluation, prepared, origin),
+    };
     notes.extend(unmodelled_notes(&evaluation, prepared, sources));
     match format {
         Format::Json => {
@@ -279,8 +283,9 @@ pub(super) fn answer(
             }
         }
     }
-    match (exit_code, evaluation.decision) {
-        (true, Decision::ImplicitDeny | Decision::ExplicitDeny) => Exit::InputErrors,
+    match (exit_code, known) {
+        (true, None) => Exit::Unknown,
+        (true, Some(Decision::ImplicitDeny | Decision::ExplicitDeny)) => Exit::InputErrors,
         _ => Exit::Success,
     }
 }
@@ -403,7 +408,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
     let mut warned: HashSet<String> = HashSet::new();
     let mut notes: Vec<String> = Vec::new();
     let mut noted: HashSet<String> = HashSet::new();
-    let (mut allowed, mut denied) = (0usize, 0usize);
+    let (mut allowed, mut denied, mut undecided) = (0usize, 0usize, 0usize);
     for query in &queries {
         warn_once(query, account.sources(), &mut warned);
         let index = match account.find(&query.principal) {
@@ -434,9 +439,11 @@ fn batch(args: &Args, file: &Path) -> Exit {
         let prepared = account.prepared(index).expect("prepared");
         let sources = account.sources();
         let evaluation = prepared.evaluate(&query.request());
-        match evaluation.decision {
-            Decision::Allow => allowed += 1,
-            _ => denied += 1,
+        let known = prepared.known(&evaluation);
+        match known {
+            Some(Decision::Allow) => allowed += 1,
+            Some(_) => denied += 1,
+            None => undecided += 1,
         }
         let deciding: Vec<StatementInfo> = evaluation
             .deciding
@@ -457,7 +464,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
                 notes.push(note);
             }
         }
-        let decision = decision_name(evaluation.decision);
+        let decision = known.map_or("unknown", decision_name);
         if json {
             let answer = Answer {
                 line: query.line,
@@ -473,11 +480,14 @@ fn batch(args: &Args, file: &Path) -> Exit {
                     .map(|(key, values)| (key.as_str(), values))
                     .collect(),
                 decision,
-                reason: reason_text(&evaluation, prepared.has_boundary()),
+                reason: match known {
+                    Some(_) => reason_text(&evaluation, prepared.has_boundary()),
+                    None => unknown_text(&evaluation, prepared, &account.origin),
+                },
                 deciding,
                 notes: these,
             };
-            buffer.push_str(if allowed + denied == 1 {
+            buffer.push_str(if allowed + denied + undecided == 1 {
                 "[\n  "
             } else {
                 ",\n  "
@@ -501,7 +511,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
         }
     }
     if json {
-        buffer.push_str(if allowed + denied == 0 {
+        buffer.push_str(if allowed + denied + undecided == 0 {
             "[]\n"
         } else {
             "\n]\n"
@@ -517,8 +527,14 @@ fn batch(args: &Args, file: &Path) -> Exit {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut summary = format!(
         "answered {}: {allowed} allowed, {denied} denied",
-        count(allowed + denied, "question")
+        count(allowed + denied + undecided, "question")
     );
+    if undecided > 0 {
+        summary.push_str(&format!(
+            ", {undecided} unknown (they turn on policies {} does not hold)",
+            account.origin
+        ));
+    }
     if errors > 0 {
         summary.push_str(&format!("; {} not answered", count(errors, "line")));
     }
@@ -661,6 +677,22 @@ fn unknown_names<'a>(
         ));
     }
     found
+}
+
+/// Why a decision turns on what `origin` does not hold ([`Prepared::known`] gave none).
+fn unknown_text(evaluation: &Evaluation, prepared: &Prepared, origin: &str) -> String {
+    match (evaluation.decision, prepared.unread_boundary()) {
+        (Decision::Allow, Some(boundary)) => format!(
+            "the identity policies allow it, but the permissions boundary {boundary} is not in {origin}, and it must allow it too"
+        ),
+        _ => format!(
+            "no policy read allows it, but {} not in {origin}, and may",
+            match prepared.external() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            }
+        ),
+    }
 }
 
 fn reason_text(evaluation: &Evaluation, has_boundary: bool) -> String {

@@ -7,7 +7,8 @@
 //! from `iamx::verify::account`; this file reads arguments and prints.
 //!
 //! Exit codes: 0 an answer was given, 1 input errors, 2 usage. With `--exit-code`: `who-can`
-//! exits 1 when nobody may, `can-i` when the principal may not.
+//! exits 1 when nobody may, `can-i` when the principal may not, and both 3 when that is not
+//! known (the answer turns on a policy the source does not hold, such as an unread boundary).
 
 use super::explain::{answer, load, request_of, ContextValues, Loaded};
 use super::output::{errln, outln};
@@ -45,7 +46,7 @@ pub struct Question {
 pub struct WhoCanArgs {
     #[command(flatten)]
     question: Question,
-    /// Exit 1 when no principal may make the request.
+    /// Exit 1 when no principal may make the request, 3 when some answers are not known.
     #[arg(long)]
     exit_code: bool,
     /// `text`: one block per principal that may; `json`: one object.
@@ -59,7 +60,7 @@ pub struct CanIArgs {
     principal: String,
     #[command(flatten)]
     question: Question,
-    /// Make the decision the exit code: 0 when allowed, 1 when denied.
+    /// Make the decision the exit code: 0 when allowed, 1 when denied, 3 when not known.
     #[arg(long)]
     exit_code: bool,
     /// `text`: the decision and the deciding statements; `json`: the same as one object.
@@ -108,11 +109,11 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
                 continue;
             }
         };
-        if evaluation.decision != Decision::Allow {
+        let prepared = account.prepared(*index).expect("answered");
+        if prepared.known(evaluation) != Some(Decision::Allow) {
             continue;
         }
         let principal = account.principal(*index);
-        let prepared = account.prepared(*index).expect("answered");
         let describe = |at: &StatementRef| prepared.describe(at, sources);
         let notes = prepared
             .external()
@@ -132,15 +133,15 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
             notes,
         });
     }
-    // Principals whose policies the source does not fully hold may be allowed by what it lacks.
+    // Principals whose answer turns on policies the source does not hold: an attached policy
+    // that may allow, or a boundary that must allow too.
     let incomplete: Vec<String> = answers
         .iter()
         .filter(|(index, answer)| {
-            // An explicit deny stands whatever the missing policies say.
-            matches!(answer, Ok(e) if e.decision == Decision::ImplicitDeny)
-                && account
-                    .prepared(*index)
-                    .is_some_and(|p| !p.external().is_empty())
+            let (Ok(evaluation), Some(prepared)) = (answer, account.prepared(*index)) else {
+                return false;
+            };
+            prepared.known(evaluation).is_none()
         })
         .map(|(index, _)| account.principal(*index).arn.clone())
         .collect();
@@ -189,7 +190,7 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
             );
             if !incomplete.is_empty() {
                 outln!(
-                    "  note: {} more use policies {} does not hold, which could allow it: {}",
+                    "  note: not known for {} more, whose answer turns on policies {} does not hold: {}",
                     incomplete.len(),
                     account.origin,
                     incomplete.join(", ")
@@ -197,10 +198,17 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
             }
         }
     }
-    if failed || (args.exit_code && allowed.is_empty()) {
-        Exit::InputErrors
-    } else {
-        Exit::Success
+    match (
+        failed,
+        args.exit_code,
+        allowed.is_empty(),
+        incomplete.is_empty(),
+    ) {
+        (true, ..) => Exit::InputErrors,
+        // No one is allowed as far as the source shows, but some answers are not known.
+        (false, true, true, false) => Exit::Unknown,
+        (false, true, true, true) => Exit::InputErrors,
+        _ => Exit::Success,
     }
 }
 

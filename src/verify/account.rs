@@ -21,7 +21,7 @@ use crate::emit::manifest::Manifest;
 use crate::iam::gaad::{Account as Gaad, InlinePolicy};
 use crate::iam::located::LocatedDocument;
 use crate::iam::policy::PolicyDocument;
-use crate::reason::{Evaluation, PolicySet, PreparedPolicies, Request, StatementRef};
+use crate::reason::{Decision, Evaluation, PolicySet, PreparedPolicies, Request, StatementRef};
 use crate::source::Sources;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -137,6 +137,8 @@ pub struct Prepared {
     boundary: Option<Vec<LocatedDocument>>,
     policies: PreparedPolicies,
     external: Vec<String>,
+    /// The principal's boundary, when the source does not define it (one of `external`).
+    unread_boundary: Option<String>,
     /// The keys every request of the principal carries, set where a request does not give
     /// them ([`Prepared::with_context`]).
     context: Vec<(String, String)>,
@@ -185,7 +187,34 @@ impl Prepared {
             identity,
             boundary,
             external,
+            unread_boundary: None,
             context: Vec::new(),
+        }
+    }
+
+    /// The policies of a principal whose boundary `arn` the source does not define (also in
+    /// `external`): an allow of the policies read is then not known ([`Prepared::known`]).
+    pub fn with_unread_boundary(mut self, arn: String) -> Prepared {
+        self.unread_boundary = Some(arn);
+        self
+    }
+
+    /// The principal's boundary, when the source does not define it.
+    pub fn unread_boundary(&self) -> Option<&str> {
+        self.unread_boundary.as_deref()
+    }
+
+    /// `evaluation`'s decision when what the source lacks cannot change it, else `None`. An
+    /// explicit deny stands; an allow needs the boundary's allow too, so with the boundary
+    /// unread it is not known; an implicit deny could turn into an allow by an attached policy
+    /// the source lacks (not by a missing boundary, which only ever takes away). An allow with
+    /// attached policies unread is kept, with a note that a Deny in them would change it.
+    pub fn known(&self, evaluation: &Evaluation) -> Option<Decision> {
+        let attached_unread = self.external.len() > usize::from(self.unread_boundary.is_some());
+        match evaluation.decision {
+            Decision::Allow if self.unread_boundary.is_some() => None,
+            Decision::ImplicitDeny if attached_unread => None,
+            decision => Some(decision),
         }
     }
 
@@ -649,17 +678,20 @@ impl Account {
                 Use::External(arn) => external.push(arn.clone()),
             }
         }
-        let boundary = match &principal.boundary {
-            Some(Use::Document(d)) => Some(vec![self.ready(*d).clone()]),
+        let (boundary, unread_boundary) = match &principal.boundary {
+            Some(Use::Document(d)) => (Some(vec![self.ready(*d).clone()]), None),
             Some(Use::External(arn)) => {
                 external.push(arn.clone());
-                None
+                (None, Some(arn.clone()))
             }
-            None => None,
+            None => (None, None),
         };
         let context = self.principals[index].context();
-        self.prepared[index] =
-            Some(Prepared::new(identity, boundary, external).with_context(context));
+        let mut prepared = Prepared::new(identity, boundary, external).with_context(context);
+        if let Some(arn) = unread_boundary {
+            prepared = prepared.with_unread_boundary(arn);
+        }
+        self.prepared[index] = Some(prepared);
         Ok(())
     }
 

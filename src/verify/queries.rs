@@ -48,8 +48,16 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Query>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut start = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let line_start = start;
+        let mut line_start = start;
         start += raw.len();
+        // A byte order mark (editors on Windows write one) is not part of the first principal.
+        let raw = match (index, raw.strip_prefix('\u{feff}')) {
+            (0, Some(rest)) => {
+                line_start += '\u{feff}'.len_utf8();
+                rest
+            }
+            _ => raw,
+        };
         let line = raw.strip_suffix('\n').unwrap_or(raw);
         let line = line.strip_suffix('\r').unwrap_or(line);
         let trimmed = line.trim_start();
@@ -245,6 +253,18 @@ mod tests {
         assert_eq!(
             queries[1].context_text,
             "aws:SourceIp=10.0.0.1;aws:TagKeys=a;aws:TagKeys=b=c;"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_principal() {
+        let (queries, errors) = parsed("\u{feff}boss\ts3:GetObject\t*\nboss\ts3\t*\n");
+        assert_eq!(*queries[0].principal, "boss");
+        // Positions still count from the file's first byte.
+        assert_eq!(
+            errors,
+            vec![("`s3` is not an action".to_string(), 2, 6)],
+            "{errors:?}"
         );
     }
 
