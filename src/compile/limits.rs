@@ -405,13 +405,23 @@ pub fn pack(statements: &[Statement], quota: usize) -> Result<Vec<std::ops::Rang
 /// is a single entry, its `Resource` list) that each fit. `NotAction`/`NotResource` lists are
 /// never divided (their union is not the statement), and a statement that still does not fit
 /// is returned whole for `pack` to report. Parts keep the Sid with a number appended, so Sids
-/// stay unique and alphanumeric.
-pub(crate) fn divide_statement(statement: &Statement, quota: usize) -> Vec<Statement> {
+/// stay alphanumeric; `sids` are the document's other Sids, which the parts' must not repeat
+/// (`Read` divided next to a `Read2` of the user's becomes `ReadPart1`, `ReadPart2`, ...).
+pub(crate) fn divide_statement(
+    statement: &Statement,
+    quota: usize,
+    sids: &[&str],
+) -> Vec<Statement> {
     if PolicyDocument::new(vec![statement.clone()]).quota_size() <= quota {
         return vec![statement.clone()];
     }
-    // Room for the number appended to the Sid of each part.
-    let budget = quota.saturating_sub(4);
+    let stem = statement.sid.as_deref().map(|sid| part_sid_stem(sid, sids));
+    // Room for the number appended to the Sid of each part, and for the stem's own suffix.
+    let suffix = match (&stem, &statement.sid) {
+        (Some(stem), Some(sid)) => stem.len() - sid.len(),
+        _ => 0,
+    };
+    let budget = quota.saturating_sub(4 + suffix);
     let fits = |s: &Statement| PolicyDocument::new(vec![s.clone()]).quota_size() <= budget;
     let by_actions = statement.action.as_ref().is_some_and(|a| a.len() > 1);
     let by_resources = !by_actions && statement.resource.as_ref().is_some_and(|r| r.len() > 1);
@@ -451,10 +461,30 @@ pub(crate) fn divide_statement(statement: &Statement, quota: usize) -> Vec<State
         .enumerate()
         .map(|(i, items)| {
             let mut part = with(items);
-            part.sid = statement.sid.as_ref().map(|sid| format!("{sid}{}", i + 1));
+            part.sid = stem.as_ref().map(|stem| format!("{stem}{}", i + 1));
             part
         })
         .collect()
+}
+
+/// The stem the parts of a divided statement with Sid `sid` number from: `sid` itself unless
+/// one of `sids` is it followed by digits, else `sidPart`, `sidPart2x`, ... likewise.
+fn part_sid_stem(sid: &str, sids: &[&str]) -> String {
+    let numbered = |stem: &str| {
+        sids.iter().any(|other| {
+            other
+                .strip_prefix(stem)
+                .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+        })
+    };
+    (0..)
+        .map(|attempt| match attempt {
+            0 => sid.to_string(),
+            1 => format!("{sid}Part"),
+            n => format!("{sid}Part{n}x"),
+        })
+        .find(|stem| !numbered(stem))
+        .expect("some stem is free")
 }
 
 /// Splits one document (or one owner's inline documents) into managed policies named
@@ -481,10 +511,13 @@ fn split(
     let title = title(kind, base);
     // A statement too large for any part is split by its action (or resource) list first: a
     // statement over `A ∪ B` allows (or denies) exactly what one over `A` and one over `B` do.
+    let sids: Vec<&str> = (statements.iter())
+        .filter_map(|(s, _)| s.sid.as_deref())
+        .collect();
     let statements: Vec<(Statement, Origin)> = statements
         .iter()
         .flat_map(|(statement, origin)| {
-            divide_statement(statement, MANAGED_POLICY_QUOTA)
+            divide_statement(statement, MANAGED_POLICY_QUOTA, &sids)
                 .into_iter()
                 .map(move |part| (part, origin.clone()))
         })
@@ -613,7 +646,7 @@ mod tests {
         big.sid = Some("Big".into());
         big.action = Some(actions.clone());
         big.resource = Some(vec!["*".into()]);
-        let parts = divide_statement(&big, MANAGED_POLICY_QUOTA);
+        let parts = divide_statement(&big, MANAGED_POLICY_QUOTA, &[]);
         assert!(parts.len() > 1);
         for (i, part) in parts.iter().enumerate() {
             assert!(PolicyDocument::new(vec![part.clone()]).quota_size() <= MANAGED_POLICY_QUOTA);
@@ -625,11 +658,22 @@ mod tests {
             .flat_map(|p| p.action.clone().unwrap())
             .collect();
         assert_eq!(rejoined, actions, "every action once, in order");
+        // Next to a statement the user named `Big2`, the parts take another stem (and still
+        // fit, the longer Sid counted).
+        let parts = divide_statement(&big, MANAGED_POLICY_QUOTA, &["Big", "Big2", "BigPart"]);
+        for (i, part) in parts.iter().enumerate() {
+            assert!(PolicyDocument::new(vec![part.clone()]).quota_size() <= MANAGED_POLICY_QUOTA);
+            assert_eq!(
+                part.sid.as_deref(),
+                Some(format!("BigPart{}", i + 1).as_str())
+            );
+        }
+        assert_eq!(part_sid_stem("Big", &["BigPart1", "Big7"]), "BigPart2x");
         // A NotAction list is never divided: its parts would deny more than the whole.
         let mut not_action = big.clone();
         not_action.not_action = not_action.action.take();
         assert_eq!(
-            divide_statement(&not_action, MANAGED_POLICY_QUOTA),
+            divide_statement(&not_action, MANAGED_POLICY_QUOTA, &[]),
             [not_action]
         );
     }

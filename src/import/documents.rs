@@ -378,7 +378,7 @@ pub(super) fn undividable_statement(document: &PolicyDocument) -> Option<(usize,
         .iter()
         .enumerate()
         .find_map(|(index, statement)| {
-            let parts = crate::compile::limits::divide_statement(statement, quota);
+            let parts = crate::compile::limits::divide_statement(statement, quota, &[]);
             let alone = PolicyDocument::new(vec![statement.clone()]).quota_size();
             (parts.len() == 1 && alone > quota).then_some((index, alone))
         })

@@ -362,6 +362,8 @@ impl<'s> Resolver<'s> {
             Some(value) => self
                 .string_value(value, &project_scope, "a partition")
                 .map(|s| s.node)
+                .filter(|name| self.is_partition(name, value.span))
+                // Reported once here: the ARNs made with it would each fail the ARN checks.
                 .unwrap_or_else(|| "aws".to_string()),
             None => "aws".to_string(),
         };
@@ -533,6 +535,30 @@ fn item_span(item: &Item) -> Option<Span> {
         Item::Env(env) => Some(env.name.span),
         Item::Template(template) => Some(template.span),
         Item::Block(block) => Some(block.span),
+    }
+}
+
+impl Resolver<'_> {
+    /// Whether `name` is one of AWS's partitions; an error at `span` when it is not (IAM
+    /// refuses ARNs, principals and boundaries of another).
+    fn is_partition(&mut self, name: &str, span: Span) -> bool {
+        use crate::iam::names::PARTITIONS;
+        if PARTITIONS.contains(&name) {
+            return true;
+        }
+        let help = match did_you_mean(name, PARTITIONS) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the partitions are {}", PARTITIONS.join(", ")),
+        };
+        self.error(
+            Diagnostic::new(
+                Code::WrongValue,
+                format!("`{name}` is not an AWS partition"),
+            )
+            .at(span, "not a partition")
+            .with_help(help),
+        );
+        false
     }
 }
 

@@ -30,6 +30,22 @@ impl Resolver<'_> {
     }
 
     pub(super) fn define_let(&mut self, namespace: Namespace, binding: &ast::Let) {
+        // `${account}` and `${partition}` are the project's (the std-lib's templates read them
+        // too): a `let` of the same name would make one text mean two accounts in one build.
+        let name = binding.name.node.as_str();
+        if name == "account" || name == "partition" {
+            self.error(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("constant `{name}` is built in: `${{{name}}}` is the project's {name}"),
+                )
+                .at(binding.name.span, "defined again here")
+                .with_help(format!(
+                    "set the project's {name} with `{name} \"...\"`, or give this constant another name"
+                )),
+            );
+            return;
+        }
         let previous = self
             .defs(namespace)
             .lets
