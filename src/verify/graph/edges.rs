@@ -46,10 +46,18 @@ impl<'a> World<'a> {
                     continue;
                 }
                 let arn = &self.principals[r].arn;
-                let Some(call) = self.allowed(id, "sts:AssumeRole", arn, &[]) else {
+                // What the caller sends with the call: the external ID the trust asks for, ...
+                let chosen = (self.trusts[r].as_ref()).map_or_else(Vec::new, Trust::caller_chosen);
+                let sent: Vec<(&str, String)> = chosen
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect();
+                let Some(call) = self.allowed(id, "sts:AssumeRole", arn, &sent) else {
                     continue;
                 };
-                if let Some(trusted_by) = self.trusts(r, caller, context) {
+                let mut context = context.clone();
+                context.extend(chosen);
+                if let Some(trusted_by) = self.trusts(r, caller, &context) {
                     let edge = RawEdge {
                         target: node(r),
                         kind: Kind::AssumeRole,
@@ -275,16 +283,19 @@ impl<'a> World<'a> {
             }
         };
         let create = self.allowed(id, "iam:CreateRole", arn, &with_boundary("iam:CreateRole"))?;
-        let mut attach = with_boundary("iam:AttachRolePolicy");
-        attach.push(("iam:PolicyARN", self.admin_policy()));
         let put = with_boundary("iam:PutRolePolicy");
         let write = can("iam:PutRolePolicy")
             .then(|| self.allowed(id, "iam:PutRolePolicy", arn, &put))
             .flatten()
             .or_else(|| {
-                can("iam:AttachRolePolicy")
-                    .then(|| self.allowed(id, "iam:AttachRolePolicy", arn, &attach))
-                    .flatten()
+                if !can("iam:AttachRolePolicy") {
+                    return None;
+                }
+                self.admin_policies().iter().find_map(|policy| {
+                    let mut attach = with_boundary("iam:AttachRolePolicy");
+                    attach.push(("iam:PolicyARN", policy.clone()));
+                    self.allowed(id, "iam:AttachRolePolicy", arn, &attach)
+                })
             })?;
         let mut calls = vec![create, write];
         if let Some(assume) = can("sts:AssumeRole")
@@ -354,7 +365,8 @@ impl<'a> World<'a> {
         let may = self.may(id);
         let can = |action: &str| may[action_index(action)];
         let any_grant = POLICY_GRANT.iter().any(|a| can(a));
-        let any_lift = BOUNDARY_LIFT.iter().any(|a| can(a));
+        // A new default version of a customer managed boundary lifts it as well.
+        let any_lift = BOUNDARY_LIFT.iter().any(|a| can(a)) || can("iam:CreatePolicyVersion");
         if !any_grant && !any_lift {
             return;
         }
@@ -372,12 +384,16 @@ impl<'a> World<'a> {
                     if !can(action) {
                         return None;
                     }
-                    let mut extra: Vec<(&str, String)> =
+                    let extra: Vec<(&str, String)> =
                         self.boundary_context(action, t).into_iter().collect();
-                    if policy {
-                        extra.push(("iam:PolicyARN", admin.clone()));
+                    if !policy {
+                        return self.allowed(id, action, resource, &extra);
                     }
-                    self.allowed(id, action, resource, &extra)
+                    self.admin_policies().iter().find_map(|admin| {
+                        let mut extra = extra.clone();
+                        extra.push(("iam:PolicyARN", admin.clone()));
+                        self.allowed(id, action, resource, &extra)
+                    })
                 };
                 let (put, attach) = match is_role {
                     true => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
@@ -426,11 +442,20 @@ impl<'a> World<'a> {
                         self.allowed(id, delete, arn, &extra)
                     })
                     .flatten();
-                let found = deleted.or_else(|| {
-                    can(put)
-                        .then(|| self.allowed(id, put, arn, &[(BOUNDARY_KEY, admin.clone())]))
-                        .flatten()
-                });
+                let found = deleted
+                    .or_else(|| {
+                        can(put)
+                            .then(|| self.allowed(id, put, arn, &[(BOUNDARY_KEY, admin.clone())]))
+                            .flatten()
+                    })
+                    .or_else(|| {
+                        // The boundary rewritten: a new default version of the account's own.
+                        let boundary = target.boundary.as_deref()?;
+                        let own = !crate::verify::is_aws_managed(boundary);
+                        (own && can("iam:CreatePolicyVersion"))
+                            .then(|| self.allowed(id, "iam:CreatePolicyVersion", boundary, &[]))
+                            .flatten()
+                    });
                 if let Some(call) = found {
                     out.push(RawEdge {
                         target: Target::Write {

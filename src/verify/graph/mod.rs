@@ -53,7 +53,7 @@ mod world;
 pub use load::{from_compiled, from_manifest, LoadError};
 
 use crate::catalog::Catalog;
-use crate::iam::actions::{BOUNDARY_KEY, CODE_RUNNERS};
+use crate::iam::actions::{BOUNDARY_KEY, CODE_RUNNERS, POLICY_GRANT};
 use crate::iam::gaad::Account as Gaad;
 use crate::iam::located::LocatedDocument;
 use crate::iam::policy::Effect;
@@ -432,6 +432,8 @@ struct World<'a> {
     /// Per plain user: the joins (group, call) it can make, found before the searches.
     joins: Vec<Vec<(usize, Call)>>,
     granted_document: LocatedDocument,
+    /// [`World::admin_policies`].
+    admin_policies: Vec<String>,
     /// How many principals the account has; those after are roles a path creates.
     real: usize,
     /// The policies of each created role: none, and its boundary.
@@ -590,7 +592,12 @@ impl<'a> World<'a> {
     pub(super) fn power(&self, id: usize) -> Option<Power> {
         *self.nodes[id].power.get_or_init(|| {
             let allowed = |action: &str| matches!(self.check(id, action, "*", &[]), Ok(Some(_)));
-            if !allowed("iam:*") {
+            // The request `iam:*` is one literal name, which a Deny of `iam:Put*` does not
+            // match: the node must also be allowed one of the calls that give a principal a
+            // policy, or it cannot give itself anything (a guardrail denying some other IAM
+            // action leaves it admin-like; the edges of a node that is not are searched).
+            let grants = || POLICY_GRANT.iter().any(|action| allowed(action));
+            if !allowed("iam:*") || !grants() {
                 None
             } else if allowed("*") {
                 Some(Power::Full)
@@ -702,8 +709,16 @@ impl<'a> World<'a> {
             .then(|| (BOUNDARY_KEY, boundary.clone()))
     }
 
+    /// AWS's `AdministratorAccess`, the policy a path attaches or puts as a boundary.
     pub(super) fn admin_policy(&self) -> String {
         format!("arn:{}:iam::aws:policy/AdministratorAccess", self.partition)
+    }
+
+    /// The policies attaching which grants `*` on `*`: AWS's `AdministratorAccess`, then the
+    /// account's own managed policies that allow everything and deny nothing (a condition on
+    /// `iam:PolicyARN` may let only one of them through).
+    pub(super) fn admin_policies(&self) -> &[String] {
+        &self.admin_policies
     }
 
     /// The groups a plain user can add itself to.

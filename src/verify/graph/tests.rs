@@ -383,4 +383,80 @@ mod more {
             .power
             .is_some());
     }
+
+    fn path_calls(graph: &Graph, from: &str) -> Vec<Call> {
+        let from = index(graph, from);
+        let escalation = graph.escalations.iter().find(|e| e.from == from).unwrap();
+        escalation
+            .steps
+            .iter()
+            .flat_map(|s| s.calls.clone())
+            .collect()
+    }
+
+    #[test]
+    fn admin_like_needs_a_grant_and_boundaries_and_admin_policies_are_written_as_aws_allows() {
+        let all = json!([allow(json!("*"), json!("*"))]);
+        let ec2 = json!({"Service": "ec2.amazonaws.com"});
+        let deny = |action: &str| json!({"Effect": "Deny", "Action": action, "Resource": "*"});
+        let gaad = json!({
+            "RoleDetailList": [
+                // Allowed `iam:*` as a name, but every way to give a policy denied.
+                role("iam-reader", trusts(ec2.clone()), json!([allow(json!("iam:*"), json!("*")),
+                    deny("iam:Put*"), deny("iam:Attach*"), deny("iam:CreatePolicyVersion")]), None, false, &[]),
+                // An admin with a guardrail on another IAM action stays admin-like.
+                role("guarded-admin", trusts(ec2.clone()), json!([allow(json!("*"), json!("*")),
+                    deny("iam:DeleteAccountPasswordPolicy")]), None, false, &[]),
+                // Everything, inside a boundary that lets it write a new version of itself.
+                role("self-bounded", trusts(ec2.clone()), all.clone(), Some("SelfEditing"), false, &[]),
+                // May attach to itself only the account's own full-access policy.
+                role("external", json!({"Effect": "Allow", "Principal": {"AWS": arn("role", "caller")},
+                    "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "not-a-secret"}}}),
+                    all.clone(), None, false, &[]),
+                role("caller", trusts(ec2.clone()), json!([allow(json!("sts:AssumeRole"), json!("*"))]), None, false, &[]),
+                role("attacher", trusts(ec2.clone()), json!([{"Effect": "Allow", "Action": "iam:AttachRolePolicy",
+                    "Resource": arn("role", "attacher"),
+                    "Condition": {"ArnEquals": {"iam:PolicyARN": arn("policy", "FullAdmin")}}}]), None, false, &[]),
+            ],
+            "UserDetailList": [],
+            "GroupDetailList": [],
+            "Policies": [
+                policy("SelfEditing", json!([allow(json!("s3:*"), json!("*")),
+                    allow(json!("iam:CreatePolicyVersion"), json!(arn("policy", "SelfEditing")))])),
+                policy("FullAdmin", all.clone()),
+            ],
+        });
+        let graph = graph_of(&serde_json::to_string_pretty(&gaad).unwrap());
+        let power = |name: &str| graph.principals[index(&graph, name)].power;
+        assert!(power("role iam-reader").is_none());
+        assert!(power("role guarded-admin").is_some());
+        assert_eq!(
+            path(&graph, "role self-bounded").unwrap(),
+            (
+                vec![Kind::LiftBoundary],
+                vec!["iam:CreatePolicyVersion".into()]
+            )
+        );
+        // An external ID is sent by whoever calls: the one the trust names lets the caller in.
+        let call = &path_calls(&graph, "role caller")[0];
+        assert_eq!(call.action, "sts:AssumeRole");
+        assert_eq!(
+            call.context,
+            [("sts:ExternalId".to_string(), "not-a-secret".to_string())]
+        );
+        let attacher = index(&graph, "role attacher");
+        let escalation = graph
+            .escalations
+            .iter()
+            .find(|e| e.from == attacher)
+            .unwrap();
+        let call = &escalation.steps[0].calls[0];
+        assert_eq!(call.action, "iam:AttachRolePolicy");
+        assert!(
+            call.context
+                .iter()
+                .any(|(key, value)| key == "iam:PolicyARN" && *value == arn("policy", "FullAdmin")),
+            "{call:?}"
+        );
+    }
 }

@@ -168,6 +168,39 @@ impl Trust {
             })
     }
 
+    /// Values for the keys a caller of `sts:AssumeRole` sets itself (`--external-id`,
+    /// `--role-session-name`, `--source-identity`), as the allowing statements' positive string
+    /// tests ask for them, each wildcard read as `x`: whoever may call can send them, and an
+    /// external ID written in a trust policy is no secret from the account. The first value
+    /// asked for each key; negated and other tests are left to the keys' absence.
+    pub fn caller_chosen(&self) -> Vec<(String, String)> {
+        const CHOSEN: [&str; 3] = [
+            "sts:ExternalId",
+            "sts:RoleSessionName",
+            "sts:SourceIdentity",
+        ];
+        let mut out: Vec<(String, String)> = Vec::new();
+        let clauses = (self.statements.iter())
+            .filter(|t| t.effect == Effect::Allow)
+            .flat_map(|t| t.statement.condition.clauses());
+        for (operator, key, values) in clauses {
+            let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
+            let positive = matches!(
+                operator,
+                "StringEquals" | "StringLike" | "StringEqualsIgnoreCase"
+            );
+            let Some(key) = CHOSEN.iter().find(|k| k.eq_ignore_ascii_case(key)) else {
+                continue;
+            };
+            if let (true, Some(value), false) =
+                (positive, values.first(), out.iter().any(|(k, _)| k == key))
+            {
+                out.push((key.to_string(), value.replace(['*', '?'], "x")));
+            }
+        }
+        out
+    }
+
     /// Whether `caller` may make `request` (`sts:AssumeRole` on the role, with the caller's
     /// context): an allowing statement applies and no denying one does. A statement the engine
     /// cannot decide fails closed (an allow does not apply, a deny does) and is said.

@@ -221,6 +221,14 @@ impl<'a> World<'a> {
             spans: vec![Span::new(FileId(0), 0, 0)],
             span: Span::new(FileId(0), 0, 0),
         };
+        let mut admin_policies = vec![format!(
+            "arn:{partition}:iam::aws:policy/AdministratorAccess"
+        )];
+        admin_policies.extend(
+            (gaad.policies.iter())
+                .filter(|p| !p.aws_managed && grants_everything(&p.document.policy))
+                .map(|p| p.arn.clone()),
+        );
         let mut world = World {
             account,
             catalog: Catalog::get(),
@@ -241,6 +249,7 @@ impl<'a> World<'a> {
             ids,
             joins: Vec::new(),
             granted_document,
+            admin_policies,
             real,
             created,
             undecided: Mutex::new(Vec::new()),
@@ -291,4 +300,17 @@ impl<'a> World<'a> {
         }
         world
     }
+}
+
+/// Whether `policy` allows every action on every resource, unconditionally, and denies nothing:
+/// attaching it is attaching `AdministratorAccess`.
+fn grants_everything(policy: &crate::iam::policy::PolicyDocument) -> bool {
+    use crate::iam::policy::Effect;
+    let everything =
+        |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| l.iter().any(|p| p == "*"));
+    policy.statements.iter().all(|s| s.effect == Effect::Allow)
+        && policy
+            .statements
+            .iter()
+            .any(|s| everything(&s.action) && everything(&s.resource) && s.condition.is_empty())
 }
