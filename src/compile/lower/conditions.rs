@@ -37,8 +37,18 @@ impl Lowering<'_> {
             let first = seen
                 .iter()
                 .find(|(o, k, _)| *o == operator && same_key(k, key))
-                .map(|&(_, _, span)| span);
-            if let Some(first) = first {
+                .map(|&(_, k, span)| (k, span));
+            // Except for a negated operator: its values read "none of", so `!= a and != b` is
+            // one clause with both (not under `ForAnyValue`, where "some value is none of them"
+            // is less than both tests).
+            let parsed = ConditionOperator::parse(&operator);
+            let none_of = parsed.known().is_some_and(|base| base.negated)
+                && parsed.set != Some(operators::SetQualifier::ForAnyValue);
+            if let (Some((first_key, _)), true) = (first, none_of) {
+                out.insert(&operator, first_key, values);
+                continue;
+            }
+            if let Some((_, first)) = first {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::InvalidCondition,
@@ -46,7 +56,7 @@ impl Lowering<'_> {
                     )
                     .at(condition.span, "second test of the same kind")
                     .with_label(first, "first test")
-                    .with_help("IAM reads several values for one key as \"any of\": write one test with a `[...]` list, or split the statement"),
+                    .with_help("IAM reads several values for one key as \"any of\", and one statement has one clause per operator and key: to allow either, write one test with a `[...]` list"),
                 );
                 continue;
             }
