@@ -171,9 +171,6 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
                 out.push(d);
             }
         }
-        if let Some(d) = empty_resources(statement, identity) {
-            out.push(at(d, "matches nothing"));
-        }
         let covering = match stopped {
             None => covering_statement(statements, &lists, i, &mut budget),
             Some(_) => Ok(None),
@@ -359,35 +356,6 @@ fn pass_role_combination(
         });
     }
     Some(d)
-}
-
-fn empty_resources(statement: &Statement, identity: bool) -> Option<Diagnostic> {
-    let empty = |list: &Option<Vec<String>>| list.as_ref().is_some_and(Vec::is_empty);
-    if empty(&statement.resource) || empty(&statement.not_resource) {
-        return Some(
-            Diagnostic::new(
-                Code::EmptyResources,
-                "this statement has an empty resource list",
-            )
-            .with_help("name the resources, or `*`"),
-        );
-    }
-    if empty(&statement.action) {
-        return Some(
-            Diagnostic::new(
-                Code::EmptyResources,
-                "this statement has an empty action list",
-            )
-            .with_help("name the actions, or remove the statement"),
-        );
-    }
-    if identity && statement.resource.is_none() && statement.not_resource.is_none() {
-        return Some(
-            Diagnostic::new(Code::EmptyResources, "this statement has no `Resource`")
-                .with_help("IAM rejects identity policy statements without `Resource`: add `\"Resource\": \"*\"` or the ARNs"),
-        );
-    }
-    None
 }
 
 /// Each statement's actions and resources made ready for the inclusion tests, each list on first
@@ -659,10 +627,6 @@ mod tests {
             (
                 r#"{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*"}"#,
                 Code::PrivilegeEscalation,
-            ),
-            (
-                r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":[]}"#,
-                Code::EmptyResources,
             ),
             (
                 r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,

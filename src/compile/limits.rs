@@ -568,8 +568,21 @@ fn split(
     };
     let count = ranges.len();
     let names: Vec<String> = (1..=count).map(|i| format!("{base}-{i}")).collect();
+    let limit = crate::iam::names::NameKind::ManagedPolicy.limit();
     for name in &names {
-        if taken.contains(&name.to_lowercase()) || name.chars().count() > 128 {
+        let length = name.chars().count();
+        if length > limit {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidName,
+                    format!("{title} must be split into {count} managed policies, but the name `{name}` is {length} characters, over IAM's limit of {limit}"),
+                )
+                .at(sources.first_line(document.span), format!("{} characters, over the quota of {}", thousands(size), thousands(quota)))
+                .with_help(format!("shorten the name to at most {} characters: parts are named `<name>-1`, `<name>-2`, ...", limit - (length - base.chars().count()))),
+            );
+            return None;
+        }
+        if taken.contains(&name.to_lowercase()) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateName,

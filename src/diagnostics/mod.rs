@@ -108,7 +108,7 @@ pub enum Code {
     PrivilegeEscalation,
     /// A statement covered by another statement of the same document.
     RedundantStatement,
-    /// A statement without resources: it matches nothing.
+    /// Retired: E0702 and E0705 report a statement without resources, which this only repeated.
     EmptyResources,
     /// A policy variable that has no value where the policy is used (`${aws:username}` for roles).
     UnavailableVariable,
