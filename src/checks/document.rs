@@ -285,6 +285,17 @@ pub fn statement_checks(
             );
         } else if *kind == "Service" {
             out.extend(service_principal(value, *span));
+        } else if *kind == "AWS" {
+            if let Some((problem, help)) = aws_principal_problem(value) {
+                out.push(
+                    Diagnostic::new(
+                        Code::WrongValue,
+                        format!("`{value}` is not a principal IAM accepts"),
+                    )
+                    .at(*span, problem)
+                    .with_help(help),
+                );
+            }
         }
     }
     // `iam:PassedToService` names service principals too (a delegation's `pass_to`).
@@ -879,6 +890,54 @@ fn family_fits(family: Family, key: KeyType, also: Option<KeyType>) -> bool {
 }
 
 /// An unknown service principal: a warning with the closest known one.
+/// What IAM refuses in an `AWS` principal, with a help: "Invalid principal in policy" for
+/// anything but `*`, an account (`123456789012` or `arn:PARTITION:iam::ACCOUNT:root`), an IAM
+/// user or role ARN, an `sts` assumed-role or federated-user session ARN, or a unique ID IAM
+/// writes for a deleted one (`AROA...`); and "You cannot use a wildcard to match part of a
+/// principal name or ARN" (IAM User Guide, "AWS JSON policy elements: Principal").
+fn aws_principal_problem(value: &str) -> Option<(&'static str, String)> {
+    let unique_id = value.len() >= 16
+        && value.starts_with('A')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if value == "*" || crate::iam::names::is_account_id(value) || unique_id {
+        return None;
+    }
+    let kinds =
+        "an account ID, `arn:aws:iam::ACCOUNT:root`, a role or user ARN, or an `sts` session ARN";
+    if value.contains(['*', '?']) {
+        return Some((
+            "a wildcard in part of a principal",
+            format!("name {kinds}, or `*`; to match principals by pattern, test `aws:PrincipalArn` in a condition"),
+        ));
+    }
+    let Some([_, partition, service, region, account, resource]) = arn_parts(value) else {
+        return Some(("not an account ID or an ARN", format!("name {kinds}")));
+    };
+    let account_ok = crate::iam::names::is_account_id(account)
+        // CloudFront's origin access identities: `arn:aws:iam::cloudfront:user/...`.
+        || (account == "cloudfront" && resource.starts_with("user/"));
+    let named = |prefix: &str, parts: usize| {
+        resource.strip_prefix(prefix).is_some_and(|rest| {
+            let pieces: Vec<&str> = rest.split('/').collect();
+            pieces.len() >= parts && pieces.iter().all(|p| !p.is_empty())
+        })
+    };
+    let resource_ok = match service {
+        "iam" => resource == "root" || named("user/", 1) || named("role/", 1),
+        "sts" => named("assumed-role/", 2) || named("federated-user/", 1),
+        _ => false,
+    };
+    if !PARTITIONS.contains(&partition) || !region.is_empty() || !account_ok || !resource_ok {
+        return Some((
+            "not a principal: IAM answers \"Invalid principal in policy\"",
+            format!("name {kinds} (groups and other resources cannot be principals)"),
+        ));
+    }
+    None
+}
+
 pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     if is_wild(name) || catalog.is_service_principal(name) {
