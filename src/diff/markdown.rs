@@ -36,7 +36,9 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
         add_counts(row, &d.access);
     }
     for p in &report.principals {
-        let row = rows.entry(format!("{} `{}`", p.kind, p.name)).or_default();
+        let row = rows
+            .entry(format!("{} {}", p.kind, code(&p.name)))
+            .or_default();
         add_counts(row, &p.access);
     }
     rows.retain(|_, (w, n, u)| *w + *n + *u > 0);
@@ -53,7 +55,7 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
             "| principal or policy | widened | narrowed | undecided |\n|---|---:|---:|---:|\n",
         );
         for (name, (w, n, u)) in &rows {
-            out.push_str(&format!("| {name} | {w} | {n} | {u} |\n"));
+            out.push_str(&format!("| {} | {w} | {n} | {u} |\n", cell(name)));
         }
     }
     for d in &report.documents {
@@ -61,19 +63,19 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
             continue;
         }
         let file = d.new_file.as_ref().or(d.old_file.as_ref());
-        let file = file.map_or(String::new(), |f| format!(" (`{f}`)"));
+        let file = file.map_or(String::new(), |f| format!(" ({})", code(f)));
         out.push_str(&format!(
-            "\n### {} {} `{}`{file}\n\n",
+            "\n### {} {} {}{file}\n\n",
             d.status.as_str(),
             d.kind,
-            d.name
+            code(&d.name)
         ));
         if let Some(principals) = &d.principals {
             for added in &principals.added {
-                out.push_str(&format!("- principal added: `{added}`\n"));
+                out.push_str(&format!("- principal added: {}\n", code(added)));
             }
             for removed in &principals.removed {
-                out.push_str(&format!("- principal removed: `{removed}`\n"));
+                out.push_str(&format!("- principal removed: {}\n", code(removed)));
             }
             if !principals.added.is_empty() || !principals.removed.is_empty() {
                 out.push('\n');
@@ -93,15 +95,15 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
     }
     for p in &report.principals {
         out.push_str(&format!(
-            "\n### {} {} `{}`\n\n",
+            "\n### {} {} {}\n\n",
             p.status.as_str(),
             p.kind,
-            p.name
+            code(&p.name)
         ));
         for line in p
             .changes
             .iter()
-            .filter_map(|c| c.describe(|v| format!("`{v}`"), "→"))
+            .filter_map(|c| c.describe(code, "→"))
         {
             out.push_str(&format!("- {line}\n"));
         }
@@ -110,6 +112,25 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
         }
     }
     out
+}
+
+/// `text` as a Markdown code span: fenced with more backticks than any run in it (and padded
+/// when it starts or ends with one), as CommonMark reads code spans. S3 keys and tag values
+/// may hold backticks.
+fn code(text: &str) -> String {
+    let longest = (text.split(|c| c != '`')).map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A table cell: GitHub splits a row at every `|`, in a code span too, unless escaped.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 /// Who a document's access belongs to, as the summary table names it.
@@ -121,7 +142,7 @@ fn owner(kind: &str, name: &str) -> String {
         "managed-policy" => "policy",
         other => other,
     };
-    format!("{who} `{name}`")
+    format!("{who} {}", code(name))
 }
 
 fn add_counts(row: &mut (usize, usize, usize), access: &Access) {
@@ -165,35 +186,51 @@ fn render_access(
 fn describe(e: &AccessEntry, locate: &dyn Fn(usize, bool) -> Option<String>, new: bool) -> String {
     let mut line = String::new();
     if let Some(principal) = &e.principal {
-        line.push_str(&format!("`{principal}`: "));
+        line.push_str(&format!("{}: ", code(principal)));
     }
     if e.example.is_none() && e.statement.is_none() {
         line.push_str(e.note.as_deref().unwrap_or(""));
         return line;
     }
-    line.push_str(&format!("`{}` on `{}`", e.actions, e.resources));
+    line.push_str(&format!("{} on {}", code(&e.actions), code(&e.resources)));
     if let Some(condition) = &e.condition {
-        line.push_str(&format!(" when `{condition}`"));
+        line.push_str(&format!(" when {}", code(condition)));
     }
     if let Some(example) = &e.example {
         line.push_str(&format!(
-            "; example: `{}` on `{}`",
-            example.action, example.resource
+            "; example: {} on {}",
+            code(&example.action),
+            code(&example.resource)
         ));
         if let Some(principal) = &example.principal {
-            line.push_str(&format!(" by `{principal}`"));
+            line.push_str(&format!(" by {}", code(principal)));
         }
     }
     if let Some(n) = e.statement {
         let sid = e
             .sid
             .as_deref()
-            .map_or(String::new(), |s| format!(" `{s}`"));
-        let place = locate(n, new).map_or(String::new(), |p| format!(" at `{p}`"));
+            .map_or(String::new(), |s| format!(" {}", code(s)));
+        let place = locate(n, new).map_or(String::new(), |p| format!(" at {}", code(&p)));
         line.push_str(&format!(" (statement {n}{sid}{place})"));
     }
     if let Some(note) = &e.note {
         line.push_str(&format!(": {note}"));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_and_cells_hold_backticks_and_bars() {
+        assert_eq!(code("s3:GetObject"), "`s3:GetObject`");
+        // A fence longer than any run inside, padded when the text starts or ends with one.
+        assert_eq!(code("b/`a`|*"), "``b/`a`|*``");
+        assert_eq!(code("`a"), "`` `a ``");
+        assert_eq!(code("x``y"), "```x``y```");
+        assert_eq!(cell("policy `p|q.json`"), "policy `p\\|q.json`");
+    }
 }
