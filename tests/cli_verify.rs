@@ -246,6 +246,43 @@ fn a_json_delegation_checks_what_its_boundary_lets_created_roles_do() {
 }
 
 #[test]
+fn a_directive_at_a_use_covers_a_proof_finding_inside_the_template() {
+    let dir = TempDir::new().unwrap();
+    let text = |directive: &str| {
+        format!(
+            "account \"123456789012\"\nimport s3\nboundary B {{\n  allow s3:GetObject on *\n}}\n\
+             role r {{\n  boundary B\n  trust service ec2.amazonaws.com\n{directive}  use s3.read_only(\"b\")\n}}\n"
+        )
+    };
+    let covered = write_file(
+        dir.path(),
+        "covered.iamx",
+        &text("  // iamx:allow E0501 \"reviewed\"\n"),
+    );
+    iamx()
+        .args(["check", "--no-config", &covered])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 suppressed"))
+        .stderr(predicate::str::contains("W0601").not());
+    // The boundary's line is what the finding refers to, not where it is: no cover there.
+    let elsewhere = write_file(
+        dir.path(),
+        "elsewhere.iamx",
+        &text("").replace(
+            "boundary B {",
+            "// iamx:allow E0501 \"not here\"\nboundary B {",
+        ),
+    );
+    iamx()
+        .args(["check", "--no-config", &elsewhere])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[E0501]"))
+        .stderr(predicate::str::contains("W0601"));
+}
+
+#[test]
 fn explain_a_project_role() {
     iamx()
         .args([

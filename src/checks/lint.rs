@@ -264,7 +264,7 @@ fn locate(doc: &LintDocument<'_>, index: usize, d: Diagnostic, label: &str) -> D
         for &site in *sites {
             d.secondary.push(Label {
                 span: site,
-                message: "expanded from this `use`".into(),
+                message: crate::diagnostics::EXPANDED_FROM.into(),
             });
         }
     }

@@ -264,7 +264,7 @@ fn check_statement_with(
         for &site in view.expanded_from {
             d.secondary.push(crate::diagnostics::Label {
                 span: site,
-                message: "expanded from this `use`".to_string(),
+                message: crate::diagnostics::EXPANDED_FROM.to_string(),
             });
         }
     }

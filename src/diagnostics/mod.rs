@@ -502,6 +502,26 @@ pub fn thousands(n: usize) -> String {
 /// that fails is found by every role that uses it). Findings that differ only in their
 /// secondary labels are one, with the labels of all (a mistake in a template, found once per
 /// `use`, is one error that names every `use`).
+/// The label at the `use` that expanded a template a finding is in: a directive there covers
+/// the finding ([`suppress`]).
+pub const EXPANDED_FROM: &str = "expanded from this `use`";
+
+/// Labels a finding at one of `statements` (a statement's span, with the `use`s it was
+/// expanded from) at those `use`s, as the lints and checks label theirs.
+pub fn label_expansions(diagnostic: &mut Diagnostic, statements: &[(Span, &[Span])]) {
+    let Some(primary) = &diagnostic.primary else {
+        return;
+    };
+    if let Some((_, sites)) = statements.iter().find(|(span, _)| *span == primary.span) {
+        for &site in *sites {
+            diagnostic.secondary.push(Label {
+                span: site,
+                message: EXPANDED_FROM.into(),
+            });
+        }
+    }
+}
+
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
         let position = |d: &Diagnostic| d.primary.as_ref().map(|l| (l.span.file, l.span.start));

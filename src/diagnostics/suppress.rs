@@ -143,13 +143,16 @@ pub fn apply(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Outcome {
 }
 
 /// Where a finding is, for matching directives: its primary span; or, when that lies outside
-/// the user's files (inside a std-lib template), the places its labels point at, such as the
-/// `use` that expanded the template. Labels are not used otherwise: they also point at what a
-/// finding merely refers to (the boundary a role escapes), which a directive there must not hide.
+/// the user's files (inside a std-lib template), the `use`s that expanded the template (its
+/// [`super::EXPANDED_FROM`] labels). Other labels are not used: they point at what a finding
+/// merely refers to (the boundary a role escapes), which a directive there must not hide.
 fn places(diagnostic: &Diagnostic, user_files: &[FileId]) -> Vec<Span> {
     match &diagnostic.primary {
         Some(primary) if user_files.contains(&primary.span.file) => vec![primary.span],
-        _ => diagnostic.secondary.iter().map(|l| l.span).collect(),
+        _ => (diagnostic.secondary.iter())
+            .filter(|l| l.message == super::EXPANDED_FROM)
+            .map(|l| l.span)
+            .collect(),
     }
 }
 

@@ -100,11 +100,7 @@ pub fn render_markdown(report: &Report, locate: &Locate<'_>) -> String {
             p.kind,
             code(&p.name)
         ));
-        for line in p
-            .changes
-            .iter()
-            .filter_map(|c| c.describe(code, "→"))
-        {
+        for line in p.changes.iter().filter_map(|c| c.describe(code, "→")) {
             out.push_str(&format!("- {line}\n"));
         }
         if p.status == Status::Changed {

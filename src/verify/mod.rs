@@ -232,6 +232,13 @@ pub fn verify_compiled_with(compiled: &Compiled, proved: Vec<(usize, Report)>) -
     report
 }
 
+/// The statements of `document` expanded from a template, each with the `use`s that did.
+fn expanded(document: &Document) -> impl Iterator<Item = (Span, &[Span])> {
+    (document.origins.iter())
+        .filter(|origin| !origin.expanded_from.is_empty())
+        .map(|origin| (origin.span, origin.expanded_from.as_slice()))
+}
+
 /// Each boundary of `arns` the project defines, compiled once to be shared by every principal
 /// it bounds.
 fn prepared_boundaries<'a>(
@@ -340,6 +347,9 @@ struct Job<'a> {
     /// Borrowed from the compiled project: proving a role reads its documents where they are.
     identity: Vec<LocatedDocument<&'a PolicyDocument>>,
     external: Vec<String>,
+    /// The statements expanded from a template (few: most roles have none), with the `use`s
+    /// that expanded them, to label a finding at one of them there.
+    expansions: Vec<(Span, &'a [Span])>,
 }
 
 impl<'a> Project<'a> {
@@ -401,13 +411,15 @@ impl<'a> Project<'a> {
         'a: 'r,
     {
         let mut identity = Vec::new();
+        let mut expansions = Vec::new();
         for d in inline {
             // A proof never reads a document whose statements are gone (`dropped_size`): it
             // would prove an empty policy.
             assert!(d.dropped_size.is_none(), "{} was dropped", d.name);
             identity.push(d.located_ref(format!("role {}", role.name)));
+            expansions.extend(expanded(d));
         }
-        let external = self.attached(&role.attached_policy_arns, &mut identity);
+        let external = self.attached(&role.attached_policy_arns, &mut identity, &mut expansions);
         Job {
             kind: "role",
             name: &role.name,
@@ -415,21 +427,30 @@ impl<'a> Project<'a> {
             boundary: role.boundary_arn.as_deref().unwrap_or_default(),
             identity,
             external,
+            expansions,
         }
     }
 
     fn user_job(&self, user: &'a crate::compile::output::UserInfo) -> Job<'a> {
         let mut identity = Vec::new();
+        let mut expansions = Vec::new();
         for d in self.inline(DocumentKind::UserInline, &user.name) {
             identity.push(d.located_ref(format!("user {}", user.name)));
+            expansions.extend(expanded(d));
         }
-        let mut external = self.attached(&user.attached_policy_arns, &mut identity);
+        let mut external =
+            self.attached(&user.attached_policy_arns, &mut identity, &mut expansions);
         for group in &user.groups {
             if let Some(info) = self.compiled.groups.iter().find(|g| &g.name == group) {
                 for d in self.inline(DocumentKind::GroupInline, group) {
                     identity.push(d.located_ref(format!("group {group}")));
+                    expansions.extend(expanded(d));
                 }
-                external.extend(self.attached(&info.attached_policy_arns, &mut identity));
+                external.extend(self.attached(
+                    &info.attached_policy_arns,
+                    &mut identity,
+                    &mut expansions,
+                ));
             }
         }
         Job {
@@ -439,6 +460,7 @@ impl<'a> Project<'a> {
             boundary: user.boundary_arn.as_deref().unwrap_or_default(),
             identity,
             external,
+            expansions,
         }
     }
 
@@ -448,11 +470,13 @@ impl<'a> Project<'a> {
             .map_or(&[], Documents::as_slice)
     }
 
-    /// Adds the project's attached policies to `identity`; returns the ARNs it does not define.
+    /// Adds the project's attached policies to `identity` (their template statements to
+    /// `expansions`); returns the ARNs it does not define.
     fn attached<'r>(
         &self,
         arns: &[String],
         identity: &mut Vec<LocatedDocument<&'r PolicyDocument>>,
+        expansions: &mut Vec<(Span, &'r [Span])>,
     ) -> Vec<String>
     where
         'a: 'r,
@@ -460,7 +484,10 @@ impl<'a> Project<'a> {
         let mut external = Vec::new();
         for arn in arns {
             match self.by_arn.get(arn.as_str()) {
-                Some(d) => identity.push(d.located_ref(format!("{} {}", d.kind.as_str(), d.name))),
+                Some(d) => {
+                    identity.push(d.located_ref(format!("{} {}", d.kind.as_str(), d.name)));
+                    expansions.extend(expanded(d));
+                }
                 None => external.push(arn.clone()),
             }
         }
@@ -489,6 +516,11 @@ impl<'a> Project<'a> {
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
         let mut report = containment::check_against(&job.identity, boundary, &label, job.span);
+        if !job.expansions.is_empty() {
+            for diagnostic in &mut report.diagnostics {
+                crate::diagnostics::label_expansions(diagnostic, &job.expansions);
+            }
+        }
         let subject = report.subjects.last_mut().expect("one subject");
         subject.kind = job.kind.to_string();
         subject.name = job.name.to_string();
@@ -607,7 +639,7 @@ impl<'a> Project<'a> {
                 .cloned()
                 .collect();
             let mut attached_docs = Vec::new();
-            let not_in_project = self.attached(&others, &mut attached_docs);
+            let not_in_project = self.attached(&others, &mut attached_docs, &mut Vec::new());
             identity.extend(attached_docs.into_iter().map(LocatedDocument::cloned));
             for arn in not_in_project {
                 notes.push(format!(
@@ -839,7 +871,7 @@ impl Project<'_> {
                 .filter(|arn| !self.compiled.delegations.iter().any(|d| &&d.arn == arn))
                 .cloned()
                 .collect();
-            self.attached(&guardrails, &mut docs);
+            self.attached(&guardrails, &mut docs, &mut Vec::new());
             for doc in &docs {
                 let uncarried = doc.policy.statements.iter().any(|s| {
                     s.effect == crate::iam::policy::Effect::Deny
