@@ -376,3 +376,21 @@ fn an_allow_that_needs_a_boundary_the_export_lacks_is_not_known() {
         .stdout(predicate::str::contains("\tunknown\t"))
         .stderr(predicate::str::contains("0 allowed, 0 denied, 1 unknown"));
 }
+
+#[test]
+fn an_answer_about_assuming_a_role_says_the_trust_was_not_read() {
+    iamx()
+        .args(["can-i", "alice", "sts:AssumeRole"])
+        .arg("arn:aws:iam::333333333333:role/auditor")
+        .args(["--gaad", GAAD])
+        .assert()
+        .stdout(predicate::str::contains(
+            "AWS also requires the role's trust policy to let this principal in",
+        ));
+    // Other requests carry no such note.
+    iamx()
+        .args(["can-i", "alice", "s3:GetObject", "arn:aws:s3:::acme-lake/x"])
+        .args(["--gaad", GAAD])
+        .assert()
+        .stdout(predicate::str::contains("trust policy").not());
+}

@@ -225,6 +225,7 @@ pub(super) fn answer(
         ));
     }
 
+    notes.extend(iamx::verify::account::trust_not_evaluated(&request.action));
     let evaluation = prepared.evaluate(request);
     let describe = |at: &StatementRef| prepared.describe(at, sources);
     let known = prepared.known(&evaluation);
@@ -458,6 +459,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
             ));
         }
         these.extend(unmodelled_notes(&evaluation, prepared, sources));
+        these.extend(iamx::verify::account::trust_not_evaluated(&query.action));
         for note in &these {
             let note = format!("{} {}: {note}", principal.kind.as_str(), principal.name);
             if noted.insert(note.clone()) {

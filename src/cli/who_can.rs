@@ -115,15 +115,14 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
         }
         let principal = account.principal(*index);
         let describe = |at: &StatementRef| prepared.describe(at, sources);
-        let notes = prepared
-            .external()
-            .iter()
+        let notes = (prepared.external().iter())
             .map(|arn| {
                 format!(
                     "{arn} is not in {} and was not evaluated; a Deny in it would change this",
                     account.origin
                 )
             })
+            .chain(iamx::verify::account::trust_not_evaluated(&request.action))
             .collect();
         allowed.push(Allowed {
             kind: principal.kind.as_str(),

@@ -103,6 +103,22 @@ pub fn principal_context(
     context
 }
 
+/// The note an answer about `action` needs when the decision also rests on a role's trust
+/// policy, which `explain`, `can-i` and `who-can` do not evaluate (resource policies are out of
+/// their scope; `report` reads trusts): without it an identity allow reads as the whole answer.
+pub fn trust_not_evaluated(action: &str) -> Option<String> {
+    const ON_A_ROLE: [&str; 5] = [
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    ];
+    ON_A_ROLE.iter().any(|a| a.eq_ignore_ascii_case(action)).then(|| {
+        "this answer is the caller's policies only: AWS also requires the role's trust policy to let this principal in, which is not evaluated here (`iamx report` reads trusts)".to_string()
+    })
+}
+
 /// A document of the account: read, still to be read from a file of a build output, or
 /// unreadable (why; its diagnostics were returned once).
 #[derive(Debug, Clone)]
