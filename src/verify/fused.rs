@@ -48,8 +48,9 @@ pub fn role_prover(before_roles: &Compiled) -> RoleProver<'_, Report> {
             report,
             inline_read_later,
             // `Project::delegation` reads the trust policies that may let in what holders create.
+            // The project's account is every role's (no ARN to read per role).
             trust_read_later: delegations
-                && super::trusting_holders::admits_own_account(&trust.policy, &role.arn),
+                && super::graph::trust::may_admit_account(&trust.policy, &before_roles.account),
         }
     })
 }
