@@ -92,3 +92,22 @@ fn an_export_of_another_account_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("cannot read"));
 }
+
+#[test]
+fn gaad_without_a_project_is_one_error_with_a_help() {
+    let output = iamx()
+        .args(["verify", "--no-config", "--color", "never", "--gaad"])
+        .arg("tests/data/explain/data-platform-gaad.json")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(output).unwrap();
+    assert_eq!(stderr.matches("error").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("help: --gaad checks a project against its account"),
+        "{stderr}"
+    );
+}

@@ -96,10 +96,16 @@ pub fn run(args: Args) -> Exit {
     let mut settings = match Settings::new(&config_paths, &args.env, &args.report, None) {
         Ok(settings) => settings,
         Err(exit) if !json_mode && args.paths.is_empty() => {
-            let _ = exit;
-            return super::fail(
-                "nothing to verify: give project paths, --policy FILE --boundary FILE, or --delegation FILE --boundary-arn ARN --prefix PREFIX",
+            // The error is said; what else `verify` takes is a help, not a second error.
+            errln!(
+                "  help: {}",
+                if args.gaad.is_some() {
+                    "--gaad checks a project against its account: give the project's paths too"
+                } else {
+                    "verify also takes plain JSON: --policy FILE --boundary FILE, or --delegation FILE --boundary-arn ARN --prefix PREFIX"
+                }
             );
+            return exit;
         }
         Err(exit) => return exit,
     };
