@@ -157,23 +157,29 @@ fn verify_json_policies_against_a_boundary() {
         .code(0);
 }
 
+/// `iamx verify` of `tests/data/delegation/FILE` as the seed example's delegation.
+fn seed_delegation(file: &str) -> assert_cmd::Command {
+    let mut command = iamx();
+    command.args([
+        "verify",
+        "--no-config",
+        "--color",
+        "never",
+        "--delegation",
+        &format!("tests/data/delegation/{file}"),
+        "--boundary-arn",
+        "arn:aws:iam::123456789012:policy/S3Only",
+        "--prefix",
+        "service-",
+        "--delegation-arn",
+        "arn:aws:iam::123456789012:policy/Employees",
+    ]);
+    command
+}
+
 #[test]
 fn verify_a_json_delegation() {
-    let run = |file: &str| {
-        let mut command = iamx();
-        command.args([
-            "verify",
-            "--delegation",
-            &format!("tests/data/delegation/{file}"),
-            "--boundary-arn",
-            "arn:aws:iam::123456789012:policy/S3Only",
-            "--prefix",
-            "service-",
-            "--delegation-arn",
-            "arn:aws:iam::123456789012:policy/Employees",
-        ]);
-        command
-    };
+    let run = seed_delegation;
     run("generated.json").assert().code(0);
     run("passrole-on-any.json")
         .assert()
@@ -188,21 +194,7 @@ fn verify_a_json_delegation() {
 fn a_json_delegation_checks_what_its_boundary_lets_created_roles_do() {
     let dir = TempDir::new().unwrap();
     let run = |boundary: Option<&str>| {
-        let mut command = iamx();
-        command.args([
-            "verify",
-            "--no-config",
-            "--color",
-            "never",
-            "--delegation",
-            "tests/data/delegation/generated.json",
-            "--boundary-arn",
-            "arn:aws:iam::123456789012:policy/S3Only",
-            "--prefix",
-            "service-",
-            "--delegation-arn",
-            "arn:aws:iam::123456789012:policy/Employees",
-        ]);
+        let mut command = seed_delegation("generated.json");
         if let Some(text) = boundary {
             command
                 .arg("--boundary")

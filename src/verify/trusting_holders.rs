@@ -9,6 +9,7 @@
 use super::account::{principal_context, PrincipalKind};
 use super::graph::trust::{Caller, Trust, Verdict as TrustVerdict};
 use super::*;
+use litemap::LiteMap;
 
 /// A role of the project whose trust may let in principals of its own account.
 pub(super) struct Trusting<'a> {
@@ -42,6 +43,7 @@ pub fn admits_own_account(trust: &PolicyDocument, arn: &str) -> bool {
 }
 
 /// A principal the holders control, as a trust policy sees it.
+#[derive(Clone)]
 struct Held {
     kind: PrincipalKind,
     name: String,
@@ -68,25 +70,21 @@ pub(super) fn check(
     let under_prefix =
         |kind: &str, arn: &str| after_kind(kind, arn).is_some_and(|rest| names.may_cover(rest));
     // Project principals under the prefix: the holders rewrite their policies and trust.
+    let held = |kind: PrincipalKind, name: &str, arn: &str, tags: &LiteMap<String, String>| Held {
+        kind,
+        name: name.to_string(),
+        arn: arn.to_string(),
+        tags: tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+    };
     let mut existing: Vec<Held> = (compiled.roles.iter())
         .filter(|r| under_prefix("role", &r.arn))
-        .map(|r| Held {
-            kind: PrincipalKind::Role,
-            name: r.name.clone(),
-            arn: r.arn.clone(),
-            tags: r.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        })
+        .map(|r| held(PrincipalKind::Role, &r.name, &r.arn, &r.tags))
         .collect();
     if scope.create_users {
         existing.extend(
             (compiled.users.iter())
                 .filter(|u| under_prefix("user", &u.arn))
-                .map(|u| Held {
-                    kind: PrincipalKind::User,
-                    name: u.name.clone(),
-                    arn: u.arn.clone(),
-                    tags: u.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                }),
+                .map(|u| held(PrincipalKind::User, &u.name, &u.arn, &u.tags)),
         );
     }
     for Trusting { role, trust } in trusting {
@@ -98,12 +96,7 @@ pub(super) fn check(
         }
         let decision = Trust::new(&trust.policy);
         let mut held = created(scope, &trust.policy);
-        held.extend(existing.iter().map(|h| Held {
-            kind: h.kind,
-            name: h.name.clone(),
-            arn: h.arn.clone(),
-            tags: h.tags.clone(),
-        }));
+        held.extend(existing.iter().cloned());
         for principal in &held {
             let mut request = Request::new("sts:AssumeRole", &role.arn);
             for (key, value) in principal_context(
