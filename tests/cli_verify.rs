@@ -222,7 +222,7 @@ fn a_json_delegation_checks_what_its_boundary_lets_created_roles_do() {
     .assert()
     .code(1)
     .stderr(predicate::str::contains(
-        "error[E0502]: delegation tests/data/delegation/generated.json allows an escalation through a role its holders create with that boundary",
+        "error[E0502]: delegation tests/data/delegation/generated.json allows an escalation through a role its holders create with its boundary",
     ))
     .stderr(predicate::str::contains("without a permissions boundary"))
     .stderr(predicate::str::contains("boundary.json:1:"));

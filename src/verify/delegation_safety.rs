@@ -29,7 +29,8 @@ pub fn check_delegation(
         diagnostics: vec![],
     };
     let held = escapes(identity, scope, own, &envelope);
-    // The boundary's own never-matching statements are reported where it is checked as a boundary.
+    // Only the holders' statements that never match are reported here: the boundary is checked
+    // as a boundary where it is defined.
     report.diagnostics.extend(held.never_matching);
     let mut unknown_text = held.unknown;
     let mut found: Vec<(Request, StatementRef, Source)> = (held.found.into_iter())
@@ -64,7 +65,7 @@ pub fn check_delegation(
             Source::Holders => (identity, String::new()),
             Source::Boundary => (
                 boundary,
-                " through a role its holders create with that boundary".to_string(),
+                " through a role its holders create with its boundary".to_string(),
             ),
         };
         let message = format!(
