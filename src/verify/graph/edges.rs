@@ -200,7 +200,8 @@ impl<'a> World<'a> {
         }
     }
 
-    /// The calls that make `runner` run code, when the node may make them all.
+    /// The calls that make `runner` run code, when the node may make them all: at `us-east-1`
+    /// under `iamx-escalation`, or where the node's own statements for those calls allow.
     pub(super) fn launch(
         &self,
         id: usize,
@@ -208,17 +209,54 @@ impl<'a> World<'a> {
     ) -> Option<Vec<Call>> {
         let may = self.may(id);
         runner.launches.iter().find_map(|actions| {
-            actions
-                .iter()
-                .map(|action| {
-                    if !may[action_index(action)] {
-                        return None;
-                    }
-                    let resource = launch_resource(action, &self.partition, &self.account_id);
-                    self.allowed(id, action, &resource, &[])
-                })
-                .collect::<Option<Vec<Call>>>()
+            if !actions.iter().all(|action| may[action_index(action)]) {
+                return None;
+            }
+            self.places(id, actions).iter().find_map(|place| {
+                actions
+                    .iter()
+                    .map(|action| {
+                        let resource =
+                            launch_resource_at(action, &self.partition, &self.account_id, place);
+                        self.allowed(id, action, &resource, &[])
+                    })
+                    .collect::<Option<Vec<Call>>>()
+            })
         })
+    }
+
+    /// The places to try a launch of `actions` at: the default one, then those the node's
+    /// allowing statements for them name (a few at most).
+    fn places(&self, id: usize, actions: &[&str]) -> Vec<Place> {
+        let mut places = vec![Place::default()];
+        let Some(prepared) = self.prepared(id) else {
+            return places;
+        };
+        let statements = (prepared.identity().iter()).flat_map(|d| &d.policy.statements);
+        for statement in statements {
+            let launches = statement.effect == Effect::Allow
+                && statement.action.as_ref().is_some_and(|list| {
+                    list.iter().any(|p| {
+                        actions
+                            .iter()
+                            .any(|a| pattern_includes(p, a, PatternKind::Action))
+                    })
+                });
+            if !launches {
+                continue;
+            }
+            for place in statement
+                .resource
+                .iter()
+                .flatten()
+                .filter_map(|p| place_of(p))
+            {
+                if !places.contains(&place) && places.len() < 8 {
+                    places.push(place);
+                }
+            }
+        }
+        places
     }
 
     /// The ARNs of the role a path would create: `role/iamx-escalation`, and the names the

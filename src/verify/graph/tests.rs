@@ -414,6 +414,11 @@ mod more {
                     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "not-a-secret"}}}),
                     all.clone(), None, false, &[]),
                 role("caller", trusts(ec2.clone()), json!([allow(json!("sts:AssumeRole"), json!("*"))]), None, false, &[]),
+                role("lambda-admin", trusts(json!({"Service": "lambda.amazonaws.com"})), all.clone(), None, false, &[]),
+                role("team-dev", trusts(ec2.clone()), json!([
+                    {"Effect": "Allow", "Action": "iam:PassRole", "Resource": arn("role", "lambda-admin")},
+                    allow(json!(["lambda:CreateFunction", "lambda:InvokeFunction"]),
+                        json!(format!("arn:aws:lambda:eu-*:{ACCOUNT}:function:team-*")))]), None, false, &[]),
                 role("attacher", trusts(ec2.clone()), json!([{"Effect": "Allow", "Action": "iam:AttachRolePolicy",
                     "Resource": arn("role", "attacher"),
                     "Condition": {"ArnEquals": {"iam:PolicyARN": arn("policy", "FullAdmin")}}}]), None, false, &[]),
@@ -436,6 +441,12 @@ mod more {
                 vec![Kind::LiftBoundary],
                 vec!["iam:CreatePolicyVersion".into()]
             )
+        );
+        // A launch where the caller's statements allow it: a named function in another region.
+        let calls = path_calls(&graph, "role team-dev");
+        assert_eq!(
+            calls[1].resource,
+            format!("arn:aws:lambda:eu-west-1:{ACCOUNT}:function:team-iamx-escalation")
         );
         // An external ID is sent by whoever calls: the one the trust names lets the caller in.
         let call = &path_calls(&graph, "role caller")[0];
