@@ -119,18 +119,7 @@ fn main() {
     });
     let info = &seed.delegations[0];
     let delegation = [located(&seed, DocumentKind::Delegation, &info.name)];
-    let scope = iamx::compile::delegation::Scope {
-        partition: seed.partition.clone(),
-        account: seed.account.clone(),
-        boundary_arn: info.boundary_arn.clone(),
-        delegation_arn: Some(info.arn.clone()),
-        path: info.path.clone(),
-        prefix: info.prefix.clone(),
-        pass_to: info.pass_to.clone(),
-        create_users: info.create_users,
-        tag_keys: iamx::compile::delegation::default_tag_keys(),
-        login_profiles: false,
-    };
+    let scope = iamx::compile::delegation::Scope::of(&seed, info);
     let own: Vec<String> = info.to.iter().map(|t| t.2.clone()).collect();
     per_iteration("seed: delegation Employees is safe", 200, || {
         verify::check_delegation(&delegation, None, &scope, &own, "delegation", span)

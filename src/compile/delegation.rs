@@ -67,6 +67,26 @@ pub enum Part {
 }
 
 impl Scope {
+    /// The scope `info`, a delegation of `compiled`, declares: the one reading of a project's
+    /// delegation, for its proof and its benchmark alike.
+    pub fn of(
+        compiled: &crate::compile::output::Compiled,
+        info: &crate::compile::output::DelegationInfo,
+    ) -> Scope {
+        Scope {
+            partition: compiled.partition.clone(),
+            account: compiled.account.clone(),
+            boundary_arn: info.boundary_arn.clone(),
+            delegation_arn: Some(info.arn.clone()),
+            path: info.path.clone(),
+            prefix: info.prefix.clone(),
+            pass_to: info.pass_to.clone(),
+            create_users: info.create_users,
+            tag_keys: info.tag_keys.clone(),
+            login_profiles: info.login_profiles,
+        }
+    }
+
     /// `arn:aws:iam::ACCOUNT:<kind>/<path><prefix><rest>`.
     pub fn arn(&self, kind: &str, rest: &str) -> String {
         let path = format!("/{}", self.path.trim_start_matches('/'));

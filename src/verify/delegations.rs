@@ -10,19 +10,7 @@ use super::*;
 impl<'a> Project<'a> {
     /// The delegation's scope, as the project declares it.
     pub(super) fn scope(&self, info: &crate::compile::output::DelegationInfo) -> Scope {
-        let compiled = self.compiled;
-        Scope {
-            partition: compiled.partition.clone(),
-            account: compiled.account.clone(),
-            boundary_arn: info.boundary_arn.clone(),
-            delegation_arn: Some(info.arn.clone()),
-            path: info.path.clone(),
-            prefix: info.prefix.clone(),
-            pass_to: info.pass_to.clone(),
-            create_users: info.create_users,
-            tag_keys: info.tag_keys.clone(),
-            login_profiles: info.login_profiles,
-        }
+        Scope::of(self.compiled, info)
     }
 
     /// What the holders of a delegation may do: the delegation policy, then the policies the
