@@ -9,6 +9,13 @@ use super::*;
 pub fn compare_access(old: Option<&PolicyDocument>, new: Option<&PolicyDocument>) -> Access {
     let encoded_old = old.map(encode_principals);
     let encoded_new = new.map(encode_principals);
+    let names_principals = [old, new].into_iter().flatten().any(|policy| {
+        policy
+            .statements
+            .iter()
+            .any(|s| s.principal.is_some() || s.not_principal.is_some())
+    });
+    let delta = |base, target, direction| delta(base, target, direction, names_principals);
     let mut access = Access::default();
     if let Some(new) = &encoded_new {
         let (entries, undecided) = delta(encoded_old.as_ref(), new, Direction::Added);
@@ -97,11 +104,12 @@ pub(super) enum Direction {
 }
 
 /// What `target` allows that `base` does not: entries grouped by statement part, and what
-/// stayed undecided.
+/// stayed undecided. `names_principals`: the documents are trust (or resource) policies.
 pub(super) fn delta(
     base: Option<&PolicyDocument>,
     target: &PolicyDocument,
     direction: Direction,
+    names_principals: bool,
 ) -> (Vec<AccessEntry>, Vec<String>) {
     // The other side is the boundary of every question below: compiled once, not per question.
     let prepared = reason::PreparedBoundary::new(base.map_or(&[], std::slice::from_ref));
@@ -196,7 +204,12 @@ pub(super) fn delta(
                 BoundaryFailure::DeniedBy(refs) => refs.iter().map(|r| r.stmt).collect(),
             };
             if denied_by.is_empty() {
-                entries.push(entry(part, index, None, tidy(&first.request, target, base)));
+                entries.push(entry(
+                    part,
+                    index,
+                    None,
+                    tidy(&first.request, target, base, names_principals),
+                ));
                 continue;
             }
             // The part escapes because a deny of the other side does not apply on this side:
@@ -230,7 +243,7 @@ pub(super) fn delta(
                     &narrower,
                     index,
                     deny_note(&found.boundary, other, direction),
-                    tidy(&found.request, target, base),
+                    tidy(&found.request, target, base, names_principals),
                 ));
             }
             if !narrowed {
@@ -238,7 +251,7 @@ pub(super) fn delta(
                     part,
                     index,
                     deny_note(&first.boundary, other, direction),
-                    tidy(&first.request, target, base),
+                    tidy(&first.request, target, base, names_principals),
                 ));
             }
         }
@@ -254,7 +267,7 @@ pub(super) fn delta(
                         statement,
                         index,
                         None,
-                        tidy(&first.request, target, base),
+                        tidy(&first.request, target, base, names_principals),
                     ));
                 }
             }
@@ -264,16 +277,21 @@ pub(super) fn delta(
     (entries, undecided)
 }
 
-/// The counterexample as an [`Example`]; for trust policies (principal in the context), the
+/// The counterexample as an [`Example`]; for trust policies (`names_principals`), the
 /// resource `*` when that is just as much a difference, since the engine's witness resource
-/// means nothing there.
+/// means nothing there, and a request with no principal shown as an anonymous caller's.
 pub(super) fn tidy(
     request: &Request,
     target: &PolicyDocument,
     base: Option<&PolicyDocument>,
+    names_principals: bool,
 ) -> Example {
-    let example = Example::from_request(request);
-    if example.principal.is_none() || example.resource == "*" {
+    let mut example = Example::from_request(request);
+    if !names_principals {
+        return example;
+    }
+    example.anonymous = example.principal.is_none();
+    if example.resource == "*" {
         return example;
     }
     let mut star = request.clone();
@@ -286,7 +304,7 @@ pub(super) fn tidy(
     if allows(std::slice::from_ref(target)) && !allows(base_docs) {
         let evaluation = reason::evaluate(base_docs, None, &star);
         if evaluation.unmodelled.is_empty() {
-            return Example::from_request(&star);
+            example.resource = star.resource;
         }
     }
     example

@@ -288,6 +288,10 @@ pub struct Example {
     pub resource: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal: Option<String>,
+    /// In a document that names principals, a request that carries none: an anonymous caller
+    /// (`"Principal": "*"` lets one in, `{"AWS": "*"}` does not).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous: bool,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub context: BTreeMap<String, Vec<String>>,
 }
@@ -308,6 +312,7 @@ impl Example {
             action: request.action.clone(),
             resource: request.resource.clone(),
             principal,
+            anonymous: false,
             context,
         }
     }
@@ -335,6 +340,14 @@ impl std::fmt::Display for Example {
                 write!(f, "{principal} calls {}", self.action)?
             }
             Some(principal) => write!(f, "{principal} calls {} on {}", self.action, self.resource)?,
+            None if self.anonymous && self.resource == "*" => {
+                write!(f, "an anonymous caller calls {}", self.action)?
+            }
+            None if self.anonymous => write!(
+                f,
+                "an anonymous caller calls {} on {}",
+                self.action, self.resource
+            )?,
             None => write!(f, "{} on {}", self.action, self.resource)?,
         }
         let mut first = true;
