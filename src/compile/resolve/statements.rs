@@ -278,6 +278,12 @@ impl Resolver<'_> {
                     continue;
                 }
             };
+            if trust.kind.node == PrincipalKind::Account && !crate::iam::names::is_account_id(&text)
+            {
+                self.error(super::values::invalid_account(&text, scalar.span));
+                ok = false;
+                continue;
+            }
             if let Some(problem) = principal_problem(trust.kind.node, &text) {
                 self.error(
                     Diagnostic::new(Code::WrongValue, format!("`{text}` is not {problem}"))

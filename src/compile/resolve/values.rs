@@ -274,16 +274,7 @@ impl Resolver<'_> {
         if crate::iam::names::is_account_id(&text) {
             Some(Spanned::new(text, scalar.span))
         } else {
-            self.error(
-                Diagnostic::new(
-                    Code::InvalidAccount,
-                    format!("`{text}` is not an AWS account ID"),
-                )
-                .at(scalar.span, "not twelve digits")
-                .with_help(
-                    "an account ID is twelve digits, like \"123456789012\" (keep leading zeros)",
-                ),
-            );
+            self.error(invalid_account(&text, scalar.span));
             None
         }
     }
@@ -319,4 +310,14 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// E0305, for the `account` setting and `trust account` alike.
+pub(super) fn invalid_account(text: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidAccount,
+        format!("`{text}` is not an AWS account ID"),
+    )
+    .at(span, "not twelve digits")
+    .with_help("an account ID is twelve digits, like \"123456789012\" (keep leading zeros)")
 }
