@@ -258,6 +258,21 @@ impl Catalog {
         remembered(&FOUND, name, || Self::get().condition_key_uncached(name))
     }
 
+    /// A context key as AWS spells it (`aws:requestedregion` → `aws:RequestedRegion`): the
+    /// engine stores keys lowercased (IAM ignores their case), and what users read should be
+    /// the documented name. A template's instance keeps its own tail (`aws:RequestTag/team`);
+    /// a key the catalog does not list is returned as given.
+    pub fn spell_key(&self, key: &str) -> String {
+        match self.condition_key(key) {
+            Some(found) if !found.is_template() => found.name().to_string(),
+            Some(found) => match (found.name().split_once('/'), key.split_once('/')) {
+                (Some((stem, _)), Some((_, tail))) => format!("{stem}/{tail}"),
+                _ => key.to_string(),
+            },
+            None => key.to_string(),
+        }
+    }
+
     /// [`Catalog::condition_key`], looked up.
     fn condition_key_uncached(&self, name: &str) -> Option<&ConditionKey> {
         if let Some(key) = self.global_for(name, |_| true) {

@@ -688,3 +688,16 @@ fn each_action_knows_its_service() {
     }
     assert!(actions > 10_000, "{actions}");
 }
+
+#[test]
+fn keys_are_spelled_as_aws_documents_them() {
+    let c = catalog();
+    assert_eq!(c.spell_key("aws:requestedregion"), "aws:RequestedRegion");
+    assert_eq!(c.spell_key("sts:externalid"), "sts:ExternalId");
+    // A template's instance keeps its own tail; an unknown key stays as given.
+    assert_eq!(
+        c.spell_key("aws:principaltag/team"),
+        "aws:PrincipalTag/team"
+    );
+    assert_eq!(c.spell_key("acme:whatever"), "acme:whatever");
+}

@@ -305,7 +305,7 @@ impl Example {
                 // `Type value`, as the principal lists and entries show it.
                 principal = values.first().map(|v| v.replacen(':', " ", 1));
             } else {
-                context.insert(key.to_string(), values.to_vec());
+                context.insert(Catalog::get().spell_key(key), values.to_vec());
             }
         }
         Example {

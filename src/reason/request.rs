@@ -90,6 +90,7 @@ impl fmt::Display for Request {
         for (key, values) in self.context.iter() {
             f.write_str(if first { " with " } else { ", " })?;
             first = false;
+            let key = crate::catalog::Catalog::get().spell_key(key);
             match values {
                 [one] => write!(f, "{key}={one:?}")?,
                 many => write!(f, "{key}={many:?}")?,

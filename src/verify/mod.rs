@@ -632,10 +632,7 @@ pub fn show(request: &Request) -> String {
     let catalog = Catalog::get();
     let mut text = format!("{} on {}", request.action, request.resource);
     for (i, (key, values)) in request.context.iter().enumerate() {
-        let name = match catalog.condition_key(key) {
-            Some(k) if !k.is_template() => k.name().to_string(),
-            _ => key.to_string(),
-        };
+        let name = catalog.spell_key(key);
         text.push_str(if i == 0 { " with " } else { ", " });
         match values {
             [one] => text.push_str(&format!("{name}={one:?}")),
@@ -652,7 +649,7 @@ fn escape(request: &Request, message: String) -> Escape {
         context: request
             .context
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_vec()))
+            .map(|(k, v)| (Catalog::get().spell_key(k), v.to_vec()))
             .collect(),
         message,
         class: None,
