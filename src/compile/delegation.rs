@@ -494,6 +494,19 @@ pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument
         all_kinds.iter().map(|k| scope.deeper(k)).collect(),
         Conditions::default(),
     ));
+    // A user's own credentials, as AWS's self-service example grants them: acting as oneself
+    // is not an escalation. The variable resolves only for a user caller.
+    let own_user = format!(
+        "arn:{}:iam::{}:user/${{aws:username}}",
+        scope.partition, scope.account
+    );
+    statements.push(statement(
+        "OwnCredentials",
+        Effect::Allow,
+        SELF_SERVICE,
+        vec![own_user.clone()],
+        Conditions::default(),
+    ));
     if !own_principals.is_empty() {
         statements.push(statement(
             "NoChangesToOwnPrincipals",
@@ -503,7 +516,34 @@ pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument
             Conditions::default(),
         ));
     }
+    if holders_may_be_users(own_principals) {
+        // A holder that is a user writing its own policies (`user/${aws:username}`, or `user/*`
+        // for a group's members) raises its own rights, whoever it is, unless it carries the
+        // boundary: then it gets no more than the roles it may create.
+        let user_changes: Vec<&str> = (SELF_CHANGE.iter().copied())
+            .filter(|a| a.contains("User") && *a != "iam:AddUserToGroup")
+            .collect();
+        statements.push(statement(
+            "NoChangesToTheCallersOwnUser",
+            Effect::Deny,
+            &user_changes,
+            vec![own_user],
+            boundary_condition("StringNotEquals", &scope.boundary_arn),
+        ));
+    }
     PolicyDocument::new(statements)
+}
+
+/// Whether a delegation's holders may be IAM users: some of its principals (`own_principals`,
+/// ARNs) are users or groups, or they are not known (a delegation read from JSON alone).
+pub fn holders_may_be_users(own_principals: &[String]) -> bool {
+    own_principals.is_empty()
+        || own_principals.iter().any(|arn| {
+            matches!(
+                crate::iam::names::iam_arn_parts(arn),
+                Some((_, "user" | "group", _))
+            )
+        })
 }
 
 #[cfg(test)]

@@ -199,6 +199,32 @@ pub const CREDENTIALS: &[&str] = &[
     "iam:UpdateSSHPublicKey",
 ];
 
+/// What a user may do to its own credentials without gaining anything (AWS's example policy
+/// "allows IAM users to manage their own credentials"): on another user each is a way in or a
+/// way to lock its owner out; on oneself, acting as oneself.
+pub const SELF_SERVICE: &[&str] = &[
+    "iam:ChangePassword",
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:DeleteAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:DeleteLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UpdateServiceSpecificCredential",
+    "iam:DeleteServiceSpecificCredential",
+    "iam:UploadSSHPublicKey",
+    "iam:UpdateSSHPublicKey",
+    "iam:DeleteSSHPublicKey",
+    "iam:UploadSigningCertificate",
+    "iam:UpdateSigningCertificate",
+    "iam:DeleteSigningCertificate",
+    "iam:EnableMFADevice",
+    "iam:ResyncMFADevice",
+    "iam:DeactivateMFADevice",
+];
+
 /// The actions that create an identity or set its boundary: without the boundary they escalate
 /// in any account.
 pub const CREATES_OR_REBOUNDS: &[&str] = &[

@@ -366,6 +366,19 @@ fn probes(scope: &Scope, own: &[String], named_boundaries: &[String]) -> Vec<Req
             &account_arn("policy", "admin"),
         )));
     }
+    if delegation::holders_may_be_users(own) {
+        // A holder that is a user, on its own user: `user/*` covers a group's members.
+        let holder = (own.iter())
+            .find_map(|arn| match crate::iam::names::iam_arn_parts(arn) {
+                Some((_, "user", name)) => name.rsplit('/').next(),
+                _ => None,
+            })
+            .unwrap_or("holder");
+        let own_user = account_arn("user", holder);
+        for action in (actions::SELF_CHANGE.iter()).filter(|a| a.contains("User")) {
+            out.push(Request::new(action, &own_user).with("aws:username", holder));
+        }
+    }
     for principal in own {
         for action in actions::SELF_CHANGE {
             out.push(with_user(

@@ -163,6 +163,17 @@ pub(super) fn reserved_path(name: &str) -> Option<&'static str> {
     AWS_PATHS.iter().copied().find(|p| lower.starts_with(p))
 }
 
+/// Whether `request` acts on the user that sends it: its resource is `user/NAME` (any path) and
+/// `aws:username` is NAME. IAM user names are unique whatever their case.
+pub(super) fn is_the_callers_own_user(request: &Request) -> bool {
+    let Some(("user", name)) = iam_arn_parts(&request.resource).map(|(_, kind, name)| (kind, name))
+    else {
+        return false;
+    };
+    let name = name.rsplit('/').next().unwrap_or(name);
+    matches!(request.context.get("aws:username"), Some([caller]) if caller.eq_ignore_ascii_case(name))
+}
+
 /// Classifies an escaping request: what it does, how bad it is, and how to fix it.
 pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Finding {
     use Class::*;
@@ -221,6 +232,14 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             "own-principal",
             format!("{does}, which holds this delegation: its holders can raise their own rights"),
             "deny policy, boundary and trust writes on the delegation's own principals".into(),
+        );
+    }
+    if delegation::holders_may_be_users(own) && is_the_callers_own_user(request) {
+        return Finding::new(
+            Escalation,
+            "own-principal",
+            format!("{does}, the caller's own user: a holder can raise its own rights"),
+            "do not allow holders to write the policies of their own user (`user/${aws:username}`, or `user/*`)".into(),
         );
     }
     if is(CREDENTIALS, action) {
