@@ -494,6 +494,16 @@ fn elements(
                 .with_help("the principal is whoever the policy is attached to; to grant another account, use a resource or trust policy"),
         );
     }
+    if kind == PolicyKind::Trust && statement.not_principal.is_some() {
+        out.push(
+            Diagnostic::new(
+                Code::ElementNotAllowed,
+                "a trust policy cannot have `NotPrincipal`",
+            )
+            .at(element("NotPrincipal"), "IAM role trust policies refuse it")
+            .with_help("deny with `\"Principal\": \"*\"` and a condition such as `\"StringNotEqualsIfExists\": {\"aws:PrincipalAccount\": ...}` instead"),
+        );
+    }
     if kind.requires_principal() && !has_principal {
         out.push(
             Diagnostic::new(Code::MissingElement, format!("a statement of a {} needs `Principal`", kind.describe()))
@@ -530,7 +540,7 @@ fn elements(
     }
     if statement.effect == Effect::Allow
         && statement.not_principal.is_some()
-        && !kind.refuses_principal()
+        && kind == PolicyKind::Resource
     {
         out.push(
             Diagnostic::new(

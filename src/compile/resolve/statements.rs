@@ -236,6 +236,18 @@ impl Resolver<'_> {
     ) -> Option<ir::TrustStatement> {
         let mut principals = Vec::with_capacity(trust.principals.len());
         let mut ok = true;
+        if trust.not_principal {
+            // `except` would be `NotPrincipal`, which IAM takes in resource policies only.
+            self.error(
+                Diagnostic::new(
+                    Code::ElementNotAllowed,
+                    "a role's trust policy cannot have `NotPrincipal` (`trust ... except`)",
+                )
+                .at(trust.kind.span, "IAM role trust policies refuse `NotPrincipal`")
+                .with_help("deny the others with a condition, like `trust deny anyone when aws:PrincipalAccount != \"123456789012\" if exists`"),
+            );
+            return None;
+        }
         if trust.kind.node == PrincipalKind::Service {
             for value in &trust.principals {
                 if let ValueKind::Name(name) = &value.node {
