@@ -667,6 +667,26 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
     if part_wild(service) {
         return None;
     }
+    if service == "iam" {
+        if !region.is_empty() {
+            return Some((
+                "IAM ARNs have no region".into(),
+                format!("leave the region empty: `arn:{partition}:iam::{account}:{resource}`"),
+            ));
+        }
+        if !crate::iam::names::is_iam_resource_path(resource) {
+            return Some((
+                format!("`{resource}` is not an IAM resource path"),
+                format!(
+                    "IAM resources are `*`, `root`, or start with {}",
+                    (crate::iam::names::IAM_RESOURCE_STARTS.iter())
+                        .map(|start| format!("`{start}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
     // Only a region or an account written out can be one the service's ARNs do not have: most
     // resources (`arn:aws:s3:::bucket`, a wildcard region) stop here.
     let region_written = !region.is_empty() && !part_wild(region);

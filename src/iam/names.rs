@@ -42,6 +42,38 @@ pub fn iam_arn_parts(arn: &str) -> Option<(&str, &str, &str)> {
     Some((account, kind, rest))
 }
 
+/// What the resource part of an `iam` ARN in a policy may start with, besides being `*` or
+/// `root`: IAM refuses any other with "IAM resource path must either be "*", root, or start
+/// with user/, federated-user/, ..." (its `MalformedPolicyDocument` answer; a wildcard such as
+/// `*role/x` is no exception).
+pub const IAM_RESOURCE_STARTS: &[&str] = &[
+    "user/",
+    "federated-user/",
+    "role/",
+    "group/",
+    "instance-profile/",
+    "mfa/",
+    "server-certificate/",
+    "policy/",
+    "sms-mfa/",
+    "saml-provider/",
+    "oidc-provider/",
+    "report/",
+    "access-report/",
+];
+
+/// Whether IAM takes `resource` as the resource part of an `iam` ARN in a policy (see
+/// [`IAM_RESOURCE_STARTS`]). One that starts with a policy variable is given the benefit of
+/// the doubt.
+pub fn is_iam_resource_path(resource: &str) -> bool {
+    resource == "*"
+        || resource == "root"
+        || resource.starts_with("${")
+        || IAM_RESOURCE_STARTS
+            .iter()
+            .any(|start| resource.starts_with(start))
+}
+
 /// What an IAM name names, for its length limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
