@@ -796,16 +796,20 @@ fn conditions(spans: &StatementSpans, out: &mut Vec<Diagnostic>) {
         };
         let (operator_text, key_text) = (spans.operator_of(value), spans.key_of(value));
         if let Some(wanted) = operators::value_problem(base.family, &value.value) {
-            out.push(
-                Diagnostic::new(
-                    Code::ConditionValueType,
-                    format!(
-                        "`{}` is not a valid value for `{}`",
-                        value.value, operator_text
-                    ),
-                )
-                .at(value.span, format!("expected {wanted}")),
-            );
+            let mut d = Diagnostic::new(
+                Code::ConditionValueType,
+                format!(
+                    "`{}` is not a valid value for `{}`",
+                    value.value, operator_text
+                ),
+            )
+            .at(value.span, format!("expected {wanted}"));
+            if crate::iam::policy::opens_variable(&value.value) {
+                d = d.with_help(format!(
+                    "policy variables are not supported with `{operator_text}`: write the value itself"
+                ));
+            }
+            out.push(d);
         }
         // The key checks once per operator and key, however many values: a clause's values
         // come one after another, and the set catches a clause written twice.

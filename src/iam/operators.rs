@@ -23,6 +23,15 @@ pub enum Family {
     Null,
 }
 
+impl Family {
+    /// Whether a value may be a policy variable (`${aws:username}`): the condition operators
+    /// page marks policy variables "Not supported" for Numeric, Date, Binary, IP address and
+    /// Null operators, so there a variable is just a value that is not a number, date, ...
+    pub fn takes_policy_variables(self) -> bool {
+        matches!(self, Family::String | Family::Arn | Family::Bool)
+    }
+}
+
 /// How an operator compares a request value with a policy value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
@@ -201,7 +210,7 @@ impl<'t> ConditionOperator<'t> {
 /// time and passes. Dates, numbers and addresses are read by [`super::values`], as the engine
 /// reads them. Source: IAM User Guide, "Condition operators".
 pub fn value_problem(family: Family, value: &str) -> Option<&'static str> {
-    if crate::iam::policy::opens_variable(value) {
+    if family.takes_policy_variables() && crate::iam::policy::opens_variable(value) {
         return None;
     }
     let ok = match family {
@@ -280,7 +289,12 @@ mod tests {
         assert!(!bad(Family::Bool, "True"));
         assert!(bad(Family::Arn, "role/x"));
         assert!(!bad(Family::Arn, "arn:aws:iam::*:role/x"));
-        assert!(!bad(Family::Date, "${aws:CurrentTime}"));
+        // Policy variables are not supported with Date, Numeric or IP address operators.
+        assert!(bad(Family::Date, "${aws:CurrentTime}"));
+        assert!(bad(Family::Numeric, "${aws:username}"));
+        assert!(bad(Family::IpAddress, "${aws:SourceIp}"));
+        assert!(!bad(Family::Bool, "${aws:MultiFactorAuthPresent}"));
+        assert!(!bad(Family::Arn, "${aws:PrincipalArn}"));
     }
 
     #[test]
