@@ -16,7 +16,7 @@ use crate::diagnostics::{did_you_mean, Code, Diagnostic};
 use crate::iam::kind::PolicyKind;
 use crate::iam::names::{arn_parts, PARTITIONS};
 use crate::iam::operators::{self, ConditionOperator, Family};
-use crate::iam::policy::{first_wild, is_wild, Effect, PolicyDocument, Statement};
+use crate::iam::policy::{first_wild, is_wild, Effect, PolicyDocument, Principal, Statement};
 use crate::iam::read::{position, ConditionValue, StatementSpans};
 use crate::source::Span;
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -477,6 +477,22 @@ fn elements(
                 Diagnostic::new(Code::EmptyElement, format!("`{key}` is an empty list"))
                     .at(element(key), "IAM refuses empty lists")
                     .with_help(format!("name at least one, or remove `{key}`")),
+            );
+        }
+    }
+    for (key, principal) in [
+        ("Principal", &statement.principal),
+        ("NotPrincipal", &statement.not_principal),
+    ] {
+        let empty = match principal.as_deref() {
+            Some(Principal::Map(map)) => map.is_empty() || map.values().any(Vec::is_empty),
+            _ => false,
+        };
+        if empty {
+            out.push(
+                Diagnostic::new(Code::EmptyElement, format!("`{key}` names no principal"))
+                    .at(element(key), "IAM refuses empty lists")
+                    .with_help("name at least one principal, like `{\"AWS\": \"arn:aws:iam::123456789012:root\"}`"),
             );
         }
     }
