@@ -371,26 +371,51 @@ impl PolicyReader<'_> {
         }
     }
 
-    fn unknown_key(&mut self, member: &Member, known: &[&str]) {
+    /// Reports an unknown key; returns the known key it looks like a misspelling of, whose
+    /// absence is then not a second error.
+    fn unknown_key<'k>(&mut self, member: &Member, known: &[&'k str]) -> Option<&'k str> {
         let span = self.key_span(member);
         let mut d = Diagnostic::new(
             Code::InvalidPolicyJson,
             format!("unknown key `{}`", member.key),
         )
         .at(span, "IAM rejects policies with unknown keys");
-        d = match crate::diagnostics::did_you_mean(&member.key, known.iter().copied()) {
+        let close = crate::diagnostics::did_you_mean(&member.key, known.iter().copied());
+        d = match close {
             Some(close) => d.with_help(format!("did you mean `{close}`?")),
             None => d.with_help(format!("the keys here are {}", known.join(", "))),
         };
         self.diagnostics.push(d);
+        close
     }
 
     fn document(&mut self, root: &Json) -> Option<ReadPolicy> {
         let members = self.object(root, "a policy document (a JSON object)")?;
+        // An account export given where a policy is read: one error that says what it is.
+        const EXPORT_KEYS: [&str; 4] = [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ];
+        if let Some(member) = members.iter().find(|m| EXPORT_KEYS.contains(&&*m.key)) {
+            if !members.iter().any(|m| m.key == "Statement") {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidPolicyJson,
+                        "this is an account authorization details export, not a policy",
+                    )
+                    .at(self.key_span(member), "`get-account-authorization-details` output")
+                    .with_help("read an export with `iamx verify --gaad`, `iamx report`, `iamx explain` or `iamx import`"),
+                );
+                return None;
+            }
+        }
         let mut policy = PolicyDocument::new(Vec::new());
         let mut version = None;
         let mut version_span = None;
         let mut statements = None;
+        let mut misspelt_statement = false;
         for member in members {
             match &*member.key {
                 "Version" => {
@@ -399,7 +424,10 @@ impl PolicyReader<'_> {
                 }
                 "Id" => policy.id = self.string(&member.value),
                 "Statement" => statements = Some(&member.value),
-                _ => self.unknown_key(member, &["Version", "Id", "Statement"]),
+                _ => {
+                    misspelt_statement |= self.unknown_key(member, &["Version", "Id", "Statement"])
+                        == Some("Statement")
+                }
             }
         }
         // An omitted Version stays omitted: IAM reads the document with the 2008-10-17 rules,
@@ -407,6 +435,9 @@ impl PolicyReader<'_> {
         // Version"); `PolicyDocument::substitutes_variables` says so to the engine.
         policy.version = version;
         let Some(statements) = statements else {
+            if misspelt_statement {
+                return None;
+            }
             let span = Span::new(self.file, root.start, root.start + 1);
             self.diagnostics.push(
                 Diagnostic::new(Code::MissingElement, "the policy has no `Statement`")
@@ -593,7 +624,11 @@ impl PolicyReader<'_> {
         let mut spans = StatementSpans::new(span);
         let mut effect = None;
         let mut ok = true;
+        // An element misspelt or of the wrong type was reported once: its absence is not a
+        // second error.
         let mut unknown = false;
+        let mut misspelt_effect = false;
+        let mut unreadable_action = false;
         for member in members {
             let v = &member.value;
             if let Some(key) = KEYS.iter().find(|k| **k == member.key) {
@@ -635,6 +670,7 @@ impl PolicyReader<'_> {
                 "Action" | "NotAction" => {
                     let Some((list, list_spans)) = self.strings(v) else {
                         ok = false;
+                        unreadable_action = true;
                         continue;
                     };
                     spans.actions = list_spans;
@@ -664,13 +700,13 @@ impl PolicyReader<'_> {
                     // An unknown key is often a misspelt one (`Actions`): it is the one error,
                     // not also the element it stood for going missing.
                     unknown = true;
-                    self.unknown_key(member, &KEYS)
+                    misspelt_effect |= self.unknown_key(member, &KEYS) == Some("Effect");
                 }
             }
         }
         match effect {
             Some(effect) => statement.effect = effect,
-            None if ok => {
+            None if ok && !misspelt_effect => {
                 self.diagnostics.push(
                     Diagnostic::new(Code::MissingElement, "this statement has no `Effect`")
                         .at(span, "statement")
@@ -682,7 +718,7 @@ impl PolicyReader<'_> {
         }
         if let Some(problem) = statement.shape_error() {
             let missing = statement.action.is_none() && statement.not_action.is_none();
-            if missing && unknown {
+            if missing && (unknown || unreadable_action) {
                 return None;
             }
             // Point at the second of the two conflicting elements, or the statement when the
