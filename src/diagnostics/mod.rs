@@ -636,24 +636,46 @@ fn to_codespan(
     if let Some(primary) = &diagnostic.primary {
         let range = ranges.next().unwrap_or_default();
         labels.push(
-            cs::Label::primary(primary.span.file.0 as usize, range).with_message(&primary.message),
+            cs::Label::primary(primary.span.file.0 as usize, range)
+                .with_message(printable(&primary.message)),
         );
     }
     for label in &diagnostic.secondary {
         let range = ranges.next().unwrap_or_default();
         labels.push(
-            cs::Label::secondary(label.span.file.0 as usize, range).with_message(&label.message),
+            cs::Label::secondary(label.span.file.0 as usize, range)
+                .with_message(printable(&label.message)),
         );
     }
-    let mut notes = diagnostic.notes.clone();
+    let mut notes: Vec<String> = (diagnostic.notes.iter())
+        .map(|note| printable(note).into_owned())
+        .collect();
     if let Some(help) = &diagnostic.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", printable(help)));
     }
     cs::Diagnostic::new(severity)
         .with_code(diagnostic.code.as_str())
-        .with_message(&diagnostic.message)
+        .with_message(printable(&diagnostic.message))
         .with_labels(labels)
         .with_notes(notes)
+}
+
+/// `text` with control characters (but line breaks and tabs) escaped as `\u{1b}`: messages
+/// quote policy text, which must not drive the terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if control(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Serialize for Code {

@@ -128,7 +128,15 @@ impl<'a> Shown<'a> {
                 let c = content(file, l);
                 c.end - c.start > LONG_LINE
             });
-            if long {
+            // Control characters are shown through an excerpt too, which replaces them; codespan
+            // draws the lines between two labels as well, so those are looked at.
+            let (first, last) = (lines.first().copied(), lines.last().copied());
+            let control = (first.zip(last)).is_some_and(|(first, last)| {
+                (first..=last).any(|l| {
+                    (file.text[content(file, l)].chars()).any(|c| c.is_control() && c != '\t')
+                })
+            });
+            if long || control {
                 shown
                     .excerpts
                     .push((id, Excerpt::new(file, &lines, &ranges)));
@@ -200,7 +208,7 @@ impl Excerpt {
                 excerpt.text.push_str(ELLIPSIS);
             }
             let text_at = excerpt.text.len();
-            excerpt.text.push_str(&file.text[shown.clone()]);
+            push_printable(&mut excerpt.text, &file.text[shown.clone()]);
             if shown.end < whole.end {
                 excerpt.text.push_str(ELLIPSIS);
             }
@@ -231,6 +239,22 @@ impl Excerpt {
             .partition_point(|l| l.at <= byte)
             .saturating_sub(1)
     }
+}
+
+/// Pushes `text` with each control character but a tab replaced by one of the same length in
+/// UTF-8 (`?` for C0 and DEL, `¿` for C1), so a policy cannot drive the terminal (clear it,
+/// recolour it) and the labels' byte offsets still hold.
+fn push_printable(out: &mut String, text: &str) {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        out.push_str(text);
+        return;
+    }
+    out.extend(text.chars().map(|c| match c {
+        '\t' => c,
+        c if c.is_control() && c.len_utf8() == 1 => '?',
+        c if c.is_control() => '\u{bf}',
+        c => c,
+    }));
 }
 
 /// The part of a long line to show: [`WINDOW`] bytes from a little before the first label
@@ -315,6 +339,26 @@ mod tests {
         let d = Diagnostic::new(Code::InvalidJson, "m")
             .at(Span::new(id, label.start, label.end), "here");
         render(&[d], &sources, false)
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        // ESC (C0) and CSI (C1) in the source and in the message: shown, not obeyed.
+        let text = "{\"R\": \"\u{1b}[2J\u{9b}31mX\"}\n";
+        let mut sources = Sources::new();
+        let id = sources.add("p.json", text.to_string());
+        let d = Diagnostic::new(Code::InvalidJson, "`\u{1b}[2J` is not valid")
+            .at(Span::new(id, 7, 17), "label \u{1b}[0m")
+            .with_help("help \u{7}");
+        let shown = render(&[d], &sources, false);
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("`\\u{1b}[2J` is not valid"), "{shown}");
+        // The source keeps its length, so the carets still stand under the label.
+        assert!(shown.contains("\"?[2J¿31mX\""), "{shown}");
+        assert!(shown.contains("^^^^^^^^^"), "{shown}");
     }
 
     #[test]
