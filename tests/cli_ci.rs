@@ -577,3 +577,31 @@ fn iamx_toml_is_read_by_the_account_commands_and_diff() {
         assert!(stderr.contains("iamx.toml:2:1"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn json_and_sarif_carry_every_label_with_its_extent() {
+    // E0501 has a primary label (the statement) and a secondary one (the boundary): both reach
+    // tools, as the text output draws them.
+    let (_temp, file) = project(ESCAPE);
+    let (_, found) = stdout_json(&["check", "--diagnostics", "json", &file], None);
+    let finding = &found[0];
+    assert_eq!(finding["label"], "this statement allows it", "{finding}");
+    let boundary = &finding["labels"][0];
+    assert_eq!(boundary["line"], 3, "{finding}");
+    assert_eq!(boundary["end_line"], 5, "{finding}");
+    assert!(boundary["end_column"].as_u64().unwrap() > 0, "{finding}");
+    let (_, sarif) = stdout_json(&["check", "--diagnostics", "sarif", &file], None);
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["message"]["text"], "this statement allows it",
+        "{result}"
+    );
+    assert!(
+        (result["message"]["text"].as_str().unwrap()).contains("\nthis statement allows it"),
+        "{result}"
+    );
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["endLine"], 5,
+        "{result}"
+    );
+}

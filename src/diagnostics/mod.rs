@@ -697,6 +697,8 @@ pub struct ResolvedDiagnostic {
     pub column: Option<usize>,
     pub end_line: Option<usize>,
     pub end_column: Option<usize>,
+    /// What the primary label says at `line:column` (often the only reason given).
+    pub label: Option<String>,
     pub labels: Vec<ResolvedLabel>,
     pub notes: Vec<String>,
     pub help: Option<String>,
@@ -710,6 +712,8 @@ pub struct ResolvedLabel {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
     pub message: String,
 }
 
@@ -731,16 +735,22 @@ impl ResolvedDiagnostic {
             column: position.as_ref().map(|p| p.2),
             end_line: position.as_ref().map(|p| p.3),
             end_column: position.as_ref().map(|p| p.4),
+            label: (diagnostic.primary.as_ref())
+                .map(|label| label.message.clone())
+                .filter(|message| !message.is_empty()),
             labels: diagnostic
                 .secondary
                 .iter()
                 .map(|label| {
                     let file = sources.get(label.span.file);
                     let (line, column) = file.line_column(label.span.start as usize);
+                    let (end_line, end_column) = file.line_column(label.span.end as usize);
                     ResolvedLabel {
                         file: file.name.clone(),
                         line,
                         column,
+                        end_line,
+                        end_column,
                         message: label.message.clone(),
                     }
                 })

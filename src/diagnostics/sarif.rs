@@ -105,6 +105,10 @@ fn result(located: &ResolvedDiagnostic, rule_index: usize) -> Value {
     result.insert("ruleIndex".into(), json!(rule_index));
     result.insert("level".into(), json!(level(located.severity)));
     let mut message = located.message.clone();
+    // Code scanning shows the message alone: the label's reason goes with it.
+    if let Some(label) = &located.label {
+        message.push_str(&format!("\n{label}"));
+    }
     if let Some(help) = &located.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
@@ -118,13 +122,14 @@ fn result(located: &ResolvedDiagnostic, rule_index: usize) -> Value {
             region["endLine"] = json!(end_line);
             region["endColumn"] = json!(end_column);
         }
-        result.insert(
-            "locations".into(),
-            json!([{ "physicalLocation": {
-                "artifactLocation": { "uri": uri(file) },
-                "region": region,
-            }}]),
-        );
+        let mut location = json!({ "physicalLocation": {
+            "artifactLocation": { "uri": uri(file) },
+            "region": region,
+        }});
+        if let Some(label) = &located.label {
+            location["message"] = json!({ "text": label });
+        }
+        result.insert("locations".into(), json!([location]));
     }
     if !located.labels.is_empty() {
         let related: Vec<Value> = located
@@ -137,7 +142,12 @@ fn result(located: &ResolvedDiagnostic, rule_index: usize) -> Value {
                     "message": { "text": label.message },
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri(&label.file) },
-                        "region": { "startLine": label.line, "startColumn": label.column },
+                        "region": {
+                            "startLine": label.line,
+                            "startColumn": label.column,
+                            "endLine": label.end_line,
+                            "endColumn": label.end_column,
+                        },
                     },
                 })
             })
