@@ -72,12 +72,18 @@ pub fn sanitize_name(text: &str, limit: usize) -> String {
 /// Actions grouped per service in order of first appearance: `s3:{GetObject, PutObject}`.
 pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>>, String> {
     let catalog = crate::catalog::Catalog::get();
+    /// An entry of the output, in order of first appearance.
+    enum Entry {
+        /// A service's names: `groups[i]`.
+        Group(usize),
+        Alone(Action),
+    }
     let mut groups: Vec<(Text, Vec<Spanned<Text>>)> = Vec::new();
-    let mut out_order: Vec<Option<usize>> = Vec::new();
+    let mut out_order: Vec<Entry> = Vec::new();
     let mut unchecked = Vec::new();
     for action in list {
         if action == "*" {
-            out_order.push(None);
+            out_order.push(Entry::Alone(Action::Any));
             continue;
         }
         // Actions the catalog snapshot does not know (retired, or newer than the snapshot:
@@ -114,19 +120,25 @@ pub(super) fn actions(list: &[String], what: &str) -> Result<Vec<Spanned<Action>
                 "{what}: cannot be written in .iamx: the action `{action}` (service prefixes are lowercase; names use letters, digits, `-`, `_`, `*` and `?`)"
             ));
         }
+        // The grammar reads a leading `*` as "every action": a wildcard service (`*:Get*`) is
+        // written quoted, which the compiler takes as written.
+        if service.starts_with('*') {
+            out_order.push(Entry::Alone(Action::Unchecked(Text::from(action.as_str()))));
+            continue;
+        }
         match groups.iter_mut().position(|(s, _)| s == service) {
             Some(i) => groups[i].1.push(sp(Text::from(name))),
             None => {
                 groups.push((Text::from(service.as_str()), vec![sp(Text::from(name))]));
-                out_order.push(Some(groups.len() - 1));
+                out_order.push(Entry::Group(groups.len() - 1));
             }
         }
     }
     let mut out = Vec::new();
     for entry in out_order {
         match entry {
-            None => out.push(sp(Action::Any)),
-            Some(i) => out.push(sp(Action::Named {
+            Entry::Alone(action) => out.push(sp(action)),
+            Entry::Group(i) => out.push(sp(Action::Named {
                 service: groups[i].0.clone(),
                 names: groups[i].1.clone(),
             })),
@@ -349,6 +361,19 @@ pub(super) fn conditions(
     Ok(out)
 }
 
+/// `document` without its empty Sids. IAM takes `"Sid": ""` (the console's role wizard writes
+/// it into trust policies) as no Sid: it names nothing and changes no access, and `.iamx` has
+/// no way to write it. Every document is read through here before it becomes members or the
+/// original its import is checked against.
+pub(super) fn without_empty_sids(mut document: PolicyDocument) -> PolicyDocument {
+    for statement in &mut document.statements {
+        if statement.sid.as_deref() == Some("") {
+            statement.sid = None;
+        }
+    }
+    document
+}
+
 pub(super) fn check_document(document: &PolicyDocument, what: &str) -> Result<(), String> {
     if !document.substitutes_variables() {
         let version = match &document.version {
@@ -410,9 +435,7 @@ pub(super) fn identity_members(
         }
         let sid = match &statement.sid {
             None => None,
-            Some(sid)
-                if !sid.is_empty() && sid.chars().all(|c| c.is_ascii_alphanumeric()) =>
-            {
+            Some(sid) if sid.chars().all(|c| c.is_ascii_alphanumeric()) => {
                 Some(sp(Text::from(sid.as_str())))
             }
             Some(sid) => {
@@ -527,11 +550,13 @@ pub(super) fn trust_members(document: &PolicyDocument, what: &str) -> Result<Vec
             PrincipalKind::Federated => "sts:AssumeRoleWithWebIdentity",
             _ => "sts:AssumeRole",
         };
-        let trust_actions = if action_list.len() == 1 && action_list[0] == default {
-            Vec::new()
-        } else {
-            actions(&action_list, &label)?
-        };
+        // IAM matches actions ignoring case: `sts:assumerole` is the default too.
+        let trust_actions =
+            if action_list.len() == 1 && action_list[0].eq_ignore_ascii_case(default) {
+                Vec::new()
+            } else {
+                actions(&action_list, &label)?
+            };
         members.push(Member::Trust(sp(Trust {
             deny: statement.effect == policy::Effect::Deny,
             not_principal,
@@ -542,17 +567,6 @@ pub(super) fn trust_members(document: &PolicyDocument, what: &str) -> Result<Vec
         })));
     }
     Ok(members)
-}
-
-pub(super) fn is_trust_policy(document: &PolicyDocument) -> bool {
-    !document.statements.is_empty()
-        && document.statements.iter().all(|s| {
-            (s.principal.is_some() || s.not_principal.is_some())
-                && s.action.as_ref().is_some_and(|actions| {
-                    actions.iter().any(|a| a.starts_with("sts:AssumeRole"))
-                        && actions.iter().all(|a| a.starts_with("sts:"))
-                })
-        })
 }
 
 pub(super) fn setting(s: Setting) -> Member {

@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::iam::gaad::{Account, InlinePolicy, Tag};
+use crate::iam::kind::PolicyKind;
 
 /// Path, permissions boundary, attached policies and tags of a role, user or group.
 fn principal_common(
@@ -70,13 +71,16 @@ impl Importer {
         let (read, diagnostics) = crate::iam::read::read_value(file, text, root);
         self.diagnostics(name, text, &diagnostics);
         let Some(read) = read else { return };
-        let document = read.policy;
-        if is_trust_policy(&document) {
+        let document = without_empty_sids(read.policy);
+        // Imported as the kind `check` just held it to (`PolicyKind::infer`, which `iamx check`
+        // reports too): statements that all name a principal and only `sts:` actions, in any
+        // case or as wildcards, make a trust policy.
+        if checked.kind == Some(PolicyKind::Trust) {
             let role = sanitize_name(name, 64);
             match trust_members(&document, name) {
                 Ok(members) => {
                     self.expect(name, DocumentKind::Trust, &role, document);
-                    self.block(BlockKind::Role, &role, members);
+                    self.block(name, BlockKind::Role, &role, members);
                 }
                 Err(e) => self.errors.push(e),
             }
@@ -86,7 +90,7 @@ impl Importer {
                 Ok(mut members) => {
                     self.mark_aws_managed(name, &document, &mut members);
                     self.expect(name, DocumentKind::ManagedPolicy, &policy, document);
-                    self.block(BlockKind::Policy, &policy, members);
+                    self.block(name, BlockKind::Policy, &policy, members);
                 }
                 Err(e) => self.errors.push(e),
             }
@@ -131,7 +135,24 @@ impl Importer {
         });
     }
 
-    fn block(&mut self, kind: BlockKind, name: &str, members: Vec<Member>) {
+    /// A block named `name`, imported from the input `from`; refused when an earlier block has
+    /// its name, which the generated source could not hold.
+    fn block(&mut self, from: &str, kind: BlockKind, name: &str, members: Vec<Member>) {
+        let key = (kind.iam_namespace(), name.to_lowercase());
+        if let Some((first_from, first_kind, first_name)) = self.declared.get(&key) {
+            let kind = kind.keyword();
+            let clash =
+                format!("{from}: {kind} `{name}` has the name of {first_kind} `{first_name}`");
+            let why = "(IAM names are unique regardless of case)";
+            self.errors.push(if first_from == from {
+                format!("{clash} {why}")
+            } else {
+                format!("{clash} from {first_from} {why}: rename one of the files, or import them separately")
+            });
+            return;
+        }
+        self.declared
+            .insert(key, (from.to_string(), kind.keyword(), name.to_string()));
         self.items.push(Item::Block(sp(Block {
             kind: sp(kind),
             name: name_str(name),
@@ -154,7 +175,7 @@ impl Importer {
         for policy in account.policies.iter().filter(|p| !p.aws_managed) {
             let name = &policy.name;
             let what = format!("{file}: policy `{name}`");
-            let document = policy.document.policy.clone();
+            let document = without_empty_sids(policy.document.policy.clone());
             let is_boundary = boundary_arns.contains(policy.arn.as_str());
             let kind = if is_boundary {
                 BlockKind::Boundary
@@ -181,7 +202,7 @@ impl Importer {
                 DocumentKind::ManagedPolicy
             };
             self.expect(&what, doc_kind, name, document);
-            self.block(kind, name, members);
+            self.block(file, kind, name, members);
             own.insert(policy.arn.clone(), (kind, name.clone()));
         }
 
@@ -198,7 +219,7 @@ impl Importer {
                 Ok(None) => {}
                 Err(e) => self.errors.push(e),
             }
-            self.block(BlockKind::Group, name, members);
+            self.block(file, BlockKind::Group, name, members);
         }
 
         for user in &account.users {
@@ -224,7 +245,7 @@ impl Importer {
                 Ok(None) => {}
                 Err(e) => self.errors.push(e),
             }
-            self.block(BlockKind::User, name, members);
+            self.block(file, BlockKind::User, name, members);
         }
 
         for role in &account.roles {
@@ -264,7 +285,7 @@ impl Importer {
                 )),
             }
             let trust_what = format!("{what} (trust policy)");
-            let document = role.trust_policy.policy.clone();
+            let document = without_empty_sids(role.trust_policy.policy.clone());
             match trust_members(&document, &trust_what) {
                 Ok(mut trust) => {
                     members.append(&mut trust);
@@ -285,7 +306,7 @@ impl Importer {
                 Ok(None) => {}
                 Err(e) => self.errors.push(e),
             }
-            self.block(BlockKind::Role, name, members);
+            self.block(file, BlockKind::Role, name, members);
         }
     }
 
@@ -303,7 +324,7 @@ impl Importer {
         let mut names = Vec::new();
         for policy in policies {
             let label = format!("{what}: inline policy `{}`", policy.name);
-            let document = policy.document.policy.clone();
+            let document = without_empty_sids(policy.document.policy.clone());
             check_document(&document, &label)?;
             statements.extend(document.statements);
             names.push(policy.name.clone());

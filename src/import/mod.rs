@@ -2,15 +2,17 @@
 //!
 //! In: named JSON texts, each either one policy document (an identity policy or a role's trust
 //! policy) or the output of `aws iam get-account-authorization-details` (GAAD). Out: one `.iamx`
-//! source text (built as an AST and printed by [`crate::syntax::format::print`]), or errors that name the
-//! document and statement that cannot be expressed.
+//! source text (built as an AST, printed by [`crate::syntax::format::print`] and laid out by
+//! [`crate::syntax::format::format`] once the account's ARNs are templated), or errors that name
+//! the document and statement that cannot be expressed.
 //!
 //! The guarantee: the source compiles, and every compiled document grants exactly the access of
 //! the document it came from. [`import`] checks this itself with an [`Equivalence`] oracle
 //! ([`CanonicalEquality`]: equal after [`PolicyDocument::canonicalize`]; or
 //! [`AccessEquality`]: canonical equality as the fast path, otherwise the reasoning engine must
 //! prove that each document allows everything the other does).
-//! Nothing is dropped silently: what the language cannot say exactly is an error.
+//! Nothing is dropped silently: what the language cannot say exactly is an error. (An empty Sid
+//! is dropped, from the original the check compares with too: to IAM it is no Sid.)
 
 use crate::compile::output::{Compiled, DocumentKind};
 use crate::compile::{compile, Input, Options};
@@ -234,6 +236,10 @@ fn annotate_unchecked(source: String) -> String {
                 let Action::Unchecked(text) = &action.node else {
                     continue;
                 };
+                // Quoted only because the grammar cannot write it bare (`"*:Get*"`).
+                if catalog.matches_any_action(text) {
+                    continue;
+                }
                 let service = crate::catalog::split_service(text)
                     .map_or(text.as_str(), |(service, _)| service);
                 let service = service.to_lowercase();
@@ -331,6 +337,9 @@ struct Importer {
     notes: Vec<String>,
     account: Option<String>,
     partition: Option<String>,
+    /// The blocks so far by IAM namespace and lowercased name: the input each came from, its
+    /// kind and its name as written.
+    declared: BTreeMap<(&'static str, String), (String, &'static str, String)>,
 }
 
 /// Imports the inputs (name, JSON text) and checks the result with `oracle`.
@@ -345,10 +354,15 @@ pub fn import(
         notes: Vec::new(),
         account: None,
         partition: None,
+        declared: BTreeMap::new(),
     };
     let mut accounts = BTreeMap::new();
     for (index, (name, text)) in inputs.iter().enumerate() {
         let file = FileId(index as u32);
+        if inputs[..index].iter().any(|(earlier, _)| earlier == name) {
+            importer.errors.push(format!("{name}: given twice"));
+            continue;
+        }
         if text.len() > crate::iam::gaad::MAX_BYTES {
             importer.errors.push(format!(
                 "{name}: {} bytes, over iamx's limit of {} for an input",
@@ -402,6 +416,12 @@ pub fn import(
         source = format!(
             "// The input names no account; set yours here (it only shapes the ARNs of what is declared).\n{source}"
         );
+    }
+    // The layout is `fmt`'s, decided on the final text: `${account}` is longer than the account
+    // it replaces, so a line printed whole may now be too long. A source the formatter refuses
+    // is kept as printed; compiling it below says what is wrong.
+    if let Ok(formatted) = crate::syntax::format::format(FileId(0), &source) {
+        source = formatted;
     }
 
     let compilation = compile(

@@ -71,6 +71,17 @@ pub enum BlockKind {
 }
 
 impl BlockKind {
+    /// The IAM namespace the block's name lives in, whose names are unique regardless of
+    /// case: boundaries, policies and delegation policies are all managed policies.
+    pub fn iam_namespace(self) -> &'static str {
+        match self {
+            BlockKind::Boundary | BlockKind::Policy | BlockKind::Delegate => "managed policy",
+            BlockKind::Role => "role",
+            BlockKind::User => "user",
+            BlockKind::Group => "group",
+        }
+    }
+
     pub fn keyword(self) -> &'static str {
         match self {
             BlockKind::Boundary => "boundary",

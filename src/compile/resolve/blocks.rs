@@ -22,19 +22,14 @@ impl Resolver<'_> {
         scope: &Scope,
     ) -> Vec<Option<Spanned<String>>> {
         // Boundaries, policies and delegation policies are all managed policies: one namespace.
-        let mut seen: HashMap<(u8, String), Span> = HashMap::new();
+        let mut seen: HashMap<(&str, String), Span> = HashMap::new();
         let mut names = Vec::new();
         for block in blocks {
             let name = self
                 .interpolate(&block.name.node, scope)
                 .map(|name| Spanned::new(name, block.name.span));
             if let Some(name) = &name {
-                let namespace = match block.kind.node {
-                    BlockKind::Boundary | BlockKind::Policy | BlockKind::Delegate => 0,
-                    BlockKind::Role => 1,
-                    BlockKind::User => 2,
-                    BlockKind::Group => 3,
-                };
+                let namespace = block.kind.node.iam_namespace();
                 // IAM names are unique regardless of case.
                 match seen.get(&(namespace, name.node.to_lowercase())) {
                     Some(first) => {
