@@ -795,3 +795,52 @@ fn a_delegation_that_requires_another_boundary_is_an_escalation() {
             "iam:CreateRole on arn:aws:iam::123456789012:role/service-x with iam:PermissionsBoundary=\"arn:aws:iam::123456789012:policy/service-evil\"",
         ));
 }
+
+/// A counterexample gives a global key a value AWS sends for it: an ARN as `aws:PrincipalArn`,
+/// an account ID as `aws:PrincipalAccount`, a principal type, a region; never `"example"`.
+#[test]
+fn counterexamples_give_global_keys_values_aws_sends() {
+    let dir = TempDir::new().unwrap();
+    let policy = dir.path().join("policy.json");
+    fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    for (condition, expected) in [
+        (
+            r#""ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/*"}"#,
+            r#"aws:PrincipalArn="arn:aws:iam::111122223333:role/example""#,
+        ),
+        (
+            r#""StringNotEquals":{"aws:PrincipalType":"AssumedRole"}"#,
+            r#"aws:PrincipalType="User""#,
+        ),
+        (
+            r#""StringNotEquals":{"aws:PrincipalAccount":"123456789012"}"#,
+            r#"aws:PrincipalAccount="111122223333""#,
+        ),
+        (
+            r#""StringNotEquals":{"aws:RequestedRegion":"us-east-1"}"#,
+            r#"aws:RequestedRegion="eu-west-1""#,
+        ),
+    ] {
+        let boundary = dir.path().join("boundary.json");
+        fs::write(
+            &boundary,
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sns:Publish","Resource":"*"}},{{"Effect":"Deny","Action":"sns:Publish","Resource":"*","Condition":{{{condition}}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        iamx()
+            .arg("verify")
+            .arg("--policy")
+            .arg(&policy)
+            .arg("--boundary")
+            .arg(&boundary)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(expected));
+    }
+}

@@ -494,6 +494,31 @@ pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument
         all_kinds.iter().map(|k| scope.deeper(k)).collect(),
         Conditions::default(),
     ));
+    // A permissions boundary must be a managed policy the account can attach: its own or an
+    // AWS managed one. A request naming any other fails, whatever the policies allow, so it is
+    // no escalation (`arn:aws:iam::*:policy/B` in a condition lets only this account's `B`
+    // through).
+    let mut unusable = Conditions::default();
+    unusable.insert("Null", BOUNDARY_KEY, vec!["false".into()]);
+    unusable.insert(
+        "ArnNotLike",
+        BOUNDARY_KEY,
+        vec![
+            format!("arn:{}:iam::{}:policy/*", scope.partition, scope.account),
+            format!("arn:{}:iam::aws:policy/*", scope.partition),
+        ],
+    );
+    let takes_boundary: Vec<&str> = (CREATES_OR_REBOUNDS.iter().chain(ESCALATING))
+        .copied()
+        .filter(|a| Catalog::get().action_supports_key(a, BOUNDARY_KEY) == Some(true))
+        .collect();
+    statements.push(statement(
+        "UnusableBoundaries",
+        Effect::Allow,
+        &takes_boundary,
+        vec!["*".into()],
+        unusable,
+    ));
     // A user's own credentials, as AWS's self-service example grants them: acting as oneself
     // is not an escalation. The variable resolves only for a user caller.
     let own_user = format!(

@@ -389,7 +389,11 @@ fn key_options(
     clauses: &[Clause],
     multi: bool,
 ) -> Result<Vec<(Choice, Vec<bool>)>, String> {
-    let mut values = representatives(clauses)?;
+    // Values AWS could send for the key come first, so each class of values that agree on
+    // every clause is shown by one of them when one is in it (`aws:PrincipalArn` as an ARN,
+    // not `"example"`); the others stay, as some classes hold nothing else.
+    let mut values: Vec<String> = (likely_values(key).iter()).map(|v| v.to_string()).collect();
+    values.extend(representatives(clauses)?);
     let truth_of = |ctx: &Context| -> Vec<bool> {
         clauses
             .iter()
@@ -554,6 +558,58 @@ impl KeyType {
     }
 }
 
+/// Realistic values of well-known global keys whose values are not held to a type here (any
+/// string can be tried), for readable counterexamples (IAM User Guide, "AWS global condition
+/// context keys").
+fn likely_values(key: &str) -> &'static [&'static str] {
+    match key.to_ascii_lowercase().as_str() {
+        "aws:principalarn" | "aws:sourcearn" => &[
+            "arn:aws:iam::111122223333:role/example",
+            "arn:aws:iam::123456789012:user/example",
+        ],
+        "aws:principalaccount" | "aws:sourceaccount" | "aws:resourceaccount" => {
+            &["111122223333", "123456789012"]
+        }
+        "aws:requestedregion" => &["us-east-1", "eu-west-1"],
+        "aws:principaltype" => &[
+            "AssumedRole",
+            "User",
+            "FederatedUser",
+            "Account",
+            "Anonymous",
+        ],
+        "aws:principalorgid" => &["o-exampleorgid"],
+        _ => &[],
+    }
+}
+
+/// `pattern` with its wildcards filled so that an ARN stays one: a wild region becomes
+/// `us-east-1` and a wild account `111122223333`, the rest `x`.
+pub fn filled(pattern: &str) -> String {
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let wild = |part: &str| part.contains(['*', '?']);
+    if parts.len() == 6 && parts[0] == "arn" {
+        let region = if wild(parts[3]) {
+            "us-east-1"
+        } else {
+            parts[3]
+        };
+        let account = if wild(parts[4]) {
+            "111122223333"
+        } else {
+            parts[4]
+        };
+        let fill = |part: &str| part.replace(['*', '?'], "x");
+        return format!(
+            "arn:{}:{}:{region}:{account}:{}",
+            fill(parts[1]),
+            fill(parts[2]),
+            fill(parts[5])
+        );
+    }
+    pattern.replace(['*', '?'], "x")
+}
+
 /// Candidate request values covering every region the key's clauses distinguish.
 fn representatives(clauses: &[Clause]) -> Result<Vec<String>, String> {
     let mut patterns: Vec<(String, PatternKind)> = vec![];
@@ -596,6 +652,7 @@ fn representatives(clauses: &[Clause]) -> Result<Vec<String>, String> {
             .map_err(|_| "string conditions are too complex to enumerate".to_string())?;
         // Prefer the policy's own values (wildcards filled) as realistic representatives.
         for (p, _) in &patterns {
+            out.push(filled(p));
             out.push(p.replace(['*', '?'], "x"));
             out.push(p.replace(['*', '?'], ""));
         }

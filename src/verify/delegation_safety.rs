@@ -264,7 +264,7 @@ fn named_boundaries(docs: &[PolicyDocument], scope: &Scope) -> Vec<String> {
         .flat_map(|s| s.condition.clauses())
         .filter(|(_, key, _)| key.eq_ignore_ascii_case(actions::BOUNDARY_KEY))
         .flat_map(|(_, _, values)| values)
-        .map(|value| value.replace(['*', '?'], "x"))
+        .map(|value| reason::filled(value))
         .filter(|value| *value != scope.boundary_arn)
         .collect();
     named.sort();
