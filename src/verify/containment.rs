@@ -113,7 +113,230 @@ pub fn check_containment(
     label: &str,
     span: Span,
 ) -> Report {
-    check_against(identity, &Boundary::new(boundary.to_vec()), label, span)
+    check_against(
+        identity,
+        &Boundary::new(boundary.to_vec()),
+        label,
+        span,
+        None,
+    )
+}
+
+/// What AWS puts in every request of one known principal (a project's role or user): a
+/// counterexample must carry these, or it is a request this principal never sends (IAM User
+/// Guide, "AWS global condition context keys").
+pub(super) struct Caller<'a> {
+    arn: &'a str,
+    user: bool,
+    /// The proof was made again with the documents specialized: a counterexample still not
+    /// this caller's is then undecided, not a reason to make it a third time.
+    again: bool,
+}
+
+/// The keys [`Caller`] fixes, lowercased.
+const CALLER_KEYS: [&str; 4] = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:username",
+];
+
+impl<'a> Caller<'a> {
+    /// A role (`user` false) or user with this ARN; a role session's ARN is another, but its
+    /// `aws:PrincipalArn` is the role's.
+    pub(super) fn new(arn: &'a str, user: bool) -> Caller<'a> {
+        Caller {
+            arn,
+            user,
+            again: false,
+        }
+    }
+
+    fn again(&self) -> Caller<'a> {
+        Caller {
+            again: true,
+            ..*self
+        }
+    }
+
+    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, and `aws:username`
+    /// (absent for a role): made only for a counterexample, not for every principal proved.
+    fn context(&self) -> reason::Context {
+        let mut context = reason::Context::new();
+        context.set("aws:PrincipalArn", [self.arn]);
+        if let Some(parts) = crate::iam::names::arn_parts(self.arn) {
+            context.set("aws:PrincipalAccount", [parts[4]]);
+        }
+        if self.user {
+            context.set("aws:PrincipalType", ["User"]);
+            if let Some((_, _, name)) = crate::iam::names::iam_arn_parts(self.arn) {
+                context.set("aws:username", [name.rsplit('/').next().unwrap_or(name)]);
+            }
+        } else {
+            context.set("aws:PrincipalType", ["AssumedRole"]);
+        }
+        context
+    }
+
+    /// `request` as this caller sends it, for the keys the documents test; `None` when it is
+    /// already so.
+    /// `request` as this caller sends it, for the `tested` keys; `None` when it is already so.
+    fn fixed(&self, request: &Request, tested: &[&str]) -> Option<Request> {
+        let own = self.context();
+        let differs = |key: &&str| request.context.get(key) != own.get(key);
+        if !tested.iter().any(differs) {
+            return None;
+        }
+        let mut fixed = request.clone();
+        for &key in tested {
+            match own.get(key) {
+                Some(values) => fixed.context.set(key, values.iter().cloned()),
+                None => fixed.context.remove(key),
+            }
+        }
+        Some(fixed)
+    }
+
+    /// `located` as this caller's requests meet it: each clause on a `tested` key decided, a
+    /// true one dropped and a statement with a false one made one that never applies, so the
+    /// statements keep their places (and their spans).
+    fn specialized<P: Borrow<PolicyDocument>>(
+        &self,
+        located: &LocatedDocument<P>,
+        tested: &[&str],
+    ) -> LocatedDocument {
+        let own = self.context();
+        let mut policy = located.policy.borrow().clone();
+        let substitutes = policy.substitutes_variables();
+        for statement in &mut policy.statements {
+            if substitutes {
+                // `${aws:username}` in a resource or a value is the caller's own.
+                let resolve = |text: &mut String| {
+                    if let Some(resolved) = resolve_variables(text, tested, &own) {
+                        *text = resolved;
+                    }
+                };
+                (statement
+                    .resource
+                    .iter_mut()
+                    .chain(&mut statement.not_resource))
+                .flatten()
+                .for_each(resolve);
+                for (_, keys) in statement.condition.0.iter_mut() {
+                    for (_, values) in keys.iter_mut() {
+                        values.iter_mut().for_each(resolve);
+                    }
+                }
+            }
+            let mut decided = Vec::new();
+            let mut never = false;
+            for (operator, key, values) in statement.condition.clauses() {
+                let fixed = tested.iter().any(|t| t.eq_ignore_ascii_case(key));
+                if !fixed || values.iter().any(|v| v.contains("${")) {
+                    continue;
+                }
+                match reason::eval_clause(operator, key, values, &own) {
+                    Ok(true) => decided.push((operator.to_string(), key.to_string())),
+                    Ok(false) => never = true,
+                    Err(_) => {}
+                }
+            }
+            for (operator, key) in decided {
+                if let Some(keys) = statement.condition.0.get_mut(&operator) {
+                    keys.remove(&key);
+                    if keys.is_empty() {
+                        statement.condition.0.remove(&operator);
+                    }
+                }
+            }
+            if never {
+                // Equal to `a` and not equal to it: no request meets both.
+                statement
+                    .condition
+                    .insert("StringEquals", NEVER_KEY, vec!["a".into()]);
+                statement
+                    .condition
+                    .insert("StringNotEquals", NEVER_KEY, vec!["a".into()]);
+            }
+        }
+        LocatedDocument {
+            name: located.name.clone(),
+            policy,
+            spans: located.spans.clone(),
+            span: located.span,
+        }
+    }
+}
+
+/// `text` with each `${key}` of a `tested` key the caller has one value for replaced by it;
+/// `None` when there is none. A key the caller lacks stays a variable (its statement then
+/// never matches, as the engine reads it).
+fn resolve_variables(text: &str, tested: &[&str], own: &reason::Context) -> Option<String> {
+    if !text.contains("${") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 2..start + end];
+        out.push_str(&rest[..start]);
+        match own.variable(name) {
+            Some(value) if tested.iter().any(|t| t.eq_ignore_ascii_case(name)) => {
+                out.push_str(&value);
+                changed = true;
+            }
+            _ => out.push_str(&rest[start..start + end + 1]),
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// A key no request has, for a statement that can never apply ([`Caller::specialized`]).
+const NEVER_KEY: &str = "iamx:never";
+
+/// The [`CALLER_KEYS`] that `docs` test in a condition or name as a policy variable.
+fn tested_caller_keys<'d>(
+    docs: impl Iterator<Item = &'d PolicyDocument> + Clone,
+) -> Vec<&'static str> {
+    let variable = |text: &str, key: &str| {
+        text.contains("${") && text.to_ascii_lowercase().contains(&format!("${{{key}}}"))
+    };
+    CALLER_KEYS
+        .into_iter()
+        .filter(|key| {
+            (docs.clone()).flat_map(|d| &d.statements).any(|s| {
+                s.condition.clauses().any(|(_, k, values)| {
+                    k.eq_ignore_ascii_case(key) || values.iter().any(|v| variable(v, key))
+                }) || (s.resource.iter().chain(&s.not_resource))
+                    .flatten()
+                    .any(|r| variable(r, key))
+            })
+        })
+        .collect()
+}
+
+/// Whether `request` is allowed by `identity` and not by `boundary`, decided exactly.
+fn escapes_exactly<P: Borrow<PolicyDocument>>(
+    request: &Request,
+    identity: &[LocatedDocument<P>],
+    boundary: &[LocatedDocument],
+) -> bool {
+    let identity: Vec<PolicyDocument> = (identity.iter())
+        .map(|d| d.policy.borrow().clone())
+        .collect();
+    let boundary: Vec<PolicyDocument> = boundary.iter().map(|d| d.policy.clone()).collect();
+    let alone = reason::evaluate(&identity, None, request);
+    let bounded = reason::evaluate(&identity, Some(&boundary), request);
+    alone.decision == reason::Decision::Allow
+        && bounded.decision != reason::Decision::Allow
+        && alone.unmodelled.is_empty()
+        && bounded.unmodelled.is_empty()
 }
 
 /// The policies of located documents, for the engine.
@@ -142,11 +365,13 @@ impl Boundary {
 }
 
 /// [`check_containment`] against a prepared boundary.
+/// `caller`, when the principal is known, holds each counterexample to the requests it sends.
 pub(super) fn check_against<P: Borrow<PolicyDocument>>(
     identity: &[LocatedDocument<P>],
     boundary: &Boundary,
     label: &str,
     span: Span,
+    caller: Option<&Caller<'_>>,
 ) -> Report {
     // The engine borrows the policies: a role's documents are not copied.
     let (identity_docs, dropped) = prune_never_matching(&policies(identity));
@@ -196,6 +421,52 @@ pub(super) fn check_against<P: Borrow<PolicyDocument>>(
     };
     let mut escapes = Vec::new();
     let mut reported: Vec<StatementRef> = Vec::new();
+    // A counterexample with another caller's `aws:PrincipalArn` (or type, account, user name)
+    // is no request of this principal. Shown as its own when it escapes so too; otherwise the
+    // proof is made again with the documents as this caller meets them (rare: the boundary or
+    // the policies test who calls).
+    let tested = match caller {
+        Some(_) if !counterexamples.is_empty() => tested_caller_keys(
+            (identity.iter().map(|d| d.policy.borrow())).chain(boundary.iter().map(|d| &d.policy)),
+        ),
+        _ => Vec::new(),
+    };
+    let mut counterexamples = counterexamples;
+    if let (Some(caller), false) = (caller, tested.is_empty()) {
+        let mut again = false;
+        let mut kept = Vec::with_capacity(counterexamples.len());
+        for mut counterexample in counterexamples {
+            if let Some(fixed) = caller.fixed(&counterexample.request, &tested) {
+                if escapes_exactly(&fixed, identity, boundary) {
+                    counterexample.request = fixed;
+                } else if caller.again {
+                    unknown.push(reason::UnknownReason {
+                        statement: counterexample.allowed_by.clone(),
+                        reason: format!(
+                            "possible escape {} needs a caller other than {label}",
+                            show(&counterexample.request)
+                        ),
+                    });
+                    continue;
+                } else {
+                    again = true;
+                }
+            }
+            kept.push(counterexample);
+        }
+        counterexamples = kept;
+        if again {
+            let identity: Vec<LocatedDocument> = (identity.iter())
+                .map(|d| caller.specialized(d, &tested))
+                .collect();
+            let boundary = Boundary::new(
+                (boundary.iter())
+                    .map(|d| caller.specialized(d, &tested))
+                    .collect(),
+            );
+            return check_against(&identity, &boundary, label, span, Some(&caller.again()));
+        }
+    }
     for counterexample in counterexamples {
         if let Err(why) = realizable(&counterexample.request) {
             unknown.push(reason::UnknownReason {

@@ -347,6 +347,8 @@ struct Job<'a> {
     boundary: &'a str,
     /// Borrowed from the compiled project: proving a role reads its documents where they are.
     identity: Vec<LocatedDocument<&'a PolicyDocument>>,
+    /// The role's or user's ARN, which its requests carry as `aws:PrincipalArn`.
+    arn: &'a str,
     external: Vec<String>,
     /// The statements expanded from a template (few: most roles have none), with the `use`s
     /// that expanded them, to label a finding at one of them there.
@@ -424,6 +426,7 @@ impl<'a> Project<'a> {
         Job {
             kind: "role",
             name: &role.name,
+            arn: &role.arn,
             span: role.span,
             boundary: role.boundary_arn.as_deref().unwrap_or_default(),
             identity,
@@ -457,6 +460,7 @@ impl<'a> Project<'a> {
         Job {
             kind: "user",
             name: &user.name,
+            arn: &user.arn,
             span: user.span,
             boundary: user.boundary_arn.as_deref().unwrap_or_default(),
             identity,
@@ -516,7 +520,9 @@ impl<'a> Project<'a> {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
-        let mut report = containment::check_against(&job.identity, boundary, &label, job.span);
+        let caller = containment::Caller::new(job.arn, job.kind == "user");
+        let mut report =
+            containment::check_against(&job.identity, boundary, &label, job.span, Some(&caller));
         if !job.expansions.is_empty() {
             for diagnostic in &mut report.diagnostics {
                 crate::diagnostics::label_expansions(diagnostic, &job.expansions);
