@@ -859,7 +859,9 @@ impl Checker<'_, '_> {
         let mut why = vec![];
         if maybe {
             why.push(
-                "a boundary resource uses a policy variable the check cannot pin down".to_string(),
+                // The variable may be the identity's or the other statement's.
+                "a policy variable in the resources could not be pinned down to a value that shows it"
+                    .to_string(),
             );
         }
         for found in &contexts {

@@ -131,7 +131,7 @@ pub fn check_delegation(
             } else {
                 ""
             },
-            scope.names("role").rsplit_once(':').map_or("", |(_, r)| r),
+            short(&scope.names("role")),
             scope.boundary_arn
         ),
         Verdict::Violated => format!("{label} allows {}{also}", count(escalations, "escalation")),
@@ -659,6 +659,21 @@ mod tests {
             &[user.to_string()],
         );
         assert_eq!(own.class, Class::Escalation);
+        // A user holder on its own user: policy writes raise its rights, whoever it is.
+        let own_user = Request::new("iam:PutUserPolicy", user).with("aws:username", "alice");
+        assert_eq!(class_of(own_user).0, Class::Escalation);
+        // Credentials of a delegated user (it carries the boundary): only if one exists
+        // without it.
+        let delegated = "arn:aws:iam::123456789012:user/service-x";
+        let (class, assumption) = class_of(Request::new("iam:CreateLoginProfile", delegated));
+        assert_eq!(class, Class::Conditional);
+        assert!(assumption.unwrap().contains("`user/service-*`"));
+    }
+
+    #[test]
+    fn names_keep_a_variable_in_the_prefix() {
+        let pattern = "arn:aws:iam::123456789012:role/svc-${aws:username}-*";
+        assert_eq!(short(pattern), "role/svc-${aws:username}-*");
     }
 
     #[test]

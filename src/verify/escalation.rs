@@ -142,9 +142,10 @@ pub(super) fn does(request: &Request) -> String {
     }
 }
 
-/// `role/service-*`: a delegated name pattern without the ARN's start, for messages.
+/// `role/service-*`: a delegated name pattern without the ARN's start, for messages. The
+/// resource part follows the fifth colon: a prefix may hold `${aws:username}`.
 pub(super) fn short(pattern: &str) -> &str {
-    pattern.rsplit_once(':').map_or(pattern, |(_, r)| r)
+    crate::iam::names::arn_parts(pattern).map_or(pattern, |parts| parts[5])
 }
 
 /// Whether `request` names one of the delegated names of `kind`. IAM names are unique without
@@ -244,6 +245,22 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             format!("{does}, the caller's own user: a holder can raise its own rights"),
             "do not allow holders to write the policies of their own user (`user/${aws:username}`, or `user/*`)".into(),
         );
+    }
+    if is(CREDENTIALS, action) && kind == "user" && in_scope(scope, "user", request) {
+        // A delegated user carries the boundary (holders create users only with it): acting
+        // as one gives no more than the boundary, unless one already exists without it.
+        let users = short(&scope.names("user")).to_string();
+        return Finding::new(
+            Conditional,
+            "credentials-in-prefix",
+            format!("{does}, a delegated user: the holder can act as that user, which the delegation pattern does not include"),
+            if action.to_ascii_lowercase().contains("loginprofile") {
+                "give the delegation `login_profiles` (`--login-profiles` with `--delegation`) if holders should set console passwords, or do not allow it".to_string()
+            } else {
+                format!("do not allow credential actions on `{users}`")
+            },
+        )
+        .assuming(format!("a user named `{users}` exists without the boundary"));
     }
     if is(CREDENTIALS, action) {
         return Finding::new(

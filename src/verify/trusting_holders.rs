@@ -168,7 +168,7 @@ pub(super) fn check(
             report.diagnostics.push(diagnostic.with_help(format!(
                 "limit the trust of role `{}` to principals outside `{}`, or deny `sts:AssumeRole` on it in boundary {}",
                 role.name,
-                scope.names(principal.kind.as_str()).rsplit_once(':').map_or("", |(_, rest)| rest),
+                super::escalation::short(&scope.names(principal.kind.as_str())),
                 info.boundary_name
             )));
             // One finding per role: the first principal that gets in shows the path.
