@@ -65,6 +65,11 @@ struct ResourceType<'a> {
     condition_keys: Vec<&'a str>,
 }
 
+/// Keys the snapshot calls single-valued that AWS documents as multivalued: the Amazon
+/// Cognito Developer Guide, "Role trust and permissions", calls `amr` a "multivalued claim"
+/// and tests it with `ForAnyValue:StringLike`.
+const MULTIVALUED_DESPITE_SNAPSHOT: &[&str] = &["cognito-identity.amazonaws.com:amr"];
+
 struct ConditionKey<'a> {
     name: &'a str,
     key_type: &'static str,
@@ -109,7 +114,7 @@ fn generate(text: &str, tables: &mut Tables) -> String {
                 let key = ConditionKey {
                     name: field(1),
                     key_type,
-                    multivalued,
+                    multivalued: multivalued || MULTIVALUED_DESPITE_SNAPSHOT.contains(&field(1)),
                 };
                 services.last_mut().unwrap().condition_keys.push(key);
             }

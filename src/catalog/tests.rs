@@ -701,3 +701,11 @@ fn keys_are_spelled_as_aws_documents_them() {
     );
     assert_eq!(c.spell_key("acme:whatever"), "acme:whatever");
 }
+
+#[test]
+fn cognito_amr_is_multivalued_as_its_guide_says() {
+    let amr = catalog()
+        .condition_key("cognito-identity.amazonaws.com:amr")
+        .expect("listed by sts");
+    assert!(amr.multivalued);
+}
