@@ -30,6 +30,8 @@ pub struct DocumentView<'a> {
     pub span: Span,
     /// The `Version` value, when written.
     pub version: Option<Span>,
+    /// The `Id` value, when written.
+    pub id: Option<Span>,
     /// The `Statement` value.
     pub statement_list: Span,
     /// Index for index with `policy.statements`.
@@ -202,7 +204,7 @@ fn checks(doc: &DocumentView<'_>, with_statements: bool) -> Vec<Diagnostic> {
                 Code::NotLatin1,
                 format!("IAM refuses `{found}` (U+{:04X}) in a policy document", u32::from(found)),
             )
-            .at(doc.span, "its `Id` has a character beyond U+00FF")
+            .at(doc.id.unwrap_or(doc.span), "its `Id` has a character beyond U+00FF")
             .with_help("a policy document may hold only characters up to U+00FF (Latin-1): write the `Id` without it"),
         );
     }

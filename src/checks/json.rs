@@ -80,6 +80,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         kind,
         span: read.span,
         version: read.version,
+        id: read.id,
         statement_list: read.statement_list,
         statements: &read.statements,
     };

@@ -464,6 +464,7 @@ fn lint_document(
             kind,
             span: sources.first_line(document.span),
             version: None,
+            id: None,
             statement_list: sources.first_line(document.span),
             statements: &statements,
         };

@@ -113,6 +113,8 @@ pub struct ReadPolicy {
     pub span: Span,
     /// The `Version` value, when present.
     pub version: Option<Span>,
+    /// The `Id` value, when present.
+    pub id: Option<Span>,
     /// The `Statement` value.
     pub statement_list: Span,
 }
@@ -414,6 +416,7 @@ impl PolicyReader<'_> {
         let mut policy = PolicyDocument::new(Vec::new());
         let mut version = None;
         let mut version_span = None;
+        let mut id_span = None;
         let mut statements = None;
         let mut misspelt_statement = false;
         for member in members {
@@ -422,7 +425,10 @@ impl PolicyReader<'_> {
                     version = self.string(&member.value);
                     version_span = Some(self.span(&member.value));
                 }
-                "Id" => policy.id = self.string(&member.value),
+                "Id" => {
+                    policy.id = self.string(&member.value);
+                    id_span = Some(self.span(&member.value));
+                }
                 "Statement" => statements = Some(&member.value),
                 _ => {
                     misspelt_statement |= self.unknown_key(member, &["Version", "Id", "Statement"])
@@ -496,6 +502,7 @@ impl PolicyReader<'_> {
             statements: spans,
             span: Span::new(self.file, root.start, root.start + 1),
             version: version_span,
+            id: id_span,
             statement_list: self.span(statements),
         })
     }
