@@ -539,6 +539,31 @@ fn elements(
             .with_help("add `\"Resource\": \"*\"` or the ARNs it applies to"),
         );
     }
+    if kind == PolicyKind::Trust {
+        // IAM: "Trust Policy statement actions can only be sts:AssumeRole, ..."; which `sts:`
+        // actions it takes is not documented whole (`sts:TagSession` is), other services' never.
+        let foreign = (statement.action.iter().chain(&statement.not_action))
+            .flatten()
+            .find(|a| {
+                let service = a.split_once(':').map_or("", |(s, _)| s);
+                !service.eq_ignore_ascii_case("sts") && !is_wild(service) && *a != "*"
+            });
+        if let Some(action) = foreign {
+            let key = if statement.action.is_some() {
+                "Action"
+            } else {
+                "NotAction"
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::ElementNotAllowed,
+                    format!("a trust policy cannot name `{action}`"),
+                )
+                .at(element(key), "IAM takes only `sts:` actions here")
+                .with_help("a trust policy says who may assume the role (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:TagSession`, ...); grant other actions in the role's policies"),
+            );
+        }
+    }
     if kind.refuses_resource() && has_resource {
         let key = if statement.resource.is_some() {
             "Resource"
