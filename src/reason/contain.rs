@@ -868,9 +868,16 @@ impl Checker<'_, '_> {
             why.extend(found.assumed.iter().map(|a| format!("assumed {a}")));
         }
         why.dedup();
+        // The words are the engine's (lowercased, a resource cell's shortest member): shown as
+        // the catalog spells the action, and an empty resource as what it stands for.
+        let action = (Catalog::get().action(action_word))
+            .map_or_else(|| action_word.to_string(), |a| a.full_name());
+        let resource = match self.render_word(resource_word, &contexts[0].context) {
+            empty if empty.is_empty() => "any resource".to_string(),
+            resource => format!("`{resource}`"),
+        };
         self.unknown.push(format!(
-            "possible escape for {action_word:?} on {:?} could not be confirmed by a concrete request{}",
-            self.render_word(resource_word, &contexts[0].context),
+            "possible escape for `{action}` on {resource} could not be confirmed by a concrete request{}",
             if why.is_empty() {
                 String::new()
             } else {
