@@ -134,11 +134,13 @@ pub(super) struct Caller<'a> {
 }
 
 /// The keys [`Caller`] fixes, lowercased.
-const CALLER_KEYS: [&str; 4] = [
+const CALLER_KEYS: [&str; 6] = [
     "aws:principalarn",
     "aws:principalaccount",
     "aws:principaltype",
     "aws:username",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
 ];
 
 impl<'a> Caller<'a> {
@@ -159,11 +161,14 @@ impl<'a> Caller<'a> {
         }
     }
 
-    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, and `aws:username`
-    /// (absent for a role): made only for a counterexample, not for every principal proved.
+    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username` (absent
+    /// for a role) and `aws:PrincipalIsAWSService` (`false`): made only for a counterexample,
+    /// not for every principal proved.
     fn context(&self) -> reason::Context {
         let mut context = reason::Context::new();
         context.set("aws:PrincipalArn", [self.arn]);
+        // Not a service principal: `aws:PrincipalServiceName` stays absent.
+        context.set("aws:PrincipalIsAWSService", ["false"]);
         if let Some(parts) = crate::iam::names::arn_parts(self.arn) {
             context.set("aws:PrincipalAccount", [parts[4]]);
         }
@@ -286,7 +291,16 @@ fn resolve_variables(text: &str, tested: &[&str], own: &reason::Context) -> Opti
         out.push_str(&rest[..start]);
         match own.variable(name) {
             Some(value) if tested.iter().any(|t| t.eq_ignore_ascii_case(name)) => {
-                out.push_str(&value);
+                // The value is literal text where it stands: its own `*`, `?` and `$` (a role
+                // path may hold them) are written as IAM's escapes, not read as wildcards.
+                for c in value.chars() {
+                    match c {
+                        '*' => out.push_str("${*}"),
+                        '?' => out.push_str("${?}"),
+                        '$' => out.push_str("${$}"),
+                        c => out.push(c),
+                    }
+                }
                 changed = true;
             }
             _ => out.push_str(&rest[start..start + end + 1]),

@@ -293,13 +293,11 @@ fn probes(scope: &Scope, own: &[String], named_boundaries: &[String]) -> Vec<Req
     let mut out = Vec::new();
     // Another boundary: a customer managed one, and AWS's own administrator policy (which a
     // condition like `arn:aws:iam::aws:policy/*` lets through).
-    let mut other_boundaries = vec![
-        account_arn("policy", "AdministratorAccess"),
-        format!(
-            "arn:{}:iam::aws:policy/AdministratorAccess",
-            scope.partition
-        ),
-    ];
+    let mut other_boundaries = vec![account_arn("policy", "AdministratorAccess")];
+    other_boundaries.extend(
+        ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"]
+            .map(|name| format!("arn:{}:iam::aws:policy/{name}", scope.partition)),
+    );
     other_boundaries.extend(named_boundaries.iter().cloned());
     for action in actions::ESCALATING {
         let kind = if action.contains("User") {

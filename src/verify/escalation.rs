@@ -175,9 +175,6 @@ pub(super) fn is_the_callers_own_user(request: &Request) -> bool {
     matches!(request.context.get("aws:username"), Some([caller]) if caller.eq_ignore_ascii_case(name))
 }
 
-/// AWS managed policies known to exist, any of which lifts a boundary it replaces.
-const KNOWN_AWS_POLICIES: &[&str] = &["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
-
 /// Classifies an escaping request: what it does, how bad it is, and how to fix it.
 pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Finding {
     use Class::*;
@@ -306,25 +303,13 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
                 format!("{does} without a permissions boundary"),
                 require,
             ),
-            Some(other) if other != boundary => {
-                let finding = |class| {
-                    Finding::new(
-                    class,
-                    "create-other-boundary",
-                    format!("{does} with boundary `{other}` instead of `{boundary}`"),
-                    format!("the statement lets another boundary through: require exactly `{boundary}` with `StringEquals` on `iam:PermissionsBoundary`"),
-                )
-                };
-                // An AWS managed policy iamx does not know of may not exist: then the call fails.
-                match iam_arn_parts(other) {
-                    Some(("aws", "policy", name)) if !KNOWN_AWS_POLICIES.contains(&name) => {
-                        finding(Conditional).assuming(format!(
-                            "AWS publishes a managed policy named `{name}` (a boundary must be a managed policy of the account or of AWS)"
-                        ))
-                    }
-                    _ => finding(Escalation),
-                }
-            }
+            // Any AWS managed policy may be one: iamx does not hold their list.
+            Some(other) if other != boundary => Finding::new(
+                Escalation,
+                "create-other-boundary",
+                format!("{does} with boundary `{other}` instead of `{boundary}`"),
+                format!("the statement lets another boundary through: require exactly `{boundary}` with `StringEquals` on `iam:PermissionsBoundary`"),
+            ),
             Some(_) => Finding::new(
                 Warning,
                 "outside-bounded",
