@@ -60,6 +60,10 @@ fn policy() -> impl Strategy<Value = PolicyDocument> {
     prop::collection::vec(statement(), 1..4).prop_map(PolicyDocument::new)
 }
 
+fn denies(policy: &PolicyDocument, request: &iamx::reason::Request) -> bool {
+    evaluate(std::slice::from_ref(policy), None, request).decision == Decision::ExplicitDeny
+}
+
 fn allows(policy: &PolicyDocument, request: &iamx::reason::Request) -> bool {
     let evaluation = evaluate(std::slice::from_ref(policy), None, request);
     assert!(evaluation.unmodelled.is_empty());
@@ -87,6 +91,14 @@ proptest! {
         let access = compare_access(Some(&a), Some(&b));
         for entry in &access.added {
             let request = entry.example.as_ref().expect("document entries have examples").to_request();
+            if entry.no_longer_denied {
+                // Denied by old, and by new neither denied nor allowed (what it allows is an
+                // entry of its own).
+                prop_assert!(denies(&a, &request), "{request} not denied by old");
+                prop_assert!(!denies(&b, &request), "{request} denied by new");
+                prop_assert!(!allows(&b, &request), "{request} allowed by new");
+                continue;
+            }
             prop_assert!(allows(&b, &request), "{request} not allowed by new");
             prop_assert!(!allows(&a, &request), "{request} allowed by old");
         }

@@ -752,6 +752,7 @@ fn read_json_policy(
         name: name.to_string(),
         file: name.to_string(),
         arn: None,
+        owner: None,
         body: Body::Policy(std::sync::Arc::new(read.policy)),
     })
 }

@@ -26,8 +26,61 @@ pub fn compare_access(old: Option<&PolicyDocument>, new: Option<&PolicyDocument>
         let (entries, undecided) = delta(encoded_new.as_ref(), old, Direction::Removed);
         access.removed = entries;
         access.undecided.extend(undecided);
+        let (entries, undecided) = denies_narrowed(old, encoded_new.as_ref(), names_principals);
+        access.added.extend(entries);
+        access.undecided.extend(undecided);
     }
     access
+}
+
+/// What OLD's denies covered that NEW neither denies nor allows (what it allows is compared
+/// above): an explicit deny holds across all of a principal's policies, so each such request
+/// is allowed now wherever another policy of the principal grants it — widened access, though
+/// this document alone allows nothing more. (A deny-only guard policy loosened, or removed.)
+fn denies_narrowed(
+    old: &PolicyDocument,
+    new: Option<&PolicyDocument>,
+    names_principals: bool,
+) -> (Vec<AccessEntry>, Vec<String>) {
+    let as_allow = |s: &Statement| {
+        let mut s = s.clone();
+        s.effect = Effect::Allow;
+        s
+    };
+    let (denied, numbers): (Vec<Statement>, Vec<usize>) = (old.statements.iter().enumerate())
+        .filter(|(_, s)| s.effect == Effect::Deny)
+        .map(|(i, s)| (as_allow(s), i + 1))
+        .unzip();
+    if denied.is_empty() {
+        return (vec![], vec![]);
+    }
+    let target = PolicyDocument {
+        statements: denied,
+        ..old.clone()
+    };
+    let covered = new.map(|new| PolicyDocument {
+        statements: new.statements.iter().map(as_allow).collect(),
+        ..new.clone()
+    });
+    let delta = delta(
+        covered.as_ref(),
+        &target,
+        Direction::Added,
+        names_principals,
+    );
+    let (mut entries, undecided) = delta;
+    for entry in &mut entries {
+        let number = entry.statement.and_then(|k| numbers.get(k - 1)).copied();
+        entry.statement = number;
+        entry.no_longer_denied = true;
+        entry.note = Some(
+            "no longer denied: allowed wherever another policy of the principal grants it".into(),
+        );
+    }
+    let undecided = (undecided.into_iter())
+        .map(|u| format!("whether old denies still hold: {u}"))
+        .collect();
+    (entries, undecided)
 }
 
 /// `Type value` for every principal an `Allow` statement names (`*` for `"Principal": "*"`).
@@ -133,7 +186,11 @@ pub(super) fn delta(
             let mut statements = vec![part.clone()];
             statements.extend(denies.iter().cloned());
             statements.extend(extra);
-            let identity = PolicyDocument::new(statements);
+            // The target's own Version: without one, `${...}` is literal text.
+            let identity = PolicyDocument {
+                version: target.version.clone(),
+                ..PolicyDocument::new(statements)
+            };
             let known = known_actions(part);
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
             reason::contained_in(
@@ -462,6 +519,7 @@ pub(super) fn entry(
         }
     }
     AccessEntry {
+        no_longer_denied: false,
         actions: list("NotAction", &part.action, &part.not_action),
         resources: list("NotResource", &part.resource, &part.not_resource),
         principal,
@@ -477,6 +535,7 @@ pub(super) fn entry(
 /// An entry for a change of attachment whose access is not enumerated.
 pub(super) fn whole_entry(note: String) -> AccessEntry {
     AccessEntry {
+        no_longer_denied: false,
         actions: "*".into(),
         resources: "*".into(),
         principal: None,

@@ -65,6 +65,8 @@ pub struct SideDocument {
     /// The managed policy's ARN (boundaries, managed and delegation policies), for looking up
     /// the documents that roles attach.
     pub arn: Option<String>,
+    /// The role, user or group an inline policy or trust policy belongs to.
+    pub owner: Option<String>,
     pub body: Body,
 }
 
@@ -111,6 +113,7 @@ impl Side {
             .map(|d| SideDocument {
                 kind: d.kind.as_str().to_string(),
                 arn: d.owner.is_none().then_some(d.arn),
+                owner: d.owner,
                 name: d.name,
                 file: d.file,
                 body: Body::Policy(d.policy.into_shared()),
@@ -168,6 +171,9 @@ impl Side {
                 );
             side.documents.push(SideDocument {
                 arn: (!owned).then_some(document.arn),
+                owner: (document.role.as_ref().map(|r| r.name.clone()))
+                    .or_else(|| document.user.clone())
+                    .or_else(|| document.group.clone()),
                 kind: document.kind,
                 name: document.name,
                 file: document.file,
@@ -260,6 +266,10 @@ impl Access {
 /// principal for trust policies) that the other side does not allow, with a verified example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccessEntry {
+    /// An old deny's requests that the new version neither denies nor allows: widened wherever
+    /// another policy of the principal allows them (the example is one such request).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_longer_denied: bool,
     /// The action pattern, or `NotAction [..]` for a statement written with `NotAction`.
     pub actions: String,
     /// The resource pattern (`NotResource [..]` likewise); `*` when the statement has none.

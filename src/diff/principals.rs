@@ -120,9 +120,10 @@ pub(super) fn attachment_changes(
             old: Some(arn.to_string()),
             new: None,
         });
-        access
-            .removed
-            .push(whole_entry(format!("policy `{arn}` detached")));
+        let what = format!("policy `{arn}` detached");
+        if lifted_denies(&what, old.by_arn(arn), &mut access) {
+            access.removed.push(whole_entry(what));
+        }
     }
     let old_groups: BTreeSet<&String> = o.groups.iter().collect();
     let new_groups: BTreeSet<&String> = n.groups.iter().collect();
@@ -145,6 +146,51 @@ pub(super) fn attachment_changes(
         access.removed.push(whole_entry(format!(
             "no longer a member of group `{group}`"
         )));
+        // The group's own policies: inline ones, and the managed ones attached to it.
+        let what = format!("no longer a member of group `{group}`");
+        for document in (old.documents.iter())
+            .filter(|d| d.kind == "group-inline" && d.owner.as_deref() == Some(group.as_str()))
+        {
+            lifted_denies(&what, Some(document), &mut access);
+        }
+        let attached = (old.principals.iter())
+            .find(|p| p.kind == "group" && &p.name == *group)
+            .map_or(&[][..], |g| &g.attached_policy_arns[..]);
+        for arn in attached {
+            lifted_denies(
+                &format!("{what} (policy `{arn}`)"),
+                old.by_arn(arn),
+                &mut access,
+            );
+        }
     }
     (changes, access)
+}
+
+/// A policy that no longer applies to a principal (detached, or its group left): its denies no
+/// longer hold, so what the principal's other policies allow there widens. A policy outside
+/// the compared versions may have denies: undecided. Returns whether it may have allowed
+/// anything (what is removed with it).
+fn lifted_denies(what: &str, document: Option<&SideDocument>, access: &mut Access) -> bool {
+    let Some(document) = document else {
+        access.undecided.push(format!(
+            "{what}: it is not part of the compared versions, so whether it denied anything is not known"
+        ));
+        return true;
+    };
+    let Ok(policy) = document.policy() else {
+        return true;
+    };
+    let denies: Vec<usize> = (policy.statements.iter().enumerate())
+        .filter(|(_, s)| s.effect == Effect::Deny)
+        .map(|(i, _)| i + 1)
+        .collect();
+    if !denies.is_empty() {
+        let numbers: Vec<String> = denies.iter().map(usize::to_string).collect();
+        access.added.push(whole_entry(format!(
+            "{what}: its denies (statement {}) no longer hold, so what the other policies allow there is allowed now",
+            numbers.join(", ")
+        )));
+    }
+    policy.statements.iter().any(|s| s.effect == Effect::Allow)
 }
