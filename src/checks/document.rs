@@ -717,7 +717,17 @@ pub fn arn_problem(text: &str) -> Option<(String, String)> {
                 format!("leave the region empty: `arn:{partition}:iam::{account}:{resource}`"),
             ));
         }
-        if !crate::iam::names::is_iam_resource_path(resource) {
+        // IAM's answer lists the types it knew then; the catalog's `iam` ARN formats name the
+        // newer ones (`role-template/`, which AWS's own managed policies use).
+        let catalog_type = || {
+            (Catalog::get().service("iam").into_iter())
+                .flat_map(|s| s.arn_shapes())
+                .any(|shape| {
+                    !shape.resource_literal.is_empty()
+                        && resource.starts_with(shape.resource_literal)
+                })
+        };
+        if !crate::iam::names::is_iam_resource_path(resource) && !catalog_type() {
             return Some((
                 format!("`{resource}` is not an IAM resource path"),
                 format!(

@@ -36,6 +36,8 @@ fn arn_shapes() {
             Some("`*role/x` is not an IAM resource path"),
         ),
         ("arn:aws:iam::123456789012:root", None),
+        // A type newer than IAM's answer lists, from the catalog (AWS's own policies use it).
+        ("arn:aws:iam::aws:role-template/x.amazonaws.com/T:1", None),
         // IAM refuses any region, wild or not ("IAM resource ... cannot contain region information").
         (
             "arn:aws:iam:us-east-?:123456789012:role/x",
