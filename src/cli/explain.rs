@@ -687,6 +687,13 @@ fn unknown_text(evaluation: &Evaluation, prepared: &Prepared, origin: &str) -> S
         (Decision::Allow, Some(boundary)) => format!(
             "the identity policies allow it, but the permissions boundary {boundary} is not in {origin}, and it must allow it too"
         ),
+        (Decision::Allow, None) => format!(
+            "the policies read allow it, but {} not in {origin}, and a deny there would win",
+            match prepared.external() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            }
+        ),
         _ => format!(
             "no policy read allows it, but {} not in {origin}, and may",
             match prepared.external() {

@@ -222,13 +222,13 @@ impl Prepared {
 
     /// `evaluation`'s decision when what the source lacks cannot change it, else `None`. An
     /// explicit deny stands; an allow needs the boundary's allow too, so with the boundary
-    /// unread it is not known; an implicit deny could turn into an allow by an attached policy
-    /// the source lacks (not by a missing boundary, which only ever takes away). An allow with
-    /// attached policies unread is kept, with a note that a Deny in them would change it.
+    /// unread it is not known, and an attached policy the source lacks could deny it (an
+    /// explicit deny in any policy wins); an implicit deny could turn into an allow by such a
+    /// policy (not by a missing boundary, which only ever takes away).
     pub fn known(&self, evaluation: &Evaluation) -> Option<Decision> {
         let attached_unread = self.external.len() > usize::from(self.unread_boundary.is_some());
         match evaluation.decision {
-            Decision::Allow if self.unread_boundary.is_some() => None,
+            Decision::Allow if self.unread_boundary.is_some() || attached_unread => None,
             Decision::ImplicitDeny if attached_unread => None,
             decision => Some(decision),
         }
