@@ -394,3 +394,24 @@ fn an_answer_about_assuming_a_role_says_the_trust_was_not_read() {
         .assert()
         .stdout(predicate::str::contains("trust policy").not());
 }
+
+#[test]
+fn an_allow_with_an_attached_policy_the_export_lacks_is_not_known() {
+    // Role `r3` allows `s3:*` inline and has AWS's `AWSDenyAll` attached, which the export does
+    // not hold: its deny would win, so the allow is not known.
+    let gaad = "tests/data/explain/unread-attached-gaad.json";
+    iamx()
+        .args([
+            "can-i",
+            "r3",
+            "s3:GetObject",
+            "*",
+            "--gaad",
+            gaad,
+            "--exit-code",
+        ])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::starts_with("unknown: s3:GetObject"))
+        .stdout(predicate::str::contains("a deny there would win"));
+}
