@@ -520,16 +520,21 @@ pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument
         unusable,
     ));
     // A user's own credentials, as AWS's self-service example grants them: acting as oneself
-    // is not an escalation. The variable resolves only for a user caller.
-    let own_user = format!(
-        "arn:{}:iam::{}:user/${{aws:username}}",
-        scope.partition, scope.account
-    );
+    // is not an escalation. The variable resolves only for a user caller; a user with a path
+    // is `user/PATH/NAME`, and no other user has its name (names are unique in an account).
+    let own_user: Vec<String> = ["", "*/"]
+        .map(|path| {
+            format!(
+                "arn:{}:iam::{}:user/{path}${{aws:username}}",
+                scope.partition, scope.account
+            )
+        })
+        .into();
     statements.push(statement(
         "OwnCredentials",
         Effect::Allow,
         SELF_SERVICE,
-        vec![own_user.clone()],
+        own_user.clone(),
         Conditions::default(),
     ));
     if !own_principals.is_empty() {
@@ -552,7 +557,7 @@ pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument
             "NoChangesToTheCallersOwnUser",
             Effect::Deny,
             &user_changes,
-            vec![own_user],
+            own_user,
             boundary_condition("StringNotEquals", &scope.boundary_arn),
         ));
     }

@@ -412,7 +412,7 @@ fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
                 scope.account
             ));
         }
-        if name.is_empty() || name.ends_with('/') || name.contains("//") {
+        if name.is_empty() || name.starts_with('/') || name.ends_with('/') || name.contains("//") {
             return Err(format!("`{}` names nothing", request.resource));
         }
     }

@@ -235,6 +235,17 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             "deny policy, boundary and trust writes on the delegation's own principals".into(),
         );
     }
+    if delegation::holders_may_be_users(own)
+        && is_the_callers_own_user(request)
+        && is(SELF_SERVICE, action)
+    {
+        return Finding::new(
+            Warning,
+            "own-credentials",
+            format!("{does}, the caller's own user: it acts as itself, outside what the delegation pattern names"),
+            format!("scope the statement to `{}`", short(&scope.names("user"))),
+        );
+    }
     if delegation::holders_may_be_users(own) && is_the_callers_own_user(request) {
         return Finding::new(
             Escalation,
