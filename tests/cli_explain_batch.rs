@@ -357,3 +357,31 @@ fn a_name_of_both_a_role_and_a_user_needs_its_arn() {
     assert_eq!(decisions, ["allow", "implicit-deny"]);
     assert!(Path::new(&project).exists());
 }
+
+#[test]
+fn a_pattern_as_the_action_is_warned_about() {
+    // A request has one action: `s3:*Object` would be read as a name no action has.
+    let dir = TempDir::new().unwrap();
+    let policy = write_file(
+        dir.path(),
+        "p.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    );
+    let output = iamx()
+        .args([
+            "explain",
+            "--policy",
+            &policy,
+            "--action",
+            "s3:*Object",
+            "--resource",
+            "*",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`s3:*Object` is a pattern, not an action"),
+        "{stderr}"
+    );
+}

@@ -651,6 +651,14 @@ fn unknown_names<'a>(
     let catalog = Catalog::get();
     let mut found = Vec::new();
     let is_pattern = action.contains(['*', '?']);
+    if is_pattern {
+        // A request has one action: a pattern is read as a name no action has, which a
+        // statement's wildcard may match and a statement naming real actions never does.
+        found.push((
+            format!("`{action}` is a pattern, not an action: the request is evaluated with it as a literal name, so the answer holds for no real action"),
+            Some(format!("ask about each action; `iamx catalog '{action}'` lists them")),
+        ));
+    }
     if !is_pattern && catalog.action(action).is_none() {
         found.push((
             format!("unknown action `{action}`: no such action in the AWS catalog"),
