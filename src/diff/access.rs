@@ -26,9 +26,13 @@ pub fn compare_access(old: Option<&PolicyDocument>, new: Option<&PolicyDocument>
         let (entries, undecided) = delta(encoded_new.as_ref(), old, Direction::Removed);
         access.removed = entries;
         access.undecided.extend(undecided);
-        let (entries, undecided) = denies_narrowed(old, encoded_new.as_ref(), names_principals);
-        access.added.extend(entries);
-        access.undecided.extend(undecided);
+        // A trust policy is the only one that can let a caller assume its role: its denies
+        // guard nothing another policy allows.
+        if !names_principals {
+            let (entries, undecided) = denies_narrowed(old, encoded_new.as_ref());
+            access.added.extend(entries);
+            access.undecided.extend(undecided);
+        }
     }
     access
 }
@@ -40,7 +44,6 @@ pub fn compare_access(old: Option<&PolicyDocument>, new: Option<&PolicyDocument>
 fn denies_narrowed(
     old: &PolicyDocument,
     new: Option<&PolicyDocument>,
-    names_principals: bool,
 ) -> (Vec<AccessEntry>, Vec<String>) {
     let as_allow = |s: &Statement| {
         let mut s = s.clone();
@@ -62,13 +65,7 @@ fn denies_narrowed(
         statements: new.statements.iter().map(as_allow).collect(),
         ..new.clone()
     });
-    let delta = delta(
-        covered.as_ref(),
-        &target,
-        Direction::Added,
-        names_principals,
-    );
-    let (mut entries, undecided) = delta;
+    let (mut entries, undecided) = delta(covered.as_ref(), &target, Direction::Added, false);
     for entry in &mut entries {
         let number = entry.statement.and_then(|k| numbers.get(k - 1)).copied();
         entry.statement = number;

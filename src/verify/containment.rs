@@ -183,8 +183,6 @@ impl<'a> Caller<'a> {
         context
     }
 
-    /// `request` as this caller sends it, for the keys the documents test; `None` when it is
-    /// already so.
     /// `request` as this caller sends it, for the `tested` keys; `None` when it is already so.
     fn fixed(&self, request: &Request, tested: &[&str]) -> Option<Request> {
         let own = self.context();
