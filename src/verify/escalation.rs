@@ -246,7 +246,10 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             format!("scope the statement to `{}`", short(&scope.names("user"))),
         );
     }
-    if delegation::holders_may_be_users(own) && is_the_callers_own_user(request) {
+    if delegation::holders_may_be_users(own)
+        && is_the_callers_own_user(request)
+        && is(SELF_CHANGE, action)
+    {
         return Finding::new(
             Escalation,
             "own-principal",
