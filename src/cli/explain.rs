@@ -113,7 +113,7 @@ pub(super) fn request_of(
     for (key, list) in &values {
         request.context.set(key, list.clone());
     }
-    for (warning, help) in unknown_names(action, values.iter().map(|(key, _)| key.as_str())) {
+    for (warning, help) in unknown_names(Some(action), values.iter().map(|(key, _)| key.as_str())) {
         errln!("warning: {warning}");
         if let Some(help) = help {
             errln!("  help: {help}");
@@ -600,9 +600,9 @@ fn warn_once(query: &Query, sources: &Sources, warned: &mut HashSet<String>) {
             continue;
         }
         let found = if is_action {
-            unknown_names(name, std::iter::empty())
+            unknown_names(Some(name), std::iter::empty())
         } else {
-            unknown_names("*", std::iter::once(name.as_str()))
+            unknown_names(None, std::iter::once(name.as_str()))
         };
         for (warning, help) in found {
             let file = sources.get(name.span.file);
@@ -645,27 +645,25 @@ fn unmodelled_notes(
 /// Warnings (with a help line when there is a closest known name) about an action and condition
 /// keys the catalog does not know.
 fn unknown_names<'a>(
-    action: &str,
+    action: Option<&str>,
     keys: impl Iterator<Item = &'a str>,
 ) -> Vec<(String, Option<String>)> {
     let catalog = Catalog::get();
     let mut found = Vec::new();
-    let is_pattern = action.contains(['*', '?']);
-    if is_pattern {
+    match action {
         // A request has one action: a pattern is read as a name no action has, which a
         // statement's wildcard may match and a statement naming real actions never does.
-        found.push((
+        Some(action) if action.contains(['*', '?']) => found.push((
             format!("`{action}` is a pattern, not an action: the request is evaluated with it as a literal name, so the answer holds for no real action"),
             Some(format!("ask about each action; `iamx catalog '{action}'` lists them")),
-        ));
-    }
-    if !is_pattern && catalog.action(action).is_none() {
-        found.push((
+        )),
+        Some(action) if catalog.action(action).is_none() => found.push((
             format!("unknown action `{action}`: no such action in the AWS catalog"),
             catalog
                 .suggest_action(action)
                 .map(|close| format!("did you mean `{close}`?")),
-        ));
+        )),
+        _ => {}
     }
     for key in keys {
         if catalog.condition_key(key).is_some() {
