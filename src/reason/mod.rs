@@ -65,5 +65,5 @@ pub use eval::{
     evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,
 };
 pub use inclusion::{pattern_includes, PatternList};
-pub use pattern::PatternKind;
+pub use pattern::{substitute_variables, variable_keys, PatternKind, VarRef};
 pub use request::{Context, Request};

@@ -309,6 +309,51 @@ pub fn has_variables(text: &str) -> bool {
     parse(text, true).iter().any(|p| matches!(p, Piece::Var(_)))
 }
 
+/// The context keys of the policy variables in `text`, lowercased.
+pub fn variable_keys(text: &str) -> impl Iterator<Item = String> {
+    parse(text, true).into_iter().filter_map(|p| match p {
+        Piece::Var(var) => Some(var.key),
+        _ => None,
+    })
+}
+
+/// `text` with each variable `resolve` gives a value for replaced by that value, as literal
+/// text (its `*`, `?` and `$` written `${*}`, `${?}`, `${$}`); `None` when none resolved. The
+/// rest keeps its meaning (a variable left as `${key}` or `${key, 'default'}`).
+pub fn substitute_variables(
+    text: &str,
+    resolve: impl Fn(&VarRef) -> Option<String>,
+) -> Option<String> {
+    let literal = |out: &mut String, c: char| match c {
+        '*' | '?' | '$' => out.extend(['$', '{', c, '}']),
+        c => out.push(c),
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for piece in parse(text, true) {
+        match piece {
+            Piece::Lit(c) => literal(&mut out, c),
+            Piece::Star => out.push('*'),
+            Piece::One => out.push('?'),
+            Piece::Var(var) => match resolve(&var) {
+                Some(value) => {
+                    value.chars().for_each(|c| literal(&mut out, c));
+                    changed = true;
+                }
+                None => match &var.default {
+                    Some(default) => out.push_str(&format!(
+                        "${{{}, '{}'}}",
+                        var.key,
+                        default.replace('\'', "''")
+                    )),
+                    None => out.push_str(&format!("${{{}}}", var.key)),
+                },
+            },
+        }
+    }
+    changed.then_some(out)
+}
+
 fn parse(text: &str, variables: bool) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::with_capacity(chars.len());

@@ -126,14 +126,16 @@ pub fn check_containment(
 /// counterexample must carry these, or it is a request this principal never sends (IAM User
 /// Guide, "AWS global condition context keys").
 pub(super) struct Caller<'a> {
+    kind: super::account::PrincipalKind,
+    name: &'a str,
     arn: &'a str,
-    user: bool,
     /// The proof was made again with the documents specialized: a counterexample still not
     /// this caller's is then undecided, not a reason to make it a third time.
     again: bool,
 }
 
-/// The keys [`Caller`] fixes, lowercased.
+/// The keys [`Caller`] fixes, lowercased: those of `account::principal_context` but tags (a
+/// session may set its own), and that it is no service.
 const CALLER_KEYS: [&str; 6] = [
     "aws:principalarn",
     "aws:principalaccount",
@@ -144,12 +146,11 @@ const CALLER_KEYS: [&str; 6] = [
 ];
 
 impl<'a> Caller<'a> {
-    /// A role (`user` false) or user with this ARN; a role session's ARN is another, but its
-    /// `aws:PrincipalArn` is the role's.
-    pub(super) fn new(arn: &'a str, user: bool) -> Caller<'a> {
+    pub(super) fn new(kind: super::account::PrincipalKind, name: &'a str, arn: &'a str) -> Self {
         Caller {
+            kind,
+            name,
             arn,
-            user,
             again: false,
         }
     }
@@ -161,25 +162,17 @@ impl<'a> Caller<'a> {
         }
     }
 
-    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username` (absent
-    /// for a role) and `aws:PrincipalIsAWSService` (`false`): made only for a counterexample,
-    /// not for every principal proved.
+    /// What its requests carry ([`super::account::principal_context`], no tags), and
+    /// `aws:PrincipalIsAWSService` `false` (`aws:PrincipalServiceName` absent): made only for
+    /// a counterexample, not for every principal proved.
     fn context(&self) -> reason::Context {
         let mut context = reason::Context::new();
-        context.set("aws:PrincipalArn", [self.arn]);
-        // Not a service principal: `aws:PrincipalServiceName` stays absent.
+        for (key, value) in
+            super::account::principal_context(self.kind, self.name, self.arn, None, &[])
+        {
+            context.set(&key, [value]);
+        }
         context.set("aws:PrincipalIsAWSService", ["false"]);
-        if let Some(parts) = crate::iam::names::arn_parts(self.arn) {
-            context.set("aws:PrincipalAccount", [parts[4]]);
-        }
-        if self.user {
-            context.set("aws:PrincipalType", ["User"]);
-            if let Some((_, _, name)) = crate::iam::names::iam_arn_parts(self.arn) {
-                context.set("aws:username", [name.rsplit('/').next().unwrap_or(name)]);
-            }
-        } else {
-            context.set("aws:PrincipalType", ["AssumedRole"]);
-        }
         context
     }
 
@@ -214,8 +207,15 @@ impl<'a> Caller<'a> {
         for statement in &mut policy.statements {
             if substitutes {
                 // `${aws:username}` in a resource or a value is the caller's own.
+                // A key the caller lacks stays a variable (its statement then never
+                // matches, as the engine reads it).
                 let resolve = |text: &mut String| {
-                    if let Some(resolved) = resolve_variables(text, tested, &own) {
+                    let value = |var: &reason::VarRef| {
+                        (tested.iter().any(|t| t.eq_ignore_ascii_case(&var.key)))
+                            .then(|| own.variable(&var.key))
+                            .flatten()
+                    };
+                    if let Some(resolved) = reason::substitute_variables(text, value) {
                         *text = resolved;
                     }
                 };
@@ -271,44 +271,6 @@ impl<'a> Caller<'a> {
     }
 }
 
-/// `text` with each `${key}` of a `tested` key the caller has one value for replaced by it;
-/// `None` when there is none. A key the caller lacks stays a variable (its statement then
-/// never matches, as the engine reads it).
-fn resolve_variables(text: &str, tested: &[&str], own: &reason::Context) -> Option<String> {
-    if !text.contains("${") {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut changed = false;
-    while let Some(start) = rest.find("${") {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 2..start + end];
-        out.push_str(&rest[..start]);
-        match own.variable(name) {
-            Some(value) if tested.iter().any(|t| t.eq_ignore_ascii_case(name)) => {
-                // The value is literal text where it stands: its own `*`, `?` and `$` (a role
-                // path may hold them) are written as IAM's escapes, not read as wildcards.
-                for c in value.chars() {
-                    match c {
-                        '*' => out.push_str("${*}"),
-                        '?' => out.push_str("${?}"),
-                        '$' => out.push_str("${$}"),
-                        c => out.push(c),
-                    }
-                }
-                changed = true;
-            }
-            _ => out.push_str(&rest[start..start + end + 1]),
-        }
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    changed.then_some(out)
-}
-
 /// A key no request has, for a statement that can never apply ([`Caller::specialized`]).
 const NEVER_KEY: &str = "iamx:never";
 
@@ -317,7 +279,7 @@ fn tested_caller_keys<'d>(
     docs: impl Iterator<Item = &'d PolicyDocument> + Clone,
 ) -> Vec<&'static str> {
     let variable = |text: &str, key: &str| {
-        text.contains("${") && text.to_ascii_lowercase().contains(&format!("${{{key}}}"))
+        text.contains("${") && reason::variable_keys(text).any(|k| k == key)
     };
     CALLER_KEYS
         .into_iter()

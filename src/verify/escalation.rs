@@ -235,27 +235,25 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             "deny policy, boundary and trust writes on the delegation's own principals".into(),
         );
     }
-    if delegation::holders_may_be_users(own)
-        && is_the_callers_own_user(request)
-        && is(SELF_SERVICE, action)
-    {
-        return Finding::new(
-            Warning,
-            "own-credentials",
-            format!("{does}, the caller's own user: it acts as itself, outside what the delegation pattern names"),
-            format!("scope the statement to `{}`", short(&scope.names("user"))),
-        );
-    }
-    if delegation::holders_may_be_users(own)
-        && is_the_callers_own_user(request)
-        && is(SELF_CHANGE, action)
-    {
-        return Finding::new(
-            Escalation,
-            "own-principal",
-            format!("{does}, the caller's own user: a holder can raise its own rights"),
-            "do not allow holders to write the policies of their own user (`user/${aws:username}`, or `user/*`)".into(),
-        );
+    // The caller's own user: its credentials are its own (at most more than the pattern
+    // names), its policies its own rights; anything else is judged as on any user.
+    if delegation::holders_may_be_users(own) && is_the_callers_own_user(request) {
+        if is(SELF_SERVICE, action) {
+            return Finding::new(
+                Warning,
+                "own-credentials",
+                format!("{does}, the caller's own user: it acts as itself, outside what the delegation pattern names"),
+                format!("scope the statement to `{}`", short(&scope.names("user"))),
+            );
+        }
+        if is(SELF_CHANGE, action) {
+            return Finding::new(
+                Escalation,
+                "own-principal",
+                format!("{does}, the caller's own user: a holder can raise its own rights"),
+                "do not allow holders to write the policies of their own user (`user/${aws:username}`, or `user/*`)".into(),
+            );
+        }
     }
     if is(CREDENTIALS, action) && kind == "user" && in_scope(scope, "user", request) {
         // A delegated user carries the boundary (holders create users only with it): acting

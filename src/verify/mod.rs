@@ -520,7 +520,12 @@ impl<'a> Project<'a> {
             let reason = format!("boundary {} is not in the project", job.boundary);
             return unknown_subject(job.kind, job.name, job.span, &label, vec![reason]);
         };
-        let caller = containment::Caller::new(job.arn, job.kind == "user");
+        let kind = if job.kind == "user" {
+            account::PrincipalKind::User
+        } else {
+            account::PrincipalKind::Role
+        };
+        let caller = containment::Caller::new(kind, job.name, job.arn);
         let mut report =
             containment::check_against(&job.identity, boundary, &label, job.span, Some(&caller));
         if !job.expansions.is_empty() {

@@ -201,3 +201,19 @@ fn exact_kinds_treat_wildcards_literally() {
     assert!(m("TRUE", PatternKind::ExactIgnoreCase, "true"));
     assert!(m("a*", PatternKind::Like, "abc"));
 }
+
+#[test]
+fn substituted_values_are_literal_and_the_rest_keeps_its_meaning() {
+    let arn = |var: &VarRef| (var.key == "aws:principalarn").then(|| "role/a?*".to_string());
+    assert_eq!(
+        substitute_variables("b/${aws:PrincipalArn}/*", arn).as_deref(),
+        Some("b/role/a${?}${*}/*")
+    );
+    assert_eq!(
+        substitute_variables("${aws:PrincipalArn}/${aws:username, 'x'}/${*}", arn).as_deref(),
+        Some("role/a${?}${*}/${aws:username, 'x'}/${*}")
+    );
+    assert_eq!(substitute_variables("b/${aws:username}", arn), None);
+    let keys: Vec<String> = variable_keys("${AWS:UserName, 'x'}/${*}").collect();
+    assert_eq!(keys, ["aws:username"]);
+}
