@@ -126,16 +126,17 @@ fn environments_are_each_built_into_their_own_directory() {
         assert!(manifest.contains(&format!("\"account\": \"{account}\"")));
         assert!(manifest.contains(&format!("\"environment\": \"{env}\"")));
     }
-    // `--env` builds a subset, in the same layout; the output is replaced as a whole.
+    // `--env` builds a subset, in the same layout, and leaves the other environments as they were.
+    let dev = read_tree(&out.join("dev"));
     iamx()
         .args(["build", "examples/serverless", "--env", "prod", "-o"])
         .arg(&out)
         .assert()
         .success();
     assert!(out.join("prod/manifest.json").is_file());
-    assert!(!out.join("dev").exists());
+    assert_eq!(read_tree(&out.join("dev")), dev, "dev is untouched");
     let top = fs::read_to_string(out.join("manifest.json")).unwrap();
-    assert!(top.contains("\"prod\"") && !top.contains("\"dev\""));
+    assert!(top.contains("\"prod\"") && top.contains("\"dev\""));
 }
 
 /// A mistyped `--env` is one error, with the closest name, and nothing else: no cascade, no

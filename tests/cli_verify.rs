@@ -844,3 +844,32 @@ fn counterexamples_give_global_keys_values_aws_sends() {
             .stderr(predicate::str::contains(expected));
     }
 }
+
+/// The engine names a few requests per statement: a statement of several actions whose first
+/// witnesses are harmless (`iam:DeactivateMFADevice` on another user) must not hide the action
+/// beside them that escalates (`iam:UploadSSHPublicKey` acts as that user).
+#[test]
+fn a_harmless_action_beside_an_escalating_one_does_not_prove_the_statement() {
+    let dir = TempDir::new().unwrap();
+    let delegation = write_file(
+        dir.path(),
+        "delegation.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:UploadSigningCertificate","iam:UploadSSHPublicKey","iam:DeactivateMFADevice"],"Resource":"arn:aws:iam::123456789012:user/*"}]}"#,
+    );
+    iamx()
+        .args([
+            "verify",
+            "--no-config",
+            "--color",
+            "never",
+            "--delegation",
+            &delegation,
+        ])
+        .args(["--boundary-arn", "arn:aws:iam::123456789012:policy/B"])
+        .args(["--prefix", "service-"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "delegation.json allows an escalation: iam:UploadSSHPublicKey",
+        ));
+}

@@ -26,6 +26,7 @@ fn scope() -> Scope {
         account: "123456789012".into(),
         boundary_arn: BOUNDARY.into(),
         delegation_arn: Some(DELEGATION.into()),
+        delegation_parts: Vec::new(),
         path: "/".into(),
         prefix: "service-".into(),
         pass_to: vec![],

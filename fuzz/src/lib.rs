@@ -127,7 +127,8 @@ pub fn frontend(data: &[u8]) {
                 }
             }
         }
-        let outcome = diagnostics::suppress::apply(&compilation.sources, found);
+        let complete = compilation.compiled.is_some();
+        let outcome = diagnostics::suppress::apply(&compilation.sources, found, complete);
         render_all(&outcome.kept, &compilation.sources);
         drop(verified);
     }

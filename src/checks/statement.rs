@@ -424,6 +424,19 @@ fn check_resources(
     Some(d)
 }
 
+/// The known key closest to `key`: a key with a tag or other name after `/`
+/// (`aws:PrincipleTag/team`) is compared by what comes before it (`aws:PrincipalTag/${TagKey}`)
+/// and suggested with its own name kept (`aws:PrincipalTag/team`).
+fn closest_key(key: &str, candidates: &[&str]) -> Option<String> {
+    if let Some((head, tail)) = key.split_once('/') {
+        let heads = (candidates.iter()).filter_map(|c| c.split_once('/').map(|(h, _)| h));
+        if let Some(close) = did_you_mean(head, heads).filter(|c| !c.eq_ignore_ascii_case(head)) {
+            return Some(format!("{close}/{tail}"));
+        }
+    }
+    did_you_mean(key, candidates.iter().copied()).map(|close| close.to_string())
+}
+
 /// A warning for a condition key the catalog does not have, or that applies to none of the
 /// statement's actions (an `Allow` with such a key silently never matches).
 fn check_condition_key(
@@ -451,9 +464,11 @@ fn check_condition_key(
             format!("unknown condition key `{key}`"),
         )
         .at(span, "not in the AWS catalog");
-        return Some(match did_you_mean(key, candidates) {
+        return Some(match closest_key(key, &candidates) {
             Some(close) => d.with_help(format!("did you mean `{close}`?")),
-            None => d.with_help("IAM ignores conditions on keys that are never present"),
+            None => d.with_help(
+                "no request carries such a key: a condition on it is false whatever the request (true for a negated operator or `...IfExists`)",
+            ),
         });
     }
     let actions = actions

@@ -5,6 +5,9 @@
 //! project `check` calls clean builds. A project with `env` blocks is built for every
 //! environment (or those `--env` or iamx.toml's `environments` name), each into
 //! `DIR/<environment>/`, with `DIR/manifest.json` listing them; all of it is one atomic write.
+//! The other declared environments' directories an earlier build wrote stay as they were (and
+//! listed), and of the rest of an earlier output only the user's files survive
+//! ([`super::files::write_build`]).
 
 use super::findings::{self, DiagnosticsFormat, Findings, ReportArgs, Settings, VerifyArgs};
 use super::output::{errln, infoln};
@@ -20,7 +23,8 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
     /// Build for this environment (an `env` block; repeatable); default: every environment
-    /// iamx.toml lists, else every one the sources declare.
+    /// iamx.toml lists, else every one the sources declare. The other environments'
+    /// directories in DIR are left as they are.
     #[arg(long, value_name = "NAME")]
     env: Vec<String>,
     /// What to write besides the IAM documents: nothing (`iam`), a CloudFormation template
@@ -104,6 +108,7 @@ pub fn run(args: Args) -> Exit {
     }
     // A project with environments always gets the `DIR/<environment>/` layout, however many
     // are built, so a deployer's paths do not depend on `--env`; one write keeps it atomic.
+    let mut kept = Vec::new();
     let emitted = match builds.as_slice() {
         [(None, compiled)] => iamx::emit::emit_format(compiled, format),
         _ => {
@@ -111,7 +116,12 @@ pub fn run(args: Args) -> Exit {
                 .iter()
                 .filter_map(|(environment, compiled)| Some(((*environment)?, *compiled)))
                 .collect();
-            iamx::emit::emit_environments(&named, format)
+            let declared = match settings.environments {
+                Some(_) => declared_environments(&runs),
+                None => named.iter().map(|(e, _)| e.to_string()).collect(),
+            };
+            kept = earlier_environments(&output, &declared, &named);
+            iamx::emit::emit_environments(&named, &kept, &declared, format)
         }
     };
     let emitted = match emitted {
@@ -121,11 +131,18 @@ pub fn run(args: Args) -> Exit {
             return Exit::InputErrors;
         }
     };
-    if let Err(message) = super::files::write_output(&output, &emitted.files) {
+    let kept_directories: Vec<String> = kept.iter().map(|e| e.directory.clone()).collect();
+    if let Err(message) = super::files::write_build(&output, &emitted.files, &kept_directories) {
         return super::fail(message);
     }
     for note in &emitted.notes {
         infoln!("note: {note}");
+    }
+    for directory in &kept_directories {
+        infoln!(
+            "note: {} is left as an earlier build wrote it (its environment is not built now)",
+            output.join(directory).display()
+        );
     }
     let extra = match format.extra_file() {
         Some(file) => format!(" and {file}"),
@@ -147,4 +164,42 @@ pub fn run(args: Args) -> Exit {
         );
     }
     Exit::Success
+}
+
+/// The environments the sources declare, in order (the runs of a build with `--env` are only
+/// those it names). Only files that mention `env` can declare one, so only they are read again.
+fn declared_environments(runs: &[findings::Run]) -> Vec<String> {
+    let Some(run) = runs.first() else {
+        return Vec::new();
+    };
+    let inputs: Vec<iamx::compile::Input> = (run.sources.iter())
+        .filter(|(_, file)| file.text.contains("env"))
+        .map(|(_, file)| iamx::compile::Input {
+            name: file.name.clone(),
+            bytes: file.text.as_bytes().to_vec(),
+        })
+        .collect();
+    iamx::compile::declared_environments(&inputs)
+}
+
+/// The environments of an earlier build in `output` that this one leaves as they are: declared
+/// by the sources but not built now (`--env` names others), with the directory and manifest an
+/// earlier build wrote for them. Building some environments must not undo the deployment state
+/// of the others (their Terraform state, say); environments the sources no longer declare are
+/// not kept, and only the user's files in their directories survive ([`super::files`]).
+fn earlier_environments(
+    output: &std::path::Path,
+    declared: &[String],
+    built: &[(&str, &iamx::compile::output::Compiled)],
+) -> Vec<iamx::emit::EnvironmentEntry> {
+    (declared.iter())
+        .filter(|name| !built.iter().any(|(b, _)| b == name))
+        .filter_map(|name| {
+            let text = std::fs::read_to_string(output.join(name).join("manifest.json")).ok()?;
+            let manifest = iamx::emit::manifest::read(&text).ok()?;
+            (manifest.environment.as_deref() == Some(name.as_str())).then(|| {
+                iamx::emit::EnvironmentEntry::new(name, &manifest.account, &manifest.partition)
+            })
+        })
+        .collect()
 }

@@ -226,7 +226,7 @@ pub(super) fn answer(
     }
 
     notes.extend(iamx::verify::account::trust_not_evaluated(&request.action));
-    let evaluation = prepared.evaluate(request);
+    let evaluation = prepared.evaluate_asked(request);
     let describe = |at: &StatementRef| prepared.describe(at, sources);
     let known = prepared.known(&evaluation);
     let decision = known.map_or("unknown", decision_name);
@@ -439,7 +439,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
         let principal = account.principal(index);
         let prepared = account.prepared(index).expect("prepared");
         let sources = account.sources();
-        let evaluation = prepared.evaluate(&query.request());
+        let evaluation = prepared.evaluate_asked(&query.request());
         let known = prepared.known(&evaluation);
         match known {
             Some(Decision::Allow) => allowed += 1,
@@ -533,7 +533,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
     );
     if undecided > 0 {
         summary.push_str(&format!(
-            ", {undecided} unknown (they turn on policies {} does not hold)",
+            ", {undecided} unknown (they turn on policies {} does not hold, or on context keys the questions do not give)",
             account.origin
         ));
     }
@@ -635,8 +635,14 @@ fn unmodelled_notes(
         .map(|(at, reason)| {
             let s = prepared.describe(at, sources);
             format!(
-                "{} statement {} could not be evaluated exactly ({reason}); it fails closed: a Deny counts as applying, an Allow as not",
-                s.policy, s.statement
+                "{} statement {} could not be evaluated exactly ({reason}); {}",
+                s.policy,
+                s.statement,
+                if evaluation.unsettled {
+                    "the answer turns on it"
+                } else {
+                    "the answer is the same whether it applies or not"
+                }
             )
         })
         .collect()
@@ -689,6 +695,15 @@ fn unknown_names<'a>(
 
 /// Why a decision turns on what `origin` does not hold ([`Prepared::known`] gave none).
 fn unknown_text(evaluation: &Evaluation, prepared: &Prepared, origin: &str) -> String {
+    if evaluation.unsettled {
+        return format!(
+            "it turns on {} that could not be evaluated exactly (see the notes); give the missing context keys with --context",
+            match evaluation.unmodelled.len() {
+                1 => "a statement".to_string(),
+                n => format!("{n} statements"),
+            }
+        );
+    }
     match (evaluation.decision, prepared.unread_boundary()) {
         (Decision::Allow, Some(boundary)) => format!(
             "the identity policies allow it, but the permissions boundary {boundary} is not in {origin}, and it must allow it too"

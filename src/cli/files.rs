@@ -176,21 +176,34 @@ pub fn plain(error: &std::io::Error) -> String {
 /// The marker that says a directory was written by `iamx build` and may be replaced.
 const MARKER: &str = "manifest.json";
 
-/// Replaces `dir` with exactly `files`. Everything is written to a sibling temporary directory
-/// first and swapped in with renames, so on any failure `dir` is left as it was.
-pub fn write_output(
+/// Replaces `dir` with exactly `files` and the user's files ([`keep_users_files`]), and leaves
+/// the subdirectories `kept` (environments this build does not write) as they are. Everything
+/// is written to a sibling temporary directory first and swapped in with renames, so on any
+/// failure `dir` is left as it was.
+pub fn write_build(
     dir: &Path,
     files: &std::collections::BTreeMap<String, String>,
+    kept: &[String],
 ) -> Result<(), String> {
-    write_marked(dir, files, MARKER, "an iamx output directory")
+    write_keeping(dir, files, kept, MARKER, "an iamx output directory")
 }
 
-/// [`write_output`] for a directory whose earlier versions hold `marker` (`report.html` for
+/// [`write_build`] for a directory whose earlier versions hold `marker` (`report.html` for
 /// `iamx report`): only such a directory, or an empty one, is replaced. `what` names it in the
 /// refusal: `an iamx report directory`.
 pub fn write_marked(
     dir: &Path,
     files: &std::collections::BTreeMap<String, String>,
+    marker: &str,
+    what: &str,
+) -> Result<(), String> {
+    write_keeping(dir, files, &[], marker, what)
+}
+
+fn write_keeping(
+    dir: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+    kept: &[String],
     marker: &str,
     what: &str,
 ) -> Result<(), String> {
@@ -219,10 +232,17 @@ pub fn write_marked(
     let staging = parent.join(format!(".{base}.iamx-new-{}", std::process::id()));
     let retired = parent.join(format!(".{base}.iamx-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    // What was moved from the old output into the new one, to move back on a failure: the
+    // staging directory is then deleted, and the user's files must not go with it.
+    let mut moved = Vec::new();
     let result = write_tree(&staging, files)
-        .and_then(|()| keep_working_files(dir, &staging, files))
+        .and_then(|()| keep_directories(dir, &staging, files, kept, &mut moved))
+        .and_then(|()| keep_users_files(dir, &staging, files, kept, &mut moved))
         .and_then(|()| swap_in(dir, &staging, &retired));
     if result.is_err() {
+        for (old, new) in moved.iter().rev() {
+            let _ = fs::rename(new, old);
+        }
         let _ = fs::remove_dir_all(&staging);
     }
     result
@@ -267,26 +287,85 @@ const WORKING_FILES: [&str; 5] = [
 ];
 
 /// Terraform files a user adds beside `main.tf.json` (a `backend.tf` for remote state, a
-/// provider block, overrides, variables): iamx writes none of these names but its own
-/// `main.tf.json`, so a file of the old output so named is the user's and is kept.
+/// provider block, overrides, variables). iamx writes none of these names but its own
+/// `main.tf.json`, so a file of the old output so named is the user's and is kept; an old
+/// `main.tf.json` is iamx's, and must not outlive a build in another format or layout.
 fn is_users_terraform_file(name: &str) -> bool {
-    [".tf", ".tf.json", ".tfvars", ".tfvars.json"]
-        .iter()
-        .any(|suffix| name.ends_with(suffix))
+    name != iamx::emit::terraform::FILE
+        && [".tf", ".tf.json", ".tfvars", ".tfvars.json"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
 }
 
-/// Moves the tools' working files of the old output into the new one before the swap: in the
-/// output itself and in each environment's directory (every directory with a manifest).
-fn keep_working_files(
+/// Moves the directories `kept` of the old output into the new one whole: they are outputs of
+/// environments this build does not write, deployment state included.
+fn keep_directories(
     dir: &Path,
     staging: &Path,
     files: &std::collections::BTreeMap<String, String>,
+    kept: &[String],
+    moved: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<(), String> {
-    let roots = files
+    for name in kept {
+        // Only a plain name: a kept directory must be one of `dir`'s own, and not one the new
+        // output writes into.
+        let simple = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']);
+        let written = files.keys().any(|f| f.starts_with(&format!("{name}/")));
+        let old = dir.join(name);
+        if !simple || written || !old.is_dir() {
+            continue;
+        }
+        let new = staging.join(name);
+        fs::rename(&old, &new)
+            .map_err(|e| format!("cannot keep `{}`: {}", old.display(), plain(&e)))?;
+        moved.push((old, new));
+    }
+    Ok(())
+}
+
+/// Moves the user's files of the old output into the new one before the swap: the tools'
+/// working files ([`WORKING_FILES`]) and the user's Terraform files, wherever an output was
+/// (a directory with a manifest) in the old output or is in the new one. An old environment's
+/// directory the new output has no use for keeps only these files: a flat build after one with
+/// environments, or an environment the sources no longer declare, must not lose its Terraform
+/// state.
+fn keep_users_files(
+    dir: &Path,
+    staging: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+    kept: &[String],
+    moved: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<(), String> {
+    let mut roots: std::collections::BTreeSet<String> = files
         .keys()
         .filter_map(|f| f.strip_suffix(MARKER))
-        .filter(|prefix| prefix.is_empty() || prefix.ends_with('/'));
-    for root in roots {
+        .filter(|prefix| prefix.is_empty() || prefix.ends_with('/'))
+        .map(str::to_string)
+        .collect();
+    if dir.join(MARKER).is_file() {
+        roots.insert(String::new());
+        // The old output's environments (its subdirectories with a manifest), and what is left
+        // of those an earlier build dropped: a directory the new output does not write into
+        // that holds nothing but the user's files.
+        for entry in fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) || kept.contains(&name) {
+                continue;
+            }
+            let path = entry.path();
+            let written = files.keys().any(|f| f.starts_with(&format!("{name}/")));
+            if path.join(MARKER).is_file() || (!written && only_users_files(&path)) {
+                roots.insert(format!("{name}/"));
+            }
+        }
+    }
+    for root in &roots {
         let users: Vec<String> = match fs::read_dir(dir.join(root)) {
             Ok(entries) => entries
                 .filter_map(Result::ok)
@@ -305,12 +384,39 @@ fn keep_working_files(
         for name in kept {
             let old = dir.join(root).join(name);
             if old.exists() {
-                fs::rename(&old, staging.join(root).join(name))
+                let folder = staging.join(root);
+                fs::create_dir_all(&folder)
+                    .map_err(|e| format!("cannot create `{}`: {}", folder.display(), plain(&e)))?;
+                let new = folder.join(name);
+                fs::rename(&old, &new)
                     .map_err(|e| format!("cannot keep `{}`: {}", old.display(), plain(&e)))?;
+                moved.push((old, new));
             }
         }
     }
     Ok(())
+}
+
+/// Whether `dir` holds something, and only the tools' working files and the user's Terraform
+/// files.
+fn only_users_files(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let mut any = false;
+    for entry in entries {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !(WORKING_FILES.contains(&name.as_str()) || (is_file && is_users_terraform_file(&name)))
+        {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 fn swap_in(dir: &Path, staging: &Path, retired: &Path) -> Result<(), String> {

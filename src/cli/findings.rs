@@ -287,7 +287,8 @@ fn analyze_read(
             if let Some(verified) = &verified {
                 diagnostics.extend(verified.diagnostics.iter().cloned());
             }
-            let outcome = suppress::apply(&compilation.sources, diagnostics);
+            let complete = compilation.compiled.is_some();
+            let outcome = suppress::apply(&compilation.sources, diagnostics, complete);
             Run {
                 environment: environment.clone(),
                 sources: compilation.sources,

@@ -45,13 +45,14 @@ pub fn run(args: Args) -> Exit {
             }
         }
     }
-    // A file that is not UTF-8 (or is too large) is refused as `check` refuses it: E0001 at
-    // the first bad byte, an input error.
+    // A file that is not UTF-8 is refused as `check` refuses it: E0001 at the first bad byte,
+    // an input error. Sizes are judged by what the file is (`import::import`): an account
+    // export may be far larger than any policy.
     let mut sources = Sources::new();
     let mut refused = Vec::new();
     let mut inputs = Vec::new();
     for (name, bytes) in read {
-        match iamx::iam::read::add_file(&mut sources, name.clone(), bytes) {
+        match iamx::diagnostics::add_source(&mut sources, name.clone(), bytes) {
             (_, Some(diagnostic)) => refused.push(diagnostic),
             (id, None) => inputs.push((name, sources.get(id).text.to_string())),
         }

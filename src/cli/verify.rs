@@ -506,6 +506,7 @@ fn json_report(args: &Args) -> Result<JsonReport, Exit> {
             account,
             boundary_arn: boundary_arn.clone(),
             delegation_arn: args.delegation_arn.clone(),
+            delegation_parts: Vec::new(),
             path,
             prefix: prefix.clone(),
             pass_to: Vec::new(),

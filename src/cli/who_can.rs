@@ -132,8 +132,8 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
             notes,
         });
     }
-    // Principals whose answer turns on policies the source does not hold: an attached policy
-    // that may allow, or a boundary that must allow too.
+    // Principals whose answer turns on policies the source does not hold (an attached policy
+    // that may allow, or a boundary that must allow too), or on a key the question leaves open.
     let incomplete: Vec<String> = answers
         .iter()
         .filter(|(index, answer)| {
@@ -189,7 +189,7 @@ pub fn who_can(args: WhoCanArgs) -> Exit {
             );
             if !incomplete.is_empty() {
                 outln!(
-                    "  note: not known for {} more, whose answer turns on policies {} does not hold: {}",
+                    "  note: not known for {} more, whose answer turns on policies {} does not hold, or on context keys the question does not give (`--context`): {}",
                     incomplete.len(),
                     account.origin,
                     incomplete.join(", ")

@@ -29,6 +29,9 @@ pub struct Scope {
     pub boundary_arn: String,
     /// The delegation policy's own ARN, when known (denied edits of itself).
     pub delegation_arn: Option<String>,
+    /// The ARNs of the managed policies the delegation policy was split into (`<name>-1`, ...),
+    /// when it was: they, not `delegation_arn`, exist and are protected.
+    pub delegation_parts: Vec<String>,
     /// IAM path of the delegated names, `/` or `/a/b/`.
     pub path: String,
     /// The start of every delegated name; may contain policy variables.
@@ -73,17 +76,37 @@ impl Scope {
         compiled: &crate::compile::output::Compiled,
         info: &crate::compile::output::DelegationInfo,
     ) -> Scope {
+        // A delegation policy split into parts: each part is to be protected.
+        let kind = crate::compile::output::DocumentKind::Delegation;
+        let delegation_parts = (compiled.splits.iter())
+            .filter(|s| s.kind == kind && s.name == info.name)
+            .flat_map(|s| &s.parts)
+            .filter_map(|part| {
+                (compiled.documents.iter())
+                    .find(|d| d.kind == kind && d.name == *part)
+                    .map(|d| d.arn.clone())
+            })
+            .collect();
         Scope {
             partition: compiled.partition.clone(),
             account: compiled.account.clone(),
             boundary_arn: info.boundary_arn.clone(),
             delegation_arn: Some(info.arn.clone()),
+            delegation_parts,
             path: info.path.clone(),
             prefix: info.prefix.clone(),
             pass_to: info.pass_to.clone(),
             create_users: info.create_users,
             tag_keys: info.tag_keys.clone(),
             login_profiles: info.login_profiles,
+        }
+    }
+
+    /// The delegation policy's ARNs whose edits must be denied: its parts when it was split.
+    pub fn delegation_policies(&self) -> Vec<&str> {
+        match self.delegation_parts.is_empty() {
+            true => self.delegation_arn.iter().map(String::as_str).collect(),
+            false => self.delegation_parts.iter().map(String::as_str).collect(),
         }
     }
 
@@ -472,7 +495,7 @@ pub fn safe_envelope(scope: &Scope, own_principals: &[String]) -> PolicyDocument
         Conditions::default(),
     ));
     let mut protected = vec![scope.boundary_arn.clone()];
-    protected.extend(scope.delegation_arn.clone());
+    protected.extend(scope.delegation_policies().iter().map(|a| a.to_string()));
     statements.push(statement(
         "NoBoundaryOrDelegationEdits",
         Effect::Deny,
@@ -586,6 +609,7 @@ mod tests {
             account: "123456789012".into(),
             boundary_arn: "arn:aws:iam::123456789012:policy/B".into(),
             delegation_arn: Some("arn:aws:iam::123456789012:policy/D".into()),
+            delegation_parts: Vec::new(),
             path: path.into(),
             prefix: prefix.into(),
             pass_to: vec!["ec2.amazonaws.com".into()],

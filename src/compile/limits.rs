@@ -6,7 +6,8 @@
 //! - a managed or delegation policy over 6,144 characters becomes `<name>-1`, `<name>-2`, ...,
 //!   attached wherever the original was;
 //! - inline policies over their owner's quota (a role's 10,240 characters in total, a user's
-//!   2,048, a group's 5,120) become managed policies `<owner>-1`, `<owner>-2`, ... attached to it;
+//!   2,048, a group's 5,120) become managed policies `<owner>-1`, `<owner>-2`, ... attached to it,
+//!   at the owner's path when `CreatePolicy` accepts it as a policy's, else at `/`;
 //! - statements are packed in order, each part filled as far as it goes, so the parts depend
 //!   only on the input and re-builds give the same names and documents;
 //! - errors: a statement over 6,144 characters on its own (E0402); more than 10 managed
@@ -75,6 +76,28 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources, sizes: Vec<usize>) -> V
 /// policies, the total of their owner's): a managed or delegation policy over the managed
 /// policy quota, inline policies over their owner's quota. Boundaries and trust policies are
 /// never divided (an entity has one of each).
+/// A delegation policy denies edits of itself by its ARN, which no policy has once it is split
+/// into `<name>-1`, `<name>-2`, ...: the deny is made to name its parts, `<arn>-*`, before the
+/// split measures it (how many parts there will be is not known yet; verify protects each).
+fn protect_parts(statements: &mut [(Statement, Origin)], arn: &str) {
+    let parts = delegation_parts_pattern(arn);
+    for (statement, _) in statements.iter_mut() {
+        if statement.effect != crate::iam::policy::Effect::Deny {
+            continue;
+        }
+        for resource in (statement.resource.iter_mut()).flatten() {
+            if resource.eq_ignore_ascii_case(arn) {
+                *resource = parts.clone();
+            }
+        }
+    }
+}
+
+/// The resource pattern of the parts a delegation policy of `arn` is split into.
+fn delegation_parts_pattern(arn: &str) -> String {
+    format!("{arn}-*")
+}
+
 pub(crate) fn divides(kind: DocumentKind, size: usize) -> bool {
     match kind {
         DocumentKind::Boundary | DocumentKind::Trust => false,
@@ -129,13 +152,16 @@ fn split_over_quota(
                 out_sizes.push(size);
                 continue;
             }
-            let statements: Vec<(Statement, Origin)> = document
+            let mut statements: Vec<(Statement, Origin)> = document
                 .policy
                 .statements
                 .iter()
                 .cloned()
                 .zip(document.origins.iter().cloned())
                 .collect();
+            if document.kind == DocumentKind::Delegation {
+                protect_parts(&mut statements, &document.arn);
+            }
             let description = document.description.clone();
             match split(
                 compiled,
@@ -358,6 +384,18 @@ fn owner_word(kind: DocumentKind) -> &'static str {
         DocumentKind::UserInline => "user",
         DocumentKind::GroupInline => "group",
         _ => "role",
+    }
+}
+
+/// The path of the managed policies a document is split into: the document's own (a policy's
+/// or boundary's, already held to `CreatePolicy`'s rule; an inline policy's owner's) when
+/// `CreatePolicy` accepts it, else `/`. A role's, user's or group's path may hold any printable
+/// ASCII (`/r$x/`), which `CreatePolicy` refuses; the parts' path only files them, so `/`
+/// loses nothing the owner's path expresses. Every ARN of a part is formed from this one path.
+fn part_path(path: &str) -> String {
+    match crate::iam::names::is_valid_policy_path(path) {
+        true => path.to_string(),
+        false => "/".to_string(),
     }
 }
 
@@ -595,6 +633,7 @@ fn split(
         }
     }
     taken.extend(names.iter().map(|n| n.to_lowercase()));
+    let path = part_path(&document.path);
     let parts = ranges
         .into_iter()
         .zip(&names)
@@ -614,10 +653,10 @@ fn split(
                     &compiled.partition,
                     &compiled.account,
                     "policy",
-                    &document.path,
+                    &path,
                     name,
                 ),
-                path: document.path.clone(),
+                path: path.clone(),
                 description: description(i + 1, count),
                 file: file(name),
                 owner: None,
@@ -689,6 +728,15 @@ mod tests {
             divide_statement(&not_action, MANAGED_POLICY_QUOTA, &[]),
             [not_action]
         );
+    }
+
+    #[test]
+    fn parts_keep_a_path_only_when_create_policy_accepts_it() {
+        assert_eq!(part_path("/"), "/");
+        assert_eq!(part_path("/team/etl/"), "/team/etl/");
+        // Valid for a role, refused by `CreatePolicy`.
+        assert_eq!(part_path("/r$x%y/"), "/");
+        assert_eq!(part_path("/a*b/"), "/");
     }
 
     #[test]

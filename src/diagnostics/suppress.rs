@@ -84,8 +84,10 @@ impl Directive {
     }
 }
 
-/// Applies the suppression comments of every `.iamx` source to `diagnostics`.
-pub fn apply(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Outcome {
+/// Applies the suppression comments of every `.iamx` source to `diagnostics`. `complete`: the
+/// compilation ran to its end; otherwise the findings a directive excuses may simply not have
+/// been made, and calling it unused (W0601) would be a cascade of the error that stopped it.
+pub fn apply(sources: &Sources, diagnostics: Vec<Diagnostic>, complete: bool) -> Outcome {
     let mut outcome = Outcome::default();
     let mut directives = Vec::new();
     let mut user_files = Vec::new();
@@ -128,7 +130,7 @@ pub fn apply(sources: &Sources, diagnostics: Vec<Diagnostic>) -> Outcome {
             }
         }
     }
-    for directive in directives.iter().filter(|d| !d.used) {
+    for directive in directives.iter().filter(|d| complete && !d.used) {
         outcome.kept.push(
             Diagnostic::new(
                 Code::UnusedSuppression,

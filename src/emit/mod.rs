@@ -72,8 +72,16 @@ pub fn emit_format(compiled: &Compiled, format: Format) -> Result<Emitted, Strin
 
 /// The output of a project with environments: each environment's complete output (documents,
 /// manifest, the format's file) under `<environment>/`, and a `manifest.json` that lists them,
-/// so a deployer finds every account's output from one file.
-pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> Result<Emitted, String> {
+/// so a deployer finds every account's output from one file. `kept`: environments an earlier
+/// build wrote that this one leaves in place (a build of some environments only); the listing
+/// holds them too, as the directory does, in the order of `order` (the declared environments;
+/// names it lacks come last).
+pub fn emit_environments(
+    builds: &[(&str, &Compiled)],
+    kept: &[EnvironmentEntry],
+    order: &[String],
+    format: Format,
+) -> Result<Emitted, String> {
     let mut files = OutputFiles::new();
     let mut notes = Vec::new();
     let mut environments = Vec::new();
@@ -88,14 +96,21 @@ pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> Result
                 .into_iter()
                 .map(|n| format!("{environment}: {n}")),
         );
-        environments.push(EnvironmentEntry {
-            name: environment,
-            account: &compiled.account,
-            partition: &compiled.partition,
-            directory: environment.to_string(),
-            manifest: format!("{environment}/manifest.json"),
-        });
+        environments.push(EnvironmentEntry::new(
+            environment,
+            &compiled.account,
+            &compiled.partition,
+        ));
     }
+    environments.extend(kept.iter().cloned());
+    // The listing describes the directory, not the command line: declared order, however
+    // `--env` named them.
+    environments.sort_by_key(|e| {
+        order
+            .iter()
+            .position(|o| *o == e.name)
+            .unwrap_or(usize::MAX)
+    });
     let manifest = EnvironmentsManifest {
         manifest_version: MANIFEST_VERSION,
         environments,
@@ -108,19 +123,33 @@ pub fn emit_environments(builds: &[(&str, &Compiled)], format: Format) -> Result
 
 /// The top-level `manifest.json` of a build with environments.
 #[derive(Serialize)]
-struct EnvironmentsManifest<'a> {
+struct EnvironmentsManifest {
     manifest_version: u32,
-    environments: Vec<EnvironmentEntry<'a>>,
+    environments: Vec<EnvironmentEntry>,
 }
 
-#[derive(Serialize)]
-struct EnvironmentEntry<'a> {
-    name: &'a str,
-    account: &'a str,
-    partition: &'a str,
+/// One environment of the top-level `manifest.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentEntry {
+    pub name: String,
+    pub account: String,
+    pub partition: String,
     /// The environment's output directory, relative to the top-level manifest.
-    directory: String,
-    manifest: String,
+    pub directory: String,
+    pub manifest: String,
+}
+
+impl EnvironmentEntry {
+    /// The entry of environment `name`, written to `<name>/` as every build does.
+    pub fn new(name: &str, account: &str, partition: &str) -> EnvironmentEntry {
+        EnvironmentEntry {
+            name: name.to_string(),
+            account: account.to_string(),
+            partition: partition.to_string(),
+            directory: name.to_string(),
+            manifest: format!("{name}/manifest.json"),
+        }
+    }
 }
 
 pub use manifest::MANIFEST_VERSION;

@@ -464,6 +464,21 @@ impl Reader<'_> {
 
     fn account(&mut self, root: &Json) -> Option<Account> {
         let members = self.object(root, "an account export")?;
+        // Anything else read as an account of nothing would pass every gate asked of it.
+        if !members.iter().any(|m| KEYS.contains(&m.key.as_ref())) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidPolicyJson,
+                    "this is not an account authorization details export",
+                )
+                .at(
+                    Span::new(self.file, root.start, root.start + 1),
+                    "no `RoleDetailList`, `UserDetailList`, `GroupDetailList` or `Policies` in this object",
+                )
+                .with_help("export the account with `aws iam get-account-authorization-details > account.json`"),
+            );
+            return None;
+        }
         let mut account = Account {
             account_id: None,
             partition: None,

@@ -394,13 +394,7 @@ impl PolicyReader<'_> {
     fn document(&mut self, root: &Json) -> Option<ReadPolicy> {
         let members = self.object(root, "a policy document (a JSON object)")?;
         // An account export given where a policy is read: one error that says what it is.
-        const EXPORT_KEYS: [&str; 4] = [
-            "UserDetailList",
-            "GroupDetailList",
-            "RoleDetailList",
-            "Policies",
-        ];
-        if let Some(member) = members.iter().find(|m| EXPORT_KEYS.contains(&&*m.key)) {
+        if let Some(member) = (members.iter()).find(|m| super::gaad::KEYS.contains(&&*m.key)) {
             if !members.iter().any(|m| m.key == "Statement") {
                 self.diagnostics.push(
                     Diagnostic::new(

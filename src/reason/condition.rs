@@ -94,6 +94,12 @@ pub fn eval_clause(
     let op = Op::parse(operator)
         .ok_or_else(|| format!("condition operator {operator} is not modelled"))?;
     let present = ctx.get(key);
+    let unknown = ctx.is_unknown(key);
+    if unknown && op.test != Test::Null {
+        return Err(format!(
+            "{key} is in every such request, and the question gives no value for it"
+        ));
+    }
     if op.test == Test::Null {
         let mut any = false;
         for value in values {

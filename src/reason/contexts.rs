@@ -58,6 +58,11 @@ pub const ALWAYS_PRESENT: &[&str] = &[
     "aws:viaawsservice",
 ];
 
+/// Keys of every request a role session makes beyond [`ALWAYS_PRESENT`]: it signs with
+/// temporary credentials, which carry `aws:TokenIssueTime` and `aws:MultiFactorAuthPresent`
+/// ("present only in requests that are signed using temporary security credentials"). Lowercase.
+pub const SESSION_KEYS: &[&str] = &["aws:tokenissuetime", "aws:multifactorauthpresent"];
+
 pub struct CondProblem<'a> {
     pub must: &'a Conditions,
     pub must_not: Vec<&'a Conditions>,

@@ -71,15 +71,15 @@ pub struct Evaluation {
     pub denies: Vec<StatementRef>,
     /// Statements whose applicability could not be decided exactly, with the reason.
     pub unmodelled: Vec<(StatementRef, String)>,
+    /// Whether `unmodelled` could change `decision`: with each such Allow applying and no such
+    /// Deny, the decision differs. `decision` is then the fail-closed one and not IAM's answer.
+    pub unsettled: bool,
 }
 
 /// Does the statement apply to the request? `Err` when that depends on something not modelled.
 pub fn statement_applies(statement: &Statement, request: &Request) -> Result<bool, String> {
     if let Some(problem) = statement.shape_error() {
         return Err(problem.to_string());
-    }
-    if let Some(problem) = super::pattern::statement_too_long(statement) {
-        return Err(problem);
     }
     let action_hit = |list: &Vec<String>| {
         list.iter()
@@ -92,6 +92,10 @@ pub fn statement_applies(statement: &Statement, request: &Request) -> Result<boo
     };
     if !action_ok {
         return Ok(false);
+    }
+    // Past the action, so that a statement about other actions never leaves a question open.
+    if let Some(problem) = super::pattern::statement_too_long(statement) {
+        return Err(problem);
     }
     let resolve = |v: &VarRef| request.context.variable(&v.key);
     let resource_hit = |list: &Vec<String>| {
@@ -106,12 +110,19 @@ pub fn statement_applies(statement: &Statement, request: &Request) -> Result<boo
     if !resource_ok {
         return Ok(false);
     }
+    // A clause that is false settles the statement, whatever an undecided one would say.
+    let mut undecided = None;
     for (operator, key, values) in statement.condition.clauses() {
-        if !eval_clause(operator, key, values, &request.context)? {
-            return Ok(false);
+        match eval_clause(operator, key, values, &request.context) {
+            Ok(true) => {}
+            Ok(false) => return Ok(false),
+            Err(reason) => undecided = undecided.or(Some(reason)),
         }
     }
-    Ok(true)
+    match undecided {
+        Some(reason) => Err(reason),
+        None => Ok(true),
+    }
 }
 
 /// Evaluates `request` (see the module docs).
@@ -163,7 +174,9 @@ pub(super) fn decide<I: Borrow<PolicyDocument>, B: Borrow<PolicyDocument>>(
         boundary_allows: vec![],
         denies: vec![],
         unmodelled: vec![],
+        unsettled: false,
     };
+    let bounded = boundary.is_some();
     let identity_docs = identity.iter().map(Borrow::borrow);
     let boundary_docs = boundary.unwrap_or_default().iter().map(Borrow::borrow);
     let sets = identity_docs
@@ -200,7 +213,16 @@ pub(super) fn decide<I: Borrow<PolicyDocument>, B: Borrow<PolicyDocument>>(
     }
     if !eval.denies.is_empty() {
         eval.decision = Decision::ExplicitDeny;
-        eval.deciding = eval.denies.clone();
+        // The denies that surely apply decide; the undecided ones only when none does.
+        let sure: Vec<StatementRef> = (eval.denies.iter())
+            .filter(|d| !eval.unmodelled.iter().any(|(u, _)| u == *d))
+            .cloned()
+            .collect();
+        eval.deciding = if sure.is_empty() {
+            eval.denies.clone()
+        } else {
+            sure
+        };
     } else {
         let boundary_ok = boundary.is_none() || !eval.boundary_allows.is_empty();
         if !eval.identity_allows.is_empty() && boundary_ok {
@@ -213,7 +235,32 @@ pub(super) fn decide<I: Borrow<PolicyDocument>, B: Borrow<PolicyDocument>>(
             .cloned()
             .collect();
     }
+    if !eval.unmodelled.is_empty() {
+        eval.unsettled = most_allowing(&eval, bounded) != eval.decision;
+    }
     eval
+}
+
+/// The decision with each undecided Allow applying and no undecided Deny: IAM's answer lies
+/// between it and the fail-closed one, as a decision only grows with allows and shrinks with
+/// denies.
+fn most_allowing(eval: &Evaluation, bounded: bool) -> Decision {
+    let undecided = |at: &StatementRef| eval.unmodelled.iter().any(|(u, _)| u == at);
+    if eval.denies.iter().any(|d| !undecided(d)) {
+        return Decision::ExplicitDeny;
+    }
+    // An undecided statement not among the denies is an Allow.
+    let allows_in = |set: PolicySet, sure: &[StatementRef]| {
+        !sure.is_empty()
+            || (eval.unmodelled.iter()).any(|(at, _)| at.set == set && !eval.denies.contains(at))
+    };
+    let identity = allows_in(PolicySet::Identity, &eval.identity_allows);
+    let boundary = !bounded || allows_in(PolicySet::Boundary, &eval.boundary_allows);
+    if identity && boundary {
+        Decision::Allow
+    } else {
+        Decision::ImplicitDeny
+    }
 }
 
 #[cfg(test)]

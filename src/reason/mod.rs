@@ -59,7 +59,7 @@ pub use contain::{
     contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
     PreparedBoundary, UnknownReason,
 };
-pub use contexts::filled;
+pub use contexts::{filled, ALWAYS_PRESENT, SESSION_KEYS};
 pub use domain::takes_resource;
 pub use eval::{
     evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,

@@ -8,6 +8,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// The value [`Context::set_unknown`] stores: no request value holds a NUL.
+const UNKNOWN_VALUE: &str = "\u{0}iamx: present, value not given";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context(BTreeMap<String, Vec<String>>);
 
@@ -37,6 +40,18 @@ impl Context {
         self.0.remove(&key.to_lowercase());
     }
 
+    /// Marks `key` present with a value the question does not give (`aws:CurrentTime` of a
+    /// request `explain` is asked about, a role session's `aws:TokenIssueTime`): a condition on
+    /// it is then undecided, and only `Null` is answered.
+    pub fn set_unknown(&mut self, key: &str) {
+        self.set(key, [UNKNOWN_VALUE]);
+    }
+
+    /// Whether `key` is present with a value not given ([`Context::set_unknown`]).
+    pub fn is_unknown(&self, key: &str) -> bool {
+        matches!(self.get(key), Some([one]) if one == UNKNOWN_VALUE)
+    }
+
     /// The key's values, or `None` when absent.
     pub fn get(&self, key: &str) -> Option<&[String]> {
         self.0
@@ -48,6 +63,7 @@ impl Context {
     /// The value a policy variable `${key}` resolves to: only single-valued keys resolve.
     pub fn variable(&self, key: &str) -> Option<String> {
         match self.get(key) {
+            Some([one]) if one == UNKNOWN_VALUE => None,
             Some([one]) => Some(one.clone()),
             _ => None,
         }

@@ -103,6 +103,14 @@ pub fn principal_context(
     context
 }
 
+/// The ARN of group `name` in the account of `member` (a user's ARN); its path is not known.
+fn group_arn(member: &str, name: &str) -> String {
+    match crate::iam::gaad::arn_account(member) {
+        Some((partition, account)) => format!("arn:{partition}:iam::{account}:group/{name}"),
+        None => format!("group {name}"),
+    }
+}
+
 /// The note an answer about `action` needs when the decision also rests on a role's trust
 /// policy, which `explain`, `can-i` and `who-can` do not evaluate (resource policies are out of
 /// their scope; `report` reads trusts): without it an identity allow reads as the whole answer.
@@ -227,6 +235,9 @@ impl Prepared {
     /// policy (not by a missing boundary, which only ever takes away).
     pub fn known(&self, evaluation: &Evaluation) -> Option<Decision> {
         let attached_unread = self.external.len() > usize::from(self.unread_boundary.is_some());
+        if evaluation.unsettled {
+            return None;
+        }
         match evaluation.decision {
             Decision::Allow if self.unread_boundary.is_some() || attached_unread => None,
             Decision::ImplicitDeny if attached_unread => None,
@@ -251,6 +262,33 @@ impl Prepared {
         let mut full = request.clone();
         for (key, value) in self.context.iter().filter(|(key, _)| missing(key)) {
             full.context.set(key, [value.as_str()]);
+        }
+        self.policies.evaluate(&full)
+    }
+
+    /// [`Prepared::evaluate`] for a question someone asks (`explain`, `can-i`, `who-can`):
+    /// each key every such request carries that neither the question nor the principal gives
+    /// (`aws:CurrentTime`, `aws:SecureTransport`, a role session's `aws:TokenIssueTime`, ...)
+    /// is present with a value not known, so a decision that turns on it is unsettled
+    /// ([`Evaluation::unsettled`]) rather than read as if the key were absent.
+    pub fn evaluate_asked(&self, request: &Request) -> Evaluation {
+        let mut full = request.clone();
+        for (key, value) in &self.context {
+            if full.context.get(key).is_none() {
+                full.context.set(key, [value.as_str()]);
+            }
+        }
+        let session = (full.context.get("aws:PrincipalType"))
+            .is_some_and(|types| types.iter().any(|t| t == "AssumedRole"));
+        let session_keys = if session {
+            crate::reason::SESSION_KEYS
+        } else {
+            &[]
+        };
+        for key in crate::reason::ALWAYS_PRESENT.iter().chain(session_keys) {
+            if full.context.get(key).is_none() {
+                full.context.set_unknown(key);
+            }
         }
         self.policies.evaluate(&full)
     }
@@ -537,7 +575,12 @@ impl Account {
             let mut identity = inline(format!("user {}", user.name), &user.inline_policies);
             identity.extend(user.attached_policies.iter().map(|a| resolve(&managed, a)));
             for group in &user.groups {
-                identity.extend(groups.get(group.as_str()).into_iter().flatten().cloned());
+                match groups.get(group.as_str()) {
+                    Some(uses) => identity.extend(uses.iter().cloned()),
+                    // An export filtered to users keeps their `GroupList` but not the groups:
+                    // their policies are unread, like an attached policy the export lacks.
+                    None => identity.push(Use::External(group_arn(&user.arn, group))),
+                }
             }
             principals.push(Principal {
                 kind: PrincipalKind::User,
@@ -725,7 +768,7 @@ impl Account {
                     self.prepared[index]
                         .as_ref()
                         .expect("prepared")
-                        .evaluate(request)
+                        .evaluate_asked(request)
                 });
                 (index, answer)
             })

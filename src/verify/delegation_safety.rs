@@ -229,7 +229,71 @@ fn escapes(
             }
         }
     }
-    for counterexample in &counterexamples {
+    record(&counterexamples, scope, &docs, envelope, &mut out);
+    // The engine names a few requests per statement, so a statement of several actions may
+    // show only its harmless ones (`iam:DeactivateMFADevice` beside `iam:UploadSSHPublicKey`).
+    // Before calling it proved, each IAM write the documents may allow is asked about alone.
+    let harmless = |out: &Escapes| {
+        (out.found.iter())
+            .all(|(request, _)| classify(request, scope, own).class != Class::Escalation)
+    };
+    if !counterexamples.is_empty() && harmless(&out) {
+        for action in Catalog::get().expand_actions("iam:*") {
+            if matches!(
+                action.access_level,
+                crate::catalog::AccessLevel::List | crate::catalog::AccessLevel::Read
+            ) {
+                continue;
+            }
+            let action = action.full_name();
+            let mut alone = docs.clone();
+            alone.push(only_action(&action));
+            let (counterexamples, unknown) = match reason::contained_with(
+                &alone,
+                std::slice::from_ref(envelope),
+                reason::Options {
+                    known_actions: &[],
+                    catalog: Some(Catalog::get()),
+                },
+            ) {
+                Containment::Contained | Containment::ContainedForListedActions(_) => continue,
+                Containment::Escapes {
+                    counterexamples,
+                    unknown,
+                } => (counterexamples, unknown),
+                Containment::Unknown(unknown) => (vec![], unknown),
+            };
+            out.unknown.extend(unknown.iter().map(|u| {
+                format!(
+                    "{} for `{action}`: {}",
+                    describe::<_, PolicyDocument>(&u.statement, located, &[]),
+                    u.reason
+                )
+            }));
+            // The witness's action with the other names a request can carry: the engine's
+            // resource may be the harmless one of several.
+            for counterexample in &counterexamples {
+                let found = variants(&counterexample.request, scope, &docs, envelope);
+                out.found.extend(found);
+            }
+            record(&counterexamples, scope, &docs, envelope, &mut out);
+        }
+        out.unknown.sort();
+        out.unknown.dedup();
+    }
+    out
+}
+
+/// Each engine witness as a request AWS could receive (the same statement may allow a real
+/// one when the witness is not), or why it is undecided.
+fn record(
+    counterexamples: &[reason::Counterexample],
+    scope: &Scope,
+    docs: &[PolicyDocument],
+    envelope: &PolicyDocument,
+    out: &mut Escapes,
+) {
+    for counterexample in counterexamples {
         let request = &counterexample.request;
         let real = realizable(request).and_then(|()| receivable(request, scope));
         match real {
@@ -238,7 +302,7 @@ fn escapes(
                 .push((request.clone(), counterexample.allowed_by.clone())),
             // The engine's witness may name a resource AWS would never see with this action;
             // the same statement may still allow a real one, so look for it before giving up.
-            Err(why) => match repaired(request, scope, &docs, envelope) {
+            Err(why) => match variants(request, scope, docs, envelope).into_iter().next() {
                 Some((real, at)) => out.found.push((real, at)),
                 None => out.unknown.push(format!(
                     "possible escalation {} is not a real request: {why}",
@@ -247,7 +311,14 @@ fn escapes(
             },
         }
     }
-    out
+}
+
+/// A statement that leaves the documents it is added to nothing but `action`.
+fn only_action(action: &str) -> PolicyDocument {
+    let mut deny = Statement::new(Effect::Deny);
+    deny.not_action = Some(vec![action.to_string()]);
+    deny.resource = Some(vec!["*".into()]);
+    PolicyDocument::new(vec![deny])
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -313,9 +384,9 @@ fn probes(scope: &Scope, own: &[String], named_boundaries: &[String]) -> Vec<Req
             ));
         }
     }
-    let mut protected = vec![scope.boundary_arn.clone()];
-    protected.extend(scope.delegation_arn.clone());
-    for arn in &protected {
+    let mut protected = vec![scope.boundary_arn.as_str()];
+    protected.extend(scope.delegation_policies());
+    for arn in protected {
         for action in actions::POLICY_EDIT {
             out.push(with_user(Request::new(action, arn)));
         }
@@ -431,16 +502,20 @@ fn fill(format: &str, scope: &Scope, name: &str) -> String {
     })
 }
 
-/// A receivable request of the same action and context as `request` that the delegation allows
-/// and the envelope does not, with the statement that allows it: the engine's witness, made real.
-fn repaired(
+/// The receivable requests of the same action and context as `request` that the delegation
+/// allows and the envelope does not, each with the statement that allows it: the engine's
+/// witness made real, or the names beside it (outside the prefix, inside it, deeper, AWS's).
+fn variants(
     request: &Request,
     scope: &Scope,
     docs: &[PolicyDocument],
     envelope: &PolicyDocument,
-) -> Option<(Request, StatementRef)> {
+) -> Vec<(Request, StatementRef)> {
+    let mut out = Vec::new();
+    let Some(action) = Catalog::get().action(&request.action) else {
+        return out;
+    };
     let catalog = Catalog::get();
-    let action = catalog.action(&request.action)?;
     let user = "alice";
     let inside = format!(
         "{}{}x",
@@ -474,11 +549,11 @@ fn repaired(
                 continue;
             }
             if let Some(at) = alone.identity_allows.first() {
-                return Some((candidate, at.clone()));
+                out.push((candidate, at.clone()));
             }
         }
     }
-    None
+    out
 }
 
 pub(super) fn applies(resource_pattern: &str, request: &Request) -> bool {
@@ -560,6 +635,7 @@ mod tests {
             account: "123456789012".into(),
             boundary_arn: B.into(),
             delegation_arn: Some("arn:aws:iam::123456789012:policy/D".into()),
+            delegation_parts: Vec::new(),
             path: "/".into(),
             prefix: "service-".into(),
             pass_to: vec![],

@@ -24,8 +24,21 @@ impl<'a> Project<'a> {
         let mut identity = Vec::new();
         let mut notes = Vec::new();
         let mut own = Vec::new();
-        if let Some(d) = self.by_arn.get(info.arn.as_str()) {
-            identity.push(d.located(format!("delegation {}", info.name)));
+        // The delegation policy, or the parts it was split into.
+        let parts: Vec<&str> = (compiled.splits.iter())
+            .filter(|s| s.kind == DocumentKind::Delegation && s.name == info.name)
+            .flat_map(|s| &s.parts)
+            .filter_map(|part| {
+                (compiled.documents.iter())
+                    .find(|d| d.kind == DocumentKind::Delegation && d.name == *part)
+                    .map(|d| d.arn.as_str())
+            })
+            .collect();
+        let own_documents = std::iter::once(info.arn.as_str()).chain(parts.iter().copied());
+        for arn in own_documents.clone() {
+            if let Some(d) = self.by_arn.get(arn) {
+                identity.push(d.located(format!("delegation {}", info.name)));
+            }
         }
         for (kind, name, arn) in &info.to {
             own.push(arn.clone());
@@ -77,7 +90,7 @@ impl<'a> Project<'a> {
             }
             let others: Vec<String> = attached
                 .iter()
-                .filter(|a| **a != info.arn)
+                .filter(|a| !own_documents.clone().any(|own| own == a.as_str()))
                 .cloned()
                 .collect();
             let mut attached_docs = Vec::new();

@@ -200,19 +200,20 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             "deny `iam:DeleteRolePermissionsBoundary` and `iam:DeleteUserPermissionsBoundary` on `*`".into(),
         );
     }
+    let delegation = scope.delegation_policies();
     for (protected, category, what) in [
         (
-            Some(boundary.as_str()),
+            vec![boundary.as_str()],
             "boundary-edit",
             "the boundary every delegated role must carry",
         ),
         (
-            scope.delegation_arn.as_deref(),
+            delegation,
             "delegation-edit",
             "the delegation policy itself",
         ),
     ] {
-        if protected.is_some_and(|p| p.eq_ignore_ascii_case(resource)) {
+        if protected.iter().any(|p| p.eq_ignore_ascii_case(resource)) {
             let help = if in_scope(scope, "policy", request) {
                 // A deny does not help a name the holders own: the prefix hands it to them.
                 format!(
@@ -283,6 +284,16 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
                 "allow credential actions only on `{}`",
                 short(&scope.names("user"))
             ),
+        );
+    }
+    if is(SELF_SERVICE, action) && kind == "user" && in_scope(scope, "user", request) {
+        // Deleting, deactivating or resyncing a delegated user's credentials gives no one any
+        // rights; the ways in were answered just above.
+        return Finding::new(
+            Warning,
+            "credentials-housekeeping",
+            format!("{does}, a delegated user: it gives no one more rights, but the delegation pattern does not include it"),
+            format!("remove `{action}` unless holders should manage the credentials of the users they create"),
         );
     }
     if action.eq_ignore_ascii_case("iam:AddUserToGroup") {

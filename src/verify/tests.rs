@@ -134,6 +134,7 @@ fn names_under_a_prefix() {
         account: "1".into(),
         boundary_arn: String::new(),
         delegation_arn: None,
+        delegation_parts: Vec::new(),
         path: "/".into(),
         prefix: "service-".into(),
         pass_to: vec![],

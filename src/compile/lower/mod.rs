@@ -555,6 +555,7 @@ impl Lowering<'_> {
                 account: project.account.node.clone(),
                 boundary_arn: boundary_arn.clone(),
                 delegation_arn: Some(arn.clone()),
+                delegation_parts: Vec::new(),
                 path: delegation.path.clone(),
                 prefix: delegation.prefix.node.clone(),
                 pass_to: delegation.pass_to.iter().map(|s| s.node.clone()).collect(),
