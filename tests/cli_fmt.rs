@@ -254,3 +254,22 @@ fn import_says_how_many_documents_it_checked_in_the_right_number() {
             "(1 document checked: it compiles back to its original access)",
         ));
 }
+
+#[test]
+fn comments_inside_let_lists_and_env_blocks_are_kept() {
+    // Once printed as `let office = [10.0.0.0/8, "2001:db8::/32"]`, exit 0: both comments gone.
+    iamx()
+        .args(["fmt", "-"])
+        .write_stdin("let office = [\n  10.0.0.0/8, // first\n  \"2001:db8::/32\", // second\n]\n")
+        .assert()
+        .code(0)
+        .stdout("let office = [\n  10.0.0.0/8, // first\n  \"2001:db8::/32\", // second\n]\n");
+    // Inside an `env` block, with a setting given twice (an error for `check`, E0302): fmt once
+    // kept only the last `account` line.
+    iamx()
+        .args(["fmt", "-"])
+        .write_stdin("env dev { account \"111111111111\"  account \"333333333333\"\n let n = [\"a\", /* b */ \"c\"] }\n")
+        .assert()
+        .code(0)
+        .stdout("env dev {\n  account \"111111111111\"\n  account \"333333333333\"\n  let n = [\n    \"a\", /* b */\n    \"c\",\n  ]\n}\n");
+}

@@ -48,9 +48,17 @@ pub struct Let {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Env {
     pub name: Ident,
-    pub account: Option<Value>,
-    pub partition: Option<Value>,
-    pub lets: Vec<Let>,
+    /// The settings in source order, each as written: one given twice is kept twice, so that
+    /// `resolve` can report it (E0302, E0101) and the formatter cannot drop a line.
+    pub settings: Vec<EnvSetting>,
+}
+
+/// One line of an `env` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvSetting {
+    Account(Value),
+    Partition(Value),
+    Let(Let),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +98,28 @@ impl BlockKind {
             BlockKind::User => "user",
             BlockKind::Group => "group",
             BlockKind::Delegate => "delegate",
+        }
+    }
+
+    /// Whether a block of this kind takes the member introduced by `keyword` (a setting's
+    /// [`Setting::keyword`], `trust`, `use`, or `statement` for `allow`/`deny`): the one rule
+    /// the resolver places members by and parse errors list them by.
+    pub fn accepts(self, keyword: &str) -> bool {
+        use BlockKind::*;
+        match keyword {
+            "statement" => matches!(self, Boundary | Policy | Role | User | Group),
+            "trust" | "instance_profile" | "max_session" => self == Role,
+            "use" | "path" => true,
+            "description" => matches!(self, Boundary | Policy | Role | Delegate),
+            "boundary" => matches!(self, Role | User | Delegate),
+            "tag" => matches!(self, Role | User),
+            "attach" => matches!(self, Role | User | Group),
+            "groups" => self == User,
+            "aws_managed" => self == Policy,
+            "to" | "prefix" | "pass_to" | "create_users" | "tag_keys" | "login_profiles" => {
+                self == Delegate
+            }
+            _ => false,
         }
     }
 }

@@ -1,13 +1,14 @@
-//! Blocks: declaring the project's blocks, checking their names, members and settings, and
-//! binding `boundary` and `attach` references, into IR roles, users, groups and policies.
+//! Blocks: declaring the project's blocks, checking their names, members and settings (what IAM
+//! accepts of each name and value is in `iam_values.rs`), and binding `boundary` and `attach`
+//! references, into IR roles, users, groups and policies.
 //!
 //! In: the project's block ASTs. Out: IR blocks, with one diagnostic per root cause (a bad
 //! setting value is not reported again as a missing setting).
 
+use super::iam_values::prefix_problem;
 use super::{Expanded, Members, Namespace, Resolver, Scope};
 use crate::compile::ir::{self, Origin, PolicyRef};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic};
-use crate::iam::names::{self, NameKind, TagPart};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, BlockKind, Member, Setting, ValueKind};
 use foldhash::{HashMap, HashMapExt};
@@ -34,7 +35,13 @@ impl Resolver<'_> {
                 match seen.get(&(namespace, name.node.to_lowercase())) {
                     Some(first) => {
                         let kind = block.kind.node.keyword();
-                        self.error(duplicate(kind, &name.node, name.span, *first));
+                        self.error(duplicate(
+                            kind,
+                            &name.node,
+                            name.span,
+                            *first,
+                            IAM_NAME_HELP,
+                        ));
                         names.push(None);
                         continue;
                     }
@@ -47,36 +54,6 @@ impl Resolver<'_> {
             names.push(name);
         }
         names
-    }
-
-    pub(super) fn check_name(&mut self, kind: BlockKind, name: &Spanned<String>) {
-        let limit = match kind {
-            BlockKind::Role => NameKind::Role,
-            BlockKind::User => NameKind::User,
-            BlockKind::Group => NameKind::Group,
-            BlockKind::Boundary | BlockKind::Policy | BlockKind::Delegate => {
-                NameKind::ManagedPolicy
-            }
-        }
-        .limit();
-        self.check_name_limit(name, kind.keyword(), limit);
-    }
-
-    /// IAM's rules for the name of an entity: `what` is how the message calls it.
-    pub(super) fn check_name_limit(&mut self, name: &Spanned<String>, what: &str, limit: usize) {
-        if let Some(problem) = names::name_problem(&name.node, limit) {
-            self.error(
-                Diagnostic::new(
-                    Code::InvalidName,
-                    format!("`{}` is not a valid IAM {what} name", name.node),
-                )
-                .at(name.span, problem)
-                .with_help(format!(
-                    "IAM names use letters, digits and `{}`, at most {limit} characters",
-                    names::NAME_PUNCTUATION
-                )),
-            );
-        }
     }
 
     pub(super) fn block(
@@ -483,15 +460,24 @@ impl Resolver<'_> {
                 };
                 let value_text = value.node.text().into_owned();
                 self.check_tag(&key_text, key.span, &value_text, value.span);
-                body.tag_spans.push(key.span);
-                if body.tags.insert(key_text.clone(), value_text).is_some() {
+                // Role and user tag keys are one key ignoring case (IAM User Guide, "Rules
+                // for tagging": `Team` and `team` name the same tag).
+                let first = (body.tag_spans.iter())
+                    .find(|(seen, _)| seen.eq_ignore_ascii_case(&key_text))
+                    .map(|&(_, span)| span);
+                body.tag_spans.push((key_text.clone(), key.span));
+                if let Some(first) = first {
                     self.error(
                         Diagnostic::new(
                             Code::DuplicateSetting,
                             format!("tag `{key_text}` is set twice"),
                         )
-                        .at(key.span, "set again here"),
+                        .at(key.span, "set again here")
+                        .with_label(first, "first set here")
+                        .with_help("IAM tag keys of roles and users are unique ignoring case"),
                     );
+                } else {
+                    body.tags.insert(key_text, value_text);
                 }
             }
             Setting::Attach(values) => {
@@ -611,103 +597,6 @@ impl Resolver<'_> {
         names
     }
 
-    /// IAM's rules for one tag: a key of 1 to 128 and a value of at most 256 characters, letters,
-    /// digits, white space and `_.:/=+-@`, and no key starting with `aws:` (reserved for AWS).
-    pub(super) fn check_tag(&mut self, key: &str, key_span: Span, value: &str, value_span: Span) {
-        let problem = names::tag_problem(key, value).map(|(part, problem)| match part {
-            TagPart::Key => (key_span, problem),
-            TagPart::Value => (value_span, problem),
-        });
-        if let Some((span, problem)) = problem {
-            self.error(
-                Diagnostic::new(Code::InvalidTag, format!("tag `{key}` is not a valid IAM tag"))
-                    .at(span, problem)
-                    .with_help("IAM tags use letters, digits, spaces and `_.:/=+-@`: keys 1 to 128 characters (not starting with `aws:`), values up to 256"),
-            );
-        }
-    }
-
-    /// IAM's limit of 50 tags on one role or user.
-    pub(super) fn check_tag_count(&mut self, name: &Spanned<String>, tag_spans: &[Span]) {
-        if tag_spans.len() > names::MAX_TAGS {
-            self.error(
-                Diagnostic::new(
-                    Code::InvalidTag,
-                    format!(
-                        "`{}` has {} tags; IAM allows at most {}",
-                        name.node,
-                        tag_spans.len(),
-                        names::MAX_TAGS
-                    ),
-                )
-                .at(tag_spans[names::MAX_TAGS], "the 51st tag")
-                .with_label(name.span, "tagged here"),
-            );
-        }
-    }
-
-    pub(super) fn check_path(&mut self, path: &Spanned<String>) {
-        let text = &path.node;
-        if !names::is_valid_path(text) {
-            self.error(
-                Diagnostic::new(Code::WrongValue, format!("`{text}` is not a valid IAM path"))
-                    .at(path.span, "invalid path")
-                    .with_help("a path starts and ends with `/`, like \"/service/\" (at most 512 printable characters)"),
-            );
-        }
-    }
-
-    /// The rules of `kind`'s paths beyond every path's ([`Resolver::check_path`], whose error
-    /// stands alone): a managed policy's path is narrower (`CreatePolicy`), and a delegation's
-    /// is where its roles and policies are, which a wildcard would widen to every path.
-    fn check_path_of(&mut self, kind: BlockKind, path: &Spanned<String>) {
-        let text = &path.node;
-        if !names::is_valid_path(text) {
-            return;
-        }
-        match kind {
-            BlockKind::Boundary | BlockKind::Policy if !names::is_valid_policy_path(text) => {
-                self.error(
-                    Diagnostic::new(
-                        Code::WrongValue,
-                        format!("`{text}` is not a valid path for a managed policy"),
-                    )
-                    .at(path.span, "IAM's CreatePolicy refuses it")
-                    .with_help("a policy's path holds names of letters, digits and `. , + @ = _ -` between its `/`s, like \"/platform/\""),
-                );
-            }
-            BlockKind::Delegate if text.contains(['*', '?']) => {
-                self.error(
-                    Diagnostic::new(
-                        Code::WrongValue,
-                        format!("a delegation's path cannot hold a wildcard: `{text}`"),
-                    )
-                    .at(path.span, "would reach roles and policies on every path")
-                    .with_help(
-                        "write the path its roles and policies are created on, like \"/service/\"",
-                    ),
-                );
-            }
-            _ => {}
-        }
-    }
-
-    /// A role's description takes tab, line feed, carriage return, printable ASCII and U+00A1
-    /// through U+00FF (`CreateRole`'s `Description` pattern), nothing else.
-    fn check_role_description(&mut self, description: &Spanned<String>) {
-        let refused = |c: char| !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A1}'..='\u{FF}');
-        if let Some(c) = description.node.chars().find(|&c| refused(c)) {
-            self.error(
-                Diagnostic::new(
-                    Code::WrongValue,
-                    format!("IAM refuses `{}` (U+{:04X}) in a role's description", c.escape_debug(), u32::from(c)),
-                )
-                .at(description.span, "CreateRole refuses this description")
-                .with_help("a role's description holds printable ASCII and the Latin-1 letters and signs (U+00A1 to U+00FF)"),
-            );
-        }
-    }
-
     /// `boundary X` / `attach X`: a block of this project by name, or an ARN.
     pub(super) fn policy_ref(
         &mut self,
@@ -778,19 +667,6 @@ impl Resolver<'_> {
         None
     }
 
-    pub(super) fn check_arn(&mut self, arn: &Spanned<String>, what: &str) -> bool {
-        let parts = names::arn_parts(&arn.node);
-        if parts.is_some_and(|p| p[0] == "arn" && !p[1].is_empty() && !p[2].is_empty()) {
-            return true;
-        }
-        self.error(
-            Diagnostic::new(Code::MalformedArn, format!("`{}` is not {what}", arn.node))
-                .at(arn.span, "malformed ARN")
-                .with_help("an ARN has six `:`-separated parts: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"),
-        );
-        false
-    }
-
     // ---- statements ----------------------------------------------------------------------
 }
 
@@ -844,8 +720,8 @@ pub(super) struct Body {
     instance_profile: Option<Spanned<Option<String>>>,
     max_session: Option<Spanned<u32>>,
     tags: BTreeMap<String, String>,
-    /// Where each `tag` setting's key was written, in order.
-    tag_spans: Vec<Span>,
+    /// Each `tag`'s key and where it was written, in source order.
+    tag_spans: Vec<(String, Span)>,
     attach: Vec<PolicyRef>,
     groups: Vec<Spanned<String>>,
     to: Vec<(ast::PrincipalRefKind, Spanned<String>)>,
@@ -893,28 +769,12 @@ pub(super) fn once<T>(
 
 /// Which members each block kind accepts.
 pub(super) fn allowed(kind: BlockKind, member: &Member) -> bool {
-    use BlockKind::*;
-    match member {
-        Member::Statement(_) => matches!(kind, Boundary | Policy | Role | User | Group),
-        Member::Trust(_) => kind == Role,
-        Member::Use(_) => true,
-        Member::Setting(setting) => match &setting.node {
-            Setting::Path(_) => true,
-            Setting::Description(_) => matches!(kind, Boundary | Policy | Role | Delegate),
-            Setting::Boundary(_) => matches!(kind, Role | User | Delegate),
-            Setting::InstanceProfile(_) | Setting::MaxSession(_) => kind == Role,
-            Setting::Tag { .. } => matches!(kind, Role | User),
-            Setting::Attach(_) => matches!(kind, Role | User | Group),
-            Setting::Groups(_) => kind == User,
-            Setting::AwsManaged => kind == Policy,
-            Setting::To { .. }
-            | Setting::Prefix(_)
-            | Setting::PassTo(_)
-            | Setting::CreateUsers
-            | Setting::TagKeys(_)
-            | Setting::LoginProfiles => kind == Delegate,
-        },
-    }
+    kind.accepts(match member {
+        Member::Statement(_) => "statement",
+        Member::Trust(_) => "trust",
+        Member::Use(_) => "use",
+        Member::Setting(setting) => setting.node.keyword(),
+    })
 }
 
 pub(super) fn placement_hint(member: &Member) -> Option<&'static str> {
@@ -952,39 +812,24 @@ pub(super) fn missing_setting(
     .with_help(format!("add `{example}`"))
 }
 
-pub(super) fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> Diagnostic {
+/// E0101: `name` defined again at `span`. `help` says why the names must differ, which is not
+/// the same for IAM's names (unique ignoring case) and the language's own (case-sensitive).
+pub(super) fn duplicate(
+    kind: &str,
+    name: &str,
+    span: Span,
+    first: Span,
+    help: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new(
         Code::DuplicateName,
         format!("{kind} `{name}` is defined twice"),
     )
     .at(span, "defined again here")
     .with_label(first, "first defined here")
-    .with_help("names must be unique (IAM ignores case when comparing names)")
+    .with_help(help)
 }
 
-/// Why `prefix` cannot start an IAM role, user or policy name, if it cannot: names hold
-/// letters, digits and `+=,.@_-` and at most 64 characters. Policy variables (`${aws:username}`)
-/// stand for such text and are not counted.
-fn prefix_problem(prefix: &str) -> Option<String> {
-    let mut plain = String::new();
-    let mut rest = prefix;
-    while let Some(open) = rest.find("${") {
-        plain.push_str(&rest[..open]);
-        match rest[open..].find('}') {
-            Some(close) => rest = &rest[open + close + 1..],
-            None => {
-                rest = &rest[open..];
-                break;
-            }
-        }
-    }
-    plain.push_str(rest);
-    if let Some(c) = plain
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
-    {
-        return Some(format!("cannot hold `{c}`"));
-    }
-    (plain.chars().count() > 64)
-        .then(|| format!("are at most 64 characters, not {}", plain.chars().count()))
-}
+/// The help of E0101 for blocks, whose names are IAM names.
+pub(super) const IAM_NAME_HELP: &str =
+    "names must be unique (IAM ignores case when comparing names)";

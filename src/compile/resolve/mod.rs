@@ -207,10 +207,9 @@ struct Declarations {
     /// when no environment could be chosen: E0108 already said why, so a use of one is not
     /// reported again (one root cause, one error).
     undetermined: foldhash::HashSet<String>,
-    /// The value of every constant, when all of them evaluate without a diagnostic (see
-    /// [`Resolver::evaluate_constants`]); empty otherwise, and each resolver evaluates what it
-    /// uses, reporting what fails.
-    constants: HashMap<Namespace, HashMap<String, Spanned<Scalar>>>,
+    /// The value of every constant ([`Resolver::evaluate_constants`]); `None` for one that
+    /// failed, which was reported at its definition and is not reported again where it is used.
+    constants: HashMap<Namespace, HashMap<String, Option<Spanned<Scalar>>>>,
 }
 
 struct Resolver<'s> {
@@ -227,6 +226,7 @@ struct Resolver<'s> {
 use blocks::{duplicate, NamesIndex};
 
 mod blocks;
+mod iam_values;
 mod modules;
 mod statements;
 mod templates;
@@ -281,17 +281,25 @@ impl<'s> Resolver<'s> {
                     Item::Let(binding) => self.define_let(Namespace::Project, binding),
                     Item::Import(name) => self.import(*file, name),
                     Item::Env(env) => {
-                        if let Some(first) = envs.iter().find(|e| e.name.node == env.name.node) {
+                        self.check_env_settings(env);
+                        let name = &env.name;
+                        if let Some(first) = envs.iter().find(|e| e.name.node == name.node) {
                             let first_span = first.name.span;
                             self.error(duplicate(
                                 "environment",
-                                &env.name.node,
-                                env.name.span,
+                                &name.node,
+                                name.span,
                                 first_span,
+                                "environment names must be unique: rename or remove one",
                             ));
-                        } else {
-                            envs.push(env.clone());
+                            continue;
                         }
+                        let same = |e: &&ast::Env| e.name.node.eq_ignore_ascii_case(&name.node);
+                        if let Some(first) = envs.iter().find(same) {
+                            self.error(env_case_clash(name, &first.name));
+                        }
+                        // Kept even so: `--env` still finds it, and says nothing more.
+                        envs.push(env.clone());
                     }
                     Item::Template(template) => self.define_template(Namespace::Project, template),
                     // Resolved below, once every name is declared.
@@ -333,28 +341,44 @@ impl<'s> Resolver<'s> {
             // any, still stand (`partition` always has one: `aws`).
             for env in &envs {
                 let declared = self.declared.to_mut();
-                if env.account.is_some() && account.is_none() {
-                    declared.undetermined.insert("account".into());
-                }
-                for binding in &env.lets {
-                    let name = binding.name.node.as_str();
-                    if !declared.project_defs.lets.contains_key(name) {
-                        declared.undetermined.insert(name.to_owned());
+                for setting in &env.settings {
+                    match setting {
+                        ast::EnvSetting::Account(_) if account.is_none() => {
+                            declared.undetermined.insert("account".into());
+                        }
+                        ast::EnvSetting::Let(binding) => {
+                            let name = binding.name.node.as_str();
+                            if !declared.project_defs.lets.contains_key(name) {
+                                declared.undetermined.insert(name.to_owned());
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
         }
         if let Some(env) = selected {
-            if let Some(value) = &env.account {
-                account = Some(value.clone());
-            }
-            if let Some(value) = &env.partition {
-                partition = Some(value.clone());
-            }
-            for binding in &env.lets {
-                // An environment's constants replace the project-wide ones of the same name.
-                (self.declared.to_mut().project_defs.lets)
-                    .insert(binding.name.node.as_str().to_owned(), binding.clone());
+            // The first of each: a second is E0302 or E0101 (`check_env_settings`).
+            let mut set = std::collections::HashSet::new();
+            for setting in &env.settings {
+                match setting {
+                    ast::EnvSetting::Account(value) if set.insert("account") => {
+                        account = Some(value.clone());
+                    }
+                    ast::EnvSetting::Partition(value) if set.insert("partition") => {
+                        partition = Some(value.clone());
+                    }
+                    ast::EnvSetting::Let(binding)
+                        if modules::builtin_constant(binding).is_none()
+                            && set.insert(binding.name.node.as_str()) =>
+                    {
+                        // An environment's constants replace the project-wide ones of the same
+                        // name.
+                        (self.declared.to_mut().project_defs.lets)
+                            .insert(binding.name.node.as_str().to_owned(), binding.clone());
+                    }
+                    _ => {}
+                }
             }
         }
 
@@ -428,9 +452,10 @@ impl<'s> Resolver<'s> {
     }
 
     /// Evaluates every constant of every namespace once, for the resolvers of single roles to
-    /// share ([`Declarations::constants`]). Only when none fails: a failing constant is
-    /// reported where it is used (an unused one is not an error), which each role's resolver
-    /// then does on its own; the constants used are evaluated again by each, the error path.
+    /// share ([`Declarations::constants`]), and reports what fails there, used or not: a
+    /// mistake in a declaration is one whether or not anything reads it, and reporting it here,
+    /// once, spares each use a copy (a cycle's message would even depend on where it was
+    /// entered). Names are taken in order so that the same cycle is always reported the same.
     fn evaluate_constants(&mut self) {
         let mut scratch = Resolver::lent(&self.declared);
         let namespaces = (0..scratch.declared.modules.len())
@@ -438,38 +463,76 @@ impl<'s> Resolver<'s> {
             .chain([Namespace::Project]);
         let mut constants = HashMap::new();
         for namespace in namespaces {
-            let names: Vec<String> = (scratch.defs_to_read(namespace).lets.keys())
+            let mut names: Vec<String> = (scratch.defs_to_read(namespace).lets.keys())
                 .cloned()
                 .collect();
+            names.sort_unstable();
             for name in names {
-                match scratch.constant(namespace, &name) {
-                    Some(value) => constants
-                        .entry(namespace)
-                        .or_insert_with(HashMap::new)
-                        .insert(name, value),
-                    None => return,
-                };
+                let value = scratch.constant(namespace, &name);
+                (constants.entry(namespace))
+                    .or_insert_with(HashMap::new)
+                    .insert(name, value);
             }
         }
-        if scratch.diagnostics.is_empty() {
-            self.declared.to_mut().constants = constants;
-        }
+        let diagnostics = scratch.diagnostics;
+        self.diagnostics.extend(diagnostics);
+        self.declared.to_mut().constants = constants;
     }
 
     fn set_once(&mut self, slot: &mut Option<ast::Value>, value: &ast::Value, what: &str) {
         match slot {
             Some(first) => {
                 let first_span = first.span;
-                self.error(
-                    Diagnostic::new(Code::DuplicateSetting, format!("`{what}` is set twice"))
-                        .at(value.span, "set again here")
-                        .with_label(first_span, "first set here")
-                        .with_help(format!(
-                            "set `{what}` once; to build for several accounts use `env` blocks"
-                        )),
-                );
+                self.error(set_twice(what, value.span, first_span).with_help(format!(
+                    "set `{what}` once; to build for several accounts use `env` blocks"
+                )));
             }
             None => *slot = Some(value.clone()),
+        }
+    }
+
+    /// Within one `env` block: `account` or `partition` set twice (E0302), a constant defined
+    /// twice or named `account`/`partition` (E0101), as at the top level. Checked for every
+    /// block, chosen or not: each is a mistake in the source whatever is built.
+    fn check_env_settings(&mut self, env: &ast::Env) {
+        let mut account: Option<Span> = None;
+        let mut partition: Option<Span> = None;
+        let mut lets: HashMap<&str, Span> = HashMap::new();
+        for setting in &env.settings {
+            let (slot, what, value) = match setting {
+                ast::EnvSetting::Account(value) => (&mut account, "account", value),
+                ast::EnvSetting::Partition(value) => (&mut partition, "partition", value),
+                ast::EnvSetting::Let(binding) => {
+                    if let Some(diagnostic) = modules::builtin_constant(binding) {
+                        self.error(diagnostic);
+                        continue;
+                    }
+                    let name = binding.name.node.as_str();
+                    match lets.get(name) {
+                        Some(first) => self.error(duplicate(
+                            "constant",
+                            name,
+                            binding.name.span,
+                            *first,
+                            format!(
+                                "an `env` block defines each constant once: remove one (environment `{}`)",
+                                env.name.node
+                            ),
+                        )),
+                        None => {
+                            lets.insert(name, binding.name.span);
+                        }
+                    }
+                    continue;
+                }
+            };
+            match slot {
+                Some(first) => self.error(set_twice(what, value.span, *first).with_help(format!(
+                    "set `{what}` once in each `env` block (environment `{}`)",
+                    env.name.node
+                ))),
+                None => *slot = Some(value.span),
+            }
         }
     }
 
@@ -525,6 +588,32 @@ impl<'s> Resolver<'s> {
             },
         }
     }
+}
+
+/// E0302 without its help, which depends on where the setting is.
+fn set_twice(what: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateSetting, format!("`{what}` is set twice"))
+        .at(span, "set again here")
+        .with_label(first, "first set here")
+}
+
+/// E0101 for environments whose names differ only in case: `build` writes each to
+/// `out/<name>/`, and those two directories are one on the case-insensitive file systems of
+/// macOS and Windows.
+fn env_case_clash(name: &ast::Ident, first: &ast::Ident) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateName,
+        format!(
+            "environment `{}` differs from environment `{}` only in case",
+            name.node, first.node
+        ),
+    )
+    .at(name.span, "defined again here, in other case")
+    .with_label(first.span, "first defined here")
+    .with_help(format!(
+        "rename one: `iamx build` writes each environment to `<out>/<name>/`, and `{}` and `{}` are one directory on macOS and Windows",
+        first.node, name.node
+    ))
 }
 
 fn item_span(item: &Item) -> Option<Span> {

@@ -30,20 +30,8 @@ impl Resolver<'_> {
     }
 
     pub(super) fn define_let(&mut self, namespace: Namespace, binding: &ast::Let) {
-        // `${account}` and `${partition}` are the project's (the std-lib's templates read them
-        // too): a `let` of the same name would make one text mean two accounts in one build.
-        let name = binding.name.node.as_str();
-        if name == "account" || name == "partition" {
-            self.error(
-                Diagnostic::new(
-                    Code::DuplicateName,
-                    format!("constant `{name}` is built in: `${{{name}}}` is the project's {name}"),
-                )
-                .at(binding.name.span, "defined again here")
-                .with_help(format!(
-                    "set the project's {name} with `{name} \"...\"`, or give this constant another name"
-                )),
-            );
+        if let Some(diagnostic) = builtin_constant(binding) {
+            self.error(diagnostic);
             return;
         }
         let previous = self
@@ -57,6 +45,7 @@ impl Resolver<'_> {
                 &binding.name.node,
                 binding.name.span,
                 first,
+                CONSTANT_HELP,
             )),
             None => {
                 self.defs(namespace)
@@ -78,11 +67,35 @@ impl Resolver<'_> {
             .get(name.as_str())
             .map(|t| t.name.span);
         match previous {
-            Some(first) => self.error(duplicate("template", &name, template.name.span, first)),
+            Some(first) => self.error(duplicate(
+                "template",
+                &name,
+                template.name.span,
+                first,
+                "a template is defined once: the files of a project (or a std-lib module) share one namespace; rename or remove one (template names are case-sensitive)",
+            )),
             None => {
+                self.check_parameters(template);
                 self.defs(namespace)
                     .templates
                     .insert(name.as_str().to_owned(), Arc::new(template.clone()));
+            }
+        }
+    }
+
+    /// E0101 for a template parameter named twice: a `use` would bind both to one name, the
+    /// second argument silently winning.
+    fn check_parameters(&mut self, template: &Spanned<ast::Template>) {
+        let params = &template.params;
+        for (at, param) in params.iter().enumerate() {
+            if let Some(first) = params[..at].iter().find(|p| p.node == param.node) {
+                self.error(duplicate(
+                    "parameter",
+                    &param.node,
+                    param.span,
+                    first.span,
+                    "each parameter of a template needs its own name (names are case-sensitive)",
+                ));
             }
         }
     }
@@ -100,7 +113,13 @@ impl Resolver<'_> {
             .or_default()
             .insert(name.node.as_str().to_owned(), (index, name.span));
         if let Some((_, first)) = previous {
-            self.error(duplicate("import", &name.node, name.span, first));
+            self.error(duplicate(
+                "import",
+                &name.node,
+                name.span,
+                first,
+                "a module is imported once per file: remove this `import`",
+            ));
         }
     }
 
@@ -162,4 +181,27 @@ impl Resolver<'_> {
     }
 
     // ---- values --------------------------------------------------------------------------
+}
+
+/// The help of E0101 for constants.
+pub(super) const CONSTANT_HELP: &str = "a constant is defined once: the files of a project (or a std-lib module) share one namespace; rename or remove one (constant names are case-sensitive)";
+
+/// E0101 for a `let` of `account` or `partition`. `${account}` and `${partition}` are the
+/// project's (the std-lib's templates read them too): a `let` of the same name would make one
+/// text mean two accounts in one build.
+pub(super) fn builtin_constant(binding: &ast::Let) -> Option<Diagnostic> {
+    let name = binding.name.node.as_str();
+    if name != "account" && name != "partition" {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::DuplicateName,
+            format!("constant `{name}` is built in: `${{{name}}}` is the project's {name}"),
+        )
+        .at(binding.name.span, "defined again here")
+        .with_help(format!(
+            "set the project's {name} with `{name} \"...\"`, or give this constant another name"
+        )),
+    )
 }

@@ -117,7 +117,7 @@ impl Resolver<'_> {
         }
         if self.has_let(scope.namespace, name) {
             if let Some(value) = self.shared_constant(scope.namespace, name) {
-                return Some(&value.node);
+                return value.as_ref().map(|value| &value.node);
             }
             let cached = self.constant_cache.get(&scope.namespace)?.get(name)?;
             return cached.as_ref().map(|value| &value.node);
@@ -181,15 +181,20 @@ impl Resolver<'_> {
         self.defs_to_read(namespace).lets.contains_key(name)
     }
 
-    /// A constant's value from the declarations, where they have it.
-    fn shared_constant(&self, namespace: Namespace, name: &str) -> Option<&Spanned<Scalar>> {
+    /// A constant's value from the declarations, where they have it (`Some(None)`: it failed,
+    /// and was reported there).
+    fn shared_constant(
+        &self,
+        namespace: Namespace,
+        name: &str,
+    ) -> Option<&Option<Spanned<Scalar>>> {
         self.declared.constants.get(&namespace)?.get(name)
     }
 
     /// The value of a `let`, evaluated once and cached; cycles are reported.
     pub(super) fn constant(&mut self, namespace: Namespace, name: &str) -> Option<Spanned<Scalar>> {
         if let Some(value) = self.shared_constant(namespace, name) {
-            return Some(value.clone());
+            return value.clone();
         }
         // Looked up by `&str`: every use of a constant comes here.
         let cached = (self.constant_cache.get(&namespace)).and_then(|values| values.get(name));

@@ -69,15 +69,17 @@ impl Leaves<'_> {
     fn file(&mut self, file: &File) {
         for item in &file.items {
             match item {
-                Item::Account(v) | Item::Partition(v) => self.span(v.span),
+                Item::Account(v) | Item::Partition(v) => self.value(v),
                 Item::Let(binding) => self.let_binding(binding),
                 Item::Import(name) => self.span(name.span),
                 Item::Env(env) => {
                     self.span(env.name.span);
-                    for v in env.account.iter().chain(&env.partition) {
-                        self.span(v.span);
+                    for setting in &env.settings {
+                        match setting {
+                            EnvSetting::Account(v) | EnvSetting::Partition(v) => self.value(v),
+                            EnvSetting::Let(binding) => self.let_binding(binding),
+                        }
                     }
-                    env.lets.iter().for_each(|l| self.let_binding(l));
                 }
                 Item::Template(template) => {
                     self.span(template.name.span);
@@ -95,20 +97,30 @@ impl Leaves<'_> {
 
     fn let_binding(&mut self, binding: &Let) {
         self.span(binding.name.span);
-        self.span(binding.value.span);
+        self.value(&binding.value);
+    }
+
+    /// A list's brackets and commas may hold comments: its elements are the leaves.
+    fn value(&mut self, value: &Value) {
+        match &value.node {
+            ValueKind::List(items) => self.values(items),
+            _ => self.span(value.span),
+        }
     }
 
     fn values(&mut self, values: &[Value]) {
-        values.iter().for_each(|v| self.span(v.span));
+        values.iter().for_each(|v| self.value(v));
     }
 
+    /// A brace group or `level(...)`, even of one name, may hold comments between its words:
+    /// the words are the leaves (the service prefix before them holds no `/`).
     fn actions(&mut self, actions: &[Spanned<Action>]) {
         for action in actions {
             match &action.node {
-                Action::Named { names, .. } if names.len() > 1 => {
-                    names.iter().for_each(|n| self.span(n.span))
+                Action::Named { names: words, .. } | Action::Levels { levels: words, .. } => {
+                    words.iter().for_each(|n| self.span(n.span))
                 }
-                _ => self.span(action.span),
+                Action::Any | Action::Unchecked(_) => self.span(action.span),
             }
         }
     }
@@ -157,16 +169,16 @@ impl Leaves<'_> {
                 Setting::Path(v)
                 | Setting::Description(v)
                 | Setting::Boundary(v)
-                | Setting::Prefix(v) => self.span(v.span),
+                | Setting::Prefix(v) => self.value(v),
                 Setting::InstanceProfile(v) => {
                     if let Some(v) = v {
-                        self.span(v.span)
+                        self.value(v)
                     }
                 }
                 Setting::MaxSession(d) => self.span(d.span),
                 Setting::Tag { key, value } => {
                     self.span(key.span);
-                    self.span(value.span);
+                    self.value(value);
                 }
                 Setting::Attach(vs)
                 | Setting::Groups(vs)
@@ -178,6 +190,83 @@ impl Leaves<'_> {
                 }
                 Setting::CreateUsers | Setting::LoginProfiles | Setting::AwsManaged => {}
             },
+        }
+    }
+}
+
+/// Where a comment starts that `found` (the comments recovered between leaves) lacks, if any.
+///
+/// The recovery trusts each leaf to be one token; a node taken for a leaf that holds trivia
+/// (a list, a brace group) would hide its comments from the original and the output alike, so
+/// comparing the two could not see them dropped. This scan knows nothing of the tree: outside
+/// quoted strings and interpolations, a `//` or `/*` at the start of the text, after white
+/// space or after `,`, `[`, `]`, `(` or `)` is a comment (no token starts so, and none holds
+/// those characters). It misses comments glued to a word, so it finds a subset of the
+/// comments (those it does not see it skips when `found` has them); every one of them must be
+/// among `found`.
+pub(super) fn missed_comment(text: &str, found: &[Comment]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // A string ends at its closing quote or, unterminated, at the line's end.
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                // An interpolation of a bare ARN: its name may hold anything but `}`.
+                i += 2;
+                while i < bytes.len() && !matches!(bytes[i], b'}' | b'"' | b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => {
+                match found.iter().find(|c| c.start == i) {
+                    // Skipped whole, glued or not: a quote inside must not open a string.
+                    Some(comment) => i = comment.end,
+                    None if i == 0 || b" \t\r\n,[]()".contains(&bytes[i - 1]) => return Some(i),
+                    // Part of a word (`arn:aws:s3:::b/*`).
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn missed(text: &str) -> Option<usize> {
+        let ast = crate::syntax::parse::parse(FileId(0), text).expect("parses");
+        missed_comment(text, &comments(text, &ast))
+    }
+
+    #[test]
+    fn a_comment_the_recovery_lacks_is_found() {
+        // As when a whole `let` list was taken for one leaf: nothing between leaves found.
+        let text = "let x = [a, /* c */ b]";
+        assert_eq!(missed_comment(text, &[]), Some(12));
+        assert_eq!(missed(text), None);
+    }
+
+    #[test]
+    fn tokens_that_look_like_comments_are_not_comments() {
+        for text in [
+            "let x = \"// not /* a comment\"",
+            "let x = arn:aws:s3:::b/*",
+            "let x = arn:aws:s3:::x//y/${ /* name */ }",
+            "role r { allow s3:GetObject/* glued \" */ on \"a // b\" }",
+            "role r { allow s3:GetObject on * when aws:x//y == \"1\" // end\n}",
+        ] {
+            assert_eq!(missed(text), None, "{text}");
         }
     }
 }

@@ -80,6 +80,7 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     let ast = parse::parse(file, text).map_err(|d| FormatError::Syntax(Box::new(d)))?;
     let covered = suppressed_tokens(text, &ast);
     let original_comments = comments(text, &ast);
+    unplaced(text, &original_comments, "input")?;
     let mut expected: Vec<String> = original_comments
         .iter()
         .map(|c| c.normalized().to_string())
@@ -104,6 +105,7 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
             ));
         }
         let after_comments = comments(&output, &reparsed);
+        unplaced(&output, &after_comments, "formatted text")?;
         let mut after: Vec<String> = after_comments
             .iter()
             .map(|c| c.normalized().to_string())
@@ -128,6 +130,19 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     Err(FormatError::Unsound(
         "the layout did not settle after four rounds".to_string(),
     ))
+}
+
+/// Unsound when `text` has a comment that the recovery did not find (see
+/// [`comments::missed_comment`]): the printer could not put it back, and the comparison of
+/// comments could not see it gone.
+fn unplaced(text: &str, found: &[Comment], which: &str) -> Result<(), FormatError> {
+    match comments::missed_comment(text, found) {
+        None => Ok(()),
+        Some(at) => Err(FormatError::Unsound(format!(
+            "the comment at line {} of the {which} is inside what the formatter takes for one token, so it would be lost",
+            text[..at].matches('\n').count() + 1
+        ))),
+    }
 }
 
 /// For each `// iamx:allow` directive of `text`, the tokens it covers: indices into the AST's
@@ -447,9 +462,8 @@ impl<'a> Printer<'a> {
                 Item::Let(binding) => binding.value.span.end as usize,
                 Item::Import(name) => name.span.end as usize,
                 Item::Env(env) => {
-                    let last = env_members(env)
-                        .last()
-                        .map_or(env.name.span.end as usize, |(_, e, _)| *e);
+                    let last = (env.settings.last())
+                        .map_or(env.name.span.end as usize, |s| env_setting_extent(s).1);
                     let mut p = self.skip_trivia(last);
                     if self.src.as_bytes().get(p) == Some(&b'{') {
                         p = self.skip_trivia(p + 1);
@@ -478,26 +492,31 @@ impl<'a> Printer<'a> {
         match item {
             Item::Account(v) => self.write(&format!("account {}", value(v))),
             Item::Partition(v) => self.write(&format!("partition {}", value(v))),
-            Item::Let(binding) => self.write(&let_line(binding)),
+            Item::Let(binding) => self.let_binding(binding, indent),
             Item::Import(name) => self.write(&format!("import {}", name.node)),
             Item::Env(env) => {
                 self.write(&format!("env {} {{", env.name.node));
                 let brace = self.open_brace(env.name.span.end as usize);
                 self.open_body(env.name.span.end as usize, brace, indent + INDENT);
-                let members = env_members(env);
-                let close = members.last().map_or(brace + 1, |(_, e, _)| *e);
+                let close = (env.settings.last()).map_or(brace + 1, |s| env_setting_extent(s).1);
                 let close = if self.has_source() {
                     self.skip_trivia(close)
                 } else {
                     0
                 };
                 self.body(
-                    &members,
+                    &env.settings,
                     indent + INDENT,
                     close,
-                    |_, (s, e, _)| (*s, *e),
+                    |_, setting| env_setting_extent(setting),
                     |_, _| false,
-                    |printer, (_, _, line), _| printer.write(line),
+                    |printer, setting, indent| match setting {
+                        EnvSetting::Account(v) => printer.write(&format!("account {}", value(v))),
+                        EnvSetting::Partition(v) => {
+                            printer.write(&format!("partition {}", value(v)))
+                        }
+                        EnvSetting::Let(binding) => printer.let_binding(binding, indent),
+                    },
                 );
                 self.close_brace(indent);
             }
@@ -534,6 +553,32 @@ impl<'a> Printer<'a> {
                 self.close_brace(indent);
             }
         }
+    }
+
+    /// `let name = value`; a list with a comment inside is broken, one element per line, so
+    /// that each comment stays next to the element it followed (as in a `when`'s `[...]`).
+    fn let_binding(&mut self, binding: &Let, indent: usize) {
+        let ValueKind::List(items) = &binding.value.node else {
+            self.write(&let_line(binding));
+            return;
+        };
+        let (start, end) = self.tight(binding.value.span);
+        if items.is_empty() || !self.comment_in((start, end)) {
+            self.write(&let_line(binding));
+            return;
+        }
+        self.write(&format!("let {} = [", binding.name.node));
+        self.broken_list(
+            items,
+            indent + INDENT,
+            Separator::Trailing,
+            |v| v.span,
+            |_, v| value(v),
+        );
+        let close = self.closer(items.last().map_or(start, |v| v.span.end as usize));
+        self.break_before(close, indent);
+        self.write("]");
+        self.last = self.last.max(end);
     }
 
     /// `}` on its own line, or right after `{` when the body is empty.
@@ -799,30 +844,15 @@ fn is_simple(item: &Item) -> bool {
     )
 }
 
-/// An `env` block's settings in source order: (start, end, line).
-fn env_members(env: &Env) -> Vec<(usize, usize, String)> {
-    let mut out = Vec::new();
-    if let Some(v) = &env.account {
-        out.push((
-            v.span.start as usize,
-            v.span.end as usize,
-            format!("account {}", value(v)),
-        ));
-    }
-    if let Some(v) = &env.partition {
-        out.push((
-            v.span.start as usize,
-            v.span.end as usize,
-            format!("partition {}", value(v)),
-        ));
-    }
-    for binding in &env.lets {
-        out.push((
+/// Where an `env` block's setting starts and ends in the source.
+fn env_setting_extent(setting: &EnvSetting) -> (usize, usize) {
+    match setting {
+        EnvSetting::Account(v) | EnvSetting::Partition(v) => {
+            (v.span.start as usize, v.span.end as usize)
+        }
+        EnvSetting::Let(binding) => (
             binding.name.span.start as usize,
             binding.value.span.end as usize,
-            let_line(binding),
-        ));
+        ),
     }
-    out.sort_by_key(|(start, _, _)| *start);
-    out
 }

@@ -44,6 +44,18 @@ pub(super) fn parse(file: FileId, text: &str, defer_roles: bool) -> Result<File,
     }
 }
 
+/// The furthest position of `text` where a rule past its start missed the punctuation it
+/// needs there (`{`, `(`, `=`, ...), and those bytes; `None` when `text` parses, or no such
+/// miss happened. pest's model reports no literal, so a parse that fails there is reported
+/// where the rule started: `env a.b {` at `env`, `tag team "x"` at `team`.
+pub(super) fn needed_punctuation(file: FileId, text: &str) -> Option<(usize, Vec<u8>)> {
+    let mut parser = Parser::new(file, text, 0, text.len(), true);
+    if parser.file().is_some() || parser.needed.is_empty() {
+        return None;
+    }
+    Some((parser.needed_at, parser.needed))
+}
+
 /// [`parse`] without recording failures, which only the error's message needs and which decide
 /// nothing about what parses: the same tree, or `None` where [`parse`] fails (and parses again
 /// to record why).
@@ -220,6 +232,14 @@ struct Parser<'a> {
     /// Whether failures are recorded (`attempt_pos`, `attempts`); only what a parse's error
     /// reports needs them, and they decide nothing about what parses.
     tracking: bool,
+    /// The furthest position where a rule that had got past its start found another byte than
+    /// the punctuation it needs there ([`Parser::need`]), and the bytes needed there. pest
+    /// tracks no literals, so its failures stop short of them (`env a.b {` fails at `env`);
+    /// only the diagnostics of `mistakes` read this, through [`needed_punctuation`].
+    needed_at: usize,
+    needed: Vec<u8>,
+    /// Where the last list's optional trailing `,` was looked for and not found.
+    comma_missing_at: usize,
 }
 
 /// Vectors reused while a list is read, so that each list of the tree is allocated once, at its
@@ -259,6 +279,9 @@ impl<'a> Parser<'a> {
             word: (usize::MAX, 0),
             defer_roles: false,
             tracking,
+            needed_at: 0,
+            needed: Vec::new(),
+            comma_missing_at: usize::MAX,
         }
     }
 
@@ -367,6 +390,43 @@ impl<'a> Parser<'a> {
         let found = self.bytes.get(self.pos) == Some(&byte);
         self.pos += usize::from(found);
         found
+    }
+
+    /// [`Parser::lit`] for punctuation a rule needs once past its start (the `{` of a block,
+    /// the `=` of a tag): when tracking, a miss is recorded for [`needed_punctuation`]. It
+    /// changes nothing pest's model reports.
+    #[inline]
+    fn need(&mut self, byte: u8) -> bool {
+        if self.lit(byte) {
+            return true;
+        }
+        if self.comma_missing_at == self.pos {
+            self.want(b',');
+        }
+        self.want(byte);
+        false
+    }
+
+    /// The optional `,` after the items of a list. Where it is missing and the list's closing
+    /// bracket, needed next, is missing too, a `,` would have been taken there as well.
+    fn trailing_comma(&mut self) {
+        if !self.lit(b',') && self.tracking {
+            self.comma_missing_at = self.pos;
+        }
+    }
+
+    /// Records that `byte` would have been taken here, for [`needed_punctuation`].
+    #[cold]
+    fn want(&mut self, byte: u8) {
+        if self.tracking && self.pos >= self.needed_at {
+            if self.pos > self.needed_at {
+                self.needed.clear();
+                self.needed_at = self.pos;
+            }
+            if !self.needed.contains(&byte) {
+                self.needed.push(byte);
+            }
+        }
     }
 
     /// A `kw_*` rule: the word, not followed by an identifier character. Inline: the
@@ -574,7 +634,7 @@ impl<'a> Parser<'a> {
             return self.fail(Expected::LetBinding, start, mark);
         };
         self.skip();
-        if !self.lit(b'=') {
+        if !self.need(b'=') {
             return self.fail(Expected::LetBinding, start, mark);
         }
         self.skip();
@@ -605,10 +665,10 @@ impl<'a> Parser<'a> {
             self.repeat_values(&mut end);
             last = Some(end);
             self.skip();
-            self.lit(b',');
+            self.trailing_comma();
         }
         self.skip();
-        if !self.lit(b']') {
+        if !self.need(b']') {
             return self.fail(Expected::ListValue, start, mark);
         }
         let raw = self.pos;
@@ -689,34 +749,34 @@ impl<'a> Parser<'a> {
             return self.fail(Expected::EnvBlock, start, mark);
         };
         self.skip();
-        if !self.lit(b'{') {
+        if !self.need(b'{') {
             return self.fail(Expected::EnvBlock, start, mark);
         }
         self.skip();
         let mut env = Env {
             name,
-            account: None,
-            partition: None,
-            lets: Vec::new(),
+            settings: Vec::new(),
         };
         let mut first = true;
         while self
             .round(&mut first, |parser| {
-                if let Some(value) = parser.kw_value(KW_ACCOUNT, Expected::AccountSetting) {
-                    env.account = Some(value);
-                } else if let Some(value) =
-                    parser.kw_value(KW_PARTITION, Expected::PartitionSetting)
-                {
-                    env.partition = Some(value);
-                } else {
-                    env.lets.push(parser.let_binding()?);
-                }
+                let setting =
+                    if let Some(value) = parser.kw_value(KW_ACCOUNT, Expected::AccountSetting) {
+                        EnvSetting::Account(value)
+                    } else if let Some(value) =
+                        parser.kw_value(KW_PARTITION, Expected::PartitionSetting)
+                    {
+                        EnvSetting::Partition(value)
+                    } else {
+                        EnvSetting::Let(parser.let_binding()?)
+                    };
+                env.settings.push(setting);
                 Some(())
             })
             .is_some()
         {}
         self.skip();
-        if !self.lit(b'}') {
+        if !self.need(b'}') {
             return self.fail(Expected::EnvBlock, start, mark);
         }
         Some(env)
@@ -735,7 +795,7 @@ impl<'a> Parser<'a> {
         };
         let mut last = self.pos;
         self.skip();
-        if !self.lit(b'(') {
+        if !self.need(b'(') {
             return self.fail(Expected::TemplateBlock, start, mark);
         }
         self.skip();
@@ -744,17 +804,17 @@ impl<'a> Parser<'a> {
             last = end.tru;
         }
         self.skip();
-        if !self.lit(b')') {
+        if !self.need(b')') {
             return self.fail(Expected::TemplateBlock, start, mark);
         }
         self.skip();
-        if !self.lit(b'{') {
+        if !self.need(b'{') {
             return self.fail(Expected::TemplateBlock, start, mark);
         }
         self.skip();
         let members = self.members(&mut last);
         self.skip();
-        if !self.lit(b'}') {
+        if !self.need(b'}') {
             return self.fail(Expected::TemplateBlock, start, mark);
         }
         let raw = self.pos;
@@ -791,7 +851,7 @@ impl<'a> Parser<'a> {
             last = self.pos;
         }
         self.skip();
-        self.lit(b',');
+        self.trailing_comma();
         let raw = self.pos;
         Some(End {
             raw,
@@ -813,7 +873,7 @@ impl<'a> Parser<'a> {
         };
         let mut last = self.pos;
         self.skip();
-        if !self.lit(b'{') {
+        if !self.need(b'{') {
             return self.fail(Expected::Block, start, mark);
         }
         if self.defer_roles && kind.node == BlockKind::Role {
@@ -832,7 +892,7 @@ impl<'a> Parser<'a> {
         self.skip();
         let members = self.members(&mut last);
         self.skip();
-        if !self.lit(b'}') {
+        if !self.need(b'}') {
             return self.fail(Expected::Block, start, mark);
         }
         let raw = self.pos;

@@ -1,6 +1,8 @@
 //! The messages for mistakes whose cause is clearer than "expected X": an unterminated string
-//! or comment, a block without its `{` or `}`, an action group or a list left open (a `,` or
-//! the closing bracket missing), a statement without its `on` or its resources.
+//! or comment, a character outside ASCII where none is allowed, an empty or unclosed `${`, a
+//! statement label spaced from its `:`, a block without its `{` or `}`, an action group or a
+//! list left open (a `,` or the closing bracket missing), a statement without its `on` or its
+//! resources, and punctuation (`{`, `(`, `=`, ...) missing further on than pest's model sees.
 //!
 //! In: a source's text and where its parse failed. Out: the diagnostic that names the mistake,
 //! or `None` for the grammar's own message. Each one tries the repair it suggests, where it
@@ -43,6 +45,16 @@ pub(super) fn special_syntax_error(
                 ),
             );
         }
+    }
+    let needed = descent::needed_punctuation(file, text);
+    if let Some(diagnostic) = stray_character(file, text, position, needed.as_ref()) {
+        return Some(diagnostic);
+    }
+    if let Some(diagnostic) = interpolation_mistake(file, text, position) {
+        return Some(diagnostic);
+    }
+    if let Some(diagnostic) = sid_spaced(file, text, position) {
+        return Some(diagnostic);
     }
     if let Some(diagnostic) = resources_missing(file, text, position) {
         return Some(diagnostic);
@@ -88,7 +100,7 @@ pub(super) fn special_syntax_error(
             );
         }
     }
-    None
+    punctuation_missing(file, text, position, needed)
 }
 
 /// The header of the block a file ends inside, and how a message names it (`role name`,
@@ -323,7 +335,8 @@ fn on_missing(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
         || next.starts_with('}')
         || (next.starts_with("when")
             && !crate::syntax::lexical::ident_char_at(text.as_bytes(), position + 4));
-    if end == 0 || !ends_statement {
+    // Inside a string, a `}` closes an interpolation, not the block.
+    if end == 0 || !ends_statement || inside_string(text, position) {
         return None;
     }
     if !mends(file, text, end, " on *", position) {
@@ -406,7 +419,10 @@ fn header_without_brace(file: FileId, text: &str, position: usize) -> Option<Spa
             &tree.items[..],
             [Item::Block(_) | Item::Env(_) | Item::Template(_)]
         );
-        if !one_block || next == Some('{') {
+        // A `{` later on the line is there: what stands before it is the mistake, which
+        // `punctuation_missing` points at.
+        let brace_later = text[header_end..line_end].contains('{');
+        if !one_block || next == Some('{') || brace_later {
             return None;
         }
         // The `{` must be what is missing: with it put in, the parse gets past where it
@@ -443,4 +459,314 @@ fn unclosed_block_comment(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// The character a parse failed at, when it is not ASCII: outside strings, bare ARNs and
+/// comments the grammar takes none, so the character is the mistake, whatever was expected
+/// there. Often it cannot be seen (a zero-width space pasted in) or looks like ASCII (a
+/// no-break space, a curly quote), and "found `fo`" would blame the word before it: it is
+/// named by its code point, at the furthest place the parse reached (see
+/// [`descent::needed_punctuation`]).
+fn stray_character(
+    file: FileId,
+    text: &str,
+    position: usize,
+    needed: Option<&(usize, Vec<u8>)>,
+) -> Option<Diagnostic> {
+    let at = needed.map_or(position, |&(needed_at, _)| needed_at.max(position));
+    let c = text[at..].chars().next().filter(|c| !c.is_ascii())?;
+    let (named, help) = match character_name(c) {
+        Some((name, Look::Invisible)) => (
+            format!("U+{:04X} {name}", c as u32),
+            "it is invisible in most editors: delete it".to_string(),
+        ),
+        Some((name, Look::Space)) => (
+            format!("U+{:04X} {name}", c as u32),
+            "write an ASCII space instead".to_string(),
+        ),
+        Some((name, Look::Like(ascii))) => (
+            format!("`{c}` (U+{:04X} {name})", c as u32),
+            format!("write the ASCII `{ascii}` instead"),
+        ),
+        None => (
+            format!("`{c}` (U+{:04X})", c as u32),
+            "outside strings, bare ARNs and comments, `.iamx` text is ASCII".to_string(),
+        ),
+    };
+    Some(
+        Diagnostic::new(Code::Syntax, format!("unexpected character {named}"))
+            .at(
+                Span::new(file, at, at + c.len_utf8()),
+                "this character is not allowed here",
+            )
+            .with_help(help),
+    )
+}
+
+/// How a character that is not ASCII looks, for [`stray_character`]'s help.
+enum Look {
+    Invisible,
+    Space,
+    /// Like this ASCII text.
+    Like(&'static str),
+}
+
+/// The Unicode name of the characters most often pasted into code by mistake.
+fn character_name(c: char) -> Option<(&'static str, Look)> {
+    use Look::*;
+    Some(match c {
+        '\u{00A0}' => ("NO-BREAK SPACE", Space),
+        '\u{00AD}' => ("SOFT HYPHEN", Invisible),
+        '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => match c {
+            '\u{2002}' => ("EN SPACE", Space),
+            '\u{2003}' => ("EM SPACE", Space),
+            '\u{2009}' => ("THIN SPACE", Space),
+            '\u{202F}' => ("NARROW NO-BREAK SPACE", Space),
+            '\u{3000}' => ("IDEOGRAPHIC SPACE", Space),
+            _ => ("SPACE", Space),
+        },
+        '\u{200B}' => ("ZERO WIDTH SPACE", Invisible),
+        '\u{200C}' => ("ZERO WIDTH NON-JOINER", Invisible),
+        '\u{200D}' => ("ZERO WIDTH JOINER", Invisible),
+        '\u{200E}' => ("LEFT-TO-RIGHT MARK", Invisible),
+        '\u{200F}' => ("RIGHT-TO-LEFT MARK", Invisible),
+        '\u{2028}' => ("LINE SEPARATOR", Space),
+        '\u{2029}' => ("PARAGRAPH SEPARATOR", Space),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            ("BIDIRECTIONAL FORMATTING CHARACTER", Invisible)
+        }
+        '\u{2060}' => ("WORD JOINER", Invisible),
+        '\u{2010}' => ("HYPHEN", Like("-")),
+        '\u{2011}' => ("NON-BREAKING HYPHEN", Like("-")),
+        '\u{2012}' => ("FIGURE DASH", Like("-")),
+        '\u{2013}' => ("EN DASH", Like("-")),
+        '\u{2014}' => ("EM DASH", Like("-")),
+        '\u{2212}' => ("MINUS SIGN", Like("-")),
+        '\u{2018}' => ("LEFT SINGLE QUOTATION MARK", Like("'")),
+        '\u{2019}' => ("RIGHT SINGLE QUOTATION MARK", Like("'")),
+        '\u{201C}' => ("LEFT DOUBLE QUOTATION MARK", Like("\"")),
+        '\u{201D}' => ("RIGHT DOUBLE QUOTATION MARK", Like("\"")),
+        '\u{201E}' => ("DOUBLE LOW-9 QUOTATION MARK", Like("\"")),
+        '\u{00AB}' => ("LEFT-POINTING DOUBLE ANGLE QUOTATION MARK", Like("\"")),
+        '\u{00BB}' => ("RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK", Like("\"")),
+        '\u{FF1A}' => ("FULLWIDTH COLON", Like(":")),
+        '\u{FF1D}' => ("FULLWIDTH EQUALS SIGN", Like("=")),
+        '\u{2026}' => ("HORIZONTAL ELLIPSIS", Like("...")),
+        _ => return None,
+    })
+}
+
+/// A `${...}` that is empty, or that has no closing `}` on its line: pest's model names the
+/// name or the `}` it wanted only as "`${...}`" at the `$`, and after `${}` a `}` that could
+/// read as the block's end made the statement seem to lack its `on`.
+fn interpolation_mistake(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let in_string = inside_string(text, position);
+    let literal = if in_string {
+        "; in a string, `\\${` writes a literal `${`"
+    } else {
+        ""
+    };
+    if text[..position].ends_with("${") && text[position..].starts_with('}') {
+        return Some(
+            Diagnostic::new(Code::Syntax, "this `${}` is empty")
+                .at(
+                    Span::new(file, position - 2, position + 1),
+                    "a name goes between the braces",
+                )
+                .with_help(format!(
+                    "write a constant's name, like `${{bucket}}`, or an IAM policy variable, \
+                     like `${{aws:username}}`{literal}"
+                )),
+        );
+    }
+    if !text[position..].starts_with("${") {
+        return None;
+    }
+    let from = position + 2;
+    let stop = text[from..]
+        .find(['}', '"', '\n'])
+        .map_or(text.len(), |i| from + i);
+    if text[stop..].starts_with('}') || stop == from {
+        return None;
+    }
+    // The name as far as a constant's or a policy variable's name goes: where the `}` most
+    // likely belongs.
+    let bytes = text.as_bytes();
+    let key_end = |from: usize| {
+        let part = crate::syntax::lexical::run(bytes, from, crate::syntax::lexical::KEY_PART);
+        match bytes.get(part) {
+            Some(b':') if part > from => Some(
+                part + 1
+                    + text[part + 1..stop]
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || "._-/:".contains(c)))
+                        .unwrap_or(stop - part - 1),
+            ),
+            _ => None,
+        }
+    };
+    let name_end = key_end(from)
+        .or_else(|| crate::syntax::lexical::ident_end(bytes, from))
+        .filter(|&end| end <= stop);
+    let mut diagnostic = Diagnostic::new(Code::Syntax, "this `${` has no closing `}`").at(
+        Span::new(file, position, from),
+        "the interpolation opens here",
+    );
+    diagnostic = match name_end {
+        Some(end) => diagnostic.with_help(format!(
+            "close it after the name: `${{{}}}`{literal}",
+            &text[from..end]
+        )),
+        None => diagnostic.with_help(format!(
+            "close it after the name, like `${{bucket}}`{literal}"
+        )),
+    };
+    Some(diagnostic)
+}
+
+/// Whether `position` is inside a string that opens on its line (an odd number of unescaped
+/// `"` before it).
+fn inside_string(text: &str, position: usize) -> bool {
+    let line_start = text[..position].rfind('\n').map_or(0, |i| i + 1);
+    let bytes = &text.as_bytes()[line_start..position];
+    let mut quotes = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'"' => quotes += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    quotes % 2 == 1
+}
+
+/// A statement label with white space before its `:` (`Sid1 : allow ...`): a label is one
+/// token, so the parse fails at the label and pest's model lists every member there. Said
+/// when taking the space out gets the parse past the line.
+fn sid_spaced(file: FileId, text: &str, position: usize) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let word_end = crate::syntax::lexical::run(bytes, position, crate::syntax::lexical::IDENT_CHAR);
+    let colon =
+        word_end + text[word_end..].len() - text[word_end..].trim_start_matches([' ', '\t']).len();
+    if word_end == position || colon == word_end || bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let line_end = (text[colon..].find('\n')).map_or(text.len(), |i| colon + i);
+    let repaired = [&text[..word_end], &text[colon..]].concat();
+    let past = line_end - (colon - word_end);
+    let mended =
+        descent::parse(file, &repaired, false).map_or_else(|f| f.position > past, |_| true);
+    if !mended {
+        return None;
+    }
+    let word = &text[position..word_end];
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            "a statement label takes no space before its `:`",
+        )
+        .at(Span::new(file, word_end, colon), "remove this space")
+        .with_help(format!("write the `:` right after the label: `{word}:`")),
+    )
+}
+
+/// Punctuation a construct needs and does not have, where the parse got further than pest's
+/// model says: `env a.b {` fails at `env`, `tag team "x"` at `team`, because the `{` and the
+/// `=` after them are no rule pest tracks; its message then named the item's own keyword as
+/// what was expected (and found). Said at the place the punctuation is missing, with what
+/// comes before it when that is one line of the item's head (`after `env a``).
+fn punctuation_missing(
+    file: FileId,
+    text: &str,
+    position: usize,
+    needed: Option<(usize, Vec<u8>)>,
+) -> Option<Diagnostic> {
+    let (at, needed) = needed?;
+    if at <= position {
+        return None;
+    }
+    let found = super::describe_found(text, at);
+    let wanted: Vec<String> = needed.iter().map(|&b| format!("`{}`", b as char)).collect();
+    let wanted = super::join_or(&wanted.iter().map(String::as_str).collect::<Vec<_>>());
+    // The head of the construct: from the first word of the line that holds the failure, or
+    // of the line before when it fails at the start of its line.
+    let end = text[..at].trim_end().len();
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let start =
+        line_start + (text[line_start..end].len() - text[line_start..end].trim_start().len());
+    // After the `{` or `}` of a block written on the same line.
+    let head = text[start..end]
+        .rsplit(['{', '}'])
+        .next()
+        .unwrap_or_default()
+        .trim_start();
+    let next_end = at
+        + text[at..]
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(text.len() - at);
+    let next = &text[at..next_end];
+    let single = needed.len() == 1;
+    let after_head = single
+        && matches!(needed[0], b'{' | b'(' | b'=')
+        && !head.is_empty()
+        && head.len() <= 60
+        && head.contains(' ');
+    let message = match after_head {
+        true => format!("expected {wanted} after `{head}`, found {found}"),
+        false => format!("expected {wanted}, found {found}"),
+    };
+    let help = punctuation_help(&needed, head, next, at == end);
+    let label = format!("expected {wanted} here");
+    let end_of_found = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    let mut diagnostic =
+        Diagnostic::new(Code::Syntax, message).at(Span::new(file, at, end_of_found), label);
+    if let Some(help) = help {
+        diagnostic = diagnostic.with_help(help);
+    }
+    Some(diagnostic)
+}
+
+/// The help of [`punctuation_missing`]: what the construct that `head` starts looks like,
+/// when `needed` (the punctuation missing before `next`) says which part went wrong.
+/// `attached` when `next` follows the head with no space between.
+fn punctuation_help(needed: &[u8], head: &str, next: &str, attached: bool) -> Option<String> {
+    const OTHER: &str = "other characters than letters, digits, `_` and `-`";
+    let keyword = (head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .next()
+        .unwrap_or("");
+    let block = crate::syntax::lexical::ITEM_KEYWORDS[6..].contains(&keyword);
+    // The word the head ends with and what follows it up to white space, as one name.
+    let last_word = head.rsplit(' ').next().unwrap_or("");
+    let joined = format!("{last_word}{next}");
+    let joined = joined.trim_end_matches('{');
+    let iam_name = joined
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    Some(match (needed, keyword) {
+        (b"{", "env") => {
+            "an environment's name is one word of letters, digits, `_` and `-`".to_string()
+        }
+        (b"{", _) if block && attached && iam_name => {
+            format!("quote a name with {OTHER}: `{keyword} \"{joined}\"`")
+        }
+        (b"{", _) if block => {
+            format!("a block's name is one word, followed by its `{{`: `{head} {{ ... }}`")
+        }
+        (b"(", "template") => {
+            "a template's parameters go in parentheses: `template name(a, b) { ... }`".to_string()
+        }
+        (b"(", "use") if next.starts_with('.') => {
+            let rest = next.split('(').next().unwrap_or("");
+            format!("a template's name has no spaces: `use {last_word}{rest}(...)`")
+        }
+        (b"(", "use") => format!("a template's arguments go in parentheses: `{head}(...)`"),
+        (b"=", "tag") if attached && !next.starts_with(['"', '=']) => {
+            let key = joined.split('=').next().unwrap_or("");
+            format!("quote a tag key with {OTHER}: `tag \"{key}\" = ...`")
+        }
+        (b"=", "tag") => "a tag is written `tag key = \"value\"`".to_string(),
+        (b"=", "let") => "a constant is written `let name = \"value\"`".to_string(),
+        _ => return None,
+    })
 }

@@ -301,6 +301,7 @@ fn syntax_error(
     let mut names: Vec<&str> = expected.iter().map(|rule| rule.describe()).collect();
     names.sort_unstable();
     names.dedup();
+    keep_members_of_the_block(file, text, position, &mut names);
     // pest's "unexpected ..." list (negative attempts) is always empty here: every `!rule` of
     // the grammar sits inside an atomic rule, where pest tracks nothing.
     let message = if names.is_empty() {
@@ -318,6 +319,41 @@ fn syntax_error(
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
+}
+
+/// Where members of a block were expected, only those its kind accepts: a role's error does
+/// not list `pass_to`. The grammar gives every block one body (the resolver places members,
+/// with clearer messages than a parse error's), so the kind is found here, by the block that
+/// encloses `position`: the text up to there parses once closed by a `}`, its last item that
+/// block. Works on the words of `names`, as both parsers describe the rules alike.
+fn keep_members_of_the_block(file: FileId, text: &str, position: usize, names: &mut Vec<&str>) {
+    use crate::syntax::ast::{BlockKind, Item};
+    use BlockKind::*;
+    // The member a description names, by its backticked keyword; `None` for what is not one.
+    fn member(name: &str) -> Option<&str> {
+        if name == Expected::Statement.describe() {
+            return Some("statement");
+        }
+        let keyword = name.strip_prefix('`')?.strip_suffix('`')?;
+        let any_block = [Boundary, Policy, Role, User, Group, Delegate];
+        any_block
+            .iter()
+            .any(|k| k.accepts(keyword))
+            .then_some(keyword)
+    }
+    if !names.iter().any(|name| member(name).is_some()) {
+        return;
+    }
+    let closed = descent::parse_untracked(file, &format!("{}\n}}", &text[..position]), false);
+    let Some(Item::Block(block)) = closed.as_ref().and_then(|file| file.items.last()) else {
+        return;
+    };
+    let kind = block.node.kind.node;
+    // The block must hold `position`: its `}` is the one added.
+    if block.span.end as usize <= position {
+        return;
+    }
+    names.retain(|name| member(name).is_none_or(|keyword| kind.accepts(keyword)));
 }
 
 /// A help line for what was written where the rules described by `names` were expected: a
@@ -728,6 +764,135 @@ mod tests {
                 "role r {\n  allow s3:{GetObject\n}",
                 "role r {\n  allow s3:GetObject",
             ],
+        );
+    }
+
+    #[test]
+    fn punctuation_missing_after_an_items_head_is_named_where_it_goes() {
+        let cases = [
+            ("env a.b {\n}", "expected `{` after `env a`, found `.`", 5),
+            ("env a b {\n}", "expected `{` after `env a`, found `b`", 6),
+            (
+                "role r {\n  use s3.read_only \"q\"\n}",
+                "expected `(` after `use s3.read_only`, found `\"`",
+                28,
+            ),
+            (
+                "role r {\n  use s3 .read_only(\"q\")\n}",
+                "expected `(` after `use s3`, found `.`",
+                18,
+            ),
+            (
+                "role r {\n  tag team \"x\"\n}",
+                "expected `=` after `tag team`, found `\"`",
+                20,
+            ),
+            (
+                "role r {\n  tag aws:foo = \"x\"\n}",
+                "expected `=` after `tag aws`, found `:`",
+                18,
+            ),
+            ("template t(a b) {}", "expected `,` or `)`, found `b`", 13),
+        ];
+        for (text, message, at) in cases {
+            let (found, range) = message_and_range(text);
+            assert_eq!((found.as_str(), range.start), (message, at), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_character_outside_ascii_is_named_where_it_is() {
+        let cases = [
+            ("role fo\u{200B}o {}", "U+200B ZERO WIDTH SPACE", 7),
+            ("\u{200B}role r {}", "U+200B ZERO WIDTH SPACE", 0),
+            ("role foo\u{1F600} {}", "`\u{1F600}` (U+1F600)", 8),
+            (
+                "role r {\n  allow\u{A0}s3:* on *\n}",
+                "U+00A0 NO-BREAK SPACE",
+                16,
+            ),
+        ];
+        for (text, named, at) in cases {
+            let c = text[at..].chars().next().unwrap();
+            let message = format!("unexpected character {named}");
+            assert_eq!(
+                message_and_range(text),
+                (message, at..at + c.len_utf8()),
+                "{text}"
+            );
+        }
+        // In strings, ARNs and comments, any character is text.
+        for text in [
+            "let x = \"a\u{200B}b\"",
+            "// \u{1F600}\nlet x = arn:aws:s3:::b\u{200B}",
+        ] {
+            assert!(parse(FileId(0), text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn interpolations_empty_or_unclosed_are_named() {
+        let empty = "role r {\n  allow s3:GetObject on \"arn:aws:s3:::${}/*\"\n}";
+        let at = empty.find("${").unwrap();
+        assert_eq!(
+            message_and_range(empty),
+            ("this `${}` is empty".to_string(), at..at + 3)
+        );
+        let bare = "role r {\n  allow s3:GetObject on arn:aws:s3:::${}/*\n}";
+        assert_eq!(message_and_range(bare).0, "this `${}` is empty");
+        for text in [
+            "role r {\n  allow s3:GetObject on \"arn:aws:s3:::${b/*\"\n}",
+            "role r {\n  allow s3:GetObject on arn:aws:s3:::${b/*\n}",
+        ] {
+            let at = text.find("${").unwrap();
+            assert_eq!(
+                message_and_range(text),
+                ("this `${` has no closing `}`".to_string(), at..at + 2),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_statement_label_spaced_from_its_colon_is_named() {
+        let text = "role r {\n  Sid1 : allow s3:GetObject on *\n}";
+        let at = text.find(" :").unwrap();
+        assert_eq!(
+            message_and_range(text),
+            (
+                "a statement label takes no space before its `:`".to_string(),
+                at..at + 1
+            )
+        );
+    }
+
+    #[test]
+    fn members_expected_are_those_the_block_accepts() {
+        let message = |text: &str| message_and_range(text).0;
+        let role = message("role r {\n  frob\n}");
+        assert!(
+            role.contains("`trust`") && role.contains("`max_session`"),
+            "{role}"
+        );
+        for delegate_only in [
+            "`pass_to`",
+            "`prefix`",
+            "`to`",
+            "`tag_keys`",
+            "`create_users`",
+        ] {
+            assert!(!role.contains(delegate_only), "{role}");
+        }
+        let delegate = message("delegate d {\n  frob\n}");
+        assert!(
+            delegate.contains("`pass_to`") && !delegate.contains("a statement"),
+            "{delegate}"
+        );
+        // A template's members may go into any block.
+        let template = message("template t() {\n  frob\n}");
+        assert!(
+            template.contains("`pass_to`") && template.contains("`trust`"),
+            "{template}"
         );
     }
 

@@ -5,8 +5,8 @@
 //! In: one file's text. Out: what the old `parse` returned.
 
 use super::{
-    describe_found, expected_word_help, join_or, special_syntax_error, trim_trailing_trivia,
-    MAX_SOURCE_BYTES,
+    describe_found, expected_word_help, join_or, keep_members_of_the_block, special_syntax_error,
+    trim_trailing_trivia, MAX_SOURCE_BYTES,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
@@ -87,17 +87,15 @@ impl Builder {
                 let name = self.ident(inner.next().expect("env name"));
                 let mut env = Env {
                     name,
-                    account: None,
-                    partition: None,
-                    lets: Vec::new(),
+                    settings: Vec::new(),
                 };
                 for pair in inner {
-                    match pair.as_rule() {
-                        Rule::account_setting => env.account = Some(self.last_value(pair)),
-                        Rule::partition_setting => env.partition = Some(self.last_value(pair)),
-                        Rule::let_binding => env.lets.push(self.let_binding(pair)),
+                    env.settings.push(match pair.as_rule() {
+                        Rule::account_setting => EnvSetting::Account(self.last_value(pair)),
+                        Rule::partition_setting => EnvSetting::Partition(self.last_value(pair)),
+                        Rule::let_binding => EnvSetting::Let(self.let_binding(pair)),
                         rule => unreachable!("env member {rule:?}"),
-                    }
+                    });
                 }
                 Item::Env(env)
             }
@@ -581,6 +579,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     let mut names: Vec<&str> = expected.iter().map(|rule| describe_rule(*rule)).collect();
     names.sort_unstable();
     names.dedup();
+    keep_members_of_the_block(file, text, position, &mut names);
     let message = if !names.is_empty() {
         format!("expected {}, found {found}", join_or(&names))
     } else if !unexpected.is_empty() {

@@ -188,7 +188,7 @@ impl Parser<'_> {
             return self.fail(Expected::OperatorCall, start, mark);
         };
         self.skip();
-        if !self.lit(b',') {
+        if !self.need(b',') {
             return self.fail(Expected::OperatorCall, start, mark);
         }
         self.skip();
@@ -196,7 +196,7 @@ impl Parser<'_> {
             return self.fail(Expected::OperatorCall, start, mark);
         };
         self.skip();
-        if !self.lit(b')') {
+        if !self.need(b')') {
             return self.fail(Expected::OperatorCall, start, mark);
         }
         let last = self.close(end.tru, self.pos);
@@ -245,9 +245,9 @@ impl Parser<'_> {
                 self.skip();
                 self.repeat_values(&mut last);
                 self.skip();
-                self.lit(b',');
+                self.trailing_comma();
                 self.skip();
-                if self.lit(b']') {
+                if self.need(b']') {
                     let values = take_all(&mut self.scratch.values);
                     return Some((values, self.ended(last)));
                 }

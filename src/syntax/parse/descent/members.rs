@@ -174,7 +174,7 @@ impl Parser<'_> {
             return self.fail(Expected::TagSetting, start, mark);
         };
         self.skip();
-        if !self.lit(b'=') {
+        if !self.need(b'=') {
             return self.fail(Expected::TagSetting, start, mark);
         }
         self.skip();
@@ -484,9 +484,9 @@ impl Parser<'_> {
             last = end;
         }
         self.skip();
-        self.lit(b',');
+        self.trailing_comma();
         self.skip();
-        if !self.lit(close) {
+        if !self.need(close) {
             return self.fail(rule, start, mark);
         }
         let words = take_all(&mut self.scratch.words);
@@ -609,7 +609,7 @@ impl Parser<'_> {
         };
         let mut last = self.pos;
         self.skip();
-        if !self.lit(b'(') {
+        if !self.need(b'(') {
             return self.fail(Expected::UseTemplate, start, mark);
         }
         self.skip();
@@ -624,7 +624,7 @@ impl Parser<'_> {
                 self.skip();
                 self.repeat_values(&mut last_value);
                 self.skip();
-                self.lit(b',');
+                self.trailing_comma();
                 last = self.close(last_value, self.pos);
                 arguments = take_all(&mut self.scratch.values);
             }
@@ -633,7 +633,7 @@ impl Parser<'_> {
             }
         }
         self.skip();
-        if !self.lit(b')') {
+        if !self.need(b')') {
             return self.fail(Expected::UseTemplate, start, mark);
         }
         let use_ = Use {

@@ -109,7 +109,7 @@ impl Parser<'_> {
             push_text(&mut self.scratch.parts, &self.text[p..end]);
             self.pos = end;
         }
-        if !self.lit(b'"') {
+        if !self.need(b'"') {
             return self.fail(Expected::String, start, mark);
         }
         let parts = take_all(&mut self.scratch.parts);
