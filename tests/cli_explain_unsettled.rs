@@ -1,6 +1,7 @@
 //! `explain`, `can-i` and `who-can` answer `unknown` (exit 3 with `--exit-code`) when the answer
 //! turns on what the question leaves open: a key every request carries but the question does not
-//! give, a role session's own keys, or a statement the engine cannot evaluate exactly.
+//! give, a role session's own keys, or a statement the engine cannot evaluate exactly; and they
+//! refuse what they would answer wrongly (a resource policy given as an identity policy).
 
 mod common;
 
@@ -145,4 +146,18 @@ fn a_role_session_carries_its_token_keys() {
     can_i("s3:GetObject", "arn:aws:s3:::b/k")
         .code(3)
         .stdout(predicate::str::starts_with("unknown"));
+}
+
+/// A resource policy's grant is to its `Principal`, which an identity evaluation would ignore:
+/// another account's grant would read as the caller's own. It is refused.
+#[test]
+fn a_resource_policy_is_not_read_as_an_identity_policy() {
+    let dir = TempDir::new().unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+      "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+    explain(&dir, policy, &[])
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("error[E0706]"))
+        .stderr(predicate::str::contains("names a principal"));
 }

@@ -12,7 +12,7 @@
 use super::findings::{self, DiagnosticsFormat, Findings, ReportArgs, Run, Settings};
 use super::output::{errln, infoln, outln};
 use super::{files, Exit, Format};
-use iamx::diagnostics::Diagnostic;
+use iamx::diagnostics::{Code, Diagnostic};
 use iamx::iam::located::LocatedDocument;
 use iamx::source::Sources;
 use iamx::verify::{self, Report, Verdict};
@@ -442,10 +442,23 @@ pub fn read_policies(
         let (_, read, mut found) = iamx::iam::read::read_file(sources, &input.name, &input.bytes);
         diagnostics.append(&mut found);
         if let Some(read) = read {
-            out.push(LocatedDocument::from_read(
-                format!("{kind} {}", input.name),
-                read,
-            ));
+            let located = LocatedDocument::from_read(format!("{kind} {}", input.name), read);
+            // A resource or trust policy read as an identity policy would be answered with its
+            // `Principal` ignored: a grant to another account would read as the caller's own.
+            let named = (located.policy.statements.iter().zip(&located.spans))
+                .find(|(s, _)| s.principal.is_some() || s.not_principal.is_some());
+            if let Some((_, &span)) = named {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::ElementNotAllowed,
+                        format!("{} names a principal: it is a resource or trust policy, not an identity policy", input.name),
+                    )
+                    .at(span, "this statement has a `Principal`")
+                    .with_help("give the policies of the principal asking (identity policies and its boundary); resource policies are not evaluated"),
+                );
+                continue;
+            }
+            out.push(located);
         }
     }
     Ok(out)

@@ -550,13 +550,16 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     for diagnostic in diagnostics.drain(..) {
         match first.entry(finding(&diagnostic)) {
             std::collections::hash_map::Entry::Occupied(at) => {
-                let (index, shown) = (*at.get(), &mut kept[*at.get()].secondary);
-                let also =
-                    (diagnostic.primary.filter(|_| one_per_name(diagnostic.code))).map(|primary| {
-                        Label {
-                            span: primary.span,
-                            message: "also used here".to_string(),
-                        }
+                let index = *at.get();
+                // A use inside a template expanded twice is at the same place both times: its
+                // uses show as the template's `use`s (the secondary labels), not again here.
+                let same_place = kept[index].primary.as_ref().map(|l| l.span);
+                let shown = &mut kept[index].secondary;
+                let also = (diagnostic.primary)
+                    .filter(|p| one_per_name(diagnostic.code) && Some(p.span) != same_place)
+                    .map(|primary| Label {
+                        span: primary.span,
+                        message: "also used here".to_string(),
                     });
                 for label in also.into_iter().chain(diagnostic.secondary) {
                     if shown.contains(&label) {
