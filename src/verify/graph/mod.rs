@@ -667,7 +667,18 @@ impl<'a> World<'a> {
             // match: the node must also be allowed one of the calls that give a principal a
             // policy, or it cannot give itself anything (a guardrail denying some other IAM
             // action leaves it admin-like; the edges of a node that is not are searched).
-            let grants = || POLICY_GRANT.iter().any(|action| allowed(action));
+            // And on its own ARN: a Deny on `user/*` does not match the literal `*` either.
+            let own = &self.principals[self.nodes[id].state.principal];
+            let own_grants: &[&str] = match own.kind {
+                PrincipalKind::User => &["iam:PutUserPolicy", "iam:AttachUserPolicy"],
+                PrincipalKind::Role => &["iam:PutRolePolicy", "iam:AttachRolePolicy"],
+            };
+            let grants = || {
+                POLICY_GRANT.iter().any(|action| allowed(action))
+                    && (own_grants.iter()).any(|action| {
+                        matches!(self.check(id, action, &own.arn, &[]), Ok(Some(_)))
+                    })
+            };
             if !allowed("iam:*") || !grants() {
                 None
             } else if allowed("*") {
