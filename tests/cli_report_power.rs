@@ -25,7 +25,16 @@ fn a_principal_denied_iam_on_every_identity_is_not_admin_like() {
     let dir = TempDir::new().unwrap();
     let gaad = write_file(dir.path(), "gaad.json", GAAD);
     iamx()
-        .args(["report", "--gaad", &gaad, "--format", "text", "--exit-code", "--color", "never"])
+        .args([
+            "report",
+            "--gaad",
+            &gaad,
+            "--format",
+            "text",
+            "--exit-code",
+            "--color",
+            "never",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("(0 admin-like)"))

@@ -675,9 +675,8 @@ impl<'a> World<'a> {
             };
             let grants = || {
                 POLICY_GRANT.iter().any(|action| allowed(action))
-                    && (own_grants.iter()).any(|action| {
-                        matches!(self.check(id, action, &own.arn, &[]), Ok(Some(_)))
-                    })
+                    && (own_grants.iter())
+                        .any(|action| matches!(self.check(id, action, &own.arn, &[]), Ok(Some(_))))
             };
             if !allowed("iam:*") || !grants() {
                 None
