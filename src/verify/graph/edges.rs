@@ -11,13 +11,15 @@ impl<'a> World<'a> {
     /// The edges out of a node (none out of an admin-like one: it reaches everything).
     pub(super) fn edges(&self, id: usize) -> &[RawEdge] {
         self.nodes[id].edges.get_or_init(|| {
-            if self.prepared(id).is_none() || self.power(id).is_some() {
-                return Vec::new();
-            }
+            let previous = CAPTURED.with(|captured| captured.replace(Some(Vec::new())));
             let mut out = Vec::new();
-            self.control_edges(id, &mut out);
-            self.create_edges(id, &mut out);
-            self.write_edges(id, &mut out);
+            if self.prepared(id).is_some() && self.power(id).is_none() {
+                self.control_edges(id, &mut out);
+                self.create_edges(id, &mut out);
+                self.write_edges(id, &mut out);
+            }
+            let notes = CAPTURED.with(|captured| captured.replace(previous));
+            let _ = self.nodes[id].notes.set(notes.unwrap_or_default());
             out
         })
     }

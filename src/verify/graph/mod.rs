@@ -43,6 +43,7 @@
 //! the searches from each principal run on all cores ([`crate::parallel`]) over edges computed
 //! once per state.
 
+mod closure;
 mod edges;
 mod load;
 pub mod render;
@@ -60,7 +61,9 @@ use crate::iam::policy::Effect;
 use crate::reason::{pattern_includes, Decision, PatternKind, Request};
 use crate::source::{FileId, Span};
 use crate::verify::account::{Account, Prepared, PrincipalKind};
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use trust::{Caller, Trust, Verdict};
 
@@ -180,16 +183,26 @@ pub enum Kind {
 impl Kind {
     /// A short label: `assume`, `pass to lambda`, ...
     pub fn label(self) -> String {
+        let mut label = String::new();
+        self.write_label(&mut label);
+        label
+    }
+
+    /// [`Kind::label`], appended to `out`.
+    pub fn write_label(self, out: &mut String) {
         match self {
-            Kind::AssumeRole => "assume".into(),
-            Kind::PassRole(service) => format!("pass to {service}"),
-            Kind::UpdateTrust => "rewrite trust".into(),
-            Kind::AccessKey => "access key".into(),
-            Kind::LoginProfile => "console password".into(),
-            Kind::JoinGroup => "join group".into(),
-            Kind::GrantPolicy => "write policy".into(),
-            Kind::LiftBoundary => "lift boundary".into(),
-            Kind::CreateRole => "create role".into(),
+            Kind::PassRole(service) => {
+                out.push_str("pass to ");
+                out.push_str(service);
+            }
+            Kind::AssumeRole => out.push_str("assume"),
+            Kind::UpdateTrust => out.push_str("rewrite trust"),
+            Kind::AccessKey => out.push_str("access key"),
+            Kind::LoginProfile => out.push_str("console password"),
+            Kind::JoinGroup => out.push_str("join group"),
+            Kind::GrantPolicy => out.push_str("write policy"),
+            Kind::LiftBoundary => out.push_str("lift boundary"),
+            Kind::CreateRole => out.push_str("create role"),
         }
     }
 
@@ -275,21 +288,36 @@ impl Graph {
 
     /// `role app`, `role app (with a written policy)`, `user dev (in group admins)`.
     pub fn state_name(&self, state: &State) -> String {
-        let mut name = self.name(state.principal);
-        let mut notes = Vec::new();
-        if let Some(g) = state.group {
-            notes.push(format!("in group {}", self.groups[g].name));
-        }
-        if state.granted {
-            notes.push("with a written policy".to_string());
-        }
-        if state.unbounded {
-            notes.push("without its boundary".to_string());
-        }
-        if !notes.is_empty() {
-            name.push_str(&format!(" ({})", notes.join(", ")));
-        }
+        let mut name = String::new();
+        self.write_state_name(&mut name, state);
         name
+    }
+
+    /// [`Graph::state_name`], appended to `out`.
+    pub fn write_state_name(&self, out: &mut String, state: &State) {
+        let p = &self.principals[state.principal];
+        if !p.created {
+            out.push_str(p.kind.as_str());
+            out.push(' ');
+        }
+        out.push_str(&p.name);
+        let notes = [
+            state
+                .group
+                .map(|g| ("in group ", self.groups[g].name.as_str())),
+            state.granted.then_some(("with a written policy", "")),
+            state.unbounded.then_some(("without its boundary", "")),
+        ];
+        let mut first = true;
+        for (text, group) in notes.into_iter().flatten() {
+            out.push_str(if first { " (" } else { ", " });
+            first = false;
+            out.push_str(text);
+            out.push_str(group);
+        }
+        if !first {
+            out.push(')');
+        }
     }
 
     /// The delegations `principal` holds, directly or through a group.
@@ -463,6 +491,12 @@ struct Node {
     may: OnceLock<Vec<bool>>,
     power: OnceLock<Option<Power>>,
     edges: OnceLock<Vec<RawEdge>>,
+    /// What could not be decided while its edges were computed: listed when a search
+    /// expands the node ([`Node::processed`]), not when only the bounds of the searches
+    /// needed its edges (`closure.rs`).
+    notes: OnceLock<Vec<String>>,
+    /// Some search expanded it.
+    processed: AtomicBool,
 }
 
 impl Node {
@@ -473,12 +507,16 @@ impl Node {
             may: OnceLock::new(),
             power: OnceLock::new(),
             edges: OnceLock::new(),
+            notes: OnceLock::new(),
+            processed: AtomicBool::new(false),
         }
     }
 }
 
 /// What every search shares.
 struct World<'a> {
+    /// Distinct for each world built in this process ([`LastRequest`]).
+    serial: u64,
     account: &'a Account,
     catalog: &'static Catalog,
     partition: String,
@@ -519,26 +557,35 @@ struct World<'a> {
 pub fn build(gaad: &Gaad, account: &Account, delegations: Vec<Delegation>) -> Graph {
     let world = World::new(gaad, account, &delegations);
     let sources: Vec<usize> = (0..world.principals.len()).collect();
-    let results = crate::parallel::map(&sources, |&p| world.search(p));
-    let mut edges: BTreeMap<(State, State, Kind), Step> = BTreeMap::new();
+    let searched: Vec<bool> = sources.iter().map(|&p| world.searched(p)).collect();
+    let bounds = world.closure_bounds(&searched);
+    let results = crate::parallel::map_with(
+        &sources,
+        || search::Scratch::new(&world),
+        |scratch, &p| world.search(p, bounds[p], scratch),
+    );
+    // Every step once: the edges out of each principal as it is, then each escalation's steps.
+    // Two with the same ends and kind are the same edge of the same node (a node has one edge
+    // per kind and target), so which of them is kept does not matter.
+    let mut world = world;
+    let mut edges: Vec<Step> = Vec::new();
     let mut escalations = Vec::new();
     let mut reach = Vec::new();
     for (p, result) in results.into_iter().enumerate() {
         let from = world.ids[&State::plain(p)];
-        if let Some(computed) = world.nodes[from].edges.get() {
-            for edge in computed {
-                let step = world.step(from, edge, None);
-                edges.entry((step.from, step.to, step.kind)).or_insert(step);
-            }
+        let expanded = world.nodes[from].processed.load(Ordering::Relaxed);
+        // The node's edges move into the graph: nothing needs them after the searches.
+        let computed = match expanded {
+            true => world.nodes[from].edges.take(),
+            false => None,
+        };
+        for edge in computed.into_iter().flatten() {
+            edges.push(world.owned_step(from, edge));
         }
         match result {
             Some((escalation, reached)) => {
                 if let Some(escalation) = escalation {
-                    for step in &escalation.steps {
-                        edges
-                            .entry((step.from, step.to, step.kind))
-                            .or_insert_with(|| step.clone());
-                    }
+                    edges.extend(escalation.steps.iter().cloned());
                     escalations.push(escalation);
                 }
                 reach.push(reached);
@@ -546,7 +593,17 @@ pub fn build(gaad: &Gaad, account: &Account, delegations: Vec<Delegation>) -> Gr
             None => reach.push(Vec::new()),
         }
     }
+    let key = |step: &Step| (step.from, step.to, step.kind);
+    if !edges.is_sorted_by(|a, b| key(a) <= key(b)) {
+        edges.sort_unstable_by_key(key);
+    }
+    edges.dedup_by(|a, b| key(a) == key(b));
     let mut undecided = world.undecided.into_inner().unwrap_or_default();
+    for node in &world.nodes {
+        if node.processed.load(Ordering::Relaxed) {
+            undecided.extend(node.notes.get().into_iter().flatten().cloned());
+        }
+    }
     undecided.sort();
     undecided.dedup();
     Graph {
@@ -555,12 +612,31 @@ pub fn build(gaad: &Gaad, account: &Account, delegations: Vec<Delegation>) -> Gr
         principals: world.principals,
         groups: world.groups,
         delegations,
-        edges: edges.into_values().collect(),
+        edges,
         escalations,
         reach,
         undecided,
         evaluations: world.evaluations.into_inner(),
     }
+}
+
+/// The request of a thread's last [`World::check`]: for the world `world` (its
+/// [`World::serial`]), node `node`, with these extra keys.
+struct LastRequest {
+    world: u64,
+    node: usize,
+    extra: Vec<(String, String)>,
+    request: Request,
+}
+
+/// Numbers the worlds, for [`LastRequest::world`].
+static WORLDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    static REQUEST: RefCell<Option<LastRequest>> = const { RefCell::new(None) };
+    /// While a node's edges are computed on this thread: what could not be decided
+    /// ([`World::note`]), kept with the node instead of listed.
+    static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
 }
 
 /// How a node was first reached in one search.
@@ -581,8 +657,17 @@ enum Parent {
 
 impl<'a> World<'a> {
     pub(super) fn note(&self, message: String) {
-        if let Ok(mut list) = self.undecided.lock() {
-            list.push(message);
+        let message = CAPTURED.with(|captured| match captured.borrow_mut().as_mut() {
+            Some(list) => {
+                list.push(message);
+                None
+            }
+            None => Some(message),
+        });
+        if let Some(message) = message {
+            if let Ok(mut list) = self.undecided.lock() {
+                list.push(message);
+            }
         }
     }
 
@@ -701,16 +786,40 @@ impl<'a> World<'a> {
             return Ok(None);
         };
         let state = self.nodes[id].state;
-        let mut request = Request::new(action, resource);
-        for (key, value) in &self.contexts[state.principal].1 {
-            request.context.set(key, [value.as_str()]);
-        }
-        for (key, value) in extra {
-            request.context.set(key, [value.as_str()]);
-        }
+        // The request of the last check on this thread is reused when only its resource
+        // differs: the loops over targets ask one action of one node many times.
+        let evaluation = REQUEST.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let same = cell.as_ref().is_some_and(|last| {
+                (last.world, last.node) == (self.serial, id)
+                    && last.request.action == action
+                    && last.extra.len() == extra.len()
+                    && (last.extra.iter().zip(extra)).all(|((k, v), (k2, v2))| k == k2 && v == v2)
+            });
+            if !same {
+                let mut request = Request::new(action, resource);
+                for (key, value) in &self.contexts[state.principal].1 {
+                    request.context.set(key, [value.as_str()]);
+                }
+                for (key, value) in extra {
+                    request.context.set(key, [value.as_str()]);
+                }
+                *cell = Some(LastRequest {
+                    world: self.serial,
+                    node: id,
+                    extra: (extra.iter())
+                        .map(|(k, v)| (k.to_string(), v.clone()))
+                        .collect(),
+                    request,
+                });
+            }
+            let request = &mut cell.as_mut().expect("a request").request;
+            request.resource.clear();
+            request.resource.push_str(resource);
+            prepared.evaluate(request)
+        });
         self.evaluations
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let evaluation = prepared.evaluate(&request);
         match evaluation.decision {
             Decision::Allow => Ok(Some(Call {
                 action: action.to_string(),

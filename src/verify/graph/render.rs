@@ -431,14 +431,15 @@ pub fn text(graph: &Graph) -> String {
         escalation_text(graph, escalation, &mut out);
     }
     out.push_str("\n# Edges\n");
+    // Every edge is a line: written in place, each line ~50 bytes.
+    out.reserve(graph.edges.len() * 56);
     for step in &graph.edges {
-        let _ = writeln!(
-            out,
-            "{} -> {}: {}",
-            graph.state_name(&step.from),
-            graph.state_name(&step.to),
-            step.kind.label()
-        );
+        graph.write_state_name(&mut out, &step.from);
+        out.push_str(" -> ");
+        graph.write_state_name(&mut out, &step.to);
+        out.push_str(": ");
+        step.kind.write_label(&mut out);
+        out.push('\n');
     }
     if !graph.delegations.is_empty() {
         out.push_str("\n# Delegations\n");

@@ -5,6 +5,73 @@
 //! In: a principal of the [`World`]. Out: its [`Escalation`], if any, and what it [`Reached`].
 
 use super::*;
+use std::sync::atomic::Ordering;
+
+/// What one search keeps, reused by the searches a thread runs (cleared after each).
+pub(super) struct Scratch {
+    /// Per node: how it was first reached, and in how many steps.
+    parents: Vec<Option<(Parent, usize)>>,
+    /// The nodes visited, in order.
+    visited: Vec<usize>,
+    /// Per principal: its states visited, in order.
+    by_principal: Vec<Vec<usize>>,
+    /// The principals with a state visited, in order.
+    principals: Vec<usize>,
+    /// Per principal: the writes on it seen so far (writer node, edge index, lift).
+    writes: Vec<Vec<(usize, usize, bool)>>,
+    /// The principals written.
+    written: Vec<usize>,
+    queue: VecDeque<usize>,
+}
+
+impl Scratch {
+    pub(super) fn new(world: &World<'_>) -> Scratch {
+        Scratch {
+            parents: vec![None; world.nodes.len()],
+            visited: Vec::new(),
+            by_principal: vec![Vec::new(); world.principals.len()],
+            principals: Vec::new(),
+            writes: vec![Vec::new(); world.principals.len()],
+            written: Vec::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    fn depth(&self, node: usize) -> usize {
+        self.parents[node].expect("a visited node").1
+    }
+
+    /// Visits `node` unless it was: its parent, its depth, queued.
+    fn visit(&mut self, world: &World<'_>, node: usize, parent: Parent, depth: usize) {
+        if self.parents[node].is_some() {
+            return;
+        }
+        self.parents[node] = Some((parent, depth));
+        self.visited.push(node);
+        let principal = world.nodes[node].state.principal;
+        if self.by_principal[principal].is_empty() {
+            self.principals.push(principal);
+        }
+        self.by_principal[principal].push(node);
+        self.queue.push_back(node);
+    }
+
+    fn reset(&mut self) {
+        for &node in &self.visited {
+            self.parents[node] = None;
+        }
+        self.visited.clear();
+        for &principal in &self.principals {
+            self.by_principal[principal].clear();
+        }
+        self.principals.clear();
+        for &principal in &self.written {
+            self.writes[principal].clear();
+        }
+        self.written.clear();
+        self.queue.clear();
+    }
+}
 
 impl<'a> World<'a> {
     /// A principal state with a write applied.
@@ -38,87 +105,89 @@ impl<'a> World<'a> {
         }
     }
 
+    /// [`World::step`] of an edge the graph takes over (its calls moved, not copied).
+    pub(super) fn owned_step(&self, from: usize, edge: RawEdge) -> Step {
+        let to = match edge.target {
+            Target::Node(n) => self.nodes[n].state,
+            Target::Write { principal, lift } => State {
+                granted: !lift,
+                unbounded: lift,
+                ..State::plain(principal)
+            },
+        };
+        Step {
+            from: self.nodes[from].state,
+            to,
+            kind: edge.kind,
+            calls: edge.calls,
+            trusted_by: edge.trusted_by,
+        }
+    }
+
     /// A breadth-first search from principal `p`: the first admin-like state it reaches (with
-    /// the path) and every principal it reaches. `None` for an admin-like principal.
-    pub(super) fn search(&self, p: usize) -> Option<(Option<Escalation>, Vec<Reached>)> {
+    /// the path) and every principal it reaches. `None` for an admin-like principal. `bound` is
+    /// how many nodes it can visit at most ([`World::closure_bounds`]): once it has visited as
+    /// many, the nodes left in its queue are only looked at for the first admin-like one, as
+    /// expanding them would visit nothing new.
+    pub(super) fn search(
+        &self,
+        p: usize,
+        bound: usize,
+        s: &mut Scratch,
+    ) -> Option<(Option<Escalation>, Vec<Reached>)> {
         let root = self.ids[&State::plain(p)];
-        if p >= self.real || self.power(root).is_some() || self.account.prepared(p).is_none() {
+        if !self.searched(p) {
             return None;
         }
-        let mut parents: HashMap<usize, (Parent, usize)> = HashMap::new();
-        let mut by_principal: HashMap<usize, Vec<usize>> = HashMap::new();
-        // Writes seen so far, per principal written: (writer node, edge index, lift).
-        let mut writes: HashMap<usize, Vec<(usize, usize, bool)>> = HashMap::new();
-        let mut queue = VecDeque::new();
         let mut found = None;
-        let visit = |node: usize,
-                     parent: Parent,
-                     depth: usize,
-                     parents: &mut HashMap<usize, (Parent, usize)>,
-                     by_principal: &mut HashMap<usize, Vec<usize>>,
-                     queue: &mut VecDeque<usize>| {
-            if parents.contains_key(&node) {
-                return false;
-            }
-            parents.insert(node, (parent, depth));
-            by_principal
-                .entry(self.nodes[node].state.principal)
-                .or_default()
-                .push(node);
-            queue.push_back(node);
-            true
-        };
-        visit(
-            root,
-            Parent::Root,
-            0,
-            &mut parents,
-            &mut by_principal,
-            &mut queue,
-        );
-        while let Some(node) = queue.pop_front() {
-            let depth = parents[&node].1;
+        s.visit(self, root, Parent::Root, 0);
+        while let Some(node) = s.queue.pop_front() {
+            let depth = s.depth(node);
             if let Some(power) = self.power(node) {
                 if found.is_none() {
                     found = Some((node, power));
                 }
                 continue;
             }
+            // Its edges are part of the answer (their undecided candidates are listed).
+            self.nodes[node].processed.store(true, Ordering::Relaxed);
+            if s.visited.len() >= bound {
+                continue;
+            }
             let state = self.nodes[node].state;
             // Writes already seen on this principal apply to this new state of it.
-            let mut pending: Vec<(usize, usize, bool)> = Vec::new();
-            if state.group.is_none() {
-                pending.extend(writes.get(&state.principal).into_iter().flatten().copied());
-            }
+            let pending = match state.group {
+                None => s.writes[state.principal].len(),
+                Some(_) => 0,
+            };
             for (index, edge) in self.edges(node).iter().enumerate() {
                 match edge.target {
                     Target::Node(next) => {
-                        visit(
+                        s.visit(
+                            self,
                             next,
                             Parent::Edge {
                                 from: node,
                                 edge: index,
                             },
                             depth + 1,
-                            &mut parents,
-                            &mut by_principal,
-                            &mut queue,
                         );
                     }
                     Target::Write { principal, lift } => {
-                        writes
-                            .entry(principal)
-                            .or_default()
-                            .push((node, index, lift));
+                        if s.writes[principal].is_empty() {
+                            s.written.push(principal);
+                        }
+                        s.writes[principal].push((node, index, lift));
                         // Every state of the written principal seen so far gains it.
-                        let seen: Vec<usize> =
-                            by_principal.get(&principal).cloned().unwrap_or_default();
-                        for base in seen {
+                        let seen = s.by_principal[principal].len();
+                        for at in 0..seen {
+                            let base = s.by_principal[principal][at];
                             let Some(next) = self.upgraded(self.nodes[base].state, lift) else {
                                 continue;
                             };
-                            let base_depth = parents[&base].1;
-                            visit(
+                            let base_depth = s.depth(base);
+                            s.visit(
+                                self,
                                 self.ids[&next],
                                 Parent::Upgrade {
                                     base,
@@ -126,18 +195,17 @@ impl<'a> World<'a> {
                                     edge: index,
                                 },
                                 base_depth.max(depth) + 1,
-                                &mut parents,
-                                &mut by_principal,
-                                &mut queue,
                             );
                         }
                     }
                 }
             }
-            for (writer, index, lift) in pending {
+            for at in 0..pending {
+                let (writer, index, lift) = s.writes[state.principal][at];
                 if let Some(next) = self.upgraded(state, lift) {
-                    let writer_depth = parents[&writer].1;
-                    visit(
+                    let writer_depth = s.depth(writer);
+                    s.visit(
+                        self,
                         self.ids[&next],
                         Parent::Upgrade {
                             base: node,
@@ -145,33 +213,43 @@ impl<'a> World<'a> {
                             edge: index,
                         },
                         writer_depth.max(depth) + 1,
-                        &mut parents,
-                        &mut by_principal,
-                        &mut queue,
                     );
                 }
             }
         }
+        debug_assert!(s.visited.len() <= bound, "a search beyond its bound");
         let escalation = found.map(|(node, power)| Escalation {
             from: p,
             to: self.nodes[node].state,
             power,
-            steps: self.path(node, &parents),
+            steps: self.path(node, &s.parents),
         });
-        let mut reached: Vec<Reached> = by_principal
+        let mut reached: Vec<Reached> = s
+            .principals
             .iter()
-            .filter(|(&principal, _)| principal != p)
-            .map(|(&principal, nodes)| Reached {
+            .filter(|&&principal| principal != p)
+            .map(|&principal| Reached {
                 principal,
-                hops: nodes.iter().map(|n| parents[n].1).min().unwrap_or(0),
+                hops: (s.by_principal[principal].iter())
+                    .map(|&n| s.depth(n))
+                    .min()
+                    .unwrap_or(0),
             })
             .collect();
         reached.sort_by_key(|r| r.principal);
+        s.reset();
         Some((escalation, reached))
     }
 
+    /// Whether principal `p` is searched: one of the account's, prepared and not admin-like.
+    pub(super) fn searched(&self, p: usize) -> bool {
+        p < self.real
+            && self.power(self.ids[&State::plain(p)]).is_none()
+            && self.account.prepared(p).is_some()
+    }
+
     /// The steps from the root to `node`, each once, in an order that can be carried out.
-    pub(super) fn path(&self, node: usize, parents: &HashMap<usize, (Parent, usize)>) -> Vec<Step> {
+    pub(super) fn path(&self, node: usize, parents: &[Option<(Parent, usize)>]) -> Vec<Step> {
         let mut order: Vec<(usize, usize, State)> = Vec::new();
         self.collect(node, parents, &mut order);
         order
@@ -183,11 +261,11 @@ impl<'a> World<'a> {
     pub(super) fn collect(
         &self,
         node: usize,
-        parents: &HashMap<usize, (Parent, usize)>,
+        parents: &[Option<(Parent, usize)>],
         order: &mut Vec<(usize, usize, State)>,
     ) {
         let to = self.nodes[node].state;
-        let (first, second, last) = match parents[&node].0 {
+        let (first, second, last) = match parents[node].expect("a visited node").0 {
             Parent::Root => return,
             Parent::Edge { from, edge } => (from, None, (from, edge)),
             Parent::Upgrade { base, writer, edge } => (base, Some(writer), (writer, edge)),

@@ -226,7 +226,7 @@ mod more {
         json!({"Effect": "Allow", "Action": action, "Resource": resource})
     }
 
-    fn account() -> String {
+    pub(super) fn account() -> String {
         let all = json!([allow(json!("*"), json!("*"))]);
         let root = json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")});
         let ec2 = json!({"Service": "ec2.amazonaws.com"});
@@ -469,5 +469,136 @@ mod more {
                 .any(|(key, value)| key == "iam:PolicyARN" && *value == arn("policy", "FullAdmin")),
             "{call:?}"
         );
+    }
+}
+
+/// The searches stop expanding once they have visited what `closure.rs` bounds them by: that
+/// must change nothing, on dense accounts (where it matters) and on accounts with writes, group
+/// joins, boundaries and created roles.
+mod bounded {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn user(i: usize, actions: &[&str], groups: &[&str], boundary: bool) -> Value {
+        let name = format!("user{i:04}");
+        let mut user = json!({
+            "Path": "/", "UserName": name, "Arn": format!("arn:aws:iam::123456789012:user/{name}"),
+            "GroupList": groups,
+            "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}}],
+        });
+        if boundary {
+            user["PermissionsBoundary"] =
+                json!({"PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/Keys"});
+        }
+        user
+    }
+
+    /// `n` users who may each create access keys for every user; with `mixed`, some may also
+    /// write user policies, lift boundaries, join groups or create roles, and some are bounded.
+    fn dense(n: usize, mixed: bool) -> String {
+        let users: Vec<Value> = (0..n)
+            .map(|i| {
+                let mut actions = vec!["iam:CreateAccessKey"];
+                if mixed {
+                    match i % 7 {
+                        1 => actions.push("iam:PutUserPolicy"),
+                        2 => actions.push("iam:DeleteUserPermissionsBoundary"),
+                        3 => actions.push("iam:AddUserToGroup"),
+                        4 => actions.extend([
+                            "iam:CreateRole",
+                            "iam:PutRolePolicy",
+                            "sts:AssumeRole",
+                        ]),
+                        _ => {}
+                    }
+                }
+                let groups: &[&str] = if mixed && i % 5 == 0 { &["team"] } else { &[] };
+                user(i, &actions, groups, mixed && i % 3 == 0)
+            })
+            .collect();
+        let keys = json!({"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}]});
+        let gaad = json!({
+            "UserDetailList": users,
+            "GroupDetailList": if mixed {
+                json!([{"Path": "/", "GroupName": "team", "Arn": "arn:aws:iam::123456789012:group/team",
+                    "GroupPolicyList": [{"PolicyName": "inline", "PolicyDocument": {"Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]}}]}])
+            } else {
+                json!([])
+            },
+            "RoleDetailList": [],
+            "Policies": if mixed {
+                json!([{"PolicyName": "Keys", "Arn": "arn:aws:iam::123456789012:policy/Keys", "Path": "/",
+                    "DefaultVersionId": "v1",
+                    "PolicyVersionList": [{"Document": keys, "VersionId": "v1", "IsDefaultVersion": true}]}])
+            } else {
+                json!([])
+            },
+        });
+        serde_json::to_string(&gaad).unwrap()
+    }
+
+    /// Each principal's search with its bound and without one: the same escalation (steps and
+    /// calls) and the same principals reached in the same number of steps.
+    fn agree(text: &str) -> Vec<usize> {
+        let mut sources = Sources::new();
+        let id = sources.add("dense.json", text);
+        let (gaad, diagnostics) = crate::iam::gaad::read(id, &sources.get(id).text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let gaad = gaad.unwrap();
+        let mut account = Account::from_gaad(&gaad, sources);
+        for p in 0..account.principals().len() {
+            let mut read = |file: &str| Err(format!("{file}: not expected"));
+            account.prepare(p, &mut read).unwrap();
+        }
+        let world = World::new(&gaad, &account, &[]);
+        let principals = world.principals.len();
+        let searched: Vec<bool> = (0..principals).map(|p| world.searched(p)).collect();
+        let bounds = world.closure_bounds(&searched);
+        let mut scratch = search::Scratch::new(&world);
+        for p in 0..principals {
+            let bounded = world.search(p, bounds[p], &mut scratch);
+            let full = world.search(p, usize::MAX, &mut scratch);
+            match (bounded, full) {
+                (None, None) => assert!(!searched[p]),
+                (Some((e1, r1)), Some((e2, r2))) => {
+                    assert_eq!(r1, r2, "principal {p} reaches");
+                    let view = |e: Option<Escalation>| e.map(|e| (e.from, e.to, e.power, e.steps));
+                    assert_eq!(view(e1), view(e2), "principal {p} escalates");
+                }
+                _ => panic!("principal {p}: one search ran and the other did not"),
+            }
+        }
+        bounds
+    }
+
+    #[test]
+    fn a_dense_account_is_searched_with_tight_bounds_and_the_same_answers() {
+        let n = 40;
+        let bounds = agree(&dense(n, false));
+        // Every user reaches every other in one step: its bound is the n plain users (the
+        // role a path could create, last, is not searched).
+        assert_eq!(bounds[..n], vec![n; n]);
+        assert_eq!(bounds[n..], [usize::MAX]);
+        let graph = graph_of(&dense(n, false));
+        assert_eq!(graph.edges.len(), n * (n - 1));
+        for (p, reached) in graph.reach.iter().take(n).enumerate() {
+            let others: Vec<usize> = (0..n).filter(|&q| q != p).collect();
+            assert_eq!(
+                reached.iter().map(|r| r.principal).collect::<Vec<_>>(),
+                others
+            );
+            assert!(reached.iter().all(|r| r.hops == 1));
+        }
+    }
+
+    #[test]
+    fn bounded_searches_agree_with_full_ones_with_writes_joins_and_created_roles() {
+        let bounds = agree(&dense(30, true));
+        assert!(bounds.iter().any(|&b| b != usize::MAX));
+        agree(FIXTURE);
+        agree(&more::account());
     }
 }

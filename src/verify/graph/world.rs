@@ -230,6 +230,7 @@ impl<'a> World<'a> {
                 .map(|p| p.arn.clone()),
         );
         let mut world = World {
+            serial: WORLDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             account,
             catalog: Catalog::get(),
             partition,
