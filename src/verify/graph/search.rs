@@ -88,14 +88,7 @@ impl<'a> World<'a> {
 
     /// The public form of edge `edge` of node `from`; `to` overrides where a write leads.
     pub(super) fn step(&self, from: usize, edge: &RawEdge, to: Option<State>) -> Step {
-        let to = to.unwrap_or_else(|| match edge.target {
-            Target::Node(n) => self.nodes[n].state,
-            Target::Write { principal, lift } => State {
-                granted: !lift,
-                unbounded: lift,
-                ..State::plain(principal)
-            },
-        });
+        let to = to.unwrap_or_else(|| self.target_state(edge.target));
         Step {
             from: self.nodes[from].state,
             to,
@@ -107,20 +100,24 @@ impl<'a> World<'a> {
 
     /// [`World::step`] of an edge the graph takes over (its calls moved, not copied).
     pub(super) fn owned_step(&self, from: usize, edge: RawEdge) -> Step {
-        let to = match edge.target {
+        Step {
+            from: self.nodes[from].state,
+            to: self.target_state(edge.target),
+            kind: edge.kind,
+            calls: edge.calls,
+            trusted_by: edge.trusted_by,
+        }
+    }
+
+    /// The state an edge leads to: its node's, or the written principal granted (or lifted).
+    fn target_state(&self, target: Target) -> State {
+        match target {
             Target::Node(n) => self.nodes[n].state,
             Target::Write { principal, lift } => State {
                 granted: !lift,
                 unbounded: lift,
                 ..State::plain(principal)
             },
-        };
-        Step {
-            from: self.nodes[from].state,
-            to,
-            kind: edge.kind,
-            calls: edge.calls,
-            trusted_by: edge.trusted_by,
         }
     }
 

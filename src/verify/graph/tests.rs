@@ -3,9 +3,10 @@ use crate::source::Sources;
 
 const FIXTURE: &str = include_str!("../../../tests/data/report/escalation.json");
 
-fn graph_of(text: &str) -> Graph {
+/// An account export read, with every principal's policies prepared.
+fn account_of(name: &str, text: &str) -> (crate::iam::gaad::Account, Account) {
     let mut sources = Sources::new();
-    let id = sources.add("escalation.json", text);
+    let id = sources.add(name, text);
     let (gaad, diagnostics) = crate::iam::gaad::read(id, &sources.get(id).text);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let gaad = gaad.unwrap();
@@ -14,6 +15,11 @@ fn graph_of(text: &str) -> Graph {
         let mut read = |file: &str| Err(format!("{file}: not expected"));
         account.prepare(p, &mut read).unwrap();
     }
+    (gaad, account)
+}
+
+fn graph_of(text: &str) -> Graph {
+    let (gaad, account) = account_of("escalation.json", text);
     build(&gaad, &account, Vec::new())
 }
 
@@ -543,16 +549,7 @@ mod bounded {
     /// Each principal's search with its bound and without one: the same escalation (steps and
     /// calls) and the same principals reached in the same number of steps.
     fn agree(text: &str) -> Vec<usize> {
-        let mut sources = Sources::new();
-        let id = sources.add("dense.json", text);
-        let (gaad, diagnostics) = crate::iam::gaad::read(id, &sources.get(id).text);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let gaad = gaad.unwrap();
-        let mut account = Account::from_gaad(&gaad, sources);
-        for p in 0..account.principals().len() {
-            let mut read = |file: &str| Err(format!("{file}: not expected"));
-            account.prepare(p, &mut read).unwrap();
-        }
+        let (gaad, account) = account_of("dense.json", text);
         let world = World::new(&gaad, &account, &[]);
         let principals = world.principals.len();
         let searched: Vec<bool> = (0..principals).map(|p| world.searched(p)).collect();
