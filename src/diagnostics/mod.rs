@@ -14,6 +14,7 @@ use serde::Serialize;
 
 pub mod sarif;
 mod snippet;
+pub use snippet::invisible;
 pub mod suppress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -663,10 +664,11 @@ fn to_codespan(
         .with_notes(notes)
 }
 
-/// `text` with control characters (but line breaks and tabs) escaped as `\u{1b}`: messages
-/// quote policy text, which must not drive the terminal.
+/// `text` with control characters (but line breaks and tabs) and invisible ones escaped as
+/// `\u{1b}`: messages quote policy text, which must not drive the terminal, and a zero-width
+/// space inside a quoted name must show.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    let control = |c: char| (c.is_control() && c != '\n' && c != '\t') || snippet::invisible(c);
     if !text.chars().any(control) {
         return std::borrow::Cow::Borrowed(text);
     }

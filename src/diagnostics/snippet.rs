@@ -128,13 +128,11 @@ impl<'a> Shown<'a> {
                 let c = content(file, l);
                 c.end - c.start > LONG_LINE
             });
-            // Control characters are shown through an excerpt too, which replaces them; codespan
-            // draws the lines between two labels as well, so those are looked at.
+            // Control and invisible characters are shown through an excerpt too, which replaces
+            // them; codespan draws the lines between two labels as well, so those are looked at.
             let (first, last) = (lines.first().copied(), lines.last().copied());
             let control = (first.zip(last)).is_some_and(|(first, last)| {
-                (first..=last).any(|l| {
-                    (file.text[content(file, l)].chars()).any(|c| c.is_control() && c != '\t')
-                })
+                (first..=last).any(|l| file.text[content(file, l)].chars().any(replaced))
             });
             if long || control {
                 shown
@@ -241,19 +239,49 @@ impl Excerpt {
     }
 }
 
-/// Pushes `text` with each control character but a tab replaced by one of the same length in
-/// UTF-8 (`?` for C0 and DEL, `¿` for C1), so a policy cannot drive the terminal (clear it,
-/// recolour it) and the labels' byte offsets still hold.
+/// Whether `c` is a format character that draws nothing: a zero-width space or joiner, a soft
+/// hyphen, a byte-order mark, a bidirectional override (which would also reorder the line on
+/// the terminal, "Trojan Source"), a tag character. Shown as itself, a label on it would get
+/// no caret and the line could read differently from its bytes.
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Whether `c` is not shown as itself: a control character but a tab, or an [`invisible`] one.
+fn replaced(c: char) -> bool {
+    (c.is_control() && c != '\t') || invisible(c)
+}
+
+/// Pushes `text` with each control character but a tab, and each [`invisible`] one, replaced by
+/// a visible one of the same length in UTF-8 (`?` for C0 and DEL, `¿` for two bytes, `�` for
+/// three, `🚫` for four), so a policy cannot drive the terminal (clear it, recolour
+/// it, reorder it), a label on such a character gets its caret, and the labels' byte offsets
+/// still hold.
 fn push_printable(out: &mut String, text: &str) {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
+    if !text.chars().any(replaced) {
         out.push_str(text);
         return;
     }
     out.extend(text.chars().map(|c| match c {
-        '\t' => c,
-        c if c.is_control() && c.len_utf8() == 1 => '?',
-        c if c.is_control() => '\u{bf}',
-        c => c,
+        c if !replaced(c) => c,
+        c => match c.len_utf8() {
+            1 => '?',
+            2 => '\u{bf}',
+            3 => '\u{FFFD}',
+            _ => '\u{1F6AB}',
+        },
     }));
 }
 
@@ -359,6 +387,19 @@ mod tests {
         // The source keeps its length, so the carets still stand under the label.
         assert!(shown.contains("\"?[2J¿31mX\""), "{shown}");
         assert!(shown.contains("^^^^^^^^^"), "{shown}");
+    }
+
+    #[test]
+    fn an_invisible_character_is_shown_and_gets_its_caret() {
+        // A zero-width space drew no caret; a right-to-left override reordered the line.
+        let shown = one("{\"R\": \"a\u{200B}b\u{202E}c\"}\n", 8..11);
+        assert!(
+            !shown.contains('\u{200B}') && !shown.contains('\u{202E}'),
+            "{shown}"
+        );
+        assert!(shown.contains("\"a\u{FFFD}b\u{FFFD}c\""), "{shown}");
+        assert!(shown.contains(" ^ here"), "{shown}");
+        assert!(shown.contains("p.json:1:9"), "{shown}");
     }
 
     #[test]

@@ -504,7 +504,7 @@ fn stray_character(
 }
 
 /// How a character that is not ASCII looks, for [`stray_character`]'s help.
-enum Look {
+pub(super) enum Look {
     Invisible,
     Space,
     /// Like this ASCII text.
@@ -512,7 +512,7 @@ enum Look {
 }
 
 /// The Unicode name of the characters most often pasted into code by mistake.
-fn character_name(c: char) -> Option<(&'static str, Look)> {
+pub(super) fn character_name(c: char) -> Option<(&'static str, Look)> {
     use Look::*;
     Some(match c {
         '\u{00A0}' => ("NO-BREAK SPACE", Space),

@@ -831,6 +831,21 @@ mod tests {
     }
 
     #[test]
+    fn what_the_help_calls_invisible_the_renderer_shows() {
+        // The parse error says "invisible: delete it"; the snippet under it must show the
+        // character and a caret on it (`diagnostics::invisible` replaces it there).
+        for c in (0x80..0x3100u32).filter_map(char::from_u32) {
+            if let Some((name, mistakes::Look::Invisible)) = mistakes::character_name(c) {
+                assert!(
+                    crate::diagnostics::invisible(c),
+                    "U+{:04X} {name}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
     fn interpolations_empty_or_unclosed_are_named() {
         let empty = "role r {\n  allow s3:GetObject on \"arn:aws:s3:::${}/*\"\n}";
         let at = empty.find("${").unwrap();
