@@ -6,9 +6,11 @@
 //! every value's span; a compiled document gives each statement's span for all its parts).
 //! Out: diagnostics. Errors: `Version` (E0701), empty lists (E0702), elements the kind requires
 //! (E0705) or refuses (E0706), Sids (E0205, E0207), operator names (E0707), values for the
-//! operator (E0206), and action and ARN shapes (E0202, E0203; `shapes.rs`). Warnings: literal
-//! policy variables (W0701), `NotPrincipal` with `Allow` (W0702), operator and key types
-//! (W0703), set operators on single-valued keys (W0704), unknown service principals (W0705).
+//! operator (E0206), action and ARN shapes (E0202, E0203; `shapes.rs`), and principals IAM
+//! refuses (E0201: wildcards in part of one, policy variables in a trust policy's, a `Service`
+//! that is no DNS name). Warnings: literal policy variables (W0701), `NotPrincipal` with `Allow`
+//! (W0702), operator and key types (W0703), set operators on single-valued keys (W0704), unknown
+//! service principals (W0705).
 //! `docs/checks.md` lists them with the AWS rule behind each.
 
 use crate::catalog::{Catalog, KeyType};
@@ -245,10 +247,16 @@ pub fn statement_checks(
         .zip(&spans.actions)
     {
         if let Some(problem) = action_problem(text) {
+            let help = if problem == shapes::VENDOR_WILDCARD {
+                // IAM's answer: "Action vendors (e.g., aws, ec2, etc.) must not contain wildcards".
+                "IAM refuses a wildcard in the service (\"Action vendors must not contain wildcards\"): name each service, like `ec2:Describe*`, or write `*` for every action"
+            } else {
+                "actions are written `service:Action`, like `s3:GetObject`"
+            };
             out.push(
                 Diagnostic::new(Code::MalformedAction, format!("`{text}` is not an action"))
                     .at(span, problem)
-                    .with_help("actions are written `service:Action`, like `s3:GetObject`"),
+                    .with_help(help),
             );
         }
     }
@@ -273,31 +281,11 @@ pub fn statement_checks(
         }
     }
     conditions(spans, &mut out);
-    for (kind, value, span) in &spans.principals {
-        // "You cannot use a wildcard to match part of a principal name or ARN" (IAM User
-        // Guide, "AWS JSON policy elements: Principal"): `ec2.*` is refused, not a pattern.
-        if *kind == "Service" && *value != "*" && value.contains(['*', '?']) {
-            out.push(
-                Diagnostic::new(
-                    Code::WrongValue,
-                    format!("the service principal `{value}` holds a wildcard, which IAM refuses in a principal"),
-                )
-                .at(*span, "a wildcard in part of a principal")
-                .with_help("name each service (`ec2.amazonaws.com`); to match services by pattern, test `aws:PrincipalServiceName` in a condition"),
-            );
-        } else if *kind == "Service" {
+    for (principal_kind, value, span) in &spans.principals {
+        if let Some(d) = principal_problem(kind, principal_kind, value, *span) {
+            out.push(d);
+        } else if *principal_kind == "Service" {
             out.extend(service_principal(value, *span));
-        } else if *kind == "AWS" {
-            if let Some((problem, help)) = aws_principal_problem(value) {
-                out.push(
-                    Diagnostic::new(
-                        Code::WrongValue,
-                        format!("`{value}` is not a principal IAM accepts"),
-                    )
-                    .at(*span, problem)
-                    .with_help(help),
-                );
-            }
         }
     }
     // `iam:PassedToService` names service principals too (a delegation's `pass_to`).
@@ -443,6 +431,11 @@ fn sid_checks<'a>(
                 )
                 .with_help("remove spaces, dashes and other characters"),
         );
+    }
+    // Empty Sids are no Sids: IAM takes any number of `"Sid": ""` (Terraform's
+    // `aws_iam_policy_document` wrote them; getmoto/moto#2415 fixed moto's check to match).
+    if sid.is_empty() || !kind.unique_sids() {
+        return;
     }
     if let Some(first) = seen.get(sid) {
         out.push(
@@ -776,7 +769,72 @@ fn family_fits(family: Family, key: KeyType, also: Option<KeyType>) -> bool {
     fits(key) || also.is_some_and(fits)
 }
 
-/// An unknown service principal: a warning with the closest known one.
+/// What IAM refuses in a principal value (E0201), one error per value:
+/// - in a trust policy, a policy variable: "Invalid principal in policy" (IAM User Guide,
+///   "IAM policy elements: Variables and tags": variables go in `Resource` and in condition
+///   values only). Resource policies are other services' to refuse and are not held to it;
+/// - a wildcard in part of a principal: "You cannot use a wildcard to match part of a principal
+///   name or ARN" (IAM User Guide, "AWS JSON policy elements: Principal"), for every type;
+///   `*` alone stays, as AWS documents it for `AWS` (for `Service`, `Federated` and
+///   `CanonicalUser` AWS says nothing of a lone `*`, so it is not refused);
+/// - an `AWS` value that is no principal ([`aws_principal_problem`]); a `Service` value that
+///   is no DNS name under a domain (`iam::names::service_principal_problem`).
+fn principal_problem(
+    kind: PolicyKind,
+    principal_kind: &str,
+    value: &str,
+    span: Span,
+) -> Option<Diagnostic> {
+    if kind == PolicyKind::Trust && crate::iam::policy::opens_variable(value) {
+        return Some(
+            Diagnostic::new(
+                Code::WrongValue,
+                format!("the principal `{value}` holds a policy variable, which IAM refuses in a trust policy's `Principal`"),
+            )
+            .at(span, "IAM answers \"Invalid principal in policy\"")
+            .with_help("policy variables work in `Resource` and in condition values only: name the principal, and test the variable in a condition (`aws:PrincipalArn`, `aws:username`, ...)"),
+        );
+    }
+    if principal_kind == "AWS" {
+        let (problem, help) = aws_principal_problem(value)?;
+        return Some(
+            Diagnostic::new(
+                Code::WrongValue,
+                format!("`{value}` is not a principal IAM accepts"),
+            )
+            .at(span, problem)
+            .with_help(help),
+        );
+    }
+    if value != "*" && crate::iam::policy::has_wildcard(value) {
+        let (what, help) = match principal_kind {
+            "Service" => ("service principal", "name each service (`ec2.amazonaws.com`); to match services by pattern, test `aws:PrincipalServiceName` in a condition"),
+            "Federated" => ("federated principal", "name the identity provider: its ARN (`arn:aws:iam::123456789012:saml-provider/NAME`, `...:oidc-provider/HOST`) or a web identity provider (`accounts.google.com`, `cognito-identity.amazonaws.com`); to tell its users apart, test the provider's keys in a condition"),
+            _ => ("canonical user", "name the canonical user ID (64 hexadecimal characters); to match principals by pattern, use `\"AWS\": \"*\"` with a condition"),
+        };
+        return Some(
+            Diagnostic::new(
+                Code::WrongValue,
+                format!("the {what} `{value}` holds a wildcard, which IAM refuses in a principal"),
+            )
+            .at(span, "a wildcard in part of a principal")
+            .with_help(help),
+        );
+    }
+    if principal_kind == "Service" && value != "*" {
+        let problem = crate::iam::names::service_principal_problem(value)?;
+        return Some(
+            Diagnostic::new(
+                Code::WrongValue,
+                format!("`{value}` cannot be a service principal"),
+            )
+            .at(span, format!("{problem}: IAM answers \"Invalid principal in policy\""))
+            .with_help("service principals are `NAME.amazonaws.com`, like `lambda.amazonaws.com` (`NAME.amazonaws.com.cn` in China)"),
+        );
+    }
+    None
+}
+
 /// What IAM refuses in an `AWS` principal, with a help: "Invalid principal in policy" for
 /// anything but `*`, an account (`123456789012` or `arn:PARTITION:iam::ACCOUNT:root`), an IAM
 /// user or role ARN, an `sts` assumed-role or federated-user session ARN, or a unique ID IAM
@@ -825,6 +883,7 @@ fn aws_principal_problem(value: &str) -> Option<(&'static str, String)> {
     None
 }
 
+/// An unknown service principal: a warning with the closest known one.
 pub fn service_principal(name: &str, span: Span) -> Option<Diagnostic> {
     let catalog = Catalog::get();
     if is_wild(name) || catalog.is_service_principal(name) {

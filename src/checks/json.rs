@@ -85,6 +85,7 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
         statements: &read.statements,
     };
     let mut structural = document::check(&view);
+    name_unpaired_surrogates(text, &mut structural);
     let written = text.trim().chars().count();
     if written > crate::iam::quota::DOCUMENT_PARAMETER && kind != PolicyKind::Scp {
         // As for the kind's quota: an error for a kind that was given; for an inferred one a
@@ -189,6 +190,29 @@ pub fn check(file: FileId, name: &str, text: &str, kind: Option<PolicyKind>) -> 
     };
     out.extend(lint::lint(&doc));
     done(out)
+}
+
+/// An escape of half a surrogate pair without its other half (`"\ud800"`) names no character:
+/// the reader reads it as U+FFFD, which IAM refuses (E0208) as it refuses any character past
+/// U+00FF. The message names the escape as written rather than a `�` the file does not hold.
+fn name_unpaired_surrogates(text: &str, diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics.iter_mut() {
+        if diagnostic.code != Code::NotLatin1 || !diagnostic.message.contains("(U+FFFD)") {
+            continue;
+        }
+        let Some(label) = &mut diagnostic.primary else {
+            continue;
+        };
+        let raw = text.get(label.span.start as usize..label.span.end as usize);
+        if let Some(escape) = raw.and_then(crate::iam::json::unpaired_surrogate) {
+            diagnostic.message =
+                format!("IAM refuses `{escape}` (an unpaired surrogate) in a policy document");
+            label.message = "half of a UTF-16 surrogate pair, which names no character".into();
+            diagnostic.help = Some(format!(
+                "a policy document may hold only characters up to U+00FF (Latin-1): drop `{escape}`, or match the character with `?` or `*`"
+            ));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@
 //! - statements are packed in order, each part filled as far as it goes, so the parts depend
 //!   only on the input and re-builds give the same names and documents;
 //! - errors: a statement over 6,144 characters on its own (E0402); more than 10 managed
-//!   policies on one role, user or group, counting what it attaches itself (E0403); a part name
-//!   already taken by another policy (E0101). (Duplicate Sids are caught earlier, by `resolve`.)
+//!   policies on one role, user or group, counting what it attaches itself, or a user in more
+//!   than 10 groups (E0403); a part name already taken by another policy (E0101). (Duplicate
+//!   Sids are caught earlier, by `resolve`.)
 //!
 //! Boundaries and trust policies cannot be split (an entity has one of each): their quotas are
 //! checked with the other document lints (E0401).
@@ -29,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// IAM's quota for one managed policy document (characters, white space not counted).
 const MANAGED_POLICY_QUOTA: usize = QuotaKind::ManagedPolicy.limit();
 const ATTACHED_POLICIES_QUOTA: usize = quota::ATTACHED_POLICIES;
+const GROUPS_PER_USER_QUOTA: usize = quota::GROUPS_PER_USER;
 
 /// Splits what is too large and checks what cannot be split; see the module documentation.
 /// `sizes`: each document's [`PolicyDocument::quota_size`], by index, measured with its lints
@@ -59,6 +61,7 @@ pub fn apply(compiled: &mut Compiled, sources: &Sources, sizes: Vec<usize>) -> V
         sizes
     };
     attached_policies_quota(compiled, sources, &mut diagnostics);
+    groups_per_user_quota(compiled, sources, &mut diagnostics);
     // Every test build checks that the sizes stayed in step with the documents.
     debug_assert!(
         out_sizes.len() == compiled.documents.len()
@@ -360,6 +363,35 @@ fn attached_policies_quota(
         diagnostics.push(diagnostic.with_help(
             "merge policies, move statements into fewer documents, or ask AWS for a higher quota of attached policies",
         ));
+    }
+}
+
+/// E0403: a user in more groups than IAM lets one user be a member of (10, not adjustable).
+/// A group named twice is one membership.
+fn groups_per_user_quota(
+    compiled: &Compiled,
+    sources: &Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for user in &compiled.users {
+        let groups: BTreeSet<&str> = user.groups.iter().map(String::as_str).collect();
+        if groups.len() <= GROUPS_PER_USER_QUOTA {
+            continue;
+        }
+        let at = (user.groups_span).unwrap_or_else(|| sources.first_line(user.span));
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooManyPolicies,
+                format!(
+                    "user `{}` would be in {} groups, over IAM's quota of {GROUPS_PER_USER_QUOTA} groups a user can be a member of",
+                    user.name,
+                    groups.len()
+                ),
+            )
+            .at(at, format!("{} groups", groups.len()))
+            .with_note("the quota \"Groups an IAM user can be a member of\" is 10 and cannot be raised")
+            .with_help("merge groups, or attach the policies of some groups to the user directly"),
+        );
     }
 }
 

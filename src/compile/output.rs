@@ -255,6 +255,8 @@ pub struct UserInfo {
     pub path: String,
     pub boundary_arn: Option<String>,
     pub groups: Vec<String>,
+    /// Where the `groups` setting names them, from the first name to the last.
+    pub groups_span: Option<Span>,
     pub inline_files: Vec<String>,
     pub attached_policy_arns: Vec<String>,
     /// Sorted by key, as a role's tags.

@@ -53,9 +53,11 @@ pub enum Code {
     Cycle,
     /// `--env` names an environment the sources do not declare, or one is needed.
     UnknownEnvironment,
-    /// A value has the wrong kind for its place (a number where a name belongs, ...).
+    /// A value has the wrong kind for its place (a number where a name belongs, ...), or a
+    /// principal IAM refuses (a wildcard in part of it, a policy variable in a trust policy's, a
+    /// `Service` value that is no `NAME.amazonaws.com`).
     WrongValue,
-    /// An action is not written `service:Action`.
+    /// An action is not written `service:Action` (or has a wildcard in its service).
     MalformedAction,
     /// A resource is neither `*` nor an ARN.
     MalformedArn,
@@ -63,7 +65,7 @@ pub enum Code {
     InvalidCondition,
     /// A statement label is not a valid IAM Sid.
     InvalidSid,
-    /// Two statements of one policy share a Sid.
+    /// Two statements of one policy IAM holds share a non-empty Sid.
     DuplicateSid,
     /// A policy document holds a character IAM refuses in one (beyond U+00FF).
     NotLatin1,
@@ -123,7 +125,8 @@ pub enum Code {
     StatementTooLarge,
     /// A policy marked `aws_managed` is kept whole over the customer managed quota: AWS takes it only as an AWS managed policy.
     AwsManagedOverQuota,
-    /// A role, user or group would have more managed policies attached than IAM's quota of 10.
+    /// A role, user or group would have more managed policies attached than IAM's quota of 10,
+    /// or a user would be in more than 10 groups.
     TooManyPolicies,
     /// A role's or user's policies allow a request its permissions boundary does not.
     BoundaryEscape,

@@ -17,6 +17,39 @@ use std::borrow::Cow;
 /// JSON while keeping the recursion far from the stack's end.
 pub const MAX_DEPTH: usize = 32;
 
+/// The first `\uXXXX` escape in `raw` (JSON string text as written, quotes and all) that is
+/// half of a surrogate pair without its other half (`\ud800`): such an escape names no
+/// character, and the reader reads it as U+FFFD. Messages name it as written.
+pub fn unpaired_surrogate(raw: &str) -> Option<&str> {
+    let bytes = raw.as_bytes();
+    let escape = |at: usize| {
+        (bytes.get(at) == Some(&b'\\') && bytes.get(at + 1) == Some(&b'u'))
+            .then(|| raw.get(at + 2..at + 6))
+            .flatten()
+            .filter(|digits| digits.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|digits| u32::from_str_radix(digits, 16).ok())
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        match escape(at) {
+            Some(0xd800..=0xdbff)
+                if escape(at + 6).is_some_and(|low| (0xdc00..0xe000).contains(&low)) =>
+            {
+                at += 12
+            }
+            Some(0xd800..=0xdfff) => return raw.get(at..at + 6),
+            Some(_) => at += 6,
+            // `\\`, `\"`, ...: the escaped character is not the start of another escape.
+            None => at += 2,
+        }
+    }
+    None
+}
+
 /// Why a text is not read: a message, the byte offset it applies to, and whether it is a limit
 /// of this reader ([`MAX_DEPTH`]) rather than invalid JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,13 +341,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The character of a `\uXXXX` escape (and of the low surrogate's escape after a high
+    /// one). A surrogate without its other half names no character: it is read as U+FFFD, and
+    /// an escape after a high surrogate that is not a low one is read on its own.
+    /// [`unpaired_surrogate`] finds it again in the text, for messages.
     fn unicode_escape(&mut self) -> Parsed<char> {
         let high = self.hex4()?;
         if (0xd800..0xdc00).contains(&high) && self.text[self.pos..].starts_with(b"\\u") {
+            let after_high = self.pos;
             self.pos += 2;
             let low = self.hex4()?;
-            let code = 0x10000 + ((high - 0xd800) << 10) + (low.wrapping_sub(0xdc00) & 0x3ff);
-            return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
+            if (0xdc00..0xe000).contains(&low) {
+                let code = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+                return Ok(char::from_u32(code).unwrap_or('\u{fffd}'));
+            }
+            self.pos = after_high;
         }
         Ok(char::from_u32(high).unwrap_or('\u{fffd}'))
     }
@@ -412,6 +453,30 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unpaired_surrogates_are_read_as_u_fffd_and_found_as_written() {
+        let string = |text: &str| match parse(text).unwrap().kind {
+            JsonKind::String(s) => s.into_owned(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(string(r#""\ud83d\ude00""#), "\u{1F600}");
+        assert_eq!(string(r#""a\ud800b""#), "a\u{fffd}b");
+        assert_eq!(string(r#""\udc00""#), "\u{fffd}");
+        // A high surrogate before an escape that is not a low one: both read, nothing eaten.
+        assert_eq!(string(r#""\ud800\u0041""#), "\u{fffd}A");
+        for (raw, found) in [
+            (r#""b/\ud800""#, Some(r"\ud800")),
+            (r#""\uDC00x""#, Some(r"\uDC00")),
+            (r#""\ud800\u0041""#, Some(r"\ud800")),
+            (r#""\ud83d\ude00 \udfff""#, Some(r"\udfff")),
+            (r#""\ud83d\ude00""#, None),
+            (r#""\\ud800""#, None),
+            (r#""\u00e9\u20ac""#, None),
+        ] {
+            assert_eq!(unpaired_surrogate(raw), found, "{raw}");
+        }
+    }
 
     #[test]
     fn values_keep_their_positions() {

@@ -127,6 +127,14 @@ impl PolicyKind {
         self != PolicyKind::Resource
     }
 
+    /// IAM refuses two statements with one Sid ("Statement IDs (SID) in a single policy must be
+    /// unique") in the documents it holds: identity policies, boundaries and trust policies.
+    /// Other services' resource policies need not (ECR takes duplicate Sids: getmoto/moto#8933),
+    /// and whether Organizations refuses them in an SCP is not documented: neither is held to it.
+    pub fn unique_sids(self) -> bool {
+        !matches!(self, PolicyKind::Resource | PolicyKind::Scp)
+    }
+
     /// `CreatePolicy` and `CreatePolicyVersion` refuse a document without Version `2012-10-17`.
     pub fn requires_current_version(self) -> bool {
         matches!(self, PolicyKind::ManagedPolicy | PolicyKind::Boundary)

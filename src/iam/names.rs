@@ -198,6 +198,39 @@ pub fn is_valid_policy_path(path: &str) -> bool {
             }))
 }
 
+/// The domains under which AWS names its service principals, as `NAME.DOMAIN`: the commercial
+/// `amazonaws.com`, China's `amazonaws.com.cn`, Alexa's `amazon.com` (`alexa-appkit.amazon.com`),
+/// and the ISO partitions' `c2s.ic.gov` and `sc2s.sgov.gov` (IAM User Guide, "AWS service
+/// principals"; AWS's service documentation).
+pub const SERVICE_PRINCIPAL_DOMAINS: [&str; 5] = [
+    "amazonaws.com",
+    "amazonaws.com.cn",
+    "amazon.com",
+    "c2s.ic.gov",
+    "sc2s.sgov.gov",
+];
+
+/// Why `value` (a `Service` principal without wildcards) cannot name an AWS service: a service
+/// principal is a DNS name `NAME.DOMAIN` (`lambda.amazonaws.com`), so IAM answers "Invalid
+/// principal in policy" for a value that is not a DNS name, is a bare domain
+/// (`amazonaws.com`), or has no domain (`lambda`). The domain is not held to
+/// [`SERVICE_PRINCIPAL_DOMAINS`]: partitions may name theirs otherwise. Whether a well-formed
+/// name exists is the catalog's question (W0705), not this one.
+pub fn service_principal_problem(value: &str) -> Option<&'static str> {
+    if !(value.bytes()).all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+        return Some("not a DNS name (letters, digits, `-` and `.`)");
+    }
+    let labels = value.split('.').count();
+    if value.split('.').any(str::is_empty) {
+        return Some("an empty name between dots");
+    }
+    let bare = (SERVICE_PRINCIPAL_DOMAINS.iter()).any(|domain| value.eq_ignore_ascii_case(domain));
+    if bare || labels == 2 {
+        return Some("no service name before the domain");
+    }
+    (labels < 2).then_some("no domain after the service name")
+}
+
 /// Whether `text` is an AWS account ID: exactly 12 ASCII digits.
 pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
@@ -230,6 +263,39 @@ pub fn arn_parts(text: &str) -> Option<[&str; 6]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_principals_are_dns_names_under_a_domain() {
+        for ok in [
+            "lambda.amazonaws.com",
+            "ec2.amazonaws.com.cn",
+            "alexa-appkit.amazon.com",
+            "access-grants.s3.amazonaws.com",
+            "ec2.c2s.ic.gov",
+            "newsvc.example.com",
+        ] {
+            assert_eq!(service_principal_problem(ok), None, "{ok}");
+        }
+        for (bad, problem) in [
+            ("amazonaws.com", "no service name before the domain"),
+            ("AmazonAWS.com.cn", "no service name before the domain"),
+            ("lambda.amazonaws", "no service name before the domain"),
+            ("lambda", "no domain after the service name"),
+            ("", "an empty name between dots"),
+            (".amazonaws.com", "an empty name between dots"),
+            ("lambda..amazonaws.com", "an empty name between dots"),
+            (
+                "lambda.amazonaws.com ",
+                "not a DNS name (letters, digits, `-` and `.`)",
+            ),
+            (
+                "arn:aws:iam::123456789012:root",
+                "not a DNS name (letters, digits, `-` and `.`)",
+            ),
+        ] {
+            assert_eq!(service_principal_problem(bad), Some(problem), "{bad:?}");
+        }
+    }
 
     #[test]
     fn policy_paths_follow_create_policy_s_rule() {

@@ -55,6 +55,10 @@ pub const DOCUMENT_PARAMETER: usize = 131_072;
 /// IAM's default quota of managed policies attached to one role, user or group.
 pub const ATTACHED_POLICIES: usize = 10;
 
+/// The most IAM groups one user can be a member of: 10, a quota AWS does not raise ("Groups an
+/// IAM user can be a member of", IAM User Guide, "IAM and AWS STS quotas").
+pub const GROUPS_PER_USER: usize = 10;
+
 /// How many characters IAM counts for `value`: those of its compact JSON text as `serde_json`
 /// writes it (no white space outside strings), counted without writing the text. The layout
 /// (which fields, one value or a list) stays in the `Serialize` impls; this only knows JSON.

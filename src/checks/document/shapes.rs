@@ -8,7 +8,10 @@ use crate::diagnostics::did_you_mean;
 use crate::iam::names::{arn_parts, PARTITIONS};
 use crate::iam::policy::{first_wild, is_wild};
 
-/// Why `text` is not an action IAM takes: `*`, or `vendor:name` with one colon and no white space.
+/// Why `text` is not an action IAM takes: `*`, or `vendor:name` with one colon, no white space
+/// and no wildcard in the vendor (IAM: "Action vendors (e.g., aws, ec2, etc.) must not contain
+/// wildcards"). `*:*` is let through: whether IAM takes it is not documented, and it reads as
+/// `*` (the any-action lint, W0402, reports it).
 pub fn action_problem(text: &str) -> Option<&'static str> {
     if text == "*" {
         return None;
@@ -39,8 +42,16 @@ pub fn action_problem(text: &str) -> Option<&'static str> {
     if white {
         return Some("actions contain no white space");
     }
-    (vendor & NOT_IN_PREFIX != 0).then_some("a service prefix has letters, digits and `-` only")
+    if vendor & NOT_IN_PREFIX != 0 {
+        return Some("a service prefix has letters, digits and `-` only");
+    }
+    let every = |part: &[u8]| part.iter().all(|&b| b == b'*');
+    let any_action = every(&bytes[..colon]) && every(&bytes[colon + 1..]);
+    (vendor & WILD != 0 && !any_action).then_some(VENDOR_WILDCARD)
 }
+
+/// What [`action_problem`] says of a wildcard in the service prefix (`*:Untag*`, `ec2*:Describe*`).
+pub const VENDOR_WILDCARD: &str = "a wildcard in the service prefix";
 
 /// What [`action_problem`] asks of a byte, as bits of [`BYTE_KINDS`].
 const COLON: u8 = 1;
@@ -48,6 +59,9 @@ const WHITE: u8 = 2;
 const NON_ASCII: u8 = 4;
 /// Not a letter, digit, `-`, `_` or wildcard: not allowed in a service prefix.
 const NOT_IN_PREFIX: u8 = 8;
+/// `*` or `?`: allowed in the action name, not in the service prefix (told apart from other
+/// characters for its own message).
+const WILD: u8 = 16;
 
 const BYTE_KINDS: [u8; 256] = {
     let mut kinds = [0; 256];
@@ -67,6 +81,9 @@ const BYTE_KINDS: [u8; 256] = {
         }
         if !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?')) {
             kind |= NOT_IN_PREFIX;
+        }
+        if matches!(c, b'*' | b'?') {
+            kind |= WILD;
         }
         kinds[b] = kind;
         b += 1;

@@ -108,7 +108,13 @@ fn action_shapes() {
         ("*", None),
         ("s3:GetObject", None),
         ("s3:Get*", None),
-        ("a4b_x-y*?:Any", None),
+        ("a4b_x-y:Any*?", None),
+        ("a4b_x-y*?:Any", Some("a wildcard in the service prefix")),
+        ("*:Untag*", Some("a wildcard in the service prefix")),
+        ("ec2*:Describe*", Some("a wildcard in the service prefix")),
+        ("?3:GetObject", Some("a wildcard in the service prefix")),
+        ("*:*", None),
+        ("**:*", None),
         ("s3GetObject", Some("no `:` between service and action")),
         ("s3:Get:Object", Some("more than one `:`")),
         ("s 3:Get:Object", Some("more than one `:`")),
@@ -136,7 +142,7 @@ proptest::proptest! {
     /// The one-pass reading answers as the rules read one by one do.
     #[test]
     fn action_shapes_read_in_one_pass_as_rule_by_rule(
-        text in "[s3 :.\t\u{a0}é*-]{0,7}",
+        text in "[s3 :.\t\u{a0}é*?-]{0,7}",
     ) {
         proptest::prop_assert_eq!(action_problem(&text), rule_by_rule(&text), "{:?}", text);
     }
@@ -159,7 +165,12 @@ fn rule_by_rule(text: &str) -> Option<&'static str> {
         return Some("actions contain no white space");
     }
     let prefix = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?');
-    (!vendor.bytes().all(prefix)).then_some("a service prefix has letters, digits and `-` only")
+    if !vendor.bytes().all(prefix) {
+        return Some("a service prefix has letters, digits and `-` only");
+    }
+    let every = |part: &str| part.chars().all(|c| c == '*');
+    (vendor.contains(['*', '?']) && !(every(vendor) && every(name)))
+        .then_some("a wildcard in the service prefix")
 }
 
 #[test]

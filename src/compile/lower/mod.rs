@@ -466,6 +466,9 @@ impl Lowering<'_> {
                 path: user.path.clone(),
                 boundary_arn: user.boundary.as_ref().map(|b| self.policy_arn(b, true)),
                 groups: user.groups.iter().map(|g| g.node.clone()).collect(),
+                groups_span: (user.groups.first())
+                    .zip(user.groups.last())
+                    .map(|(first, last)| first.span.to(last.span)),
                 inline_files,
                 attached_policy_arns: (user.attached.iter())
                     .map(|p| self.policy_arn(p, false))
