@@ -312,7 +312,7 @@ fn say_inferred(inferred: &[(String, PolicyKind)], runs: usize) {
     if inferred.len() <= 5 {
         for (name, kind) in inferred {
             infoln!(
-                "note: checked `{name}` as {} {} (inferred; `--kind` says otherwise)",
+                "note: checked `{name}` as {} {} (inferred; `--kind` KIND to say otherwise)",
                 article(kind.describe()),
                 kind.describe()
             );
@@ -331,7 +331,7 @@ fn say_inferred(inferred: &[(String, PolicyKind)], runs: usize) {
         .map(|(kind, n)| format!("{n} as {}", kind.as_str()))
         .collect();
     infoln!(
-        "note: kinds inferred for {} JSON files: {} (`--kind` says otherwise)",
+        "note: kinds inferred for {} JSON files: {} (`--kind` KIND to say otherwise)",
         inferred.len(),
         list.join(", ")
     );
