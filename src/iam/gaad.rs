@@ -109,6 +109,9 @@ pub struct ManagedPolicy {
     pub default_version: Option<String>,
     /// An AWS managed policy (`arn:aws:iam::aws:policy/...`), not one of the account's own.
     pub aws_managed: bool,
+    /// How many versions `PolicyVersionList` lists (AWS keeps at most five of a customer
+    /// managed policy: a sixth is refused until one is deleted).
+    pub versions: usize,
     pub document: LocatedDocument,
     pub span: Span,
 }
@@ -629,6 +632,7 @@ impl Reader<'_> {
             description,
             default_version: version_id.or(default_id),
             aws_managed,
+            versions: versions.len(),
             document,
             span: self.span(item),
         })
@@ -826,6 +830,7 @@ mod tests {
             .unwrap();
         assert!(!bound.aws_managed);
         assert_eq!(bound.default_version.as_deref(), Some("v2"));
+        assert_eq!(bound.versions, 2);
         assert_eq!(bound.document.policy.statements.len(), 1);
         assert!(account.policies[1].aws_managed);
         assert_eq!(

@@ -42,8 +42,17 @@ impl<'a> World<'a> {
                 }
             };
         let node = |principal: usize| Target::Node(self.ids[&State::plain(principal)]);
-        if can("sts:AssumeRole") {
-            for r in self.trust_candidates(p) {
+        // Roles whose trust names the caller's own ARN may let it in without its policies.
+        let named = match self.may_by_name(id) {
+            true => self.named_roles(p),
+            false => Vec::new(),
+        };
+        if can("sts:AssumeRole") || !named.is_empty() {
+            let candidates = match can("sts:AssumeRole") {
+                true => self.trust_candidates(p),
+                false => named.clone(),
+            };
+            for r in candidates {
                 if r == p {
                     continue;
                 }
@@ -54,12 +63,16 @@ impl<'a> World<'a> {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.clone()))
                     .collect();
-                let Some(call) = self.allowed(id, "sts:AssumeRole", arn, &sent) else {
+                let mut context = context.clone();
+                context.extend(chosen.iter().cloned());
+                let by_name = (named.binary_search(&r).is_ok())
+                    .then(|| self.trusts(r, caller, &context, true))
+                    .flatten();
+                let Some(call) = self.assume(id, arn, &sent, by_name.as_deref()) else {
                     continue;
                 };
-                let mut context = context.clone();
-                context.extend(chosen);
-                if let Some(trusted_by) = self.trusts(r, caller, &context) {
+                let trusted_by = by_name.or_else(|| self.trusts(r, caller, &context, false));
+                if let Some(trusted_by) = trusted_by {
                     let edge = RawEdge {
                         target: node(r),
                         kind: Kind::AssumeRole,
@@ -117,7 +130,7 @@ impl<'a> World<'a> {
                         continue;
                     };
                     let Some(trusted_by) =
-                        self.trusts(r, Caller::Service(runner.service), &service_context)
+                        self.trusts(r, Caller::Service(runner.service), &service_context, false)
                     else {
                         continue;
                     };
@@ -133,7 +146,9 @@ impl<'a> World<'a> {
                 }
             }
         }
-        if can("iam:UpdateAssumeRolePolicy") && can("sts:AssumeRole") {
+        // The new trust names the caller's ARN: in its account, that is enough to be let in.
+        let by_name = self.may_by_name(id);
+        if can("iam:UpdateAssumeRolePolicy") && (can("sts:AssumeRole") || by_name) {
             for r in 0..self.principals.len() {
                 if r == p
                     || reached.contains(&r)
@@ -142,13 +157,18 @@ impl<'a> World<'a> {
                 {
                     continue;
                 }
+                let same_account = self.contexts[r].0 == *account;
+                if !can("sts:AssumeRole") && !same_account {
+                    continue;
+                }
                 let arn = &self.principals[r].arn;
                 let action = "iam:UpdateAssumeRolePolicy";
                 let extra: Vec<_> = self.boundary_context(action, r).into_iter().collect();
                 let Some(update) = self.allowed(id, action, arn, &extra) else {
                     continue;
                 };
-                let Some(assume) = self.allowed(id, "sts:AssumeRole", arn, &[]) else {
+                let written = same_account.then_some(named::WRITTEN_TRUST);
+                let Some(assume) = self.assume(id, arn, &[], written) else {
                     continue;
                 };
                 let edge = RawEdge {
@@ -338,10 +358,10 @@ impl<'a> World<'a> {
                 })
             })?;
         let mut calls = vec![create, write];
-        if let Some(assume) = can("sts:AssumeRole")
-            .then(|| self.allowed(id, "sts:AssumeRole", arn, &[]))
-            .flatten()
-        {
+        // The creator writes the trust: naming its own ARN lets it in, in its own account.
+        let state = self.nodes[id].state;
+        let written = (self.in_account(state.principal)).then_some(named::WRITTEN_TRUST);
+        if let Some(assume) = self.assume(id, arn, &[], written) {
             calls.push(assume);
             return Some(calls);
         }
@@ -420,47 +440,61 @@ impl<'a> World<'a> {
             let arn = target.arn.as_str();
             let itself = t == state.principal;
             if any_grant && !(itself && state.granted) {
-                let try_call = |action: &str, resource: &str, policy: bool| {
+                let try_call = |action: &str, resource: &str| {
                     if !can(action) {
                         return None;
                     }
                     let extra: Vec<(&str, String)> =
                         self.boundary_context(action, t).into_iter().collect();
-                    if !policy {
-                        return self.allowed(id, action, resource, &extra);
+                    self.allowed(id, action, resource, &extra)
+                };
+                // An attach of a policy that allows everything, or of one that lets the target
+                // write its own policies, then that write, made as the target.
+                let try_attach = |action: &str, resource: &str| {
+                    if !can(action) {
+                        return None;
                     }
-                    self.admin_policies().iter().find_map(|admin| {
+                    let extra: Vec<(&str, String)> =
+                        self.boundary_context(action, t).into_iter().collect();
+                    let attach = |policy: &String| {
                         let mut extra = extra.clone();
-                        extra.push(("iam:PolicyARN", admin.clone()));
+                        extra.push(("iam:PolicyARN", policy.clone()));
                         self.allowed(id, action, resource, &extra)
-                    })
+                    };
+                    (self.admin_policies().iter())
+                        .find_map(|admin| Some(vec![attach(admin)?]))
+                        .or_else(|| {
+                            (0..self.self_granting.len()).find_map(|k| {
+                                let write = self.self_write(t, k)?;
+                                Some(vec![attach(&self.self_granting[k].0)?, write])
+                            })
+                        })
                 };
-                let (put, attach) = match is_role {
-                    true => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
-                    false => ("iam:PutUserPolicy", "iam:AttachUserPolicy"),
-                };
-                let found = try_call(put, arn, false)
-                    .or_else(|| try_call(attach, arn, true))
+                let [put, attach] = own_grants(target.kind);
+                let found = try_call(put, arn)
+                    .map(|call| vec![call])
+                    .or_else(|| try_attach(attach, arn))
                     .or_else(|| {
-                        self.managed[t]
-                            .iter()
-                            .find_map(|policy| try_call("iam:CreatePolicyVersion", policy, false))
+                        self.managed[t].iter().find_map(|policy| {
+                            let create = try_call("iam:CreatePolicyVersion", policy)?;
+                            self.with_room(id, policy, create)
+                        })
                     })
                     .or_else(|| {
                         target.groups.iter().find_map(|&g| {
                             let group = &self.groups[g].arn;
-                            try_call("iam:PutGroupPolicy", group, false)
-                                .or_else(|| try_call("iam:AttachGroupPolicy", group, true))
+                            (try_call("iam:PutGroupPolicy", group).map(|call| vec![call]))
+                                .or_else(|| try_attach("iam:AttachGroupPolicy", group))
                         })
                     });
-                if let Some(call) = found {
+                if let Some(calls) = found {
                     out.push(RawEdge {
                         target: Target::Write {
                             principal: t,
                             lift: false,
                         },
                         kind: Kind::GrantPolicy,
-                        calls: vec![call],
+                        calls,
                         trusted_by: None,
                     });
                 }
@@ -488,26 +522,93 @@ impl<'a> World<'a> {
                             .then(|| self.allowed(id, put, arn, &[(BOUNDARY_KEY, admin.clone())]))
                             .flatten()
                     })
+                    .map(|call| vec![call])
                     .or_else(|| {
                         // The boundary rewritten: a new default version of the account's own.
                         let boundary = target.boundary.as_deref()?;
                         let own = !crate::verify::is_aws_managed(boundary);
-                        (own && can("iam:CreatePolicyVersion"))
+                        let create = (own && can("iam:CreatePolicyVersion"))
                             .then(|| self.allowed(id, "iam:CreatePolicyVersion", boundary, &[]))
-                            .flatten()
+                            .flatten()?;
+                        self.with_room(id, boundary, create)
                     });
-                if let Some(call) = found {
+                if let Some(calls) = found {
                     out.push(RawEdge {
                         target: Target::Write {
                             principal: t,
                             lift: true,
                         },
                         kind: Kind::LiftBoundary,
-                        calls: vec![call],
+                        calls,
                         trusted_by: None,
                     });
                 }
             }
         }
+    }
+
+    /// `create`, the node's `iam:CreatePolicyVersion` of `policy`, as AWS accepts it: a policy
+    /// with [`MAX_POLICY_VERSIONS`] versions refuses a new one (`LimitExceeded`) until one that
+    /// is not the default is deleted, so the node must also be allowed
+    /// `iam:DeletePolicyVersion` on it, called first. A policy whose versions the export does
+    /// not list is undecided.
+    pub(super) fn with_room(&self, id: usize, policy: &str, create: Call) -> Option<Vec<Call>> {
+        let delete = "iam:DeletePolicyVersion";
+        match self.versions.get(policy) {
+            Some(&versions) if versions < MAX_POLICY_VERSIONS => Some(vec![create]),
+            Some(_) => {
+                let call = (self.may(id)[action_index(delete)])
+                    .then(|| self.allowed(id, delete, policy, &[]))
+                    .flatten()?;
+                Some(vec![call, create])
+            }
+            None => {
+                let state = self.nodes[id].state;
+                self.note(format!(
+                    "{}: iam:CreatePolicyVersion on {policy}: its versions are not in the account export: undecided",
+                    self.state_name(&state)
+                ));
+                None
+            }
+        }
+    }
+
+    /// The call with which principal `t`, once it has the self-granting policy `k` attached
+    /// ([`World::self_granting`]), gives itself a policy that allows everything: a
+    /// `iam:Put{User,Role}Policy`, or an `iam:Attach{User,Role}Policy` of one of
+    /// [`World::admin_policies`], on its own ARN, decided by the engine with its policies, the
+    /// attached one and its boundary (computed once per principal and policy).
+    pub(super) fn self_write(&self, t: usize, k: usize) -> Option<Call> {
+        let cells = self.self_writes[t].get_or_init(|| {
+            (0..self.self_granting.len())
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        cells[k]
+            .get_or_init(|| {
+                let base = self.base(t)?;
+                // A boundary the source does not hold could refuse the write.
+                if base.unread_boundary().is_some() {
+                    return None;
+                }
+                let mut identity = base.identity().to_vec();
+                identity.push(self.self_granting[k].1.clone());
+                let boundary = base.boundary().map(<[_]>::to_vec);
+                let prepared = Prepared::new(identity, boundary, base.external().to_vec());
+                let id = self.ids[&State::plain(t)];
+                let arn = &self.principals[t].arn;
+                let [put, attach] = own_grants(self.principals[t].kind);
+                let check = |action: &str, policy: Option<&String>| {
+                    let mut extra: Vec<(&str, String)> =
+                        self.boundary_context(action, t).into_iter().collect();
+                    extra.extend(policy.map(|p| ("iam:PolicyARN", p.clone())));
+                    let checked = self.check_in(id, &prepared, action, arn, &extra);
+                    self.noted(id, action, arn, checked)
+                };
+                check(put, None).or_else(|| {
+                    (self.admin_policies().iter()).find_map(|admin| check(attach, Some(admin)))
+                })
+            })
+            .clone()
     }
 }

@@ -183,6 +183,7 @@ fn account(
                 description: d.description.clone(),
                 default_version: Some("v1".to_string()),
                 aws_managed: false,
+                versions: 1,
                 span: document.span,
                 document: document.clone(),
             })

@@ -12,20 +12,28 @@
 //! A node is a [`State`]: a principal as it is, or as a path leaves it (with a policy the
 //! attacker wrote, without its boundary, or as a user after joining a group). Edges:
 //! - control, "the caller gets the target's permissions": `sts:AssumeRole` (the caller's
-//!   policies allow it *and* the target's trust names the caller, its account or `*`),
-//!   `iam:PassRole` of the target to a service that runs code with its launch actions
+//!   policies allow it *and* the target's trust names the caller, its account or `*`; or, in
+//!   the caller's account, a trust statement names the caller's own ARN and no policy of the
+//!   caller denies the call nor its boundary leaves it out: `named.rs`), `iam:PassRole` of the
+//!   target to a service that runs code with its launch actions
 //!   ([`crate::iam::actions::CODE_RUNNERS`]; the target's trust must allow the service; EC2
 //!   needs an instance profile, existing or created), `iam:UpdateAssumeRolePolicy` then
-//!   `sts:AssumeRole`, `iam:CreateAccessKey` / `CreateLoginProfile` / `UpdateLoginProfile` on a
-//!   user;
+//!   `sts:AssumeRole` (the new trust names the caller), `iam:CreateAccessKey` /
+//!   `CreateLoginProfile` / `UpdateLoginProfile` on a user;
 //! - membership: `iam:AddUserToGroup` of the caller (a user) into a group;
 //! - creation: `iam:CreateRole` (with no boundary, or one of the account's), a policy written
-//!   on it, then `sts:AssumeRole` or a pass to a service: a new role with `Allow * on *` inside
-//!   that boundary (a created principal, [`Principal::created`]);
+//!   on it, then `sts:AssumeRole` (its trust names the creator) or a pass to a service: a new
+//!   role with `Allow * on *` inside that boundary (a created principal,
+//!   [`Principal::created`]);
 //! - writes, "the target's permissions become more": a policy the caller writes on the target
 //!   (`iam:PutRolePolicy`, `AttachRolePolicy`, `PutUserPolicy`, `AttachUserPolicy`,
 //!   `CreatePolicyVersion` of a customer managed policy the target has, `PutGroupPolicy` /
-//!   `AttachGroupPolicy` of its group) gives the target an `Allow * on *` inside its boundary;
+//!   `AttachGroupPolicy` of its group) gives the target an `Allow * on *` inside its boundary.
+//!   An attach is of `AdministratorAccess` or of a policy of the account that allows
+//!   everything, or of a policy the export holds that denies nothing and lets its holder write
+//!   its own policies (`IAMFullAccess`), followed by that write, made as the target and decided
+//!   with its policies and boundary. A policy at five versions takes a new one only after an
+//!   `iam:DeletePolicyVersion`, which the path then calls first.
 //!   `Delete*PermissionsBoundary` / `Put*PermissionsBoundary` lift the boundary. A write
 //!   counts once the path also controls the target (or is the target): permissions are
 //!   evaluated per request, so the order of the two does not matter.
@@ -39,18 +47,21 @@
 //!
 //! Speed: a candidate edge is evaluated only when the caller's policies could allow its action
 //! at all (action patterns only, boundary included) and, for `sts:AssumeRole` and services,
-//! only for roles whose trust names the caller; every principal's policies are prepared once;
-//! the searches from each principal run on all cores ([`crate::parallel`]) over edges computed
-//! once per state.
+//! only for roles whose trust names the caller (by its ARN, when its policies cannot allow the
+//! call); every principal's policies are prepared once; the searches from each principal run
+//! on all cores ([`crate::parallel`]) over edges computed once per state.
 
 mod closure;
 mod edges;
+mod launch;
 mod load;
+mod named;
 pub mod render;
 mod search;
 pub(in crate::verify) mod trust;
 mod world;
 
+use launch::{launch_resource, launch_resource_at, place_of, Place};
 pub use load::{from_compiled, from_manifest, LoadError};
 
 use crate::catalog::Catalog;
@@ -72,6 +83,9 @@ pub const REGION: &str = "us-east-1";
 
 /// The name of the resources a path creates.
 pub const CREATED: &str = "iamx-escalation";
+
+/// How many versions AWS keeps of a customer managed policy: a sixth is refused.
+pub const MAX_POLICY_VERSIONS: usize = 5;
 
 /// A `delegate` block: who holds it and what it hands out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,6 +364,7 @@ const ACTIONS: &[&str] = &[
     "iam:PutUserPolicy",
     "iam:AttachUserPolicy",
     "iam:CreatePolicyVersion",
+    "iam:DeletePolicyVersion",
     "iam:PutGroupPolicy",
     "iam:AttachGroupPolicy",
     "iam:DeleteRolePermissionsBoundary",
@@ -377,96 +392,6 @@ fn action_index(action: &str) -> usize {
         .unwrap_or_else(|| panic!("{action} is not in ACTIONS"))
 }
 
-/// The ARN of what a path creates for a launch action, or of the action's resource.
-fn launch_resource(action: &str, partition: &str, account: &str) -> String {
-    launch_resource_at(action, partition, account, &Place::default())
-}
-
-/// Where a path launches what it runs: a region and a name. The caller chooses both, so a
-/// caller whose statements allow only `function:team-*` in `eu-west-1` launches there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Place {
-    region: String,
-    name: String,
-}
-
-impl Default for Place {
-    fn default() -> Place {
-        Place {
-            region: REGION.to_string(),
-            name: CREATED.to_string(),
-        }
-    }
-}
-
-/// Regions a region pattern of a statement is tried with: the first of these it matches.
-const REGIONS: &[&str] = &[
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "ap-south-1",
-    "ca-central-1",
-    "sa-east-1",
-];
-
-/// The place a resource pattern of a launch action allows (`arn:aws:lambda:eu-west-1:1:function:team-*`
-/// → `eu-west-1`, `team-iamx-escalation`), when it names a region and a name the path can use.
-fn place_of(pattern: &str) -> Option<Place> {
-    let parts = crate::iam::names::arn_parts(pattern)?;
-    let region_pattern = parts[3];
-    let region = REGIONS
-        .iter()
-        .find(|r| crate::iam::policy::wildcard_matches(region_pattern, r, false))?;
-    // The name after the resource type (`function:`, `job/`, `stack/`, ...).
-    let resource = parts[5];
-    let name = resource
-        .split_once([':', '/'])
-        .map_or(resource, |(_, name)| name)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default();
-    let name = match name {
-        "" | "*" => CREATED.to_string(),
-        name => name.replace('*', CREATED).replace('?', "x"),
-    };
-    Some(Place {
-        region: region.to_string(),
-        name,
-    })
-}
-
-fn launch_resource_at(action: &str, partition: &str, account: &str, place: &Place) -> String {
-    let (p, r, a, n) = (
-        partition,
-        place.region.as_str(),
-        account,
-        place.name.as_str(),
-    );
-    match action {
-        "ec2:RunInstances" => format!("arn:{p}:ec2:{r}:{a}:instance/*"),
-        "lambda:CreateFunction" | "lambda:InvokeFunction" => {
-            format!("arn:{p}:lambda:{r}:{a}:function:{n}")
-        }
-        "glue:CreateDevEndpoint" => format!("arn:{p}:glue:{r}:{a}:devEndpoint/{n}"),
-        "glue:CreateJob" | "glue:StartJobRun" => format!("arn:{p}:glue:{r}:{a}:job/{n}"),
-        "ecs:RunTask" => format!("arn:{p}:ecs:{r}:{a}:task-definition/{n}:1"),
-        "cloudformation:CreateStack" => format!("arn:{p}:cloudformation:{r}:{a}:stack/{n}/*"),
-        "iam:CreateInstanceProfile" | "iam:AddRoleToInstanceProfile" => {
-            format!("arn:{p}:iam::{a}:instance-profile/{n}")
-        }
-        _ => "*".to_string(),
-    }
-}
-
 /// Where an edge leads: a state, or a write on a principal (which counts once the path
 /// controls it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -489,6 +414,8 @@ struct Node {
     /// The policies of a state other than plain (plain states use the account's).
     prepared: OnceLock<Option<Prepared>>,
     may: OnceLock<Vec<bool>>,
+    /// Its policies with the allow of a trust that names it ([`World::assume`]).
+    named: OnceLock<Option<Prepared>>,
     power: OnceLock<Option<Power>>,
     edges: OnceLock<Vec<RawEdge>>,
     /// What could not be decided while its edges were computed: listed when a search
@@ -505,6 +432,7 @@ impl Node {
             state,
             prepared: OnceLock::new(),
             may: OnceLock::new(),
+            named: OnceLock::new(),
             power: OnceLock::new(),
             edges: OnceLock::new(),
             notes: OnceLock::new(),
@@ -541,6 +469,15 @@ struct World<'a> {
     /// Per plain user: the joins (group, call) it can make, found before the searches.
     joins: Vec<Vec<(usize, Call)>>,
     granted_document: LocatedDocument,
+    /// `Allow sts:AssumeRole`: a trust that names the caller's ARN, as if its policies said it.
+    named_document: LocatedDocument,
+    /// The customer managed policies of the export with their number of versions.
+    versions: HashMap<String, usize>,
+    /// The policies of the export (not [`World::admin_policies`]) that let whoever has them
+    /// write its own policies, with their documents ([`World::self_write`]).
+    self_granting: Vec<(String, LocatedDocument)>,
+    /// Per principal and self-granting policy: its own policy write once it has it.
+    self_writes: Vec<OnceLock<Vec<OnceLock<Option<Call>>>>>,
     /// [`World::admin_policies`].
     admin_policies: Vec<String>,
     /// How many principals the account has; those after are roles a path creates.
@@ -617,6 +554,33 @@ pub fn build(gaad: &Gaad, account: &Account, delegations: Vec<Delegation>) -> Gr
         reach,
         undecided,
         evaluations: world.evaluations.into_inner(),
+    }
+}
+
+/// Whether an allowing statement of `documents` names `action` (action patterns only).
+fn documents_allow(documents: &[LocatedDocument], action: &str) -> bool {
+    (documents.iter()).any(|d| d.policy.statements.iter().any(|s| allows_action(s, action)))
+}
+
+/// Whether `statement` is an `Allow` whose actions include `action` (patterns only).
+fn allows_action(statement: &crate::iam::policy::Statement, action: &str) -> bool {
+    let hit = |list: &Vec<String>| {
+        list.iter()
+            .any(|p| pattern_includes(p, action, PatternKind::Action))
+    };
+    statement.effect == Effect::Allow
+        && match (&statement.action, &statement.not_action) {
+            (Some(list), _) => hit(list),
+            (None, Some(list)) => !hit(list),
+            (None, None) => false,
+        }
+}
+
+/// The calls that give a principal of this kind a policy of its own choosing on itself.
+fn own_grants(kind: PrincipalKind) -> [&'static str; 2] {
+    match kind {
+        PrincipalKind::User => ["iam:PutUserPolicy", "iam:AttachUserPolicy"],
+        PrincipalKind::Role => ["iam:PutRolePolicy", "iam:AttachRolePolicy"],
     }
 }
 
@@ -719,27 +683,13 @@ impl<'a> World<'a> {
             let Some(prepared) = self.prepared(id) else {
                 return vec![false; ACTIONS.len()];
             };
-            let allows = |documents: &[LocatedDocument], action: &str| {
-                documents.iter().any(|d| {
-                    d.policy.statements.iter().any(|s| {
-                        let hit = |list: &Vec<String>| {
-                            list.iter()
-                                .any(|p| pattern_includes(p, action, PatternKind::Action))
-                        };
-                        s.effect == Effect::Allow
-                            && match (&s.action, &s.not_action) {
-                                (Some(list), _) => hit(list),
-                                (None, Some(list)) => !hit(list),
-                                (None, None) => false,
-                            }
-                    })
-                })
-            };
             ACTIONS
                 .iter()
                 .map(|action| {
-                    allows(prepared.identity(), action)
-                        && prepared.boundary().is_none_or(|b| allows(b, action))
+                    documents_allow(prepared.identity(), action)
+                        && prepared
+                            .boundary()
+                            .is_none_or(|b| documents_allow(b, action))
                 })
                 .collect()
         })
@@ -754,13 +704,9 @@ impl<'a> World<'a> {
             // action leaves it admin-like; the edges of a node that is not are searched).
             // And on its own ARN: a Deny on `user/*` does not match the literal `*` either.
             let own = &self.principals[self.nodes[id].state.principal];
-            let own_grants: &[&str] = match own.kind {
-                PrincipalKind::User => &["iam:PutUserPolicy", "iam:AttachUserPolicy"],
-                PrincipalKind::Role => &["iam:PutRolePolicy", "iam:AttachRolePolicy"],
-            };
             let grants = || {
                 POLICY_GRANT.iter().any(|action| allowed(action))
-                    && (own_grants.iter())
+                    && (own_grants(own.kind).iter())
                         .any(|action| matches!(self.check(id, action, &own.arn, &[]), Ok(Some(_))))
             };
             if !allowed("iam:*") || !grants() {
@@ -782,9 +728,21 @@ impl<'a> World<'a> {
         resource: &str,
         extra: &[(&str, String)],
     ) -> Result<Option<Call>, String> {
-        let Some(prepared) = self.prepared(id) else {
-            return Ok(None);
-        };
+        match self.prepared(id) {
+            Some(prepared) => self.check_in(id, prepared, action, resource, extra),
+            None => Ok(None),
+        }
+    }
+
+    /// [`World::check`] with `prepared` for the node's policies (its request is the node's).
+    pub(super) fn check_in(
+        &self,
+        id: usize,
+        prepared: &Prepared,
+        action: &str,
+        resource: &str,
+        extra: &[(&str, String)],
+    ) -> Result<Option<Call>, String> {
         let state = self.nodes[id].state;
         // The request of the last check on this thread is reused when only its resource
         // differs: the loops over targets ask one action of one node many times.
@@ -860,7 +818,23 @@ impl<'a> World<'a> {
         resource: &str,
         extra: &[(&str, String)],
     ) -> Option<Call> {
-        match self.check(id, action, resource, extra) {
+        self.noted(
+            id,
+            action,
+            resource,
+            self.check(id, action, resource, extra),
+        )
+    }
+
+    /// The call of a [`World::check`], with an undecided one noted.
+    pub(super) fn noted(
+        &self,
+        id: usize,
+        action: &str,
+        resource: &str,
+        checked: Result<Option<Call>, String>,
+    ) -> Option<Call> {
+        match checked {
             Ok(call) => call,
             Err(why) => {
                 let state = self.nodes[id].state;
@@ -950,19 +924,25 @@ impl<'a> World<'a> {
         found
     }
 
-    /// Whether role `r`'s trust lets `caller` in, as `role NAME trust#N` when it does.
+    /// Whether role `r`'s trust lets `caller` in, as `role NAME trust#N` when it does; with
+    /// `by_arn`, through a statement that names the caller's own ARN ([`Trust::allows_by_arn`]).
     pub(super) fn trusts(
         &self,
         r: usize,
         caller: Caller<'_>,
         context: &[(String, String)],
+        by_arn: bool,
     ) -> Option<String> {
         let trust = self.trusts[r].as_ref()?;
         let mut request = Request::new("sts:AssumeRole", &self.principals[r].arn);
         for (key, value) in context {
             request.context.set(key, [value.as_str()]);
         }
-        match trust.allows(caller, &request) {
+        let verdict = match by_arn {
+            true => trust.allows_by_arn(caller, &request),
+            false => trust.allows(caller, &request),
+        };
+        match verdict {
             Verdict::Allowed(index) => Some(format!("{} trust#{}", self.name(r), index + 1)),
             Verdict::Refused => None,
             Verdict::Undecided(why) => {

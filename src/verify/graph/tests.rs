@@ -476,6 +476,258 @@ mod more {
             "{call:?}"
         );
     }
+    /// A customer managed policy with `versions` versions, the last the default.
+    fn policy_with_versions(name: &str, statements: Value, versions: usize) -> Value {
+        let list: Vec<Value> = (1..=versions)
+            .map(|v| {
+                json!({"Document": doc(statements.clone()), "VersionId": format!("v{v}"),
+                "IsDefaultVersion": v == versions})
+            })
+            .collect();
+        json!({"PolicyName": name, "Arn": arn("policy", name), "Path": "/",
+            "DefaultVersionId": format!("v{versions}"), "PolicyVersionList": list})
+    }
+
+    fn bounded(mut principal: Value, boundary: &str) -> Value {
+        principal["PermissionsBoundary"] =
+            json!({"PermissionsBoundaryArn": arn("policy", boundary)});
+        principal
+    }
+
+    #[test]
+    fn a_policy_at_five_versions_takes_a_new_one_only_after_a_deletion() {
+        let root = json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")});
+        let ec2 = json!({"Service": "ec2.amazonaws.com"});
+        let all = json!([allow(json!("*"), json!("*"))]);
+        let edit = |policy: &str, delete: bool| {
+            let mut actions = vec!["iam:CreatePolicyVersion"];
+            if delete {
+                actions.push("iam:DeletePolicyVersion");
+            }
+            allow(json!(actions), json!(arn("policy", policy)))
+        };
+        let gaad = json!({
+            "RoleDetailList": [
+                role("shared", trusts(root.clone()), json!([allow(json!("s3:GetObject"), json!("*"))]), None, false, &["Full"]),
+                role("shared-room", trusts(root.clone()), json!([allow(json!("s3:GetObject"), json!("*"))]), None, false, &["Room"]),
+                // Everything, inside a boundary at five versions that lets it edit the boundary.
+                role("self-full", trusts(ec2.clone()), all.clone(), Some("FullBound"), false, &[]),
+                role("self-full-delete", trusts(ec2.clone()), all.clone(), Some("FullBoundDelete"), false, &[]),
+            ],
+            "UserDetailList": [
+                user("creates", json!([allow(json!("sts:AssumeRole"), json!(arn("role", "shared"))), edit("Full", false)])),
+                user("deletes", json!([allow(json!("sts:AssumeRole"), json!(arn("role", "shared"))), edit("Full", true)])),
+                user("has-room", json!([allow(json!("sts:AssumeRole"), json!(arn("role", "shared-room"))), edit("Room", false)])),
+            ],
+            "GroupDetailList": [],
+            "Policies": [
+                policy_with_versions("Full", json!([allow(json!("s3:GetObject"), json!("*"))]), 5),
+                policy_with_versions("Room", json!([allow(json!("s3:GetObject"), json!("*"))]), 4),
+                policy_with_versions("FullBound", json!([allow(json!("s3:*"), json!("*")), edit("FullBound", false)]), 5),
+                policy_with_versions("FullBoundDelete", json!([allow(json!("s3:*"), json!("*")), edit("FullBoundDelete", true)]), 5),
+            ],
+        });
+        let graph = graph_of(&serde_json::to_string_pretty(&gaad).unwrap());
+        // AWS refuses a sixth version: no write, no escalation.
+        assert!(path(&graph, "user creates").is_none());
+        let creates = index(&graph, "user creates");
+        assert!(graph
+            .edges
+            .iter()
+            .all(|s| !(s.from.principal == creates && s.kind == Kind::GrantPolicy)));
+        assert_eq!(
+            path(&graph, "user deletes").unwrap(),
+            (
+                vec![Kind::AssumeRole, Kind::GrantPolicy],
+                vec![
+                    "sts:AssumeRole".into(),
+                    "iam:DeletePolicyVersion".into(),
+                    "iam:CreatePolicyVersion".into()
+                ]
+            )
+        );
+        assert_eq!(
+            path(&graph, "user has-room").unwrap().1,
+            ["sts:AssumeRole", "iam:CreatePolicyVersion"]
+        );
+        // The same for a boundary rewritten.
+        assert!(path(&graph, "role self-full").is_none());
+        assert_eq!(
+            path(&graph, "role self-full-delete").unwrap(),
+            (
+                vec![Kind::LiftBoundary],
+                vec![
+                    "iam:DeletePolicyVersion".into(),
+                    "iam:CreatePolicyVersion".into()
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn attaching_a_policy_that_lets_the_target_write_its_own_is_an_escalation_in_two_calls() {
+        let ec2 = json!({"Service": "ec2.amazonaws.com"});
+        let root = json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")});
+        let iam_full = "arn:aws:iam::aws:policy/IAMFullAccess";
+        let attach_only = |who: &str, policy: &str| {
+            json!({"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": arn("user", who),
+                "Condition": {"ArnEquals": {"iam:PolicyARN": policy}}})
+        };
+        let gaad = json!({
+            "RoleDetailList": [
+                role("target", trusts(root.clone()), json!([allow(json!("s3:GetObject"), json!("*"))]), None, false, &[]),
+                role("bounded-target", trusts(root.clone()), json!([allow(json!("s3:GetObject"), json!("*"))]), Some("S3Only"), false, &[]),
+                role("unused", trusts(ec2.clone()), json!([allow(json!("s3:GetObject"), json!("*"))]), None, false, &[]),
+            ],
+            "UserDetailList": [
+                // Attaches AWS's IAMFullAccess to itself, then writes itself a policy.
+                user("self-attacher", json!([attach_only("self-attacher", iam_full)])),
+                // The same on a role it assumes; and on a role whose boundary refuses the write.
+                user("role-attacher", json!([
+                    allow(json!("sts:AssumeRole"), json!([arn("role", "target"), arn("role", "bounded-target")])),
+                    {"Effect": "Allow", "Action": "iam:AttachRolePolicy",
+                     "Resource": [arn("role", "target"), arn("role", "bounded-target")],
+                     "Condition": {"ArnEquals": {"iam:PolicyARN": iam_full}}}])),
+                // Its boundary lets it attach IAMFullAccess only, and refuses the write that follows.
+                bounded(user("fenced", json!([attach_only("fenced", iam_full)])), "AttachIamFull"),
+                // A policy with a Deny is not the written policy: not used.
+                user("deny-attacher", json!([attach_only("deny-attacher", &arn("policy", "IamButDeny"))])),
+                // An account policy that allows only the self-writes, on users.
+                user("self-service", json!([attach_only("self-service", &arn("policy", "SelfService"))])),
+            ],
+            "GroupDetailList": [],
+            "Policies": [
+                policy("S3Only", json!([allow(json!("s3:*"), json!("*"))])),
+                policy("AttachIamFull", json!([attach_only("fenced", iam_full)])),
+                policy("IamButDeny", json!([allow(json!("iam:*"), json!("*")),
+                    {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}])),
+                policy("SelfService", json!([allow(json!("iam:PutUserPolicy"), json!(arn("user", "*")))])),
+                {"PolicyName": "IAMFullAccess", "Arn": iam_full, "Path": "/", "DefaultVersionId": "v2",
+                 "PolicyVersionList": [{"Document": doc(json!([allow(json!("iam:*"), json!("*"))])),
+                    "VersionId": "v2", "IsDefaultVersion": true}]},
+            ],
+        });
+        let graph = graph_of(&serde_json::to_string_pretty(&gaad).unwrap());
+        let calls = path_calls(&graph, "user self-attacher");
+        let actions: Vec<&str> = calls.iter().map(|c| c.action.as_str()).collect();
+        assert_eq!(actions, ["iam:AttachUserPolicy", "iam:PutUserPolicy"]);
+        assert!(calls[0]
+            .context
+            .iter()
+            .any(|(k, v)| k == "iam:PolicyARN" && v == iam_full));
+        assert_eq!(calls[1].resource, arn("user", "self-attacher"));
+        assert_eq!(
+            calls[1].allowed_by,
+            ["managed-policy IAMFullAccess (attached by the path)#1"]
+        );
+        assert_eq!(
+            path(&graph, "user role-attacher").unwrap(),
+            (
+                vec![Kind::AssumeRole, Kind::GrantPolicy],
+                vec![
+                    "sts:AssumeRole".into(),
+                    "iam:AttachRolePolicy".into(),
+                    "iam:PutRolePolicy".into()
+                ]
+            )
+        );
+        let attacher = index(&graph, "user role-attacher");
+        let bounded_target = index(&graph, "role bounded-target");
+        assert!(graph.edges.iter().all(|s| !(s.from.principal == attacher
+            && s.to.principal == bounded_target
+            && s.kind == Kind::GrantPolicy)));
+        assert!(path(&graph, "user fenced").is_none());
+        assert!(path(&graph, "user deny-attacher").is_none());
+        assert_eq!(
+            path(&graph, "user self-service").unwrap().1,
+            ["iam:AttachUserPolicy", "iam:PutUserPolicy"]
+        );
+    }
+
+    #[test]
+    fn a_trust_naming_the_caller_lets_it_in_without_its_policies_within_its_boundary() {
+        let ec2 = json!({"Service": "ec2.amazonaws.com"});
+        let root = json!({"AWS": format!("arn:aws:iam::{ACCOUNT}:root")});
+        let all = json!([allow(json!("*"), json!("*"))]);
+        let s3 = json!([allow(json!("s3:GetObject"), json!("*"))]);
+        let named: Vec<String> = ["n-plain", "n-bounded", "n-denied", "n-assume-bound"]
+            .iter()
+            .map(|u| arn("user", u))
+            .chain([arn("role", "r-caller")])
+            .collect();
+        let gaad = json!({
+            "RoleDetailList": [
+                role("named-admin", trusts(json!({"AWS": named})), all.clone(), None, false, &[]),
+                role("account-admin", trusts(root.clone()), all.clone(), None, false, &[]),
+                role("r-caller", trusts(ec2.clone()), s3.clone(), None, false, &[]),
+                role("plain-target", trusts(ec2.clone()), all.clone(), None, false, &[]),
+            ],
+            "UserDetailList": [
+                user("n-plain", s3.clone()),
+                // Its boundary does not allow `sts:AssumeRole`: refused.
+                bounded(user("n-bounded", s3.clone()), "S3Only"),
+                // Its boundary does: let in.
+                bounded(user("n-assume-bound", s3.clone()), "AssumeToo"),
+                // An explicit deny in its own policies wins.
+                user("n-denied", json!([{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}])),
+                // Trusted through its account only: its policies must allow the call.
+                user("by-account", s3.clone()),
+                // Rewrites a trust to name itself; creates a role whose trust names itself.
+                user("rewriter", json!([allow(json!("iam:UpdateAssumeRolePolicy"), json!(arn("role", "plain-target")))])),
+                bounded(user("bounded-rewriter", json!([allow(json!("iam:UpdateAssumeRolePolicy"),
+                    json!(arn("role", "plain-target")))])), "TrustOnly"),
+                user("creator", json!([allow(json!(["iam:CreateRole", "iam:PutRolePolicy"]), json!(arn("role", "*")))])),
+            ],
+            "GroupDetailList": [],
+            "Policies": [
+                policy("S3Only", json!([allow(json!("s3:*"), json!("*"))])),
+                policy("AssumeToo", json!([allow(json!(["s3:*", "sts:AssumeRole"]), json!("*"))])),
+                policy("TrustOnly", json!([allow(json!("iam:UpdateAssumeRolePolicy"), json!("*"))])),
+            ],
+        });
+        let graph = graph_of(&serde_json::to_string_pretty(&gaad).unwrap());
+        let call = &path_calls(&graph, "user n-plain")[0];
+        assert_eq!(call.action, "sts:AssumeRole");
+        assert_eq!(call.allowed_by, ["role named-admin trust#1"]);
+        let n_plain = index(&graph, "user n-plain");
+        let step = graph
+            .escalations
+            .iter()
+            .find(|e| e.from == n_plain)
+            .unwrap();
+        assert_eq!(
+            step.steps[0].trusted_by.as_deref(),
+            Some("role named-admin trust#1")
+        );
+        assert!(path(&graph, "user n-bounded").is_none());
+        assert_eq!(
+            path_calls(&graph, "user n-assume-bound")[0].allowed_by,
+            ["role named-admin trust#1", "boundary AssumeToo#1"]
+        );
+        assert!(path(&graph, "user n-denied").is_none());
+        assert!(path(&graph, "user by-account").is_none());
+        // A role named by its ARN: its session is let in.
+        assert_eq!(
+            path(&graph, "role r-caller").unwrap(),
+            (vec![Kind::AssumeRole], vec!["sts:AssumeRole".into()])
+        );
+        let calls = path_calls(&graph, "user rewriter");
+        let actions: Vec<&str> = calls.iter().map(|c| c.action.as_str()).collect();
+        assert_eq!(actions, ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]);
+        assert_eq!(calls[1].allowed_by, ["the trust the path writes"]);
+        assert!(path(&graph, "user bounded-rewriter").is_none());
+        assert_eq!(
+            path(&graph, "user creator").unwrap(),
+            (
+                vec![Kind::CreateRole],
+                vec![
+                    "iam:CreateRole".into(),
+                    "iam:PutRolePolicy".into(),
+                    "sts:AssumeRole".into()
+                ]
+            )
+        );
+    }
 }
 
 /// The searches stop expanding once they have visited what `closure.rs` bounds them by: that

@@ -53,6 +53,14 @@ impl Named {
         named
     }
 
+    /// Whether it names `caller`'s own ARN (not its account, not everyone).
+    fn names_arn(&self, caller: Caller<'_>) -> bool {
+        match caller {
+            Caller::Aws { arn, .. } => self.arns.iter().any(|a| a.eq_ignore_ascii_case(arn)),
+            Caller::Service(_) => false,
+        }
+    }
+
     fn names(&self, caller: Caller<'_>) -> bool {
         if self.any {
             return true;
@@ -205,10 +213,25 @@ impl Trust {
     /// context): an allowing statement applies and no denying one does. A statement the engine
     /// cannot decide fails closed (an allow does not apply, a deny does) and is said.
     pub fn allows(&self, caller: Caller<'_>, request: &Request) -> Verdict {
+        self.decide(caller, request, false)
+    }
+
+    /// [`Trust::allows`], with only the allowing statements whose `Principal` names the caller's
+    /// own ARN (a user or role ARN, not its account nor `*`, not a `NotPrincipal`): such a
+    /// statement grants the call to that principal directly (see `named.rs`). Every denying
+    /// statement still applies.
+    pub fn allows_by_arn(&self, caller: Caller<'_>, request: &Request) -> Verdict {
+        self.decide(caller, request, true)
+    }
+
+    fn decide(&self, caller: Caller<'_>, request: &Request, by_arn: bool) -> Verdict {
         let mut allowed = None;
         let mut undecided = None;
         for (index, t) in self.statements.iter().enumerate() {
             if t.named.names(caller) == t.negated {
+                continue;
+            }
+            if by_arn && t.effect == Effect::Allow && (t.negated || !t.named.names_arn(caller)) {
                 continue;
             }
             match (statement_applies(&t.statement, request), t.effect) {
@@ -282,6 +305,44 @@ mod tests {
             Some("444455556666")
         );
         assert_eq!(account_of("arn:aws:iam::444455556666:role/root"), None);
+    }
+
+    #[test]
+    fn by_arn_only_a_statement_naming_the_caller_itself_allows() {
+        let t = trust(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"},
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"sts:AssumeRole"},
+            {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole",
+             "Condition":{"StringLike":{"aws:PrincipalArn":"*/blocked"}}}]}"#,
+        );
+        let caller = |arn| Caller::Aws {
+            arn,
+            account: "111122223333",
+        };
+        let alice = "arn:aws:iam::111122223333:user/alice";
+        let bob = "arn:aws:iam::111122223333:user/bob";
+        assert_eq!(t.allows(caller(bob), &assume(ROLE)), Verdict::Allowed(0));
+        assert_eq!(
+            t.allows_by_arn(caller(bob), &assume(ROLE)),
+            Verdict::Refused
+        );
+        assert_eq!(
+            t.allows_by_arn(caller(alice), &assume(ROLE)),
+            Verdict::Allowed(1)
+        );
+        let blocked = "arn:aws:iam::111122223333:user/blocked";
+        let named = trust(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/blocked"},"Action":"sts:AssumeRole"},
+            {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole",
+             "Condition":{"StringLike":{"aws:PrincipalArn":"*/blocked"}}}]}"#,
+        );
+        let request = assume(ROLE).with("aws:PrincipalArn", blocked);
+        assert_eq!(
+            named.allows_by_arn(caller(blocked), &request),
+            Verdict::Refused
+        );
     }
 
     #[test]

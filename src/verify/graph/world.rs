@@ -229,6 +229,28 @@ impl<'a> World<'a> {
                 .filter(|p| !p.aws_managed && grants_everything(&p.document.policy))
                 .map(|p| p.arn.clone()),
         );
+        let named_document = LocatedDocument {
+            name: named::NAMED.to_string(),
+            policy: crate::iam::read::policy_from_str(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+            )
+            .expect("a valid policy"),
+            ..granted_document.clone()
+        };
+        let versions = (gaad.policies.iter())
+            .filter(|p| !p.aws_managed)
+            .map(|p| (p.arn.clone(), p.versions))
+            .collect();
+        // AWS managed ones too, when the export holds them (`IAMFullAccess`): never assumed.
+        let self_granting: Vec<(String, LocatedDocument)> = (gaad.policies.iter())
+            .filter(|p| !admin_policies.contains(&p.arn) && writes_own_policies(&p.document.policy))
+            .map(|p| {
+                let mut document = p.document.clone();
+                document.name = format!("managed-policy {} (attached by the path)", p.name);
+                (p.arn.clone(), document)
+            })
+            .collect();
+        let self_writes = (0..principals.len()).map(|_| OnceLock::new()).collect();
         let mut world = World {
             serial: WORLDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             account,
@@ -250,6 +272,10 @@ impl<'a> World<'a> {
             ids,
             joins: Vec::new(),
             granted_document,
+            named_document,
+            versions,
+            self_granting,
+            self_writes,
             admin_policies,
             real,
             created,
@@ -314,4 +340,16 @@ fn grants_everything(policy: &crate::iam::policy::PolicyDocument) -> bool {
             .statements
             .iter()
             .any(|s| everything(&s.action) && everything(&s.resource) && s.condition.is_empty())
+}
+
+/// Whether `policy` denies nothing and allows, without a condition, one of the calls that give
+/// a user or a role a policy on itself: whoever has it attached may then write its own
+/// policies (whether on its own ARN, and inside its boundary, the engine decides).
+fn writes_own_policies(policy: &crate::iam::policy::PolicyDocument) -> bool {
+    use crate::iam::policy::Effect;
+    let own = [PrincipalKind::User, PrincipalKind::Role].map(own_grants);
+    policy.statements.iter().all(|s| s.effect == Effect::Allow)
+        && policy.statements.iter().any(|s| {
+            s.condition.is_empty() && own.iter().flatten().any(|action| allows_action(s, action))
+        })
 }
