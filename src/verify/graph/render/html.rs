@@ -5,7 +5,7 @@
 
 use super::{count, drawn, node_lines, reach_text, short_arn, step_text, End};
 use crate::verify::graph::Graph;
-use serde_json::json;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -144,9 +144,43 @@ const WIDTH: usize = 230;
 const LINE: usize = 14;
 const GAP: usize = 110;
 
+/// The drawing the page's script reads, as JSON: fields in the order of their names (the
+/// order the page has always carried). Borrowed, not built as a `serde_json::Value`: a dense
+/// account draws a million edges, and a map per edge cost gigabytes.
+#[derive(Serialize)]
+struct Layout<'a> {
+    column: usize,
+    edges: Vec<LayoutEdge<'a>>,
+    height: usize,
+    nodes: Vec<LayoutNode<'a>>,
+    width: usize,
+}
+
+#[derive(Serialize)]
+struct LayoutNode<'a> {
+    admin: bool,
+    h: usize,
+    id: &'a str,
+    kind: &'a str,
+    lines: Vec<String>,
+    w: usize,
+    x: usize,
+    y: usize,
+}
+
+#[derive(Serialize)]
+struct LayoutEdge<'a> {
+    escalation: bool,
+    from: &'a str,
+    label: &'a str,
+    relation: bool,
+    to: &'a str,
+}
+
 /// Layered layout: each node one column right of the furthest node with an edge into it
-/// (cycles cut at a depth of 12), nodes of a column top to bottom in their order.
-fn layout(graph: &Graph) -> serde_json::Value {
+/// (cycles cut at a depth of 12), nodes of a column top to bottom in their order; written as
+/// JSON to `out`, each `<` as `\u003c` so that no `</script>` can end the element early.
+fn write_layout(graph: &Graph, out: &mut String) {
     let edges = drawn(graph);
     let mut wanted: Vec<End> = Vec::new();
     for edge in &edges {
@@ -160,16 +194,23 @@ fn layout(graph: &Graph) -> serde_json::Value {
     }
     wanted.sort();
     wanted.dedup();
-    let mut layer: BTreeMap<End, usize> = wanted.iter().map(|e| (*e, 0)).collect();
+    // Ends by their index in `wanted`: the layering reads a layer per edge end many times.
+    let index = |end: &End| {
+        wanted
+            .binary_search(end)
+            .expect("every drawn end is wanted")
+    };
+    let ends: Vec<(usize, usize)> = (edges.iter())
+        .filter(|edge| edge.from != edge.to)
+        .map(|edge| (index(&edge.from), index(&edge.to)))
+        .collect();
+    let mut layer = vec![0usize; wanted.len()];
     for _ in 0..wanted.len().min(12) {
         let mut changed = false;
-        for edge in &edges {
-            if edge.from == edge.to {
-                continue;
-            }
-            let next = (layer[&edge.from] + 1).min(12);
-            if layer[&edge.to] < next {
-                layer.insert(edge.to, next);
+        for &(from, to) in &ends {
+            let next = (layer[from] + 1).min(12);
+            if layer[to] < next {
+                layer[to] = next;
                 changed = true;
             }
         }
@@ -177,12 +218,12 @@ fn layout(graph: &Graph) -> serde_json::Value {
             break;
         }
     }
-    let mut columns: BTreeMap<usize, Vec<End>> = BTreeMap::new();
-    for end in &wanted {
-        columns.entry(layer[end]).or_default().push(*end);
+    let mut columns: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, &l) in layer.iter().enumerate() {
+        columns.entry(l).or_default().push(i);
     }
-    let id = |end: End| -> String {
-        match end {
+    let ids: Vec<String> = (wanted.iter())
+        .map(|end| match *end {
             End::Principal(p) if graph.principals[p].created => graph.principals[p].name.clone(),
             End::Principal(p) => format!(
                 "{}/{}",
@@ -191,47 +232,80 @@ fn layout(graph: &Graph) -> serde_json::Value {
             ),
             End::Group(g) => format!("group/{}", graph.groups[g].name),
             End::Delegation(d) => format!("delegation/{}", graph.delegations[d].name),
-        }
-    };
+        })
+        .collect();
     let mut nodes = Vec::new();
     let (mut width, mut height) = (0, 0);
-    for (column, ends) in &columns {
+    for (column, members) in &columns {
         let mut y = 20;
-        for end in ends {
-            let lines = node_lines(graph, *end);
+        for &i in members {
+            let end = wanted[i];
+            let lines = node_lines(graph, end);
             let h = 10 + lines.len() * LINE;
             let x = 20 + column * (WIDTH + GAP);
             let (kind, admin) = match end {
-                End::Principal(p) if graph.principals[*p].created => ("created", false),
+                End::Principal(p) if graph.principals[p].created => ("created", false),
                 End::Principal(p) => (
-                    graph.principals[*p].kind.as_str(),
-                    graph.principals[*p].power.is_some(),
+                    graph.principals[p].kind.as_str(),
+                    graph.principals[p].power.is_some(),
                 ),
                 End::Group(_) => ("group", false),
                 End::Delegation(_) => ("delegation", false),
             };
-            nodes.push(json!({
-                "id": id(*end), "kind": kind, "admin": admin, "lines": lines,
-                "x": x, "y": y, "w": WIDTH, "h": h,
-            }));
+            nodes.push(LayoutNode {
+                admin,
+                h,
+                id: &ids[i],
+                kind,
+                lines,
+                w: WIDTH,
+                x,
+                y,
+            });
             width = width.max(x + WIDTH + 60);
             y += h + 34;
             height = height.max(y + 60);
         }
     }
-    let edges: Vec<serde_json::Value> = edges
-        .iter()
-        .map(|e| {
-            json!({
-                "from": id(e.from), "to": id(e.to), "label": e.label,
-                "escalation": e.escalation, "relation": e.relation,
+    let layout = Layout {
+        column: WIDTH + GAP,
+        edges: (edges.iter())
+            .map(|e| LayoutEdge {
+                escalation: e.escalation,
+                from: &ids[index(&e.from)],
+                label: &e.label,
+                relation: e.relation,
+                to: &ids[index(&e.to)],
             })
-        })
-        .collect();
-    json!({
-        "nodes": nodes, "edges": edges, "column": WIDTH + GAP,
-        "width": width.max(200), "height": height.max(80),
-    })
+            .collect(),
+        height: height.max(80),
+        nodes,
+        width: width.max(200),
+    };
+    serde_json::to_writer(ScriptText(out), &layout).expect("the layout serializes");
+}
+
+/// JSON written into a `<script>` element's text: `<` only ever stands inside a JSON string
+/// there, where `\u003c` means the same.
+struct ScriptText<'a>(&'a mut String);
+
+impl std::io::Write for ScriptText<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        // serde_json writes whole UTF-8 characters (it cuts its strings at escapes, which are
+        // ASCII); anything else is an error, never text cut in two.
+        let text = std::str::from_utf8(bytes).map_err(std::io::Error::other)?;
+        for (i, part) in text.split('<').enumerate() {
+            if i > 0 {
+                self.0.push_str("\\u003c");
+            }
+            self.0.push_str(part);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The whole page (see the module docs).
@@ -259,13 +333,9 @@ pub fn html(graph: &Graph) -> String {
     );
 
     out.push_str("<h2 id=\"graph-title\">Graph</h2>\n<p class=\"muted\">Principals with an edge, admin-like principals, groups and delegations; red edges are steps of an escalation, dashed ones are group membership and delegation. Click a node to show only its edges.</p>\n<div id=\"graph-box\"><svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"graph-title\"></svg></div>\n");
-    let data = serde_json::to_string(&layout(graph))
-        .expect("the layout serializes")
-        .replace("</", "<\\/");
-    let _ = writeln!(
-        out,
-        "<script type=\"application/json\" id=\"graph-data\">{data}</script>"
-    );
+    out.push_str("<script type=\"application/json\" id=\"graph-data\">");
+    write_layout(graph, &mut out);
+    out.push_str("</script>\n");
 
     out.push_str("<h2>Escalations</h2>\n");
     if graph.escalations.is_empty() {
