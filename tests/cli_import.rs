@@ -245,7 +245,17 @@ fn an_empty_sid_is_dropped() {
 #[test]
 fn a_wildcard_service_builds_back_to_the_original_json() {
     let temp = TempDir::new().unwrap();
-    let original = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["*:Get*","s3:ListBucket","*:*"],"Resource":"*"}]}"#;
+    // `*:Get*` is refused: IAM answers "Action vendors must not contain wildcards".
+    let refused = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["*:Get*","s3:ListBucket"],"Resource":"*"}]}"#;
+    let refused = common::write_file(temp.path(), "vendor.json", refused);
+    iamx()
+        .args(["import", &refused, "-o"])
+        .arg(temp.path().join("refused.iamx"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("`*:Get*` is not an action"));
+    assert!(!temp.path().join("refused.iamx").exists());
+    let original = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","*:*"],"Resource":"*"}]}"#;
     let input = common::write_file(temp.path(), "wide.json", original);
     let project = temp.path().join("project");
     fs::create_dir_all(&project).unwrap();
@@ -256,7 +266,7 @@ fn a_wildcard_service_builds_back_to_the_original_json() {
         .success();
     let source = fs::read_to_string(project.join("main.iamx")).unwrap();
     assert!(
-        source.contains(r#"allow "*:Get*", s3:ListBucket, "*:*" on *"#),
+        source.contains(r#"allow s3:ListBucket, "*:*" on *"#),
         "{source}"
     );
     let out = temp.path().join("out");
@@ -300,5 +310,65 @@ fn two_inputs_of_one_name_are_refused_naming_both() {
         assert_eq!(stderr.matches("error:").count(), 2, "{stderr}");
         assert!(stderr.starts_with(&message), "{stderr}");
         assert!(stderr.contains("nothing was written"), "{stderr}");
+    }
+}
+
+#[test]
+fn trust_anyone_with_actions_parses_formats_and_builds() {
+    // `"Principal": "*"` with actions other than the default: the printed form
+    // `trust anyone actions sts:{AssumeRole, TagSession}` reads back (`actions` is not a value).
+    let temp = TempDir::new().unwrap();
+    let project = temp.path().join("project");
+    fs::create_dir_all(&project).unwrap();
+    let source = project.join("main.iamx");
+    let input = common::write_file(
+        temp.path(),
+        "any.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["sts:AssumeRole","sts:TagSession"]},{"Effect":"Deny","Principal":"*","Action":"sts:TagSession"}]}"#,
+    );
+    iamx()
+        .args(["import", &input, "-o"])
+        .arg(&source)
+        .assert()
+        .success();
+    let text = fs::read_to_string(&source).unwrap();
+    assert!(
+        text.contains("  trust anyone actions sts:{AssumeRole, TagSession}\n")
+            && text.contains("  trust deny anyone actions sts:TagSession\n"),
+        "{text}"
+    );
+    iamx()
+        .args(["fmt", "--check"])
+        .arg(&source)
+        .assert()
+        .success();
+    iamx()
+        .arg("build")
+        .arg(&project)
+        .arg("-o")
+        .arg(temp.path().join("out"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn exports_of_two_accounts_are_one_error_without_the_source() {
+    let temp = TempDir::new().unwrap();
+    let export = |account: &str, role: &str| {
+        format!(
+            r#"{{"RoleDetailList": [{{"Path": "/", "RoleName": "{role}", "Arn": "arn:aws:iam::{account}:role/{role}",
+  "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{account}:root"}}, "Action": "sts:AssumeRole"}}]}}}}]}}"#
+        )
+    };
+    let a = common::write_file(temp.path(), "a.json", &export("111111111111", "ra"));
+    let b = common::write_file(temp.path(), "b.json", &export("222222222222", "rb"));
+    let output = iamx().args(["import", &a, &b]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}"); // the error, then "import failed"
+    for part in ["111111111111", "222222222222", "a.json", "b.json"] {
+        assert!(errors[0].contains(part), "{stderr}");
     }
 }

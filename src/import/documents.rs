@@ -343,7 +343,19 @@ pub(super) fn conditions(
     what: &str,
 ) -> Result<Vec<Spanned<Clause>>, String> {
     let mut out = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
     for (operator, key, values) in statement.condition.clauses() {
+        // Condition keys ignore case: two spellings of one key under one operator are one
+        // key twice, which `.iamx` (one test per key and operator) cannot write.
+        if let Some((_, first)) = seen
+            .iter()
+            .find(|(o, k)| *o == operator && k.eq_ignore_ascii_case(key))
+        {
+            return Err(format!(
+                "{what}: the `Condition` operator `{operator}` has the keys `{first}` and `{key}`, one key to IAM (condition keys ignore case), which .iamx cannot write twice in one statement"
+            ));
+        }
+        seen.push((operator, key));
         if !operator
             .chars()
             .next()
@@ -376,12 +388,16 @@ pub(super) fn without_empty_sids(mut document: PolicyDocument) -> PolicyDocument
 
 pub(super) fn check_document(document: &PolicyDocument, what: &str) -> Result<(), String> {
     if !document.substitutes_variables() {
+        // A document without `${` was written as 2012-10-17 already (`Importer::carried`).
         let version = match &document.version {
+            Some(version) if version == "2008-10-17" => {
+                format!("policy language version `{version}` with `${{` in it")
+            }
             Some(version) => format!("policy language version `{version}`"),
-            None => "a document without `Version`".to_string(),
+            None => "a document without `Version` and with `${` in it".to_string(),
         };
         return Err(format!(
-            "{what}: {version} cannot be expressed (.iamx always emits {})",
+            "{what}: {version} cannot be expressed (.iamx always emits {}, where `${{...}}` is a policy variable, not text)",
             policy::POLICY_VERSION
         ));
     }

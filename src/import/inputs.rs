@@ -5,7 +5,7 @@
 //! of an account export). Out: items (blocks) and the expectations the round trip checks.
 
 use super::*;
-use crate::iam::gaad::{Account, InlinePolicy, Tag};
+use crate::iam::gaad::{InlinePolicy, Tag};
 use crate::iam::kind::PolicyKind;
 
 /// Path, permissions boundary, attached policies and tags of a role, user or group.
@@ -47,17 +47,9 @@ fn principal_common(
 }
 
 impl Importer {
-    /// One input: a GAAD, a trust policy or an identity policy, read from `root` (parsed from
-    /// the input `file`, named `name`).
+    /// One input that is not a GAAD: a trust policy or an identity policy, read from `root`
+    /// (parsed from the input `file`, named `name`).
     pub(super) fn input(&mut self, name: &str, file: FileId, text: &str, root: &json::Json<'_>) {
-        if crate::iam::gaad::is_gaad(root) {
-            let (account, diagnostics) = crate::iam::gaad::from_json(file, text, root);
-            self.diagnostics(name, text, &diagnostics);
-            if let Some(account) = account {
-                self.gaad(name, &account);
-            }
-            return;
-        }
         if text.len() > crate::iam::read::MAX_BYTES {
             let d = crate::iam::read::too_large(file, text.len());
             return self.diagnostics(name, text, &[d]);
@@ -71,12 +63,16 @@ impl Importer {
         let (read, diagnostics) = crate::iam::read::read_value(file, text, root);
         self.diagnostics(name, text, &diagnostics);
         let Some(read) = read else { return };
-        let document = without_empty_sids(read.policy);
+        let document = self.carried(read.policy, name);
         // Imported as the kind `check` just held it to (`PolicyKind::infer`, which `iamx check`
         // reports too): statements that all name a principal and only `sts:` actions, in any
         // case or as wildcards, make a trust policy.
         if checked.kind == Some(PolicyKind::Trust) {
             let role = sanitize_name(name, 64);
+            let document = match self.trust_carried(document, name) {
+                Ok(document) => document,
+                Err(e) => return self.errors.push(e),
+            };
             match trust_members(&document, name) {
                 Ok(members) => {
                     self.expect(name, DocumentKind::Trust, &role, document);
@@ -161,27 +157,28 @@ impl Importer {
         })));
     }
 
-    /// An account export: customer managed policies (a policy some role or user has as
-    /// permissions boundary becomes a `boundary` block), groups, users and roles. AWS managed
-    /// policies the export lists are not imported: they are attached by ARN.
-    fn gaad(&mut self, file: &str, account: &Account) {
+    /// An account export (one page of it, or all): customer managed policies (a policy some
+    /// role or user has as permissions boundary becomes a `boundary` block), groups, users and
+    /// roles; `own` has the account's own policies of every page, by ARN. AWS managed policies
+    /// the export lists are not imported: they are attached by ARN. Service-linked roles are
+    /// not imported (AWS creates them; [`super::exports::notes`] names them).
+    pub(super) fn gaad(
+        &mut self,
+        export: &super::exports::Export,
+        own: &BTreeMap<String, (BlockKind, String)>,
+    ) {
+        let (file, account) = (export.name.as_str(), &export.account);
         if self.account.is_none() {
             self.account = account.account_id.clone();
             self.partition = account.partition.clone();
         }
-        let boundary_arns = account.boundary_arns();
-        // ARN → (kind, name) of the project's own policies.
-        let mut own: BTreeMap<String, (BlockKind, String)> = BTreeMap::new();
         for policy in account.policies.iter().filter(|p| !p.aws_managed) {
             let name = &policy.name;
             let what = format!("{file}: policy `{name}`");
-            let document = without_empty_sids(policy.document.policy.clone());
-            let is_boundary = boundary_arns.contains(policy.arn.as_str());
-            let kind = if is_boundary {
-                BlockKind::Boundary
-            } else {
-                BlockKind::Policy
-            };
+            let document = self.carried(policy.document.policy.clone(), &what);
+            let kind = own
+                .get(&policy.arn)
+                .map_or(BlockKind::Policy, |(kind, _)| *kind);
             let mut members = Vec::new();
             if policy.path != "/" {
                 members.push(setting(Setting::Path(value_str(&policy.path))));
@@ -196,21 +193,21 @@ impl Importer {
                     continue;
                 }
             }
-            let doc_kind = if is_boundary {
+            let doc_kind = if kind == BlockKind::Boundary {
                 DocumentKind::Boundary
             } else {
                 DocumentKind::ManagedPolicy
             };
             self.expect(&what, doc_kind, name, document);
             self.block(file, kind, name, members);
-            own.insert(policy.arn.clone(), (kind, name.clone()));
         }
 
         for group in &account.groups {
             let name = &group.name;
             let what = format!("{file}: group `{name}`");
+            self.attached_quota(&what, &group.attached_policies);
             let mut members =
-                principal_common(&group.path, None, &group.attached_policies, &[], &own);
+                principal_common(&group.path, None, &group.attached_policies, &[], own);
             match self.inline(&group.inline_policies, &what) {
                 Ok(Some((document, mut statements))) => {
                     members.append(&mut statements);
@@ -225,12 +222,13 @@ impl Importer {
         for user in &account.users {
             let name = &user.name;
             let what = format!("{file}: user `{name}`");
+            self.attached_quota(&what, &user.attached_policies);
             let mut members = principal_common(
                 &user.path,
                 user.permissions_boundary.as_deref(),
                 &user.attached_policies,
                 &user.tags,
-                &own,
+                own,
             );
             if !user.groups.is_empty() {
                 members.push(setting(Setting::Groups(
@@ -248,23 +246,31 @@ impl Importer {
             self.block(file, BlockKind::User, name, members);
         }
 
-        for role in &account.roles {
+        let roles = account.roles.iter();
+        for role in roles.filter(|r| !super::exports::is_service_linked(&r.path)) {
             let name = &role.name;
             let what = format!("{file}: role `{name}`");
+            self.attached_quota(&what, &role.attached_policies);
             let mut members = principal_common(
                 &role.path,
                 role.permissions_boundary.as_deref(),
                 &role.attached_policies,
                 &role.tags,
-                &own,
+                own,
             );
             if let Some(description) = &role.description {
                 members.push(setting(Setting::Description(value_str(description))));
             }
-            if let Some(seconds) = role.max_session_duration.filter(|s| *s != 3600) {
-                members.push(setting(Setting::MaxSession(sp(Text::from(
-                    seconds.to_string(),
-                )))));
+            match role.max_session_duration {
+                Some(3600) | None => {}
+                Some(seconds) if (3600..=43200).contains(&seconds) => {
+                    members.push(setting(Setting::MaxSession(sp(Text::from(
+                        seconds.to_string(),
+                    )))));
+                }
+                Some(seconds) => self.errors.push(format!(
+                    "{what}: `MaxSessionDuration` {seconds} is outside IAM's range of 3600 to 43200 seconds, so no role can be created with it"
+                )),
             }
             match role.instance_profiles.as_slice() {
                 [] => {}
@@ -285,9 +291,12 @@ impl Importer {
                 )),
             }
             let trust_what = format!("{what} (trust policy)");
-            let document = without_empty_sids(role.trust_policy.policy.clone());
-            match trust_members(&document, &trust_what) {
-                Ok(mut trust) => {
+            let document = self.carried(role.trust_policy.policy.clone(), &trust_what);
+            let trust = self
+                .trust_carried(document, &trust_what)
+                .and_then(|document| Ok((trust_members(&document, &trust_what)?, document)));
+            match trust {
+                Ok((mut trust, document)) => {
                     members.append(&mut trust);
                     self.expect(&trust_what, DocumentKind::Trust, name, document);
                 }
@@ -310,6 +319,19 @@ impl Importer {
         }
     }
 
+    /// More managed policies attached than a build attaches (IAM's default quota, which AWS
+    /// can raise to 20 but `.iamx` does not model): refused here, naming the entity, rather
+    /// than by the build of the whole generated source.
+    fn attached_quota(&mut self, what: &str, attached: &[String]) {
+        let quota = crate::iam::quota::ATTACHED_POLICIES;
+        if attached.len() > quota {
+            self.errors.push(format!(
+                "{what}: `AttachedManagedPolicies` lists {} policies, over the {quota} a build attaches (IAM's default quota; an account can have it raised to 20, which .iamx cannot express yet)",
+                attached.len()
+            ));
+        }
+    }
+
     /// A principal's inline policies as one document (IAM evaluates them together, so their
     /// statements concatenated grant exactly the same access).
     fn inline(
@@ -322,20 +344,46 @@ impl Importer {
         }
         let mut statements = Vec::new();
         let mut names = Vec::new();
+        let mut renamed = Vec::new();
         for policy in policies {
             let label = format!("{what}: inline policy `{}`", policy.name);
-            let document = without_empty_sids(policy.document.policy.clone());
+            let document = self.carried(policy.document.policy.clone(), &label);
             check_document(&document, &label)?;
-            statements.extend(document.statements);
+            // The console names the first statement of every policy `VisualEditor0`: a Sid
+            // an earlier statement of the merged document has is renamed, deterministically
+            // (the policy's name, then a number), and said so; a Sid changes no access.
+            for mut statement in document.statements {
+                if let Some(sid) = statement.sid.clone() {
+                    let taken = |candidate: &str| {
+                        statements.iter().any(|s: &policy::Statement| {
+                            s.sid
+                                .as_deref()
+                                .is_some_and(|t| t.eq_ignore_ascii_case(candidate))
+                        })
+                    };
+                    if taken(&sid) {
+                        let suffix: String = (policy.name.chars())
+                            .filter(char::is_ascii_alphanumeric)
+                            .collect();
+                        let mut new = format!("{sid}{suffix}");
+                        let mut n = 2;
+                        while taken(&new) {
+                            new = format!("{sid}{suffix}{n}");
+                            n += 1;
+                        }
+                        renamed.push(format!("`{sid}` of `{}` is written `{new}`", policy.name));
+                        statement.sid = Some(new);
+                    }
+                }
+                statements.push(statement);
+            }
             names.push(policy.name.clone());
         }
-        let mut sids: Vec<&String> = statements.iter().filter_map(|s| s.sid.as_ref()).collect();
-        sids.sort();
-        if let Some(pair) = sids.windows(2).find(|w| w[0] == w[1]) {
-            return Err(format!(
-                "{what}: the inline policies {} share the Sid `{}`, so they cannot become one document",
+        if !renamed.is_empty() {
+            self.notes.push(format!(
+                "{what}: the inline policies {} share Sids, which one document cannot: {} (a Sid names a statement and changes no access)",
                 names.join(", "),
-                pair[0]
+                renamed.join(", ")
             ));
         }
         if names.len() > 1 {

@@ -25,7 +25,9 @@ use crate::syntax::ast::*;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+mod carry;
 mod documents;
+mod exports;
 mod inputs;
 mod portable;
 
@@ -340,6 +342,9 @@ struct Importer {
     /// The blocks so far by IAM namespace and lowercased name: the input each came from, its
     /// kind and its name as written.
     declared: BTreeMap<(&'static str, String), (String, &'static str, String)>,
+    /// The documents written as 2012-10-17 that had no `Version` or `2008-10-17`, for one
+    /// note.
+    versions: Vec<String>,
 }
 
 /// Imports the inputs (name, JSON text) and checks the result with `oracle`.
@@ -355,8 +360,15 @@ pub fn import(
         account: None,
         partition: None,
         declared: BTreeMap::new(),
+        versions: Vec::new(),
     };
     let mut accounts = BTreeMap::new();
+    // Read in two passes: the pages of an account export are one account, whose attachments
+    // and boundaries name policies on other pages, so every export is read before any entity
+    // becomes a block; blocks keep the order of the inputs.
+    let mut read: Vec<(usize, json::Json<'_>)> = Vec::new();
+    let mut exports: Vec<exports::Export> = Vec::new();
+    let mut export_inputs: Vec<usize> = Vec::new();
     for (index, (name, text)) in inputs.iter().enumerate() {
         let file = FileId(index as u32);
         if inputs[..index].iter().any(|(earlier, _)| earlier == name) {
@@ -374,7 +386,16 @@ pub fn import(
         match json::parse(text) {
             Ok(root) => {
                 portable::count_accounts(&root, &mut accounts);
-                importer.input(name, file, text, &root);
+                if crate::iam::gaad::is_gaad(&root) {
+                    let (account, diagnostics) = crate::iam::gaad::from_json(file, text, &root);
+                    importer.diagnostics(name, text, &diagnostics);
+                    if let Some(account) = account {
+                        exports.push(exports::Export::new(name, account, &root));
+                        export_inputs.push(index);
+                    }
+                } else {
+                    read.push((index, root));
+                }
             }
             Err(error) => {
                 let d = crate::iam::read::syntax_error(file, text, error, "nested too deep");
@@ -382,12 +403,28 @@ pub fn import(
             }
         }
     }
+    if let Some(problem) = exports::problem(&exports) {
+        return Err(vec![problem]);
+    }
+    let own = exports::own_policies(&exports);
+    let several_pages = exports.len() > 1;
+    let mut documents = read.into_iter().peekable();
+    for (index, (name, text)) in inputs.iter().enumerate() {
+        if let Some(at) = export_inputs.iter().position(|&i| i == index) {
+            let export = &exports[at];
+            importer.notes.extend(exports::notes(export, several_pages));
+            importer.gaad(export, &own);
+        } else if let Some((_, root)) = documents.next_if(|(at, _)| *at == index) {
+            importer.input(name, FileId(index as u32), text, &root);
+        }
+    }
+    importer.note_carried_versions();
     if !importer.errors.is_empty() {
         return Err(importer.errors);
     }
     // The account the entities were exported from (a GAAD names it), else the one the ARNs
     // name most often: it becomes `${account}` in every ARN, so the import is portable.
-    let found = portable::choose_account(&accounts);
+    let found = portable::choose_account(&accounts, importer.account.as_deref());
     if importer.account.is_none() {
         if let Some((account, partition, _)) = &found {
             importer.account = Some(account.clone());
@@ -432,11 +469,11 @@ pub fn import(
         &Options::default(),
     );
     let Some(compiled) = &compilation.compiled else {
-        let rendered =
-            crate::diagnostics::render(&compilation.diagnostics, &compilation.sources, false);
-        return Err(vec![format!(
-            "the imported source does not compile:\n{rendered}--- source\n{source}"
-        )]);
+        return Err(compile_errors(
+            &compilation.diagnostics,
+            &compilation.sources,
+            &importer.declared,
+        ));
     };
     let mut errors = Vec::new();
     for expectation in &importer.expectations {
@@ -465,6 +502,55 @@ pub fn import(
     } else {
         Err(errors)
     }
+}
+
+/// The errors of a build of the generated source, each as a message about the entity whose
+/// block has it: `FILE: role `name`: message, in `line``, with its help. The entities' reading
+/// refuses what it knows a build refuses; this names whatever else the build refuses just as
+/// directly, without the warnings of a source that is not written anyway.
+fn compile_errors(
+    diagnostics: &[Diagnostic],
+    sources: &crate::source::Sources,
+    declared: &BTreeMap<(&'static str, String), (String, &'static str, String)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in diagnostics.iter().filter(|d| d.is_error()) {
+        let mut text = match &d.primary {
+            Some(label) => {
+                let file = sources.get(label.span.file);
+                let at = label.span.start as usize;
+                let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = file.text[at..]
+                    .find('\n')
+                    .map_or(file.text.len(), |i| at + i);
+                let line = file.text[line_start..line_end].trim();
+                // The block: the last line before it that opens one at the left margin.
+                let header = file.text[..line_end]
+                    .lines()
+                    .rev()
+                    .find(|l| !l.starts_with([' ', '/', '}']) && l.trim_end().ends_with('{'));
+                let entity = header.and_then(|header| {
+                    let (kind, rest) = header.split_once(' ')?;
+                    let name = rest.trim_end().strip_suffix('{')?.trim().trim_matches('"');
+                    declared
+                        .values()
+                        .find(|(_, k, n)| *k == kind && n == name)
+                        .map(|(from, kind, name)| format!("{from}: {kind} `{name}`"))
+                });
+                let what = entity.unwrap_or_else(|| "the imported source".to_string());
+                format!("{what}: {}, in `{line}`", d.message)
+            }
+            None => format!("the imported source: {}", d.message),
+        };
+        if let Some(help) = &d.help {
+            text.push_str(&format!("\n  = help: {help}"));
+        }
+        out.push(text);
+    }
+    if out.is_empty() {
+        out.push("the imported source does not compile".to_string());
+    }
+    out
 }
 
 /// The compiled document an expectation is about; for a document the build split over its

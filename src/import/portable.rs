@@ -48,14 +48,33 @@ pub(super) fn count_accounts(json: &Json, counts: &mut BTreeMap<String, (usize, 
     }
 }
 
-/// The most common account (ties: the smallest, so the choice is deterministic), its partition,
-/// and a note when other accounts appear too.
+/// The account of the import: `exported` (the account an export is of, which the import takes
+/// whatever its ARNs name) or else the most common account (ties: the smallest, so the choice is
+/// deterministic); its partition, and a note when other accounts appear too, naming the account
+/// that became `${account}`.
 pub(super) fn choose_account(
     counts: &BTreeMap<String, (usize, String)>,
+    exported: Option<&str>,
 ) -> Option<(String, String, Option<String>)> {
-    let (account, (count, partition)) = counts
+    let most = counts
         .iter()
-        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(a.0)))?;
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| b.0.cmp(a.0)));
+    let (account, (count, partition)) = match exported {
+        Some(account) => match counts.get_key_value(account) {
+            Some(found) => found,
+            None if counts.is_empty() => return None,
+            None => {
+                let others: Vec<&str> = counts.keys().map(String::as_str).collect();
+                let note = format!(
+                    "the input names several accounts; the export's account `{account}` became `${{account}}`, the others stay literal: {}",
+                    others.join(", ")
+                );
+                let partition = most.map(|(_, (_, p))| p.clone()).unwrap_or_default();
+                return Some((account.to_string(), partition, Some(note)));
+            }
+        },
+        None => most?,
+    };
     let others: Vec<&str> = counts
         .keys()
         .filter(|a| *a != account)
@@ -63,7 +82,8 @@ pub(super) fn choose_account(
         .collect();
     let note = (!others.is_empty()).then(|| {
         format!(
-            "the input names several accounts; `{account}` ({count} ARNs) became `${{account}}`, the others stay literal: {}",
+            "the input names several accounts; `{account}` ({count} ARN{}) became `${{account}}`, the others stay literal: {}",
+            if *count == 1 { "" } else { "s" },
             others.join(", ")
         )
     });
@@ -128,7 +148,7 @@ mod tests {
         .unwrap();
         let mut counts = BTreeMap::new();
         count_accounts(&json, &mut counts);
-        let (account, partition, note) = choose_account(&counts).unwrap();
+        let (account, partition, note) = choose_account(&counts, None).unwrap();
         assert_eq!(
             (account.as_str(), partition.as_str()),
             ("222222222222", "aws")

@@ -8,7 +8,7 @@
 //! punctuation its `arn_char` rule; tests read `grammar/iamx.pest` and fail when they differ.
 
 /// The reserved words: the grammar's `keyword` rule, in its order.
-pub const KEYWORDS: [&str; 27] = [
+pub const KEYWORDS: [&str; 28] = [
     "account",
     "partition",
     "let",
@@ -36,6 +36,7 @@ pub const KEYWORDS: [&str; 27] = [
     "if",
     "any",
     "all",
+    "actions",
 ];
 
 /// The reserved words that start a top-level item (`account` to `delegate`): the grammar lists

@@ -274,7 +274,6 @@ const OTHER_TOKENS: &[&str] = &[
     "aws",
     "federated",
     "anyone",
-    "actions",
     "level",
     "level(",
     "{",
