@@ -873,3 +873,263 @@ fn a_harmless_action_beside_an_escalating_one_does_not_prove_the_statement() {
             "delegation.json allows an escalation: iam:UploadSSHPublicKey",
         ));
 }
+
+/// The seed delegation policy (`tests/data/delegation/generated.json`) with `edit` applied to
+/// its statement `sid`, written to `dir`.
+fn edited_seed_delegation(
+    dir: &TempDir,
+    sid: &str,
+    edit: impl Fn(&mut serde_json::Value),
+) -> String {
+    let text = fs::read_to_string("tests/data/delegation/generated.json").unwrap();
+    let mut policy: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let statements = policy["Statement"].as_array_mut().unwrap();
+    let statement = (statements.iter_mut())
+        .find(|s| s["Sid"] == sid)
+        .expect("the statement");
+    edit(statement);
+    write_file(dir.path(), "delegation.json", &policy.to_string())
+}
+
+fn seed_delegation_at(path: &str) -> assert_cmd::Command {
+    let mut command = iamx();
+    command.args([
+        "verify",
+        "--no-config",
+        "--color",
+        "never",
+        "--delegation",
+        path,
+        "--boundary-arn",
+        "arn:aws:iam::123456789012:policy/S3Only",
+        "--prefix",
+        "service-",
+        "--delegation-arn",
+        "arn:aws:iam::123456789012:policy/Employees",
+    ]);
+    command
+}
+
+#[test]
+fn a_condition_does_not_hide_the_boundary_or_the_delegation_policy() {
+    let dir = TempDir::new().unwrap();
+    // Writes of any policy, with MFA: the boundary and the delegation policy are among them.
+    let mfa = write_file(
+        dir.path(),
+        "mfa.json",
+        r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:CreateRole","Resource":"arn:aws:iam::123456789012:role/service-*","Condition":{"StringEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/S3Only"}}},
+ {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::123456789012:policy/*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+    );
+    seed_delegation_at(&mfa)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "iam:CreatePolicyVersion on arn:aws:iam::123456789012:policy/S3Only with aws:MultiFactorAuthPresent=\"true\" writes a new version of managed policy `S3Only`, the boundary",
+        ))
+        .stderr(predicate::str::contains(
+            "writes a new version of managed policy `Employees`, the delegation policy itself",
+        ));
+    // `iam:PassRole` on every role over TLS passes AWS's own roles.
+    let pass = edited_seed_delegation(&dir, "PassRolesInPrefix", |s| {
+        s["Resource"] = "arn:aws:iam::123456789012:role/*".into();
+        s["Condition"]["Bool"] = serde_json::json!({"aws:SecureTransport": "true"});
+    });
+    seed_delegation_at(&pass)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "passes role `aws-reserved/admin` to `ec2.amazonaws.com`, under AWS's own path",
+        ));
+    // The boundary lets the roles the holders create edit `policy/S3*` over TLS: `S3Only`.
+    let boundary = write_file(
+        dir.path(),
+        "boundary.json",
+        r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::acme-data-lake/*"},
+ {"Effect":"Deny","Action":["iam:CreateRole","iam:PutRolePolicy","iam:AttachRolePolicy"],"Resource":"*","Condition":{"StringNotEquals":{"iam:PermissionsBoundary":"arn:aws:iam::123456789012:policy/S3Only"}}},
+ {"Effect":"Deny","Action":"iam:DeleteRolePermissionsBoundary","Resource":"*"},
+ {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::123456789012:policy/S3*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#,
+    );
+    seed_delegation("generated.json")
+        .args(["--boundary", &boundary])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "through a role its holders create with its boundary: iam:CreatePolicyVersion on arn:aws:iam::123456789012:policy/S3Only",
+        ));
+}
+
+#[test]
+fn holders_changing_their_own_principal_behind_a_condition_escalate() {
+    let holder = |policy: &str| {
+        format!(
+            r#"
+account "123456789012"
+boundary B {{
+  allow s3:GetObject on arn:aws:s3:::data/*
+}}
+delegate D {{
+  to role "developer"
+  boundary B
+  prefix "app-"
+  pass_to lambda.amazonaws.com
+}}
+role developer {{
+  trust account "123456789012"
+  tag delegated = "yes"
+  {policy}
+}}
+"#
+        )
+    };
+    for (policy, what) in [
+        (
+            "allow iam:AttachRolePolicy on arn:aws:iam::123456789012:role/dev* when aws:MultiFactorAuthPresent == true",
+            "attaches a managed policy to role `developer`, which holds this delegation",
+        ),
+        (
+            "allow iam:PutRolePolicy on arn:aws:iam::123456789012:role/dev* when aws:PrincipalTag/delegated == \"yes\"",
+            "writes an inline policy of role `developer`, which holds this delegation",
+        ),
+    ] {
+        let dir = TempDir::new().unwrap();
+        let path = project(&dir, &holder(policy));
+        iamx()
+            .args(["verify", "--no-config", "--color", "never", &path])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(what));
+    }
+    // A group's members, over TLS.
+    let dir = TempDir::new().unwrap();
+    let path = project(
+        &dir,
+        r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::data/*
+}
+delegate D {
+  to group "devs"
+  boundary B
+  prefix "app-"
+  pass_to lambda.amazonaws.com
+}
+group devs {
+  allow iam:AttachUserPolicy on arn:aws:iam::123456789012:user/al* when aws:SecureTransport == true
+}
+user alice {
+  groups devs
+}
+"#,
+    );
+    iamx()
+        .args(["verify", "--no-config", "--color", "never", &path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "attaches a managed policy to user `alice`, which holds this delegation",
+        ));
+}
+
+#[test]
+fn a_condition_on_the_boundarys_assume_role_does_not_skip_the_trust_check() {
+    let dir = TempDir::new().unwrap();
+    let path = project(
+        &dir,
+        r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::data/*
+  allow sts:AssumeRole on arn:aws:iam::123456789012:role/adm* when aws:RequestedRegion == "eu-west-1"
+}
+delegate D {
+  to role "developer"
+  boundary B
+  prefix "app-"
+  pass_to lambda.amazonaws.com
+}
+role developer {
+  trust account "123456789012"
+  allow s3:GetObject on arn:aws:s3:::data/*
+}
+role admin {
+  trust account "123456789012" when aws:PrincipalArn like "arn:aws:iam::123456789012:role/app-*"
+  attach arn:aws:iam::aws:policy/AdministratorAccess
+}
+"#,
+    );
+    iamx()
+        .args(["verify", "--no-config", "--color", "never", &path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "role `admin` lets in a principal the holders of delegation D control: `arn:aws:iam::123456789012:role/app-x` may assume it",
+        ))
+        .stderr(predicate::str::contains("aws:RequestedRegion=\"eu-west-1\""));
+}
+
+#[test]
+fn tags_the_holders_may_set_reach_trusts_and_other_keys_are_findings() {
+    let dir = TempDir::new().unwrap();
+    let path = project(
+        &dir,
+        r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::data/*
+  allow sts:AssumeRole on arn:aws:iam::123456789012:role/admin
+}
+delegate D {
+  to role "developer"
+  boundary B
+  prefix "app-"
+  pass_to lambda.amazonaws.com
+}
+role developer {
+  trust account "123456789012"
+  allow iam:TagRole on arn:aws:iam::123456789012:role/app-*
+}
+role admin {
+  trust account "123456789012" when aws:PrincipalTag/team == "platform"
+  attach arn:aws:iam::aws:policy/AdministratorAccess
+}
+"#,
+    );
+    iamx()
+        .args(["verify", "--no-config", "--color", "never", &path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "lets in `arn:aws:iam::123456789012:role/app-x` tagged `team=platform`",
+        ));
+    // The generated delegation allows the default keys: with `--tag-keys Name` the others are
+    // findings, as `--help` says.
+    seed_delegation("generated.json")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("which is not one of the delegation's tag keys").not());
+    seed_delegation("generated.json")
+        .args(["--tag-keys", "Name"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning[W0504]"))
+        .stderr(predicate::str::contains(
+            "which is not one of the delegation's tag keys (Name)",
+        ));
+    seed_delegation("generated.json")
+        .args(["--tag-keys", "Name", "--strict"])
+        .assert()
+        .code(1);
+    // Without the `aws:TagKeys` condition, any key.
+    let any_key = edited_seed_delegation(&dir, "TagOnlyAllowedKeysInPrefix", |s| {
+        s.as_object_mut().unwrap().remove("Condition");
+    });
+    seed_delegation_at(&any_key)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "which is not one of the delegation's tag keys",
+        ));
+}

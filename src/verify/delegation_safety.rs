@@ -7,6 +7,7 @@
 
 use super::containment::*;
 use super::escalation::*;
+use super::probe;
 use super::*;
 
 /// Checks a delegation (its policy first in `identity`, then other policies of its principals)
@@ -23,7 +24,7 @@ pub fn check_delegation(
     label: &str,
     span: Span,
 ) -> Report {
-    let envelope = delegation::safe_envelope(scope, own);
+    let envelope = with_tag_keys(delegation::safe_envelope(scope, own), scope);
     let mut report = Report {
         subjects: vec![],
         diagnostics: vec![],
@@ -153,6 +154,44 @@ pub fn check_delegation(
     report
 }
 
+/// `envelope` with its tag writes in the prefix only of the delegation's `tag_keys`, as
+/// `TagOnlyAllowedKeysInPrefix` allows them: tags can decide access (`aws:PrincipalTag`,
+/// `aws:ResourceTag`), so a delegation that lets holders write other keys is a finding.
+fn with_tag_keys(mut envelope: PolicyDocument, scope: &Scope) -> PolicyDocument {
+    let is_tag = |a: &String| {
+        let name = a.to_ascii_lowercase();
+        name.starts_with("iam:tag") || name.starts_with("iam:untag")
+    };
+    let mut tagging = Vec::new();
+    for statement in &mut envelope.statements {
+        if statement.effect != Effect::Allow || !statement.condition.is_empty() {
+            continue;
+        }
+        let Some(actions) = statement.action.clone() else {
+            continue;
+        };
+        if !actions.iter().any(is_tag) || actions.iter().any(|a| a.contains('*')) {
+            continue;
+        }
+        let mut tags = statement.clone();
+        tags.sid = Some("TagsOnlyWithAllowedKeys".into());
+        tags.action = Some(actions.iter().filter(|a| is_tag(a)).cloned().collect());
+        let actions = statement.action.as_mut().expect("cloned above");
+        tags.condition.insert(
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            scope.tag_keys.clone(),
+        );
+        actions.retain(|a| !is_tag(a));
+        tagging.push(tags);
+    }
+    envelope
+        .statements
+        .retain(|s| s.action.as_ref().is_none_or(|a| !a.is_empty()));
+    envelope.statements.extend(tagging);
+    envelope
+}
+
 /// Whose allowing statement a delegation's escape comes from.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -214,22 +253,48 @@ fn escapes(
             .collect(),
         never_matching: never_matching_diagnostics(located, &dropped),
     };
+    let named = named_boundaries(&docs, scope);
+    let mut probe_unknown = Vec::new();
     if !counterexamples.is_empty() {
+        // Each probe under any context the documents allow it in: a statement with a
+        // condition (`aws:MultiFactorAuthPresent`) allows it as much as one without.
+        let mut witnesses: Vec<&reason::Context> = Vec::new();
+        for c in &counterexamples {
+            if !witnesses.contains(&&c.request.context) {
+                witnesses.push(&c.request.context);
+            }
+        }
+        let real = |r: &Request| realizable(r).and_then(|()| receivable(r, scope));
         let envelope = std::slice::from_ref(envelope);
-        for probe in probes(scope, own, &named_boundaries(&docs, scope)) {
-            let alone = reason::evaluate(&docs, None, &probe);
-            if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
-                continue;
+        // The probes as they are first (the readable requests), then the others under the
+        // contexts the documents allow them in.
+        let mut pending = Vec::new();
+        for probe in probes(scope, own, &named) {
+            match probe::allowed_as_is(&probe, &docs, envelope) {
+                Some(at) => out.found.push((probe, at)),
+                None => pending.push(probe),
             }
-            if reason::evaluate(envelope, None, &probe).decision == reason::Decision::Allow {
-                continue;
-            }
-            if let Some(at) = alone.identity_allows.first() {
-                out.found.push((probe, at.clone()));
+        }
+        for probe in pending {
+            let absent = probe::fixed_absent(&probe);
+            match probe::ask(&probe, &absent, &docs, envelope, &witnesses, &real) {
+                probe::Asked::Allowed(request, at) => out.found.push((request, at)),
+                probe::Asked::Undecided(why) => probe_unknown.push(format!(
+                    "whether the holders may send {}: {why}",
+                    show(&probe)
+                )),
+                probe::Asked::Refused => {}
             }
         }
     }
-    record(&counterexamples, scope, &docs, envelope, &mut out);
+    let guarded = Guarded {
+        scope,
+        own,
+        named: &named,
+        docs: &docs,
+        envelope,
+    };
+    record(&counterexamples, &guarded, &mut out);
     // The engine names a few requests per statement, so a statement of several actions may
     // show only its harmless ones (`iam:DeactivateMFADevice` beside `iam:UploadSSHPublicKey`).
     // Before calling it proved, each IAM write the documents may allow is asked about alone.
@@ -237,7 +302,10 @@ fn escapes(
         (out.found.iter())
             .all(|(request, _)| classify(request, scope, own).class != Class::Escalation)
     };
-    if !counterexamples.is_empty() && harmless(&out) {
+    if (!counterexamples.is_empty() || !out.unknown.is_empty()) && harmless(&out) {
+        // Only IAM writes can leave the envelope, and each is asked about below: what the
+        // question of all of them at once left undecided is decided (or not) again there.
+        out.unknown.clear();
         for action in Catalog::get().expand_actions("iam:*") {
             if matches!(
                 action.access_level,
@@ -273,26 +341,22 @@ fn escapes(
             // The witness's action with the other names a request can carry: the engine's
             // resource may be the harmless one of several.
             for counterexample in &counterexamples {
-                let found = variants(&counterexample.request, scope, &docs, envelope);
+                let found = variants(&counterexample.request, &guarded);
                 out.found.extend(found);
             }
-            record(&counterexamples, scope, &docs, envelope, &mut out);
+            record(&counterexamples, &guarded, &mut out);
         }
-        out.unknown.sort();
-        out.unknown.dedup();
     }
+    out.unknown.extend(probe_unknown);
+    out.unknown.sort();
+    out.unknown.dedup();
     out
 }
 
 /// Each engine witness as a request AWS could receive (the same statement may allow a real
 /// one when the witness is not), or why it is undecided.
-fn record(
-    counterexamples: &[reason::Counterexample],
-    scope: &Scope,
-    docs: &[PolicyDocument],
-    envelope: &PolicyDocument,
-    out: &mut Escapes,
-) {
+fn record(counterexamples: &[reason::Counterexample], guarded: &Guarded, out: &mut Escapes) {
+    let scope = guarded.scope;
     for counterexample in counterexamples {
         let request = &counterexample.request;
         let real = realizable(request).and_then(|()| receivable(request, scope));
@@ -302,7 +366,7 @@ fn record(
                 .push((request.clone(), counterexample.allowed_by.clone())),
             // The engine's witness may name a resource AWS would never see with this action;
             // the same statement may still allow a real one, so look for it before giving up.
-            Err(why) => match variants(request, scope, docs, envelope).into_iter().next() {
+            Err(why) => match variants(request, guarded).into_iter().next() {
                 Some((real, at)) => out.found.push((real, at)),
                 None => out.unknown.push(format!(
                     "possible escalation {} is not a real request: {why}",
@@ -313,12 +377,26 @@ fn record(
     }
 }
 
-/// A statement that leaves the documents it is added to nothing but `action`.
+/// A statement that leaves the documents it is added to nothing but `action`, on the resource
+/// types it takes: the engine then names no witness of another type (`iam:TagInstanceProfile`
+/// on a role) that no request confirms.
 fn only_action(action: &str) -> PolicyDocument {
     let mut deny = Statement::new(Effect::Deny);
     deny.not_action = Some(vec![action.to_string()]);
     deny.resource = Some(vec!["*".into()]);
-    PolicyDocument::new(vec![deny])
+    let catalog = Catalog::get();
+    let formats: Vec<String> = (catalog.action(action).into_iter())
+        .flat_map(|a| catalog.action_arn_formats(a))
+        .map(|format| Catalog::fill_arn_format(format, |_| "*".to_string()))
+        .collect();
+    let mut statements = vec![deny];
+    if !formats.is_empty() {
+        let mut other_types = Statement::new(Effect::Deny);
+        other_types.action = Some(vec!["*".into()]);
+        other_types.not_resource = Some(formats);
+        statements.push(other_types);
+    }
+    PolicyDocument::new(statements)
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -505,12 +583,14 @@ fn fill(format: &str, scope: &Scope, name: &str) -> String {
 /// The receivable requests of the same action and context as `request` that the delegation
 /// allows and the envelope does not, each with the statement that allows it: the engine's
 /// witness made real, or the names beside it (outside the prefix, inside it, deeper, AWS's).
-fn variants(
-    request: &Request,
-    scope: &Scope,
-    docs: &[PolicyDocument],
-    envelope: &PolicyDocument,
-) -> Vec<(Request, StatementRef)> {
+fn variants(request: &Request, guarded: &Guarded) -> Vec<(Request, StatementRef)> {
+    let Guarded {
+        scope,
+        own,
+        named,
+        docs,
+        envelope,
+    } = *guarded;
     let mut out = Vec::new();
     let Some(action) = Catalog::get().action(&request.action) else {
         return out;
@@ -529,31 +609,55 @@ fn variants(
         "service-role/admin".into(),
     ];
     let envelope = std::slice::from_ref(envelope);
-    for format in catalog.action_arn_formats(action) {
-        for name in &names {
-            let mut candidate = request.clone();
-            candidate.resource = fill(format, scope, name);
-            if scope.prefix.contains("${aws:username}")
-                && candidate.context.get("aws:username").is_none()
-            {
-                candidate = candidate.with("aws:username", user);
-            }
-            if realizable(&candidate).is_err() || receivable(&candidate, scope).is_err() {
-                continue;
-            }
-            let alone = reason::evaluate(docs, None, &candidate);
-            if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
-                continue;
-            }
-            if reason::evaluate(envelope, None, &candidate).decision == reason::Decision::Allow {
-                continue;
-            }
-            if let Some(at) = alone.identity_allows.first() {
-                out.push((candidate, at.clone()));
-            }
+    // Besides the generic names, what the delegation protects: the boundary, the delegation
+    // policy and its parts, the holders themselves, and the boundaries its conditions name.
+    let mut resources: Vec<String> = (catalog.action_arn_formats(action).into_iter())
+        .flat_map(|format| names.iter().map(move |name| fill(format, scope, name)))
+        .collect();
+    resources.push(scope.boundary_arn.clone());
+    resources.extend(scope.delegation_policies().iter().map(|p| p.to_string()));
+    resources.extend(own.iter().cloned());
+    resources.extend(named.iter().cloned());
+    for resource in resources {
+        let mut candidate = request.clone();
+        candidate.resource = resource;
+        if scope.prefix.contains("${aws:username}")
+            && candidate.context.get("aws:username").is_none()
+        {
+            candidate = candidate.with("aws:username", user);
+        }
+        if realizable(&candidate).is_err() || receivable(&candidate, scope).is_err() {
+            continue;
+        }
+        if out
+            .iter()
+            .any(|(found, _): &(Request, StatementRef)| *found == candidate)
+        {
+            continue;
+        }
+        let alone = reason::evaluate(docs, None, &candidate);
+        if alone.decision != reason::Decision::Allow || !alone.unmodelled.is_empty() {
+            continue;
+        }
+        if reason::evaluate(envelope, None, &candidate).decision == reason::Decision::Allow {
+            continue;
+        }
+        if let Some(at) = alone.identity_allows.first() {
+            out.push((candidate, at.clone()));
         }
     }
     out
+}
+
+/// What a delegation's requests are judged against: its scope, its own principals, the
+/// boundaries its conditions name, the documents and the safe envelope.
+#[derive(Clone, Copy)]
+struct Guarded<'a> {
+    scope: &'a Scope,
+    own: &'a [String],
+    named: &'a [String],
+    docs: &'a [PolicyDocument],
+    envelope: &'a PolicyDocument,
 }
 
 pub(super) fn applies(resource_pattern: &str, request: &Request) -> bool {

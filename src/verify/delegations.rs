@@ -187,6 +187,7 @@ impl<'a> Project<'a> {
             info,
             &scope,
             boundary.as_ref(),
+            &identity,
             &mut report,
         );
         let trusts_holders =

@@ -392,8 +392,34 @@ pub(super) fn classify(request: &Request, scope: &Scope, own: &[String]) -> Find
             .assuming(format!("{} exists without the boundary", target(resource))),
         };
     }
+    let lower = action.to_ascii_lowercase();
+    if scoped && (lower.starts_with("iam:tag") || lower.starts_with("iam:untag")) {
+        let keys = request.context.get("aws:TagKeys").unwrap_or_default();
+        let other: Vec<&str> = (keys.iter())
+            .filter(|k| !scope.tag_keys.iter().any(|t| t.eq_ignore_ascii_case(k)))
+            .map(String::as_str)
+            .collect();
+        if !other.is_empty() {
+            return Finding::new(
+                Conditional,
+                "tag-keys",
+                format!(
+                    "{does} with tag key `{}`, which is not one of the delegation's tag keys ({})",
+                    other.join("`, `"),
+                    scope.tag_keys.join(", ")
+                ),
+                format!(
+                    "allow tag writes only with `\"ForAllValues:StringEquals\": {{\"aws:TagKeys\": [...]}}` over the delegation's tag keys, or add `{}` to them",
+                    other[0]
+                ),
+            )
+            .assuming(format!(
+                "policies or trusts in the account grant access by the tag `{}`",
+                other[0]
+            ));
+        }
+    }
     if matches!(kind, "role" | "user") && !scoped {
-        let lower = action.to_ascii_lowercase();
         if lower.starts_with("iam:tag") || lower.starts_with("iam:untag") {
             return Finding::new(
                 Conditional,

@@ -64,6 +64,7 @@ mod delegations;
 mod escalation;
 mod fused;
 pub mod graph;
+mod probe;
 pub mod queries;
 mod trusting_holders;
 mod under_prefix;
