@@ -393,3 +393,243 @@ fn two_broken_versions_are_reported_in_order_with_every_error() {
     );
     assert!(stderr[..old_done[0]].contains("/old/main.iamx"), "{stderr}");
 }
+
+/// `iamx diff --exit-code` of two plain JSON policies: (exit code, stdout).
+fn json_diff(old: &str, new: &str) -> (i32, String) {
+    let temp = TempDir::new().unwrap();
+    let policy =
+        |statements: &str| format!(r#"{{"Version":"2012-10-17","Statement":{statements}}}"#);
+    write_file(temp.path(), "a.json", &policy(old));
+    write_file(temp.path(), "b.json", &policy(new));
+    let output = iamx()
+        .current_dir(temp.path())
+        .args([
+            "diff",
+            "--color",
+            "never",
+            "--exit-code",
+            "a.json",
+            "b.json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    (output.status.code().unwrap(), stdout)
+}
+
+/// Two projects `old` and `new`: (exit code, stdout).
+fn project_diff(old: &str, new: &str) -> (i32, String) {
+    let temp = TempDir::new().unwrap();
+    let old = project(temp.path(), "old", old);
+    let new = project(temp.path(), "new", new);
+    let output = iamx()
+        .args(["diff", "--color", "never", "--exit-code", &old, &new])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    (output.status.code().unwrap(), stdout)
+}
+
+/// A role's or user's tags decide its `aws:PrincipalTag` conditions: a tag change is shown, and
+/// the access it decides is undecided (exit 3), never "no change".
+#[test]
+fn a_principal_tag_change_is_shown_and_its_access_undecided() {
+    let old = r#"account "123456789012"
+
+role app {
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::secret/* when aws:PrincipalTag/team == "admin"
+  tag team = "etl"
+}
+"#;
+    let (code, out) = project_diff(old, &old.replace("\"etl\"", "\"admin\""));
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("tag: team=etl -> team=admin"), "{out}");
+    assert!(out.contains("tests `aws:PrincipalTag/...`"), "{out}");
+    // A tag no policy tests changes nothing.
+    let plain = old.replace(" when aws:PrincipalTag/team == \"admin\"", "");
+    let (code, out) = project_diff(&plain, &plain.replace("\"etl\"", "\"admin\""));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("tag: team=etl -> team=admin"), "{out}");
+}
+
+/// An account principal covers every principal of the account: removing a deny of one of
+/// them under an allow of the account is added access; an anonymous caller cannot assume a
+/// role.
+#[test]
+fn an_account_principal_covers_its_users_and_roles() {
+    for (account, denied) in [
+        (
+            "arn:aws:iam::444455556666:root",
+            "arn:aws:iam::444455556666:role/x",
+        ),
+        ("444455556666", "arn:aws:iam::444455556666:user/bob"),
+    ] {
+        let allow = format!(
+            r#"{{"Effect":"Allow","Principal":{{"AWS":"{account}"}},"Action":"sts:AssumeRole"}}"#
+        );
+        let deny = format!(
+            r#"{{"Effect":"Deny","Principal":{{"AWS":"{denied}"}},"Action":"sts:AssumeRole"}}"#
+        );
+        let (code, out) = json_diff(&format!("[{allow},{deny}]"), &format!("[{allow}]"));
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(&format!("example: AWS {denied} calls sts:AssumeRole")),
+            "{out}"
+        );
+    }
+    let trust = |principal: &str| {
+        format!(r#"[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]"#)
+    };
+    let (_, out) = json_diff(&trust(r#"{"AWS":"*"}"#), &trust(r#""*""#));
+    assert!(!out.contains("anonymous"), "{out}");
+}
+
+/// A deny added to a policy a role attaches, or a policy with denies newly attached, removes
+/// what the role's other policies allow: the role's entry says so.
+#[test]
+fn a_deny_added_to_an_attached_policy_removes_the_roles_access() {
+    let old = r#"account "123456789012"
+
+policy Guard {
+  deny s3:PutObject on arn:aws:s3:::prod/*
+}
+
+role app {
+  trust service ec2.amazonaws.com
+  attach Guard
+  allow s3:* on *
+}
+"#;
+    let new = old.replace(
+        "  deny s3:PutObject on arn:aws:s3:::prod/*\n",
+        "  deny s3:PutObject on arn:aws:s3:::prod/*\n  deny s3:GetObject on *\n",
+    );
+    let (code, out) = project_diff(old, &new);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("changed role app"), "{out}");
+    assert!(
+        out.contains("- s3:GetObject on *  [now denied by managed-policy Guard statement 2"),
+        "{out}"
+    );
+    let detached = old.replace("  attach Guard\n", "");
+    let (_, out) = project_diff(&detached, old);
+    assert!(
+        out.contains("- s3:PutObject on *  [now denied by managed-policy Guard statement 1"),
+        "{out}"
+    );
+}
+
+/// Requests AWS cannot receive are not access: `*` and `*:*`, a wildcard and the catalog's
+/// actions it stands for, keys AWS ties together or spells its own way.
+#[test]
+fn no_access_is_claimed_for_requests_aws_cannot_receive() {
+    let allow = |action: &str, condition: &str| {
+        format!(r#"[{{"Effect":"Allow","Action":{action},"Resource":"*"{condition}}}]"#)
+    };
+    let (code, out) = json_diff(&allow(r#""*""#, ""), &allow(r#""*:*""#, ""));
+    assert_eq!(
+        (code, out.contains("no change in access")),
+        (0, true),
+        "{out}"
+    );
+    let spelled: Vec<String> = [
+        "",
+        "Acl",
+        "Annotation",
+        "Attributes",
+        "LegalHold",
+        "Retention",
+        "Tagging",
+        "Torrent",
+        "Version",
+        "VersionAcl",
+        "VersionAnnotation",
+        "VersionAnnotationForReplication",
+        "VersionAttributes",
+        "VersionForReplication",
+        "VersionTagging",
+        "VersionTorrent",
+    ]
+    .iter()
+    .map(|s| format!("\"s3:GetObject{s}\""))
+    .collect();
+    let spelled = format!("[{}]", spelled.join(","));
+    for (a, b) in [
+        (spelled.as_str(), "\"s3:GetObject*\""),
+        ("\"s3:GetObject*\"", spelled.as_str()),
+    ] {
+        let (code, out) = json_diff(&allow(a, ""), &allow(b, ""));
+        assert_eq!(
+            (code, out.contains("no change in access")),
+            (0, true),
+            "{out}"
+        );
+    }
+    let (code, out) = json_diff(
+        &allow(
+            r#""s3:GetObject""#,
+            r#","Condition":{"StringEquals":{"aws:PrincipalType":"AssumedRole"}}"#,
+        ),
+        &allow(
+            r#""s3:GetObject""#,
+            r#","Condition":{"StringEqualsIgnoreCase":{"aws:PrincipalType":"assumedrole"}}"#,
+        ),
+    );
+    assert_eq!(
+        (code, out.contains("no change in access")),
+        (0, true),
+        "{out}"
+    );
+    // aws:PrincipalArn and aws:PrincipalAccount name one account: the new version allows no
+    // principal the old one did not (undecided, not added); the removal shows a user.
+    let (code, out) = json_diff(
+        &allow(
+            r#""s3:GetObject""#,
+            r#","Condition":{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}"#,
+        ),
+        &allow(
+            r#""s3:GetObject""#,
+            r#","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/*"}}"#,
+        ),
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(!out.contains("access added"), "{out}");
+    assert!(
+        out.contains("aws:PrincipalArn=\"arn:aws:iam::444455556666:"),
+        "{out}"
+    );
+}
+
+/// Past the split limit, an entry lists only the actions that were added.
+#[test]
+fn an_entry_past_the_split_limit_lists_only_what_was_added() {
+    let actions: Vec<String> = describe_actions()
+        .into_iter()
+        .take(100)
+        .map(|a| format!("\"{a}\""))
+        .collect();
+    let statement = |list: &[String]| {
+        format!(
+            r#"[{{"Effect":"Allow","Action":[{}],"Resource":"*"}}]"#,
+            list.join(",")
+        )
+    };
+    let (code, out) = json_diff(&statement(&actions[..99]), &statement(&actions));
+    assert_eq!(code, 1, "{out}");
+    let added = actions[99].trim_matches('"');
+    assert!(
+        out.contains(&format!("+ {added} on *  [statement 1]")),
+        "{out}"
+    );
+    assert!(!out.contains(actions[0].trim_matches('"')), "{out}");
+}
+
+/// The first `ec2:Describe*` actions of the catalog.
+fn describe_actions() -> Vec<String> {
+    iamx::catalog::Catalog::get()
+        .expand_actions("ec2:Describe*")
+        .iter()
+        .map(|a| a.full_name())
+        .collect()
+}

@@ -1,6 +1,12 @@
 //! Access: what one version of a document allows that the other does not, decided by the
 //! reasoning engine, split by action and resource pattern, each part with an example request.
 //!
+//! The engine is given the catalog, so every verdict is about requests AWS could receive: a
+//! listed action on a resource of a type it takes (`ContainedForListedActions` is no change);
+//! requests it never receives that the engine cannot rule out by itself (an anonymous `sts`
+//! call, an untyped principal, an `aws:PrincipalType` in another case) are denied on the side
+//! being checked ([`domain_denies`]), and examples are made consistent in `examples.rs`.
+//!
 //! In: the old and new policy documents (either may be absent). Out: an [`Access`] summary.
 
 use super::*;
@@ -107,13 +113,77 @@ pub(super) fn named_principals(policy: Option<&PolicyDocument>) -> BTreeSet<Stri
     out
 }
 
-/// `123456789012` as a principal means the account's root.
+/// An account principal (`123456789012`, `arn:aws:iam::123456789012:root`) matches every
+/// principal of the account ([`reason::account_principal_pattern`], the rule `verify` reads
+/// trust policies with): it becomes the pattern `AWS:arn:aws:iam::123456789012:*`.
 pub(super) fn principal_value(kind: &str, value: &str) -> String {
-    if kind == "AWS" && crate::iam::names::is_account_id(value) {
-        format!("{kind}:arn:aws:iam::{value}:root")
-    } else {
-        format!("{kind}:{value}")
+    match reason::account_principal_pattern(value) {
+        Some(pattern) if kind == "AWS" => format!("AWS:{pattern}"),
+        _ => format!("{kind}:{value}"),
     }
+}
+
+/// An encoded principal as people read it: `Type value`, an account as its `:root` ARN.
+fn shown_principal(value: &str) -> String {
+    let shown = value.replacen(':', " ", 1);
+    match shown.strip_suffix(":*") {
+        Some(account) if value.starts_with("AWS:arn:") => format!("{account}:root"),
+        _ => shown,
+    }
+}
+
+/// Requests AWS never receives, denied on the side being checked so that no example or verdict
+/// rests on them: an `sts` call without a principal (an anonymous caller cannot assume a role:
+/// even `AssumeRoleWithWebIdentity` has a federated principal), and, where a document tests
+/// it, an `aws:PrincipalType` AWS does not send.
+fn domain_denies(
+    target: &PolicyDocument,
+    base: Option<&PolicyDocument>,
+    names_principals: bool,
+) -> Vec<Statement> {
+    let mut out = Vec::new();
+    if names_principals {
+        let mut deny = Statement::new(Effect::Deny);
+        deny.action = Some(vec!["sts:*".into()]);
+        deny.resource = Some(vec!["*".into()]);
+        (deny.condition).insert("Null", PRINCIPAL_KEY, vec!["true".into()]);
+        out.push(deny);
+        // Every principal has a type (`AWS`, `Service`, `Federated`, `CanonicalUser`); `sts`
+        // knows no canonical users.
+        for (sts, types) in [
+            (true, &["AWS:*", "Service:*", "Federated:*"][..]),
+            (
+                false,
+                &["AWS:*", "Service:*", "Federated:*", "CanonicalUser:*"][..],
+            ),
+        ] {
+            let mut untyped = Statement::new(Effect::Deny);
+            let actions = Some(vec!["sts:*".to_string()]);
+            (untyped.action, untyped.not_action) = if sts {
+                (actions, None)
+            } else {
+                (None, actions)
+            };
+            untyped.resource = Some(vec!["*".into()]);
+            (untyped.condition).insert("Null", PRINCIPAL_KEY, vec!["false".into()]);
+            let types = types.iter().map(|t| t.to_string()).collect();
+            (untyped.condition).insert("StringNotLike", PRINCIPAL_KEY, types);
+            out.push(untyped);
+        }
+    }
+    let tests_type = (std::iter::once(target).chain(base))
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| s.condition.clauses())
+        .any(|(_, key, _)| key.eq_ignore_ascii_case("aws:PrincipalType"));
+    if tests_type {
+        let mut deny = Statement::new(Effect::Deny);
+        deny.action = Some(vec!["*".into()]);
+        deny.resource = Some(vec!["*".into()]);
+        let types = super::examples::PRINCIPAL_TYPES.map(String::from).to_vec();
+        (deny.condition).insert("StringNotEquals", "aws:PrincipalType", types);
+        out.push(deny);
+    }
+    out
 }
 
 /// Principals become a condition on [`PRINCIPAL_KEY`]; statements without resources get `*`.
@@ -163,15 +233,29 @@ pub(super) fn delta(
 ) -> (Vec<AccessEntry>, Vec<String>) {
     // The other side is the boundary of every question below: compiled once, not per question.
     let prepared = reason::PreparedBoundary::new(base.map_or(&[], std::slice::from_ref));
-    let denies: Vec<Statement> = target
+    let mut denies: Vec<Statement> = target
         .statements
         .iter()
         .filter(|s| s.effect == Effect::Deny)
         .cloned()
         .collect();
+    let real_denies = denies.len();
+    denies.extend(domain_denies(target, base, names_principals));
+    // The target as its examples are evaluated again: with the requests AWS never receives
+    // denied too.
+    let checked_target = PolicyDocument {
+        statements: (target.statements.iter().cloned())
+            .chain(denies[real_denies..].iter().cloned())
+            .collect(),
+        ..target.clone()
+    };
     let (side, other) = match direction {
         Direction::Added => ("new", "old"),
         Direction::Removed => ("old", "new"),
+    };
+    let example = |request: &Request| -> Result<Example, String> {
+        let request = super::examples::consistent(request, &checked_target, base)?;
+        Ok(tidy(&request, target, base, names_principals))
     };
     let mut entries = Vec::new();
     let mut undecided = Vec::new();
@@ -190,14 +274,31 @@ pub(super) fn delta(
             };
             let known = known_actions(part);
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
-            reason::contained_in(
-                &[&identity],
-                &prepared,
-                Options {
-                    known_actions: &known,
-                    catalog: None,
-                },
-            )
+            let run = |catalog| {
+                reason::contained_in(
+                    &[&identity],
+                    &prepared,
+                    Options {
+                        known_actions: &known,
+                        catalog,
+                    },
+                )
+            };
+            // Requests AWS could receive: listed actions on resources of their types; an
+            // escape only an unlisted action name could make is no request at all.
+            let typed = run(Some(Catalog::get()));
+            // The engine cannot always tell a cell with no request of a type its actions take
+            // from one it found no such request in: it says Unknown. Removed access gates
+            // nothing, so there the plain semantics answer instead (as before the catalog).
+            let unsure = match &typed {
+                Containment::Unknown(_) => true,
+                Containment::Escapes { unknown, .. } => !unknown.is_empty(),
+                _ => false,
+            };
+            if unsure && direction == Direction::Removed {
+                return run(None);
+            }
+            typed
         };
         let check = |part: &Statement| check_with(part, None);
         let describe_unknown = |reasons: &[UnknownReason]| -> Vec<String> {
@@ -220,6 +321,12 @@ pub(super) fn delta(
                 })
                 .collect()
         };
+        let impossible = |why: String| {
+            format!(
+                "{side} statement {}: the engine's example is a request AWS never sends ({why}), and no consistent one shows a difference",
+                index + 1
+            )
+        };
         let whole = check(statement);
         match &whole {
             Containment::Contained | Containment::ContainedForListedActions(_) => continue,
@@ -230,12 +337,19 @@ pub(super) fn delta(
             Containment::Escapes { .. } => {}
         }
         let parts = split(statement);
+        let single = parts.len() == 1;
+        // Parts to check, in order; a part of more actions than could be split one by one is
+        // halved while it escapes, within a budget of checks, so that an entry lists only the
+        // actions that changed (or says that it is coarser).
+        let mut work: std::collections::VecDeque<Statement> = parts.into();
+        let mut budget = 2 * MAX_PARTS;
         let mut found_any = false;
-        for part in &parts {
-            let result = if parts.len() == 1 {
+        let mut first_check = single;
+        while let Some(part) = work.pop_front() {
+            let result = if std::mem::take(&mut first_check) {
                 whole.clone()
             } else {
-                check(part)
+                check(&part)
             };
             let (counterexamples, unknown) = match result {
                 Containment::Contained | Containment::ContainedForListedActions(_) => continue,
@@ -248,6 +362,25 @@ pub(super) fn delta(
                     unknown,
                 } => (counterexamples, unknown),
             };
+            let actions = part.action.as_ref().map_or(0, Vec::len);
+            if actions > 1 && budget >= 2 {
+                budget -= 2;
+                let list = part.action.as_ref().expect("more than one action");
+                let (a, b) = list.split_at(actions / 2);
+                for half in [b, a] {
+                    let mut half_part = part.clone();
+                    half_part.action = Some(half.to_vec());
+                    work.push_front(half_part);
+                }
+                continue;
+            }
+            let coarse = (actions > 1).then_some(
+                "coarser: not every action listed was added (too many to check one by one)",
+            );
+            let with_coarse = |note: Option<String>| match (note, coarse) {
+                (Some(note), Some(c)) => Some(format!("{note}; {c}")),
+                (note, c) => note.or(c.map(String::from)),
+            };
             undecided.extend(describe_unknown(&unknown));
             let Some(first) = counterexamples.first() else {
                 continue;
@@ -258,12 +391,10 @@ pub(super) fn delta(
                 BoundaryFailure::DeniedBy(refs) => refs.iter().map(|r| r.stmt).collect(),
             };
             if denied_by.is_empty() {
-                entries.push(entry(
-                    part,
-                    index,
-                    None,
-                    tidy(&first.request, target, base, names_principals),
-                ));
+                match example(&first.request) {
+                    Ok(found) => entries.push(entry(&part, index, with_coarse(None), found)),
+                    Err(why) => undecided.push(impossible(why)),
+                }
                 continue;
             }
             // The part escapes because a deny of the other side does not apply on this side:
@@ -280,7 +411,7 @@ pub(super) fn delta(
                 only.resource = Some(vec!["*".into()]);
                 let Containment::Escapes {
                     counterexamples, ..
-                } = check_with(part, Some(only))
+                } = check_with(&part, Some(only))
                 else {
                     continue;
                 };
@@ -289,24 +420,30 @@ pub(super) fn delta(
                 };
                 narrowed = true;
                 let mut narrower = part.clone();
-                if action_included(pattern, part) {
+                if action_included(pattern, &part) {
                     narrower.action = Some(vec![pattern.clone()]);
                     narrower.not_action = None;
                 }
-                entries.push(entry(
-                    &narrower,
-                    index,
-                    deny_note(&found.boundary, other, direction),
-                    tidy(&found.request, target, base, names_principals),
-                ));
+                match example(&found.request) {
+                    Ok(shown) => entries.push(entry(
+                        &narrower,
+                        index,
+                        with_coarse(deny_note(&found.boundary, other, direction)),
+                        shown,
+                    )),
+                    Err(why) => undecided.push(impossible(why)),
+                }
             }
             if !narrowed {
-                entries.push(entry(
-                    part,
-                    index,
-                    deny_note(&first.boundary, other, direction),
-                    tidy(&first.request, target, base, names_principals),
-                ));
+                match example(&first.request) {
+                    Ok(shown) => entries.push(entry(
+                        &part,
+                        index,
+                        with_coarse(deny_note(&first.boundary, other, direction)),
+                        shown,
+                    )),
+                    Err(why) => undecided.push(impossible(why)),
+                }
             }
         }
         if !found_any {
@@ -317,12 +454,10 @@ pub(super) fn delta(
             } = &whole
             {
                 if let Some(first) = counterexamples.first() {
-                    entries.push(entry(
-                        statement,
-                        index,
-                        None,
-                        tidy(&first.request, target, base, names_principals),
-                    ));
+                    match example(&first.request) {
+                        Ok(shown) => entries.push(entry(statement, index, None, shown)),
+                        Err(why) => undecided.push(impossible(why)),
+                    }
                 }
             }
         }
@@ -435,7 +570,17 @@ pub(super) fn known_actions(statement: &Statement) -> Vec<String> {
                 .map(|a| a.full_name()),
         );
     }
-    out
+    // The engine tries a few of these per cell: first those that take the statement's
+    // resources (`s3:PutObject` before `s3:PutAccelerateConfiguration` on an object ARN).
+    let samples: Vec<String> = (statement.resource.iter().flatten())
+        .map(|r| r.replace(['*', '?'], "x"))
+        .collect();
+    let takes = |action: &String| {
+        (samples.iter()).any(|r| reason::takes_resource(catalog, action, r).is_ok())
+    };
+    let (mut fitting, others): (Vec<String>, Vec<String>) = out.into_iter().partition(takes);
+    fitting.extend(others);
+    fitting
 }
 
 /// The statement split into one part per (action pattern, resource pattern) — or per principal
@@ -507,7 +652,7 @@ pub(super) fn entry(
     for (operator, prefix) in [("StringLike", ""), ("StringNotLike", "everyone except ")] {
         if let Some(keys) = condition.0.get_mut(operator) {
             if let Some(values) = keys.remove(PRINCIPAL_KEY) {
-                let values: Vec<String> = values.iter().map(|v| v.replacen(':', " ", 1)).collect();
+                let values: Vec<String> = values.iter().map(|v| shown_principal(v)).collect();
                 principal = Some(format!("{prefix}{}", values.join(", ")));
             }
             if keys.is_empty() {

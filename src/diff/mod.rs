@@ -22,6 +22,7 @@
 //! Documents whose canonical JSON is byte-identical skip the engine.
 
 mod access;
+mod examples;
 pub mod markdown;
 mod principals;
 mod render;
@@ -101,6 +102,8 @@ pub struct PrincipalInfo {
     pub attached_policy_arns: Vec<String>,
     /// Users only: the groups they are in.
     pub groups: Vec<String>,
+    /// Roles and users: their tags, which decide `aws:PrincipalTag/...` conditions.
+    pub tags: BTreeMap<String, String>,
 }
 
 impl Side {
@@ -127,6 +130,9 @@ impl Side {
                 boundary_arn: role.boundary_arn.clone(),
                 attached_policy_arns: role.attached_policy_arns.clone(),
                 groups: vec![],
+                tags: (role.tags.iter())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             });
         }
         for user in &compiled.users {
@@ -136,6 +142,9 @@ impl Side {
                 boundary_arn: user.boundary_arn.clone(),
                 attached_policy_arns: user.attached_policy_arns.clone(),
                 groups: user.groups.clone(),
+                tags: (user.tags.iter())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             });
         }
         for group in &compiled.groups {
@@ -145,6 +154,7 @@ impl Side {
                 boundary_arn: None,
                 attached_policy_arns: group.attached_policy_arns.clone(),
                 groups: vec![],
+                tags: BTreeMap::new(),
             });
         }
         Side {
@@ -187,6 +197,7 @@ impl Side {
                 boundary_arn: role.boundary_arn,
                 attached_policy_arns: role.attached_policy_arns,
                 groups: Vec::new(),
+                tags: role.tags,
             });
         }
         for user in manifest.users {
@@ -196,6 +207,7 @@ impl Side {
                 boundary_arn: user.boundary_arn,
                 attached_policy_arns: user.attached_policy_arns,
                 groups: user.groups,
+                tags: user.tags,
             });
         }
         for group in manifest.groups {
@@ -205,6 +217,7 @@ impl Side {
                 boundary_arn: None,
                 attached_policy_arns: group.attached_policy_arns,
                 groups: Vec::new(),
+                tags: BTreeMap::new(),
             });
         }
         Ok(side)
@@ -399,7 +412,7 @@ pub struct DocumentDiff {
 /// A change of something a role, user or group attaches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttachmentChange {
-    /// `boundary`, `attached-policy` or `group`.
+    /// `boundary`, `attached-policy`, `group` or `tag` (`KEY=VALUE`).
     pub what: &'static str,
     pub old: Option<String>,
     pub new: Option<String>,
@@ -478,7 +491,13 @@ pub fn diff(old: &Side, new: &Side, labels: &Labels) -> Result<Report, String> {
     let documents = crate::parallel::map(&jobs, |&(o, n)| compare_documents(o, n, labels))
         .into_iter()
         .collect::<Result<Vec<_>, String>>()?;
-    let principals = compare_principals(old, new);
+    // The documents that changed, for the principals whose effective access they change.
+    let changed: Vec<(Option<&SideDocument>, Option<&SideDocument>)> = (jobs.iter())
+        .zip(&documents)
+        .filter(|(_, d)| d.status != Status::Unchanged)
+        .map(|(pair, _)| *pair)
+        .collect();
+    let principals = compare_principals(old, new, &changed);
     Ok(Report {
         documents,
         principals,

@@ -1,20 +1,89 @@
 //! Principals: what changed in the roles, users and groups of two versions: boundaries,
-//! attached policies, group membership.
+//! attached policies, group membership, tags; and the access a principal gains or loses that
+//! no one document shows: a deny added to one of its policies (or a policy with denies newly
+//! attached) removes what its other policies allow, and a change of its tags changes what its
+//! `aws:PrincipalTag` conditions allow.
 //!
-//! In: two [`Side`]s. Out: one [`PrincipalDiff`] per principal that changed.
+//! In: two [`Side`]s and the documents that changed. Out: one [`PrincipalDiff`] per principal
+//! that changed.
 
 use super::*;
+use std::collections::{HashMap, HashSet};
 
-pub(super) fn compare_principals(old: &Side, new: &Side) -> Vec<PrincipalDiff> {
+/// What a principal's documents are made of, to find which principals a changed document
+/// applies to without gathering every principal's documents.
+struct Touched<'a> {
+    /// (kind, owner) of changed inline documents.
+    owned: HashSet<(&'a str, &'a str)>,
+    /// ARNs of changed managed documents.
+    arns: HashSet<&'a str>,
+}
+
+impl Touched<'_> {
+    fn applies_to(&self, p: &PrincipalInfo, groups: &HashMap<&str, &PrincipalInfo>) -> bool {
+        let own = self.owned.contains(&(inline_kind(p.kind), p.name.as_str()))
+            || (p.attached_policy_arns.iter()).any(|a| self.arns.contains(a.as_str()));
+        own || (p.groups.iter()).any(|g| {
+            self.owned.contains(&("group-inline", g.as_str()))
+                || groups.get(g.as_str()).is_some_and(|g| {
+                    (g.attached_policy_arns.iter()).any(|a| self.arns.contains(a.as_str()))
+                })
+        })
+    }
+}
+
+/// A side's groups by name.
+fn groups_of(side: &Side) -> HashMap<&str, &PrincipalInfo> {
+    (side.principals.iter())
+        .filter(|p| p.kind == "group")
+        .map(|p| (p.name.as_str(), p))
+        .collect()
+}
+
+fn inline_kind(kind: &str) -> &'static str {
+    match kind {
+        "role" => "role-inline",
+        "user" => "user-inline",
+        _ => "group-inline",
+    }
+}
+
+pub(super) fn compare_principals(
+    old: &Side,
+    new: &Side,
+    changed: &[(Option<&SideDocument>, Option<&SideDocument>)],
+) -> Vec<PrincipalDiff> {
+    let mut touched = Touched {
+        owned: HashSet::new(),
+        arns: HashSet::new(),
+    };
+    for d in changed.iter().flat_map(|(o, n)| [o, n]).flatten() {
+        match (&d.owner, &d.arn) {
+            (Some(owner), _) => touched.owned.insert((d.kind.as_str(), owner.as_str())),
+            (None, Some(arn)) => touched.arns.insert(arn.as_str()),
+            (None, None) => false,
+        };
+    }
+    let (old_groups, new_groups) = (groups_of(old), groups_of(new));
     let mut out = Vec::new();
     for pair in pair_by_key(&old.principals, &new.principals, |p| (p.kind, &p.name)) {
         let (principal, status, changes, access) = match pair {
             (None, Some(n)) => (n, Status::Added, vec![], Access::default()),
             (Some(o), None) => (o, Status::Removed, vec![], Access::default()),
-            (Some(o), Some(n)) if o == n => continue,
             (Some(o), Some(n)) => {
-                let (changes, access) = attachment_changes(o, n, old, new);
-                if changes.is_empty() {
+                let touches =
+                    touched.applies_to(o, &old_groups) || touched.applies_to(n, &new_groups);
+                if o == n && !touches {
+                    continue;
+                }
+                let (mut changes, mut access) = attachment_changes(o, n, old, new);
+                let old_docs = documents_of(old, o, &old_groups);
+                let new_docs = documents_of(new, n, &new_groups);
+                tag_changes(o, n, [&old_docs, &new_docs], &mut changes, &mut access);
+                if touches || o != n {
+                    denies_added(n, &old_docs, &new_docs, &mut access);
+                }
+                if changes.is_empty() && access.is_empty() {
                     continue;
                 }
                 (n, Status::Changed, changes, access)
@@ -31,6 +100,169 @@ pub(super) fn compare_principals(old: &Side, new: &Side) -> Vec<PrincipalDiff> {
         });
     }
     out
+}
+
+/// A principal's identity documents on one side (inline, attached, its groups' inline and
+/// attached ones) and its boundary, each once; the trust policy is not one of them.
+fn documents_of<'a>(
+    side: &'a Side,
+    p: &PrincipalInfo,
+    groups: &HashMap<&str, &PrincipalInfo>,
+) -> (Vec<&'a SideDocument>, Option<&'a SideDocument>) {
+    let mut arns: HashSet<&str> = p.attached_policy_arns.iter().map(String::as_str).collect();
+    for g in p.groups.iter().filter_map(|g| groups.get(g.as_str())) {
+        arns.extend(g.attached_policy_arns.iter().map(String::as_str));
+    }
+    let kind = inline_kind(p.kind);
+    let documents = (side.documents.iter())
+        .filter(|d| match (&d.owner, &d.arn) {
+            (Some(owner), _) => {
+                (d.kind == kind && *owner == p.name)
+                    || (d.kind == "group-inline" && p.groups.contains(owner))
+            }
+            (None, Some(arn)) => arns.contains(arn.as_str()),
+            (None, None) => false,
+        })
+        .collect();
+    let boundary = p.boundary_arn.as_deref().and_then(|b| side.by_arn(b));
+    (documents, boundary)
+}
+
+type Documents<'a> = (Vec<&'a SideDocument>, Option<&'a SideDocument>);
+
+/// Tag changes, and, when the principal's policies test its tags (or its own resource tags),
+/// the access change they make is undecided: the policies are compared without the tags.
+fn tag_changes(
+    o: &PrincipalInfo,
+    n: &PrincipalInfo,
+    sides: [&Documents<'_>; 2],
+    changes: &mut Vec<AttachmentChange>,
+    access: &mut Access,
+) {
+    if o.tags == n.tags {
+        return;
+    }
+    let keys: BTreeSet<&String> = o.tags.keys().chain(n.tags.keys()).collect();
+    let mut shown = vec![];
+    for key in keys {
+        let (a, b) = (o.tags.get(key), n.tags.get(key));
+        if a != b {
+            changes.push(AttachmentChange {
+                what: "tag",
+                old: a.map(|v| format!("{key}={v}")),
+                new: b.map(|v| format!("{key}={v}")),
+            });
+            shown.push(key.as_str());
+        }
+    }
+    const TESTS: [&str; 3] = ["aws:PrincipalTag/", "aws:ResourceTag/", "iam:ResourceTag/"];
+    let tested = (sides.iter())
+        .flat_map(|(docs, boundary)| docs.iter().chain(boundary))
+        .find_map(|d| {
+            let text = match &d.body {
+                Body::Json(text) => text.to_lowercase(),
+                Body::Policy(policy) => policy.to_canonical_json().to_lowercase(),
+            };
+            (TESTS.iter())
+                .find(|t| text.contains(&t.to_lowercase()))
+                .map(|t| (*t, d))
+        });
+    if let Some((test, document)) = tested {
+        access.undecided.push(format!(
+            "the {}'s tags changed ({}) and {} {} tests `{}...`: the access those tags decide is not compared",
+            n.kind,
+            shown.join(", "),
+            document.kind,
+            document.name,
+            test,
+        ));
+    }
+}
+
+/// What the principal's old policies allowed that a deny its new policies have and its old ones
+/// did not now denies: removed access no one document shows (a deny added to a guard policy,
+/// a policy with denies newly attached, a group with one joined).
+fn denies_added(p: &PrincipalInfo, old: &Documents<'_>, new: &Documents<'_>, access: &mut Access) {
+    let policies = |docs: &[&SideDocument]| -> Vec<(String, PolicyDocument)> {
+        (docs.iter())
+            .filter_map(|d| Some((format!("{} {}", d.kind, d.name), d.policy().ok()?)))
+            .collect()
+    };
+    let (old, new) = (policies(&old.0), policies(&new.0));
+    let denies = |policies: &[(String, PolicyDocument)]| -> Vec<(String, Statement)> {
+        (policies.iter())
+            .flat_map(|(name, p)| {
+                p.statements
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, s)| (name, i, s))
+            })
+            .filter(|(_, _, s)| s.effect == Effect::Deny)
+            .map(|(name, i, s)| (format!("{name} statement {}", i + 1), s.clone()))
+            .collect()
+    };
+    let (old_denies, new_denies) = (denies(&old), denies(&new));
+    if (new_denies.iter()).all(|(_, d)| old_denies.iter().any(|(_, o)| o == d)) {
+        return;
+    }
+    // The old policies as one document (its statements labelled), against every request but
+    // what the new denies deny.
+    let mut labels = vec![];
+    let mut statements = vec![];
+    for (name, policy) in &old {
+        for (i, s) in policy.statements.iter().enumerate() {
+            labels.push(format!("{name} statement {}", i + 1));
+            statements.push(s.clone());
+        }
+    }
+    let version = old.first().and_then(|(_, p)| p.version.clone());
+    let merged = PolicyDocument {
+        version: version.clone(),
+        ..PolicyDocument::new(statements)
+    };
+    let mut everything = Statement::new(Effect::Allow);
+    everything.action = Some(vec!["*".into()]);
+    everything.resource = Some(vec!["*".into()]);
+    let remaining = PolicyDocument {
+        version,
+        ..PolicyDocument::new(
+            std::iter::once(everything)
+                .chain(new_denies.iter().map(|(_, s)| s.clone()))
+                .collect(),
+        )
+    };
+    let (entries, undecided) = delta(Some(&remaining), &merged, Direction::Removed, false);
+    for mut entry in entries {
+        let allowed_by = entry.statement.and_then(|n| labels.get(n - 1)).cloned();
+        let denied_by: Vec<&str> = (entry.example.as_ref())
+            .map(|e| reason::evaluate(std::slice::from_ref(&remaining), None, &e.to_request()))
+            .map_or(vec![], |evaluation| {
+                (evaluation.denies.iter())
+                    .filter_map(|r| new_denies.get(r.stmt.wrapping_sub(1)))
+                    .map(|(label, _)| label.as_str())
+                    .collect()
+            });
+        entry.note = Some(format!(
+            "now denied by {}{}",
+            if denied_by.is_empty() {
+                "a new deny".to_string()
+            } else {
+                denied_by.join(", ")
+            },
+            allowed_by.map_or(String::new(), |a| format!(
+                ", which {a} allowed the {}",
+                p.kind
+            )),
+        ));
+        entry.statement = None;
+        entry.sid = None;
+        access.removed.push(entry);
+    }
+    (access.undecided).extend(
+        undecided
+            .into_iter()
+            .map(|u| format!("whether new denies apply: {u}")),
+    );
 }
 
 pub(super) fn attachment_changes(

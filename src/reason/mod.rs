@@ -20,6 +20,7 @@
 //! - `inclusion`: pattern-in-pattern inclusion for the checks outside the engine (lints, the
 //!   delegation policy), on the same semantics: the project's one glob matcher.
 //! - `version`: per-document policy language version (variables or literal text).
+//! - `principal`: account principals, which match every principal of their account.
 //!
 //! What is decided exactly: action and resource languages (any mix of `Action`/`NotAction`,
 //! `Resource`/`NotResource`, unions over statements and documents, boundary and identity denies),
@@ -50,6 +51,7 @@ mod domain;
 mod eval;
 mod inclusion;
 mod pattern;
+mod principal;
 mod request;
 mod version;
 
@@ -66,4 +68,5 @@ pub use eval::{
 };
 pub use inclusion::{pattern_includes, PatternList};
 pub use pattern::{substitute_variables, variable_keys, PatternKind, VarRef};
+pub use principal::{account_principal, account_principal_pattern};
 pub use request::{Context, Request};
