@@ -1,7 +1,7 @@
 //! Account principals: `123456789012` or `arn:PARTITION:iam::123456789012:root` as an `AWS`
 //! principal names the account as a whole, so it matches every user, role and role session of
-//! the account (IAM User Guide, "AWS account principals"). The rule `verify`'s trust reading
-//! (`verify/graph/trust.rs`, `account_of`) applies; `diff` models trust policies with it.
+//! the account (IAM User Guide, "AWS account principals"). The one rule: `verify`'s trust
+//! reading (`verify/graph/trust.rs`) and `diff`'s model of trust policies both use it.
 //!
 //! In: an `AWS` principal value. Out: the account it names as a whole, if any, and the pattern
 //! of the principal ARNs it matches.

@@ -7,7 +7,7 @@
 //! with its `Principal` matched here and its missing `Resource` read as the role itself).
 
 use crate::iam::policy::{Effect, PolicyDocument, Principal, Statement};
-use crate::reason::{statement_applies, Request};
+use crate::reason::{account_principal, statement_applies, Request};
 
 /// Who calls `sts:AssumeRole`: an IAM principal (its ARN and account) or an AWS service.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ impl Named {
                     for value in values {
                         match kind.as_str() {
                             "AWS" if value == "*" => named.any = true,
-                            "AWS" => match account_of(value) {
+                            "AWS" => match account_principal(value) {
                                 Some(account) => named.accounts.push(account.to_string()),
                                 None => named.arns.push(value.to_lowercase()),
                             },
@@ -84,7 +84,7 @@ impl Named {
 pub(in crate::verify) fn may_admit_account(trust: &PolicyDocument, account: &str) -> bool {
     let in_account = |value: &str| {
         value == "*"
-            || account_of(value) == Some(account)
+            || account_principal(value) == Some(account)
             || crate::iam::names::arn_parts(value).is_some_and(|parts| parts[4] == account)
     };
     trust.statements.iter().any(|s| {
@@ -98,18 +98,6 @@ pub(in crate::verify) fn may_admit_account(trust: &PolicyDocument, account: &str
                     None => false,
                 })
     })
-}
-
-/// `123456789012` or `arn:PARTITION:iam::123456789012:root`: the account an `AWS` principal
-/// value names as a whole.
-fn account_of(value: &str) -> Option<&str> {
-    if crate::iam::names::is_account_id(value) {
-        return Some(value);
-    }
-    let ["arn", _, "iam", "", account, "root"] = crate::iam::names::arn_parts(value)? else {
-        return None;
-    };
-    crate::iam::names::is_account_id(account).then_some(account)
 }
 
 struct TrustStatement {
@@ -301,10 +289,13 @@ mod tests {
         let tag = Request::new("sts:TagSession", ROLE);
         assert_eq!(t.allows(alice, &tag), Verdict::Refused);
         assert_eq!(
-            account_of("arn:aws:iam::444455556666:root"),
+            account_principal("arn:aws:iam::444455556666:root"),
             Some("444455556666")
         );
-        assert_eq!(account_of("arn:aws:iam::444455556666:role/root"), None);
+        assert_eq!(
+            account_principal("arn:aws:iam::444455556666:role/root"),
+            None
+        );
     }
 
     #[test]
