@@ -226,10 +226,7 @@ fn escapes(
     let verdict = reason::contained_with(
         &docs,
         std::slice::from_ref(envelope),
-        reason::Options {
-            known_actions: &[],
-            catalog: Some(Catalog::get()),
-        },
+        super::probe::catalog_options(),
     );
     let (counterexamples, unknown) = match verdict {
         // Only unlisted action names fall outside the envelope: no API call can use them.
@@ -319,10 +316,7 @@ fn escapes(
             let (counterexamples, unknown) = match reason::contained_with(
                 &alone,
                 std::slice::from_ref(envelope),
-                reason::Options {
-                    known_actions: &[],
-                    catalog: Some(Catalog::get()),
-                },
+                super::probe::catalog_options(),
             ) {
                 Containment::Contained | Containment::ContainedForListedActions(_) => continue,
                 Containment::Escapes {

@@ -70,16 +70,7 @@ pub(super) fn ask(
     };
     let mut asked = docs.to_vec();
     asked.push(confined);
-    let options = reason::Options {
-        known_actions: &[],
-        catalog: Some(Catalog::get()),
-    };
-    let reasons = |unknown: &[reason::UnknownReason]| {
-        (unknown.iter())
-            .map(|u| u.reason.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let options = catalog_options();
     match reason::contained_with(&asked, envelope, options) {
         Containment::Contained | Containment::ContainedForListedActions(_) => Asked::Refused,
         Containment::Unknown(unknown) => Asked::Undecided(reasons(&unknown)),
@@ -168,6 +159,22 @@ pub(super) fn may_apply(docs: &[PolicyDocument], probe: &Request, absent: &[Stri
 
 /// A document that denies every request but `probe`'s action on its resource with its keys as
 /// it has them and the `absent` keys absent; `None` when the resource is a pattern.
+/// How verify asks the engine a containment question: every action the catalog lists.
+pub(super) fn catalog_options() -> reason::Options<'static> {
+    reason::Options {
+        known_actions: &[],
+        catalog: Some(Catalog::get()),
+    }
+}
+
+/// The engine's reasons for leaving a question undecided, as one sentence.
+pub(super) fn reasons(unknown: &[reason::UnknownReason]) -> String {
+    (unknown.iter())
+        .map(|u| u.reason.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 pub(super) fn confine(probe: &Request, absent: &[String]) -> Option<PolicyDocument> {
     if probe.resource.contains(['*', '?', '$']) {
         return None;

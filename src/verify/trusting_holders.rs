@@ -391,19 +391,10 @@ fn reach(
     let mut outside = vec![anything];
     outside.extend(lets_in);
     let outside = PolicyDocument::new(outside);
-    let options = reason::Options {
-        known_actions: &[],
-        catalog: Some(Catalog::get()),
-    };
-    let reasons = |unknown: &[reason::UnknownReason]| {
-        (unknown.iter())
-            .map(|u| u.reason.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    let options = super::probe::catalog_options();
     match reason::contained_with(&identity, std::slice::from_ref(&outside), options) {
         Containment::Contained | Containment::ContainedForListedActions(_) => Reach::No,
-        Containment::Unknown(unknown) => Reach::Undecided(reasons(&unknown)),
+        Containment::Unknown(unknown) => Reach::Undecided(super::probe::reasons(&unknown)),
         Containment::Escapes {
             counterexamples,
             unknown,
@@ -417,7 +408,7 @@ fn reach(
             }
             Reach::Undecided(match counterexamples.first() {
                 Some(c) => format!("no request confirms {}", show(&c.request)),
-                None => reasons(&unknown),
+                None => super::probe::reasons(&unknown),
             })
         }
     }

@@ -288,14 +288,6 @@ mod tests {
         // Another action is not trusted.
         let tag = Request::new("sts:TagSession", ROLE);
         assert_eq!(t.allows(alice, &tag), Verdict::Refused);
-        assert_eq!(
-            account_principal("arn:aws:iam::444455556666:root"),
-            Some("444455556666")
-        );
-        assert_eq!(
-            account_principal("arn:aws:iam::444455556666:role/root"),
-            None
-        );
     }
 
     #[test]
