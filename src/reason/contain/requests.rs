@@ -121,7 +121,16 @@ impl Checker<'_, '_> {
                 .chain(COMMON_ACTIONS.iter().copied())
                 .filter(|a| catalog.action(a).is_some())
                 .chain(catalog.action_names().iter().map(String::as_str));
-            for action in listed.filter(|a| same_cell(a)) {
+            // A cell inside actions of literal services holds none of another service: skip
+            // those names before lowercasing and matching each (the catalog has ~17,000).
+            let services = (!actions.negated).then(|| actions.services()).flatten();
+            let of_services = |a: &str| {
+                services.is_none_or(|services| {
+                    let service = crate::catalog::split_service(a).map_or(a, |(s, _)| s);
+                    services.iter().any(|s| s.eq_ignore_ascii_case(service))
+                })
+            };
+            for action in listed.filter(|a| of_services(a) && same_cell(a)) {
                 if !out.iter().any(|o| o.eq_ignore_ascii_case(action)) {
                     out.push(action.to_string());
                 }
