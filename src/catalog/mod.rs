@@ -295,6 +295,21 @@ impl Catalog {
         })
     }
 
+    /// The names of [`Catalog::action_names`] of one service (its prefix, ignoring case; empty
+    /// for an unknown one): a slice found by binary search, as the names are sorted by service
+    /// first. The engine looks for example actions among one service's few hundred names rather
+    /// than all ~17,000.
+    pub fn action_names_of(&self, service: &str) -> &[String] {
+        let names = self.action_names();
+        fn prefix_of(name: &str) -> &str {
+            split_service(name).map_or(name, |(service, _)| service)
+        }
+        let start = names.partition_point(|n| cmp_ignore_case(prefix_of(n), service).is_lt());
+        let after = &names[start..];
+        let len = after.partition_point(|n| cmp_ignore_case(prefix_of(n), service).is_eq());
+        &after[..len]
+    }
+
     /// The actions an IAM action pattern covers: `s3:Get*`, `s3:*Object*`, `s?:List*`, `*`.
     /// `*` and `?` are wildcards and case is ignored, as in IAM. Sorted by service prefix, then
     /// by action name; empty when nothing matches or the pattern has no `service:` part.

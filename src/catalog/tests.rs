@@ -709,3 +709,23 @@ fn cognito_amr_is_multivalued_as_its_guide_says() {
         .expect("listed by sts");
     assert!(amr.multivalued);
 }
+
+#[test]
+fn one_services_action_names_are_its_part_of_all_names() {
+    let c = catalog();
+    let mut total = 0;
+    for prefix in c.service_prefixes() {
+        let expected: Vec<&String> = (c.action_names().iter())
+            .filter(|name| split_service(name).is_some_and(|(s, _)| s == prefix))
+            .collect();
+        let found: Vec<&String> = c.action_names_of(prefix).iter().collect();
+        assert_eq!(found, expected, "{prefix}");
+        total += found.len();
+    }
+    assert_eq!(total, c.action_names().len());
+    // Case is ignored; a prefix that is only the start of another's (`s3` of `s3express`) or
+    // no service at all gives only its own names.
+    assert_eq!(c.action_names_of("S3"), c.action_names_of("s3"));
+    assert!(c.action_names_of("s3").iter().all(|n| n.starts_with("s3:")));
+    assert!(c.action_names_of("nosuchservice").is_empty());
+}
