@@ -378,6 +378,58 @@ fn what_cannot_be_carried_over_is_refused_naming_the_entity_and_field() {
     }
 }
 
+/// A control character other than line feed and tab has no `.iamx` escape: the import refuses
+/// the entity, naming it and the field, instead of writing the character raw into the source.
+/// IAM takes such characters (JSON escapes them, so its pattern never sees them), so this is a
+/// limit of the language, refused as the others are, once per entity.
+#[test]
+fn control_characters_are_refused_naming_the_entity_and_field() {
+    let identity = |statement: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject",{statement}}}]}}"#
+        )
+    };
+    let role = |fields: &str, tags: &str| {
+        format!(
+            r#"{{"RoleDetailList": [{{"Path": "/", "RoleName": "r", "Arn": "arn:aws:iam::123456789012:role/r", {fields}
+  "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}},
+  "Tags": [{tags}]}}]}}"#
+        )
+    };
+    for (text, expected) in [
+        (
+            identity(r#""Resource":["arn:aws:s3:::b/\u0001x","arn:aws:s3:::b/\u0002y"]"#),
+            "x.json, statement 1: its `Resource` holds the control character U+0001, which .iamx cannot write",
+        ),
+        (
+            identity(r#""Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"a\u0085b"}}"#),
+            "x.json, statement 1: its `Condition` holds the control character U+0085, which .iamx cannot write",
+        ),
+        (
+            role(r#""Description": "line one\r\nline two","#, ""),
+            "x.json: role `r`: its description holds the control character U+000D, which .iamx cannot write",
+        ),
+        (
+            role("", r#"{"Key": "team", "Value": "a\u007fb"}"#),
+            "x.json: role `r`: its tag `team` holds the control character U+007F, which .iamx cannot write",
+        ),
+    ] {
+        let errors = import::import(&[("x.json".into(), text)], &CanonicalEquality).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with(expected), "{expected}\n{errors:?}");
+    }
+    // Line feed and tab have escapes, and Latin-1 letters are written as they are.
+    let fine = identity(
+        r#""Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"a\tb\nc\u00e9"}}"#,
+    );
+    let imported = import::import(&[("x.json".into(), fine)], &CanonicalEquality).unwrap();
+    assert!(
+        imported.source.contains(r#""a\tb\ncé""#),
+        "{}",
+        imported.source
+    );
+}
+
 #[test]
 fn a_build_error_of_the_generated_source_names_its_entity_without_the_source() {
     // A statement no managed policy can hold: refused by the build of the generated source,

@@ -304,6 +304,25 @@ pub fn statement_checks(
 /// `PolicyDocument` of `CreatePolicy` and `Put...Policy` takes tab, line feed, carriage return
 /// and space through U+00FF, nothing else (IAM API reference). One error for the statement, at
 /// the text that has it: every other text with one has the same fix.
+///
+/// What the pattern is read on. The IAM API Reference gives `[\u0009\u000A\u000D\u0020-\u00FF]+`
+/// as "the regex pattern used to validate this parameter" (`CreatePolicy`, `PutRolePolicy`,
+/// `CreateRole`'s `AssumeRolePolicyDocument`, ...), and the parameter is the policy as a string,
+/// "the complete, valid JSON text" (`SimulatePrincipalPolicy`): IAM holds the pattern to the
+/// request's raw text, before any JSON is read ("Member must satisfy regular expression
+/// pattern" is the API's parameter validation; the IAM User Guide's "IAM and AWS STS quotas"
+/// says the same of policy documents' characters). So a JSON escape is six ASCII characters
+/// there, and what decides is how a character of a value reaches that text:
+/// - U+0000 to U+001F (but tab, line feed and carriage return between tokens) never reach it
+///   raw from valid JSON: RFC 8259 requires them escaped inside strings, and a raw one anywhere
+///   is not JSON (E0004). Every writer between a file and IAM (the AWS CLI sends the file as it
+///   is; CloudFormation, Terraform and iamx's own output write JSON again) escapes them, so IAM's
+///   pattern never sees one: `"\u0001"` is not refused.
+/// - U+007F to U+00FF are inside the pattern, raw or escaped: not refused.
+/// - Past U+00FF a writer may write the character raw (RFC 8259 leaves it to the writer;
+///   serde_json, which writes iamx's output, Terraform's and CloudFormation's do), and then IAM
+///   refuses it: refused whether the file writes it raw or as `\uXXXX`, as the document is
+///   refused once any of them writes it again.
 fn beyond_latin1(statement: &Statement, spans: &StatementSpans) -> Option<Diagnostic> {
     // In UTF-8 a character past U+00FF starts with a byte of 0xC4 or more. Every statement
     // comes here and almost none has one: most texts are ASCII, which the standard library

@@ -9,9 +9,13 @@
 
 use crate::diagnostics::{thousands, Code, Diagnostic, Label};
 use crate::iam::actions::{ESCALATION, PASS_ROLE_PARTNERS};
-use crate::iam::policy::{Effect, PolicyDocument, Statement};
+use crate::iam::operators::ConditionOperator;
+use crate::iam::policy::{opens_variable, Effect, PolicyDocument, Statement};
 use crate::iam::quota::QuotaKind;
-use crate::reason::{literal_services, pattern_includes, PatternKind, PatternList};
+use crate::reason::{
+    eval_clause, literal_services, pattern_includes, substitute_variables, Context, PatternKind,
+    PatternList,
+};
 use crate::source::Span;
 use std::cell::OnceCell;
 
@@ -194,7 +198,7 @@ fn lint_within(doc: &LintDocument<'_>, mut budget: usize) -> Vec<Diagnostic> {
             out.push(d);
         }
         if doc.used_by_roles {
-            if let Some(d) = username_variable(statement) {
+            if let Some(d) = username_variable(doc.policy, statement) {
                 out.push(at(d, "used in a role's policy"));
             }
         }
@@ -469,32 +473,105 @@ fn covering_statement(
     Ok(None)
 }
 
-fn username_variable(statement: &Statement) -> Option<Diagnostic> {
-    // `${aws:username}` in any case, found without a lower-case copy of every text.
-    const VARIABLE: &[u8] = b"${aws:username}";
-    let uses = |text: &String| {
-        memchr::memchr_iter(b'$', text.as_bytes()).any(|at| {
-            (text.as_bytes()[at..].get(..VARIABLE.len()))
-                .is_some_and(|found| found.eq_ignore_ascii_case(VARIABLE))
-        })
+/// W0407: what `${aws:username}`, which has no value in a role session, makes of a statement a
+/// role's policies hold, said for where the variable is.
+///
+/// AWS, IAM User Guide, "IAM policy elements: Variables and tags", section "Policy variables
+/// with no value" (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-no-value>):
+/// "If a variable that has no value in the authorization context is used as part of the
+/// `Resource` or `NotResource` element of a policy, the resource that includes a policy variable
+/// with no value will not match any resource"; in a condition "operators like `StringEquals` or
+/// `StringLike` do not match", while "inverted condition operators like `StringNotEquals` or
+/// `StringNotLike` do match against a null value". The section's "Principal key values" table
+/// gives `aws:username` no value in any role session.
+///
+/// The engine reads policies so (a pattern or value whose variable has no value matches
+/// nothing: `reason::eval`, `reason::condition`), and the lint asks it instead of reading the
+/// text on its own: which texts hold the variable is the engine's reading of variables
+/// ([`substitute_variables`]: `${AWS:UserName}` counts, `${aws:username, 'x'}`, which has a
+/// value, does not), and what a condition all of whose values hold it does in a role session is
+/// the engine's answer for that clause ([`eval_clause`]). So a `Resource` entry matches nothing,
+/// a `NotResource` entry excludes nothing (the statement then reaches what it was to exclude), a
+/// value of a positive operator matches nothing and one of a negated operator excludes nothing.
+/// One finding per statement, for its strongest effect: never applying, then reaching more than
+/// written, then less.
+fn username_variable(policy: &PolicyDocument, statement: &Statement) -> Option<Diagnostic> {
+    if !policy.substitutes_variables() {
+        return None; // the variable is literal text there (W0701 says so)
+    }
+    let no_value = |text: &String| {
+        opens_variable(text)
+            && substitute_variables(text, |v| {
+                (v.key == "aws:username" && v.default.is_none()).then(String::new)
+            })
+            .is_some()
     };
-    let in_resources = statement
-        .resource
-        .iter()
-        .chain(&statement.not_resource)
-        .flatten()
-        .any(uses);
-    let in_conditions = statement
-        .condition
-        .clauses()
-        .any(|(_, _, values)| values.iter().any(uses));
-    (in_resources || in_conditions).then(|| {
+    let verb = match statement.effect {
+        Effect::Allow => "allows",
+        Effect::Deny => "denies",
+    };
+    const NEVER: u8 = 3;
+    const ONLY_WITHOUT_KEY: u8 = 2;
+    const MORE: u8 = 1;
+    const LESS: u8 = 0;
+    let mut found: Option<(u8, String)> = None;
+    let mut keep = |rank: u8, consequence: String| {
+        if found.as_ref().is_none_or(|(r, _)| rank > *r) {
+            found = Some((rank, consequence));
+        }
+    };
+    if let Some(list) = &statement.resource {
+        if let Some(dead) = list.iter().find(|r| no_value(r)) {
+            if list.iter().all(no_value) {
+                keep(NEVER, format!("no resource of this statement matches for a role, and it {verb} a role nothing"));
+            } else {
+                keep(LESS, format!("`{dead}` matches no resource for a role, and this statement {verb} a role only its other resources"));
+            }
+        }
+    }
+    if let Some(list) = &statement.not_resource {
+        if let Some(dead) = list.iter().find(|r| no_value(r)) {
+            let reach = if list.iter().all(no_value) {
+                "every resource".to_string()
+            } else {
+                format!("what `{dead}` excludes for a user")
+            };
+            keep(MORE, format!("`{dead}` in `NotResource` (`except`) excludes nothing for a role, and this statement {verb} a role {reach}"));
+        }
+    }
+    for (operator, key, values) in statement.condition.clauses() {
+        let Some(dead) = values.iter().find(|v| no_value(v)) else {
+            continue;
+        };
+        let Some(base) = ConditionOperator::parse(operator).known() else {
+            continue;
+        };
+        if values.iter().all(no_value) {
+            // The engine's answer for the clause in a role session, the key in the request (any
+            // value: the clause has none to compare it with) and not.
+            let holds = |context: &Context| eval_clause(operator, key, values, context) == Ok(true);
+            let with_key =
+                !key.eq_ignore_ascii_case("aws:username") && holds(&Context::new().with(key, "x"));
+            match (with_key, holds(&Context::new())) {
+                (false, false) => keep(NEVER, format!("`{operator}` on `{key}` never holds for a role, and this statement {verb} a role nothing")),
+                (false, true) => keep(ONLY_WITHOUT_KEY, format!("`{operator}` on `{key}` holds for a role only when the request has no `{key}`, and this statement {verb} a role only such requests")),
+                (true, _) => keep(MORE, format!("`{operator}` on `{key}` excludes nothing for a role, and this statement {verb} a role whatever the request's `{key}`")),
+            }
+        } else if base.negated {
+            keep(MORE, format!("the `{operator}` value `{dead}` of `{key}` excludes nothing for a role, and this statement {verb} a role what it excludes for a user"));
+        } else {
+            keep(LESS, format!("the `{operator}` value `{dead}` of `{key}` matches nothing for a role, and this statement {verb} a role only what its other values match"));
+        }
+    }
+    let (_, consequence) = found?;
+    Some(
         Diagnostic::new(
             Code::UnavailableVariable,
-            "`${aws:username}` has no value in a role session, so this statement never matches for a role",
+            format!("`${{aws:username}}` has no value in a role session, so {consequence}"),
         )
-        .with_help("use `${aws:userid}` (role ID and session name) or a tag like `${aws:PrincipalTag/team}`")
-    })
+        .with_note("a resource or condition value holding a policy variable with no value matches nothing, and one that excludes (`NotResource`, negated operators) excludes nothing (IAM User Guide, \"Policy variables with no value\")")
+        .with_help("use `${aws:userid}` (role ID and session name) or a tag like `${aws:PrincipalTag/team}`"),
+    )
 }
 
 fn list(actions: &[&str]) -> String {
@@ -600,6 +677,100 @@ mod tests {
 
     fn doc(statements: &str) -> String {
         format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+    }
+
+    /// W0407's message for a statement used by roles, or `None` when it is not reported.
+    fn username_message(statement: &str) -> Option<String> {
+        let policy = crate::iam::read::policy_from_str(&doc(statement)).unwrap();
+        username_variable(&policy, &policy.statements[0]).map(|d| d.message)
+    }
+
+    /// W0407 says what AWS does with `${aws:username}` in a role session where the variable is
+    /// ("Policy variables with no value": the resource or value matches nothing, an inverted
+    /// operator matches), and agrees with the engine's evaluation of the statement for a role.
+    #[test]
+    fn username_variable_says_what_each_position_does_for_a_role() {
+        let cases = [
+            // Every resource: never applies.
+            (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
+             "no resource of this statement matches for a role, and it allows a role nothing"),
+            (r#"{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#,
+             "no resource of this statement matches for a role, and it denies a role nothing"),
+            // One resource of two: the other still applies.
+            (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/${aws:username}/*","arn:aws:s3:::b/shared/*"]}"#,
+             "`arn:aws:s3:::b/${aws:username}/*` matches no resource for a role, and this statement allows a role only its other resources"),
+            // NotResource: excludes nothing, so the statement reaches more.
+            (r#"{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/${aws:username}*"}"#,
+             "`arn:aws:s3:::b/${aws:username}*` in `NotResource` (`except`) excludes nothing for a role, and this statement allows a role every resource"),
+            (r#"{"Effect":"Deny","Action":"s3:GetObject","NotResource":["arn:aws:s3:::b/${aws:username}/*","arn:aws:s3:::b/shared/*"]}"#,
+             "`arn:aws:s3:::b/${aws:username}/*` in `NotResource` (`except`) excludes nothing for a role, and this statement denies a role what `arn:aws:s3:::b/${aws:username}/*` excludes for a user"),
+            // Condition values: a positive operator never holds, an IfExists one only without the key.
+            (r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":"${AWS:UserName}/*"}}}"#,
+             "`StringLike` on `s3:prefix` never holds for a role, and this statement allows a role nothing"),
+            (r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLikeIfExists":{"s3:prefix":"${aws:username}/*"}}}"#,
+             "`StringLikeIfExists` on `s3:prefix` holds for a role only when the request has no `s3:prefix`, and this statement allows a role only such requests"),
+            (r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["${aws:username}/*","shared/*"]}}}"#,
+             "the `StringLike` value `${aws:username}/*` of `s3:prefix` matches nothing for a role, and this statement allows a role only what its other values match"),
+            // A negated operator matches: the statement reaches more.
+            (r#"{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotEquals":{"s3:ExistingObjectTag/owner":"${aws:username}"}}}"#,
+             "`StringNotEquals` on `s3:ExistingObjectTag/owner` excludes nothing for a role, and this statement denies a role whatever the request's `s3:ExistingObjectTag/owner`"),
+            (r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringNotLike":{"s3:prefix":["${aws:username}/*","private/*"]}}}"#,
+             "the `StringNotLike` value `${aws:username}/*` of `s3:prefix` excludes nothing for a role, and this statement allows a role what it excludes for a user"),
+            // The strongest effect of several is said: never applying wins.
+            (r#"{"Effect":"Allow","Action":"s3:ListBucket","NotResource":"arn:aws:s3:::${aws:username}","Condition":{"StringEquals":{"s3:prefix":"${aws:username}"}}}"#,
+             "`StringEquals` on `s3:prefix` never holds for a role, and this statement allows a role nothing"),
+        ];
+        for (statement, consequence) in cases {
+            let expected =
+                format!("`${{aws:username}}` has no value in a role session, so {consequence}");
+            assert_eq!(
+                username_message(statement).as_deref(),
+                Some(expected.as_str()),
+                "{statement}"
+            );
+        }
+        // A default gives the variable a value; other variables have one; `${$}` is text.
+        for statement in [
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username, 'x'}/*"}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:userid}/*"}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${$}{aws:username}/*"}"#,
+        ] {
+            assert_eq!(username_message(statement), None, "{statement}");
+        }
+        // Under 2008-10-17 the variable is literal text, which matches as written.
+        let literal = crate::iam::read::policy_from_str(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}"#,
+        )
+        .unwrap();
+        assert!(username_variable(&literal, &literal.statements[0]).is_none());
+    }
+
+    /// The QA case: the engine allows a role through `NotResource` with `${aws:username}`, and
+    /// the lint says so instead of "never matches".
+    #[test]
+    fn username_in_not_resource_agrees_with_the_engine() {
+        use crate::reason::{evaluate, Decision, Request};
+        let policy = crate::iam::read::policy_from_str(&doc(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::b/${aws:username}*"}"#,
+        ))
+        .unwrap();
+        let role = Request {
+            action: "s3:GetObject".into(),
+            resource: "arn:aws:s3:::b/alice/x".into(),
+            context: Context::new().with("aws:PrincipalType", "AssumedRole"),
+        };
+        assert_eq!(
+            evaluate(std::slice::from_ref(&policy), None, &role).decision,
+            Decision::Allow
+        );
+        let message = username_variable(&policy, &policy.statements[0])
+            .unwrap()
+            .message;
+        assert!(
+            message.contains("allows a role every resource"),
+            "{message}"
+        );
+        assert!(!message.contains("never"), "{message}");
     }
 
     #[test]

@@ -406,7 +406,68 @@ pub(super) fn check_document(document: &PolicyDocument, what: &str) -> Result<()
             "{what}: the document `Id` cannot be expressed in .iamx"
         ));
     }
+    for (index, statement) in document.statements.iter().enumerate() {
+        let lists = [
+            ("Action", &statement.action),
+            ("NotAction", &statement.not_action),
+            ("Resource", &statement.resource),
+            ("NotResource", &statement.not_resource),
+        ];
+        let listed = lists
+            .into_iter()
+            .flat_map(|(field, list)| list.iter().flatten().map(move |t| (field, t.as_str())));
+        let principals = [
+            ("Principal", &statement.principal),
+            ("NotPrincipal", &statement.not_principal),
+        ];
+        let principals = principals.into_iter().flat_map(|(field, principal)| {
+            let values = match principal.as_deref() {
+                Some(policy::Principal::Map(map)) => Some(map.iter()),
+                _ => None,
+            };
+            (values.into_iter().flatten()).flat_map(move |(kind, values)| {
+                std::iter::once(kind)
+                    .chain(values)
+                    .map(move |t| (field, t.as_str()))
+            })
+        });
+        let conditions = statement.condition.clauses().flat_map(|(_, key, values)| {
+            std::iter::once(key)
+                .chain(values.iter().map(String::as_str))
+                .map(|t| ("Condition", t))
+        });
+        let sid = statement.sid.as_deref().map(|sid| ("Sid", sid));
+        let found = (sid
+            .into_iter()
+            .chain(listed)
+            .chain(principals)
+            .chain(conditions))
+        .find_map(|(field, text)| unwritable(text).map(|c| (field, c)));
+        if let Some((field, c)) = found {
+            let label = statement_label(what, index, statement);
+            return Err(unwritable_message(&label, &format!("its `{field}`"), c));
+        }
+    }
     Ok(())
+}
+
+/// The first character of `text` that a `.iamx` string cannot hold but raw and unseen: a control
+/// character (U+0000 to U+001F, U+007F to U+009F) other than line feed and tab, which the
+/// language writes `\n` and `\t` and has no other escape for. IAM takes them in a document
+/// (see `checks::document`'s `beyond_latin1`: written in JSON they reach IAM escaped) and in a
+/// role's description (carriage return), but the source would hold them invisibly, so the
+/// import refuses the entity, as it refuses what `.iamx` cannot express.
+pub(super) fn unwritable(text: &str) -> Option<char> {
+    text.chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// The error for an [`unwritable`] character `c` in `field` of what `label` names.
+pub(super) fn unwritable_message(label: &str, field: &str, c: char) -> String {
+    format!(
+        "{label}: {field} holds the control character U+{:04X}, which .iamx cannot write (its strings escape only line feed and tab, `\\n` and `\\t`); remove it from the JSON or keep this entity in JSON",
+        u32::from(c)
+    )
 }
 
 /// The first statement a build could not fit into any customer managed policy, even divided

@@ -157,6 +157,41 @@ impl Importer {
         })));
     }
 
+    /// Whether the settings of what `what` names (`fields`, `tags`) can be written in `.iamx`;
+    /// if not, the error for the first that cannot ([`unwritable`]), and the entity is skipped.
+    fn writable(&mut self, what: &str, fields: &[(&str, Option<&String>)], tags: &[Tag]) -> bool {
+        let fields = fields
+            .iter()
+            .filter_map(|(field, text)| Some((field.to_string(), (*text)?.as_str())));
+        let tags = tags.iter().flat_map(|tag| {
+            [
+                (
+                    format!("the key of its tag `{}`", tag.key.escape_debug()),
+                    tag.key.as_str(),
+                ),
+                (
+                    format!("its tag `{}`", tag.key.escape_debug()),
+                    tag.value.as_str(),
+                ),
+            ]
+        });
+        let found = fields
+            .chain(tags)
+            .find_map(|(field, text)| unwritable(text).map(|c| (field, c)));
+        match found {
+            Some((field, c)) => {
+                let field = if field.starts_with("its") || field.starts_with("the") {
+                    field
+                } else {
+                    format!("its {field}")
+                };
+                self.errors.push(unwritable_message(what, &field, c));
+                false
+            }
+            None => true,
+        }
+    }
+
     /// An account export (one page of it, or all): customer managed policies (a policy some
     /// role or user has as permissions boundary becomes a `boundary` block), groups, users and
     /// roles; `own` has the account's own policies of every page, by ARN. AWS managed policies
@@ -175,6 +210,13 @@ impl Importer {
         for policy in account.policies.iter().filter(|p| !p.aws_managed) {
             let name = &policy.name;
             let what = format!("{file}: policy `{name}`");
+            let fields = [
+                ("path", Some(&policy.path)),
+                ("description", policy.description.as_ref()),
+            ];
+            if !self.writable(&what, &fields, &[]) {
+                continue;
+            }
             let document = self.carried(policy.document.policy.clone(), &what);
             let kind = own
                 .get(&policy.arn)
@@ -205,6 +247,9 @@ impl Importer {
         for group in &account.groups {
             let name = &group.name;
             let what = format!("{file}: group `{name}`");
+            if !self.writable(&what, &[("path", Some(&group.path))], &[]) {
+                continue;
+            }
             self.attached_quota(&what, &group.attached_policies);
             let mut members =
                 principal_common(&group.path, None, &group.attached_policies, &[], own);
@@ -222,6 +267,9 @@ impl Importer {
         for user in &account.users {
             let name = &user.name;
             let what = format!("{file}: user `{name}`");
+            if !self.writable(&what, &[("path", Some(&user.path))], &user.tags) {
+                continue;
+            }
             self.attached_quota(&what, &user.attached_policies);
             let mut members = principal_common(
                 &user.path,
@@ -250,6 +298,13 @@ impl Importer {
         for role in roles.filter(|r| !super::exports::is_service_linked(&r.path)) {
             let name = &role.name;
             let what = format!("{file}: role `{name}`");
+            let fields = [
+                ("path", Some(&role.path)),
+                ("description", role.description.as_ref()),
+            ];
+            if !self.writable(&what, &fields, &role.tags) {
+                continue;
+            }
             self.attached_quota(&what, &role.attached_policies);
             let mut members = principal_common(
                 &role.path,
