@@ -17,20 +17,21 @@ pub fn takes_resource(catalog: &Catalog, action: &str, resource: &str) -> Result
         return Err(format!("`{action}` is not an action the catalog lists"));
     };
     let formats = catalog.action_arn_formats(entry);
-    if formats.is_empty() {
-        return match resource {
-            "*" => Ok(()),
-            other => Err(format!("`{action}` takes no resource, not `{other}`")),
-        };
-    }
-    let fits = formats.iter().any(|format| fits_format(format, resource));
-    if fits {
-        Ok(())
-    } else {
-        Err(format!(
+    match (takes(&formats, resource), formats.is_empty()) {
+        (true, _) => Ok(()),
+        (false, true) => Err(format!("`{action}` takes no resource, not `{resource}`")),
+        (false, false) => Err(format!(
             "`{action}` acts on {}, not on `{resource}`",
             formats.join(" or ")
-        ))
+        )),
+    }
+}
+
+/// [`takes_resource`]'s verdict for an action of these ARN formats (none: it takes `*` alone).
+fn takes(formats: &[&str], resource: &str) -> bool {
+    match formats {
+        [] => resource == "*",
+        _ => formats.iter().any(|format| fits_format(format, resource)),
     }
 }
 
@@ -56,7 +57,11 @@ fn fits_format(format: &str, resource: &str) -> bool {
 /// Whether `text` is `format` (literal text and `${Name}` placeholders) with each placeholder
 /// some non-empty text of its alphabet. Formats are short: plain backtracking.
 fn segment_fits(format: &str, text: &str) -> bool {
-    match format.find("${") {
+    // A byte scan for `${`: `str::find` of a two-byte needle builds a searcher on each call, and
+    // this runs for every resource the proofs try against every format of its action.
+    let bytes = format.as_bytes();
+    let placeholder = memchr::memchr_iter(b'$', bytes).find(|&at| bytes.get(at + 1) == Some(&b'{'));
+    match placeholder {
         None => format == text,
         Some(open) => {
             let Some(close) = format[open..].find('}').map(|c| open + c) else {
@@ -71,11 +76,17 @@ fn segment_fits(format: &str, text: &str) -> bool {
                 return false;
             };
             let allowed = alphabet(name);
-            // Each split of `after`: a non-empty run of the alphabet, then the rest.
-            (after.char_indices().skip(1).map(|(at, _)| at))
-                .chain([after.len()])
+            // Each split of `after`: a non-empty run of the alphabet, then the rest. The longest
+            // run is found once; every shorter one ends at a character boundary inside it.
+            let run = (after.char_indices())
+                .find(|&(_, c)| !allowed(c))
+                .map_or(after.len(), |(at, _)| at);
+            if rest.is_empty() {
+                return run > 0 && run == after.len();
+            }
+            (after[..run].char_indices().skip(1).map(|(at, _)| at))
+                .chain([run])
                 .filter(|&end| end > 0)
-                .take_while(|&end| after[..end].chars().all(allowed))
                 .any(|end| segment_fits(rest, &after[end..]))
         }
     }
@@ -108,7 +119,7 @@ pub fn typed_resources(catalog: &Catalog, action: &str, candidates: &[String]) -
     if formats.is_empty() {
         return vec!["*".to_string()];
     }
-    let takes = |resource: &str| takes_resource(catalog, action, resource).is_ok();
+    let takes = |resource: &str| takes(&formats, resource);
     let mut out: Vec<String> = candidates.iter().filter(|r| takes(r)).cloned().collect();
     for format in &formats {
         for from in candidates {
@@ -183,6 +194,53 @@ const EXAMPLE_PLACES: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The plainest reading of [`segment_fits`]: every split of the text after a placeholder's
+    /// literal, each placeholder's part non-empty and of its alphabet.
+    fn fits_by_every_split(format: &str, text: &str) -> bool {
+        let Some(open) = format.find("${") else {
+            return format == text;
+        };
+        let close = open + format[open..].find('}').unwrap();
+        let (literal, name, rest) = (
+            &format[..open],
+            &format[open + 2..close],
+            &format[close + 1..],
+        );
+        let Some(after) = text.strip_prefix(literal) else {
+            return false;
+        };
+        (1..=after.len())
+            .filter(|&end| after.is_char_boundary(end))
+            .any(|end| {
+                after[..end].chars().all(alphabet(name)) && fits_by_every_split(rest, &after[end..])
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segments_fit_as_every_split_says(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("${BucketName}"),
+                    proptest::strategy::Just("${ObjectName}"),
+                    proptest::strategy::Just("${Region}"),
+                    proptest::strategy::Just("/"),
+                    proptest::strategy::Just("-"),
+                    proptest::strategy::Just("a"),
+                ],
+                0..5,
+            ),
+            text in "[a/B.\\-é1]{0,10}",
+        ) {
+            let format = parts.concat();
+            proptest::prop_assert_eq!(
+                segment_fits(&format, &text),
+                fits_by_every_split(&format, &text),
+                "{} {}", format, text
+            );
+        }
+    }
 
     #[test]
     fn resources_of_the_action_s_types() {
