@@ -8,7 +8,8 @@
 //! that changed.
 
 use super::*;
-use std::collections::{HashMap, HashSet};
+// foldhash: keys are a project's own names, and SipHash was most of this module's time.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// What a principal's documents are made of, to find which principals a changed document
 /// applies to without gathering every principal's documents.
@@ -65,6 +66,7 @@ pub(super) fn compare_principals(
         };
     }
     let (old_groups, new_groups) = (groups_of(old), groups_of(new));
+    let (old_index, new_index) = (Owned::new(old), Owned::new(new));
     let mut out = Vec::new();
     for pair in pair_by_key(&old.principals, &new.principals, |p| (p.kind, &p.name)) {
         let (principal, status, changes, access) = match pair {
@@ -77,8 +79,8 @@ pub(super) fn compare_principals(
                     continue;
                 }
                 let (mut changes, mut access) = attachment_changes(o, n, old, new);
-                let old_docs = documents_of(old, o, &old_groups);
-                let new_docs = documents_of(new, n, &new_groups);
+                let old_docs = old_index.documents_of(o, &old_groups);
+                let new_docs = new_index.documents_of(n, &new_groups);
                 tag_changes(o, n, [&old_docs, &new_docs], &mut changes, &mut access);
                 if touches || o != n {
                     denies_added(n, &old_docs, &new_docs, &mut access);
@@ -102,30 +104,60 @@ pub(super) fn compare_principals(
     out
 }
 
-/// A principal's identity documents on one side (inline, attached, its groups' inline and
-/// attached ones) and its boundary, each once; the trust policy is not one of them.
-fn documents_of<'a>(
+/// A side's documents by the principal they belong to: inline ones by (kind, owner), managed
+/// ones by ARN, as positions in the side's list, so a principal's documents are found without
+/// reading every document of the side for each principal that changed.
+struct Owned<'a> {
     side: &'a Side,
-    p: &PrincipalInfo,
-    groups: &HashMap<&str, &PrincipalInfo>,
-) -> (Vec<&'a SideDocument>, Option<&'a SideDocument>) {
-    let mut arns: HashSet<&str> = p.attached_policy_arns.iter().map(String::as_str).collect();
-    for g in p.groups.iter().filter_map(|g| groups.get(g.as_str())) {
-        arns.extend(g.attached_policy_arns.iter().map(String::as_str));
-    }
-    let kind = inline_kind(p.kind);
-    let documents = (side.documents.iter())
-        .filter(|d| match (&d.owner, &d.arn) {
-            (Some(owner), _) => {
-                (d.kind == kind && *owner == p.name)
-                    || (d.kind == "group-inline" && p.groups.contains(owner))
+    inline: HashMap<(&'a str, &'a str), Vec<usize>>,
+    managed: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Owned<'a> {
+    fn new(side: &'a Side) -> Self {
+        let mut inline: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut managed: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (at, d) in side.documents.iter().enumerate() {
+            match (&d.owner, &d.arn) {
+                (Some(owner), _) => (inline.entry((d.kind.as_str(), owner.as_str())))
+                    .or_default()
+                    .push(at),
+                (None, Some(arn)) => managed.entry(arn.as_str()).or_default().push(at),
+                (None, None) => {}
             }
-            (None, Some(arn)) => arns.contains(arn.as_str()),
-            (None, None) => false,
-        })
-        .collect();
-    let boundary = p.boundary_arn.as_deref().and_then(|b| side.by_arn(b));
-    (documents, boundary)
+        }
+        Owned {
+            side,
+            inline,
+            managed,
+        }
+    }
+
+    /// A principal's identity documents (inline, attached, its groups' inline and attached
+    /// ones) in the side's order, each once, and its boundary; the trust policy is not one of
+    /// them.
+    fn documents_of(
+        &self,
+        p: &PrincipalInfo,
+        groups: &HashMap<&str, &PrincipalInfo>,
+    ) -> Documents<'a> {
+        let mut arns: Vec<&str> = p.attached_policy_arns.iter().map(String::as_str).collect();
+        for g in p.groups.iter().filter_map(|g| groups.get(g.as_str())) {
+            arns.extend(g.attached_policy_arns.iter().map(String::as_str));
+        }
+        let owners = std::iter::once((inline_kind(p.kind), p.name.as_str()))
+            .chain(p.groups.iter().map(|g| ("group-inline", g.as_str())));
+        let mut at: Vec<usize> = (owners.filter_map(|key| self.inline.get(&key)))
+            .chain(arns.iter().filter_map(|arn| self.managed.get(arn)))
+            .flatten()
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        let documents = at.iter().map(|&i| &self.side.documents[i]).collect();
+        let boundary = (p.boundary_arn.as_deref()).and_then(|b| self.side.by_arn(b));
+        (documents, boundary)
+    }
 }
 
 type Documents<'a> = (Vec<&'a SideDocument>, Option<&'a SideDocument>);
