@@ -1133,3 +1133,192 @@ role admin {
             "which is not one of the delegation's tag keys",
         ));
 }
+
+/// `iamx verify --format json` on a one-file project: the exit code and the report.
+fn verify_project_json(text: &str) -> (i32, serde_json::Value) {
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, text);
+    let output = iamx()
+        .args(["verify", "--no-config", "--format", "json", &path])
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout).unwrap();
+    (output.status.code().unwrap(), report)
+}
+
+#[test]
+fn a_tag_key_the_action_never_carries_is_no_escape() {
+    // `s3:GetObject` requests carry neither `aws:TagKeys` nor `aws:RequestTag/…` (the catalog
+    // lists them for none of its resource types): the boundary's deny never applies to it.
+    for condition in [
+        r#"any aws:TagKeys == ["a"]"#,
+        r#"aws:RequestTag/team == "a""#,
+    ] {
+        let (code, report) = verify_project_json(&format!(
+            r#"
+account "123456789012"
+boundary B {{
+  allow s3:GetObject on arn:aws:s3:::acme/*
+  deny s3:GetObject on * when {condition}
+}}
+role service-r {{
+  boundary B
+  trust service ec2.amazonaws.com
+  allow s3:GetObject on arn:aws:s3:::acme/*
+}}
+"#
+        ));
+        assert_eq!(
+            report["subjects"][0]["verdict"], "proved",
+            "{condition}: {report}"
+        );
+        assert_eq!(code, 0);
+    }
+}
+
+#[test]
+fn iam_calls_on_another_accounts_roles_are_no_escape() {
+    let (code, report) = verify_project_json(
+        r#"
+account "123456789012"
+boundary B {
+  allow iam:GetRole, iam:PutRolePolicy on arn:*:iam::123456789012:role/*
+}
+role service-r {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:GetRole, iam:PutRolePolicy on *
+}
+"#,
+    );
+    assert_eq!(report["subjects"][0]["verdict"], "proved", "{report}");
+    assert_eq!(code, 0);
+    // One that reaches its own account's roles still escapes, with a request in that account.
+    let (code, report) = verify_project_json(
+        r#"
+account "123456789012"
+boundary B {
+  allow iam:GetRole on arn:aws:iam::123456789012:role/app-*
+}
+role service-r {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:GetRole on *
+}
+"#,
+    );
+    assert_eq!(code, 1);
+    for example in report["subjects"][0]["counterexamples"].as_array().unwrap() {
+        let resource = example["resource"].as_str().unwrap();
+        assert!(
+            resource.starts_with("arn:aws:iam::123456789012:role/"),
+            "{resource}"
+        );
+    }
+}
+
+#[test]
+fn iam_calls_carry_the_region_of_iams_endpoint() {
+    let text = r#"
+account "123456789012"
+boundary B {
+  allow iam:GetRole on arn:aws:iam::123456789012:role/* when aws:RequestedRegion == "us-east-1"
+}
+role service-r {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:GetRole on arn:aws:iam::123456789012:role/*
+}
+role service-q {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:GetRole on arn:aws:iam::123456789012:role/* when aws:RequestedRegion == "eu-west-1"
+}
+"#;
+    let (code, report) = verify_project_json(text);
+    let verdicts: Vec<&str> = (report["subjects"].as_array().unwrap().iter())
+        .map(|s| s["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["proved", "proved"], "{report}");
+    assert_eq!(code, 0);
+    // `explain` knows the region too: no `unknown` for want of it.
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, text);
+    let resource = "arn:aws:iam::123456789012:role/x";
+    for (role, decision) in [("service-r", "allow"), ("service-q", "implicit-deny")] {
+        let output = iamx()
+            .args(["explain", &path, "--role", role, "--action", "iam:GetRole"])
+            .args(["--resource", resource, "--format", "json"])
+            .output()
+            .unwrap();
+        let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(answer["decision"], decision, "{role}: {answer}");
+    }
+    // A boundary that needs another region for IAM is escaped, by a request in us-east-1.
+    let (code, report) = verify_project_json(&text.replace("== \"us-east-1\"", "== \"eu-west-1\""));
+    assert_eq!(code, 1);
+    let example = &report["subjects"][0]["counterexamples"][0];
+    assert_eq!(
+        example["context"]["aws:RequestedRegion"][0], "us-east-1",
+        "{report}"
+    );
+}
+
+#[test]
+fn a_holder_without_a_boundary_is_never_changed_under_a_boundary_condition() {
+    let (code, report) = verify_project_json(
+        r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::data/*
+}
+delegate D {
+  to role "developer"
+  boundary B
+  prefix "app-"
+  pass_to lambda.amazonaws.com
+}
+role developer {
+  trust account "123456789012"
+  allow s3:GetObject on arn:aws:s3:::data/*
+  allow iam:PutRolePolicy on arn:aws:iam::123456789012:role/dev* when iam:PermissionsBoundary == "arn:aws:iam::123456789012:policy/B"
+}
+"#,
+    );
+    let subject = &report["subjects"][0];
+    assert_eq!(subject["verdict"], "proved", "{report}");
+    assert_eq!(code, 0);
+    for example in subject["counterexamples"].as_array().unwrap() {
+        assert_ne!(
+            example["resource"],
+            "arn:aws:iam::123456789012:role/developer"
+        );
+    }
+}
+
+#[test]
+fn service_linked_roles_are_created_under_their_path() {
+    let dir = TempDir::new().unwrap();
+    let only_prefix = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"arn:aws:iam::123456789012:role/app-*"}]}"#;
+    verify_json_delegation(&dir, only_prefix)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("proved"));
+    let anywhere = r#"{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}]}"#;
+    let output = verify_json_delegation(&dir, anywhere)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let examples = report["subjects"][0]["counterexamples"].as_array().unwrap();
+    assert!(!examples.is_empty(), "{report}");
+    for example in examples {
+        let resource = example["resource"].as_str().unwrap();
+        assert!(
+            resource.starts_with("arn:aws:iam::123456789012:role/aws-service-role/"),
+            "{resource}"
+        );
+    }
+}

@@ -63,6 +63,20 @@ pub const ALWAYS_PRESENT: &[&str] = &[
 /// ("present only in requests that are signed using temporary security credentials"). Lowercase.
 pub const SESSION_KEYS: &[&str] = &["aws:tokenissuetime", "aws:multifactorauthpresent"];
 
+/// The `aws:RequestedRegion` every request of `action` carries in `partition`, when its service
+/// has one endpoint and so one region whatever the caller does. IAM: "Some global services, such
+/// as IAM, have a single endpoint. Because this endpoint is physically located in the US East
+/// (N. Virginia) Region, IAM calls are always made to the us-east-1 Region" (IAM User Guide,
+/// `aws:RequestedRegion`). That page names no region for IAM in the other partitions, so there
+/// the value is not known (`None`) and a request may carry any. The one place this fact lives:
+/// `explain` fills the key with it, `verify` holds its witnesses to it.
+pub fn fixed_region(action: &str, partition: &str) -> Option<&'static str> {
+    let service = action
+        .split_once(':')
+        .map_or(action, |(service, _)| service);
+    (service.eq_ignore_ascii_case("iam") && partition == "aws").then_some("us-east-1")
+}
+
 pub struct CondProblem<'a> {
     pub must: &'a Conditions,
     pub must_not: Vec<&'a Conditions>,
@@ -721,6 +735,16 @@ mod tests {
             multivalued: &BTreeSet::new(),
         };
         solve_cached(&problem, &mut SolveCache::default())
+    }
+
+    #[test]
+    fn iam_requests_carry_the_region_of_its_one_endpoint() {
+        assert_eq!(fixed_region("iam:GetRole", "aws"), Some("us-east-1"));
+        assert_eq!(fixed_region("IAM:PutRolePolicy", "aws"), Some("us-east-1"));
+        // Regional services, and IAM where its region is not documented, choose none.
+        assert_eq!(fixed_region("s3:GetObject", "aws"), None);
+        assert_eq!(fixed_region("sts:AssumeRole", "aws"), None);
+        assert_eq!(fixed_region("iam:GetRole", "aws-cn"), None);
     }
 
     #[test]

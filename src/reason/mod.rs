@@ -61,7 +61,7 @@ pub use contain::{
     contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
     PreparedBoundary, UnknownReason,
 };
-pub use contexts::{filled, ALWAYS_PRESENT, SESSION_KEYS};
+pub use contexts::{filled, fixed_region, ALWAYS_PRESENT, SESSION_KEYS};
 pub use domain::takes_resource;
 pub use eval::{
     evaluate, statement_applies, Decision, Evaluation, PolicySet, PreparedPolicies, StatementRef,

@@ -285,6 +285,15 @@ impl Prepared {
         } else {
             &[]
         };
+        // A key whose value the service fixes (IAM's one region) is known without asking.
+        let partition = (full.context.get("aws:PrincipalArn"))
+            .and_then(|arns| crate::iam::names::arn_parts(arns.first()?))
+            .or_else(|| crate::iam::names::arn_parts(&full.resource))
+            .map(|parts| parts[1].to_string());
+        let region = partition.and_then(|p| crate::reason::fixed_region(&full.action, &p));
+        if let (Some(region), None) = (region, full.context.get("aws:RequestedRegion")) {
+            full.context.set("aws:RequestedRegion", [region]);
+        }
         for key in crate::reason::ALWAYS_PRESENT.iter().chain(session_keys) {
             if full.context.get(key).is_none() {
                 full.context.set_unknown(key);

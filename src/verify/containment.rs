@@ -5,6 +5,7 @@
 //! after dropping what can never match (an action conditioned on a key IAM never sends for it).
 
 use super::*;
+use crate::catalog::KeyScope;
 use std::borrow::{Borrow, Cow};
 
 /// The documents without the actions that can never match their statement (see the module
@@ -27,7 +28,9 @@ pub(super) fn prune_never_matching<'a>(
                 .clauses()
                 .filter(|(operator, _, _)| ConditionOperator::parse(operator).fails_without_key())
                 .map(|(_, key, _)| key)
-                .filter(|key| catalog.condition_key(key).is_some_and(|k| !k.is_global()))
+                .filter(|key| {
+                    (catalog.condition_key(key)).is_some_and(|k| k.scope != KeyScope::Global)
+                })
                 .collect();
             if keys.is_empty() {
                 continue;
@@ -41,7 +44,7 @@ pub(super) fn prune_never_matching<'a>(
                     let Some(known) = catalog.action(action) else {
                         return true;
                     };
-                    match keys.iter().find(|k| !catalog.supports_key(known, k)) {
+                    match keys.iter().find(|k| !super::real::may_carry(known, k)) {
                         Some(key) => {
                             if statement.effect == Effect::Allow {
                                 dropped.push((d, s, action.clone(), key.to_string()));
@@ -73,9 +76,7 @@ pub(super) fn realizable(request: &Request) -> Result<(), String> {
         return Ok(());
     };
     for (key, _) in request.context.iter() {
-        if catalog.condition_key(key).is_some_and(|k| !k.is_global())
-            && !catalog.supports_key(action, key)
-        {
+        if !super::real::may_carry(action, key) {
             return Err(format!(
                 "it needs `{key}` in the request, which `{}` never has",
                 request.action
@@ -153,6 +154,12 @@ impl<'a> Caller<'a> {
             arn,
             again: false,
         }
+    }
+
+    /// The partition and account of its requests' IAM resources.
+    fn home(&self) -> Option<(&'a str, &'a str)> {
+        let [_, partition, _, _, account, _] = crate::iam::names::arn_parts(self.arn)?;
+        Some((partition, account))
     }
 
     fn again(&self) -> Caller<'a> {
@@ -347,6 +354,20 @@ pub(super) fn check_against<P: Borrow<PolicyDocument>>(
     span: Span,
     caller: Option<&Caller<'_>>,
 ) -> Report {
+    check_restricted(identity, boundary, label, span, caller, false)
+}
+
+/// [`check_against`]; `restricted` when the identity already ends with the denies of what no
+/// caller sends ([`real::restrictions`]): a witness that is still no real request is then
+/// undecided, not a reason to prove it a third time.
+fn check_restricted<P: Borrow<PolicyDocument>>(
+    identity: &[LocatedDocument<P>],
+    boundary: &Boundary,
+    label: &str,
+    span: Span,
+    caller: Option<&Caller<'_>>,
+    restricted: bool,
+) -> Report {
     // The engine borrows the policies: a role's documents are not copied.
     let (identity_docs, dropped) = prune_never_matching(&policies(identity));
     let identity_docs: Vec<&PolicyDocument> = identity_docs.iter().map(|d| &**d).collect();
@@ -358,6 +379,7 @@ pub(super) fn check_against<P: Borrow<PolicyDocument>>(
             catalog: Some(Catalog::get()),
         },
     );
+    let prepared = boundary;
     let boundary = &boundary.located[..];
     let boundary_name = boundary
         .iter()
@@ -438,11 +460,47 @@ pub(super) fn check_against<P: Borrow<PolicyDocument>>(
                     .map(|d| caller.specialized(d, &tested))
                     .collect(),
             );
-            return check_against(&identity, &boundary, label, span, Some(&caller.again()));
+            return check_restricted(
+                &identity,
+                &boundary,
+                label,
+                span,
+                Some(&caller.again()),
+                restricted,
+            );
         }
     }
+    // A witness no caller could send (an IAM call on another account's role, in another
+    // region than IAM's, ...): the proof is made again with the identity left only the
+    // requests AWS could receive ([`real::restrictions`]), once.
+    let home = caller.and_then(Caller::home);
+    let real = |request: &Request| {
+        realizable(request).and_then(|()| super::real::problem(request, home, &[]))
+    };
+    if !restricted && counterexamples.iter().any(|c| real(&c.request).is_err()) {
+        let region = super::real::tested(
+            (identity.iter().map(|d| d.policy.borrow())).chain(boundary.iter().map(|d| &d.policy)),
+            "aws:RequestedRegion",
+        );
+        let mut restricted: Vec<LocatedDocument> = (identity.iter())
+            .map(|d| LocatedDocument {
+                name: d.name.clone(),
+                policy: d.policy.borrow().clone(),
+                spans: d.spans.clone(),
+                span: d.span,
+            })
+            .collect();
+        let policy = super::real::restrictions(home, region, &[]);
+        restricted.push(LocatedDocument {
+            name: "requests AWS could receive".into(),
+            spans: vec![span; policy.statements.len()],
+            policy,
+            span,
+        });
+        return check_restricted(&restricted, prepared, label, span, caller, true);
+    }
     for counterexample in counterexamples {
-        if let Err(why) = realizable(&counterexample.request) {
+        if let Err(why) = real(&counterexample.request) {
             unknown.push(reason::UnknownReason {
                 statement: counterexample.allowed_by.clone(),
                 reason: format!(

@@ -8,6 +8,7 @@
 use super::containment::*;
 use super::escalation::*;
 use super::probe;
+use super::real;
 use super::*;
 
 /// Checks a delegation (its policy first in `identity`, then other policies of its principals)
@@ -24,12 +25,26 @@ pub fn check_delegation(
     label: &str,
     span: Span,
 ) -> Report {
+    check_delegation_knowing(identity, boundary, scope, own, &[], label, span)
+}
+
+/// [`check_delegation`], knowing the boundaries of some principals (`known`: ARN and boundary,
+/// `None` for none): a request on one carries its boundary as `iam:PermissionsBoundary`.
+pub(super) fn check_delegation_knowing(
+    identity: &[LocatedDocument],
+    boundary: Option<&LocatedDocument>,
+    scope: &Scope,
+    own: &[String],
+    known: &[real::Known],
+    label: &str,
+    span: Span,
+) -> Report {
     let envelope = with_tag_keys(delegation::safe_envelope(scope, own), scope);
     let mut report = Report {
         subjects: vec![],
         diagnostics: vec![],
     };
-    let held = escapes(identity, scope, own, &envelope);
+    let held = escapes(identity, scope, own, known, &envelope);
     // Only the holders' statements that never match are reported here: the boundary is checked
     // as a boundary where it is defined.
     report.diagnostics.extend(held.never_matching);
@@ -39,7 +54,7 @@ pub fn check_delegation(
         .collect();
     let boundary = boundary.map(std::slice::from_ref).unwrap_or_default();
     if !boundary.is_empty() {
-        let created = escapes(boundary, scope, own, &envelope);
+        let created = escapes(boundary, scope, own, known, &envelope);
         unknown_text.extend((created.unknown.into_iter()).map(|u| {
             format!(
                 "through the roles holders create with {}: {u}",
@@ -218,11 +233,22 @@ fn escapes(
     located: &[LocatedDocument],
     scope: &Scope,
     own: &[String],
+    known: &[real::Known],
     envelope: &PolicyDocument,
 ) -> Escapes {
     let (docs, dropped) = prune_never_matching(&super::containment::policies(located));
     // A project has a few delegations: their documents are simply copied.
-    let docs: Vec<PolicyDocument> = docs.into_iter().map(std::borrow::Cow::into_owned).collect();
+    let mut docs: Vec<PolicyDocument> =
+        docs.into_iter().map(std::borrow::Cow::into_owned).collect();
+    let named = named_boundaries(&docs, scope);
+    // Only requests AWS could receive from the holders: a last document, after the located
+    // ones, so statement numbers still point into them.
+    let region = real::tested(docs.iter().chain([envelope]), "aws:RequestedRegion");
+    docs.push(real::restrictions(
+        Some((scope.partition.as_str(), scope.account.as_str())),
+        region,
+        known,
+    ));
     let verdict = reason::contained_with(
         &docs,
         std::slice::from_ref(envelope),
@@ -250,7 +276,6 @@ fn escapes(
             .collect(),
         never_matching: never_matching_diagnostics(located, &dropped),
     };
-    let named = named_boundaries(&docs, scope);
     let mut probe_unknown = Vec::new();
     if !counterexamples.is_empty() {
         // Each probe under any context the documents allow it in: a statement with a
@@ -261,12 +286,12 @@ fn escapes(
                 witnesses.push(&c.request.context);
             }
         }
-        let real = |r: &Request| realizable(r).and_then(|()| receivable(r, scope));
+        let real = |r: &Request| realizable(r).and_then(|()| receivable(r, scope, known));
         let envelope = std::slice::from_ref(envelope);
         // The probes as they are first (the readable requests), then the others under the
         // contexts the documents allow them in.
         let mut pending = Vec::new();
-        for probe in probes(scope, own, &named) {
+        for probe in probes(scope, own, known, &named) {
             match probe::allowed_as_is(&probe, &docs, envelope) {
                 Some(at) => out.found.push((probe, at)),
                 None => pending.push(probe),
@@ -287,6 +312,7 @@ fn escapes(
     let guarded = Guarded {
         scope,
         own,
+        known,
         named: &named,
         docs: &docs,
         envelope,
@@ -353,7 +379,7 @@ fn record(counterexamples: &[reason::Counterexample], guarded: &Guarded, out: &m
     let scope = guarded.scope;
     for counterexample in counterexamples {
         let request = &counterexample.request;
-        let real = realizable(request).and_then(|()| receivable(request, scope));
+        let real = realizable(request).and_then(|()| receivable(request, scope, guarded.known));
         match real {
             Ok(()) => out
                 .found
@@ -415,7 +441,12 @@ fn named_boundaries(docs: &[PolicyDocument], scope: &Scope) -> Vec<String> {
     named
 }
 
-fn probes(scope: &Scope, own: &[String], named_boundaries: &[String]) -> Vec<Request> {
+fn probes(
+    scope: &Scope,
+    own: &[String],
+    known: &[real::Known],
+    named_boundaries: &[String],
+) -> Vec<Request> {
     // A prefix with variables gets a user name to expand them.
     let user = "alice";
     let expand = |text: String| text.replace("${aws:username}", user);
@@ -528,14 +559,14 @@ fn probes(scope: &Scope, own: &[String], named_boundaries: &[String]) -> Vec<Req
             out.push(with_user(Request::new(action, principal)));
         }
     }
-    out.retain(|r| realizable(r).is_ok() && receivable(r, scope).is_ok());
+    out.retain(|r| realizable(r).is_ok() && receivable(r, scope, known).is_ok());
     out
 }
 
 /// Whether AWS could receive `request`: its resource has one of the catalog's ARN formats for
 /// the action, and an IAM resource is in the delegation's account (IAM writes never cross
 /// accounts) and has a name.
-fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
+fn receivable(request: &Request, scope: &Scope, known: &[real::Known]) -> Result<(), String> {
     let catalog = Catalog::get();
     if catalog.action(&request.action).is_none() {
         return Ok(());
@@ -548,13 +579,12 @@ fn receivable(request: &Request, scope: &Scope) -> Result<(), String> {
             scope.partition
         ));
     }
-    if let Some((account, _, name)) = crate::iam::names::iam_arn_parts(&request.resource) {
-        if account != scope.account {
-            return Err(format!(
-                "IAM requests reach only the account `{}`",
-                scope.account
-            ));
-        }
+    real::problem(
+        request,
+        Some((scope.partition.as_str(), scope.account.as_str())),
+        known,
+    )?;
+    if let Some((_, _, name)) = crate::iam::names::iam_arn_parts(&request.resource) {
         if name.is_empty() || name.starts_with('/') || name.ends_with('/') || name.contains("//") {
             return Err(format!("`{}` names nothing", request.resource));
         }
@@ -581,6 +611,7 @@ fn variants(request: &Request, guarded: &Guarded) -> Vec<(Request, StatementRef)
     let Guarded {
         scope,
         own,
+        known,
         named,
         docs,
         envelope,
@@ -620,7 +651,7 @@ fn variants(request: &Request, guarded: &Guarded) -> Vec<(Request, StatementRef)
         {
             candidate = candidate.with("aws:username", user);
         }
-        if realizable(&candidate).is_err() || receivable(&candidate, scope).is_err() {
+        if realizable(&candidate).is_err() || receivable(&candidate, scope, known).is_err() {
             continue;
         }
         if out
@@ -649,6 +680,7 @@ fn variants(request: &Request, guarded: &Guarded) -> Vec<(Request, StatementRef)
 struct Guarded<'a> {
     scope: &'a Scope,
     own: &'a [String],
+    known: &'a [real::Known],
     named: &'a [String],
     docs: &'a [PolicyDocument],
     envelope: &'a PolicyDocument,
@@ -851,7 +883,7 @@ mod tests {
     #[test]
     fn witnesses_must_be_requests_aws_could_receive() {
         let s = scope();
-        assert!(receivable(&Request::new("iam:CreateRole", &role("service-x")), &s).is_ok());
+        assert!(receivable(&Request::new("iam:CreateRole", &role("service-x")), &s, &[]).is_ok());
         // An IAM action on an S3 ARN, an empty account, another account, no name.
         for resource in [
             "arn:aws:s3:::bucket",
@@ -860,13 +892,13 @@ mod tests {
             "arn:aws:iam::123456789012:role/",
         ] {
             assert!(
-                receivable(&Request::new("iam:CreateRole", resource), &s).is_err(),
+                receivable(&Request::new("iam:CreateRole", resource), &s, &[]).is_err(),
                 "{resource}"
             );
         }
         // The wrong resource type for the action.
         let policy = "arn:aws:iam::123456789012:policy/service-x";
-        assert!(receivable(&Request::new("iam:CreateRole", policy), &s).is_err());
+        assert!(receivable(&Request::new("iam:CreateRole", policy), &s, &[]).is_err());
     }
 
     #[test]

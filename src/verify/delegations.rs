@@ -153,11 +153,19 @@ impl<'a> Project<'a> {
         let (identity, notes, own) = self.holders(info);
         let boundary = (self.by_arn.get(info.boundary_arn.as_str()))
             .map(|d| d.located(format!("boundary {}", info.boundary_name)));
-        let mut safety = check_delegation(
+        // The boundaries of the holders the project declares: a request on one carries it.
+        let roles = (compiled.roles.iter()).map(|r| (&r.arn, &r.boundary_arn));
+        let users = (compiled.users.iter()).map(|u| (&u.arn, &u.boundary_arn));
+        let known: Vec<real::Known> = (roles.chain(users))
+            .filter(|(arn, _)| own.contains(arn))
+            .map(|(arn, boundary)| (arn.clone(), boundary.clone()))
+            .collect();
+        let mut safety = delegation_safety::check_delegation_knowing(
             &identity,
             boundary.as_ref(),
             &scope,
             &own,
+            &known,
             &label,
             info.prefix_span,
         );

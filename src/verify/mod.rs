@@ -15,8 +15,9 @@
 //!   escapes names an escalation path (a role without the boundary, an edit of the boundary, a
 //!   role passed from outside the prefix, ...).
 //!
-//! Before reasoning, an `Allow` or `Deny` that conditions a named action on a service key the
-//! catalog does not list for it (`iam:PermissionsBoundary` on `iam:CreatePolicy`) drops that
+//! Before reasoning, an `Allow` or `Deny` that conditions a named action on a service key (or a
+//! global tag key, `aws:TagKeys`, `aws:RequestTag/…`, `aws:ResourceTag/…`) the catalog does not
+//! list for it (`iam:PermissionsBoundary` on `iam:CreatePolicy`) drops that
 //! action: IAM never finds the key, so the statement never applies to it. For `Allow` statements
 //! this is reported (W0503). Counterexamples whose context needs such a key are not reported as
 //! violations; they become unknowns.
@@ -66,6 +67,7 @@ mod fused;
 pub mod graph;
 mod probe;
 pub mod queries;
+mod real;
 mod trusting_holders;
 mod under_prefix;
 

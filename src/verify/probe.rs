@@ -119,10 +119,7 @@ pub(super) fn merged(probe: &Request, absent: &[String], witness: &Context) -> R
     for (key, values) in witness.iter() {
         let fixed =
             probe.context.get(key).is_some() || absent.iter().any(|a| a.eq_ignore_ascii_case(key));
-        let listed = match (catalog.condition_key(key), action) {
-            (Some(k), Some(action)) => k.is_global() || catalog.supports_key(action, key),
-            _ => true,
-        };
+        let listed = action.is_none_or(|action| super::real::may_carry(action, key));
         if !fixed && listed {
             out.context.set(key, values.iter().cloned());
         }
@@ -236,8 +233,9 @@ mod tests {
             "iam:CreatePolicyVersion",
             "arn:aws:iam::123456789012:policy/*",
         );
-        let region = vec!["eu-west-1".to_string()];
-        (allow.condition).insert("StringEquals", "aws:RequestedRegion", region.clone());
+        // Not `aws:RequestedRegion`: IAM calls carry one region only (`real::problem`).
+        let vpc = vec!["vpc-1".to_string()];
+        (allow.condition).insert("StringEquals", "aws:SourceVpc", vpc.clone());
         let docs = [PolicyDocument::new(vec![allow])];
         let nothing = [PolicyDocument::new(vec![])];
         let probe = Request::new(
@@ -248,8 +246,8 @@ mod tests {
         match ask(&probe, &[], &docs, &nothing, &[], &|_| Ok(())) {
             Asked::Allowed(request, _) => {
                 assert_eq!(request.resource, probe.resource);
-                let asked = request.context.get("aws:RequestedRegion");
-                assert_eq!(asked, Some(&region[..]));
+                let asked = request.context.get("aws:SourceVpc");
+                assert_eq!(asked, Some(&vpc[..]));
             }
             _ => panic!("not allowed"),
         }
@@ -264,7 +262,7 @@ mod tests {
             ask(&probe, &[], &denied, &nothing, &[], &|_| Ok(())),
             Asked::Refused
         ));
-        let elsewhere = probe.clone().with("aws:RequestedRegion", "us-east-1");
+        let elsewhere = probe.clone().with("aws:SourceVpc", "vpc-2");
         assert!(matches!(
             ask(&elsewhere, &[], &docs, &nothing, &[], &|_| Ok(())),
             Asked::Refused

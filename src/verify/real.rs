@@ -1,0 +1,382 @@
+//! What makes a counterexample a request AWS could receive, beyond its resource's ARN format.
+//!
+//! In: a witness the engine found, and what is known of the caller (its partition and account)
+//! and of the targets (the boundaries of principals the source declares). Out: why it is no real
+//! request ([`problem`]), and the denies that leave a proof only real requests
+//! ([`restrictions`]), for the proofs made again when a witness is not one.
+//!
+//! The rules, each from the IAM User Guide or the IAM API reference:
+//! - a request carries a catalog key only where the Service Authorization Reference lists it for
+//!   the action ([`may_carry`]);
+//! - an IAM call acts on the caller's own account: the API takes names (`RoleName`), not ARNs,
+//!   and the resource is the caller's account's (AWS managed policies, account `aws`, can be
+//!   read);
+//! - an IAM call carries the `aws:RequestedRegion` of IAM's one endpoint
+//!   ([`reason::fixed_region`]);
+//! - `iam:CreateServiceLinkedRole` creates a role under `/aws-service-role/`, and `CreateRole`
+//!   cannot put one there (IAM API reference, `CreateServiceLinkedRole`);
+//! - `iam:PermissionsBoundary` of a call on an existing role or user is that principal's
+//!   boundary, absent when it has none; a service-linked role has none ("You cannot set the
+//!   boundary for a service-linked role", `PutRolePermissionsBoundary`). Only the calls that set
+//!   a boundary (`CreateRole`, `PutRolePermissionsBoundary`, ...) carry the one they set.
+
+use super::*;
+use crate::catalog::{AccessLevel, Action};
+
+/// A principal the source declares, with its boundary's ARN (`None`: it has none).
+pub type Known = (String, Option<String>);
+
+/// The path AWS creates service-linked roles under, in a role ARN's resource after `role/`.
+const SERVICE_LINKED: &str = "aws-service-role/";
+
+/// Whether requests of `action` can carry condition key `key`. A key of the catalog only where
+/// the reference lists it for the action, its resource types or those types' definitions
+/// ([`Catalog::supports_key`]): a service's keys, and the global keys of tag-based
+/// authorization (`aws:RequestTag/…`, `aws:ResourceTag/…`, `aws:TagKeys`), which AWS documents
+/// as "included in the request context" only for operations that pass tags or resources that
+/// support authorization by tags; the reference is where AWS lists those. Every other global
+/// key may be in any request. A key the catalog does not know is given the benefit of the doubt.
+pub(super) fn may_carry(action: &Action, key: &str) -> bool {
+    let catalog = Catalog::get();
+    catalog.condition_key(key).is_none() || catalog.supports_key(action, key)
+}
+
+/// The IAM actions that carry the boundary of the role or user they act on (the catalog lists
+/// `iam:PermissionsBoundary` for them and they set none).
+fn carrying_target_boundary() -> Vec<String> {
+    let catalog = Catalog::get();
+    (catalog.expand_actions("iam:*").into_iter())
+        .filter(|a| catalog.supports_key(a, actions::BOUNDARY_KEY))
+        .map(|a| a.full_name())
+        .filter(|a| !delegation_safety::is(actions::CREATES_OR_REBOUNDS, a))
+        .collect()
+}
+
+fn is_action(request: &Request, action: &str) -> bool {
+    request.action.eq_ignore_ascii_case(action)
+}
+
+/// Why `request` is no request AWS could receive from a caller in `home` (partition, account;
+/// `None` when the caller is not known), or `Ok`. `known` are principals whose boundaries the
+/// source declares.
+pub(super) fn problem(
+    request: &Request,
+    home: Option<(&str, &str)>,
+    known: &[Known],
+) -> Result<(), String> {
+    let iam = (request.action.split_once(':')).is_some_and(|(s, _)| s.eq_ignore_ascii_case("iam"));
+    if !iam {
+        return Ok(());
+    }
+    let parts = crate::iam::names::arn_parts(&request.resource);
+    let partition = home.map(|(p, _)| p).or(parts.map(|p| p[1]));
+    if let (Some(partition), Some(asked)) = (partition, request.context.get("aws:RequestedRegion"))
+    {
+        if let Some(region) = reason::fixed_region(&request.action, partition) {
+            if asked != [region] {
+                return Err(format!(
+                    "IAM requests always carry `aws:RequestedRegion` `{region}`, the region of its one endpoint"
+                ));
+            }
+        }
+    }
+    let Some((_, kind, name)) = crate::iam::names::iam_arn_parts(&request.resource) else {
+        return Ok(());
+    };
+    if let Some((partition, own)) = home {
+        own_account(&request.action, &request.resource, partition, own)?;
+    }
+    if kind == "role" {
+        let service_linked = name.starts_with(SERVICE_LINKED);
+        // `aws-service-role/<service principal>/<name>`.
+        let linked_name = name.strip_prefix(SERVICE_LINKED).is_some_and(|rest| {
+            rest.split_once('/')
+                .is_some_and(|(service, role)| !service.is_empty() && !role.is_empty())
+        });
+        if is_action(request, "iam:CreateServiceLinkedRole") && !linked_name {
+            return Err(format!(
+                "`iam:CreateServiceLinkedRole` creates a role `/{SERVICE_LINKED}SERVICE/NAME`, not `{name}`"
+            ));
+        }
+        if is_action(request, "iam:CreateRole") && service_linked {
+            return Err(format!(
+                "`iam:CreateRole` cannot create a role under `/{SERVICE_LINKED}`"
+            ));
+        }
+    }
+    let carries = carrying_target_boundary();
+    if !delegation_safety::is(
+        &carries.iter().map(String::as_str).collect::<Vec<_>>(),
+        &request.action,
+    ) {
+        return Ok(());
+    }
+    let boundary = request.context.get(actions::BOUNDARY_KEY);
+    let expected = if kind == "role" && name.starts_with(SERVICE_LINKED) {
+        Some(None)
+    } else {
+        (known.iter())
+            .find(|(arn, _)| arn.eq_ignore_ascii_case(&request.resource))
+            .map(|(_, b)| b.as_deref())
+    };
+    match (expected, boundary) {
+        (Some(None), Some(_)) => Err(format!(
+            "`{}` has no permissions boundary, so `{}` on it carries no `{}`",
+            request.resource,
+            request.action,
+            actions::BOUNDARY_KEY
+        )),
+        (Some(Some(b)), asked) if asked != Some(&[b.to_string()][..]) => Err(format!(
+            "`{}` has permissions boundary `{b}`, the `{}` of every request on it",
+            request.resource,
+            actions::BOUNDARY_KEY
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The one rule of IAM's reach: an IAM call on `resource` (an IAM ARN) is in the caller's
+/// partition and account; reads may also name an AWS managed policy (account `aws`).
+pub(super) fn own_account(
+    action: &str,
+    resource: &str,
+    partition: &str,
+    account: &str,
+) -> Result<(), String> {
+    let Some([_, arn_partition, _, _, arn_account, _]) = crate::iam::names::arn_parts(resource)
+    else {
+        return Ok(());
+    };
+    let read = Catalog::get()
+        .action(action)
+        .is_some_and(|a| matches!(a.access_level, AccessLevel::Read | AccessLevel::List));
+    let managed =
+        read && arn_account == "aws" && arn_parts_resource(resource).starts_with("policy/");
+    if arn_partition != partition || (arn_account != account && !managed) {
+        return Err(format!(
+            "IAM requests reach only the caller's own account `{account}` (in `{partition}`)"
+        ));
+    }
+    Ok(())
+}
+
+fn arn_parts_resource(arn: &str) -> &str {
+    crate::iam::names::arn_parts(arn).map_or("", |parts| parts[5])
+}
+
+/// Denies that leave an identity's allowed requests only those AWS could receive from a caller
+/// in `home`: IAM calls on the caller's account, with IAM's region (when `region`: the documents
+/// test the key), service-linked roles only under their path, and the boundary key as the
+/// targets have it (`known`, and service-linked roles). Added to the identity side of a proof,
+/// they remove no real request, so what the proof finds stays an escape and what it proves
+/// stays proved.
+pub(super) fn restrictions(
+    home: Option<(&str, &str)>,
+    region: bool,
+    known: &[Known],
+) -> PolicyDocument {
+    let deny = |actions: Vec<String>| {
+        let mut s = Statement::new(Effect::Deny);
+        s.action = Some(actions);
+        s
+    };
+    let mut statements = Vec::new();
+    let catalog = Catalog::get();
+    if let Some((partition, account)) = home {
+        // One deny per set of ARN formats, naming the account's resources as the formats do:
+        // a pattern such as `arn:aws:iam::123456789012:*` would also split off texts no resource
+        // of the action has, which the engine cannot confirm or refute.
+        let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        for action in catalog.expand_actions("iam:*") {
+            let read = matches!(action.access_level, AccessLevel::Read | AccessLevel::List);
+            let mut own: Vec<String> = (catalog.action_arn_formats(action).into_iter())
+                .map(|format| {
+                    Catalog::fill_arn_format(format, |placeholder| match placeholder {
+                        "Partition" => partition.to_string(),
+                        "Account" => account.to_string(),
+                        _ => "*".to_string(),
+                    })
+                })
+                .collect();
+            if own.is_empty() {
+                continue;
+            }
+            if read && own.iter().any(|r| r.contains(":policy/")) {
+                own.push(format!("arn:{partition}:iam::aws:policy/*"));
+            }
+            match groups.iter_mut().find(|(resources, _)| *resources == own) {
+                Some((_, names)) => names.push(action.full_name()),
+                None => groups.push((own, vec![action.full_name()])),
+            }
+        }
+        for (own, names) in groups {
+            let mut elsewhere = deny(names);
+            elsewhere.not_resource = Some(own);
+            statements.push(elsewhere);
+        }
+        if let Some(value) = reason::fixed_region("iam:*", partition).filter(|_| region) {
+            let mut elsewhere = deny(vec!["iam:*".into()]);
+            elsewhere.resource = Some(vec!["*".into()]);
+            (elsewhere.condition).insert(
+                "StringNotEquals",
+                "aws:RequestedRegion",
+                vec![value.to_string()],
+            );
+            statements.push(elsewhere);
+        }
+    }
+    let service_linked = match home {
+        Some((partition, account)) => {
+            format!("arn:{partition}:iam::{account}:role/{SERVICE_LINKED}*")
+        }
+        None => format!("arn:*:iam::*:role/{SERVICE_LINKED}*"),
+    };
+    let mut create_linked = deny(vec!["iam:CreateServiceLinkedRole".into()]);
+    // `?*`: a service and a name, neither empty.
+    let linked_name = format!("{}?*/?*", service_linked.trim_end_matches('*'));
+    create_linked.not_resource = Some(vec![linked_name]);
+    let mut create_there = deny(vec!["iam:CreateRole".into()]);
+    create_there.resource = Some(vec![service_linked.clone()]);
+    statements.extend([create_linked, create_there]);
+    let carries = carrying_target_boundary();
+    let mut unbounded = deny(carries.clone());
+    unbounded.resource = Some(vec![service_linked]);
+    (unbounded.condition).insert("Null", actions::BOUNDARY_KEY, vec!["false".into()]);
+    statements.push(unbounded);
+    for (arn, boundary) in known {
+        let mut other = deny(carries.clone());
+        other.resource = Some(vec![arn.clone()]);
+        match boundary {
+            None => (other.condition).insert("Null", actions::BOUNDARY_KEY, vec!["false".into()]),
+            // Absent too: `StringNotEquals` holds when the key is absent.
+            Some(b) => {
+                (other.condition).insert("StringNotEquals", actions::BOUNDARY_KEY, vec![b.clone()])
+            }
+        }
+        statements.push(other);
+    }
+    PolicyDocument::new(statements)
+}
+
+/// Whether some statement of `docs` tests `key` in a condition.
+pub(super) fn tested<'d>(docs: impl IntoIterator<Item = &'d PolicyDocument>, key: &str) -> bool {
+    (docs.into_iter().flat_map(|d| &d.statements))
+        .flat_map(|s| s.condition.clauses())
+        .any(|(_, k, _)| k.eq_ignore_ascii_case(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOME: Option<(&str, &str)> = Some(("aws", "123456789012"));
+
+    #[test]
+    fn tag_keys_only_where_the_catalog_lists_them() {
+        let catalog = Catalog::get();
+        let get = catalog.action("s3:GetObject").unwrap();
+        let tag = catalog.action("iam:TagRole").unwrap();
+        assert!(!may_carry(get, "aws:TagKeys"));
+        assert!(!may_carry(get, "aws:RequestTag/team"));
+        assert!(may_carry(tag, "aws:TagKeys"));
+        assert!(may_carry(get, "aws:SourceIp"));
+        assert!(may_carry(get, "example:unknownkey"));
+    }
+
+    #[test]
+    fn iam_calls_stay_in_the_callers_account_and_region() {
+        let role = |account: &str| format!("arn:aws:iam::{account}:role/x");
+        let get = Request::new("iam:GetRole", &role("123456789012"));
+        assert!(problem(&get, HOME, &[]).is_ok());
+        let elsewhere = Request::new("iam:GetRole", &role("111122223333"));
+        assert!(problem(&elsewhere, HOME, &[]).is_err());
+        // Without a known caller, any account may be the caller's.
+        assert!(problem(&elsewhere, None, &[]).is_ok());
+        let cn = Request::new("iam:GetRole", "arn:aws-cn:iam::123456789012:role/x");
+        assert!(problem(&cn, HOME, &[]).is_err());
+        let managed = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        assert!(problem(&Request::new("iam:GetPolicy", managed), HOME, &[]).is_ok());
+        assert!(problem(&Request::new("iam:DeletePolicy", managed), HOME, &[]).is_err());
+        let region = |value: &str| get.clone().with("aws:RequestedRegion", value);
+        assert!(problem(&region("us-east-1"), HOME, &[]).is_ok());
+        assert!(problem(&region("eu-west-1"), HOME, &[]).is_err());
+        assert!(problem(&region("eu-west-1"), None, &[]).is_err());
+        let s3 = Request::new("s3:GetObject", "arn:aws:s3:::b/k")
+            .with("aws:RequestedRegion", "eu-west-1");
+        assert!(problem(&s3, HOME, &[]).is_ok());
+    }
+
+    #[test]
+    fn service_linked_roles_and_boundaries_as_targets_have_them() {
+        let arn = |name: &str| format!("arn:aws:iam::123456789012:role/{name}");
+        let slr = |name: &str| Request::new("iam:CreateServiceLinkedRole", &arn(name));
+        assert!(problem(&slr("service-x"), HOME, &[]).is_err());
+        assert!(problem(
+            &slr("aws-service-role/ec2.amazonaws.com/AWSServiceRoleForX"),
+            HOME,
+            &[]
+        )
+        .is_ok());
+        let create = Request::new("iam:CreateRole", &arn("aws-service-role/x"));
+        assert!(problem(&create, HOME, &[]).is_err());
+        let b = "arn:aws:iam::123456789012:policy/B";
+        let put = |name: &str| {
+            Request::new("iam:PutRolePolicy", &arn(name)).with(actions::BOUNDARY_KEY, b)
+        };
+        assert!(problem(&put("aws-service-role/x"), HOME, &[]).is_err());
+        assert!(problem(&put("x"), HOME, &[]).is_ok());
+        let known = [(arn("dev"), None), (arn("ops"), Some(b.to_string()))];
+        assert!(problem(&put("dev"), HOME, &known).is_err());
+        assert!(problem(&put("ops"), HOME, &known).is_ok());
+        let bare = Request::new("iam:PutRolePolicy", &arn("ops"));
+        assert!(problem(&bare, HOME, &known).is_err());
+        // The calls that set a boundary carry the one they set.
+        let rebound = Request::new("iam:PutRolePermissionsBoundary", &arn("dev"))
+            .with(actions::BOUNDARY_KEY, b);
+        assert!(problem(&rebound, HOME, &known).is_ok());
+    }
+
+    #[test]
+    fn restrictions_deny_exactly_what_no_caller_sends() {
+        let known = [("arn:aws:iam::123456789012:role/dev".to_string(), None)];
+        let doc = [restrictions(HOME, true, &known)];
+        let denied = |request: &Request| {
+            reason::evaluate(&doc, None, request).decision == reason::Decision::ExplicitDeny
+        };
+        let requests = [
+            Request::new("iam:GetRole", "arn:aws:iam::123456789012:role/x"),
+            Request::new("iam:GetRole", "arn:aws:iam::111122223333:role/x"),
+            Request::new("iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            Request::new("iam:ListRoles", "*"),
+            Request::new("iam:GetRole", "arn:aws:iam::123456789012:role/x")
+                .with("aws:RequestedRegion", "eu-west-1"),
+            Request::new("iam:GetRole", "arn:aws:iam::123456789012:role/x")
+                .with("aws:RequestedRegion", "us-east-1"),
+            Request::new(
+                "iam:CreateServiceLinkedRole",
+                "arn:aws:iam::123456789012:role/service-x",
+            ),
+            Request::new(
+                "iam:CreateServiceLinkedRole",
+                "arn:aws:iam::123456789012:role/aws-service-role/x/y",
+            ),
+            Request::new("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/dev")
+                .with(actions::BOUNDARY_KEY, "b"),
+            Request::new("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/dev"),
+            Request::new("s3:GetObject", "arn:aws:s3:::b/k")
+                .with("aws:RequestedRegion", "eu-west-1"),
+        ];
+        for request in &requests {
+            // A real request has no problem and is not denied; an unreal one is denied, except
+            // that a key left absent is not a region the deny names.
+            let real = problem(request, HOME, &known).is_ok();
+            let absent_region = request.context.get("aws:RequestedRegion").is_none()
+                && request.action.starts_with("iam:");
+            if real {
+                assert!(!denied(request) || absent_region, "{request}");
+            } else {
+                assert!(denied(request), "{request}");
+            }
+        }
+    }
+}
