@@ -258,12 +258,16 @@ pub const CODE_RUNNERS: &[CodeRunner] = &[
     CodeRunner {
         name: "ec2",
         service: "ec2.amazonaws.com",
-        launches: &[&["ec2:RunInstances"]],
+        launches: &[&["ec2:RunInstances"], &["ec2:RequestSpotInstances"]],
     },
     CodeRunner {
         name: "lambda",
         service: "lambda.amazonaws.com",
-        launches: &[&["lambda:CreateFunction", "lambda:InvokeFunction"]],
+        launches: &[
+            &["lambda:CreateFunction", "lambda:InvokeFunction"],
+            // A resource policy that lets the caller (or an account it holds) invoke it.
+            &["lambda:CreateFunction", "lambda:AddPermission"],
+        ],
     },
     CodeRunner {
         name: "glue",
@@ -271,17 +275,52 @@ pub const CODE_RUNNERS: &[CodeRunner] = &[
         launches: &[
             &["glue:CreateDevEndpoint"],
             &["glue:CreateJob", "glue:StartJobRun"],
+            &["glue:CreateJob", "glue:CreateTrigger"],
         ],
     },
     CodeRunner {
         name: "ecs",
         service: "ecs-tasks.amazonaws.com",
-        launches: &[&["ecs:RegisterTaskDefinition", "ecs:RunTask"]],
+        launches: &[
+            &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+            &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+        ],
     },
     CodeRunner {
         name: "cloudformation",
         service: "cloudformation.amazonaws.com",
-        launches: &[&["cloudformation:CreateStack"]],
+        launches: &[
+            &["cloudformation:CreateStack"],
+            &[
+                "cloudformation:CreateChangeSet",
+                "cloudformation:ExecuteChangeSet",
+            ],
+        ],
+    },
+    CodeRunner {
+        name: "codebuild",
+        service: "codebuild.amazonaws.com",
+        launches: &[
+            &["codebuild:CreateProject", "codebuild:StartBuild"],
+            &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
+        ],
+    },
+    CodeRunner {
+        name: "sagemaker",
+        service: "sagemaker.amazonaws.com",
+        launches: &[
+            &[
+                "sagemaker:CreateNotebookInstance",
+                "sagemaker:CreatePresignedNotebookInstanceUrl",
+            ],
+            &["sagemaker:CreateTrainingJob"],
+            &["sagemaker:CreateProcessingJob"],
+        ],
+    },
+    CodeRunner {
+        name: "apprunner",
+        service: "tasks.apprunner.amazonaws.com",
+        launches: &[&["apprunner:CreateService"]],
     },
 ];
 

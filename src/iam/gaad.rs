@@ -113,7 +113,19 @@ pub struct ManagedPolicy {
     /// managed policy: a sixth is refused until one is deleted).
     pub versions: usize,
     pub document: LocatedDocument,
+    /// A customer managed policy's versions other than the default, in the export's order
+    /// (`iam:SetDefaultPolicyVersion` can make any of them the default); none for AWS's.
+    pub other_versions: Vec<PolicyVersion>,
     pub span: Span,
+}
+
+/// A version of a customer managed policy that is not its default.
+#[derive(Debug, Clone)]
+pub struct PolicyVersion {
+    /// `v1`, `v2`, ... (empty when the export does not say).
+    pub id: String,
+    /// Its document; `None` when it is not a policy document the reader accepts.
+    pub document: Option<LocatedDocument>,
 }
 
 /// An inline policy of a role, user or group.
@@ -589,6 +601,7 @@ impl Reader<'_> {
         let default_id = self.string(members, "DefaultVersionId", &what);
         let versions = self.list(members, "PolicyVersionList", &what);
         let mut default = None;
+        let mut others = Vec::new();
         for version in versions {
             let Some(fields) = self.object(version, &format!("{what}: a version")) else {
                 continue;
@@ -599,7 +612,13 @@ impl Reader<'_> {
             };
             let version_id = self.string(fields, "VersionId", &what);
             if flagged || (default.is_none() && version_id.is_some() && version_id == default_id) {
-                default = Some((version, fields, version_id));
+                if let Some((_, earlier, earlier_id)) =
+                    default.replace((version, fields, version_id))
+                {
+                    others.push((earlier, earlier_id));
+                }
+            } else {
+                others.push((fields, version_id));
             }
         }
         let Some((version, fields, version_id)) = default else {
@@ -622,8 +641,26 @@ impl Reader<'_> {
             );
             return None;
         };
-        let document = self.document(document, what)?;
+        let document = self.document(document, what.clone())?;
         let aws_managed = arn_account(&arn).is_some_and(|(_, account)| account == "aws");
+        // The other versions of the account's own policies: a version that does not read is
+        // kept without its document (what it grants is not known), and says nothing here.
+        let other_versions = match aws_managed {
+            true => Vec::new(),
+            false => (others.into_iter())
+                .map(|(fields, version_id)| {
+                    let id = version_id.unwrap_or_default();
+                    let document = get(fields, "Document").and_then(|value| {
+                        let kept = self.diagnostics.len();
+                        let read = self.document(value, format!("{what} version {id}"));
+                        let failed = self.diagnostics[kept..].iter().any(Diagnostic::is_error);
+                        self.diagnostics.truncate(kept);
+                        read.filter(|_| !failed)
+                    });
+                    PolicyVersion { id, document }
+                })
+                .collect(),
+        };
         Some(ManagedPolicy {
             name,
             path,
@@ -634,6 +671,7 @@ impl Reader<'_> {
             aws_managed,
             versions: versions.len(),
             document,
+            other_versions,
             span: self.span(item),
         })
     }
@@ -831,6 +869,10 @@ mod tests {
         assert!(!bound.aws_managed);
         assert_eq!(bound.default_version.as_deref(), Some("v2"));
         assert_eq!(bound.versions, 2);
+        // The other version is kept, by its ID; `{}` is not a policy it can read.
+        assert_eq!(bound.other_versions.len(), 1);
+        assert_eq!(bound.other_versions[0].id, "v1");
+        assert!(bound.other_versions[0].document.is_none());
         assert_eq!(bound.document.policy.statements.len(), 1);
         assert!(account.policies[1].aws_managed);
         assert_eq!(

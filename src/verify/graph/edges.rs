@@ -322,15 +322,13 @@ impl<'a> World<'a> {
         found
     }
 
-    /// The calls that create role `arn` inside `boundary` (when the node may give it that
-    /// boundary), write it a policy, and assume it (its trust names the creator) or pass it to a
-    /// service that runs code (its trust names the service).
-    pub(super) fn create_calls(
-        &self,
-        id: usize,
-        arn: &str,
-        boundary: Option<&String>,
-    ) -> Option<Vec<Call>> {
+    /// The calls that create role `arn` as the created principal `v` (inside its boundary, when
+    /// the node may give it that boundary), write it a policy, and assume it (its trust names
+    /// the creator) or pass it to a service that runs code (its trust names the service). The
+    /// policy is put, or attached: one that allows everything, or one that lets its holder
+    /// write its own policies, and then that write, made as the new role, ends the calls.
+    pub(super) fn create_calls(&self, id: usize, arn: &str, v: usize) -> Option<Vec<Call>> {
+        let boundary = self.principals[v].boundary.as_ref();
         let may = self.may(id);
         let can = |action: &str| may[action_index(action)];
         let with_boundary = |action: &str| -> Vec<(&'static str, String)> {
@@ -344,6 +342,14 @@ impl<'a> World<'a> {
         };
         let create = self.allowed(id, "iam:CreateRole", arn, &with_boundary("iam:CreateRole"))?;
         let put = with_boundary("iam:PutRolePolicy");
+        let attach = |policy: &String| {
+            let mut attach = with_boundary("iam:AttachRolePolicy");
+            attach.push(("iam:PolicyARN", policy.clone()));
+            self.allowed(id, "iam:AttachRolePolicy", arn, &attach)
+        };
+        // The new role's own write, made once the path controls it: after an attach of a
+        // policy that lets its holder write its own policies (`IAMFullAccess`).
+        let mut own = None;
         let write = can("iam:PutRolePolicy")
             .then(|| self.allowed(id, "iam:PutRolePolicy", arn, &put))
             .flatten()
@@ -351,10 +357,16 @@ impl<'a> World<'a> {
                 if !can("iam:AttachRolePolicy") {
                     return None;
                 }
-                self.admin_policies().iter().find_map(|policy| {
-                    let mut attach = with_boundary("iam:AttachRolePolicy");
-                    attach.push(("iam:PolicyARN", policy.clone()));
-                    self.allowed(id, "iam:AttachRolePolicy", arn, &attach)
+                (self.admin_policies().iter().find_map(&attach)).or_else(|| {
+                    (0..self.self_granting.len()).find_map(|k| {
+                        let policy = &self.self_granting[k];
+                        if policy.version.is_some() {
+                            return None;
+                        }
+                        let call = attach(&policy.policy)?;
+                        own = Some(self.created_write(v, k, arn)?);
+                        Some(call)
+                    })
                 })
             })?;
         let mut calls = vec![create, write];
@@ -363,6 +375,7 @@ impl<'a> World<'a> {
         let written = (self.in_account(state.principal)).then_some(named::WRITTEN_TRUST);
         if let Some(assume) = self.assume(id, arn, &[], written) {
             calls.push(assume);
+            calls.extend(own);
             return Some(calls);
         }
         if !can("iam:PassRole") {
@@ -388,6 +401,7 @@ impl<'a> World<'a> {
             Some(made)
         })?;
         calls.extend(passed);
+        calls.extend(own);
         Some(calls)
     }
 
@@ -401,10 +415,7 @@ impl<'a> World<'a> {
         }
         let names = self.creatable(id);
         for v in self.real..self.principals.len() {
-            let boundary = self.principals[v].boundary.as_ref();
-            let found = names
-                .iter()
-                .find_map(|arn| self.create_calls(id, arn, boundary));
+            let found = names.iter().find_map(|arn| self.create_calls(id, arn, v));
             if let Some(calls) = found {
                 let state = State {
                     granted: true,
@@ -424,9 +435,11 @@ impl<'a> World<'a> {
         let state = self.nodes[id].state;
         let may = self.may(id);
         let can = |action: &str| may[action_index(action)];
-        let any_grant = POLICY_GRANT.iter().any(|a| can(a));
+        let set_default = can("iam:SetDefaultPolicyVersion");
+        let any_grant = POLICY_GRANT.iter().any(|a| can(a)) || set_default;
         // A new default version of a customer managed boundary lifts it as well.
-        let any_lift = BOUNDARY_LIFT.iter().any(|a| can(a)) || can("iam:CreatePolicyVersion");
+        let any_lift =
+            BOUNDARY_LIFT.iter().any(|a| can(a)) || can("iam:CreatePolicyVersion") || set_default;
         if !any_grant && !any_lift {
             return;
         }
@@ -465,8 +478,12 @@ impl<'a> World<'a> {
                         .find_map(|admin| Some(vec![attach(admin)?]))
                         .or_else(|| {
                             (0..self.self_granting.len()).find_map(|k| {
+                                let policy = &self.self_granting[k];
+                                if policy.version.is_some() {
+                                    return None;
+                                }
                                 let write = self.self_write(t, k)?;
-                                Some(vec![attach(&self.self_granting[k].0)?, write])
+                                Some(vec![attach(&policy.policy)?, write])
                             })
                         })
                 };
@@ -479,6 +496,10 @@ impl<'a> World<'a> {
                             let create = try_call("iam:CreatePolicyVersion", policy)?;
                             self.with_room(id, policy, create)
                         })
+                    })
+                    .or_else(|| {
+                        (self.managed[t].iter())
+                            .find_map(|policy| self.set_default(id, t, policy, false))
                     })
                     .or_else(|| {
                         target.groups.iter().find_map(|&g| {
@@ -531,6 +552,11 @@ impl<'a> World<'a> {
                             .then(|| self.allowed(id, "iam:CreatePolicyVersion", boundary, &[]))
                             .flatten()?;
                         self.with_room(id, boundary, create)
+                    })
+                    .or_else(|| {
+                        // Or an older version of it that allows everything made the default.
+                        let boundary = target.boundary.as_deref()?;
+                        self.set_default(id, t, boundary, true)
                     });
                 if let Some(calls) = found {
                     out.push(RawEdge {
@@ -585,30 +611,41 @@ impl<'a> World<'a> {
                 .collect()
         });
         cells[k]
-            .get_or_init(|| {
-                let base = self.base(t)?;
-                // A boundary the source does not hold could refuse the write.
-                if base.unread_boundary().is_some() {
-                    return None;
-                }
-                let mut identity = base.identity().to_vec();
-                identity.push(self.self_granting[k].1.clone());
-                let boundary = base.boundary().map(<[_]>::to_vec);
-                let prepared = Prepared::new(identity, boundary, base.external().to_vec());
-                let id = self.ids[&State::plain(t)];
-                let arn = &self.principals[t].arn;
-                let [put, attach] = own_grants(self.principals[t].kind);
-                let check = |action: &str, policy: Option<&String>| {
-                    let mut extra: Vec<(&str, String)> =
-                        self.boundary_context(action, t).into_iter().collect();
-                    extra.extend(policy.map(|p| ("iam:PolicyARN", p.clone())));
-                    let checked = self.check_in(id, &prepared, action, arn, &extra);
-                    self.noted(id, action, arn, checked)
-                };
-                check(put, None).or_else(|| {
-                    (self.admin_policies().iter()).find_map(|admin| check(attach, Some(admin)))
-                })
-            })
+            .get_or_init(|| self.own_write(t, k, &self.principals[t].arn))
             .clone()
+    }
+
+    /// [`World::self_write`] of the created role `v` named `arn`: cached under the name the
+    /// role is shown with, computed each time under another.
+    fn created_write(&self, v: usize, k: usize, arn: &str) -> Option<Call> {
+        match arn == self.principals[v].arn {
+            true => self.self_write(v, k),
+            false => self.own_write(v, k, arn),
+        }
+    }
+
+    /// [`World::self_write`], uncached, with `arn` the principal's ARN (a created role is
+    /// named as its creator's statements allow).
+    pub(super) fn own_write(&self, t: usize, k: usize, arn: &str) -> Option<Call> {
+        let base = self.base(t)?;
+        // A boundary the source does not hold could refuse the write.
+        if base.unread_boundary().is_some() {
+            return None;
+        }
+        let mut identity = base.identity().to_vec();
+        identity.push(self.self_granting[k].document.clone());
+        let boundary = base.boundary().map(<[_]>::to_vec);
+        let prepared = Prepared::new(identity, boundary, base.external().to_vec());
+        let id = self.ids[&State::plain(t)];
+        let [put, attach] = own_grants(self.principals[t].kind);
+        let check = |action: &str, policy: Option<&String>| {
+            let mut extra: Vec<(&str, String)> =
+                self.boundary_context(action, t).into_iter().collect();
+            extra.extend(policy.map(|p| ("iam:PolicyARN", p.clone())));
+            let checked = self.check_in(id, &prepared, action, arn, &extra);
+            self.noted(id, action, arn, checked)
+        };
+        check(put, None)
+            .or_else(|| (self.admin_policies().iter()).find_map(|admin| check(attach, Some(admin))))
     }
 }

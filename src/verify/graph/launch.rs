@@ -86,13 +86,31 @@ pub(super) fn launch_resource_at(
     );
     match action {
         "ec2:RunInstances" => format!("arn:{p}:ec2:{r}:{a}:instance/*"),
-        "lambda:CreateFunction" | "lambda:InvokeFunction" => {
+        "lambda:CreateFunction" | "lambda:InvokeFunction" | "lambda:AddPermission" => {
             format!("arn:{p}:lambda:{r}:{a}:function:{n}")
         }
         "glue:CreateDevEndpoint" => format!("arn:{p}:glue:{r}:{a}:devEndpoint/{n}"),
         "glue:CreateJob" | "glue:StartJobRun" => format!("arn:{p}:glue:{r}:{a}:job/{n}"),
         "ecs:RunTask" => format!("arn:{p}:ecs:{r}:{a}:task-definition/{n}:1"),
-        "cloudformation:CreateStack" => format!("arn:{p}:cloudformation:{r}:{a}:stack/{n}/*"),
+        "cloudformation:CreateStack"
+        | "cloudformation:CreateChangeSet"
+        | "cloudformation:ExecuteChangeSet" => {
+            format!("arn:{p}:cloudformation:{r}:{a}:stack/{n}/*")
+        }
+        "ec2:RequestSpotInstances" => format!("arn:{p}:ec2:{r}:{a}:spot-instances-request/*"),
+        "glue:CreateTrigger" => format!("arn:{p}:glue:{r}:{a}:trigger/{n}"),
+        "ecs:CreateService" => format!("arn:{p}:ecs:{r}:{a}:service/default/{n}"),
+        "codebuild:CreateProject" | "codebuild:StartBuild" | "codebuild:StartBuildBatch" => {
+            format!("arn:{p}:codebuild:{r}:{a}:project/{n}")
+        }
+        "sagemaker:CreateNotebookInstance" | "sagemaker:CreatePresignedNotebookInstanceUrl" => {
+            format!("arn:{p}:sagemaker:{r}:{a}:notebook-instance/{n}")
+        }
+        "sagemaker:CreateTrainingJob" => format!("arn:{p}:sagemaker:{r}:{a}:training-job/{n}"),
+        "sagemaker:CreateProcessingJob" => {
+            format!("arn:{p}:sagemaker:{r}:{a}:processing-job/{n}")
+        }
+        "apprunner:CreateService" => format!("arn:{p}:apprunner:{r}:{a}:service/{n}/*"),
         "iam:CreateInstanceProfile" | "iam:AddRoleToInstanceProfile" => {
             format!("arn:{p}:iam::{a}:instance-profile/{n}")
         }

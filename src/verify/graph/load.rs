@@ -184,6 +184,7 @@ fn account(
                 default_version: Some("v1".to_string()),
                 aws_managed: false,
                 versions: 1,
+                other_versions: Vec::new(),
                 span: document.span,
                 document: document.clone(),
             })

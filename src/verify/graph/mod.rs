@@ -16,26 +16,32 @@
 //!   the caller's account, a trust statement names the caller's own ARN and no policy of the
 //!   caller denies the call nor its boundary leaves it out: `named.rs`), `iam:PassRole` of the
 //!   target to a service that runs code with its launch actions
-//!   ([`crate::iam::actions::CODE_RUNNERS`]; the target's trust must allow the service; EC2
-//!   needs an instance profile, existing or created), `iam:UpdateAssumeRolePolicy` then
+//!   ([`crate::iam::actions::CODE_RUNNERS`]: EC2, Lambda, Glue, ECS, CloudFormation,
+//!   CodeBuild, SageMaker, App Runner, each with the launches that run code without an
+//!   existing resource; the target's trust must allow the service; EC2 needs an instance
+//!   profile, existing or created), `iam:UpdateAssumeRolePolicy` then
 //!   `sts:AssumeRole` (the new trust names the caller), `iam:CreateAccessKey` /
 //!   `CreateLoginProfile` / `UpdateLoginProfile` on a user;
 //! - membership: `iam:AddUserToGroup` of the caller (a user) into a group;
 //! - creation: `iam:CreateRole` (with no boundary, or one of the account's), a policy written
-//!   on it, then `sts:AssumeRole` (its trust names the creator) or a pass to a service: a new
-//!   role with `Allow * on *` inside that boundary (a created principal,
+//!   on it (put; or attached: one that allows everything, or a self-granting one followed by
+//!   the new role's own write), then `sts:AssumeRole` (its trust names the creator) or a pass
+//!   to a service: a new role with `Allow * on *` inside that boundary (a created principal,
 //!   [`Principal::created`]);
 //! - writes, "the target's permissions become more": a policy the caller writes on the target
 //!   (`iam:PutRolePolicy`, `AttachRolePolicy`, `PutUserPolicy`, `AttachUserPolicy`,
 //!   `CreatePolicyVersion` of a customer managed policy the target has, `PutGroupPolicy` /
-//!   `AttachGroupPolicy` of its group) gives the target an `Allow * on *` inside its boundary.
+//!   `AttachGroupPolicy` of its group, `SetDefaultPolicyVersion` of such a policy to one of its
+//!   other versions: `versions.rs`) gives the target an `Allow * on *` inside its boundary.
 //!   An attach is of `AdministratorAccess` or of a policy of the account that allows
 //!   everything, or of a policy the export holds that denies nothing and lets its holder write
 //!   its own policies (`IAMFullAccess`), followed by that write, made as the target and decided
-//!   with its policies and boundary. A policy at five versions takes a new one only after an
-//!   `iam:DeletePolicyVersion`, which the path then calls first.
-//!   `Delete*PermissionsBoundary` / `Put*PermissionsBoundary` lift the boundary. A write
-//!   counts once the path also controls the target (or is the target): permissions are
+//!   with its policies and boundary (a version made the default that lets its holder write its
+//!   own policies is followed the same way). A policy at five versions takes a new one only
+//!   after an `iam:DeletePolicyVersion`, which the path then calls first.
+//!   `Delete*PermissionsBoundary` / `Put*PermissionsBoundary` lift the boundary, as do a new
+//!   default version of the account's own boundary or an older one that allows everything. A
+//!   write counts once the path also controls the target (or is the target): permissions are
 //!   evaluated per request, so the order of the two does not matter.
 //!
 //! The requests carry what AWS fills in: `aws:PrincipalArn`, `aws:PrincipalAccount`,
@@ -59,6 +65,7 @@ mod named;
 pub mod render;
 mod search;
 pub(in crate::verify) mod trust;
+mod versions;
 mod world;
 
 use launch::{launch_resource, launch_resource_at, place_of, Place};
@@ -231,7 +238,8 @@ impl Kind {
 pub struct Call {
     pub action: String,
     pub resource: String,
-    /// The context keys the decision used that the caller sets (`iam:PassedToService`, ...).
+    /// The context keys the decision used that the caller sets (`iam:PassedToService`, ...),
+    /// and the request parameter the path chooses that no key carries (`VersionId`).
     pub context: Vec<(String, String)>,
     /// The statements that allowed it: `role dev/inline#1`, `boundary B#2:Sid`.
     pub allowed_by: Vec<String>,
@@ -350,7 +358,7 @@ impl Graph {
 }
 
 /// The actions whose absence rules out edges: `may[i]` says whether a state's policies could
-/// allow `ACTIONS[i]` at all.
+/// allow `actions()[i]` at all (these, then the launch actions of [`CODE_RUNNERS`]).
 const ACTIONS: &[&str] = &[
     "sts:AssumeRole",
     "iam:PassRole",
@@ -374,22 +382,29 @@ const ACTIONS: &[&str] = &[
     "iam:CreateInstanceProfile",
     "iam:AddRoleToInstanceProfile",
     "iam:CreateRole",
-    "ec2:RunInstances",
-    "lambda:CreateFunction",
-    "lambda:InvokeFunction",
-    "glue:CreateDevEndpoint",
-    "glue:CreateJob",
-    "glue:StartJobRun",
-    "ecs:RegisterTaskDefinition",
-    "ecs:RunTask",
-    "cloudformation:CreateStack",
+    "iam:SetDefaultPolicyVersion",
 ];
 
+/// [`ACTIONS`], then the launch actions of [`CODE_RUNNERS`] (each once): the indexes of `may`.
+fn actions() -> &'static [&'static str] {
+    static ALL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all = ACTIONS.to_vec();
+        let launches = CODE_RUNNERS.iter().flat_map(|r| r.launches.iter());
+        for action in launches.flat_map(|l| l.iter()) {
+            if !all.contains(action) {
+                all.push(action);
+            }
+        }
+        all
+    })
+}
+
 fn action_index(action: &str) -> usize {
-    ACTIONS
+    actions()
         .iter()
         .position(|a| *a == action)
-        .unwrap_or_else(|| panic!("{action} is not in ACTIONS"))
+        .unwrap_or_else(|| panic!("{action} is not in ACTIONS nor a launch action"))
 }
 
 /// Where an edge leads: a state, or a write on a principal (which counts once the path
@@ -474,8 +489,11 @@ struct World<'a> {
     /// The customer managed policies of the export with their number of versions.
     versions: HashMap<String, usize>,
     /// The policies of the export (not [`World::admin_policies`]) that let whoever has them
-    /// write its own policies, with their documents ([`World::self_write`]).
-    self_granting: Vec<(String, LocatedDocument)>,
+    /// write its own policies, and the versions of the account's policies that would
+    /// ([`World::self_write`]).
+    self_granting: Vec<versions::SelfGranting>,
+    /// The versions other than the default of the account's policies, by policy ARN.
+    other_versions: HashMap<String, Vec<versions::Version>>,
     /// Per principal and self-granting policy: its own policy write once it has it.
     self_writes: Vec<OnceLock<Vec<OnceLock<Option<Call>>>>>,
     /// [`World::admin_policies`].
@@ -677,13 +695,13 @@ impl<'a> World<'a> {
             .as_ref()
     }
 
-    /// Whether the node's policies could allow each of [`ACTIONS`], from action patterns alone.
+    /// Whether the node's policies could allow each of [`actions`], from action patterns alone.
     pub(super) fn may(&self, id: usize) -> &[bool] {
         self.nodes[id].may.get_or_init(|| {
             let Some(prepared) = self.prepared(id) else {
-                return vec![false; ACTIONS.len()];
+                return vec![false; actions().len()];
             };
-            ACTIONS
+            actions()
                 .iter()
                 .map(|action| {
                     documents_allow(prepared.identity(), action)

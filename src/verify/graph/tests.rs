@@ -163,7 +163,7 @@ fn admin_like_principals_are_found() {
 #[test]
 fn every_listed_action_is_known_and_every_launch_action_listed() {
     let catalog = Catalog::get();
-    for action in ACTIONS {
+    for action in actions() {
         assert!(catalog.action(action).is_some(), "{action}");
     }
     for runner in CODE_RUNNERS {
@@ -179,17 +179,17 @@ mod more {
     use super::*;
     use serde_json::{json, Value};
 
-    const ACCOUNT: &str = "111122223333";
+    pub(super) const ACCOUNT: &str = "111122223333";
 
-    fn arn(kind: &str, name: &str) -> String {
+    pub(super) fn arn(kind: &str, name: &str) -> String {
         format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}")
     }
 
-    fn doc(statements: Value) -> Value {
+    pub(super) fn doc(statements: Value) -> Value {
         json!({"Version": "2012-10-17", "Statement": statements})
     }
 
-    fn role(
+    pub(super) fn role(
         name: &str,
         trust: Value,
         statements: Value,
@@ -214,21 +214,21 @@ mod more {
         role
     }
 
-    fn user(name: &str, statements: Value) -> Value {
+    pub(super) fn user(name: &str, statements: Value) -> Value {
         json!({"Path": "/", "UserName": name, "Arn": arn("user", name), "GroupList": [],
             "UserPolicyList": [{"PolicyName": "inline", "PolicyDocument": doc(statements)}]})
     }
 
-    fn policy(name: &str, statements: Value) -> Value {
+    pub(super) fn policy(name: &str, statements: Value) -> Value {
         json!({"PolicyName": name, "Arn": arn("policy", name), "Path": "/", "DefaultVersionId": "v1",
             "PolicyVersionList": [{"Document": doc(statements), "VersionId": "v1", "IsDefaultVersion": true}]})
     }
 
-    fn trusts(principal: Value) -> Value {
+    pub(super) fn trusts(principal: Value) -> Value {
         json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
     }
 
-    fn allow(action: Value, resource: Value) -> Value {
+    pub(super) fn allow(action: Value, resource: Value) -> Value {
         json!({"Effect": "Allow", "Action": action, "Resource": resource})
     }
 
@@ -274,7 +274,7 @@ mod more {
         serde_json::to_string_pretty(&gaad).unwrap()
     }
 
-    fn path(graph: &Graph, from: &str) -> Option<(Vec<Kind>, Vec<String>)> {
+    pub(super) fn path(graph: &Graph, from: &str) -> Option<(Vec<Kind>, Vec<String>)> {
         let from = index(graph, from);
         let escalation = graph.escalations.iter().find(|e| e.from == from)?;
         Some((
@@ -390,7 +390,7 @@ mod more {
             .is_some());
     }
 
-    fn path_calls(graph: &Graph, from: &str) -> Vec<Call> {
+    pub(super) fn path_calls(graph: &Graph, from: &str) -> Vec<Call> {
         let from = index(graph, from);
         let escalation = graph.escalations.iter().find(|e| e.from == from).unwrap();
         escalation
@@ -477,7 +477,7 @@ mod more {
         );
     }
     /// A customer managed policy with `versions` versions, the last the default.
-    fn policy_with_versions(name: &str, statements: Value, versions: usize) -> Value {
+    pub(super) fn policy_with_versions(name: &str, statements: Value, versions: usize) -> Value {
         let list: Vec<Value> = (1..=versions)
             .map(|v| {
                 json!({"Document": doc(statements.clone()), "VersionId": format!("v{v}"),
@@ -488,7 +488,7 @@ mod more {
             "DefaultVersionId": format!("v{versions}"), "PolicyVersionList": list})
     }
 
-    fn bounded(mut principal: Value, boundary: &str) -> Value {
+    pub(super) fn bounded(mut principal: Value, boundary: &str) -> Value {
         principal["PermissionsBoundary"] =
             json!({"PermissionsBoundaryArn": arn("policy", boundary)});
         principal
@@ -729,6 +729,8 @@ mod more {
         );
     }
 }
+
+mod methods;
 
 /// The searches stop expanding once they have visited what `closure.rs` bounds them by: that
 /// must change nothing, on dense accounts (where it matters) and on accounts with writes, group

@@ -242,14 +242,19 @@ impl<'a> World<'a> {
             .map(|p| (p.arn.clone(), p.versions))
             .collect();
         // AWS managed ones too, when the export holds them (`IAMFullAccess`): never assumed.
-        let self_granting: Vec<(String, LocatedDocument)> = (gaad.policies.iter())
+        let mut self_granting: Vec<versions::SelfGranting> = (gaad.policies.iter())
             .filter(|p| !admin_policies.contains(&p.arn) && writes_own_policies(&p.document.policy))
             .map(|p| {
                 let mut document = p.document.clone();
                 document.name = format!("managed-policy {} (attached by the path)", p.name);
-                (p.arn.clone(), document)
+                versions::SelfGranting {
+                    policy: p.arn.clone(),
+                    version: None,
+                    document,
+                }
             })
             .collect();
+        let other_versions = versions::other_versions(gaad, &mut self_granting);
         let self_writes = (0..principals.len()).map(|_| OnceLock::new()).collect();
         let mut world = World {
             serial: WORLDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -275,6 +280,7 @@ impl<'a> World<'a> {
             named_document,
             versions,
             self_granting,
+            other_versions,
             self_writes,
             admin_policies,
             real,
@@ -331,7 +337,7 @@ impl<'a> World<'a> {
 
 /// Whether `policy` allows every action on every resource, unconditionally, and denies nothing:
 /// attaching it is attaching `AdministratorAccess`.
-fn grants_everything(policy: &crate::iam::policy::PolicyDocument) -> bool {
+pub(super) fn grants_everything(policy: &crate::iam::policy::PolicyDocument) -> bool {
     use crate::iam::policy::Effect;
     let everything =
         |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| l.iter().any(|p| p == "*"));
@@ -345,7 +351,7 @@ fn grants_everything(policy: &crate::iam::policy::PolicyDocument) -> bool {
 /// Whether `policy` denies nothing and allows, without a condition, one of the calls that give
 /// a user or a role a policy on itself: whoever has it attached may then write its own
 /// policies (whether on its own ARN, and inside its boundary, the engine decides).
-fn writes_own_policies(policy: &crate::iam::policy::PolicyDocument) -> bool {
+pub(super) fn writes_own_policies(policy: &crate::iam::policy::PolicyDocument) -> bool {
     use crate::iam::policy::Effect;
     let own = [PrincipalKind::User, PrincipalKind::Role].map(own_grants);
     policy.statements.iter().all(|s| s.effect == Effect::Allow)
