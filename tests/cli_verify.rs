@@ -1264,6 +1264,61 @@ role service-q {
     );
 }
 
+/// `iam:PassRole` is no call to IAM's endpoint: AWS checks it within the call of the service
+/// the role is passed to, in that call's region. A pass allowed only in `eu-west-1` of a role
+/// the boundary does not allow escapes, and `explain` does not pin its region to us-east-1.
+#[test]
+fn a_pass_role_carries_the_region_of_the_call_it_is_passed_in() {
+    let text = r#"
+account "123456789012"
+boundary B {
+  allow iam:PassRole on arn:aws:iam::123456789012:role/service-*
+}
+role service-r {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:PassRole on arn:aws:iam::123456789012:role/admin when aws:RequestedRegion == "eu-west-1"
+}
+"#;
+    let (code, report) = verify_project_json(text);
+    let subject = &report["subjects"][0];
+    assert_eq!(subject["verdict"], "violated", "{report}");
+    assert_eq!(code, 1);
+    let example = &subject["counterexamples"][0];
+    assert_eq!(example["action"], "iam:PassRole", "{report}");
+    assert_eq!(
+        example["context"]["aws:RequestedRegion"][0], "eu-west-1",
+        "{report}"
+    );
+    // Without a boundary, `explain` cannot tell the region of a pass it is not given: unknown,
+    // not the implicit deny of an IAM call in us-east-1.
+    let dir = TempDir::new().unwrap();
+    let path = project(&dir, &text.replace("  boundary B\n", ""));
+    let ask = |context: &[&str]| {
+        let output = iamx()
+            .args([
+                "explain",
+                &path,
+                "--role",
+                "service-r",
+                "--action",
+                "iam:PassRole",
+            ])
+            .args(["--resource", "arn:aws:iam::123456789012:role/admin"])
+            .args(context)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        answer["decision"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(ask(&[]), "unknown");
+    assert_eq!(
+        ask(&["--context", "aws:RequestedRegion=eu-west-1"]),
+        "allow"
+    );
+}
+
 #[test]
 fn a_holder_without_a_boundary_is_never_changed_under_a_boundary_condition() {
     let (code, report) = verify_project_json(

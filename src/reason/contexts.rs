@@ -68,13 +68,18 @@ pub const SESSION_KEYS: &[&str] = &["aws:tokenissuetime", "aws:multifactorauthpr
 /// as IAM, have a single endpoint. Because this endpoint is physically located in the US East
 /// (N. Virginia) Region, IAM calls are always made to the us-east-1 Region" (IAM User Guide,
 /// `aws:RequestedRegion`). That page names no region for IAM in the other partitions, so there
-/// the value is not known (`None`) and a request may carry any. The one place this fact lives:
+/// the value is not known (`None`) and a request may carry any. `iam:PassRole` is no call to
+/// IAM's endpoint: it is a permission AWS checks within the call of the service the role is
+/// passed to (`ec2:RunInstances` in `eu-west-1`), whose region it carries (the Service
+/// Authorization Reference marks it "permission only"). The one place this fact lives:
 /// `explain` fills the key with it, `verify` holds its witnesses to it.
 pub fn fixed_region(action: &str, partition: &str) -> Option<&'static str> {
     let service = action
         .split_once(':')
         .map_or(action, |(service, _)| service);
-    (service.eq_ignore_ascii_case("iam") && partition == "aws").then_some("us-east-1")
+    let endpoint_call = !action.eq_ignore_ascii_case("iam:PassRole");
+    (service.eq_ignore_ascii_case("iam") && partition == "aws" && endpoint_call)
+        .then_some("us-east-1")
 }
 
 pub struct CondProblem<'a> {
@@ -745,6 +750,9 @@ mod tests {
         assert_eq!(fixed_region("s3:GetObject", "aws"), None);
         assert_eq!(fixed_region("sts:AssumeRole", "aws"), None);
         assert_eq!(fixed_region("iam:GetRole", "aws-cn"), None);
+        // PassRole is checked within another service's call, in that call's region.
+        assert_eq!(fixed_region("iam:PassRole", "aws"), None);
+        assert_eq!(fixed_region("IAM:passrole", "aws"), None);
     }
 
     #[test]

@@ -214,8 +214,15 @@ pub(super) fn restrictions(
             elsewhere.not_resource = Some(own);
             statements.push(elsewhere);
         }
-        if let Some(value) = reason::fixed_region("iam:*", partition).filter(|_| region) {
-            let mut elsewhere = deny(vec!["iam:*".into()]);
+        // The IAM calls of one region: every IAM action but the ones `fixed_region` leaves
+        // open (`iam:PassRole`, checked in the region of the call it is passed in).
+        let one_region: Vec<(String, &str)> = (catalog.expand_actions("iam:*").into_iter())
+            .map(Action::full_name)
+            .filter_map(|name| Some((name.clone(), reason::fixed_region(&name, partition)?)))
+            .collect();
+        if let Some(&(_, value)) = one_region.first().filter(|_| region) {
+            let names = one_region.iter().map(|(name, _)| name.clone()).collect();
+            let mut elsewhere = deny(names);
             elsewhere.resource = Some(vec!["*".into()]);
             (elsewhere.condition).insert(
                 "StringNotEquals",
