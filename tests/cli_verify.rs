@@ -1319,6 +1319,87 @@ role service-r {
     );
 }
 
+/// The Service Authorization Reference writes some tag keys' placeholder as a literal
+/// `tag-key` (`secretsmanager:ResourceTag/tag-key`): a request on a tagged secret carries
+/// `secretsmanager:ResourceTag/team`. An allow or a boundary deny on it was dropped as never
+/// applying, and both roles were proved.
+#[test]
+fn tag_keys_the_reference_writes_as_tag_key_apply() {
+    let allowed = r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on arn:aws:s3:::acme/*
+}
+role app {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow secretsmanager:GetSecretValue on * when secretsmanager:ResourceTag/team == "app"
+  allow ssm:GetParameter on * when ssm:resourceTag/team == "app"
+}
+"#;
+    let (code, report) = verify_project_json(allowed);
+    assert_eq!(report["subjects"][0]["verdict"], "violated", "{report}");
+    assert_eq!(code, 1);
+    let denied = r#"
+account "123456789012"
+boundary B {
+  allow secretsmanager:GetSecretValue on *
+  deny secretsmanager:GetSecretValue on * when secretsmanager:ResourceTag/classification == "restricted"
+}
+role app {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow secretsmanager:GetSecretValue on *
+}
+"#;
+    let (code, report) = verify_project_json(denied);
+    let subject = &report["subjects"][0];
+    assert_eq!(subject["verdict"], "violated", "{report}");
+    assert_eq!(code, 1);
+    assert_eq!(
+        subject["counterexamples"][0]["context"]["secretsmanager:ResourceTag/classification"][0],
+        "restricted",
+        "{report}"
+    );
+}
+
+/// Own-account exceptions: an action whose ARN format names account `aws` (a role template)
+/// acts on AWS's resource, so a role reading one outside its boundary escapes (it was
+/// unknown); a delegation request may be a partner's, so the own-account rule leaves it open
+/// (a role accepting any account's request was proved).
+#[test]
+fn iam_resources_of_aws_or_a_partner_are_not_held_to_the_callers_account() {
+    let template = r#"
+account "123456789012"
+boundary B {
+  allow s3:GetObject on *
+}
+role r {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:GetRoleTemplateVersion on arn:aws:iam::aws:role-template/ec2.amazonaws.com/T:1
+}
+"#;
+    let (code, report) = verify_project_json(template);
+    assert_eq!(report["subjects"][0]["verdict"], "violated", "{report}");
+    assert_eq!(code, 1);
+    let partner = r#"
+account "123456789012"
+boundary B {
+  allow iam:AssociateDelegationRequest on arn:aws:iam::123456789012:delegation-request/*
+}
+role approver {
+  boundary B
+  trust service ec2.amazonaws.com
+  allow iam:AssociateDelegationRequest on *
+}
+"#;
+    let (code, report) = verify_project_json(partner);
+    let subject = &report["subjects"][0];
+    assert_eq!(subject["verdict"], "violated", "{report}");
+    assert_eq!(code, 1);
+}
+
 #[test]
 fn a_holder_without_a_boundary_is_never_changed_under_a_boundary_condition() {
     let (code, report) = verify_project_json(

@@ -87,7 +87,15 @@ fn match_template(t: &[u8], k: &[u8]) -> bool {
 }
 
 /// The end of the placeholder that starts at `i` (`${...}` or `<...>`, closed), if one does.
+/// The Service Authorization Reference also writes a tag key's placeholder as a literal
+/// `tag-key` after the `/` (`secretsmanager:ResourceTag/tag-key`, `ssm:resourceTag/tag-key`,
+/// on 80-odd actions), where the other services write `${TagKey}`: read the same way, or a
+/// request on a tagged secret would carry no key of the action.
 fn placeholder_at(t: &[u8], i: usize) -> Option<usize> {
+    const TAG_KEY: &[u8] = b"tag-key";
+    if i > 0 && t[i - 1] == b'/' && &t[i..] == TAG_KEY {
+        return Some(t.len());
+    }
     let close = match t[i] {
         b'$' if t.get(i + 1) == Some(&b'{') => b'}',
         b'<' => b'>',
@@ -179,5 +187,19 @@ mod tests {
         assert!(!key_matches("aws:TagKeys", "aws:TagKeys/x"));
         assert!(is_template("aws:PrincipalTag/${TagKey}"));
         assert!(!is_template("aws:SourceIp"));
+        // The reference's other spelling of a tag key's placeholder: a literal `tag-key`.
+        assert!(key_matches(
+            "secretsmanager:ResourceTag/tag-key",
+            "secretsmanager:ResourceTag/team"
+        ));
+        assert!(key_matches(
+            "ssm:resourceTag/tag-key",
+            "ssm:ResourceTag/env"
+        ));
+        assert!(!key_matches("ssm:resourceTag/tag-key", "ssm:resourceTag/"));
+        assert!(is_template("secretsmanager:ResourceTag/tag-key"));
+        // Only as the whole last segment.
+        assert!(!is_template("example:tag-key"));
+        assert!(!key_matches("example:x/tag-keys", "example:x/a"));
     }
 }

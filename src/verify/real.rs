@@ -135,8 +135,17 @@ pub(super) fn problem(
     }
 }
 
+/// Whether an IAM resource of this ARN (or ARN format) may be another account's in a call: a
+/// delegation request is created by a partner and, before association, any account may call
+/// `AssociateDelegationRequest` on it (IAM API reference); where its ARN's account then is, AWS
+/// does not say, so the own-account rule leaves it open.
+fn any_account(arn: &str) -> bool {
+    arn_parts_resource(arn).starts_with("delegation-request/")
+}
+
 /// The one rule of IAM's reach: an IAM call on `resource` (an IAM ARN) is in the caller's
-/// partition and account; reads may also name an AWS managed policy (account `aws`).
+/// partition and account; reads may also name an AWS managed policy (account `aws`), and an
+/// action whose ARN format names account `aws` (`role-template`) names AWS's resources.
 pub(super) fn own_account(
     action: &str,
     resource: &str,
@@ -147,11 +156,19 @@ pub(super) fn own_account(
     else {
         return Ok(());
     };
-    let read = Catalog::get()
-        .action(action)
-        .is_some_and(|a| matches!(a.access_level, AccessLevel::Read | AccessLevel::List));
-    let managed =
-        read && arn_account == "aws" && arn_parts_resource(resource).starts_with("policy/");
+    if any_account(resource) {
+        return Ok(());
+    }
+    let catalog = Catalog::get();
+    let entry = catalog.action(action);
+    let read =
+        entry.is_some_and(|a| matches!(a.access_level, AccessLevel::Read | AccessLevel::List));
+    let aws_owned = entry.is_some_and(|a| {
+        (catalog.action_arn_formats(a).iter())
+            .any(|f| crate::iam::names::arn_parts(f).is_some_and(|p| p[4] == "aws"))
+    });
+    let managed = arn_account == "aws"
+        && (aws_owned || (read && arn_parts_resource(resource).starts_with("policy/")));
     if arn_partition != partition || (arn_account != account && !managed) {
         return Err(format!(
             "IAM requests reach only the caller's own account `{account}` (in `{partition}`)"
@@ -198,7 +215,7 @@ pub(super) fn restrictions(
                     })
                 })
                 .collect();
-            if own.is_empty() {
+            if own.is_empty() || own.iter().any(|r| any_account(r)) {
                 continue;
             }
             if read && own.iter().any(|r| r.contains(":policy/")) {
