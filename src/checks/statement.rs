@@ -475,7 +475,7 @@ fn check_condition_key(
         .get_or_init(|| named_actions(view))
         .as_deref()
         .unwrap_or_default();
-    if actions.is_empty() || actions.iter().any(|a| key_applies(catalog, a, key)) {
+    if actions.is_empty() || actions.iter().any(|a| catalog.supports_key(a, key)) {
         return None;
     }
     let names: Vec<String> = view
@@ -543,31 +543,6 @@ fn named_actions(view: &StatementView<'_>) -> Option<Vec<&'static Action>> {
         actions.truncate(kept);
     }
     Some(actions)
-}
-
-/// Whether `key` applies to `action`. Besides the catalog's own test, a tag-style key
-/// (`secretsmanager:ResourceTag/owner`) matches a listed key of the same family whatever the
-/// reference wrote after the `/` (it sometimes writes a literal `tag-key` placeholder).
-fn key_applies(catalog: &Catalog, action: &Action, key: &str) -> bool {
-    if catalog.supports_key(action, key) {
-        return true;
-    }
-    let Some((stem, _)) = key.split_once('/') else {
-        return false;
-    };
-    let same_family = |listed: &str| {
-        listed
-            .split_once('/')
-            .is_some_and(|(s, _)| s.eq_ignore_ascii_case(stem))
-    };
-    action.condition_keys().iter().any(same_family)
-        || action
-            .resources()
-            .iter()
-            .any(|r| r.condition_keys().iter().any(same_family))
-        || catalog
-            .action_resource_types(action)
-            .any(|(_, rt)| rt.condition_keys().iter().any(same_family))
 }
 
 /// `service:level(list, read)`: the service's actions at these levels, as `service:Name`,
