@@ -137,7 +137,11 @@ pub const READ_USERS: &[&str] = &[
 ];
 
 /// AWS's own IAM paths: roles the console and services create live there, without boundaries.
-pub const AWS_PATHS: &[&str] = &["service-role/", "aws-service-role/", "aws-reserved/"];
+pub const AWS_PATHS: &[&str] = &["service-role/", SERVICE_LINKED_PATH, "aws-reserved/"];
+
+/// The path of service-linked roles (without its leading `/`): AWS creates them there
+/// (`iam:CreateServiceLinkedRole`, `aws-service-role/SERVICE/NAME`), and `CreateRole` cannot.
+pub const SERVICE_LINKED_PATH: &str = "aws-service-role/";
 
 /// Changing the policies of a principal: denied on the delegation's own principals.
 pub const SELF_CHANGE: &[&str] = &[

@@ -81,7 +81,8 @@ impl Export {
 /// A service-linked role: AWS creates it (`iam:CreateServiceLinkedRole`) under
 /// `/aws-service-role/`, where `CreateRole` cannot put one.
 pub(super) fn is_service_linked(path: &str) -> bool {
-    path.starts_with("/aws-service-role/")
+    (path.strip_prefix('/'))
+        .is_some_and(|p| p.starts_with(crate::iam::actions::SERVICE_LINKED_PATH))
 }
 
 /// Why the exports are not one complete account, as one message: exports of several accounts

@@ -162,7 +162,7 @@ impl Importer {
     fn writable(&mut self, what: &str, fields: &[(&str, Option<&String>)], tags: &[Tag]) -> bool {
         let fields = fields
             .iter()
-            .filter_map(|(field, text)| Some((field.to_string(), (*text)?.as_str())));
+            .filter_map(|(field, text)| Some((format!("its {field}"), (*text)?.as_str())));
         let tags = tags.iter().flat_map(|tag| {
             [
                 (
@@ -180,11 +180,6 @@ impl Importer {
             .find_map(|(field, text)| unwritable(text).map(|c| (field, c)));
         match found {
             Some((field, c)) => {
-                let field = if field.starts_with("its") || field.starts_with("the") {
-                    field
-                } else {
-                    format!("its {field}")
-                };
                 self.errors.push(unwritable_message(what, &field, c));
                 false
             }

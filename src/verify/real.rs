@@ -27,7 +27,7 @@ use crate::catalog::{AccessLevel, Action};
 pub type Known = (String, Option<String>);
 
 /// The path AWS creates service-linked roles under, in a role ARN's resource after `role/`.
-const SERVICE_LINKED: &str = "aws-service-role/";
+const SERVICE_LINKED: &str = actions::SERVICE_LINKED_PATH;
 
 /// Whether requests of `action` can carry condition key `key`. A key of the catalog only where
 /// the reference lists it for the action, its resource types or those types' definitions
@@ -41,14 +41,19 @@ pub(super) fn may_carry(action: &Action, key: &str) -> bool {
     catalog.condition_key(key).is_none() || catalog.supports_key(action, key)
 }
 
-/// The IAM actions that carry the boundary of the role or user they act on (the catalog lists
-/// `iam:PermissionsBoundary` for them and they set none).
-fn carrying_target_boundary() -> Vec<String> {
+/// Whether `action` carries the boundary of the role or user it acts on: the catalog lists
+/// `iam:PermissionsBoundary` for it and it sets none.
+fn carries_target_boundary(action: &str) -> bool {
     let catalog = Catalog::get();
-    (catalog.expand_actions("iam:*").into_iter())
-        .filter(|a| catalog.supports_key(a, actions::BOUNDARY_KEY))
-        .map(|a| a.full_name())
-        .filter(|a| !delegation_safety::is(actions::CREATES_OR_REBOUNDS, a))
+    (catalog.action(action)).is_some_and(|a| catalog.supports_key(a, actions::BOUNDARY_KEY))
+        && !delegation_safety::is(actions::CREATES_OR_REBOUNDS, action)
+}
+
+/// The IAM actions of [`carries_target_boundary`], for the denies of [`restrictions`].
+fn carrying_target_boundary() -> Vec<String> {
+    (Catalog::get().expand_actions("iam:*").into_iter())
+        .map(Action::full_name)
+        .filter(|a| carries_target_boundary(a))
         .collect()
 }
 
@@ -104,11 +109,7 @@ pub(super) fn problem(
             ));
         }
     }
-    let carries = carrying_target_boundary();
-    if !delegation_safety::is(
-        &carries.iter().map(String::as_str).collect::<Vec<_>>(),
-        &request.action,
-    ) {
+    if !carries_target_boundary(&request.action) {
         return Ok(());
     }
     let boundary = request.context.get(actions::BOUNDARY_KEY);
