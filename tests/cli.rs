@@ -373,6 +373,28 @@ fn usage_errors_exit_with_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("contains no .iamx files"));
+    // A `.json` path is read without asking first what it is: a missing one is named, a
+    // directory so named is searched for policies as any directory is.
+    iamx()
+        .args(["check", "does/not/exist.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read `does/not/exist.json`",
+        ));
+    let named_json = temp.path().join("policies.json");
+    write_file(
+        &named_json,
+        "admin.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjet", "Resource": "*"}]}"#,
+    );
+    iamx()
+        .args(["check", "--color", "never"])
+        .arg(&named_json)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("admin.json").and(predicate::str::contains("GetObjet")));
+    fs::remove_dir_all(&named_json).unwrap();
     // A build output is not a project: the message names the commands that read one.
     let out = temp.path().join("out");
     build("examples/seed", &out).success();

@@ -20,7 +20,7 @@ use iamx::source::Sources;
 use iamx::verify::Report;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `--diagnostics`: how diagnostics are printed, the same on every command that reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize, Default)]
@@ -414,16 +414,30 @@ fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<JsonInput>), String
             (vec![input], Vec::new())
         });
     }
+    let cannot_read = |path: &Path, e: &std::io::Error| {
+        format!("cannot read `{}`: {}", path.display(), files::plain(e))
+    };
     let mut iamx_paths = Vec::new();
-    let mut json = Vec::new();
+    // Each JSON policy read as it is found (a `.json` path is read without asking first
+    // whether it is a directory: one `statx` a file less), its error kept until the `.iamx`
+    // sources have been read, whose errors come first.
+    let mut json: Vec<(PathBuf, std::io::Result<Vec<u8>>, Option<String>)> = Vec::new();
     for path in paths {
-        let is_json = path.extension().is_some_and(|e| e == "json");
+        if path.extension().is_some_and(|e| e == "json") {
+            match files::read_file(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {}
+                read => {
+                    json.push((path.clone(), read, None));
+                    continue;
+                }
+            }
+        }
         // Asked once per path: a directory of 1,000 policies made 3,000 `statx` calls.
-        let is_dir = path.is_dir();
-        if is_dir && !files::has_iamx(path) {
-            json.extend(files::json_policies(path)?);
-        } else if is_json && !is_dir {
-            json.push((path.clone(), None));
+        if path.is_dir() && !files::has_iamx(path) {
+            for (path, kind) in files::json_policies(path)? {
+                let read = files::read_file(&path);
+                json.push((path, read, kind));
+            }
         } else {
             iamx_paths.push(path.clone());
         }
@@ -433,13 +447,11 @@ fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<JsonInput>), String
     } else {
         files::collect_sources(&iamx_paths)?
     };
-    let mut json_inputs = Vec::new();
-    for (path, kind) in json {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| format!("cannot read `{}`: {}", path.display(), files::plain(&e)))?;
+    let mut json_inputs = Vec::with_capacity(json.len());
+    for (path, read, kind) in json {
         let input = Input {
             name: path.display().to_string(),
-            bytes,
+            bytes: read.map_err(|e| cannot_read(&path, &e))?,
         };
         json_inputs.push((input, kind.as_deref().and_then(PolicyKind::parse)));
     }
