@@ -243,16 +243,17 @@ fn check_statement_with(
     // The catalog actions the statement names, found once for all its condition keys; and
     // each key's finding, found once however often the key is written.
     let actions = std::cell::OnceCell::new();
-    let mut found: foldhash::HashMap<&str, Option<Diagnostic>> = Default::default();
+    let found = &found[..];
+    let mut findings: foldhash::HashMap<&str, Option<Diagnostic>> = Default::default();
     let keys = if warnings {
         &view.condition_keys[..]
     } else {
         &[]
     };
     for &(key, span) in keys {
-        let finding = found
+        let finding = findings
             .entry(key)
-            .or_insert_with(|| check_condition_key(view, &actions, key, span));
+            .or_insert_with(|| check_condition_key(view, found, &actions, key, span));
         out.extend(finding.clone().map(|mut d| {
             if let Some(primary) = &mut d.primary {
                 primary.span = span;
@@ -441,6 +442,7 @@ fn closest_key(key: &str, candidates: &[&str]) -> Option<String> {
 /// statement's actions (an `Allow` with such a key silently never matches).
 fn check_condition_key(
     view: &StatementView<'_>,
+    found: &[Option<&'static Action>],
     actions: &std::cell::OnceCell<Option<Vec<&Action>>>,
     key: &str,
     span: Span,
@@ -472,7 +474,7 @@ fn check_condition_key(
         });
     }
     let actions = actions
-        .get_or_init(|| named_actions(view))
+        .get_or_init(|| named_actions(view, found))
         .as_deref()
         .unwrap_or_default();
     if actions.is_empty() || actions.iter().any(|a| catalog.supports_key(a, key)) {
@@ -507,22 +509,26 @@ fn check_condition_key(
 }
 
 /// The catalog actions a statement names, each once; `None` when they cannot be known (`NotAction`,
-/// `*`, an action taken as written).
-fn named_actions(view: &StatementView<'_>) -> Option<Vec<&'static Action>> {
+/// `*`, an action taken as written). `found` is each action of the statement as the catalog
+/// has it (looked up once, in [`check_statement_with`]).
+fn named_actions(
+    view: &StatementView<'_>,
+    found: &[Option<&'static Action>],
+) -> Option<Vec<&'static Action>> {
     if view.not_action {
         return None;
     }
     let catalog = Catalog::get();
     let mut actions: Vec<&Action> = Vec::with_capacity(view.actions.len());
     let mut wildcards = false;
-    for action in &view.actions {
+    for (action, found) in view.actions.iter().zip(found) {
         if action.unchecked || action.text == "*" {
             return None;
         }
         if has_wildcard(action.text) {
             wildcards = true;
             actions.extend(catalog.expand_actions(action.text));
-        } else if let Some(found) = catalog.action(action.text) {
+        } else if let Some(found) = found {
             actions.push(found);
         }
     }
