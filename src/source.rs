@@ -155,7 +155,9 @@ impl SourceFile {
     /// The 0-based line that the byte `offset` is on (offsets past the end are on the last).
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        self.line_starts().partition_point(|&start| start as usize <= offset) - 1
+        self.line_starts()
+            .partition_point(|&start| start as usize <= offset)
+            - 1
     }
 
     /// How many lines the text has (a final newline starts an empty last line).
