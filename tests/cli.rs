@@ -700,3 +700,18 @@ fn cloudformation_templates_meet_cloudformation_quotas() {
         .assert()
         .success();
 }
+
+/// A path whose size the file system does not know (a pipe: `/dev/stdin`, `<(...)`) is read
+/// to its end, not taken as empty.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_given_as_a_path_is_read_to_its_end() {
+    let output = iamx()
+        .args(["check", "--color", "never", "/dev/stdin"])
+        .write_stdin("role app {\n  allow s3:GetObjet on \"*\"\n")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/dev/stdin:"), "{stderr}");
+}

@@ -78,7 +78,7 @@ pub fn split_service(name: &str) -> Option<(&str, &str)> {
     Some((&name[..colon], &name[colon + 1..]))
 }
 
-/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::action`]): one
+/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::condition_key`]): one
 /// entry per distinct text asked, a few hundred for a generated project of any size.
 type Remembered<T> = std::cell::RefCell<foldhash::HashMap<Box<str>, T>>;
 
@@ -255,9 +255,9 @@ impl Catalog {
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
     ///
-    /// Remembered per thread: lowering, the catalog and document
-    /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups
-    /// at 10,000 roles, ~500 instructions each, the templates included).
+    /// Remembered per thread: lowering, the catalog and document checks and the proofs'
+    /// pruning each look up the key of every condition (100,000 lookups at 10,000 roles, ~500
+    /// instructions each, the templates included).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
         thread_local! {
             static FOUND: Remembered<Option<&'static ConditionKey>> = Default::default();
@@ -398,9 +398,9 @@ impl Catalog {
     /// The known service prefix closest to `name`: the prefix itself for a case variant, a
     /// near miss for a typo (`s4` → `s3`), None when nothing is close.
     ///
-    /// Remembered per thread: an unknown service is usually named by
-    /// many actions (a new service in AWS's managed policies: 113 lookups of a handful of
-    /// names in 1,000 of them), and each lookup measures the distance to every prefix.
+    /// Remembered per thread: an unknown service is usually named by many actions (a new
+    /// service in AWS's managed policies: 113 lookups of a handful of names in 1,000 of them),
+    /// and each lookup measures the distance to every prefix.
     pub fn suggest_service(&self, name: &str) -> Option<&'static str> {
         thread_local! {
             static SUGGESTED: Remembered<Option<&'static str>> = Default::default();
@@ -438,7 +438,7 @@ impl Catalog {
 
     /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
     ///
-    /// Remembered per thread as [`Catalog::action`] is, by the action and the key's text: the
+    /// Remembered per thread, by the action and the key's text: the
     /// proofs' pruning asks it of every action and key of every statement with conditions
     /// (26,000 times at 10,000 roles, ~740 instructions each).
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {

@@ -46,8 +46,6 @@ fn lookups_ignore_case_and_keep_aws_spelling() {
     assert!(catalog().service("nope").is_none());
 }
 
-/// The per-thread memory of `condition_key` and `supports_key` gives what the lookups
-/// themselves find, asked first or again, in any case, for templates and unknown names.
 /// `action`'s catalog-wide table finds every action of every service by its full name, as
 /// written and in other cases, the same entry as the service's own index; and nothing for
 /// near misses, other services' prefixes, globs and texts that are no action.
@@ -93,6 +91,8 @@ fn the_action_table_finds_what_each_services_index_finds() {
     assert!(catalog().action("ec2:GetObject").is_none());
 }
 
+/// The per-thread memory of `condition_key` and `supports_key` gives what the lookups
+/// themselves find, asked first or again, in any case, for templates and unknown names.
 #[test]
 fn remembered_lookups_are_the_catalogs() {
     /// Each name twice: the remembered answer is the lookup's, the same entry.

@@ -78,20 +78,28 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
 }
 
 /// A file's bytes, as `fs::read` gives them, in four system calls (open, the size, one read,
-/// close) instead of its five: a read that fills the size the file has is taken as its end,
-/// where `fs::read` reads once more to see it. `check` of 1,000 policy files makes 1,000 of
-/// each call (the fifth cost ~4% of its time). A directory is an `IsADirectory` error.
+/// close) instead of its five: a read that fills the size a regular file has is taken as its
+/// end, where `fs::read` reads once more to see it. `check` of 1,000 policy files makes 1,000
+/// of each call (the fifth cost ~4% of its time). A directory is an `IsADirectory` error.
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
+    let mut file = fs::File::open(path)?;
     let metadata = file.metadata()?;
     if metadata.is_dir() {
         return Err(std::io::ErrorKind::IsADirectory.into());
     }
-    // `take` stops at the size without asking the file again: a file written to while it is
-    // read is read as long as it was when its size was taken.
     let size = metadata.len();
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(size).read_to_end(&mut bytes)?;
+    let mut bytes = Vec::new();
+    // Fallible, as `fs::read`'s: a huge file is an error to report, not an abort.
+    (bytes.try_reserve_exact(usize::try_from(size).unwrap_or(usize::MAX)))
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+    if metadata.is_file() && size > 0 {
+        // `take` stops at the size without asking the file again: a file written to while it
+        // is read is read as long as it was when its size was taken.
+        file.take(size).read_to_end(&mut bytes)?;
+    } else {
+        // A pipe (`<(...)`, `/dev/stdin`) or a file of the kernel's says nothing of its size.
+        file.read_to_end(&mut bytes)?;
+    }
     Ok(bytes)
 }
 
