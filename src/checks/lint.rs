@@ -13,7 +13,7 @@ use crate::iam::operators::ConditionOperator;
 use crate::iam::policy::{opens_variable, Effect, PolicyDocument, Statement};
 use crate::iam::quota::QuotaKind;
 use crate::reason::{
-    eval_clause, literal_services, pattern_includes, substitute_variables, Context, PatternKind,
+    eval_clause, literal_service, pattern_includes, substitute_variables, Context, PatternKind,
     PatternList,
 };
 use crate::source::Span;
@@ -304,9 +304,10 @@ fn grants<'l>(lists: &'l Lists<'_>, index: usize) -> impl Fn(&str) -> bool + 'l 
 /// service is not plain text ([`literal_services`]: `*`, `i*:Put*`) or is `service`, ASCII case
 /// aside. Patterns of other services share no action with it.
 fn may_name_service(s: &Statement, service: &str) -> bool {
+    // One pattern at a time, stopping at the first that may: a read-only statement of AWS's
+    // lists thousands of actions.
     let actions = s.action.as_deref().unwrap_or_default();
-    literal_services(actions)
-        .is_none_or(|named| named.iter().any(|n| n.eq_ignore_ascii_case(service)))
+    (actions.iter()).any(|a| literal_service(a).is_none_or(|n| n.eq_ignore_ascii_case(service)))
 }
 
 /// Whether `s` names every role, or one unscoped enough to count as any: PassRole scoped to some

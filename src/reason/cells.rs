@@ -30,14 +30,17 @@ pub struct Element {
 pub fn literal_services<S: AsRef<str>>(actions: &[S]) -> Option<Vec<&str>> {
     actions
         .iter()
-        .map(|a| {
-            let (service, _) = crate::catalog::split_service(a.as_ref())?;
-            let plain = service.is_ascii()
-                && !crate::iam::policy::has_wildcard(service)
-                && !crate::iam::policy::opens_variable(service);
-            plain.then_some(service)
-        })
+        .map(|a| literal_service(a.as_ref()))
         .collect()
+}
+
+/// The service of one action pattern when it is plain text (see [`literal_services`]).
+pub fn literal_service(action: &str) -> Option<&str> {
+    let (service, _) = crate::catalog::split_service(action)?;
+    let plain = service.is_ascii()
+        && !crate::iam::policy::has_wildcard(service)
+        && !crate::iam::policy::opens_variable(service);
+    plain.then_some(service)
 }
 
 impl Element {

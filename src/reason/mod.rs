@@ -55,7 +55,7 @@ mod principal;
 mod request;
 mod version;
 
-pub use cells::literal_services;
+pub use cells::{literal_service, literal_services};
 pub use condition::eval_clause;
 pub use contain::{
     contained, contained_in, contained_with, BoundaryFailure, Containment, Counterexample, Options,
