@@ -140,7 +140,11 @@ fn plain_first_word(inner: &str, kind: PatternKind) -> Option<String> {
         PatternKind::Arn => inner.bytes().filter(|&b| b == b':').count() >= 5,
         _ => false,
     };
-    (plain && shaped).then(|| inner.chars().filter(|&c| c != '*').collect())
+    (plain && shaped).then(|| {
+        let mut word = String::with_capacity(inner.len());
+        word.extend(inner.chars().filter(|&c| c != '*'));
+        word
+    })
 }
 
 /// A list of patterns (a statement's `Action` or `Resource`) made ready to be asked many times
@@ -213,7 +217,8 @@ impl<'a> PatternList<'a> {
         let mut out = PatternList {
             kind,
             any: false,
-            concrete: Vec::new(),
+            // Most patterns of a list are concrete: made at the list's size, not by doubling.
+            concrete: Vec::with_capacity(list.len()),
             concrete_set: None,
             wildcards: Vec::new(),
         };
