@@ -271,7 +271,7 @@ fn generate(text: &str, tables: &mut Tables) -> String {
     });
     let slots = action_slots(full_names);
     let slots_code: String = slots.iter().map(|slot| format!("{slot},")).collect();
-    static_table(&mut out, "ACTION_SLOTS", "u32", slots.len(), &slots_code);
+    static_table(&mut out, "ACTION_SLOTS", "u64", slots.len(), &slots_code);
     tables.resource_type_hashes.write(&mut out, "RESOURCE_TYPE");
     tables.condition_key_hashes.write(&mut out, "CONDITION_KEY");
     out
@@ -353,20 +353,22 @@ impl Tables {
 }
 
 /// The catalog-wide table of actions by full name (`service:Name`), for `Catalog::action`: an
-/// open-addressing table of a power-of-two size at most half full, each slot 0 (empty) or an
-/// action's place in `ACTIONS` plus one, placed at the caseless hash of its full name (low
-/// bits) and probed linearly from there. One hash and a probe or two answer a lookup, where
-/// a service's index needs a lookup of the service, a hash and a binary search.
-fn action_slots(full_names: impl Iterator<Item = String>) -> Vec<u32> {
+/// open-addressing table of a power-of-two size at most half full, each slot 0 (empty) or, for
+/// an action, the high 32 bits of the caseless hash of its full name above its place in
+/// `ACTIONS` plus one; placed at the hash's low bits and probed linearly from there. One hash
+/// and a probe or two answer a lookup, names compared only where the high bits agree, where a
+/// service's index needs a lookup of the service, a hash and a binary search.
+fn action_slots(full_names: impl Iterator<Item = String>) -> Vec<u64> {
     let hashes: Vec<u64> = full_names.map(|n| name_hash::caseless_hash(&n)).collect();
-    let mut slots = vec![0u32; (2 * hashes.len()).next_power_of_two()];
+    let mut slots = vec![0u64; (2 * hashes.len()).next_power_of_two()];
     let mask = slots.len() - 1;
     for (index, hash) in hashes.into_iter().enumerate() {
         let mut slot = hash as usize & mask;
         while slots[slot] != 0 {
             slot = (slot + 1) & mask;
         }
-        slots[slot] = u32::try_from(index + 1).expect("fewer than 2^32 actions");
+        let place = u32::try_from(index + 1).expect("fewer than 2^32 actions");
+        slots[slot] = (hash >> 32) << 32 | u64::from(place);
     }
     slots
 }

@@ -78,7 +78,7 @@ pub fn split_service(name: &str) -> Option<(&str, &str)> {
     Some((&name[..colon], &name[colon + 1..]))
 }
 
-/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::condition_key`]): one
+/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::action`]): one
 /// entry per distinct text asked, a few hundred for a generated project of any size.
 type Remembered<T> = std::cell::RefCell<foldhash::HashMap<Box<str>, T>>;
 
@@ -177,26 +177,44 @@ impl Catalog {
     /// The action `service:Name`, ignoring case (the one whose name is written exactly so,
     /// when two differ only in case); None for unknown names and for globs.
     ///
-    /// The catalog checks ask for each action of each distinct statement: 40,000 lookups of
-    /// 13,000 names in 1,000 AWS managed policies, 82,000 of a few hundred at 10,000 roles. So
-    /// one table prepared at build time answers them (`build.rs`, `action_slots`): the
-    /// caseless hash of the whole name, then a probe or two, where a service's own index
-    /// needs the service looked up, a hash and a binary search.
+    /// The catalog checks ask for each action of each distinct statement: 82,000 lookups of a
+    /// few hundred names at 10,000 roles, 40,000 of 13,000 names in 1,000 AWS managed
+    /// policies. Remembered per thread by the text asked (a remembered answer is one hash
+    /// lookup of the text, ~110 instructions); a name asked first is found in one table
+    /// prepared at build time (`build.rs`, `action_slots`): the caseless hash of the whole
+    /// name, then a probe or two, where a service's own index needs the service looked up, a
+    /// hash and a binary search.
     pub fn action(&self, name: &str) -> Option<&Action> {
+        thread_local! {
+            static FOUND: Remembered<Option<&'static Action>> = Default::default();
+        }
+        // There is one catalog (`Catalog::get`): what it answers is what `self` would.
+        debug_assert!(std::ptr::eq(self, Self::get()));
+        remembered(&FOUND, name, || Self::get().action_uncached(name))
+    }
+
+    /// [`Catalog::action`], looked up.
+    fn action_uncached(&self, name: &str) -> Option<&'static Action> {
         let slots = &prepared::ACTION_SLOTS[..];
         let (service, action) = split_service(name)?;
+        let hash = name_hash::caseless_hash(name);
         let mut caseless = None;
         let mask = slots.len() - 1;
-        let mut slot = name_hash::caseless_hash(name) as usize & mask;
-        while let Some(index) = slots[slot].checked_sub(1) {
-            let found = &prepared::ACTIONS[index as usize];
-            if found.name().eq_ignore_ascii_case(action)
-                && found.service().eq_ignore_ascii_case(service)
-            {
-                if found.name() == action {
+        let mut slot = hash as usize & mask;
+        while slots[slot] != 0 {
+            // The slot's high half is its name's hash's: names are compared only where it is
+            // this one's (one in four billion otherwise).
+            let (high, place) = (slots[slot] >> 32, slots[slot] as u32);
+            if high == hash >> 32 {
+                let found = &prepared::ACTIONS[place as usize - 1];
+                if found.name() == action && found.service().eq_ignore_ascii_case(service) {
                     return Some(found);
                 }
-                caseless.get_or_insert(found);
+                if found.name().eq_ignore_ascii_case(action)
+                    && found.service().eq_ignore_ascii_case(service)
+                {
+                    caseless.get_or_insert(found);
+                }
             }
             slot = (slot + 1) & mask;
         }
@@ -255,8 +273,8 @@ impl Catalog {
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
     ///
-    /// Remembered per thread: lowering, the catalog and document checks and the proofs'
-    /// pruning each look up the key of every condition (100,000 lookups at 10,000 roles, ~500
+    /// Remembered per thread as [`Catalog::action`] is: lowering, the catalog and document
+    /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups at 10,000 roles, ~500
     /// instructions each, the templates included).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
         thread_local! {
@@ -398,9 +416,9 @@ impl Catalog {
     /// The known service prefix closest to `name`: the prefix itself for a case variant, a
     /// near miss for a typo (`s4` → `s3`), None when nothing is close.
     ///
-    /// Remembered per thread: an unknown service is usually named by many actions (a new
-    /// service in AWS's managed policies: 113 lookups of a handful of names in 1,000 of them),
-    /// and each lookup measures the distance to every prefix.
+    /// Remembered per thread, as [`Catalog::action`]: an unknown service is usually named by
+    /// many actions (a new service in AWS's managed policies: 113 lookups of a handful of
+    /// names in 1,000 of them), and each lookup measures the distance to every prefix.
     pub fn suggest_service(&self, name: &str) -> Option<&'static str> {
         thread_local! {
             static SUGGESTED: Remembered<Option<&'static str>> = Default::default();
@@ -438,7 +456,7 @@ impl Catalog {
 
     /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
     ///
-    /// Remembered per thread, by the action and the key's text: the
+    /// Remembered per thread as [`Catalog::action`] is, by the action and the key's text: the
     /// proofs' pruning asks it of every action and key of every statement with conditions
     /// (26,000 times at 10,000 roles, ~740 instructions each).
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {

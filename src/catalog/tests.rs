@@ -91,8 +91,9 @@ fn the_action_table_finds_what_each_services_index_finds() {
     assert!(catalog().action("ec2:GetObject").is_none());
 }
 
-/// The per-thread memory of `condition_key` and `supports_key` gives what the lookups
-/// themselves find, asked first or again, in any case, for templates and unknown names.
+/// The per-thread memory of `action`, `condition_key` and `supports_key` gives what the
+/// lookups themselves find, asked first or again, in any case, for templates, unknown names
+/// and texts that are no action.
 #[test]
 fn remembered_lookups_are_the_catalogs() {
     /// Each name twice: the remembered answer is the lookup's, the same entry.
@@ -108,6 +109,19 @@ fn remembered_lookups_are_the_catalogs() {
             }
         }
     }
+    let actions = [
+        "s3:GetObject",
+        "S3:getobject",
+        "s3:GetObjet",
+        "nosuch:Thing",
+        "s3",
+        "*",
+    ];
+    same(
+        &actions,
+        |name| catalog().action(name),
+        |name| catalog().action_uncached(name),
+    );
     let keys = [
         "aws:SourceIp",
         "AWS:sourceip",
