@@ -736,7 +736,7 @@ fn read_json_policy(
     naming: Option<&Naming>,
 ) -> Result<SideDocument, Exit> {
     let shown = Naming::name(naming, &path.display().to_string());
-    let bytes = std::fs::read(path)
+    let bytes = files::read_file(path)
         .map_err(|e| super::fail(format!("cannot read `{shown}`: {}", files::plain(&e))))?;
     let mut sources = iamx::source::Sources::new();
     let (_, read, diagnostics) = iamx::iam::read::read_file(&mut sources, shown.clone(), &bytes);

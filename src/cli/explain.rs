@@ -360,7 +360,7 @@ fn batch(args: &Args, file: &Path) -> Exit {
             Err(message) => return super::fail(message),
         }
     } else {
-        match std::fs::read(file) {
+        match files::read_file(file) {
             Ok(bytes) => (file.display().to_string(), bytes),
             Err(e) => {
                 return super::fail(format!(

@@ -81,11 +81,16 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
 /// close) instead of its five: a read that fills the size a regular file has is taken as its
 /// end, where `fs::read` reads once more to see it. `check` of 1,000 policy files makes 1,000
 /// of each call (the fifth cost ~4% of its time). A directory is an `IsADirectory` error.
+/// Every command reads the files its arguments name with it.
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = fs::File::open(path)?;
     let metadata = file.metadata()?;
     if metadata.is_dir() {
-        return Err(std::io::ErrorKind::IsADirectory.into());
+        // Worded as the system's own error, which `fs::read` gave.
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "Is a directory",
+        ));
     }
     let size = metadata.len();
     let mut bytes = Vec::new();

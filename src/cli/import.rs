@@ -34,7 +34,7 @@ pub fn run(args: Args) -> Exit {
         Err(message) => return super::fail(message),
     }
     for path in args.files.iter().filter(|p| !files::is_stdin(p)) {
-        match std::fs::read(path) {
+        match files::read_file(path) {
             Ok(bytes) => read.push((path.display().to_string(), bytes)),
             Err(e) => {
                 return super::fail(format!(

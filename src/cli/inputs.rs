@@ -82,7 +82,7 @@ pub(super) fn read(
 
 /// An account export, read whole; its diagnostics are printed.
 pub(super) fn read_gaad(path: &Path) -> Result<(Gaad, Sources), Exit> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = files::read_file(path).map_err(|e| {
         super::fail(format!(
             "cannot read `{}`: {}",
             path.display(),

@@ -259,7 +259,7 @@ pub fn run(args: Args) -> Exit {
 /// (the run whose account is the export's). The account answers what the conditional
 /// escalations (W0504) assumed, so they give way to its definite findings.
 fn against_account(runs: &mut [findings::Run], gaad: &Path) -> Result<(), Exit> {
-    let text = std::fs::read(gaad)
+    let text = files::read_file(gaad)
         .map_err(|e| {
             super::fail(format!(
                 "cannot read `{}`: {}",
