@@ -177,8 +177,6 @@ fn generate(text: &str, tables: &mut Tables) -> String {
         let prefix = tables.text(service.prefix);
         let name = tables.text(service.name);
         let actions_start = tables.actions.len();
-        let names: Vec<&str> = service.actions.iter().map(|a| a.name).collect();
-        tables.action_hashes.add(&names);
         for action in &service.actions {
             let resources_start = tables.action_resources.len();
             for (name, required, keys) in &action.resources {
@@ -265,7 +263,6 @@ fn generate(text: &str, tables: &mut Tables) -> String {
     }
     let names: String = tables.names.iter().map(|t| format!("{t},")).collect();
     static_table(&mut out, "NAMES", "Text", tables.names.len(), &names);
-    tables.action_hashes.write(&mut out, "ACTION");
     let full_names = services.iter().flat_map(|service| {
         (service.actions.iter()).map(move |action| format!("{}:{}", service.prefix, action.name))
     });
@@ -289,7 +286,6 @@ struct Tables {
     action_resources: Vec<String>,
     resource_types: Vec<String>,
     condition_keys: Vec<String>,
-    action_hashes: HashRows,
     resource_type_hashes: HashRows,
     condition_key_hashes: HashRows,
 }
@@ -356,8 +352,8 @@ impl Tables {
 /// open-addressing table of a power-of-two size at most half full, each slot 0 (empty) or, for
 /// an action, the high 32 bits of the caseless hash of its full name above its place in
 /// `ACTIONS` plus one; placed at the hash's low bits and probed linearly from there. One hash
-/// and a probe or two answer a lookup, names compared only where the high bits agree, where a
-/// service's index needs a lookup of the service, a hash and a binary search.
+/// and a probe or two answer a lookup, names compared only where the high bits agree. (The
+/// services' own action indices this replaces needed the service, a hash and a search.)
 fn action_slots(full_names: impl Iterator<Item = String>) -> Vec<u64> {
     let hashes: Vec<u64> = full_names.map(|n| name_hash::caseless_hash(&n)).collect();
     let mut slots = vec![0u64; (2 * hashes.len()).next_power_of_two()];

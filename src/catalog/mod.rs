@@ -182,8 +182,8 @@ impl Catalog {
     /// policies. Remembered per thread by the text asked (a remembered answer is one hash
     /// lookup of the text, ~110 instructions); a name asked first is found in one table
     /// prepared at build time (`build.rs`, `action_slots`): the caseless hash of the whole
-    /// name, then a probe or two, where a service's own index needs the service looked up, a
-    /// hash and a binary search.
+    /// name, then a probe or two (services had an index of their own actions before, which
+    /// needed the service looked up, a hash and a binary search).
     pub fn action(&self, name: &str) -> Option<&Action> {
         thread_local! {
             static FOUND: Remembered<Option<&'static Action>> = Default::default();

@@ -335,17 +335,6 @@ impl Service {
         }
     }
 
-    /// The action with this name, ignoring case (`getobject` finds `GetObject`).
-    pub fn action(&self, name: &str) -> Option<&'static Action> {
-        let actions = self.actions();
-        let index = Self::index(
-            self.actions,
-            &prepared::ACTION_EXACT,
-            &prepared::ACTION_CASELESS,
-        );
-        index.find(name, |i| actions[i].name()).map(|i| &actions[i])
-    }
-
     pub fn resource_type(&self, name: &str) -> Option<&'static ResourceType> {
         let types = self.resource_types();
         let index = Self::index(

@@ -80,7 +80,8 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
 /// A file's bytes, as `fs::read` gives them, in four system calls (open, the size, one read,
 /// close) instead of its five: a read that fills the size a regular file has is taken as its
 /// end, where `fs::read` reads once more to see it. `check` of 1,000 policy files makes 1,000
-/// of each call (the fifth cost ~4% of its time). A directory is an `IsADirectory` error.
+/// of each call (that read and the `statx` `check` no longer asks before a `.json` path cost
+/// ~4% of its time together). A directory is an `IsADirectory` error.
 /// Every command reads the files its arguments name with it.
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = fs::File::open(path)?;
