@@ -12,6 +12,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term;
 use serde::Serialize;
 
+mod one_line_labels;
 pub mod sarif;
 mod snippet;
 pub use snippet::invisible;
@@ -607,6 +608,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
     } else {
         term::termcolor::Buffer::no_color()
     };
+    // codespan-reporting's own colours, made once (its `WriteColor` writer makes them anew for
+    // each colour change).
+    let styles = term::Styles::default();
+    let mut writer = term::StylesWriter::new(&mut buffer, &styles);
     for diagnostic in diagnostics {
         let labels: Vec<(usize, std::ops::Range<usize>)> = diagnostic
             .primary
@@ -615,13 +620,14 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
             .map(|label| (label.span.file.0 as usize, label.span.range()))
             .collect();
         let (files, ranges) = snippet::Shown::new(sources, &labels);
-        term::emit_to_write_style(
-            &mut buffer,
-            &config,
-            &files,
-            &to_codespan(diagnostic, &ranges),
-        )
-        .expect("rendering to memory cannot fail");
+        let shown = to_codespan(diagnostic, &ranges);
+        let rendered = one_line_labels::render(&mut writer, &config, &files, &shown).and_then(
+            |done| match done {
+                true => Ok(()),
+                false => term::emit_to_write_style(&mut writer, &config, &files, &shown),
+            },
+        );
+        rendered.expect("rendering to memory cannot fail");
     }
     // The text is the sources' own (UTF-8) and codespan's: checked, not copied.
     String::from_utf8(buffer.into_inner())
@@ -672,7 +678,7 @@ fn to_codespan(
 /// space inside a quoted name must show.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let control = |c: char| (c.is_control() && c != '\n' && c != '\t') || snippet::invisible(c);
-    if !text.chars().any(control) {
+    if snippet::printable_ascii(text) || !text.chars().any(control) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -132,7 +132,9 @@ impl<'a> Shown<'a> {
             // them; codespan draws the lines between two labels as well, so those are looked at.
             let (first, last) = (lines.first().copied(), lines.last().copied());
             let control = (first.zip(last)).is_some_and(|(first, last)| {
-                (first..=last).any(|l| file.text[content(file, l)].chars().any(replaced))
+                let between = content(file, first).start..content(file, last).end;
+                !printable_ascii(&file.text[between])
+                    && (first..=last).any(|l| file.text[content(file, l)].chars().any(replaced))
             });
             if long || control {
                 shown
@@ -257,6 +259,12 @@ pub fn invisible(c: char) -> bool {
             | '\u{FFF9}'..='\u{FFFB}'
             | '\u{E0000}'..='\u{E007F}'
     )
+}
+
+/// Whether `text` is printable ASCII, tabs and line feeds only: none of it is [`replaced`], and
+/// one look at each byte says so.
+pub fn printable_ascii(text: &str) -> bool {
+    (text.bytes()).all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
 }
 
 /// Whether `c` is not shown as itself: a control character but a tab, or an [`invisible`] one.
