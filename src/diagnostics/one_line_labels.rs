@@ -178,7 +178,8 @@ impl Shown<'_> {
         };
         // Printable ASCII is one column a byte and written as it is; other lines have their
         // tabs expanded to the tab stops.
-        let printable_ascii = source.bytes().all(|b| (0x20..0x7f).contains(&b));
+        let printable_ascii =
+            !(source.bytes()).fold(false, |any, b| any | !(0x20..0x7f).contains(&b));
         if printable_ascii {
             let bytes = source.as_bytes();
             renderer.write_all(&bytes[..primary.start])?;

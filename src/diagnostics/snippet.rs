@@ -264,7 +264,9 @@ pub fn invisible(c: char) -> bool {
 /// Whether `text` is printable ASCII, tabs and line feeds only: none of it is [`replaced`], and
 /// one look at each byte says so.
 pub fn printable_ascii(text: &str) -> bool {
-    (text.bytes()).all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+    // Every byte tested, no early exit: the compiler makes a vector loop of it.
+    let other = |b: u8| !(0x20..0x7f).contains(&b) && b != b'\n' && b != b'\t';
+    !text.bytes().fold(false, |any, b| any | other(b))
 }
 
 /// Whether `c` is not shown as itself: a control character but a tab, or an [`invisible`] one.
