@@ -261,8 +261,8 @@ pub fn invisible(c: char) -> bool {
     )
 }
 
-/// Whether `text` is printable ASCII, tabs and line feeds only: none of it is [`replaced`], and
-/// one look at each byte says so.
+/// Whether `text` is printable ASCII, tabs and line feeds only: nothing but its line breaks is
+/// [`replaced`] (or escaped by `printable`), and one look at each byte says so.
 pub fn printable_ascii(text: &str) -> bool {
     // Every byte tested, no early exit: the compiler makes a vector loop of it.
     let other = |b: u8| !(0x20..0x7f).contains(&b) && b != b'\n' && b != b'\t';
