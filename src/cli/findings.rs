@@ -477,7 +477,9 @@ struct Entry {
 
 impl Findings {
     pub fn new(runs: &[Run], settings: &Settings) -> Findings {
-        let mut entries: Vec<Entry> = Vec::new();
+        // Made at their size: grown by doubling, these lists were copied into fresh pages.
+        let total: usize = runs.iter().map(|run| run.diagnostics.len()).sum();
+        let mut entries: Vec<Entry> = Vec::with_capacity(total);
         // ResolvedDiagnostic → its entry: projects with thousands of findings merge in linear time.
         let mut index: std::collections::BTreeMap<ResolvedDiagnostic, usize> = Default::default();
         for (run_index, run) in runs.iter().enumerate() {
@@ -507,7 +509,9 @@ impl Findings {
         for (diagnostic, i) in index {
             located[i] = Some(diagnostic);
         }
-        let mut per_run = vec![Vec::new(); runs.len()];
+        let mut per_run: Vec<Vec<Diagnostic>> = (runs.iter())
+            .map(|run| Vec::with_capacity(run.diagnostics.len()))
+            .collect();
         let mut kept = Vec::with_capacity(entries.len());
         for (mut entry, located) in entries.into_iter().zip(located) {
             let noted = !entry.environments.is_empty() && entry.environments.len() < runs.len();
@@ -594,7 +598,8 @@ impl Findings {
                         });
                         // One write per slice: stderr is unbuffered, and a write per
                         // finding was ~570 system calls for 1,000 managed policies.
-                        let mut new_texts = String::new();
+                        let mut new_texts =
+                            String::with_capacity(texts.iter().map(String::len).sum());
                         for text in texts {
                             if !seen.contains(&text) {
                                 new_texts.push_str(&text);

@@ -549,7 +549,8 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
         }
         key
     };
-    let mut first: foldhash::HashMap<Diagnostic, usize> = Default::default();
+    let mut first: foldhash::HashMap<Diagnostic, usize> =
+        foldhash::HashMap::with_capacity_and_hasher(diagnostics.len(), Default::default());
     let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
     let mut unshown: std::collections::BTreeMap<usize, usize> = Default::default();
     for diagnostic in diagnostics.drain(..) {
