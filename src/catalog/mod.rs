@@ -274,8 +274,8 @@ impl Catalog {
     /// that another service also lists).
     ///
     /// Remembered per thread as [`Catalog::action`] is: lowering, the catalog and document
-    /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups at 10,000 roles, ~500
-    /// instructions each, the templates included).
+    /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups
+    /// at 10,000 roles, ~500 instructions each, the templates included).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
         thread_local! {
             static FOUND: Remembered<Option<&'static ConditionKey>> = Default::default();

@@ -301,7 +301,7 @@ fn grants<'l>(lists: &'l Lists<'_>, index: usize) -> impl Fn(&str) -> bool + 'l 
 }
 
 /// Whether an action pattern of `s` can name an action of `service` (`iam`): some pattern's
-/// service is not plain text ([`literal_services`]: `*`, `i*:Put*`) or is `service`, ASCII case
+/// service is not plain text ([`literal_service`]: `*`, `i*:Put*`) or is `service`, ASCII case
 /// aside. Patterns of other services share no action with it.
 fn may_name_service(s: &Statement, service: &str) -> bool {
     // One pattern at a time, stopping at the first that may: a read-only statement of AWS's

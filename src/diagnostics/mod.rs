@@ -622,12 +622,11 @@ pub fn render(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Str
             .collect();
         let (files, ranges) = snippet::Shown::new(sources, &labels);
         let shown = to_codespan(diagnostic, &ranges);
-        let rendered = one_line_labels::render(&mut writer, &config, &files, &shown).and_then(
-            |done| match done {
-                true => Ok(()),
-                false => term::emit_to_write_style(&mut writer, &config, &files, &shown),
-            },
-        );
+        // The usual shape is written by `one_line_labels`; any other by codespan-reporting.
+        let rendered = match one_line_labels::render(&mut writer, &config, &files, &shown) {
+            Ok(false) => term::emit_to_write_style(&mut writer, &config, &files, &shown),
+            done => done.map(|_| ()),
+        };
         rendered.expect("rendering to memory cannot fail");
     }
     // The text is the sources' own (UTF-8) and codespan's: checked, not copied.
