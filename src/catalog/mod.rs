@@ -78,7 +78,7 @@ pub fn split_service(name: &str) -> Option<(&str, &str)> {
     Some((&name[..colon], &name[colon + 1..]))
 }
 
-/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::action`]): one
+/// Answers of a catalog lookup by text, kept per thread (see [`Catalog::condition_key`]): one
 /// entry per distinct text asked, a few hundred for a generated project of any size.
 type Remembered<T> = std::cell::RefCell<foldhash::HashMap<Box<str>, T>>;
 
@@ -179,22 +179,13 @@ impl Catalog {
     ///
     /// The catalog checks ask for each action of each distinct statement: 82,000 lookups of a
     /// few hundred names at 10,000 roles, 40,000 of 13,000 names in 1,000 AWS managed
-    /// policies. Remembered per thread by the text asked (a remembered answer is one hash
-    /// lookup of the text, ~110 instructions); a name asked first is found in one table
-    /// prepared at build time (`build.rs`, `action_slots`): the caseless hash of the whole
-    /// name, then a probe or two (services had an index of their own actions before, which
-    /// needed the service looked up, a hash and a binary search).
+    /// policies. Each is found in one table prepared at build time (`build.rs`,
+    /// `action_slots`): the caseless hash of the whole name, then a probe or two. It is not
+    /// remembered per thread as the other lookups are: a remembered answer cost fewer
+    /// instructions (1% fewer for `check` at 10,000 roles), but the memory's growth cost ~400
+    /// page faults in 1,000 managed policies, and the process 4–6% more CPU time there (none
+    /// less at 10,000 roles).
     pub fn action(&self, name: &str) -> Option<&Action> {
-        thread_local! {
-            static FOUND: Remembered<Option<&'static Action>> = Default::default();
-        }
-        // There is one catalog (`Catalog::get`): what it answers is what `self` would.
-        debug_assert!(std::ptr::eq(self, Self::get()));
-        remembered(&FOUND, name, || Self::get().action_uncached(name))
-    }
-
-    /// [`Catalog::action`], looked up.
-    fn action_uncached(&self, name: &str) -> Option<&'static Action> {
         let slots = &prepared::ACTION_SLOTS[..];
         let (service, action) = split_service(name)?;
         let hash = name_hash::caseless_hash(name);
@@ -273,7 +264,7 @@ impl Catalog {
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
     ///
-    /// Remembered per thread as [`Catalog::action`] is: lowering, the catalog and document
+    /// Remembered per thread ([`remembered`]): lowering, the catalog and document
     /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups
     /// at 10,000 roles, ~500 instructions each, the templates included).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
@@ -416,7 +407,7 @@ impl Catalog {
     /// The known service prefix closest to `name`: the prefix itself for a case variant, a
     /// near miss for a typo (`s4` → `s3`), None when nothing is close.
     ///
-    /// Remembered per thread, as [`Catalog::action`]: an unknown service is usually named by
+    /// Remembered per thread ([`remembered`]): an unknown service is usually named by
     /// many actions (a new service in AWS's managed policies: 113 lookups of a handful of
     /// names in 1,000 of them), and each lookup measures the distance to every prefix.
     pub fn suggest_service(&self, name: &str) -> Option<&'static str> {
@@ -456,7 +447,7 @@ impl Catalog {
 
     /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
     ///
-    /// Remembered per thread as [`Catalog::action`] is, by the action and the key's text: the
+    /// Remembered per thread, by the action and the key's text: the
     /// proofs' pruning asks it of every action and key of every statement with conditions
     /// (26,000 times at 10,000 roles, ~740 instructions each).
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {
