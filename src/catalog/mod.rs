@@ -341,7 +341,7 @@ impl Catalog {
     }
 
     /// The actions of [`Catalog::expand_actions`], in its order, as they are found.
-    fn matching_actions<'s: 'p, 'p>(
+    pub fn matching_actions<'s: 'p, 'p>(
         &'s self,
         pattern: &'p str,
     ) -> impl Iterator<Item = &'s Action> + 'p {

@@ -240,9 +240,7 @@ fn check_statement_with(
             out.truncate(mismatches_from);
         }
     }
-    // The catalog actions the statement names, found once for all its condition keys; and
-    // each key's finding, found once however often the key is written.
-    let actions = std::cell::OnceCell::new();
+    // Each key's finding, found once however often the key is written.
     let found = &found[..];
     let mut findings: foldhash::HashMap<&str, Option<Diagnostic>> = Default::default();
     let keys = if warnings {
@@ -253,7 +251,7 @@ fn check_statement_with(
     for &(key, span) in keys {
         let finding = findings
             .entry(key)
-            .or_insert_with(|| check_condition_key(view, found, &actions, key, span));
+            .or_insert_with(|| check_condition_key(view, found, key, span));
         out.extend(finding.clone().map(|mut d| {
             if let Some(primary) = &mut d.primary {
                 primary.span = span;
@@ -443,7 +441,6 @@ fn closest_key(key: &str, candidates: &[&str]) -> Option<String> {
 fn check_condition_key(
     view: &StatementView<'_>,
     found: &[Option<&'static Action>],
-    actions: &std::cell::OnceCell<Option<Vec<&Action>>>,
     key: &str,
     span: Span,
 ) -> Option<Diagnostic> {
@@ -473,11 +470,7 @@ fn check_condition_key(
             ),
         });
     }
-    let actions = actions
-        .get_or_init(|| named_actions(view, found))
-        .as_deref()
-        .unwrap_or_default();
-    if actions.is_empty() || actions.iter().any(|a| catalog.supports_key(a, key)) {
+    if some_action_takes(view, found, key) != Some(false) {
         return None;
     }
     let names: Vec<String> = view
@@ -508,47 +501,37 @@ fn check_condition_key(
     )
 }
 
-/// The catalog actions a statement names, each once; `None` when they cannot be known (`NotAction`,
-/// `*`, an action taken as written). `found` is each action of the statement as the catalog
-/// has it (looked up once, in [`check_statement_with`]).
-fn named_actions(
+/// Whether some catalog action the statement names takes `key`: `Some(false)` when it names
+/// some and none does; `None` when they cannot be known (`NotAction`, `*`, an action taken as
+/// written) or it names none. `found` is each action of the statement as the catalog has it
+/// (looked up once, in [`check_statement_with`]). The actions a wildcard matches are asked as
+/// they are found, and the search stops at the first that takes the key: most keys are taken
+/// (listing and deduplicating every action of `ec2:Describe*` for each statement with
+/// conditions was 3% of `check` of 1,000 AWS managed policies).
+fn some_action_takes(
     view: &StatementView<'_>,
     found: &[Option<&'static Action>],
-) -> Option<Vec<&'static Action>> {
-    if view.not_action {
+    key: &str,
+) -> Option<bool> {
+    if view.not_action || (view.actions.iter()).any(|a| a.unchecked || a.text == "*") {
         return None;
     }
     let catalog = Catalog::get();
-    let mut actions: Vec<&Action> = Vec::with_capacity(view.actions.len());
-    let mut wildcards = false;
+    let mut named = false;
+    let mut takes = |action: &Action| {
+        named = true;
+        catalog.supports_key(action, key)
+    };
     for (action, found) in view.actions.iter().zip(found) {
-        if action.unchecked || action.text == "*" {
-            return None;
-        }
-        if has_wildcard(action.text) {
-            wildcards = true;
-            actions.extend(catalog.expand_actions(action.text));
-        } else if let Some(found) = found {
-            actions.push(found);
+        let some_takes = match has_wildcard(action.text) {
+            true => catalog.matching_actions(action.text).any(&mut takes),
+            false => found.is_some_and(&mut takes),
+        };
+        if some_takes {
+            return Some(true);
         }
     }
-    // Each once, in the order first named. Most statements name a few actions, for which a
-    // scan of those kept costs less than the two hash sets this took (a tenth of the catalog
-    // checks of the statements with conditions).
-    if wildcards || actions.len() > 16 {
-        let mut unique = foldhash::HashSet::default();
-        actions.retain(|a| unique.insert(*a as *const Action));
-    } else {
-        let mut kept = 0;
-        for i in 0..actions.len() {
-            if !actions[..kept].iter().any(|k| std::ptr::eq(*k, actions[i])) {
-                actions[kept] = actions[i];
-                kept += 1;
-            }
-        }
-        actions.truncate(kept);
-    }
-    Some(actions)
+    named.then_some(false)
 }
 
 /// `service:level(list, read)`: the service's actions at these levels, as `service:Name`,
