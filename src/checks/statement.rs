@@ -779,6 +779,89 @@ mod tests {
         assert!(check_statement(&view, Input::Source).is_empty());
     }
 
+    /// Asking a statement's actions as they are found, and stopping at the first that takes the
+    /// key, answers as listing every action it names (each wildcard expanded) and asking them
+    /// all: for statements of one and two patterns (wildcards that match many actions, few,
+    /// none; concrete actions known and unknown) and keys of services, global keys and keys
+    /// of no action here.
+    #[test]
+    fn some_action_takes_answers_as_every_action_asked() {
+        let catalog = Catalog::get();
+        let patterns = [
+            "s3:Get*",
+            "s3:List*",
+            "s3:GetObject",
+            "ec2:Describe*",
+            "ec2:RunInstances",
+            "iam:*",
+            "i?m:Pass*",
+            "s3:NoSuch*",
+            "nosuch:Get",
+        ];
+        let keys = [
+            "s3:prefix",
+            "s3:max-keys",
+            "s3:ExistingObjectTag/team",
+            "ec2:ResourceTag/team",
+            "ec2:InstanceType",
+            "iam:PassedToService",
+            "aws:SourceIp",
+            "aws:TagKeys",
+        ];
+        let (mut some, mut none) = (0, 0);
+        for (i, first) in patterns.iter().enumerate() {
+            for second in [None].into_iter().chain(patterns[i..].iter().map(Some)) {
+                let texts: Vec<&str> = [Some(*first), second.copied()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let view = StatementView {
+                    actions: (texts.iter())
+                        .map(|&text| ActionRef {
+                            text,
+                            span: span(),
+                            unchecked: false,
+                        })
+                        .collect(),
+                    ..StatementView::default()
+                };
+                let found: Vec<_> = texts.iter().map(|t| catalog.action(t)).collect();
+                let named: Vec<&Action> = (texts.iter())
+                    .flat_map(|t| match has_wildcard(t) {
+                        true => catalog.expand_actions(t),
+                        false => catalog.action(t).into_iter().collect(),
+                    })
+                    .collect();
+                for key in keys {
+                    let expected = (!named.is_empty())
+                        .then(|| named.iter().any(|a| catalog.supports_key(a, key)));
+                    let answer = some_action_takes(&view, &found, key);
+                    assert_eq!(answer, expected, "{texts:?} {key}");
+                    some += usize::from(answer == Some(true));
+                    none += usize::from(answer == Some(false));
+                }
+            }
+        }
+        assert!(some > 50 && none > 50, "{some} {none}");
+        // `NotAction`, `*` and an action taken as written leave the actions unknown.
+        let unknown = |not_action: bool, text: &'static str, unchecked: bool| {
+            let view = StatementView {
+                not_action,
+                actions: vec![ActionRef {
+                    text,
+                    span: span(),
+                    unchecked,
+                }],
+                ..StatementView::default()
+            };
+            some_action_takes(&view, &[catalog.action(text)], "s3:prefix")
+        };
+        assert_eq!(unknown(false, "s3:ListBucket", false), Some(true));
+        assert_eq!(unknown(true, "s3:ListBucket", false), None);
+        assert_eq!(unknown(false, "*", false), None);
+        assert_eq!(unknown(false, "s3:ListBucket", true), None);
+    }
+
     /// A resource that is no ARN of its service (a region where S3 has none) is the document
     /// checks' error; the resource-type check says nothing more about the statement. A
     /// well-formed ARN of another service is a mismatch.

@@ -242,3 +242,23 @@ pub fn cells<'e>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::literal_service;
+
+    proptest::proptest! {
+        /// The one-pass test gives what the three tests it stands in front of give, on texts
+        /// over letters, the wildcards, `$`, braces, a colon and a non-ASCII letter.
+        #[test]
+        fn literal_service_is_the_three_tests(text in "[aI:*?${}é-]{0,8}") {
+            let expected = crate::catalog::split_service(&text).and_then(|(service, _)| {
+                let plain = service.is_ascii()
+                    && !crate::iam::policy::has_wildcard(service)
+                    && !crate::iam::policy::opens_variable(service);
+                plain.then_some(service)
+            });
+            proptest::prop_assert_eq!(literal_service(&text), expected);
+        }
+    }
+}
