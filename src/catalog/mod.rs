@@ -264,7 +264,7 @@ impl Catalog {
     /// the key's prefix, then every other service (keys like `saml:aud` or a service's key
     /// that another service also lists).
     ///
-    /// Remembered per thread ([`remembered`]): lowering, the catalog and document
+    /// Remembered per thread (`remembered`): lowering, the catalog and document
     /// checks and the proofs' pruning each look up the key of every condition (100,000 lookups
     /// at 10,000 roles, ~500 instructions each, the templates included).
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
@@ -407,7 +407,7 @@ impl Catalog {
     /// The known service prefix closest to `name`: the prefix itself for a case variant, a
     /// near miss for a typo (`s4` → `s3`), None when nothing is close.
     ///
-    /// Remembered per thread ([`remembered`]): an unknown service is usually named by
+    /// Remembered per thread (`remembered`): an unknown service is usually named by
     /// many actions (a new service in AWS's managed policies: 113 lookups of a handful of
     /// names in 1,000 of them), and each lookup measures the distance to every prefix.
     pub fn suggest_service(&self, name: &str) -> Option<&'static str> {
