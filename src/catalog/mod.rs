@@ -447,9 +447,9 @@ impl Catalog {
 
     /// [`action_supports_key`](Self::action_supports_key) for an action already looked up.
     ///
-    /// Remembered per thread, by the action and the key's text: the
-    /// proofs' pruning asks it of every action and key of every statement with conditions
-    /// (26,000 times at 10,000 roles, ~740 instructions each).
+    /// Remembered per thread, by the action and the key's text: the proofs' pruning asks it of
+    /// every action and key of every statement with conditions (26,000 times at 10,000 roles,
+    /// ~740 instructions each).
     pub fn supports_key(&self, action: &Action, key: &str) -> bool {
         type ByAction = foldhash::HashMap<usize, foldhash::HashMap<Box<str>, bool>>;
         thread_local! {
