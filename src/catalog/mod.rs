@@ -193,10 +193,10 @@ impl Catalog {
         let mask = slots.len() - 1;
         let mut slot = hash as usize & mask;
         while slots[slot] != 0 {
-            // The slot's high half is its name's hash's: names are compared only where it is
-            // this one's (one in four billion otherwise).
-            let (high, place) = (slots[slot] >> 32, slots[slot] as u32);
-            if high == hash >> 32 {
+            // The slot's high half is its name's hash's top 16 bits: names are compared only
+            // where they are this one's (one in 65,536 otherwise).
+            let (tag, place) = (slots[slot] >> 16, slots[slot] & 0xffff);
+            if u64::from(tag) == hash >> 48 {
                 let found = &prepared::ACTIONS[place as usize - 1];
                 if found.name() == action && found.service().eq_ignore_ascii_case(service) {
                     return Some(found);
