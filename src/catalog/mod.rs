@@ -186,9 +186,58 @@ impl Catalog {
     /// page faults in 1,000 managed policies, and the process 4–6% more CPU time there (none
     /// less at 10,000 roles).
     pub fn action(&self, name: &str) -> Option<&Action> {
+        self.action_hashed(name, name_hash::caseless_hash(name))
+    }
+
+    /// [`Catalog::action`] of each of `names` in order, appended to `found` (`None` for a
+    /// name given as `None`). A lookup of a name not asked before in the process reads three
+    /// places of the catalog's tables from memory, each after the one before (its slot, its
+    /// action, the action's name), and most of the catalog checks' time on 1,000 AWS managed
+    /// policies was spent waiting on them. Here the first two reads of up to 16 names are made
+    /// before any lookup, so that their waits overlap; the lookups then find them in the cache.
+    pub fn actions<'c, 'n>(
+        &'c self,
+        mut names: impl Iterator<Item = Option<&'n str>>,
+        found: &mut Vec<Option<&'c Action>>,
+    ) {
+        const BATCH: usize = 16;
+        let slots = &prepared::ACTION_SLOTS[..];
+        let mask = slots.len() - 1;
+        loop {
+            let mut batch = [(None, 0u64); BATCH];
+            let mut len = 0;
+            for (entry, name) in batch.iter_mut().zip(&mut names) {
+                *entry = (name, name.map_or(0, name_hash::caseless_hash));
+                len += 1;
+            }
+            let batch = &batch[..len];
+            // What is read is folded into one value the optimiser must keep (`black_box`), so
+            // the reads are made; the lookups below read the same places again.
+            let mut read = 0u32;
+            for &(_, hash) in batch {
+                read ^= slots[hash as usize & mask];
+            }
+            for &(_, hash) in batch {
+                let slot = slots[hash as usize & mask];
+                if u64::from(slot >> 16) == hash >> 48 && slot & 0xffff != 0 {
+                    let action = &prepared::ACTIONS[(slot & 0xffff) as usize - 1];
+                    read ^= u32::from(action.name().as_bytes().first().copied().unwrap_or(0));
+                }
+            }
+            std::hint::black_box(read);
+            found.extend(
+                (batch.iter()).map(|&(name, hash)| name.and_then(|n| self.action_hashed(n, hash))),
+            );
+            if len < BATCH {
+                return;
+            }
+        }
+    }
+
+    /// [`Catalog::action`], given the name's caseless hash.
+    fn action_hashed(&self, name: &str, hash: u64) -> Option<&Action> {
         let slots = &prepared::ACTION_SLOTS[..];
         let (service, action) = split_service(name)?;
-        let hash = name_hash::caseless_hash(name);
         let mut caseless = None;
         let mask = slots.len() - 1;
         let mut slot = hash as usize & mask;

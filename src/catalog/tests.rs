@@ -86,6 +86,55 @@ fn the_action_table_finds_every_action_by_its_full_name() {
     assert!(catalog().action("ec2:GetObject").is_none());
 }
 
+/// `actions` finds, in order, what `action` finds for each name, in lists of every length
+/// around its batches of 16 (names not asked, unknown names, names in other cases, globs).
+#[test]
+fn actions_finds_each_name_as_action_does() {
+    let mut names: Vec<Option<String>> = Vec::new();
+    for (i, service) in catalog().services().enumerate().take(40) {
+        for action in service.actions().iter().take(2) {
+            let full = format!("{}:{}", service.prefix(), action.name());
+            names.push(match i % 5 {
+                0 => None,
+                1 => Some(full.to_ascii_uppercase()),
+                2 => Some(format!("{full}x")),
+                _ => Some(full),
+            });
+        }
+    }
+    names.extend([
+        Some("s3:Get*".to_string()),
+        Some("nosuch:Thing".into()),
+        None,
+    ]);
+    for len in (0..=40).chain([names.len()]) {
+        for start in [0, 7, 16] {
+            let asked = &names[start.min(names.len())..(start + len).min(names.len())];
+            let mut found = vec![None];
+            catalog().actions(asked.iter().map(|n| n.as_deref()), &mut found);
+            assert_eq!(found.len(), 1 + asked.len(), "{len} from {start}");
+            for (name, found) in asked.iter().zip(&found[1..]) {
+                let expected = name.as_deref().and_then(|n| catalog().action(n));
+                assert!(
+                    match (found, expected) {
+                        (Some(a), Some(b)) => std::ptr::eq(*a, b),
+                        (None, None) => true,
+                        _ => false,
+                    },
+                    "{name:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        names
+            .iter()
+            .filter_map(|n| catalog().action(n.as_deref()?))
+            .count()
+            > 40
+    );
+}
+
 /// The per-thread memory of `condition_key` and `supports_key` gives what the lookups
 /// themselves find, asked first or again, in any case, for templates and unknown names.
 #[test]

@@ -186,10 +186,11 @@ fn check_statement_with(
     let catalog = Catalog::get();
     let Scratch { found, spans, fits } = scratch;
     found.clear();
-    found.extend(view.actions.iter().map(|a| {
-        let plain = !a.unchecked && !has_wildcard(a.text);
-        plain.then(|| catalog.action(a.text)).flatten()
-    }));
+    let plain = |a: &ActionRef<'_>| !a.unchecked && !has_wildcard(a.text);
+    catalog.actions(
+        view.actions.iter().map(|a| plain(a).then_some(a.text)),
+        found,
+    );
     for (action, found) in view.actions.iter().zip(found.iter()) {
         // A malformed action is the document checks' error (E0202), not also an unknown one
         // (asked last: an action the catalog has is well formed).
