@@ -192,9 +192,10 @@ impl Catalog {
     /// [`Catalog::action`] of each of `names` in order, appended to `found` (`None` for a
     /// name given as `None`). A lookup of a name not asked before in the process reads three
     /// places of the catalog's tables from memory, each after the one before (its slot, its
-    /// action, the action's name), and most of the catalog checks' time on 1,000 AWS managed
-    /// policies was spent waiting on them. Here the first two reads of up to 16 names are made
-    /// before any lookup, so that their waits overlap; the lookups then find them in the cache.
+    /// action, the action's name): on 1,000 AWS managed policies, waiting on them was two
+    /// fifths of the catalog checks' cycles. Here these reads are made for up to 16 names
+    /// before any lookup, so that the names' waits overlap; the lookups then find them in the
+    /// cache.
     pub fn actions<'c, 'n>(
         &'c self,
         mut names: impl Iterator<Item = Option<&'n str>>,
