@@ -13,25 +13,22 @@ ratios: ROUNDS (default 5) of them show how much the ratio moves with the load. 
 user + system from wait4 (the whole iamx process; Parliament's analysis alone).
 """
 import glob
+import importlib.util
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 
-def iamx(binary, files):
-    start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        os.execv(binary, [binary, "check", "--color", "never"] + files)
-    _, _, usage = os.wait4(pid, 0)
-    return usage.ru_utime + usage.ru_stime, time.monotonic() - start
+def bench_ab():
+    """scripts/bench-ab.py as a module, for its timed run of one binary."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-ab.py")
+    spec = importlib.util.spec_from_file_location("bench_ab", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main():
@@ -45,6 +42,7 @@ def main():
     if not files:
         sys.exit(f"no managed policies under {work}/managed: run scripts/bench.sh --peers first")
     here = os.path.dirname(os.path.abspath(__file__))
+    timed = bench_ab()
     with tempfile.TemporaryDirectory() as tmp:
         summary = os.path.join(tmp, "parliament.json")
         for round_ in range(rounds):
@@ -53,7 +51,8 @@ def main():
                            stdout=subprocess.DEVNULL, check=True)
             with open(summary) as f:
                 parliament = json.load(f)
-            times = [iamx(binary, files) for _ in range(runs)]
+            argv = ["check", "--color", "never"] + files
+            times = [timed.run((binary, dict(os.environ)), argv) for _ in range(runs)]
             cpu = statistics.median(t[0] for t in times)
             wall = statistics.median(t[1] for t in times)
             print(f"round {round_ + 1}: Parliament {parliament['cpu_s']:.3f} s CPU; "
