@@ -112,6 +112,14 @@ fn named_from<'a>(actions: &'a [Action], pattern: &str) -> &'a [Action] {
     &after[..after.partition_point(heads)]
 }
 
+/// The place in `ACTIONS` (from 1) that a slot of `ACTION_SLOTS` holds, when the slot's tag is
+/// that of `hash`; None for an empty slot and for another tag. `build.rs` (`action_slots`)
+/// writes each slot as the top 16 bits of its name's caseless hash above its place.
+fn tagged_place(slot: u32, hash: u64) -> Option<usize> {
+    let (tag, place) = (slot >> 16, slot & 0xffff);
+    (u64::from(tag) == hash >> 48 && place != 0).then_some(place as usize)
+}
+
 impl Catalog {
     /// The process-wide catalog, set up on first use.
     pub fn get() -> &'static Catalog {
@@ -219,9 +227,8 @@ impl Catalog {
                 read ^= slots[hash as usize & mask];
             }
             for &(_, hash) in batch {
-                let slot = slots[hash as usize & mask];
-                if u64::from(slot >> 16) == hash >> 48 && slot & 0xffff != 0 {
-                    let action = &prepared::ACTIONS[(slot & 0xffff) as usize - 1];
+                if let Some(place) = tagged_place(slots[hash as usize & mask], hash) {
+                    let action = &prepared::ACTIONS[place - 1];
                     read ^= u32::from(action.name().as_bytes().first().copied().unwrap_or(0));
                 }
             }
@@ -243,11 +250,10 @@ impl Catalog {
         let mask = slots.len() - 1;
         let mut slot = hash as usize & mask;
         while slots[slot] != 0 {
-            // The slot's high half is its name's hash's top 16 bits: names are compared only
-            // where they are this one's (one in 65,536 otherwise).
-            let (tag, place) = (slots[slot] >> 16, slots[slot] & 0xffff);
-            if u64::from(tag) == hash >> 48 {
-                let found = &prepared::ACTIONS[place as usize - 1];
+            // Names are compared only where the slot's tag is this hash's (one in 65,536
+            // otherwise).
+            if let Some(place) = tagged_place(slots[slot], hash) {
+                let found = &prepared::ACTIONS[place - 1];
                 if found.name() == action && found.service().eq_ignore_ascii_case(service) {
                     return Some(found);
                 }
