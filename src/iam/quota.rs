@@ -73,10 +73,7 @@ pub fn characters<T: serde::Serialize + ?Sized>(value: &T) -> Result<usize, Unsu
 /// control characters with a short escape (`\b \f \n \r \t`); the other control characters
 /// take six (`\u001f`); any other character, one (`serde_json` writes non-ASCII as it is).
 fn string_characters(text: &str) -> usize {
-    // Mostly printable ASCII without `"` or `\`, one character a byte: a test of every byte
-    // with no early exit, which the compiler turns into a vector loop, settles that.
-    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80;
-    if !text.bytes().fold(false, |any, b| any | special(b)) {
+    if !needs_counting(text.as_bytes()) {
         return 2 + text.len();
     }
     2 + text
@@ -89,6 +86,38 @@ fn string_characters(text: &str) -> usize {
             _ => 1,
         })
         .sum::<usize>()
+}
+
+/// Whether `bytes` holds a byte that is not one character as it is: `"`, `\`, a control
+/// character or a byte of non-ASCII. Most strings of a policy hold none, so this tests eight
+/// bytes at a time (the byte loop it replaces was not vectorised, and took ~5% of the CPU time
+/// of checking the AWS managed policies).
+fn needs_counting(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of a byte of `word` that is zero, or of one after such a byte (a borrow
+    // runs on): never set when no byte is zero, which is all the answer needs.
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word;
+    let special = |word: u64| {
+        (zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            // Under 0x20 (the same borrow test), or 0xA0 and over: the first byte of every
+            // non-ASCII character is (0xC2-0xF4 in UTF-8).
+            | word.wrapping_sub(ONES * 0x20))
+            & HIGHS
+    };
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    if bytes.len() < 8 {
+        let mut padded = [b'a'; 8];
+        padded[..bytes.len()].copy_from_slice(bytes);
+        return special(u64::from_le_bytes(padded)) != 0;
+    }
+    // Whole words, then the last eight bytes (which may overlap the last word tested).
+    let mut found = special(word(bytes.len() - 8));
+    for at in (0..bytes.len() - 8).step_by(8) {
+        found |= special(word(at));
+    }
+    found != 0
 }
 
 /// A value [`characters`] cannot measure: a map key that is not text (no policy has one).
@@ -491,6 +520,26 @@ mod tests {
     fn a_key_that_is_not_text_is_refused() {
         let map: std::collections::BTreeMap<u8, u8> = [(1, 2)].into();
         assert!(characters(&map).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// Any string measures as written, whatever its length and wherever its one byte that
+        /// needs counting stands (before, within or after the last eight).
+        #[test]
+        fn strings_measure_as_they_are_written(
+            plain in "[ !#-\\[\\]-~]{0,40}",
+            special in "[\"\\\\\u{0}-\u{1f}\u{7f}-\u{ff}€]",
+            at in any::<prop::sample::Index>(),
+            with_special in any::<bool>(),
+        ) {
+            let mut text = plain.clone();
+            if with_special {
+                text.insert_str(at.index(plain.len() + 1), &special);
+            }
+            prop_assert_eq!(super::string_characters(&text), written(&text));
+            prop_assert_eq!(super::needs_counting(text.as_bytes()), with_special && special != "\u{7f}");
+        }
     }
 
     proptest! {
