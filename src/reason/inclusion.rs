@@ -134,15 +134,16 @@ fn includes_from(
 /// `*`s (ASCII case aside, which the word test ignores for actions): an ASCII action, or an
 /// ASCII ARN with all six parts (no padding), with no `?` and no `$`. `None` for the others.
 fn plain_first_word(inner: &str, kind: PatternKind) -> Option<String> {
-    let plain = inner.is_ascii() && !inner.bytes().any(|b| b == b'?' || b == b'$');
+    let plain = inner.is_ascii() && memchr::memchr2(b'?', b'$', inner.as_bytes()).is_none();
     let shaped = match kind {
         PatternKind::Action => true,
-        PatternKind::Arn => inner.bytes().filter(|&b| b == b':').count() >= 5,
+        PatternKind::Arn => memchr::memchr_iter(b':', inner.as_bytes()).nth(4).is_some(),
         _ => false,
     };
     (plain && shaped).then(|| {
+        // The runs between `*`s, copied whole rather than a character at a time.
         let mut word = String::with_capacity(inner.len());
-        word.extend(inner.chars().filter(|&c| c != '*'));
+        inner.split('*').for_each(|run| word.push_str(run));
         word
     })
 }
@@ -165,11 +166,40 @@ pub struct PatternList<'a> {
 }
 
 /// A pattern of a [`PatternList`] with a wildcard: its text, the length of its literal head,
-/// and its glob once a comparison needed it.
+/// the head's last bytes (see [`head_end`]), and its glob once a comparison needed it.
 struct Wildcard<'a> {
     text: &'a str,
     literal: usize,
+    head_end: u64,
     glob: OnceCell<Option<Glob>>,
+}
+
+/// The last eight bytes of `text` before `end` (all of them when `end` is under eight, the
+/// rest of the word zero) as a little-endian word, ASCII letters folded to lower case for a
+/// kind that ignores case (and a few other bytes with them: `@` with `` ` ``, `[` with `{`);
+/// `None` when `text` is shorter than `end`. A pattern includes only texts that start with
+/// its literal head ([`includes_from`] says no to the others), so a text whose bytes before
+/// the head's end differ from the head's is settled by comparing two words: the end of a head
+/// tells most patterns apart (`...:Describe*`, `...:bucket/logs/*`), where its start is the
+/// same for every ARN.
+fn head_end(text: &str, end: usize, kind: PatternKind) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    let low = |n: usize| u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0);
+    let (found, kept) = match (end, bytes.len()) {
+        (_, len) if len < end => return None,
+        (8.., _) => (word(end - 8), u64::MAX),
+        (_, 8..) => (word(0) & low(end), low(end)),
+        _ => {
+            let mut padded = [0u8; 8];
+            padded[..end].copy_from_slice(&bytes[..end]);
+            (u64::from_le_bytes(padded), low(end))
+        }
+    };
+    Some(match kind {
+        PatternKind::Action => found | (u64::from_le_bytes([0x20; 8]) & kept),
+        _ => found,
+    })
 }
 
 /// A concrete pattern as a [`PatternList`]'s set holds it: compared and hashed as
@@ -229,6 +259,7 @@ impl<'a> PatternList<'a> {
                 out.wildcards.push(Wildcard {
                     text: pattern,
                     literal,
+                    head_end: head_end(pattern, literal, kind).expect("the head is in the text"),
                     glob: OnceCell::new(),
                 });
             } else {
@@ -271,6 +302,12 @@ impl<'a> PatternList<'a> {
             return Some(true);
         }
         for outer in &self.wildcards {
+            if head_end(inner, outer.literal, self.kind) != Some(outer.head_end) {
+                // What `includes_from` charges for its answer (no), so the budget runs out
+                // where it would without this test.
+                *budget = budget.checked_sub(1)?;
+                continue;
+            }
             let (text, literal, glob) = (outer.text, outer.literal, &outer.glob);
             if includes_from(text, literal, glob, inner, self.kind, budget)? {
                 return Some(true);
@@ -359,6 +396,8 @@ mod tests {
             "iam:passrole",
             "iam:Pass*",
             "s3:GetObjectAcl",
+            "S3:LISTBUCKET",
+            "EC2:describeX",
         ];
         for inner in inners {
             let mut budget = 1_000_000;
@@ -485,6 +524,48 @@ mod tests {
                             "`{outer}` aligned over `{inner}`, but the search finds a word outside"
                         );
                     }
+                }
+            }
+
+            /// A list answers as its patterns do one by one, and spends the same budget to
+            /// the unit: its test of the last bytes of a wildcard's head against the text's
+            /// only ever answers sooner. Heads shorter and longer than eight bytes, both cases and
+            /// a character outside ASCII are met, and the text is often the list's first
+            /// pattern changed in a part or two.
+            #[test]
+            fn lists_answer_and_spend_as_their_patterns_do(
+                (first, inner) in near_patterns(),
+                others in prop::collection::vec(pattern(), 0..4),
+                action in any::<bool>(),
+                upper in any::<bool>(),
+                budget in 0usize..40,
+            ) {
+                let kind = if action { PatternKind::Action } else { PatternKind::Arn };
+                // Actions ignore ASCII case: the text in capitals is as often included.
+                let inner = if upper { inner.to_ascii_uppercase() } else { inner };
+                let outer: Vec<String> = std::iter::once(first).chain(others).collect();
+                let one_by_one = |budget: &mut usize| -> Option<bool> {
+                    *budget = budget.checked_sub(1)?;
+                    let same = |o: &String| match kind {
+                        PatternKind::Action => o.eq_ignore_ascii_case(&inner),
+                        _ => *o == inner,
+                    };
+                    let concrete = |o: &&String| first_special(o).is_none();
+                    if outer.iter().any(|o| o == "*") || outer.iter().filter(concrete).any(same) {
+                        return Some(true);
+                    }
+                    for o in outer.iter().filter(|o| *o != "*" && first_special(o).is_some()) {
+                        if includes(o, &inner, kind, budget)? {
+                            return Some(true);
+                        }
+                    }
+                    Some(false)
+                };
+                let list = PatternList::new(&outer, kind);
+                for start in [budget, 1_000_000] {
+                    let (mut theirs, mut ours) = (start, start);
+                    prop_assert_eq!(list.includes(&inner, &mut ours), one_by_one(&mut theirs));
+                    prop_assert_eq!(ours, theirs, "budget left of {}", start);
                 }
             }
 
