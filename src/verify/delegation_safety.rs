@@ -44,7 +44,11 @@ pub(super) fn check_delegation_knowing(
         subjects: vec![],
         diagnostics: vec![],
     };
-    let held = escapes(identity, scope, own, known, &envelope);
+    // Prepared once for every containment question below (two, or one per IAM write when
+    // the first answers need a closer look).
+    let prepared = reason::PreparedBoundary::new(std::slice::from_ref(&envelope));
+    let envelope = (&envelope, &prepared);
+    let held = escapes(identity, scope, own, known, envelope);
     // Only the holders' statements that never match are reported here: the boundary is checked
     // as a boundary where it is defined.
     report.diagnostics.extend(held.never_matching);
@@ -54,7 +58,7 @@ pub(super) fn check_delegation_knowing(
         .collect();
     let boundary = boundary.map(std::slice::from_ref).unwrap_or_default();
     if !boundary.is_empty() {
-        let created = escapes(boundary, scope, own, known, &envelope);
+        let created = escapes(boundary, scope, own, known, envelope);
         unknown_text.extend((created.unknown.into_iter()).map(|u| {
             format!(
                 "through the roles holders create with {}: {u}",
@@ -234,7 +238,7 @@ fn escapes(
     scope: &Scope,
     own: &[String],
     known: &[real::Known],
-    envelope: &PolicyDocument,
+    (envelope, prepared): (&PolicyDocument, &reason::PreparedBoundary),
 ) -> Escapes {
     let (docs, dropped) = prune_never_matching(&super::containment::policies(located));
     // A project has a few delegations: their documents are simply copied.
@@ -249,9 +253,9 @@ fn escapes(
         region,
         known,
     ));
-    let verdict = reason::contained_with(
-        &docs,
-        std::slice::from_ref(envelope),
+    let verdict = reason::contained_in(
+        &docs.iter().collect::<Vec<_>>(),
+        prepared,
         super::probe::catalog_options(),
     );
     let (counterexamples, unknown) = match verdict {
@@ -339,9 +343,9 @@ fn escapes(
             let action = action.full_name();
             let mut alone = docs.clone();
             alone.push(only_action(&action));
-            let (counterexamples, unknown) = match reason::contained_with(
-                &alone,
-                std::slice::from_ref(envelope),
+            let (counterexamples, unknown) = match reason::contained_in(
+                &alone.iter().collect::<Vec<_>>(),
+                prepared,
                 super::probe::catalog_options(),
             ) {
                 Containment::Contained | Containment::ContainedForListedActions(_) => continue,
