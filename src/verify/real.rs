@@ -193,63 +193,10 @@ pub(super) fn restrictions(
     region: bool,
     known: &[Known],
 ) -> PolicyDocument {
-    let deny = |actions: Vec<String>| {
-        let mut s = Statement::new(Effect::Deny);
-        s.action = Some(actions);
-        s
+    let mut statements = match home {
+        Some((partition, account)) => home_denies(partition, account, region).to_vec(),
+        None => Vec::new(),
     };
-    let mut statements = Vec::new();
-    let catalog = Catalog::get();
-    if let Some((partition, account)) = home {
-        // One deny per set of ARN formats, naming the account's resources as the formats do:
-        // a pattern such as `arn:aws:iam::123456789012:*` would also split off texts no resource
-        // of the action has, which the engine cannot confirm or refute.
-        let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-        for action in catalog.expand_actions("iam:*") {
-            let read = matches!(action.access_level, AccessLevel::Read | AccessLevel::List);
-            let mut own: Vec<String> = (catalog.action_arn_formats(action).into_iter())
-                .map(|format| {
-                    Catalog::fill_arn_format(format, |placeholder| match placeholder {
-                        "Partition" => partition.to_string(),
-                        "Account" => account.to_string(),
-                        _ => "*".to_string(),
-                    })
-                })
-                .collect();
-            if own.is_empty() || own.iter().any(|r| any_account(r)) {
-                continue;
-            }
-            if read && own.iter().any(|r| r.contains(":policy/")) {
-                own.push(format!("arn:{partition}:iam::aws:policy/*"));
-            }
-            match groups.iter_mut().find(|(resources, _)| *resources == own) {
-                Some((_, names)) => names.push(action.full_name()),
-                None => groups.push((own, vec![action.full_name()])),
-            }
-        }
-        for (own, names) in groups {
-            let mut elsewhere = deny(names);
-            elsewhere.not_resource = Some(own);
-            statements.push(elsewhere);
-        }
-        // The IAM calls of one region: every IAM action but the ones `fixed_region` leaves
-        // open (`iam:PassRole`, checked in the region of the call it is passed in).
-        let one_region: Vec<(String, &str)> = (catalog.expand_actions("iam:*").into_iter())
-            .map(Action::full_name)
-            .filter_map(|name| Some((name.clone(), reason::fixed_region(&name, partition)?)))
-            .collect();
-        if let Some(&(_, value)) = one_region.first().filter(|_| region) {
-            let names = one_region.iter().map(|(name, _)| name.clone()).collect();
-            let mut elsewhere = deny(names);
-            elsewhere.resource = Some(vec!["*".into()]);
-            (elsewhere.condition).insert(
-                "StringNotEquals",
-                "aws:RequestedRegion",
-                vec![value.to_string()],
-            );
-            statements.push(elsewhere);
-        }
-    }
     let service_linked = match home {
         Some((partition, account)) => {
             format!("arn:{partition}:iam::{account}:role/{SERVICE_LINKED}*")
@@ -281,6 +228,91 @@ pub(super) fn restrictions(
         statements.push(other);
     }
     PolicyDocument::new(statements)
+}
+
+/// A deny of `actions`, on what the caller adds.
+fn deny(actions: Vec<String>) -> Statement {
+    let mut s = Statement::new(Effect::Deny);
+    s.action = Some(actions);
+    s
+}
+
+/// How many homes' denies [`home_denies`] keeps: an audit of many accounts asks for many.
+const HOMES_KEPT: usize = 4;
+
+/// The denies of [`restrictions`] that depend on the caller's home and `region` alone: IAM
+/// calls on the caller's account, and in IAM's region. They read every IAM action's ARN formats
+/// (~1 M instructions), and a project's delegations ask for the same ones twice each, so the
+/// last few homes' are kept for the process.
+fn home_denies(partition: &str, account: &str, region: bool) -> std::sync::Arc<[Statement]> {
+    type Made = Vec<((String, String, bool), std::sync::Arc<[Statement]>)>;
+    static MADE: std::sync::Mutex<Made> = std::sync::Mutex::new(Vec::new());
+    let key = (partition.to_string(), account.to_string(), region);
+    let made = |made: &Made| {
+        (made.iter())
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| s.clone())
+    };
+    if let Some(found) = made(&MADE.lock().unwrap_or_else(|e| e.into_inner())) {
+        return found;
+    }
+    let mut statements = Vec::new();
+    let catalog = Catalog::get();
+    // One deny per set of ARN formats, naming the account's resources as the formats do:
+    // a pattern such as `arn:aws:iam::123456789012:*` would also split off texts no resource
+    // of the action has, which the engine cannot confirm or refute.
+    let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for action in catalog.expand_actions("iam:*") {
+        let read = matches!(action.access_level, AccessLevel::Read | AccessLevel::List);
+        let mut own: Vec<String> = (catalog.action_arn_formats(action).into_iter())
+            .map(|format| {
+                Catalog::fill_arn_format(format, |placeholder| match placeholder {
+                    "Partition" => partition.to_string(),
+                    "Account" => account.to_string(),
+                    _ => "*".to_string(),
+                })
+            })
+            .collect();
+        if own.is_empty() || own.iter().any(|r| any_account(r)) {
+            continue;
+        }
+        if read && own.iter().any(|r| r.contains(":policy/")) {
+            own.push(format!("arn:{partition}:iam::aws:policy/*"));
+        }
+        match groups.iter_mut().find(|(resources, _)| *resources == own) {
+            Some((_, names)) => names.push(action.full_name()),
+            None => groups.push((own, vec![action.full_name()])),
+        }
+    }
+    for (own, names) in groups {
+        let mut elsewhere = deny(names);
+        elsewhere.not_resource = Some(own);
+        statements.push(elsewhere);
+    }
+    // The IAM calls of one region: every IAM action but the ones `fixed_region` leaves
+    // open (`iam:PassRole`, checked in the region of the call it is passed in).
+    let one_region: Vec<(String, &str)> = (catalog.expand_actions("iam:*").into_iter())
+        .map(Action::full_name)
+        .filter_map(|name| Some((name.clone(), reason::fixed_region(&name, partition)?)))
+        .collect();
+    if let Some(&(_, value)) = one_region.first().filter(|_| region) {
+        let names = one_region.iter().map(|(name, _)| name.clone()).collect();
+        let mut elsewhere = deny(names);
+        elsewhere.resource = Some(vec!["*".into()]);
+        (elsewhere.condition).insert(
+            "StringNotEquals",
+            "aws:RequestedRegion",
+            vec![value.to_string()],
+        );
+        statements.push(elsewhere);
+    }
+    let statements: std::sync::Arc<[Statement]> = statements.into();
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if made.len() == HOMES_KEPT {
+        made.remove(0);
+    }
+    made.push((key, statements.clone()));
+    statements
 }
 
 /// Whether some statement of `docs` tests `key` in a condition.
@@ -359,6 +391,37 @@ mod tests {
         let rebound = Request::new("iam:PutRolePermissionsBoundary", &arn("dev"))
             .with(actions::BOUNDARY_KEY, b);
         assert!(problem(&rebound, HOME, &known).is_ok());
+    }
+
+    /// The denies kept per home are those of the home asked about: each names its own account
+    /// and partition only, and reads the same when asked again after others evicted it.
+    #[test]
+    fn denies_kept_per_home_are_that_homes() {
+        let homes: Vec<(String, String)> = (0..HOMES_KEPT + 2)
+            .map(|i| {
+                let partition = if i % 2 == 0 { "aws" } else { "aws-cn" };
+                (partition.to_string(), format!("12345678901{i}"))
+            })
+            .collect();
+        let first: Vec<PolicyDocument> = (homes.iter())
+            .map(|(p, a)| restrictions(Some((p, a)), true, &[]))
+            .collect();
+        for ((partition, account), first) in homes.iter().zip(&first) {
+            let again = restrictions(Some((partition, account)), true, &[]);
+            assert_eq!(&again, first);
+            let text = serde_json::to_string(&again).unwrap();
+            assert!(text.contains(&format!("arn:{partition}:iam::{account}:")));
+            for (_, other) in homes.iter().filter(|(_, a)| a != account) {
+                assert!(
+                    !text.contains(other.as_str()),
+                    "{account}'s denies name {other}"
+                );
+            }
+        }
+        // With and without the region's deny, kept apart.
+        let (partition, account) = (&homes[0].0, &homes[0].1);
+        let without = restrictions(Some((partition, account)), false, &[]);
+        assert_eq!(without.statements.len() + 1, first[0].statements.len());
     }
 
     #[test]
