@@ -227,12 +227,15 @@ impl Hash for Concrete<'_> {
         if !self.ignore_case {
             return self.text.hash(state);
         }
-        // The length and the first and last eight bytes, case folded as [`head_end`] folds
-        // them: equal texts give equal words, and texts that differ in their middle alone
-        // (rare among a list's actions) only share a bucket.
-        let fold = |end: usize| head_end(self.text, end, PatternKind::Action).unwrap_or(0);
-        let len = self.text.len();
-        state.write_u64(fold(len.min(8)) ^ fold(len).rotate_left(29) ^ len as u64);
+        // The lower-cased text, a chunk at a time: equal texts give equal chunks.
+        let mut chunk = [0u8; 64];
+        for part in self.text.as_bytes().chunks(chunk.len()) {
+            let lower = &mut chunk[..part.len()];
+            lower.copy_from_slice(part);
+            lower.make_ascii_lowercase();
+            state.write(lower);
+        }
+        state.write_u8(0xff);
     }
 }
 
