@@ -90,8 +90,8 @@ fn string_characters(text: &str) -> usize {
 
 /// Whether `bytes` holds a byte that is not one character as it is: `"`, `\`, a control
 /// character or a byte of non-ASCII. Most strings of a policy hold none, so this tests eight
-/// bytes at a time (the byte loop it replaces was not vectorised, and took ~5% of the CPU time
-/// of checking the AWS managed policies).
+/// bytes at a time (the byte loop it replaces was left scalar in the binary to ship, ~2.5% of
+/// the cycles of checking the AWS managed policies).
 fn needs_counting(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
