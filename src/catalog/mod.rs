@@ -17,6 +17,7 @@
 
 mod matching;
 mod name_hash;
+pub use name_hash::lower_ascii;
 mod prepared;
 #[cfg(test)]
 mod tests;

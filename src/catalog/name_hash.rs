@@ -40,8 +40,9 @@ fn hash(bytes: &[u8], lower: bool) -> u64 {
 }
 
 /// Each byte of `word` as `u8::to_ascii_lowercase` makes it, eight at a time: the catalog
-/// hashes every action name it is asked for (a byte at a time this was most of a lookup).
-fn lower_ascii(word: u64) -> u64 {
+/// hashes every action name it is asked for (a byte at a time this was most of a lookup), and
+/// the lints compare the ends of action patterns' heads with it (`reason::inclusion`).
+pub fn lower_ascii(word: u64) -> u64 {
     const BYTES: u64 = 0x0101_0101_0101_0101;
     // Each byte's low seven bits plus a constant sets the byte's high bit exactly when they
     // are at least `A` (or past `Z`), without carrying into the next byte.

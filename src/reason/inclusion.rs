@@ -175,29 +175,28 @@ struct Wildcard<'a> {
 }
 
 /// The last eight bytes of `text` before `end` (all of them when `end` is under eight, the
-/// rest of the word zero) as a little-endian word, ASCII letters folded to lower case for a
-/// kind that ignores case (and a few other bytes with them: `@` with `` ` ``, `[` with `{`);
-/// `None` when `text` is shorter than `end`. A pattern includes only texts that start with
-/// its literal head ([`includes_from`] says no to the others), so a text whose bytes before
-/// the head's end differ from the head's is settled by comparing two words: the end of a head
-/// tells most patterns apart (`...:Describe*`, `...:bucket/logs/*`), where its start is the
-/// same for every ARN.
+/// rest of the word zero) as a little-endian word, in ASCII lower case for a kind that ignores
+/// case (the catalog's [`crate::catalog::lower_ascii`]); `None` when `text` is shorter than
+/// `end`. A pattern includes only texts that start with its literal head ([`includes_from`]
+/// says no to the others), so a text whose bytes before the head's end differ from the head's
+/// is settled by comparing two words: the end of a head tells most patterns apart
+/// (`...:Describe*`, `...:bucket/logs/*`), where its start is the same for every ARN.
 fn head_end(text: &str, end: usize, kind: PatternKind) -> Option<u64> {
     let bytes = text.as_bytes();
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-    let low = |n: usize| u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0);
-    let (found, kept) = match (end, bytes.len()) {
+    let found = match (end, bytes.len()) {
         (_, len) if len < end => return None,
-        (8.., _) => (word(end - 8), u64::MAX),
-        (_, 8..) => (word(0) & low(end), low(end)),
+        (8.., _) => word(end - 8),
+        (_, 8..) => word(0) & u64::MAX.checked_shr(64 - 8 * end as u32).unwrap_or(0),
         _ => {
             let mut padded = [0u8; 8];
             padded[..end].copy_from_slice(&bytes[..end]);
-            (u64::from_le_bytes(padded), low(end))
+            u64::from_le_bytes(padded)
         }
     };
+    // Lower-casing leaves the zero bytes past a short head as they are.
     Some(match kind {
-        PatternKind::Action => found | (u64::from_le_bytes([0x20; 8]) & kept),
+        PatternKind::Action => crate::catalog::lower_ascii(found),
         _ => found,
     })
 }
